@@ -1,0 +1,10 @@
+export * from './types';
+export * from './errors';
+export { jakartaBusinessDate, isCalendarDate, isInstant } from './business-date';
+export { computeSeal, canonicalEventText, GENESIS_SEAL, type SealableEvent } from './seal';
+export { LIMITS, streamCategory, toJsonText } from './validation';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { EVENTS_TABLE_DDL, applyPragmas } from './sqlite/schema';
+export { openEventStore, type OpenEventStoreOptions } from './open-event-store';
+export { pollingSubscription } from './subscription';
+export * from './command-handler';

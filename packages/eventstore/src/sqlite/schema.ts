@@ -1,0 +1,53 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * One database file per service. `events` is the log and the outbox at once; `batches`
+ * holds the seal chain; `checkpoints` the named positions of relays and projections.
+ * Positions are the rowid: assigned max+1 inside the writing transaction, so the log has
+ * no gaps (a rolled-back transaction leaves none).
+ */
+export const EVENTS_TABLE_DDL = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  stream TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  business_date TEXT NOT NULL,
+  batch INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events(stream, revision);
+CREATE INDEX IF NOT EXISTS events_by_type ON events(type, position);
+CREATE INDEX IF NOT EXISTS events_by_category ON events(category, position);
+`;
+
+const SCHEMA = `
+${EVENTS_TABLE_DDL}
+CREATE TABLE IF NOT EXISTS batches (
+  batch INTEGER PRIMARY KEY,
+  first_position INTEGER NOT NULL,
+  last_position INTEGER NOT NULL,
+  seal TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  name TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** The durability settings of the brief: WAL, synchronous FULL, a busy timeout. */
+export function applyPragmas(db: Database.Database, busyTimeoutMs: number): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma('foreign_keys = ON');
+}
+
+export function migrate(db: Database.Database): void {
+  db.exec(SCHEMA);
+}

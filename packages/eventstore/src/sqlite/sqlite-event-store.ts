@@ -1,0 +1,457 @@
+import Database from 'better-sqlite3';
+import { invariant } from '@kopfed/domain';
+import {
+  DuplicateEventIdError,
+  EventStoreClosedError,
+  WrongExpectedRevisionError,
+} from '../errors';
+import { computeSeal, GENESIS_SEAL, type SealableEvent } from '../seal';
+import { pollingSubscription } from '../subscription';
+import type {
+  AppendOptions,
+  AppendResult,
+  CheckpointStore,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SealedBatch,
+  SubscribeOptions,
+  Subscription,
+} from '../types';
+import {
+  assertAppendOptions,
+  assertStreamName,
+  normaliseReadAll,
+  normaliseReadBatches,
+  normaliseReadStream,
+  pickFilter,
+  prepareEvents,
+  revisionMatches,
+  streamCategory,
+  type PreparedEvent,
+} from '../validation';
+import { applyPragmas, migrate } from './schema';
+import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
+
+export interface SqliteEventStoreOptions {
+  /** Database file, or ':memory:' for a throwaway store. */
+  file: string;
+  /** Source of recordedAt for events that do not carry one. */
+  clock?: () => Date;
+  busyTimeoutMs?: number;
+  /** How often subscriptions look for events written by other processes. */
+  pollIntervalMs?: number;
+  /** Upper bound on append calls committed in one group transaction. */
+  maxAppendsPerCommit?: number;
+}
+
+type Outcome = { ok: true; result: AppendResult; wrote: boolean } | { ok: false; error: unknown };
+
+interface PendingAppend {
+  stream: string;
+  expectedRevision: ExpectedRevision;
+  events: PreparedEvent[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Column order of every SELECT that returns events (read in raw mode for speed). */
+const EVENT_COLUMNS =
+  'position, id, stream, revision, type, schema_version, data, metadata, recorded_at, business_date';
+type EventRow = [number, string, string, number, string, number, string, string, string, string];
+
+/**
+ * The embedded event store: one SQLite file per service (WAL, synchronous FULL).
+ *
+ * better-sqlite3 is synchronous, so appends are queued and committed together on the next
+ * turn of the event loop: one immediate transaction (one fsync) for every append that
+ * arrived meanwhile, each append in its own savepoint so one failure does not sink the rest.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly database: Database.Database;
+  readonly checkpoints: CheckpointStore;
+  private readonly clock: () => Date;
+  private readonly pollIntervalMs: number;
+  private readonly maxAppendsPerCommit: number;
+  private readonly listeners = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly statements: Statements;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.database = new Database(options.file);
+    applyPragmas(this.database, options.busyTimeoutMs ?? 5_000);
+    migrate(this.database);
+    this.clock = options.clock ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1_000;
+    this.checkpoints = new SqliteCheckpointStore(this.database, () => this.assertOpen());
+    this.statements = prepareStatements(this.database);
+  }
+
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    return new SqliteEventStore(options);
+  }
+
+  async append(
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamName(stream);
+    assertAppendOptions(options);
+    const prepared = prepareEvents(events, this.clock());
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        stream,
+        expectedRevision: options.expectedRevision,
+        events: prepared,
+        resolve,
+        reject,
+      });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertStreamName(stream);
+    const { direction, fromRevision, maxCount } = normaliseReadStream(options);
+    const rows =
+      direction === 'forwards'
+        ? this.statements.readForwards.all(stream, fromRevision ?? 0, maxCount)
+        : this.statements.readBackwards.all(
+            stream,
+            fromRevision ?? Number.MAX_SAFE_INTEGER,
+            maxCount,
+          );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const { after, maxCount, types, categories } = normaliseReadAll(options);
+    if (!types && !categories)
+      return this.statements.readAll.all(after, maxCount).map(toRecordedEvent);
+    return this.filteredReadAll(after, maxCount, types, categories).map(toRecordedEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.statements.head.get()!.p;
+  }
+
+  async streamRevision(stream: string): Promise<number | undefined> {
+    this.assertOpen();
+    assertStreamName(stream);
+    return this.statements.streamRevision.get(stream)?.r ?? undefined;
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    this.assertOpen();
+    normaliseReadAll({ after: options.after, ...pickFilter(options) });
+    const subscription = pollingSubscription(
+      { readAll: (o) => this.readAll(o), onAppended: (l) => this.onAppended(l) },
+      options,
+      this.pollIntervalMs,
+    );
+    this.subscriptions.add(subscription);
+    void subscription.done.finally(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  async readBatches(
+    options: { afterBatch?: number; maxCount?: number } = {},
+  ): Promise<SealedBatch[]> {
+    this.assertOpen();
+    const { afterBatch, maxCount } = normaliseReadBatches(options);
+    return this.statements.readBatches.all(afterBatch, maxCount).map((row) => ({
+      batch: row.batch,
+      firstPosition: row.first_position,
+      lastPosition: row.last_position,
+      seal: row.seal,
+    }));
+  }
+
+  /** Runs `listener` after every local commit; returns a function that unregisters it. */
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.database.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    let committed = false;
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, this.maxAppendsPerCommit);
+      committed = this.commitGroup(group) || committed;
+    }
+    if (committed) for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Commits a group in one transaction and settles every pending append; true if any wrote.
+   * Expectations are checked before anything is written, so only an insert can fail midway
+   * (a duplicate event id): then the group is retried with a savepoint per append, so the
+   * failure sinks that append alone.
+   */
+  private commitGroup(group: PendingAppend[]): boolean {
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.runGroup(group, false);
+    } catch (error) {
+      if (!isUniqueViolation(error)) {
+        for (const pending of group) pending.reject(error);
+        return false;
+      }
+      try {
+        outcomes = this.runGroup(group, true);
+      } catch (retryError) {
+        for (const pending of group) pending.reject(retryError);
+        return false;
+      }
+    }
+    let wrote = false;
+    group.forEach((pending, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) {
+        pending.resolve(outcome.result);
+        wrote ||= outcome.wrote;
+      } else {
+        pending.reject(outcome.error);
+      }
+    });
+    return wrote;
+  }
+
+  private runGroup(group: PendingAppend[], isolate: boolean): Outcome[] {
+    return this.database
+      .transaction(() => {
+        const outcomes: Outcome[] = [];
+        let head = this.statements.head.get()!.p;
+        const last = this.statements.lastBatch.get();
+        let batch = last?.batch ?? 0;
+        let seal = last?.seal ?? GENESIS_SEAL;
+        for (const pending of group) {
+          try {
+            const write = () => this.appendOne(pending, head, batch + 1, seal);
+            const outcome = isolate ? this.database.transaction(write)() : write();
+            if (outcome.seal !== undefined) {
+              head = outcome.result.position;
+              batch += 1;
+              seal = outcome.seal;
+            }
+            outcomes.push({ ok: true, result: outcome.result, wrote: outcome.seal !== undefined });
+          } catch (error) {
+            // Without savepoints a failed insert leaves the transaction half-written: abort it.
+            if (!isolate && isUniqueViolation(error)) throw error;
+            outcomes.push({
+              ok: false,
+              error: isolate ? this.explainInsertFailure(error, pending.events) : error,
+            });
+          }
+        }
+        return outcomes;
+      })
+      .immediate();
+  }
+
+  /** Returns `seal` only when events were written (not for an idempotent retry). */
+  private appendOne(
+    pending: PendingAppend,
+    head: number,
+    batch: number,
+    previousSeal: string,
+  ): { result: AppendResult; seal?: string } {
+    const { stream, expectedRevision, events } = pending;
+    const existing = this.statements.eventById.get(events[0]!.id);
+    if (existing) return { result: this.replayedAppend(pending, existing) };
+
+    const current = this.statements.streamRevision.get(stream)?.r ?? undefined;
+    if (!revisionMatches(expectedRevision, current)) {
+      throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+    }
+    const firstRevision = current === undefined ? 0 : current + 1;
+    const category = streamCategory(stream);
+    const sealed: SealableEvent[] = new Array<SealableEvent>(events.length);
+    for (let index = 0; index < events.length; index++) {
+      const e = events[index]!;
+      const position = head + 1 + index;
+      const revision = firstRevision + index;
+      // SQLite assigns max(rowid) + 1, which is faster than inserting an explicit key.
+      const { lastInsertRowid } = this.statements.insertEvent.run(
+        e.id,
+        stream,
+        revision,
+        category,
+        e.type,
+        e.schemaVersion,
+        e.dataJson,
+        e.metadataJson,
+        e.recordedAt,
+        e.businessDate,
+        batch,
+      );
+      invariant(
+        lastInsertRowid === position,
+        `position ${String(lastInsertRowid)} assigned where ${position} was due`,
+      );
+      sealed[index] = { ...e, stream, position, revision };
+    }
+    const seal = computeSeal(previousSeal, sealed);
+    this.statements.insertBatch.run(batch, head + 1, head + events.length, seal);
+    return {
+      seal,
+      result: {
+        nextExpectedRevision: firstRevision + events.length - 1,
+        firstPosition: head + 1,
+        position: head + events.length,
+      },
+    };
+  }
+
+  /** The first event id exists: an exact retry returns the original result, anything else fails. */
+  private replayedAppend(
+    pending: PendingAppend,
+    first: { stream: string; revision: number; position: number },
+  ): AppendResult {
+    const { stream, expectedRevision, events } = pending;
+    let last = first;
+    events.forEach((event, index) => {
+      const row = this.statements.eventById.get(event.id);
+      if (!row || row.stream !== stream || row.revision !== first.revision + index) {
+        throw new DuplicateEventIdError(event.id, row?.stream ?? first.stream);
+      }
+      last = row;
+    });
+    const before = first.revision === 0 ? undefined : first.revision - 1;
+    if (!revisionMatches(expectedRevision, before)) {
+      const current = this.statements.streamRevision.get(stream)?.r ?? undefined;
+      throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+    }
+    return {
+      nextExpectedRevision: last.revision,
+      firstPosition: first.position,
+      position: last.position,
+    };
+  }
+
+  private explainInsertFailure(error: unknown, events: PreparedEvent[]): unknown {
+    if (!isUniqueViolation(error)) return error;
+    for (const event of events) {
+      const row = this.statements.eventById.get(event.id);
+      if (row) return new DuplicateEventIdError(event.id, row.stream);
+    }
+    return error;
+  }
+
+  private readonly filteredStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+
+  private filteredReadAll(
+    after: number,
+    maxCount: number,
+    types: readonly string[] | undefined,
+    categories: readonly string[] | undefined,
+  ): EventRow[] {
+    if (types?.length === 0 || categories?.length === 0) return [];
+    const key = `${types?.length ?? -1}:${categories?.length ?? -1}`;
+    let statement = this.filteredStatements.get(key);
+    if (!statement) {
+      const clauses = ['position > ?'];
+      if (types) clauses.push(`type IN (${types.map(() => '?').join(', ')})`);
+      if (categories) clauses.push(`category IN (${categories.map(() => '?').join(', ')})`);
+      statement = this.database
+        .prepare<unknown[], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE ${clauses.join(' AND ')} ORDER BY position LIMIT ?`,
+        )
+        .raw(true);
+      this.filteredStatements.set(key, statement);
+    }
+    return statement.all(after, ...(types ?? []), ...(categories ?? []), maxCount);
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    position: row[0],
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    type: row[4],
+    schemaVersion: row[5],
+    data: JSON.parse(row[6]) as unknown,
+    metadata: row[7] === '{}' ? {} : (JSON.parse(row[7]) as RecordedEvent['metadata']),
+    recordedAt: row[8],
+    businessDate: row[9],
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function prepareStatements(db: Database.Database) {
+  return {
+    head: db.prepare<[], { p: number }>('SELECT coalesce(max(position), 0) AS p FROM events'),
+    lastBatch: db.prepare<[], { batch: number; seal: string }>(
+      'SELECT batch, seal FROM batches ORDER BY batch DESC LIMIT 1',
+    ),
+    streamRevision: db.prepare<[string], { r: number | null }>(
+      'SELECT max(revision) AS r FROM events WHERE stream = ?',
+    ),
+    eventById: db.prepare<[string], { stream: string; revision: number; position: number }>(
+      'SELECT stream, revision, position FROM events WHERE id = ?',
+    ),
+    insertEvent: db.prepare(
+      `INSERT INTO events (id, stream, revision, category, type, schema_version, data,
+         metadata, recorded_at, business_date, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertBatch: db.prepare(
+      'INSERT INTO batches (batch, first_position, last_position, seal) VALUES (?, ?, ?, ?)',
+    ),
+    readForwards: db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      )
+      .raw(true),
+    readBackwards: db
+      .prepare<[string, number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      )
+      .raw(true),
+    readAll: db
+      .prepare<[number, number], EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      )
+      .raw(true),
+    readBatches: db.prepare<
+      [number, number],
+      { batch: number; first_position: number; last_position: number; seal: string }
+    >(
+      'SELECT batch, first_position, last_position, seal FROM batches WHERE batch > ? ORDER BY batch LIMIT ?',
+    ),
+  };
+}

@@ -1,0 +1,75 @@
+import type { ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './types';
+
+export interface PollingSource {
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Registers a callback run after each local commit; returns an unregister function. */
+  onAppended(listener: () => void): () => void;
+}
+
+const DEFAULT_BATCH_SIZE = 1_000;
+
+/**
+ * Catch-up subscription over a store whose log can be read in order: reads everything after
+ * the checkpoint page by page, then waits for a local append (or the poll interval, for
+ * writers in other processes) and reads again. Because each read starts strictly after the
+ * last delivered position, nothing is skipped or delivered out of order.
+ */
+export function pollingSubscription(
+  source: PollingSource,
+  options: SubscribeOptions,
+  pollIntervalMs: number,
+): Subscription {
+  let position = options.after;
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const unregister = source.onAppended(() => wake?.());
+
+  const waitForNews = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, pollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const run = async () => {
+    try {
+      while (!stopping) {
+        const events = await source.readAll({
+          after: position,
+          maxCount: batchSize,
+          ...(options.types ? { types: options.types } : {}),
+          ...(options.categories ? { categories: options.categories } : {}),
+        });
+        for (const event of events) {
+          if (stopping) return;
+          await options.handler(event);
+          position = event.position;
+        }
+        if (events.length < batchSize && !stopping) await waitForNews();
+      }
+    } catch (error) {
+      stopping = true;
+      options.onError?.(error);
+    } finally {
+      unregister();
+    }
+  };
+
+  const done = run();
+  return {
+    get position() {
+      return position;
+    },
+    done,
+    async stop() {
+      stopping = true;
+      wake?.();
+      await done;
+    },
+  };
+}

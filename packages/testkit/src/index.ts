@@ -1,0 +1,5 @@
+export {
+  containerRuntime,
+  describeWithContainers,
+  type ContainerRuntime,
+} from './container-runtime';

@@ -1,0 +1,5 @@
+import type { Benchmark } from '../report';
+import { eventstoreBenchmark } from './eventstore';
+
+/** Every named benchmark `npm run bench` knows, in the order a full run takes them. */
+export const BENCHMARKS: readonly Benchmark[] = [eventstoreBenchmark];
