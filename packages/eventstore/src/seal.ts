@@ -22,26 +22,28 @@ export interface SealableEvent {
   metadataJson: string;
 }
 
-/** Canonical bytes of one event: a fixed-order JSON header line, then data and metadata. */
+/**
+ * Canonical bytes of one event: the whole recorded event as JSON with its fields in a fixed
+ * order and data and metadata exactly as stored. The SQLite adapter stores this very text,
+ * so reading an event is one JSON.parse and verifying a seal needs no parsing at all.
+ */
 export function canonicalEventText(event: SealableEvent): string {
-  return `${canonicalHeader(event)}\n${event.dataJson}\n${event.metadataJson}\n`;
+  return (
+    `{"position":${event.position},"id":${JSON.stringify(event.id)},"stream":${JSON.stringify(event.stream)},` +
+    `"revision":${event.revision},"type":${JSON.stringify(event.type)},"schemaVersion":${event.schemaVersion},` +
+    `"data":${event.dataJson},"metadata":${event.metadataJson},` +
+    `"recordedAt":${JSON.stringify(event.recordedAt)},"businessDate":${JSON.stringify(event.businessDate)}}`
+  );
 }
 
-function canonicalHeader(event: SealableEvent): string {
-  return JSON.stringify([
-    event.position,
-    event.stream,
-    event.revision,
-    event.id,
-    event.type,
-    event.schemaVersion,
-    event.recordedAt,
-    event.businessDate,
-  ]);
+/** Chains texts already in canonical form (as the SQLite adapter stores them). */
+export function sealTexts(previousSeal: string, canonicalTexts: readonly string[]): string {
+  const hash = createHash('sha256');
+  hash.update(previousSeal, 'utf8');
+  for (const text of canonicalTexts) hash.update(`${text}\n`, 'utf8');
+  return hash.digest('hex');
 }
 
 export function computeSeal(previousSeal: string, events: readonly SealableEvent[]): string {
-  let text = previousSeal;
-  for (const event of events) text += canonicalEventText(event);
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return sealTexts(previousSeal, events.map(canonicalEventText));
 }

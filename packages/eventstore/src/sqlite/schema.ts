@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 
 /**
- * One database file per service. `events` is the log and the outbox at once; `batches`
+ * One database file per service. `events` is the log and the outbox at once: `body` is the
+ * whole event in its canonical JSON (see seal.ts), the other columns index it. `batches`
  * holds the seal chain; `checkpoints` the named positions of relays and projections.
  * Positions are the rowid: assigned max+1 inside the writing transaction, so the log has
  * no gaps (a rolled-back transaction leaves none).
@@ -14,12 +15,10 @@ CREATE TABLE IF NOT EXISTS events (
   revision INTEGER NOT NULL,
   category TEXT NOT NULL,
   type TEXT NOT NULL,
-  schema_version INTEGER NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
   recorded_at TEXT NOT NULL,
   business_date TEXT NOT NULL,
-  batch INTEGER NOT NULL
+  batch INTEGER NOT NULL,
+  body TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream ON events(stream, revision);
 CREATE INDEX IF NOT EXISTS events_by_type ON events(type, position);

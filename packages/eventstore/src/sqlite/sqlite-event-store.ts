@@ -5,7 +5,7 @@ import {
   EventStoreClosedError,
   WrongExpectedRevisionError,
 } from '../errors';
-import { computeSeal, GENESIS_SEAL, type SealableEvent } from '../seal';
+import { canonicalEventText, GENESIS_SEAL, sealTexts } from '../seal';
 import { pollingSubscription } from '../subscription';
 import type {
   AppendOptions,
@@ -58,10 +58,8 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-/** Column order of every SELECT that returns events (read in raw mode for speed). */
-const EVENT_COLUMNS =
-  'position, id, stream, revision, type, schema_version, data, metadata, recorded_at, business_date';
-type EventRow = [number, string, string, number, string, number, string, string, string, string];
+/** Every SELECT that returns events returns only the canonical body (read with pluck). */
+type EventRow = string;
 
 /**
  * The embedded event store: one SQLite file per service (WAL, synchronous FULL).
@@ -294,11 +292,12 @@ export class SqliteEventStore implements EventStore {
     }
     const firstRevision = current === undefined ? 0 : current + 1;
     const category = streamCategory(stream);
-    const sealed: SealableEvent[] = new Array<SealableEvent>(events.length);
+    const bodies = new Array<string>(events.length);
     for (let index = 0; index < events.length; index++) {
       const e = events[index]!;
       const position = head + 1 + index;
       const revision = firstRevision + index;
+      const body = canonicalEventText({ ...e, stream, position, revision });
       // SQLite assigns max(rowid) + 1, which is faster than inserting an explicit key.
       const { lastInsertRowid } = this.statements.insertEvent.run(
         e.id,
@@ -306,20 +305,18 @@ export class SqliteEventStore implements EventStore {
         revision,
         category,
         e.type,
-        e.schemaVersion,
-        e.dataJson,
-        e.metadataJson,
         e.recordedAt,
         e.businessDate,
         batch,
+        body,
       );
       invariant(
         lastInsertRowid === position,
         `position ${String(lastInsertRowid)} assigned where ${position} was due`,
       );
-      sealed[index] = { ...e, stream, position, revision };
+      bodies[index] = body;
     }
-    const seal = computeSeal(previousSeal, sealed);
+    const seal = sealTexts(previousSeal, bodies);
     this.statements.insertBatch.run(batch, head + 1, head + events.length, seal);
     return {
       seal,
@@ -383,9 +380,9 @@ export class SqliteEventStore implements EventStore {
       if (categories) clauses.push(`category IN (${categories.map(() => '?').join(', ')})`);
       statement = this.database
         .prepare<unknown[], EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM events WHERE ${clauses.join(' AND ')} ORDER BY position LIMIT ?`,
+          `SELECT body FROM events WHERE ${clauses.join(' AND ')} ORDER BY position LIMIT ?`,
         )
-        .raw(true);
+        .pluck(true);
       this.filteredStatements.set(key, statement);
     }
     return statement.all(after, ...(types ?? []), ...(categories ?? []), maxCount);
@@ -396,19 +393,8 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | undefined)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    position: row[0],
-    id: row[1],
-    stream: row[2],
-    revision: row[3],
-    type: row[4],
-    schemaVersion: row[5],
-    data: JSON.parse(row[6]) as unknown,
-    metadata: row[7] === '{}' ? {} : (JSON.parse(row[7]) as RecordedEvent['metadata']),
-    recordedAt: row[8],
-    businessDate: row[9],
-  };
+function toRecordedEvent(body: EventRow): RecordedEvent {
+  return JSON.parse(body) as RecordedEvent;
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -426,27 +412,27 @@ function prepareStatements(db: Database.Database) {
       'SELECT stream, revision, position FROM events WHERE id = ?',
     ),
     insertEvent: db.prepare(
-      `INSERT INTO events (id, stream, revision, category, type, schema_version, data,
-         metadata, recorded_at, business_date, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (id, stream, revision, category, type, recorded_at, business_date, batch, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertBatch: db.prepare(
       'INSERT INTO batches (batch, first_position, last_position, seal) VALUES (?, ?, ?, ?)',
     ),
     readForwards: db
       .prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+        `SELECT body FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       )
-      .raw(true),
+      .pluck(true),
     readBackwards: db
       .prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        `SELECT body FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
       )
-      .raw(true),
+      .pluck(true),
     readAll: db
       .prepare<[number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+        `SELECT body FROM events WHERE position > ? ORDER BY position LIMIT ?`,
       )
-      .raw(true),
+      .pluck(true),
     readBatches: db.prepare<
       [number, number],
       { batch: number; first_position: number; last_position: number; seal: string }
