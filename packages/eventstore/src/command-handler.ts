@@ -1,5 +1,6 @@
-import { v7 as uuidv7 } from 'uuid';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { Decider, DomainEvent } from '@kopfed/domain';
+import { traceparentOf, withSpan } from '@kopfed/tracing';
 import { WrongExpectedRevisionError } from './errors';
 import type { EventMetadata, EventStore, RecordedEvent } from './types';
 
@@ -21,11 +22,24 @@ export interface HandleCommandOptions<State, Command, Event extends DomainEvent>
   upcast?: (event: RecordedEvent) => Event;
   schemaVersionOf?: (type: Event['type']) => number;
   /**
+   * Makes the command idempotent: its events get ids derived from this key, and a command
+   * whose first event is already in the stream is not decided again (a redelivered message,
+   * a retried request). Use the message id of the integration event being handled.
+   */
+  idempotencyKey?: string;
+  /**
    * Ids for the new events. Deterministic ids (derived from a message id) make a redelivered
    * command an idempotent re-append; time-ordered UUIDv7 otherwise (they keep the id index
    * append-only, which is markedly faster than random ids).
    */
   eventId?: (index: number, event: Event) => string;
+}
+
+/** Namespace of the UUIDv5 event ids derived from idempotency keys. */
+const IDEMPOTENT_EVENT_NAMESPACE = 'b0a8e5f2-6f4e-4c59-9a43-1b6d0f6f2d11';
+
+export function idempotentEventId(idempotencyKey: string, index: number): string {
+  return uuidv5(`${idempotencyKey}#${index}`, IDEMPOTENT_EVENT_NAMESPACE);
 }
 
 export interface CommandResult<State, Event> {
@@ -36,20 +50,43 @@ export interface CommandResult<State, Event> {
   revision: number | undefined;
   /** Global position of the last appended event, when any was appended. */
   position?: number;
+  /** True when the idempotency key showed the command had already been applied. */
+  alreadyApplied?: boolean;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
 
-export async function handleCommand<State, Command, Event extends DomainEvent>(
+export function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   options: HandleCommandOptions<State, Command, Event>,
 ): Promise<CommandResult<State, Event>> {
+  return withSpan(`command ${options.stream.split('-')[0] ?? options.stream}`, {}, () => decideAndAppend(store, options));
+}
+
+async function decideAndAppend<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  options: HandleCommandOptions<State, Command, Event>,
+): Promise<CommandResult<State, Event>> {
+  // The active trace (the HTTP request, the consumed message) travels with the events.
+  const traceparent = options.metadata?.traceparent ?? traceparentOf();
+  const metadata = traceparent ? { ...options.metadata, traceparent } : options.metadata;
   const maxAttempts =
     options.expectedRevision === undefined ? (options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS) : 1;
   const upcast =
     options.upcast ?? ((e: RecordedEvent) => ({ type: e.type, data: e.data }) as Event);
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadAggregate(store, options.stream, options.decider, upcast);
+    const { state, revision, eventIds } = await loadAggregate(
+      store,
+      options.stream,
+      options.decider,
+      upcast,
+    );
+    if (
+      options.idempotencyKey !== undefined &&
+      eventIds.has(idempotentEventId(options.idempotencyKey, 0))
+    ) {
+      return { state, events: [], revision, alreadyApplied: true };
+    }
     if (options.expectedRevision !== undefined) {
       const seen = options.expectedRevision === 'no_stream' ? undefined : options.expectedRevision;
       if (seen !== revision)
@@ -61,11 +98,14 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
       const result = await store.append(
         options.stream,
         events.map((event, index) => ({
-          id: options.eventId?.(index, event) ?? uuidv7(),
+          id:
+            options.idempotencyKey !== undefined
+              ? idempotentEventId(options.idempotencyKey, index)
+              : (options.eventId?.(index, event) ?? uuidv7()),
           type: event.type,
           schemaVersion: options.schemaVersionOf?.(event.type) ?? 1,
           data: event.data,
-          ...(options.metadata ? { metadata: options.metadata } : {}),
+          ...(metadata ? { metadata } : {}),
           ...(options.businessDate ? { businessDate: options.businessDate } : {}),
         })),
         { expectedRevision: revision === undefined ? 'no_stream' : revision },
@@ -87,12 +127,14 @@ export async function loadAggregate<State, Event extends DomainEvent>(
   stream: string,
   decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
   upcast: (event: RecordedEvent) => Event,
-): Promise<{ state: State; revision: number | undefined }> {
+): Promise<{ state: State; revision: number | undefined; eventIds: Set<string> }> {
   const recorded = await store.readStream(stream);
   let state = decider.initialState();
-  for (const event of recorded) state = decider.evolve(state, upcast(event));
-  return {
-    state,
-    revision: recorded.length === 0 ? undefined : recorded[recorded.length - 1]!.revision,
-  };
+  const eventIds = new Set<string>();
+  for (const event of recorded) {
+    state = decider.evolve(state, upcast(event));
+    eventIds.add(event.id);
+  }
+  const revision = recorded.length === 0 ? undefined : recorded[recorded.length - 1]!.revision;
+  return { state, revision, eventIds };
 }

@@ -145,4 +145,45 @@ describe('handleCommand', () => {
     const [stored] = await store.readStream('counter-8');
     expect(stored).toMatchObject({ id: '0b9f1a58-4c1e-4d5b-9b1a-6f1f7e1d2c3a', schemaVersion: 2 });
   });
+
+  it('applies a command with an idempotency key once, however often it is redelivered', async () => {
+    const command = { type: 'Increment', by: 2, max: 100 } as Command;
+    const first = await handleCommand(store, {
+      stream: 'counter-9',
+      decider: counter,
+      command,
+      idempotencyKey: 'msg-1',
+    });
+    await handleCommand(store, {
+      stream: 'counter-9',
+      decider: counter,
+      command: { ...command, by: 5 },
+      idempotencyKey: 'msg-2',
+    });
+    const again = await handleCommand(store, {
+      stream: 'counter-9',
+      decider: counter,
+      command,
+      idempotencyKey: 'msg-1',
+    });
+    expect(first.alreadyApplied).toBeUndefined();
+    expect(again).toMatchObject({ alreadyApplied: true, events: [], state: 7, revision: 1 });
+    expect(await store.readStream('counter-9')).toHaveLength(2);
+  });
+
+  it('applies concurrent deliveries of one idempotent command once', async () => {
+    const command = { type: 'Increment', by: 1, max: 100 } as Command;
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        handleCommand(store, {
+          stream: 'counter-10',
+          decider: counter,
+          command,
+          idempotencyKey: 'msg-x',
+          maxAttempts: 10,
+        }).catch((error: unknown) => error),
+      ),
+    );
+    expect(await store.readStream('counter-10')).toHaveLength(1);
+  });
 });

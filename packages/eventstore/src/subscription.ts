@@ -45,10 +45,17 @@ export function pollingSubscription(
           ...(options.types ? { types: options.types } : {}),
           ...(options.categories ? { categories: options.categories } : {}),
         });
-        for (const event of events) {
-          if (stopping) return;
-          await options.handler(event);
-          position = event.position;
+        if (options.batchHandler) {
+          if (events.length > 0) {
+            await options.batchHandler(events);
+            position = events[events.length - 1]!.position;
+          }
+        } else {
+          for (const event of events) {
+            if (stopping) return;
+            await options.handler(event);
+            position = event.position;
+          }
         }
         if (events.length < batchSize && !stopping) await waitForNews();
       }

@@ -82,15 +82,21 @@ export interface ReadAllOptions extends ReadAllFilter {
   maxCount?: number;
 }
 
-export interface SubscribeOptions extends ReadAllFilter {
+interface SubscribeBase extends ReadAllFilter {
   /** Deliver everything after this position (a checkpoint), then live events. */
   after: number;
-  /** Upper bound on events read per round trip. */
+  /** Upper bound on events read per round trip (and per batch). */
   batchSize?: number;
-  handler: (event: RecordedEvent) => Promise<void> | void;
   /** Called once if the handler or the store fails; the subscription then stops. */
   onError?: (error: unknown) => void;
 }
+
+/** Either one event at a time, or whole pages at a time (relays publish pages). */
+export type SubscribeOptions = SubscribeBase &
+  (
+    | { handler: (event: RecordedEvent) => Promise<void> | void; batchHandler?: never }
+    | { batchHandler: (events: RecordedEvent[]) => Promise<void> | void; handler?: never }
+  );
 
 export interface Subscription {
   /** Position of the last event handed to the handler and completed. */
@@ -126,6 +132,7 @@ export interface EventStore {
   subscribe(options: SubscribeOptions): Subscription;
   readBatches(options?: { afterBatch?: number; maxCount?: number }): Promise<SealedBatch[]>;
   readonly checkpoints: CheckpointStore;
+  readonly leases: LeaseStore;
   close(): Promise<void>;
 }
 
@@ -137,4 +144,15 @@ export interface CheckpointStore {
    * Returns false, changing nothing, when another writer got there first.
    */
   compareAndSet(name: string, expected: number | undefined, next: number): Promise<boolean>;
+}
+
+/**
+ * Time-bound exclusive ownership of a named job (one active relay per store). A holder
+ * renews well within the ttl; a crashed holder's lease lapses and another may take it.
+ */
+export interface LeaseStore {
+  /** Takes or renews the lease for `owner`; false when someone else holds an unexpired one. */
+  acquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it. */
+  release(name: string, owner: string): Promise<void>;
 }

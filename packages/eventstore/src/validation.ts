@@ -309,3 +309,16 @@ export function revisionMatches(expected: ExpectedRevision, current: number | un
       return current === expected;
   }
 }
+
+export function assertLeaseRequest(name: unknown, owner: unknown, ttlMs?: unknown): void {
+  assertCheckpointName(name);
+  if (typeof owner !== 'string' || owner.length === 0 || owner.length > 256) {
+    throw new InvalidEventStoreRequestError('owner', 'must be a string of 1 to 256 characters');
+  }
+  if (
+    ttlMs !== undefined &&
+    (!Number.isSafeInteger(ttlMs) || (ttlMs as number) < 1 || (ttlMs as number) > 3_600_000)
+  ) {
+    throw new InvalidEventStoreRequestError('ttlMs', 'must be an integer from 1 to 3,600,000');
+  }
+}

@@ -427,6 +427,21 @@ export function describeEventStoreConformance(target: EventStoreUnderTest): void
         expect(received).toEqual(['Wanted', 'Wanted']);
       });
 
+      it('delivers whole pages to a batch handler, in order', async () => {
+        const store = openStore();
+        await store.append(stream(), events(25), { expectedRevision: 'no_stream' });
+        const pages: number[][] = [];
+        const subscription = store.subscribe({
+          after: 0,
+          batchSize: 10,
+          batchHandler: (page) => void pages.push(page.map((e) => (e.data as { n: number }).n)),
+        });
+        await waitUntil(() => pages.flat().length >= 25);
+        await subscription.stop();
+        expect(pages.every((p) => p.length <= 10)).toBe(true);
+        expect(pages.flat()).toEqual(Array.from({ length: 25 }, (_, i) => i));
+      });
+
       it('waits for the handler before delivering the next event', async () => {
         const store = openStore();
         await store.append(stream(), events(5), { expectedRevision: 'no_stream' });
@@ -470,6 +485,38 @@ export function describeEventStoreConformance(target: EventStoreUnderTest): void
         );
         expect(results.filter(Boolean)).toHaveLength(1);
         expect([2, 3, 4, 5]).toContain(await store.checkpoints.get('projection'));
+      });
+    });
+
+    describe('leases', () => {
+      it('lets one owner hold a lease, renew it, and release it to another', async () => {
+        const store = openStore();
+        expect(await store.leases.acquire('relay', 'node-a', 60_000)).toBe(true);
+        expect(await store.leases.acquire('relay', 'node-b', 60_000)).toBe(false);
+        expect(await store.leases.acquire('relay', 'node-a', 60_000)).toBe(true);
+        await store.leases.release('relay', 'node-b');
+        expect(await store.leases.acquire('relay', 'node-b', 60_000)).toBe(false);
+        await store.leases.release('relay', 'node-a');
+        expect(await store.leases.acquire('relay', 'node-b', 60_000)).toBe(true);
+      });
+
+      it('lets another owner take a lease once it has lapsed', async () => {
+        let now = Date.parse('2026-11-28T00:00:00Z');
+        const store = openStore(() => new Date(now));
+        expect(await store.leases.acquire('relay', 'node-a', 1_000)).toBe(true);
+        now += 999;
+        expect(await store.leases.acquire('relay', 'node-b', 1_000)).toBe(false);
+        now += 2;
+        expect(await store.leases.acquire('relay', 'node-b', 1_000)).toBe(true);
+        expect(await store.leases.acquire('relay', 'node-a', 1_000)).toBe(false);
+      });
+
+      it('grants a contended lease to exactly one of several owners', async () => {
+        const store = openStore();
+        const results = await Promise.all(
+          ['a', 'b', 'c', 'd'].map((o) => store.leases.acquire('relay', o, 60_000)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
 

@@ -16,6 +16,7 @@ import type {
   AppendResult,
   CheckpointStore,
   EventStore,
+  LeaseStore,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
@@ -37,6 +38,7 @@ import {
   type PreparedEvent,
 } from '../validation';
 import { KurrentDbCheckpointStore } from './kurrentdb-checkpoint-store';
+import { KurrentDbLeaseStore } from './kurrentdb-lease-store';
 import {
   decodeEvent,
   encodeEvent,
@@ -80,6 +82,7 @@ export interface KurrentDbEventStoreOptions {
  */
 export class KurrentDbEventStore implements EventStore {
   readonly checkpoints: CheckpointStore;
+  readonly leases: LeaseStore;
   private readonly clock: () => Date;
   private readonly pollIntervalMs: number;
   private readonly writeLock = new Mutex();
@@ -97,6 +100,7 @@ export class KurrentDbEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.follower = new LogFollower(client, names, new Sealer(client, names.seals));
     this.checkpoints = new KurrentDbCheckpointStore(client, names, () => this.assertOpen());
+    this.leases = new KurrentDbLeaseStore(client, names, this.clock, () => this.assertOpen());
   }
 
   /** Connects lazily: nothing goes over the network before the first operation. */

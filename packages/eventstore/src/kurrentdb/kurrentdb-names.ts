@@ -8,6 +8,7 @@ import { InvalidEventStoreRequestError } from '../errors';
  *   <service>.<stream>                 the port's stream <stream>
  *   <service>~seals                    the seal chain
  *   <service>~checkpoint-<name>        one checkpoint
+ *   <service>~lease-<name>             one lease
  *
  * The service name may not hold '.' or '~', so `<service>.` is a prefix no other service
  * and no internal stream shares: a prefix filter on it selects exactly this service's
@@ -42,6 +43,10 @@ export class StreamNames {
     if (!kurrentStream.startsWith(this.prefix)) return undefined;
     const stream = kurrentStream.slice(this.prefix.length);
     return stream.length === 0 ? undefined : stream;
+  }
+
+  lease(name: string): string {
+    return `${this.service}${INTERNAL_SEPARATOR}lease-${name}`;
   }
 
   checkpoint(name: string): string {

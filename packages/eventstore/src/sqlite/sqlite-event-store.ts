@@ -12,6 +12,7 @@ import type {
   AppendResult,
   CheckpointStore,
   EventStore,
+  LeaseStore,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
@@ -35,6 +36,7 @@ import {
 } from '../validation';
 import { applyPragmas, migrate } from './schema';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
+import { SqliteLeaseStore } from './sqlite-lease-store';
 
 export interface SqliteEventStoreOptions {
   /** Database file, or ':memory:' for a throwaway store. */
@@ -71,6 +73,7 @@ type EventRow = string;
 export class SqliteEventStore implements EventStore {
   readonly database: Database.Database;
   readonly checkpoints: CheckpointStore;
+  readonly leases: LeaseStore;
   private readonly clock: () => Date;
   private readonly pollIntervalMs: number;
   private readonly maxAppendsPerCommit: number;
@@ -89,6 +92,7 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1_000;
     this.checkpoints = new SqliteCheckpointStore(this.database, () => this.assertOpen());
+    this.leases = new SqliteLeaseStore(this.database, this.clock, () => this.assertOpen());
     this.statements = prepareStatements(this.database);
   }
 

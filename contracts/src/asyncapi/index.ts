@@ -1,0 +1,2 @@
+export { buildAsyncApi, type AsyncApiOptions } from './build-asyncapi';
+export { exampleEnvelope } from './example-envelope';

@@ -1,0 +1,2 @@
+export * from './member';
+export { catalog, type EventData, type EventName, type KopfedCatalog } from './catalog';

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { defineEvent } from '../../catalog';
+import { CoopId, MemberId } from '../../ids';
+import { ProvinceCode } from '../../province';
+import { IsoDate } from '../../time';
+import { Gender, MemberNumber } from './vocabulary';
+
+const joined = {
+  coopId: CoopId,
+  memberId: MemberId,
+  memberNumber: MemberNumber,
+  joinedOn: IsoDate,
+};
+
+/** A person member is referred to by id only: no name, NIK, birth date, address or phone. */
+const PersonJoinedV1 = z.strictObject({ ...joined, memberKind: z.literal('person') });
+const CoopJoinedV1 = z.strictObject({
+  ...joined,
+  memberKind: z.literal('coop'),
+  memberCoopId: CoopId.describe('the member coop itself'),
+});
+
+export const MemberJoinedV1 = z.discriminatedUnion('memberKind', [PersonJoinedV1, CoopJoinedV1]);
+export type MemberJoinedV1 = z.output<typeof MemberJoinedV1>;
+
+/**
+ * v2 adds, for people, the province of domicile and the gender: the ministry counts members
+ * by both. They are only counted, never shown per person; birth dates stay out (with the
+ * coop and the province they would single people out in a small coop).
+ */
+const PersonJoinedV2 = PersonJoinedV1.extend({
+  province: ProvinceCode.nullable().describe('province of domicile; null when unknown'),
+  gender: Gender.nullable().describe('null when unknown'),
+});
+
+export const MemberJoinedV2 = z.discriminatedUnion('memberKind', [PersonJoinedV2, CoopJoinedV1]);
+export type MemberJoinedV2 = z.output<typeof MemberJoinedV2>;
+
+export const MemberJoined = defineEvent({
+  name: 'MemberJoined',
+  service: 'member',
+  description: 'A person or a coop became a member of a coop.',
+  versions: [
+    {
+      version: 1,
+      schema: MemberJoinedV1,
+      example: {
+        coopId: '0193a3c2-5f1e-7b7a-9c3d-2e8f4a6b1c01',
+        memberId: '0193a3c3-0a4b-7c2d-8e1f-5a6b7c8d9e10',
+        memberNumber: '2026.0153',
+        joinedOn: '2026-02-02',
+        memberKind: 'person',
+      },
+    },
+    {
+      version: 2,
+      schema: MemberJoinedV2,
+      example: {
+        coopId: '0193a3c2-5f1e-7b7a-9c3d-2e8f4a6b1c01',
+        memberId: '0193a3c3-0a4b-7c2d-8e1f-5a6b7c8d9e11',
+        memberNumber: '2026.0154',
+        joinedOn: '2026-02-03',
+        memberKind: 'person',
+        province: '32',
+        gender: 'female',
+      },
+      // Members who joined before v2 have no recorded province or gender: unknown, not guessed.
+      upcast: (v1: MemberJoinedV1) =>
+        v1.memberKind === 'person' ? { ...v1, province: null, gender: null } : v1,
+    },
+  ],
+});

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** A primary coop's members are people; a secondary's are coops; a tertiary's are secondaries. */
+export const CoopKind = z.enum(['primary', 'secondary', 'tertiary']);
+export type CoopKind = z.output<typeof CoopKind>;
+
+/**
+ *   active     trading, holds its RAT (rapat anggota tahunan, annual members' meeting)
+ *   inactive   not trading or not holding its RAT; may become active again
+ *   suspended  its parent has suspended its membership services
+ *   dissolved  dissolved (bubar); final
+ */
+export const CoopStatus = z.enum(['active', 'inactive', 'suspended', 'dissolved']);
+export type CoopStatus = z.output<typeof CoopStatus>;
+
+/**
+ * A reason code, not free text: free text would invite personal data into the event.
+ */
+export const CoopStatusReason = z.enum([
+  'rat_not_held',
+  'rat_resumed',
+  'members_resolution',
+  'federation_decision',
+  'government_decision',
+  'merged',
+  'other',
+]);
+export type CoopStatusReason = z.output<typeof CoopStatusReason>;
+
+export const MemberKind = z.enum(['person', 'coop']);
+export type MemberKind = z.output<typeof MemberKind>;
+
+export const MemberLeftReason = z.enum(['resigned', 'deceased', 'expelled', 'moved']);
+export type MemberLeftReason = z.output<typeof MemberLeftReason>;
+
+/** As on the KTP (identity card); null when unknown. Only ever counted, never shown per person. */
+export const Gender = z.enum(['female', 'male']);
+export type Gender = z.output<typeof Gender>;
+
+/** A coop's own member number (nomor anggota), as printed on its member cards. */
+export const MemberNumber = z
+  .string()
+  .regex(/^[A-Za-z0-9./_-]{1,32}$/)
+  .describe("the coop's own member number (nomor anggota)");
+
+/** A financial year (tahun buku) of a coop: the calendar year. */
+export const FinancialYear = z.int().min(1945).max(2999);

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { describeBusConformance, message, waitFor } from '../conformance/bus-conformance';
+import { BusStoppedError, UnprocessableMessageError } from '../errors';
+import { InProcessBus } from './in-process-bus';
+
+describeBusConformance({
+  name: 'in-process',
+  create: async () => new InProcessBus(),
+  freshTopic: async () => `topic-${randomUUID()}`,
+});
+
+describe('in-process bus specifics', () => {
+  it('resolves publish only after every group has handled the messages', async () => {
+    const bus = new InProcessBus();
+    const handled: number[] = [];
+    await bus.subscribe({
+      topic: 't',
+      group: 'slow',
+      handler: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        handled.push(1);
+      },
+    });
+    await bus.publish('t', [message('a', 1), message('b', 2)]);
+    expect(handled).toHaveLength(2);
+    await bus.close();
+  });
+
+  it('rejects publish when the subscription stops before handling, so the relay does not advance', async () => {
+    const bus = new InProcessBus();
+    let release!: () => void;
+    const subscription = await bus.subscribe({
+      topic: 't',
+      group: 'g',
+      maxKeysInFlight: 1,
+      handler: () => new Promise<void>((r) => (release = r)),
+    });
+    const published = bus.publish('t', [message('a', 1), message('b', 2)]);
+    await waitFor(() => release !== undefined, 1_000);
+    const stopped = subscription.stop();
+    release();
+    await stopped;
+    await expect(published).rejects.toBeInstanceOf(BusStoppedError);
+  });
+
+  it('keeps dead letters for inspection and hands them to the sink', async () => {
+    const sunk: string[] = [];
+    const bus = new InProcessBus({ onDeadLetter: (d) => void sunk.push(d.topic) });
+    await bus.subscribe({
+      topic: 't',
+      group: 'g',
+      maxRetries: 0,
+      handler: () => Promise.reject(new Error('no')),
+    });
+    await bus.publish('t', [message('a', 1)]);
+    expect(bus.deadLetters()).toHaveLength(1);
+    expect(sunk).toEqual(['t.dlq']);
+    await bus.close();
+  });
+
+  it('refuses a second consumer of the same group in one process', async () => {
+    const bus = new InProcessBus();
+    await bus.subscribe({ topic: 't', group: 'g', handler: () => undefined });
+    await expect(
+      bus.subscribe({ topic: 't', group: 'g', handler: () => undefined }),
+    ).rejects.toThrow(/already consumes/);
+    await bus.close();
+  });
+});
+
+describe('unprocessable messages', () => {
+  it('go to the dead-letter topic at once, without retries', async () => {
+    const bus = new InProcessBus();
+    let attempts = 0;
+    await bus.subscribe({
+      topic: 't',
+      group: 'g',
+      maxRetries: 5,
+      handler: () => {
+        attempts++;
+        throw new UnprocessableMessageError('not a valid envelope');
+      },
+    });
+    await bus.publish('t', [message('a', 1)]);
+    expect(attempts).toBe(1);
+    expect(bus.deadLetters()[0]!.message.headers).toMatchObject({ 'kopfed-dlq-attempts': '1' });
+    await bus.close();
+  });
+});

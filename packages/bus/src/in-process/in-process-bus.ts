@@ -1,0 +1,204 @@
+import { BusStoppedError, InvalidBusRequestError } from '../errors';
+import { deadLetterHeaders, deliverWithRetries, retryPolicy, type RetryPolicy } from '../retry';
+import {
+  deadLetterTopic,
+  type Bus,
+  type BusSubscription,
+  type IncomingMessage,
+  type OutgoingMessage,
+  type SubscribeOptions,
+} from '../types';
+import { assertMessages, assertSubscribeOptions, assertTopic } from '../validation';
+
+export interface DeadLetter {
+  topic: string;
+  message: OutgoingMessage;
+}
+
+export interface InProcessBusOptions {
+  /** Where dead letters go besides `<topic>.dlq` subscribers, e.g. a table an operator reads. */
+  onDeadLetter?: (deadLetter: DeadLetter) => Promise<void> | void;
+  /** Dead letters kept in memory for inspection (oldest dropped first). Default 10,000. */
+  keepDeadLetters?: number;
+}
+
+/**
+ * The embedded bus: every service in one process. Nothing is stored here — the publishing
+ * store is the durable log. `publish` resolves only when every subscribed group has handled
+ * (or dead-lettered) the messages, so a relay that advances its checkpoint after publish
+ * never skips an unhandled message; after a crash the relay republishes from its checkpoint
+ * and the consumers' inboxes drop what they already applied.
+ */
+export class InProcessBus implements Bus {
+  private readonly topics = new Map<string, Map<string, GroupWorker>>();
+  private readonly kept: DeadLetter[] = [];
+  private closed = false;
+
+  constructor(private readonly options: InProcessBusOptions = {}) {}
+
+  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.closed) throw new BusStoppedError();
+    assertTopic(topic);
+    assertMessages(messages);
+    const workers = [...(this.topics.get(topic)?.values() ?? [])];
+    await Promise.all(workers.map((worker) => worker.enqueue(messages)));
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<BusSubscription> {
+    if (this.closed) throw new BusStoppedError();
+    assertSubscribeOptions(options);
+    const groups = this.topics.get(options.topic) ?? new Map<string, GroupWorker>();
+    if (groups.has(options.group)) {
+      throw new InvalidBusRequestError(
+        'group',
+        `${options.group} already consumes ${options.topic} in this process`,
+      );
+    }
+    const worker = new GroupWorker(options, retryPolicy(options), (message, error, attempts) =>
+      this.deadLetter(options, message, error, attempts),
+    );
+    groups.set(options.group, worker);
+    this.topics.set(options.topic, groups);
+    return {
+      stop: async () => {
+        groups.delete(options.group);
+        await worker.stop();
+      },
+    };
+  }
+
+  /** Dead letters seen by this process, oldest first (bounded). */
+  deadLetters(): readonly DeadLetter[] {
+    return this.kept;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.topics.values()].flatMap((groups) => [...groups.values()]);
+    this.topics.clear();
+    await Promise.all(workers.map((worker) => worker.stop()));
+  }
+
+  private async deadLetter(
+    options: SubscribeOptions,
+    message: IncomingMessage | Omit<IncomingMessage, 'attempt'>,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const topic = deadLetterTopic(options.topic);
+    const deadLetter: DeadLetter = {
+      topic,
+      message: {
+        key: message.key,
+        value: message.value,
+        headers: deadLetterHeaders(message.headers, options.topic, options.group, error, attempts),
+      },
+    };
+    this.kept.push(deadLetter);
+    if (this.kept.length > (this.options.keepDeadLetters ?? 10_000)) this.kept.shift();
+    await this.options.onDeadLetter?.(deadLetter);
+    if (!this.closed) await this.publish(topic, [deadLetter.message]);
+  }
+}
+
+interface Pending {
+  message: Omit<IncomingMessage, 'attempt'>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** One consumer group on one topic: a queue per key, a bounded number of keys at a time. */
+class GroupWorker {
+  private readonly queues = new Map<string, Pending[]>();
+  private readonly waiting: string[] = [];
+  private readonly running = new Map<string, Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly options: SubscribeOptions,
+    private readonly policy: RetryPolicy,
+    private readonly deadLetter: (
+      message: Omit<IncomingMessage, 'attempt'>,
+      error: unknown,
+      attempts: number,
+    ) => Promise<void>,
+  ) {}
+
+  enqueue(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.stopping) return Promise.reject(new BusStoppedError('subscription'));
+    const delivered = messages.map(
+      (m) =>
+        new Promise<void>((resolve, reject) => {
+          const pending = {
+            message: {
+              topic: this.options.topic,
+              key: m.key,
+              value: m.value,
+              headers: { ...m.headers },
+            },
+            resolve,
+            reject,
+          };
+          const queue = this.queues.get(m.key);
+          if (queue) queue.push(pending);
+          else {
+            this.queues.set(m.key, [pending]);
+            this.waiting.push(m.key);
+          }
+        }),
+    );
+    this.startKeys();
+    return Promise.all(delivered).then(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.running.values());
+    for (const queue of this.queues.values()) {
+      for (const pending of queue) pending.reject(new BusStoppedError('subscription'));
+    }
+    this.queues.clear();
+    this.waiting.length = 0;
+  }
+
+  private startKeys(): void {
+    const limit = this.options.maxKeysInFlight ?? 16;
+    while (!this.stopping && this.running.size < limit && this.waiting.length > 0) {
+      const key = this.waiting.shift()!;
+      const run = this.drainKey(key).finally(() => {
+        this.running.delete(key);
+        this.startKeys();
+      });
+      this.running.set(key, run);
+    }
+  }
+
+  /** Handles one key's messages strictly in order until its queue is empty. */
+  private async drainKey(key: string): Promise<void> {
+    for (;;) {
+      const queue = this.queues.get(key);
+      const pending = queue?.[0];
+      if (!queue || !pending) {
+        this.queues.delete(key);
+        return;
+      }
+      if (this.stopping) return;
+      const outcome = await deliverWithRetries(
+        this.options.handler,
+        pending.message,
+        this.policy,
+        () => this.stopping,
+      );
+      if (outcome === 'stopped') return;
+      try {
+        if (!outcome.handled)
+          await this.deadLetter(pending.message, outcome.error, outcome.attempts);
+        queue.shift();
+        pending.resolve();
+      } catch (error) {
+        queue.shift();
+        pending.reject(error);
+      }
+    }
+  }
+}

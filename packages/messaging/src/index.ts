@@ -1,0 +1,4 @@
+export { Relay, type RelayOptions } from './relay/relay';
+export { SqliteInbox } from './inbox/sqlite-inbox';
+export { SqliteProjection, type SqliteProjectionDefinition } from './projection/sqlite-projection';
+export { tracedHandler } from './consumer/traced-handler';

@@ -1,0 +1,114 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent, SqliteEventStore, Subscription } from '@kopfed/eventstore';
+
+/** A read model kept in the store's own SQLite file, updated in the transaction that moves its checkpoint. */
+export interface SqliteProjectionDefinition {
+  /** Names the checkpoint; bump it (e.g. `members-v2`) to rebuild after a change of shape. */
+  name: string;
+  /** Only these event types are read (all when absent). */
+  types?: readonly string[];
+  /** Creates the projection's tables (idempotent). */
+  setUp(db: Database.Database): void;
+  /** Drops everything the projection holds, for a rebuild. */
+  reset(db: Database.Database): void;
+  /** Applies one event; runs inside the batch's transaction, so it must be synchronous. */
+  apply(db: Database.Database, event: RecordedEvent): void;
+}
+
+export class SqliteProjection {
+  private subscription: Subscription | undefined;
+  private readonly readCheckpoint;
+  private readonly writeCheckpoint;
+  private failure: unknown;
+
+  constructor(
+    private readonly store: SqliteEventStore,
+    readonly definition: SqliteProjectionDefinition,
+  ) {
+    const db = store.database;
+    definition.setUp(db);
+    this.readCheckpoint = db.prepare<[string], { position: number }>(
+      'SELECT position FROM checkpoints WHERE name = ?',
+    );
+    this.writeCheckpoint = db.prepare<[string, number]>(
+      `INSERT INTO checkpoints (name, position) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    );
+  }
+
+  get checkpointName(): string {
+    return `projection:${this.definition.name}`;
+  }
+
+  /** Position the read model reflects. */
+  get position(): number {
+    return this.readCheckpoint.get(this.checkpointName)?.position ?? 0;
+  }
+
+  start(onError?: (error: unknown) => void): void {
+    if (this.subscription) return;
+    const db = this.store.database;
+    const applyBatch = db.transaction((events: RecordedEvent[]) => {
+      for (const event of events) this.definition.apply(db, event);
+      this.writeCheckpoint.run(this.checkpointName, events[events.length - 1]!.position);
+    });
+    this.subscription = this.store.subscribe({
+      after: this.position,
+      batchSize: 1_000,
+      ...(this.definition.types ? { types: this.definition.types } : {}),
+      batchHandler: (events) => applyBatch.immediate(events),
+      onError: (error) => {
+        this.failure = error;
+        onError?.(error);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  /** Resolves once the read model reflects every event up to `position` (bounded wait). */
+  async catchUp(position?: number, timeoutMs = 30_000): Promise<void> {
+    const target = position ?? (await this.store.headPosition());
+    const deadline = Date.now() + timeoutMs;
+    while (this.position < target && !this.hasNoMatchingEventsUpTo(target)) {
+      if (this.failure !== undefined) throw asError(this.failure);
+      if (Date.now() > deadline)
+        throw new Error(
+          `projection ${this.definition.name} did not reach ${target} in ${timeoutMs} ms`,
+        );
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** Drops the read model and rebuilds it from the whole log. */
+  async rebuild(): Promise<void> {
+    await this.stop();
+    const db = this.store.database;
+    db.transaction(() => {
+      this.definition.reset(db);
+      db.prepare('DELETE FROM checkpoints WHERE name = ?').run(this.checkpointName);
+      this.definition.setUp(db);
+    }).immediate();
+    this.start();
+    await this.catchUp();
+  }
+
+  /** With a type filter the checkpoint stops at the last matching event, not the head. */
+  private hasNoMatchingEventsUpTo(target: number): boolean {
+    if (!this.definition.types) return false;
+    const placeholders = this.definition.types.map(() => '?').join(', ');
+    const row = this.store.database
+      .prepare<unknown[], { n: number }>(
+        `SELECT count(*) AS n FROM events WHERE position > ? AND position <= ? AND type IN (${placeholders})`,
+      )
+      .get(this.position, target, ...this.definition.types);
+    return (row?.n ?? 0) === 0;
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(JSON.stringify(error));
+}

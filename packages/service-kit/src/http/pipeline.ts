@@ -1,0 +1,204 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { EventMetadata } from '@kopfed/eventstore';
+import { bearerToken, type Authenticator } from '../auth/authenticator';
+import type { CoopDirectory } from '../auth/coop-directory';
+import { accessOf, authorise, reaches } from '../auth/policy';
+import type { Principal } from '../auth/principal';
+import { fingerprintOf } from '../idempotency/fingerprint';
+import type { Execution, IdempotencyGuard } from '../idempotency/idempotency-guard';
+import { HttpProblem } from '../problem/problem';
+import type { RateLimiter } from '../rate-limit/token-bucket';
+import { formatEtag, parseIfMatch } from './etag';
+import { correlationIdOf, requestNotes, traceparentOf } from './request-context';
+import { idempotencyKeyOf, parseInput, readJsonBody } from './request-input';
+import { asJson, errorAsResponse, send } from './respond';
+import {
+  responseBodySchema,
+  type AuthenticatedContext,
+  type RequestContext,
+  type Route,
+  type RouteInput,
+} from './route';
+
+export interface RouteEnvironment {
+  authenticate: Authenticator;
+  coopDirectory: CoopDirectory;
+  rateLimiter: RateLimiter;
+  idempotency: IdempotencyGuard;
+  logger: Logger;
+  jsonBody: RequestHandler;
+}
+
+/**
+ * One request through one route: authenticate (401) → rate limit (429) → authorise on the
+ * role and the path's coop (403) → read the body (413/415/400) → validate (400) → If-Match
+ * (400/412) → run the handler once per Idempotency-Key → respond. Every failure is a problem.
+ */
+export function routeHandler(route: Route, env: RouteEnvironment): RequestHandler {
+  return (req, res) => serve(route, env, req, res);
+}
+
+async function serve(route: Route, env: RouteEnvironment, req: Request, res: Response) {
+  const notes = requestNotes(req, res);
+  notes.route = `${route.method} ${route.path}`;
+  const hadIfMatch = req.get('if-match') !== undefined;
+  try {
+    const principal =
+      route.policy === 'public' ? undefined : await authenticate(req, env.authenticate);
+    if (principal) notes.keyId = principal.keyId;
+    limitRate(env.rateLimiter, principal ? `key:${principal.keyId}` : `ip:${req.ip ?? ''}`);
+    if (route.policy !== 'public' && principal) {
+      const decision = authorise(
+        route.policy,
+        { principal, method: req.method, params: pathParamsOf(req) },
+        env.coopDirectory,
+      );
+      if (!decision.allowed) throw new HttpProblem('forbidden', decision.reason);
+    }
+    const body = await readJsonBody(req, res, env.jsonBody);
+    const input = parseInput(route, req, body);
+    const ifMatch = parseIfMatch(req.get('if-match'));
+    if (ifMatch.kind === 'revision' && !route.ifMatch) {
+      throw new HttpProblem('precondition-failed', 'This operation has no ETag to match.');
+    }
+    const write = route.policy !== 'public' && accessOf(route.policy, route.method) === 'write';
+    const idempotencyKey = write ? idempotencyKeyOf(req) : undefined;
+    const base: RequestContext = {
+      requestId: notes.requestId,
+      correlationId: correlationIdOf(req, notes.requestId),
+      ...(traceparentOf(req) ? { traceparent: traceparentOf(req) } : {}),
+      logger: env.logger,
+      ifMatch,
+      expectedRevision: ifMatch.kind === 'revision' ? ifMatch.revision : undefined,
+      idempotencyKey,
+      metadata: {},
+    };
+    const ctx = principal
+      ? authenticatedContext(base, principal, route, req, env.coopDirectory)
+      : base;
+    const run = () => execute(route, input, ctx, { req, res, hadIfMatch, logger: env.logger });
+    if (idempotencyKey !== undefined && principal) {
+      const fingerprint = fingerprintOf(req.method, req.originalUrl, body);
+      const outcome = await env.idempotency.run(principal.coopId, idempotencyKey, fingerprint, run);
+      send(res, outcome.response, outcome.replayed);
+    } else {
+      send(res, (await run()).response);
+    }
+  } catch (error) {
+    send(res, errorAsResponse(req, res, error, { hadIfMatch, logger: env.logger }));
+  }
+}
+
+async function authenticate(req: Request, authenticator: Authenticator): Promise<Principal> {
+  const bearer = bearerToken(req.get('authorization'));
+  if (bearer.kind === 'absent') {
+    throw new HttpProblem('unauthenticated', 'Send an API key as "Authorization: Bearer <key>".', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="kopfed"' },
+    });
+  }
+  const principal = bearer.kind === 'token' ? await authenticator(bearer.token) : undefined;
+  if (!principal) {
+    throw new HttpProblem('unauthenticated', 'The credential is unknown, expired or revoked.', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="kopfed", error="invalid_token"' },
+    });
+  }
+  return principal;
+}
+
+function limitRate(limiter: RateLimiter, key: string): void {
+  const decision = limiter.take(key);
+  if (!decision.allowed) {
+    throw new HttpProblem('rate-limited', `Slow down; retry in ${decision.retryAfterSeconds} s.`, {
+      headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+    });
+  }
+}
+
+function authenticatedContext(
+  base: RequestContext,
+  principal: Principal,
+  route: Route,
+  req: Request,
+  directory: CoopDirectory,
+): AuthenticatedContext {
+  const scopeParam =
+    route.policy !== 'public' && route.policy.coopScope !== 'federation'
+      ? route.policy.coopScope.pathParam
+      : undefined;
+  const coopId = scopeParam === undefined ? undefined : pathParamsOf(req)[scopeParam];
+  const metadata: EventMetadata = {
+    correlationId: base.correlationId,
+    causationId: base.requestId,
+    actor: principal.keyId,
+    ...(base.traceparent ? { traceparent: base.traceparent } : {}),
+    ...(coopId ? { coopId } : {}),
+  };
+  return {
+    ...base,
+    metadata,
+    principal,
+    reaches: (target: string) => reaches(principal, target, directory),
+  };
+}
+
+/** Our templates have no wildcards, so every routed parameter is one string. */
+function pathParamsOf(req: Request): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.params)) {
+    if (typeof value === 'string') params[name] = value;
+  }
+  return params;
+}
+
+interface Exchange {
+  req: Request;
+  res: Response;
+  hadIfMatch: boolean;
+  logger: Logger;
+}
+
+/**
+ * Runs the handler and turns its result, or its refusal, into the response. Responses the
+ * handler produced are kept for the Idempotency-Key; 5xx and lost concurrency races are not,
+ * so a retry runs again.
+ */
+async function execute(
+  route: Route,
+  input: RouteInput,
+  ctx: AuthenticatedContext | RequestContext,
+  exchange: Exchange,
+): Promise<Execution> {
+  try {
+    const result = await route.handler(input, ctx);
+    assertDeclared(route, result.status, result.body);
+    const headers: Record<string, string> = {};
+    if (result.etag !== undefined) headers.ETag = formatEtag(result.etag);
+    if (result.location !== undefined) headers.Location = result.location;
+    const response = { status: result.status, body: asJson(result.body), headers };
+    return { response, stored: withoutFields(response, route.omitOnReplay), record: true };
+  } catch (error) {
+    const response = errorAsResponse(exchange.req, exchange.res, error, exchange);
+    const code = (response.body as { code?: unknown } | null)?.code;
+    return { response, record: response.status < 500 && code !== 'concurrency-conflict' };
+  }
+}
+
+/** A handler answering outside its contract is a bug: it becomes a logged 500, never a leak. */
+function assertDeclared(route: Route, status: number, body: unknown): void {
+  const spec = route.responses[status];
+  if (spec === undefined)
+    throw new Error(`${route.operationId} answered undeclared status ${status}`);
+  const schema = responseBodySchema(spec);
+  if (schema && !schema.safeParse(body).success) {
+    throw new Error(`${route.operationId} answered ${status} with a body outside its schema`);
+  }
+}
+
+function withoutFields(response: Execution['response'], fields: readonly string[] | undefined) {
+  if (!fields || typeof response.body !== 'object' || response.body === null) return undefined;
+  if (Array.isArray(response.body)) return undefined;
+  const body = { ...response.body };
+  for (const field of fields) delete body[field];
+  return { ...response, body };
+}

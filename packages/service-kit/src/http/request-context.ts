@@ -1,0 +1,48 @@
+import type { Request, Response } from 'express';
+import { v7 as uuidv7 } from 'uuid';
+
+/** Ids a client may choose: bounded, printable, nothing that could forge a log line. */
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** What the kit notes about a request for the access log. */
+export interface RequestNotes {
+  requestId: string;
+  /** The route template, never the concrete path: paths may hold ids worth keeping out of logs. */
+  route?: string;
+  keyId?: string;
+}
+
+const NOTES = Symbol('kopfed.requestNotes');
+type Annotated = Response & { [NOTES]?: RequestNotes };
+
+/** The request's notes, creating its id (the client's `X-Request-Id`, or a new one) on first use. */
+export function requestNotes(req: Request, res: Response): RequestNotes {
+  const annotated = res as Annotated;
+  let notes = annotated[NOTES];
+  if (!notes) {
+    const offered = req.get(REQUEST_ID_HEADER);
+    notes = { requestId: offered && CLIENT_ID.test(offered) ? offered : uuidv7() };
+    annotated[NOTES] = notes;
+    res.setHeader(REQUEST_ID_HEADER, notes.requestId);
+  }
+  return notes;
+}
+
+export function correlationIdOf(req: Request, requestId: string): string {
+  const offered = req.get('X-Correlation-Id');
+  return offered && CLIENT_ID.test(offered) ? offered : requestId;
+}
+
+export function traceparentOf(req: Request): string | undefined {
+  const offered = req.get('traceparent');
+  return offered && TRACEPARENT.test(offered) ? offered : undefined;
+}
+
+/** The request path without its query, as problem details' `instance`. */
+export function instanceOf(req: Request): string {
+  const path = req.originalUrl.split('?')[0] ?? '/';
+  return path.length > 512 ? `${path.slice(0, 512)}…` : path;
+}

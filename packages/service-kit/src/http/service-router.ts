@@ -1,0 +1,175 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { EventStore } from '@kopfed/eventstore';
+import type { Authenticator } from '../auth/authenticator';
+import type { CoopDirectory } from '../auth/coop-directory';
+import { IdempotencyGuard, type IdempotencyOptions } from '../idempotency/idempotency-guard';
+import { openObjects } from '../openapi/closed-schemas';
+import {
+  basePath,
+  buildOpenApiDocument,
+  type OpenAPIObject,
+  type ServiceDescription,
+} from '../openapi/document';
+import { KIT_PROBLEMS } from '../problem/problem';
+import {
+  DEFAULT_RATE_LIMIT,
+  TokenBucketLimiter,
+  type RateLimiter,
+} from '../rate-limit/token-bucket';
+import { accessLog, problemErrorHandler } from './fallbacks';
+import { routeHandler, type RouteEnvironment } from './pipeline';
+import { requestNotes } from './request-context';
+import { problemAsResponse, send } from './respond';
+import type { HttpMethod } from './route';
+import { assertRouteTable, expressPath, pathMatcher } from './route-table';
+
+export interface ServiceDefinition extends ServiceDescription {
+  /** Readiness beyond the store answering, e.g. projections caught up. */
+  ready?: () => Promise<boolean>;
+}
+
+export interface ServiceKitDeps {
+  authenticate: Authenticator;
+  coopDirectory: CoopDirectory;
+  /** The service's own store; its idempotency records live there too. */
+  store: EventStore;
+  logger: Logger;
+  /** Shared across services in one process, so a credential has one budget. */
+  rateLimiter?: RateLimiter;
+  idempotency?: Omit<IdempotencyOptions, 'store' | 'logger'>;
+  /** Largest JSON body accepted; 1 MiB unless a service needs bulk. */
+  bodyLimitBytes?: number;
+}
+
+export interface ServiceHttp {
+  service: string;
+  /** Serves `/api/<service>/…` and lets every other path through. */
+  router: Router;
+  openapi: OpenAPIObject;
+  ready: () => Promise<boolean>;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** The service's routes, its OpenAPI document and its 404/405 answers, under one prefix. */
+export function createServiceRouter(
+  definition: ServiceDefinition,
+  deps: ServiceKitDeps,
+): ServiceHttp {
+  assertRouteTable(definition.routes);
+  const openapi = buildOpenApiDocument(definition);
+  assertClosedBodies(openapi);
+  const logger = deps.logger.child({ service: definition.service });
+  const env: RouteEnvironment = {
+    authenticate: deps.authenticate,
+    coopDirectory: deps.coopDirectory,
+    rateLimiter: deps.rateLimiter ?? new TokenBucketLimiter(DEFAULT_RATE_LIMIT),
+    idempotency: new IdempotencyGuard({ ...deps.idempotency, store: deps.store, logger }),
+    logger,
+    jsonBody: express.json({
+      limit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      strict: true,
+    }),
+  };
+  const prefix = `/api/${definition.service}`;
+  const base = basePath(definition);
+  const router = express.Router({ caseSensitive: true });
+  router.use(prefix, accessLog(logger));
+  router.get(`${prefix}/openapi.json`, (_req, res) => {
+    res.json(openapi);
+  });
+  for (const route of definition.routes) {
+    const path = `${base}${expressPath(route.path)}`;
+    const handler = routeHandler(route, env);
+    switch (route.method) {
+      case 'GET':
+        router.get(path, handler);
+        break;
+      case 'POST':
+        router.post(path, handler);
+        break;
+      case 'PUT':
+        router.put(path, handler);
+        break;
+      case 'PATCH':
+        router.patch(path, handler);
+        break;
+      case 'DELETE':
+        router.delete(path, handler);
+        break;
+    }
+  }
+  const table = definition.routes.map((route) => ({
+    method: route.method,
+    matcher: pathMatcher(`${base}${route.path}`),
+  }));
+  router.use(prefix, (req, res) => unmatched(req, res, table));
+  router.use(prefix, problemErrorHandler(logger));
+  return {
+    service: definition.service,
+    router,
+    openapi,
+    ready: async () => {
+      await deps.store.headPosition();
+      return definition.ready ? definition.ready() : true;
+    },
+  };
+}
+
+/** Under the service's prefix, a path no route has is 404; a known path, wrong method, 405. */
+function unmatched(
+  req: Request,
+  res: Response,
+  table: readonly { method: HttpMethod; matcher: RegExp }[],
+): void {
+  requestNotes(req, res);
+  const methods = table
+    .filter((entry) => entry.matcher.test(req.path))
+    .map((entry) => entry.method);
+  if (methods.length === 0) {
+    const { title, status } = KIT_PROBLEMS['not-found'];
+    send(
+      res,
+      problemAsResponse(req, res, {
+        code: 'not-found',
+        title,
+        status,
+        detail: `No resource at ${req.path}.`,
+      }),
+    );
+    return;
+  }
+  const allow = [...new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods)].join(', ');
+  if (req.method === 'OPTIONS') {
+    res.status(204).setHeader('Allow', allow).end();
+    return;
+  }
+  const { title, status } = KIT_PROBLEMS['method-not-allowed'];
+  send(
+    res,
+    problemAsResponse(req, res, {
+      code: 'method-not-allowed',
+      title,
+      status,
+      detail: `${req.method} is not allowed here; allowed: ${allow}.`,
+      headers: { Allow: allow },
+    }),
+  );
+}
+
+function assertClosedBodies(openapi: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(openapi.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item as Record<string, unknown>)) {
+      const content = (
+        operation as { requestBody?: { content?: Record<string, { schema?: unknown }> } }
+      ).requestBody?.content;
+      const open = openObjects(content?.['application/json']?.schema, openapi);
+      if (open.length > 0) {
+        throw new Error(
+          `${method.toUpperCase()} ${path}: request body objects must be strict (z.strictObject); open at ${open.join(', ')}`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,232 @@
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { WrongExpectedRevisionError, type EventStore } from '@kopfed/eventstore';
+import { HttpProblem } from '../problem/problem';
+import { sha256Hex, type RequestFingerprint } from './fingerprint';
+import {
+  evolveKey,
+  judge,
+  type IdempotencyEvent,
+  type KeyState,
+  type KeyTimings,
+  type StoredResponse,
+} from './idempotency-record';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface IdempotencyOptions {
+  /** The service's own event store: records live in streams `idempotency-<hash>`. */
+  store: EventStore;
+  retentionMs?: number;
+  abandonAfterMs?: number;
+  /** How long a concurrent duplicate waits for the first request before a 409. */
+  waitMs?: number;
+  /** How often a waiting duplicate re-reads a key claimed by another process. */
+  pollMs?: number;
+  clock?: () => Date;
+  logger?: Logger;
+}
+
+/** The outcome of running the request: its response, and whether the key should keep it. */
+export interface Execution {
+  response: StoredResponse;
+  /** What the key keeps when it differs from what was sent (a secret shown once). */
+  stored?: StoredResponse;
+  record: boolean;
+}
+
+const DEFAULTS = { retentionMs: 30 * DAY_MS, abandonAfterMs: 60_000, waitMs: 10_000, pollMs: 25 };
+
+/**
+ * Runs a state-changing request at most once per (scope, Idempotency-Key):
+ * - the first request claims the key (an append with the expected revision, so exactly one
+ *   claimant wins, in this process or any other sharing the store), runs, and records its
+ *   response;
+ * - a retry with the same fingerprint gets the recorded response back;
+ * - a request with another fingerprint is refused (409 idempotency-key-reused);
+ * - a duplicate that arrives while the first runs waits for it, at most `waitMs`.
+ */
+export class IdempotencyGuard {
+  private readonly timings: KeyTimings;
+  private readonly waitMs: number;
+  private readonly pollMs: number;
+  private readonly clock: () => Date;
+  /** Claims this process is running, so local duplicates wait without polling. */
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: IdempotencyOptions) {
+    this.timings = {
+      retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
+      abandonAfterMs: options.abandonAfterMs ?? DEFAULTS.abandonAfterMs,
+    };
+    this.waitMs = options.waitMs ?? DEFAULTS.waitMs;
+    this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async run(
+    scope: string,
+    key: string,
+    fingerprint: RequestFingerprint,
+    execute: () => Promise<Execution>,
+  ): Promise<{ response: StoredResponse; replayed: boolean }> {
+    const stream = `idempotency-${sha256Hex(`${scope}\n${key}`)}`;
+    const deadlineMs = Date.now() + this.waitMs;
+    const maxRounds = Math.ceil(this.waitMs / this.pollMs) + 4;
+    for (let round = 0; round < maxRounds; round++) {
+      const { state, revision } = await this.load(stream);
+      const verdict = judge(state, fingerprint, this.clock().getTime(), this.timings);
+      switch (verdict.kind) {
+        case 'replay':
+          return { response: verdict.response, replayed: true };
+        case 'reused':
+          throw new HttpProblem(
+            'idempotency-key-reused',
+            'This Idempotency-Key was already used with another method, path or body; nothing was changed.',
+          );
+        case 'wait':
+          if (Date.now() >= deadlineMs) throw inProgress();
+          await this.waitForOther(stream, deadlineMs);
+          continue;
+        case 'claim': {
+          const local = this.running.get(stream);
+          if (local) {
+            await raceTimeout(local, deadlineMs - Date.now());
+            continue;
+          }
+          const claimed = await this.claim(stream, revision, fingerprint);
+          if (claimed === undefined) continue;
+          return { response: await this.execute(stream, claimed, execute), replayed: false };
+        }
+      }
+    }
+    throw inProgress();
+  }
+
+  private async load(stream: string): Promise<{ state: KeyState; revision: number | undefined }> {
+    const events = await this.options.store.readStream(stream);
+    let state: KeyState = { status: 'free' };
+    // Only this class writes `idempotency-` streams, so their events have these shapes.
+    for (const event of events) state = evolveKey(state, event as unknown as IdempotencyEvent);
+    return { state, revision: events.at(-1)?.revision };
+  }
+
+  /** Appends the claim; the revision it is at, or undefined when another claimant won. */
+  private async claim(
+    stream: string,
+    revision: number | undefined,
+    fingerprint: RequestFingerprint,
+  ): Promise<number | undefined> {
+    try {
+      return await this.append(
+        stream,
+        { type: 'IdempotencyKeyClaimed', data: { fingerprint, claimedAt: this.now() } },
+        revision,
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return undefined;
+      throw error;
+    }
+  }
+
+  private async execute(
+    stream: string,
+    claimRevision: number,
+    execute: () => Promise<Execution>,
+  ): Promise<StoredResponse> {
+    let finished!: () => void;
+    this.running.set(stream, new Promise<void>((resolve) => (finished = resolve)));
+    try {
+      const outcome = await execute().catch(async (error: unknown) => {
+        await this.settle(stream, claimRevision, {
+          type: 'IdempotencyKeyReleased',
+          data: { releasedAt: this.now() },
+        });
+        throw error;
+      });
+      await this.settle(
+        stream,
+        claimRevision,
+        outcome.record
+          ? {
+              type: 'IdempotentResponseRecorded',
+              data: { response: outcome.stored ?? outcome.response, recordedAt: this.now() },
+            }
+          : { type: 'IdempotencyKeyReleased', data: { releasedAt: this.now() } },
+      );
+      return outcome.response;
+    } finally {
+      this.running.delete(stream);
+      finished();
+    }
+  }
+
+  /**
+   * Records the outcome. The request's own effect is already durable, so a failure here is
+   * logged, not sent: the key stays claimed until `abandonAfterMs`, and a retry after that runs
+   * again (client-chosen ids in the command are what make such a rerun harmless).
+   */
+  private async settle(
+    stream: string,
+    claimRevision: number,
+    event: IdempotencyEvent,
+  ): Promise<void> {
+    try {
+      await this.append(stream, event, claimRevision);
+    } catch (error) {
+      this.options.logger?.warn({ err: error, stream }, 'could not record the idempotency outcome');
+    }
+  }
+
+  private async append(
+    stream: string,
+    event: IdempotencyEvent,
+    revision: number | undefined,
+  ): Promise<number> {
+    const result = await this.options.store.append(
+      stream,
+      [{ id: uuidv7(), type: event.type, schemaVersion: 1, data: event.data }],
+      { expectedRevision: revision === undefined ? 'no_stream' : revision },
+    );
+    return result.nextExpectedRevision;
+  }
+
+  private async waitForOther(stream: string, deadlineMs: number): Promise<void> {
+    const remainingMs = deadlineMs - Date.now();
+    const local = this.running.get(stream);
+    // Another process's claim can only be seen by reading the stream again.
+    if (local) await raceTimeout(local, remainingMs);
+    else await sleep(Math.min(remainingMs, this.pollMs));
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+}
+
+function inProgress(): HttpProblem {
+  return new HttpProblem(
+    'idempotency-key-in-progress',
+    'The first request with this Idempotency-Key has not finished; retry shortly.',
+    { headers: { 'Retry-After': '1' } },
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/** Waits for `promise` or `ms`, whichever comes first, leaving no timer behind. */
+async function raceTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      promise,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, ms));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,87 @@
+import type { JsonValue } from '@kopfed/eventstore';
+import { sameFingerprint, type RequestFingerprint } from './fingerprint';
+
+/** The response a key stands for, as it is replayed. */
+export interface StoredResponse {
+  status: number;
+  body: JsonValue | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * The life of one Idempotency-Key, kept as events in the service's own store:
+ * claimed (the request is running) → recorded (its response) or released (it failed in a
+ * way worth retrying, so the key is free again).
+ */
+export type IdempotencyEvent =
+  | { type: 'IdempotencyKeyClaimed'; data: { fingerprint: RequestFingerprint; claimedAt: string } }
+  | { type: 'IdempotentResponseRecorded'; data: { response: StoredResponse; recordedAt: string } }
+  | { type: 'IdempotencyKeyReleased'; data: { releasedAt: string } };
+
+export type KeyState =
+  | { status: 'free' }
+  | { status: 'claimed'; fingerprint: RequestFingerprint; claimedAtMs: number }
+  | {
+      status: 'recorded';
+      fingerprint: RequestFingerprint;
+      response: StoredResponse;
+      recordedAtMs: number;
+    };
+
+export function evolveKey(state: KeyState, event: IdempotencyEvent): KeyState {
+  switch (event.type) {
+    case 'IdempotencyKeyClaimed':
+      return {
+        status: 'claimed',
+        fingerprint: event.data.fingerprint,
+        claimedAtMs: Date.parse(event.data.claimedAt),
+      };
+    case 'IdempotentResponseRecorded':
+      return state.status === 'claimed'
+        ? {
+            status: 'recorded',
+            fingerprint: state.fingerprint,
+            response: event.data.response,
+            recordedAtMs: Date.parse(event.data.recordedAt),
+          }
+        : state;
+    case 'IdempotencyKeyReleased':
+      return { status: 'free' };
+  }
+}
+
+export interface KeyTimings {
+  /** A recorded response older than this no longer binds the key (at least 30 days). */
+  retentionMs: number;
+  /** A claim with no outcome after this is taken to be from a crashed process. */
+  abandonAfterMs: number;
+}
+
+export type Verdict =
+  | { kind: 'claim' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'reused' }
+  | { kind: 'wait' };
+
+/** What a request carrying this key must do, given the key's history. */
+export function judge(
+  state: KeyState,
+  fingerprint: RequestFingerprint,
+  nowMs: number,
+  timings: KeyTimings,
+): Verdict {
+  switch (state.status) {
+    case 'free':
+      return { kind: 'claim' };
+    case 'claimed':
+      if (nowMs - state.claimedAtMs > timings.abandonAfterMs) return { kind: 'claim' };
+      return sameFingerprint(state.fingerprint, fingerprint)
+        ? { kind: 'wait' }
+        : { kind: 'reused' };
+    case 'recorded':
+      if (nowMs - state.recordedAtMs > timings.retentionMs) return { kind: 'claim' };
+      return sameFingerprint(state.fingerprint, fingerprint)
+        ? { kind: 'replay', response: state.response }
+        : { kind: 'reused' };
+  }
+}

@@ -1,0 +1,11 @@
+export { initTracing, type Tracing, type TracingOptions } from './tracing';
+export {
+  withSpan,
+  startSpan,
+  traceparentOf,
+  contextFromTraceparent,
+  SpanKind,
+  type SpanOptions,
+  type OpenSpan,
+} from './spans';
+export { httpTracing } from './http';
