@@ -42,9 +42,11 @@ export async function deliverWithRetries(
   shouldStop: () => boolean = () => false,
 ): Promise<DeliveryOutcome | 'stopped'> {
   let lastError: unknown;
+  const delivery: IncomingMessage = { ...message, attempt: 1 };
   for (let attempt = 1; attempt <= policy.maxRetries + 1; attempt++) {
     try {
-      await handler({ ...message, attempt });
+      delivery.attempt = attempt;
+      await handler(delivery);
       return { handled: true };
     } catch (error) {
       lastError = error;

@@ -60,7 +60,9 @@ export function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   options: HandleCommandOptions<State, Command, Event>,
 ): Promise<CommandResult<State, Event>> {
-  return withSpan(`command ${options.stream.split('-')[0] ?? options.stream}`, {}, () => decideAndAppend(store, options));
+  return withSpan(`command ${options.stream.split('-')[0] ?? options.stream}`, {}, () =>
+    decideAndAppend(store, options),
+  );
 }
 
 async function decideAndAppend<State, Command, Event extends DomainEvent>(

@@ -1,5 +1,6 @@
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   propagation,
   SpanKind,
   SpanStatusCode,
@@ -13,6 +14,16 @@ export { SpanKind };
 
 const TRACER_NAME = 'kopfed';
 
+/**
+ * Whether spans are recorded (set by initTracing). When they are not, the helpers below skip
+ * creating spans on hot paths and only pass the caller's traceparent through.
+ */
+let recording = false;
+
+export function setRecording(value: boolean): void {
+  recording = value;
+}
+
 /** The W3C traceparent of the active (or given) context, to store in metadata or headers. */
 export function traceparentOf(ctx: Context = context.active()): string | undefined {
   const carrier: Record<string, string> = {};
@@ -21,7 +32,10 @@ export function traceparentOf(ctx: Context = context.active()): string | undefin
 }
 
 /** A context whose parent is the span a traceparent names (the active context if none). */
-export function contextFromTraceparent(traceparent: string | undefined, base: Context = context.active()): Context {
+export function contextFromTraceparent(
+  traceparent: string | undefined,
+  base: Context = context.active(),
+): Context {
   if (!traceparent) return base;
   return propagation.extract(base, { traceparent });
 }
@@ -37,18 +51,35 @@ export interface SpanOptions {
  * Runs `fn` inside a span that is active for everything it awaits, ends it, and records an
  * exception as the span's error status.
  */
-export async function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T> | T): Promise<T> {
+export async function withSpan<T>(
+  name: string,
+  options: SpanOptions,
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> {
+  if (!recording) {
+    const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    if (!options.traceparent) return fn(span);
+    return context.with(contextFromTraceparent(options.traceparent), () => fn(span));
+  }
   const parent = contextFromTraceparent(options.traceparent);
-  const span = trace.getTracer(TRACER_NAME).startSpan(
-    name,
-    { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) },
-    parent,
-  );
+  const span = trace
+    .getTracer(TRACER_NAME)
+    .startSpan(
+      name,
+      {
+        kind: options.kind ?? SpanKind.INTERNAL,
+        ...(options.attributes ? { attributes: options.attributes } : {}),
+      },
+      parent,
+    );
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (error) {
     span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : String(error),
+    });
     throw error;
   } finally {
     span.end();
@@ -63,17 +94,26 @@ export interface OpenSpan {
 
 /** A span ended by the caller (for work that spans callbacks, like a relay's batch). */
 export function startSpan(name: string, options: SpanOptions): OpenSpan {
+  if (!recording) return { traceparent: options.traceparent, end: () => undefined };
   const parent = contextFromTraceparent(options.traceparent);
-  const span = trace.getTracer(TRACER_NAME).startSpan(
-    name,
-    { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) },
-    parent,
-  );
+  const span = trace
+    .getTracer(TRACER_NAME)
+    .startSpan(
+      name,
+      {
+        kind: options.kind ?? SpanKind.INTERNAL,
+        ...(options.attributes ? { attributes: options.attributes } : {}),
+      },
+      parent,
+    );
   return {
     traceparent: traceparentOf(trace.setSpan(parent, span)),
     end(error?: unknown) {
       if (error !== undefined) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
       span.end();
     },

@@ -21,12 +21,16 @@ describe('spans', () => {
     expect(spans.map((s) => s.name).sort()).toEqual(['elsewhere', 'inner', 'outer']);
     expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
     const inner = spans.find((s) => s.name === 'inner')!;
-    expect(spans.find((s) => s.name === 'elsewhere')!.parentSpanContext?.spanId).toBe(inner.spanContext().spanId);
+    expect(spans.find((s) => s.name === 'elsewhere')!.parentSpanContext?.spanId).toBe(
+      inner.spanContext().spanId,
+    );
     expect(carried).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });
 
   it('records a failure on the span and rethrows it', async () => {
-    await expect(withSpan('failing', {}, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(withSpan('failing', {}, () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     const [span] = exporter.getFinishedSpans();
     expect(span!.status).toMatchObject({ code: 2, message: 'boom' });
   });

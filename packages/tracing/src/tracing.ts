@@ -5,6 +5,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { setRecording } from './spans';
 
 export interface TracingOptions {
   serviceName: string;
@@ -29,8 +30,11 @@ export interface Tracing {
 export function initTracing(options: TracingOptions): Tracing {
   const env = options.env ?? process.env;
   if (options.exporter) {
-    const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(options.exporter)] });
+    const provider = new NodeTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(options.exporter)],
+    });
     provider.register();
+    setRecording(true);
     return { enabled: true, shutdown: () => provider.shutdown() };
   }
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
@@ -38,6 +42,7 @@ export function initTracing(options: TracingOptions): Tracing {
     // Off, but an incoming traceparent still passes through to events and messages.
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    setRecording(false);
     return { enabled: false, shutdown: async () => undefined };
   }
   if (env.OTEL_LOG_LEVEL === 'debug') diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
@@ -47,5 +52,6 @@ export function initTracing(options: TracingOptions): Tracing {
     instrumentations: [],
   });
   sdk.start();
+  setRecording(true);
   return { enabled: true, shutdown: () => sdk.shutdown() };
 }

@@ -1,5 +1,6 @@
 import type { Benchmark } from '../report';
+import { busBenchmark } from './bus';
 import { eventstoreBenchmark } from './eventstore';
 
 /** Every named benchmark `npm run bench` knows, in the order a full run takes them. */
-export const BENCHMARKS: readonly Benchmark[] = [eventstoreBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [eventstoreBenchmark, busBenchmark];

@@ -101,10 +101,29 @@ export class InProcessBus implements Bus {
   }
 }
 
-interface Pending {
-  message: Omit<IncomingMessage, 'attempt'>;
+/** One publish call: settles when every one of its messages is handled (or one fails). */
+interface PublishTracker {
+  remaining: number;
+  settled: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+interface Pending {
+  message: Omit<IncomingMessage, 'attempt'>;
+  tracker: PublishTracker;
+}
+
+function complete(pending: Pending, error?: unknown): void {
+  const tracker = pending.tracker;
+  if (tracker.settled) return;
+  if (error !== undefined) {
+    tracker.settled = true;
+    tracker.reject(error);
+  } else if (--tracker.remaining === 0) {
+    tracker.settled = true;
+    tracker.resolve();
+  }
 }
 
 /** One consumer group on one topic: a queue per key, a bounded number of keys at a time. */
@@ -126,36 +145,40 @@ class GroupWorker {
 
   enqueue(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.stopping) return Promise.reject(new BusStoppedError('subscription'));
-    const delivered = messages.map(
-      (m) =>
-        new Promise<void>((resolve, reject) => {
-          const pending = {
-            message: {
-              topic: this.options.topic,
-              key: m.key,
-              value: m.value,
-              headers: { ...m.headers },
-            },
-            resolve,
-            reject,
-          };
-          const queue = this.queues.get(m.key);
-          if (queue) queue.push(pending);
-          else {
-            this.queues.set(m.key, [pending]);
-            this.waiting.push(m.key);
-          }
-        }),
-    );
-    this.startKeys();
-    return Promise.all(delivered).then(() => undefined);
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const tracker: PublishTracker = {
+        remaining: messages.length,
+        settled: false,
+        resolve,
+        reject,
+      };
+      for (const m of messages) {
+        const pending: Pending = {
+          message: {
+            topic: this.options.topic,
+            key: m.key,
+            value: m.value,
+            headers: { ...m.headers },
+          },
+          tracker,
+        };
+        const queue = this.queues.get(m.key);
+        if (queue) queue.push(pending);
+        else {
+          this.queues.set(m.key, [pending]);
+          this.waiting.push(m.key);
+        }
+      }
+      this.startKeys();
+    });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.running.values());
     for (const queue of this.queues.values()) {
-      for (const pending of queue) pending.reject(new BusStoppedError('subscription'));
+      for (const pending of queue) complete(pending, new BusStoppedError('subscription'));
     }
     this.queues.clear();
     this.waiting.length = 0;
@@ -194,10 +217,10 @@ class GroupWorker {
         if (!outcome.handled)
           await this.deadLetter(pending.message, outcome.error, outcome.attempts);
         queue.shift();
-        pending.resolve();
+        complete(pending);
       } catch (error) {
         queue.shift();
-        pending.reject(error);
+        complete(pending, error);
       }
     }
   }

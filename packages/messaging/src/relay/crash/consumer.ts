@@ -26,9 +26,9 @@ async function main(): Promise<void> {
   await bus.subscribe({
     topic: 'items',
     group: 'read-model',
-    handler: (message) => {
+    handler: async (message) => {
       const { id, n } = JSON.parse(message.value) as { id: string; n: number };
-      inbox.applyOnce(id, () => {
+      await inbox.apply(id, () => {
         insert.run(id, n);
         add.run(n);
       });
