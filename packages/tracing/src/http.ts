@@ -22,20 +22,18 @@ export function httpTracing(serviceName: string) {
     const header = req.headers.traceparent;
     const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined);
     const path = (req.originalUrl ?? req.url).split('?')[0] ?? '/';
-    const span = trace
-      .getTracer('kopfed')
-      .startSpan(
-        `${req.method} ${path}`,
-        {
-          kind: SpanKind.SERVER,
-          attributes: {
-            'http.request.method': req.method,
-            'url.path': path,
-            'service.name': serviceName,
-          },
+    const span = trace.getTracer('kopfed').startSpan(
+      `${req.method} ${path}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': req.method,
+          'url.path': path,
+          'service.name': serviceName,
         },
-        parent,
-      );
+      },
+      parent,
+    );
     let ended = false;
     const end = () => {
       if (ended) return;

@@ -62,23 +62,21 @@ export async function withSpan<T>(
     return context.with(contextFromTraceparent(options.traceparent), () => fn(span));
   }
   const parent = contextFromTraceparent(options.traceparent);
-  const span = trace
-    .getTracer(TRACER_NAME)
-    .startSpan(
-      name,
-      {
-        kind: options.kind ?? SpanKind.INTERNAL,
-        ...(options.attributes ? { attributes: options.attributes } : {}),
-      },
-      parent,
-    );
+  const span = trace.getTracer(TRACER_NAME).startSpan(
+    name,
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+    },
+    parent,
+  );
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (error) {
     span.recordException(error instanceof Error ? error : String(error));
     span.setStatus({
       code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : String(error),
+      message: describeError(error),
     });
     throw error;
   } finally {
@@ -96,26 +94,29 @@ export interface OpenSpan {
 export function startSpan(name: string, options: SpanOptions): OpenSpan {
   if (!recording) return { traceparent: options.traceparent, end: () => undefined };
   const parent = contextFromTraceparent(options.traceparent);
-  const span = trace
-    .getTracer(TRACER_NAME)
-    .startSpan(
-      name,
-      {
-        kind: options.kind ?? SpanKind.INTERNAL,
-        ...(options.attributes ? { attributes: options.attributes } : {}),
-      },
-      parent,
-    );
+  const span = trace.getTracer(TRACER_NAME).startSpan(
+    name,
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+    },
+    parent,
+  );
   return {
     traceparent: traceparentOf(trace.setSpan(parent, span)),
     end(error?: unknown) {
       if (error !== undefined) {
         span.setStatus({
           code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
+          message: describeError(error),
         });
       }
       span.end();
     },
   };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
 }
