@@ -16,7 +16,7 @@ export type CoopStatusChangedV1 = z.output<typeof CoopStatusChangedV1>;
 export const CoopStatusChanged = defineEvent({
   name: 'CoopStatusChanged',
   service: 'member',
-  description: "A coop's status changed (active, inactive, suspended, dissolved).",
+  description: "A coop's status changed (applied → active → suspended → exited).",
   versions: [
     {
       version: 1,
@@ -24,7 +24,7 @@ export const CoopStatusChanged = defineEvent({
       example: {
         coopId: '0193a3c2-5f1e-7b7a-9c3d-2e8f4a6b1c01',
         from: 'active',
-        to: 'inactive',
+        to: 'suspended',
         reason: 'rat_not_held',
         effectiveOn: '2026-07-01',
       },

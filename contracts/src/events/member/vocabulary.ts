@@ -5,24 +5,27 @@ export const CoopKind = z.enum(['primary', 'secondary', 'tertiary']);
 export type CoopKind = z.output<typeof CoopKind>;
 
 /**
- *   active     trading, holds its RAT (rapat anggota tahunan, annual members' meeting)
- *   inactive   not trading or not holding its RAT; may become active again
- *   suspended  its parent has suspended its membership services
- *   dissolved  dissolved (bubar); final
+ * A member coop's lifecycle in the federation:
+ *   applied    registered, waiting for its parent's admin or treasurer to approve it
+ *   active     a member in good standing
+ *   suspended  its parent has suspended its membership services; may be reinstated
+ *   exited     left the federation (resigned, merged, dissolved); final
  */
-export const CoopStatus = z.enum(['active', 'inactive', 'suspended', 'dissolved']);
+export const CoopStatus = z.enum(['applied', 'active', 'suspended', 'exited']);
 export type CoopStatus = z.output<typeof CoopStatus>;
 
 /**
  * A reason code, not free text: free text would invite personal data into the event.
  */
 export const CoopStatusReason = z.enum([
+  'approved',
   'rat_not_held',
-  'rat_resumed',
+  'reinstated',
   'members_resolution',
   'federation_decision',
   'government_decision',
   'merged',
+  'dissolved',
   'other',
 ]);
 export type CoopStatusReason = z.output<typeof CoopStatusReason>;
