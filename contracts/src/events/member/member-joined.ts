@@ -3,7 +3,7 @@ import { defineEvent } from '../../catalog';
 import { CoopId, MemberId } from '../../ids';
 import { ProvinceCode } from '../../province';
 import { IsoDate } from '../../time';
-import { Gender, MemberNumber } from './vocabulary';
+import { MemberNumber } from './vocabulary';
 
 const joined = {
   coopId: CoopId,
@@ -24,16 +24,20 @@ export const MemberJoinedV1 = z.discriminatedUnion('memberKind', [PersonJoinedV1
 export type MemberJoinedV1 = z.output<typeof MemberJoinedV1>;
 
 /**
- * v2 adds, for people, the province of domicile and the gender: the ministry counts members
- * by both. They are only counted, never shown per person; birth dates stay out (with the
- * coop and the province they would single people out in a small coop).
+ * v2 adds the member's id in the coop's own system (`externalId`), so that services which
+ * receive that coop's synced savings and loans can match them to the member. Gender,
+ * address and the like never appear: they are personal data (BRIEF §4, UU 27/2022) and the
+ * member service counts them itself.
  */
-const PersonJoinedV2 = PersonJoinedV1.extend({
-  province: ProvinceCode.nullable().describe('province of domicile; null when unknown'),
-  gender: Gender.nullable().describe('null when unknown'),
-});
+const ExternalId = z
+  .string()
+  .regex(/^[A-Za-z0-9._:/-]{1,64}$/)
+  .nullable()
+  .describe("the member's id in the coop's own system; null for members registered in kopfed");
+const PersonJoinedV2 = PersonJoinedV1.extend({ externalId: ExternalId });
+const CoopJoinedV2 = CoopJoinedV1.extend({ externalId: ExternalId });
 
-export const MemberJoinedV2 = z.discriminatedUnion('memberKind', [PersonJoinedV2, CoopJoinedV1]);
+export const MemberJoinedV2 = z.discriminatedUnion('memberKind', [PersonJoinedV2, CoopJoinedV2]);
 export type MemberJoinedV2 = z.output<typeof MemberJoinedV2>;
 
 export const MemberJoined = defineEvent({
@@ -61,12 +65,10 @@ export const MemberJoined = defineEvent({
         memberNumber: '2026.0154',
         joinedOn: '2026-02-03',
         memberKind: 'person',
-        province: '32',
-        gender: 'female',
+        externalId: 'AGT-000154',
       },
-      // Members who joined before v2 have no recorded province or gender: unknown, not guessed.
-      upcast: (v1: MemberJoinedV1) =>
-        v1.memberKind === 'person' ? { ...v1, province: null, gender: null } : v1,
+      // Members who joined before v2 carried no external id.
+      upcast: (v1: MemberJoinedV1) => ({ ...v1, externalId: null }),
     },
   ],
 });

@@ -18,26 +18,23 @@ const coop = {
 };
 
 describe('MemberJoined', () => {
-  it('upcasts a v1 person to v2 with province and gender unknown, not guessed', () => {
+  it('upcasts a v1 member to v2 with no external id', () => {
     expect(catalog.upcast('MemberJoined', 1, person)).toEqual({
       version: 2,
-      data: { ...person, province: null, gender: null },
+      data: { ...person, externalId: null },
+    });
+    expect(catalog.upcast('MemberJoined', 1, coop)).toEqual({
+      version: 2,
+      data: { ...coop, externalId: null },
     });
   });
 
-  it('upcasts a v1 coop member unchanged', () => {
-    expect(catalog.upcast('MemberJoined', 1, coop)).toEqual({ version: 2, data: coop });
-  });
-
-  it('v2 requires province and gender (possibly null) for people, and nothing more', () => {
+  it('v2 requires the external id (possibly null) and nothing more — no personal data', () => {
     expect(MemberJoinedV2.safeParse(person).success).toBe(false);
-    expect(MemberJoinedV2.safeParse({ ...person, province: '32', gender: 'male' }).success).toBe(
-      true,
+    expect(MemberJoinedV2.safeParse({ ...person, externalId: 'AGT-1' }).success).toBe(true);
+    expect(MemberJoinedV2.safeParse({ ...person, externalId: null, gender: 'male' }).success).toBe(
+      false,
     );
-    expect(
-      MemberJoinedV2.safeParse({ ...person, province: '32', gender: 'male', birthYear: 1990 })
-        .success,
-    ).toBe(false);
   });
 
   it('a coop member names the member coop; a person member cannot', () => {

@@ -36,10 +36,6 @@ export type MemberKind = z.output<typeof MemberKind>;
 export const MemberLeftReason = z.enum(['resigned', 'deceased', 'expelled', 'moved']);
 export type MemberLeftReason = z.output<typeof MemberLeftReason>;
 
-/** As on the KTP (identity card); null when unknown. Only ever counted, never shown per person. */
-export const Gender = z.enum(['female', 'male']);
-export type Gender = z.output<typeof Gender>;
-
 /** A coop's own member number (nomor anggota), as printed on its member cards. */
 export const MemberNumber = z
   .string()

@@ -19,8 +19,7 @@ const stored: RecordedEvent = {
     memberNumber: '2026.0001',
     joinedOn: '2026-03-01',
     kind: 'person',
-    province: '33',
-    gender: 'female',
+    externalId: 'AGT-1',
     name: 'never published',
   },
   metadata: { correlationId: 'req-1', causationId: 'req-1', coopId: COOP },
@@ -35,8 +34,7 @@ const encode = publicEventEncoder(catalog, (event) => {
     memberId: string;
     memberNumber: string;
     joinedOn: string;
-    province: string;
-    gender: 'female' | 'male';
+    externalId: string;
   };
   return {
     name: 'MemberJoined',
@@ -47,8 +45,7 @@ const encode = publicEventEncoder(catalog, (event) => {
       memberNumber: d.memberNumber,
       joinedOn: d.joinedOn,
       memberKind: 'person',
-      province: d.province,
-      gender: d.gender,
+      externalId: d.externalId,
     },
   };
 });
@@ -113,7 +110,7 @@ describe('public events on the bus', () => {
       name: 'MemberJoined',
       version: 2,
       publishedVersion: 1,
-      data: { province: null, gender: null },
+      data: { externalId: null },
     });
   });
 

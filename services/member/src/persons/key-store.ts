@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * Where each person's data key lives, apart from the events. Erasure deletes the key, and
+ * with it every copy of the person's data in the events and read models becomes unreadable.
+ */
+export interface KeyStore {
+  get(personId: string): Buffer | undefined;
+  /** Stores the key unless one exists; returns the key in force. */
+  putIfAbsent(personId: string, wrappedKey: Buffer): Buffer;
+  /** Destroys the key beyond recovery; true if there was one. */
+  destroy(personId: string): boolean;
+  close(): void;
+}
+
+/**
+ * The embedded key store: its own SQLite file. `secure_delete` overwrites a destroyed key's
+ * bytes, and a truncating checkpoint after each erasure leaves no copy in the WAL either.
+ */
+export class SqliteKeyStore implements KeyStore {
+  private readonly db: Database.Database;
+  private readonly select;
+  private readonly insert;
+  private readonly remove;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('secure_delete = ON');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS person_keys (
+      person_id TEXT PRIMARY KEY,
+      wrapped_key BLOB NOT NULL
+    ) WITHOUT ROWID`);
+    this.select = this.db.prepare<[string], { wrapped_key: Buffer }>('SELECT wrapped_key FROM person_keys WHERE person_id = ?');
+    this.insert = this.db.prepare<[string, Buffer]>('INSERT INTO person_keys (person_id, wrapped_key) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.remove = this.db.prepare<[string]>('DELETE FROM person_keys WHERE person_id = ?');
+  }
+
+  get(personId: string): Buffer | undefined {
+    return this.select.get(personId)?.wrapped_key;
+  }
+
+  putIfAbsent(personId: string, wrappedKey: Buffer): Buffer {
+    this.insert.run(personId, wrappedKey);
+    return this.get(personId)!;
+  }
+
+  destroy(personId: string): boolean {
+    const removed = this.remove.run(personId).changes > 0;
+    if (removed) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return removed;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,83 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { KeyStore } from './key-store';
+import { PersonalData } from './personal-data';
+
+const SEALED_PREFIX = 'pd1';
+const ALGORITHM = 'aes-256-gcm';
+
+/**
+ * Seals and opens personal data with a key per person (AES-256-GCM, the person id as
+ * associated data so a sealed blob cannot be moved to another person). Person keys are
+ * stored wrapped by the node's master key. Erasing a person destroys the key: every sealed
+ * copy, in events, read models and backups, stays unreadable for ever.
+ */
+export class PersonVault {
+  private readonly wrappingKey: Buffer;
+  private readonly nikKey: Buffer;
+
+  constructor(
+    private readonly keys: KeyStore,
+    masterKey: Buffer,
+  ) {
+    if (masterKey.length !== 32) throw new RangeError('the master key is 32 bytes');
+    this.wrappingKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'kopfed person key wrapping', 32));
+    this.nikKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'kopfed nik hmac', 32));
+  }
+
+  /**
+   * A keyed hash of a NIK within a coop, for the uniqueness check: equal NIKs in one coop
+   * hash equal, yet the hash reveals nothing without the node's secret.
+   */
+  nikHash(coopId: string, nik: string): string {
+    return createHmac('sha256', this.nikKey).update(`${coopId}\u0000${nik}`).digest('base64url');
+  }
+
+  seal(personId: string, data: PersonalData): string {
+    const key = this.personKey(personId, true)!;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv(ALGORITHM, key, iv);
+    cipher.setAAD(Buffer.from(personId, 'utf8'));
+    const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
+    return [SEALED_PREFIX, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  }
+
+  /** The person's data, or 'erased' when the key has been destroyed. */
+  open(personId: string, sealed: string): PersonalData | 'erased' {
+    const key = this.personKey(personId, false);
+    if (!key) return 'erased';
+    const [prefix, iv, body, tag] = sealed.split('.');
+    if (prefix !== SEALED_PREFIX || !iv || !body || !tag) throw new Error('not sealed personal data');
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(personId, 'utf8'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    return PersonalData.parse(JSON.parse(text));
+  }
+
+  erase(personId: string): boolean {
+    return this.keys.destroy(personId);
+  }
+
+  isErased(personId: string): boolean {
+    return this.keys.get(personId) === undefined;
+  }
+
+  private personKey(personId: string, create: boolean): Buffer | undefined {
+    let wrapped = this.keys.get(personId);
+    if (!wrapped && create) wrapped = this.keys.putIfAbsent(personId, this.wrap(randomBytes(32)));
+    return wrapped ? this.unwrap(wrapped) : undefined;
+  }
+
+  private wrap(key: Buffer): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv(ALGORITHM, this.wrappingKey, iv);
+    const body = Buffer.concat([cipher.update(key), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  private unwrap(wrapped: Buffer): Buffer {
+    const decipher = createDecipheriv(ALGORITHM, this.wrappingKey, wrapped.subarray(0, 12));
+    decipher.setAuthTag(wrapped.subarray(12, 28));
+    return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+  }
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { SqliteKeyStore } from './key-store';
+import { PersonVault } from './person-vault';
+import type { PersonalData } from './personal-data';
+
+const siti: PersonalData = {
+  name: 'Siti Aminah',
+  nik: '3374025708850002',
+  birthDate: '1985-08-17',
+  gender: 'female',
+  address: { line: 'Jl. Pemuda 12', province: '33' },
+  phone: '081234567890',
+};
+
+describe('PersonVault', () => {
+  const keys = new SqliteKeyStore(':memory:');
+  const vault = new PersonVault(keys, randomBytes(32));
+  afterAll(() => keys.close());
+
+  it('seals personal data so that neither name nor NIK appears, and opens it again', () => {
+    const sealed = vault.seal('p-1', siti);
+    expect(sealed).not.toContain('Siti');
+    expect(sealed).not.toContain(siti.nik);
+    expect(vault.open('p-1', sealed)).toEqual(siti);
+  });
+
+  it('uses a different ciphertext each time and refuses a blob moved to another person', () => {
+    const a = vault.seal('p-2', siti);
+    expect(vault.seal('p-2', siti)).not.toBe(a);
+    vault.seal('p-3', siti);
+    expect(() => vault.open('p-3', a)).toThrow();
+  });
+
+  it('makes every sealed copy unreadable once the person is erased', () => {
+    const sealed = vault.seal('p-4', siti);
+    expect(vault.erase('p-4')).toBe(true);
+    expect(vault.open('p-4', sealed)).toBe('erased');
+    expect(vault.isErased('p-4')).toBe(true);
+  });
+
+  it('hashes a NIK per coop with the node secret', () => {
+    expect(vault.nikHash('coop-a', siti.nik)).toBe(vault.nikHash('coop-a', siti.nik));
+    expect(vault.nikHash('coop-b', siti.nik)).not.toBe(vault.nikHash('coop-a', siti.nik));
+    expect(new PersonVault(keys, randomBytes(32)).nikHash('coop-a', siti.nik)).not.toBe(vault.nikHash('coop-a', siti.nik));
+    expect(vault.nikHash('coop-a', siti.nik)).not.toContain(siti.nik);
+  });
+});
