@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../../catalog';
 import { CoopId, MemberId } from '../../ids';
-import { ProvinceCode } from '../../province';
 import { IsoDate } from '../../time';
 import { MemberNumber } from './vocabulary';
 
