@@ -31,7 +31,9 @@ export interface NikParts {
 
 const PROVINCES: ReadonlySet<string> = new Set(PROVINCE_CODES);
 
-export function parseNik(nik: string): { ok: true; parts: NikParts } | { ok: false; problem: NikProblem } {
+export function parseNik(
+  nik: string,
+): { ok: true; parts: NikParts } | { ok: false; problem: NikProblem } {
   if (!/^\d{16}$/.test(nik)) return { ok: false, problem: 'not_16_digits' };
   const province = nik.slice(0, 2);
   if (!PROVINCES.has(province)) return { ok: false, problem: 'unknown_province' };
@@ -42,16 +44,30 @@ export function parseNik(nik: string): { ok: true; parts: NikParts } | { ok: fal
   const birthDay = gender === 'female' ? dayField - 40 : dayField;
   const birthMonth = Number(nik.slice(8, 10));
   const birthYear2 = Number(nik.slice(10, 12));
-  if (!dateExistsInSomeCentury(birthDay, birthMonth, birthYear2)) return { ok: false, problem: 'impossible_date' };
+  if (!dateExistsInSomeCentury(birthDay, birthMonth, birthYear2))
+    return { ok: false, problem: 'impossible_date' };
   if (nik.slice(12) === '0000') return { ok: false, problem: 'no_serial' };
   return {
     ok: true,
-    parts: { province, regency: nik.slice(2, 4), district: nik.slice(4, 6), birthDay, birthMonth, birthYear2, gender, serial: nik.slice(12) },
+    parts: {
+      province,
+      regency: nik.slice(2, 4),
+      district: nik.slice(4, 6),
+      birthDay,
+      birthMonth,
+      birthYear2,
+      gender,
+      serial: nik.slice(12),
+    },
   };
 }
 
 /** Validates a NIK against the person's recorded birth date (YYYY-MM-DD) and gender. */
-export function validateNik(nik: string, birthDate: string, gender: 'female' | 'male'): NikProblem | undefined {
+export function validateNik(
+  nik: string,
+  birthDate: string,
+  gender: 'female' | 'male',
+): NikProblem | undefined {
   const parsed = parseNik(nik);
   if (!parsed.ok) return parsed.problem;
   const [year, month, day] = birthDate.split('-').map(Number) as [number, number, number];
@@ -67,7 +83,11 @@ export function validateNik(nik: string, birthDate: string, gender: 'female' | '
 function dateExistsInSomeCentury(day: number, month: number, year2: number): boolean {
   return [1900 + year2, 2000 + year2].some((year) => {
     const date = new Date(Date.UTC(year, month - 1, day));
-    return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    return (
+      date.getUTCFullYear() === year &&
+      date.getUTCMonth() === month - 1 &&
+      date.getUTCDate() === day
+    );
   });
 }
 

@@ -29,7 +29,13 @@ describe('NIK validation', () => {
     ['female day 72', '3374027208850001', '1985-08-17', 'female', 'impossible_date'],
     ['month 13', '3374021713850001', '1985-08-17', 'male', 'impossible_date'],
     ['30 February', '3374023002850001', '1985-02-28', 'male', 'impossible_date'],
-    ['29 February of a year that is never leap (…01)', '3374022902010001', '2001-02-28', 'male', 'impossible_date'],
+    [
+      '29 February of a year that is never leap (…01)',
+      '3374022902010001',
+      '2001-02-28',
+      'male',
+      'impossible_date',
+    ],
     ['serial 0000', '3374021708850000', '1985-08-17', 'male', 'no_serial'],
     ['date not the birth date', '3374021708850001', '1985-08-18', 'male', 'birth_date_mismatch'],
     ['year not the birth year', '3374021708850001', '1986-08-17', 'male', 'birth_date_mismatch'],
@@ -43,7 +49,16 @@ describe('NIK validation', () => {
   it('reads the parts', () => {
     expect(parseNik('3374025708850002')).toEqual({
       ok: true,
-      parts: { province: '33', regency: '74', district: '02', birthDay: 17, birthMonth: 8, birthYear2: 85, gender: 'female', serial: '0002' },
+      parts: {
+        province: '33',
+        regency: '74',
+        district: '02',
+        birthDay: 17,
+        birthMonth: 8,
+        birthYear2: 85,
+        gender: 'female',
+        serial: '0002',
+      },
     });
   });
 });

@@ -35,8 +35,12 @@ export class SqliteKeyStore implements KeyStore {
       person_id TEXT PRIMARY KEY,
       wrapped_key BLOB NOT NULL
     ) WITHOUT ROWID`);
-    this.select = this.db.prepare<[string], { wrapped_key: Buffer }>('SELECT wrapped_key FROM person_keys WHERE person_id = ?');
-    this.insert = this.db.prepare<[string, Buffer]>('INSERT INTO person_keys (person_id, wrapped_key) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.select = this.db.prepare<[string], { wrapped_key: Buffer }>(
+      'SELECT wrapped_key FROM person_keys WHERE person_id = ?',
+    );
+    this.insert = this.db.prepare<[string, Buffer]>(
+      'INSERT INTO person_keys (person_id, wrapped_key) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    );
     this.remove = this.db.prepare<[string]>('DELETE FROM person_keys WHERE person_id = ?');
   }
 

@@ -20,8 +20,12 @@ export class PersonVault {
     masterKey: Buffer,
   ) {
     if (masterKey.length !== 32) throw new RangeError('the master key is 32 bytes');
-    this.wrappingKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'kopfed person key wrapping', 32));
-    this.nikKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'kopfed nik hmac', 32));
+    this.wrappingKey = Buffer.from(
+      hkdfSync('sha256', masterKey, Buffer.alloc(0), 'kopfed person key wrapping', 32),
+    );
+    this.nikKey = Buffer.from(
+      hkdfSync('sha256', masterKey, Buffer.alloc(0), 'kopfed nik hmac', 32),
+    );
   }
 
   /**
@@ -38,7 +42,12 @@ export class PersonVault {
     const cipher = createCipheriv(ALGORITHM, key, iv);
     cipher.setAAD(Buffer.from(personId, 'utf8'));
     const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
-    return [SEALED_PREFIX, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+    return [
+      SEALED_PREFIX,
+      iv.toString('base64url'),
+      body.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+    ].join('.');
   }
 
   /** The person's data, or 'erased' when the key has been destroyed. */
@@ -46,11 +55,15 @@ export class PersonVault {
     const key = this.personKey(personId, false);
     if (!key) return 'erased';
     const [prefix, iv, body, tag] = sealed.split('.');
-    if (prefix !== SEALED_PREFIX || !iv || !body || !tag) throw new Error('not sealed personal data');
+    if (prefix !== SEALED_PREFIX || !iv || !body || !tag)
+      throw new Error('not sealed personal data');
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(personId, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    const text = Buffer.concat([
+      decipher.update(Buffer.from(body, 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
     return PersonalData.parse(JSON.parse(text));
   }
 

@@ -41,7 +41,9 @@ describe('PersonVault', () => {
   it('hashes a NIK per coop with the node secret', () => {
     expect(vault.nikHash('coop-a', siti.nik)).toBe(vault.nikHash('coop-a', siti.nik));
     expect(vault.nikHash('coop-b', siti.nik)).not.toBe(vault.nikHash('coop-a', siti.nik));
-    expect(new PersonVault(keys, randomBytes(32)).nikHash('coop-a', siti.nik)).not.toBe(vault.nikHash('coop-a', siti.nik));
+    expect(new PersonVault(keys, randomBytes(32)).nikHash('coop-a', siti.nik)).not.toBe(
+      vault.nikHash('coop-a', siti.nik),
+    );
     expect(vault.nikHash('coop-a', siti.nik)).not.toContain(siti.nik);
   });
 });

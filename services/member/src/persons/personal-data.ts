@@ -16,7 +16,10 @@ export const PersonalData = z.strictObject({
     district: z.string().trim().max(100).optional(),
     regency: z.string().trim().max(100).optional(),
     province: ProvinceCode,
-    postalCode: z.string().regex(/^\d{5}$/).optional(),
+    postalCode: z
+      .string()
+      .regex(/^\d{5}$/)
+      .optional(),
   }),
   phone: z
     .string()

@@ -1,0 +1,2 @@
+export * from './batch-sequence.decider';
+export * from './item-results';

@@ -1,0 +1,221 @@
+import { conflict, notFound, rejected, unreachable, type Decider } from '@kopfed/domain';
+
+/**
+ * A coop in the federation, of any tier: primary (its members are people), secondary (its
+ * members are coops) or tertiary (its members are secondaries). Lifecycle:
+ * applied → active → suspended → active … → exited, approved by the parent's admin or
+ * treasurer. RAT (rapat anggota tahunan, the annual members' meeting) is recorded per
+ * financial year.
+ */
+export type CoopKind = 'primary' | 'secondary' | 'tertiary';
+export type CoopStatus = 'applied' | 'active' | 'suspended' | 'exited';
+export type StatusReason =
+  | 'approved'
+  | 'rat_not_held'
+  | 'reinstated'
+  | 'members_resolution'
+  | 'federation_decision'
+  | 'government_decision'
+  | 'merged'
+  | 'dissolved'
+  | 'other';
+
+export interface CoopAddress {
+  line: string;
+  regency?: string | undefined;
+  province: string;
+  postalCode?: string | undefined;
+}
+
+export interface CoopDetails {
+  kind: CoopKind;
+  name: string;
+  /** Nomor badan hukum (AHU). */
+  legalEntityNumber: string;
+  /** NIK koperasi (Nomor Induk Koperasi) and the date it is valid until; null until issued. */
+  nikKoperasi: { number: string; validUntil: string } | null;
+  npwp: string;
+  address: CoopAddress;
+  parentCoopId: string | null;
+}
+
+export type CoopEvent =
+  | { type: 'CoopRegistered'; data: CoopDetails & { coopId: string; registeredOn: string } }
+  | {
+      type: 'CoopStatusChanged';
+      data: { from: CoopStatus; to: CoopStatus; reason: StatusReason; effectiveOn: string };
+    }
+  | { type: 'CoopRatHeld'; data: { financialYear: number; heldOn: string } };
+
+/** The parent as the handler found it (the decider reads no other aggregate itself). */
+export interface ParentView {
+  coopId: string;
+  kind: CoopKind;
+  status: CoopStatus;
+}
+
+export type CoopCommand =
+  | {
+      type: 'RegisterCoop';
+      coopId: string;
+      details: CoopDetails;
+      registeredOn: string;
+      parent: ParentView | null;
+    }
+  | { type: 'ApproveCoop'; on: string }
+  | { type: 'SuspendCoop'; on: string; reason: StatusReason }
+  | { type: 'ReinstateCoop'; on: string }
+  | { type: 'ExitCoop'; on: string; reason: StatusReason }
+  | { type: 'RecordRat'; financialYear: number; heldOn: string };
+
+export interface CoopState {
+  coopId?: string;
+  details?: CoopDetails;
+  status?: CoopStatus;
+  registeredOn?: string;
+  ratYears: number[];
+}
+
+const TIER: Record<CoopKind, number> = { primary: 1, secondary: 2, tertiary: 3 };
+
+export const coopDecider: Decider<CoopState, CoopCommand, CoopEvent> = {
+  initialState: () => ({ ratYears: [] }),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'CoopRegistered': {
+        const { coopId, registeredOn, ...details } = event.data;
+        return { ...state, coopId, details, registeredOn, status: 'applied' };
+      }
+      case 'CoopStatusChanged':
+        return { ...state, status: event.data.to };
+      case 'CoopRatHeld':
+        return { ...state, ratYears: [...state.ratYears, event.data.financialYear] };
+      default:
+        return unreachable(event, 'coop event');
+    }
+  },
+  decide(command, state) {
+    if (command.type === 'RegisterCoop') return register(command, state);
+    if (!state.status) throw notFound('coop_not_found', 'no such coop');
+    switch (command.type) {
+      case 'ApproveCoop':
+        return [changeStatus(state, 'applied', 'active', 'approved', command.on)];
+      case 'SuspendCoop':
+        return [changeStatus(state, 'active', 'suspended', command.reason, command.on)];
+      case 'ReinstateCoop':
+        return [changeStatus(state, 'suspended', 'active', 'reinstated', command.on)];
+      case 'ExitCoop':
+        if (state.status === 'exited') throw conflict('coop_exited', 'the coop has already exited');
+        return [
+          {
+            type: 'CoopStatusChanged',
+            data: {
+              from: state.status,
+              to: 'exited',
+              reason: command.reason,
+              effectiveOn: command.on,
+            },
+          },
+        ];
+      case 'RecordRat':
+        return recordRat(command, state);
+      default:
+        return unreachable(command, 'coop command');
+    }
+  },
+};
+
+function register(
+  command: Extract<CoopCommand, { type: 'RegisterCoop' }>,
+  state: CoopState,
+): CoopEvent[] {
+  if (state.status) throw conflict('coop_exists', `coop ${command.coopId} is already registered`);
+  const { details, parent } = command;
+  // A coop without a parent is the top of its federation (a Puskopdit with no Inkopdit above).
+  if (details.parentCoopId !== null) {
+    if (!parent || parent.coopId !== details.parentCoopId) {
+      throw rejected(
+        'parent_not_found',
+        `parent coop ${details.parentCoopId} is not registered`,
+        '/parentCoopId',
+      );
+    }
+    if (parent.status !== 'active') {
+      throw rejected(
+        'parent_not_active',
+        `parent coop is ${parent.status}, not active`,
+        '/parentCoopId',
+      );
+    }
+    if (TIER[parent.kind] <= TIER[details.kind]) {
+      throw rejected(
+        'parent_tier',
+        `a ${details.kind} coop's parent must be of a higher tier than ${parent.kind}`,
+        '/parentCoopId',
+      );
+    }
+  }
+  if (details.nikKoperasi && details.nikKoperasi.validUntil < command.registeredOn) {
+    throw rejected(
+      'nik_koperasi_expired',
+      'the NIK koperasi expired before the registration date',
+      '/nikKoperasi/validUntil',
+    );
+  }
+  return [
+    {
+      type: 'CoopRegistered',
+      data: { coopId: command.coopId, registeredOn: command.registeredOn, ...details },
+    },
+  ];
+}
+
+function changeStatus(
+  state: CoopState,
+  from: CoopStatus,
+  to: CoopStatus,
+  reason: StatusReason,
+  on: string,
+): CoopEvent {
+  if (state.status !== from) {
+    throw conflict(
+      'coop_status',
+      `the coop is ${state.status}; only a coop that is ${from} can become ${to}`,
+    );
+  }
+  if (state.registeredOn && on < state.registeredOn) {
+    throw rejected('date_before_registration', 'the date is before the coop was registered', '/on');
+  }
+  return { type: 'CoopStatusChanged', data: { from, to, reason, effectiveOn: on } };
+}
+
+function recordRat(
+  command: Extract<CoopCommand, { type: 'RecordRat' }>,
+  state: CoopState,
+): CoopEvent[] {
+  if (state.status === 'exited') throw conflict('coop_exited', 'the coop has exited');
+  if (state.ratYears.includes(command.financialYear)) {
+    throw conflict('rat_recorded', `the RAT for ${command.financialYear} is already recorded`);
+  }
+  // The RAT approves a closed financial year: it is held after the year ends.
+  if (command.heldOn <= `${command.financialYear}-12-31`) {
+    throw rejected(
+      'rat_before_year_end',
+      `the RAT for ${command.financialYear} is held after that year ends`,
+      '/heldOn',
+    );
+  }
+  return [
+    { type: 'CoopRatHeld', data: { financialYear: command.financialYear, heldOn: command.heldOn } },
+  ];
+}
+
+/**
+ * Whether the RAT for the last closed financial year is overdue on `today`: the law (UU
+ * 25/1992 Ps. 26, and the ministry's practice) expects it within six months of year end.
+ */
+export function ratOverdue(ratYears: readonly number[], today: string): boolean {
+  const year = Number(today.slice(0, 4));
+  const lastClosed = year - 1;
+  return !ratYears.includes(lastClosed) && today > `${year}-06-30`;
+}

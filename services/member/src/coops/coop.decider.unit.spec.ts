@@ -1,0 +1,209 @@
+import { DomainError } from '@kopfed/domain';
+import {
+  coopDecider,
+  ratOverdue,
+  type CoopCommand,
+  type CoopDetails,
+  type CoopEvent,
+  type CoopState,
+} from './coop.decider';
+
+const details = (overrides: Partial<CoopDetails> = {}): CoopDetails => ({
+  kind: 'primary',
+  name: 'KSP Sejahtera Bersama',
+  legalEntityNumber: 'AHU-0012345.AH.01.26.TAHUN 2019',
+  nikKoperasi: { number: '3374010020190001', validUntil: '2029-12-31' },
+  npwp: '0123456789012345',
+  address: { line: 'Jl. Pandanaran 1, Semarang', province: '33' },
+  parentCoopId: 'puskopdit',
+  ...overrides,
+});
+const parent = { coopId: 'puskopdit', kind: 'secondary' as const, status: 'active' as const };
+const registered: CoopEvent = {
+  type: 'CoopRegistered',
+  data: { coopId: 'ksp-1', registeredOn: '2026-01-10', ...details() },
+};
+const approved: CoopEvent = {
+  type: 'CoopStatusChanged',
+  data: { from: 'applied', to: 'active', reason: 'approved', effectiveOn: '2026-01-12' },
+};
+
+function given(events: CoopEvent[]): CoopState {
+  return events.reduce(coopDecider.evolve, coopDecider.initialState());
+}
+function when(events: CoopEvent[], command: CoopCommand): CoopEvent[] {
+  return coopDecider.decide(command, given(events));
+}
+function refusal(events: CoopEvent[], command: CoopCommand): DomainError {
+  try {
+    when(events, command);
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('the command was accepted');
+}
+
+describe('coop decider', () => {
+  describe('RegisterCoop', () => {
+    const register = (
+      overrides: Partial<Extract<CoopCommand, { type: 'RegisterCoop' }>> = {},
+    ): CoopCommand => ({
+      type: 'RegisterCoop',
+      coopId: 'ksp-1',
+      details: details(),
+      registeredOn: '2026-01-10',
+      parent,
+      ...overrides,
+    });
+    it('registers a coop under its active parent of a higher tier, as applied', () => {
+      expect(when([], register())).toEqual([registered]);
+      expect(given([registered]).status).toBe('applied');
+    });
+    it('registers the top coop of a federation without a parent', () => {
+      expect(
+        when(
+          [],
+          register({ details: details({ kind: 'secondary', parentCoopId: null }), parent: null }),
+        ),
+      ).toHaveLength(1);
+    });
+    it.each([
+      ['twice', [registered], register(), 'coop_exists', 'conflict'],
+      [
+        'under a parent that is not registered',
+        [],
+        register({ parent: null }),
+        'parent_not_found',
+        'rejected',
+      ],
+      [
+        'under a suspended parent',
+        [],
+        register({ parent: { ...parent, status: 'suspended' } }),
+        'parent_not_active',
+        'rejected',
+      ],
+      [
+        'a secondary under a secondary',
+        [],
+        register({ details: details({ kind: 'secondary' }) }),
+        'parent_tier',
+        'rejected',
+      ],
+      [
+        'with an expired NIK koperasi',
+        [],
+        register({
+          details: details({
+            nikKoperasi: { number: '3374010020190001', validUntil: '2025-12-31' },
+          }),
+        }),
+        'nik_koperasi_expired',
+        'rejected',
+      ],
+    ] as const)('refuses to register %s', (_, history, command, code, kind) => {
+      expect(refusal([...history], command)).toMatchObject({ code, kind });
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('is approved, suspended, reinstated and exits', () => {
+      expect(when([registered], { type: 'ApproveCoop', on: '2026-01-12' })).toEqual([approved]);
+      const suspended = when([registered, approved], {
+        type: 'SuspendCoop',
+        on: '2026-07-01',
+        reason: 'rat_not_held',
+      });
+      expect(suspended[0]!.data).toMatchObject({ from: 'active', to: 'suspended' });
+      expect(
+        when([registered, approved, ...suspended], { type: 'ReinstateCoop', on: '2026-08-01' })[0]!
+          .data,
+      ).toMatchObject({ to: 'active', reason: 'reinstated' });
+      expect(
+        when([registered, approved], { type: 'ExitCoop', on: '2026-12-31', reason: 'merged' })[0]!
+          .data,
+      ).toMatchObject({ from: 'active', to: 'exited' });
+    });
+    it.each([
+      [
+        'approve an active coop',
+        [registered, approved],
+        { type: 'ApproveCoop', on: '2026-02-01' },
+        'coop_status',
+      ],
+      [
+        'suspend an applied coop',
+        [registered],
+        { type: 'SuspendCoop', on: '2026-02-01', reason: 'other' },
+        'coop_status',
+      ],
+      [
+        'reinstate an active coop',
+        [registered, approved],
+        { type: 'ReinstateCoop', on: '2026-02-01' },
+        'coop_status',
+      ],
+      [
+        'approve before registration',
+        [registered],
+        { type: 'ApproveCoop', on: '2026-01-01' },
+        'date_before_registration',
+      ],
+      ['act on an unknown coop', [], { type: 'ApproveCoop', on: '2026-01-01' }, 'coop_not_found'],
+    ] as const)('refuses to %s', (_, history, command, code) => {
+      expect(refusal([...history], command as CoopCommand).code).toBe(code);
+    });
+    it('refuses anything but RAT records after the exit, and a second exit', () => {
+      const exited = when([registered, approved], {
+        type: 'ExitCoop',
+        on: '2026-12-31',
+        reason: 'merged',
+      });
+      expect(
+        refusal([registered, approved, ...exited], {
+          type: 'ExitCoop',
+          on: '2027-01-01',
+          reason: 'other',
+        }).code,
+      ).toBe('coop_exited');
+      expect(
+        refusal([registered, approved, ...exited], { type: 'ReinstateCoop', on: '2027-01-01' })
+          .code,
+      ).toBe('coop_status');
+    });
+  });
+
+  describe('RAT', () => {
+    it('records the RAT of a financial year once, held after the year ends', () => {
+      const rat = when([registered, approved], {
+        type: 'RecordRat',
+        financialYear: 2026,
+        heldOn: '2027-03-20',
+      });
+      expect(rat).toEqual([
+        { type: 'CoopRatHeld', data: { financialYear: 2026, heldOn: '2027-03-20' } },
+      ]);
+      expect(
+        refusal([registered, approved, ...rat], {
+          type: 'RecordRat',
+          financialYear: 2026,
+          heldOn: '2027-04-01',
+        }).code,
+      ).toBe('rat_recorded');
+      expect(
+        refusal([registered, approved], {
+          type: 'RecordRat',
+          financialYear: 2026,
+          heldOn: '2026-12-31',
+        }).code,
+      ).toBe('rat_before_year_end');
+    });
+    it('is overdue from July for the last closed year', () => {
+      expect(ratOverdue([], '2027-06-30')).toBe(false);
+      expect(ratOverdue([], '2027-07-01')).toBe(true);
+      expect(ratOverdue([2026], '2027-07-01')).toBe(false);
+      expect(ratOverdue([2025], '2027-12-01')).toBe(true);
+    });
+  });
+});
