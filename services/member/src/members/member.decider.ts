@@ -1,0 +1,246 @@
+import { conflict, notFound, rejected, unreachable, type Decider } from '@kopfed/domain';
+
+/**
+ * A membership: a person or a coop belonging to one coop, under a member number (nomor
+ * anggota). A person keeps one person id across memberships, so a move from coop A to coop
+ * B keeps the history: A's membership ends as `moved`, B's begins. A person's data is only
+ * ever here sealed with the person's key; `dataHash` and `nikHash` are keyed hashes, so a
+ * resent sync item can be recognised as unchanged without reading the data.
+ */
+export type LeftReason = 'resigned' | 'deceased' | 'expelled' | 'moved';
+export type Membership =
+  { kind: 'person'; personId: string } | { kind: 'coop'; memberCoopId: string };
+
+export interface SealedPersonalData {
+  personId: string;
+  sealed: string;
+  nikHash: string;
+  dataHash: string;
+}
+
+export type MemberEvent =
+  | {
+      type: 'MemberJoined';
+      data: {
+        memberId: string;
+        coopId: string;
+        memberNumber: string;
+        externalId: string | null;
+        joinedOn: string;
+      } & Membership;
+    }
+  | { type: 'PersonalDataRecorded'; data: SealedPersonalData }
+  | { type: 'MemberNumberChanged'; data: { from: string; to: string } }
+  | {
+      type: 'MemberLeft';
+      data: { reason: LeftReason; leftOn: string; movedToCoopId: string | null };
+    };
+
+/** The coop being joined, as the handler found it. */
+export interface CoopView {
+  coopId: string;
+  kind: 'primary' | 'secondary' | 'tertiary';
+  status: 'applied' | 'active' | 'suspended' | 'exited';
+}
+
+export interface JoinDetails {
+  memberId: string;
+  coopId: string;
+  memberNumber: string;
+  externalId: string | null;
+  joinedOn: string;
+  membership: Membership;
+  /** Present for people: their sealed data. */
+  personalData: SealedPersonalData | null;
+  coop: CoopView;
+  /** For coop members: the member coop, which must sit in a lower tier. */
+  memberCoop: CoopView | null;
+}
+
+export type MemberCommand =
+  | ({ type: 'JoinCoop' } & JoinDetails)
+  /** A sync upsert: joins when new, records what changed otherwise, nothing when the same. */
+  | ({
+      type: 'UpsertMember';
+      leaving: { reason: LeftReason; leftOn: string } | null;
+      personErased: boolean;
+    } & JoinDetails)
+  | { type: 'RecordPersonalData'; personalData: SealedPersonalData; personErased: boolean }
+  | { type: 'LeaveCoop'; reason: LeftReason; leftOn: string; movedToCoopId: string | null };
+
+export interface MemberState {
+  memberId?: string;
+  coopId?: string;
+  memberNumber?: string;
+  externalId?: string | null;
+  membership?: Membership;
+  joinedOn?: string;
+  status?: 'active' | 'left';
+  leftOn?: string;
+  leftReason?: LeftReason;
+  nikHash?: string;
+  dataHash?: string;
+}
+
+const TIER = { primary: 1, secondary: 2, tertiary: 3 } as const;
+
+export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
+  initialState: () => ({}),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'MemberJoined': {
+        const { memberId, coopId, memberNumber, externalId, joinedOn, ...membership } = event.data;
+        return {
+          memberId,
+          coopId,
+          memberNumber,
+          externalId,
+          joinedOn,
+          membership: membership as Membership,
+          status: 'active',
+        };
+      }
+      case 'PersonalDataRecorded':
+        return { ...state, nikHash: event.data.nikHash, dataHash: event.data.dataHash };
+      case 'MemberNumberChanged':
+        return { ...state, memberNumber: event.data.to };
+      case 'MemberLeft':
+        return {
+          ...state,
+          status: 'left',
+          leftOn: event.data.leftOn,
+          leftReason: event.data.reason,
+        };
+      default:
+        return unreachable(event, 'member event');
+    }
+  },
+  decide(command, state) {
+    switch (command.type) {
+      case 'JoinCoop':
+        if (state.status) throw conflict('member_exists', 'this member has already joined');
+        return join(command);
+      case 'UpsertMember':
+        return upsert(command, state);
+      case 'RecordPersonalData':
+        requireMember(state);
+        return recordPersonalData(command.personalData, command.personErased, state);
+      case 'LeaveCoop':
+        requireMember(state);
+        return leave(state, command.reason, command.leftOn, command.movedToCoopId);
+      default:
+        return unreachable(command, 'member command');
+    }
+  },
+};
+
+function requireMember(
+  state: MemberState,
+): asserts state is MemberState & { status: 'active' | 'left'; membership: Membership } {
+  if (!state.status) throw notFound('member_not_found', 'no such member');
+}
+
+function join(details: JoinDetails): MemberEvent[] {
+  const { coop, membership } = details;
+  // Closed loop (BRIEF §5): only an active coop takes members; people join primary coops,
+  // coops join a coop of a higher tier.
+  if (coop.status !== 'active')
+    throw rejected('coop_not_active', `the coop is ${coop.status}, not active`, '/coopId');
+  if (membership.kind === 'person') {
+    if (coop.kind !== 'primary')
+      throw rejected(
+        'person_in_secondary',
+        'people are members of primary coops only; a secondary coop serves coops',
+        '/kind',
+      );
+    if (!details.personalData)
+      throw rejected('personal_data_required', 'a person member needs personal data', '/person');
+  } else {
+    if (!details.memberCoop)
+      throw rejected('member_coop_not_found', 'the member coop is not registered', '/memberCoopId');
+    if (TIER[details.memberCoop.kind] >= TIER[coop.kind]) {
+      throw rejected(
+        'member_coop_tier',
+        `a ${details.memberCoop.kind} coop cannot be a member of a ${coop.kind} coop`,
+        '/memberCoopId',
+      );
+    }
+    if (details.memberCoop.status === 'exited')
+      throw rejected('member_coop_exited', 'the member coop has exited', '/memberCoopId');
+  }
+  const events: MemberEvent[] = [
+    {
+      type: 'MemberJoined',
+      data: {
+        memberId: details.memberId,
+        coopId: details.coopId,
+        memberNumber: details.memberNumber,
+        externalId: details.externalId,
+        joinedOn: details.joinedOn,
+        ...membership,
+      },
+    },
+  ];
+  if (details.personalData)
+    events.push({ type: 'PersonalDataRecorded', data: details.personalData });
+  return events;
+}
+
+function upsert(
+  command: Extract<MemberCommand, { type: 'UpsertMember' }>,
+  state: MemberState,
+): MemberEvent[] {
+  const events: MemberEvent[] = state.status ? [] : join(command);
+  if (state.status) {
+    if (state.membership?.kind !== command.membership.kind) {
+      throw rejected(
+        'member_kind_changed',
+        'a member cannot change from person to coop or back',
+        '/kind',
+      );
+    }
+    if (command.memberNumber !== state.memberNumber) {
+      events.push({
+        type: 'MemberNumberChanged',
+        data: { from: state.memberNumber!, to: command.memberNumber },
+      });
+    }
+    if (command.personalData && command.personalData.dataHash !== state.dataHash) {
+      events.push(...recordPersonalData(command.personalData, command.personErased, state));
+    }
+  }
+  const after = events.reduce(memberDecider.evolve, state);
+  if (command.leaving && after.status === 'active') {
+    events.push(...leave(after, command.leaving.reason, command.leaving.leftOn, null));
+  }
+  return events;
+}
+
+function recordPersonalData(
+  data: SealedPersonalData,
+  personErased: boolean,
+  state: MemberState,
+): MemberEvent[] {
+  if (personErased)
+    throw conflict('person_erased', 'the person was erased; their data cannot be recorded again');
+  if (state.membership?.kind !== 'person' || state.membership.personId !== data.personId) {
+    throw rejected('not_this_person', 'personal data belongs to the person of this membership');
+  }
+  if (data.dataHash === state.dataHash) return [];
+  return [{ type: 'PersonalDataRecorded', data }];
+}
+
+function leave(
+  state: MemberState,
+  reason: LeftReason,
+  leftOn: string,
+  movedToCoopId: string | null,
+): MemberEvent[] {
+  if (state.status === 'left')
+    throw conflict('member_left', `the member already left on ${state.leftOn}`);
+  if (state.joinedOn && leftOn < state.joinedOn)
+    throw rejected('left_before_joined', 'a member cannot leave before joining', '/leftOn');
+  if (reason === 'moved' && !movedToCoopId)
+    throw rejected('move_needs_coop', 'a move names the coop moved to', '/toCoopId');
+  return [{ type: 'MemberLeft', data: { reason, leftOn, movedToCoopId } }];
+}

@@ -1,0 +1,253 @@
+import { DomainError } from '@kopfed/domain';
+import {
+  memberDecider,
+  type JoinDetails,
+  type MemberCommand,
+  type MemberEvent,
+  type MemberState,
+} from './member.decider';
+
+const primary = { coopId: 'ksp-1', kind: 'primary' as const, status: 'active' as const };
+const personal = {
+  personId: 'person-1',
+  sealed: 'pd1.iv.body.tag',
+  nikHash: 'nik#1',
+  dataHash: 'data#1',
+};
+const joinPerson = (overrides: Partial<JoinDetails> = {}): JoinDetails => ({
+  memberId: 'm-1',
+  coopId: 'ksp-1',
+  memberNumber: '2026.0001',
+  externalId: 'AGT-1',
+  joinedOn: '2026-02-01',
+  membership: { kind: 'person', personId: 'person-1' },
+  personalData: personal,
+  coop: primary,
+  memberCoop: null,
+  ...overrides,
+});
+const joined: MemberEvent[] = [
+  {
+    type: 'MemberJoined',
+    data: {
+      memberId: 'm-1',
+      coopId: 'ksp-1',
+      memberNumber: '2026.0001',
+      externalId: 'AGT-1',
+      joinedOn: '2026-02-01',
+      kind: 'person',
+      personId: 'person-1',
+    },
+  },
+  { type: 'PersonalDataRecorded', data: personal },
+];
+
+const given = (events: MemberEvent[]): MemberState =>
+  events.reduce(memberDecider.evolve, memberDecider.initialState());
+const when = (events: MemberEvent[], command: MemberCommand) =>
+  memberDecider.decide(command, given(events));
+function refusal(events: MemberEvent[], command: MemberCommand): DomainError {
+  try {
+    when(events, command);
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe('member decider', () => {
+  describe('JoinCoop', () => {
+    it('lets a person join an active primary coop with sealed personal data', () => {
+      expect(when([], { type: 'JoinCoop', ...joinPerson() })).toEqual(joined);
+    });
+    it('lets a primary coop join a secondary coop', () => {
+      const events = when([], {
+        type: 'JoinCoop',
+        ...joinPerson({
+          coopId: 'puskopdit',
+          membership: { kind: 'coop', memberCoopId: 'ksp-1' },
+          personalData: null,
+          coop: { coopId: 'puskopdit', kind: 'secondary', status: 'active' },
+          memberCoop: primary,
+        }),
+      });
+      expect(events).toEqual([
+        {
+          type: 'MemberJoined',
+          data: expect.objectContaining({ kind: 'coop', memberCoopId: 'ksp-1' }),
+        },
+      ]);
+    });
+    it.each([
+      [
+        'a coop that is not active',
+        joinPerson({ coop: { ...primary, status: 'applied' } }),
+        'coop_not_active',
+      ],
+      [
+        'a secondary coop, as a person (closed loop)',
+        joinPerson({ coop: { coopId: 'p', kind: 'secondary', status: 'active' } }),
+        'person_in_secondary',
+      ],
+      [
+        'without personal data, as a person',
+        joinPerson({ personalData: null }),
+        'personal_data_required',
+      ],
+      [
+        'a primary coop, as a coop',
+        joinPerson({
+          membership: { kind: 'coop', memberCoopId: 'x' },
+          personalData: null,
+          memberCoop: primary,
+        }),
+        'member_coop_tier',
+      ],
+      [
+        'as an unregistered coop',
+        joinPerson({
+          coop: { coopId: 'p', kind: 'secondary', status: 'active' },
+          membership: { kind: 'coop', memberCoopId: 'x' },
+          personalData: null,
+        }),
+        'member_coop_not_found',
+      ],
+    ])('refuses to let someone join %s', (_, details, code) => {
+      expect(refusal([], { type: 'JoinCoop', ...details }).code).toBe(code);
+    });
+    it('refuses a second join of the same membership', () => {
+      expect(refusal(joined, { type: 'JoinCoop', ...joinPerson() })).toMatchObject({
+        code: 'member_exists',
+        kind: 'conflict',
+      });
+    });
+  });
+
+  describe('UpsertMember (bulk sync)', () => {
+    const upsert = (
+      overrides: Partial<Extract<MemberCommand, { type: 'UpsertMember' }>> = {},
+    ): MemberCommand => ({
+      type: 'UpsertMember',
+      ...joinPerson(),
+      leaving: null,
+      personErased: false,
+      ...overrides,
+    });
+    it('creates a new member', () => expect(when([], upsert())).toEqual(joined));
+    it('changes nothing when the item is the same', () =>
+      expect(when(joined, upsert())).toEqual([]));
+    it('records a new member number and new personal data', () => {
+      expect(
+        when(
+          joined,
+          upsert({ memberNumber: '2026.0099', personalData: { ...personal, dataHash: 'data#2' } }),
+        ),
+      ).toEqual([
+        { type: 'MemberNumberChanged', data: { from: '2026.0001', to: '2026.0099' } },
+        { type: 'PersonalDataRecorded', data: { ...personal, dataHash: 'data#2' } },
+      ]);
+    });
+    it('records a departure the coop reports, once', () => {
+      const left = when(joined, upsert({ leaving: { reason: 'resigned', leftOn: '2026-06-30' } }));
+      expect(left).toEqual([
+        {
+          type: 'MemberLeft',
+          data: { reason: 'resigned', leftOn: '2026-06-30', movedToCoopId: null },
+        },
+      ]);
+      expect(
+        when(
+          [...joined, ...left],
+          upsert({ leaving: { reason: 'resigned', leftOn: '2026-06-30' } }),
+        ),
+      ).toEqual([]);
+    });
+    it('creates an already-departed member in one go (onboarding history)', () => {
+      expect(
+        when([], upsert({ leaving: { reason: 'deceased', leftOn: '2026-03-01' } })).map(
+          (e) => e.type,
+        ),
+      ).toEqual(['MemberJoined', 'PersonalDataRecorded', 'MemberLeft']);
+    });
+    it('refuses to record data of an erased person again', () => {
+      expect(
+        refusal(
+          joined,
+          upsert({ personalData: { ...personal, dataHash: 'data#3' }, personErased: true }),
+        ).code,
+      ).toBe('person_erased');
+    });
+    it('refuses to turn a person into a coop', () => {
+      expect(
+        refusal(
+          joined,
+          upsert({ membership: { kind: 'coop', memberCoopId: 'x' }, personalData: null }),
+        ).code,
+      ).toBe('member_kind_changed');
+    });
+  });
+
+  describe('LeaveCoop', () => {
+    it('ends a membership with its reason and date', () => {
+      expect(
+        when(joined, {
+          type: 'LeaveCoop',
+          reason: 'moved',
+          leftOn: '2026-09-01',
+          movedToCoopId: 'ksp-2',
+        }),
+      ).toEqual([
+        {
+          type: 'MemberLeft',
+          data: { reason: 'moved', leftOn: '2026-09-01', movedToCoopId: 'ksp-2' },
+        },
+      ]);
+    });
+    it.each([
+      [
+        'twice',
+        [
+          ...joined,
+          {
+            type: 'MemberLeft',
+            data: { reason: 'resigned', leftOn: '2026-05-01', movedToCoopId: null },
+          } as MemberEvent,
+        ],
+        'resigned',
+        '2026-06-01',
+        null,
+        'member_left',
+      ],
+      ['before joining', joined, 'resigned', '2026-01-01', null, 'left_before_joined'],
+      ['as moved without the new coop', joined, 'moved', '2026-06-01', null, 'move_needs_coop'],
+      ['when not a member', [], 'resigned', '2026-06-01', null, 'member_not_found'],
+    ] as const)('refuses to leave %s', (_, history, reason, leftOn, movedToCoopId, code) => {
+      expect(refusal([...history], { type: 'LeaveCoop', reason, leftOn, movedToCoopId }).code).toBe(
+        code,
+      );
+    });
+  });
+
+  describe('RecordPersonalData', () => {
+    it('records changed data, ignores unchanged data, and refuses another person’s', () => {
+      expect(
+        when(joined, {
+          type: 'RecordPersonalData',
+          personalData: { ...personal, dataHash: 'data#2' },
+          personErased: false,
+        }),
+      ).toHaveLength(1);
+      expect(
+        when(joined, { type: 'RecordPersonalData', personalData: personal, personErased: false }),
+      ).toEqual([]);
+      expect(
+        refusal(joined, {
+          type: 'RecordPersonalData',
+          personalData: { ...personal, personId: 'person-2' },
+          personErased: false,
+        }).code,
+      ).toBe('not_this_person');
+    });
+  });
+});
