@@ -1,7 +1,7 @@
 /** What every benchmark returns: measured cases and the targets they are held to. */
 export interface BenchCase {
   name: string;
-  [metric: string]: string | number | boolean | null;
+  [metric: string]: string | number | boolean | null | undefined;
 }
 
 export interface BenchTarget {

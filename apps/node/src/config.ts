@@ -1,19 +1,73 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { API_KEY_PATTERN, COOP_ID_PATTERN, DEFAULT_RATE_LIMIT } from '@kopfed/service-kit';
+
+/** An empty variable means "not set", as a blank line in an env file would. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const MIB = 1024 * 1024;
 
 /** Every setting comes from the environment, validated here with its default. */
-const environment = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  KOPFED_DATA_DIR: z.string().min(1).default('./data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const environment = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    KOPFED_DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    KOPFED_ADMIN_KEY: optional(
+      z
+        .string()
+        .regex(API_KEY_PATTERN, 'must look like kpf_<16 hex digits>_<32–128 of A-Z a-z 0-9 _ ->'),
+    ),
+    KOPFED_ADMIN_COOP_ID: z
+      .string()
+      .regex(COOP_ID_PATTERN, 'must be a coop id (1–64 letters, digits, _ or -)')
+      .default('federation'),
+    KOPFED_RATE_LIMIT_PER_SECOND: z.coerce
+      .number()
+      .positive()
+      .default(DEFAULT_RATE_LIMIT.ratePerSecond),
+    KOPFED_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMIT.burst),
+    // BRIEF §4 / issue 4: Idempotency-Keys are kept at least 30 days.
+    KOPFED_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(30).max(3_650).default(30),
+    KOPFED_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(64 * MIB)
+      .default(MIB),
+    KOPFED_OIDC_ISSUER: optional(z.url()),
+    KOPFED_OIDC_AUDIENCE: optional(z.string().min(1)),
+    KOPFED_OIDC_JWKS_URL: optional(z.url({ protocol: /^https?$/ })),
+  })
+  .superRefine((env, ctx) => {
+    const oidc = ['KOPFED_OIDC_ISSUER', 'KOPFED_OIDC_AUDIENCE', 'KOPFED_OIDC_JWKS_URL'] as const;
+    const set = oidc.filter((name) => env[name] !== undefined);
+    if (set.length === 0 || set.length === oidc.length) return;
+    for (const name of oidc.filter((n) => env[n] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `is needed with ${set.join(', ')}` });
+    }
+  });
+
+type Environment = z.infer<typeof environment>;
 
 export interface NodeConfig {
   port: number;
   host: string;
   dataDir: string;
-  logLevel: z.infer<typeof environment>['LOG_LEVEL'];
+  logLevel: Environment['LOG_LEVEL'];
+  /** The bootstrap admin key for an empty node; generated and printed once when absent. */
+  adminKey?: string;
+  /** The coop the bootstrap admin key is bound to (the one running the node). */
+  adminCoopId: string;
+  rateLimit: { ratePerSecond: number; burst: number };
+  idempotencyRetentionDays: number;
+  bodyLimitBytes: number;
+  /** Accept JWTs from the federation's identity provider as well as API keys. */
+  oidc?: { issuer: string; audience: string; jwksUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -29,8 +83,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     );
     throw new ConfigError(`invalid configuration — ${problems.join('; ')}`);
   }
-  const { PORT, HOST, KOPFED_DATA_DIR, LOG_LEVEL } = parsed.data;
+  const e = parsed.data;
   // `npm start` runs in the workspace folder; relative paths mean the folder npm was started in.
   const base = env.INIT_CWD ?? process.cwd();
-  return { port: PORT, host: HOST, dataDir: resolve(base, KOPFED_DATA_DIR), logLevel: LOG_LEVEL };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(base, e.KOPFED_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    ...(e.KOPFED_ADMIN_KEY ? { adminKey: e.KOPFED_ADMIN_KEY } : {}),
+    adminCoopId: e.KOPFED_ADMIN_COOP_ID,
+    rateLimit: { ratePerSecond: e.KOPFED_RATE_LIMIT_PER_SECOND, burst: e.KOPFED_RATE_LIMIT_BURST },
+    idempotencyRetentionDays: e.KOPFED_IDEMPOTENCY_RETENTION_DAYS,
+    bodyLimitBytes: e.KOPFED_BODY_LIMIT_BYTES,
+    ...(e.KOPFED_OIDC_ISSUER && e.KOPFED_OIDC_AUDIENCE && e.KOPFED_OIDC_JWKS_URL
+      ? {
+          oidc: {
+            issuer: e.KOPFED_OIDC_ISSUER,
+            audience: e.KOPFED_OIDC_AUDIENCE,
+            jwksUrl: e.KOPFED_OIDC_JWKS_URL,
+          },
+        }
+      : {}),
+  };
 }

@@ -1,18 +1,24 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
-import { createNode, SERVICES } from './node';
+import { createNode, type FederationNode } from './node';
 
-function main(): void {
+async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
-  const node = createNode(config);
+  const node = await createNode({ ...config, logger });
   const server = node.app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(
-      { port, dataDir: config.dataDir, stores: SERVICES.map((s) => `${config.dataDir}/${s}.db`) },
-      `kopfed node listening on http://127.0.0.1:${port} — health at /health`,
+      {
+        port,
+        dataDir: config.dataDir,
+        stores: [...node.stores.keys()].map((s) => `${config.dataDir}/${s}.db`),
+        services: node.services.map((s) => s.baseUrl),
+      },
+      `kopfed node listening on http://127.0.0.1:${port} — health at /health, APIs listed at /api`,
     );
+    printBootstrap(node, logger);
   });
 
   let stopping = false;
@@ -35,12 +41,34 @@ function main(): void {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-try {
-  main();
-} catch (error) {
+/**
+ * A generated bootstrap key goes to stdout once, outside the structured logs, so it never
+ * lands in a log pipeline; only its id is logged.
+ */
+function printBootstrap(node: FederationNode, logger: pino.Logger): void {
+  if (!node.bootstrap.created) return;
+  const { keyId, token } = node.bootstrap;
+  logger.info({ keyId }, 'bootstrap admin key created');
+  if (token === undefined) return;
+  process.stdout.write(
+    [
+      '',
+      '  This node was empty, so it created an admin API key. It is shown only now:',
+      '',
+      `      ${token}`,
+      '',
+      '  Use it as "Authorization: Bearer <key>" to create the coops’ keys at /api/access/v1/keys.',
+      '  Set KOPFED_ADMIN_KEY before the first start to choose the key yourself.',
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
   throw error;
-}
+});

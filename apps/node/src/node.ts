@@ -1,24 +1,144 @@
-import express, { type Express } from 'express';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
 import { openEventStore, type EventStore } from '@kopfed/eventstore';
+import {
+  accessService,
+  anyOf,
+  ApiKeyRegistry,
+  bootstrapAdminKey,
+  createBaseApp,
+  createLogger,
+  createServiceRouter,
+  DAY_MS,
+  DEFAULT_RATE_LIMIT,
+  InMemoryCoopDirectory,
+  mountHealth,
+  notFoundHandler,
+  oidcAuthenticator,
+  problemErrorHandler,
+  remoteKeys,
+  TokenBucketLimiter,
+  type BootstrapResult,
+  type OidcOptions,
+  type ServiceHttp,
+  type ServiceInstance,
+  type ServiceKitDeps,
+  type ServiceModule,
+} from '@kopfed/service-kit';
 import type { NodeConfig } from './config';
+import { SERVICE_MODULES } from './services';
 
 /** The services of the federation, each with its own event store. */
 export const SERVICES = ['member', 'savings', 'loan', 'settlement'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+/** API keys live in a store of their own. */
+export const ACCESS = 'access';
+export type StoreName = ServiceName | typeof ACCESS;
 
 export interface FederationNode {
   app: Express;
-  stores: ReadonlyMap<ServiceName, EventStore>;
+  /** By service name: the four domain services, access, and any other mounted module. */
+  stores: ReadonlyMap<string, EventStore>;
+  /** Every service mounted, access first: its base URL and its OpenAPI document's URL. */
+  services: readonly { name: string; baseUrl: string; openapiUrl: string }[];
+  coopDirectory: InMemoryCoopDirectory;
+  keys: ApiKeyRegistry;
+  /** What happened to the bootstrap admin key on this start. */
+  bootstrap: BootstrapResult;
   close(): Promise<void>;
 }
 
+export type NodeOptions = Pick<NodeConfig, 'dataDir'> &
+  Partial<Omit<NodeConfig, 'dataDir'>> & {
+    logger?: Logger;
+    modules?: readonly ServiceModule[];
+    /** The identity provider's keys; fetched from `oidc.jwksUrl` when absent. */
+    oidcKeys?: OidcOptions['keys'];
+  };
+
 /** Builds the node without listening: tests use the app directly. */
-export function createNode(config: Pick<NodeConfig, 'dataDir'>): FederationNode {
-  const stores = new Map<ServiceName, EventStore>(
-    SERVICES.map((service) => [service, openEventStore(`sqlite:${config.dataDir}`, { service })]),
+export async function createNode(options: NodeOptions): Promise<FederationNode> {
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const modules = options.modules ?? SERVICE_MODULES;
+  const moduleNames = modules.map((m) => m.name);
+  if (new Set([...moduleNames, ACCESS]).size !== moduleNames.length + 1) {
+    throw new Error(
+      `service modules need distinct names other than ${ACCESS}: ${moduleNames.join(', ')}`,
+    );
+  }
+  const names = [...new Set<string>([...SERVICES, ...modules.map((m) => m.name), ACCESS])];
+  const stores = new Map<string, EventStore>(
+    names.map((service) => [service, openEventStore(`sqlite:${options.dataDir}`, { service })]),
   );
-  const app = express();
-  app.disable('x-powered-by');
+  const store = (name: string) => stores.get(name) ?? unreachableStore(name);
+  const instances: ServiceInstance[] = [];
+  let keys: ApiKeyRegistry | undefined;
+  try {
+    keys = await ApiKeyRegistry.open(store(ACCESS));
+    const bootstrap = await bootstrapAdminKey(keys, {
+      coopId: options.adminCoopId ?? 'federation',
+      ...(options.adminKey ? { adminKey: options.adminKey } : {}),
+    });
+    const coopDirectory = new InMemoryCoopDirectory();
+    const kit: Omit<ServiceKitDeps, 'store'> = {
+      authenticate: authenticator(keys, options),
+      coopDirectory,
+      logger,
+      rateLimiter: new TokenBucketLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+      idempotency: { retentionMs: (options.idempotencyRetentionDays ?? 30) * DAY_MS },
+      ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    };
+    const mounted: ServiceHttp[] = [
+      createServiceRouter(accessService(keys), { ...kit, store: store(ACCESS) }),
+    ];
+    for (const module of modules) {
+      const instance = await module.create({ store: store(module.name), coopDirectory, logger });
+      instances.push(instance);
+      mounted.push(createServiceRouter(instance.definition, { ...kit, store: store(module.name) }));
+    }
+    const app = nodeApp(stores, mounted, logger);
+    const registry = keys;
+    return {
+      app,
+      stores,
+      services: mounted.map(({ service }) => ({
+        name: service,
+        baseUrl: `/api/${service}/v1`,
+        openapiUrl: `/api/${service}/openapi.json`,
+      })),
+      coopDirectory,
+      keys: registry,
+      bootstrap,
+      async close() {
+        for (const instance of instances) await instance.close?.();
+        await registry.close();
+        await Promise.all([...stores.values()].map((s) => s.close()));
+      },
+    };
+  } catch (error) {
+    await keys?.close();
+    await Promise.all([...stores.values()].map((s) => s.close()));
+    throw error;
+  }
+}
+
+function authenticator(keys: ApiKeyRegistry, options: NodeOptions) {
+  if (!options.oidc) return keys.authenticate;
+  const { issuer, audience, jwksUrl } = options.oidc;
+  const oidc = oidcAuthenticator({
+    issuer,
+    audience,
+    keys: options.oidcKeys ?? remoteKeys(jwksUrl),
+  });
+  return anyOf(keys.authenticate, oidc);
+}
+
+function nodeApp(
+  stores: ReadonlyMap<string, EventStore>,
+  services: readonly ServiceHttp[],
+  logger: Logger,
+): Express {
+  const app = createBaseApp();
   app.get('/health', async (_req, res) => {
     const report = await Promise.all(
       [...stores].map(async ([service, store]) => ({
@@ -28,11 +148,26 @@ export function createNode(config: Pick<NodeConfig, 'dataDir'>): FederationNode 
     );
     res.json({ status: 'ok', stores: report });
   });
-  return {
+  mountHealth(
     app,
-    stores,
-    async close() {
-      await Promise.all([...stores.values()].map((store) => store.close()));
-    },
-  };
+    services.map((service) => service.ready),
+    logger,
+  );
+  app.get('/api', (_req, res) => {
+    res.json({
+      services: services.map(({ service }) => ({
+        name: service,
+        baseUrl: `/api/${service}/v1`,
+        openapiUrl: `/api/${service}/openapi.json`,
+      })),
+    });
+  });
+  for (const service of services) app.use(service.router);
+  app.use(notFoundHandler());
+  app.use(problemErrorHandler(logger));
+  return app;
+}
+
+function unreachableStore(name: string): never {
+  throw new Error(`no store was opened for ${name}`);
 }

@@ -38,8 +38,9 @@ export interface HandleCommandOptions<State, Command, Event extends DomainEvent>
 /** Namespace of the UUIDv5 event ids derived from idempotency keys. */
 const IDEMPOTENT_EVENT_NAMESPACE = 'b0a8e5f2-6f4e-4c59-9a43-1b6d0f6f2d11';
 
-export function idempotentEventId(idempotencyKey: string, index: number): string {
-  return uuidv5(`${idempotencyKey}#${index}`, IDEMPOTENT_EVENT_NAMESPACE);
+/** Scoped by stream, so two coops (or aggregates) using the same key never collide. */
+export function idempotentEventId(stream: string, idempotencyKey: string, index: number): string {
+  return uuidv5(`${stream}\u0000${idempotencyKey}\u0000${index}`, IDEMPOTENT_EVENT_NAMESPACE);
 }
 
 export interface CommandResult<State, Event> {
@@ -85,7 +86,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
     );
     if (
       options.idempotencyKey !== undefined &&
-      eventIds.has(idempotentEventId(options.idempotencyKey, 0))
+      eventIds.has(idempotentEventId(options.stream, options.idempotencyKey, 0))
     ) {
       return { state, events: [], revision, alreadyApplied: true };
     }
@@ -102,7 +103,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
         events.map((event, index) => ({
           id:
             options.idempotencyKey !== undefined
-              ? idempotentEventId(options.idempotencyKey, index)
+              ? idempotentEventId(options.stream, options.idempotencyKey, index)
               : (options.eventId?.(index, event) ?? uuidv7()),
           type: event.type,
           schemaVersion: options.schemaVersionOf?.(event.type) ?? 1,

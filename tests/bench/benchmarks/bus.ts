@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { InProcessBus } from '@kopfed/bus';
 import { applyPragmas, SqliteEventStore, type NewEvent } from '@kopfed/eventstore';
 import { Relay, SqliteInbox } from '@kopfed/messaging';
-import { atLeast, atMost, percentile, round, type BenchCase, type Benchmark } from '../report';
+import { atLeast, atMost, percentile, round, type Benchmark } from '../report';
 
 const THROUGHPUT_EVENTS = 50_000;
 const OFFERED_PER_SECOND = 2_000;
@@ -179,17 +179,17 @@ export const busBenchmark: Benchmark = {
     const l = await latencyAtOfferedLoad();
     return {
       cases: [
-        <BenchCase>{
+        {
           name: `relay → bus → consumer effect, backlog of ${THROUGHPUT_EVENTS.toLocaleString('en')}`,
           eventsPerSecond: Math.round(d.eventsPerSecond),
           seconds: round(d.seconds, 2),
         },
-        <BenchCase>{
+        {
           name: `append → effect, ${THROUGHPUT_EVENTS.toLocaleString('en')} commands by ${WRITERS} writers`,
           eventsPerSecond: Math.round(e.eventsPerSecond),
           seconds: round(e.seconds, 2),
         },
-        <BenchCase>{
+        {
           name: `latency at ${OFFERED_PER_SECOND.toLocaleString('en')} events/s offered for ${OFFERED_SECONDS} s`,
           p50Ms: round(l.p50, 2),
           p99Ms: round(l.p99, 2),

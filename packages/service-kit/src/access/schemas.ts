@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { COOP_ID_PATTERN, ROLES } from '../auth/principal';
 import { KEY_ID_PATTERN } from './api-key-token';
 
-export const CoopIdSchema = z
-  .string()
-  .max(64)
-  .regex(COOP_ID_PATTERN)
-  .meta({ description: 'A coop id: letters, digits, `.`, `_`, `-`.', example: 'kspc-sejahtera' });
+export const CoopIdSchema = z.string().max(64).regex(COOP_ID_PATTERN).meta({
+  description: 'A coop id: 1 to 64 letters, digits, `_` or `-`.',
+  example: 'kspc-sejahtera',
+});
 
 export const KeyIdSchema = z
   .string()

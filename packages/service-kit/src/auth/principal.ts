@@ -16,8 +16,8 @@ export interface Principal {
   coopId: string;
 }
 
-/** Coop ids as the kit accepts them in keys and paths: short, URL-safe, no surprises in logs. */
-export const COOP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Coop ids as contracts' CoopId has them: 1–64 of `[A-Za-z0-9_-]`, safe in URLs and logs. */
+export const COOP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { EventMetadata } from '@kopfed/eventstore';
+import { traceparentOf } from '@kopfed/tracing';
 import { bearerToken, type Authenticator } from '../auth/authenticator';
 import type { CoopDirectory } from '../auth/coop-directory';
 import { accessOf, authorise, reaches } from '../auth/policy';
@@ -10,7 +11,7 @@ import type { Execution, IdempotencyGuard } from '../idempotency/idempotency-gua
 import { HttpProblem } from '../problem/problem';
 import type { RateLimiter } from '../rate-limit/token-bucket';
 import { formatEtag, parseIfMatch } from './etag';
-import { correlationIdOf, requestNotes, traceparentOf } from './request-context';
+import { callerTraceparent, correlationIdOf, requestNotes } from './request-context';
 import { idempotencyKeyOf, parseInput, readJsonBody } from './request-input';
 import { asJson, errorAsResponse, send } from './respond';
 import {
@@ -64,10 +65,12 @@ async function serve(route: Route, env: RouteEnvironment, req: Request, res: Res
     }
     const write = route.policy !== 'public' && accessOf(route.policy, route.method) === 'write';
     const idempotencyKey = write ? idempotencyKeyOf(req) : undefined;
+    // The server span when tracing records; the caller's own context when it does not.
+    const traceparent = traceparentOf() ?? callerTraceparent(req);
     const base: RequestContext = {
       requestId: notes.requestId,
       correlationId: correlationIdOf(req, notes.requestId),
-      ...(traceparentOf(req) ? { traceparent: traceparentOf(req) } : {}),
+      ...(traceparent ? { traceparent } : {}),
       logger: env.logger,
       ifMatch,
       expectedRevision: ifMatch.kind === 'revision' ? ifMatch.revision : undefined,

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 
 /** Ids a client may choose: bounded, printable, nothing that could forge a log line. */
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -36,7 +36,8 @@ export function correlationIdOf(req: Request, requestId: string): string {
   return offered && CLIENT_ID.test(offered) ? offered : requestId;
 }
 
-export function traceparentOf(req: Request): string | undefined {
+/** The caller's W3C trace context, when it sent a well-formed one. */
+export function callerTraceparent(req: Request): string | undefined {
   const offered = req.get('traceparent');
   return offered && TRACEPARENT.test(offered) ? offered : undefined;
 }

@@ -55,7 +55,7 @@ export interface RequestContext {
   requestId: string;
   /** From `X-Correlation-Id`, else the request id: ties together everything one request causes. */
   correlationId: string;
-  /** W3C trace context of the caller, when it sent a valid one. */
+  /** W3C trace context of this request's server span (continuing the caller's trace). */
   traceparent?: string;
   logger: Logger;
   ifMatch: IfMatch;
@@ -63,7 +63,10 @@ export interface RequestContext {
   expectedRevision: number | undefined;
   /** Present on writes that sent `Idempotency-Key`; the kit has already made them idempotent. */
   idempotencyKey: string | undefined;
-  /** Metadata for the events this request appends (correlation, causation, trace, coop). */
+  /**
+   * Metadata for the events this request appends: correlation, causation (the request id),
+   * actor (the key id), coop (the scope coop) and trace.
+   */
   metadata: EventMetadata;
 }
 

@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { EventStore } from '@kopfed/eventstore';
+import { httpTracing } from '@kopfed/tracing';
 import type { Authenticator } from '../auth/authenticator';
 import type { CoopDirectory } from '../auth/coop-directory';
 import { IdempotencyGuard, type IdempotencyOptions } from '../idempotency/idempotency-guard';
@@ -51,12 +52,17 @@ export interface ServiceHttp {
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Names the URL prefix and the store file: lower-case, short, nothing to escape. */
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** The service's routes, its OpenAPI document and its 404/405 answers, under one prefix. */
 export function createServiceRouter(
   definition: ServiceDefinition,
   deps: ServiceKitDeps,
 ): ServiceHttp {
+  if (!SERVICE_NAME.test(definition.service)) {
+    throw new Error(`service name ${definition.service} must match ${String(SERVICE_NAME)}`);
+  }
   assertRouteTable(definition.routes);
   const openapi = buildOpenApiDocument(definition);
   assertClosedBodies(openapi);
@@ -75,8 +81,9 @@ export function createServiceRouter(
   const prefix = `/api/${definition.service}`;
   const base = basePath(definition);
   const router = express.Router({ caseSensitive: true });
-  router.use(prefix, accessLog(logger));
-  router.get(`${prefix}/openapi.json`, (_req, res) => {
+  router.use(prefix, accessLog(logger), httpTracing(definition.service));
+  router.get(`${prefix}/openapi.json`, (req, res) => {
+    requestNotes(req, res).route = 'GET /openapi.json';
     res.json(openapi);
   });
   for (const route of definition.routes) {
@@ -124,9 +131,9 @@ function unmatched(
   table: readonly { method: HttpMethod; matcher: RegExp }[],
 ): void {
   requestNotes(req, res);
-  const methods = table
-    .filter((entry) => entry.matcher.test(req.path))
-    .map((entry) => entry.method);
+  // Under `router.use(prefix, …)` req.path is relative to the prefix.
+  const path = `${req.baseUrl}${req.path}`;
+  const methods = table.filter((entry) => entry.matcher.test(path)).map((entry) => entry.method);
   if (methods.length === 0) {
     const { title, status } = KIT_PROBLEMS['not-found'];
     send(
@@ -135,7 +142,7 @@ function unmatched(
         code: 'not-found',
         title,
         status,
-        detail: `No resource at ${req.path}.`,
+        detail: `No resource at ${path}.`,
       }),
     );
     return;

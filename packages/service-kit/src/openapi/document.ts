@@ -44,9 +44,8 @@ export function buildOpenApiDocument(description: ServiceDescription): OpenAPIOb
     scheme: 'bearer',
     description: 'An API key (kpf_…), or a token from the federation’s identity provider.',
   });
-  const problem = registry.register('Problem', ProblemSchema);
   for (const route of description.routes) {
-    registry.registerPath(routeConfig(route, basePath(description), problem));
+    registry.registerPath(routeConfig(route, basePath(description), ProblemSchema));
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -30,4 +30,4 @@ export const ProblemSchema = z
       .optional(),
     details: z.record(z.string(), z.unknown()).optional(),
   })
-  .meta({ description: 'RFC 9457 problem details.' });
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });

@@ -17,7 +17,7 @@ interface Bucket {
 }
 
 /** Generous enough that tests and benchmarks never meet it; operators tighten it per node. */
-export const DEFAULT_RATE_LIMIT: RateLimit = { ratePerSecond: 500, burst: 5_000 };
+export const DEFAULT_RATE_LIMIT: RateLimit = { ratePerSecond: 2_000, burst: 20_000 };
 
 /**
  * One token bucket per credential, in memory. The map is bounded: past `maxBuckets` the least

@@ -96,7 +96,7 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
           memberNumber,
           externalId,
           joinedOn,
-          membership: membership as Membership,
+          membership: membership,
           status: 'active',
         };
       }

@@ -212,7 +212,7 @@ describe('member decider', () => {
           {
             type: 'MemberLeft',
             data: { reason: 'resigned', leftOn: '2026-05-01', movedToCoopId: null },
-          } as MemberEvent,
+          },
         ],
         'resigned',
         '2026-06-01',

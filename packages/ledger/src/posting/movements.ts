@@ -1,0 +1,49 @@
+import type { Money } from '@kopfed/money';
+import type { CoopId, ProductCode } from '../ids';
+
+/**
+ * Where money came from or went to, seen from the coop whose books post it. Money arriving
+ * from X is debited to X; money leaving to X is credited to X — so "from savings" debits
+ * the savings liability and "to cash" credits kas.
+ */
+export type Funds =
+  | { kind: 'cash' }
+  | { kind: 'bank' }
+  | { kind: 'deposit_with_parent' }
+  | { kind: 'settlement_in_transit' }
+  | { kind: 'savings'; product: ProductCode };
+
+/** Optional amounts are zero when absent; every amount is ≥ 0 and of one currency. */
+export type Movement =
+  | { type: 'SavingsDeposited'; product: ProductCode; amount: Money; via: Funds }
+  | { type: 'SavingsWithdrawn'; product: ProductCode; amount: Money; via: Funds }
+  | { type: 'SavingsInterestPosted'; product: ProductCode; interest: Money; tax?: Money }
+  | { type: 'SavingsCharged'; product: ProductCode; fee?: Money; penalty?: Money }
+  | { type: 'LoanDisbursed'; product: ProductCode; principal: Money; fee?: Money; via: Funds }
+  | { type: 'LoanInterestAccrued'; product: ProductCode; interest: Money }
+  | {
+      type: 'LoanRepaid';
+      product: ProductCode;
+      via: Funds;
+      principal?: Money;
+      /** Interest not accrued before: income now. */
+      interest?: Money;
+      /** Interest accrued earlier (LoanInterestAccrued): settles the receivable. */
+      accruedInterest?: Money;
+      penalty?: Money;
+      fee?: Money;
+    }
+  | { type: 'LoanProvisionAdded'; product: ProductCode; amount: Money }
+  | { type: 'LoanProvisionReleased'; product: ProductCode; amount: Money }
+  | { type: 'LoanWrittenOff'; product: ProductCode; principal: Money; accruedInterest?: Money }
+  | { type: 'LoanRecovered'; product: ProductCode; amount: Money; via: Funds }
+  | { type: 'InterCoopTransferSent'; amount: Money; from: Funds }
+  | { type: 'InterCoopTransferReceived'; amount: Money; to: Funds }
+  | { type: 'InterCoopTransferCleared'; payerCoop: CoopId; payeeCoop: CoopId; amount: Money }
+  | { type: 'NetPositionPaid'; amount: Money; via: Funds }
+  | { type: 'NetPositionReceived'; amount: Money; via: Funds }
+  | { type: 'MemberNetPositionReceived'; memberCoop: CoopId; amount: Money; via: Funds }
+  | { type: 'MemberNetPositionPaid'; memberCoop: CoopId; amount: Money; via: Funds }
+  | { type: 'FundsMoved'; amount: Money; from: Funds; to: Funds };
+
+export type MovementType = Movement['type'];

@@ -1,0 +1,227 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { z } from 'zod';
+import { counterService } from '../testing/counter-service';
+import { COOPS, kitFixture, type KitFixture } from '../testing/kit-fixture';
+import { defineRoute } from './route';
+import { createServiceApp } from './service-app';
+
+const boom = defineRoute({
+  method: 'GET',
+  path: '/boom',
+  operationId: 'boom',
+  summary: 'Fails with a secret in its stack',
+  responses: { 200: z.object({}) },
+  policy: { roles: ['admin'], coopScope: 'federation' },
+  handler: async () => {
+    throw new Error('database password is hunter2');
+  },
+});
+const offContract = defineRoute({
+  method: 'GET',
+  path: '/off-contract',
+  operationId: 'offContract',
+  summary: 'Answers outside its schema',
+  responses: { 200: z.object({ ok: z.boolean() }) },
+  policy: { roles: ['admin'], coopScope: 'federation' },
+  // A buggy handler, as the type system would not let one be written.
+  handler: async () => ({ status: 200, body: { ok: 'yes' as unknown as boolean } }),
+});
+const stats = defineRoute({
+  method: 'GET',
+  path: '/stats',
+  operationId: 'publicStats',
+  summary: 'Public numbers',
+  responses: { 200: z.object({ coops: z.number() }) },
+  policy: 'public',
+  handler: async () => ({ status: 200, body: { coops: 2 } }),
+});
+
+const A = `/api/counter/v1/coops/${COOPS.A}/counters/c1`;
+
+describe('service app', () => {
+  let fx: KitFixture;
+  let app: Express;
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  beforeEach(async () => {
+    fx = await kitFixture();
+    app = createServiceApp(counterService(fx.store, [boom, offContract, stats]), fx.deps);
+  });
+  afterEach(() => fx.close());
+
+  describe('problem details', () => {
+    it('answers an unknown path with a 404 problem', async () => {
+      const response = await request(app).get('/api/counter/v1/nowhere').expect(404);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({
+        type: 'https://kopfed.dev/problems/not-found',
+        title: 'Not found',
+        status: 404,
+        instance: '/api/counter/v1/nowhere',
+        code: 'not-found',
+      });
+      expect(response.body.requestId).toBe(response.headers['x-request-id']);
+      await request(app)
+        .get('/elsewhere')
+        .expect(404)
+        .expect('Content-Type', /problem\+json/);
+    });
+
+    it('answers a wrong method on a known path with 405 and Allow', async () => {
+      const response = await request(app).delete(A).expect(405);
+      expect(response.headers.allow).toBe('GET, HEAD');
+      expect(response.body).toMatchObject({ code: 'method-not-allowed', status: 405 });
+    });
+
+    it('names every bad field with a JSON pointer, and unknown fields too', async () => {
+      const response = await request(app)
+        .post(`${A}/increments`)
+        .set(as(fx.keys.coopA))
+        .send({ by: 'ten', extra: 1 })
+        .expect(400);
+      expect(response.body.code).toBe('validation-failed');
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          { in: 'body', pointer: '/by', detail: expect.stringContaining('expected number') },
+          { in: 'body', pointer: '/extra', detail: 'unknown field' },
+        ]),
+      );
+    });
+
+    it('names bad path and query parameters', async () => {
+      const response = await request(app)
+        .get(`/api/counter/v1/coops/${COOPS.A}/counters/NOT_VALID?limit=3`)
+        .set(as(fx.keys.coopA))
+        .expect(400);
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ in: 'path', parameter: 'counterId' }),
+          { in: 'query', parameter: 'limit', detail: 'unknown parameter' },
+        ]),
+      );
+    });
+
+    it('answers broken JSON, a wrong media type and a huge body with 400, 415 and 413', async () => {
+      const post = () => request(app).post(`${A}/increments`).set(as(fx.keys.coopA));
+      const broken = await post()
+        .set('Content-Type', 'application/json')
+        .send('{"by": 1,')
+        .expect(400);
+      expect(broken.body.code).toBe('malformed-json');
+      const text = await post().set('Content-Type', 'text/plain').send('by=1').expect(415);
+      expect(text.body.code).toBe('unsupported-media-type');
+      const huge = await post()
+        .send({ by: 1, note: 'x'.repeat(2 * 1024 * 1024) })
+        .expect(413);
+      expect(huge.body.code).toBe('payload-too-large');
+      const scalar = await post().set('Content-Type', 'application/json').send('"1"').expect(400);
+      expect(scalar.body.code).toBe('malformed-json');
+    });
+
+    it('maps a domain refusal to 422 with its code, pointer and details', async () => {
+      await request(app).post(`${A}/increments`).set(as(fx.keys.coopA)).send({ by: 100 });
+      for (let i = 0; i < 9; i++) {
+        await request(app).post(`${A}/increments`).set(as(fx.keys.coopA)).send({ by: 100 });
+      }
+      const response = await request(app)
+        .post(`${A}/increments`)
+        .set(as(fx.keys.coopA))
+        .send({ by: 1 })
+        .expect(422);
+      expect(response.body).toMatchObject({
+        type: 'https://kopfed.dev/problems/counter-limit',
+        code: 'counter-limit',
+        errors: [{ in: 'body', pointer: '/by' }],
+        details: { max: 1000 },
+      });
+    });
+
+    it('maps a missing aggregate to 404 with the domain code', async () => {
+      const response = await request(app).get(A).set(as(fx.keys.coopA)).expect(404);
+      expect(response.body.code).toBe('counter-not-found');
+    });
+
+    it('never sends a stack or an internal message; logs them with the request id', async () => {
+      const response = await request(app)
+        .get('/api/counter/v1/boom')
+        .set(as(fx.keys.admin))
+        .expect(500);
+      expect(response.body).toMatchObject({
+        code: 'internal-error',
+        requestId: response.headers['x-request-id'],
+      });
+      expect(response.text).not.toMatch(/hunter2|at .*\.ts|stack/);
+      const logged = fx.logs.find((line) => line.includes('hunter2'));
+      expect(logged).toContain(response.headers['x-request-id']);
+    });
+
+    it('answers 500 when a handler breaks its own response schema', async () => {
+      const response = await request(app)
+        .get('/api/counter/v1/off-contract')
+        .set(as(fx.keys.admin));
+      expect(response.status).toBe(500);
+      expect(response.text).not.toContain('yes');
+    });
+  });
+
+  describe('request ids and logs', () => {
+    it('echoes a valid X-Request-Id and replaces an unsafe one', async () => {
+      const kept = await request(app).get('/health/live').set('X-Request-Id', 'abc-123');
+      expect(kept.headers['x-request-id']).toBe('abc-123');
+      const replaced = await request(app).get('/health/live').set('X-Request-Id', 'a\tb<script>');
+      expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('carries correlation, causation, actor, coop and the caller’s trace into the events', async () => {
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const response = await request(app)
+        .post(`${A}/increments`)
+        .set(as(fx.keys.coopA))
+        .set('X-Correlation-Id', 'sync-batch-9')
+        .set('traceparent', traceparent)
+        .send({ by: 1 })
+        .expect(200);
+      const [event] = await fx.store.readStream(`counter-${COOPS.A}.c1`);
+      expect(event!.metadata).toMatchObject({
+        correlationId: 'sync-batch-9',
+        causationId: response.headers['x-request-id'],
+        actor: (await fx.registry.authenticate(fx.keys.coopA))!.keyId,
+        coopId: COOPS.A,
+        traceparent: expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/),
+      });
+    });
+
+    it('logs one line per request without keys, bodies or concrete paths', async () => {
+      await request(app)
+        .post(`${A}/increments`)
+        .set(as(fx.keys.coopA))
+        .set('X-Request-Id', 'req-logged')
+        .send({ by: 3, note: 'Siti Rahayu' })
+        .expect(200);
+      const line = fx.logs.find((l) => l.includes('req-logged'));
+      expect(JSON.parse(line!)).toMatchObject({
+        route: 'POST /coops/{coopId}/counters/{counterId}/increments',
+        status: 200,
+        service: 'counter',
+      });
+      const all = fx.logs.join('\n');
+      expect(all).not.toContain(fx.keys.coopA);
+      expect(all).not.toContain('Siti');
+      expect(all).not.toContain(COOPS.A);
+    });
+  });
+
+  describe('health', () => {
+    it('reports live and ready', async () => {
+      await request(app).get('/health/live').expect(200, { status: 'live' });
+      await request(app).get('/health/ready').expect(200, { status: 'ready' });
+    });
+
+    it('is not ready once its store is closed', async () => {
+      await fx.store.close();
+      const response = await request(app).get('/health/ready').expect(503);
+      expect(response.body.code).toBe('unavailable');
+    });
+  });
+});

@@ -1,0 +1,214 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { defineRoute } from '../http/route';
+import { createServiceApp } from '../http/service-app';
+import { counterService } from '../testing/counter-service';
+import { COOPS, kitFixture, type KitFixture } from '../testing/kit-fixture';
+import { DAY_MS } from './idempotency-guard';
+import { sha256Hex } from './fingerprint';
+
+const A = `/api/counter/v1/coops/${COOPS.A}/counters/c1`;
+const STREAM = `counter-${COOPS.A}.c1`;
+
+describe('Idempotency-Key', () => {
+  let fx: KitFixture;
+  let app: Express;
+  let now: Date;
+  let flakyCalls: number;
+  let release: () => void;
+  let entered: Promise<void>;
+  let enter: () => void;
+
+  const flaky = defineRoute({
+    method: 'POST',
+    path: '/coops/{coopId}/flaky',
+    operationId: 'flaky',
+    summary: 'Fails the first time',
+    request: { params: z.strictObject({ coopId: z.string().max(64) }) },
+    responses: { 201: z.object({ call: z.number() }) },
+    policy: { roles: ['coop'], coopScope: { pathParam: 'coopId' } },
+    handler: async () => {
+      flakyCalls += 1;
+      if (flakyCalls === 1) throw new Error('disk hiccup');
+      return { status: 201, body: { call: flakyCalls } };
+    },
+  });
+  const slow = defineRoute({
+    method: 'POST',
+    path: '/coops/{coopId}/slow',
+    operationId: 'slow',
+    summary: 'Waits until released',
+    request: { params: z.strictObject({ coopId: z.string().max(64) }) },
+    responses: { 201: z.object({}) },
+    policy: { roles: ['coop'], coopScope: { pathParam: 'coopId' } },
+    handler: async () => {
+      enter();
+      await new Promise<void>((resolve) => (release = resolve));
+      return { status: 201, body: {} };
+    },
+  });
+
+  beforeEach(async () => {
+    now = new Date('2026-03-01T00:00:00Z');
+    flakyCalls = 0;
+    entered = new Promise<void>((resolve) => (enter = resolve));
+    fx = await kitFixture();
+    app = createServiceApp(counterService(fx.store, [flaky, slow]), {
+      ...fx.deps,
+      idempotency: { clock: () => now, waitMs: 300, pollMs: 5 },
+    });
+  });
+  afterEach(() => fx.close());
+
+  const increment = (
+    key: string | undefined,
+    body: object | undefined,
+    token = fx.keys.coopA,
+    path = `${A}/increments`,
+  ) => {
+    const req = request(app).post(path).set('Authorization', `Bearer ${token}`);
+    const keyed = key === undefined ? req : req.set('Idempotency-Key', key);
+    return body === undefined ? keyed : keyed.send(body);
+  };
+  const events = async () => (await fx.store.readStream(STREAM)).length;
+
+  it('returns the original status and body to a retry, and runs once', async () => {
+    const first = await increment('k-1', { by: 5 }).expect(200);
+    const retry = await increment('k-1', { by: 5 }).expect(200);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.etag).toBe(first.headers.etag);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(await events()).toBe(1);
+  });
+
+  it('treats a body with its keys reordered as the same request', async () => {
+    await increment('k-order', { by: 5, note: 'a' }).expect(200);
+    await increment('k-order', { note: 'a', by: 5 })
+      .expect(200)
+      .expect('Idempotent-Replayed', 'true');
+    expect(await events()).toBe(1);
+  });
+
+  it('refuses the same key with another body or path with 409, changing nothing', async () => {
+    await increment('k-2', { by: 5 }).expect(200);
+    const changed = await increment('k-2', { by: 6 }).expect(409);
+    expect(changed.body.code).toBe('idempotency-key-reused');
+    const elsewhere = await increment(
+      'k-2',
+      { by: 5 },
+      fx.keys.coopA,
+      `/api/counter/v1/coops/${COOPS.A}/counters/c2/increments`,
+    ).expect(409);
+    expect(elsewhere.body.code).toBe('idempotency-key-reused');
+    expect(await events()).toBe(1);
+    expect(await fx.store.streamRevision(`counter-${COOPS.A}.c2`)).toBeUndefined();
+  });
+
+  it('runs concurrent duplicates once and gives every one the same answer', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => increment('k-race', { by: 1 })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(responses.map((r) => JSON.stringify(r.body)))).toEqual(
+      new Set(['{"counterId":"c1","value":1}']),
+    );
+    expect(responses.filter((r) => r.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
+    expect(await events()).toBe(1);
+  });
+
+  it('answers 409 in-progress to a duplicate that outwaits its patience', async () => {
+    const path = `/api/counter/v1/coops/${COOPS.A}/slow`;
+    const first = increment('k-slow', undefined, fx.keys.coopA, path).then((r) => r);
+    await entered;
+    const second = await increment('k-slow', undefined, fx.keys.coopA, path).expect(409);
+    expect(second.body.code).toBe('idempotency-key-in-progress');
+    expect(second.headers['retry-after']).toBe('1');
+    release();
+    expect((await first).status).toBe(201);
+    await increment('k-slow', undefined, fx.keys.coopA, path)
+      .expect(201)
+      .expect('Idempotent-Replayed', 'true');
+  });
+
+  it('does not spend a key on a request that never reached its handler', async () => {
+    await increment('k-3', { by: 'five' }).expect(400);
+    await increment('k-3', { by: 5 }, fx.keys.auditorP).expect(403);
+    await increment('k-3', { by: 5 }).expect(200);
+    expect(await events()).toBe(1);
+  });
+
+  it('keeps a refusal from the handler: the retry gets the same 422', async () => {
+    await increment(undefined, { by: 100 });
+    for (let i = 0; i < 9; i++) await increment(undefined, { by: 100 });
+    const refused = await increment('k-4', { by: 1 }).expect(422);
+    const retry = await increment('k-4', { by: 1 })
+      .expect(422)
+      .expect('Idempotent-Replayed', 'true');
+    expect(retry.body).toEqual(refused.body);
+    expect(retry.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it('frees the key after a 5xx, so the retry runs', async () => {
+    const path = `/api/counter/v1/coops/${COOPS.A}/flaky`;
+    await increment('k-5', undefined, fx.keys.coopA, path).expect(500);
+    await increment('k-5', undefined, fx.keys.coopA, path).expect(201, { call: 2 });
+    await increment('k-5', undefined, fx.keys.coopA, path).expect(201, { call: 2 });
+    expect(flakyCalls).toBe(2);
+  });
+
+  it('scopes keys to the coop: another coop may use the same key', async () => {
+    await increment('shared', { by: 1 }).expect(200);
+    await increment(
+      'shared',
+      { by: 1 },
+      fx.keys.coopB,
+      `/api/counter/v1/coops/${COOPS.B}/counters/c1/increments`,
+    ).expect(200);
+    expect(await fx.store.streamRevision(`counter-${COOPS.B}.c1`)).toBe(0);
+  });
+
+  it('keeps keys for the retention period (30 days by default), then lets them go', async () => {
+    await increment('k-6', { by: 1 }).expect(200);
+    now = new Date(now.getTime() + 30 * DAY_MS - 1);
+    await increment('k-6', { by: 2 }).expect(409);
+    now = new Date(now.getTime() + 2);
+    await increment('k-6', { by: 2 }).expect(200, { counterId: 'c1', value: 3 });
+  });
+
+  it('takes over a claim abandoned by a crashed process', async () => {
+    const stream = `idempotency-${sha256Hex(`${COOPS.A}\nk-7`)}`;
+    await fx.store.append(
+      stream,
+      [
+        {
+          id: uuidv7(),
+          type: 'IdempotencyKeyClaimed',
+          schemaVersion: 1,
+          data: {
+            fingerprint: {
+              method: 'POST',
+              target: `${A}/increments`,
+              bodySha256: sha256Hex('{"by":1}'),
+            },
+            claimedAt: new Date(now.getTime() - 120_000).toISOString(),
+          },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    await increment('k-7', { by: 1 }).expect(200);
+    await increment('k-7', { by: 1 }).expect(200).expect('Idempotent-Replayed', 'true');
+    expect(await events()).toBe(1);
+  });
+
+  it('refuses a malformed key with 400', async () => {
+    const response = await increment('bad key with spaces', { by: 1 }).expect(400);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ in: 'header', parameter: 'Idempotency-Key' }),
+    ]);
+    await increment('x'.repeat(256), { by: 1 }).expect(400);
+  });
+});

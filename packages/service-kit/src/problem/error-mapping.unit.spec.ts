@@ -1,0 +1,64 @@
+import { conflict, notFound, rejected } from '@kopfed/domain';
+import { EventStoreClosedError, WrongExpectedRevisionError } from '@kopfed/eventstore';
+import { mapError } from './error-mapping';
+import { HttpProblem } from './problem';
+
+const map = (error: unknown, hadIfMatch = false) => mapError(error, { hadIfMatch });
+
+describe('mapError', () => {
+  it('maps domain refusals by kind, keeping the code, pointer and details', () => {
+    expect(
+      map(rejected('rate-above-cap', 'Above 24% p.a.', '/rate', { capBasisPoints: 2400 })),
+    ).toEqual({
+      facts: {
+        code: 'rate-above-cap',
+        title: 'Refused by a business rule',
+        status: 422,
+        detail: 'Above 24% p.a.',
+        errors: [{ in: 'body', pointer: '/rate', detail: 'Above 24% p.a.' }],
+        details: { capBasisPoints: 2400 },
+      },
+      unexpected: false,
+    });
+    expect(map(conflict('already-closed', 'Closed.')).facts).toMatchObject({
+      status: 409,
+      code: 'already-closed',
+    });
+    expect(map(notFound('member-not-found', 'No such member.')).facts).toMatchObject({
+      status: 404,
+    });
+  });
+
+  it('maps a lost race to 409, or to 412 when the client sent If-Match', () => {
+    const error = new WrongExpectedRevisionError('loan-1', 3, 4);
+    expect(map(error).facts).toMatchObject({ status: 409, code: 'concurrency-conflict' });
+    expect(map(error, true).facts).toMatchObject({ status: 412, code: 'precondition-failed' });
+  });
+
+  it('maps body parser errors to 400, 413 and 415', () => {
+    const parserError = (type: string, status: number) =>
+      Object.assign(new Error('x'), { type, status });
+    expect(map(parserError('entity.parse.failed', 400)).facts.code).toBe('malformed-json');
+    expect(map(parserError('entity.too.large', 413)).facts.status).toBe(413);
+    expect(map(parserError('charset.unsupported', 415)).facts.status).toBe(415);
+    expect(map(Object.assign(new URIError('bad'), { status: 400 })).facts.status).toBe(400);
+  });
+
+  it('keeps its own problems as they are, and a closing store is a 503', () => {
+    const problem = new HttpProblem('rate-limited', 'Slow down.', {
+      headers: { 'Retry-After': '2' },
+    });
+    expect(map(problem).facts).toMatchObject({ status: 429, headers: { 'Retry-After': '2' } });
+    expect(map(new EventStoreClosedError()).facts.status).toBe(503);
+  });
+
+  it('hides everything else behind a generic 500, flagged for the log', () => {
+    const mapped = map(new TypeError('cannot read property nik of undefined'));
+    expect(mapped.unexpected).toBe(true);
+    expect(mapped.facts).toMatchObject({ status: 500, code: 'internal-error' });
+    expect(JSON.stringify(mapped.facts)).not.toContain('nik');
+    expect(map(Object.assign(new Error('teapot'), { status: 418, type: 'x' })).facts.status).toBe(
+      400,
+    );
+  });
+});
