@@ -5,7 +5,7 @@ import { createNode, type FederationNode } from './node';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
-  const node = await createNode({ ...config, logger });
+  const node = await createNode({ ...config, logger, nightlyCloseOfBusiness: true });
   const server = node.app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

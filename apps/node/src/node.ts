@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { openEventStore, type EventStore } from '@kopfed/eventstore';
+import { InProcessBus } from '@kopfed/bus';
+import { openEventStore, SqliteEventStore, type EventStore } from '@kopfed/eventstore';
+import { ServiceHost } from '@kopfed/host';
 import {
   accessService,
   anyOf,
@@ -21,7 +23,6 @@ import {
   type BootstrapResult,
   type OidcOptions,
   type ServiceHttp,
-  type ServiceInstance,
   type ServiceKitDeps,
   type ServiceModule,
 } from '@kopfed/service-kit';
@@ -43,6 +44,8 @@ export interface FederationNode {
   services: readonly { name: string; baseUrl: string; openapiUrl: string }[];
   coopDirectory: InMemoryCoopDirectory;
   keys: ApiKeyRegistry;
+  /** The services' consumers, relays, projections and close of business. */
+  host: ServiceHost;
   /** What happened to the bootstrap admin key on this start. */
   bootstrap: BootstrapResult;
   close(): Promise<void>;
@@ -54,6 +57,9 @@ export type NodeOptions = Pick<NodeConfig, 'dataDir'> &
     modules?: readonly ServiceModule[];
     /** The identity provider's keys; fetched from `oidc.jwksUrl` when absent. */
     oidcKeys?: OidcOptions['keys'];
+    clock?: () => Date;
+    /** Runs close of business at midnight Asia/Jakarta (the node's main turns it on). */
+    nightlyCloseOfBusiness?: boolean;
   };
 
 /** Builds the node without listening: tests use the app directly. */
@@ -71,8 +77,12 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
     names.map((service) => [service, openEventStore(`sqlite:${options.dataDir}`, { service })]),
   );
   const store = (name: string) => stores.get(name) ?? unreachableStore(name);
-  const instances: ServiceInstance[] = [];
   let keys: ApiKeyRegistry | undefined;
+  let host: ServiceHost | undefined;
+  const bus = new InProcessBus({
+    onDeadLetter: (dead) =>
+      logger.error({ topic: dead.topic, headers: dead.message.headers }, 'message dead-lettered'),
+  });
   try {
     keys = await ApiKeyRegistry.open(store(ACCESS));
     const bootstrap = await bootstrapAdminKey(keys, {
@@ -88,16 +98,27 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       idempotency: { retentionMs: (options.idempotencyRetentionDays ?? 30) * DAY_MS },
       ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     };
+    host = await ServiceHost.start({
+      name: 'node',
+      modules,
+      store,
+      readModels: (name) => sqlite(store(name)).database,
+      hostDatabase: sqlite(store(ACCESS)).database,
+      bus,
+      coopDirectory,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.nightlyCloseOfBusiness ? { nightlyCloseOfBusiness: true } : {}),
+    });
     const mounted: ServiceHttp[] = [
       createServiceRouter(accessService(keys), { ...kit, store: store(ACCESS) }),
+      ...host.services.map(({ name, instance }) =>
+        createServiceRouter(instance.definition, { ...kit, store: store(name) }),
+      ),
     ];
-    for (const module of modules) {
-      const instance = await module.create({ store: store(module.name), coopDirectory, logger });
-      instances.push(instance);
-      mounted.push(createServiceRouter(instance.definition, { ...kit, store: store(module.name) }));
-    }
     const app = nodeApp(stores, mounted, logger);
     const registry = keys;
+    const started = host;
     return {
       app,
       stores,
@@ -108,14 +129,18 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       })),
       coopDirectory,
       keys: registry,
+      host: started,
       bootstrap,
       async close() {
-        for (const instance of instances) await instance.close?.();
+        await started.stop();
+        await bus.close();
         await registry.close();
         await Promise.all([...stores.values()].map((s) => s.close()));
       },
     };
   } catch (error) {
+    await host?.stop();
+    await bus.close();
     await keys?.close();
     await Promise.all([...stores.values()].map((s) => s.close()));
     throw error;
@@ -166,6 +191,13 @@ function nodeApp(
   app.use(notFoundHandler());
   app.use(problemErrorHandler(logger));
   return app;
+}
+
+/** The node runs on the embedded stores: their SQLite files also hold the read models. */
+function sqlite(store: EventStore): SqliteEventStore {
+  if (!(store instanceof SqliteEventStore))
+    throw new Error('the node runs on the embedded SQLite stores');
+  return store;
 }
 
 function unreachableStore(name: string): never {

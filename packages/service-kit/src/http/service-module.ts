@@ -1,5 +1,7 @@
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { EventStore } from '@kopfed/eventstore';
+import type { MessageHandler, OutgoingMessage } from '@kopfed/bus';
+import type { EventStore, RecordedEvent } from '@kopfed/eventstore';
 import type { CoopDirectory } from '../auth/coop-directory';
 import type { ServiceDefinition } from './service-router';
 
@@ -7,12 +9,44 @@ import type { ServiceDefinition } from './service-router';
 export interface ServiceModuleDeps {
   /** The service's own event store, opened by the host from its configuration. */
   store: EventStore;
+  /**
+   * Where the service keeps its read models and inboxes: the store's own SQLite file in the
+   * embedded node (so a projection and its checkpoint commit together), a local SQLite file
+   * beside a KurrentDB store when distributed.
+   */
+  readModels: Database.Database;
   coopDirectory: CoopDirectory;
   logger: Logger;
+  /** The time; tests and the simulation pass their own. */
+  clock: () => Date;
+}
+
+/** The public events a service publishes: the host runs the relay from its store to this topic. */
+export interface Publication {
+  topic: string;
+  encode: (event: RecordedEvent, traceparent: string | undefined) => OutgoingMessage | undefined;
+}
+
+/** Integration events a service consumes; the host subscribes before any relay starts. */
+export interface Consumption {
+  topic: string;
+  /** Consumer group, e.g. `savings.members`: unique per service and purpose. */
+  group: string;
+  handler: MessageHandler;
+  maxKeysInFlight?: number;
 }
 
 export interface ServiceInstance {
   definition: ServiceDefinition;
+  publishes?: Publication;
+  consumes?: readonly Consumption[];
+  /** Starts background work (projections) once consumers are subscribed. */
+  start?: () => Promise<void> | void;
+  /**
+   * Close of business for the business date that just ended (Asia/Jakarta): the node calls
+   * it nightly at midnight. Must be idempotent per date.
+   */
+  closeOfBusiness?: (businessDate: string) => Promise<unknown>;
   /** Stops background work (projections, consumers); the host closes the store afterwards. */
   close?: () => Promise<void>;
 }

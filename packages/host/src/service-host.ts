@@ -1,0 +1,131 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { Bus } from '@kopfed/bus';
+import type { EventStore } from '@kopfed/eventstore';
+import { Relay } from '@kopfed/messaging';
+import type { InMemoryCoopDirectory, ServiceInstance, ServiceModule } from '@kopfed/service-kit';
+import { businessDateJustEnded, msUntilJakartaMidnight } from './business-clock';
+import { CoopTree } from './coop-tree';
+
+export interface HostOptions {
+  /** A name for this host's own consumer groups, e.g. `node` or `savings`. */
+  name: string;
+  modules: readonly ServiceModule[];
+  store: (service: string) => EventStore;
+  readModels: (service: string) => Database.Database;
+  /** Where the host keeps the federation tree it authorises against. */
+  hostDatabase: Database.Database;
+  bus: Bus;
+  coopDirectory: InMemoryCoopDirectory;
+  logger: Logger;
+  clock?: () => Date;
+  /** Runs every module's close of business at midnight Asia/Jakarta. */
+  nightlyCloseOfBusiness?: boolean;
+  relayBatchSize?: number;
+}
+
+export interface HostedService {
+  name: string;
+  instance: ServiceInstance;
+}
+
+/**
+ * Brings service modules to life in the order the in-process bus needs: every module is
+ * created, every consumer subscribes, only then do relays start publishing, then projections
+ * start. The same code hosts all four services in the node and one service alone.
+ */
+export class ServiceHost {
+  private readonly relays: Relay[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  private constructor(
+    readonly services: readonly HostedService[],
+    private readonly options: HostOptions,
+  ) {}
+
+  static async start(options: HostOptions): Promise<ServiceHost> {
+    const clock = options.clock ?? (() => new Date());
+    const services: HostedService[] = [];
+    for (const module of options.modules) {
+      const instance = await module.create({
+        store: options.store(module.name),
+        readModels: options.readModels(module.name),
+        coopDirectory: options.coopDirectory,
+        logger: options.logger.child({ service: module.name }),
+        clock,
+      });
+      services.push({ name: module.name, instance });
+    }
+    const host = new ServiceHost(services, options);
+    const tree = new CoopTree(
+      options.hostDatabase,
+      options.coopDirectory,
+      `${options.name}.coop-tree`,
+    );
+    await tree.subscribe(options.bus, `${options.name}.coop-tree`);
+    for (const { instance } of services) {
+      for (const consumption of instance.consumes ?? []) {
+        await options.bus.subscribe({
+          topic: consumption.topic,
+          group: consumption.group,
+          handler: consumption.handler,
+          ...(consumption.maxKeysInFlight ? { maxKeysInFlight: consumption.maxKeysInFlight } : {}),
+        });
+      }
+    }
+    for (const { name, instance } of services) {
+      if (!instance.publishes) continue;
+      const relay = new Relay({
+        name: `relay:${instance.publishes.topic}`,
+        store: options.store(name),
+        bus: options.bus,
+        topic: instance.publishes.topic,
+        encode: instance.publishes.encode,
+        ...(options.relayBatchSize ? { batchSize: options.relayBatchSize } : {}),
+        onError: (error) =>
+          options.logger.warn(
+            { err: error, service: name },
+            'relay failed; retrying from its checkpoint',
+          ),
+      });
+      relay.start();
+      host.relays.push(relay);
+    }
+    for (const { instance } of services) await instance.start?.();
+    if (options.nightlyCloseOfBusiness) host.scheduleNight(clock);
+    return host;
+  }
+
+  /** Runs close of business for `businessDate` in every service that has one. */
+  async closeOfBusiness(businessDate: string): Promise<Record<string, unknown>> {
+    const results: Record<string, unknown> = {};
+    for (const { name, instance } of this.services) {
+      if (instance.closeOfBusiness) results[name] = await instance.closeOfBusiness(businessDate);
+    }
+    return results;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.all(this.relays.map((relay) => relay.stop()));
+    for (const { instance } of this.services) await instance.close?.();
+  }
+
+  private scheduleNight(clock: () => Date): void {
+    if (this.stopped) return;
+    // A minute past midnight, so that the date that just ended is unambiguous.
+    const delay = msUntilJakartaMidnight(clock()) + 60_000;
+    this.timer = setTimeout(() => {
+      const businessDate = businessDateJustEnded(clock());
+      this.closeOfBusiness(businessDate).then(
+        (results) => this.options.logger.info({ businessDate, results }, 'close of business done'),
+        (error: unknown) =>
+          this.options.logger.error({ err: error, businessDate }, 'close of business failed'),
+      );
+      this.scheduleNight(clock);
+    }, delay);
+    this.timer.unref();
+  }
+}
