@@ -1,23 +1,15 @@
 import { EventCatalog, type LatestData } from '../catalog';
-import {
-  CoopRatHeld,
-  CoopRegistered,
-  CoopStatusChanged,
-  CooperationAgreementSigned,
-  MemberJoined,
-  MemberLeft,
-  PersonErased,
-} from './member';
+import { LOAN_EVENTS } from './loan';
+import { MEMBER_EVENTS } from './member';
+import { SAVINGS_EVENTS } from './savings';
+import { SETTLEMENT_EVENTS } from './settlement';
 
 /** Every integration event kopfed publishes. A published version is never removed. */
 export const catalog = new EventCatalog([
-  CoopRegistered,
-  CoopStatusChanged,
-  CoopRatHeld,
-  CooperationAgreementSigned,
-  MemberJoined,
-  MemberLeft,
-  PersonErased,
+  ...MEMBER_EVENTS,
+  ...SAVINGS_EVENTS,
+  ...LOAN_EVENTS,
+  ...SETTLEMENT_EVENTS,
 ]);
 
 export type KopfedCatalog = typeof catalog;

@@ -6,3 +6,22 @@ export * from './cooperation-agreement-signed';
 export * from './member-joined';
 export * from './member-left';
 export * from './person-erased';
+
+import { CoopRatHeld } from './coop-rat-held';
+import { CoopRegistered } from './coop-registered';
+import { CoopStatusChanged } from './coop-status-changed';
+import { CooperationAgreementSigned } from './cooperation-agreement-signed';
+import { MemberJoined } from './member-joined';
+import { MemberLeft } from './member-left';
+import { PersonErased } from './person-erased';
+
+/** The member service's integration events, in the catalog. */
+export const MEMBER_EVENTS = [
+  CoopRegistered,
+  CoopStatusChanged,
+  CoopRatHeld,
+  CooperationAgreementSigned,
+  MemberJoined,
+  MemberLeft,
+  PersonErased,
+] as const;

@@ -1,0 +1,5 @@
+/**
+ * The savings service's integration events: one file per event (see ../member for the pattern),
+ * each listed here. The catalog takes them from this list.
+ */
+export const SAVINGS_EVENTS = [] as const;
