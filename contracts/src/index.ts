@@ -17,3 +17,4 @@ export * from './json-schema';
 export * from './snapshot';
 export * from './compatibility';
 export { buildAsyncApi, exampleEnvelope, type AsyncApiOptions } from './asyncapi';
+export * as memberHttp from './http/member';

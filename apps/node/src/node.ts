@@ -58,6 +58,8 @@ export type NodeOptions = Pick<NodeConfig, 'dataDir'> &
     /** The identity provider's keys; fetched from `oidc.jwksUrl` when absent. */
     oidcKeys?: OidcOptions['keys'];
     clock?: () => Date;
+    /** Environment for the services' own settings (KOPFED_MASTER_KEY…); process.env when absent. */
+    env?: NodeJS.ProcessEnv;
     /** Runs close of business at midnight Asia/Jakarta (the node's main turns it on). */
     nightlyCloseOfBusiness?: boolean;
   };
@@ -107,6 +109,8 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       bus,
       coopDirectory,
       logger,
+      dataDir: options.dataDir,
+      ...(options.env ? { env: options.env } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.nightlyCloseOfBusiness ? { nightlyCloseOfBusiness: true } : {}),
     });

@@ -19,6 +19,8 @@ export interface HostOptions {
   coopDirectory: InMemoryCoopDirectory;
   logger: Logger;
   clock?: () => Date;
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
   /** Runs every module's close of business at midnight Asia/Jakarta. */
   nightlyCloseOfBusiness?: boolean;
   relayBatchSize?: number;
@@ -54,6 +56,8 @@ export class ServiceHost {
         coopDirectory: options.coopDirectory,
         logger: options.logger.child({ service: module.name }),
         clock,
+        dataDir: options.dataDir,
+        env: options.env ?? process.env,
       });
       services.push({ name: module.name, instance });
     }

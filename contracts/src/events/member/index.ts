@@ -3,6 +3,7 @@ export * from './coop-registered';
 export * from './coop-status-changed';
 export * from './coop-rat-held';
 export * from './cooperation-agreement-signed';
+export * from './cooperation-agreement-terminated';
 export * from './member-joined';
 export * from './member-left';
 export * from './person-erased';
@@ -11,6 +12,7 @@ import { CoopRatHeld } from './coop-rat-held';
 import { CoopRegistered } from './coop-registered';
 import { CoopStatusChanged } from './coop-status-changed';
 import { CooperationAgreementSigned } from './cooperation-agreement-signed';
+import { CooperationAgreementTerminated } from './cooperation-agreement-terminated';
 import { MemberJoined } from './member-joined';
 import { MemberLeft } from './member-left';
 import { PersonErased } from './person-erased';
@@ -21,6 +23,7 @@ export const MEMBER_EVENTS = [
   CoopStatusChanged,
   CoopRatHeld,
   CooperationAgreementSigned,
+  CooperationAgreementTerminated,
   MemberJoined,
   MemberLeft,
   PersonErased,

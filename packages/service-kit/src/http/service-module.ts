@@ -19,6 +19,10 @@ export interface ServiceModuleDeps {
   logger: Logger;
   /** The time; tests and the simulation pass their own. */
   clock: () => Date;
+  /** A directory for the service's local files (e.g. the member service's key store). */
+  dataDir: string;
+  /** Environment for the service's own settings and secrets. */
+  env: NodeJS.ProcessEnv;
 }
 
 /** The public events a service publishes: the host runs the relay from its store to this topic. */

@@ -33,7 +33,7 @@ export type MemberEvent =
   | { type: 'MemberNumberChanged'; data: { from: string; to: string } }
   | {
       type: 'MemberLeft';
-      data: { reason: LeftReason; leftOn: string; movedToCoopId: string | null };
+      data: { coopId: string; reason: LeftReason; leftOn: string; movedToCoopId: string | null };
     };
 
 /** The coop being joined, as the handler found it. */
@@ -242,5 +242,5 @@ function leave(
     throw rejected('left_before_joined', 'a member cannot leave before joining', '/leftOn');
   if (reason === 'moved' && !movedToCoopId)
     throw rejected('move_needs_coop', 'a move names the coop moved to', '/toCoopId');
-  return [{ type: 'MemberLeft', data: { reason, leftOn, movedToCoopId } }];
+  return [{ type: 'MemberLeft', data: { coopId: state.coopId!, reason, leftOn, movedToCoopId } }];
 }

@@ -153,7 +153,7 @@ describe('member decider', () => {
       expect(left).toEqual([
         {
           type: 'MemberLeft',
-          data: { reason: 'resigned', leftOn: '2026-06-30', movedToCoopId: null },
+          data: { coopId: 'ksp-1', reason: 'resigned', leftOn: '2026-06-30', movedToCoopId: null },
         },
       ]);
       expect(
@@ -200,7 +200,7 @@ describe('member decider', () => {
       ).toEqual([
         {
           type: 'MemberLeft',
-          data: { reason: 'moved', leftOn: '2026-09-01', movedToCoopId: 'ksp-2' },
+          data: { coopId: 'ksp-1', reason: 'moved', leftOn: '2026-09-01', movedToCoopId: 'ksp-2' },
         },
       ]);
     });
@@ -211,7 +211,12 @@ describe('member decider', () => {
           ...joined,
           {
             type: 'MemberLeft',
-            data: { reason: 'resigned', leftOn: '2026-05-01', movedToCoopId: null },
+            data: {
+              coopId: 'ksp-1',
+              reason: 'resigned',
+              leftOn: '2026-05-01',
+              movedToCoopId: null,
+            },
           },
         ],
         'resigned',

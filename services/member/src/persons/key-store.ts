@@ -10,6 +10,7 @@ export interface KeyStore {
   get(personId: string): Buffer | undefined;
   /** Stores the key unless one exists; returns the key in force. */
   putIfAbsent(personId: string, wrappedKey: Buffer): Buffer;
+  putManyIfAbsent(entries: ReadonlyArray<readonly [personId: string, wrappedKey: Buffer]>): void;
   /** Destroys the key beyond recovery; true if there was one. */
   destroy(personId: string): boolean;
   close(): void;
@@ -51,6 +52,12 @@ export class SqliteKeyStore implements KeyStore {
   putIfAbsent(personId: string, wrappedKey: Buffer): Buffer {
     this.insert.run(personId, wrappedKey);
     return this.get(personId)!;
+  }
+
+  putManyIfAbsent(entries: ReadonlyArray<readonly [personId: string, wrappedKey: Buffer]>): void {
+    this.db.transaction(() => {
+      for (const [personId, wrappedKey] of entries) this.insert.run(personId, wrappedKey);
+    })();
   }
 
   destroy(personId: string): boolean {

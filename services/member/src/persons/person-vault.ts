@@ -14,6 +14,7 @@ const ALGORITHM = 'aes-256-gcm';
 export class PersonVault {
   private readonly wrappingKey: Buffer;
   private readonly nikKey: Buffer;
+  private readonly dataKey: Buffer;
 
   constructor(
     private readonly keys: KeyStore,
@@ -26,6 +27,9 @@ export class PersonVault {
     this.nikKey = Buffer.from(
       hkdfSync('sha256', masterKey, Buffer.alloc(0), 'kopfed nik hmac', 32),
     );
+    this.dataKey = Buffer.from(
+      hkdfSync('sha256', masterKey, Buffer.alloc(0), 'kopfed personal data hmac', 32),
+    );
   }
 
   /**
@@ -34,6 +38,23 @@ export class PersonVault {
    */
   nikHash(coopId: string, nik: string): string {
     return createHmac('sha256', this.nikKey).update(`${coopId}\u0000${nik}`).digest('base64url');
+  }
+
+  /**
+   * A keyed hash of a person's data, so a resent sync item is recognised as unchanged
+   * without sealing it again (a seal differs every time: it has a random IV).
+   */
+  dataHash(personId: string, data: PersonalData): string {
+    return createHmac('sha256', this.dataKey)
+      .update(`${personId}\u0000${canonical(data)}`)
+      .digest('base64url');
+  }
+
+  /** Creates the keys of many new persons in one write (bulk sync). */
+  ensureKeys(personIds: readonly string[]): void {
+    const missing = personIds.filter((id) => this.keys.get(id) === undefined);
+    if (missing.length > 0)
+      this.keys.putManyIfAbsent(missing.map((id) => [id, this.wrap(randomBytes(32))] as const));
   }
 
   seal(personId: string, data: PersonalData): string {
@@ -93,4 +114,17 @@ export class PersonVault {
     decipher.setAuthTag(wrapped.subarray(12, 28));
     return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
   }
+}
+
+/** JSON with keys sorted, so equal data hashes equal whatever order the fields came in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined,
+    );
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

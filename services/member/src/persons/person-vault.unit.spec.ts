@@ -47,3 +47,32 @@ describe('PersonVault', () => {
     expect(vault.nikHash('coop-a', siti.nik)).not.toContain(siti.nik);
   });
 });
+
+describe('PersonVault data hashes and bulk keys', () => {
+  const keys = new SqliteKeyStore(':memory:');
+  const vault = new PersonVault(keys, randomBytes(32));
+  afterAll(() => keys.close());
+
+  it('hashes equal data equally whatever the field order, and differently per person', () => {
+    const reordered = {
+      phone: siti.phone,
+      gender: siti.gender,
+      address: siti.address,
+      birthDate: siti.birthDate,
+      nik: siti.nik,
+      name: siti.name,
+    } as PersonalData;
+    expect(vault.dataHash('p-1', reordered)).toBe(vault.dataHash('p-1', siti));
+    expect(vault.dataHash('p-2', siti)).not.toBe(vault.dataHash('p-1', siti));
+    expect(vault.dataHash('p-1', { ...siti, phone: '0811111111' })).not.toBe(
+      vault.dataHash('p-1', siti),
+    );
+  });
+
+  it('creates many keys at once and keeps existing ones', () => {
+    const sealed = vault.seal('bulk-1', siti);
+    vault.ensureKeys(['bulk-1', 'bulk-2', 'bulk-3']);
+    expect(vault.open('bulk-1', sealed)).toEqual(siti);
+    expect(vault.isErased('bulk-3')).toBe(false);
+  });
+});

@@ -1,0 +1,2 @@
+export { memberModule } from './module';
+export { validateNik, parseNik, type NikProblem } from './nik/nik';

@@ -1,0 +1,199 @@
+import type Database from 'better-sqlite3';
+import type { SqliteProjectionDefinition } from '@kopfed/messaging';
+import type { PersonEvent } from '../persons/person.decider';
+import type { PersonVault } from '../persons/person-vault';
+import { stmt } from '../sql';
+import { idOf } from '../stream-ids';
+import type { MemberEvent } from './member.decider';
+
+export interface MemberRow {
+  member_id: string;
+  coop_id: string;
+  member_number: string;
+  external_id: string | null;
+  kind: 'person' | 'coop';
+  person_id: string | null;
+  member_coop_id: string | null;
+  status: 'active' | 'left';
+  joined_on: string;
+  left_on: string | null;
+  left_reason: 'resigned' | 'deceased' | 'expelled' | 'moved' | null;
+  sealed: string | null;
+  erased: 0 | 1;
+  revision: number;
+}
+
+/**
+ * The member directory and the counts the ministry asks for. No plaintext personal data is
+ * stored: rows keep the sealed blob, and the counts table holds only numbers per (coop,
+ * province, gender, birth year). Each active person is counted in the bucket their data
+ * opens to at the time; a person whose key is gone counts as unknown, so a rebuild after an
+ * erasure gives the same counts as the erasure did incrementally.
+ */
+export function directoryProjection(vault: PersonVault): SqliteProjectionDefinition {
+  return {
+    name: 'member-directory-v1',
+    types: [
+      'MemberJoined',
+      'PersonalDataRecorded',
+      'MemberNumberChanged',
+      'MemberLeft',
+      'PersonErased',
+    ],
+    setUp(db) {
+      db.exec(`CREATE TABLE IF NOT EXISTS members (
+        member_id TEXT PRIMARY KEY,
+        coop_id TEXT NOT NULL,
+        member_number TEXT NOT NULL,
+        external_id TEXT,
+        kind TEXT NOT NULL,
+        person_id TEXT,
+        member_coop_id TEXT,
+        status TEXT NOT NULL,
+        joined_on TEXT NOT NULL,
+        left_on TEXT,
+        left_reason TEXT,
+        sealed TEXT,
+        erased INTEGER NOT NULL DEFAULT 0,
+        revision INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS members_by_coop ON members(coop_id, member_id);
+      CREATE INDEX IF NOT EXISTS members_by_number ON members(coop_id, member_number);
+      CREATE INDEX IF NOT EXISTS members_by_external_id ON members(coop_id, external_id);
+      CREATE INDEX IF NOT EXISTS members_by_person ON members(person_id);
+      CREATE TABLE IF NOT EXISTS member_counts (
+        coop_id TEXT NOT NULL,
+        province TEXT NOT NULL,
+        gender TEXT NOT NULL,
+        birth_year INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (coop_id, province, gender, birth_year)
+      ) WITHOUT ROWID;`);
+    },
+    reset(db) {
+      db.exec('DROP TABLE IF EXISTS members; DROP TABLE IF EXISTS member_counts;');
+    },
+    apply(db, event) {
+      if (event.type === 'PersonErased') {
+        const e = { type: event.type, data: event.data } as PersonEvent;
+        for (const memberId of e.data.memberIds) {
+          const row = member(db, memberId);
+          if (!row) continue;
+          if (row.status === 'active') move(db, row, bucketOf(vault, row), UNKNOWN);
+          stmt(db, 'UPDATE members SET sealed = NULL, erased = 1 WHERE member_id = ?').run(
+            memberId,
+          );
+        }
+        return;
+      }
+      const memberId = idOf(event.stream);
+      const e = { type: event.type, data: event.data } as MemberEvent;
+      switch (e.type) {
+        case 'MemberJoined': {
+          const d = e.data;
+          stmt(
+            db,
+            `INSERT OR REPLACE INTO members (member_id, coop_id, member_number, external_id, kind, person_id, member_coop_id,
+               status, joined_on, revision) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+          ).run(
+            memberId,
+            d.coopId,
+            d.memberNumber,
+            d.externalId,
+            d.kind,
+            d.kind === 'person' ? d.personId : null,
+            d.kind === 'coop' ? d.memberCoopId : null,
+            d.joinedOn,
+            event.revision,
+          );
+          return;
+        }
+        case 'PersonalDataRecorded': {
+          const row = member(db, memberId)!;
+          const before = row.status === 'active' && row.sealed ? bucketOf(vault, row) : undefined;
+          const updated = { ...row, sealed: e.data.sealed };
+          stmt(db, 'UPDATE members SET sealed = ?, revision = ? WHERE member_id = ?').run(
+            e.data.sealed,
+            event.revision,
+            memberId,
+          );
+          if (row.status === 'active') move(db, row, before, bucketOf(vault, updated));
+          return;
+        }
+        case 'MemberNumberChanged':
+          stmt(db, 'UPDATE members SET member_number = ?, revision = ? WHERE member_id = ?').run(
+            e.data.to,
+            event.revision,
+            memberId,
+          );
+          return;
+        case 'MemberLeft': {
+          const row = member(db, memberId)!;
+          if (row.status === 'active' && row.kind === 'person')
+            move(db, row, bucketOf(vault, row), undefined);
+          stmt(
+            db,
+            "UPDATE members SET status = 'left', left_on = ?, left_reason = ?, revision = ? WHERE member_id = ?",
+          ).run(e.data.leftOn, e.data.reason, event.revision, memberId);
+          return;
+        }
+      }
+    },
+  };
+}
+
+interface Bucket {
+  province: string;
+  gender: string;
+  birthYear: number;
+}
+const UNKNOWN: Bucket = { province: 'unknown', gender: 'unknown', birthYear: 0 };
+
+function member(db: Database.Database, memberId: string): MemberRow | undefined {
+  return stmt<[string], MemberRow>(db, 'SELECT * FROM members WHERE member_id = ?').get(memberId);
+}
+
+function bucketOf(
+  vault: PersonVault,
+  row: Pick<MemberRow, 'person_id' | 'sealed' | 'erased'>,
+): Bucket {
+  if (!row.person_id || !row.sealed || row.erased) return UNKNOWN;
+  const data = vault.open(row.person_id, row.sealed);
+  if (data === 'erased') return UNKNOWN;
+  return {
+    province: data.address.province,
+    gender: data.gender,
+    birthYear: Number(data.birthDate.slice(0, 4)),
+  };
+}
+
+/** Moves one person's count from one bucket to another (either may be absent). */
+function move(
+  db: Database.Database,
+  row: MemberRow,
+  from: Bucket | undefined,
+  to: Bucket | undefined,
+): void {
+  if (from) {
+    stmt(
+      db,
+      'UPDATE member_counts SET count = count - 1 WHERE coop_id = ? AND province = ? AND gender = ? AND birth_year = ?',
+    ).run(row.coop_id, from.province, from.gender, from.birthYear);
+    // Empty buckets go, so incremental updates and a rebuild leave the very same rows.
+    stmt(
+      db,
+      'DELETE FROM member_counts WHERE coop_id = ? AND province = ? AND gender = ? AND birth_year = ? AND count = 0',
+    ).run(row.coop_id, from.province, from.gender, from.birthYear);
+  }
+  if (to) {
+    stmt(
+      db,
+      `INSERT INTO member_counts VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT (coop_id, province, gender, birth_year) DO UPDATE SET count = count + 1`,
+    ).run(row.coop_id, to.province, to.gender, to.birthYear);
+  }
+}
+
+export function findMember(db: Database.Database, memberId: string): MemberRow | undefined {
+  return member(db, memberId);
+}

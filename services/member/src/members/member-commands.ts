@@ -1,0 +1,301 @@
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { conflict, notFound, rejected } from '@kopfed/domain';
+import {
+  handleCommand,
+  loadAggregate,
+  reserve,
+  type EventMetadata,
+  type RecordedEvent,
+} from '@kopfed/eventstore';
+import { coopView } from '../coops/coop-commands';
+import type { ParentView } from '../coops/coop.decider';
+import type { MemberContext } from '../context';
+import { NIK_PROBLEM_TEXT, validateNik } from '../nik/nik';
+import { personDecider, type PersonEvent } from '../persons/person.decider';
+import type { PersonalData } from '../persons/personal-data';
+import { streams } from '../stream-ids';
+import {
+  memberDecider,
+  type JoinDetails,
+  type LeftReason,
+  type MemberCommand,
+  type MemberEvent,
+  type MemberState,
+  type Membership,
+  type SealedPersonalData,
+} from './member.decider';
+
+const IDS = 'd6a8c5f1-3b2e-4c7d-9e0f-1a2b3c4d5e6f';
+const asMemberEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as MemberEvent;
+
+/** Ids derived from a caller's key, so a retried request lands on the same member. */
+export function derivedId(...parts: string[]): string {
+  return uuidv5(parts.join('\u0000'), IDS);
+}
+
+export async function loadMember(ctx: MemberContext, memberId: string) {
+  return loadAggregate<MemberState, MemberEvent>(
+    ctx.store,
+    streams.member(memberId),
+    memberDecider,
+    asMemberEvent,
+  );
+}
+
+export async function personErased(ctx: MemberContext, personId: string): Promise<boolean> {
+  const { state } = await loadAggregate(
+    ctx.store,
+    streams.person(personId),
+    personDecider,
+    (e) => ({ type: e.type, data: e.data }) as PersonEvent,
+  );
+  return state.erasedAt !== undefined;
+}
+
+export interface NewMember {
+  memberNumber: string;
+  externalId: string | null;
+  joinedOn: string;
+  membership:
+    | { kind: 'person'; person: PersonalData; personId?: string }
+    | { kind: 'coop'; memberCoopId: string };
+}
+
+/**
+ * Everything a join needs besides the decider: the coops as they are now, the NIK checked
+ * and its keyed hash reserved within the coop, the member number reserved, the data sealed.
+ */
+export async function prepareJoin(
+  ctx: MemberContext,
+  coopId: string,
+  memberId: string,
+  member: NewMember,
+  metadata: EventMetadata,
+  knownCoop?: ParentView | null,
+): Promise<JoinDetails> {
+  const coop = knownCoop === undefined ? await coopView(ctx, coopId) : knownCoop;
+  if (!coop) throw notFound('coop_not_found', `coop ${coopId} is not registered`);
+  let membership: Membership;
+  let personalData: SealedPersonalData | null = null;
+  let memberCoop = null;
+  if (member.membership.kind === 'person') {
+    const personId = member.membership.personId ?? derivedId(memberId, 'person');
+    personalData = await sealForMember(ctx, coopId, personId, member.membership.person, metadata);
+    membership = { kind: 'person', personId };
+  } else {
+    memberCoop = await coopView(ctx, member.membership.memberCoopId);
+    membership = { kind: 'coop', memberCoopId: member.membership.memberCoopId };
+  }
+  await reserveMemberNumber(ctx, coopId, member.memberNumber, memberId, metadata);
+  return {
+    memberId,
+    coopId,
+    memberNumber: member.memberNumber,
+    externalId: member.externalId,
+    joinedOn: member.joinedOn,
+    membership,
+    personalData,
+    coop,
+    memberCoop,
+  };
+}
+
+export async function sealForMember(
+  ctx: MemberContext,
+  coopId: string,
+  personId: string,
+  person: PersonalData,
+  metadata: EventMetadata,
+): Promise<SealedPersonalData> {
+  const problem = validateNik(person.nik, person.birthDate, person.gender);
+  if (problem) throw rejected(`nik_${problem}`, NIK_PROBLEM_TEXT[problem], '/person/nik');
+  if (await personErased(ctx, personId)) throw conflict('person_erased', 'this person was erased');
+  const nikHash = ctx.vault.nikHash(coopId, person.nik);
+  const claim = await reserve(ctx.store, `nik-${coopId}-${nikHash}`, personId, metadata);
+  if (!claim.reserved)
+    throw conflict('duplicate_nik', 'a member of this coop already has this NIK');
+  return {
+    personId,
+    sealed: ctx.vault.seal(personId, person),
+    nikHash,
+    dataHash: ctx.vault.dataHash(personId, person),
+  };
+}
+
+export async function reserveMemberNumber(
+  ctx: MemberContext,
+  coopId: string,
+  memberNumber: string,
+  memberId: string,
+  metadata: EventMetadata,
+) {
+  const claim = await reserve(
+    ctx.store,
+    `membernumber-${coopId}-${memberNumber}`,
+    memberId,
+    metadata,
+  );
+  if (!claim.reserved)
+    throw conflict(
+      'member_number_taken',
+      `member number ${memberNumber} is already used in this coop`,
+    );
+}
+
+export async function joinMember(
+  ctx: MemberContext,
+  coopId: string,
+  member: NewMember,
+  metadata: EventMetadata,
+  idempotencyKey?: string,
+) {
+  const memberId = idempotencyKey ? derivedId(coopId, idempotencyKey) : uuidv7();
+  const details = await prepareJoin(
+    ctx,
+    coopId,
+    memberId,
+    withPersonId(member, idempotencyKey, coopId),
+    metadata,
+  );
+  return handleCommand(ctx.store, {
+    stream: streams.member(memberId),
+    decider: memberDecider,
+    command: { type: 'JoinCoop', ...details },
+    metadata: { ...metadata, coopId },
+    upcast: asMemberEvent,
+  });
+}
+
+function withPersonId(
+  member: NewMember,
+  idempotencyKey: string | undefined,
+  coopId: string,
+): NewMember {
+  if (member.membership.kind !== 'person' || member.membership.personId || !idempotencyKey)
+    return member;
+  return {
+    ...member,
+    membership: { ...member.membership, personId: derivedId(coopId, idempotencyKey, 'person') },
+  };
+}
+
+export async function memberCommand(
+  ctx: MemberContext,
+  memberId: string,
+  command: MemberCommand,
+  metadata: EventMetadata,
+  expectedRevision?: number,
+) {
+  return handleCommand(ctx.store, {
+    stream: streams.member(memberId),
+    decider: memberDecider,
+    command,
+    metadata,
+    upcast: asMemberEvent,
+    ...(expectedRevision === undefined ? {} : { expectedRevision }),
+  });
+}
+
+export async function leaveCoop(
+  ctx: MemberContext,
+  memberId: string,
+  leaving: { reason: LeftReason; leftOn: string; movedToCoopId: string | null },
+  metadata: EventMetadata,
+  expectedRevision?: number,
+) {
+  return memberCommand(
+    ctx,
+    memberId,
+    { type: 'LeaveCoop', ...leaving },
+    metadata,
+    expectedRevision,
+  );
+}
+
+export async function recordPersonalData(
+  ctx: MemberContext,
+  coopId: string,
+  memberId: string,
+  person: PersonalData,
+  metadata: EventMetadata,
+  expectedRevision?: number,
+) {
+  const { state } = await loadMember(ctx, memberId);
+  if (state.coopId !== coopId) throw notFound('member_not_found', 'no such member in this coop');
+  if (state.membership?.kind !== 'person')
+    throw rejected('not_a_person', 'coop members have no personal data');
+  const sealed = await sealForMember(ctx, coopId, state.membership.personId, person, metadata);
+  return memberCommand(
+    ctx,
+    memberId,
+    { type: 'RecordPersonalData', personalData: sealed, personErased: false },
+    metadata,
+    expectedRevision,
+  );
+}
+
+/**
+ * A person moves from coop A to coop B keeping one person id: A's membership ends as moved,
+ * B's begins. Each step is idempotent (ids derived from the request), so a retry after a
+ * failure between the two finishes the move rather than doubling it.
+ */
+export async function movePerson(
+  ctx: MemberContext,
+  fromCoopId: string,
+  memberId: string,
+  to: { toCoopId: string; toMemberNumber: string; on: string },
+  metadata: EventMetadata,
+) {
+  const { state } = await loadMember(ctx, memberId);
+  if (state.coopId !== fromCoopId || !state.membership)
+    throw notFound('member_not_found', 'no such member in this coop');
+  if (state.membership.kind !== 'person')
+    throw rejected(
+      'not_a_person',
+      'only people move between coops; a coop member leaves and joins',
+    );
+  if (to.toCoopId === fromCoopId)
+    throw rejected('same_coop', 'the member is already in this coop', '/toCoopId');
+  const personId = state.membership.personId;
+  const sealed = await latestSealed(ctx, memberId);
+  if (!sealed) throw conflict('person_erased', 'this person was erased');
+  const person = ctx.vault.open(personId, sealed);
+  if (person === 'erased') throw conflict('person_erased', 'this person was erased');
+  const newMemberId = derivedId(to.toCoopId, memberId, 'moved');
+  const { state: existing } = await loadMember(ctx, newMemberId);
+  if (!existing.status) {
+    const details = await prepareJoin(
+      ctx,
+      to.toCoopId,
+      newMemberId,
+      {
+        memberNumber: to.toMemberNumber,
+        externalId: null,
+        joinedOn: to.on,
+        membership: { kind: 'person', person, personId },
+      },
+      metadata,
+    );
+    await memberCommand(
+      ctx,
+      newMemberId,
+      { type: 'JoinCoop', ...details },
+      { ...metadata, coopId: to.toCoopId },
+    );
+  }
+  if (state.status === 'active') {
+    await leaveCoop(
+      ctx,
+      memberId,
+      { reason: 'moved', leftOn: to.on, movedToCoopId: to.toCoopId },
+      metadata,
+    );
+  }
+  return { newMemberId };
+}
+
+async function latestSealed(ctx: MemberContext, memberId: string): Promise<string | undefined> {
+  const events = await ctx.store.readStream(streams.member(memberId), { direction: 'backwards' });
+  const recorded = events.find((e) => e.type === 'PersonalDataRecorded');
+  return (recorded?.data as SealedPersonalData | undefined)?.sealed;
+}

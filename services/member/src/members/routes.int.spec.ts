@@ -1,0 +1,275 @@
+import request from 'supertest';
+import { catalog } from '@kopfed/contracts';
+import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
+import { memberModule } from '../module';
+import { COOP, federation, person } from '../testing/federation';
+
+describe('member service over HTTP', () => {
+  let fixture: HostFixture;
+  let f: Awaited<ReturnType<typeof federation>>;
+  const published: Array<{ name: string; data: unknown }> = [];
+  const api = (path: string) => `/api/member/v1${path}`;
+
+  beforeAll(async () => {
+    fixture = await hostFixture([memberModule], {
+      clock: () => new Date('2026-08-01T03:00:00Z'),
+      ...(process.env.DEBUG_LOG
+        ? { logger: (await import('@kopfed/service-kit')).createLogger({ level: 'error' }) }
+        : {}),
+    });
+    await fixture.bus.subscribe({
+      topic: catalog.topicOf('member'),
+      group: 'test.listener',
+      handler: (m) => {
+        const event = catalog.fromEnvelope(JSON.parse(m.value));
+        published.push({ name: event.name, data: event.data });
+      },
+    });
+    f = await federation(fixture);
+  });
+  afterAll(() => fixture.close());
+
+  const join = (token: string, coopId: string, body: Record<string, unknown>) =>
+    request(fixture.app)
+      .post(api(`/coops/${coopId}/members`))
+      .set(f.auth(token))
+      .send(body);
+
+  it('lets a person join; the response and the public event carry no personal data', async () => {
+    const siti = person(1);
+    const res = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0001',
+      externalId: 'AGT-1',
+      joinedOn: '2026-02-01',
+      person: siti,
+    }).expect(201);
+    expect(res.body).toMatchObject({ coopId: COOP.A, memberNumber: 'A-0001', status: 'active' });
+    expect(JSON.stringify(res.body)).not.toContain(siti.nik);
+    expect(res.headers.etag).toBe('"1"');
+    const deadline = Date.now() + 5_000;
+    while (!published.some((p) => p.name === 'MemberJoined') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const joined = published.find((p) => p.name === 'MemberJoined')!;
+    expect(joined.data).toMatchObject({
+      coopId: COOP.A,
+      memberNumber: 'A-0001',
+      memberKind: 'person',
+      externalId: 'AGT-1',
+    });
+    expect(JSON.stringify(published)).not.toContain(siti.name);
+  });
+
+  it('shows personal data to the coop’s own staff only', async () => {
+    const res = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0002',
+      joinedOn: '2026-02-02',
+      person: person(2),
+    }).expect(201);
+    const path = api(`/coops/${COOP.A}/members/${res.body.memberId}`);
+    expect(
+      (await request(fixture.app).get(path).set(f.auth(f.coopA)).expect(200)).body.personalData,
+    ).toMatchObject({ name: 'Anggota Nomor 2' });
+    expect(
+      (await request(fixture.app).get(path).set(f.auth(f.treasurerP)).expect(200)).body
+        .personalData,
+    ).toBe('withheld');
+    expect(
+      (await request(fixture.app).get(path).set(f.auth(f.auditorP)).expect(200)).body.personalData,
+    ).toBe('withheld');
+    expect((await request(fixture.app).get(path).set(f.auth(f.coopB))).status).toBe(403);
+  });
+
+  it.each([
+    ['an invalid NIK', { nik: '3374023208850001' }, 422, 'nik_impossible_date'],
+    [
+      'a NIK not matching the birth date',
+      { birthDate: '1951-01-01' },
+      422,
+      'nik_birth_date_mismatch',
+    ],
+  ])('refuses %s, naming the field', async (_, change, status, code) => {
+    const res = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: `A-9${code.length}`,
+      joinedOn: '2026-02-03',
+      person: person(3, change),
+    });
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject({ code, errors: [{ in: 'body', pointer: '/person/nik' }] });
+  });
+
+  it('refuses a second member with the same NIK in one coop, and a taken member number', async () => {
+    await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0010',
+      joinedOn: '2026-02-03',
+      person: person(10),
+    }).expect(201);
+    const dup = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0011',
+      joinedOn: '2026-02-03',
+      person: person(10),
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('duplicate_nik');
+    const taken = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0010',
+      joinedOn: '2026-02-03',
+      person: person(11),
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body.code).toBe('member_number_taken');
+    // The same NIK in another coop is a different membership, and allowed.
+    await join(f.coopB, COOP.B, {
+      kind: 'person',
+      memberNumber: 'B-0010',
+      joinedOn: '2026-02-03',
+      person: person(10),
+    }).expect(201);
+  });
+
+  it('refuses people at a secondary coop (closed loop) and takes member coops there', async () => {
+    const res = await join(f.treasurerP, COOP.P, {
+      kind: 'person',
+      memberNumber: 'P-1',
+      joinedOn: '2026-02-03',
+      person: person(20),
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('person_in_secondary');
+    await join(f.treasurerP, COOP.P, {
+      kind: 'coop',
+      memberNumber: 'P-A',
+      joinedOn: '2026-02-03',
+      memberCoopId: COOP.A,
+    }).expect(201);
+  });
+
+  it('makes a retried join with the same Idempotency-Key land on the same member', async () => {
+    const body = {
+      kind: 'person',
+      memberNumber: 'A-0030',
+      joinedOn: '2026-02-03',
+      person: person(30),
+    };
+    const first = await join(f.coopA, COOP.A, body).set('Idempotency-Key', 'join-30').expect(201);
+    const again = await join(f.coopA, COOP.A, body).set('Idempotency-Key', 'join-30').expect(201);
+    expect(again.body.memberId).toBe(first.body.memberId);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('pages the directory and finds members by number and external id', async () => {
+    const all = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}/members?limit=2`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(all.body.items).toHaveLength(2);
+    const next = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}/members?limit=2&cursor=${all.body.nextCursor}`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(next.body.items[0].memberId > all.body.items[1].memberId).toBe(true);
+    const byExternal = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}/members?externalId=AGT-1`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(byExternal.body.items.map((m: { memberNumber: string }) => m.memberNumber)).toEqual([
+      'A-0001',
+    ]);
+  });
+
+  it('records a departure, and moves a person to another coop keeping their person id', async () => {
+    const a = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0040',
+      joinedOn: '2026-02-03',
+      person: person(40),
+    }).expect(201);
+    const moved = await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/members/${a.body.memberId}/move`))
+      .set(f.auth(f.treasurerP))
+      .send({ toCoopId: COOP.B, toMemberNumber: 'B-0040', on: '2026-07-01' })
+      .expect(200);
+    expect(moved.body.from).toMatchObject({ status: 'left', personId: a.body.personId });
+    expect(moved.body.to).toMatchObject({
+      coopId: COOP.B,
+      status: 'active',
+      personId: a.body.personId,
+    });
+    const b = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0041',
+      joinedOn: '2026-02-03',
+      person: person(41),
+    }).expect(201);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/members/${b.body.memberId}/departure`))
+      .set(f.auth(f.coopA))
+      .send({ reason: 'resigned', leftOn: '2026-06-30' })
+      .expect(200);
+    const again = await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/members/${b.body.memberId}/departure`))
+      .set(f.auth(f.coopA))
+      .send({ reason: 'resigned', leftOn: '2026-06-30' });
+    expect(again.status).toBe(409);
+  });
+
+  it('counts coops and members for the command center, consolidated under the parent', async () => {
+    const stats = await request(fixture.app)
+      .get(api(`/coops/${COOP.P}/statistics`))
+      .set(f.auth(f.auditorP))
+      .expect(200);
+    expect(stats.body.coops).toMatchObject({ total: 3 });
+    expect(stats.body.coops.byKind).toEqual([
+      { key: 'primary', count: 2 },
+      { key: 'secondary', count: 1 },
+    ]);
+    expect(stats.body.members.persons).toBeGreaterThan(0);
+    const byGender = Object.fromEntries(
+      stats.body.members.byGender.map((g: { key: string; count: number }) => [g.key, g.count]),
+    );
+    expect((byGender.female ?? 0) + (byGender.male ?? 0) + (byGender.unknown ?? 0)).toBe(
+      stats.body.members.persons,
+    );
+    expect(stats.body.rat).toMatchObject({ activeCoops: 3, overdue: 3 });
+    const publicStats = await request(fixture.app).get(api('/public/statistics')).expect(200);
+    expect(publicStats.body.members.total).toBe(stats.body.members.total);
+  });
+
+  it('records RATs and agreements', async () => {
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/rats`))
+      .set(f.auth(f.coopA))
+      .send({ financialYear: 2025, heldOn: '2026-03-15' })
+      .expect(200);
+    const coop = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(coop.body).toMatchObject({ ratYears: [2025], ratOverdue: false });
+    const signed = await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/cooperation-agreements`))
+      .set(f.auth(f.coopA))
+      .send({ partnerCoopId: COOP.B, validFrom: '2026-01-01', validUntil: '2026-12-31' })
+      .expect(201);
+    expect(signed.body.inForce).toBe(true);
+    const listed = await request(fixture.app)
+      .get(api(`/coops/${COOP.B}/cooperation-agreements`))
+      .set(f.auth(f.coopB))
+      .expect(200);
+    expect(listed.body.items).toHaveLength(1);
+  });
+
+  it('keeps a coop from approving itself', async () => {
+    const treasurerA = await fixture.key('treasurer', COOP.A);
+    const res = await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/suspension`))
+      .set(f.auth(treasurerA))
+      .send({ on: '2026-07-02' });
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { catalog } from '@kopfed/contracts';
+import { SqliteProjection } from '@kopfed/messaging';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import type { ServiceModule } from '@kopfed/service-kit';
+import { agreementProjection } from './agreements/agreement-projection';
+import { agreementRoutes } from './agreements/routes';
+import { loadMasterKey } from './config';
+import type { MemberContext } from './context';
+import { coopProjection } from './coops/coop-projection';
+import { coopRoutes } from './coops/routes';
+import { directoryProjection } from './members/directory-projection';
+import { memberRoutes } from './members/routes';
+import { finishErasures } from './persons/erasure';
+import { SqliteKeyStore } from './persons/key-store';
+import { PersonVault } from './persons/person-vault';
+import { personRoutes } from './persons/routes';
+import { encodeMemberEvent } from './public-events';
+import { statisticsRoutes } from './statistics/routes';
+import { syncRoutes } from './sync/routes';
+
+/**
+ * The member service: coops in a recursive federation and their members, persons with
+ * erasable personal data, bulk sync from primary coops. Its read models live beside its
+ * events; person keys live apart, in `member-keys.db`.
+ */
+export const memberModule: ServiceModule = {
+  name: 'member',
+  async create(deps) {
+    if (!(deps.store instanceof SqliteEventStore) || deps.store.database !== deps.readModels) {
+      // Projections are SqliteProjections over the store's own file (see docs/service-conventions.md).
+      throw new Error('the member service keeps its read models in its SQLite store');
+    }
+    const keys = new SqliteKeyStore(join(deps.dataDir, 'member-keys.db'));
+    const vault = new PersonVault(
+      keys,
+      loadMasterKey(deps.env, join(deps.dataDir, 'member-master.key')),
+    );
+    const store = deps.store;
+    const ctx: MemberContext = {
+      store,
+      db: deps.readModels,
+      vault,
+      clock: deps.clock,
+      projections: {
+        coops: new SqliteProjection(store, coopProjection),
+        directory: new SqliteProjection(store, directoryProjection(vault)),
+        agreements: new SqliteProjection(store, agreementProjection),
+      },
+    };
+    const onError = (error: unknown) =>
+      deps.logger.error({ err: error }, 'member projection failed');
+    return {
+      definition: {
+        service: 'member',
+        version: 'v1',
+        title: 'kopfed member service',
+        description:
+          'Coops in a recursive federation, their members, persons with erasable personal data, and bulk sync from primary coops.',
+        routes: [
+          ...coopRoutes(ctx),
+          ...memberRoutes(ctx),
+          ...personRoutes(ctx),
+          ...agreementRoutes(ctx),
+          ...syncRoutes(ctx),
+          ...statisticsRoutes(ctx),
+        ],
+      },
+      publishes: { topic: catalog.topicOf('member'), encode: encodeMemberEvent },
+      async start() {
+        for (const projection of Object.values(ctx.projections)) projection.start(onError);
+        await Promise.all(Object.values(ctx.projections).map((p) => p.catchUp()));
+        const repaired = await finishErasures(ctx);
+        if (repaired > 0)
+          deps.logger.warn({ repaired }, 'finished erasures interrupted by a crash');
+      },
+      async close() {
+        await Promise.all(Object.values(ctx.projections).map((p) => p.stop()));
+        keys.close();
+      },
+    };
+  },
+};

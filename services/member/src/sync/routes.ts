@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { BatchResult, SyncStatusResponse } from '@kopfed/batch-sync';
+import { CoopId, memberHttp } from '@kopfed/contracts';
+import { defineRoute, type Route } from '@kopfed/service-kit';
+import type { MemberContext } from '../context';
+import { memberSyncStatus, syncMemberBatch } from './member-batches';
+
+const CoopParams = z.strictObject({ coopId: CoopId });
+
+export function syncRoutes(ctx: MemberContext): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/coops/{coopId}/member-batches',
+      operationId: 'syncMemberBatch',
+      summary:
+        'Upsert up to 1,000 members from a primary coop’s own system, with a per-coop batch sequence number',
+      description:
+        'Each item is an upsert keyed by the coop’s external id, for ever: resending a batch changes nothing. Items are checked one by one; a bad item is rejected with its problem and the others go through. A sequence number that skips ahead is accepted and the gap is reported by sync-status.',
+      request: { params: CoopParams, body: memberHttp.MemberBatchRequest },
+      responses: { 200: BatchResult },
+      policy: { roles: ['coop', 'admin'], coopScope: { pathParam: 'coopId' } },
+      handler: async ({ params, body }, rctx) => ({
+        status: 200,
+        body: await syncMemberBatch(ctx, params.coopId, body, {
+          ...rctx.metadata,
+          coopId: params.coopId,
+        }),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/coops/{coopId}/sync-status',
+      operationId: 'memberSyncStatus',
+      summary: 'The last member batch received and the sequence numbers still missing',
+      request: { params: CoopParams },
+      responses: { 200: SyncStatusResponse },
+      policy: {
+        roles: ['coop', 'treasurer', 'auditor', 'admin'],
+        coopScope: { pathParam: 'coopId' },
+      },
+      handler: async ({ params }) => ({
+        status: 200,
+        body: await memberSyncStatus(ctx, params.coopId),
+      }),
+    }),
+  ];
+}
