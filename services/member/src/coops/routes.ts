@@ -9,7 +9,7 @@ import {
 } from '@kopfed/service-kit';
 import { caughtUp, type MemberContext } from '../context';
 import { coopCommand, loadCoop, registerCoop } from './coop-commands';
-import { ratOverdue, type CoopStatus, type StatusReason } from './coop.decider';
+import { ratOverdue, type StatusReason } from './coop.decider';
 import { findCoop, type CoopRow } from './coop-projection';
 
 const CoopParams = z.strictObject({ coopId: CoopId });
