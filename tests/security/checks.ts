@@ -15,7 +15,10 @@ import { unboundedStrings } from './bounded-strings';
 export type Violations = string[];
 
 /** Operations meant to be read without credentials (the transparency page, when it lands). */
-export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set<string>([]);
+export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set<string>([
+  // The transparency page's aggregate counts (BRIEF §1): no personal data, no coop's books.
+  'member.publicStatistics',
+]);
 
 export function allOperations(target: SecurityTarget): Operation[] {
   return target.services.flatMap(({ name, document }) => operationsOf(name, document));

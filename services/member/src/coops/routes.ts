@@ -174,7 +174,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
             'SELECT * FROM coops WHERE parent_id = ? ORDER BY name, coop_id',
           )
           .all(params.coopId)
-          .filter((r) => !query.status || r.status === (query.status));
+          .filter((r) => !query.status || r.status === query.status);
         return { status: 200, body: { items: rows.map((r) => coopView(r, today())) } };
       },
     }),

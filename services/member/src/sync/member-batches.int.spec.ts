@@ -1,0 +1,135 @@
+import request from 'supertest';
+import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
+import { memberModule } from '../module';
+import { COOP, federation, person } from '../testing/federation';
+
+export function memberItems(from: number, count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    externalId: `AGT-${from + i}`,
+    memberNumber: `S-${from + i}`,
+    kind: 'person',
+    joinedOn: '2025-01-15',
+    person: person(from + i),
+  }));
+}
+
+describe('member batches from a primary coop', () => {
+  let fixture: HostFixture;
+  let f: Awaited<ReturnType<typeof federation>>;
+  const batches = `/api/member/v1/coops/${COOP.A}/member-batches`;
+  const post = (body: unknown) =>
+    request(fixture.app)
+      .post(batches)
+      .set(f.auth(f.coopA))
+      .send(body as object);
+  const count = () =>
+    (
+      fixture.stores
+        .get('member')!
+        .database.prepare(
+          'SELECT count(*) AS n FROM members WHERE coop_id = ? AND external_id IS NOT NULL',
+        )
+        .get(COOP.A) as {
+        n: number;
+      }
+    ).n;
+
+  beforeAll(async () => {
+    fixture = await hostFixture([memberModule]);
+    f = await federation(fixture);
+  });
+  afterAll(() => fixture.close());
+
+  it('upserts each item on its own, rejecting bad ones with their problem', async () => {
+    const items = [
+      ...memberItems(1, 2),
+      { ...memberItems(3, 1)[0], person: person(3, { nik: '1234' }) },
+      { ...memberItems(4, 1)[0], person: person(4, { nik: '3374023208850001' }) },
+      { externalId: 'AGT-5', memberNumber: 'S-5', kind: 'person', joinedOn: '2025-01-15' },
+      memberItems(1, 1)[0],
+    ];
+    const res = await post({ sequence: 1, items }).expect(200);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'created',
+      'created',
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+    expect(res.body.results[2].problem).toMatchObject({
+      code: 'invalid_item',
+      pointer: '/person/nik',
+    });
+    expect(res.body.results[3].problem).toMatchObject({
+      code: 'nik_impossible_date',
+      pointer: '/person/nik',
+    });
+    expect(res.body.results[4].problem.code).toBe('personal_data_required');
+    expect(res.body.results[5].problem.code).toBe('duplicate_in_batch');
+    expect(res.body.counts).toEqual({ created: 2, updated: 0, unchanged: 0, rejected: 4 });
+  });
+
+  it('changes nothing when a batch is sent again, and records what changed', async () => {
+    const again = await post({ sequence: 1, items: memberItems(1, 2) }).expect(200);
+    expect(again.body).toMatchObject({
+      duplicateSequence: true,
+      counts: { unchanged: 2, created: 0 },
+    });
+    const changed = memberItems(1, 2);
+    changed[1] = { ...changed[1]!, memberNumber: 'S-2b' };
+    changed[0] = { ...changed[0]!, person: person(1, { phone: '081234567890' }) };
+    const res = await post({ sequence: 2, items: changed }).expect(200);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'updated',
+      'updated',
+    ]);
+    expect(count()).toBe(2);
+  });
+
+  it('accepts sequence n+2 after n and reports n+1 as a gap until it comes', async () => {
+    await post({ sequence: 4, items: memberItems(10, 1) }).expect(200);
+    const status = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.A}/sync-status`)
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(status.body).toEqual({
+      lastSequence: 4,
+      batchesReceived: 3,
+      gaps: [{ from: 3, to: 3 }],
+      missingCount: 1,
+    });
+    await post({ sequence: 3, items: memberItems(11, 1) }).expect(200);
+    const filled = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.A}/sync-status`)
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(filled.body).toMatchObject({ lastSequence: 4, gaps: [], missingCount: 0 });
+  });
+
+  it('records a departure reported by the coop', async () => {
+    const leaving = {
+      ...memberItems(10, 1)[0],
+      left: { reason: 'resigned', leftOn: '2026-03-31' },
+    };
+    const res = await post({ sequence: 5, items: [leaving] }).expect(200);
+    expect(res.body.results[0].status).toBe('updated');
+    const found = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.A}/members?externalId=AGT-10`)
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(found.body.items[0]).toMatchObject({ status: 'left', leftReason: 'resigned' });
+  });
+
+  it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
+    expect((await post({ sequence: 6, items: memberItems(100, 1_001) })).status).toBe(400);
+    expect(
+      (
+        await request(fixture.app)
+          .post(batches)
+          .set(f.auth(f.coopB))
+          .send({ sequence: 6, items: memberItems(1, 1) })
+      ).status,
+    ).toBe(403);
+  });
+});

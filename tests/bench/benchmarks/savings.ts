@@ -1,0 +1,290 @@
+import { Agent, createServer, request, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { v7 as uuidv7 } from 'uuid';
+import { accountDecider } from '@kopfed/savings/src/accounts/account.decider';
+import {
+  COOPS,
+  idr,
+  PRODUCTS,
+  savingsHarness,
+  type SavingsHarness,
+} from '@kopfed/savings/src/testing/savings-harness';
+import { atLeast, atMost, percentile, round, type BenchCase, type Benchmark } from '../report';
+
+/** Deposits through HTTP: 50 clients, keep-alive, each waiting for its answer before the next. */
+const CLIENTS = 50;
+const DEPOSIT_ACCOUNTS = Number(process.env.BENCH_DEPOSIT_ACCOUNTS ?? 10_000);
+const WARMUP_MS = 1_000;
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 10_000);
+/** Close of business over this many accounts with interest and wajib due at a month end. */
+const COB_ACCOUNTS = Number(process.env.BENCH_COB_ACCOUNTS ?? 100_000);
+const SEED_IN_FLIGHT = 2_000;
+
+interface Client {
+  post(path: string, token: string, body: unknown): Promise<{ status: number; body: string }>;
+  close(): void;
+}
+
+function client(server: Server): Client {
+  const { port } = server.address() as AddressInfo;
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  return {
+    post: (path, token, body) =>
+      new Promise((resolve, reject) => {
+        const payload = JSON.stringify(body);
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method: 'POST',
+            agent,
+            headers: {
+              Authorization: `Bearer ${token}`,
+              'Content-Type': 'application/json',
+              'Content-Length': Buffer.byteLength(payload),
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      }),
+    close: () => agent.destroy(),
+  };
+}
+
+async function listen(h: SavingsHarness): Promise<Server> {
+  const server = createServer(h.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** Accounts opened through the bulk sync API, a thousand per batch, each with an opening balance. */
+async function seedBySync(h: SavingsHarness, http: Client, accounts: number): Promise<string[]> {
+  const ids = Array.from({ length: accounts }, (_, i) => `d-${i}`);
+  for (let i = 0; i < accounts; i += 1_000) {
+    const members = ids.slice(i, i + 1_000);
+    for (const id of members) await h.joinPerson(COOPS.A, `m-${id}`);
+    const items = members.map((id) => ({
+      externalId: `open-${id}`,
+      accountId: id,
+      type: 'open',
+      memberId: `m-${id}`,
+      productCode: 'SUKARELA',
+      businessDate: '2026-03-01',
+      openingBalance: idr(100_000),
+    }));
+    const response = await http.post(
+      `/api/savings/v1/coops/${COOPS.A}/sync/transactions`,
+      h.keys.coopA,
+      { sequence: i / 1_000 + 1, items },
+    );
+    if (response.status !== 200 || !response.body.includes('"rejected":0'))
+      throw new Error(`seeding failed: ${response.body.slice(0, 300)}`);
+  }
+  return ids;
+}
+
+export async function measureDeposits(): Promise<BenchCase & { perSecond: number; p99Ms: number }> {
+  const h = await savingsHarness({ file: true, realClock: true, pollIntervalMs: 50 });
+  const server = await listen(h);
+  const http = client(server);
+  try {
+    await http.post(`/api/savings/v1/coops/${COOPS.A}/products`, h.keys.coopA, PRODUCTS.SUKARELA);
+    const accounts = await seedBySync(h, http, DEPOSIT_ACCOUNTS);
+    await h.savings.projection.catchUp();
+    const latencies: number[] = [];
+    let failures = 0;
+    let measuring = false;
+    const started = performance.now();
+    const warmEnd = started + WARMUP_MS;
+    const end = warmEnd + MEASURE_MS;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        for (let k = 0; k < 10_000_000; k++) {
+          const now = performance.now();
+          if (now > end) return;
+          measuring = now >= warmEnd;
+          const account = accounts[(c * 7_919 + k * 104_729) % accounts.length]!;
+          const t0 = performance.now();
+          const response = await http.post(
+            `/api/savings/v1/coops/${COOPS.A}/accounts/${account}/deposits`,
+            c % 2 === 0 ? h.keys.coopA : h.keys.coopA2,
+            {
+              amount: idr(1_000 + (k % 100)),
+              via: 'cash',
+            },
+          );
+          if (response.status !== 200) failures++;
+          if (measuring && t0 >= warmEnd) latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const seconds = MEASURE_MS / 1_000;
+    const perSecond = latencies.length / seconds;
+    return {
+      name: `deposits over HTTP, ${CLIENTS} clients, ${DEPOSIT_ACCOUNTS} accounts (SQLite file, WAL, synchronous FULL)`,
+      perSecond: round(perSecond, 0),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      failures,
+    };
+  } finally {
+    http.close();
+    await new Promise((resolve) => server.close(resolve));
+    await h.close();
+  }
+}
+
+/** 100,000 accounts opened straight through the decider and the store, as many at once as the store will group. */
+async function seedDirect(h: SavingsHarness, accounts: number): Promise<void> {
+  const sukarela = await h.savings.accounts.catalogue.product(COOPS.A, 'SUKARELA');
+  const wajib = await h.savings.accounts.catalogue.product(COOPS.A, 'WAJIB');
+  for (let i = 0; i < accounts; i += SEED_IN_FLIGHT) {
+    const batch = Array.from({ length: Math.min(SEED_IN_FLIGHT, accounts - i) }, (_, j) => i + j);
+    await Promise.all(
+      batch.map(async (n) => {
+        const product = n % 5 === 4 ? wajib : sukarela;
+        const events = accountDecider.decide(
+          {
+            type: 'OpenAccount',
+            accountId: `c-${n}`,
+            coopId: COOPS.A,
+            coopKind: 'primary',
+            memberId: `m-${n}`,
+            memberKind: 'person',
+            memberCoopId: null,
+            today: '2026-03-01',
+            on: '2026-03-01',
+            now: '2026-03-01T02:00:00.000Z',
+            product,
+            membership: { memberActive: true, coopStatus: 'active' },
+            initialDeposit: { amount: BigInt(50_000 + (n % 1_000) * 1_000), via: 'cash' },
+            maturityInstruction: null,
+            externalId: null,
+          },
+          { status: 'none' },
+        );
+        await h.store.append(
+          `account-${`c-${n}`}`,
+          events.map((e) => ({
+            id: uuidv7(),
+            type: e.type,
+            schemaVersion: 1,
+            data: e.data,
+            businessDate: '2026-03-01',
+            metadata: {
+              coopId: COOPS.A,
+              correlationId: randomUUID(),
+              account: {
+                memberId: `m-${n}`,
+                memberKind: 'person',
+                memberCoopId: null,
+                product: {
+                  code: product.code,
+                  kind: product.kind,
+                  classification: product.classification,
+                },
+              },
+            },
+          })),
+          { expectedRevision: 'no_stream' },
+        );
+      }),
+    );
+  }
+}
+
+export async function measureCloseOfBusiness(): Promise<BenchCase[]> {
+  const h = await savingsHarness({
+    file: true,
+    start: '2026-03-01T02:00:00.000Z',
+    pollIntervalMs: 50,
+  });
+  const server = await listen(h);
+  const http = client(server);
+  try {
+    for (const product of [PRODUCTS.SUKARELA, PRODUCTS.WAJIB])
+      await http.post(`/api/savings/v1/coops/${COOPS.A}/products`, h.keys.coopA, product);
+    const seedStart = performance.now();
+    await seedDirect(h, COB_ACCOUNTS);
+    await h.savings.projection.catchUp(undefined, 300_000);
+    const seedSeconds = (performance.now() - seedStart) / 1_000;
+    const cases: BenchCase[] = [];
+    h.setNow('2026-03-16T01:00:00.000Z');
+    let t0 = performance.now();
+    let summary = await h.savings.closeOfBusiness('2026-03-15');
+    cases.push({
+      name: 'close of business, an ordinary day (nothing due)',
+      accounts: COB_ACCOUNTS,
+      visited: summary.accountsVisited,
+      seconds: round((performance.now() - t0) / 1_000, 3),
+    });
+    h.setNow('2026-04-01T01:00:00.000Z');
+    t0 = performance.now();
+    summary = await h.savings.closeOfBusiness('2026-03-31');
+    const monthEnd = (performance.now() - t0) / 1_000;
+    const written = Object.values(summary.events).reduce((a, b) => a + b, 0);
+    cases.push({
+      name: `close of business at a month end: interest on every sukarela account, wajib arrears on every wajib account (seeded in ${round(seedSeconds, 1)} s)`,
+      accounts: COB_ACCOUNTS,
+      visited: summary.accountsVisited,
+      eventsWritten: written,
+      seconds: round(monthEnd, 3),
+      accountsPerSecond: round(summary.accountsVisited / monthEnd, 0),
+    });
+    t0 = performance.now();
+    const again = await h.savings.closeOfBusiness('2026-03-31');
+    cases.push({
+      name: 'the same month end again (idempotent: nothing written)',
+      accounts: COB_ACCOUNTS,
+      alreadyClosed: again.alreadyClosed,
+      seconds: round((performance.now() - t0) / 1_000, 3),
+    });
+    return cases;
+  } finally {
+    http.close();
+    await new Promise((resolve) => server.close(resolve));
+    await h.close();
+  }
+}
+
+export const savingsBenchmark: Benchmark = {
+  name: 'savings',
+  description:
+    'Savings deposits per second over HTTP (50 clients) and close of business for 100,000 accounts',
+  async run() {
+    const deposits = await measureDeposits();
+    const cob = await measureCloseOfBusiness();
+    const monthEnd = cob[1]!;
+    return {
+      cases: [deposits, ...cob],
+      targets: [
+        atLeast('deposits per second over HTTP, 50 clients', deposits.perSecond, 2_000, '/s'),
+        atMost('deposit p99 latency', deposits.p99Ms, 50, ' ms'),
+        atMost(
+          'close of business for 100,000 accounts (month end)',
+          Number(monthEnd.seconds),
+          30,
+          ' s',
+        ),
+      ],
+      notes: [
+        'One process on the embedded default: SQLite file per service (WAL, synchronous FULL), in-process bus, the relay and the accounts projection running alongside.',
+        'Deposits pick accounts spread over 10,000; each request is authenticated, validated, decided and durably appended before it is answered.',
+      ],
+    };
+  },
+};
