@@ -1,4 +1,5 @@
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { v7 as uuidv7 } from 'uuid';
+import { deterministicUuid } from './deterministic-id';
 import type { Decider, DomainEvent } from '@kopfed/domain';
 import { traceparentOf, withSpan } from '@kopfed/tracing';
 import { WrongExpectedRevisionError } from './errors';
@@ -35,12 +36,9 @@ export interface HandleCommandOptions<State, Command, Event extends DomainEvent>
   eventId?: (index: number, event: Event) => string;
 }
 
-/** Namespace of the UUIDv5 event ids derived from idempotency keys. */
-const IDEMPOTENT_EVENT_NAMESPACE = 'b0a8e5f2-6f4e-4c59-9a43-1b6d0f6f2d11';
-
 /** Scoped by stream, so two coops (or aggregates) using the same key never collide. */
 export function idempotentEventId(stream: string, idempotencyKey: string, index: number): string {
-  return uuidv5(`${stream}\u0000${idempotencyKey}\u0000${index}`, IDEMPOTENT_EVENT_NAMESPACE);
+  return deterministicUuid('command', stream, idempotencyKey, String(index));
 }
 
 export interface CommandResult<State, Event> {

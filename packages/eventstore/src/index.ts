@@ -9,3 +9,4 @@ export { openEventStore, type OpenEventStoreOptions } from './open-event-store';
 export { pollingSubscription } from './subscription';
 export * from './command-handler';
 export { reserve, reservationHolder, type ReservationOutcome } from './reservation';
+export { deterministicUuid } from './deterministic-id';

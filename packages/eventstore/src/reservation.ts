@@ -1,8 +1,6 @@
-import { v5 as uuidv5 } from 'uuid';
+import { deterministicUuid } from './deterministic-id';
 import { WrongExpectedRevisionError } from './errors';
 import type { EventMetadata, EventStore } from './types';
-
-const RESERVATION_NAMESPACE = 'c1f0a3e2-9d4b-4f5e-8a7c-2b6d1e0f9a33';
 
 export type ReservationOutcome = { reserved: true } | { reserved: false; heldBy: string };
 
@@ -25,7 +23,7 @@ export async function reserve(
       [
         {
           // Derived from scope and owner: the same claim retried is an idempotent re-append.
-          id: uuidv5(`${scope}\u0000${owner}`, RESERVATION_NAMESPACE),
+          id: deterministicUuid('reservation', scope, owner),
           type: 'Reserved',
           schemaVersion: 1,
           data: { owner },

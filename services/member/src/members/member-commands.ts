@@ -1,6 +1,7 @@
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { v7 as uuidv7 } from 'uuid';
 import { conflict, notFound, rejected } from '@kopfed/domain';
 import {
+  deterministicUuid,
   handleCommand,
   loadAggregate,
   reserve,
@@ -25,12 +26,11 @@ import {
   type SealedPersonalData,
 } from './member.decider';
 
-const IDS = 'd6a8c5f1-3b2e-4c7d-9e0f-1a2b3c4d5e6f';
 const asMemberEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as MemberEvent;
 
 /** Ids derived from a caller's key, so a retried request lands on the same member. */
 export function derivedId(...parts: string[]): string {
-  return uuidv5(parts.join('\u0000'), IDS);
+  return deterministicUuid('member', ...parts);
 }
 
 export async function loadMember(ctx: MemberContext, memberId: string) {
