@@ -35,18 +35,24 @@ export class CoopTree {
   }
 
   async subscribe(bus: Bus, group: string): Promise<void> {
+    const onCoopEvent = integrationEventHandler(catalog, async (event) => {
+      if (event.name !== 'CoopRegistered' || event.data.parentCoopId === null) return;
+      const { coopId, parentCoopId } = event.data;
+      const applied = await this.inbox.apply(
+        event.envelope.id,
+        () => void this.insert.run(coopId, parentCoopId),
+      );
+      if (applied) this.directory.setParent(coopId, parentCoopId);
+    });
     await bus.subscribe({
       topic: catalog.topicOf('member'),
       group,
-      handler: integrationEventHandler(catalog, async (event) => {
-        if (event.name !== 'CoopRegistered' || event.data.parentCoopId === null) return;
-        const { coopId, parentCoopId } = event.data;
-        const applied = await this.inbox.apply(
-          event.envelope.id,
-          () => void this.insert.run(coopId, parentCoopId),
-        );
-        if (applied) this.directory.setParent(coopId, parentCoopId);
-      }),
+      handler: async (message) => {
+        // Most of the member topic is about members: skip them before parsing anything.
+        const type = message.headers['ce-type'];
+        if (type !== undefined && !type.startsWith('kopfed.member.CoopRegistered.')) return;
+        await onCoopEvent(message);
+      },
     });
   }
 }

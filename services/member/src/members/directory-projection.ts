@@ -158,7 +158,7 @@ function bucketOf(
   row: Pick<MemberRow, 'person_id' | 'sealed' | 'erased'>,
 ): Bucket {
   if (!row.person_id || !row.sealed || row.erased) return UNKNOWN;
-  const data = vault.open(row.person_id, row.sealed);
+  const data = vault.openTrusted(row.person_id, row.sealed);
   if (data === 'erased') return UNKNOWN;
   return {
     province: data.address.province,
