@@ -1,0 +1,2 @@
+export { buildProgram } from './program';
+export type { CommandModule } from './command-module';
