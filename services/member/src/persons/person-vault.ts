@@ -78,7 +78,7 @@ export class PersonVault {
   /** The person's data, or 'erased' when the key has been destroyed. */
   open(personId: string, sealed: string): PersonalData | 'erased' {
     const text = this.openText(personId, sealed);
-    return text === 'erased' ? 'erased' : PersonalData.parse(JSON.parse(text));
+    return text === null ? 'erased' : PersonalData.parse(JSON.parse(text));
   }
 
   /**
@@ -87,12 +87,13 @@ export class PersonVault {
    */
   openTrusted(personId: string, sealed: string): PersonalData | 'erased' {
     const text = this.openText(personId, sealed);
-    return text === 'erased' ? 'erased' : (JSON.parse(text) as PersonalData);
+    return text === null ? 'erased' : (JSON.parse(text) as PersonalData);
   }
 
-  private openText(personId: string, sealed: string): string | 'erased' {
+  /** The plaintext JSON, or null when the person's key has been destroyed. */
+  private openText(personId: string, sealed: string): string | null {
     const key = this.personKey(personId, false);
-    if (!key) return 'erased';
+    if (!key) return null;
     const [prefix, iv, body, tag] = sealed.split('.');
     if (prefix !== SEALED_PREFIX || !iv || !body || !tag)
       throw new Error('not sealed personal data');
