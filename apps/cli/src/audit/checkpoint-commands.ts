@@ -1,0 +1,154 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  AUDIT_STORE,
+  AuditStore,
+  CHECKPOINT_EXPORT_FORMAT,
+  CheckpointExport,
+  decodeSeed,
+  exportStoreCheckpoints,
+  findStoreFiles,
+  loadNodeSigningKey,
+  newSeed,
+  openReadOnly,
+  readAuditRecords,
+  SealingLoop,
+  signatureHolds,
+  signingKeyFromSeed,
+  SqliteMerkleNodeCache,
+  statementText,
+} from '@kopfed/audit';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import { dataDirOf, failed, print, printJson } from './options';
+
+export function registerCheckpointCommands(audit: Command): void {
+  audit
+    .command('seal')
+    .description(
+      'Sign a checkpoint of every store now (the node also does this on its own, every minute)',
+    )
+    .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
+    .action(async (options: { dataDir?: string }) => {
+      const dataDir = dataDirOf(options);
+      const stores = new Map<string, SqliteEventStore>();
+      for (const { name, file } of findStoreFiles(dataDir))
+        stores.set(name, new SqliteEventStore({ file }));
+      if (!stores.has(AUDIT_STORE))
+        stores.set(AUDIT_STORE, new SqliteEventStore({ file: join(dataDir, `${AUDIT_STORE}.db`) }));
+      const audit = stores.get(AUDIT_STORE)!;
+      const loop = new SealingLoop({
+        stores,
+        audit: new AuditStore(audit),
+        key: loadNodeSigningKey(dataDir, process.env),
+        nodeCache: new SqliteMerkleNodeCache(audit.database),
+      });
+      try {
+        for (const [store, sealed] of await loop.sealAll()) {
+          const last = sealed[sealed.length - 1]?.statement;
+          print(
+            last
+              ? `${store}: checkpoint ${last.sequence} through position ${last.lastPosition}, root ${last.merkleRoot}`
+              : `${store}: nothing new to seal (or the running node holds the sealer's lease)`,
+          );
+        }
+      } finally {
+        await loop.stop();
+        for (const store of stores.values()) await store.close();
+      }
+    });
+
+  audit
+    .command('checkpoints')
+    .description(
+      'Export every store’s signed checkpoints and their countersignatures as JSON, to keep outside the node',
+    )
+    .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
+    .option('--store <name>', 'only this store')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action((options: { dataDir?: string; store?: string; out?: string }) => {
+      const files = findStoreFiles(dataDirOf(options)).filter(
+        (f) => !options.store || f.name === options.store,
+      );
+      const auditFile =
+        files.find((f) => f.name === AUDIT_STORE) ??
+        findStoreFiles(dataDirOf(options)).find((f) => f.name === AUDIT_STORE);
+      const records = auditFile ? readAuditRecords(auditFile) : undefined;
+      const exported: CheckpointExport = {
+        format: CHECKPOINT_EXPORT_FORMAT,
+        exportedAt: new Date().toISOString(),
+        stores: files.map(({ name, file }) => {
+          const db = openReadOnly(file);
+          try {
+            return { store: name, checkpoints: exportStoreCheckpoints(name, db, records) };
+          } finally {
+            db.close();
+          }
+        }),
+      };
+      if (options.out) writeFileSync(options.out, `${JSON.stringify(exported, null, 2)}\n`);
+      else printJson(exported);
+    });
+
+  audit
+    .command('keygen')
+    .description(
+      'Make an Ed25519 key for an auditor or a coop to countersign with: keep the seed, register the public key',
+    )
+    .option('--out <file>', 'write the seed to this file (mode 0600) instead of printing it')
+    .action((options: { out?: string }) => {
+      const seed = newSeed();
+      const key = signingKeyFromSeed(decodeSeed(seed, 'seed'));
+      if (options.out) {
+        if (existsSync(options.out)) failed(`${options.out} exists: not overwriting a key`);
+        writeFileSync(options.out, `${seed}\n`, { mode: 0o600 });
+      }
+      printJson({ keyId: key.keyId, publicKey: key.publicKey, ...(options.out ? {} : { seed }) });
+    });
+
+  audit
+    .command('countersign')
+    .description(
+      'Countersign a checkpoint from an export with your key: prints the body for POST /api/audit/v1/countersignatures',
+    )
+    .requiredOption(
+      '--export <file>',
+      'the checkpoint export (kopfed audit checkpoints, or GET /api/audit/v1/checkpoints)',
+    )
+    .requiredOption('--store <name>', 'the store')
+    .requiredOption('--sequence <n>', 'the checkpoint number', (n: string) =>
+      Number.parseInt(n, 10),
+    )
+    .requiredOption('--key-file <file>', 'your seed (kopfed audit keygen --out)')
+    .option('--node-key <keyId>', 'refuse unless the checkpoint is signed by this node key')
+    .action(
+      (options: {
+        export: string;
+        store: string;
+        sequence: number;
+        keyFile: string;
+        nodeKey?: string;
+      }) => {
+        const exported = CheckpointExport.parse(JSON.parse(readFileSync(options.export, 'utf8')));
+        const found = exported.stores
+          .find((s) => s.store === options.store)
+          ?.checkpoints.find((c) => c.checkpoint.statement.sequence === options.sequence);
+        if (!found)
+          return failed(`the export has no checkpoint ${options.sequence} of ${options.store}`);
+        const { statement, signature } = found.checkpoint;
+        if (!signatureHolds(statement, signature))
+          return failed('the node’s signature of this checkpoint does not hold');
+        if (options.nodeKey && signature.keyId !== options.nodeKey)
+          return failed(`signed by ${signature.keyId}, not by ${options.nodeKey}`);
+        const key = signingKeyFromSeed(
+          decodeSeed(readFileSync(options.keyFile, 'utf8'), options.keyFile),
+        );
+        printJson({
+          store: options.store,
+          sequence: options.sequence,
+          keyId: key.keyId,
+          signature: key.sign(statementText(statement)),
+        });
+      },
+    );
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  AUDIT_STORE,
+  checkInclusionProof,
+  checkStreamProof,
+  findStoreFiles,
+  InclusionProof,
+  ProofService,
+  SqliteMerkleNodeCache,
+  StreamProof,
+} from '@kopfed/audit';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import { dataDirOf, failed, print, printJson } from './options';
+
+export function registerProofCommands(audit: Command): void {
+  audit
+    .command('prove')
+    .description(
+      'Print the inclusion proof of an event in a signed checkpoint (checkable offline with check-proof)',
+    )
+    .requiredOption('--event <id>', 'the event id')
+    .option(
+      '--checkpoint <n>',
+      'prove against this checkpoint (default: the first covering the event)',
+      (n: string) => Number.parseInt(n, 10),
+    )
+    .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
+    .action(async (options: { event: string; checkpoint?: number; dataDir?: string }) => {
+      const stores = new Map<string, SqliteEventStore>();
+      for (const { name, file } of findStoreFiles(dataDirOf(options)))
+        stores.set(name, new SqliteEventStore({ file }));
+      try {
+        const audit = stores.get(AUDIT_STORE);
+        const proofs = new ProofService(stores, audit && new SqliteMerkleNodeCache(audit.database));
+        const location = await proofs.locate(options.event);
+        if (!location) return failed(`no event ${options.event} in any store`);
+        printJson(await proofs.inclusion(location.store, location.position, options.checkpoint));
+      } finally {
+        for (const store of stores.values()) await store.close();
+      }
+    });
+
+  audit
+    .command('check-proof')
+    .description(
+      'Check an inclusion or stream proof with nothing but the proof (and the node keys you trust); exit 1 if it fails',
+    )
+    .argument('<file>', 'the proof, as JSON')
+    .option(
+      '--trust <keyId>',
+      'a node key id to trust; repeatable (default: any key whose signature holds)',
+      (id: string, ids: string[]) => [...ids, id],
+      [],
+    )
+    .action((file: string, options: { trust: string[] }) => {
+      const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      const trusted = options.trust.length > 0 ? options.trust : undefined;
+      const inclusion = InclusionProof.safeParse(json);
+      const stream = StreamProof.safeParse(json);
+      const check = inclusion.success
+        ? checkInclusionProof(inclusion.data, trusted)
+        : stream.success
+          ? checkStreamProof(stream.data, trusted)
+          : { valid: false as const, reason: 'not an inclusion or stream proof' };
+      if (!check.valid) return failed(`the proof does not hold: ${check.reason}`);
+      print('the proof holds');
+    });
+}

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { rebuildCheck, type ProjectionSource } from '@kopfed/audit';
+import { dataDirOf, failed, print, printJson } from './options';
+import { PROJECTION_SOURCES } from './projections';
+
+export function registerRebuildCheck(
+  audit: Command,
+  sources: readonly ProjectionSource[] = PROJECTION_SOURCES,
+): void {
+  audit
+    .command('rebuild-check')
+    .description(
+      'On a snapshot copy of the data directory, bring every projection to the head, hash its tables, drop and rebuild it from the log, and compare; exit 1 if any differs',
+    )
+    .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
+    .option('--json', 'print the full result as JSON')
+    .action(async (options: { dataDir?: string; json?: boolean }) => {
+      const result = await rebuildCheck(dataDirOf(options), sources, {
+        onProgress: (message) => {
+          if (process.stderr.isTTY) process.stderr.write(`\rrebuilding ${message}\u001b[K`);
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
+      if (options.json) printJson(result);
+      else {
+        for (const p of result.projections) {
+          const state = p.identical ? 'identical' : 'DIFFERS  ';
+          const why =
+            p.error ??
+            (p.identical
+              ? `${p.rows.toLocaleString('en')} rows in ${p.tables.join(', ')}`
+              : `live ${p.liveDigest} ≠ rebuilt ${p.rebuiltDigest}`);
+          print(`${p.store}: ${p.projection.padEnd(28)} ${state} ${why}`);
+        }
+        for (const store of result.absent)
+          print(`${store}: no store in this directory, nothing to check`);
+        print(result.identical ? 'identical' : 'DIFFERS');
+      }
+      if (!result.identical) failed('a projection rebuilt differently from its live state');
+    });
+}

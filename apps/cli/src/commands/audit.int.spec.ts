@@ -1,0 +1,247 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type Database from 'better-sqlite3';
+import { CommanderError } from 'commander';
+import request from 'supertest';
+import type { DataDirVerification } from '@kopfed/audit';
+import {
+  alterOneByte,
+  copyDataDir,
+  deleteEvent,
+  dropLastBatch,
+  eventAt,
+  insertForgedEvent,
+  swapEvents,
+  withStoreFile,
+} from '@kopfed/audit/src/testing';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import { hostFixture } from '@kopfed/host/src/testing';
+import { memberModule } from '@kopfed/member';
+import { COOP, federation, person } from '@kopfed/member/src/testing/federation';
+import { buildProgram } from '../program';
+import { auditCommands } from './audit';
+
+const CLI = join(__dirname, '..', '..', 'bin', 'kopfed.js');
+const dirs: string[] = [];
+let dataDir: string;
+
+/** `kopfed …` in process: its stdout and its exit code. */
+async function kopfed(...args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const spy = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+  try {
+    await buildProgram([auditCommands]).parseAsync(['node', 'kopfed', ...args]);
+    return { code: 0, out };
+  } catch (error) {
+    if (error instanceof CommanderError) return { code: error.exitCode, out };
+    throw error;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const probe = (n: number) => ({
+  id: randomUUID(),
+  type: 'AuditProbeRecorded',
+  schemaVersion: 1,
+  data: { n, note: `probe ${n}` },
+});
+
+/**
+ * A real data directory: the member service hosted as the node hosts it, coops and members
+ * joined over HTTP, appends of several events made directly, sealed, more appends, sealed again.
+ */
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kopfed-audit-cli-'));
+  dirs.push(dataDir);
+  const fixture = await hostFixture([memberModule], {
+    dataDir,
+    clock: () => new Date('2026-08-01T03:00:00Z'),
+  });
+  const f = await federation(fixture);
+  for (let n = 1; n <= 6; n++)
+    await request(fixture.app)
+      .post(`/api/member/v1/coops/${COOP.A}/members`)
+      .set(f.auth(f.coopA))
+      .send({
+        kind: 'person',
+        memberNumber: `A-${n}`,
+        externalId: `X-${n}`,
+        joinedOn: '2026-02-01',
+        person: person(n),
+      })
+      .expect(201);
+  await fixture.stores
+    .get('member')!
+    .append('auditprobe-1', [probe(1), probe(2), probe(3)], { expectedRevision: 'no_stream' });
+  await fixture.close();
+  expect((await kopfed('audit', 'seal', '--data-dir', dataDir)).out).toMatch(
+    /member: checkpoint 1 through position/,
+  );
+  const member = new SqliteEventStore({ file: join(dataDir, 'member.db') });
+  for (let n = 4; n <= 6; n++)
+    await member.append('auditprobe-1', [probe(n)], { expectedRevision: n - 2 });
+  await member.append('auditprobe-2', [probe(7), probe(8)], { expectedRevision: 'no_stream' });
+  await member.close();
+  expect((await kopfed('audit', 'seal', '--data-dir', dataDir)).out).toMatch(
+    /member: checkpoint 2 through position/,
+  );
+}, 120_000);
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** Reads the untouched member store: which event is where. */
+function inMember<T>(read: (db: Database.Database) => T): T {
+  return withStoreFile(join(dataDir, 'member.db'), read);
+}
+const named = (position: number) =>
+  inMember((db) => {
+    const { stream, revision, id } = eventAt(db, position);
+    return { position, stream, revision, eventId: id };
+  });
+
+async function verifyTampered(tamper: (db: Database.Database) => void) {
+  const copy = copyDataDir(dataDir);
+  dirs.push(copy);
+  withStoreFile(join(copy, 'member.db'), tamper);
+  const text = await kopfed('audit', 'verify', '--data-dir', copy);
+  const json = await kopfed('audit', 'verify', '--data-dir', copy, '--json');
+  const result = JSON.parse(json.out) as DataDirVerification;
+  return {
+    code: text.code,
+    out: text.out,
+    member: result.stores.find((s) => s.store === 'member')!,
+  };
+}
+
+describe('kopfed audit verify on a copy of a real data directory', () => {
+  it('exits 0 on the untouched copy, and the real binary does too', async () => {
+    const copy = copyDataDir(dataDir);
+    dirs.push(copy);
+    const { code, out } = await kopfed('audit', 'verify', '--data-dir', copy);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^member\.db +intact +\d+ events, \d+ batches, 2 checkpoints/m);
+    expect(out).toMatch(/^access\.db +intact/m);
+    const child = await promisify(execFile)(process.execPath, [
+      CLI,
+      'audit',
+      'verify',
+      '--data-dir',
+      copy,
+    ]);
+    expect(child.stdout).toMatch(/\nintact\n$/);
+  }, 60_000);
+
+  it('names a changed byte in the middle of an append', async () => {
+    const position = inMember((db) =>
+      db
+        .prepare<[], number>(
+          'SELECT first_position + 1 FROM batches WHERE last_position > first_position + 1 ORDER BY batch LIMIT 1',
+        )
+        .pluck()
+        .get()!,
+    );
+    const { code, out, member } = await verifyTampered((db) => alterOneByte(db, position));
+    expect(code).toBe(1);
+    const expected = named(position);
+    expect(member.first).toMatchObject({ kind: 'altered', ...expected });
+    expect(out).toContain(
+      `member.db TAMPERED  altered: position ${position}, stream ${expected.stream}, revision ${expected.revision}`,
+    );
+  });
+
+  it('names a deleted event by its stream and revision', async () => {
+    const position = inMember((db) =>
+      db
+        .prepare<[], number>(
+          "SELECT position FROM events WHERE stream = 'auditprobe-1' AND revision = 1",
+        )
+        .pluck()
+        .get()!,
+    );
+    const { code, member } = await verifyTampered((db) => deleteEvent(db, position));
+    expect(code).toBe(1);
+    expect(member.first).toMatchObject({ kind: 'removed', ...named(position), eventId: null });
+  });
+
+  it('names the first of two swapped events', async () => {
+    const [p, q] = inMember((db) =>
+      db
+        .prepare<[], number>(
+          "SELECT position FROM events WHERE stream = 'auditprobe-1' AND revision IN (3, 5) ORDER BY revision",
+        )
+        .pluck()
+        .all(),
+    );
+    const { code, member } = await verifyTampered((db) => swapEvents(db, p!, q!, true));
+    expect(code).toBe(1);
+    expect(member.first).toMatchObject({ kind: 'reordered', ...named(q!), position: p });
+  });
+
+  it('names a forged event inserted in the middle, even with every later seal recomputed', async () => {
+    const position = inMember((db) =>
+      db.prepare<[], number>('SELECT first_position FROM batches WHERE batch = 10').pluck().get()!,
+    );
+    const { code, member } = await verifyTampered((db) =>
+      insertForgedEvent(db, position, 'account-forged'),
+    );
+    expect(code).toBe(1);
+    expect(member.first).toMatchObject({
+      kind: 'inserted',
+      position,
+      stream: 'account-forged',
+      revision: 0,
+    });
+  });
+
+  it('names the dropped last batch', async () => {
+    const head = inMember((db) =>
+      db.prepare<[], number>('SELECT max(position) FROM events').pluck().get()!,
+    );
+    const { code, member } = await verifyTampered((db) => void dropLastBatch(db));
+    expect(code).toBe(1);
+    expect(member.first).toMatchObject({
+      kind: 'removed',
+      position: head,
+      stream: 'auditcheckpoints-member',
+      revision: 1,
+    });
+  });
+
+  it('exits 1 from the real binary on a tampered copy', async () => {
+    const copy = copyDataDir(dataDir);
+    dirs.push(copy);
+    withStoreFile(join(copy, 'member.db'), (db) => deleteEvent(db, 3));
+    const failure = await promisify(execFile)(process.execPath, [
+      CLI,
+      'audit',
+      'verify',
+      '--data-dir',
+      copy,
+    ]).catch((e: { code: number; stdout: string }) => e);
+    expect(failure).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('member.db TAMPERED  removed: position 3, stream '),
+    });
+  }, 60_000);
+});
+
+describe('kopfed audit rebuild-check', () => {
+  it('rebuilds every member projection from the log identically', async () => {
+    const { code, out } = await kopfed('audit', 'rebuild-check', '--data-dir', dataDir);
+    expect(out).toMatch(/member: member-coops-v1 +identical 3 rows in coops/);
+    expect(out).toMatch(
+      /member: member-directory-v1 +identical \d+ rows in member_counts, members/,
+    );
+    expect(out).toMatch(/member: member-agreements-v1 +identical 0 rows in agreements/);
+    expect(code).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import { signingKeyFromSeed } from '../keys/ed25519';
+import { leafHash, rootOf } from '../merkle/merkle-tree';
+import { AuditStore } from '../signers/audit-store';
+import { alterOneByte, withStoreFile } from '../testing/tamper';
+import { AUDIT_STREAMS, CheckpointEventData, signatureHolds } from './checkpoint';
+import { CheckpointIndex } from './checkpoint-index';
+import { LogDamagedError } from './log-source';
+import { CheckpointSealer } from './sealer';
+import { SealingLoop } from './sealing-loop';
+
+const key = signingKeyFromSeed(Buffer.alloc(32, 9));
+let dir: string;
+let ledger: SqliteEventStore;
+let audit: SqliteEventStore;
+
+const deposit = (n: number) => ({
+  id: crypto.randomUUID(),
+  type: 'SavingsDeposited',
+  schemaVersion: 1,
+  data: { n },
+});
+async function appendMany(count: number, perAppend = 3): Promise<void> {
+  for (let i = 0; i < count; i += perAppend)
+    await ledger.append(
+      `account-${i % 7}`,
+      Array.from({ length: Math.min(perAppend, count - i) }, (_, k) => deposit(i + k)),
+      {
+        expectedRevision: 'any',
+      },
+    );
+}
+const sealer = (maxEventsPerCheckpoint?: number) =>
+  new CheckpointSealer({
+    name: 'ledger',
+    store: ledger,
+    key,
+    witness: new AuditStore(audit),
+    ...(maxEventsPerCheckpoint ? { maxEventsPerCheckpoint } : {}),
+  });
+/** The root of the whole log up to `through`, from scratch. */
+const rootThrough = (through: number) =>
+  rootOf(
+    ledger.database
+      .prepare<[number], string>('SELECT body FROM events WHERE position <= ? ORDER BY position')
+      .pluck(true)
+      .all(through)
+      .map(leafHash),
+  ).toString('hex');
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kopfed-sealer-'));
+  ledger = new SqliteEventStore({ file: join(dir, 'ledger.db') });
+  audit = new SqliteEventStore({ file: join(dir, 'audit.db') });
+});
+afterEach(async () => {
+  await ledger.close();
+  await audit.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('checkpoint sealer', () => {
+  it('signs the Merkle root of the whole log incrementally, across restarts, and witnesses each checkpoint', async () => {
+    await appendMany(30);
+    const [first] = await sealer().seal();
+    expect(first!.statement).toMatchObject({
+      sequence: 1,
+      lastPosition: 30,
+      previous: null,
+      store: 'ledger',
+    });
+    expect(first!.statement.merkleRoot).toBe(rootThrough(30));
+    expect(signatureHolds(first!.statement, first!.signature)).toBe(true);
+
+    await appendMany(20);
+    // A new sealer resumes from the frontier stored in checkpoint 1, without rereading the log.
+    const [second] = await sealer().seal();
+    expect(second!.statement).toMatchObject({ sequence: 2, lastPosition: 51 });
+    expect(second!.statement.merkleRoot).toBe(rootThrough(51));
+    const witnessed = await new AuditStore(audit).records();
+    expect(witnessed.witnesses.get('ledger')!.map((w) => w.checkpointPosition)).toEqual([31, 52]);
+  });
+
+  it('counts pending events without its own checkpoint, and signs nothing when nothing is new', async () => {
+    await appendMany(9);
+    const s = sealer();
+    expect(await s.pendingEvents()).toBe(9);
+    await s.seal();
+    expect(await s.pendingEvents()).toBe(0);
+    expect(await s.seal()).toEqual([]);
+    await appendMany(2);
+    expect(await s.pendingEvents()).toBe(2);
+  });
+
+  it('splits a long backlog into checkpoints of about maxEventsPerCheckpoint events, at batch boundaries', async () => {
+    await appendMany(100, 4);
+    const signed = await sealer(30).seal();
+    // The checkpoints appended meanwhile (positions 101..103) are covered by the last one.
+    expect(signed.map((c) => c.statement.lastPosition)).toEqual([28, 56, 84, 103]);
+    const index = new CheckpointIndex(ledger, 'ledger');
+    expect((await index.covering(29))!.data.statement.sequence).toBe(2);
+    expect(await index.covering(104)).toBeUndefined();
+    const data = CheckpointEventData.parse(
+      (await ledger.readStream(AUDIT_STREAMS.checkpoints('ledger')))[1]!.data,
+    );
+    expect(Buffer.from(data.leafFingerprints, 'base64')).toHaveLength(28 * 8);
+  });
+
+  it('refuses to sign a log whose batch no longer matches its seal', async () => {
+    await appendMany(6);
+    await ledger.close();
+    withStoreFile(join(dir, 'ledger.db'), (db) => alterOneByte(db, 2));
+    ledger = new SqliteEventStore({ file: join(dir, 'ledger.db') });
+    await expect(sealer().seal()).rejects.toThrow(LogDamagedError);
+    expect(await ledger.streamRevision(AUDIT_STREAMS.checkpoints('ledger'))).toBeUndefined();
+  });
+
+  it('checkpoints on its own once enough events wait, registering the node key once', async () => {
+    const loop = new SealingLoop({
+      stores: new Map([['ledger', ledger]]),
+      audit: new AuditStore(audit),
+      key,
+      everyEvents: 5,
+      intervalMs: 3_600_000,
+      tickMs: 10,
+    });
+    const checkpoints = () => ledger.streamRevision(AUDIT_STREAMS.checkpoints('ledger'));
+    const until = async (revision: number) => {
+      const deadline = Date.now() + 5_000;
+      while ((await checkpoints()) !== revision && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+    };
+    await appendMany(3);
+    await loop.start();
+    // Never sealed before: the first tick seals at once.
+    await until(0);
+    await appendMany(3);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await checkpoints()).toBe(0);
+    await appendMany(3);
+    await until(1);
+    await loop.stop();
+    expect(await checkpoints()).toBe(1);
+    const { signers } = await new AuditStore(audit).records();
+    expect([...signers.values()]).toEqual([
+      expect.objectContaining({ keyId: key.keyId, role: 'node' }),
+    ]);
+  });
+});

@@ -1,0 +1,99 @@
+import { SqliteEventStore } from '@kopfed/eventstore';
+import type { ServiceModule, ServiceModuleDeps } from '@kopfed/service-kit';
+import { AUDIT_STORE } from '../checkpoints/checkpoint';
+import { SqliteMerkleNodeCache } from '../checkpoints/node-cache';
+import { SealingLoop } from '../checkpoints/sealing-loop';
+import { loadNodeSigningKey } from '../keys/node-key';
+import { ProofService } from '../proofs/proof-service';
+import { AuditStore } from '../signers/audit-store';
+import { findStoreFiles } from '../verify/store-files';
+import { singleFlightVerify, type AuditContext } from './audit-context';
+import { proofRoutes } from './proof-routes';
+import { sealingSettings } from './sealing-settings';
+import { signerRoutes } from './signer-routes';
+import { verifyRoutes } from './verify-routes';
+
+export interface AuditModuleOptions {
+  /**
+   * The node's other stores, by name. By default every SQLite store file in the data
+   * directory is opened on a connection of the module's own (SQLite serialises the writers).
+   */
+  stores?: (deps: ServiceModuleDeps) => ReadonlyMap<string, SqliteEventStore>;
+}
+
+/**
+ * The audit module: checkpoints every store in the background (signed with the node's key,
+ * witnessed in the audit store — the module's own store, `audit.db`) and serves verify,
+ * checkpoint export, proofs, signer registration and countersignatures to auditors under
+ * `/api/audit/v1`.
+ */
+export function createAuditModule(options: AuditModuleOptions = {}): ServiceModule {
+  return {
+    name: AUDIT_STORE,
+    async create(deps) {
+      if (!(deps.store instanceof SqliteEventStore))
+        throw new Error('the audit module runs on the embedded SQLite stores');
+      const settings = sealingSettings(deps.env);
+      const opened: SqliteEventStore[] = [];
+      const others = options.stores?.(deps) ?? openStoreFiles(deps.dataDir, opened);
+      const stores = new Map<string, SqliteEventStore>(
+        [...others].filter(([name]) => name !== AUDIT_STORE),
+      );
+      stores.set(AUDIT_STORE, deps.store);
+      const audit = new AuditStore(deps.store);
+      const nodeCache = new SqliteMerkleNodeCache(deps.readModels);
+      const loop = new SealingLoop({
+        stores,
+        audit,
+        key: loadNodeSigningKey(deps.dataDir, deps.env),
+        nodeCache,
+        intervalMs: settings.intervalMs,
+        everyEvents: settings.everyEvents,
+        logger: deps.logger,
+        clock: deps.clock,
+      });
+      const ctx: AuditContext = {
+        dataDir: deps.dataDir,
+        stores,
+        audit,
+        proofs: new ProofService(stores, nodeCache),
+        clock: deps.clock,
+        verify: singleFlightVerify(deps.dataDir),
+      };
+      return {
+        definition: {
+          service: 'audit',
+          version: 'v1',
+          title: 'kopfed audit',
+          description:
+            'Tamper evidence for auditors: verify every store, export signed checkpoints, prove events and streams against them, register countersigning keys and record countersignatures.',
+          routes: [...verifyRoutes(ctx), ...proofRoutes(ctx), ...signerRoutes(ctx)],
+        },
+        async start() {
+          if (settings.intervalMs > 0) await loop.start();
+        },
+        async close() {
+          await loop.stop();
+          for (const store of opened) await store.close();
+        },
+      };
+    },
+  };
+}
+
+/** The default module: every SQLite store in the node's data directory. */
+export const auditModule: ServiceModule = createAuditModule();
+
+function openStoreFiles(
+  dataDir: string,
+  opened: SqliteEventStore[],
+): Map<string, SqliteEventStore> {
+  const stores = new Map<string, SqliteEventStore>();
+  for (const { name, file } of findStoreFiles(dataDir)) {
+    if (name === AUDIT_STORE) continue;
+    const store = new SqliteEventStore({ file });
+    opened.push(store);
+    stores.set(name, store);
+  }
+  return stores;
+}

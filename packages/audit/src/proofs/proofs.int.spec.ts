@@ -1,0 +1,118 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import { SqliteMerkleNodeCache } from '../checkpoints/node-cache';
+import { signingKeyFromSeed } from '../keys/ed25519';
+import { buildSampleStores, SAMPLE_SEED } from '../testing/sample-stores';
+import { ProofUnavailableError } from './inclusion-prover';
+import { checkInclusionProof, checkStreamProof } from './proof-format';
+import { ProofService } from './proof-service';
+
+let dataDir: string;
+let ledger: SqliteEventStore;
+let audit: SqliteEventStore;
+let proofs: ProofService;
+const nodeKeyId = signingKeyFromSeed(SAMPLE_SEED).keyId;
+
+beforeAll(async () => {
+  // 300 appends: past 256 events, so proofs use cached subtrees as well as hashed leaves.
+  ({ dataDir } = await buildSampleStores(300, 10));
+  ledger = new SqliteEventStore({ file: join(dataDir, 'ledger.db') });
+  audit = new SqliteEventStore({ file: join(dataDir, 'audit.db') });
+  proofs = new ProofService(
+    new Map([['ledger', ledger]]),
+    new SqliteMerkleNodeCache(audit.database),
+  );
+});
+afterAll(async () => {
+  await ledger.close();
+  await audit.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('inclusion and stream proofs', () => {
+  it('proves events by id against the first checkpoint covering them, checkable with the proof alone', async () => {
+    const head = await ledger.headPosition();
+    for (const position of [1, 2, 255, 256, 257, 511, 598, head - 1]) {
+      const [event] = await ledger.readAll({ after: position - 1, maxCount: 1 });
+      const location = await proofs.locate(event!.id);
+      expect(location).toMatchObject({ store: 'ledger', position, coopId: 'ksp-sejahtera' });
+      const proof = await proofs.inclusion('ledger', position);
+      expect(proof.checkpoint.statement.lastPosition).toBeGreaterThanOrEqual(position);
+      expect(checkInclusionProof(proof, [nodeKeyId])).toEqual({ valid: true });
+    }
+  });
+
+  it('finds nothing wrong with a proof only when nothing in it was changed', async () => {
+    const proof = await proofs.inclusion('ledger', 300);
+    const text = proof.canonicalText.replace('setoran', 'setorin');
+    expect(checkInclusionProof({ ...proof, canonicalText: text }).valid).toBe(false);
+    expect(checkInclusionProof({ ...proof, position: 301 }).valid).toBe(false);
+    const bent = [...proof.auditPath];
+    bent[2] = '0'.repeat(64);
+    expect(checkInclusionProof({ ...proof, auditPath: bent }).valid).toBe(false);
+    const statement = {
+      ...proof.checkpoint.statement,
+      lastPosition: proof.checkpoint.statement.lastPosition + 1,
+    };
+    expect(
+      checkInclusionProof({
+        ...proof,
+        treeSize: statement.lastPosition,
+        checkpoint: { ...proof.checkpoint, statement },
+      }).valid,
+    ).toBe(false);
+    expect(checkInclusionProof(proof, ['0'.repeat(32)])).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/not trusted/),
+    });
+  });
+
+  it('proves against a named later checkpoint, and says when none covers the event yet', async () => {
+    const proof = await proofs.inclusion('ledger', 5, 2);
+    expect(proof.checkpoint.statement.sequence).toBe(2);
+    expect(checkInclusionProof(proof).valid).toBe(true);
+    const head = await ledger.headPosition();
+    await expect(proofs.inclusion('ledger', head)).rejects.toThrow(ProofUnavailableError);
+    await expect(proofs.inclusion('ledger', 5, 9)).rejects.toThrow(/no checkpoint 9/);
+  });
+
+  it('takes large subtrees from the node cache, and proves the same from the events alone', async () => {
+    const cache = new SqliteMerkleNodeCache(audit.database);
+    const hits: string[] = [];
+    const spy = {
+      get: (store: string, level: number, index: number) => {
+        const node = cache.get(store, level, index);
+        if (node) hits.push(`${level}/${index}`);
+        return node;
+      },
+      put: () => undefined,
+    };
+    const cached = await new ProofService(new Map([['ledger', ledger]]), spy).inclusion(
+      'ledger',
+      257,
+    );
+    expect(hits).toContain('8/0');
+    const bare = new ProofService(new Map([['ledger', ledger]]));
+    expect(await bare.inclusion('ledger', 257)).toEqual(cached);
+  });
+
+  it('gives a stream’s events up to a checkpoint with their proofs, in revision order', async () => {
+    const proof = await proofs.stream('ledger', 'account-3', { sequence: 1 });
+    expect(proof.complete).toBe(true);
+    expect(proof.events.length).toBeGreaterThan(100);
+    expect(proof.events.every((e) => e.position <= proof.checkpoint.statement.lastPosition)).toBe(
+      true,
+    );
+    expect(checkStreamProof(proof, [nodeKeyId])).toEqual({ valid: true });
+    const page = await proofs.stream('ledger', 'account-3', {
+      sequence: 1,
+      fromRevision: 10,
+      maxEvents: 5,
+    });
+    expect(page).toMatchObject({ fromRevision: 10, complete: false });
+    expect(checkStreamProof(page).valid).toBe(true);
+    const gap = { ...proof, events: proof.events.filter((_, i) => i !== 3) };
+    expect(checkStreamProof(gap)).toMatchObject({ valid: false, reason: 'revision 3 is missing' });
+  });
+});

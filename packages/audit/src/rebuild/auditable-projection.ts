@@ -1,0 +1,91 @@
+import Database from 'better-sqlite3';
+import { EVENTS_TABLE_DDL, type SqliteEventStore } from '@kopfed/eventstore';
+import type { SqliteProjection, SqliteProjectionDefinition } from '@kopfed/messaging';
+
+/**
+ * A read model `rebuild-check` can drop, rebuild and compare: whatever class a service keeps
+ * its projections in, it hands over one of these per projection.
+ */
+export interface AuditableProjection {
+  name: string;
+  /** Every table the projection owns: their contents are its state. */
+  tables: readonly string[];
+  /** Brings the read model up to the store's head the way it runs live (incrementally). */
+  catchUp(): Promise<void>;
+  /** Drops the read model and builds it again from the whole log. */
+  rebuild(): Promise<void>;
+}
+
+/**
+ * A service's projections over a copy of its store: `rebuild-check` copies the data directory,
+ * opens the store there, and asks each source for its projections over that copy — the live
+ * files are never touched. Adding a service is one line in the CLI's list of sources.
+ */
+export interface ProjectionSource {
+  /** The store the projections live in (its file is `<store>.db`). */
+  store: string;
+  open(context: ProjectionContext): Promise<OpenedProjections> | OpenedProjections;
+}
+
+export interface ProjectionContext {
+  /** The copy of the data directory, with the service's side files (keys) beside the store. */
+  dataDir: string;
+  store: SqliteEventStore;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface OpenedProjections {
+  projections: readonly AuditableProjection[];
+  close?(): Promise<void> | void;
+}
+
+/** A SqliteProjection as an auditable one; its tables are found by running its setUp on an empty database. */
+export function auditableSqliteProjection(
+  projection: SqliteProjection,
+  tables?: readonly string[],
+): AuditableProjection {
+  return {
+    name: projection.definition.name,
+    tables: tables ?? tablesOf(projection.definition),
+    async catchUp() {
+      projection.start();
+      try {
+        await projection.catchUp();
+      } finally {
+        await projection.stop();
+      }
+    },
+    async rebuild() {
+      try {
+        await projection.rebuild();
+      } finally {
+        await projection.stop();
+      }
+    },
+  };
+}
+
+/** The tables a definition's setUp creates, beside an event store's own. */
+export function tablesOf(definition: SqliteProjectionDefinition): string[] {
+  const db = new Database(':memory:');
+  try {
+    db.exec(EVENTS_TABLE_DDL);
+    db.exec(
+      'CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID',
+    );
+    const before = new Set(tableNames(db));
+    definition.setUp(db);
+    return tableNames(db).filter((name) => !before.has(name));
+  } finally {
+    db.close();
+  }
+}
+
+function tableNames(db: Database.Database): string[] {
+  return db
+    .prepare<[], string>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .pluck(true)
+    .all();
+}

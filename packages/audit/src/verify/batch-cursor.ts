@@ -1,0 +1,135 @@
+import type { Hash as HashStream } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { GENESIS_SEAL } from '@kopfed/eventstore';
+import { startSeal } from '../checkpoints/seal-chain';
+import type { Finding } from './findings';
+
+export interface Member {
+  position: number;
+  stream: string;
+  revision: number;
+}
+
+/** A sealed batch while the scan is inside it. */
+export interface OpenBatch {
+  batch: number;
+  first: number;
+  last: number;
+  seal: string;
+  /** SHA-256 over the stored previous seal and the texts read so far. */
+  hash: HashStream;
+  members: Member[];
+  /** A finding was made about one of its events: a broken seal needs no finding of its own. */
+  flagged: boolean;
+  /** Findings of events missing from it, to be told their stream once the batch is read. */
+  gaps: Finding[];
+}
+
+type BatchRow = [batch: number, first: number, last: number, seal: string];
+
+const PAGE = 5_000;
+
+/**
+ * Walks the `batches` table alongside the events: every batch is checked against the one
+ * before it (numbers without gaps, ranges end to end) and, once all its events were read,
+ * its seal is recomputed from the stored previous seal — so a broken batch is reported
+ * alone instead of breaking every seal after it.
+ */
+export class BatchCursor {
+  current: OpenBatch | undefined;
+  batches = 0;
+  private page: BatchRow[] = [];
+  private index = 0;
+  private afterBatch = 0;
+  private previousSeal = GENESIS_SEAL;
+  private nextNumber = 1;
+  private lastPosition = 0;
+  private readonly select;
+
+  constructor(
+    db: Database.Database,
+    private readonly hooks: {
+      sealBroken(batch: OpenBatch): void;
+      chainBroken(batch: OpenBatch, detail: string): void;
+    },
+  ) {
+    this.select = db
+      .prepare<[number, number], BatchRow>(
+        'SELECT batch, first_position, last_position, seal FROM batches WHERE batch > ? ORDER BY batch LIMIT ?',
+      )
+      .raw(true);
+  }
+
+  /** The batch whose range holds `position`, closing those before it; undefined in no batch. */
+  at(position: number): OpenBatch | undefined {
+    for (;;) {
+      const current = this.current;
+      if (current && position <= current.last)
+        return position >= current.first ? current : undefined;
+      if (current) this.close(current);
+      this.current = this.open();
+      if (!this.current) return undefined;
+    }
+  }
+
+  /** Closes the open batch; returns the batches that remain unread (their events are gone). */
+  finish(): BatchRow[] {
+    if (this.current) this.close(this.current);
+    this.current = undefined;
+    const rest: BatchRow[] = [];
+    for (let row = this.next(); row; row = this.next()) rest.push(row);
+    return rest;
+  }
+
+  private open(): OpenBatch | undefined {
+    const row = this.next();
+    if (!row) return undefined;
+    const [batch, first, last, seal] = row;
+    const opened: OpenBatch = {
+      batch,
+      first,
+      last,
+      seal,
+      hash: startSeal(this.previousSeal),
+      members: [],
+      flagged: false,
+      gaps: [],
+    };
+    this.batches += 1;
+    if (batch !== this.nextNumber)
+      this.hooks.chainBroken(
+        opened,
+        `batches ${this.nextNumber}..${batch - 1} are missing from the seal chain`,
+      );
+    else if (first !== this.lastPosition + 1 || last < first)
+      this.hooks.chainBroken(
+        opened,
+        `batch ${batch} covers positions ${first}..${last}, but the batch before it ended at ${this.lastPosition}`,
+      );
+    return opened;
+  }
+
+  private close(batch: OpenBatch): void {
+    const complete = batch.members.length === batch.last - batch.first + 1;
+    if (complete && batch.hash.digest('hex') !== batch.seal) this.hooks.sealBroken(batch);
+    const known = batch.members[0];
+    if (known)
+      for (const gap of batch.gaps) {
+        gap.stream = known.stream;
+        gap.revision = known.revision + (gap.position! - known.position);
+      }
+    this.previousSeal = batch.seal;
+    this.nextNumber = batch.batch + 1;
+    this.lastPosition = Math.max(this.lastPosition, batch.last);
+  }
+
+  private next(): BatchRow | undefined {
+    if (this.index >= this.page.length) {
+      this.page = this.select.all(this.afterBatch, PAGE);
+      this.index = 0;
+      if (this.page.length === 0) return undefined;
+      this.afterBatch = this.page[this.page.length - 1]![0];
+    }
+    return this.page[this.index++];
+  }
+}

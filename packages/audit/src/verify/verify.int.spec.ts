@@ -1,0 +1,241 @@
+import { rmSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import {
+  CHECKPOINT_EXPORT_FORMAT,
+  exportStoreCheckpoints,
+  type CheckpointExport,
+} from '../checkpoints/checkpoint-export';
+import { statementDigest, statementText } from '../checkpoints/checkpoint';
+import { signingKeyFromSeed } from '../keys/ed25519';
+import { AuditStore } from '../signers/audit-store';
+import {
+  alterOneByte,
+  copyDataDir,
+  deleteEvent,
+  dropLastBatch,
+  eventAt,
+  insertForgedEvent,
+  resealFrom,
+  swapEvents,
+  withStoreFile,
+} from '../testing/tamper';
+import { buildSampleStores } from '../testing/sample-stores';
+import { openReadOnly } from './store-files';
+import { readAuditRecords, verifyDataDir } from './verify-data-dir';
+
+let sample: string;
+const copies: string[] = [];
+
+beforeAll(async () => {
+  ({ dataDir: sample } = await buildSampleStores());
+});
+afterAll(() => {
+  for (const dir of [sample, ...copies]) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Tampers with a copy of the sample's ledger store and verifies the copy. */
+async function tampered(tamper: (db: Database.Database) => void) {
+  const copy = copyDataDir(sample);
+  copies.push(copy);
+  withStoreFile(join(copy, 'ledger.db'), tamper);
+  const result = await verifyDataDir(copy);
+  return { result, ledger: result.stores.find((s) => s.store === 'ledger')!, copy };
+}
+
+const at = (position: number) => {
+  const db = openReadOnly(join(sample, 'ledger.db'));
+  try {
+    const { stream, revision, id } = eventAt(db, position);
+    return { position, stream, revision, eventId: id };
+  } finally {
+    db.close();
+  }
+};
+
+describe('verify', () => {
+  it('finds an untouched directory intact, with every store and checkpoint checked', async () => {
+    const result = await verifyDataDir(sample);
+    expect(result.intact).toBe(true);
+    expect(result.stores.map((s) => [s.store, s.intact, s.checkpoints])).toEqual([
+      ['audit', true, 2],
+      ['ledger', true, 2],
+    ]);
+    expect(result.stores[1]).toMatchObject({ events: 101, head: 101, first: null, notes: [] });
+  });
+
+  // Batches of the sample: 1 | 2-3 | 4-6 | 7 | 8-9 | 10-12 | …; checkpoint 1 covers 1..79 (its event is 80).
+  // A swap is named by the first position out of place and the event found there, which came from the other.
+  const moved = (to: number, from: number) => ({ ...at(from), position: to });
+  const forged = {
+    position: 7,
+    stream: 'account-forged',
+    revision: 0,
+    eventId: '00000000-0000-4000-8000-00000000f04d',
+  };
+  const cases: [string, (db: Database.Database) => void, string, () => object][] = [
+    [
+      'a changed byte in the middle of an append',
+      (db) => alterOneByte(db, 5),
+      'altered',
+      () => at(5),
+    ],
+    [
+      'a changed byte, every seal recomputed',
+      (db) => (alterOneByte(db, 5), resealFrom(db, 1)),
+      'altered',
+      () => at(5),
+    ],
+    ['a changed byte after checkpoint 1', (db) => alterOneByte(db, 95), 'altered', () => at(95)],
+    ['a deleted event', (db) => deleteEvent(db, 5), 'removed', () => ({ ...at(5), eventId: null })],
+    [
+      'a deleted single-event append',
+      (db) => deleteEvent(db, 7),
+      'removed',
+      () => ({ ...at(7), eventId: null }),
+    ],
+    [
+      'two events swapped by their positions only',
+      (db) => swapEvents(db, 2, 7, false),
+      'reordered',
+      () => moved(2, 7),
+    ],
+    [
+      'two events of one stream swapped and rewritten',
+      (db) => swapEvents(db, 1, 10, true),
+      'reordered',
+      () => moved(1, 10),
+    ],
+    [
+      'a forged event inserted, the rest moved and resealed',
+      (db) => insertForgedEvent(db, 7, 'account-forged'),
+      'inserted',
+      () => forged,
+    ],
+  ];
+  it.each(cases)('names the event for %s', async (_name, tamper, kind, expected) => {
+    const { result, ledger } = await tampered(tamper);
+    expect(result.intact).toBe(false);
+    expect(ledger.first).toMatchObject({ kind, ...expected() });
+  });
+
+  it('names the checkpoint event when the last batch is dropped, and the append before it when two are', async () => {
+    const one = await tampered((db) => void dropLastBatch(db));
+    expect(one.ledger.first).toMatchObject({
+      kind: 'removed',
+      position: 101,
+      stream: 'auditcheckpoints-ledger',
+      revision: 1,
+    });
+    const two = await tampered((db) => (dropLastBatch(db), void dropLastBatch(db)));
+    expect(two.ledger.first).toMatchObject({ kind: 'removed', ...at(99), eventId: null });
+  });
+
+  it('names an event appended after the last batch without a seal', async () => {
+    const { ledger } = await tampered((db) => {
+      const last = eventAt(db, 100);
+      const body = last.body
+        .replace('{"position":100,', '{"position":102,')
+        .replace(last.id, '00000000-0000-4000-8000-0000000000ff');
+      db.prepare(
+        'INSERT INTO events SELECT 102, ?, stream, revision + 100, category, type, recorded_at, business_date, batch, ? FROM events WHERE position = 100',
+      ).run('00000000-0000-4000-8000-0000000000ff', body);
+    });
+    expect(ledger.first).toMatchObject({
+      kind: 'inserted',
+      position: 102,
+      detail: 'position 102 is in no sealed batch',
+    });
+  });
+
+  it('catches a checkpoint whose signature no longer holds, and one signed by an unregistered key', async () => {
+    const { ledger } = await tampered((db) => {
+      const { body } = eventAt(db, 80);
+      db.prepare('UPDATE events SET body = ? WHERE position = 80').run(
+        body.replace('"sequence":1,', '"sequence":1 ,'),
+      );
+    });
+    expect(ledger.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'altered', position: 80 })]),
+    );
+    const copy = copyDataDir(sample);
+    copies.push(copy);
+    unlinkSync(join(copy, 'audit.db'));
+    const withoutAudit = await verifyDataDir(copy);
+    expect(withoutAudit.stores[0]!.first).toMatchObject({
+      kind: 'signature',
+      position: 80,
+      detail: expect.stringMatching(/not a registered node key/),
+    });
+  });
+
+  it('catches a history rewritten and re-signed with the node key through witnesses, countersignatures and trusted exports', async () => {
+    const copy = copyDataDir(sample);
+    copies.push(copy);
+    const db = openReadOnly(join(copy, 'ledger.db'));
+    const trusted: CheckpointExport = {
+      format: CHECKPOINT_EXPORT_FORMAT,
+      exportedAt: '2026-08-02T00:00:00.000Z',
+      stores: [{ store: 'ledger', checkpoints: exportStoreCheckpoints('ledger', db, undefined) }],
+    };
+    db.close();
+    const auditor = signingKeyFromSeed(Buffer.alloc(32, 42));
+    const audit = new SqliteEventStore({ file: join(copy, 'audit.db') });
+    const records = new AuditStore(audit);
+    await records.registerSigner({
+      keyId: auditor.keyId,
+      publicKey: auditor.publicKey,
+      role: 'auditor',
+      coopId: 'puskopdit',
+      name: 'KAP Auditor',
+      registeredBy: 'admin',
+    });
+    const statement = trusted.stores[0]!.checkpoints[0]!.checkpoint.statement;
+    await records.countersign({
+      store: 'ledger',
+      sequence: 1,
+      statementDigest: statementDigest(statement),
+      signature: {
+        keyId: auditor.keyId,
+        publicKey: auditor.publicKey,
+        value: auditor.sign(statementText(statement)),
+      },
+      countersignedBy: 'auditor-key',
+    });
+    await audit.close();
+    expect((await verifyDataDir(copy, { trusted: [trusted] })).intact).toBe(true);
+    expect(
+      readAuditRecords({ name: 'audit', file: join(copy, 'audit.db') }).countersignatures.get(
+        'ledger',
+      ),
+    ).toHaveLength(1);
+
+    // The whole ledger store and its witnesses replaced by a rewritten history, re-signed by the node.
+    unlinkSync(join(copy, 'ledger.db'));
+    const rewrite = await buildSampleStores(41, 10);
+    copies.push(rewrite.dataDir);
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(join(rewrite.dataDir, 'ledger.db'), join(copy, 'ledger.db'));
+    const result = await verifyDataDir(copy, { trusted: [trusted] });
+    const details = result.stores.find((s) => s.store === 'ledger')!.findings.map((f) => f.detail);
+    expect(details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/not the one its witness in the audit store saw/),
+        expect.stringMatching(/not the one the trusted export of 2026-08-02T00:00:00.000Z saw/),
+        expect.stringMatching(/not the checkpoint KAP Auditor countersigned/),
+      ]),
+    );
+  });
+
+  it('reports a store the audit store witnessed whose file is gone', async () => {
+    const copy = copyDataDir(sample);
+    copies.push(copy);
+    unlinkSync(join(copy, 'ledger.db'));
+    const result = await verifyDataDir(copy);
+    expect(result.stores.find((s) => s.store === 'ledger')!.first).toMatchObject({
+      kind: 'removed',
+      detail: expect.stringMatching(/the store is gone/),
+    });
+  });
+});
