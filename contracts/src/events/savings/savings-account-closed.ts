@@ -7,7 +7,9 @@ export const SavingsAccountClosedV1 = z.strictObject({
   ...AccountHolder,
   product: SavingsProductRef,
   closedOn: IsoDate,
-  reason: z.enum(['closed', 'matured']).describe('closed on request, or a time deposit paid out at maturity'),
+  reason: z
+    .enum(['closed', 'matured'])
+    .describe('closed on request, or a time deposit paid out at maturity'),
 });
 export type SavingsAccountClosedV1 = z.output<typeof SavingsAccountClosedV1>;
 
@@ -19,7 +21,12 @@ export const SavingsAccountClosed = defineEvent({
     {
       version: 1,
       schema: SavingsAccountClosedV1,
-      example: { ...HOLDER_EXAMPLE, product: SUKARELA_EXAMPLE, closedOn: '2026-09-30', reason: 'closed' },
+      example: {
+        ...HOLDER_EXAMPLE,
+        product: SUKARELA_EXAMPLE,
+        closedOn: '2026-09-30',
+        reason: 'closed',
+      },
     },
   ],
 });

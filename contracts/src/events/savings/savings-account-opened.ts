@@ -20,7 +20,11 @@ export const SavingsAccountOpened = defineEvent({
     {
       version: 1,
       schema: SavingsAccountOpenedV1,
-      example: { ...HOLDER_EXAMPLE, product: { ...SUKARELA_EXAMPLE, securesLoans: true }, openedOn: '2026-03-02' },
+      example: {
+        ...HOLDER_EXAMPLE,
+        product: { ...SUKARELA_EXAMPLE, securesLoans: true },
+        openedOn: '2026-03-02',
+      },
     },
   ],
 });

@@ -7,10 +7,15 @@ import { AccountHolder, HOLDER_EXAMPLE, SavingsProductRef, SUKARELA_EXAMPLE } fr
 export const SavingsHoldPlacedV1 = z.strictObject({
   ...AccountHolder,
   product: SavingsProductRef,
-  holdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe('the placer’s id for the hold, used once'),
+  holdId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .describe('the placer’s id for the hold, used once'),
   amount: PositiveMoney,
   reason: z.string().min(1).max(200),
-  expiresAt: IsoInstant.describe('after it the hold can no longer be captured; close of business releases it'),
+  expiresAt: IsoInstant.describe(
+    'after it the hold can no longer be captured; close of business releases it',
+  ),
   businessDate: IsoDate,
 });
 export type SavingsHoldPlacedV1 = z.output<typeof SavingsHoldPlacedV1>;
@@ -18,7 +23,8 @@ export type SavingsHoldPlacedV1 = z.output<typeof SavingsHoldPlacedV1>;
 export const SavingsHoldPlaced = defineEvent({
   name: 'SavingsHoldPlaced',
   service: 'savings',
-  description: 'Part of a balance was held (a loan’s collateral, an inter-coop payment in flight): no longer available, not yet debited. No posting.',
+  description:
+    'Part of a balance was held (a loan’s collateral, an inter-coop payment in flight): no longer available, not yet debited. No posting.',
   versions: [
     {
       version: 1,

@@ -17,7 +17,8 @@ export type SavingsHoldReleasedV1 = z.output<typeof SavingsHoldReleasedV1>;
 export const SavingsHoldReleased = defineEvent({
   name: 'SavingsHoldReleased',
   service: 'savings',
-  description: 'A hold ended without being captured; its amount is available again. No posting. (A capture is SavingsWithdrawn with its hold.)',
+  description:
+    'A hold ended without being captured; its amount is available again. No posting. (A capture is SavingsWithdrawn with its hold.)',
   versions: [
     {
       version: 1,

@@ -7,11 +7,17 @@ import { AccountHolder, HOLDER_EXAMPLE, SavingsProductRef, SUKARELA_EXAMPLE } fr
 export const SavingsInterestPostedV1 = z.strictObject({
   ...AccountHolder,
   product: SavingsProductRef,
-  interest: PositiveMoney.describe('gross interest credited, whole rupiah rounded half-up (the residue is carried)'),
+  interest: PositiveMoney.describe(
+    'gross interest credited, whole rupiah rounded half-up (the residue is carried)',
+  ),
   periodStart: IsoDate,
   periodEnd: IsoDate,
   basis: z.enum(['daily_balance', 'average_daily_balance', 'minimum_balance']),
-  rateBasisPoints: z.int().min(0).max(10_000).describe('the rate a year at the period end; 900 = 9%'),
+  rateBasisPoints: z
+    .int()
+    .min(0)
+    .max(10_000)
+    .describe('the rate a year at the period end; 900 = 9%'),
   businessDate: IsoDate.describe('the day posted: the period’s last day'),
 });
 export type SavingsInterestPostedV1 = z.output<typeof SavingsInterestPostedV1>;

@@ -13,7 +13,13 @@ export const SavingsInterestTaxWithheldV1 = z.strictObject({
   monthlyThreshold: NonNegativeMoney.describe('a month’s interest up to this is not taxed'),
   source: z.string().max(100).describe('the rule, e.g. PP 15/2009'),
   months: z
-    .array(z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/), grossInterest: NonNegativeMoney, tax: NonNegativeMoney }))
+    .array(
+      z.strictObject({
+        month: z.string().regex(/^\d{4}-\d{2}$/),
+        grossInterest: NonNegativeMoney,
+        tax: NonNegativeMoney,
+      }),
+    )
     .max(12)
     .describe('each month’s whole interest and tax so far'),
 });
@@ -36,7 +42,13 @@ export const SavingsInterestTaxWithheld = defineEvent({
         rateBasisPoints: 1000,
         monthlyThreshold: { amount: '240000', currency: 'IDR' },
         source: 'PP 15/2009',
-        months: [{ month: '2026-03', grossInterest: { amount: '369863', currency: 'IDR' }, tax: { amount: '36986', currency: 'IDR' } }],
+        months: [
+          {
+            month: '2026-03',
+            grossInterest: { amount: '369863', currency: 'IDR' },
+            tax: { amount: '36986', currency: 'IDR' },
+          },
+        ],
       },
     },
   ],

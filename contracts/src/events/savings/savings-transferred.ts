@@ -12,7 +12,10 @@ export const SavingsTransferredV1 = z.strictObject({
   memberId: MemberId,
   memberKind: z.enum(['person', 'coop']),
   memberCoopId: CoopId.nullable(),
-  transferId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).describe('the client’s id of the transfer, used once'),
+  transferId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .describe('the client’s id of the transfer, used once'),
   from: Side,
   to: Side,
   amount: PositiveMoney,
@@ -35,8 +38,14 @@ export const SavingsTransferred = defineEvent({
         memberKind: 'person',
         memberCoopId: null,
         transferId: 'tr-2026-0001',
-        from: { accountId: 'sukarela-0153', product: { code: 'SUKARELA', kind: 'sukarela', classification: 'liability' } },
-        to: { accountId: 'wajib-0153', product: { code: 'WAJIB', kind: 'wajib', classification: 'equity' } },
+        from: {
+          accountId: 'sukarela-0153',
+          product: { code: 'SUKARELA', kind: 'sukarela', classification: 'liability' },
+        },
+        to: {
+          accountId: 'wajib-0153',
+          product: { code: 'WAJIB', kind: 'wajib', classification: 'equity' },
+        },
         amount: { amount: '100000', currency: 'IDR' },
         businessDate: '2026-03-25',
       },

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { defineEvent } from '../../catalog';
 import { NonNegativeMoney, PositiveMoney } from '../../money';
 import { IsoDate } from '../../time';
-import { AccountHolder, HOLDER_EXAMPLE, SavingsFunds, SavingsProductRef, SUKARELA_EXAMPLE } from './vocabulary';
+import {
+  AccountHolder,
+  HOLDER_EXAMPLE,
+  SavingsFunds,
+  SavingsProductRef,
+  SUKARELA_EXAMPLE,
+} from './vocabulary';
 
 export const SavingsWithdrawnV1 = z.strictObject({
   ...AccountHolder,
@@ -12,12 +18,17 @@ export const SavingsWithdrawnV1 = z.strictObject({
   businessDate: IsoDate,
   reason: z
     .enum(['withdrawal', 'hold_captured', 'matured', 'closed'])
-    .describe('a withdrawal, a captured hold (loan or inter-coop payment), a time deposit paid out, an account closed'),
+    .describe(
+      'a withdrawal, a captured hold (loan or inter-coop payment), a time deposit paid out, an account closed',
+    ),
   hold: z
     .strictObject({ holdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), released: NonNegativeMoney })
     .nullable()
     .describe('for a captured hold: its id and the part of it released rather than captured'),
-  externalId: z.string().regex(/^[A-Za-z0-9._:/-]{1,64}$/).nullable(),
+  externalId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:/-]{1,64}$/)
+    .nullable(),
 });
 export type SavingsWithdrawnV1 = z.output<typeof SavingsWithdrawnV1>;
 

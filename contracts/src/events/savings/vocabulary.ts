@@ -8,13 +8,20 @@ import { CoopId, MemberId, SavingsAccountId } from '../../ids';
  */
 export const SavingsProductKind = z
   .enum(['pokok', 'wajib', 'sukarela', 'berjangka'])
-  .describe('simpanan pokok (membership share), wajib (compulsory monthly), sukarela (voluntary), berjangka (time deposit)');
+  .describe(
+    'simpanan pokok (membership share), wajib (compulsory monthly), sukarela (voluntary), berjangka (time deposit)',
+  );
 export type SavingsProductKind = z.output<typeof SavingsProductKind>;
 
 export const SavingsProductRef = z.strictObject({
-  code: z.string().regex(/^[A-Z0-9_]{1,32}$/).describe("the coop's product code, e.g. SUKARELA or BERJANGKA_12"),
+  code: z
+    .string()
+    .regex(/^[A-Z0-9_]{1,32}$/)
+    .describe("the coop's product code, e.g. SUKARELA or BERJANGKA_12"),
   kind: SavingsProductKind,
-  classification: z.enum(['equity', 'liability']).describe('where the balance sits in the balance sheet'),
+  classification: z
+    .enum(['equity', 'liability'])
+    .describe('where the balance sits in the balance sheet'),
 });
 export type SavingsProductRef = z.output<typeof SavingsProductRef>;
 
@@ -27,8 +34,12 @@ export const AccountHolder = {
   coopId: CoopId.describe('the coop that keeps the account'),
   accountId: SavingsAccountId,
   memberId: MemberId,
-  memberKind: z.enum(['person', 'coop']).describe('withholding tax applies to people only (PP 15/2009)'),
-  memberCoopId: CoopId.nullable().describe('for a member coop, the coop itself (its deposit with its parent)'),
+  memberKind: z
+    .enum(['person', 'coop'])
+    .describe('withholding tax applies to people only (PP 15/2009)'),
+  memberCoopId: CoopId.nullable().describe(
+    'for a member coop, the coop itself (its deposit with its parent)',
+  ),
 };
 
 export const HOLDER_EXAMPLE = {
@@ -39,4 +50,8 @@ export const HOLDER_EXAMPLE = {
   memberCoopId: null,
 } as const;
 
-export const SUKARELA_EXAMPLE = { code: 'SUKARELA', kind: 'sukarela', classification: 'liability' } as const;
+export const SUKARELA_EXAMPLE = {
+  code: 'SUKARELA',
+  kind: 'sukarela',
+  classification: 'liability',
+} as const;

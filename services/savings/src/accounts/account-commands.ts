@@ -1,0 +1,110 @@
+import type { Product } from '../products/product';
+import type { IsoDate } from '../shared/dates';
+import type { FundsKind, MaturityInstruction, MemberKind } from './account-events';
+
+/** Who holds the account, as the membership read model knows them now. */
+export interface Membership {
+  memberActive: boolean;
+  coopStatus: 'applied' | 'active' | 'suspended' | 'exited';
+}
+
+/** What every command that moves money brings: the day, the instant, the product, the member. */
+export interface Context {
+  on: IsoDate;
+  now: string;
+  product: Product;
+  membership: Membership;
+}
+
+export type AccountCommand =
+  | ({
+      type: 'OpenAccount';
+      accountId: string;
+      coopId: string;
+      coopKind: 'primary' | 'secondary' | 'tertiary';
+      memberId: string;
+      memberKind: MemberKind;
+      memberCoopId: string | null;
+      /** The day kopfed starts keeping it (onboarded accounts keep their original opening date). */
+      today: IsoDate;
+      initialDeposit: { amount: bigint; via: FundsKind } | null;
+      maturityInstruction: MaturityInstruction | null;
+      externalId: string | null;
+    } & Context)
+  | ({
+      type: 'Deposit';
+      amount: bigint;
+      via: FundsKind;
+      reference: string | null;
+      externalId: string | null;
+    } & Context)
+  | ({
+      type: 'Withdraw';
+      withdrawalId: string;
+      amount: bigint;
+      via: FundsKind;
+      reference: string | null;
+      externalId: string | null;
+      requestedBy: string;
+      /** Above it a second person approves; null when the coop's own core approved it (sync). */
+      approvalThreshold: bigint | null;
+    } & Context)
+  | ({ type: 'ApproveWithdrawal'; withdrawalId: string; approvedBy: string } & Context)
+  | {
+      type: 'RejectWithdrawal';
+      withdrawalId: string;
+      rejectedBy: string;
+      reason: string;
+      on: IsoDate;
+    }
+  | ({
+      type: 'PlaceHold';
+      holdId: string;
+      amount: bigint;
+      reason: string;
+      expiresAt: string;
+      placedBy: string;
+    } & Context)
+  | ({
+      type: 'CaptureHold';
+      holdId: string;
+      amount: bigint | null;
+      via: FundsKind;
+      reference: string | null;
+    } & Context)
+  | { type: 'ReleaseHold'; holdId: string; on: IsoDate }
+  | ({
+      type: 'TransferOut';
+      transferId: string;
+      toAccountId: string;
+      toProductCode: string;
+      amount: bigint;
+    } & Context)
+  | ({
+      type: 'TransferIn';
+      transferId: string;
+      fromAccountId: string;
+      fromProduct: {
+        code: string;
+        kind: Product['kind'];
+        classification: Product['classification'];
+      };
+      amount: bigint;
+    } & Context)
+  | { type: 'SettleTransfer'; transferId: string; on: IsoDate }
+  | { type: 'ReverseTransfer'; transferId: string; on: IsoDate; reason: string }
+  | ({
+      type: 'CloseAccount';
+      withdrawalId: string;
+      via: FundsKind;
+      requestedBy: string;
+      approvalThreshold: bigint | null;
+    } & Context)
+  | {
+      type: 'CloseBusinessDay';
+      date: IsoDate;
+      product: Product;
+      memberActive: boolean;
+    };
+
+export type AccountCommandType = AccountCommand['type'];

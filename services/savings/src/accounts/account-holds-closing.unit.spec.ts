@@ -1,0 +1,204 @@
+import type { AccountCommand } from './account-commands';
+import type { AccountEvent } from './account-events';
+import {
+  balanceOf,
+  ctx,
+  given,
+  hold,
+  member,
+  opened,
+  openCommand,
+  PRODUCTS,
+  refusal,
+  then,
+  when,
+  withdraw,
+} from './account-fixtures';
+
+const { sukarela, pokok, berjangka } = PRODUCTS;
+
+describe('account decider: holds, transfers, closing', () => {
+  describe('holds', () => {
+    const held = then(opened(), hold(200_000n));
+    it('places a hold that lowers the available balance, not the balance', () => {
+      expect(held.at(-1)).toMatchObject({
+        type: 'HoldPlaced',
+        data: { holdId: 'h-1', amount: '200000' },
+      });
+      expect(refusal(held, withdraw(290_001n)).code).toBe('insufficient-funds');
+      expect(balanceOf(held)).toBe(500_000n);
+    });
+    it('is idempotent for the same hold and refuses the id with other terms', () => {
+      expect(when(held, hold(200_000n))).toEqual([]);
+      expect(refusal(held, hold(1n)).code).toBe('hold-exists');
+    });
+    it.each<[string, AccountEvent[], AccountCommand, string]>([
+      ['more than is available', opened(), hold(490_001n), 'insufficient-funds'],
+      [
+        'an expiry in the past',
+        opened(),
+        hold(1n, { expiresAt: '2026-03-10T02:00:00.000Z' }),
+        'hold-expiry-past',
+      ],
+      [
+        'a product that cannot be held',
+        opened(pokok, 100_000n),
+        { ...hold(1n), ...ctx(pokok) },
+        'product-not-holdable',
+      ],
+    ])('refuses %s', (_name, events, command, code) => {
+      expect(refusal(events, command).code).toBe(code);
+    });
+    it('captures part, releasing the rest, and never more than held', () => {
+      const capture = (
+        amount: bigint | null,
+        now = '2026-03-10T03:00:00.000Z',
+      ): AccountCommand => ({
+        type: 'CaptureHold',
+        ...ctx(sukarela, { now }),
+        holdId: 'h-1',
+        amount,
+        via: 'settlement_in_transit',
+        reference: null,
+      });
+      const captured = then(held, capture(150_000n));
+      expect(captured.at(-1)).toMatchObject({
+        type: 'HoldCaptured',
+        data: { amount: '150000', released: '50000' },
+      });
+      expect(balanceOf(captured)).toBe(350_000n);
+      expect(refusal(held, capture(200_001n)).code).toBe('capture-exceeds-hold');
+      expect(refusal(held, capture(null, '2026-04-01T00:00:00.000Z')).code).toBe('hold-expired');
+      expect(refusal(captured, capture(null)).code).toBe('hold-not-found');
+    });
+    it('releases a hold once', () => {
+      const released = then(held, { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' });
+      expect(released.at(-1)).toMatchObject({
+        type: 'HoldReleased',
+        data: { reason: 'released', amount: '200000' },
+      });
+      expect(refusal(released, { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' }).code).toBe(
+        'hold-not-found',
+      );
+    });
+  });
+
+  describe('transfers', () => {
+    const out: AccountCommand = {
+      type: 'TransferOut',
+      ...ctx(sukarela),
+      transferId: 't-1',
+      toAccountId: 'acc-2',
+      toProductCode: 'WAJIB',
+      amount: 100_000n,
+    };
+    it('debits the source, then settles or reverses it once', () => {
+      const sent = then(opened(), out);
+      expect(balanceOf(sent)).toBe(400_000n);
+      expect(refusal(sent, out).code).toBe('transfer-exists');
+      const reversed = then(sent, {
+        type: 'ReverseTransfer',
+        transferId: 't-1',
+        on: '2026-03-10',
+        reason: 'refused',
+      });
+      expect(balanceOf(reversed)).toBe(500_000n);
+      expect(
+        when(reversed, {
+          type: 'ReverseTransfer',
+          transferId: 't-1',
+          on: '2026-03-10',
+          reason: 'again',
+        }),
+      ).toEqual([]);
+      const settled = then(sent, { type: 'SettleTransfer', transferId: 't-1', on: '2026-03-10' });
+      expect(
+        when(settled, {
+          type: 'ReverseTransfer',
+          transferId: 't-1',
+          on: '2026-03-10',
+          reason: 'late',
+        }),
+      ).toEqual([]);
+    });
+    it('credits the target under its own product’s rules', () => {
+      const into: AccountCommand = {
+        type: 'TransferIn',
+        ...ctx(pokok),
+        transferId: 't-1',
+        fromAccountId: 'acc-9',
+        fromProduct: { code: 'SUKARELA', kind: 'sukarela', classification: 'liability' },
+        amount: 100_001n,
+      };
+      expect(refusal(opened(pokok, 0n), into).code).toBe('pokok-exceeds-share');
+      expect(balanceOf(then(opened(pokok, 0n), { ...into, amount: 100_000n }))).toBe(100_000n);
+    });
+  });
+
+  describe('CloseAccount', () => {
+    const close = (product = sukarela, overrides = {}): AccountCommand => ({
+      type: 'CloseAccount',
+      ...ctx(product, { on: '2026-03-20', now: '2026-03-20T03:00:00.000Z' }),
+      withdrawalId: 'c-1',
+      via: 'cash',
+      requestedBy: 'maker',
+      approvalThreshold: 1_000_000n,
+      ...overrides,
+    });
+    it('posts interest to yesterday and pays everything out', () => {
+      const events = when(opened(), close());
+      // Rp500,000 at 3.65% for 10–19 March: 10 days × Rp50.
+      expect(events.map((e) => e.type)).toEqual(['InterestPosted', 'Withdrawn', 'AccountClosed']);
+      expect(events[0]!.data).toMatchObject({
+        amount: '500',
+        periodStart: '2026-03-10',
+        periodEnd: '2026-03-19',
+      });
+      expect(events[1]!.data).toMatchObject({ amount: '500500', reason: 'closed' });
+    });
+    it('breaks a time deposit early with its penalty and without its interest', () => {
+      const placed = when(
+        [],
+        openCommand(berjangka, {
+          initialDeposit: { amount: 2_000_000n, via: 'bank' },
+          maturityInstruction: { kind: 'roll_over' },
+        }),
+      );
+      const events = when(placed, close(berjangka, { approvalThreshold: null }));
+      expect(events.map((e) => [e.type, 'amount' in e.data ? e.data.amount : null])).toEqual([
+        ['PenaltyCharged', '20000'],
+        ['Withdrawn', '1980000'],
+        ['AccountClosed', null],
+      ]);
+    });
+    it('waits for approval above the threshold, then closes', () => {
+      const history = then(opened(sukarela, 2_000_000n), close());
+      expect(history.at(-1)).toMatchObject({
+        type: 'WithdrawalRequested',
+        data: { closeAccount: true },
+      });
+      const approved = then(history, {
+        type: 'ApproveWithdrawal',
+        ...ctx(sukarela, { on: '2026-03-20' }),
+        withdrawalId: 'c-1',
+        approvedBy: 'checker',
+      });
+      expect(given(approved).status).toBe('closed');
+      expect(balanceOf(approved)).toBe(0n);
+    });
+    it.each<[string, AccountEvent[], AccountCommand, string]>([
+      ['pokok while a member', opened(pokok, 1n), close(pokok), 'not-withdrawable-while-member'],
+      ['with an active hold', then(opened(), hold(1n)), close(), 'account-has-holds'],
+      ['twice', then(opened(), close()), close(), 'account-closed'],
+    ])('refuses to close %s', (_name, events, command, code) => {
+      expect(refusal(events, command).code).toBe(code);
+    });
+    it('closes pokok once the member has left', () => {
+      const events = when(
+        opened(pokok, 100_000n),
+        close(pokok, { membership: { ...member, memberActive: false } }),
+      );
+      expect(events.map((e) => e.type)).toEqual(['Withdrawn', 'AccountClosed']);
+    });
+  });
+});

@@ -1,0 +1,217 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '@kopfed/eventstore';
+import { decodeAccount, encodeAccount } from './account-snapshot';
+import { toDomain } from '../shared/aggregate-store';
+import type { ProjectionDefinition } from '../shared/projection';
+import { balanceChange, type AccountEvent } from './account-events';
+import {
+  evolveAccount,
+  initialAccountState,
+  type AccountState,
+  type OpenedAccount,
+} from './account-state';
+import { nextDueOn } from './rules/close-of-day';
+
+/**
+ * The accounts read model: one row per account with its state (the aggregate's snapshot, so a
+ * command reads only the events after it), the columns lists, totals and close of business
+ * query, each money movement as a statement line, and each closed wajib month.
+ */
+export const ACCOUNTS_DDL = `
+CREATE TABLE IF NOT EXISTS savings_accounts (
+  account_id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, member_id TEXT NOT NULL,
+  product_code TEXT NOT NULL, kind TEXT NOT NULL, classification TEXT NOT NULL,
+  status TEXT NOT NULL, balance INTEGER NOT NULL, reserved INTEGER NOT NULL,
+  opened_on TEXT NOT NULL, closed_on TEXT, next_due_on TEXT, pending_transfers INTEGER NOT NULL,
+  wajib_arrears INTEGER NOT NULL, revision INTEGER NOT NULL, state TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS savings_accounts_by_member ON savings_accounts (coop_id, member_id);
+CREATE INDEX IF NOT EXISTS savings_accounts_by_due ON savings_accounts (next_due_on) WHERE next_due_on IS NOT NULL;
+CREATE INDEX IF NOT EXISTS savings_accounts_by_transfer ON savings_accounts (pending_transfers) WHERE pending_transfers > 0;
+CREATE TABLE IF NOT EXISTS savings_statement_lines (
+  account_id TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL,
+  on_date TEXT NOT NULL, recorded_at TEXT NOT NULL, type TEXT NOT NULL, amount INTEGER NOT NULL,
+  reference TEXT, PRIMARY KEY (account_id, revision)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS savings_statement_by_date ON savings_statement_lines (account_id, on_date, revision);
+CREATE TABLE IF NOT EXISTS savings_wajib_months (
+  account_id TEXT NOT NULL, coop_id TEXT NOT NULL, member_id TEXT NOT NULL, month TEXT NOT NULL,
+  required INTEGER NOT NULL, required_to_date INTEGER NOT NULL, paid_to_date INTEGER NOT NULL,
+  arrears INTEGER NOT NULL, PRIMARY KEY (account_id, month)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS savings_wajib_by_member ON savings_wajib_months (coop_id, member_id, month);
+`;
+
+const TABLES = ['savings_accounts', 'savings_statement_lines', 'savings_wajib_months'];
+
+/** What a statement line points back to: the client's or the system's id of the movement. */
+function referenceOf(event: AccountEvent): string | null {
+  const data = event.data as Record<string, unknown>;
+  for (const key of ['externalId', 'holdId', 'transferId', 'withdrawalId', 'reference']) {
+    const value = data[key];
+    if (typeof value === 'string') return value;
+  }
+  return null;
+}
+
+/** States the projection keeps in memory between batches, so most events need no decoding. */
+const CACHED_STATES = 20_000;
+
+export function accountsProjection(): ProjectionDefinition {
+  let statements: ReturnType<typeof prepare> | undefined;
+  const cache = new Map<string, { state: AccountState; revision: number }>();
+  return {
+    name: 'savings-accounts-v1',
+    categories: ['account'],
+    setUp: (db) => {
+      db.exec(ACCOUNTS_DDL);
+      statements = undefined;
+    },
+    reset: (db) => {
+      cache.clear();
+      for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    },
+    applyBatch: (db, events) => {
+      statements ??= prepare(db);
+      const s = statements;
+      const touched = new Map<string, { state: AccountState; revision: number }>();
+      for (const recorded of events) {
+        const accountId = recorded.stream.slice('account-'.length);
+        let entry = touched.get(accountId);
+        if (!entry) entry = cache.get(accountId);
+        if (entry) touched.set(accountId, entry);
+        if (!entry) {
+          const row = s.get.get(accountId);
+          entry = row
+            ? { state: decodeAccount(row.state), revision: row.revision }
+            : { state: initialAccountState(), revision: -1 };
+          touched.set(accountId, entry);
+        }
+        if (recorded.revision <= entry.revision) continue;
+        const event = toDomain<AccountEvent>(recorded);
+        entry.state = evolveAccount(entry.state, event);
+        entry.revision = recorded.revision;
+        line(s, accountId, recorded, event);
+        if (event.type === 'WajibMonthClosed' && entry.state.status !== 'none')
+          wajibMonth(s, entry.state, event);
+      }
+      for (const [accountId, entry] of touched) {
+        if (entry.state.status !== 'none') s.put.run(row(accountId, entry.state, entry.revision));
+        cache.delete(accountId);
+        cache.set(accountId, entry);
+      }
+      for (const oldest of cache.keys()) {
+        if (cache.size <= CACHED_STATES) break;
+        cache.delete(oldest);
+      }
+    },
+  };
+}
+
+function line(
+  s: Statements,
+  accountId: string,
+  recorded: RecordedEvent,
+  event: AccountEvent,
+): void {
+  const amount = balanceChange(event);
+  if (amount === 0n) return;
+  const on = (event.data as { on: string }).on;
+  s.line.run(
+    accountId,
+    recorded.revision,
+    recorded.position,
+    on,
+    recorded.recordedAt,
+    event.type,
+    amount,
+    referenceOf(event),
+  );
+}
+
+function wajibMonth(
+  s: Statements,
+  account: OpenedAccount,
+  event: Extract<AccountEvent, { type: 'WajibMonthClosed' }>,
+): void {
+  const d = event.data;
+  s.wajib.run(
+    account.accountId,
+    account.coopId,
+    account.memberId,
+    d.month,
+    BigInt(d.required),
+    BigInt(d.requiredToDate),
+    BigInt(d.paidToDate),
+    BigInt(d.arrears),
+  );
+}
+
+function row(accountId: string, account: OpenedAccount, revision: number) {
+  const reserved =
+    Object.values(account.holds).reduce((t, h) => t + h.amount, 0n) +
+    Object.values(account.withdrawals).reduce((t, w) => t + w.amount, 0n);
+  const arrears =
+    account.wajib && account.wajib.requiredToDate > account.wajib.paidToDate
+      ? account.wajib.requiredToDate - account.wajib.paidToDate
+      : 0n;
+  return {
+    account_id: accountId,
+    coop_id: account.coopId,
+    member_id: account.memberId,
+    product_code: account.product.code,
+    kind: account.product.kind,
+    classification: account.product.classification,
+    status: account.status,
+    balance: account.balance,
+    reserved,
+    opened_on: account.openedOn,
+    closed_on: account.closedOn,
+    next_due_on: nextDueOn(account),
+    pending_transfers: Object.keys(account.transfersOut).length,
+    wajib_arrears: arrears,
+    revision,
+    state: encodeAccount(account),
+  };
+}
+
+type Statements = ReturnType<typeof prepare>;
+
+function prepare(db: Database.Database) {
+  return {
+    get: db.prepare<[string], { state: string; revision: number }>(
+      'SELECT state, revision FROM savings_accounts WHERE account_id = ?',
+    ),
+    // An upsert updates the row in place: only the indexes whose columns changed are touched.
+    put: db.prepare(
+      `INSERT INTO savings_accounts (account_id, coop_id, member_id, product_code, kind, classification,
+         status, balance, reserved, opened_on, closed_on, next_due_on, pending_transfers, wajib_arrears, revision, state)
+       VALUES (@account_id, @coop_id, @member_id, @product_code, @kind, @classification, @status, @balance, @reserved,
+         @opened_on, @closed_on, @next_due_on, @pending_transfers, @wajib_arrears, @revision, @state)
+       ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, balance = excluded.balance,
+         reserved = excluded.reserved, closed_on = excluded.closed_on, next_due_on = excluded.next_due_on,
+         pending_transfers = excluded.pending_transfers, wajib_arrears = excluded.wajib_arrears,
+         revision = excluded.revision, state = excluded.state`,
+    ),
+    line: db.prepare(
+      `INSERT OR IGNORE INTO savings_statement_lines (account_id, revision, position, on_date, recorded_at, type, amount, reference)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    wajib: db.prepare(
+      `INSERT OR REPLACE INTO savings_wajib_months (account_id, coop_id, member_id, month, required, required_to_date, paid_to_date, arrears)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  };
+}
+
+/** The snapshot the aggregate store starts from. */
+export function accountSnapshots(db: Database.Database) {
+  db.exec(ACCOUNTS_DDL);
+  const get = db.prepare<[string], { state: string; revision: number }>(
+    'SELECT state, revision FROM savings_accounts WHERE account_id = ?',
+  );
+  return (stream: string) => {
+    const found = get.get(stream.slice('account-'.length));
+    return found ? { state: decodeAccount(found.state), revision: found.revision } : undefined;
+  };
+}

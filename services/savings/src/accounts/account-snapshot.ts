@@ -1,0 +1,88 @@
+import type { AccountState, OpenedAccount } from './account-state';
+
+/**
+ * The account state as JSON, and back, field by field: money (bigint) becomes a decimal string.
+ * Written for every account the projection touches, so it avoids JSON revivers, which are slow.
+ */
+type Wire = Omit<
+  OpenedAccount,
+  'balance' | 'holds' | 'withdrawals' | 'transfersOut' | 'interest' | 'wajib'
+> & {
+  balance: string;
+  holds: Record<string, Omit<OpenedAccount['holds'][string], 'amount'> & { amount: string }>;
+  withdrawals: Record<
+    string,
+    Omit<OpenedAccount['withdrawals'][string], 'amount'> & { amount: string }
+  >;
+  transfersOut: Record<string, { amount: string; toAccountId: string }>;
+  interest: {
+    postedThrough: string;
+    breakpoints: { from: string; balance: string }[];
+    carriedMicro: string;
+    lastMonth: { month: string; gross: string; tax: string } | null;
+  };
+  wajib: { requiredToDate: string; paidToDate: string; closedThrough: string | null } | null;
+};
+
+function mapValues<A, B>(record: Record<string, A>, f: (a: A) => B): Record<string, B> {
+  const out: Record<string, B> = {};
+  for (const key of Object.keys(record)) out[key] = f(record[key]!);
+  return out;
+}
+
+export function encodeAccount(account: OpenedAccount): string {
+  const { interest, wajib } = account;
+  const wire: Wire = {
+    ...account,
+    balance: account.balance.toString(),
+    holds: mapValues(account.holds, (h) => ({ ...h, amount: h.amount.toString() })),
+    withdrawals: mapValues(account.withdrawals, (w) => ({ ...w, amount: w.amount.toString() })),
+    transfersOut: mapValues(account.transfersOut, (t) => ({ ...t, amount: t.amount.toString() })),
+    interest: {
+      postedThrough: interest.postedThrough,
+      breakpoints: interest.breakpoints.map((p) => ({
+        from: p.from,
+        balance: p.balance.toString(),
+      })),
+      carriedMicro: interest.carriedMicro.toString(),
+      lastMonth: interest.lastMonth && {
+        month: interest.lastMonth.month,
+        gross: interest.lastMonth.gross.toString(),
+        tax: interest.lastMonth.tax.toString(),
+      },
+    },
+    wajib: wajib && {
+      requiredToDate: wajib.requiredToDate.toString(),
+      paidToDate: wajib.paidToDate.toString(),
+      closedThrough: wajib.closedThrough,
+    },
+  };
+  return JSON.stringify(wire);
+}
+
+export function decodeAccount(text: string): AccountState {
+  const wire = JSON.parse(text) as Wire;
+  const { interest, wajib } = wire;
+  return {
+    ...wire,
+    balance: BigInt(wire.balance),
+    holds: mapValues(wire.holds, (h) => ({ ...h, amount: BigInt(h.amount) })),
+    withdrawals: mapValues(wire.withdrawals, (w) => ({ ...w, amount: BigInt(w.amount) })),
+    transfersOut: mapValues(wire.transfersOut, (t) => ({ ...t, amount: BigInt(t.amount) })),
+    interest: {
+      postedThrough: interest.postedThrough,
+      breakpoints: interest.breakpoints.map((p) => ({ from: p.from, balance: BigInt(p.balance) })),
+      carriedMicro: BigInt(interest.carriedMicro),
+      lastMonth: interest.lastMonth && {
+        month: interest.lastMonth.month,
+        gross: BigInt(interest.lastMonth.gross),
+        tax: BigInt(interest.lastMonth.tax),
+      },
+    },
+    wajib: wajib && {
+      requiredToDate: BigInt(wajib.requiredToDate),
+      paidToDate: BigInt(wajib.paidToDate),
+      closedThrough: wajib.closedThrough,
+    },
+  };
+}

@@ -1,0 +1,242 @@
+import { invariant, unreachable } from '@kopfed/domain';
+import { addDays } from '../shared/dates';
+import { sumOf } from '../shared/money';
+import {
+  balanceChange,
+  type AccountEvent,
+  type AccountProduct,
+  type FundsKind,
+  type MaturityInstruction,
+  type MemberKind,
+} from './account-events';
+import { afterPosting, applyChange, type InterestTrack } from './balance-history';
+
+export interface Hold {
+  amount: bigint;
+  reason: string;
+  expiresAt: string;
+  placedBy: string;
+}
+
+export interface PendingWithdrawal {
+  amount: bigint;
+  via: FundsKind;
+  requestedBy: string;
+  on: string;
+  closeAccount: boolean;
+}
+
+export interface TimeDeposit {
+  rateBasisPoints: number;
+  placedOn: string;
+  maturesOn: string;
+  instruction: MaturityInstruction;
+  /** Matured and not rolled over: its money waits for the member, free of penalty. */
+  matured: boolean;
+}
+
+export interface WajibTrack {
+  requiredToDate: bigint;
+  paidToDate: bigint;
+  /** The last month whose obligation has been counted, `YYYY-MM`; null before the first. */
+  closedThrough: string | null;
+}
+
+export interface OpenedAccount {
+  status: 'open' | 'closed';
+  accountId: string;
+  coopId: string;
+  memberId: string;
+  memberKind: MemberKind;
+  memberCoopId: string | null;
+  product: AccountProduct;
+  openedOn: string;
+  accrualFrom: string;
+  closedOn: string | null;
+  balance: bigint;
+  /** Active holds by hold id; released and captured holds leave. */
+  holds: Record<string, Hold>;
+  /** Withdrawals waiting for a second person's approval; their amount is reserved. */
+  withdrawals: Record<string, PendingWithdrawal>;
+  /** Transfers out whose other leg has not been settled yet. */
+  transfersOut: Record<string, { amount: bigint; toAccountId: string }>;
+  interest: InterestTrack;
+  timeDeposit: TimeDeposit | null;
+  wajib: WajibTrack | null;
+  /** The latest business date of any event. */
+  lastOn: string;
+}
+
+export type AccountState = { status: 'none' } | OpenedAccount;
+
+export const initialAccountState = (): AccountState => ({ status: 'none' });
+
+/** Active holds not yet expired at `now`, and reserved withdrawals. */
+export function reservedAt(account: OpenedAccount, now: string): bigint {
+  const holds = Object.values(account.holds).filter((h) => h.expiresAt > now);
+  return (
+    sumOf(holds.map((h) => h.amount)) +
+    sumOf(Object.values(account.withdrawals).map((w) => w.amount))
+  );
+}
+
+/** Available balance = balance − active holds (and reserved withdrawals). */
+export function availableAt(account: OpenedAccount, now: string): bigint {
+  return account.balance - reservedAt(account, now);
+}
+
+export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
+  if (event.type === 'AccountOpened') {
+    invariant(state.status === 'none', 'an account opens once');
+    const d = event.data;
+    return {
+      status: 'open',
+      accountId: d.accountId,
+      coopId: d.coopId,
+      memberId: d.memberId,
+      memberKind: d.memberKind,
+      memberCoopId: d.memberCoopId,
+      product: d.product,
+      openedOn: d.openedOn,
+      accrualFrom: d.accrualFrom,
+      closedOn: null,
+      balance: 0n,
+      holds: {},
+      withdrawals: {},
+      transfersOut: {},
+      interest: {
+        postedThrough: addDays(d.accrualFrom, -1),
+        breakpoints: [{ from: d.accrualFrom, balance: 0n }],
+        carriedMicro: 0n,
+        lastMonth: null,
+      },
+      timeDeposit: d.timeDeposit && { ...d.timeDeposit, placedOn: d.openedOn, matured: false },
+      wajib:
+        d.product.kind === 'wajib'
+          ? { requiredToDate: 0n, paidToDate: 0n, closedThrough: null }
+          : null,
+      lastOn: d.openedOn,
+    };
+  }
+  invariant(state.status !== 'none', `${event.type} on an account never opened`);
+  const moved = withBalance(state, event);
+  return applyEvent(moved, event);
+}
+
+function withBalance(account: OpenedAccount, event: AccountEvent): OpenedAccount {
+  const delta = balanceChange(event);
+  const on = 'on' in event.data ? event.data.on : account.lastOn;
+  const posting = event.type === 'InterestPosted';
+  const interest = posting
+    ? afterPosting(account.interest, event.data.periodEnd, BigInt(event.data.carriedOutMicro))
+    : account.interest;
+  const balance = account.balance + delta;
+  invariant(balance >= 0n, `${event.type} would take account ${account.accountId} below zero`);
+  return {
+    ...account,
+    balance,
+    lastOn: on > account.lastOn ? on : account.lastOn,
+    interest: applyChange(interest, on, delta, account.product.interest !== null),
+  };
+}
+
+function without<V>(record: Record<string, V>, key: string): Record<string, V> {
+  const { [key]: _, ...rest } = record;
+  return rest;
+}
+
+function applyEvent(
+  account: OpenedAccount,
+  event: Exclude<AccountEvent, { type: 'AccountOpened' }>,
+): OpenedAccount {
+  switch (event.type) {
+    case 'Deposited':
+    case 'TransferredIn':
+      return account.wajib
+        ? {
+            ...account,
+            wajib: {
+              ...account.wajib,
+              paidToDate: account.wajib.paidToDate + BigInt(event.data.amount),
+            },
+          }
+        : account;
+    case 'Withdrawn':
+      return event.data.withdrawalId === null
+        ? account
+        : { ...account, withdrawals: without(account.withdrawals, event.data.withdrawalId) };
+    case 'WithdrawalRequested': {
+      const { withdrawalId, amount, via, requestedBy, on, closeAccount } = event.data;
+      const pending = { amount: BigInt(amount), via, requestedBy, on, closeAccount };
+      return { ...account, withdrawals: { ...account.withdrawals, [withdrawalId]: pending } };
+    }
+    case 'WithdrawalApproved':
+    case 'WithdrawalRejected':
+      return { ...account, withdrawals: without(account.withdrawals, event.data.withdrawalId) };
+    case 'HoldPlaced': {
+      const { holdId, amount, reason, expiresAt, placedBy } = event.data;
+      return {
+        ...account,
+        holds: {
+          ...account.holds,
+          [holdId]: { amount: BigInt(amount), reason, expiresAt, placedBy },
+        },
+      };
+    }
+    case 'HoldCaptured':
+    case 'HoldReleased':
+      return { ...account, holds: without(account.holds, event.data.holdId) };
+    case 'TransferredOut': {
+      const { transferId, amount, toAccountId } = event.data;
+      return {
+        ...account,
+        transfersOut: {
+          ...account.transfersOut,
+          [transferId]: { amount: BigInt(amount), toAccountId },
+        },
+      };
+    }
+    case 'TransferSettled':
+    case 'TransferReversed':
+      return { ...account, transfersOut: without(account.transfersOut, event.data.transferId) };
+    case 'InterestPosted': {
+      const last = event.data.months.at(-1);
+      const lastMonth = last
+        ? { month: last.month, gross: BigInt(last.gross), tax: BigInt(last.tax) }
+        : account.interest.lastMonth;
+      return { ...account, interest: { ...account.interest, lastMonth } };
+    }
+    case 'InterestTaxWithheld':
+    case 'PenaltyCharged':
+      return account;
+    case 'TimeDepositMatured':
+      return {
+        ...account,
+        timeDeposit: account.timeDeposit && { ...account.timeDeposit, matured: true },
+      };
+    case 'TimeDepositRolledOver':
+      return {
+        ...account,
+        timeDeposit: account.timeDeposit && {
+          ...account.timeDeposit,
+          placedOn: event.data.on,
+          maturesOn: event.data.maturesOn,
+          rateBasisPoints: event.data.rateBasisPoints,
+          matured: false,
+        },
+      };
+    case 'WajibMonthClosed':
+      return {
+        ...account,
+        wajib: account.wajib && {
+          ...account.wajib,
+          requiredToDate: BigInt(event.data.requiredToDate),
+          closedThrough: event.data.month,
+        },
+      };
+    case 'AccountClosed':
+      return { ...account, status: 'closed', closedOn: event.data.on };
+    default:
+      return unreachable(event, 'account event');
+  }
+}

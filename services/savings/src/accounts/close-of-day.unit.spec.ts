@@ -1,0 +1,225 @@
+import type { AccountCommand } from './account-commands';
+import type { AccountEvent } from './account-events';
+import { ctx, given, openCommand, PRODUCTS, then, when } from './account-fixtures';
+import type { Product } from '../products/product';
+
+const { sukarela, wajib, berjangka } = PRODUCTS;
+const close = (date: string, product: Product = sukarela, memberActive = true): AccountCommand => ({
+  type: 'CloseBusinessDay',
+  date,
+  product,
+  memberActive,
+});
+const types = (events: readonly AccountEvent[]) => events.map((e) => e.type);
+const data = (events: readonly AccountEvent[], type: AccountEvent['type']) =>
+  events.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
+
+describe('close of business for one account', () => {
+  // Rp1,000,000 at 3.65% is Rp100 a day.
+  const opened = when(
+    [],
+    openCommand(sukarela, {
+      on: '2026-03-01',
+      today: '2026-03-01',
+      initialDeposit: { amount: 1_000_000n, via: 'cash' },
+    }),
+  );
+
+  it('does nothing before the period ends, and posts the month at its end', () => {
+    expect(when(opened, close('2026-03-30'))).toEqual([]);
+    const posted = when(opened, close('2026-03-31'));
+    expect(types(posted)).toEqual(['InterestPosted']);
+    expect(data(posted, 'InterestPosted')).toMatchObject({
+      periodStart: '2026-03-01',
+      periodEnd: '2026-03-31',
+      amount: '3100',
+      days: 31,
+      on: '2026-03-31',
+    });
+  });
+
+  it('changes nothing when run again for the same date (idempotent by state)', () => {
+    const history = then(opened, close('2026-03-31'));
+    expect(when(history, close('2026-03-31'))).toEqual([]);
+  });
+
+  it('catches up every missed month end, oldest first, interest earning interest from the next day', () => {
+    const events = when(opened, close('2026-05-02'));
+    expect(
+      events.map((e) => (e.type === 'InterestPosted' ? [e.data.periodEnd, e.data.amount] : e.type)),
+    ).toEqual([
+      ['2026-03-31', '3100'],
+      // April: Rp1,003,100 × 30 days at Rp0.0001 per rupiah-day = 3009.3 → 3009, 0.3 carried.
+      ['2026-04-30', '3009'],
+    ]);
+    expect(data(events, 'InterestPosted')!.carriedOutMicro).toBe('0');
+    expect((events[1]!.data as { carriedOutMicro: string }).carriedOutMicro).toBe('300000');
+  });
+
+  it('withholds 10% when the month’s interest passes Rp240,000 for a person, none for a coop', () => {
+    const rich = when(
+      [],
+      openCommand(sukarela, {
+        on: '2026-03-01',
+        today: '2026-03-01',
+        initialDeposit: { amount: 80_000_000n, via: 'bank' },
+      }),
+    );
+    const person = when(rich, close('2026-03-31'));
+    expect(types(person)).toEqual(['InterestPosted', 'InterestTaxWithheld']);
+    expect(data(person, 'InterestPosted')!.amount).toBe('248000');
+    expect(data(person, 'InterestTaxWithheld')).toMatchObject({
+      amount: '24800',
+      source: 'PP 15/2009',
+    });
+    const coop = when(
+      [],
+      openCommand(sukarela, {
+        on: '2026-03-01',
+        today: '2026-03-01',
+        coopKind: 'secondary',
+        memberKind: 'coop',
+        memberCoopId: 'ksp-a',
+        initialDeposit: { amount: 80_000_000n, via: 'bank' },
+      }),
+    );
+    expect(types(when(coop, close('2026-03-31')))).toEqual(['InterestPosted']);
+  });
+
+  it('releases holds that expired by the end of the day', () => {
+    const held = then(opened, {
+      type: 'PlaceHold',
+      ...ctx(sukarela, { on: '2026-03-05', now: '2026-03-05T01:00:00.000Z' }),
+      holdId: 'h-1',
+      amount: 5_000n,
+      reason: 'payment',
+      expiresAt: '2026-03-06T10:00:00.000Z',
+      placedBy: 'settlement',
+    });
+    expect(when(held, close('2026-03-05'))).toEqual([]);
+    expect(when(held, close('2026-03-06'))).toEqual([
+      {
+        type: 'HoldReleased',
+        data: { holdId: 'h-1', amount: '5000', on: '2026-03-06', reason: 'expired' },
+      },
+    ]);
+  });
+
+  describe('yearly posting', () => {
+    const yearly: Product = {
+      ...sukarela,
+      interest: { basis: 'daily_balance', posting: 'yearly' },
+    };
+    const openYearly = (amount: bigint) =>
+      when(
+        [],
+        openCommand(yearly, {
+          on: '2026-01-01',
+          today: '2026-01-01',
+          initialDeposit: { amount, via: 'bank' },
+        }),
+      );
+
+    it('posts once, at the year’s end, judging the tax threshold month by month (PP 15/2009)', () => {
+      // Rp100,000,000 at 3.65% earns Rp10,000 a day: every month passes Rp240,000.
+      const rich = openYearly(100_000_000n);
+      expect(when(rich, close('2026-06-30', yearly))).toEqual([]);
+      const posted = when(rich, close('2026-12-31', yearly));
+      expect(data(posted, 'InterestPosted')).toMatchObject({
+        amount: '3650000',
+        periodStart: '2026-01-01',
+        days: 365,
+      });
+      expect(data(posted, 'InterestTaxWithheld')).toMatchObject({ amount: '365000' });
+      // Rp70,000,000 earns Rp2,555,000 in the year, but no month passes Rp240,000: no tax.
+      expect(types(when(openYearly(70_000_000n), close('2026-12-31', yearly)))).toEqual([
+        'InterestPosted',
+      ]);
+    });
+  });
+
+  describe('time deposits at maturity', () => {
+    const placed = (
+      instruction: Extract<AccountCommand, { type: 'OpenAccount' }>['maturityInstruction'],
+    ) =>
+      when(
+        [],
+        openCommand(berjangka, {
+          on: '2026-01-15',
+          today: '2026-01-15',
+          initialDeposit: { amount: 10_000_000n, via: 'bank' },
+          maturityInstruction: instruction,
+        }),
+      );
+
+    it('pays out with interest to the eve of maturity, and closes', () => {
+      const history = then(
+        then(placed({ kind: 'pay_out', via: 'bank' }), close('2026-01-31', berjangka)),
+        close('2026-02-28', berjangka),
+      );
+      const events = when(history, close('2026-04-15', berjangka));
+      expect(types(events)).toEqual([
+        'InterestPosted',
+        'InterestPosted',
+        'TimeDepositMatured',
+        'Withdrawn',
+        'AccountClosed',
+      ]);
+      expect(events.slice(0, 2).map((e) => (e.data as { periodEnd: string }).periodEnd)).toEqual([
+        '2026-03-31',
+        '2026-04-14',
+      ]);
+      expect(given([...history, ...events]).status).toBe('closed');
+    });
+
+    it('rolls over at the rate then in force, for another term', () => {
+      const events = when(placed({ kind: 'roll_over' }), close('2026-04-15', berjangka));
+      expect(events.at(-1)).toMatchObject({
+        type: 'TimeDepositRolledOver',
+        data: { on: '2026-04-15', rateBasisPoints: 730, maturesOn: '2026-07-15' },
+      });
+    });
+
+    it('moves the money to another account of the member', () => {
+      const events = when(
+        placed({ kind: 'move_to_account', accountId: 'sk-1' }),
+        close('2026-04-15', berjangka),
+      );
+      expect(events.slice(-2)).toMatchObject([
+        { type: 'TimeDepositMatured' },
+        { type: 'TransferredOut', data: { toAccountId: 'sk-1' } },
+      ]);
+    });
+  });
+
+  describe('simpanan wajib', () => {
+    const wajibOpened = when([], openCommand(wajib, { on: '2026-03-10', today: '2026-03-10' }));
+    const paid = (amount: bigint, on: string): AccountCommand => ({
+      type: 'Deposit',
+      ...ctx(wajib, { on }),
+      amount,
+      via: 'cash',
+      reference: null,
+      externalId: null,
+    });
+
+    it('marks each month’s arrears, cumulatively, at the amount in force that month', () => {
+      const history = then(wajibOpened, paid(50_000n, '2026-03-12'));
+      const events = when(history, close('2026-05-31', wajib));
+      expect(
+        events.map((e) =>
+          e.type === 'WajibMonthClosed' ? [e.data.month, e.data.required, e.data.arrears] : e.type,
+        ),
+      ).toEqual([
+        ['2026-03', '50000', '0'],
+        ['2026-04', '50000', '50000'],
+        ['2026-05', '60000', '110000'],
+      ]);
+      expect(when([...history, ...events], close('2026-05-31', wajib))).toEqual([]);
+    });
+
+    it('stops counting once the membership has ended', () => {
+      expect(when(wajibOpened, close('2026-05-31', wajib, false))).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,166 @@
+import { invariant } from '@kopfed/domain';
+import { termsOn, type Product } from '../../products/product';
+import {
+  addDays,
+  addMonths,
+  endOfBusinessDate,
+  lastDayOfMonth,
+  monthOf,
+  nextMonth,
+  type IsoDate,
+} from '../../shared/dates';
+import type { AccountCommand } from '../account-commands';
+import type { AccountEvent } from '../account-events';
+import type { AccountState, OpenedAccount } from '../account-state';
+import { Draft } from '../draft';
+import { nextInterestDue, postDuePeriods, postPeriod } from './interest-posting';
+
+/** A wajib account onboarded long after it opened catches up at most this many months per night. */
+const MAX_WAJIB_MONTHS_PER_RUN = 240;
+
+/**
+ * Close of business for one account and one business date: expired holds are released,
+ * interest is posted for every period that has ended, a maturing time deposit follows its
+ * instruction, and wajib months that have ended are counted for arrears. Deciding it again for
+ * the same date finds nothing left to do: it is idempotent by state.
+ */
+export function closeBusinessDay(
+  command: Extract<AccountCommand, { type: 'CloseBusinessDay' }>,
+  state: AccountState,
+): AccountEvent[] {
+  if (state.status !== 'open') return [];
+  const draft = new Draft(state);
+  releaseExpiredHolds(draft, command.date);
+  const deposit = draft.state.timeDeposit;
+  if (deposit && !deposit.matured && deposit.maturesOn <= command.date) {
+    // Interest to the eve of maturity is posted before the deposit pays out or rolls over.
+    const eve = addDays(deposit.maturesOn, -1);
+    postDuePeriods(draft, eve, command.product);
+    postPeriod(draft, eve, command.product);
+    mature(draft, command.product);
+  }
+  if (draft.state.status === 'open') postDuePeriods(draft, command.date, command.product);
+  if (command.memberActive) closeWajibMonths(draft, command.date, command.product);
+  return draft.events;
+}
+
+function releaseExpiredHolds(draft: Draft, date: IsoDate): void {
+  const endOfDay = endOfBusinessDate(date);
+  for (const [holdId, hold] of Object.entries(draft.state.holds)) {
+    if (hold.expiresAt > endOfDay) continue;
+    draft.push({
+      type: 'HoldReleased',
+      data: { holdId, amount: hold.amount.toString(), on: date, reason: 'expired' },
+    });
+  }
+}
+
+function mature(draft: Draft, product: Product): void {
+  const deposit = draft.state.timeDeposit;
+  invariant(deposit !== null, 'only a time deposit matures');
+  const on = deposit.maturesOn;
+  const { instruction } = deposit;
+  const held = Object.keys(draft.state.holds).length > 0;
+  if (instruction.kind === 'roll_over') {
+    draft.push({
+      type: 'TimeDepositRolledOver',
+      data: {
+        on,
+        principal: draft.state.balance.toString(),
+        rateBasisPoints: termsOn(product, on).rateBasisPoints,
+        maturesOn: addMonths(on, draft.state.product.termMonths ?? 1),
+      },
+    });
+    return;
+  }
+  draft.push({ type: 'TimeDepositMatured', data: { on, instruction } });
+  // Held money (a loan's collateral) stays put; the member or the lender decides later.
+  const balance = draft.state.balance;
+  if (held || balance === 0n) return;
+  if (instruction.kind === 'pay_out') {
+    draft.push({
+      type: 'Withdrawn',
+      data: {
+        amount: balance.toString(),
+        on,
+        via: instruction.via,
+        reason: 'matured',
+        reference: null,
+        externalId: null,
+        withdrawalId: null,
+        approvedBy: null,
+      },
+    });
+    draft.push({
+      type: 'AccountClosed',
+      data: {
+        on,
+        reason: 'matured',
+        forfeitedInterestMicro: draft.state.interest.carriedMicro.toString(),
+      },
+    });
+    return;
+  }
+  draft.push({
+    type: 'TransferredOut',
+    data: {
+      transferId: maturityTransferId(draft.state.accountId, on),
+      toAccountId: instruction.accountId,
+      toProductCode: null,
+      amount: balance.toString(),
+      on,
+    },
+  });
+}
+
+export function maturityTransferId(accountId: string, maturesOn: IsoDate): string {
+  return `m${maturesOn.replaceAll('-', '')}-${accountId}`.slice(0, 64);
+}
+
+function closeWajibMonths(draft: Draft, date: IsoDate, product: Product): void {
+  const wajib = draft.state.wajib;
+  if (!wajib || draft.state.status !== 'open') return;
+  let month = wajib.closedThrough ? nextMonth(wajib.closedThrough) : monthOf(draft.state.openedOn);
+  for (let i = 0; i < MAX_WAJIB_MONTHS_PER_RUN; i++, month = nextMonth(month)) {
+    const end = lastDayOfMonth(`${month}-01`);
+    if (end > date) return;
+    const current = draft.state.wajib!;
+    const required = termsOn(product, end).wajibMonthlyAmount ?? 0n;
+    const requiredToDate = current.requiredToDate + required;
+    const arrears = requiredToDate > current.paidToDate ? requiredToDate - current.paidToDate : 0n;
+    draft.push({
+      type: 'WajibMonthClosed',
+      data: {
+        month,
+        on: end,
+        required: required.toString(),
+        requiredToDate: requiredToDate.toString(),
+        paidToDate: current.paidToDate.toString(),
+        arrears: arrears.toString(),
+      },
+    });
+  }
+}
+
+/** The first business date on which close of business has something to do for this account. */
+export function nextDueOn(account: OpenedAccount, memberActive = true): IsoDate | null {
+  if (account.status !== 'open') return null;
+  const dates: IsoDate[] = [];
+  const interest = nextInterestDue(account);
+  if (interest) dates.push(interest);
+  for (const hold of Object.values(account.holds)) dates.push(businessDateBefore(hold.expiresAt));
+  const deposit = account.timeDeposit;
+  if (deposit && !deposit.matured) dates.push(deposit.maturesOn);
+  if (account.wajib && memberActive) {
+    const month = account.wajib.closedThrough
+      ? nextMonth(account.wajib.closedThrough)
+      : monthOf(account.openedOn);
+    dates.push(lastDayOfMonth(`${month}-01`));
+  }
+  return dates.length === 0 ? null : dates.sort()[0]!;
+}
+
+/** The business date during which an instant falls, counting an instant at midnight to the day it ends. */
+function businessDateBefore(instant: string): IsoDate {
+  return new Date(Date.parse(instant) - 1 + 7 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,66 @@
+import { conflict, notFound, rejected } from '@kopfed/domain';
+import { termsOn } from '../../products/product';
+import type { AccountState, OpenedAccount } from '../account-state';
+import type { Context, Membership } from '../account-commands';
+
+export function requireOpened(state: AccountState): OpenedAccount {
+  if (state.status === 'none') throw notFound('account-not-found', 'No such savings account.');
+  return state;
+}
+
+export function requireOpen(state: AccountState): OpenedAccount {
+  const account = requireOpened(state);
+  if (account.status === 'closed')
+    throw conflict('account-closed', `The account was closed on ${account.closedOn}.`);
+  return account;
+}
+
+/** Closed loop (BRIEF §5): money comes in only from members of a coop still in the federation. */
+export function requireActiveMember(membership: Membership): void {
+  if (!membership.memberActive) {
+    throw rejected('member-not-active', 'The account holder is no longer a member of the coop.');
+  }
+  if (membership.coopStatus === 'exited')
+    throw rejected('coop-exited', 'The coop has left the federation.');
+}
+
+/**
+ * Simpanan pokok and wajib are the member's capital: they are paid out only when the
+ * membership ends. A time deposit is locked until it matures (closing it early breaks it).
+ */
+export function requireWithdrawable(account: OpenedAccount, membership: Membership): void {
+  const kind = account.product.kind;
+  if ((kind === 'pokok' || kind === 'wajib') && membership.memberActive) {
+    throw rejected(
+      'not-withdrawable-while-member',
+      `Simpanan ${kind} is paid out only when the membership ends.`,
+    );
+  }
+  if (kind === 'berjangka' && !account.timeDeposit?.matured) {
+    throw rejected(
+      'time-deposit-locked',
+      `The time deposit matures on ${account.timeDeposit?.maturesOn}; close the account to break it early.`,
+    );
+  }
+}
+
+/** The floor a withdrawal, transfer or hold may not cross: sukarela's minimum balance. */
+export function floorOf(account: OpenedAccount, ctx: Context): bigint {
+  return account.product.kind === 'sukarela' ? termsOn(ctx.product, ctx.on).minimumBalance : 0n;
+}
+
+export function requireFunds(
+  available: bigint,
+  floor: bigint,
+  amount: bigint,
+  pointer = '/amount/amount',
+): void {
+  if (amount > available - floor) {
+    throw rejected(
+      'insufficient-funds',
+      `Only ${available - floor > 0n ? available - floor : 0n} rupiah can be taken (available ${available}, minimum balance ${floor}).`,
+      pointer,
+      { available: available.toString(), minimumBalance: floor.toString() },
+    );
+  }
+}

@@ -1,0 +1,110 @@
+import { conflict, notFound, rejected } from '@kopfed/domain';
+import type { AccountCommand } from '../account-commands';
+import type { AccountEvent } from '../account-events';
+import { availableAt, type AccountState, type Hold, type OpenedAccount } from '../account-state';
+import {
+  floorOf,
+  requireActiveMember,
+  requireFunds,
+  requireOpen,
+  requireWithdrawable,
+} from './guards';
+
+type Command<T extends AccountCommand['type']> = Extract<AccountCommand, { type: T }>;
+
+/**
+ * Holds are two-phase debits: the amount stops being available at once, then is captured (in
+ * full or in part, the rest released) or released. A hold lapses at its expiry: it can no longer
+ * be captured, and close of business records its release.
+ */
+export function placeHold(command: Command<'PlaceHold'>, state: AccountState): AccountEvent[] {
+  const account = requireOpen(state);
+  const existing = activeHold(account, command.holdId);
+  if (existing) {
+    const same =
+      existing.amount === command.amount &&
+      existing.reason === command.reason &&
+      existing.expiresAt === command.expiresAt;
+    if (same) return [];
+    throw conflict('hold-exists', `Hold ${command.holdId} is already placed with other terms.`);
+  }
+  requireActiveMember(command.membership);
+  if (account.product.kind !== 'sukarela' && !account.product.securesLoans) {
+    throw rejected('product-not-holdable', `Product ${account.product.code} cannot be held.`);
+  }
+  if (command.expiresAt <= command.now) {
+    throw rejected('hold-expiry-past', 'A hold expires in the future.', '/expiresAt');
+  }
+  requireFunds(availableAt(account, command.now), floorOf(account, command), command.amount);
+  return [
+    {
+      type: 'HoldPlaced',
+      data: {
+        holdId: command.holdId,
+        amount: command.amount.toString(),
+        reason: command.reason,
+        expiresAt: command.expiresAt,
+        on: command.on,
+        placedBy: command.placedBy,
+      },
+    },
+  ];
+}
+
+export function captureHold(command: Command<'CaptureHold'>, state: AccountState): AccountEvent[] {
+  const account = requireOpen(state);
+  const hold = requireHold(account, command.holdId);
+  if (hold.expiresAt <= command.now) {
+    throw conflict('hold-expired', `Hold ${command.holdId} expired at ${hold.expiresAt}.`);
+  }
+  const amount = command.amount ?? hold.amount;
+  if (amount > hold.amount) {
+    throw rejected(
+      'capture-exceeds-hold',
+      `Hold ${command.holdId} is for ${hold.amount} rupiah.`,
+      '/amount/amount',
+    );
+  }
+  if (account.product.kind === 'pokok' || account.product.kind === 'wajib') {
+    requireWithdrawable(account, command.membership);
+  }
+  return [
+    {
+      type: 'HoldCaptured',
+      data: {
+        holdId: command.holdId,
+        amount: amount.toString(),
+        released: (hold.amount - amount).toString(),
+        via: command.via,
+        on: command.on,
+        reference: command.reference,
+      },
+    },
+  ];
+}
+
+export function releaseHold(command: Command<'ReleaseHold'>, state: AccountState): AccountEvent[] {
+  const account = requireOpen(state);
+  const hold = requireHold(account, command.holdId);
+  return [
+    {
+      type: 'HoldReleased',
+      data: {
+        holdId: command.holdId,
+        amount: hold.amount.toString(),
+        on: command.on,
+        reason: 'released',
+      },
+    },
+  ];
+}
+
+function activeHold(account: OpenedAccount, holdId: string): Hold | undefined {
+  return Object.hasOwn(account.holds, holdId) ? account.holds[holdId] : undefined;
+}
+
+function requireHold(account: OpenedAccount, holdId: string): Hold {
+  const hold = activeHold(account, holdId);
+  if (!hold) throw notFound('hold-not-found', `No active hold ${holdId} on this account.`);
+  return hold;
+}

@@ -1,0 +1,150 @@
+import type Database from 'better-sqlite3';
+import { catalog } from '@kopfed/contracts';
+import { integrationEventHandler, SqliteInbox } from '@kopfed/messaging';
+import type { ServiceInstance } from '@kopfed/service-kit';
+import type { Membership } from '../accounts/account-commands';
+
+type Consumption = NonNullable<ServiceInstance['consumes']>[number];
+
+export type CoopKind = 'primary' | 'secondary' | 'tertiary';
+export type CoopStatus = Membership['coopStatus'];
+
+export interface MemberView extends Membership {
+  coopId: string;
+  coopKind: CoopKind;
+  memberId: string;
+  memberKind: 'person' | 'coop';
+  memberCoopId: string | null;
+  externalId: string | null;
+}
+
+/**
+ * Who may hold an account (closed loop, BRIEF §5): the savings service's own copy of the
+ * federation's coops and members, fed by the member service's events through an inbox, so
+ * each event takes effect once however often it is delivered.
+ */
+export class MembershipDirectory {
+  static readonly GROUP = 'savings.members';
+  private readonly inbox: SqliteInbox;
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS savings_coops (
+        coop_id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, parent_coop_id TEXT
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS savings_members (
+        coop_id TEXT NOT NULL, member_id TEXT NOT NULL, kind TEXT NOT NULL, member_coop_id TEXT,
+        external_id TEXT, active INTEGER NOT NULL, PRIMARY KEY (coop_id, member_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS savings_members_by_external ON savings_members (coop_id, external_id);
+    `);
+    this.inbox = new SqliteInbox(db, MembershipDirectory.GROUP);
+    this.statements = {
+      coopRegistered: db.prepare<[string, string, string | null]>(
+        `INSERT INTO savings_coops (coop_id, kind, status, parent_coop_id) VALUES (?, ?, 'applied', ?)
+         ON CONFLICT (coop_id) DO NOTHING`,
+      ),
+      coopStatus: db.prepare<[string, string]>(
+        'UPDATE savings_coops SET status = ? WHERE coop_id = ?',
+      ),
+      memberJoined: db.prepare<[string, string, string, string | null, string | null]>(
+        `INSERT INTO savings_members (coop_id, member_id, kind, member_coop_id, external_id, active)
+         VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (coop_id, member_id) DO UPDATE SET active = 1`,
+      ),
+      memberLeft: db.prepare<[string, string]>(
+        'UPDATE savings_members SET active = 0 WHERE coop_id = ? AND member_id = ?',
+      ),
+      member: db.prepare<[string, string], MemberRow>(
+        `SELECT m.coop_id, m.member_id, m.kind, m.member_coop_id, m.external_id, m.active,
+                c.kind AS coop_kind, c.status AS coop_status
+           FROM savings_members m JOIN savings_coops c ON c.coop_id = m.coop_id
+          WHERE m.coop_id = ? AND m.member_id = ?`,
+      ),
+      byExternalId: db.prepare<[string, string], { member_id: string }>(
+        'SELECT member_id FROM savings_members WHERE coop_id = ? AND external_id = ?',
+      ),
+    };
+  }
+
+  consumption(): Consumption {
+    return {
+      topic: catalog.topicOf('member'),
+      group: MembershipDirectory.GROUP,
+      handler: integrationEventHandler(catalog, async (event) => {
+        const s = this.statements;
+        switch (event.name) {
+          case 'CoopRegistered': {
+            const { coopId, kind, parentCoopId } = event.data;
+            await this.inbox.apply(
+              event.envelope.id,
+              () => void s.coopRegistered.run(coopId, kind, parentCoopId),
+            );
+            return;
+          }
+          case 'CoopStatusChanged': {
+            const { coopId, to } = event.data;
+            await this.inbox.apply(event.envelope.id, () => void s.coopStatus.run(to, coopId));
+            return;
+          }
+          case 'MemberJoined': {
+            const d = event.data;
+            const memberCoopId = d.memberKind === 'coop' ? d.memberCoopId : null;
+            await this.inbox.apply(
+              event.envelope.id,
+              () =>
+                void s.memberJoined.run(
+                  d.coopId,
+                  d.memberId,
+                  d.memberKind,
+                  memberCoopId,
+                  d.externalId,
+                ),
+            );
+            return;
+          }
+          case 'MemberLeft': {
+            const { coopId, memberId } = event.data;
+            await this.inbox.apply(
+              event.envelope.id,
+              () => void s.memberLeft.run(coopId, memberId),
+            );
+            return;
+          }
+          default:
+            return;
+        }
+      }),
+    };
+  }
+
+  member(coopId: string, memberId: string): MemberView | undefined {
+    const row = this.statements.member.get(coopId, memberId);
+    if (!row) return undefined;
+    return {
+      coopId: row.coop_id,
+      coopKind: row.coop_kind as CoopKind,
+      coopStatus: row.coop_status as CoopStatus,
+      memberId: row.member_id,
+      memberKind: row.kind as 'person' | 'coop',
+      memberCoopId: row.member_coop_id,
+      externalId: row.external_id,
+      memberActive: row.active === 1,
+    };
+  }
+
+  memberIdByExternalId(coopId: string, externalId: string): string | undefined {
+    return this.statements.byExternalId.get(coopId, externalId)?.member_id;
+  }
+}
+
+interface MemberRow {
+  coop_id: string;
+  member_id: string;
+  kind: string;
+  member_coop_id: string | null;
+  external_id: string | null;
+  active: number;
+  coop_kind: string;
+  coop_status: string;
+}

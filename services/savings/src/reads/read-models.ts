@@ -1,0 +1,148 @@
+import type Database from 'better-sqlite3';
+
+/** Queries over the accounts read model; money columns come back as bigint. */
+export class ReadModels {
+  private readonly s;
+
+  constructor(db: Database.Database) {
+    this.s = {
+      accounts: db
+        .prepare<[AccountFilter], AccountRow>(
+          `SELECT account_id, member_id, product_code, kind, classification, status, balance, reserved, opened_on
+             FROM savings_accounts WHERE coop_id = @coop AND account_id > @after
+              AND (@member IS NULL OR member_id = @member) AND (@product IS NULL OR product_code = @product)
+              AND (@status IS NULL OR status = @status)
+            ORDER BY account_id LIMIT @limit`,
+        )
+        .safeIntegers(true),
+      totals: db
+        .prepare<[string], TotalRow>(
+          `SELECT product_code, kind, classification, count(*) AS accounts,
+                  sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_accounts,
+                  sum(balance) AS balance, sum(reserved) AS reserved
+             FROM savings_accounts WHERE coop_id = ? GROUP BY product_code, kind, classification ORDER BY product_code`,
+        )
+        .safeIntegers(true),
+      opening: db
+        .prepare<[string, string], { total: bigint | null }>(
+          'SELECT sum(amount) AS total FROM savings_statement_lines WHERE account_id = ? AND on_date < ?',
+        )
+        .safeIntegers(true),
+      lines: db
+        .prepare<[string, string, string, string, number, number], LineRow>(
+          `SELECT revision, on_date, recorded_at, type, amount, reference FROM savings_statement_lines
+            WHERE account_id = ? AND on_date <= ? AND (on_date > ? OR (on_date = ? AND revision > ?))
+            ORDER BY on_date, revision LIMIT ?`,
+        )
+        .safeIntegers(true),
+      sumBefore: db
+        .prepare<[string, string, string, string, number], { total: bigint | null }>(
+          `SELECT sum(amount) AS total FROM savings_statement_lines
+            WHERE account_id = ? AND on_date >= ? AND (on_date < ? OR (on_date = ? AND revision <= ?))`,
+        )
+        .safeIntegers(true),
+      inRange: db
+        .prepare<[string, string, string], { total: bigint | null }>(
+          'SELECT sum(amount) AS total FROM savings_statement_lines WHERE account_id = ? AND on_date >= ? AND on_date <= ?',
+        )
+        .safeIntegers(true),
+      wajib: db
+        .prepare<[string, string], WajibRow>(
+          `SELECT account_id, month, required, required_to_date, paid_to_date, arrears FROM savings_wajib_months
+            WHERE coop_id = ? AND member_id = ? ORDER BY month`,
+        )
+        .safeIntegers(true),
+    };
+  }
+
+  accounts(
+    coopId: string,
+    filter: {
+      memberId?: string;
+      productCode?: string;
+      status?: string;
+      after?: string;
+      limit: number;
+    },
+  ) {
+    return this.s.accounts.all({
+      coop: coopId,
+      after: filter.after ?? '',
+      member: filter.memberId ?? null,
+      product: filter.productCode ?? null,
+      status: filter.status ?? null,
+      limit: filter.limit,
+    });
+  }
+
+  totals(coopId: string) {
+    return this.s.totals.all(coopId);
+  }
+
+  statement(
+    accountId: string,
+    from: string,
+    to: string,
+    cursor: { on: string; revision: number } | undefined,
+    limit: number,
+  ) {
+    const opening = this.s.opening.get(accountId, from)?.total ?? 0n;
+    const closing = opening + (this.s.inRange.get(accountId, from, to)?.total ?? 0n);
+    const start = cursor ?? { on: from, revision: -1 };
+    const before = cursor
+      ? (this.s.sumBefore.get(accountId, from, cursor.on, cursor.on, cursor.revision)?.total ?? 0n)
+      : 0n;
+    const lines = this.s.lines.all(accountId, to, start.on, start.on, start.revision, limit + 1);
+    return { opening, closing, before, lines };
+  }
+
+  wajibMonths(coopId: string, memberId: string) {
+    return this.s.wajib.all(coopId, memberId);
+  }
+}
+
+interface AccountFilter {
+  coop: string;
+  after: string;
+  member: string | null;
+  product: string | null;
+  status: string | null;
+  limit: number;
+}
+
+export interface AccountRow {
+  account_id: string;
+  member_id: string;
+  product_code: string;
+  kind: string;
+  classification: string;
+  status: string;
+  balance: bigint;
+  reserved: bigint;
+  opened_on: string;
+}
+export interface TotalRow {
+  product_code: string;
+  kind: string;
+  classification: string;
+  accounts: bigint;
+  open_accounts: bigint;
+  balance: bigint;
+  reserved: bigint;
+}
+export interface LineRow {
+  revision: bigint;
+  on_date: string;
+  recorded_at: string;
+  type: string;
+  amount: bigint;
+  reference: string | null;
+}
+export interface WajibRow {
+  account_id: string;
+  month: string;
+  required: bigint;
+  required_to_date: bigint;
+  paid_to_date: bigint;
+  arrears: bigint;
+}

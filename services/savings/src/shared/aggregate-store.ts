@@ -1,0 +1,179 @@
+import { v7 as uuidv7 } from 'uuid';
+import { conflict, type DomainEvent } from '@kopfed/domain';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+} from '@kopfed/eventstore';
+import { KeyedLock } from './keyed-lock';
+
+export interface Loaded<State> {
+  state: State;
+  /** undefined while the stream has no events. */
+  revision: number | undefined;
+}
+
+export interface AggregateType<State, Event extends DomainEvent> {
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+  /** A stored snapshot (a projection's copy of the state at a revision), if any. */
+  snapshot?: (stream: string) => Loaded<State> | undefined;
+  /** Business date of each new event (Asia/Jakarta); the store's clock when undefined. */
+  businessDateOf?: (event: Event) => string | undefined;
+  /** Facts of the aggregate every new event carries in its metadata (its owner, its product). */
+  metadataOf?: (state: State) => EventMetadata | undefined;
+}
+
+export interface ExecuteOptions<Event, State = unknown> {
+  metadata?: EventMetadata;
+  /** The revision the caller saw (If-Match): a mismatch is reported, not retried. */
+  expectedRevision?: number;
+  /** Deterministic ids make a command idempotent for ever: the store refuses an id twice. */
+  eventIds?: (event: Event, index: number) => string;
+  /**
+   * A state the caller already holds (close of business reads thousands from the read model):
+   * tried first without reading the stream; a stale one fails the append and is read afresh.
+   */
+  hint?: Loaded<State> & { revision: number };
+}
+
+export interface Executed<State, Event> extends Loaded<State> {
+  events: Event[];
+  position?: number;
+}
+
+/** Raised when deterministic event ids show the command was already applied. */
+export class AlreadyApplied extends Error {
+  override readonly name = 'AlreadyApplied';
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Loads aggregates from a snapshot (or the last state this process wrote) plus the events after
+ * it, decides, and appends with the expected revision. Commands on one stream are queued in this
+ * process; a conflict with another process is retried from a fresh read, never overwritten.
+ */
+export class AggregateStore<State, Event extends DomainEvent> {
+  private readonly lock = new KeyedLock();
+  private readonly cache = new Map<string, Loaded<State> & { revision: number }>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly type: AggregateType<State, Event>,
+    private readonly maxCached = 50_000,
+  ) {}
+
+  /** The current state: never older than what this process last wrote or the store holds now. */
+  async load(stream: string): Promise<Loaded<State>> {
+    const base = this.cache.get(stream) ?? this.type.snapshot?.(stream);
+    const from = base?.revision === undefined ? 0 : base.revision + 1;
+    const tail = await this.store.readStream(stream, { fromRevision: from });
+    let state = base?.state ?? this.type.initialState();
+    for (const event of tail) state = this.type.evolve(state, toDomain<Event>(event));
+    const revision = tail.at(-1)?.revision ?? base?.revision;
+    if (revision !== undefined) this.remember(stream, { state, revision });
+    return { state, revision };
+  }
+
+  /** What this process last saw of the stream, without asking the store (a hint, not the truth). */
+  peek(stream: string): Loaded<State> | undefined {
+    return this.cache.get(stream);
+  }
+
+  execute(
+    stream: string,
+    decide: (state: State) => Event[],
+    options: ExecuteOptions<Event, State> = {},
+  ): Promise<Executed<State, Event>> {
+    return this.lock.run(stream, () => this.attempt(stream, decide, options));
+  }
+
+  private async attempt(
+    stream: string,
+    decide: (state: State) => Event[],
+    options: ExecuteOptions<Event, State>,
+  ): Promise<Executed<State, Event>> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, revision } =
+        attempt === 1 && options.hint
+          ? this.freshest(stream, options.hint)
+          : await this.load(stream);
+      if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+        throw new WrongExpectedRevisionError(stream, options.expectedRevision, revision);
+      }
+      const events = decide(state);
+      if (events.length === 0) return { state, revision, events };
+      try {
+        const next = events.reduce(this.type.evolve, state);
+        const metadata = { ...options.metadata, ...this.type.metadataOf?.(next) };
+        const result = await this.store.append(
+          stream,
+          events.map((e, i) => this.toNew(e, i, metadata, options)),
+          {
+            expectedRevision: revision === undefined ? 'no_stream' : revision,
+          },
+        );
+        this.remember(stream, { state: next, revision: result.nextExpectedRevision });
+        return {
+          state: next,
+          revision: result.nextExpectedRevision,
+          events,
+          position: result.position,
+        };
+      } catch (error) {
+        this.cache.delete(stream);
+        if (error instanceof DuplicateEventIdError) throw new AlreadyApplied(error.message);
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // An id that exists at an older revision fails the expectation without the stream moving.
+        if (options.eventIds && (await this.store.streamRevision(stream)) === revision) {
+          throw new AlreadyApplied(`${stream}: these events were appended before`);
+        }
+        if (options.expectedRevision !== undefined) throw error;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw conflict(
+            'concurrency-conflict',
+            'The account changed too often while this request ran; try again.',
+          );
+        }
+      }
+    }
+  }
+
+  private freshest(stream: string, hint: Loaded<State> & { revision: number }): Loaded<State> {
+    const cached = this.cache.get(stream);
+    return cached && cached.revision >= hint.revision ? cached : hint;
+  }
+
+  private toNew(
+    event: Event,
+    index: number,
+    metadata: EventMetadata,
+    options: ExecuteOptions<Event, State>,
+  ) {
+    const businessDate = this.type.businessDateOf?.(event);
+    return {
+      id: options.eventIds?.(event, index) ?? uuidv7(),
+      type: event.type,
+      schemaVersion: 1,
+      data: event.data,
+      metadata,
+      ...(businessDate ? { businessDate } : {}),
+    };
+  }
+
+  private remember(stream: string, loaded: Loaded<State> & { revision: number }): void {
+    this.cache.delete(stream);
+    this.cache.set(stream, loaded);
+    if (this.cache.size > this.maxCached) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+}
+
+export function toDomain<Event extends DomainEvent>(event: RecordedEvent): Event {
+  return { type: event.type, data: event.data } as Event;
+}

@@ -1,0 +1,120 @@
+import type Database from 'better-sqlite3';
+import type { EventStore, RecordedEvent } from '@kopfed/eventstore';
+
+/**
+ * A read model in the service's read-model database, fed from its own event store and
+ * checkpointed in the same transaction as its rows. Unlike @kopfed/messaging's
+ * SqliteProjection it needs only the EventStore port, so the same read models serve the
+ * embedded SQLite store and a KurrentDB store with a local read-model file.
+ */
+export interface ProjectionDefinition {
+  /** Names the checkpoint; bump it (`accounts-v2`) when the shape changes, to rebuild. */
+  name: string;
+  categories: readonly string[];
+  setUp(db: Database.Database): void;
+  reset(db: Database.Database): void;
+  /** Applies a page of events inside one transaction. */
+  applyBatch(db: Database.Database, events: readonly RecordedEvent[]): void;
+}
+
+const BATCH = 5_000;
+/** Idle polling, and the pause after a batch so that busy times commit few, large batches. */
+const POLL_MS = 20;
+const SETTLE_MS = 50;
+
+export class Projection {
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private failure: unknown;
+  private readonly readCheckpoint;
+  private readonly writeCheckpoint;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Database.Database,
+    readonly definition: ProjectionDefinition,
+  ) {
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS savings_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID`,
+    );
+    definition.setUp(db);
+    this.readCheckpoint = db.prepare<[string], { position: number }>(
+      'SELECT position FROM savings_checkpoints WHERE name = ?',
+    );
+    this.writeCheckpoint = db.prepare<[string, number]>(
+      `INSERT INTO savings_checkpoints (name, position) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    );
+  }
+
+  get position(): number {
+    return this.readCheckpoint.get(this.definition.name)?.position ?? 0;
+  }
+
+  start(onError?: (error: unknown) => void): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.failure = undefined;
+    const apply = this.db.transaction((events: RecordedEvent[]) => {
+      this.definition.applyBatch(this.db, events);
+      this.writeCheckpoint.run(this.definition.name, events[events.length - 1]!.position);
+    });
+    this.running = (async () => {
+      while (!this.stopping) {
+        const events = await this.store.readAll({
+          after: this.position,
+          maxCount: BATCH,
+          categories: this.definition.categories,
+        });
+        if (events.length > 0) apply.immediate(events);
+        await sleep(events.length === BATCH ? 0 : events.length > 0 ? SETTLE_MS : POLL_MS);
+      }
+    })().catch((error: unknown) => {
+      this.failure = error;
+      onError?.(error);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Resolves once every matching event up to `position` (the head when absent) is applied. */
+  async catchUp(position?: number, timeoutMs = 30_000): Promise<void> {
+    const target = position ?? (await this.store.headPosition());
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.failure !== undefined)
+        throw this.failure instanceof Error ? this.failure : new Error('the projection failed');
+      const next = await this.store.readAll({
+        after: this.position,
+        maxCount: 1,
+        categories: this.definition.categories,
+      });
+      if (next.length === 0 || next[0]!.position > target) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `projection ${this.definition.name} did not reach ${target} in ${timeoutMs} ms`,
+        );
+      await sleep(5);
+    }
+  }
+
+  /** Drops the read model and builds it again from the whole log. */
+  async rebuild(): Promise<void> {
+    await this.stop();
+    this.db
+      .transaction(() => {
+        this.definition.reset(this.db);
+        this.db.prepare('DELETE FROM savings_checkpoints WHERE name = ?').run(this.definition.name);
+        this.definition.setUp(this.db);
+      })
+      .immediate();
+    this.start();
+    await this.catchUp();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
