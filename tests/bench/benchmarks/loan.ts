@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { loanModule, previewSchedule } from '@kopfed/loan';
@@ -61,12 +61,14 @@ export const loanBenchmark: Benchmark = {
       for (const businessDate of [AS_OF, '2026-03-16', '2026-03-17']) {
         now = new Date(`${businessDate}T18:00:00Z`);
         const started = performance.now();
+        const cpu = process.cpuUsage();
         const summary = (await instance.closeOfBusiness!(businessDate)) as {
           loansExamined: number;
           loansChanged: number;
           events: Record<string, number>;
         };
         const seconds = (performance.now() - started) / 1000;
+        const used = process.cpuUsage(cpu);
         timings.push(seconds);
         cases.push({
           name: `close of business ${businessDate}`,
@@ -74,6 +76,7 @@ export const loanBenchmark: Benchmark = {
           loansChanged: summary.loansChanged,
           events: Object.values(summary.events).reduce((a, b) => a + b, 0),
           seconds: round(seconds, 2),
+          cpuSeconds: round((used.user + used.system) / 1e6, 2),
           loansPerSecond: Math.round(summary.loansExamined / seconds),
         });
       }
@@ -90,6 +93,11 @@ export const loanBenchmark: Benchmark = {
           ),
         ],
         notes: [
+          `load average at the end: ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(
+              ' ',
+            )} on ${availableParallelism()} CPUs (other work on the machine slows the wall clock; cpuSeconds is this process's own time)`,
           'Close of business: accrual, overdue marks, penalties, kolektibilitas and PPAP for every active loan, appended loan by loan (group-committed a page at a time) to a SQLite file (WAL, synchronous FULL); the time includes the loan book catching up with the new events.',
           'Seeded book: 12/24/36-month annuities disbursed over the 90 days before the first date; one loan in twenty pays nothing.',
         ],

@@ -1,0 +1,147 @@
+import { Decimal } from '@kopfed/money';
+import {
+  classify,
+  KOLEKTIBILITAS_POLICIES,
+  NON_PERFORMING,
+  policyOn,
+  provisionFor,
+  worseOf,
+  type KolektibilitasPolicy,
+} from '../policies/kolektibilitas';
+import { daysBetween } from '../shared/dates';
+import { interestEarnedThrough } from './accrual';
+import { evolveLoan } from './loan-evolve';
+import type { LoanEvent } from './loan-events';
+import {
+  isSettled,
+  oldestUnpaidBefore,
+  outstandingPrincipal,
+  unpaidInterest,
+  unpaidPrincipal,
+  type LoanState,
+} from './loan-state';
+
+/** Exact penalties are kept to this many decimal places (BRIEF §4: 6 or more). */
+const PENALTY_SCALE = 10;
+/** Installments paid under a restructured schedule before its class floor lifts. */
+const PAID_TO_LIFT_FLOOR = 3;
+
+/**
+ * One loan's close of business for `businessDate`, in order: installments that fell past due
+ * (and their late fee), the day's penalty on what is overdue, the kolektibilitas under the
+ * policy table in force, interest accrued (performing loans only: KL, D and M earn interest
+ * when it is paid, not before), and the provision the class requires. Running it twice for
+ * the same day decides nothing the second time.
+ */
+export function closeBusinessDay(
+  state: LoanState,
+  businessDate: string,
+  policies: readonly KolektibilitasPolicy[] = KOLEKTIBILITAS_POLICIES,
+): LoanEvent[] {
+  if (state.status !== 'active' || state.disbursedOn === null || state.disbursedOn > businessDate)
+    return [];
+  const events: LoanEvent[] = [];
+  let s = state;
+  const emit = (event: LoanEvent) => {
+    events.push(event);
+    s = evolveLoan(s, event);
+  };
+  const terms = s.terms!;
+  for (const i of s.installments) {
+    if (i.dueDate >= businessDate) break;
+    if (i.overdue || isSettled(i)) continue;
+    emit({
+      type: 'LoanInstallmentOverdue',
+      data: {
+        number: i.number,
+        dueDate: i.dueDate,
+        principal: unpaidPrincipal(i).toString(),
+        interest: unpaidInterest(i).toString(),
+        overdueOn: businessDate,
+      },
+    });
+    if (BigInt(terms.lateFee) > 0n)
+      emit({
+        type: 'LoanFeeCharged',
+        data: { fee: terms.lateFee, reason: 'late_installment', chargedOn: businessDate },
+      });
+  }
+  const penalty = penaltyFor(s, businessDate);
+  if (penalty) emit(penalty);
+  const policy = policyOn(businessDate, policies);
+  const oldest = oldestUnpaidBefore(s, businessDate);
+  const daysPastDue = oldest ? daysBetween(oldest.dueDate, businessDate) : 0;
+  const byDays = classify(policy, daysPastDue);
+  const kolektibilitas = s.classFloor && floorHolds(s) ? worseOf(byDays, s.classFloor) : byDays;
+  if (kolektibilitas !== s.kolektibilitas)
+    emit({
+      type: 'LoanReclassified',
+      data: {
+        from: s.kolektibilitas,
+        to: kolektibilitas,
+        daysPastDue,
+        outstandingPrincipal: outstandingPrincipal(s).toString(),
+        policyVersion: policy.version,
+        reclassifiedOn: businessDate,
+      },
+    });
+  if (!NON_PERFORMING.has(s.kolektibilitas)) {
+    const interest = interestEarnedThrough(s.installments, businessDate) - s.interestRecognised;
+    if (interest > 0n)
+      emit({
+        type: 'LoanInterestAccrued',
+        data: { interest: interest.toString(), accruedThrough: businessDate },
+      });
+  }
+  const required = provisionFor(
+    policy,
+    s.kolektibilitas,
+    outstandingPrincipal(s),
+    s.collateral?.held ?? 0n,
+  );
+  if (required !== s.provision)
+    emit({
+      type: required > s.provision ? 'LoanProvisionAdded' : 'LoanProvisionReleased',
+      data: {
+        amount: (required > s.provision
+          ? required - s.provision
+          : s.provision - required
+        ).toString(),
+        provision: required.toString(),
+        kolektibilitas: s.kolektibilitas,
+        effectiveOn: businessDate,
+      },
+    });
+  return events;
+}
+
+/** The day's denda on overdue principal and interest; the fraction of a rupiah is carried. */
+function penaltyFor(s: LoanState, businessDate: string): LoanEvent | undefined {
+  if (s.penaltyChargedThrough !== null && s.penaltyChargedThrough >= businessDate) return undefined;
+  const rate = Decimal.parse(s.terms!.penaltyPercentPerDay);
+  if (rate.isZero()) return undefined;
+  let overdue = 0n;
+  for (const i of s.installments) {
+    if (i.dueDate >= businessDate) break;
+    overdue += unpaidPrincipal(i) + unpaidInterest(i);
+  }
+  if (overdue === 0n) return undefined;
+  const before = Decimal.parse(s.penaltyAccrued);
+  const today = Decimal.integer(overdue).times(rate).dividedBy(Decimal.integer(100), PENALTY_SCALE);
+  const after = before.plus(today).rescale(PENALTY_SCALE);
+  return {
+    type: 'LoanPenaltyCharged',
+    data: {
+      penalty: (after.roundHalfUp() - before.roundHalfUp()).toString(),
+      overdueAmount: overdue.toString(),
+      chargedFor: businessDate,
+      penaltyAccrued: after.toString(),
+    },
+  };
+}
+
+function floorHolds(s: LoanState): boolean {
+  const from = s.restructuredFromNumber ?? 0;
+  const paid = s.installments.filter((i) => i.number >= from && isSettled(i)).length;
+  return paid < PAID_TO_LIFT_FLOOR;
+}

@@ -1,0 +1,186 @@
+import type { RecordedEvent, SqliteEventStore, Subscription } from '@kopfed/eventstore';
+import type { ProductEvent } from '../products/product.decider';
+import { decodeLoanState, STATIC_EVENTS } from './loan-codec';
+import { evolveLoan } from './loan-evolve';
+import { LOAN_BOOK_NAME, LOAN_BOOK_TABLES, prepareBook, rowOf } from './loan-book';
+import { LOAN_EVENT_TYPES, type LoanEvent } from './loan-events';
+import { initialLoanState, type LoanState } from './loan-state';
+
+/**
+ * Keeps the loan book, like @kopfed/messaging's SqliteProjection (same checkpoint table, same
+ * start / catchUp / rebuild), but a page of events at a time: each loan in the page is read
+ * once, evolved through all its events and written once, in the transaction that moves the
+ * checkpoint. A close of business appends a few events to every active loan; one write per
+ * loan instead of one per event is what keeps it inside its time budget.
+ */
+export class LoanBookProjection {
+  private subscription: Subscription | undefined;
+  private failure: unknown;
+  private statements: ReturnType<typeof prepareBook>;
+  private readonly readCheckpoint;
+  private readonly writeCheckpoint;
+  readonly checkpointName = `projection:${LOAN_BOOK_NAME}`;
+  /** States a writer has just decoded from the book, by loan, so the book need not decode them again. */
+  private readonly known = new Map<string, { revision: number; state: LoanState }>();
+
+  constructor(private readonly store: SqliteEventStore) {
+    const db = store.database;
+    db.exec(LOAN_BOOK_TABLES);
+    this.statements = prepareBook(db);
+    this.readCheckpoint = db.prepare<[string], { position: number }>(
+      'SELECT position FROM checkpoints WHERE name = ?',
+    );
+    this.writeCheckpoint = db.prepare<[string, number]>(
+      `INSERT INTO checkpoints (name, position) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    );
+  }
+
+  get position(): number {
+    return this.readCheckpoint.get(this.checkpointName)?.position ?? 0;
+  }
+
+  start(onError?: (error: unknown) => void): void {
+    if (this.subscription) return;
+    const db = this.store.database;
+    const apply = db.transaction((events: RecordedEvent[]) => {
+      this.applyPage(events);
+      this.writeCheckpoint.run(this.checkpointName, events[events.length - 1]!.position);
+    });
+    this.failure = undefined;
+    this.subscription = this.store.subscribe({
+      after: this.position,
+      batchSize: 2_000,
+      types: TYPES,
+      batchHandler: (events) => apply.immediate(events),
+      onError: (error) => {
+        this.failure = error;
+        onError?.(error);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  /** Resolves once the book reflects every event up to `position` (bounded wait). */
+  async catchUp(position?: number, timeoutMs = 120_000): Promise<void> {
+    const target = position ?? (await this.store.headPosition());
+    const deadline = Date.now() + timeoutMs;
+    while (this.position < target && this.matchingEventsAfter(target)) {
+      if (this.failure !== undefined)
+        throw this.failure instanceof Error
+          ? this.failure
+          : new Error(JSON.stringify(this.failure));
+      if (Date.now() > deadline)
+        throw new Error(`the loan book did not reach ${target} in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /**
+   * Hands the book a state its writer decoded from a row at `revision` and is about to append
+   * to: applying the new events then starts from it. A state is the fold of its stream up to
+   * its revision, so it is the same whoever decoded it; the map is bounded.
+   */
+  remember(loanId: string, revision: number, state: LoanState): void {
+    if (this.known.size >= MAX_KNOWN) this.known.clear();
+    this.known.set(loanId, { revision, state });
+  }
+
+  /** Drops the book and rebuilds it from the whole log. */
+  async rebuild(): Promise<void> {
+    await this.stop();
+    this.known.clear();
+    const db = this.store.database;
+    db.transaction(() => {
+      db.exec('DROP TABLE IF EXISTS loan_book; DROP TABLE IF EXISTS loan_products;');
+      db.prepare('DELETE FROM checkpoints WHERE name = ?').run(this.checkpointName);
+      db.exec(LOAN_BOOK_TABLES);
+    }).immediate();
+    this.statements = prepareBook(db);
+    this.start();
+    await this.catchUp();
+  }
+
+  private applyPage(events: readonly RecordedEvent[]): void {
+    const s = this.statements;
+    const touched = new Map<string, Touched>();
+    for (const event of events) {
+      if (event.type === 'LoanProductVersionDefined') {
+        applyProduct(s, event);
+        continue;
+      }
+      const loanId = event.stream.slice('loan-'.length);
+      let entry = touched.get(loanId);
+      if (!entry) {
+        const known = this.known.get(loanId);
+        this.known.delete(loanId);
+        if (known && known.revision === event.revision - 1) {
+          entry = {
+            ...known,
+            installments: known.state.installments,
+            fixed: false,
+            status: known.state.status,
+          };
+        } else {
+          const row = s.state.get(loanId);
+          const state = row ? decodeLoanState(row) : initialLoanState();
+          entry = {
+            state,
+            revision: -1,
+            installments: row ? state.installments : undefined,
+            fixed: !row,
+            status: state.status,
+          };
+        }
+        touched.set(loanId, entry);
+      }
+      if (STATIC_EVENTS.has(event.type)) entry.fixed = true;
+      entry.state = evolveLoan(entry.state, { type: event.type, data: event.data } as LoanEvent);
+      entry.revision = event.revision;
+    }
+    // evolveLoan keeps the installments array when they did not change: so does the row. Most
+    // nights a loan keeps its status too, and the update touches no indexed column.
+    for (const { state, revision, installments, fixed, status } of touched.values()) {
+      const row = rowOf(state, revision, { fixed, schedule: state.installments !== installments });
+      if (fixed || status !== state.status) s.upsert.run(row);
+      else s.nightly.run(row);
+    }
+  }
+
+  /** With a type filter the checkpoint stops at the last matching event, not the head. */
+  private matchingEventsAfter(target: number): boolean {
+    const placeholders = TYPES.map(() => '?').join(', ');
+    const row = this.store.database
+      .prepare<unknown[], { n: number }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE position > ? AND position <= ? AND type IN (${placeholders}) LIMIT 1)`,
+      )
+      .get(this.position, target, ...TYPES);
+    return (row?.n ?? 0) > 0;
+  }
+}
+
+const MAX_KNOWN = 20_000;
+
+interface Touched {
+  state: LoanState;
+  revision: number;
+  /** The installments as read: when evolving leaves them, the stored schedule stands. */
+  installments: readonly unknown[] | undefined;
+  /** Whether the parts written at origination changed (or the row is new). */
+  fixed: boolean;
+  /** The status as read. */
+  status: LoanState['status'];
+}
+const TYPES: readonly string[] = [...LOAN_EVENT_TYPES, 'LoanProductVersionDefined'];
+
+function applyProduct(s: ReturnType<typeof prepareBook>, event: RecordedEvent): void {
+  const { coopId, productCode, effectiveFrom, terms } = (event as unknown as ProductEvent).data;
+  const row = s.product.get(coopId, productCode);
+  const versions: unknown[] = row ? (JSON.parse(row.versions) as unknown[]) : [];
+  versions.push({ effectiveFrom, terms });
+  s.upsertProduct.run(coopId, productCode, JSON.stringify(versions), event.revision);
+}

@@ -1,0 +1,91 @@
+import type { KolektibilitasPolicy } from '../policies/kolektibilitas';
+import type { RateCapPolicy } from '../policies/rate-cap';
+import type { ProductState } from '../products/product.decider';
+import type { LoanMethod } from '../schedule/schedule';
+import type { Funds } from './loan-events';
+
+/**
+ * What the lending coop and the borrower look like to the loan service, from its projection
+ * of the member service's events (who may borrow). Null where the member service has said
+ * nothing (yet).
+ */
+export interface BorrowerFacts {
+  lender: { kind: 'primary' | 'secondary' | 'tertiary'; status: CoopStatus } | null;
+  member: {
+    memberId: string;
+    coopId: string;
+    kind: 'person' | 'coop';
+    memberCoopId: string | null;
+    left: boolean;
+  } | null;
+  /** For a member coop: its own status in the federation. */
+  memberCoop: { status: CoopStatus } | null;
+  /** A cooperation agreement between lender and member coop in force on the application date. */
+  agreement: { agreementId: string } | null;
+}
+export type CoopStatus = 'applied' | 'active' | 'suspended' | 'exited';
+
+export interface Application {
+  loanId: string;
+  coopId: string;
+  memberId: string;
+  productCode: string;
+  product: ProductState;
+  facts: BorrowerFacts;
+  principal: bigint;
+  termMonths: number;
+  graceMonths: number;
+  collateralSavingsAccountId: string | null;
+  appliedOn: string;
+  appliedBy: string;
+  externalId: string | null;
+  rateCaps?: readonly RateCapPolicy[];
+}
+
+export type LoanCommand =
+  | ({ type: 'ApplyForLoan' } & Application)
+  /** A loan kept in a primary coop's own core: applied and approved there; the hold, if any, too. */
+  | ({
+      type: 'ImportLoan';
+      approvedBy: string;
+      heldCollateral: { holdId: string; amount: bigint } | null;
+    } & Application)
+  | { type: 'ApproveLoan'; approvedBy: string; approvedOn: string }
+  | { type: 'RejectLoan'; rejectedBy: string; rejectedOn: string; reason: string }
+  | {
+      type: 'RecordCollateralHold';
+      holdId: string;
+      savingsAccountId: string;
+      amount: bigint;
+      placedOn: string;
+    }
+  | {
+      type: 'DisburseLoan';
+      disbursedOn: string;
+      via: Funds;
+      disbursedBy: string;
+      externalId: string | null;
+    }
+  | {
+      type: 'RepayLoan';
+      amount: bigint;
+      paidOn: string;
+      via: Funds;
+      receivedBy: string;
+      externalId: string | null;
+    }
+  | {
+      type: 'RestructureLoan';
+      restructuredOn: string;
+      installments: number;
+      graceMonths: number;
+      method: LoanMethod | null;
+      annualRatePercent: string | null;
+      fee: bigint;
+      restructuredBy: string;
+      rateCaps?: readonly RateCapPolicy[];
+      policies?: readonly KolektibilitasPolicy[];
+    }
+  | { type: 'WriteOffLoan'; writtenOffOn: string; writtenOffBy: string; reason: string }
+  | { type: 'RecordRecovery'; amount: bigint; recoveredOn: string; via: Funds; recordedBy: string }
+  | { type: 'CloseBusinessDay'; businessDate: string; policies?: readonly KolektibilitasPolicy[] };

@@ -1,0 +1,231 @@
+import type { Kolektibilitas } from '../policies/kolektibilitas';
+import type { LoanProductTerms } from '../products/terms';
+import type { LoanMethod } from '../schedule/schedule';
+
+/**
+ * The loan aggregate's events as the store keeps them: plain JSON, money as whole-rupiah
+ * decimal strings (`Amount`), no bigint, no undefined. Past tense, one fact each.
+ */
+export type Amount = string;
+
+export type Borrower =
+  { kind: 'person' } | { kind: 'coop'; memberCoopId: string; agreementId: string };
+
+/** The ledger's Funds, with the savings account named so the savings service can act on it. */
+export type Funds =
+  | { kind: 'cash' }
+  | { kind: 'bank' }
+  | { kind: 'deposit_with_parent' }
+  | { kind: 'settlement_in_transit' }
+  | { kind: 'savings'; savingsAccountId: string; productCode: string };
+
+export type LoanOrigin = 'kopfed' | 'sync';
+
+export interface StoredInstallment {
+  number: number;
+  dueDate: string;
+  principal: Amount;
+  interest: Amount;
+}
+
+/** How much of a repayment went to which installment. */
+export interface AppliedToInstallment {
+  number: number;
+  principal: Amount;
+  interest: Amount;
+}
+
+type E<Type extends string, Data> = { type: Type; data: Data };
+
+export type LoanEvent =
+  | E<
+      'LoanApplied',
+      {
+        loanId: string;
+        coopId: string;
+        memberId: string;
+        borrower: Borrower;
+        productCode: string;
+        terms: LoanProductTerms;
+        principal: Amount;
+        termMonths: number;
+        graceMonths: number;
+        effectiveAnnualRatePercent: string;
+        collateral: { savingsAccountId: string; required: Amount } | null;
+        appliedOn: string;
+        appliedBy: string;
+        origin: LoanOrigin;
+        externalId: string | null;
+      }
+    >
+  | E<'LoanApproved', { approvedBy: string; approvedOn: string }>
+  | E<'LoanRejected', { rejectedBy: string; rejectedOn: string; reason: string }>
+  | E<
+      'LoanCollateralHoldRequested',
+      {
+        /** The id the savings service is asked to give the hold: the loan id. */
+        holdId: string;
+        savingsAccountId: string;
+        amount: Amount;
+        requestedOn: string;
+      }
+    >
+  | E<
+      'LoanCollateralHoldPlaced',
+      { holdId: string; savingsAccountId: string; amount: Amount; placedOn: string }
+    >
+  | E<
+      'LoanDisbursed',
+      {
+        /** The loan's terms again, so the event tells the books and the savings side everything. */
+        principal: Amount;
+        borrower: Borrower;
+        origin: LoanOrigin;
+        method: LoanMethod;
+        annualRatePercent: string;
+        termMonths: number;
+        graceMonths: number;
+        disbursedOn: string;
+        via: Funds;
+        fee: Amount;
+        installments: StoredInstallment[];
+        disbursedBy: string;
+        externalId: string | null;
+      }
+    >
+  | E<
+      'LoanInstallmentOverdue',
+      { number: number; dueDate: string; principal: Amount; interest: Amount; overdueOn: string }
+    >
+  | E<
+      'LoanFeeCharged',
+      { fee: Amount; reason: 'late_installment' | 'restructuring'; chargedOn: string }
+    >
+  | E<
+      'LoanPenaltyCharged',
+      {
+        penalty: Amount;
+        overdueAmount: Amount;
+        chargedFor: string;
+        /** Every penalty so far, exact to 10 decimal places: the residue is carried. */
+        penaltyAccrued: string;
+      }
+    >
+  | E<'LoanInterestAccrued', { interest: Amount; accruedThrough: string }>
+  | E<
+      'LoanReclassified',
+      {
+        from: Kolektibilitas;
+        to: Kolektibilitas;
+        daysPastDue: number;
+        outstandingPrincipal: Amount;
+        policyVersion: string;
+        reclassifiedOn: string;
+      }
+    >
+  | E<
+      'LoanProvisionAdded' | 'LoanProvisionReleased',
+      { amount: Amount; provision: Amount; kolektibilitas: Kolektibilitas; effectiveOn: string }
+    >
+  | E<
+      'LoanRepaid',
+      {
+        amount: Amount;
+        via: Funds;
+        paidOn: string;
+        penalty: Amount;
+        fee: Amount;
+        /** Interest not accrued before: income now. */
+        interest: Amount;
+        /** Interest accrued earlier: settles the receivable. */
+        accruedInterest: Amount;
+        principal: Amount;
+        prepaidPrincipal: Amount;
+        applied: AppliedToInstallment[];
+        outstandingPrincipal: Amount;
+        receivedBy: string;
+        externalId: string | null;
+      }
+    >
+  | E<
+      'LoanScheduleRecomputed',
+      {
+        reason: 'prepayment' | 'payoff';
+        /** Installments from this number on are replaced; they keep what was paid on them. */
+        fromNumber: number;
+        installments: StoredInstallment[];
+        recomputedOn: string;
+      }
+    >
+  | E<
+      'LoanRestructured',
+      {
+        kind: 'reschedule' | 'restructure';
+        method: LoanMethod;
+        annualRatePercent: string;
+        graceMonths: number;
+        fromNumber: number;
+        installments: StoredInstallment[];
+        /** Paid on the installment in progress, carried to the first new one. */
+        carriedPaidInterest: Amount;
+        outstandingPrincipal: Amount;
+        classFloor: Kolektibilitas;
+        restructuredOn: string;
+        restructuredBy: string;
+      }
+    >
+  | E<
+      'LoanCollateralHoldReduced',
+      {
+        holdId: string;
+        savingsAccountId: string;
+        amount: Amount;
+        released: Amount;
+        reducedOn: string;
+      }
+    >
+  | E<
+      'LoanCollateralHoldReleased',
+      { holdId: string | null; savingsAccountId: string; released: Amount; releasedOn: string }
+    >
+  | E<'LoanClosed', { closedOn: string }>
+  | E<
+      'LoanWrittenOff',
+      {
+        principal: Amount;
+        accruedInterest: Amount;
+        unaccruedInterest: Amount;
+        penalty: Amount;
+        fee: Amount;
+        writtenOffOn: string;
+        writtenOffBy: string;
+        reason: string;
+      }
+    >
+  | E<'LoanRecovered', { amount: Amount; via: Funds; recoveredOn: string; recordedBy: string }>;
+
+export type LoanEventType = LoanEvent['type'];
+
+export const LOAN_EVENT_TYPES: readonly LoanEventType[] = [
+  'LoanApplied',
+  'LoanApproved',
+  'LoanRejected',
+  'LoanCollateralHoldRequested',
+  'LoanCollateralHoldPlaced',
+  'LoanDisbursed',
+  'LoanInstallmentOverdue',
+  'LoanFeeCharged',
+  'LoanPenaltyCharged',
+  'LoanInterestAccrued',
+  'LoanReclassified',
+  'LoanProvisionAdded',
+  'LoanProvisionReleased',
+  'LoanRepaid',
+  'LoanScheduleRecomputed',
+  'LoanRestructured',
+  'LoanCollateralHoldReduced',
+  'LoanCollateralHoldReleased',
+  'LoanClosed',
+  'LoanWrittenOff',
+  'LoanRecovered',
+];

@@ -1,0 +1,235 @@
+import { unreachable } from '@kopfed/domain';
+import { initialLoanState, type Installment, type LoanState } from './loan-state';
+import type { LoanEvent, StoredInstallment } from './loan-events';
+
+/** Folds one event into the state. Plain bookkeeping: every decision was made in `decide`. */
+export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
+  switch (event.type) {
+    case 'LoanApplied': {
+      const d = event.data;
+      return {
+        ...initialLoanState(),
+        status: 'applied',
+        loanId: d.loanId,
+        coopId: d.coopId,
+        memberId: d.memberId,
+        borrower: d.borrower,
+        productCode: d.productCode,
+        terms: d.terms,
+        origin: d.origin,
+        externalId: d.externalId,
+        principal: BigInt(d.principal),
+        termMonths: d.termMonths,
+        graceMonths: d.graceMonths,
+        lastGraceNumber: d.graceMonths,
+        method: d.terms.method,
+        annualRatePercent: d.terms.annualRatePercent,
+        appliedOn: d.appliedOn,
+        appliedBy: d.appliedBy,
+        collateral: d.collateral && {
+          savingsAccountId: d.collateral.savingsAccountId,
+          required: BigInt(d.collateral.required),
+          holdId: null,
+          held: 0n,
+          requested: false,
+        },
+      };
+    }
+    case 'LoanApproved':
+      return {
+        ...state,
+        status: 'approved',
+        approvedBy: event.data.approvedBy,
+        approvedOn: event.data.approvedOn,
+      };
+    case 'LoanRejected':
+      return { ...state, status: 'rejected' };
+    case 'LoanCollateralHoldRequested':
+      return state.collateral
+        ? { ...state, collateral: { ...state.collateral, requested: true } }
+        : state;
+    case 'LoanCollateralHoldPlaced':
+      return state.collateral
+        ? {
+            ...state,
+            collateral: {
+              ...state.collateral,
+              holdId: event.data.holdId,
+              held: BigInt(event.data.amount),
+            },
+          }
+        : state;
+    case 'LoanDisbursed':
+      return {
+        ...state,
+        status: 'active',
+        disbursedOn: event.data.disbursedOn,
+        disbursementExternalId: event.data.externalId,
+        installments: fromStored(event.data.installments, event.data.disbursedOn, []),
+      };
+    case 'LoanInstallmentOverdue':
+      return mapInstallment(state, event.data.number, (i) => ({ ...i, overdue: true }));
+    case 'LoanFeeCharged':
+      return { ...state, feeDue: state.feeDue + BigInt(event.data.fee) };
+    case 'LoanPenaltyCharged':
+      return {
+        ...state,
+        penaltyDue: state.penaltyDue + BigInt(event.data.penalty),
+        penaltyAccrued: event.data.penaltyAccrued,
+        penaltyChargedThrough: event.data.chargedFor,
+      };
+    case 'LoanInterestAccrued': {
+      const interest = BigInt(event.data.interest);
+      return {
+        ...state,
+        interestRecognised: state.interestRecognised + interest,
+        interestReceivable: state.interestReceivable + interest,
+      };
+    }
+    case 'LoanReclassified':
+      return { ...state, kolektibilitas: event.data.to };
+    case 'LoanProvisionAdded':
+    case 'LoanProvisionReleased':
+      return { ...state, provision: BigInt(event.data.provision) };
+    case 'LoanRepaid':
+      return repaid(state, event.data);
+    case 'LoanScheduleRecomputed': {
+      const { fromNumber, installments } = event.data;
+      const kept = state.installments.filter((i) => i.number < fromNumber);
+      const start = startOf(state.installments, fromNumber);
+      return {
+        ...state,
+        installments: [...kept, ...fromStored(installments, start, state.installments)],
+      };
+    }
+    case 'LoanRestructured':
+      return restructured(state, event.data);
+    case 'LoanCollateralHoldReduced':
+      return state.collateral
+        ? { ...state, collateral: { ...state.collateral, held: BigInt(event.data.amount) } }
+        : state;
+    case 'LoanCollateralHoldReleased':
+      return state.collateral ? { ...state, collateral: { ...state.collateral, held: 0n } } : state;
+    case 'LoanClosed':
+      return { ...state, status: 'closed', closedOn: event.data.closedOn };
+    case 'LoanWrittenOff': {
+      const d = event.data;
+      const claim =
+        outstanding(state) +
+        BigInt(d.accruedInterest) +
+        BigInt(d.unaccruedInterest) +
+        BigInt(d.penalty) +
+        BigInt(d.fee);
+      return {
+        ...state,
+        status: 'written_off',
+        provision: 0n,
+        interestReceivable: 0n,
+        writtenOff: { writtenOffOn: d.writtenOffOn, claim, recovered: 0n },
+      };
+    }
+    case 'LoanRecovered':
+      return state.writtenOff
+        ? {
+            ...state,
+            writtenOff: {
+              ...state.writtenOff,
+              recovered: state.writtenOff.recovered + BigInt(event.data.amount),
+            },
+          }
+        : state;
+    default:
+      return unreachable(event, 'loan event');
+  }
+}
+
+function outstanding(state: LoanState): bigint {
+  return state.installments.reduce((sum, i) => sum + i.principal - i.paidPrincipal, 0n);
+}
+
+function repaid(
+  state: LoanState,
+  d: Extract<LoanEvent, { type: 'LoanRepaid' }>['data'],
+): LoanState {
+  const applied = new Map(d.applied.map((a) => [a.number, a]));
+  return {
+    ...state,
+    penaltyDue: state.penaltyDue - BigInt(d.penalty),
+    feeDue: state.feeDue - BigInt(d.fee),
+    interestReceivable: state.interestReceivable - BigInt(d.accruedInterest),
+    interestRecognised: state.interestRecognised + BigInt(d.interest),
+    installments: state.installments.map((i) => {
+      const a = applied.get(i.number);
+      return a
+        ? {
+            ...i,
+            paidPrincipal: i.paidPrincipal + BigInt(a.principal),
+            paidInterest: i.paidInterest + BigInt(a.interest),
+          }
+        : i;
+    }),
+  };
+}
+
+function restructured(
+  state: LoanState,
+  d: Extract<LoanEvent, { type: 'LoanRestructured' }>['data'],
+): LoanState {
+  // What earlier installments still owed moved into the new schedule: they keep what was paid.
+  const kept = state.installments
+    .filter((i) => i.number < d.fromNumber)
+    .map((i) => ({ ...i, principal: i.paidPrincipal, interest: i.paidInterest }));
+  const fresh = fromStored(d.installments, d.restructuredOn, []);
+  if (fresh[0]) fresh[0] = { ...fresh[0], paidInterest: BigInt(d.carriedPaidInterest) };
+  return {
+    ...state,
+    method: d.method,
+    annualRatePercent: d.annualRatePercent,
+    lastGraceNumber: d.fromNumber + d.graceMonths - 1,
+    installments: [...kept, ...fresh],
+    classFloor: d.classFloor,
+    restructuredFromNumber: d.fromNumber,
+  };
+}
+
+/** Where the installment numbered `number` starts accruing: the previous one's due date. */
+function startOf(installments: readonly Installment[], number: number): string {
+  const same = installments.find((i) => i.number === number);
+  return same ? same.startDate : installments[installments.length - 1]!.dueDate;
+}
+
+/** New installments; each keeps what was paid on the installment of the same number before. */
+function fromStored(
+  stored: readonly StoredInstallment[],
+  firstStart: string,
+  previous: readonly Installment[],
+): Installment[] {
+  const paid = new Map(previous.map((i) => [i.number, i]));
+  let start = firstStart;
+  return stored.map((s) => {
+    const before = paid.get(s.number);
+    const installment: Installment = {
+      number: s.number,
+      startDate: start,
+      dueDate: s.dueDate,
+      principal: BigInt(s.principal),
+      interest: BigInt(s.interest),
+      paidPrincipal: before?.paidPrincipal ?? 0n,
+      paidInterest: before?.paidInterest ?? 0n,
+      overdue: before?.overdue ?? false,
+    };
+    start = s.dueDate;
+    return installment;
+  });
+}
+
+function mapInstallment(
+  state: LoanState,
+  number: number,
+  change: (i: Installment) => Installment,
+): LoanState {
+  return {
+    ...state,
+    installments: state.installments.map((i) => (i.number === number ? change(i) : i)),
+  };
+}

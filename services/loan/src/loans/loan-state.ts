@@ -1,0 +1,161 @@
+import type { Kolektibilitas } from '../policies/kolektibilitas';
+import type { LoanProductTerms } from '../products/terms';
+import type { LoanMethod } from '../schedule/schedule';
+import type { Borrower, LoanOrigin } from './loan-events';
+
+export type LoanStatus = 'applied' | 'approved' | 'rejected' | 'active' | 'closed' | 'written_off';
+
+export interface Installment {
+  number: number;
+  /** Interest accrues from this date to the due date. */
+  startDate: string;
+  dueDate: string;
+  principal: bigint;
+  interest: bigint;
+  paidPrincipal: bigint;
+  paidInterest: bigint;
+  /** Marked by the close of business of the first day it was past due. */
+  overdue: boolean;
+}
+
+export interface Collateral {
+  savingsAccountId: string;
+  /** The share of the principal the product requires held, at approval. */
+  required: bigint;
+  holdId: string | null;
+  held: bigint;
+  requested: boolean;
+}
+
+export interface WrittenOff {
+  writtenOffOn: string;
+  /** What was still owed when written off: principal, interest, penalties and fees. */
+  claim: bigint;
+  recovered: bigint;
+}
+
+/** Everything a loan's decisions need, folded from its events. Money in bigint rupiah. */
+export interface LoanState {
+  status: LoanStatus | 'none';
+  loanId: string;
+  coopId: string;
+  memberId: string;
+  borrower: Borrower;
+  productCode: string;
+  /** The product version's terms, copied when applied for; null before. */
+  terms: LoanProductTerms | null;
+  origin: LoanOrigin;
+  externalId: string | null;
+  principal: bigint;
+  termMonths: number;
+  graceMonths: number;
+  /** The method and rate in force: the product's, until a restructuring changes them. */
+  method: LoanMethod;
+  annualRatePercent: string;
+  /** Installments numbered up to this one are interest-only (grace). */
+  lastGraceNumber: number;
+  appliedOn: string;
+  appliedBy: string;
+  approvedBy: string | null;
+  approvedOn: string | null;
+  collateral: Collateral | null;
+  disbursedOn: string | null;
+  disbursementExternalId: string | null;
+  installments: Installment[];
+  penaltyDue: bigint;
+  feeDue: bigint;
+  /** Exact running total of penalties (10 decimal places); whole rupiah are charged. */
+  penaltyAccrued: string;
+  penaltyChargedThrough: string | null;
+  /** Interest income recognised so far: accruals plus interest paid before it was accrued. */
+  interestRecognised: bigint;
+  /** Accrued interest not yet paid (the receivable). */
+  interestReceivable: bigint;
+  kolektibilitas: Kolektibilitas;
+  provision: bigint;
+  /** After a restructuring the class may not improve until three new installments are paid. */
+  classFloor: Kolektibilitas | null;
+  restructuredFromNumber: number | null;
+  closedOn: string | null;
+  writtenOff: WrittenOff | null;
+}
+
+export function initialLoanState(): LoanState {
+  return {
+    status: 'none',
+    loanId: '',
+    coopId: '',
+    memberId: '',
+    borrower: { kind: 'person' },
+    productCode: '',
+    terms: null,
+    origin: 'kopfed',
+    externalId: null,
+    principal: 0n,
+    termMonths: 0,
+    graceMonths: 0,
+    method: 'ANNUITY',
+    annualRatePercent: '0',
+    lastGraceNumber: 0,
+    appliedOn: '',
+    appliedBy: '',
+    approvedBy: null,
+    approvedOn: null,
+    collateral: null,
+    disbursedOn: null,
+    disbursementExternalId: null,
+    installments: [],
+    penaltyDue: 0n,
+    feeDue: 0n,
+    penaltyAccrued: '0',
+    penaltyChargedThrough: null,
+    interestRecognised: 0n,
+    interestReceivable: 0n,
+    kolektibilitas: 'L',
+    provision: 0n,
+    classFloor: null,
+    restructuredFromNumber: null,
+    closedOn: null,
+    writtenOff: null,
+  };
+}
+
+export const unpaidPrincipal = (i: Installment): bigint => i.principal - i.paidPrincipal;
+export const unpaidInterest = (i: Installment): bigint => i.interest - i.paidInterest;
+export const isSettled = (i: Installment): boolean =>
+  unpaidPrincipal(i) === 0n && unpaidInterest(i) === 0n;
+
+export function outstandingPrincipal(state: LoanState): bigint {
+  let sum = 0n;
+  for (const i of state.installments) sum += unpaidPrincipal(i);
+  return state.status === 'approved' || state.status === 'applied' ? state.principal : sum;
+}
+
+/** Installments due on or before `date`: billed, whether paid or not. */
+export function isBilled(i: Installment, date: string): boolean {
+  return i.dueDate <= date;
+}
+
+/** Unpaid principal and interest of installments due on or before `date`. */
+export function billedUnpaid(
+  state: LoanState,
+  date: string,
+): { principal: bigint; interest: bigint } {
+  let principal = 0n;
+  let interest = 0n;
+  for (const i of state.installments) {
+    if (!isBilled(i, date)) break;
+    principal += unpaidPrincipal(i);
+    interest += unpaidInterest(i);
+  }
+  return { principal, interest };
+}
+
+/** The oldest installment due before `date` and not settled: where days past due count from. */
+export function oldestUnpaidBefore(state: LoanState, date: string): Installment | undefined {
+  for (const i of state.installments) {
+    if (i.dueDate >= date) return undefined;
+    if (!isSettled(i)) return i;
+  }
+  return undefined;
+}

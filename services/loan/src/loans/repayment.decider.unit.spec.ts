@@ -1,0 +1,234 @@
+import { addDays } from '../shared/dates';
+import {
+  application,
+  disbursedLoan,
+  given,
+  productWith,
+  run,
+  types,
+} from '../testing/loan-fixtures';
+import { refusal, when } from '../testing/refusal';
+import type { LoanCommand } from './loan-commands';
+import type { LoanEvent } from './loan-events';
+import { outstandingPrincipal } from './loan-state';
+
+const repay = (amount: bigint, paidOn: string): LoanCommand => ({
+  type: 'RepayLoan',
+  amount,
+  paidOn,
+  via: { kind: 'cash' },
+  receivedBy: 'key-teller',
+  externalId: null,
+});
+const closeDays = (events: LoanEvent[], from: string, to: string) => {
+  const commands: LoanCommand[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1))
+    commands.push({ type: 'CloseBusinessDay', businessDate: d });
+  return run(commands, events).events;
+};
+const repaid = (events: LoanEvent[]) =>
+  events.find((e) => e.type === 'LoanRepaid')!.data as Record<string, unknown>;
+const loan = disbursedLoan();
+
+describe('loan decider: repayments', () => {
+  it('pays an installment on its due date: interest (not yet accrued) and principal', () => {
+    const events = when(loan, repay(888_488n, '2026-02-28'));
+    expect(types(events)).toEqual(['LoanRepaid']);
+    expect(repaid(events)).toMatchObject({
+      principal: '788488',
+      interest: '100000',
+      accruedInterest: '0',
+      prepaidPrincipal: '0',
+      outstandingPrincipal: '9211512',
+      applied: [{ number: 1, principal: '788488', interest: '100000' }],
+    });
+  });
+
+  it('settles accrued interest from the receivable once close of business has accrued it', () => {
+    const accrued = closeDays(loan, '2026-01-31', '2026-02-28');
+    expect(given(accrued).interestReceivable).toBe(100_000n);
+    const events = when(accrued, repay(888_488n, '2026-02-28'));
+    expect(repaid(events)).toMatchObject({ interest: '0', accruedInterest: '100000' });
+    expect(given([...accrued, ...events]).interestReceivable).toBe(0n);
+  });
+
+  it('allocates penalty → fee → interest → principal by default', () => {
+    const late = closeDays(loan, '2026-01-31', '2026-03-05');
+    const state = given(late);
+    expect(state.feeDue).toBe(25_000n);
+    const events = when(late, repay(state.penaltyDue + 10n, '2026-03-05'));
+    expect(repaid(events)).toMatchObject({
+      penalty: state.penaltyDue.toString(),
+      fee: '10',
+      interest: '0',
+      principal: '0',
+    });
+  });
+
+  it('follows the product’s own order', () => {
+    const principalFirst = run([
+      {
+        type: 'ApplyForLoan',
+        ...application({
+          product: productWith({ allocationOrder: ['principal', 'interest', 'fee', 'penalty'] }),
+        }),
+      },
+      { type: 'ApproveLoan', approvedBy: 'c', approvedOn: '2026-01-25' },
+      {
+        type: 'DisburseLoan',
+        disbursedOn: '2026-01-31',
+        via: { kind: 'cash' },
+        disbursedBy: 't',
+        externalId: null,
+      },
+    ]).events;
+    const late = closeDays(principalFirst, '2026-01-31', '2026-03-05');
+    expect(repaid(when(late, repay(800_000n, '2026-03-05')))).toMatchObject({
+      principal: '788488',
+      accruedInterest: '11512',
+      penalty: '0',
+      fee: '0',
+    });
+  });
+
+  it('takes a part payment: interest first, then principal', () => {
+    const events = when(loan, repay(300_000n, '2026-02-28'));
+    expect(repaid(events)).toMatchObject({
+      interest: '100000',
+      principal: '200000',
+      outstandingPrincipal: '9800000',
+    });
+    const state = given([...loan, ...events]);
+    expect(state.installments[0]).toMatchObject({
+      paidPrincipal: 200_000n,
+      paidInterest: 100_000n,
+    });
+  });
+
+  it('prepays principal with an overpayment and recomputes the remaining installments', () => {
+    const events = when(loan, repay(3_000_000n, '2026-02-28'));
+    expect(types(events)).toEqual(['LoanRepaid', 'LoanScheduleRecomputed']);
+    expect(repaid(events)).toMatchObject({
+      prepaidPrincipal: '2111512',
+      principal: '2900000',
+      outstandingPrincipal: '7100000',
+    });
+    const state = given([...loan, ...events]);
+    expect(outstandingPrincipal(state)).toBe(7_100_000n);
+    expect(state.installments).toHaveLength(12);
+    expect(state.installments.reduce((sum, i) => sum + i.principal, 0n)).toBe(10_000_000n);
+    // Installment 2 keeps the interest fixed when its period began; the due dates stay.
+    expect(state.installments[1]).toMatchObject({
+      dueDate: '2026-03-31',
+      interest: 92_115n,
+      paidPrincipal: 2_111_512n,
+    });
+    const remaining = state.installments.slice(2).map((i) => i.principal + i.interest);
+    expect(new Set(remaining.slice(0, -1)).size).toBe(1);
+    expect(remaining[0]).toBeLessThan(888_488n);
+  });
+
+  it('pays off with the interest accrued so far, closes the loan and truncates the schedule', () => {
+    const accrued = closeDays(loan, '2026-01-31', '2026-02-14');
+    const receivable = given(accrued).interestReceivable;
+    expect(receivable).toBe(50_000n);
+    const events = when(accrued, repay(10_000_000n + receivable, '2026-02-15'));
+    expect(types(events)).toEqual([
+      'LoanRepaid',
+      'LoanScheduleRecomputed',
+      'LoanProvisionReleased',
+      'LoanClosed',
+    ]);
+    expect(repaid(events)).toMatchObject({
+      accruedInterest: '50000',
+      interest: '0',
+      prepaidPrincipal: '10000000',
+    });
+    expect(events[2]).toMatchObject({ data: { amount: '50000', provision: '0' } });
+    const state = given([...accrued, ...events]);
+    expect(state).toMatchObject({
+      status: 'closed',
+      closedOn: '2026-02-15',
+      interestReceivable: 0n,
+      provision: 0n,
+    });
+    expect(state.installments).toEqual([
+      expect.objectContaining({
+        number: 1,
+        principal: 10_000_000n,
+        interest: 50_000n,
+        paidPrincipal: 10_000_000n,
+        paidInterest: 50_000n,
+      }),
+    ]);
+  });
+
+  it('pays off after an earlier prepayment on the same installment', () => {
+    const partly = [...loan, ...when(loan, repay(10_000n, '2026-02-05'))];
+    const rest = when(partly, repay(10_000_000n - 10_000n, '2026-02-06'));
+    const state = given([...partly, ...rest]);
+    expect(state.status).toBe('closed');
+    expect(state.installments[0]).toMatchObject({
+      principal: 10_000_000n,
+      paidPrincipal: 10_000_000n,
+    });
+  });
+
+  it('refuses more than the payoff amount, saying what pays it off', () => {
+    expect(refusal(loan, repay(10_000_001n, '2026-02-01'))).toMatchObject({
+      code: 'repayment_exceeds_payoff',
+      pointer: '/amount/amount',
+      details: { payoffAmount: { amount: '10000000', currency: 'IDR' } },
+    });
+  });
+
+  it('refuses loans not active and payments before the disbursement', () => {
+    expect(refusal(loan.slice(0, 2), repay(1n, '2026-02-01')).code).toBe('loan_not_active');
+    expect(refusal(loan, repay(1n, '2026-01-30')).code).toBe('paid_before_disbursed');
+  });
+
+  it('shrinks the savings hold with the principal and frees it when repaid', () => {
+    const secured = run([
+      {
+        type: 'ApplyForLoan',
+        ...application({
+          product: productWith({ collateralSharePercent: '20' }),
+          collateralSavingsAccountId: 'sav-9',
+        }),
+      },
+      { type: 'ApproveLoan', approvedBy: 'c', approvedOn: '2026-01-25' },
+      {
+        type: 'RecordCollateralHold',
+        holdId: 'loan-1',
+        savingsAccountId: 'sav-9',
+        amount: 2_000_000n,
+        placedOn: '2026-01-26',
+      },
+      {
+        type: 'DisburseLoan',
+        disbursedOn: '2026-01-31',
+        via: { kind: 'cash' },
+        disbursedBy: 't',
+        externalId: null,
+      },
+    ]).events;
+    const first = when(secured, repay(888_488n, '2026-02-28'));
+    expect(first[1]).toEqual({
+      type: 'LoanCollateralHoldReduced',
+      data: {
+        holdId: 'loan-1',
+        savingsAccountId: 'sav-9',
+        amount: '1842302',
+        released: '157698',
+        reducedOn: '2026-02-28',
+      },
+    });
+    const rest = when([...secured, ...first], repay(9_211_512n, '2026-03-01'));
+    expect(types(rest)).toEqual([
+      'LoanRepaid',
+      'LoanScheduleRecomputed',
+      'LoanCollateralHoldReleased',
+      'LoanClosed',
+    ]);
+  });
+});

@@ -1,0 +1,159 @@
+import { addDays } from '../shared/dates';
+import {
+  application,
+  disbursedLoan,
+  given,
+  productWith,
+  run,
+  types,
+} from '../testing/loan-fixtures';
+import { refusal, when } from '../testing/refusal';
+import type { LoanCommand } from './loan-commands';
+import type { LoanEvent } from './loan-events';
+import { billedUnpaid, outstandingPrincipal } from './loan-state';
+
+const restructure = (
+  overrides: Partial<Extract<LoanCommand, { type: 'RestructureLoan' }>> = {},
+): LoanCommand => ({
+  type: 'RestructureLoan',
+  restructuredOn: '2026-05-15',
+  installments: 18,
+  graceMonths: 2,
+  method: null,
+  annualRatePercent: null,
+  fee: 0n,
+  restructuredBy: 'key-officer',
+  ...overrides,
+});
+const closeDays = (events: LoanEvent[], from: string, to: string) => {
+  const commands: LoanCommand[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1))
+    commands.push({ type: 'CloseBusinessDay', businessDate: d });
+  return run(commands, events).events;
+};
+// Three installments missed (due 28 Feb, 31 Mar, 30 Apr); closed through 14 May: DPK.
+const arrears = closeDays(disbursedLoan(), '2026-01-31', '2026-05-14');
+
+describe('loan decider: restructuring', () => {
+  it('reschedules all principal from the date, folding interest arrears into the first installment', () => {
+    const before = given(arrears);
+    expect(before.kolektibilitas).toBe('DPK');
+    const events = when(arrears, restructure());
+    expect(types(events)).toEqual(['LoanRestructured']);
+    const data = events[0]!.data as Extract<LoanEvent, { type: 'LoanRestructured' }>['data'];
+    expect(data).toMatchObject({
+      kind: 'reschedule',
+      fromNumber: 4,
+      outstandingPrincipal: '10000000',
+      classFloor: 'DPK',
+    });
+    expect(data.installments).toHaveLength(18);
+    expect(data.installments[0]!.dueDate).toBe('2026-06-15');
+    const after = given([...arrears, ...events]);
+    expect(outstandingPrincipal(after)).toBe(10_000_000n);
+    expect(billedUnpaid(after, '2026-05-15')).toEqual({ principal: 0n, interest: 0n });
+    expect(after.installments.reduce((sum, i) => sum + i.principal, 0n)).toBe(10_000_000n);
+    // Arrears interest 276,266 (Feb–Apr) and 15 of 31 days of May's 76,108 ride on installment 4.
+    expect(after.installments[3]!.interest).toBe(100_000n + 276_266n + 36_826n);
+  });
+
+  it('restructures with a new rate or method, within the rate cap, and charges its fee', () => {
+    const events = when(
+      arrears,
+      restructure({ method: 'EFFECTIVE', annualRatePercent: '9', fee: 50_000n }),
+    );
+    expect(types(events)).toEqual(['LoanRestructured', 'LoanFeeCharged']);
+    expect(events[0]).toMatchObject({
+      data: { kind: 'restructure', method: 'EFFECTIVE', annualRatePercent: '9' },
+    });
+    expect(
+      refusal(
+        arrears,
+        restructure({ method: 'FLAT', annualRatePercent: '20', graceMonths: 0, installments: 12 }),
+      ),
+    ).toMatchObject({
+      code: 'rate_cap_exceeded',
+    });
+  });
+
+  it('keeps the class until three new installments are paid, then lets it improve', () => {
+    let events = [...arrears, ...when(arrears, restructure({ graceMonths: 0 }))];
+    events = closeDays(events, '2026-05-15', '2026-05-20');
+    expect(given(events).kolektibilitas).toBe('DPK');
+    for (const number of [4, 5, 6]) {
+      const state = given(events);
+      const due = state.installments.find((i) => i.number === number)!;
+      // Penalties and fees from before the restructuring come first in the product's order.
+      const amount = due.principal + due.interest + state.penaltyDue + state.feeDue;
+      events = run(
+        [
+          {
+            type: 'RepayLoan',
+            amount,
+            paidOn: due.dueDate,
+            via: { kind: 'cash' },
+            receivedBy: 't',
+            externalId: null,
+          },
+        ],
+        events,
+      ).events;
+      if (number < 6)
+        expect(given(closeDays(events, due.dueDate, due.dueDate)).kolektibilitas).toBe('DPK');
+      events = closeDays(events, due.dueDate, due.dueDate);
+    }
+    expect(given(events).kolektibilitas).toBe('L');
+  });
+
+  it('has nothing to restructure once all principal is paid (a penalty may still be due)', () => {
+    const principalFirst = run([
+      {
+        type: 'ApplyForLoan',
+        ...application({
+          termMonths: 1,
+          product: productWith({ allocationOrder: ['principal', 'interest', 'fee', 'penalty'] }),
+        }),
+      },
+      { type: 'ApproveLoan', approvedBy: 'c', approvedOn: '2026-01-25' },
+      {
+        type: 'DisburseLoan',
+        disbursedOn: '2026-01-31',
+        via: { kind: 'cash' },
+        disbursedBy: 't',
+        externalId: null,
+      },
+    ]).events;
+    // A one-month loan, overdue: principal and interest paid, the fee and penalties not.
+    const late = closeDays(principalFirst, '2026-01-31', '2026-03-05');
+    const paid = run(
+      [
+        {
+          type: 'RepayLoan',
+          amount: 10_100_000n,
+          paidOn: '2026-03-05',
+          via: { kind: 'cash' },
+          receivedBy: 't',
+          externalId: null,
+        },
+      ],
+      late,
+    ).events;
+    expect(given(paid)).toMatchObject({ status: 'active', feeDue: 25_000n });
+    expect(outstandingPrincipal(given(paid))).toBe(0n);
+    expect(refusal(paid, restructure({ restructuredOn: '2026-03-05' })).code).toBe(
+      'nothing_to_restructure',
+    );
+  });
+
+  it.each([
+    ['loan_not_active', disbursedLoan().slice(0, 2), restructure()],
+    [
+      'restructured_before_disbursed',
+      disbursedLoan(),
+      restructure({ restructuredOn: '2026-01-30' }),
+    ],
+    ['grace_out_of_range', disbursedLoan(), restructure({ graceMonths: 18 })],
+  ])('refuses with %s', (code, events, command) => {
+    expect(refusal(events, command).code).toBe(code);
+  });
+});

@@ -1,0 +1,110 @@
+import { addDays } from '../shared/dates';
+import {
+  application,
+  disbursedLoan,
+  given,
+  productWith,
+  run,
+  types,
+} from '../testing/loan-fixtures';
+import { refusal, when } from '../testing/refusal';
+import type { LoanCommand } from './loan-commands';
+import type { LoanEvent } from './loan-events';
+
+const closeDays = (events: LoanEvent[], from: string, to: string) => {
+  const commands: LoanCommand[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1))
+    commands.push({ type: 'CloseBusinessDay', businessDate: d });
+  return run(commands, events).events;
+};
+const writeOff: LoanCommand = {
+  type: 'WriteOffLoan',
+  writtenOffOn: '2026-07-01',
+  writtenOffBy: 'key-board',
+  reason: 'macet',
+};
+const doubtful = closeDays(disbursedLoan(), '2026-01-31', '2026-06-30');
+
+describe('loan decider: write-off and recoveries', () => {
+  it('tops the allowance up to the principal, then writes the loan off against it', () => {
+    const state = given(doubtful);
+    expect(state.kolektibilitas).toBe('D');
+    expect(state.provision).toBe(5_000_000n);
+    const events = when(doubtful, writeOff);
+    expect(types(events)).toEqual(['LoanProvisionAdded', 'LoanWrittenOff']);
+    expect(events[0]).toMatchObject({ data: { amount: '5000000', provision: '10000000' } });
+    expect(events[1]).toMatchObject({
+      data: {
+        principal: '10000000',
+        accruedInterest: state.interestReceivable.toString(),
+        penalty: state.penaltyDue.toString(),
+        fee: '100000',
+      },
+    });
+    const after = given([...doubtful, ...events]);
+    expect(after).toMatchObject({ status: 'written_off', provision: 0n, interestReceivable: 0n });
+    expect(after.writtenOff!.claim).toBeGreaterThan(10_000_000n);
+  });
+
+  it('writes off only doubtful or lost loans without a savings hold', () => {
+    expect(refusal(disbursedLoan(), writeOff).code).toBe('write_off_not_allowed');
+    expect(refusal(disbursedLoan().slice(0, 2), writeOff).code).toBe('loan_not_active');
+    const secured = run([
+      {
+        type: 'ApplyForLoan',
+        ...application({
+          product: productWith({ collateralSharePercent: '20' }),
+          collateralSavingsAccountId: 'sav-9',
+        }),
+      },
+      { type: 'ApproveLoan', approvedBy: 'c', approvedOn: '2026-01-25' },
+      {
+        type: 'RecordCollateralHold',
+        holdId: 'loan-1',
+        savingsAccountId: 'sav-9',
+        amount: 2_000_000n,
+        placedOn: '2026-01-26',
+      },
+      {
+        type: 'DisburseLoan',
+        disbursedOn: '2026-01-31',
+        via: { kind: 'cash' },
+        disbursedBy: 't',
+        externalId: null,
+      },
+    ]).events;
+    expect(refusal(closeDays(secured, '2026-01-31', '2026-06-30'), writeOff)).toMatchObject({
+      code: 'collateral_hold_in_place',
+      kind: 'conflict',
+    });
+  });
+
+  it('records recoveries up to the written-off claim', () => {
+    const written = [...doubtful, ...when(doubtful, writeOff)];
+    const claim = given(written).writtenOff!.claim;
+    const recovery = (amount: bigint, recoveredOn = '2026-09-01'): LoanCommand => ({
+      type: 'RecordRecovery',
+      amount,
+      recoveredOn,
+      via: { kind: 'bank' },
+      recordedBy: 'k',
+    });
+    const events = when(written, recovery(1_000_000n));
+    expect(events).toEqual([
+      {
+        type: 'LoanRecovered',
+        data: {
+          amount: '1000000',
+          via: { kind: 'bank' },
+          recoveredOn: '2026-09-01',
+          recordedBy: 'k',
+        },
+      },
+    ]);
+    const after = [...written, ...events];
+    expect(given(after).writtenOff!.recovered).toBe(1_000_000n);
+    expect(refusal(after, recovery(claim)).code).toBe('recovery_exceeds_claim');
+    expect(refusal(written, recovery(1n, '2026-06-01')).code).toBe('recovered_before_write_off');
+    expect(refusal(disbursedLoan(), recovery(1n)).code).toBe('loan_not_written_off');
+  });
+});

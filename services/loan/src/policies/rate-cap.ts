@@ -1,0 +1,40 @@
+import { Decimal } from '@kopfed/money';
+import { invariant } from '@kopfed/domain';
+
+/**
+ * The cap on a loan's *effective* annual rate (Permenkop 8/2023 Ps. 27: 24% a year; a 24% flat
+ * loan breaks it), as a versioned table like every rule that may change.
+ */
+export interface RateCapPolicy {
+  version: string;
+  effectiveFrom: string;
+  maxEffectiveAnnualRatePercent: string;
+}
+
+export const RATE_CAP_POLICIES: readonly RateCapPolicy[] = [
+  { version: 'permenkop-8-2023', effectiveFrom: '1970-01-01', maxEffectiveAnnualRatePercent: '24' },
+];
+
+export function rateCapOn(
+  businessDate: string,
+  policies: readonly RateCapPolicy[] = RATE_CAP_POLICIES,
+): RateCapPolicy {
+  let found: RateCapPolicy | undefined;
+  for (const policy of policies) {
+    if (
+      policy.effectiveFrom <= businessDate &&
+      (!found || policy.effectiveFrom > found.effectiveFrom)
+    )
+      found = policy;
+  }
+  invariant(found, `no rate cap is in force on ${businessDate}`);
+  return found;
+}
+
+export function exceedsCap(effectiveAnnualRatePercent: string, cap: RateCapPolicy): boolean {
+  return (
+    Decimal.parse(effectiveAnnualRatePercent).compare(
+      Decimal.parse(cap.maxEffectiveAnnualRatePercent),
+    ) > 0
+  );
+}

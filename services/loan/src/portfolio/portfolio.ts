@@ -1,0 +1,185 @@
+import type Database from 'better-sqlite3';
+import { divideHalfUp } from '@kopfed/money';
+import { KOLEKTIBILITAS, NON_PERFORMING, type Kolektibilitas } from '../policies/kolektibilitas';
+
+/**
+ * The portfolio of a coop, or of a coop and every coop below it in the federation tree
+ * (consolidated), from the loan book as the last close of business left it: outstanding
+ * principal by kolektibilitas, the NPL ratio ((KL + D + M) ÷ total outstanding), the
+ * provisions required, and arrears ageing by days past due on the as-of date.
+ */
+export const AGEING_BUCKETS = [
+  { bucket: 'current', from: 0, to: 0 },
+  { bucket: '1-30', from: 1, to: 30 },
+  { bucket: '31-60', from: 31, to: 60 },
+  { bucket: '61-90', from: 61, to: 90 },
+  { bucket: '91-120', from: 91, to: 120 },
+  { bucket: '121-180', from: 121, to: 180 },
+  { bucket: 'over-180', from: 181, to: null },
+] as const;
+
+/** A healthy portfolio keeps its NPL ratio at or under 5% (BRIEF §5). */
+const HEALTHY_NPL_HUNDREDTHS = 500n;
+
+export interface Portfolio {
+  coopIds: string[];
+  loans: number;
+  outstandingPrincipal: bigint;
+  overdueAmount: bigint;
+  provision: bigint;
+  collateralHeld: bigint;
+  byKolektibilitas: {
+    kolektibilitas: Kolektibilitas;
+    loans: number;
+    outstandingPrincipal: bigint;
+    provision: bigint;
+  }[];
+  nplOutstanding: bigint;
+  nplRatioPercent: string | null;
+  healthy: boolean;
+  ageing: { bucket: string; loans: number; outstandingPrincipal: bigint; overdueAmount: bigint }[];
+  byCoop: {
+    coopId: string;
+    loans: number;
+    outstandingPrincipal: bigint;
+    nplOutstanding: bigint;
+    provision: bigint;
+  }[];
+  interCoopOutstanding: bigint;
+  writtenOff: { loans: number; claim: bigint; recovered: bigint };
+}
+
+type ClassRow = {
+  kolektibilitas: Kolektibilitas;
+  loans: bigint;
+  outstanding: bigint;
+  provision: bigint;
+  overdue: bigint;
+  held: bigint;
+};
+
+export class PortfolioQueries {
+  private readonly statements;
+
+  constructor(db: Database.Database) {
+    const scope = `WITH RECURSIVE tree(coop_id, depth) AS (
+        SELECT @coop, 0
+        UNION SELECT c.coop_id, t.depth + 1 FROM loan_party_coops c JOIN tree t ON c.parent_coop_id = t.coop_id
+        WHERE @consolidated = 1 AND t.depth < 16)`;
+    const active = `FROM loan_book WHERE status = 'active' AND coop_id IN (SELECT coop_id FROM tree)`;
+    const prepare = <Row>(sql: string) =>
+      db
+        .prepare<[{ coop: string; consolidated: number; asOf: string }], Row>(sql)
+        .safeIntegers(true);
+    this.statements = {
+      coops: prepare<{ coop_id: string }>(`${scope} SELECT coop_id FROM tree ORDER BY coop_id`),
+      byClass: prepare<ClassRow>(
+        `${scope} SELECT kolektibilitas, count(*) AS loans,
+           sum(outstanding_principal) AS outstanding, sum(provision) AS provision,
+           sum(overdue_amount) AS overdue, sum(collateral_held) AS held
+         ${active} GROUP BY kolektibilitas`,
+      ),
+      ageing: prepare<{ days: bigint | null; loans: bigint; outstanding: bigint; overdue: bigint }>(
+        `${scope} SELECT CAST(julianday(@asOf) - julianday(oldest_overdue_due) AS INTEGER) AS days,
+           count(*) AS loans, sum(outstanding_principal) AS outstanding, sum(overdue_amount) AS overdue
+         ${active} GROUP BY days`,
+      ),
+      byCoop: prepare<{
+        coop_id: string;
+        loans: bigint;
+        outstanding: bigint;
+        npl: bigint;
+        provision: bigint;
+      }>(
+        `${scope} SELECT coop_id, count(*) AS loans, sum(outstanding_principal) AS outstanding,
+           sum(CASE WHEN kolektibilitas IN ('KL', 'D', 'M') THEN outstanding_principal ELSE 0 END) AS npl,
+           sum(provision) AS provision
+         ${active} GROUP BY coop_id ORDER BY coop_id`,
+      ),
+      interCoop: prepare<{ outstanding: bigint | null }>(
+        `${scope} SELECT sum(outstanding_principal) AS outstanding
+         ${active} AND borrower_coop_id IN (SELECT coop_id FROM tree)`,
+      ),
+      writtenOff: prepare<{ loans: bigint; claim: bigint | null; recovered: bigint | null }>(
+        `${scope} SELECT count(*) AS loans, sum(written_off_claim) AS claim, sum(recovered) AS recovered
+         FROM loan_book WHERE status = 'written_off' AND coop_id IN (SELECT coop_id FROM tree)`,
+      ),
+    };
+  }
+
+  portfolio(coopId: string, consolidated: boolean, asOf: string): Portfolio {
+    const p = { coop: coopId, consolidated: consolidated ? 1 : 0, asOf };
+    const s = this.statements;
+    const classes = new Map(s.byClass.all(p).map((r) => [r.kolektibilitas, r]));
+    const byKolektibilitas = KOLEKTIBILITAS.map((k) => {
+      const r = classes.get(k);
+      return {
+        kolektibilitas: k,
+        loans: Number(r?.loans ?? 0n),
+        outstandingPrincipal: r?.outstanding ?? 0n,
+        provision: r?.provision ?? 0n,
+      };
+    });
+    const sum = (f: (r: ClassRow) => bigint) =>
+      [...classes.values()].reduce((a, r) => a + f(r), 0n);
+    const outstanding = sum((r) => r.outstanding);
+    const npl = [...classes.values()]
+      .filter((r) => NON_PERFORMING.has(r.kolektibilitas))
+      .reduce((a, r) => a + r.outstanding, 0n);
+    const nplHundredths = outstanding === 0n ? null : divideHalfUp(npl * 10_000n, outstanding);
+    const written = s.writtenOff.get(p);
+    return {
+      coopIds: s.coops.all(p).map((r) => r.coop_id),
+      loans: byKolektibilitas.reduce((a, k) => a + k.loans, 0),
+      outstandingPrincipal: outstanding,
+      overdueAmount: sum((r) => r.overdue),
+      provision: sum((r) => r.provision),
+      collateralHeld: sum((r) => r.held),
+      byKolektibilitas,
+      nplOutstanding: npl,
+      nplRatioPercent: nplHundredths === null ? null : formatHundredths(nplHundredths),
+      healthy: nplHundredths === null || nplHundredths <= HEALTHY_NPL_HUNDREDTHS,
+      ageing: this.ageing(s.ageing.all(p)),
+      byCoop: s.byCoop.all(p).map((r) => ({
+        coopId: r.coop_id,
+        loans: Number(r.loans),
+        outstandingPrincipal: r.outstanding,
+        nplOutstanding: r.npl,
+        provision: r.provision,
+      })),
+      interCoopOutstanding: s.interCoop.get(p)?.outstanding ?? 0n,
+      writtenOff: {
+        loans: Number(written?.loans ?? 0n),
+        claim: written?.claim ?? 0n,
+        recovered: written?.recovered ?? 0n,
+      },
+    };
+  }
+
+  private ageing(
+    rows: { days: bigint | null; loans: bigint; outstanding: bigint; overdue: bigint }[],
+  ) {
+    const buckets = AGEING_BUCKETS.map((b) => ({
+      bucket: b.bucket,
+      loans: 0,
+      outstandingPrincipal: 0n,
+      overdueAmount: 0n,
+    }));
+    for (const row of rows) {
+      const days = row.days === null ? 0 : Math.max(0, Number(row.days));
+      const index = AGEING_BUCKETS.findIndex(
+        (b) => days >= b.from && (b.to === null || days <= b.to),
+      );
+      const bucket = buckets[index]!;
+      bucket.loans += Number(row.loans);
+      bucket.outstandingPrincipal += row.outstanding;
+      bucket.overdueAmount += row.overdue;
+    }
+    return buckets;
+  }
+}
+
+function formatHundredths(hundredths: bigint): string {
+  const whole = hundredths / 100n;
+  return `${whole}.${(hundredths % 100n).toString().padStart(2, '0')}`;
+}
