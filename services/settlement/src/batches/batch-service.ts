@@ -1,0 +1,190 @@
+import { conflict, invariant, notFound } from '@kopfed/domain';
+import type { EventMetadata } from '@kopfed/eventstore';
+import type { ClearingEvent, ClosedBatch } from '../clearing/clearing-state';
+import type { ClearingCore } from '../clearing/engine/clearing-core';
+import type { TransferService } from '../clearing/engine/transfer-service';
+import { batchStream } from '../clearing/model';
+import { bilateralRows, positionRows } from '../clearing/positions';
+import { moneyJson } from '../shared/money';
+import { batchDecider, evolveBatch, type BatchLifecycle } from './batch.decider';
+import type { BatchCommand, BatchEvent, CoopLiquidity } from './batch-events';
+import { BatchTable } from './batch-table';
+import {
+  closedBatchView,
+  closedPositionsView,
+  openBatchView,
+  openPositionsView,
+  type BatchView,
+  type PositionsView,
+} from './batch-view';
+
+type LifecycleCommand = Exclude<BatchCommand, { type: 'CloseBatch' }>;
+
+/** Closing settlement batches and moving them through settlement (BRIEF §6). */
+export class BatchService {
+  readonly table: BatchTable;
+
+  constructor(
+    private readonly core: ClearingCore,
+    private readonly transfers: TransferService,
+    private readonly clock: () => Date,
+  ) {
+    this.table = new BatchTable(core.tables.database);
+    core.onApplied.push((event) => this.record(event));
+  }
+
+  private record(event: ClearingEvent): void {
+    if (!isBatchEvent(event)) return;
+    const batchId = event.type === 'BatchClosed' ? event.data.batch.batchId : event.data.batchId;
+    const live = this.core.state.batches.get(batchId);
+    if (live?.status === 'closed') return this.table.save(live.lifecycle);
+    const settled = evolveBatch(this.table.get(batchId) ?? null, event);
+    if (settled) this.table.save(settled);
+  }
+
+  /**
+   * Closes an open batch: it takes no more transfers, waits for those on their way in, and
+   * records the positions it kept as it filled — its cost does not grow with its transfers.
+   */
+  async close(batchId: string, metadata: EventMetadata): Promise<BatchView> {
+    return this.core.lock.run([`b:${batchId}`], async () => {
+      const batch = this.core.state.batches.get(batchId);
+      if (batch?.status !== 'open') throw this.notOpen(batchId);
+      this.core.inFlight.closing.add(batchId);
+      try {
+        await this.core.inFlight.drain(batchId);
+        const { ref, positions } = batch;
+        const events = batchDecider.decide(
+          {
+            type: 'CloseBatch',
+            batch: ref,
+            positions: positionRows(positions, ref.currency),
+            bilateral: bilateralRows(positions, ref.currency),
+            transferCount: positions.transferCount,
+            total: moneyJson(positions.totalMinor, ref.currency),
+            now: this.clock().toISOString(),
+          },
+          null,
+        );
+        await this.core.append(batchStream(batchId), events, undefined, metadata);
+      } finally {
+        this.core.inFlight.closing.delete(batchId);
+      }
+      return this.lifecycleView(this.closedOrSettled(batchId));
+    });
+  }
+
+  private notOpen(batchId: string) {
+    return this.view(batchId)
+      ? conflict('batch-not-open', `Batch ${batchId} is already closed.`)
+      : notFound('batch-not-found', `No settlement batch ${batchId}.`);
+  }
+
+  /** Runs a lifecycle command on a closed batch. */
+  async run(
+    batchId: string,
+    command: (now: string) => LifecycleCommand,
+    metadata: EventMetadata,
+  ): Promise<BatchView> {
+    return this.core.lock.run([`b:${batchId}`], async () => {
+      const batch = this.core.state.batches.get(batchId);
+      if (batch?.status !== 'closed') {
+        if (batch?.status === 'open')
+          throw conflict('batch-not-closed', `Batch ${batchId} is open; close it first.`);
+        const settled = this.table.get(batchId);
+        if (!settled) throw notFound('batch-not-found', `No settlement batch ${batchId}.`);
+        const events = batchDecider.decide(command(this.clock().toISOString()), settled);
+        invariant(events.length === 0, 'a settled batch takes no more events');
+        return this.lifecycleView(settled);
+      }
+      const decided = command(this.clock().toISOString());
+      const cmd =
+        decided.type === 'ReserveSettlement'
+          ? { ...decided, liquidity: this.liquidity(batch) }
+          : decided;
+      const events = batchDecider.decide(cmd, batch.lifecycle);
+      if (events.length > 0)
+        await this.core.append(batchStream(batchId), events, batch.revision, metadata);
+      const confirmed = events.flatMap((e) =>
+        e.type === 'CoopSettlementConfirmed' ? [e.data.coopId] : [],
+      );
+      await this.transfers.reviewAlarms(confirmed, metadata);
+      return this.lifecycleView(this.closedOrSettled(batchId));
+    });
+  }
+
+  private liquidity(batch: ClosedBatch): Map<string, CoopLiquidity> {
+    const { currency } = batch.lifecycle.batch;
+    const liquidity = new Map<string, CoopLiquidity>();
+    for (const { coopId } of batch.lifecycle.instructions) {
+      const coop = this.core.state.coops.get(coopId);
+      liquidity.set(coopId, {
+        coverMinor: coop?.coverMinor.get(currency) ?? 0n,
+        autoLiquidityLoan: coop?.limits.get(currency)?.autoLiquidityLoan ?? false,
+      });
+    }
+    return liquidity;
+  }
+
+  private closedOrSettled(batchId: string): BatchLifecycle {
+    const live = this.core.state.batches.get(batchId);
+    if (live?.status === 'closed') return live.lifecycle;
+    const row = this.table.get(batchId);
+    invariant(row, `batch ${batchId} has no lifecycle`);
+    return row;
+  }
+
+  private lifecycleView(lifecycle: BatchLifecycle): BatchView {
+    return closedBatchView(lifecycle);
+  }
+
+  positions(batchId: string): PositionsView | undefined {
+    const live = this.core.state.batches.get(batchId);
+    if (live?.status === 'open') return openPositionsView(live);
+    const lifecycle = live?.status === 'closed' ? live.lifecycle : this.table.get(batchId);
+    return lifecycle ? closedPositionsView(lifecycle) : undefined;
+  }
+
+  /** Open batches (from the clearing state) first, then closed ones by batch id. */
+  list(
+    status: BatchView['status'] | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): { items: BatchView[]; next: string | null } {
+    const open =
+      cursor === undefined && (status === undefined || status === 'open')
+        ? [...this.core.state.batches.values()].flatMap((b) =>
+            b.status === 'open' ? [openBatchView(b)] : [],
+          )
+        : [];
+    if (status === 'open') return { items: open.slice(0, limit), next: null };
+    const rows = this.table.list(status, cursor ?? '', limit + 1);
+    const items = [...open, ...rows.slice(0, limit).map(closedBatchView)];
+    return { items, next: rows.length > limit ? rows[limit - 1]!.batch.batchId : null };
+  }
+
+  view(batchId: string): BatchView | undefined {
+    const live = this.core.state.batches.get(batchId);
+    if (live?.status === 'open') return openBatchView(live);
+    const lifecycle = live?.status === 'closed' ? live.lifecycle : this.table.get(batchId);
+    return lifecycle ? this.lifecycleView(lifecycle) : undefined;
+  }
+}
+
+function isBatchEvent(event: ClearingEvent): event is BatchEvent {
+  switch (event.type) {
+    case 'BatchClosed':
+    case 'SettlementRecorded':
+    case 'SettlementReserved':
+    case 'SettlementCommitted':
+    case 'LiquidityLoanRequested':
+    case 'CoopSettlementConfirmed':
+    case 'BatchSettled':
+    case 'SettlementAborted':
+    case 'BatchDisputed':
+    case 'DisputeResolved':
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { BatchRef, SettlementModel } from './model';
+
+/** Windows start at midnight Asia/Jakarta (UTC+7, no daylight saving since 1964). */
+const JAKARTA_OFFSET_MS = 7 * 60 * 60 * 1000;
+const MINUTE_MS = 60_000;
+
+export interface TimeWindow {
+  start: string;
+  end: string;
+}
+
+let last: { instant: string; windowMinutes: number; window: TimeWindow } | undefined;
+
+/** The window of `windowMinutes` that holds `instant` (the last answer is kept: a group asks per leg). */
+export function windowOf(instant: string, windowMinutes: number): TimeWindow {
+  if (last?.instant === instant && last.windowMinutes === windowMinutes) return last.window;
+  const window = computeWindow(instant, windowMinutes);
+  last = { instant, windowMinutes, window };
+  return window;
+}
+
+function computeWindow(instant: string, windowMinutes: number): TimeWindow {
+  const length = windowMinutes * MINUTE_MS;
+  const local = Date.parse(instant) + JAKARTA_OFFSET_MS;
+  const startMs = Math.floor(local / length) * length - JAKARTA_OFFSET_MS;
+  return {
+    start: new Date(startMs).toISOString(),
+    end: new Date(startMs + length).toISOString(),
+  };
+}
+
+const MODEL_LETTER: Record<SettlementModel, string> = {
+  multilateral_net: 'M',
+  bilateral_net: 'B',
+  gross: 'G',
+};
+
+/** What decides a transfer's batch (BRIEF §6): parent, model, currency and time window. */
+export const batchKeyOf = (
+  ref: Pick<BatchRef, 'parentCoopId' | 'model' | 'currency' | 'windowStart'>,
+): string => `${ref.parentCoopId} ${ref.model} ${ref.currency} ${ref.windowStart}`;
+
+/** `MIDR20261128T0000-3fa2b1c9`, `…-g2` for a second batch of a window closed early. */
+export function batchIdOf(
+  ref: Pick<BatchRef, 'parentCoopId' | 'model' | 'currency' | 'windowStart'>,
+  generation: number,
+): string {
+  const local = new Date(Date.parse(ref.windowStart) + JAKARTA_OFFSET_MS).toISOString();
+  const stamp = `${local.slice(0, 4)}${local.slice(5, 7)}${local.slice(8, 10)}T${local.slice(11, 13)}${local.slice(14, 16)}`;
+  const parent = createHash('sha256').update(ref.parentCoopId).digest('hex').slice(0, 8);
+  const suffix = generation > 1 ? `-g${generation}` : '';
+  return `${MODEL_LETTER[ref.model]}${ref.currency}${stamp}-${parent}${suffix}`;
+}

@@ -1,0 +1,199 @@
+import { v7 as uuidv7 } from 'uuid';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { invariant } from '@kopfed/domain';
+import {
+  idempotentEventId,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+} from '@kopfed/eventstore';
+import { HttpProblem } from '@kopfed/service-kit';
+import { KeyedLock } from '../../shared/keyed-lock';
+import {
+  applyClearingEvent,
+  initialClearingState,
+  type ClearingEvent,
+  type ClearingState,
+} from '../clearing-state';
+import { CLEARING_CATEGORIES } from '../model';
+import type { DecisionContext } from '../transfer.decider';
+import { ClearingTables } from './clearing-tables';
+import { InFlight } from './in-flight';
+
+export interface ClearingCoreOptions {
+  store: EventStore;
+  /** Where the snapshot and the group-leg index live (the read-model database). */
+  db: Database.Database;
+  logger: Logger;
+  /** A snapshot is written once this many clearing events were applied since the last. */
+  snapshotEvery?: number;
+  /** One engine writes at a time: it holds this lease (ms) and renews it. */
+  leaseTtlMs?: number;
+}
+
+const PAGE = 5_000;
+const LEASE = 'settlement:clearing-engine';
+
+/**
+ * The clearing house in memory, kept in step with the log (one writer, holding a lease).
+ * A decision reads the state plus what is in flight; its events are applied to the state
+ * only once the store has them, so the state is always a fold of durable events — the same
+ * fold a restart does from the snapshot onwards.
+ */
+export class ClearingCore {
+  state: ClearingState = initialClearingState();
+  readonly inFlight = new InFlight();
+  readonly lock = new KeyedLock();
+  readonly tables: ClearingTables;
+  /** Group legs applied since the last snapshot: the index does not have them yet. */
+  readonly recentLegs = new Map<string, string>();
+  /** Called with every event folded into the state, live or on restore (read models). */
+  readonly onApplied: ((event: ClearingEvent) => void)[] = [];
+  private appliedThrough = 0;
+  private sinceSnapshot = 0;
+  private appending = 0;
+  private writable = false;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  readonly owner = `clearing-${uuidv7()}`;
+
+  constructor(private readonly options: ClearingCoreOptions) {
+    this.tables = new ClearingTables(options.db);
+  }
+
+  get store(): EventStore {
+    return this.options.store;
+  }
+
+  context(): DecisionContext {
+    return { state: this.state, inFlight: this.inFlight.debits, closing: this.inFlight.closing };
+  }
+
+  /** Takes the lease (waiting up to `waitMs` for another engine's to lapse), then restores. */
+  async open(waitMs = 60_000): Promise<void> {
+    const ttl = this.options.leaseTtlMs ?? 15_000;
+    const deadline = Date.now() + waitMs;
+    while (!(await this.store.leases.acquire(LEASE, this.owner, ttl))) {
+      if (Date.now() > deadline) throw new Error('another clearing engine holds the lease');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(ttl / 3, 1_000)));
+    }
+    this.writable = true;
+    this.leaseTimer = setInterval(() => void this.renew(ttl), ttl / 3);
+    this.leaseTimer.unref();
+    await this.restore();
+  }
+
+  private async renew(ttl: number): Promise<void> {
+    const held = await this.store.leases.acquire(LEASE, this.owner, ttl).catch(() => false);
+    if (!held && this.writable)
+      this.options.logger.error('clearing engine lost its lease; refusing writes');
+    this.writable = held;
+  }
+
+  /** Loads the snapshot and folds every clearing event recorded after it. */
+  async restore(): Promise<void> {
+    const snapshot = this.tables.load();
+    this.state = snapshot?.state ?? initialClearingState();
+    this.appliedThrough = snapshot?.position ?? 0;
+    this.recentLegs.clear();
+    for (let after = this.appliedThrough; ;) {
+      const page = await this.store.readAll({
+        after,
+        categories: CLEARING_CATEGORIES,
+        maxCount: PAGE,
+      });
+      for (const event of page) this.applyRecorded(event);
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.position;
+    }
+  }
+
+  private applyRecorded(event: RecordedEvent): void {
+    const clearingEvent = { type: event.type, data: event.data } as ClearingEvent;
+    applyClearingEvent(this.state, clearingEvent, event.revision);
+    this.noteLegs(clearingEvent);
+    for (const listener of this.onApplied) listener(clearingEvent);
+    this.appliedThrough = Math.max(this.appliedThrough, event.position);
+    this.sinceSnapshot++;
+  }
+
+  private noteLegs(event: ClearingEvent): void {
+    if (event.type !== 'TransferGroupSubmitted') return;
+    for (const leg of event.data.legs)
+      this.recentLegs.set(leg.transfer.transferId, event.data.groupId);
+  }
+
+  /** The group a transfer id was created in, if it was a leg of one. */
+  groupOfLeg(transferId: string): string | undefined {
+    return this.recentLegs.get(transferId) ?? this.tables.groupOfLeg(transferId);
+  }
+
+  /**
+   * Appends decided events and folds them into the state once durable. `idempotencyKey`
+   * derives the event ids (a redelivered message appends nothing new).
+   */
+  async append(
+    stream: string,
+    events: readonly ClearingEvent[],
+    expectedRevision: number | undefined,
+    metadata: EventMetadata,
+    idempotencyKey?: string,
+  ): Promise<number> {
+    invariant(events.length > 0, 'nothing to append');
+    if (!this.writable)
+      throw new HttpProblem(
+        'unavailable',
+        'The clearing engine is not the active writer; retry shortly.',
+      );
+    this.appending++;
+    try {
+      const result = await this.store.append(
+        stream,
+        events.map((event, index) => ({
+          id:
+            idempotencyKey === undefined
+              ? uuidv7()
+              : idempotentEventId(stream, idempotencyKey, index),
+          type: event.type,
+          schemaVersion: 1,
+          data: event.data,
+          metadata,
+        })),
+        { expectedRevision: expectedRevision ?? 'no_stream' },
+      );
+      const first = result.nextExpectedRevision - events.length + 1;
+      events.forEach((event, index) => {
+        applyClearingEvent(this.state, event, first + index);
+        this.noteLegs(event);
+        for (const listener of this.onApplied) listener(event);
+      });
+      this.appliedThrough = Math.max(this.appliedThrough, result.position);
+      this.sinceSnapshot += events.length;
+      return result.nextExpectedRevision;
+    } finally {
+      this.appending--;
+      this.maybeSnapshot();
+    }
+  }
+
+  private maybeSnapshot(force = false): void {
+    const every = this.options.snapshotEvery ?? 20_000;
+    if (this.appending > 0 || this.sinceSnapshot === 0 || (!force && this.sinceSnapshot < every))
+      return;
+    this.tables.save(this.appliedThrough, this.state, this.recentLegs);
+    this.recentLegs.clear();
+    this.sinceSnapshot = 0;
+  }
+
+  /** Writes a snapshot now if nothing is being appended (close, tests). */
+  snapshot(): void {
+    this.maybeSnapshot(true);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.leaseTimer);
+    this.snapshot();
+    if (this.writable) await this.store.leases.release(LEASE, this.owner).catch(() => undefined);
+    this.writable = false;
+  }
+}

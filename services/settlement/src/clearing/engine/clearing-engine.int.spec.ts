@@ -1,0 +1,114 @@
+import { createLogger } from '@kopfed/service-kit';
+import type { SqliteEventStore } from '@kopfed/eventstore';
+import { settlementPublication } from '../../public-events';
+import { A, B, C, idr, settlementHarness, type Harness } from '../../testing/harness';
+import { encodeClearing } from '../snapshot';
+import { ClearingCore } from './clearing-core';
+
+describe('the clearing engine across restarts', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await settlementHarness({ snapshotEvery: 5 });
+    for (const coop of [A, B, C]) await h.fund(coop, 10_000_000);
+    const send = (id: string, from: string, to: string, extra: object = {}) =>
+      h.post('/transfers', {
+        transferId: id,
+        fromCoopId: from,
+        toCoopId: to,
+        amount: idr(1_000),
+        ...extra,
+      });
+    for (let i = 0; i < 12; i++) await send(`t-${i}`, [A, B, C][i % 3]!, [B, C, A][i % 3]!);
+    await send('pending-1', A, C, { pending: true, timeoutSeconds: 3_600 });
+    await h.post('/transfer-groups', {
+      groupId: 'g-1',
+      transfers: [
+        { transferId: 'g-1a', fromCoopId: B, toCoopId: A, amount: idr(7) },
+        { transferId: 'g-1b', fromCoopId: C, toCoopId: B, amount: idr(9), pending: true },
+      ],
+    });
+    const batchId = (await h.get('/settlement-batches?status=open')).body.items[0]
+      .batchId as string;
+    await h.post(`/settlement-batches/${batchId}/close`, undefined);
+    await send('t-after', A, B);
+  });
+  afterAll(() => h.close());
+
+  const reopen = async (): Promise<ClearingCore> => {
+    const core = new ClearingCore({
+      store: h.kit.store,
+      db: (h.kit.store as SqliteEventStore).database,
+      logger: createLogger({ level: 'silent' }),
+    });
+    await core.restore();
+    return core;
+  };
+
+  it('comes back identical from its snapshot and the events after it', async () => {
+    h.settlement.core.snapshot();
+    await h.post('/transfers', {
+      transferId: 't-late',
+      fromCoopId: C,
+      toCoopId: A,
+      amount: idr(3),
+    });
+    const restored = await reopen();
+    expect(encodeClearing(restored.state)).toEqual(encodeClearing(h.settlement.core.state));
+    expect(restored.groupOfLeg('g-1b')).toBe('g-1');
+  });
+
+  it('comes back identical from the whole log when the snapshot is dropped', async () => {
+    const live = encodeClearing(h.settlement.core.state);
+    h.settlement.core.tables.reset();
+    const restored = await reopen();
+    expect(encodeClearing(restored.state)).toEqual(live);
+    expect(restored.groupOfLeg('g-1a')).toBe('g-1');
+  });
+
+  it('lets one engine write at a time: a second waits for the lease', async () => {
+    const second = new ClearingCore({
+      store: h.kit.store,
+      db: (h.kit.store as SqliteEventStore).database,
+      logger: createLogger({ level: 'silent' }),
+      leaseTtlMs: 2_000,
+    });
+    await expect(second.open(300)).rejects.toThrow(/another clearing engine holds the lease/);
+  });
+
+  it('publishes every public event in its contract’s shape', async () => {
+    const events = await h.kit.store.readAll({ after: 0, maxCount: 10_000 });
+    const published = events
+      .map((e) => settlementPublication.encode(e, undefined))
+      .filter((m) => m !== undefined);
+    const types = new Set(published.map((m) => (JSON.parse(m.value) as { type: string }).type));
+    expect([...types].sort()).toEqual([
+      'kopfed.settlement.InterCoopTransferGroupSubmitted.v1',
+      'kopfed.settlement.InterCoopTransferPosted.v1',
+      'kopfed.settlement.SettlementBatchClosed.v1',
+    ]);
+    expect(
+      events
+        .filter((e) => e.stream.startsWith('ledger-'))
+        .every((e) => settlementPublication.encode(e, undefined) === undefined),
+    ).toBe(true);
+  });
+
+  it('closes the batches of an ended window at close of business, once per date', async () => {
+    h.advance(2 * 24 * 3_600_000);
+    const run = await h.post(
+      '/close-of-business',
+      { businessDate: '2026-11-27' },
+      h.kit.keys.admin,
+    );
+    expect(run.status).toBe(200);
+    expect(run.body.closedBatches).toHaveLength(1);
+    expect(
+      (await h.post('/close-of-business', { businessDate: '2026-11-27' }, h.kit.keys.admin)).body,
+    ).toEqual(run.body);
+    expect(
+      (await h.post('/close-of-business', { businessDate: '2026-11-29' }, h.kit.keys.admin)).body
+        .code,
+    ).toBe('business-date-not-over');
+    expect((await h.post('/close-of-business', { businessDate: '2026-11-27' })).status).toBe(403);
+  });
+});

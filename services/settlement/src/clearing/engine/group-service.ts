@@ -1,0 +1,107 @@
+import { DomainError } from '@kopfed/domain';
+import type { EventMetadata } from '@kopfed/eventstore';
+import { minorOf } from '../../shared/money';
+import { groupStream, transferStream, type TransferGroupSubmitted } from '../model';
+import { decideTransfer, type Parents, type TransferRequest } from '../transfer.decider';
+import { sameOrConflict, transferIdConflict, transferView, type TransferView } from '../transfer-view';
+import type { AlarmReview } from './alarm-review';
+import type { ClearingCore } from './clearing-core';
+import { findGroup, findTransfer } from './transfer-lookup';
+
+export interface Created<T> {
+  value: T;
+  /** False when the id already existed with the same fields: the original is returned. */
+  created: boolean;
+}
+
+export interface GroupView {
+  groupId: string;
+  parentCoopId: string;
+  submittedAt: string;
+  transfers: TransferView[];
+}
+
+/**
+ * Atomic groups of transfers (issue 8): one event holds every leg, so all are made or none.
+ * A leg's id is as unique as a single transfer's: it must be free before the group is made,
+ * and the group-leg index keeps it taken for ever.
+ */
+export class GroupService {
+  constructor(
+    private readonly core: ClearingCore,
+    private readonly parents: (request: TransferRequest) => Parents,
+    private readonly alarms: AlarmReview,
+    private readonly clock: () => Date,
+  ) {}
+
+  private find(transferId: string) {
+    return findTransfer(this.core.store, transferId, (id) => this.core.groupOfLeg(id));
+  }
+
+  async submit(groupId: string, requests: readonly TransferRequest[], metadata: EventMetadata): Promise<Created<GroupView>> {
+    const keys = [`g:${groupId}`, ...requests.map((r) => `t:${r.transferId}`)];
+    return this.core.lock.run(keys, async () => {
+      const existing = await findGroup(this.core.store, groupId);
+      if (existing) return { value: await this.same(existing, requests), created: false };
+      for (const [index, { transferId }] of requests.entries()) {
+        const used =
+          this.core.groupOfLeg(transferId) !== undefined ||
+          (await this.core.store.streamRevision(transferStream(transferId))) !== undefined;
+        const found = used ? await this.find(transferId) : undefined;
+        if (found) throw transferIdConflict(found.view.record, `/transfers/${index}/transferId`);
+      }
+      const now = this.clock().toISOString();
+      const legs = requests.map((request) => ({ request, parents: this.parents(request) }));
+      const [event] = decideTransfer({ type: 'SubmitGroup', groupId, legs, now }, this.core.context(), undefined);
+      if (event?.type !== 'TransferGroupSubmitted') throw new Error('a group is submitted in one event');
+      const debits = requests.map((r) => ({ coopId: r.fromCoopId, currency: r.amount.currency, amountMinor: minorOf(r.amount) }));
+      const batches = event.data.legs.flatMap((leg) => (leg.batch ? [leg.batch.batchId] : []));
+      const end = this.core.inFlight.begin(debits, batches);
+      try {
+        await this.core.append(groupStream(groupId), [event], undefined, metadata);
+      } finally {
+        end();
+      }
+      await this.alarms.review([...new Set(requests.map((r) => r.fromCoopId))], metadata);
+      return { value: groupView(event, new Map()), created: true };
+    });
+  }
+
+  /** The group as recorded when the request repeats it; a 409 naming the leg's field otherwise. */
+  private async same(group: TransferGroupSubmitted, requests: readonly TransferRequest[]): Promise<GroupView> {
+    const { legs, groupId } = group.data;
+    if (legs.length !== requests.length) {
+      throw new DomainError('group-id-conflict', `Group ${groupId} has ${legs.length} transfers.`, 'conflict', '/transfers');
+    }
+    legs.forEach((leg, index) => {
+      const request = requests[index]!;
+      if (leg.transfer.transferId !== request.transferId) throw transferIdConflict(leg.transfer, `/transfers/${index}/transferId`);
+      sameOrConflict(transferView(leg.transfer, [], null), request, groupId, `/transfers/${index}`);
+    });
+    return this.now(group);
+  }
+
+  private async now(group: TransferGroupSubmitted): Promise<GroupView> {
+    const views = new Map<string, TransferView>();
+    for (const leg of group.data.legs) {
+      const found = await this.find(leg.transfer.transferId);
+      if (found) views.set(leg.transfer.transferId, found.view);
+    }
+    return groupView(group, views);
+  }
+
+  async get(groupId: string): Promise<GroupView | undefined> {
+    const group = await findGroup(this.core.store, groupId);
+    return group ? this.now(group) : undefined;
+  }
+}
+
+function groupView(event: TransferGroupSubmitted, now: ReadonlyMap<string, TransferView>): GroupView {
+  const { groupId, parentCoopId, submittedAt, legs } = event.data;
+  return {
+    groupId,
+    parentCoopId,
+    submittedAt,
+    transfers: legs.map((leg) => now.get(leg.transfer.transferId) ?? transferView(leg.transfer, [], leg.batch?.batchId ?? null)),
+  };
+}

@@ -1,0 +1,108 @@
+import { DomainError, unreachable } from '@kopfed/domain';
+import type { MoneyJson } from '../shared/money';
+import type { TransferEvent, TransferRecord } from './model';
+import type { TransferRequest } from './transfer.decider';
+
+export type TransferStatus = 'pending' | 'posted' | 'voided' | 'expired';
+
+export interface TransferView {
+  record: TransferRecord;
+  status: TransferStatus;
+  posted: MoneyJson | null;
+  batchId: string | null;
+  postedAt: string | null;
+  voidedAt: string | null;
+}
+
+/** A transfer's state from its creation record and the events after it. */
+export function transferView(
+  record: TransferRecord,
+  later: readonly TransferEvent[],
+  createdBatch: string | null,
+): TransferView {
+  let view: TransferView = {
+    record,
+    status: record.pending ? 'pending' : 'posted',
+    posted: record.pending ? null : record.amount,
+    batchId: createdBatch,
+    postedAt: record.pending ? null : record.createdAt,
+    voidedAt: null,
+  };
+  for (const event of later) {
+    switch (event.type) {
+      case 'TransferReserved':
+        break;
+      case 'TransferPosted':
+        view = {
+          ...view,
+          status: 'posted',
+          posted: event.data.posted,
+          batchId: event.data.batch.batchId,
+          postedAt: event.data.postedAt,
+        };
+        break;
+      case 'TransferVoided':
+        view = { ...view, status: event.data.reason, voidedAt: event.data.voidedAt };
+        break;
+      default:
+        unreachable(event, 'transfer event');
+    }
+  }
+  return view;
+}
+
+type Field = [pointer: string, recorded: unknown, requested: unknown];
+
+/**
+ * The first field where a repeated request differs from the transfer recorded under its id.
+ * A transfer id is deduplicated for ever (BRIEF §4): the same fields get the original back,
+ * different ones a 409 naming the field.
+ */
+export function firstDifference(
+  record: TransferRecord,
+  request: TransferRequest,
+  groupId: string | null,
+  at = '',
+): string | undefined {
+  const fields: Field[] = [
+    ['/transferId', record.groupId, groupId],
+    ['/fromCoopId', record.fromCoopId, request.fromCoopId],
+    ['/toCoopId', record.toCoopId, request.toCoopId],
+    ['/amount/amount', record.amount.amount, request.amount.amount],
+    ['/amount/currency', record.amount.currency, request.amount.currency],
+    ['/pending', record.pending, request.pending],
+    [
+      '/timeoutSeconds',
+      record.timeoutSeconds,
+      request.pending ? (request.timeoutSeconds ?? null) : record.timeoutSeconds,
+    ],
+    ['/reference', record.reference, request.reference ?? null],
+    ['/memo', record.memo, request.memo ?? null],
+    ['/settlementModel', record.model, request.settlementModel ?? record.model],
+  ];
+  const differing = fields.find(([, recorded, requested]) => recorded !== requested);
+  return differing === undefined ? undefined : `${at}${differing[0]}`;
+}
+
+export function transferIdConflict(record: TransferRecord, pointer: string): DomainError {
+  const field = pointer.split('/').filter(Boolean).join('.');
+  const what = pointer.endsWith('/transferId')
+    ? record.groupId === null
+      ? 'outside any group'
+      : `in group ${record.groupId}`
+    : `with a different ${field}`;
+  return new DomainError(
+    'transfer-id-conflict',
+    `Transfer ${record.transferId} already exists ${what}.`,
+    'conflict',
+    pointer,
+    { transferId: record.transferId, field },
+  );
+}
+
+/** The recorded transfer when the request repeats it; a 409 naming the field otherwise. */
+export function sameOrConflict(view: TransferView, request: TransferRequest, groupId: string | null, at: string): TransferView {
+  const pointer = firstDifference(view.record, request, groupId, at);
+  if (pointer !== undefined) throw transferIdConflict(view.record, pointer);
+  return view;
+}

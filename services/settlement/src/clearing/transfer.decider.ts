@@ -1,0 +1,289 @@
+import { conflict, rejected, unreachable } from '@kopfed/domain';
+import { minorOf, moneyJson, type MoneyJson } from '../shared/money';
+import { batchIdOf, batchKeyOf, windowOf } from './batch-window';
+import {
+  configOf,
+  type ClearingState,
+  type OpenBatch,
+  type PendingTransfer,
+} from './clearing-state';
+import { assertDebitAllowed, exposureKey, type InFlightDebits } from './limits';
+import type {
+  BatchRef,
+  GroupLeg,
+  SettlementModel,
+  TransferEvent,
+  TransferGroupSubmitted,
+  TransferRecord,
+} from './model';
+
+/** A transfer as the client asks for it (issue 8). */
+export interface TransferRequest {
+  transferId: string;
+  fromCoopId: string;
+  toCoopId: string;
+  amount: MoneyJson;
+  pending: boolean;
+  timeoutSeconds?: number | undefined;
+  reference?: string | undefined;
+  memo?: string | undefined;
+  settlementModel?: SettlementModel | undefined;
+}
+
+/** The parents of both coops, as the federation tree says when the request arrives. */
+export interface Parents {
+  from: string | undefined;
+  to: string | undefined;
+}
+
+/** What a decision reads besides the state: in-flight debits and batches being closed. */
+export interface DecisionContext {
+  state: ClearingState;
+  inFlight: InFlightDebits;
+  closing: ReadonlySet<string>;
+}
+
+export type TransferCommand =
+  | { type: 'CreateTransfer'; request: TransferRequest; parents: Parents; now: string }
+  | {
+      type: 'SubmitGroup';
+      groupId: string;
+      legs: readonly { request: TransferRequest; parents: Parents }[];
+      now: string;
+    }
+  | { type: 'PostPending'; transferId: string; amount: MoneyJson | undefined; now: string }
+  | { type: 'VoidPending'; transferId: string; now: string }
+  | { type: 'ExpirePending'; transferId: string; now: string };
+
+function recordOf(
+  request: TransferRequest,
+  parents: Parents,
+  groupId: string | null,
+  context: DecisionContext,
+  now: string,
+  at: string,
+): TransferRecord {
+  if (request.fromCoopId === request.toCoopId) {
+    throw rejected('transfer-to-self', 'A transfer needs two different coops.', `${at}/toCoopId`);
+  }
+  if (parents.from === undefined || parents.from !== parents.to) {
+    throw rejected(
+      'coops-not-siblings',
+      `Coops ${request.fromCoopId} and ${request.toCoopId} do not share a parent that clears between them.`,
+      `${at}/toCoopId`,
+      { fromParent: parents.from ?? null, toParent: parents.to ?? null },
+    );
+  }
+  if (!request.pending && request.timeoutSeconds !== undefined) {
+    throw rejected(
+      'timeout-needs-pending',
+      'Only a pending transfer has a timeout.',
+      `${at}/timeoutSeconds`,
+    );
+  }
+  const timeoutSeconds = request.pending ? (request.timeoutSeconds ?? null) : null;
+  return {
+    transferId: request.transferId,
+    parentCoopId: parents.from,
+    fromCoopId: request.fromCoopId,
+    toCoopId: request.toCoopId,
+    amount: request.amount,
+    pending: request.pending,
+    timeoutSeconds,
+    expiresAt:
+      timeoutSeconds === null
+        ? null
+        : new Date(Date.parse(now) + timeoutSeconds * 1000).toISOString(),
+    model: request.settlementModel ?? configOf(context.state, parents.from).defaultModel,
+    reference: request.reference ?? null,
+    memo: request.memo ?? null,
+    groupId,
+    createdAt: now,
+  };
+}
+
+/** The batch a transfer posted now falls into: the open one of its key, or the next. */
+export function batchFor(context: DecisionContext, record: TransferRecord, now: string): BatchRef {
+  const { state, closing } = context;
+  const window = windowOf(now, configOf(state, record.parentCoopId).windowMinutes);
+  const base = {
+    parentCoopId: record.parentCoopId,
+    model: record.model,
+    currency: record.amount.currency,
+    windowStart: window.start,
+  };
+  const key = batchKeyOf(base);
+  const openId = state.openBatchByKey.get(key);
+  if (openId !== undefined && !closing.has(openId))
+    return (state.batches.get(openId) as OpenBatch).ref;
+  const generation = (state.generations.get(key) ?? 0) + 1;
+  return { ...base, batchId: batchIdOf(base, generation), windowEnd: window.end };
+}
+
+function checkLimits(
+  context: DecisionContext,
+  record: TransferRecord,
+  extra: Map<string, bigint>,
+  at: string,
+): void {
+  const key = exposureKey(record.fromCoopId, record.amount.currency);
+  const amountMinor = minorOf(record.amount);
+  const inFlight = (context.inFlight.get(key) ?? 0n) + (extra.get(key) ?? 0n);
+  assertDebitAllowed(
+    context.state,
+    record.fromCoopId,
+    record.amount.currency,
+    amountMinor,
+    inFlight,
+    at,
+  );
+  extra.set(key, (extra.get(key) ?? 0n) + amountMinor);
+}
+
+function createTransfer(
+  command: Extract<TransferCommand, { type: 'CreateTransfer' }>,
+  context: DecisionContext,
+): TransferEvent[] {
+  const record = recordOf(command.request, command.parents, null, context, command.now, '');
+  checkLimits(context, record, new Map(), '');
+  if (record.pending) return [{ type: 'TransferReserved', data: { transfer: record } }];
+  const batch = batchFor(context, record, command.now);
+  return [
+    {
+      type: 'TransferPosted',
+      data: { transfer: record, posted: record.amount, batch, postedAt: command.now },
+    },
+  ];
+}
+
+/** Every leg or none (issue 8): one event, so the group is durable all at once. */
+function submitGroup(
+  command: Extract<TransferCommand, { type: 'SubmitGroup' }>,
+  context: DecisionContext,
+): TransferGroupSubmitted[] {
+  const seen = new Set<string>();
+  const extra = new Map<string, bigint>();
+  let parent: string | undefined;
+  const legs = command.legs.map(({ request, parents }, index): GroupLeg => {
+    const at = `/transfers/${index}`;
+    if (seen.has(request.transferId)) {
+      throw rejected(
+        'transfer-id-repeated',
+        `Transfer id ${request.transferId} appears twice in the group.`,
+        `${at}/transferId`,
+      );
+    }
+    seen.add(request.transferId);
+    const record = recordOf(request, parents, command.groupId, context, command.now, at);
+    if (parent !== undefined && record.parentCoopId !== parent) {
+      throw rejected(
+        'group-spans-parents',
+        'Every leg of a group is cleared by the same parent.',
+        `${at}/fromCoopId`,
+      );
+    }
+    parent = record.parentCoopId;
+    checkLimits(context, record, extra, at);
+    return {
+      transfer: record,
+      batch: record.pending ? null : batchFor(context, record, command.now),
+    };
+  });
+  if (parent === undefined)
+    throw rejected('group-empty', 'A group needs at least one transfer.', '/transfers');
+  return [
+    {
+      type: 'TransferGroupSubmitted',
+      data: { groupId: command.groupId, parentCoopId: parent, legs, submittedAt: command.now },
+    },
+  ];
+}
+
+const isExpired = (pending: PendingTransfer, now: string): boolean =>
+  pending.record.expiresAt !== null && Date.parse(pending.record.expiresAt) <= Date.parse(now);
+
+function postPending(
+  command: Extract<TransferCommand, { type: 'PostPending' }>,
+  pending: PendingTransfer,
+  context: DecisionContext,
+): TransferEvent[] {
+  const { record } = pending;
+  if (isExpired(pending, command.now)) {
+    throw conflict(
+      'transfer-expired',
+      `Transfer ${record.transferId} expired at ${record.expiresAt}.`,
+      { expiresAt: record.expiresAt },
+    );
+  }
+  const reserved = minorOf(record.amount);
+  const posted = command.amount ?? record.amount;
+  if (posted.currency !== record.amount.currency) {
+    throw rejected(
+      'currency-mismatch',
+      `The transfer is in ${record.amount.currency}.`,
+      '/amount/currency',
+    );
+  }
+  if (minorOf(posted) > reserved) {
+    throw rejected(
+      'post-exceeds-reserved',
+      `At most ${reserved} ${posted.currency} can be posted.`,
+      '/amount/amount',
+      {
+        reserved: record.amount,
+      },
+    );
+  }
+  const batch = batchFor(context, record, command.now);
+  return [
+    {
+      type: 'TransferPosted',
+      data: {
+        transfer: record,
+        posted: moneyJson(minorOf(posted), posted.currency),
+        batch,
+        postedAt: command.now,
+      },
+    },
+  ];
+}
+
+/**
+ * Decides a command against the clearing house. `pending` is the transfer a post, void or
+ * expiry concerns, when it is pending; the caller refuses the others with their status.
+ */
+export function decideTransfer(
+  command: TransferCommand,
+  context: DecisionContext,
+  pending: PendingTransfer | undefined,
+): (TransferEvent | TransferGroupSubmitted)[] {
+  switch (command.type) {
+    case 'CreateTransfer':
+      return createTransfer(command, context);
+    case 'SubmitGroup':
+      return submitGroup(command, context);
+    case 'PostPending':
+      if (!pending)
+        throw conflict('transfer-not-pending', `Transfer ${command.transferId} is not pending.`);
+      return postPending(command, pending, context);
+    case 'VoidPending':
+      if (!pending)
+        throw conflict('transfer-not-pending', `Transfer ${command.transferId} is not pending.`);
+      return [
+        {
+          type: 'TransferVoided',
+          data: { transfer: pending.record, reason: 'voided', voidedAt: command.now },
+        },
+      ];
+    case 'ExpirePending':
+      if (!pending || !isExpired(pending, command.now)) return [];
+      return [
+        {
+          type: 'TransferVoided',
+          data: { transfer: pending.record, reason: 'expired', voidedAt: command.now },
+        },
+      ];
+    default:
+      return unreachable(command, 'transfer command');
+  }
+}

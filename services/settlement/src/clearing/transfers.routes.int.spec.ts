@@ -1,0 +1,283 @@
+import { A, B, C, idr, P, settlementHarness, type Harness } from '../testing/harness';
+import { expectBooksBalance } from '../testing/books';
+
+describe('inter-coop transfers over HTTP', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await settlementHarness();
+    await h.fund(A, 1_000_000);
+    await h.fund(B, 1_000_000);
+  });
+  afterEach(async () => {
+    await expectBooksBalance(h.settlement, [A, B, C, P]);
+    await h.close();
+  });
+
+  const transfer = (id: string, extra: object = {}) => ({
+    transferId: id,
+    fromCoopId: A,
+    toCoopId: B,
+    amount: idr(250_000),
+    ...extra,
+  });
+
+  it('posts a transfer at once, returns the original for the same id and fields, and names the field that differs', async () => {
+    const created = await h.post('/transfers', transfer('t-1', { reference: 'INV-7' }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      transferId: 't-1',
+      status: 'posted',
+      parentCoopId: P,
+      postedAmount: idr(250_000),
+    });
+    expect(created.headers.location).toBe('/api/settlement/v1/transfers/t-1');
+
+    const again = await h.post('/transfers', transfer('t-1', { reference: 'INV-7' }));
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(created.body);
+
+    const conflicting = await h.post(
+      '/transfers',
+      transfer('t-1', { reference: 'INV-7', amount: idr(250_001) }),
+    );
+    expect(conflicting.status).toBe(409);
+    expect(conflicting.body).toMatchObject({
+      code: 'transfer-id-conflict',
+      errors: [{ in: 'body', pointer: '/amount/amount' }],
+    });
+    const otherPayee = await h.post(
+      '/transfers',
+      transfer('t-1', { reference: 'INV-7', toCoopId: C }),
+    );
+    expect(otherPayee.body.errors[0].pointer).toBe('/toCoopId');
+
+    const limits = await h.get(`/coops/${A}/limits`);
+    expect(limits.body.currencies[0]).toMatchObject({
+      netDebit: idr(250_000),
+      pendingDebit: idr(0),
+    });
+  });
+
+  it('reserves a pending transfer, then posts part of it and releases the rest', async () => {
+    const reserved = await h.post(
+      '/transfers',
+      transfer('t-2', { pending: true, timeoutSeconds: 600 }),
+    );
+    expect(reserved.status).toBe(201);
+    expect(reserved.body).toMatchObject({
+      status: 'pending',
+      batchId: null,
+      expiresAt: '2026-11-27T03:10:00.000Z',
+    });
+    expect((await h.get(`/coops/${A}/limits`)).body.currencies[0]).toMatchObject({
+      pendingDebit: idr(250_000),
+      position: idr(250_000),
+    });
+
+    const tooMuch = await h.post('/transfers/t-2/post', { amount: idr(250_001) });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.code).toBe('post-exceeds-reserved');
+
+    const posted = await h.post('/transfers/t-2/post', { amount: idr(100_000) });
+    expect(posted.status).toBe(200);
+    expect(posted.body).toMatchObject({
+      status: 'posted',
+      postedAmount: idr(100_000),
+      amount: idr(250_000),
+    });
+    expect((await h.get(`/coops/${A}/limits`)).body.currencies[0]).toMatchObject({
+      pendingDebit: idr(0),
+      netDebit: idr(100_000),
+    });
+
+    const twice = await h.post('/transfers/t-2/post', {});
+    expect(twice.status).toBe(409);
+    expect(twice.body).toMatchObject({
+      code: 'transfer-not-pending',
+      details: { status: 'posted' },
+    });
+    expect((await h.get('/transfers/t-2')).body.status).toBe('posted');
+  });
+
+  it('posts a pending transfer in full when no amount is given', async () => {
+    await h.post('/transfers', transfer('t-3', { pending: true }));
+    const posted = await h.post('/transfers/t-3/post', undefined);
+    expect(posted.status).toBe(200);
+    expect(posted.body).toMatchObject({ status: 'posted', postedAmount: idr(250_000) });
+  });
+
+  it('voids a pending transfer and releases what it reserved', async () => {
+    await h.post('/transfers', transfer('t-4', { pending: true }));
+    const voided = await h.post('/transfers/t-4/void', undefined);
+    expect(voided.status).toBe(200);
+    expect(voided.body).toMatchObject({ status: 'voided', postedAmount: null });
+    expect((await h.get(`/coops/${A}/limits`)).body.currencies[0]).toMatchObject({
+      pendingDebit: idr(0),
+      position: idr(0),
+    });
+    expect((await h.post('/transfers/t-4/post', undefined)).status).toBe(409);
+  });
+
+  it('expires a pending transfer after its timeout, and refuses to post it', async () => {
+    await h.post('/transfers', transfer('t-5', { pending: true, timeoutSeconds: 60 }));
+    h.advance(59_000);
+    expect(await h.settlement.transfers.expireDue()).toBe(0);
+    h.advance(1_000);
+    const late = await h.post('/transfers/t-5/post', undefined);
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('transfer-expired');
+    expect(await h.settlement.transfers.expireDue()).toBe(1);
+    expect((await h.get('/transfers/t-5')).body).toMatchObject({
+      status: 'expired',
+      voidedAt: '2026-11-27T03:01:00.000Z',
+    });
+    expect((await h.get(`/coops/${A}/limits`)).body.currencies[0]).toMatchObject({
+      position: idr(0),
+    });
+  });
+
+  it('refuses a transfer over the cap or the cover, with the headroom left, and changes nothing', async () => {
+    await h.fund(C, 300_000, 200_000);
+    const overCover = await h.post('/transfers', {
+      transferId: 't-6',
+      fromCoopId: C,
+      toCoopId: A,
+      amount: idr(200_001),
+    });
+    expect(overCover.status).toBe(422);
+    expect(overCover.body).toMatchObject({
+      code: 'liquidity-cover-exceeded',
+      details: { headroom: idr(200_000), liquidityCover: idr(200_000) },
+    });
+    await h.put(`/coops/${C}/limits/IDR`, { netDebitCap: idr(300_000), autoLiquidityLoan: true });
+    const overCap = await h.post('/transfers', {
+      transferId: 't-6',
+      fromCoopId: C,
+      toCoopId: A,
+      amount: idr(300_001),
+    });
+    expect(overCap.status).toBe(422);
+    expect(overCap.body).toMatchObject({
+      code: 'net-debit-cap-exceeded',
+      errors: [{ pointer: '/amount/amount' }],
+      details: { headroom: idr(300_000) },
+    });
+    expect((await h.get('/transfers/t-6')).status).toBe(404);
+    expect(
+      (
+        await h.post('/transfers', {
+          transferId: 't-6',
+          fromCoopId: C,
+          toCoopId: A,
+          amount: idr(300_000),
+        })
+      ).status,
+    ).toBe(201);
+  });
+
+  it('refuses transfers between coops without a common parent, to itself, or from a coop the caller does not reach', async () => {
+    h.kit.directory.setParent('coop-x', 'coop-other');
+    const strangers = await h.post('/transfers', {
+      transferId: 't-7',
+      fromCoopId: A,
+      toCoopId: 'coop-x',
+      amount: idr(1),
+    });
+    expect(strangers.body).toMatchObject({ status: 422, code: 'coops-not-siblings' });
+    expect(
+      (
+        await h.post('/transfers', {
+          transferId: 't-8',
+          fromCoopId: A,
+          toCoopId: A,
+          amount: idr(1),
+        })
+      ).body.code,
+    ).toBe('transfer-to-self');
+    const foreign = await h.post(
+      '/transfers',
+      { transferId: 't-9', fromCoopId: B, toCoopId: A, amount: idr(1) },
+      h.kit.keys.coopA,
+    );
+    expect(foreign.status).toBe(403);
+    const own = await h.post(
+      '/transfers',
+      { transferId: 't-9', fromCoopId: A, toCoopId: B, amount: idr(1) },
+      h.kit.keys.coopA,
+    );
+    expect(own.status).toBe(201);
+    expect((await h.get('/transfers/t-9', h.kit.keys.coopB)).status).toBe(200);
+    expect(
+      (
+        await h.post('/transfers', {
+          transferId: 't-10',
+          fromCoopId: A,
+          toCoopId: B,
+          amount: idr(-5),
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('makes an atomic group: every leg or none, and deduplicates it for ever', async () => {
+    const legs = [
+      transfer('g-1a'),
+      { ...transfer('g-1b'), fromCoopId: B, toCoopId: A, amount: idr(2_000_000) },
+    ];
+    const refused = await h.post('/transfer-groups', { groupId: 'g-1', transfers: legs });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].pointer).toBe('/transfers/1/amount/amount');
+    expect((await h.get('/transfers/g-1a')).status).toBe(404);
+
+    legs[1] = { ...legs[1]!, amount: idr(300_000) };
+    const made = await h.post('/transfer-groups', { groupId: 'g-1', transfers: legs });
+    expect(made.status).toBe(201);
+    expect(made.body.transfers.map((t: { status: string }) => t.status)).toEqual([
+      'posted',
+      'posted',
+    ]);
+    expect((await h.post('/transfer-groups', { groupId: 'g-1', transfers: legs })).status).toBe(
+      200,
+    );
+    const changed = await h.post('/transfer-groups', {
+      groupId: 'g-1',
+      transfers: [legs[0], { ...legs[1], memo: 'other' }],
+    });
+    expect(changed.body).toMatchObject({ status: 409, errors: [{ pointer: '/transfers/1/memo' }] });
+
+    const reuse = await h.post('/transfers', transfer('g-1a'));
+    expect(reuse.body).toMatchObject({
+      status: 409,
+      code: 'transfer-id-conflict',
+      errors: [{ pointer: '/transferId' }],
+    });
+    const legAgain = await h.post('/transfer-groups', {
+      groupId: 'g-2',
+      transfers: [transfer('t-11'), transfer('g-1b')],
+    });
+    expect(legAgain.body).toMatchObject({
+      status: 409,
+      errors: [{ pointer: '/transfers/1/transferId' }],
+    });
+    expect((await h.get('/transfers/t-11')).status).toBe(404);
+    expect((await h.get('/transfer-groups/g-1')).body.transfers).toHaveLength(2);
+  });
+
+  it('posts and voids pending legs of a group one by one', async () => {
+    const legs = [transfer('g-3a', { pending: true }), transfer('g-3b', { pending: true })];
+    expect((await h.post('/transfer-groups', { groupId: 'g-3', transfers: legs })).status).toBe(
+      201,
+    );
+    expect((await h.post('/transfers/g-3a/post', undefined)).body.status).toBe('posted');
+    expect((await h.post('/transfers/g-3b/void', undefined)).body.status).toBe('voided');
+    const group = await h.get('/transfer-groups/g-3');
+    expect(group.body.transfers.map((t: { status: string }) => t.status)).toEqual([
+      'posted',
+      'voided',
+    ]);
+    expect((await h.get(`/coops/${A}/limits`)).body.currencies[0]).toMatchObject({
+      netDebit: idr(250_000),
+      pendingDebit: idr(0),
+    });
+  });
+});

@@ -1,0 +1,185 @@
+import { v5 as uuidv5 } from 'uuid';
+import { DomainError } from '@kopfed/domain';
+import type { EventMetadata } from '@kopfed/eventstore';
+import {
+  accountCode,
+  coopId as toCoopId,
+  entryId,
+  journalEntryFor,
+  type Account,
+  type Chart,
+  type LedgerCommand,
+  type MoneyEvent,
+} from '@kopfed/ledger';
+import type { GlMappingBook } from './gl-mapping-book';
+import type { LedgerHost } from './ledger-host';
+import type { UnpostedTable } from './unposted-table';
+
+const ENTRY_NAMESPACE = '6d3f8a52-91c4-4e0b-b7a1-2c5e9f0d4b73';
+const MEMBER_CLEARING_HEADER = '1-100';
+const MEMBER_CLEARING = /^1-160\.(\d{4})$/;
+
+/** The entry id of a money event in a coop's ledger: the same event always gets the same id. */
+export const entryIdOf = (event: MoneyEvent): string =>
+  uuidv5(`${event.coopId}\u0000${event.eventId}`, ENTRY_NAMESPACE);
+
+function membersOf(event: MoneyEvent): string[] {
+  const m = event.movement;
+  switch (m.type) {
+    case 'InterCoopTransferCleared':
+      return [m.payerCoop, m.payeeCoop];
+    case 'MemberNetPositionPaid':
+    case 'MemberNetPositionReceived':
+      return [m.memberCoop];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Posts money events into the coops' ledgers, each at most once (its source event id is
+ * the ledger's exactly-once key). Sets up what a ledger needs on first use: the default
+ * chart, and at a parent a clearing sub-account per member coop (1-160.0001, …).
+ */
+export class LedgerPoster {
+  constructor(
+    private readonly host: LedgerHost,
+    private readonly mappings: GlMappingBook,
+    private readonly unposted: UnpostedTable,
+  ) {}
+
+  async post(
+    events: readonly MoneyEvent[],
+    metadata: EventMetadata,
+  ): Promise<{ posted: number; refused: number }> {
+    const byCoop = new Map<string, MoneyEvent[]>();
+    for (const event of events)
+      byCoop.set(event.coopId, [...(byCoop.get(event.coopId) ?? []), event]);
+    let posted = 0;
+    let refused = 0;
+    for (const [coopId, coopEvents] of byCoop) {
+      const first = coopEvents[0]!;
+      await this.ensureChart(coopId, first.recordedAt, metadata);
+      await this.ensureMemberClearing(
+        coopId,
+        [...new Set(coopEvents.flatMap(membersOf))],
+        first.recordedAt,
+        metadata,
+      );
+      const mappings = await this.mappings.mappings(coopId);
+      const entries = new Map<string, MoneyEvent>();
+      const result = await this.host.execute(
+        coopId,
+        (state) =>
+          coopEvents.flatMap((event): LedgerCommand[] => {
+            if (state.posted.has(event.eventId)) return [];
+            try {
+              const entry = journalEntryFor(event, mappings, entryId(entryIdOf(event)));
+              entries.set(entry.source.eventId, event);
+              return [{ type: 'PostEntry', entry }];
+            } catch (error) {
+              if (!(error instanceof DomainError)) throw error;
+              this.unposted.record(event, error.code, error.message, event.recordedAt);
+              refused++;
+              return [];
+            }
+          }),
+        metadata,
+        true,
+      );
+      for (const { command, error } of result.refused) {
+        if (command.type !== 'PostEntry') continue;
+        const event = entries.get(command.entry.source.eventId);
+        if (event) this.unposted.record(event, error.code, error.message, event.recordedAt);
+        refused++;
+      }
+      for (const event of coopEvents) {
+        if (result.state.posted.has(event.eventId)) this.unposted.posted(coopId, event.eventId);
+      }
+      posted += result.events.length;
+    }
+    return { posted, refused };
+  }
+
+  private async ensureChart(coopId: string, at: string, metadata: EventMetadata): Promise<void> {
+    const state = await this.host.state(coopId);
+    if (state.chart !== null) return;
+    await this.host.execute(
+      coopId,
+      (s) =>
+        s.chart === null
+          ? [{ type: 'ConfigureChart', coopId: toCoopId(coopId), changes: {}, configuredAt: at }]
+          : [],
+      metadata,
+    );
+  }
+
+  /** A parent's clearing sub-account for each member coop it clears for, made on first use. */
+  private async ensureMemberClearing(
+    parentId: string,
+    members: readonly string[],
+    at: string,
+    metadata: EventMetadata,
+  ): Promise<void> {
+    const assigned = (await this.mappings.state(parentId)).memberClearing;
+    const missing = members.filter((m) => !assigned.has(m));
+    if (missing.length === 0) return;
+    const state = await this.host.state(parentId);
+    const chart = state.chart!;
+    const accounts = new Map<string, string>();
+    const upsert: Account[] = [];
+    let next = nextSubAccount(chart);
+    for (const member of missing) {
+      const existing = [...chart.accounts.values()].find(
+        (a) => a.clearing?.counterparty === member,
+      );
+      if (existing) {
+        accounts.set(member, existing.code);
+        continue;
+      }
+      const code = accountCode(`1-160.${String(next++).padStart(4, '0')}`);
+      upsert.push({
+        code,
+        name: `Kliring ${member}`.slice(0, 120),
+        gloss: `Inter-coop clearing with member coop ${member}`,
+        type: 'asset',
+        contra: false,
+        parent: accountCode(MEMBER_CLEARING_HEADER),
+        postable: true,
+        balanceRule: { kind: 'none' },
+        clearing: { counterparty: toCoopId(member) },
+      });
+      accounts.set(member, code);
+    }
+    if (upsert.length > 0) {
+      await this.host.execute(
+        parentId,
+        () => [
+          {
+            type: 'ConfigureChart',
+            coopId: toCoopId(parentId),
+            changes: { upsert },
+            configuredAt: at,
+          },
+        ],
+        metadata,
+      );
+    }
+    for (const [memberCoopId, account] of accounts) {
+      await this.mappings.execute(
+        parentId,
+        { type: 'AssignMemberClearing', coopId: parentId, memberCoopId, account, now: at },
+        metadata,
+      );
+    }
+  }
+}
+
+function nextSubAccount(chart: Chart): number {
+  let highest = 0;
+  for (const code of chart.accounts.keys()) {
+    const match = MEMBER_CLEARING.exec(code);
+    if (match) highest = Math.max(highest, Number(match[1]));
+  }
+  return highest + 1;
+}

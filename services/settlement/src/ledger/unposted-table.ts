@@ -1,0 +1,101 @@
+import type Database from 'better-sqlite3';
+import type { MoneyEvent } from '@kopfed/ledger';
+import { decodeMoneyEvent, encodeMoneyEvent } from './money-event-codec';
+
+export interface UnpostedItem {
+  coopId: string;
+  sourceId: string;
+  eventType: string;
+  code: string;
+  detail: string;
+  failedAt: string;
+}
+
+/**
+ * Money events a ledger refused (a product without GL mapping, a cash balance that would go
+ * below zero in books onboarded without it): kept, shown to the treasurer, retried — never
+ * dropped, so the books catch up once the cause is fixed.
+ */
+export class UnpostedTable {
+  private readonly put;
+  private readonly remove;
+  private readonly forCoop;
+  private readonly all;
+
+  constructor(db: Database.Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS settlement_unposted (
+      coop_id TEXT NOT NULL,
+      source_id TEXT NOT NULL,
+      event_type TEXT NOT NULL,
+      code TEXT NOT NULL,
+      detail TEXT NOT NULL,
+      failed_at TEXT NOT NULL,
+      event TEXT NOT NULL,
+      PRIMARY KEY (coop_id, source_id)
+    ) WITHOUT ROWID`);
+    this.put = db.prepare<[string, string, string, string, string, string, string]>(
+      `INSERT INTO settlement_unposted (coop_id, source_id, event_type, code, detail, failed_at, event)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (coop_id, source_id) DO UPDATE SET
+       code = excluded.code, detail = excluded.detail, failed_at = excluded.failed_at`,
+    );
+    this.remove = db.prepare<[string, string]>(
+      'DELETE FROM settlement_unposted WHERE coop_id = ? AND source_id = ?',
+    );
+    this.forCoop = db.prepare<
+      [string, number],
+      {
+        coop_id: string;
+        source_id: string;
+        event_type: string;
+        code: string;
+        detail: string;
+        failed_at: string;
+        event: string;
+      }
+    >('SELECT * FROM settlement_unposted WHERE coop_id = ? ORDER BY failed_at LIMIT ?');
+    this.all = db.prepare<
+      [number],
+      {
+        coop_id: string;
+        source_id: string;
+        event_type: string;
+        code: string;
+        detail: string;
+        failed_at: string;
+        event: string;
+      }
+    >('SELECT * FROM settlement_unposted ORDER BY failed_at LIMIT ?');
+  }
+
+  record(event: MoneyEvent, code: string, detail: string, at: string): void {
+    this.put.run(
+      event.coopId,
+      event.eventId,
+      event.eventType,
+      code,
+      detail.slice(0, 500),
+      at,
+      encodeMoneyEvent(event),
+    );
+  }
+
+  posted(coopId: string, sourceId: string): void {
+    this.remove.run(coopId, sourceId);
+  }
+
+  list(coopId: string | undefined, limit: number): UnpostedItem[] {
+    const rows = coopId === undefined ? this.all.all(limit) : this.forCoop.all(coopId, limit);
+    return rows.map((r) => ({
+      coopId: r.coop_id,
+      sourceId: r.source_id,
+      eventType: r.event_type,
+      code: r.code,
+      detail: r.detail,
+      failedAt: r.failed_at,
+    }));
+  }
+
+  events(limit: number): MoneyEvent[] {
+    return this.all.all(limit).map((r) => decodeMoneyEvent(r.event));
+  }
+}

@@ -1,0 +1,236 @@
+import type { Logger } from 'pino';
+import { DomainError } from '@kopfed/domain';
+import {
+  handleCommand,
+  loadAggregate,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+} from '@kopfed/eventstore';
+import type { TransferService } from '../clearing/engine/transfer-service';
+import { KeyedLock } from '../shared/keyed-lock';
+import {
+  nextStep,
+  paymentDecider,
+  type PaymentEvent,
+  type PaymentRequest,
+  type PaymentState,
+  type Step,
+} from './payment.decider';
+import type { PortOutcome, SavingsPort } from './savings-port';
+
+export const paymentStream = (paymentId: string): string => `payment-${paymentId}`;
+/** The hold, the transfer and the credit of a payment all carry this id. */
+export const stepId = (paymentId: string): string => `pay-${paymentId}`;
+
+/** Points where the crash test kills the process. */
+export interface PaymentHooks {
+  beforeStep?(step: Step): void;
+  afterStep?(step: Step): void;
+  afterRecord?(step: Step): void;
+}
+
+const MAX_STEPS = 12;
+const HOLD_DAYS = 7;
+const PAGE = 1_000;
+const upcast = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as PaymentEvent;
+
+/**
+ * Drives payments through their steps, recording each outcome in `payment-<id>` before the
+ * next step starts. A restart resumes every payment not yet completed or failed: a step that
+ * ran but was not recorded runs again, and its idempotency makes that harmless.
+ */
+export class PaymentRunner {
+  private readonly lock = new KeyedLock();
+  private readonly open = new Set<string>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly savings: SavingsPort,
+    private readonly transfers: TransferService,
+    private readonly clock: () => Date,
+    private readonly logger: Logger,
+    private readonly hooks: PaymentHooks = {},
+  ) {}
+
+  async request(
+    request: PaymentRequest,
+    metadata: EventMetadata,
+  ): Promise<{ state: PaymentState; created: boolean }> {
+    const now = this.clock();
+    const holdExpiresAt = new Date(now.getTime() + HOLD_DAYS * 86_400_000).toISOString();
+    const result = await handleCommand(this.store, {
+      stream: paymentStream(request.paymentId),
+      decider: paymentDecider,
+      command: { type: 'RequestPayment', request, holdExpiresAt, now: now.toISOString() },
+      metadata,
+      upcast,
+    });
+    const created = result.events.length > 0;
+    if (created) this.open.add(request.paymentId);
+    return {
+      state: await this.run(request.paymentId, metadata).catch(() => this.state(request.paymentId)),
+      created,
+    };
+  }
+
+  async state(paymentId: string): Promise<PaymentState> {
+    return (await loadAggregate(this.store, paymentStream(paymentId), paymentDecider, upcast))
+      .state;
+  }
+
+  /** Runs the payment's remaining steps; rejects on a failure that a later run may get past. */
+  run(
+    paymentId: string,
+    metadata: EventMetadata = { correlationId: paymentStream(paymentId) },
+  ): Promise<PaymentState> {
+    return this.lock.run([paymentId], async () => {
+      let state = await this.state(paymentId);
+      for (let i = 0; i < MAX_STEPS; i++) {
+        const step = nextStep(state);
+        if (step === null || state.request === null) break;
+        this.hooks.beforeStep?.(step);
+        const outcome = await this.perform(step, state);
+        this.hooks.afterStep?.(step);
+        const result = await handleCommand(this.store, {
+          stream: paymentStream(paymentId),
+          decider: paymentDecider,
+          command: { type: 'RecordStep', step, outcome, now: this.clock().toISOString() },
+          metadata,
+          upcast,
+        });
+        this.hooks.afterRecord?.(step);
+        state = result.state;
+      }
+      if (state.status === 'completed' || state.status === 'failed') this.open.delete(paymentId);
+      return state;
+    });
+  }
+
+  private async perform(step: Step, state: PaymentState): Promise<PortOutcome> {
+    const request = state.request!;
+    const id = stepId(request.paymentId);
+    const { payer, payee, amount } = request;
+    const reference = request.reference ?? id;
+    switch (step) {
+      case 'hold':
+        return this.savings.hold({
+          ...payer,
+          holdId: id,
+          amount,
+          reason: `Pembayaran antar koperasi ${request.paymentId}`,
+          expiresAt: state.holdExpiresAt!,
+        });
+      case 'reserve':
+        return refusalOf(() =>
+          this.transfers.create(
+            {
+              transferId: id,
+              fromCoopId: payer.coopId,
+              toCoopId: payee.coopId,
+              amount,
+              pending: true,
+              reference,
+            },
+            { correlationId: paymentStream(request.paymentId) },
+          ),
+        );
+      case 'credit':
+        return this.savings.credit({ ...payee, creditId: id, amount, reference });
+      case 'post':
+        return this.settleTransfer(id, 'posted', () =>
+          this.transfers.post(id, undefined, { correlationId: paymentStream(request.paymentId) }),
+        );
+      case 'capture':
+        return mustSucceed(
+          step,
+          await this.savings.capture({ ...payer, holdId: id, amount, reference }),
+        );
+      case 'void':
+        return this.settleTransfer(
+          id,
+          'voided',
+          () => this.transfers.void(id, { correlationId: paymentStream(request.paymentId) }),
+          request,
+        );
+      case 'release':
+        return mustSucceed(step, await this.savings.release({ ...payer, holdId: id }));
+    }
+  }
+
+  /** Posting or voiding again, or voiding what was never reserved, is done already. */
+  private async settleTransfer(
+    id: string,
+    goal: 'posted' | 'voided',
+    act: () => Promise<unknown>,
+    request?: PaymentRequest,
+  ): Promise<PortOutcome> {
+    const view = await this.transfers.get(id);
+    // Voiding what was never reserved for this payment (no transfer, or another's) is done.
+    const ours =
+      view &&
+      (!request ||
+        (view.record.fromCoopId === request.payer.coopId &&
+          view.record.amount.amount === request.amount.amount));
+    if (!ours && goal === 'voided') return { ok: true };
+    if (view && view.status !== 'pending') {
+      const reached = goal === 'posted' ? view.status === 'posted' : view.status !== 'posted';
+      if (reached) return { ok: true };
+      throw new Error(`transfer ${id} is ${view.status}; the payment needs it ${goal}`);
+    }
+    await act();
+    return { ok: true };
+  }
+
+  /** Resumes every payment that has not reached its end (on start, and now and then). */
+  async resumeAll(): Promise<number> {
+    if (this.open.size === 0) await this.scan();
+    let resumed = 0;
+    for (const paymentId of [...this.open]) {
+      await this.run(paymentId).then(
+        () => resumed++,
+        (error: unknown) =>
+          this.logger.warn({ err: error, paymentId }, 'payment step failed; it is retried later'),
+      );
+    }
+    return resumed;
+  }
+
+  private scanned = false;
+  private async scan(): Promise<void> {
+    if (this.scanned) return;
+    this.scanned = true;
+    const ended = new Set<string>();
+    const seen = new Set<string>();
+    for (let after = 0; ;) {
+      const page = await this.store.readAll({ after, categories: ['payment'], maxCount: PAGE });
+      for (const e of page) {
+        const paymentId = e.stream.slice('payment-'.length);
+        seen.add(paymentId);
+        if (e.type === 'PaymentCompleted' || e.type === 'PaymentFailed') ended.add(paymentId);
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.position;
+    }
+    for (const id of seen) if (!ended.has(id)) this.open.add(id);
+  }
+}
+
+async function refusalOf(act: () => Promise<unknown>): Promise<PortOutcome> {
+  try {
+    await act();
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, code: error.code, detail: error.message };
+    throw error;
+  }
+}
+
+/** Steps past the pivot are retried, never recorded as refused. */
+function mustSucceed(step: Step, outcome: PortOutcome): PortOutcome {
+  if (!outcome.ok)
+    throw new Error(
+      `payment step ${step} was refused (${outcome.code}: ${outcome.detail}); retrying later`,
+    );
+  return outcome;
+}

@@ -1,0 +1,91 @@
+import { expectBooksBalance } from '../testing/books';
+import { FakeSavings } from '../testing/fake-savings';
+import { A, B, P, idr, settlementHarness, type Harness } from '../testing/harness';
+import Database from 'better-sqlite3';
+
+describe('member-to-member payments across coops', () => {
+  let h: Harness;
+  let savings: FakeSavings;
+  beforeEach(async () => {
+    savings = new FakeSavings(new Database(':memory:'));
+    savings.open(A, 'siti', 1_000_000);
+    savings.open(B, 'budi', 0);
+    h = await settlementHarness({ savings });
+    await h.fund(A, 5_000_000);
+  });
+  afterEach(async () => {
+    await expectBooksBalance(h.settlement, [A, B, P]);
+    expect(savings.activeHolds()).toBe(0);
+    expect(savings.totalBalance()).toBe(1_000_000);
+    await h.close();
+  });
+
+  const pay = (paymentId: string, amount = 250_000, payee = 'budi') =>
+    h.post(
+      '/payments',
+      {
+        paymentId,
+        payer: { coopId: A, accountId: 'siti' },
+        payee: { coopId: B, accountId: payee },
+        amount: idr(amount),
+      },
+      h.kit.keys.coopA,
+    );
+
+  it('moves the money once: payer debited, payee credited, the transfer posted at the parent', async () => {
+    const paid = await pay('p-1');
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({
+      status: 'completed',
+      stepsDone: ['hold', 'reserve', 'credit', 'post', 'capture'],
+    });
+    expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
+    expect((await h.get('/transfers/pay-p-1')).body).toMatchObject({
+      status: 'posted',
+      fromCoopId: A,
+      toCoopId: B,
+    });
+    const again = await pay('p-1');
+    expect(again.status).toBe(200);
+    expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
+    expect((await pay('p-1', 1)).body).toMatchObject({ status: 409, code: 'payment-id-conflict' });
+  });
+
+  it('undoes everything when the payee cannot be credited', async () => {
+    const failed = await pay('p-2', 250_000, 'nobody');
+    expect(failed.body).toMatchObject({
+      status: 'failed',
+      refusal: { step: 'credit', code: 'account-not-found' },
+    });
+    expect((await h.get('/transfers/pay-p-2')).body.status).toBe('voided');
+    expect(savings.balance(A, 'siti')).toBe(1_000_000);
+  });
+
+  it('releases the hold when the parent refuses the transfer, and refuses what the payer lacks', async () => {
+    await h.put(`/coops/${A}/limits/IDR`, { netDebitCap: idr(100_000) });
+    const refused = await pay('p-3');
+    expect(refused.body).toMatchObject({
+      status: 'failed',
+      refusal: { step: 'reserve', code: 'net-debit-cap-exceeded' },
+    });
+    const poor = await pay('p-4', 2_000_000);
+    expect(poor.body).toMatchObject({
+      status: 'failed',
+      refusal: { step: 'hold', code: 'insufficient-funds' },
+    });
+    expect((await h.get('/transfers/pay-p-4')).status).toBe(404);
+  });
+
+  it('finishes a payment after the savings service was unreachable at the capture', async () => {
+    savings.outages.set('capture', 1);
+    const waiting = await pay('p-5');
+    expect(waiting.status).toBe(202);
+    expect(waiting.body).toMatchObject({
+      status: 'in_progress',
+      stepsDone: ['hold', 'reserve', 'credit', 'post'],
+    });
+    expect(await h.settlement.payments.resumeAll()).toBe(1);
+    expect((await h.get('/payments/p-5', h.kit.keys.coopB)).body.status).toBe('completed');
+    expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
+  });
+});

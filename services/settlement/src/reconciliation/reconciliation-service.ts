@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { rejected } from '@kopfed/domain';
+import {
+  jakartaBusinessDate,
+  WrongExpectedRevisionError,
+  type EventMetadata,
+  type EventStore,
+} from '@kopfed/eventstore';
+import type { BatchLifecycle } from '../batches/batch.decider';
+import type { BatchService } from '../batches/batch-service';
+import type { ClearingCore } from '../clearing/engine/clearing-core';
+import type { LedgerHost } from '../ledger/ledger-host';
+import { minorOf } from '../shared/money';
+import { parseCsvStatement, type CsvLayout } from './csv-statement';
+import { parseMt940 } from './mt940';
+import {
+  decideRecords,
+  foldRecords,
+  ownRecordsStream,
+  type ItemResult,
+  type OwnRecord,
+  type OwnSettlementRecorded,
+} from './own-records.decider';
+import { decideImport, statementStream, type BankStatementImported } from './statement.decider';
+import {
+  reconcile,
+  type BankLine,
+  type CoopRecord,
+  type ParentItem,
+  type ThreeWayReport,
+} from './three-way';
+
+export interface StatementImport {
+  statementId: string;
+  currency: string;
+  format: 'csv' | 'mt940';
+  content: string;
+  csv?: CsvLayout | undefined;
+}
+
+const SETTLING: readonly string[] = ['committed', 'settling', 'settled'];
+const PAGE = 1_000;
+const inWindow = (date: string, from?: string, to?: string) =>
+  (from === undefined || date >= from) && (to === undefined || date <= to);
+
+/** Bank statements, the coops' own records, and the three-way report (BRIEF §6). */
+export class ReconciliationService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly core: ClearingCore,
+    private readonly batches: BatchService,
+    private readonly ledgers: LedgerHost,
+    private readonly clock: () => Date,
+  ) {}
+
+  async importStatement(
+    parentCoopId: string,
+    input: StatementImport,
+    metadata: EventMetadata,
+  ): Promise<{ statement: BankStatementImported; created: boolean }> {
+    if (input.format === 'csv' && !input.csv)
+      throw rejected('csv-layout-missing', 'A CSV statement needs its column layout.', '/csv');
+    const lines =
+      input.format === 'csv'
+        ? parseCsvStatement(input.content, input.csv!)
+        : parseMt940(input.content);
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([input.format, input.currency, input.csv ?? null, input.content]))
+      .digest('hex');
+    const stream = statementStream(parentCoopId, input.statementId);
+    const existing = (await this.store.readStream(stream, { maxCount: 1 }))[0] as unknown as
+      BankStatementImported | undefined;
+    const events = decideImport(existing, {
+      parentCoopId,
+      statementId: input.statementId,
+      format: input.format,
+      currency: input.currency,
+      fingerprint,
+      lines,
+      now: this.clock().toISOString(),
+    });
+    if (events.length === 0) return { statement: existing!, created: false };
+    try {
+      await this.store.append(
+        stream,
+        events.map((e) => ({
+          id: uuidv7(),
+          type: e.type,
+          schemaVersion: 1,
+          data: e.data,
+          metadata,
+        })),
+        { expectedRevision: 'no_stream' },
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError)
+        return this.importStatement(parentCoopId, input, metadata);
+      throw error;
+    }
+    return { statement: events[0]!, created: true };
+  }
+
+  async statement(
+    parentCoopId: string,
+    statementId: string,
+  ): Promise<BankStatementImported | undefined> {
+    return (
+      await this.store.readStream(statementStream(parentCoopId, statementId), { maxCount: 1 })
+    )[0] as unknown as BankStatementImported | undefined;
+  }
+
+  async recordOwn(
+    coopId: string,
+    records: readonly OwnRecord[],
+    metadata: EventMetadata,
+  ): Promise<ItemResult[]> {
+    const stream = ownRecordsStream(coopId);
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(stream);
+      const known = foldRecords(recorded as unknown as OwnSettlementRecorded[]);
+      const { events, results } = decideRecords(known, coopId, records, this.clock().toISOString());
+      if (events.length === 0) return results;
+      try {
+        await this.store.append(
+          stream,
+          events.map((e) => ({
+            id: uuidv7(),
+            type: e.type,
+            schemaVersion: 1,
+            data: e.data,
+            metadata,
+          })),
+          { expectedRevision: recorded.at(-1)?.revision ?? 'no_stream' },
+        );
+        return results;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** The three sources for every member coop of `parentCoopId`, optionally within dates. */
+  async report(parentCoopId: string, from?: string, to?: string): Promise<ThreeWayReport> {
+    const parent = (await this.parentItems(parentCoopId)).filter((i) =>
+      inWindow(i.expectedDate, from, to),
+    );
+    const coops = [...new Set(parent.map((i) => i.coopId))];
+    const records: CoopRecord[] = [];
+    for (const coopId of coops) {
+      const own = foldRecords(
+        (await this.store.readStream(
+          ownRecordsStream(coopId),
+        )) as unknown as OwnSettlementRecorded[],
+      );
+      for (const r of own.values()) {
+        if (inWindow(r.date, from, to))
+          records.push({
+            coopId,
+            recordId: r.recordId,
+            reference: r.reference,
+            direction: r.direction,
+            amountMinor: minorOf(r.amount),
+            date: r.date,
+          });
+      }
+    }
+    const lines = (await this.bankLines(parentCoopId)).filter((l) =>
+      inWindow(l.valueDate, from, to),
+    );
+    return reconcile(parent, records, lines);
+  }
+
+  private async parentItems(parentCoopId: string): Promise<ParentItem[]> {
+    const lifecycles: BatchLifecycle[] = [];
+    for (const b of this.core.state.batches.values())
+      if (b.status === 'closed') lifecycles.push(b.lifecycle);
+    for (let cursor = ''; ;) {
+      const page = this.batches.table.list(undefined, cursor, PAGE);
+      lifecycles.push(...page.filter((l) => !this.core.state.batches.has(l.batch.batchId)));
+      if (page.length < PAGE) break;
+      cursor = page[page.length - 1]!.batch.batchId;
+    }
+    const journal = await this.ledgers.journal(parentCoopId).catch(() => []);
+    const booked = new Set(
+      journal
+        .filter((e) => e.source.type === 'CoopSettlementConfirmed')
+        .map((e) => e.source.eventId.split(':').pop()),
+    );
+    return lifecycles
+      .filter(
+        (l) =>
+          l.batch.parentCoopId === parentCoopId &&
+          (SETTLING.includes(l.status) || SETTLING.includes(l.dispute?.previousStatus ?? '')),
+      )
+      .flatMap((l) =>
+        l.instructions.map((i): ParentItem => {
+          const settlement = l.settlements.find((s) => s.coopId === i.coopId);
+          const committed = l.timestamps.committed ?? l.closedAt;
+          return {
+            coopId: i.coopId,
+            batchId: l.batch.batchId,
+            reference: i.reference,
+            direction: i.direction,
+            amountMinor: minorOf(i.amount),
+            expectedDate: settlement?.settledOn ?? jakartaBusinessDate(new Date(committed)),
+            confirmed: settlement !== undefined,
+            booked: booked.has(i.reference),
+            bankReference: settlement?.bankReference ?? null,
+          };
+        }),
+      );
+  }
+
+  private async bankLines(parentCoopId: string): Promise<BankLine[]> {
+    const lines: BankLine[] = [];
+    for (let after = 0; ;) {
+      const page = await this.store.readAll({ after, categories: ['statement'], maxCount: PAGE });
+      for (const event of page) {
+        const { data } = event as unknown as BankStatementImported;
+        if (data.parentCoopId !== parentCoopId) continue;
+        for (const l of data.lines)
+          lines.push({ ...l, statementId: data.statementId, amountMinor: BigInt(l.amountMinor) });
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.position;
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,203 @@
+import { expectBooksBalance } from '../testing/books';
+import { A, B, C, idr, P, settlementHarness, type Harness } from '../testing/harness';
+
+interface Instruction {
+  coopId: string;
+  direction: string;
+  amount: { amount: string };
+  reference: string;
+}
+
+describe('three-way reconciliation over HTTP', () => {
+  let h: Harness;
+  let refs: Record<string, string>;
+
+  beforeAll(async () => {
+    h = await settlementHarness();
+    for (const coop of [A, B, C]) {
+      await h.fund(coop, 1_000_000);
+      await h.post(`/coops/${coop}/journal-entries`, {
+        entryId: 'opening',
+        businessDate: '2026-11-01',
+        description: 'Saldo awal',
+        lines: [
+          { account: '1-120', debit: idr(5_000_000) },
+          { account: '3-300', credit: idr(5_000_000) },
+        ],
+      });
+    }
+    const send = (id: string, from: string, to: string, amount: number) =>
+      h.post('/transfers', { transferId: id, fromCoopId: from, toCoopId: to, amount: idr(amount) });
+    await send('r-1', A, B, 300_000);
+    await send('r-2', B, C, 100_000);
+    await send('r-3', C, A, 50_000);
+    const batchId = (await h.get('/settlement-batches?status=open')).body.items[0]
+      .batchId as string;
+    for (const step of ['close', 'record-settlement', 'reserve', 'commit'])
+      await h.post(`/settlement-batches/${batchId}/${step}`, undefined);
+    for (const [coop, bankReference] of [
+      [A, 'BNI-001'],
+      [B, 'BNI-002'],
+      [C, 'BNI-003'],
+    ] as const) {
+      const confirmed = await h.post(`/settlement-batches/${batchId}/settlements`, {
+        coopId: coop,
+        bankReference,
+        settledOn: '2026-11-26',
+      });
+      expect(confirmed.status).toBe(200);
+    }
+    const batch = await h.get(`/settlement-batches/${batchId}`);
+    refs = Object.fromEntries(
+      (batch.body.instructions as Instruction[]).map((i) => [i.coopId, i.reference]),
+    );
+    const own = (coop: string, direction: string, amount: number) =>
+      h.post(
+        `/coops/${coop}/settlement-records`,
+        {
+          records: [
+            {
+              recordId: `own-${coop}`,
+              reference: refs[coop],
+              direction,
+              amount: idr(amount),
+              date: '2026-11-26',
+            },
+          ],
+        },
+        h.kit.keys.admin,
+      );
+    expect((await own(A, 'paid', 250_000)).body.results).toEqual([
+      { recordId: `own-${A}`, status: 'created' },
+    ]);
+    await own(B, 'received', 200_000);
+    await own(C, 'received', 50_000);
+  });
+  afterAll(async () => {
+    await expectBooksBalance(h.settlement, [A, B, C, P]);
+    await h.close();
+  });
+
+  const csv = () =>
+    [
+      'Tanggal;Keterangan;Referensi;Debet;Kredit',
+      `26/11/2026;Setoran kliring ${A};${refs[A]};;250.000,00`,
+      `26/11/2026;Setoran kliring ${A};${refs[A]};;250.000,00`,
+      `26/11/2026;"Transfer ke ${C}; kliring";${refs[C]};45.000,00;`,
+      `26/11/2026;Biaya administrasi;ADM-11;5.000,00;`,
+    ].join('\r\n');
+  const layout = {
+    delimiter: ';',
+    dateFormat: 'DD/MM/YYYY',
+    decimalSeparator: ',',
+    columns: {
+      date: 'Tanggal',
+      description: 'Keterangan',
+      reference: 'Referensi',
+      debit: 'Debet',
+      credit: 'Kredit',
+    },
+  };
+
+  it('reports a duplicated, a missing and a mis-keyed statement line, each with its cause', async () => {
+    const imported = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'bni-2026-11-26',
+      format: 'csv',
+      content: csv(),
+      csv: layout,
+    });
+    expect(imported.status).toBe(201);
+    expect(imported.body.lines.map((l: { amountMinor: string }) => l.amountMinor)).toEqual([
+      '250000',
+      '250000',
+      '-45000',
+      '-5000',
+    ]);
+
+    const report = await h.get(`/coops/${P}/reconciliation`);
+    expect(report.status).toBe(200);
+    const mismatches = Object.fromEntries(
+      report.body.coops.map((c: { coopId: string; items: { mismatches: unknown[] }[] }) => [
+        c.coopId,
+        c.items[0]!.mismatches,
+      ]),
+    );
+    expect(mismatches).toEqual({
+      [A]: [{ source: 'bank', cause: 'duplicated', expected: '1', actual: '2' }],
+      [B]: [{ source: 'bank', cause: 'missing', expected: '-200000', actual: null }],
+      [C]: [{ source: 'bank', cause: 'amount_differs', expected: '-50000', actual: '-45000' }],
+    });
+    expect(
+      report.body.coops.every((c: { items: { booked: boolean }[] }) => c.items[0]!.booked),
+    ).toBe(true);
+    expect(report.body.unmatchedBankLines.map((l: { reference: string }) => l.reference)).toEqual([
+      'ADM-11',
+    ]);
+  });
+
+  it('imports a statement once: the same content is a replay, other content a conflict', async () => {
+    const again = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'bni-2026-11-26',
+      format: 'csv',
+      content: csv(),
+      csv: layout,
+    });
+    expect(again.status).toBe(200);
+    const other = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'bni-2026-11-26',
+      format: 'csv',
+      content: `${csv()}\r\n26/11/2026;x;y;1,00;`,
+      csv: layout,
+    });
+    expect(other.body).toMatchObject({ status: 409, code: 'statement-id-conflict' });
+    const broken = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'bad',
+      format: 'csv',
+      content: 'Tanggal;Kredit\n31/02/2026;1\n01/03/2026;1,50',
+      csv: { ...layout, columns: { date: 'Tanggal', amount: 'Kredit' } },
+    });
+    expect(broken.body).toMatchObject({
+      status: 422,
+      code: 'statement-unreadable',
+      errors: [{ pointer: '/content' }],
+    });
+    expect(broken.body.details.problems.map((p: { line: number }) => p.line)).toEqual([2, 3]);
+  });
+
+  it('reads MT940, and the coop’s own records join the comparison', async () => {
+    const mt940 = [
+      ':20:STMT2611',
+      ':25:0123456789',
+      ':28C:1/1',
+      ':60F:C261125IDR1000000,00',
+      `:61:2611261126C200000,00NTRF${refs[B]}//BNI-002`,
+      ':86:Koreksi kliring',
+      `:61:2611261126D200000,00NTRFNONREF//BNI-002`,
+      `:86:Pembayaran kliring ${refs[B]}`,
+      ':62F:C261126IDR1000000,00',
+    ].join('\n');
+    const imported = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'mt940-1126',
+      format: 'mt940',
+      content: mt940,
+    });
+    expect(imported.status).toBe(201);
+    expect(
+      imported.body.lines.map((l: { amountMinor: string; valueDate: string }) => [
+        l.amountMinor,
+        l.valueDate,
+      ]),
+    ).toEqual([
+      ['200000', '2026-11-26'],
+      ['-200000', '2026-11-26'],
+    ]);
+    const report = await h.get(`/coops/${P}/reconciliation?from=2026-11-26&to=2026-11-26`);
+    const b = report.body.coops.find((c: { coopId: string }) => c.coopId === B).items[0];
+    expect(b.bank).toHaveLength(2);
+    expect(b.mismatches).toEqual([
+      { source: 'bank', cause: 'duplicated', expected: '1', actual: '2' },
+    ]);
+    expect(b.coop).toEqual([expect.objectContaining({ recordId: `own-${B}`, amount: '200000' })]);
+    expect((await h.get(`/coops/${P}/reconciliation`, h.kit.keys.coopA)).status).toBe(403);
+  });
+});

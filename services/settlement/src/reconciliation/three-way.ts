@@ -1,0 +1,191 @@
+import { normalise } from './statement-line';
+
+/** A settlement instruction as the parent's records and books have it. */
+export interface ParentItem {
+  coopId: string;
+  batchId: string;
+  reference: string;
+  direction: 'pay' | 'receive';
+  amountMinor: bigint;
+  /** The bank value date confirmed, or the day the settlement was committed. */
+  expectedDate: string;
+  confirmed: boolean;
+  /** Whether the parent's ledger holds the settlement's entry. */
+  booked: boolean;
+  bankReference: string | null;
+}
+
+/** What the coop's own system says it paid or received (synced to kopfed). */
+export interface CoopRecord {
+  coopId: string;
+  recordId: string;
+  reference: string;
+  direction: 'paid' | 'received';
+  amountMinor: bigint;
+  date: string;
+}
+
+/** A line of the parent's bank statement: money into the parent's account positive. */
+export interface BankLine {
+  statementId: string;
+  lineNo: number;
+  valueDate: string;
+  amountMinor: bigint;
+  reference: string;
+  description: string;
+}
+
+export type Source = 'bank' | 'coop' | 'parent_books';
+export type Cause =
+  'missing' | 'duplicated' | 'amount_differs' | 'date_differs' | 'reference_differs';
+
+export interface Mismatch {
+  source: Source;
+  cause: Cause;
+  expected: string | null;
+  actual: string | null;
+}
+
+export interface ReconciledItem {
+  parent: ParentItem;
+  coop: CoopRecord[];
+  bank: BankLine[];
+  mismatches: Mismatch[];
+}
+
+export interface CoopReconciliation {
+  coopId: string;
+  items: ReconciledItem[];
+  /** The coop's records that match no settlement of the parent's. */
+  unmatchedCoopRecords: CoopRecord[];
+}
+
+export interface ThreeWayReport {
+  coops: CoopReconciliation[];
+  /** Statement lines that match no settlement: in the bank, not in the parent's books. */
+  unmatchedBankLines: BankLine[];
+}
+
+/** How much a bank line or a coop record should show for a settlement. */
+const bankAmount = (p: ParentItem): bigint =>
+  p.direction === 'pay' ? p.amountMinor : -p.amountMinor;
+const coopDirection = (p: ParentItem): CoopRecord['direction'] =>
+  p.direction === 'pay' ? 'paid' : 'received';
+
+function compare(
+  source: Source,
+  found: readonly { amount: bigint; date: string }[],
+  expectedAmount: bigint,
+  expectedDate: string,
+): Mismatch[] {
+  if (found.length === 0)
+    return [{ source, cause: 'missing', expected: expectedAmount.toString(), actual: null }];
+  if (found.length > 1)
+    return [{ source, cause: 'duplicated', expected: '1', actual: String(found.length) }];
+  const [one] = found as [{ amount: bigint; date: string }];
+  const mismatches: Mismatch[] = [];
+  if (one.amount !== expectedAmount)
+    mismatches.push({
+      source,
+      cause: 'amount_differs',
+      expected: expectedAmount.toString(),
+      actual: one.amount.toString(),
+    });
+  if (one.date !== expectedDate)
+    mismatches.push({ source, cause: 'date_differs', expected: expectedDate, actual: one.date });
+  return mismatches;
+}
+
+function mentions(line: BankLine, item: ParentItem): boolean {
+  const text = normalise(`${line.reference} ${line.description}`);
+  return (
+    text.includes(normalise(item.reference)) ||
+    (item.bankReference !== null && normalise(line.reference) === normalise(item.bankReference))
+  );
+}
+
+/**
+ * Matches the parent's settlements, the coops' own records and the bank statement by
+ * reference, then — for a settlement the bank shows under no reference — by amount and date
+ * (a mis-keyed reference). Every difference is listed with its cause.
+ */
+export function reconcile(
+  parent: readonly ParentItem[],
+  records: readonly CoopRecord[],
+  lines: readonly BankLine[],
+): ThreeWayReport {
+  const unmatchedLines = new Set(lines);
+  const bankFor = new Map<ParentItem, BankLine[]>(parent.map((p) => [p, []]));
+  for (const line of lines) {
+    const hits = parent.filter((p) => mentions(line, p));
+    if (hits.length !== 1) continue;
+    bankFor.get(hits[0]!)!.push(line);
+    unmatchedLines.delete(line);
+  }
+  const rekeyed = new Set<ParentItem>();
+  for (const item of parent) {
+    if (bankFor.get(item)!.length > 0 || !item.confirmed) continue;
+    const guess = [...unmatchedLines].find(
+      (l) => l.amountMinor === bankAmount(item) && l.valueDate === item.expectedDate,
+    );
+    if (!guess) continue;
+    bankFor.get(item)!.push(guess);
+    unmatchedLines.delete(guess);
+    rekeyed.add(item);
+  }
+  const unmatchedRecords = new Set(records);
+  const byCoop = new Map<string, ReconciledItem[]>();
+  for (const item of parent) {
+    const coop = records.filter(
+      (r) => r.coopId === item.coopId && normalise(r.reference) === normalise(item.reference),
+    );
+    coop.forEach((r) => unmatchedRecords.delete(r));
+    const bank = bankFor.get(item)!;
+    const mismatches: Mismatch[] = [];
+    if (item.confirmed || bank.length > 0) {
+      mismatches.push(
+        ...compare(
+          'bank',
+          bank.map((l) => ({ amount: l.amountMinor, date: l.valueDate })),
+          bankAmount(item),
+          item.expectedDate,
+        ),
+      );
+    }
+    if (rekeyed.has(item))
+      mismatches.push({
+        source: 'bank',
+        cause: 'reference_differs',
+        expected: item.reference,
+        actual: bank[0]!.reference,
+      });
+    const signed = coop.map((r) => ({
+      amount: r.direction === coopDirection(item) ? r.amountMinor : -r.amountMinor,
+      date: r.date,
+    }));
+    if (item.confirmed || coop.length > 0)
+      mismatches.push(...compare('coop', signed, item.amountMinor, item.expectedDate));
+    if (item.confirmed && !item.booked)
+      mismatches.push({
+        source: 'parent_books',
+        cause: 'missing',
+        expected: item.amountMinor.toString(),
+        actual: null,
+      });
+    byCoop.set(item.coopId, [
+      ...(byCoop.get(item.coopId) ?? []),
+      { parent: item, coop, bank, mismatches },
+    ]);
+  }
+  const coopIds = [
+    ...new Set([...byCoop.keys(), ...[...unmatchedRecords].map((r) => r.coopId)]),
+  ].sort();
+  return {
+    coops: coopIds.map((coopId) => ({
+      coopId,
+      items: byCoop.get(coopId) ?? [],
+      unmatchedCoopRecords: [...unmatchedRecords].filter((r) => r.coopId === coopId),
+    })),
+    unmatchedBankLines: [...unmatchedLines],
+  };
+}

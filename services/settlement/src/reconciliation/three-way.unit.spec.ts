@@ -1,0 +1,139 @@
+import { reconcile, type BankLine, type CoopRecord, type ParentItem } from './three-way';
+
+const item = (
+  coopId: string,
+  reference: string,
+  direction: 'pay' | 'receive',
+  amount: number,
+): ParentItem => ({
+  coopId,
+  batchId: 'b-1',
+  reference,
+  direction,
+  amountMinor: BigInt(amount),
+  expectedDate: '2026-11-27',
+  confirmed: true,
+  booked: true,
+  bankReference: null,
+});
+const line = (
+  lineNo: number,
+  amount: number,
+  reference: string,
+  valueDate = '2026-11-27',
+): BankLine => ({
+  statementId: 's-1',
+  lineNo,
+  valueDate,
+  amountMinor: BigInt(amount),
+  reference,
+  description: '',
+});
+const record = (
+  coopId: string,
+  reference: string,
+  direction: 'paid' | 'received',
+  amount: number,
+  date = '2026-11-27',
+): CoopRecord => ({
+  coopId,
+  recordId: `${coopId}-${reference}`,
+  reference,
+  direction,
+  amountMinor: BigInt(amount),
+  date,
+});
+
+describe('three-way reconciliation', () => {
+  const parent = [
+    item('a', 'STL-1-001', 'pay', 250_000),
+    item('b', 'STL-1-002', 'receive', 200_000),
+    item('c', 'STL-1-003', 'receive', 50_000),
+  ];
+  const records = [
+    record('a', 'STL-1-001', 'paid', 250_000),
+    record('b', 'stl 1 002', 'received', 200_000),
+    record('c', 'STL-1-003', 'received', 50_000),
+  ];
+
+  it('finds nothing to report when all three agree', () => {
+    const lines = [
+      line(1, 250_000, 'STL-1-001'),
+      line(2, -200_000, 'TRF STL1002'),
+      line(3, -50_000, 'x'),
+    ].map((l, i) => (i === 2 ? { ...l, description: 'Settlement STL-1-003 coop c' } : l));
+    const report = reconcile(parent, records, lines);
+    expect(report.coops.flatMap((c) => c.items.flatMap((i) => i.mismatches))).toEqual([]);
+    expect(report.unmatchedBankLines).toEqual([]);
+  });
+
+  it('names the cause of a missing, a duplicated and a mis-keyed line', () => {
+    // a's payment is on the statement twice, b's is missing, c's amount was keyed 5000 too low.
+    const lines = [
+      line(1, 250_000, 'STL-1-001'),
+      line(2, 250_000, 'STL-1-001'),
+      line(3, -45_000, 'STL-1-003'),
+    ];
+    const report = reconcile(parent, records, lines);
+    const causes = Object.fromEntries(report.coops.map((c) => [c.coopId, c.items[0]!.mismatches]));
+    expect(causes).toEqual({
+      a: [{ source: 'bank', cause: 'duplicated', expected: '1', actual: '2' }],
+      b: [{ source: 'bank', cause: 'missing', expected: '-200000', actual: null }],
+      c: [{ source: 'bank', cause: 'amount_differs', expected: '-50000', actual: '-45000' }],
+    });
+  });
+
+  it('matches a line whose reference was mis-keyed by amount and date, and says the reference differs', () => {
+    const lines = [
+      line(1, 250_000, 'STL-1-001'),
+      line(2, -200_000, 'STL-1-020'),
+      line(3, -50_000, 'STL-1-003', '2026-11-28'),
+    ];
+    const report = reconcile(parent, records, lines);
+    const b = report.coops.find((c) => c.coopId === 'b')!.items[0]!;
+    expect(b.bank.map((l) => l.lineNo)).toEqual([2]);
+    expect(b.mismatches).toEqual([
+      { source: 'bank', cause: 'reference_differs', expected: 'STL-1-002', actual: 'STL-1-020' },
+    ]);
+    const c = report.coops.find((x) => x.coopId === 'c')!.items[0]!;
+    expect(c.mismatches).toEqual([
+      { source: 'bank', cause: 'date_differs', expected: '2026-11-27', actual: '2026-11-28' },
+    ]);
+  });
+
+  it('compares the coop’s own records and the parent’s books as well', () => {
+    const lines = [
+      line(1, 250_000, 'STL-1-001'),
+      line(2, -200_000, 'STL-1-002'),
+      line(3, -50_000, 'STL-1-003'),
+      line(4, 10, 'unknown'),
+    ];
+    const own = [
+      record('a', 'STL-1-001', 'paid', 205_000),
+      record('c', 'STL-1-003', 'received', 50_000),
+      record('c', 'OTHER', 'paid', 5),
+    ];
+    const report = reconcile([...parent.slice(0, 2), { ...parent[2]!, booked: false }], own, lines);
+    const mismatches = Object.fromEntries(
+      report.coops.map((c) => [c.coopId, c.items[0]!.mismatches]),
+    );
+    expect(mismatches.a).toEqual([
+      { source: 'coop', cause: 'amount_differs', expected: '250000', actual: '205000' },
+    ]);
+    expect(mismatches.b).toEqual([
+      { source: 'coop', cause: 'missing', expected: '200000', actual: null },
+    ]);
+    expect(mismatches.c).toEqual([
+      { source: 'parent_books', cause: 'missing', expected: '50000', actual: null },
+    ]);
+    expect(
+      report.coops.find((c) => c.coopId === 'c')!.unmatchedCoopRecords.map((r) => r.reference),
+    ).toEqual(['OTHER']);
+    expect(report.unmatchedBankLines.map((l) => l.lineNo)).toEqual([4]);
+  });
+
+  it('does not call an outstanding settlement missing at the bank', () => {
+    const report = reconcile([{ ...parent[0]!, confirmed: false }], [], []);
+    expect(report.coops[0]!.items[0]!.mismatches).toEqual([]);
+  });
+});

@@ -1,0 +1,173 @@
+import type { Route, ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
+import { batchRoutes } from './batches/routes';
+import { booksRoutes } from './books/routes';
+import { LedgerCommands } from './ledger/ledger-commands';
+import { ledgerRoutes } from './ledger/routes';
+import { BatchService } from './batches/batch-service';
+import { BooksService } from './books/books-service';
+import { ClearingCore } from './clearing/engine/clearing-core';
+import { LimitsService } from './clearing/engine/limits-service';
+import { TransferService } from './clearing/engine/transfer-service';
+import { limitsRoutes } from './clearing/limits.routes';
+import { transferRoutes } from './clearing/transfers.routes';
+import { clearingPostings, POSTED_CLEARING_EVENTS } from './ledger/clearing-postings';
+import { GlMappingBook } from './ledger/gl-mapping-book';
+import { LedgerHost } from './ledger/ledger-host';
+import { LedgerPoster } from './ledger/ledger-poster';
+import { UnpostedTable } from './ledger/unposted-table';
+import { CheckpointedFeed } from './shared/checkpointed-feed';
+import { closeOfBusiness } from './close-of-business';
+import { settlementConsumers } from './consumers';
+import { settlementPublication } from './public-events';
+import { ReconciliationService } from './reconciliation/reconciliation-service';
+import { reconciliationRoutes } from './reconciliation/routes';
+import { closeOfBusinessRoutes } from './close-of-business.routes';
+import { NO_SAVINGS } from './payments/http-savings';
+import { PaymentRunner, type PaymentHooks } from './payments/payment-runner';
+import { paymentRoutes } from './payments/routes';
+import type { SavingsPort } from './payments/savings-port';
+
+export interface SettlementOptions {
+  /** How often pending transfers past their timeout are voided (ms). */
+  expirySweepMs?: number;
+  /** The clearing engine's lease (ms); a restarted engine waits at most this long. */
+  leaseTtlMs?: number;
+  snapshotEvery?: number;
+  /** The savings service's hold API, for member-to-member payments. */
+  savings?: SavingsPort;
+  paymentHooks?: PaymentHooks;
+  /** How often unfinished payments are resumed (ms). */
+  paymentSweepMs?: number;
+}
+
+/** Everything the settlement service is made of, for the module, main and tests. */
+export interface Settlement {
+  core: ClearingCore;
+  transfers: TransferService;
+  limits: LimitsService;
+  batches: BatchService;
+  ledgers: LedgerHost;
+  mappings: GlMappingBook;
+  poster: LedgerPoster;
+  unposted: UnpostedTable;
+  books: BooksService;
+  commands: LedgerCommands;
+  reconciliation: ReconciliationService;
+  payments: PaymentRunner;
+  journalFeed: CheckpointedFeed;
+  routes: Route[];
+  instance: ServiceInstance;
+  /** Waits until the books have every money event recorded so far (tests, close of business). */
+  settle(): Promise<void>;
+}
+
+export async function createSettlement(
+  deps: ServiceModuleDeps,
+  options: SettlementOptions = {},
+): Promise<Settlement> {
+  const { store, readModels: db, coopDirectory: directory, clock, logger } = deps;
+  const core = new ClearingCore({
+    store,
+    db,
+    logger,
+    ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+  });
+  const transfers = new TransferService(core, directory, clock, logger);
+  const limits = new LimitsService(core, transfers, directory, clock);
+  const batches = new BatchService(core, transfers, clock);
+  await core.open();
+
+  const ledgers = new LedgerHost(store);
+  const mappings = new GlMappingBook(store);
+  const unposted = new UnpostedTable(db);
+  const poster = new LedgerPoster(ledgers, mappings, unposted);
+  const journalFeed = new CheckpointedFeed({
+    name: 'settlement.journal',
+    store,
+    db,
+    logger,
+    filter: { types: POSTED_CLEARING_EVENTS },
+    handle: async (events) => {
+      const first = events[0]!;
+      await poster.post(events.flatMap(clearingPostings), {
+        correlationId: first.metadata.correlationId ?? first.id,
+        causationId: first.id,
+      });
+    },
+  });
+  const books = new BooksService(store, ledgers, directory);
+
+  const commands = new LedgerCommands(ledgers, mappings, clock);
+  const payments = new PaymentRunner(
+    store,
+    options.savings ?? NO_SAVINGS,
+    transfers,
+    clock,
+    logger,
+    options.paymentHooks,
+  );
+  const reconciliation = new ReconciliationService(store, core, batches, ledgers, clock);
+  const runCloseOfBusiness = (businessDate: string) =>
+    closeOfBusiness({ store, core, transfers, batches, poster, unposted }, businessDate);
+  const routes: Route[] = [
+    ...transferRoutes(transfers),
+    ...limitsRoutes(limits, directory),
+    ...batchRoutes(batches, clock),
+    ...ledgerRoutes(ledgers, commands, unposted, clock),
+    ...booksRoutes(books),
+    ...reconciliationRoutes(reconciliation),
+    ...paymentRoutes(payments),
+    ...closeOfBusinessRoutes(runCloseOfBusiness, clock),
+  ];
+  let sweeper: NodeJS.Timeout | undefined;
+  let paymentSweeper: NodeJS.Timeout | undefined;
+  const instance: ServiceInstance = {
+    definition: {
+      service: 'settlement',
+      version: 'v1',
+      title: 'kopfed settlement',
+      description:
+        'Inter-coop transfers, limits, settlement batches, reconciliation and the shared books.',
+      routes,
+    },
+    publishes: settlementPublication,
+    consumes: settlementConsumers(poster, limits),
+    closeOfBusiness: runCloseOfBusiness,
+    start: () => {
+      journalFeed.start();
+      sweeper = setInterval(() => void transfers.expireDue(), options.expirySweepMs ?? 1_000);
+      sweeper.unref();
+      paymentSweeper = setInterval(
+        () => void payments.resumeAll(),
+        options.paymentSweepMs ?? 30_000,
+      );
+      paymentSweeper.unref();
+      void payments.resumeAll();
+    },
+    close: async () => {
+      clearInterval(sweeper);
+      clearInterval(paymentSweeper);
+      await journalFeed.stop();
+      await core.close();
+    },
+  };
+  return {
+    core,
+    transfers,
+    limits,
+    batches,
+    ledgers,
+    mappings,
+    poster,
+    unposted,
+    books,
+    commands,
+    reconciliation,
+    payments,
+    journalFeed,
+    routes,
+    instance,
+    settle: () => journalFeed.catchUp(),
+  };
+}

@@ -1,0 +1,95 @@
+import { tmpdir } from 'node:os';
+import request from 'supertest';
+import type { Express } from 'express';
+import type { SqliteEventStore } from '@kopfed/eventstore';
+import { createServiceApp, TokenBucketLimiter } from '@kopfed/service-kit';
+import { COOPS, kitFixture, type KitFixture } from '@kopfed/service-kit/src/testing';
+import { createSettlement, type Settlement, type SettlementOptions } from '../settlement';
+
+export const A = COOPS.A;
+export const B = COOPS.B;
+export const C = 'coop-c';
+export const P = COOPS.P;
+export const idr = (amount: number | bigint) => ({ amount: String(amount), currency: 'IDR' });
+
+export interface Harness {
+  kit: KitFixture;
+  settlement: Settlement;
+  app: Express;
+  /** Moves the service's clock forward. */
+  advance(ms: number): void;
+  now(): Date;
+  post(path: string, body: unknown, key?: string): request.Test;
+  put(path: string, body: unknown, key?: string): request.Test;
+  get(path: string, key?: string): request.Test;
+  /** Gives a coop a cap and cover large enough for the test. */
+  fund(coopId: string, cap: number, cover?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const BASE = '/api/settlement/v1';
+
+/** The service over an in-memory SQLite store, coops A, B and C under parent P. */
+export async function settlementHarness(
+  options: SettlementOptions & { start?: string } = {},
+): Promise<Harness> {
+  const kit = await kitFixture({
+    rateLimiter: new TokenBucketLimiter({ ratePerSecond: 100_000, burst: 100_000 }),
+  });
+  kit.directory.setParent(C, P);
+  let now = Date.parse(options.start ?? '2026-11-27T03:00:00.000Z');
+  const clock = () => new Date(now);
+  const settlement = await createSettlement(
+    {
+      store: kit.store,
+      readModels: (kit.store as SqliteEventStore).database,
+      coopDirectory: kit.directory,
+      logger: kit.deps.logger,
+      clock,
+      dataDir: tmpdir(),
+      env: {},
+    },
+    { expirySweepMs: 3_600_000, leaseTtlMs: 2_000, ...options },
+  );
+  await settlement.instance.start?.();
+  const app = createServiceApp(settlement.instance.definition, kit.deps);
+  const auth = (key?: string) => `Bearer ${key ?? kit.keys.treasurerP}`;
+  const harness: Harness = {
+    kit,
+    settlement,
+    app,
+    advance: (ms) => {
+      now += ms;
+    },
+    now: clock,
+    post: (path, body, key) =>
+      request(app)
+        .post(`${BASE}${path}`)
+        .set('Authorization', auth(key))
+        .send(body as object),
+    put: (path, body, key) =>
+      request(app)
+        .put(`${BASE}${path}`)
+        .set('Authorization', auth(key))
+        .send(body as object),
+    get: (path, key) => request(app).get(`${BASE}${path}`).set('Authorization', auth(key)),
+    async fund(coopId, cap, cover) {
+      const limits = await harness.put(`/coops/${coopId}/limits/IDR`, {
+        netDebitCap: idr(cap),
+        alarmAtBasisPoints: 8_000,
+      });
+      if (limits.status !== 200)
+        throw new Error(`limits: ${limits.status} ${JSON.stringify(limits.body)}`);
+      const covered = await harness.put(`/coops/${coopId}/liquidity-cover/IDR`, {
+        amount: idr(cover ?? cap),
+      });
+      if (covered.status !== 200)
+        throw new Error(`cover: ${covered.status} ${JSON.stringify(covered.body)}`);
+    },
+    async close() {
+      await settlement.instance.close?.();
+      await kit.close();
+    },
+  };
+  return harness;
+}

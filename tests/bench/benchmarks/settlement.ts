@@ -1,0 +1,335 @@
+import { Agent, createServer, request, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { v7 as uuidv7 } from 'uuid';
+import { SqliteEventStore, type NewEvent } from '@kopfed/eventstore';
+import {
+  ApiKeyRegistry,
+  createLogger,
+  createServiceApp,
+  InMemoryCoopDirectory,
+  TokenBucketLimiter,
+} from '@kopfed/service-kit';
+import { createSettlement, type Settlement } from '@kopfed/settlement';
+import { batchIdOf, windowOf } from '@kopfed/settlement/src/clearing/batch-window';
+import { applyClearingEvent } from '@kopfed/settlement/src/clearing/clearing-state';
+import type { BatchRef, TransferPosted } from '@kopfed/settlement/src/clearing/model';
+import { atLeast, atMost, percentile, round, type BenchCase, type Benchmark } from '../report';
+
+const PARENT = 'bench-parent';
+const COOPS = Array.from({ length: 20 }, (_, i) => `bench-coop-${String(i).padStart(2, '0')}`);
+const SIZES = [1_000, 1_000_000] as const;
+const FILL_EVENTS_PER_APPEND = 10_000;
+const CLOSES_PER_SIZE = 3;
+const RESTORE_EVENTS = 100_000;
+const WARMUP_MS = 1_000;
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 5_000);
+const SINGLE_CLIENTS = 64;
+const GROUP_CLIENTS = 8;
+const GROUP_SIZE = 100;
+
+interface Service {
+  dir: string;
+  store: SqliteEventStore;
+  settlement: Settlement;
+  close(): Promise<void>;
+}
+
+async function service(): Promise<Service> {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-bench-settlement-'));
+  const store = new SqliteEventStore({ file: join(dir, 'settlement.db') });
+  const directory = new InMemoryCoopDirectory(COOPS.map((c) => [c, PARENT] as const));
+  const settlement = await createSettlement(
+    {
+      store,
+      readModels: store.database,
+      coopDirectory: directory,
+      logger: createLogger({ level: 'silent' }),
+      clock: () => new Date(),
+      dataDir: dir,
+      env: {},
+    },
+    { expirySweepMs: 3_600_000 },
+  );
+  const big = { amount: '900000000000000', currency: 'IDR' };
+  for (const coop of COOPS) {
+    await settlement.limits.setLimits(
+      coop,
+      { netDebitCap: big, alarmAtBasisPoints: 10_000, autoLiquidityLoan: true },
+      {},
+    );
+  }
+  return {
+    dir,
+    store,
+    settlement,
+    async close() {
+      await settlement.instance.close?.();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function posted(ref: BatchRef, k: number, tag: string): TransferPosted {
+  const from = COOPS[k % COOPS.length]!;
+  const to = COOPS[(k + 1 + (k % 7)) % COOPS.length]!;
+  const amount = { amount: String(1_000 + (k % 997)), currency: 'IDR' };
+  return {
+    type: 'TransferPosted',
+    data: {
+      transfer: {
+        transferId: `${tag}-${k}`,
+        parentCoopId: PARENT,
+        fromCoopId: from,
+        toCoopId: to,
+        amount,
+        pending: false,
+        timeoutSeconds: null,
+        expiresAt: null,
+        model: 'multilateral_net',
+        reference: null,
+        memo: null,
+        groupId: null,
+        createdAt: ref.windowStart,
+      },
+      posted: amount,
+      batch: ref,
+      postedAt: ref.windowStart,
+    },
+  };
+}
+
+function batchRef(generation: number): BatchRef {
+  const window = windowOf(new Date().toISOString(), 24 * 60);
+  const base = {
+    parentCoopId: PARENT,
+    model: 'multilateral_net' as const,
+    currency: 'IDR',
+    windowStart: window.start,
+  };
+  return { ...base, batchId: batchIdOf(base, generation), windowEnd: window.end };
+}
+
+/**
+ * Batches filled by folding posted transfers into the engine's state — the fold it runs on
+ * every durable transfer and on a restart — so that a million transfers take seconds to set
+ * up; the close itself then runs as in production, its event appended to the SQLite store.
+ */
+async function measureCloses(): Promise<{ cases: BenchCase[]; ratio: number }> {
+  const s = await service();
+  try {
+    const closeMs = new Map<number, number[]>();
+    let generation = 0;
+    for (let round = 0; round < CLOSES_PER_SIZE; round++) {
+      for (const size of SIZES) {
+        const ref = batchRef(++generation);
+        const state = s.settlement.core.state;
+        for (let k = 0; k < size; k++) applyClearingEvent(state, posted(ref, k, ref.batchId), 0);
+        const t0 = performance.now();
+        const view = await s.settlement.batches.close(ref.batchId, {});
+        closeMs.set(size, [...(closeMs.get(size) ?? []), performance.now() - t0]);
+        if (view.transferCount !== size)
+          throw new Error(`batch held ${view.transferCount} transfers, not ${size}`);
+      }
+    }
+    const median = (size: number) => percentile(closeMs.get(size)!, 50);
+    const cases: BenchCase[] = SIZES.map((size) => ({
+      name: `close a batch of ${size.toLocaleString('en')} transfers`,
+      closeMsMedian: round(median(size), 3),
+      closeMsMax: round(Math.max(...closeMs.get(size)!), 3),
+      closes: closeMs.get(size)!.length,
+    }));
+    return { cases, ratio: median(1_000_000) / median(1_000) };
+  } finally {
+    await s.close();
+  }
+}
+
+/** A restart: the engine folds the clearing events of the log (no snapshot yet). */
+async function measureRestore(): Promise<BenchCase> {
+  const s = await service();
+  try {
+    const ref = batchRef(1);
+    for (let i = 0; i < RESTORE_EVENTS; i += FILL_EVENTS_PER_APPEND) {
+      const events: NewEvent[] = Array.from({ length: FILL_EVENTS_PER_APPEND }, (_, k) => ({
+        id: uuidv7(),
+        schemaVersion: 1,
+        ...posted(ref, i + k, 'restore'),
+      }));
+      await s.store.append(`transfer-restore${i}`, events, { expectedRevision: 'any' });
+    }
+    const t0 = performance.now();
+    await s.settlement.core.restore();
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      name: `engine restart: fold ${RESTORE_EVENTS.toLocaleString('en')} transfers from the log`,
+      restoreSeconds: round(seconds, 2),
+      restoreEventsPerSecond: Math.round(RESTORE_EVENTS / seconds),
+    };
+  } finally {
+    await s.close();
+  }
+}
+
+function httpClient(server: Server, sockets: number) {
+  const { port } = server.address() as AddressInfo;
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
+  const post = (path: string, token: string, body: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return { post, close: () => agent.destroy() };
+}
+
+interface Throughput {
+  transfersPerSecond: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+  /** The books afterwards: how fast the journal poster posted the transfers just made. */
+  booksTransfersPerSecond: number;
+}
+
+/** Clients each send one request and wait for its answer before the next (closed loop). */
+async function measureHttp(kind: 'single' | 'group'): Promise<Throughput> {
+  const s = await service();
+  const access = new SqliteEventStore({ file: join(s.dir, 'access.db') });
+  const keys = await ApiKeyRegistry.open(access);
+  const token = (await keys.create({ role: 'admin', coopId: PARENT, createdBy: 'bench' })).token;
+  const app = createServiceApp(s.settlement.instance.definition, {
+    authenticate: keys.authenticate,
+    coopDirectory: new InMemoryCoopDirectory(COOPS.map((c) => [c, PARENT] as const)),
+    store: s.store,
+    logger: createLogger({ level: 'silent' }),
+    rateLimiter: new TokenBucketLimiter({ ratePerSecond: 1_000_000, burst: 1_000_000 }),
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const clients = kind === 'single' ? SINGLE_CLIENTS : GROUP_CLIENTS;
+  const http = httpClient(server, clients);
+  const leg = (id: string, k: number) => ({
+    transferId: id,
+    fromCoopId: COOPS[k % COOPS.length]!,
+    toCoopId: COOPS[(k + 1 + (k % 7)) % COOPS.length]!,
+    amount: { amount: String(1_000 + (k % 9_973)), currency: 'IDR' },
+  });
+  const latencies: number[] = [];
+  let transfers = 0;
+  let requests = 0;
+  let failures = 0;
+  const started = performance.now();
+  const warmEnd = started + WARMUP_MS;
+  const end = warmEnd + MEASURE_MS;
+  try {
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        for (let k = 0; k < 100_000_000; k++) {
+          const t0 = performance.now();
+          if (t0 > end) return;
+          const id = `${kind[0]}${c}-${k}`;
+          const status =
+            kind === 'single'
+              ? await http.post('/api/settlement/v1/transfers', token, leg(id, c * 31 + k))
+              : await http.post('/api/settlement/v1/transfer-groups', token, {
+                  groupId: id,
+                  transfers: Array.from({ length: GROUP_SIZE }, (_, i) =>
+                    leg(`${id}-${i}`, c * 31 + k + i),
+                  ),
+                });
+          if (t0 < warmEnd) continue;
+          if (status !== 201) failures++;
+          latencies.push(performance.now() - t0);
+          requests++;
+          transfers += kind === 'single' ? 1 : GROUP_SIZE;
+        }
+      }),
+    );
+    const seconds = MEASURE_MS / 1000;
+    const total = transfers * ((MEASURE_MS + WARMUP_MS) / MEASURE_MS);
+    const t1 = performance.now();
+    s.settlement.instance.start?.();
+    await s.settlement.settle();
+    const booksSeconds = (performance.now() - t1) / 1000;
+    return {
+      transfersPerSecond: transfers / seconds,
+      requestsPerSecond: requests / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      failures,
+      booksTransfersPerSecond: total / booksSeconds,
+    };
+  } finally {
+    http.close();
+    await new Promise((resolve) => server.close(resolve));
+    await keys.close();
+    await access.close();
+    await s.close();
+  }
+}
+
+export const settlementBenchmark: Benchmark = {
+  name: 'settlement',
+  description:
+    'Closing a batch of 1,000 vs 1,000,000 transfers; inter-coop transfers per second through HTTP, single and in atomic groups of 100',
+  async run() {
+    const closes = await measureCloses();
+    const restore = await measureRestore();
+    const single = await measureHttp('single');
+    const groups = await measureHttp('group');
+    const row = (name: string, t: Throughput): BenchCase => ({
+      name,
+      transfersPerSecond: Math.round(t.transfersPerSecond),
+      requestsPerSecond: Math.round(t.requestsPerSecond),
+      p50Ms: round(t.p50Ms, 3),
+      p99Ms: round(t.p99Ms, 3),
+      failures: t.failures,
+      booksTransfersPerSecond: Math.round(t.booksTransfersPerSecond),
+    });
+    return {
+      cases: [
+        ...closes.cases,
+        restore,
+        row(`POST /transfers, ${SINGLE_CLIENTS} clients`, single),
+        row(`POST /transfer-groups of ${GROUP_SIZE}, ${GROUP_CLIENTS} clients`, groups),
+      ],
+      targets: [
+        atMost('close time, batch of 1,000,000 ÷ batch of 1,000', closes.ratio, 2),
+        atLeast('single transfers through HTTP per second', single.transfersPerSecond, 2_000),
+        atLeast(
+          'transfers in atomic groups of 100 through HTTP per second',
+          groups.transfersPerSecond,
+          10_000,
+        ),
+      ],
+      notes: [
+        `close times are medians of ${CLOSES_PER_SIZE} batches of each size, filled by folding posted transfers into the engine's state (the fold every durable transfer and every restart goes through); the close runs as in production and appends to the SQLite store`,
+        'HTTP: the whole service over a SQLite file store (WAL, synchronous FULL); clients are closed loops over keep-alive connections in the same process. The journal poster (books) is a consumer of the log and runs after the measurement: booksTransfersPerSecond is how fast it then posted the transfers into three ledgers each',
+      ],
+    };
+  },
+};
