@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { MAX_ROWS, type Table } from './table';
+
+/**
+ * A CSV export: UTF-8 (a BOM is dropped), comma or semicolon separated (Excel in an Indonesian
+ * locale writes ";", since "," is the decimal mark), quoted fields as RFC 4180. Empty lines
+ * are skipped; each row keeps its line number for the report.
+ */
+export function readCsv(file: string): Table {
+  const text = readFileSync(file, 'utf8');
+  const parsed: unknown[] = parse(text, {
+    bom: true,
+    delimiter: guessDelimiter(text),
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+    to: MAX_ROWS + 1,
+  });
+  // With `info: true` csv-parse yields { record, info } objects; its types do not say so.
+  const records = parsed.filter(isRecordWithInfo);
+  const [header, ...rows] = records;
+  if (!header) return { headers: [], rows: [] };
+  if (rows.length > MAX_ROWS) throw new Error(`${file} has more than ${MAX_ROWS} rows`);
+  return {
+    headers: header.record.map((h) => h.trim()),
+    rows: rows
+      .filter(({ record }) => record.some((cell) => cell.trim() !== ''))
+      .map(({ record, info }) => ({ line: info.lines, cells: record })),
+  };
+}
+
+function guessDelimiter(text: string): ',' | ';' {
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
+  const outsideQuotes = firstLine.replace(/"[^"]*"/g, '');
+  const count = (c: string) => outsideQuotes.split(c).length - 1;
+  return count(';') > count(',') ? ';' : ',';
+}
+
+interface RecordWithInfo {
+  record: string[];
+  info: { lines: number };
+}
+
+function isRecordWithInfo(value: unknown): value is RecordWithInfo {
+  const candidate = value as Partial<RecordWithInfo> | null;
+  return Array.isArray(candidate?.record) && typeof candidate?.info?.lines === 'number';
+}

@@ -1,0 +1,42 @@
+import ExcelJS from 'exceljs';
+import { MAX_ROWS, type Table } from './table';
+
+/**
+ * An Excel workbook (.xlsx): the named sheet or the first one, its first non-empty row as
+ * headers. Cells become text the way a clerk sees them: numbers in full (a NIK typed as a
+ * number keeps its 16 digits), date cells as YYYY-MM-DD, formulas as their last result.
+ */
+export async function readXlsx(file: string, sheetName?: string): Promise<Table> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const sheet = sheetName ? workbook.getWorksheet(sheetName) : workbook.worksheets[0];
+  if (!sheet) {
+    const names = workbook.worksheets.map((s) => s.name).join(', ');
+    throw new Error(`${file} has no sheet ${sheetName ?? ''} (sheets: ${names || 'none'})`);
+  }
+  if (sheet.rowCount > MAX_ROWS + 1) throw new Error(`${file} has more than ${MAX_ROWS} rows`);
+  const rows: Array<{ line: number; cells: string[] }> = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let column = 1; column <= sheet.columnCount; column++) {
+      cells.push(cellText(row.getCell(column).value));
+    }
+    if (cells.some((cell) => cell.trim() !== '')) rows.push({ line: rowNumber, cells });
+  });
+  const [header, ...data] = rows;
+  if (!header) return { headers: [], rows: [] };
+  return { headers: header.cells.map((h) => h.trim()), rows: data };
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('error' in value) return '';
+  if ('hyperlink' in value) return value.text;
+  if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+  return '';
+}

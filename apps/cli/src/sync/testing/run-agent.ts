@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import type { SyncStream } from '@kopfed/sdk';
+import { emptyConfig, type SyncConfig } from '../config';
+import { runSync, type SyncRequest } from '../run/agent';
+
+export const SAMPLES = resolve(__dirname, '../../../samples');
+
+/** Output swallowed by in-process runs, kept for assertions. */
+export class Captured extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+/** Runs the agent in process on a file, with its state and report in a fresh folder. */
+export function runAgent(stream: SyncStream, file: string, overrides: Partial<SyncRequest> = {}, config: SyncConfig = emptyConfig()) {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+  const request: SyncRequest = {
+    stream,
+    file,
+    coopId: 'ksp-sejahtera',
+    config,
+    statePath: join(dir, 'state.json'),
+    reportPath: join(dir, 'rejected.csv'),
+    dryRun: false,
+    restart: false,
+    batchSize: 1_000,
+    retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
+    progress: false,
+    now: () => new Date(),
+    stdout: new Captured(),
+    stderr: new Captured(),
+    ...overrides,
+  };
+  return { request, run: () => runSync(request) };
+}
+
+/** A fetch that records every request body it carries. */
+export function recordingFetch(bodies: string[]): typeof globalThis.fetch {
+  return async (input, init) => {
+    if (typeof init?.body === 'string') bodies.push(init.body);
+    else if (init?.body instanceof ArrayBuffer) bodies.push(Buffer.from(init.body).toString('utf8'));
+    return fetch(input, init);
+  };
+}
