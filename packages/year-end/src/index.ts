@@ -1,0 +1,19 @@
+// Year end of a coop (issue 9): the SHU split, its simulation, RAT approval and single distribution.
+export {
+  allocateShu,
+  SHU_POOLS,
+  type MemberBasis,
+  type MemberShare,
+  type ShuAllocation,
+  type ShuAllocationPercents,
+  type ShuInput,
+  type ShuPool,
+} from './shu/allocation';
+export {
+  shuDecider,
+  type ShuCommand,
+  type ShuEvent,
+  type ShuSimulationData,
+  type ShuState,
+} from './shu/shu.decider';
+export { shuRoutes, type ShuBasesSource, type ShuRoutesDeps } from './shu/shu-routes';

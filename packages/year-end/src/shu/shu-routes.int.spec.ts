@@ -1,0 +1,125 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { createServiceApp } from '@kopfed/service-kit';
+import { COOPS, kitFixture, type KitFixture } from '@kopfed/service-kit/src/testing';
+import { shuRoutes } from './shu-routes';
+
+let fixture: KitFixture;
+let app: Express;
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+const path = `/api/settlement/v1/coops/${COOPS.A}/shu-simulations`;
+
+const body = {
+  financialYear: 2026,
+  surplus: '10000001',
+  allocation: {
+    reserve: '25',
+    memberCapital: '20',
+    memberBusiness: '25',
+    board: '10',
+    staff: '5',
+    education: '7.5',
+    social: '7.5',
+  },
+  bases: [
+    { memberId: 'm-a', memberNumber: '10', capitalBasis: '1000000', businessBasis: '100' },
+    { memberId: 'm-c', memberNumber: '11', capitalBasis: '3000000', businessBasis: '100' },
+    { memberId: 'm-b', memberNumber: '9', capitalBasis: '2000000', businessBasis: '100' },
+  ],
+};
+
+beforeAll(async () => {
+  fixture = await kitFixture();
+  app = createServiceApp(
+    {
+      service: 'settlement',
+      version: 'v1',
+      title: 'settlement (SHU routes)',
+      routes: shuRoutes({ store: fixture.store, clock: () => new Date('2027-02-01T03:00:00Z') }),
+    },
+    fixture.deps,
+  ) as Express;
+});
+afterAll(() => fixture.close());
+
+describe('SHU over HTTP', () => {
+  it('simulates, approves at the RAT and distributes once; a second distribution is refused', async () => {
+    const simulated = await request(app)
+      .post(path)
+      .set(auth(fixture.keys.coopA))
+      .send(body)
+      .expect(201);
+    expect(simulated.body).toMatchObject({
+      simulationId: '2026-1',
+      status: 'simulated',
+      pools: { reserve: '2500001', memberCapital: '2000000', memberBusiness: '2500000' },
+      members: [
+        { memberId: 'm-b', capitalShare: '666667', businessShare: '833334', total: '1500001' },
+        { memberId: 'm-a', capitalShare: '333333', businessShare: '833333', total: '1166666' },
+        { memberId: 'm-c', capitalShare: '1000000', businessShare: '833333', total: '1833333' },
+      ],
+    });
+    expect(simulated.headers.location).toBe(`${path}/2026-1`);
+
+    await request(app)
+      .post(`${path}/2026-1/distribution`)
+      .set(auth(fixture.keys.coopA))
+      .send({ businessDate: '2027-03-02' })
+      .expect(409);
+    await request(app)
+      .post(`${path}/2026-1/approval`)
+      .set(auth(fixture.keys.coopA))
+      .send({ ratReference: 'RAT-2027/01', ratHeldOn: '2027-03-01' })
+      .expect(200);
+    const distributed = await request(app)
+      .post(`${path}/2026-1/distribution`)
+      .set(auth(fixture.keys.treasurerP))
+      .send({ businessDate: '2027-03-02' })
+      .expect(200);
+    expect(distributed.body).toMatchObject({ status: 'distributed', distributedOn: '2027-03-02' });
+
+    const again = await request(app)
+      .post(`${path}/2026-1/distribution`)
+      .set(auth(fixture.keys.coopA))
+      .send({ businessDate: '2027-03-03' })
+      .expect(409);
+    expect(again.body).toMatchObject({ code: 'shu-already-distributed' });
+    const read = await request(app)
+      .get(`${path}/2026-1`)
+      .set(auth(fixture.keys.auditorP))
+      .expect(200);
+    expect(read.body).toMatchObject({ status: 'distributed', distributedOn: '2027-03-02' });
+  });
+
+  it('refuses an allocation not summing to 100 with the field named, and records nothing', async () => {
+    const before = await fixture.store.readStream(`shu-${COOPS.A}-2025`);
+    const response = await request(app)
+      .post(path)
+      .set(auth(fixture.keys.coopA))
+      .send({ ...body, financialYear: 2025, allocation: { ...body.allocation, board: '11' } })
+      .expect(422);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.body).toMatchObject({ code: 'shu-allocation-not-100' });
+    expect(response.body.errors).toEqual([expect.objectContaining({ pointer: '/allocation' })]);
+    expect(await fixture.store.readStream(`shu-${COOPS.A}-2025`)).toEqual(before);
+  });
+
+  it('names a malformed percent, asks for bases when the books have none, and keeps auditors out', async () => {
+    const malformed = await request(app)
+      .post(path)
+      .set(auth(fixture.keys.coopA))
+      .send({ ...body, allocation: { ...body.allocation, staff: 'five' } })
+      .expect(400);
+    expect(JSON.stringify(malformed.body.errors)).toMatch(/allocation\/staff/);
+    const { bases: _bases, ...withoutBases } = body;
+    const noBases = await request(app)
+      .post(path)
+      .set(auth(fixture.keys.coopA))
+      .send(withoutBases)
+      .expect(422);
+    expect(noBases.body.errors).toEqual([expect.objectContaining({ pointer: '/bases' })]);
+    await request(app).post(path).set(auth(fixture.keys.auditorP)).send(body).expect(403);
+    await request(app).get(`${path}/2026-9`).set(auth(fixture.keys.coopA)).expect(404);
+    await request(app).get(`${path}/2026-1`).set(auth(fixture.keys.coopB)).expect(403);
+  });
+});

@@ -1,0 +1,156 @@
+import { conflict, notFound, unreachable, type Decider } from '@kopfed/domain';
+import type { ShuPool } from './allocation';
+
+/** A member's part of a simulation, amounts as decimal strings (events are plain JSON). */
+export interface MemberShareData {
+  memberId: string;
+  capitalShare: string;
+  businessShare: string;
+  total: string;
+}
+
+export interface ShuSimulationData {
+  simulationId: string;
+  coopId: string;
+  financialYear: number;
+  currency: string;
+  surplus: string;
+  allocation: Record<ShuPool, string>;
+  basesFrom: 'request' | 'books';
+  pools: Record<ShuPool, string>;
+  members: MemberShareData[];
+  simulatedAt: string;
+}
+
+/**
+ * One coop's SHU for one financial year, a stream `shu-<coopId>-<year>`: simulated as often
+ * as the board likes, one simulation approved by the RAT (rapat anggota tahunan, the annual
+ * members' meeting), then distributed into the members' savings exactly once.
+ */
+export type ShuEvent =
+  | { type: 'ShuSimulated'; data: ShuSimulationData }
+  | {
+      type: 'ShuApproved';
+      data: { simulationId: string; ratReference: string; ratHeldOn: string; approvedAt: string };
+    }
+  | {
+      type: 'ShuDistributed';
+      data: {
+        simulationId: string;
+        coopId: string;
+        financialYear: number;
+        currency: string;
+        /** Each member's total credited to its savings account (zero shares are left out). */
+        credits: { memberId: string; amount: string }[];
+        businessDate: string;
+        distributedAt: string;
+      };
+    };
+
+export type ShuCommand =
+  /** The decider numbers the simulation: `<financialYear>-<n>`, n counting from 1. */
+  | { type: 'SimulateShu'; simulation: Omit<ShuSimulationData, 'simulationId'> }
+  | {
+      type: 'ApproveShu';
+      simulationId: string;
+      ratReference: string;
+      ratHeldOn: string;
+      approvedAt: string;
+    }
+  | { type: 'DistributeShu'; simulationId: string; businessDate: string; distributedAt: string };
+
+export interface ShuState {
+  simulations: ReadonlyMap<string, ShuSimulationData>;
+  approved: { simulationId: string; ratReference: string; ratHeldOn: string } | null;
+  distributed: { simulationId: string; businessDate: string } | null;
+}
+
+export const shuDecider: Decider<ShuState, ShuCommand, ShuEvent> = {
+  initialState: () => ({ simulations: new Map(), approved: null, distributed: null }),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'ShuSimulated':
+        return {
+          ...state,
+          simulations: new Map(state.simulations).set(event.data.simulationId, event.data),
+        };
+      case 'ShuApproved': {
+        const { simulationId, ratReference, ratHeldOn } = event.data;
+        return { ...state, approved: { simulationId, ratReference, ratHeldOn } };
+      }
+      case 'ShuDistributed':
+        return {
+          ...state,
+          distributed: {
+            simulationId: event.data.simulationId,
+            businessDate: event.data.businessDate,
+          },
+        };
+      default:
+        return unreachable(event, 'SHU event');
+    }
+  },
+  decide(command, state) {
+    switch (command.type) {
+      case 'SimulateShu':
+        if (state.approved)
+          throw conflict(
+            'shu-already-approved',
+            `The RAT already approved simulation ${state.approved.simulationId} for this year.`,
+          );
+        return [
+          {
+            type: 'ShuSimulated',
+            data: {
+              simulationId: `${command.simulation.financialYear}-${state.simulations.size + 1}`,
+              ...command.simulation,
+            },
+          },
+        ];
+      case 'ApproveShu': {
+        if (!state.simulations.has(command.simulationId))
+          throw notFound('shu-simulation-not-found', `No SHU simulation ${command.simulationId}.`);
+        if (state.approved)
+          throw conflict(
+            'shu-already-approved',
+            `The RAT already approved simulation ${state.approved.simulationId} for this year.`,
+          );
+        const { simulationId, ratReference, ratHeldOn, approvedAt } = command;
+        return [{ type: 'ShuApproved', data: { simulationId, ratReference, ratHeldOn, approvedAt } }];
+      }
+      case 'DistributeShu': {
+        const simulation = state.simulations.get(command.simulationId);
+        if (!simulation)
+          throw notFound('shu-simulation-not-found', `No SHU simulation ${command.simulationId}.`);
+        if (state.distributed)
+          throw conflict(
+            'shu-already-distributed',
+            `The SHU of ${simulation.financialYear} was already distributed on ${state.distributed.businessDate}; it is distributed once.`,
+          );
+        if (state.approved?.simulationId !== command.simulationId)
+          throw conflict(
+            'shu-not-approved',
+            'Only the simulation the RAT approved is distributed.',
+          );
+        return [
+          {
+            type: 'ShuDistributed',
+            data: {
+              simulationId: simulation.simulationId,
+              coopId: simulation.coopId,
+              financialYear: simulation.financialYear,
+              currency: simulation.currency,
+              credits: simulation.members
+                .filter((m) => m.total !== '0')
+                .map((m) => ({ memberId: m.memberId, amount: m.total })),
+              businessDate: command.businessDate,
+              distributedAt: command.distributedAt,
+            },
+          },
+        ];
+      }
+      default:
+        return unreachable(command, 'SHU command');
+    }
+  },
+};

@@ -1,0 +1,123 @@
+import { DomainError } from '@kopfed/domain';
+import { shuDecider, type ShuCommand, type ShuEvent, type ShuSimulationData } from './shu.decider';
+
+const simulation = (simulationId: string): ShuSimulationData => ({
+  simulationId,
+  coopId: 'kop-a',
+  financialYear: 2026,
+  currency: 'IDR',
+  surplus: '1000',
+  allocation: {
+    reserve: '50',
+    memberCapital: '25',
+    memberBusiness: '25',
+    board: '0',
+    staff: '0',
+    education: '0',
+    social: '0',
+  },
+  basesFrom: 'request',
+  pools: {
+    reserve: '500',
+    memberCapital: '250',
+    memberBusiness: '250',
+    board: '0',
+    staff: '0',
+    education: '0',
+    social: '0',
+  },
+  members: [
+    { memberId: 'm-1', capitalShare: '250', businessShare: '0', total: '250' },
+    { memberId: 'm-2', capitalShare: '0', businessShare: '250', total: '250' },
+    { memberId: 'm-3', capitalShare: '0', businessShare: '0', total: '0' },
+  ],
+  simulatedAt: '2027-02-01T02:00:00.000Z',
+});
+
+function given(events: ShuEvent[]) {
+  const state = events.reduce(shuDecider.evolve, shuDecider.initialState());
+  return {
+    when: (command: ShuCommand) => shuDecider.decide(command, state),
+    refuses: (command: ShuCommand) => {
+      try {
+        shuDecider.decide(command, state);
+      } catch (error) {
+        if (error instanceof DomainError) return error;
+        throw error;
+      }
+      throw new Error('expected a refusal');
+    },
+  };
+}
+
+const simulated = (id: string): ShuEvent => ({ type: 'ShuSimulated', data: simulation(id) });
+const approve = (simulationId: string): ShuCommand => ({
+  type: 'ApproveShu',
+  simulationId,
+  ratReference: 'RAT-2027/01',
+  ratHeldOn: '2027-03-01',
+  approvedAt: '2027-03-01T05:00:00.000Z',
+});
+const distribute = (simulationId: string): ShuCommand => ({
+  type: 'DistributeShu',
+  simulationId,
+  businessDate: '2027-03-02',
+  distributedAt: '2027-03-02T01:00:00.000Z',
+});
+
+describe('SHU decider', () => {
+  it('distributes the approved simulation, crediting every member with a share', () => {
+    const [approved] = given([simulated('2026-1'), simulated('2026-2')]).when(approve('2026-2'));
+    const events = given([simulated('2026-1'), simulated('2026-2'), approved!]).when(
+      distribute('2026-2'),
+    );
+    expect(events).toEqual([
+      {
+        type: 'ShuDistributed',
+        data: expect.objectContaining({
+          simulationId: '2026-2',
+          financialYear: 2026,
+          credits: [
+            { memberId: 'm-1', amount: '250' },
+            { memberId: 'm-2', amount: '250' },
+          ],
+        }),
+      },
+    ]);
+  });
+
+  it('refuses a second distribution of the same year', () => {
+    const history = [simulated('2026-1')];
+    history.push(...given(history).when(approve('2026-1')));
+    history.push(...given(history).when(distribute('2026-1')));
+    expect(given(history).refuses(distribute('2026-1'))).toMatchObject({
+      code: 'shu-already-distributed',
+      kind: 'conflict',
+    });
+  });
+
+  it('distributes nothing before the RAT approves, nor a simulation it did not approve', () => {
+    expect(given([simulated('2026-1')]).refuses(distribute('2026-1'))).toMatchObject({
+      code: 'shu-not-approved',
+    });
+    const approved = given([simulated('2026-1'), simulated('2026-2')]).when(approve('2026-1'));
+    expect(
+      given([simulated('2026-1'), simulated('2026-2'), ...approved]).refuses(distribute('2026-2')),
+    ).toMatchObject({ code: 'shu-not-approved' });
+  });
+
+  it('approves once, and takes no new simulation after approval', () => {
+    const history = [simulated('2026-1'), ...given([simulated('2026-1')]).when(approve('2026-1'))];
+    expect(given(history).refuses(approve('2026-1'))).toMatchObject({
+      code: 'shu-already-approved',
+    });
+    const { simulationId: _, ...next } = simulation('2026-2');
+    expect(given(history).refuses({ type: 'SimulateShu', simulation: next })).toMatchObject({
+      code: 'shu-already-approved',
+    });
+    expect(given([simulated('2026-1')]).when({ type: 'SimulateShu', simulation: next })).toEqual([
+      { type: 'ShuSimulated', data: simulation('2026-2') },
+    ]);
+    expect(given([]).refuses(approve('2026-9'))).toMatchObject({ kind: 'not_found' });
+  });
+});
