@@ -58,3 +58,24 @@ export {
 } from './rebuild/rebuild-check';
 export { createAuditModule, auditModule, type AuditModuleOptions } from './http/audit-module';
 export { sealingSettings, type SealingSettings } from './http/sealing-settings';
+export { parseAsOf, type ReplayAsOf } from './replay/as-of';
+export {
+  replayBooks,
+  REPLAY_FORMAT,
+  type BooksReplay,
+  type CoopBooksReplay,
+  type ReplayCheckpoint,
+  type ReplayOptions,
+} from './replay/replay-books';
+export {
+  auditPackage,
+  AUDIT_PACKAGE_FORMAT,
+  BOOKS_STORE,
+  type AuditPackage,
+} from './replay/audit-package';
+export {
+  booksJson,
+  balanceSheetCsv,
+  shuStatementCsv,
+  trialBalanceCsv,
+} from './replay/books-files';

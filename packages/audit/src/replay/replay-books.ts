@@ -1,0 +1,230 @@
+import type Database from 'better-sqlite3';
+import { money } from '@kopfed/money';
+import {
+  balanceSheet,
+  chartOf,
+  coopId as toCoopId,
+  credit,
+  debit,
+  entryId,
+  shuStatement,
+  trialBalance,
+  YEAR_END_CLOSING,
+  type BalanceSheet,
+  type Chart,
+  type JournalEntry,
+  type JournalLine,
+  type ShuStatement,
+  type TrialBalance,
+} from '@kopfed/ledger';
+import { AUDIT_STREAMS, CheckpointEventData } from '../checkpoints/checkpoint';
+import type { ReplayAsOf } from './as-of';
+import { ledgerLog } from './ledger-log';
+
+export const REPLAY_FORMAT = 'kopfed-replay-v1';
+
+/** The signed checkpoint a replay's books stand on: the latest one within what was read. */
+export interface ReplayCheckpoint {
+  sequence: number;
+  lastPosition: number;
+  merkleRoot: string;
+  signedAt: string;
+  keyId: string;
+}
+
+export interface CoopBooksReplay {
+  coopId: string;
+  entries: number;
+  closedThrough: string | null;
+  trialBalance: TrialBalance;
+  balanceSheet: BalanceSheet;
+  shuStatement: ShuStatement;
+}
+
+export interface BooksReplay {
+  format: typeof REPLAY_FORMAT;
+  store: string;
+  asOf: ReplayAsOf;
+  /** The log was read through this position (its head when the replay began). */
+  throughPosition: number;
+  /** Ledger events read, whether or not the as-of took them. */
+  eventsRead: number;
+  checkpoint: ReplayCheckpoint | null;
+  coops: CoopBooksReplay[];
+}
+
+export interface ReplayOptions {
+  asOf: ReplayAsOf;
+  coopId?: string;
+  onProgress?: (position: number, throughPosition: number) => void;
+}
+
+type Turnovers = Map<string, { account: string; currency: string; debit: bigint; credit: bigint }>;
+
+interface CoopAccumulator {
+  chart: Chart | null;
+  entries: number;
+  closedThrough: string | null;
+  /** Every posting the as-of takes. */
+  all: Turnovers;
+  /** Postings dated in the as-of's financial year up to its date, year-end closing left out. */
+  year: Turnovers;
+}
+
+const PROGRESS_EVERY = 50_000;
+
+/**
+ * Rebuilds every coop's books (or one coop's) from a store's ledger events alone, as of a
+ * business date or an instant: trial balance, balance sheet and SHU statement. Memory is
+ * bounded by the charts (turnovers per account and currency), not by the number of events,
+ * and the output depends on the events only, so replaying the same history gives the same
+ * books byte for byte.
+ */
+export function replayBooks(
+  db: Database.Database,
+  store: string,
+  options: ReplayOptions,
+): BooksReplay {
+  const { asOf } = options;
+  db.exec('BEGIN');
+  try {
+    const through =
+      db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(true).get() ?? 0;
+    const yearStart = `${asOf.businessDate.slice(0, 4)}-01-01`;
+    const coops = new Map<string, CoopAccumulator>();
+    const coopOf = (id: string) => {
+      let coop = coops.get(id);
+      if (!coop) {
+        coop = { chart: null, entries: 0, closedThrough: null, all: new Map(), year: new Map() };
+        coops.set(id, coop);
+      }
+      return coop;
+    };
+    const recordedBy = (instant: string) =>
+      asOf.kind === 'business-date' || Date.parse(instant) <= Date.parse(asOf.recordedAt);
+    const takes = (entry: JournalEntry) =>
+      asOf.kind === 'instant'
+        ? Date.parse(entry.recordedAt) <= Date.parse(asOf.recordedAt)
+        : entry.businessDate <= asOf.businessDate;
+
+    let eventsRead = 0;
+    for (const { position, recordedAt, event } of ledgerLog(db, {
+      ...(options.coopId === undefined ? {} : { coopId: options.coopId }),
+      throughPosition: through,
+    })) {
+      eventsRead++;
+      if (eventsRead % PROGRESS_EVERY === 0) options.onProgress?.(position, through);
+      switch (event.type) {
+        case 'ChartConfigured':
+          if (recordedBy(recordedAt))
+            coopOf(event.data.coopId).chart = chartOf(event.data.accounts, event.data.roles);
+          break;
+        case 'PeriodClosed':
+          if (recordedBy(recordedAt)) coopOf(event.data.coopId).closedThrough = event.data.closedThrough;
+          break;
+        case 'EntryPosted':
+        case 'EntryReversed': {
+          const entry = event.type === 'EntryPosted' ? event.data.entry : event.data.reversal;
+          if (!takes(entry)) break;
+          const coop = coopOf(entry.coopId);
+          coop.entries++;
+          addLines(coop.all, entry.lines);
+          if (
+            entry.businessDate >= yearStart &&
+            entry.businessDate <= asOf.businessDate &&
+            entry.source.type !== YEAR_END_CLOSING
+          )
+            addLines(coop.year, entry.lines);
+          break;
+        }
+      }
+    }
+    options.onProgress?.(through, through);
+
+    const books: CoopBooksReplay[] = [];
+    for (const id of [...coops.keys()].sort()) {
+      const coop = coops.get(id)!;
+      if (coop.chart === null) continue;
+      const trial = trialBalance([summaryEntry(id, coop.all, asOf.businessDate)], coop.chart);
+      books.push({
+        coopId: id,
+        entries: coop.entries,
+        closedThrough: coop.closedThrough,
+        trialBalance: trial,
+        balanceSheet: balanceSheet(trial, coop.chart),
+        shuStatement: shuStatement([summaryEntry(id, coop.year, asOf.businessDate)], coop.chart, {
+          from: yearStart,
+          to: asOf.businessDate,
+        }),
+      });
+    }
+    return {
+      format: REPLAY_FORMAT,
+      store,
+      asOf,
+      throughPosition: through,
+      eventsRead,
+      checkpoint: latestCheckpoint(db, store),
+      coops: books,
+    };
+  } finally {
+    db.exec('COMMIT');
+  }
+}
+
+function addLines(turnovers: Turnovers, lines: readonly JournalLine[]): void {
+  for (const line of lines) {
+    const money = line.debit ?? line.credit;
+    const key = `${line.account} ${money.currency}`;
+    let row = turnovers.get(key);
+    if (!row) {
+      row = { account: line.account, currency: money.currency, debit: 0n, credit: 0n };
+      turnovers.set(key, row);
+    }
+    if (line.debit !== undefined) row.debit += money.amountMinor;
+    else row.credit += money.amountMinor;
+  }
+}
+
+/**
+ * The turnovers as one entry: a trial balance depends on each account's debit and credit
+ * turnover only, so the books of this one entry are the books of all the entries it sums.
+ */
+function summaryEntry(coopId: string, turnovers: Turnovers, businessDate: string): JournalEntry {
+  const lines: JournalLine[] = [];
+  for (const row of turnovers.values()) {
+    const account = row.account as JournalLine['account'];
+    if (row.debit > 0n) lines.push(debit(account, money(row.debit, row.currency)));
+    if (row.credit > 0n)
+      lines.push(credit(account, money(row.credit, row.currency)));
+  }
+  return {
+    entryId: entryId('replay'),
+    coopId: toCoopId(coopId),
+    businessDate,
+    recordedAt: `${businessDate}T00:00:00.000Z`,
+    description: 'replayed turnovers',
+    lines,
+    source: { eventId: 'replay', type: 'Replay' },
+  };
+}
+
+function latestCheckpoint(db: Database.Database, store: string): ReplayCheckpoint | null {
+  const body = db
+    .prepare<[string], string>(
+      'SELECT body FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
+    )
+    .pluck(true)
+    .get(AUDIT_STREAMS.checkpoints(store));
+  if (body === undefined) return null;
+  const parsed = CheckpointEventData.safeParse((JSON.parse(body) as { data?: unknown }).data);
+  if (!parsed.success) return null;
+  const { statement, signature } = parsed.data;
+  return {
+    sequence: statement.sequence,
+    lastPosition: statement.lastPosition,
+    merkleRoot: statement.merkleRoot,
+    signedAt: statement.signedAt,
+    keyId: signature.keyId,
+  };
+}

@@ -1,0 +1,102 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSampleBooks } from '../testing/sample-books';
+import { openReadOnly } from '../verify/store-files';
+import { parseAsOf } from './as-of';
+import { auditPackage } from './audit-package';
+import { booksJson } from './books-files';
+import { replayBooks } from './replay-books';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await buildSampleBooks();
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function replay(asOf: string, coopId?: string) {
+  const db = openReadOnly(join(dataDir, 'settlement.db'));
+  try {
+    return replayBooks(db, 'settlement', {
+      asOf: parseAsOf(asOf),
+      ...(coopId ? { coopId } : {}),
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const kas = (books: ReturnType<typeof replay>['coops'][number]) =>
+  books.trialBalance.rows.find((r) => r.account === '1-110');
+
+describe('replay', () => {
+  it('rebuilds the books effective on a business date, back-dated postings included', () => {
+    const result = replay('2026-06-30');
+    expect(result.coops.map((c) => c.coopId)).toEqual(['KSP-A', 'KSP-B']);
+    const a = result.coops[0]!;
+    // Kas: 1,000,000 pokok + 500,000 interest − 200,000 expense + 50,000 interest dated 1 April.
+    expect(kas(a)).toMatchObject({ debitBalanceMinor: 1_350_000n, creditBalanceMinor: 0n });
+    expect(a.trialBalance.totals).toEqual([
+      expect.objectContaining({ debitTurnoverMinor: 1_750_000n, creditTurnoverMinor: 1_750_000n }),
+    ]);
+    expect(a.shuStatement).toMatchObject({
+      from: '2026-01-01',
+      to: '2026-06-30',
+      totalIncomeMinor: 550_000n,
+      totalExpenseMinor: 200_000n,
+      resultMinor: 350_000n,
+    });
+    expect(a.balanceSheet).toMatchObject({
+      totalAssetsMinor: 1_350_000n,
+      totalLiabilitiesMinor: 0n,
+      totalEquityMinor: 1_000_000n,
+      currentResultMinor: 350_000n,
+    });
+  });
+
+  it('rebuilds the books as recorded at an instant, before a later back-dated posting', () => {
+    const a = replay('2026-07-31T00:00:00Z', 'KSP-A').coops;
+    expect(a.map((c) => c.coopId)).toEqual(['KSP-A']);
+    // The 1 April interest was recorded on 1 August: not in the books of 31 July.
+    expect(kas(a[0]!)).toMatchObject({ debitBalanceMinor: 1_600_000n });
+    expect(a[0]!.shuStatement.resultMinor).toBe(300_000n);
+    expect(a[0]!.balanceSheet.totalLiabilitiesMinor).toBe(300_000n);
+  });
+
+  it('carries the signed checkpoint the books stand on', () => {
+    expect(replay('2026-12-31').checkpoint).toMatchObject({
+      sequence: 1,
+      signedAt: '2026-08-02T04:00:00.000Z',
+      merkleRoot: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('gives byte-identical exports when the same history is replayed twice', () => {
+    expect(booksJson(replay('2026-06-30'))).toBe(booksJson(replay('2026-06-30')));
+    const first = auditPackage(dataDir, { coopId: 'KSP-A', year: 2026 });
+    const second = auditPackage(dataDir, { coopId: 'KSP-A', year: 2026 });
+    expect([...first.files.keys()]).toEqual([
+      'journal.csv',
+      'journal.json',
+      'trial-balance.csv',
+      'trial-balance.json',
+      'balance-sheet.csv',
+      'balance-sheet.json',
+      'shu-statement.csv',
+      'shu-statement.json',
+      'checkpoints.json',
+      'manifest.json',
+    ]);
+    expect([...second.files]).toEqual([...first.files]);
+    // The journal of 2026 has the four entries dated in it, two lines each.
+    expect(first.files.get('journal.csv')!.trim().split('\r\n')).toHaveLength(1 + 4 * 2);
+    expect(first.files.get('shu-statement.csv')).toMatch(/result,,SHU 2026-01-01\.\.2026-12-31,350000/);
+    expect(JSON.parse(first.files.get('checkpoints.json')!)).toMatchObject({
+      stores: [{ store: 'settlement', checkpoints: [expect.anything()] }],
+    });
+  });
+
+  it('refuses an as-of that is neither a business date nor an instant', () => {
+    expect(() => parseAsOf('2026-02-30')).toThrow(/business date/);
+    expect(() => parseAsOf('yesterday')).toThrow(/business date/);
+  });
+});
