@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import request from 'supertest';
 import type { DataDirVerification } from '@kopfed/audit';
 import {
   alterOneByte,
+  buildSampleBooks,
   copyDataDir,
   deleteEvent,
   dropLastBatch,
@@ -244,4 +245,77 @@ describe('kopfed audit rebuild-check', () => {
     expect(out).toMatch(/member: member-agreements-v1 +identical 0 rows in agreements/);
     expect(code).toBe(0);
   }, 60_000);
+});
+
+describe('kopfed audit replay and export', () => {
+  let books: string;
+  beforeAll(async () => {
+    books = await buildSampleBooks();
+    dirs.push(books);
+  });
+
+  it('rebuilds the books from the events alone, identically each time', async () => {
+    const text = await kopfed('audit', 'replay', '--as-of', '2026-06-30', '--data-dir', books);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/KSP-A: 4 entries/);
+    expect(text.out).toMatch(
+      /SHU 2026-01-01\.\.2026-06-30: income 550,000, expenses 200,000, result 350,000/,
+    );
+    expect(text.out).toMatch(/checkpoint 1 signed 2026-08-02T04:00:00.000Z/);
+    const args = ['audit', 'replay', '--as-of', '2026-07-31T00:00:00Z', '--coop', 'KSP-A'];
+    const first = await kopfed(...args, '--data-dir', books, '--json');
+    const second = await kopfed(...args, '--data-dir', books, '--json');
+    expect(second.out).toBe(first.out);
+    expect(JSON.parse(first.out)).toMatchObject({
+      asOf: { kind: 'instant', businessDate: '2026-07-31' },
+      coops: [{ coopId: 'KSP-A', shuStatement: { resultMinor: '300000' } }],
+    });
+  });
+
+  it('exports the same audit package twice, byte for byte', async () => {
+    const out = [1, 2].map((n) => join(books, `export-${n}`));
+    for (const dir of out) {
+      const { code } = await kopfed(
+        'audit',
+        'export',
+        '--coop',
+        'KSP-A',
+        '--year',
+        '2026',
+        '--data-dir',
+        books,
+        '--out',
+        dir,
+      );
+      expect(code).toBe(0);
+    }
+    const files = readdirSync(out[0]!).sort();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'journal.csv',
+        'trial-balance.csv',
+        'checkpoints.json',
+        'manifest.json',
+      ]),
+    );
+    for (const name of files)
+      expect(readFileSync(join(out[1]!, name))).toEqual(readFileSync(join(out[0]!, name)));
+  });
+
+  it('refuses an as-of that is neither a date nor an instant, changing nothing', async () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { code } = await kopfed(
+        'audit',
+        'replay',
+        '--as-of',
+        '2026-13-01',
+        '--data-dir',
+        books,
+      );
+      expect(code).not.toBe(0);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
 });

@@ -1,13 +1,13 @@
 import { registerCheckpointCommands } from '../audit/checkpoint-commands';
 import { registerProofCommands } from '../audit/proof-commands';
 import { registerRebuildCheck } from '../audit/rebuild-command';
+import { registerReplayCommands } from '../audit/replay-commands';
 import { registerVerify } from '../audit/verify-command';
 import type { CommandModule } from '../command-module';
 
 /**
- * `kopfed audit …`: tamper evidence for auditors — verify, rebuild-check, seal, checkpoints,
- * keygen, countersign, prove, check-proof. Replay of the books, export and period close come
- * with the settlement service's books.
+ * `kopfed audit …`: for auditors — verify, replay, export, rebuild-check, seal, checkpoints,
+ * keygen, countersign, prove, check-proof.
  */
 export const auditCommands: CommandModule = {
   name: 'audit',
@@ -15,9 +15,10 @@ export const auditCommands: CommandModule = {
     const audit = program
       .command('audit')
       .description(
-        'Verify the stores’ history, rebuild-check projections, sign and countersign checkpoints, prove events',
+        'Verify the stores’ history, replay and export the books, rebuild-check projections, sign and countersign checkpoints, prove events',
       );
     registerVerify(audit);
+    registerReplayCommands(audit);
     registerRebuildCheck(audit);
     registerCheckpointCommands(audit);
     registerProofCommands(audit);

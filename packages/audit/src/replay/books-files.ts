@@ -47,25 +47,31 @@ const sectionRows = (section: string, lines: readonly StatementLine[]) =>
   lines.map((l) => [section, l.account, l.name, l.amountMinor]);
 
 export function balanceSheetCsv(sheet: BalanceSheet): string {
-  return csv(['section', 'account', 'name', 'amount'], [
-    ...sectionRows('asset', sheet.assets),
-    ...sectionRows('liability', sheet.liabilities),
-    ...sectionRows('equity', sheet.equity),
-    ['current_result', '', 'SHU tahun berjalan (not yet closed)', sheet.currentResultMinor],
-    ['total_assets', '', '', sheet.totalAssetsMinor],
-    ['total_liabilities', '', '', sheet.totalLiabilitiesMinor],
-    ['total_equity', '', '', sheet.totalEquityMinor],
-  ]);
+  return csv(
+    ['section', 'account', 'name', 'amount'],
+    [
+      ...sectionRows('asset', sheet.assets),
+      ...sectionRows('liability', sheet.liabilities),
+      ...sectionRows('equity', sheet.equity),
+      ['current_result', '', 'SHU tahun berjalan (not yet closed)', sheet.currentResultMinor],
+      ['total_assets', '', '', sheet.totalAssetsMinor],
+      ['total_liabilities', '', '', sheet.totalLiabilitiesMinor],
+      ['total_equity', '', '', sheet.totalEquityMinor],
+    ],
+  );
 }
 
 export function shuStatementCsv(statement: ShuStatement): string {
-  return csv(['section', 'account', 'name', 'amount'], [
-    ...sectionRows('income', statement.income),
-    ...sectionRows('expense', statement.expense),
-    ['total_income', '', '', statement.totalIncomeMinor],
-    ['total_expense', '', '', statement.totalExpenseMinor],
-    ['result', '', `SHU ${statement.from}..${statement.to}`, statement.resultMinor],
-  ]);
+  return csv(
+    ['section', 'account', 'name', 'amount'],
+    [
+      ...sectionRows('income', statement.income),
+      ...sectionRows('expense', statement.expense),
+      ['total_income', '', '', statement.totalIncomeMinor],
+      ['total_expense', '', '', statement.totalExpenseMinor],
+      ['result', '', `SHU ${statement.from}..${statement.to}`, statement.resultMinor],
+    ],
+  );
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -1,9 +1,5 @@
 import type Database from 'better-sqlite3';
-import {
-  decodeLedgerEvent,
-  type LedgerEvent,
-  type StoredLedgerEvent,
-} from '@kopfed/ledger';
+import { decodeLedgerEvent, type LedgerEvent, type StoredLedgerEvent } from '@kopfed/ledger';
 
 /** Streams of the coops' ledgers in the settlement store: `ledger-<coopId>` (category `ledger`). */
 export const LEDGER_CATEGORY = 'ledger';

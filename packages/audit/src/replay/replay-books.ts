@@ -120,7 +120,8 @@ export function replayBooks(
             coopOf(event.data.coopId).chart = chartOf(event.data.accounts, event.data.roles);
           break;
         case 'PeriodClosed':
-          if (recordedBy(recordedAt)) coopOf(event.data.coopId).closedThrough = event.data.closedThrough;
+          if (recordedBy(recordedAt))
+            coopOf(event.data.coopId).closedThrough = event.data.closedThrough;
           break;
         case 'EntryPosted':
         case 'EntryReversed': {
@@ -195,8 +196,7 @@ function summaryEntry(coopId: string, turnovers: Turnovers, businessDate: string
   for (const row of turnovers.values()) {
     const account = row.account as JournalLine['account'];
     if (row.debit > 0n) lines.push(debit(account, money(row.debit, row.currency)));
-    if (row.credit > 0n)
-      lines.push(credit(account, money(row.credit, row.currency)));
+    if (row.credit > 0n) lines.push(credit(account, money(row.credit, row.currency)));
   }
   return {
     entryId: entryId('replay'),

@@ -89,7 +89,9 @@ describe('replay', () => {
     expect([...second.files]).toEqual([...first.files]);
     // The journal of 2026 has the four entries dated in it, two lines each.
     expect(first.files.get('journal.csv')!.trim().split('\r\n')).toHaveLength(1 + 4 * 2);
-    expect(first.files.get('shu-statement.csv')).toMatch(/result,,SHU 2026-01-01\.\.2026-12-31,350000/);
+    expect(first.files.get('shu-statement.csv')).toMatch(
+      /result,,SHU 2026-01-01\.\.2026-12-31,350000/,
+    );
     expect(JSON.parse(first.files.get('checkpoints.json')!)).toMatchObject({
       stores: [{ store: 'settlement', checkpoints: [expect.anything()] }],
     });

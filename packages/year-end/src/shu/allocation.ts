@@ -168,5 +168,8 @@ function assertAddsUp(
   const businessSum = shares.reduce((sum, s) => sum + s.businessShareMinor, 0n);
   invariant(poolSum === surplusMinor, 'SHU pools do not add up to the surplus');
   invariant(capitalSum === pools.memberCapital, 'SHU capital shares do not add up to their pool');
-  invariant(businessSum === pools.memberBusiness, 'SHU business shares do not add up to their pool');
+  invariant(
+    businessSum === pools.memberBusiness,
+    'SHU business shares do not add up to their pool',
+  );
 }

@@ -116,7 +116,9 @@ export const shuDecider: Decider<ShuState, ShuCommand, ShuEvent> = {
             `The RAT already approved simulation ${state.approved.simulationId} for this year.`,
           );
         const { simulationId, ratReference, ratHeldOn, approvedAt } = command;
-        return [{ type: 'ShuApproved', data: { simulationId, ratReference, ratHeldOn, approvedAt } }];
+        return [
+          { type: 'ShuApproved', data: { simulationId, ratReference, ratHeldOn, approvedAt } },
+        ];
       }
       case 'DistributeShu': {
         const simulation = state.simulations.get(command.simulationId);
