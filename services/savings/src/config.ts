@@ -1,67 +1,55 @@
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  commonEnvironment,
+  ConfigError,
+  loadEnv,
+  toCommonConfig,
+  type CommonConfig,
+} from '@kopfed/config';
+import { API_KEY_PATTERN, COOP_ID_PATTERN } from '@kopfed/service-kit';
 
-/** Configuration of the savings service run on its own (the node has its own). */
-const environment = z.object({
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8082),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  KOPFED_EVENTSTORE_URL: z
-    .string()
-    .regex(
-      /^(sqlite:.+|kurrentdb(\+discover)?:\/\/.+|esdb:\/\/.+)$/,
-      'must be sqlite:<dir>, sqlite::memory: or kurrentdb://host:port',
-    )
-    .default('sqlite:./data'),
-  KOPFED_BUS_URL: z
-    .string()
-    .regex(/^(in-process|kafka:\/\/.+)$/, 'must be in-process or kafka://host:port[,host:port]')
-    .default('in-process'),
-  /** Where read models live when the event store is not SQLite. */
-  KOPFED_READ_MODELS_FILE: z.string().min(1).default('./data/savings-read-models.db'),
-  KOPFED_ADMIN_KEY: z
-    .string()
-    .regex(/^kpf_[0-9a-f]{16}_[A-Za-z0-9_-]{32,128}$/, 'must look like kpf_<16 hex>_<secret>')
-    .optional(),
-  KOPFED_ADMIN_COOP_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .default('federation'),
-});
+export { ConfigError };
 
-export interface SavingsConfig {
-  port: number;
-  host: string;
-  logLevel: z.infer<typeof environment>['LOG_LEVEL'];
-  eventStoreUrl: string;
-  busUrl: string;
+/**
+ * The savings service run alone (the distributed deployment): the common settings, with the
+ * event store and the bus required — a default would give it a private store and a bus the
+ * member service is not on — and its own few.
+ */
+const environment = commonEnvironment({ service: 'savings', port: 8082, distributed: true }).extend(
+  {
+    /** Where the read models live (SQLite) when the event store is not SQLite. */
+    KOPFED_READ_MODELS_FILE: z.string().min(1).optional(),
+    KOPFED_ADMIN_KEY: z
+      .string()
+      .regex(API_KEY_PATTERN, 'must look like kpf_<16 hex digits>_<32–128 of A-Z a-z 0-9 _ ->')
+      .optional(),
+    KOPFED_ADMIN_COOP_ID: z
+      .string()
+      .regex(COOP_ID_PATTERN, 'must be a coop id (1–64 letters, digits, _ or -)')
+      .default('federation'),
+    KOPFED_NIGHTLY_CLOSE_OF_BUSINESS: z.enum(['true', 'false']).default('true'),
+  },
+);
+
+export interface SavingsConfig extends CommonConfig {
   readModelsFile: string;
   adminKey?: string;
   adminCoopId: string;
+  nightlyCloseOfBusiness: boolean;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** Reads the environment; a bad value fails naming the variable. Blank means unset. */
+/** Reads the environment; a bad or missing variable fails naming every one. Blank means unset. */
 export function loadSavingsConfig(env: NodeJS.ProcessEnv = process.env): SavingsConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = environment.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new ConfigError(`invalid configuration — ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = loadEnv(environment, env);
+  const common = toCommonConfig(e, env);
   return {
-    port: e.PORT,
-    host: e.HOST,
-    logLevel: e.LOG_LEVEL,
-    eventStoreUrl: e.KOPFED_EVENTSTORE_URL,
-    busUrl: e.KOPFED_BUS_URL,
-    readModelsFile: e.KOPFED_READ_MODELS_FILE,
+    ...common,
+    readModelsFile: e.KOPFED_READ_MODELS_FILE
+      ? resolve(env.INIT_CWD ?? process.cwd(), e.KOPFED_READ_MODELS_FILE)
+      : join(common.dataDir, 'savings-read-models.db'),
     ...(e.KOPFED_ADMIN_KEY ? { adminKey: e.KOPFED_ADMIN_KEY } : {}),
     adminCoopId: e.KOPFED_ADMIN_COOP_ID,
+    nightlyCloseOfBusiness: e.KOPFED_NIGHTLY_CLOSE_OF_BUSINESS === 'true',
   };
 }
