@@ -190,6 +190,25 @@ describe('account decider: holds, transfers, closing', () => {
       ['pokok while a member', opened(pokok, 1n), close(pokok), 'not-withdrawable-while-member'],
       ['with an active hold', then(opened(), hold(1n)), close(), 'account-has-holds'],
       ['twice', then(opened(), close()), close(), 'account-closed'],
+      [
+        'while a withdrawal waits for approval',
+        then(opened(sukarela, 3_000_000n), withdraw(2_000_000n, sukarela, { withdrawalId: 'w-9' })),
+        close(),
+        'withdrawal-pending',
+      ],
+      [
+        'while a transfer out is under way',
+        then(opened(), {
+          type: 'TransferOut',
+          ...ctx(sukarela),
+          transferId: 't-9',
+          toAccountId: 'acc-2',
+          toProductCode: 'WAJIB',
+          amount: 1_000n,
+        }),
+        close(),
+        'transfer-pending',
+      ],
     ])('refuses to close %s', (_name, events, command, code) => {
       expect(refusal(events, command).code).toBe(code);
     });

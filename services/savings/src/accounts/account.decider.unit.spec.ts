@@ -90,6 +90,15 @@ describe('account decider', () => {
         refusal([], openCommand(berjangka, { initialDeposit: { amount: 2_000_000n, via: 'bank' } }))
           .code,
       ).toBe('maturity-instruction-required');
+      expect(
+        refusal(
+          [],
+          openCommand(berjangka, {
+            initialDeposit: { amount: 2_000_000n, via: 'bank' },
+            maturityInstruction: { kind: 'move_to_account', accountId: 'acc-1' },
+          }),
+        ).code,
+      ).toBe('maturity-to-itself');
     });
   });
 
@@ -116,6 +125,18 @@ describe('account decider', () => {
         opened(pokok, 60_000n),
         deposit(40_001n, pokok),
         'pokok-exceeds-share',
+      ],
+      [
+        'a top-up of a time deposit',
+        when(
+          [],
+          openCommand(berjangka, {
+            initialDeposit: { amount: 2_000_000n, via: 'bank' },
+            maturityInstruction: { kind: 'roll_over' },
+          }),
+        ),
+        deposit(1n, berjangka),
+        'time-deposit-no-top-up',
       ],
     ])('refuses %s', (_name, events, command, code) => {
       expect(refusal(events, command).code).toBe(code);

@@ -104,6 +104,16 @@ describe('product catalogue', () => {
     ],
     ['a term on sukarela', define({ code: 'S2', termMonths: 12 }), 'term-not-allowed'],
     ['berjangka without a term', define({ code: 'B', kind: 'berjangka' }), 'term-required'],
+    [
+      'yearly posting on a time deposit shorter than a year',
+      define({
+        code: 'B6',
+        kind: 'berjangka',
+        termMonths: 6,
+        interest: { basis: 'daily_balance', posting: 'yearly' },
+      }),
+      'posting-longer-than-term',
+    ],
     ['interest without a basis', define({ code: 'S3', interest: null }), 'interest-basis-required'],
     [
       'a minimum balance on wajib',
