@@ -9,6 +9,7 @@ import { LoanBookProjection } from './loans/loan-book-projection';
 import { LoanRepository } from './loans/loan-repository';
 import { originationRoutes } from './loans/origination-routes';
 import { readRoutes } from './loans/read-routes';
+import { savingsHoldsConsumption } from './loans/savings-holds';
 import { servicingRoutes } from './loans/servicing-routes';
 import { portfolioRoutes } from './portfolio/routes';
 import { productRoutes } from './products/routes';
@@ -59,7 +60,7 @@ export const loanModule: ServiceModule = {
         ],
       },
       publishes: { topic: catalog.topicOf('loan'), encode: encodeLoanEvent },
-      consumes: [ctx.parties.consumption()],
+      consumes: [ctx.parties.consumption(), savingsHoldsConsumption(loans, deps.logger)],
       async start() {
         book.start((error) => deps.logger.error({ err: error }, 'loan book projection failed'));
         await book.catchUp();

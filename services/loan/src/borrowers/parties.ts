@@ -3,6 +3,7 @@ import { catalog, type KopfedCatalog, type ReceivedEvent } from '@kopfed/contrac
 import { integrationEventHandler, SqliteInbox } from '@kopfed/messaging';
 import type { ServiceInstance } from '@kopfed/service-kit';
 import type { BorrowerFacts, CoopStatus } from '../loans/loan-commands';
+import { addDays } from '../shared/dates';
 
 /**
  * Who may borrow: the loan service's own projection of the member service's events — coops
@@ -89,6 +90,9 @@ export class Parties {
       insertAgreement: db.prepare(
         'INSERT OR REPLACE INTO loan_party_agreements (agreement_id, coop_id, partner_coop_id, valid_from, valid_until) VALUES (?, ?, ?, ?, ?)',
       ),
+      endAgreement: db.prepare(
+        'UPDATE loan_party_agreements SET valid_until = MIN(valid_until, ?) WHERE agreement_id = ?',
+      ),
     };
   }
 
@@ -165,6 +169,11 @@ export class Parties {
             d.validFrom,
             d.validUntil,
           );
+      }
+      case 'CooperationAgreementTerminated': {
+        const d = event.data;
+        // terminatedOn is the first day out of force: the agreement covered up to the day before.
+        return () => void s.endAgreement.run(addDays(d.terminatedOn, -1), d.agreementId);
       }
       default:
         // Other member events (RAT held, a person erased) do not change who may borrow.

@@ -152,6 +152,12 @@ describe('loans over HTTP', () => {
       })
       .expect(422);
     expect(person.body.code).toBe('secondary_serves_coops');
+    // Ended before its time: from terminatedOn the secondary lends to A no more.
+    await h.memberEvent('CooperationAgreementTerminated', 'agr-1', {
+      agreementId: 'agr-1',
+      terminatedOn: h.today(),
+    });
+    expect((await apply().expect(422)).body.code).toBe('no_cooperation_agreement');
   });
 
   it('keeps coops apart and auditors read-only', async () => {

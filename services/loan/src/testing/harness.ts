@@ -30,6 +30,8 @@ export interface LoanHarness {
   setToday(date: string): void;
   /** Publishes a member-service event as the member service would. */
   memberEvent(name: EventName, subject: string, data: unknown): Promise<void>;
+  /** Publishes a savings-service event as the savings service would. */
+  savingsEvent(name: EventName, subject: string, data: unknown): Promise<void>;
   /** Registers A, B (primary) under P (secondary); members m-a1 (person of A) and m-pa (coop A at P). */
   federation(): Promise<void>;
   as(token: string): { Authorization: string };
@@ -58,18 +60,20 @@ export async function loanHarness(today = '2026-01-31'): Promise<LoanHarness> {
   });
   const instance = host.services[0]!.instance;
   const app = createServiceApp(instance.definition, { ...fx.deps, store });
-  const memberEvent = async (name: EventName, subject: string, data: unknown) => {
-    const envelope = catalog.toEnvelope(name, {
-      id: uuidv7(),
-      subject,
-      time: now.toISOString(),
-      businessDate: today,
-      data: data as never,
-    });
-    await bus.publish(catalog.topicOf('member'), [
-      { key: subject, value: JSON.stringify(envelope) },
-    ]);
-  };
+  const publish =
+    (service: 'member' | 'savings') => async (name: EventName, subject: string, data: unknown) => {
+      const envelope = catalog.toEnvelope(name, {
+        id: uuidv7(),
+        subject,
+        time: now.toISOString(),
+        businessDate: today,
+        data: data as never,
+      });
+      await bus.publish(catalog.topicOf(service), [
+        { key: subject, value: JSON.stringify(envelope) },
+      ]);
+    };
+  const memberEvent = publish('member');
   return {
     app,
     store,
@@ -81,6 +85,7 @@ export async function loanHarness(today = '2026-01-31'): Promise<LoanHarness> {
       now = noonIn(date);
     },
     memberEvent,
+    savingsEvent: publish('savings'),
     async federation() {
       await memberEvent('CoopRegistered', COOPS.P, coop(COOPS.P, 'secondary', null));
       await memberEvent('CoopRegistered', COOPS.A, coop(COOPS.A, 'primary', COOPS.P));

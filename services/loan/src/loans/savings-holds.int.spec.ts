@@ -1,0 +1,98 @@
+import request from 'supertest';
+import { API, COOPS, loanHarness, productBody, type LoanHarness } from '../testing/harness';
+
+/** A savings-secured loan: the hold the loan asks for, placed by the savings service. */
+describe('savings holds for secured loans', () => {
+  let h: LoanHarness;
+  beforeEach(async () => {
+    h = await loanHarness('2026-01-31');
+    await h.federation();
+  });
+  afterEach(() => h.close());
+
+  const loans = `${API}/coops/${COOPS.A}/loans`;
+  const holdPlaced = (holdId: string, amount: string, accountId = 'sav-a1') => ({
+    coopId: COOPS.A,
+    accountId,
+    memberId: 'm-a1',
+    memberKind: 'person',
+    memberCoopId: null,
+    product: { code: 'SUKARELA', kind: 'sukarela', classification: 'liability' },
+    holdId,
+    amount: { amount, currency: 'IDR' },
+    reason: 'loan collateral',
+    expiresAt: '2027-01-31T17:00:00.000Z',
+    businessDate: '2026-01-31',
+  });
+
+  /** A 25%-secured loan of Rp10,000,000 on savings account sav-a1, applied and approved. */
+  async function approvedSecuredLoan(): Promise<string> {
+    await request(h.app)
+      .post(`${API}/coops/${COOPS.A}/loan-products/PINJAMAN/versions`)
+      .set(h.as(h.fx.keys.coopA))
+      .send(productBody({ collateralSharePercent: '25' }))
+      .expect(201);
+    const applied = await request(h.app)
+      .post(loans)
+      .set(h.as(h.fx.keys.coopA))
+      .send({
+        memberId: 'm-a1',
+        productCode: 'PINJAMAN',
+        principal: { amount: '10000000', currency: 'IDR' },
+        termMonths: 12,
+        collateral: { savingsAccountId: 'sav-a1' },
+      })
+      .expect(201);
+    const loanId = (applied.body as { loanId: string }).loanId;
+    await request(h.app)
+      .post(`${loans}/${loanId}/approval`)
+      .set(h.as(h.fx.keys.treasurerP))
+      .expect(200);
+    return loanId;
+  }
+
+  const disburse = (loanId: string) =>
+    request(h.app)
+      .post(`${loans}/${loanId}/disbursement`)
+      .set(h.as(h.fx.keys.coopA))
+      .send({ via: { kind: 'savings', savingsAccountId: 'sav-a1', productCode: 'SUKARELA' } });
+
+  it('records the hold the savings service placed under the loan id, once, and then disburses', async () => {
+    const loanId = await approvedSecuredLoan();
+    expect((await disburse(loanId).expect(422)).body.code).toBe('collateral_not_held');
+
+    // Holds for anything else — a payment, an unknown id — are not the loan's.
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced('pay-2026-1', '2500000'));
+    const untouched = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(untouched.body.collateral).toMatchObject({
+      required: { amount: '2500000', currency: 'IDR' },
+      held: { amount: '0', currency: 'IDR' },
+    });
+
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
+    const held = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(held.body.collateral).toEqual({
+      savingsAccountId: 'sav-a1',
+      required: { amount: '2500000', currency: 'IDR' },
+      held: { amount: '2500000', currency: 'IDR' },
+      holdId: loanId,
+    });
+    const revision = held.headers.etag;
+    // The same hold delivered again changes nothing.
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
+    const again = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(again.headers.etag).toBe(revision);
+
+    const disbursed = await disburse(loanId).expect(200);
+    expect(disbursed.body.status).toBe('active');
+  });
+
+  it('leaves the loan alone when the hold is on another account, and keeps consuming', async () => {
+    const loanId = await approvedSecuredLoan();
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a9', holdPlaced(loanId, '2500000', 'sav-a9'));
+    const loan = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(loan.body.collateral.held).toEqual({ amount: '0', currency: 'IDR' });
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
+    await disburse(loanId).expect(200);
+  });
+});
