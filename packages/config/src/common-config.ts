@@ -18,7 +18,9 @@ export interface CommonConfig {
  * runs in a workspace folder; a container sets absolute paths and is unaffected.
  */
 export function toCommonConfig(
-  e: CommonEnvironment,
+  e: Omit<CommonEnvironment, 'KOPFED_EVENTSTORE_URL'> & {
+    KOPFED_EVENTSTORE_URL?: string | undefined;
+  },
   env: NodeJS.ProcessEnv = process.env,
 ): CommonConfig {
   const base = env.INIT_CWD ?? process.cwd();
