@@ -15,7 +15,12 @@ describe('savings configuration', () => {
 
   it('reads the store and the bus from the environment, with defaults for the rest; blank means unset', () => {
     expect(
-      loadSavingsConfig({ ...servers, PORT: '9000', LOG_LEVEL: '', KOPFED_DATA_DIR: '/srv/kopfed' }),
+      loadSavingsConfig({
+        ...servers,
+        PORT: '9000',
+        LOG_LEVEL: '',
+        KOPFED_DATA_DIR: '/srv/kopfed',
+      }),
     ).toMatchObject({
       port: 9000,
       eventStoreUrl: 'kurrentdb://kurrent:2113?tls=false',
