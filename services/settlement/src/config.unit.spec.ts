@@ -1,25 +1,40 @@
 import { ConfigError, loadSettlementConfig, loadSettlementSettings } from './config';
 
+const SERVERS = { KOPFED_EVENTSTORE_URL: 'sqlite:/var/kopfed', KOPFED_BUS_URL: 'kafka://kafka:9092' };
+
 describe('settlement configuration', () => {
-  it('has defaults for running alone', () => {
-    expect(loadSettlementConfig({})).toMatchObject({
+  it('runs alone against the store and bus it is given, with defaults for the rest', () => {
+    expect(loadSettlementConfig({ ...SERVERS, INIT_CWD: '/srv' })).toMatchObject({
       port: 8084,
-      eventStoreUrl: 'sqlite:./data',
-      busUrl: 'in-process',
+      eventStoreUrl: 'sqlite:/var/kopfed',
+      busUrl: 'kafka://kafka:9092',
+      readModelsFile: '/srv/data/settlement-read-models.db',
       expirySweepMs: 1_000,
+      leaseTtlMs: 15_000,
+      adminCoopId: 'federation',
+      nightlyCloseOfBusiness: true,
     });
     expect(loadSettlementSettings({}).savings).toBeUndefined();
   });
 
-  it('names the variable that is wrong', () => {
-    expect(() => loadSettlementConfig({ PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadSettlementConfig({ KOPFED_EVENTSTORE_URL: 'mysql://x' })).toThrow(
+  it('names every variable that is wrong or missing', () => {
+    expect(() => loadSettlementConfig({})).toThrow(ConfigError);
+    expect(() => loadSettlementConfig({})).toThrow(
+      /KOPFED_EVENTSTORE_URL: is required but not set; KOPFED_BUS_URL: is required but not set/,
+    );
+    expect(() => loadSettlementConfig({ ...SERVERS, PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadSettlementConfig({ ...SERVERS, KOPFED_EVENTSTORE_URL: 'mysql://x' })).toThrow(
       /KOPFED_EVENTSTORE_URL/,
     );
-    expect(() => loadSettlementConfig({ KOPFED_BUS_URL: 'rabbit://x' })).toThrow(/KOPFED_BUS_URL/);
+    expect(() => loadSettlementConfig({ ...SERVERS, KOPFED_BUS_URL: 'rabbit://x' })).toThrow(
+      /KOPFED_BUS_URL/,
+    );
     expect(() => loadSettlementSettings({ KOPFED_SAVINGS_URL: 'http://savings:8082' })).toThrow(
       /KOPFED_SAVINGS_API_KEY: is needed/,
     );
+    expect(() =>
+      loadSettlementConfig({ ...SERVERS, KOPFED_SAVINGS_URL: 'http://savings:8082' }),
+    ).toThrow(/KOPFED_SAVINGS_API_KEY: is needed/);
     expect(() =>
       loadSettlementSettings({
         KOPFED_SAVINGS_URL: 'ftp://x',

@@ -11,12 +11,14 @@ import {
   createServiceApp,
   InMemoryCoopDirectory,
 } from '@kopfed/service-kit';
+import { initTracing } from '@kopfed/tracing';
 import { ConfigError, loadSettlementConfig } from './config';
 import { settlementModule } from './module';
 
 /** Runs the settlement service alone (the distributed deployment): its store, the bus, its API. */
 async function main(): Promise<void> {
   const config = loadSettlementConfig();
+  const tracing = initTracing({ serviceName: config.tracing.serviceName });
   const logger = pino({ level: config.logLevel });
   const store = openEventStore(config.eventStoreUrl, { service: 'settlement' });
   const accessStore = openEventStore(config.eventStoreUrl, { service: 'access' });
@@ -39,9 +41,9 @@ async function main(): Promise<void> {
     bus,
     coopDirectory,
     logger,
-    dataDir: dirname(config.readModelsFile),
+    dataDir: config.dataDir,
     env: process.env,
-    nightlyCloseOfBusiness: true,
+    nightlyCloseOfBusiness: config.nightlyCloseOfBusiness,
   });
   const app = createServiceApp(host.services[0]!.instance.definition, {
     authenticate: keys.authenticate,
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
         await bus.close();
         await keys.close();
         await Promise.all([store.close(), accessStore.close()]);
+        await tracing.shutdown();
         process.exit(0);
       })();
     });
