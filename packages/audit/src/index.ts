@@ -73,9 +73,4 @@ export {
   BOOKS_STORE,
   type AuditPackage,
 } from './replay/audit-package';
-export {
-  booksJson,
-  balanceSheetCsv,
-  shuStatementCsv,
-  trialBalanceCsv,
-} from './replay/books-files';
+export { booksJson, balanceSheetCsv, shuStatementCsv, trialBalanceCsv } from './replay/books-files';

@@ -8,6 +8,7 @@ import { ProofService } from '../proofs/proof-service';
 import { AuditStore } from '../signers/audit-store';
 import { findStoreFiles } from '../verify/store-files';
 import { singleFlightVerify, type AuditContext } from './audit-context';
+import { booksRoutes } from './books-routes';
 import { proofRoutes } from './proof-routes';
 import { sealingSettings } from './sealing-settings';
 import { signerRoutes } from './signer-routes';
@@ -66,8 +67,13 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
           version: 'v1',
           title: 'kopfed audit',
           description:
-            'Tamper evidence for auditors: verify every store, export signed checkpoints, prove events and streams against them, register countersigning keys and record countersignatures.',
-          routes: [...verifyRoutes(ctx), ...proofRoutes(ctx), ...signerRoutes(ctx)],
+            'Tamper evidence for auditors: verify every store, export signed checkpoints, prove events and streams against them, register countersigning keys and record countersignatures; replay a coop’s books from the events alone and export its audit package.',
+          routes: [
+            ...verifyRoutes(ctx),
+            ...proofRoutes(ctx),
+            ...signerRoutes(ctx),
+            ...booksRoutes(ctx),
+          ],
         },
         async start() {
           if (settings.intervalMs > 0) await loop.start();

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { notFound } from '@kopfed/domain';
 import { amountOf, type JournalEntry } from '@kopfed/ledger';
 import {
   CHECKPOINT_EXPORT_FORMAT,
@@ -46,7 +47,8 @@ export function auditPackage(
 ): AuditPackage {
   const store = options.store ?? BOOKS_STORE;
   const file = join(dataDir, `${store}.db`);
-  if (!existsSync(file)) throw new Error(`${file}: no ${store} store in this data directory`);
+  if (!existsSync(file))
+    throw notFound('books-not-found', `No ${store} store in this data directory: no books.`);
   const db = openReadOnly(file);
   try {
     const yearEnd = `${options.year}-12-31`;
@@ -55,7 +57,11 @@ export function auditPackage(
       coopId: options.coopId,
     });
     const books = replay.coops.find((c) => c.coopId === options.coopId);
-    if (!books) throw new Error(`coop ${options.coopId} has no books in the ${store} store`);
+    if (!books)
+      throw notFound(
+        'books-not-found',
+        `Coop ${options.coopId} has no books in the ${store} store.`,
+      );
     const journal: JournalRow[] = [];
     for (const { position, event } of ledgerLog(db, {
       coopId: options.coopId,

@@ -10,8 +10,11 @@ export function booksJson(value: unknown): string {
   return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
 }
 
-export function csv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cell = (value: unknown): string => {
+/** What a CSV cell holds: text, a number or an amount in minor units, or nothing. */
+export type CsvCell = string | number | bigint | null | undefined;
+
+export function csv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
+  const cell = (value: CsvCell): string => {
     const text = value === null || value === undefined ? '' : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };

@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import { money } from '@kopfed/money';
 import {
+  accountCode,
   balanceSheet,
   chartOf,
   coopId as toCoopId,
   credit,
   debit,
+  decodeLedgerEvent,
   entryId,
   shuStatement,
   trialBalance,
@@ -14,12 +16,14 @@ import {
   type Chart,
   type JournalEntry,
   type JournalLine,
+  type LedgerEvent,
   type ShuStatement,
+  type StoredLedgerEvent,
   type TrialBalance,
 } from '@kopfed/ledger';
 import { AUDIT_STREAMS, CheckpointEventData } from '../checkpoints/checkpoint';
 import type { ReplayAsOf } from './as-of';
-import { ledgerLog } from './ledger-log';
+import { storedLedgerLog } from './ledger-log';
 
 export const REPLAY_FORMAT = 'kopfed-replay-v1';
 
@@ -100,32 +104,39 @@ export function replayBooks(
       }
       return coop;
     };
+    const asOfMs = asOf.kind === 'instant' ? Date.parse(asOf.recordedAt) : Number.NaN;
     const recordedBy = (instant: string) =>
-      asOf.kind === 'business-date' || Date.parse(instant) <= Date.parse(asOf.recordedAt);
-    const takes = (entry: JournalEntry) =>
+      asOf.kind === 'business-date' || Date.parse(instant) <= asOfMs;
+    const takes = (entry: StoredEntry) =>
       asOf.kind === 'instant'
-        ? Date.parse(entry.recordedAt) <= Date.parse(asOf.recordedAt)
+        ? Date.parse(entry.recordedAt) <= asOfMs
         : entry.businessDate <= asOf.businessDate;
 
     let eventsRead = 0;
-    for (const { position, recordedAt, event } of ledgerLog(db, {
+    for (const { position, recordedAt, event: stored } of storedLedgerLog(db, {
       ...(options.coopId === undefined ? {} : { coopId: options.coopId }),
       throughPosition: through,
     })) {
       eventsRead++;
       if (eventsRead % PROGRESS_EVERY === 0) options.onProgress?.(position, through);
-      switch (event.type) {
-        case 'ChartConfigured':
-          if (recordedBy(recordedAt))
-            coopOf(event.data.coopId).chart = chartOf(event.data.accounts, event.data.roles);
+      switch (stored.type) {
+        case 'ChartConfigured': {
+          if (!recordedBy(recordedAt)) break;
+          const event = decodeLedgerEvent(stored) as Extract<
+            LedgerEvent,
+            { type: 'ChartConfigured' }
+          >;
+          coopOf(event.data.coopId).chart = chartOf(event.data.accounts, event.data.roles);
           break;
+        }
         case 'PeriodClosed':
           if (recordedBy(recordedAt))
-            coopOf(event.data.coopId).closedThrough = event.data.closedThrough;
+            coopOf(stored.data.coopId).closedThrough = stored.data.closedThrough;
           break;
         case 'EntryPosted':
         case 'EntryReversed': {
-          const entry = event.type === 'EntryPosted' ? event.data.entry : event.data.reversal;
+          // The hot path: stored JSON straight into turnovers, no decoding of ids or money.
+          const entry = stored.type === 'EntryPosted' ? stored.data.entry : stored.data.reversal;
           if (!takes(entry)) break;
           const coop = coopOf(entry.coopId);
           coop.entries++;
@@ -173,17 +184,20 @@ export function replayBooks(
   }
 }
 
-function addLines(turnovers: Turnovers, lines: readonly JournalLine[]): void {
+type StoredEntry = Extract<StoredLedgerEvent, { type: 'EntryPosted' }>['data']['entry'];
+
+function addLines(turnovers: Turnovers, lines: StoredEntry['lines']): void {
   for (const line of lines) {
-    const money = line.debit ?? line.credit;
-    const key = `${line.account} ${money.currency}`;
+    const amount = line.debit ?? line.credit;
+    if (amount === undefined) throw new Error(`a ledger line of ${line.account} has no amount`);
+    const key = `${line.account} ${amount.currency}`;
     let row = turnovers.get(key);
     if (!row) {
-      row = { account: line.account, currency: money.currency, debit: 0n, credit: 0n };
+      row = { account: line.account, currency: amount.currency, debit: 0n, credit: 0n };
       turnovers.set(key, row);
     }
-    if (line.debit !== undefined) row.debit += money.amountMinor;
-    else row.credit += money.amountMinor;
+    if (line.debit !== undefined) row.debit += BigInt(amount.amount);
+    else row.credit += BigInt(amount.amount);
   }
 }
 
@@ -194,7 +208,7 @@ function addLines(turnovers: Turnovers, lines: readonly JournalLine[]): void {
 function summaryEntry(coopId: string, turnovers: Turnovers, businessDate: string): JournalEntry {
   const lines: JournalLine[] = [];
   for (const row of turnovers.values()) {
-    const account = row.account as JournalLine['account'];
+    const account = accountCode(row.account);
     if (row.debit > 0n) lines.push(debit(account, money(row.debit, row.currency)));
     if (row.credit > 0n) lines.push(credit(account, money(row.credit, row.currency)));
   }

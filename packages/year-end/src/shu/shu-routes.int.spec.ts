@@ -38,7 +38,7 @@ beforeAll(async () => {
       routes: shuRoutes({ store: fixture.store, clock: () => new Date('2027-02-01T03:00:00Z') }),
     },
     fixture.deps,
-  ) as Express;
+  );
 });
 afterAll(() => fixture.close());
 
