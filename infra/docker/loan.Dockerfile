@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# The loan service alone, for the distributed deployment (infra/compose, infra/k8s).
+# Build from the repository root:  docker build -f infra/docker/loan.Dockerfile -t kopfed/loan .
+# Configured only through environment variables: see services/loan/src/config.ts.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# The package manifests alone, so the dependency layer is rebuilt only when they change.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json ! -name .npmrc -delete \
+ && find . -type d -empty -delete
+
+# Production dependencies of this service and of the CLI (tsx, and `kopfed migrate`).
+FROM ${NODE_IMAGE} AS deps
+# better-sqlite3 compiles its addon when no prebuilt binary matches the platform.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=manifests /src ./
+COPY infra/docker/prune-node-modules.sh /usr/local/bin/prune-node-modules
+RUN npm ci --omit=dev --workspace @kopfed/loan --workspace @kopfed/cli \
+ && npm cache clean --force \
+ && sh /usr/local/bin/prune-node-modules /app
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=8083 \
+    KOPFED_DATA_DIR=/data \
+    KOPFED_EVENTSTORE_URL=sqlite:/data
+# (loan derives its data directory from a sqlite: store URL; set KOPFED_EVENTSTORE_URL to override)
+WORKDIR /app
+COPY --from=deps /app ./
+COPY tsconfig.json tsconfig.base.json ./
+COPY contracts ./contracts
+COPY packages ./packages
+COPY apps/cli ./apps/cli
+COPY services/loan ./services/loan
+# Sources stay root-owned and read-only to the service; only /data is writable.
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8083
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "services/loan/src/main.ts"]

@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { parse } from 'yaml';
+import { readRepoFile, repoPath } from './repo';
+
+export interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string | number>;
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+  entrypoint?: string[];
+}
+
+export interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+export const COMPOSE_FILE = repoPath('infra', 'compose', 'compose.yaml');
+
+/** The compose file as written, `<<:` merge keys resolved as compose resolves them. */
+export function loadComposeFile(): ComposeFile {
+  return parse(readRepoFile('infra', 'compose', 'compose.yaml'), { merge: true }) as ComposeFile;
+}
+
+/** Why `docker-compose config` cannot run here, or undefined when it can. */
+export function dockerComposeMissing(): string | undefined {
+  try {
+    execFileSync('docker-compose', ['version'], { stdio: 'pipe', timeout: 30_000 });
+    return undefined;
+  } catch (error) {
+    return `docker-compose is not installed (${(error as Error).message.split('\n')[0]}); Debian: apt-get install docker-compose`;
+  }
+}
+
+/** `docker-compose config`: validates the file without an engine and prints it resolved. */
+export function dockerComposeConfig(env: NodeJS.ProcessEnv = {}): ComposeFile {
+  const output = execFileSync('docker-compose', ['-f', COMPOSE_FILE, 'config'], {
+    stdio: 'pipe',
+    timeout: 60_000,
+    env: { PATH: process.env.PATH, ...env },
+  });
+  return parse(output.toString('utf8')) as ComposeFile;
+}
