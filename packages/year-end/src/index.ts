@@ -17,3 +17,13 @@ export {
   type ShuState,
 } from './shu/shu.decider';
 export { shuRoutes, type ShuBasesSource, type ShuRoutesDeps } from './shu/shu-routes';
+export {
+  DEFAULT_SHU_BASES,
+  MemberActivityBook,
+  type LoanPayment,
+  type LoanPaymentPart,
+  type SavingsChange,
+  type SavingsKind,
+  type ShuBasesConfig,
+} from './shu/bases/member-activity';
+export { recordActivity, shuActivityConsumers } from './shu/bases/activity-consumers';

@@ -2,6 +2,8 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createServiceApp } from '@kopfed/service-kit';
 import { COOPS, kitFixture, type KitFixture } from '@kopfed/service-kit/src/testing';
+import Database from 'better-sqlite3';
+import { MemberActivityBook } from './bases/member-activity';
 import { shuRoutes } from './shu-routes';
 
 let fixture: KitFixture;
@@ -121,5 +123,52 @@ describe('SHU over HTTP', () => {
     await request(app).post(path).set(auth(fixture.keys.auditorP)).send(body).expect(403);
     await request(app).get(`${path}/2026-9`).set(auth(fixture.keys.coopA)).expect(404);
     await request(app).get(`${path}/2026-1`).set(auth(fixture.keys.coopB)).expect(403);
+  });
+});
+
+describe('SHU bases taken from the books', () => {
+  it('splits by the members’ average pokok + wajib and the interest and fees they paid', async () => {
+    const book = new MemberActivityBook(new Database(':memory:'));
+    const change = (memberId: string, amount: bigint) =>
+      book.recordSavings({
+        sourceId: `s-${memberId}`,
+        coopId: COOPS.B,
+        memberId,
+        kind: 'pokok',
+        businessDate: '2025-01-01',
+        deltaMinor: amount,
+      });
+    change('m-1', 100_000n);
+    change('m-2', 300_000n);
+    book.recordLoanPayment({
+      sourceId: 'r-1',
+      coopId: COOPS.B,
+      memberId: 'm-2',
+      businessDate: '2026-05-05',
+      parts: { interest: 10_000n, accruedInterest: 0n, fee: 0n, penalty: 0n },
+    });
+    const booksApp = createServiceApp(
+      {
+        service: 'settlement',
+        version: 'v1',
+        title: 'settlement (SHU routes)',
+        routes: shuRoutes({ store: fixture.store, clock: () => new Date(), bases: book }),
+      },
+      fixture.deps,
+    );
+    const { bases: _bases, ...withoutBases } = body;
+    const res = await request(booksApp)
+      .post(`/api/settlement/v1/coops/${COOPS.B}/shu-simulations`)
+      .set(auth(fixture.keys.coopB))
+      .send({ ...withoutBases, surplus: '1000000' })
+      .expect(201);
+    // Capital pool 200,000 by 1:3; business pool 250,000 all to m-2, the only one who paid.
+    expect(res.body).toMatchObject({
+      basesFrom: 'books',
+      members: [
+        { memberId: 'm-1', capitalShare: '50000', businessShare: '0', total: '50000' },
+        { memberId: 'm-2', capitalShare: '150000', businessShare: '250000', total: '400000' },
+      ],
+    });
   });
 });
