@@ -74,3 +74,4 @@ export {
   type AuditPackage,
 } from './replay/audit-package';
 export { booksJson, balanceSheetCsv, shuStatementCsv, trialBalanceCsv } from './replay/books-files';
+export { latestCheckpointOf } from './replay/statement-checkpoint';

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { SqliteEventStore } from '@kopfed/eventstore';
 import { join } from 'node:path';
 import { buildSampleBooks } from '../testing/sample-books';
 import { openReadOnly } from '../verify/store-files';
@@ -6,6 +7,7 @@ import { parseAsOf } from './as-of';
 import { auditPackage } from './audit-package';
 import { booksJson } from './books-files';
 import { replayBooks } from './replay-books';
+import { latestCheckpointOf } from './statement-checkpoint';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -62,12 +64,20 @@ describe('replay', () => {
     expect(a[0]!.balanceSheet.totalLiabilitiesMinor).toBe(300_000n);
   });
 
-  it('carries the signed checkpoint the books stand on', () => {
-    expect(replay('2026-12-31').checkpoint).toMatchObject({
+  it('carries the signed checkpoint the books stand on, as a service reads it from its store', async () => {
+    const checkpoint = replay('2026-12-31').checkpoint;
+    expect(checkpoint).toMatchObject({
       sequence: 1,
       signedAt: '2026-08-02T04:00:00.000Z',
       merkleRoot: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+    const store = new SqliteEventStore({ file: join(dataDir, 'settlement.db') });
+    try {
+      expect(await latestCheckpointOf(store, 'settlement')).toEqual(checkpoint);
+      expect(await latestCheckpointOf(store, 'member')).toBeNull();
+    } finally {
+      await store.close();
+    }
   });
 
   it('gives byte-identical exports when the same history is replayed twice', () => {
