@@ -143,5 +143,5 @@ describe('security suite: loan in the node', () => {
     expect(disbursed.body).toMatchObject({ status: 'active', memberId });
     const stranger = await apply('0193a3c5-7d2e-7f1a-8b3c-4d5e6f7a8b9c').expect(422);
     expect(stranger.body.code).toBe('borrower_not_member');
-  }, 30_000);
+  }, 60_000);
 });

@@ -15,11 +15,25 @@ describe('loan service configuration', () => {
   it.each([
     ['PORT', { PORT: '70000' }],
     ['KOPFED_EVENTSTORE_URL', { KOPFED_EVENTSTORE_URL: 'kurrentdb://localhost:2113' }],
+    ['KOPFED_NIGHTLY_CLOSE_OF_BUSINESS', { KOPFED_NIGHTLY_CLOSE_OF_BUSINESS: 'sometimes' }],
     ['KOPFED_BUS_URL', { KOPFED_BUS_URL: 'amqp://x' }],
     ['KOPFED_ADMIN_KEY', { KOPFED_ADMIN_KEY: 'secret' }],
   ])('names the bad variable %s', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));
+  });
+
+  it('takes the data directory, and an explicit SQLite store', () => {
+    expect(
+      loadConfig({ INIT_CWD: '/srv/kopfed', KOPFED_DATA_DIR: 'loans', PORT: '9000' }),
+    ).toMatchObject({
+      port: 9000,
+      dataDir: '/srv/kopfed/loans',
+      eventStoreUrl: 'sqlite:/srv/kopfed/loans',
+    });
+    expect(
+      loadConfig({ INIT_CWD: '/srv/kopfed', KOPFED_EVENTSTORE_URL: 'sqlite:/var/lib/loan' }),
+    ).toMatchObject({ eventStoreUrl: 'sqlite:/var/lib/loan', dataDir: '/srv/kopfed/data' });
   });
 
   it('takes kafka and an in-memory store', () => {

@@ -8,6 +8,7 @@ import {
   createServiceApp,
   InMemoryCoopDirectory,
 } from '@kopfed/service-kit';
+import { initTracing } from '@kopfed/tracing';
 import { ConfigError, loadConfig } from './config';
 import { loanModule } from './module';
 
@@ -17,6 +18,7 @@ import { loanModule } from './module';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = initTracing({ serviceName: config.tracing.serviceName });
   const logger = createLogger({ level: config.logLevel, name: 'loan' });
   const store = openEventStore(config.eventStoreUrl, { service: 'loan' });
   const accessStore = openEventStore(config.eventStoreUrl, { service: 'loan-access' });
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
     logger,
     nightlyCloseOfBusiness: config.nightlyCloseOfBusiness,
     dataDir: config.dataDir,
+    env: process.env,
   });
   const app = createServiceApp(host.services[0]!.instance.definition, {
     authenticate: keys.authenticate,
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
         await bus.close();
         await keys.close();
         await Promise.all([store.close(), accessStore.close()]);
+        await tracing.shutdown();
       })().then(
         () => process.exit(0),
         (error: unknown) => {
@@ -80,7 +84,9 @@ async function main(): Promise<void> {
 
 function sqlite(store: EventStore): SqliteEventStore {
   if (!(store instanceof SqliteEventStore))
-    throw new ConfigError('KOPFED_EVENTSTORE_URL: the loan service runs on the SQLite store');
+    throw new ConfigError([
+      { variable: 'KOPFED_EVENTSTORE_URL', message: 'the loan service runs on the SQLite store' },
+    ]);
   return store;
 }
 
