@@ -1,14 +1,15 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENERATED_DIR } from '@kopfed/sdk/src/generation/generated-dir';
-import { renderSdkFiles } from './service-documents';
+import { renderFiles } from '@kopfed/sdk/src/generation/render-types';
+import { serviceDocuments } from './service-documents';
 
 /**
  * `npm run generate -w @kopfed/sdk`: rewrites packages/sdk/src/generated/ from the services'
  * routes. It lives in the CLI because packages may not import services (dependency rules).
  */
 async function main(): Promise<void> {
-  const files = await renderSdkFiles();
+  const files = await renderFiles(await serviceDocuments());
   mkdirSync(GENERATED_DIR, { recursive: true });
   for (const stale of readdirSync(GENERATED_DIR)) {
     if (!files.has(stale)) rmSync(join(GENERATED_DIR, stale));

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => fed.close());
 
 const reportOf = (path: string) =>
-  (parse(readFileSync(path, 'utf8'), { bom: true, columns: true }) as Record<string, string>[]).map((r) => ({
+  parse<Record<string, string>>(readFileSync(path, 'utf8'), { bom: true, columns: true }).map((r) => ({
     line: Number(r.line),
     stage: r.stage,
     codes: r.codes,
@@ -25,7 +25,8 @@ const reportOf = (path: string) =>
   }));
 
 const known = (table: string, coopId: string) =>
-  fed.fixture.stores.get(table === 'savings_members' ? 'savings' : 'loan')!.database
+  fed
+    .database(table === 'savings_members' ? 'savings' : 'loan')
     .prepare(`SELECT count(*) AS n FROM ${table} WHERE coop_id = ?`)
     .get(coopId) as { n: number };
 

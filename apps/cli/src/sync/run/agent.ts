@@ -88,7 +88,7 @@ export async function runSync(request: SyncRequest): Promise<SyncSummary> {
   const summaryOf = (s: SyncState | undefined, error?: unknown): SyncSummary => {
     writeReport(request.reportPath, plan, allRejections(plan, s?.serverRejections ?? []));
     const summary = summarise(plan, s, { ...paths, state: request.statePath });
-    return error === undefined ? summary : { ...summary, error: error instanceof Error ? error.message : String(error) };
+    return error === undefined ? summary : { ...summary, error: messageOf(error) };
   };
   try {
     state ??= await startState(client, plan, request);
@@ -149,4 +149,9 @@ function rowsAfterEachBatch(plan: Plan<SyncStream>): number[] {
     for (const planned of batch) lines.add(planned.line);
     return lines.size;
   });
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
 }

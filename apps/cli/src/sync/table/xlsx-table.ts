@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type { CellValue } from 'exceljs';
 import { MAX_ROWS, type Table } from './table';
 
 /**
@@ -7,7 +7,9 @@ import { MAX_ROWS, type Table } from './table';
  * number keeps its 16 digits), date cells as YYYY-MM-DD, formulas as their last result.
  */
 export async function readXlsx(file: string, sheetName?: string): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs is large, and most syncs read CSV.
+  const { Workbook } = await import('exceljs');
+  const workbook = new Workbook();
   await workbook.xlsx.readFile(file);
   const sheet = sheetName ? workbook.getWorksheet(sheetName) : workbook.worksheets[0];
   if (!sheet) {
@@ -28,7 +30,7 @@ export async function readXlsx(file: string, sheetName?: string): Promise<Table>
   return { headers: header.cells.map((h) => h.trim()), rows: data };
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+function cellText(value: CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : String(value);
@@ -37,6 +39,6 @@ function cellText(value: ExcelJS.CellValue): string {
   if ('richText' in value) return value.richText.map((part) => part.text).join('');
   if ('error' in value) return '';
   if ('hyperlink' in value) return value.text;
-  if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+  if ('result' in value) return cellText(value.result);
   return '';
 }

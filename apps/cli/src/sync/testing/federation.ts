@@ -1,16 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@kopfed/eventstore';
 import { loanModule } from '@kopfed/loan';
 import { memberModule } from '@kopfed/member';
+import { createNode, type FederationNode } from '@kopfed/node';
 import { savingsModule } from '@kopfed/savings';
 import { createKopfedClient, ok, type KopfedClient } from '@kopfed/sdk';
+import type { Role } from '@kopfed/service-kit';
 
 export const COOPS = { P: 'puskopdit-jateng', A: 'ksp-sejahtera' } as const;
 
 export interface SyncFederation {
-  fixture: HostFixture;
+  node: FederationNode;
   url: string;
+  /** A service's read models, to check what arrived without going through the API. */
+  database(service: 'member' | 'savings' | 'loan'): SqliteEventStore['database'];
   /** The primary coop's API key, as its sync agent holds it. */
   coopToken: string;
   coop: KopfedClient;
@@ -20,24 +27,27 @@ export interface SyncFederation {
 const idr = (amount: number) => ({ amount: String(amount), currency: 'IDR' });
 
 /**
- * The member, savings and loan services hosted as the node hosts them, on a real port: a
+ * A real node (`createNode`) running the member, savings and loan services on a real port: a
  * secondary coop P and its primary coop A, with A's savings products (POKOK, WAJIB,
  * SUKARELA) and loan product (PRODUKTIF) in force since 2020 — set up through the SDK.
  */
 export async function syncFederation(): Promise<SyncFederation> {
-  const fixture = await hostFixture([memberModule, savingsModule, loanModule]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-sync-node-'));
+  const node = await createNode({ dataDir, modules: [memberModule, savingsModule, loanModule], env: {} });
   const server = await new Promise<Server>((resolve) => {
-    const s = fixture.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = node.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const key = async (role: Role, coopId: string) =>
+    (await node.keys.create({ role, coopId, createdBy: 'sync-tests' })).token;
   const client = (token: string) => createKopfedClient({ baseUrl: url, token, retry: { maxAttempts: 20, maxDelayMs: 500 } });
-  const admin = client(await fixture.key('admin', 'federation'));
+  const admin = client(await key('admin', 'federation'));
   await ok(admin.member.POST('/api/member/v1/coops', { body: coopBody(COOPS.P, 'secondary', null) }));
   await ok(admin.member.POST('/api/member/v1/coops/{coopId}/approval', { params: { path: { coopId: COOPS.P } }, body: { on: '2020-01-02' } }));
-  const treasurer = client(await fixture.key('treasurer', COOPS.P));
+  const treasurer = client(await key('treasurer', COOPS.P));
   await ok(treasurer.member.POST('/api/member/v1/coops/{parentCoopId}/member-coops', { params: { path: { parentCoopId: COOPS.P } }, body: coopBody(COOPS.A, 'primary', COOPS.P) }));
   await ok(treasurer.member.POST('/api/member/v1/coops/{coopId}/approval', { params: { path: { coopId: COOPS.A } }, body: { on: '2020-01-03' } }));
-  const coopToken = await fixture.key('coop', COOPS.A);
+  const coopToken = await key('coop', COOPS.A);
   const coop = client(coopToken);
   const path = { coopId: COOPS.A };
   for (const body of SAVINGS_PRODUCTS) {
@@ -52,13 +62,20 @@ export async function syncFederation(): Promise<SyncFederation> {
     ),
   );
   return {
-    fixture,
+    node,
     url,
+    database(service) {
+      const store = node.stores.get(service);
+      if (!(store instanceof SqliteEventStore)) throw new Error(`no SQLite store for ${service}`);
+      return store.database;
+    },
     coopToken,
     coop,
     async close() {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await fixture.close();
+      await node.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const MAIN = resolve(__dirname, '../../main.ts');
+const MAIN = resolve(__dirname, 'sync-main.ts');
+const POLL_MS = 20;
 
 export interface AgentRun {
   code: number | null;
@@ -10,16 +11,18 @@ export interface AgentRun {
   stderr: string;
 }
 
+export interface SpawnOptions {
+  /** Polled while the agent runs: once it answers true, the agent gets SIGKILL. */
+  killWhen?: () => boolean;
+  /** The agent is killed after this long whatever happens (a hung agent fails the test). */
+  timeoutMs: number;
+}
+
 /**
  * `kopfed sync …` as a primary coop runs it: a process of its own (tsx, as bin/kopfed.js
- * does), killed with SIGKILL after `killAfterMs` when given — no chance to tidy up — and in
- * any case after `timeoutMs`.
+ * does), killed with SIGKILL — no chance to tidy up — when `killWhen` says so.
  */
-export function spawnAgent(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  { killAfterMs, timeoutMs }: { killAfterMs?: number; timeoutMs: number },
-): Promise<AgentRun> {
+export function spawnAgent(args: readonly string[], env: NodeJS.ProcessEnv, options: SpawnOptions): Promise<AgentRun> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'sync', ...args], {
       env: { ...process.env, ...env },
@@ -29,10 +32,16 @@ export function spawnAgent(
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), Math.min(killAfterMs ?? timeoutMs, timeoutMs));
+    const deadline = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    const poll = options.killWhen
+      ? setInterval(() => {
+          if (options.killWhen!()) child.kill('SIGKILL');
+        }, POLL_MS)
+      : undefined;
     child.on('error', fail);
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      clearTimeout(deadline);
+      clearInterval(poll);
       done({ code, signal, stdout, stderr });
     });
   });

@@ -48,20 +48,34 @@ export function writeMembersCsv(file: string, count: number, badEvery: number): 
 export interface SavingsFile {
   /** Account number → expected balance in rupiah. */
   balances: Map<string, bigint>;
+  /** Good rows: each one transaction. */
   transactions: number;
+  /** File lines of the planted deposits of a fraction of a rupiah. */
+  bad: Array<{ line: number; code: string }>;
 }
 
 /**
  * Opening history for `members` members: each opens a SUKARELA account with Rp500.000 on
- * 2 January 2023, then `perMember` later deposits and one withdrawal, each on its own date.
+ * 2 January 2023, then `perMember` later deposits and one withdrawal, each on its own date,
+ * and after every `badEvery` rows a deposit of a fraction of a rupiah (never to be sent).
  * No transaction numbers: the agent names each row from its content.
  */
-export function writeSavingsCsv(file: string, members: readonly string[], perMember: number): SavingsFile {
+export function writeSavingsCsv(file: string, members: readonly string[], perMember: number, badEvery: number): SavingsFile {
   const lines = ['No. Rekening,No. Anggota,Jenis Simpanan,Tanggal,Jenis Transaksi,Jumlah,Keterangan'];
   const balances = new Map<string, bigint>();
+  const bad: SavingsFile['bad'] = [];
+  let transactions = 0;
+  const good = (line: string) => {
+    lines.push(line);
+    transactions++;
+    if (transactions % badEvery === 0) {
+      lines.push(`SS-${members[transactions % members.length]},,,01/03/2024,Setor,"10.000,50",Salah nominal`);
+      bad.push({ line: lines.length, code: 'amount_fractional' });
+    }
+  };
   members.forEach((member) => {
     const account = `SS-${member}`;
-    lines.push(`${account},${member},Simpanan Sukarela,02/01/2023,Buka,${rupiah(500_000)},Saldo awal`);
+    good(`${account},${member},Simpanan Sukarela,02/01/2023,Buka,${rupiah(500_000)},Saldo awal`);
     balances.set(account, 500_000n);
   });
   for (let round = 1; round <= perMember; round++) {
@@ -70,10 +84,10 @@ export function writeSavingsCsv(file: string, members: readonly string[], perMem
       const account = `SS-${member}`;
       const withdrawal = round === 2;
       const amount = withdrawal ? 50_000 : 10_000 + (i % 50) * 1_000 + round;
-      lines.push(`${account},,,${date},${withdrawal ? 'Tarik' : 'Setor'},${rupiah(amount)},Transaksi ${round}`);
+      good(`${account},,,${date},${withdrawal ? 'Tarik' : 'Setor'},${rupiah(amount)},Transaksi ${round}`);
       balances.set(account, balances.get(account)! + (withdrawal ? -1n : 1n) * BigInt(amount));
     });
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
-  return { balances, transactions: lines.length - 1 };
+  return { balances, transactions, bad };
 }
