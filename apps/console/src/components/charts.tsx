@@ -42,13 +42,13 @@ function ChartFrame(props: { title: string; table: { label: string; value: strin
 
 /** A count per category (kind, province, gender, age band…) as bars. */
 export function CountChart(props: { title: string; counts: CountBy; labelOf?: (key: string) => string }) {
-  const data = Object.entries(props.counts).map(([key, count]) => ({
+  const data = props.counts.map(({ key, count }) => ({
     label: props.labelOf ? props.labelOf(key) : key,
     count,
   }));
   return (
     <ChartFrame title={props.title} table={data.map((d) => ({ label: d.label, value: String(d.count) }))}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+      <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="label" interval={0} fontSize={11} />
         <YAxis allowDecimals={false} fontSize={11} />
@@ -67,7 +67,7 @@ export function AmountChart(props: {
 }) {
   return (
     <ChartFrame title={props.title} table={props.rows.map((r) => ({ label: r.label, value: r.exact }))}>
-      <BarChart data={props.rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+      <BarChart accessibilityLayer={false} data={props.rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="label" interval={0} fontSize={11} />
         <YAxis fontSize={11} />
@@ -92,7 +92,7 @@ export function TrendChart(props: {
         value: props.series.map((s) => `${s.name}: ${p[s.key]}`).join(', '),
       }))}
     >
-      <LineChart data={props.points} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+      <LineChart accessibilityLayer={false} data={props.points} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="month" fontSize={11} />
         <YAxis allowDecimals={false} fontSize={11} />

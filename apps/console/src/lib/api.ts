@@ -66,7 +66,7 @@ export function createApi(apiKey: string | null): Api {
       return (await (await call('GET', path)).json()) as T;
     },
     async post<T>(path: string, body?: unknown) {
-      return (await (await call('POST', path, body ?? {})).json()) as T;
+      return (await (await call('POST', path, body)).json()) as T;
     },
     async text(path: string) {
       return (await call('GET', path)).text();

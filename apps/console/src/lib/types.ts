@@ -1,7 +1,8 @@
 import type { Money } from './money';
 
 /** The shapes the console reads from the public APIs (see each service's OpenAPI document). */
-export type CountBy = Record<string, number>;
+/** Counts by a key (a kind, province code, gender, age band…), as the member API lists them. */
+export type CountBy = { key: string; count: number }[];
 
 export interface Statistics {
   scopeCoopId: string | null;

@@ -1,0 +1,69 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import express from 'express';
+import { auditModule } from '@kopfed/audit';
+import { loanModule } from '@kopfed/loan';
+import { memberModule } from '@kopfed/member';
+import { createNode, type FederationNode } from '@kopfed/node';
+import { mountConsole } from '@kopfed/node/src/console';
+import { savingsModule } from '@kopfed/savings';
+import { settlementModule } from '@kopfed/settlement';
+
+export const CONSOLE_DIR = join(__dirname, '..');
+const DIST_INDEX = join(CONSOLE_DIR, 'dist', 'index.html');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    newest = Math.max(newest, stat.isDirectory() ? newestSource(path) : stat.mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm run build` builds the console before tests; a direct jest run builds it if stale. */
+export function ensureConsoleBuilt(): void {
+  const sources = Math.max(newestSource(join(CONSOLE_DIR, 'src')), statSync(join(CONSOLE_DIR, 'index.html')).mtimeMs);
+  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: 'inherit' });
+}
+
+export interface ConsoleServer {
+  node: FederationNode;
+  baseUrl: string;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+/** A node with every service and the audit module, serving the built console at `/`. */
+export async function startConsoleServer(): Promise<ConsoleServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-console-'));
+  const node = await createNode({
+    dataDir,
+    modules: [memberModule, savingsModule, loanModule, settlementModule, auditModule],
+    rateLimit: { ratePerSecond: 10_000, burst: 10_000 },
+  });
+  if (!node.bootstrap.created || !node.bootstrap.token) throw new Error('expected a bootstrap admin key');
+  const app = express();
+  mountConsole(app, { buildIfMissing: false });
+  app.use(node.app);
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    node,
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminToken: node.bootstrap.token,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await node.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
