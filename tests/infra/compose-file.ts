@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { readRepoFile, repoPath } from './repo';
 
@@ -23,14 +25,11 @@ export function loadComposeFile(): ComposeFile {
   return parse(readRepoFile('infra', 'compose', 'compose.yaml'), { merge: true }) as ComposeFile;
 }
 
-/** Why `docker-compose config` cannot run here, or undefined when it can. */
+/** Why `docker-compose config` cannot run here, or undefined when it can (found on PATH). */
 export function dockerComposeMissing(): string | undefined {
-  try {
-    execFileSync('docker-compose', ['version'], { stdio: 'pipe', timeout: 30_000 });
-    return undefined;
-  } catch (error) {
-    return `docker-compose is not installed (${(error as Error).message.split('\n')[0]}); Debian: apt-get install docker-compose`;
-  }
+  const folders = (process.env.PATH ?? '').split(delimiter).filter((folder) => folder !== '');
+  if (folders.some((folder) => existsSync(join(folder, 'docker-compose')))) return undefined;
+  return 'docker-compose is not on PATH; Debian: apt-get install docker-compose';
 }
 
 /** `docker-compose config`: validates the file without an engine and prints it resolved. */
