@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { API_KEY_PATTERN, COOP_ID_PATTERN, DEFAULT_RATE_LIMIT } from '@kopfed/service-kit';
+import { SERVICES, type ServiceName } from './services';
 
 /** An empty variable means "not set", as a blank line in an env file would. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -39,6 +40,14 @@ const environment = z
       .min(1_024)
       .max(64 * MIB)
       .default(MIB),
+    KOPFED_SERVICES: optional(
+      z
+        .string()
+        .transform((list) => list.split(',').map((name) => name.trim()))
+        .pipe(
+          z.array(z.enum(SERVICES, { error: `each must be one of ${SERVICES.join(', ')}` })).min(1),
+        ),
+    ),
     KOPFED_OIDC_ISSUER: optional(z.url()),
     KOPFED_OIDC_AUDIENCE: optional(z.string().min(1)),
     KOPFED_OIDC_JWKS_URL: optional(z.url({ protocol: /^https?$/ })),
@@ -59,6 +68,8 @@ export interface NodeConfig {
   host: string;
   dataDir: string;
   logLevel: Environment['LOG_LEVEL'];
+  /** The services to run (`KOPFED_SERVICES=member,savings`); all of them when absent. */
+  services?: readonly ServiceName[];
   /** The bootstrap admin key for an empty node; generated and printed once when absent. */
   adminKey?: string;
   /** The coop the bootstrap admin key is bound to (the one running the node). */
@@ -91,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     host: e.HOST,
     dataDir: resolve(base, e.KOPFED_DATA_DIR),
     logLevel: e.LOG_LEVEL,
+    ...(e.KOPFED_SERVICES ? { services: [...new Set(e.KOPFED_SERVICES)] } : {}),
     ...(e.KOPFED_ADMIN_KEY ? { adminKey: e.KOPFED_ADMIN_KEY } : {}),
     adminCoopId: e.KOPFED_ADMIN_COOP_ID,
     rateLimit: { ratePerSecond: e.KOPFED_RATE_LIMIT_PER_SECOND, burst: e.KOPFED_RATE_LIMIT_BURST },

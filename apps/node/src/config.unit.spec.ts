@@ -15,6 +15,17 @@ describe('loadConfig', () => {
     expect(loadConfig({}).oidc).toBeUndefined();
   });
 
+  it('runs every service unless KOPFED_SERVICES names a subset', () => {
+    expect(loadConfig({}).services).toBeUndefined();
+    expect(loadConfig({ KOPFED_SERVICES: 'member, savings,member' }).services).toEqual([
+      'member',
+      'savings',
+    ]);
+    expect(() => loadConfig({ KOPFED_SERVICES: 'member,payroll' })).toThrow(
+      /KOPFED_SERVICES\.1: each must be one of member, savings, loan, settlement/,
+    );
+  });
+
   it('reads the admin key, limits and identity provider', () => {
     const adminKey = `kpf_0123456789abcdef_${'A'.repeat(43)}`;
     expect(

@@ -1,11 +1,17 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
 import { createNode, type FederationNode } from './node';
+import { selectModules } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
-  const node = await createNode({ ...config, logger, nightlyCloseOfBusiness: true });
+  const node = await createNode({
+    ...config,
+    modules: selectModules(config.services),
+    logger,
+    nightlyCloseOfBusiness: true,
+  });
   const server = node.app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -18,6 +24,7 @@ async function main(): Promise<void> {
       },
       `kopfed node listening on http://127.0.0.1:${port} — health at /health, APIs listed at /api`,
     );
+    printBanner(node, `http://127.0.0.1:${port}`, config.dataDir);
     printBootstrap(node, logger);
   });
 
@@ -39,6 +46,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** What a person starting the node needs to see: where everything is. */
+function printBanner(node: FederationNode, url: string, dataDir: string): void {
+  const width = Math.max(...node.services.map((s) => s.name.length));
+  const lines = [
+    '',
+    `  kopfed federation node — ${url}`,
+    '',
+    ...node.services.map(
+      (s) => `    ${s.name.padEnd(width)}  ${url}${s.baseUrl}   OpenAPI ${url}${s.openapiUrl}`,
+    ),
+    '',
+    `    health   ${url}/health        services ${url}/api`,
+    `    data     ${dataDir} (${[...node.stores.keys()].map((s) => `${s}.db`).join(', ')})`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /**

@@ -8,7 +8,8 @@ import {
   localIdentityProvider,
   openApiProblems,
 } from '@kopfed/service-kit/src/testing';
-import { createNode, SERVICES, type FederationNode } from './node';
+import { createNode, type FederationNode } from './node';
+import { SERVICE_MODULES } from './services';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'kopfed-node-'));
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -27,11 +28,11 @@ describe('federation node', () => {
     expect(response.body).toEqual({
       status: 'ok',
       stores: [
-        ...SERVICES.map((service) => ({ service, headPosition: 0 })),
+        ...SERVICE_MODULES.map(({ name }) => ({ service: name, headPosition: 0 })),
         { service: 'access', headPosition: 1 },
       ],
     });
-    for (const service of [...SERVICES, 'access']) {
+    for (const service of [...SERVICE_MODULES.map((m) => m.name), 'access']) {
       expect(existsSync(join(dir, `${service}.db`))).toBe(true);
     }
     await request(node.app).get('/health/live').expect(200, { status: 'live' });

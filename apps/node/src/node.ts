@@ -27,11 +27,9 @@ import {
   type ServiceModule,
 } from '@kopfed/service-kit';
 import type { NodeConfig } from './config';
-import { SERVICE_MODULES } from './services';
+import { SERVICE_MODULES, type ServiceName } from './services';
 
-/** The services of the federation, each with its own event store. */
-export const SERVICES = ['member', 'savings', 'loan', 'settlement'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export { SERVICES, type ServiceName } from './services';
 /** API keys live in a store of their own. */
 export const ACCESS = 'access';
 export type StoreName = ServiceName | typeof ACCESS;
@@ -74,7 +72,8 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       `service modules need distinct names other than ${ACCESS}: ${moduleNames.join(', ')}`,
     );
   }
-  const names = [...new Set<string>([...SERVICES, ...modules.map((m) => m.name), ACCESS])];
+  // One SQLite file per service the node runs, and one for the API keys.
+  const names = [...moduleNames, ACCESS];
   const stores = new Map<string, EventStore>(
     names.map((service) => [service, openEventStore(`sqlite:${options.dataDir}`, { service })]),
   );
@@ -97,7 +96,11 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       coopDirectory,
       logger,
       rateLimiter: new TokenBucketLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
-      idempotency: { retentionMs: (options.idempotencyRetentionDays ?? 30) * DAY_MS },
+      idempotency: {
+        retentionMs: (options.idempotencyRetentionDays ?? 30) * DAY_MS,
+        // The node alone writes its SQLite files: a claim from a killed run is retaken at once.
+        soleWriter: true,
+      },
       ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     };
     host = await ServiceHost.start({

@@ -1,8 +1,26 @@
 import { memberModule } from '@kopfed/member';
 import type { ServiceModule } from '@kopfed/service-kit';
 
+/** The services of the federation, each with its own event store. */
+export const SERVICES = ['member', 'savings', 'loan', 'settlement'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
 /**
  * The domain services the node serves, each under `/api/<name>/v1` with its OpenAPI
  * document. A service lands by adding its module here.
  */
 export const SERVICE_MODULES: readonly ServiceModule[] = [memberModule];
+
+/**
+ * The modules named in `KOPFED_SERVICES` (all when absent), in the node's order, so that a
+ * service's consumers still subscribe before any relay starts. An unknown name is refused.
+ */
+export function selectModules(names: readonly string[] | undefined): readonly ServiceModule[] {
+  if (names === undefined) return SERVICE_MODULES;
+  const known = SERVICE_MODULES.map((m) => m.name);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown service ${unknown.join(', ')}: the node runs ${known.join(', ')}`);
+  }
+  return SERVICE_MODULES.filter((m) => names.includes(m.name));
+}

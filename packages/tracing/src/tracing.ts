@@ -1,11 +1,23 @@
 import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type * as SdkNode from '@opentelemetry/sdk-node';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as TraceNode from '@opentelemetry/sdk-trace-node';
 import { setRecording } from './spans';
+
+/*
+ * The SDK, its exporters and their hundreds of modules load only when tracing is turned on:
+ * a node that does not trace starts that much faster (it restarts often in the crash test).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const sdkNode = (): typeof SdkNode => require('@opentelemetry/sdk-node') as typeof SdkNode;
+const otlpHttp = (): typeof OtlpHttp =>
+  require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
+const traceNode = (): typeof TraceNode =>
+  require('@opentelemetry/sdk-trace-node') as typeof TraceNode;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface TracingOptions {
   serviceName: string;
@@ -30,6 +42,7 @@ export interface Tracing {
 export function initTracing(options: TracingOptions): Tracing {
   const env = options.env ?? process.env;
   if (options.exporter) {
+    const { NodeTracerProvider, SimpleSpanProcessor } = traceNode();
     const provider = new NodeTracerProvider({
       spanProcessors: [new SimpleSpanProcessor(options.exporter)],
     });
@@ -46,9 +59,9 @@ export function initTracing(options: TracingOptions): Tracing {
     return { enabled: false, shutdown: async () => undefined };
   }
   if (env.OTEL_LOG_LEVEL === 'debug') diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
-  const sdk = new NodeSDK({
+  const sdk = new (sdkNode().NodeSDK)({
     serviceName: env.OTEL_SERVICE_NAME ?? options.serviceName,
-    traceExporter: new OTLPTraceExporter(),
+    traceExporter: new (otlpHttp().OTLPTraceExporter)(),
     instrumentations: [],
   });
   sdk.start();

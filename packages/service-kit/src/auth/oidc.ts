@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type * as Jose from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { Authenticator } from './authenticator';
 import { COOP_ID_PATTERN, isRole } from './principal';
 
@@ -13,6 +14,10 @@ export interface OidcOptions {
 /** The claims a federation's identity provider adds to its access tokens for kopfed. */
 export const OIDC_CLAIMS = { role: 'kopfed_role', coop: 'kopfed_coop' } as const;
 
+/** jose loads only on nodes that accept JWTs: the others start without its modules. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jose = (): typeof Jose => require('jose') as typeof Jose;
+
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
@@ -24,7 +29,7 @@ export function oidcAuthenticator(options: OidcOptions): Authenticator {
   return async (token) => {
     if (!JWT_SHAPE.test(token)) return undefined;
     try {
-      const { payload } = await jwtVerify(token, options.keys, {
+      const { payload } = await jose().jwtVerify(token, options.keys, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ALGORITHMS,
@@ -44,12 +49,12 @@ export function oidcAuthenticator(options: OidcOptions): Authenticator {
       }
       return { keyId: `oidc:${subject}`, role, coopId };
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError) return undefined;
+      if (error instanceof jose().errors.JOSEError) return undefined;
       throw error;
     }
   };
 }
 
 export function remoteKeys(jwksUrl: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUrl));
+  return jose().createRemoteJWKSet(new URL(jwksUrl));
 }

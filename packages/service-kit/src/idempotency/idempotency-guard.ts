@@ -25,6 +25,13 @@ export interface IdempotencyOptions {
   pollMs?: number;
   clock?: () => Date;
   logger?: Logger;
+  /**
+   * Only this process writes the store (the embedded node on its SQLite files): a claim left
+   * by an earlier run, killed before it recorded the response, is taken over at once instead
+   * of after `abandonAfterMs`. The commands' own idempotency (ids derived from the key) makes
+   * the rerun harmless.
+   */
+  soleWriter?: boolean;
 }
 
 /** The outcome of running the request: its response, and whether the key should keep it. */
@@ -51,6 +58,8 @@ export class IdempotencyGuard {
   private readonly waitMs: number;
   private readonly pollMs: number;
   private readonly clock: () => Date;
+  /** This guard's run: claims carry it, so a later run can tell its own claims from a dead one's. */
+  private readonly owner = uuidv7();
   /** Claims this process is running, so local duplicates wait without polling. */
   private readonly running = new Map<string, Promise<void>>();
 
@@ -58,6 +67,7 @@ export class IdempotencyGuard {
     this.timings = {
       retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
       abandonAfterMs: options.abandonAfterMs ?? DEFAULTS.abandonAfterMs,
+      ...(options.soleWriter ? { soleWriter: this.owner } : {}),
     };
     this.waitMs = options.waitMs ?? DEFAULTS.waitMs;
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
@@ -120,7 +130,10 @@ export class IdempotencyGuard {
     try {
       return await this.append(
         stream,
-        { type: 'IdempotencyKeyClaimed', data: { fingerprint, claimedAt: this.now() } },
+        {
+          type: 'IdempotencyKeyClaimed',
+          data: { fingerprint, claimedAt: this.now(), owner: this.owner },
+        },
         revision,
       );
     } catch (error) {

@@ -14,13 +14,22 @@ export interface StoredResponse {
  * way worth retrying, so the key is free again).
  */
 export type IdempotencyEvent =
-  | { type: 'IdempotencyKeyClaimed'; data: { fingerprint: RequestFingerprint; claimedAt: string } }
+  | {
+      type: 'IdempotencyKeyClaimed';
+      /** `owner`: the process (one run of it) that claimed the key; absent in older records. */
+      data: { fingerprint: RequestFingerprint; claimedAt: string; owner?: string };
+    }
   | { type: 'IdempotentResponseRecorded'; data: { response: StoredResponse; recordedAt: string } }
   | { type: 'IdempotencyKeyReleased'; data: { releasedAt: string } };
 
 export type KeyState =
   | { status: 'free' }
-  | { status: 'claimed'; fingerprint: RequestFingerprint; claimedAtMs: number }
+  | {
+      status: 'claimed';
+      fingerprint: RequestFingerprint;
+      claimedAtMs: number;
+      owner: string | undefined;
+    }
   | {
       status: 'recorded';
       fingerprint: RequestFingerprint;
@@ -35,6 +44,7 @@ export function evolveKey(state: KeyState, event: IdempotencyEvent): KeyState {
         status: 'claimed',
         fingerprint: event.data.fingerprint,
         claimedAtMs: Date.parse(event.data.claimedAt),
+        owner: event.data.owner,
       };
     case 'IdempotentResponseRecorded':
       return state.status === 'claimed'
@@ -55,6 +65,11 @@ export interface KeyTimings {
   retentionMs: number;
   /** A claim with no outcome after this is taken to be from a crashed process. */
   abandonAfterMs: number;
+  /**
+   * Set when this process is the store's only writer (the embedded node): then a claim by any
+   * other owner was made by an earlier run that died before recording, and is abandoned now.
+   */
+  soleWriter?: string;
 }
 
 export type Verdict =
@@ -75,9 +90,11 @@ export function judge(
       return { kind: 'claim' };
     case 'claimed':
       if (nowMs - state.claimedAtMs > timings.abandonAfterMs) return { kind: 'claim' };
-      return sameFingerprint(state.fingerprint, fingerprint)
-        ? { kind: 'wait' }
-        : { kind: 'reused' };
+      if (!sameFingerprint(state.fingerprint, fingerprint)) return { kind: 'reused' };
+      // A sole writer's claim from an earlier run can never finish: rerun it now.
+      if (timings.soleWriter !== undefined && state.owner !== timings.soleWriter)
+        return { kind: 'claim' };
+      return { kind: 'wait' };
     case 'recorded':
       if (nowMs - state.recordedAtMs > timings.retentionMs) return { kind: 'claim' };
       return sameFingerprint(state.fingerprint, fingerprint)

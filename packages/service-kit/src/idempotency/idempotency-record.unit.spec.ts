@@ -30,6 +30,23 @@ describe('idempotency record', () => {
     expect(judge(fold([claimed]), other, 101, timings)).toEqual({ kind: 'claim' });
   });
 
+  it('for a sole writer, reruns at once a claim its earlier run left behind', () => {
+    const mineNow: IdempotencyEvent = {
+      type: 'IdempotencyKeyClaimed',
+      data: { fingerprint: mine, claimedAt: new Date(0).toISOString(), owner: 'run-2' },
+    };
+    const earlier: IdempotencyEvent = {
+      type: 'IdempotencyKeyClaimed',
+      data: { fingerprint: mine, claimedAt: new Date(0).toISOString(), owner: 'run-1' },
+    };
+    const sole = { ...timings, soleWriter: 'run-2' };
+    expect(judge(fold([earlier]), mine, 50, sole)).toEqual({ kind: 'claim' });
+    expect(judge(fold([claimed]), mine, 50, sole)).toEqual({ kind: 'claim' });
+    expect(judge(fold([mineNow]), mine, 50, sole)).toEqual({ kind: 'wait' });
+    expect(judge(fold([earlier]), other, 50, sole)).toEqual({ kind: 'reused' });
+    expect(judge(fold([earlier]), mine, 50, timings)).toEqual({ kind: 'wait' });
+  });
+
   it('replays a recorded response to the same request within retention', () => {
     expect(judge(fold([claimed, recorded]), mine, 1_010, timings)).toEqual({
       kind: 'replay',

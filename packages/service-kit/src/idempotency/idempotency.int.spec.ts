@@ -57,7 +57,7 @@ describe('Idempotency-Key', () => {
     fx = await kitFixture();
     app = createServiceApp(counterService(fx.store, [flaky, slow]), {
       ...fx.deps,
-      idempotency: { clock: () => now, waitMs: 300, pollMs: 5 },
+      idempotency: { clock: () => now, waitMs: 2_000, pollMs: 5 },
     });
   });
   afterEach(() => fx.close());

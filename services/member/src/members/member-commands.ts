@@ -163,6 +163,8 @@ export async function joinMember(
     command: { type: 'JoinCoop', ...details },
     metadata: { ...metadata, coopId },
     upcast: asMemberEvent,
+    // A rerun of the same request (its process died before answering) finds its own event.
+    ...(idempotencyKey ? { idempotencyKey } : {}),
   });
 }
 

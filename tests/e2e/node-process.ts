@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(__dirname, '..', '..');
+/** A fixed bootstrap admin key, so a test can act as the federation's admin from the start. */
+export const ADMIN_KEY = `kpf_0123456789abcdef_${'e2eAdminKey'.repeat(4)}`;
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * The federation node as a real process (`npm start`'s entry point), on a data directory
+ * that outlives it, so it can be killed and started again on the same stores.
+ */
+export class NodeProcess {
+  private child: ChildProcess | undefined;
+  private output = '';
+  readonly url: string;
+
+  constructor(
+    private readonly options: { dataDir: string; port: number; env?: Record<string, string> },
+  ) {
+    this.url = `http://127.0.0.1:${options.port}`;
+  }
+
+  /** Starts the node and resolves when `/health/ready` answers. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    if (this.child) throw new Error('the node is already running');
+    this.output = '';
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO, 'apps', 'node', 'src', 'main.ts')],
+      {
+        cwd: REPO,
+        env: {
+          ...process.env,
+          PORT: String(this.options.port),
+          HOST: '127.0.0.1',
+          KOPFED_DATA_DIR: this.options.dataDir,
+          KOPFED_ADMIN_KEY: ADMIN_KEY,
+          KOPFED_RATE_LIMIT_PER_SECOND: '100000',
+          KOPFED_RATE_LIMIT_BURST: '100000',
+          LOG_LEVEL: 'warn',
+          ...this.options.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString('utf8')).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        this.child = undefined;
+        throw new Error(`the node exited while starting:\n${this.output}`);
+      }
+      if (await this.ready()) return;
+      await sleep(50);
+    }
+    throw new Error(`the node did not become ready in ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** SIGKILL: no shutdown hook runs, exactly like a power cut. */
+  async kill(): Promise<void> {
+    await this.stopWith('SIGKILL');
+  }
+
+  /** SIGTERM: the graceful shutdown. Resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    return this.stopWith('SIGTERM');
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  private async stopWith(signal: NodeJS.Signals): Promise<number | null> {
+    const child = this.child;
+    if (!child) return null;
+    this.child = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill(signal);
+    return exited;
+  }
+
+  private async ready(): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.url}/health/ready`);
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+}
+
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
