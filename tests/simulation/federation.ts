@@ -1,0 +1,149 @@
+import type { World } from './world';
+
+/**
+ * One run's federation: secondary coop P with primary coops A and B. Runs that share a world
+ * use their own tenant number, so their coops, members and accounts never meet.
+ */
+export class Federation {
+  readonly P: string;
+  readonly primaries: readonly [string, string];
+
+  constructor(readonly tenant: number) {
+    this.P = `puskop-t${tenant}`;
+    this.primaries = [`ksp-t${tenant}-a`, `ksp-t${tenant}-b`];
+  }
+
+  /** A, B as the trace names them (the same for every tenant, so traces compare across runs). */
+  label(coopId: string): string {
+    return coopId === this.primaries[0] ? 'A' : coopId === this.primaries[1] ? 'B' : 'P';
+  }
+
+  /**
+   * A person with a valid NIK (16 digits: province, regency, district, birth date with +40
+   * for women, serial), unique per tenant and n: the tenant picks the regency and district.
+   */
+  person(n: number) {
+    const regency = String(1 + (Math.floor(this.tenant / 99) % 99)).padStart(2, '0');
+    const district = String(1 + (this.tenant % 99)).padStart(2, '0');
+    const female = n % 2 === 0;
+    const day = 1 + (n % 28);
+    const month = 1 + (Math.floor(n / 28) % 12);
+    const year = 1950 + (n % 50);
+    const dd = String(day + (female ? 40 : 0)).padStart(2, '0');
+    const mm = String(month).padStart(2, '0');
+    const yy = String(year % 100).padStart(2, '0');
+    return {
+      name: `Anggota Simulasi ${n}`,
+      nik: `33${regency}${district}${dd}${mm}${yy}${String(n % 10_000).padStart(4, '0')}`,
+      birthDate: `${year}-${mm}-${String(day).padStart(2, '0')}`,
+      gender: female ? 'female' : 'male',
+      address: { line: `Jl. Simulasi ${n}`, province: '33' },
+    };
+  }
+}
+
+export const idr = (amount: bigint | number) => ({ amount: String(amount), currency: 'IDR' });
+
+export interface SavingsProductSpec {
+  code: string;
+  /** Least balance a withdrawal may leave; null: never withdrawable while a member. */
+  floor: bigint | null;
+  definition: Record<string, unknown>;
+}
+
+/** Sukarela (withdrawable down to a minimum balance) and wajib (equity, not withdrawable). */
+export const SAVINGS_PRODUCTS: readonly SavingsProductSpec[] = [
+  {
+    code: 'SUKARELA',
+    floor: 10_000n,
+    definition: {
+      code: 'SUKARELA',
+      name: 'Simpanan Sukarela',
+      kind: 'sukarela',
+      terms: { effectiveFrom: '2026-01-01', minimumBalance: idr(10_000) },
+    },
+  },
+  {
+    code: 'WAJIB',
+    floor: null,
+    definition: {
+      code: 'WAJIB',
+      name: 'Simpanan Wajib',
+      kind: 'wajib',
+      terms: { effectiveFrom: '2026-01-01', wajibMonthlyAmount: idr(50_000) },
+    },
+  },
+];
+
+function coopBody(coopId: string, kind: 'primary' | 'secondary', parentCoopId: string | null) {
+  return {
+    coopId,
+    kind,
+    name: `Koperasi ${coopId}`,
+    legalEntityNumber: `AHU-${coopId}`,
+    nikKoperasi: { number: '3374010020190001', validUntil: '2030-12-31' },
+    npwp: '012345678901234',
+    address: { line: 'Jl. Pandanaran 1', province: '33' },
+    parentCoopId,
+    registeredOn: '2026-01-05',
+  };
+}
+
+export interface Keys {
+  admin: string;
+  /** A coop-role key of each primary coop, by coop id. */
+  coop: Record<string, string>;
+}
+
+/** Registers and approves the coops through the member API; returns the keys the steps use. */
+export async function registerFederation(world: World, federation: Federation): Promise<Keys> {
+  const admin = await world.key('admin', 'federation');
+  const expect = async (what: string, reply: Promise<{ status: number; body: unknown }>) => {
+    const { status, body } = await reply;
+    if (status >= 300) throw new Error(`set-up: ${what} got ${status} ${JSON.stringify(body)}`);
+  };
+  const register = async (coopId: string, kind: 'primary' | 'secondary', parent: string | null) => {
+    const path = parent ? `/api/member/v1/coops/${parent}/member-coops` : '/api/member/v1/coops';
+    await expect(
+      `register ${coopId}`,
+      world.request('POST', path, admin, { body: coopBody(coopId, kind, parent) }),
+    );
+    await expect(
+      `approve ${coopId}`,
+      world.request('POST', `/api/member/v1/coops/${coopId}/approval`, admin, {
+        body: { on: '2026-01-07' },
+      }),
+    );
+  };
+  await register(federation.P, 'secondary', null);
+  const coop: Record<string, string> = {};
+  for (const id of federation.primaries) {
+    await register(id, 'primary', federation.P);
+    coop[id] = await world.key('coop', id);
+  }
+  return { admin, coop };
+}
+
+/** Defines the savings products of each primary coop through the savings API. */
+export async function defineSavingsProducts(
+  world: World,
+  federation: Federation,
+  keys: Keys,
+): Promise<void> {
+  for (const coop of federation.primaries) {
+    for (const product of SAVINGS_PRODUCTS) {
+      const reply = await world.request(
+        'POST',
+        `/api/savings/v1/coops/${coop}/products`,
+        keys.coop[coop]!,
+        {
+          body: product.definition,
+        },
+      );
+      if (reply.status !== 201)
+        throw new Error(
+          `set-up: product ${product.code} of ${coop} got ${reply.status} ${JSON.stringify(reply.body)}`,
+        );
+    }
+  }
+}

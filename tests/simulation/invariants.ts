@@ -1,0 +1,147 @@
+import type { RecordedEvent } from '@kopfed/eventstore';
+import type { Federation } from './federation';
+import type { Model } from './model';
+import type { World } from './world';
+
+/** A broken invariant: the run stops and reports its seed. */
+export class InvariantViolation extends Error {
+  override readonly name = 'InvariantViolation';
+}
+
+function check(condition: boolean, message: () => string): asserts condition {
+  if (!condition) throw new InvariantViolation(message());
+}
+
+interface AuditedAccount {
+  balance: bigint;
+  deposits: number;
+  withdrawals: number;
+  eventIds: Set<string>;
+}
+
+type Data = Record<string, unknown>;
+const amountOf = (event: RecordedEvent) => BigInt(String((event.data as Data).amount));
+
+/**
+ * Reads each store's log as an auditor would (incrementally: only what is new since the last
+ * check) and compares it with the model after every step.
+ */
+export class Auditor {
+  private readonly accounts = new Map<string, AuditedAccount>();
+
+  private constructor(
+    private readonly world: World,
+    private readonly model: Model,
+    private readonly federation: Federation,
+    private savingsPosition: number,
+  ) {}
+
+  /** An auditor of one run: it reads the log from where the run starts. */
+  static async begin(world: World, model: Model, federation: Federation): Promise<Auditor> {
+    return new Auditor(world, model, federation, await world.store('savings').headPosition());
+  }
+
+  async checkAll(): Promise<void> {
+    await this.checkSavings();
+    this.checkBus();
+  }
+
+  /** Balances are what the acknowledged commands put in, once each, and never below a floor. */
+  private async checkSavings(): Promise<void> {
+    const events = await this.world.store('savings').readAll({
+      after: this.savingsPosition,
+      categories: ['account'],
+    });
+    for (const event of events) {
+      this.savingsPosition = event.position;
+      const accountId = event.stream.slice('account-'.length);
+      if (!accountId.startsWith(this.model.accountPrefix)) continue;
+      const account = this.accounts.get(accountId) ?? {
+        balance: 0n,
+        deposits: 0,
+        withdrawals: 0,
+        eventIds: new Set<string>(),
+      };
+      check(
+        !account.eventIds.has(event.id),
+        () => `event ${event.id} stored twice in ${event.stream}`,
+      );
+      account.eventIds.add(event.id);
+      this.accounts.set(accountId, account);
+      switch (event.type) {
+        case 'Deposited':
+          account.balance += amountOf(event);
+          account.deposits++;
+          break;
+        case 'Withdrawn':
+          account.balance -= amountOf(event);
+          account.withdrawals++;
+          break;
+        default:
+          break;
+      }
+      const modelled = this.model.accounts.get(accountId);
+      const floor = modelled?.product.floor;
+      check(account.balance >= 0n, () => `account ${accountId} at ${account.balance}, below zero`);
+      check(
+        !(
+          event.type === 'Withdrawn' &&
+          floor !== null &&
+          floor !== undefined &&
+          account.balance < floor
+        ),
+        () =>
+          `account ${accountId}: a withdrawal left ${account.balance}, below its floor ${floor}`,
+      );
+      check(
+        !(event.type === 'Withdrawn' && floor === null),
+        () =>
+          `account ${accountId}: a withdrawal from ${modelled?.product.code}, which is not withdrawable`,
+      );
+    }
+    for (const [accountId, expected] of this.model.accounts) {
+      const audited = this.accounts.get(accountId);
+      check(audited !== undefined, () => `account ${accountId} was acknowledged but has no events`);
+      check(
+        audited.balance === expected.balance &&
+          audited.deposits === expected.deposits &&
+          audited.withdrawals === expected.withdrawals,
+        () =>
+          `account ${accountId}: the store holds ${audited.balance} in ${audited.deposits} deposits and ${audited.withdrawals} withdrawals; the clients were told ${expected.balance} in ${expected.deposits} and ${expected.withdrawals}`,
+      );
+    }
+    for (const accountId of this.accounts.keys()) {
+      check(
+        this.model.accounts.has(accountId),
+        () => `account ${accountId} exists but no client was told it opened`,
+      );
+    }
+  }
+
+  private checkBus(): void {
+    const dead = this.world.bus.deadLetters;
+    check(dead.length === 0, () => `dead-lettered: ${JSON.stringify(dead[0])}`);
+  }
+
+  /** After the bus is drained: every member reached the savings service's directory, once. */
+  checkDrained(): void {
+    const rows = this.world
+      .store('savings')
+      .database.prepare<[string, string], { coop_id: string; member_id: string }>(
+        'SELECT coop_id, member_id FROM savings_members WHERE coop_id IN (?, ?)',
+      )
+      .all(...this.federation.primaries);
+    const known = new Set(rows.map((r) => `${r.coop_id}/${r.member_id}`));
+    for (const member of this.model.members) {
+      check(
+        known.has(`${member.coopId}/${member.memberId}`),
+        () => `member ${member.memberId} never reached savings`,
+      );
+    }
+    check(
+      rows.length === this.model.members.length,
+      () => `savings knows ${rows.length} members; ${this.model.members.length} joined`,
+    );
+    check(this.world.bus.pendingCount() === 0, () => 'messages still pending after the drain');
+  }
+}

@@ -1,0 +1,280 @@
+import { jakartaBusinessDate } from '@kopfed/eventstore';
+import { idr, SAVINGS_PRODUCTS, type Federation, type Keys } from './federation';
+import { InvariantViolation } from './invariants';
+import type { Model, ModelAccount } from './model';
+import type { Prng } from './prng';
+import type { Reply, World } from './world';
+
+export const STEP_WEIGHTS = [
+  ['deliver', 40],
+  ['join', 6],
+  ['open', 9],
+  ['deposit', 12],
+  ['withdraw', 10],
+  ['conflicting-deposit', 4],
+  ['duplicate', 5],
+  ['delay', 4],
+  ['crash-consumer', 4],
+  ['restart', 0.4],
+  ['advance-clock', 4],
+] as const;
+export type StepKind = (typeof STEP_WEIGHTS)[number][0];
+
+/** Fails the run on a 5xx or an answer the model did not allow. */
+function expectStatus(what: string, reply: Reply, allowed: readonly number[]): void {
+  if (!allowed.includes(reply.status)) {
+    throw new InvariantViolation(
+      `${what}: got ${reply.status} (expected ${allowed.join(' or ')}): ${JSON.stringify(reply.body)}`,
+    );
+  }
+}
+
+const savingsPath = (coopId: string, rest = '') => `/api/savings/v1/coops/${coopId}${rest}`;
+
+/** One scheduler step: a client command, a delivery or a fault, chosen by the PRNG. */
+export class Steps {
+  constructor(
+    private readonly world: World,
+    private readonly federation: Federation,
+    private readonly model: Model,
+    private readonly keys: Keys,
+    private readonly prng: Prng,
+  ) {}
+
+  async run(chosen: StepKind): Promise<string> {
+    const kind = this.possible(chosen);
+    switch (kind) {
+      case 'deliver':
+        return (await this.world.bus.deliverOne(this.prng)) ?? 'deliver: nothing pending';
+      case 'join':
+        return this.join();
+      case 'open':
+        return this.open();
+      case 'deposit':
+        return this.deposit();
+      case 'withdraw':
+        return this.withdraw();
+      case 'conflicting-deposit':
+        return this.conflictingDeposit();
+      case 'duplicate':
+      case 'delay':
+      case 'crash-consumer':
+        return this.world.bus.inject(kind, this.prng) ?? `${kind}: nothing to do`;
+      case 'restart':
+        await this.world.restart();
+        return 'restart: the process crashed and came back';
+      case 'advance-clock':
+        return this.advanceClock();
+      default:
+        return kind satisfies never;
+    }
+  }
+
+  /** A step that has nothing to work on yet gives way to the one that makes it something. */
+  private possible(kind: StepKind): StepKind {
+    const accounts = this.model.accounts.size > 0;
+    switch (kind) {
+      case 'deposit':
+      case 'withdraw':
+      case 'conflicting-deposit':
+        return accounts ? kind : this.possible('open');
+      case 'open':
+        return this.model.members.length > 0 ? kind : 'join';
+      case 'deliver':
+        return this.world.bus.canDeliver() ? kind : this.possible('open');
+      default:
+        return kind;
+    }
+  }
+
+  private async join(): Promise<string> {
+    const coopId = this.prng.pick(this.federation.primaries);
+    const n = this.model.next();
+    const reply = await this.world.request(
+      'POST',
+      `/api/member/v1/coops/${coopId}/members`,
+      this.token(coopId),
+      {
+        body: {
+          kind: 'person',
+          memberNumber: `M-${n}`,
+          joinedOn: jakartaBusinessDate(this.world.clock.now()),
+          person: this.federation.person(n),
+        },
+        idempotencyKey: `join-${n}`,
+      },
+    );
+    expectStatus(`join ${coopId}`, reply, [201]);
+    const label = `m${n}`;
+    this.model.members.push({ coopId, memberId: String(reply.body.memberId), label });
+    return `join ${this.federation.label(coopId)} ${label}: ${reply.status}`;
+  }
+
+  /** Succeeds exactly when the savings service has heard that the member and its coop are active. */
+  private async open(): Promise<string> {
+    if (this.model.members.length === 0) return 'open: no members yet';
+    const member = this.prng.pick(this.model.members);
+    const product = this.prng.pick(SAVINGS_PRODUCTS);
+    const accountId = `${this.model.accountPrefix}${this.model.next()}`;
+    const initial = this.prng.chance(0.5) ? BigInt(this.prng.int(20, 500) * 1_000) : 0n;
+    const known = this.world
+      .store('savings')
+      .database.prepare<[string, string], { active: number; status: string }>(
+        `SELECT m.active, c.status FROM savings_members m JOIN savings_coops c ON c.coop_id = m.coop_id
+          WHERE m.coop_id = ? AND m.member_id = ?`,
+      )
+      .get(member.coopId, member.memberId);
+    const allowed = known?.active === 1 && known.status === 'active';
+    // Equity savings (pokok, wajib) are one account per member; sukarela may be several.
+    const duplicate =
+      product.floor === null &&
+      [...this.model.accounts.values()].some(
+        (a) => a.memberId === member.memberId && a.product.code === product.code,
+      );
+    const reply = await this.world.request(
+      'POST',
+      savingsPath(member.coopId, '/accounts'),
+      this.token(member.coopId),
+      {
+        body: {
+          accountId,
+          memberId: member.memberId,
+          productCode: product.code,
+          ...(initial > 0n ? { initialDeposit: { amount: idr(initial) } } : {}),
+        },
+      },
+    );
+    expectStatus(
+      `open ${accountId} (member ${allowed ? 'known' : 'not yet known'} to savings${duplicate ? ', has one' : ''})`,
+      reply,
+      !allowed ? [422] : duplicate ? [409] : [201],
+    );
+    if (reply.status === 201) {
+      this.model.accounts.set(accountId, {
+        accountId,
+        coopId: member.coopId,
+        memberId: member.memberId,
+        product,
+        balance: initial,
+        deposits: initial > 0n ? 1 : 0,
+        withdrawals: 0,
+      });
+    }
+    return `open ${this.label(accountId)} ${product.code} for ${member.label} with ${initial}: ${reply.status}`;
+  }
+
+  private token(coopId: string): string {
+    const token = this.keys.coop[coopId];
+    if (!token) throw new Error(`no key for ${coopId}`);
+    return token;
+  }
+
+  /** The account as the trace names it, the same in every run of a seed. */
+  private label(accountId: string): string {
+    return accountId.slice(this.model.accountPrefix.length - 'acc-'.length);
+  }
+
+  private pickAccount(): ModelAccount | undefined {
+    const accounts = [...this.model.accounts.values()];
+    return accounts.length === 0 ? undefined : this.prng.pick(accounts);
+  }
+
+  /** A deposit, sometimes sent twice with one Idempotency-Key (a client retrying): one effect. */
+  private async deposit(): Promise<string> {
+    const account = this.pickAccount();
+    if (!account) return 'deposit: no accounts yet';
+    const amount = BigInt(this.prng.int(1, 300) * 1_000);
+    const key = `deposit-${this.model.next()}`;
+    const send = () =>
+      this.world.request(
+        'POST',
+        savingsPath(account.coopId, `/accounts/${account.accountId}/deposits`),
+        this.token(account.coopId),
+        {
+          body: { amount: idr(amount) },
+          idempotencyKey: key,
+        },
+      );
+    const reply = await send();
+    expectStatus(`deposit ${amount} into ${account.accountId}`, reply, [200]);
+    account.balance += amount;
+    account.deposits++;
+    const retried = this.prng.chance(0.3);
+    if (retried) {
+      const again = await send();
+      expectStatus(`retried deposit ${key}`, again, [200]);
+    }
+    return `deposit ${amount} into ${this.label(account.accountId)}${retried ? ' (sent twice)' : ''}: ${reply.status}`;
+  }
+
+  /** Allowed exactly when the product is withdrawable and the floor stays covered. */
+  private async withdraw(): Promise<string> {
+    const account = this.pickAccount();
+    if (!account) return 'withdraw: no accounts yet';
+    const amount = BigInt(this.prng.int(1, Number(account.balance / 1_000n) + 50) * 1_000);
+    const floor = account.product.floor;
+    const allowed = floor !== null && account.balance - amount >= floor;
+    const reply = await this.world.request(
+      'POST',
+      savingsPath(account.coopId, `/accounts/${account.accountId}/withdrawals`),
+      this.token(account.coopId),
+      { body: { amount: idr(amount) } },
+    );
+    expectStatus(
+      `withdraw ${amount} of ${account.balance} from ${account.accountId} (${account.product.code})`,
+      reply,
+      allowed ? [200] : [422],
+    );
+    if (reply.status === 200) {
+      account.balance -= amount;
+      account.withdrawals++;
+    }
+    return `withdraw ${amount} from ${this.label(account.accountId)}: ${reply.status}`;
+  }
+
+  /**
+   * Two processes deposit into one account at once: the second process's deposit lands
+   * between this one's read and its append, whose expected revision is then stale.
+   */
+  private async conflictingDeposit(): Promise<string> {
+    const account = this.pickAccount();
+    if (!account) return 'conflicting deposit: no accounts yet';
+    const path = savingsPath(account.coopId, `/accounts/${account.accountId}/deposits`);
+    const token = this.token(account.coopId);
+    const theirs = BigInt(this.prng.int(1, 100) * 1_000);
+    const ours = BigInt(this.prng.int(1, 100) * 1_000);
+    const store = this.world.store('savings');
+    const before = store.conflicts;
+    store.armConflict({
+      stream: (name) => name === `account-${account.accountId}`,
+      writer: async () => {
+        const reply = await this.world.request('POST', path, token, {
+          body: { amount: idr(theirs) },
+          other: true,
+        });
+        expectStatus(`the other process's deposit into ${account.accountId}`, reply, [200]);
+        account.balance += theirs;
+        account.deposits++;
+      },
+    });
+    const reply = await this.world.request('POST', path, token, { body: { amount: idr(ours) } });
+    store.disarm();
+    expectStatus(`deposit ${ours} racing another process into ${account.accountId}`, reply, [200]);
+    account.balance += ours;
+    account.deposits++;
+    if (store.conflicts !== before + 1)
+      throw new InvariantViolation(`the conflicting append on ${account.accountId} never happened`);
+    return `deposit ${ours} into ${this.label(account.accountId)} racing ${theirs} from another process: ${reply.status}`;
+  }
+
+  /** Time passes; crossing midnight in Jakarta runs the close of business, as the node does. */
+  private async advanceClock(): Promise<string> {
+    const before = jakartaBusinessDate(this.world.clock.now());
+    const minutes = this.prng.int(10, 12 * 60);
+    this.world.clock.advance(minutes * 60_000);
+    const after = jakartaBusinessDate(this.world.clock.now());
+    if (before === after) return `clock +${minutes} min`;
+    await this.world.closeOfBusiness(before);
+    return `clock +${minutes} min, past midnight: close of business`;
+  }
+}
