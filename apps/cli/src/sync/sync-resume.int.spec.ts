@@ -30,6 +30,7 @@ const KILL_DELAY_MS = 300;
 /** A bound on runs of one stream: kills, plus runs that gave up on a bad stretch of link. */
 const MAX_RUNS = 20;
 const SEED = 20_261_128;
+const TEST_TIMEOUT_MS = FULL ? 3_600_000 : 300_000;
 
 let fed: SyncFederation;
 let proxy: ChaosProxy;
@@ -83,7 +84,7 @@ async function syncUntilDone(stream: SyncStream, file: string, items: number): P
   for (let run = 1; run <= MAX_RUNS; run++) {
     const point = KILL_POINTS[kills];
     const result = await spawnAgent(args, { KOPFED_TOKEN: fed.coopToken }, {
-      timeoutMs: 300_000,
+      timeoutMs: TEST_TIMEOUT_MS / 2,
       ...(point === undefined ? {} : { killWhen: killAfter(state, Math.ceil(batches * point)) }),
     });
     runs.push(result);
@@ -147,7 +148,7 @@ describe(`a resumable sync of ${MEMBERS} members and ${MEMBERS * (1 + MOVEMENTS_
     expect(held.map((m) => m.n)).toEqual([...members.good].sort());
     const status = await ok(fed.coop.member.GET('/api/member/v1/coops/{coopId}/sync-status', { params: { path: { coopId: COOPS.A } } }));
     expect(status).toMatchObject({ lastSequence: batches, gaps: [], missingCount: 0 });
-  }, 600_000);
+  }, TEST_TIMEOUT_MS);
 
   it('savings: killed mid-sync and resumed, every transaction is booked once, on its date, and balances match', async () => {
     const db = fed.database('savings');
@@ -181,5 +182,5 @@ describe(`a resumable sync of ${MEMBERS} members and ${MEMBERS * (1 + MOVEMENTS_
       .all(COOPS.A) as { id: string; balance: number }[];
     const expected = [...savings.balances].map(([account, balance]) => [`${COOPS.A}-${account}`, balance]);
     expect(new Map(balances.map((b) => [b.id, BigInt(b.balance)]))).toEqual(new Map(expected as [string, bigint][]));
-  }, 600_000);
+  }, TEST_TIMEOUT_MS);
 });

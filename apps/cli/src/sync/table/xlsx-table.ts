@@ -7,9 +7,10 @@ import { MAX_ROWS, type Table } from './table';
  * number keeps its 16 digits), date cells as YYYY-MM-DD, formulas as their last result.
  */
 export async function readXlsx(file: string, sheetName?: string): Promise<Table> {
-  // Loaded on first use: exceljs is large, and most syncs read CSV.
-  const { Workbook } = await import('exceljs');
-  const workbook = new Workbook();
+  // Loaded on first use: exceljs is large, and most syncs read CSV. It is CommonJS, so the
+  // dynamic import's `default` is its module.exports.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.Workbook();
   await workbook.xlsx.readFile(file);
   const sheet = sheetName ? workbook.getWorksheet(sheetName) : workbook.worksheets[0];
   if (!sheet) {

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from './config';
+import { planSync } from './run/plan';
+import { exitCodeOf } from './run/summary';
+import { fieldsOf } from './streams';
+import { readTable } from './table/read-table';
+import { Captured, runAgent, SAMPLES } from './testing/run-agent';
+
+const config = loadConfig(join(SAMPLES, 'kopfed-sync.yaml'), fieldsOf);
+const plan = async (file: string) =>
+  planSync('members', await readTable(join(SAMPLES, file)), {
+    coopId: 'ksp-sejahtera',
+    today: '2026-11-28',
+    config: config.members,
+    batchSize: 1_000,
+  });
+
+describe('reading a coop’s files', () => {
+  it('an Excel workbook (real dates, serial numbers, text) gives the same items and rejections as its CSV export', async () => {
+    const [xlsx, csv] = await Promise.all([plan('members.xlsx'), plan('members.csv')]);
+    expect(xlsx.items).toBe(8);
+    expect(xlsx.batches).toEqual(csv.batches);
+    expect(xlsx.rejections).toEqual(csv.rejections);
+    expect(xlsx.sha256).toBe(csv.sha256);
+  });
+
+  it('--dry-run checks and plans without a server: nothing is sent, the report is written', async () => {
+    const stdout = new Captured();
+    const { request, run } = runAgent('members', join(SAMPLES, 'members.csv'), { dryRun: true, stdout }, config);
+    const summary = await run();
+    expect(summary).toMatchObject({ dryRun: true, complete: false, items: 8, batches: 1, rejectedRows: { local: 4, server: 0 } });
+    expect(exitCodeOf(summary)).toBe(2);
+    expect(stdout.text).toContain('"memberNumber": "A-0001"');
+    const report = readFileSync(request.reportPath, 'utf8').split('\r\n');
+    expect(report.slice(1, -1).map((line) => line.split(',')[0])).toEqual(['10', '11', '12', '13']);
+  });
+
+  it('a file without a required column is refused by name before anything is planned', async () => {
+    const table = await readTable(join(SAMPLES, 'loans.csv'));
+    expect(() =>
+      planSync('members', table, { coopId: 'ksp-sejahtera', today: '2026-11-28', config: config.members, batchSize: 1_000 }),
+    ).toThrow(/missing columns: .*Nama/);
+  });
+});
