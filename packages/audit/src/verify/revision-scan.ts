@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Finding, FindingLog } from './findings';
 
-type Row = [stream: string, revision: number, position: number, id: string];
+/** Read from the (stream, revision) index alone (the position is its rowid): no table lookups. */
+type Row = [stream: string, revision: number, position: number];
 
 const PAGE = 10_000;
 
@@ -18,18 +19,20 @@ export async function scanRevisions(
 ): Promise<void> {
   const first = db
     .prepare<[number], Row>(
-      'SELECT stream, revision, position, id FROM events ORDER BY stream, revision LIMIT ?',
+      'SELECT stream, revision, position FROM events ORDER BY stream, revision LIMIT ?',
     )
     .raw(true);
   const next = db
     .prepare<[string, number, number], Row>(
-      'SELECT stream, revision, position, id FROM events WHERE (stream, revision) > (?, ?) ORDER BY stream, revision LIMIT ?',
+      'SELECT stream, revision, position FROM events WHERE (stream, revision) > (?, ?) ORDER BY stream, revision LIMIT ?',
     )
     .raw(true);
+  const idAt = db.prepare<[number], string>('SELECT id FROM events WHERE position = ?').pluck(true);
+  const eventIdAt = (position: number) => idAt.get(position) ?? null;
   let previous: Row | undefined;
   for (let page = first.all(PAGE); page.length > 0;) {
     for (const row of page) {
-      check(previous, row, findings, removed);
+      check(previous, row, findings, removed, eventIdAt);
       previous = row;
     }
     const last = page[page.length - 1]!;
@@ -43,8 +46,9 @@ function check(
   row: Row,
   findings: FindingLog,
   removed: readonly Finding[],
+  eventIdAt: (position: number) => string | null,
 ): void {
-  const [stream, revision, position, id] = row;
+  const [stream, revision, position] = row;
   const sameStream = previous?.[0] === stream;
   const expected = sameStream ? previous[1] + 1 : 0;
   if (revision > expected) {
@@ -73,7 +77,7 @@ function check(
       position,
       stream,
       revision,
-      eventId: id,
+      eventId: eventIdAt(position),
       detail: `revision ${revision} of ${stream} is at position ${position}, before revision ${previous[1]} at ${previous[2]}`,
     });
   }
