@@ -204,6 +204,15 @@ describe('loan decider: origination', () => {
       expect(types(when(held, disburse))).toEqual(['LoanDisbursed']);
       expect(when(held, hold)).toEqual([]);
     });
+    it('keeps the hold of a disbursed loan unless repayments change it', () => {
+      const held = [...secured, ...when(secured, hold)];
+      const active = [...held, ...when(held, disburse)];
+      expect(when(active, hold)).toEqual([]);
+      expect(refusal(active, { ...hold, amount: 3_000_000n })).toMatchObject({
+        code: 'loan_already_disbursed',
+        kind: 'conflict',
+      });
+    });
     it('refuses a hold on another account, or for an unsecured loan', () => {
       expect(refusal(secured, { ...hold, savingsAccountId: 'sav-x' }).code).toBe(
         'wrong_savings_account',
