@@ -1,6 +1,9 @@
 import { ConfigError, loadSettlementConfig, loadSettlementSettings } from './config';
 
-const SERVERS = { KOPFED_EVENTSTORE_URL: 'sqlite:/var/kopfed', KOPFED_BUS_URL: 'kafka://kafka:9092' };
+const SERVERS = {
+  KOPFED_EVENTSTORE_URL: 'sqlite:/var/kopfed',
+  KOPFED_BUS_URL: 'kafka://kafka:9092',
+};
 
 describe('settlement configuration', () => {
   it('runs alone against the store and bus it is given, with defaults for the rest', () => {

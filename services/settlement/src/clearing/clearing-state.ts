@@ -14,7 +14,7 @@ import {
   type TransferGroupSubmitted,
   type TransferRecord,
 } from './model';
-import { addTransfer, emptyPositions, type BatchPositions } from './positions';
+import { addTransfer, emptyPositions, sumOfNets, type BatchPositions } from './positions';
 
 export interface ParsedLimits {
   capMinor: bigint;
@@ -193,6 +193,8 @@ function applyBatchEvent(state: ClearingState, event: BatchEvent, revision: numb
   const current = state.batches.get(batchId);
   if (event.type === 'BatchClosed') {
     invariant(current?.status === 'open', `batch ${batchId} closed while not open`);
+    // Every transfer has a payer and a payee: a batch whose nets do not cancel is corrupt.
+    invariant(sumOfNets(current.positions) === 0n, `batch ${batchId} nets do not sum to zero`);
     state.openBatchByKey.delete(current.key);
     // A window that has ended takes no more transfers: its generation count is not needed.
     if (event.data.closedAt >= current.ref.windowEnd) state.generations.delete(current.key);

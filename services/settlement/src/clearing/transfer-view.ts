@@ -101,7 +101,12 @@ export function transferIdConflict(record: TransferRecord, pointer: string): Dom
 }
 
 /** The recorded transfer when the request repeats it; a 409 naming the field otherwise. */
-export function sameOrConflict(view: TransferView, request: TransferRequest, groupId: string | null, at: string): TransferView {
+export function sameOrConflict(
+  view: TransferView,
+  request: TransferRequest,
+  groupId: string | null,
+  at: string,
+): TransferView {
   const pointer = firstDifference(view.record, request, groupId, at);
   if (pointer !== undefined) throw transferIdConflict(view.record, pointer);
   return view;

@@ -16,7 +16,12 @@ export class AlarmReview {
     for (const coopId of coopIds) {
       const parentCoopId = this.directory.parentOf(coopId);
       if (parentCoopId === undefined) continue;
-      const command = () => ({ type: 'ReviewAlarms' as const, coopId, parentCoopId, now: this.clock().toISOString() });
+      const command = () => ({
+        type: 'ReviewAlarms' as const,
+        coopId,
+        parentCoopId,
+        now: this.clock().toISOString(),
+      });
       // Nearly always nothing changes: only then is the coop's limits stream locked.
       if (decideLimits(command(), this.core.state).length === 0) continue;
       await this.core.lock.run([`l:${coopId}`], async () => {

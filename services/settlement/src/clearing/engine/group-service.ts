@@ -3,7 +3,12 @@ import type { EventMetadata } from '@kopfed/eventstore';
 import { minorOf } from '../../shared/money';
 import { groupStream, transferStream, type TransferGroupSubmitted } from '../model';
 import { decideTransfer, type Parents, type TransferRequest } from '../transfer.decider';
-import { sameOrConflict, transferIdConflict, transferView, type TransferView } from '../transfer-view';
+import {
+  sameOrConflict,
+  transferIdConflict,
+  transferView,
+  type TransferView,
+} from '../transfer-view';
 import type { AlarmReview } from './alarm-review';
 import type { ClearingCore } from './clearing-core';
 import { findGroup, findTransfer } from './transfer-lookup';
@@ -38,7 +43,11 @@ export class GroupService {
     return findTransfer(this.core.store, transferId, (id) => this.core.groupOfLeg(id));
   }
 
-  async submit(groupId: string, requests: readonly TransferRequest[], metadata: EventMetadata): Promise<Created<GroupView>> {
+  async submit(
+    groupId: string,
+    requests: readonly TransferRequest[],
+    metadata: EventMetadata,
+  ): Promise<Created<GroupView>> {
     const keys = [`g:${groupId}`, ...requests.map((r) => `t:${r.transferId}`)];
     return this.core.lock.run(keys, async () => {
       const existing = await findGroup(this.core.store, groupId);
@@ -52,9 +61,18 @@ export class GroupService {
       }
       const now = this.clock().toISOString();
       const legs = requests.map((request) => ({ request, parents: this.parents(request) }));
-      const [event] = decideTransfer({ type: 'SubmitGroup', groupId, legs, now }, this.core.context(), undefined);
-      if (event?.type !== 'TransferGroupSubmitted') throw new Error('a group is submitted in one event');
-      const debits = requests.map((r) => ({ coopId: r.fromCoopId, currency: r.amount.currency, amountMinor: minorOf(r.amount) }));
+      const [event] = decideTransfer(
+        { type: 'SubmitGroup', groupId, legs, now },
+        this.core.context(),
+        undefined,
+      );
+      if (event?.type !== 'TransferGroupSubmitted')
+        throw new Error('a group is submitted in one event');
+      const debits = requests.map((r) => ({
+        coopId: r.fromCoopId,
+        currency: r.amount.currency,
+        amountMinor: minorOf(r.amount),
+      }));
       const batches = event.data.legs.flatMap((leg) => (leg.batch ? [leg.batch.batchId] : []));
       const end = this.core.inFlight.begin(debits, batches);
       try {
@@ -68,14 +86,23 @@ export class GroupService {
   }
 
   /** The group as recorded when the request repeats it; a 409 naming the leg's field otherwise. */
-  private async same(group: TransferGroupSubmitted, requests: readonly TransferRequest[]): Promise<GroupView> {
+  private async same(
+    group: TransferGroupSubmitted,
+    requests: readonly TransferRequest[],
+  ): Promise<GroupView> {
     const { legs, groupId } = group.data;
     if (legs.length !== requests.length) {
-      throw new DomainError('group-id-conflict', `Group ${groupId} has ${legs.length} transfers.`, 'conflict', '/transfers');
+      throw new DomainError(
+        'group-id-conflict',
+        `Group ${groupId} has ${legs.length} transfers.`,
+        'conflict',
+        '/transfers',
+      );
     }
     legs.forEach((leg, index) => {
       const request = requests[index]!;
-      if (leg.transfer.transferId !== request.transferId) throw transferIdConflict(leg.transfer, `/transfers/${index}/transferId`);
+      if (leg.transfer.transferId !== request.transferId)
+        throw transferIdConflict(leg.transfer, `/transfers/${index}/transferId`);
       sameOrConflict(transferView(leg.transfer, [], null), request, groupId, `/transfers/${index}`);
     });
     return this.now(group);
@@ -96,12 +123,19 @@ export class GroupService {
   }
 }
 
-function groupView(event: TransferGroupSubmitted, now: ReadonlyMap<string, TransferView>): GroupView {
+function groupView(
+  event: TransferGroupSubmitted,
+  now: ReadonlyMap<string, TransferView>,
+): GroupView {
   const { groupId, parentCoopId, submittedAt, legs } = event.data;
   return {
     groupId,
     parentCoopId,
     submittedAt,
-    transfers: legs.map((leg) => now.get(leg.transfer.transferId) ?? transferView(leg.transfer, [], leg.batch?.batchId ?? null)),
+    transfers: legs.map(
+      (leg) =>
+        now.get(leg.transfer.transferId) ??
+        transferView(leg.transfer, [], leg.batch?.batchId ?? null),
+    ),
   };
 }

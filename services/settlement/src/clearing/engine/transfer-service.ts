@@ -27,7 +27,11 @@ export class TransferService {
     this.groups = new GroupService(core, (request) => this.parents(request), this.alarms, clock);
   }
 
-  submitGroup(groupId: string, requests: readonly TransferRequest[], metadata: EventMetadata): Promise<Created<GroupView>> {
+  submitGroup(
+    groupId: string,
+    requests: readonly TransferRequest[],
+    metadata: EventMetadata,
+  ): Promise<Created<GroupView>> {
     return this.groups.submit(groupId, requests, metadata);
   }
 
