@@ -1,4 +1,5 @@
 import { memberModule } from '@kopfed/member';
+import { savingsModule } from '@kopfed/savings';
 import type { ServiceModule } from '@kopfed/service-kit';
 
 /** The services of the federation, each with its own event store. */
@@ -9,7 +10,7 @@ export type ServiceName = (typeof SERVICES)[number];
  * The domain services the node serves, each under `/api/<name>/v1` with its OpenAPI
  * document. A service lands by adding its module here.
  */
-export const SERVICE_MODULES: readonly ServiceModule[] = [memberModule];
+export const SERVICE_MODULES: readonly ServiceModule[] = [memberModule, savingsModule];
 
 /**
  * The modules named in `KOPFED_SERVICES` (all when absent), in the node's order, so that a
