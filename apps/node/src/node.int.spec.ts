@@ -65,11 +65,18 @@ describe('federation node', () => {
   it('lists its services and serves each one’s valid OpenAPI document', async () => {
     node = await createNode({ dataDir: dataDir() });
     const index = await request(node.app).get('/api').expect(200);
-    expect(index.body.services).toEqual([
-      { name: 'access', baseUrl: '/api/access/v1', openapiUrl: '/api/access/openapi.json' },
-    ]);
-    const openapi = await request(node.app).get('/api/access/openapi.json').expect(200);
-    expect(openApiProblems(openapi.body)).toEqual([]);
+    const names = ['access', ...SERVICE_MODULES.map((m) => m.name)];
+    expect(index.body.services).toEqual(
+      names.map((name) => ({
+        name,
+        baseUrl: `/api/${name}/v1`,
+        openapiUrl: `/api/${name}/openapi.json`,
+      })),
+    );
+    for (const name of names) {
+      const openapi = await request(node.app).get(`/api/${name}/openapi.json`).expect(200);
+      expect({ name, problems: openApiProblems(openapi.body) }).toEqual({ name, problems: [] });
+    }
     const missing = await request(node.app).get('/nowhere').expect(404);
     expect(missing.headers['content-type']).toMatch(/problem\+json/);
   });
