@@ -13,7 +13,15 @@ export interface ConsoleOptions {
   /** Builds the console on the first visit when it was never built (a fresh clone's `npm start`). */
   buildIfMissing?: boolean;
   logger?: Pick<Logger, 'info' | 'error'>;
+  /** The build to run when missing: `npm run build -w @kopfed/console` from the repository root. */
+  buildCommand?: { command: string; args: readonly string[]; cwd: string };
 }
+
+const NPM_BUILD = {
+  command: 'npm',
+  args: ['run', 'build', '--workspace', '@kopfed/console'],
+  cwd: REPO_ROOT,
+} as const;
 
 const page = (title: string, body: string, refreshSeconds?: number) =>
   `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>${title}</title>` +
@@ -37,10 +45,8 @@ export function mountConsole(app: Express, options: ConsoleOptions = {}): void {
       { distDir },
       'building the web console (first visit after a fresh install)',
     );
-    const child = spawn('npm', ['run', 'build', '--workspace', '@kopfed/console'], {
-      cwd: REPO_ROOT,
-      stdio: 'ignore',
-    });
+    const { command, args, cwd } = options.buildCommand ?? NPM_BUILD;
+    const child = spawn(command, [...args], { cwd, stdio: 'ignore' });
     child.on('error', (error) => {
       build = 'failed';
       options.logger?.error({ err: error }, 'could not build the web console');

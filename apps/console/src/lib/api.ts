@@ -28,6 +28,15 @@ function idempotencyKey(): string {
   return `console-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** A proxy's HTML error page is not a problem document: the status alone then explains it. */
+function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 export interface Api {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
@@ -50,13 +59,7 @@ export function createApi(apiKey: string | null): Api {
     }
     const response = await fetch(path, init);
     if (!response.ok) {
-      const text = await response.text();
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = null;
-      }
+      const parsed = jsonOrNull(await response.text());
       throw new ProblemError(asProblem(response.status, parsed, response.statusText));
     }
     return response;
