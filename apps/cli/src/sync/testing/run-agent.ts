@@ -1,21 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import type { SyncStream } from '@kopfed/sdk';
 import { emptyConfig, type SyncConfig } from '../config';
 import { runSync, type SyncRequest } from '../run/agent';
+import { Captured } from './captured';
+
+export { Captured } from './captured';
 
 export const SAMPLES = resolve(__dirname, '../../../samples');
 
-/** Output swallowed by in-process runs, kept for assertions. */
-export class Captured extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
 
 /** Runs the agent in process on a file, with its state and report in a fresh folder. */
 export function runAgent(stream: SyncStream, file: string, overrides: Partial<SyncRequest> = {}, config: SyncConfig = emptyConfig()) {
