@@ -18,12 +18,12 @@ import { writeMembersCsv, writeSavingsCsv, type MembersFile, type SavingsFile } 
  * batches, kills between and during them, faults, resumes) is the same.
  */
 const FULL = process.env.KOPFED_SYNC_SCALE === 'full';
-const MEMBERS = FULL ? 20_000 : 600;
+const MEMBERS = FULL ? 20_000 : 400;
 const BATCH_SIZE = FULL ? 1_000 : 100;
 /** Each member's account: an opening and four movements (100,000 at full scale). */
 const MOVEMENTS_PER_MEMBER = 4;
-const BAD_MEMBER_EVERY = FULL ? 500 : 50;
-const BAD_SAVINGS_EVERY = FULL ? 2_500 : 250;
+const BAD_MEMBER_EVERY = FULL ? 500 : 40;
+const BAD_SAVINGS_EVERY = FULL ? 2_500 : 200;
 /** Where the agent is killed: once this share of the batches is acknowledged, then a moment later. */
 const KILL_POINTS = [0.2, 0.45, 0.7] as const;
 const KILL_DELAY_MS = 300;
@@ -31,6 +31,8 @@ const KILL_DELAY_MS = 300;
 const MAX_RUNS = 20;
 const SEED = 20_261_128;
 const TEST_TIMEOUT_MS = FULL ? 3_600_000 : 300_000;
+/** Each HTTP attempt's limit: a stalled connection costs this much; a batch of 1,000 needs more. */
+const ATTEMPT_TIMEOUT_MS = FULL ? 60_000 : 10_000;
 
 let fed: SyncFederation;
 let proxy: ChaosProxy;
@@ -73,7 +75,7 @@ async function syncUntilDone(stream: SyncStream, file: string, items: number): P
     '--state', state,
     '--report', join(dir, `${stream}.rejected.csv`),
     '--batch-size', String(BATCH_SIZE),
-    '--timeout-ms', '5000',
+    '--timeout-ms', String(ATTEMPT_TIMEOUT_MS),
     '--max-attempts', '6',
     '--no-progress',
     '--json',
