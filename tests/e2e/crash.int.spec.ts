@@ -28,6 +28,56 @@ function random(seed: number): () => number {
 
 jest.setTimeout(15 * 60_000);
 
+/** A sukarela product and one account at coop A, for a member who joined through the member API. */
+async function openSavingsAccount(coop: PatientClient): Promise<string> {
+  const member = (await coop.expect(
+    201,
+    'POST',
+    '/api/member/v1/coops/crash-a/members',
+    {
+      kind: 'person',
+      memberNumber: 'SAVER',
+      externalId: 'crash-saver',
+      joinedOn: '2026-02-01',
+      person: person(99_999),
+    },
+    'join-saver',
+  )) as { memberId: string };
+  await coop.expect(201, 'POST', '/api/savings/v1/coops/crash-a/products', {
+    code: 'SUKARELA',
+    name: 'Simpanan sukarela',
+    kind: 'sukarela',
+    terms: { effectiveFrom: '2026-01-01' },
+  });
+  // The savings service learns of the member from the member service's events.
+  for (let attempt = 0; ; attempt++) {
+    const opened = await coop.send('POST', '/api/savings/v1/coops/crash-a/accounts', {
+      accountId: 'crash-account',
+      memberId: member.memberId,
+      productCode: 'SUKARELA',
+    });
+    if (opened.status === 201) break;
+    if (attempt > 200) throw new Error(`could not open the account: ${JSON.stringify(opened)}`);
+    await sleep(50);
+  }
+  return '/api/savings/v1/coops/crash-a/accounts/crash-account';
+}
+
+async function statementReferences(coop: PatientClient, account: string): Promise<string[]> {
+  const references: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = (await coop.expect(
+      200,
+      'GET',
+      `${account}/statement?from=2000-01-01&to=2100-12-31&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    )) as { lines: { type: string; reference: string | null }[]; nextCursor: string | null };
+    for (const line of page.lines) if (line.reference) references.push(line.reference);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return references;
+}
+
 describe(`the node killed ${KILLS} times under load (seed ${SEED}; CRASH_SEED=${SEED} replays it)`, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-crash-'));
   let node: NodeProcess;
@@ -42,13 +92,27 @@ describe(`the node killed ${KILLS} times under load (seed ${SEED}; CRASH_SEED=${
     const admin = new PatientClient(node.url, ADMIN_KEY);
     await registerFederation(admin, (t) => new PatientClient(node.url, t), 'crash-p', ['crash-a']);
     const coop = new PatientClient(node.url, await apiKey(admin, 'coop', 'crash-a'));
+    const account = await openSavingsAccount(coop);
 
     const acknowledged = new Map<string, number>();
+    const deposits = new Map<string, { amount: bigint; status: number }>();
     let next = 0;
     let loadRunning = true;
-    const clients = Array.from({ length: CLIENTS }, async () => {
+    const clients = Array.from({ length: CLIENTS }, async (_, client) => {
       while (loadRunning) {
         const n = next++;
+        if (client % 2 === 1) {
+          // Odd clients pay into one savings account: money, so a duplicate would show.
+          const amount = 1_000n + BigInt(n);
+          const answer = await coop.send(
+            'POST',
+            `${account}/deposits`,
+            { amount: { amount: amount.toString(), currency: 'IDR' }, reference: `dep-${n}` },
+            `dep-${n}`,
+          );
+          deposits.set(`dep-${n}`, { amount, status: answer.status });
+          continue;
+        }
         const answer = await coop.send(
           'POST',
           '/api/member/v1/coops/crash-a/members',
@@ -78,9 +142,22 @@ describe(`the node killed ${KILLS} times under load (seed ${SEED}; CRASH_SEED=${
 
     // Every command was acknowledged as a success: a retry after a crash is a replay, never
     // a refusal of a duplicate.
-    const refused = [...acknowledged].filter(([, status]) => status !== 201);
+    const refused = [
+      ...[...acknowledged].filter(([, status]) => status !== 201),
+      ...[...deposits].filter(([, d]) => d.status !== 200).map(([k, d]) => [k, d.status]),
+    ];
     expect(refused).toEqual([]);
-    expect(acknowledged.size).toBeGreaterThan(KILLS);
+    expect(acknowledged.size).toBeGreaterThan(KILLS / 2);
+    expect(deposits.size).toBeGreaterThan(KILLS / 2);
+
+    // The account holds exactly the acknowledged deposits: its balance, and its statement
+    // (a projection) with each deposit's reference once.
+    const expected = [...deposits.values()].reduce((sum, d) => sum + d.amount, 0n);
+    const view = (await coop.expect(200, 'GET', account)) as { balance: { amount: string } };
+    expect(BigInt(view.balance.amount)).toBe(expected);
+    const references = await statementReferences(coop, account);
+    expect(references.length).toBe(new Set(references).size);
+    expect(new Set(references)).toEqual(new Set(deposits.keys()));
 
     // Each acknowledged member exists exactly once, and nothing else does.
     const seen = new Map<string, number>();
@@ -99,13 +176,15 @@ describe(`the node killed ${KILLS} times under load (seed ${SEED}; CRASH_SEED=${
     } while (cursor);
     const duplicated = [...seen].filter(([, count]) => count > 1);
     const lost = [...acknowledged.keys()].filter((id) => !seen.has(id));
-    const unexpected = [...seen.keys()].filter((id) => !acknowledged.has(id));
+    const unexpected = [...seen.keys()].filter(
+      (id) => id !== 'crash-saver' && !acknowledged.has(id),
+    );
     expect({ lost, duplicated, unexpected }).toEqual({ lost: [], duplicated: [], unexpected: [] });
 
     // A graceful stop after all that still exits cleanly.
     expect(await node.stop()).toBe(0);
     process.stdout.write(
-      `crash test: ${kills} kills, ${acknowledged.size} acknowledged commands, 0 lost, 0 duplicated\n`,
+      `crash test: ${kills} kills, ${acknowledged.size + deposits.size} acknowledged commands (${acknowledged.size} joins, ${deposits.size} deposits), 0 lost, 0 duplicated\n`,
     );
   });
 });

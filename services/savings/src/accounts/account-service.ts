@@ -1,17 +1,37 @@
 import { v7 as uuidv7 } from 'uuid';
 import { conflict, DomainError, notFound, rejected } from '@kopfed/domain';
-import { reserve, type EventMetadata } from '@kopfed/eventstore';
+import { deterministicUuid, reserve, type EventMetadata } from '@kopfed/eventstore';
+import { AlreadyApplied, type Executed } from '../shared/aggregate-store';
+import { derivedEventIds } from '../shared/event-ids';
 import type { IsoDate } from '../shared/dates';
 import type { AccountCommand, Context } from './account-commands';
 import { accountStream, type Accounts } from './account-context';
-import type { FundsKind, MaturityInstruction } from './account-events';
-import type { OpenedAccount } from './account-state';
+import type { AccountEvent, FundsKind, MaturityInstruction } from './account-events';
+import type { AccountState, OpenedAccount } from './account-state';
 import { accountDecider } from './account.decider';
 
 export interface Actor {
   keyId: string;
   metadata: EventMetadata;
   expectedRevision?: number;
+  /**
+   * The request's Idempotency-Key with the caller's coop. The kit answers retries from its
+   * record; when a process died between the effect and that record, the retry runs again, and
+   * event ids derived from the key make that rerun find its own events instead of repeating.
+   */
+  idempotency?: { scope: string; key: string };
+}
+
+/** The events of a command: from the request's Idempotency-Key when it has one. */
+function idsFor(actor: Actor, accountId: string) {
+  return actor.idempotency
+    ? {
+        eventIds: derivedEventIds(
+          'http',
+          `${actor.idempotency.scope}:${accountId}:${actor.idempotency.key}`,
+        ),
+      }
+    : {};
 }
 
 export interface OpenRequest {
@@ -45,7 +65,11 @@ export class AccountService {
           ? rejected(error.code, error.message, '/productCode')
           : error;
       });
-    const accountId = request.accountId ?? uuidv7();
+    const accountId =
+      request.accountId ??
+      (actor.idempotency
+        ? deterministicUuid('savings-account', actor.idempotency.scope, actor.idempotency.key)
+        : uuidv7());
     if (product.kind === 'pokok' || product.kind === 'wajib') {
       await this.reserveMemberProduct(
         coopId,
@@ -72,13 +96,27 @@ export class AccountService {
       maturityInstruction: request.maturityInstruction ?? null,
       externalId: request.externalId ?? null,
     };
-    return this.accounts.aggregates.execute(
-      accountStream(accountId),
-      (state) => accountDecider.decide(command, state),
-      {
-        metadata: actor.metadata,
-      },
+    return this.rerunSafely(accountId, () =>
+      this.accounts.aggregates.execute(
+        accountStream(accountId),
+        (state) => accountDecider.decide(command, state),
+        { metadata: actor.metadata, ...idsFor(actor, accountId) },
+      ),
     );
+  }
+
+  /** A rerun of a request already applied answers with the account as it is now. */
+  private async rerunSafely(
+    accountId: string,
+    execute: () => Promise<Executed<AccountState, AccountEvent>>,
+  ): Promise<Executed<AccountState, AccountEvent>> {
+    try {
+      return await execute();
+    } catch (error) {
+      if (!(error instanceof AlreadyApplied)) throw error;
+      const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
+      return { state, revision, events: [] };
+    }
   }
 
   /** One pokok and one wajib account per member and product, for ever (a reservation stream). */
@@ -110,23 +148,26 @@ export class AccountService {
   async run(coopId: string, accountId: string, build: Decide, actor: Actor, on?: IsoDate) {
     const account = await this.accounts.known(coopId, accountId);
     const ctx = await this.accounts.contextFor(account, on);
-    return this.accounts.aggregates.execute(
-      accountStream(accountId),
-      (state) => {
-        if (state.status === 'none' || state.coopId !== coopId) {
-          throw notFound(
-            'account-not-found',
-            `Coop ${coopId} has no savings account ${accountId}.`,
-          );
-        }
-        return accountDecider.decide(build(state, ctx), state);
-      },
-      {
-        metadata: actor.metadata,
-        ...(actor.expectedRevision === undefined
-          ? {}
-          : { expectedRevision: actor.expectedRevision }),
-      },
+    return this.rerunSafely(accountId, () =>
+      this.accounts.aggregates.execute(
+        accountStream(accountId),
+        (state) => {
+          if (state.status === 'none' || state.coopId !== coopId) {
+            throw notFound(
+              'account-not-found',
+              `Coop ${coopId} has no savings account ${accountId}.`,
+            );
+          }
+          return accountDecider.decide(build(state, ctx), state);
+        },
+        {
+          metadata: actor.metadata,
+          ...idsFor(actor, accountId),
+          ...(actor.expectedRevision === undefined
+            ? {}
+            : { expectedRevision: actor.expectedRevision }),
+        },
+      ),
     );
   }
 

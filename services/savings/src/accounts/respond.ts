@@ -9,6 +9,9 @@ export function actorOf(ctx: AuthenticatedContext): Actor {
     keyId: ctx.principal.keyId,
     metadata: ctx.metadata,
     ...(ctx.expectedRevision === undefined ? {} : { expectedRevision: ctx.expectedRevision }),
+    ...(ctx.idempotencyKey === undefined
+      ? {}
+      : { idempotency: { scope: ctx.principal.coopId, key: ctx.idempotencyKey } }),
   };
 }
 
