@@ -104,7 +104,11 @@ interface Report {
     expect(await page.getByTestId('dash-npl').textContent()).toBe(
       portfolio.nplRatioPercent === null ? '—' : `${portfolio.nplRatioPercent}%`,
     );
-    expect([stats.coops.total, stats.members.total]).toEqual([3, 5]);
+    // The demo: 3 coops, 5 members, one Lancar and one Macet loan (Rp4.000.000 of Rp10.000.000).
+    expect([stats.coops.total, stats.members.total, portfolio.nplRatioPercent]).toEqual([3, 5, '40.00']);
+    expect(await page.getByTestId('dash-outstanding').textContent()).toBe('Rp10.000.000');
+    // Simpanan sukarela: 250.000 × (1 + 2 + 3) in A and 250.000 × (4 + 5) in B.
+    expect(await page.getByTestId('savings-table').textContent()).toContain('Rp3.750.000');
     await expect(page.locator('.recharts-wrapper').count()).resolves.toBeGreaterThan(5);
     await expectAccessible(page);
     await screenshot(page, 'dashboard');

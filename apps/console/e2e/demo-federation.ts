@@ -44,6 +44,68 @@ export class Client {
 
 const idr = (amount: number) => ({ amount: String(amount), currency: 'IDR' });
 
+/** Today's business date in Asia/Jakarta (UTC+7, no daylight saving). */
+const jakartaToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+
+async function defineSavingsProducts(asCoop: Client, coop: string): Promise<void> {
+  await asCoop.expect(201, 'POST', `/api/savings/v1/coops/${coop}/products`, {
+    code: 'POKOK',
+    name: 'Simpanan Pokok',
+    kind: 'pokok',
+    terms: { effectiveFrom: '2026-01-01', pokokAmount: idr(100_000) },
+  });
+  await asCoop.expect(201, 'POST', `/api/savings/v1/coops/${coop}/products`, {
+    code: 'SUKARELA',
+    name: 'Simpanan Sukarela',
+    kind: 'sukarela',
+    interest: { basis: 'daily_balance', posting: 'monthly' },
+    terms: { effectiveFrom: '2026-01-01', rateBasisPoints: 365, minimumBalance: idr(10_000) },
+  });
+}
+
+async function openAccounts(asCoop: Client, coop: string, memberId: string, n: number): Promise<void> {
+  for (const [productCode, amount] of [
+    ['POKOK', 100_000],
+    ['SUKARELA', 250_000 * n],
+  ] as const) {
+    await asCoop.expect(201, 'POST', `/api/savings/v1/coops/${coop}/accounts`, {
+      memberId,
+      productCode,
+      initialDeposit: { amount: idr(amount), via: 'cash' },
+    });
+  }
+}
+
+/** One loan paid on time (Lancar) and one never repaid since January (Macet by now). */
+async function seedLoans(asCoop: Client, coop: string, members: string[]): Promise<void> {
+  await asCoop.expect(201, 'POST', `/api/loan/v1/coops/${coop}/loan-products/PINJAMAN/versions`, {
+    effectiveFrom: '2026-01-01',
+    terms: {
+      name: 'Pinjaman produktif',
+      method: 'ANNUITY',
+      annualRatePercent: '12',
+      minTermMonths: 1,
+      maxTermMonths: 60,
+      maxGraceMonths: 3,
+      minPrincipal: idr(1_000_000),
+      maxPrincipal: idr(500_000_000),
+      disbursementFeePercent: '1',
+      lateFee: idr(25_000),
+      penaltyPercentPerDay: '0.1',
+    },
+  });
+  const today = jakartaToday();
+  const loan = (externalId: string, memberId: string, principal: number, on: string) => [
+    { kind: 'loan', externalId, memberId, productCode: 'PINJAMAN', principal: idr(principal), termMonths: 12, appliedOn: on },
+    { kind: 'disbursement', externalId: `${externalId}-CAIR`, loanExternalId: externalId, disbursedOn: on, via: { kind: 'cash' } },
+  ];
+  const result = await asCoop.expect<{ counts: Record<string, number> }>(200, 'POST', `/api/loan/v1/coops/${coop}/loan-sync-batches`, {
+    sequence: 1,
+    items: [...loan('PJ-001', members[0]!, 6_000_000, today), ...loan('PJ-002', members[1]!, 4_000_000, '2026-01-10')],
+  });
+  if (result.counts.created !== 4) throw new Error(`loan sync: ${JSON.stringify(result)}`);
+}
+
 async function key(admin: Client, role: string, coopId: string): Promise<string> {
   const created = await admin.expect<{ token: string }>(201, 'POST', '/api/access/v1/keys', {
     role,
@@ -84,17 +146,25 @@ export async function seedDemo(baseUrl: string, adminToken: string): Promise<Dem
     [DEMO.B, keys.coopB, 2],
   ];
   let n = 1;
+  const joined = new Map<string, string[]>();
   for (const [coop, token, count] of members) {
     const asCoop = new Client(baseUrl, token);
+    await defineSavingsProducts(asCoop, coop);
+    const ids: string[] = [];
     for (let i = 0; i < count; i++, n++) {
-      await asCoop.expect(201, 'POST', `/api/member/v1/coops/${coop}/members`, {
+      const member = await asCoop.expect<{ memberId: string }>(201, 'POST', `/api/member/v1/coops/${coop}/members`, {
         kind: 'person',
         memberNumber: `M-${String(n).padStart(4, '0')}`,
         joinedOn: '2026-02-01',
         person: person(n),
       });
+      ids.push(member.memberId);
+      await openAccounts(asCoop, coop, member.memberId, n);
     }
+    joined.set(coop, ids);
   }
+  await seedLoans(new Client(baseUrl, keys.coopA), DEMO.A, joined.get(DEMO.A)!);
+  await admin.expect(200, 'POST', '/api/loan/v1/close-of-business', { businessDate: jakartaToday() });
   for (const coop of [DEMO.A, DEMO.B]) {
     await asTreasurer.expect(200, 'PUT', `/api/settlement/v1/coops/${coop}/limits/IDR`, {
       netDebitCap: idr(10_000_000),

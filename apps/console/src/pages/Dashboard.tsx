@@ -180,6 +180,7 @@ export function Dashboard({ params }: { params: URLSearchParams }) {
             />
             <DataTable
               caption={t('savingsByProduct')}
+              testId="savings-table"
               rows={savings}
               rowKey={(s) => s.productCode}
               columns={[
