@@ -188,7 +188,7 @@ interface Report {
     await page.getByTestId('mismatch-count').filter({ hasText: `${mismatches.length} ` }).waitFor();
     const table = (await page.getByTestId('mismatches').textContent()) ?? '';
     expect(table).toContain('Jumlah berbeda');
-    expect(table).toContain('-1900000');
+    expect(table).toContain('-Rp1.900.000');
     expect(await page.getByTestId('unmatched-bank').textContent()).toContain('XYZ-999');
     const first = await page.getByTestId('mismatch-current').textContent();
     if (mismatches.length > 1) {

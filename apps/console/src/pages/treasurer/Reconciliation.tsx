@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { DataTable, Load, MoneyText, ProblemView } from '../../components/status';
 import { API, enc, type Problem } from '../../lib/api';
 import { useT } from '../../lib/i18n';
+import { formatRupiah } from '../../lib/money';
 import { useApi } from '../../lib/session';
 import type { Mismatch, ReconciliationReport } from '../../lib/types';
 import { asProblem, useLoad } from '../../lib/use-load';
@@ -27,6 +28,13 @@ export function findingsOf(report: ReconciliationReport): Finding[] {
       })),
     ),
   );
+}
+
+/** Amounts read as rupiah; dates, references and counts as they are. */
+function mismatchValue(mismatch: Mismatch, value: string | null): string {
+  if (value === null) return '—';
+  const isAmount = mismatch.cause === 'amount_differs' || mismatch.cause === 'missing';
+  return isAmount && /^-?\d+$/.test(value) ? formatRupiah(value) : value;
 }
 
 const SAMPLE_CSV = 'date,amount,reference,description\n';
@@ -139,9 +147,9 @@ export function Reconciliation({ parentCoopId }: { parentCoopId: string }) {
                     <dt>{t('recon.cause')}</dt>
                     <dd data-testid="mismatch-cause">{t(`cause.${current.mismatch.cause}`)}</dd>
                     <dt>{t('recon.expected')}</dt>
-                    <dd>{current.mismatch.expected ?? '—'}</dd>
+                    <dd>{mismatchValue(current.mismatch, current.mismatch.expected)}</dd>
                     <dt>{t('recon.actual')}</dt>
-                    <dd>{current.mismatch.actual ?? '—'}</dd>
+                    <dd>{mismatchValue(current.mismatch, current.mismatch.actual)}</dd>
                   </dl>
                   <button type="button" disabled={index <= 0} onClick={() => setIndex(index - 1)}>
                     {t('previous')}
@@ -161,8 +169,8 @@ export function Reconciliation({ parentCoopId }: { parentCoopId: string }) {
                   { header: t('reference'), cell: (f) => f.reference },
                   { header: t('recon.source'), cell: (f) => t(`source.${f.mismatch.source}`) },
                   { header: t('recon.cause'), cell: (f) => t(`cause.${f.mismatch.cause}`) },
-                  { header: t('recon.expected'), cell: (f) => f.mismatch.expected ?? '—' },
-                  { header: t('recon.actual'), cell: (f) => f.mismatch.actual ?? '—' },
+                  { header: t('recon.expected'), cell: (f) => mismatchValue(f.mismatch, f.mismatch.expected) },
+                  { header: t('recon.actual'), cell: (f) => mismatchValue(f.mismatch, f.mismatch.actual) },
                 ]}
               />
               <DataTable
