@@ -48,6 +48,8 @@ export interface SavingsProductSpec {
   code: string;
   /** Least balance a withdrawal may leave; null: never withdrawable while a member. */
   floor: bigint | null;
+  /** Where the settlement service books it, on the default chart and GL mapping. */
+  ledgerAccount: string;
   definition: Record<string, unknown>;
 }
 
@@ -56,6 +58,7 @@ export const SAVINGS_PRODUCTS: readonly SavingsProductSpec[] = [
   {
     code: 'SUKARELA',
     floor: 10_000n,
+    ledgerAccount: '2-110',
     definition: {
       code: 'SUKARELA',
       name: 'Simpanan Sukarela',
@@ -66,6 +69,7 @@ export const SAVINGS_PRODUCTS: readonly SavingsProductSpec[] = [
   {
     code: 'WAJIB',
     floor: null,
+    ledgerAccount: '3-200',
     definition: {
       code: 'WAJIB',
       name: 'Simpanan Wajib',

@@ -1,11 +1,43 @@
 import type { RecordedEvent } from '@kopfed/eventstore';
-import type { Federation } from './federation';
+import { SAVINGS_PRODUCTS, type Federation } from './federation';
 import type { Model } from './model';
 import type { World } from './world';
 
 /** A broken invariant: the run stops and reports its seed. */
 export class InvariantViolation extends Error {
   override readonly name = 'InvariantViolation';
+}
+
+interface TrialRow {
+  account: string;
+  debitBalance: string;
+  creditBalance: string;
+}
+
+interface TrialBalance {
+  rows: TrialRow[];
+  totals: {
+    currency: string;
+    debitTurnover: string;
+    creditTurnover: string;
+    debitBalance: string;
+    creditBalance: string;
+  }[];
+}
+
+function checkBalanced(what: string, trial: TrialBalance): void {
+  for (const total of trial.totals) {
+    check(
+      total.debitBalance === total.creditBalance && total.debitTurnover === total.creditTurnover,
+      () => `${what} do not balance in ${total.currency}: ${JSON.stringify(total)}`,
+    );
+  }
+}
+
+function creditBalance(rows: readonly TrialRow[], account: string): bigint {
+  return rows
+    .filter((r) => r.account === account)
+    .reduce((sum, r) => sum + BigInt(r.creditBalance) - BigInt(r.debitBalance), 0n);
 }
 
 function check(condition: boolean, message: () => string): asserts condition {
@@ -41,9 +73,46 @@ export class Auditor {
     return new Auditor(world, model, federation, await world.store('savings').headPosition());
   }
 
+  private adminKey: string | undefined;
+  private settlementPosition = -1;
+
+  /** The key the auditor reads the books with (the federation's admin). */
+  useKey(token: string): void {
+    this.adminKey = token;
+  }
+
   async checkAll(): Promise<void> {
     await this.checkSavings();
+    await this.checkBooks();
     this.checkBus();
+  }
+
+  /** Σ debit = Σ credit in every coop's books and in the consolidated books, whenever they moved. */
+  private async checkBooks(): Promise<Map<string, TrialRow[]>> {
+    const trials = new Map<string, TrialRow[]>();
+    const head = await this.world.store('settlement').headPosition();
+    if (head === this.settlementPosition || !this.adminKey) return trials;
+    this.settlementPosition = head;
+    for (const coopId of [...this.federation.primaries, this.federation.P]) {
+      const trial = await this.read(`/api/settlement/v1/coops/${coopId}/books/trial-balance`);
+      if (!trial) continue;
+      checkBalanced(`${coopId}'s books`, trial as unknown as TrialBalance);
+      trials.set(coopId, (trial as unknown as TrialBalance).rows);
+    }
+    const consolidated = await this.read(
+      `/api/settlement/v1/coops/${this.federation.P}/books/consolidated/trial-balance`,
+    );
+    if (consolidated)
+      checkBalanced('the consolidated books', consolidated.statement as TrialBalance);
+    return trials;
+  }
+
+  /** The body, or undefined while the coop has no books yet (nothing was ever posted for it). */
+  private async read(path: string): Promise<Record<string, unknown> | undefined> {
+    const reply = await this.world.request('GET', path, this.adminKey!);
+    if (reply.status === 404 && reply.body.code === 'ledger-not-found') return undefined;
+    check(reply.status === 200, () => `GET ${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
   }
 
   /** Balances are what the acknowledged commands put in, once each, and never below a floor. */
@@ -123,8 +192,27 @@ export class Auditor {
     check(dead.length === 0, () => `dead-lettered: ${JSON.stringify(dead[0])}`);
   }
 
-  /** After the bus is drained: every member reached the savings service's directory, once. */
-  checkDrained(): void {
+  /**
+   * After the bus is drained: every member reached the savings service's directory, and every
+   * coop's books hold each acknowledged deposit and withdrawal exactly once.
+   */
+  async checkDrained(): Promise<void> {
+    this.settlementPosition = -1;
+    const trials = await this.checkBooks();
+    for (const coopId of this.federation.primaries) {
+      const rows = trials.get(coopId) ?? [];
+      for (const product of SAVINGS_PRODUCTS) {
+        const expected = [...this.model.accounts.values()]
+          .filter((a) => a.coopId === coopId && a.product.code === product.code)
+          .reduce((sum, a) => sum + a.balance, 0n);
+        const booked = creditBalance(rows, product.ledgerAccount);
+        check(
+          booked === expected,
+          () =>
+            `${coopId}'s books hold ${booked} in ${product.code} (${product.ledgerAccount}); the members' accounts hold ${expected}`,
+        );
+      }
+    }
     const rows = this.world
       .store('savings')
       .database.prepare<[string, string], { coop_id: string; member_id: string }>(

@@ -1,5 +1,6 @@
 import { memberModule } from '@kopfed/member';
 import { savingsModule } from '@kopfed/savings';
+import { settlementModule } from '@kopfed/settlement';
 import { defineSavingsProducts, Federation, registerFederation } from './federation';
 import { Auditor, InvariantViolation } from './invariants';
 import { Model } from './model';
@@ -56,10 +57,10 @@ export class SimulationFailure extends Error {
 const MAX_DRAIN_DELIVERIES = 10_000;
 const START = '2026-03-10T03:00:00.000Z';
 
-/** The member and savings services in one process on the simulation's bus, stores and clock. */
+/** The member, savings and settlement services in one process on the simulation's bus, stores and clock. */
 export function openWorld(): Promise<World> {
   return World.open({
-    modules: [memberModule, savingsModule],
+    modules: [memberModule, savingsModule, settlementModule],
     otherModules: [savingsModule],
     bus: new SimBus(),
     clock: new VirtualClock(START),
@@ -87,6 +88,7 @@ export async function simulate(
   try {
     const auditor = await Auditor.begin(world, model, federation);
     const keys = await registerFederation(world, federation);
+    auditor.useKey(keys.admin);
     await drain(world, prng);
     await defineSavingsProducts(world, federation, keys);
     const steps = new Steps(world, federation, model, keys, prng);
@@ -100,7 +102,7 @@ export async function simulate(
     await drain(world, prng);
     trace.push('drained');
     await auditor.checkAll();
-    auditor.checkDrained();
+    await auditor.checkDrained();
     return {
       seed,
       trace,

@@ -26,8 +26,12 @@ export interface Reply {
   body: Record<string, unknown>;
 }
 
-/** A fixed master key: the member service would otherwise write a fresh one per run. */
-const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+const ENV = {
+  /** A fixed master key: the member service would otherwise write a fresh one per world. */
+  KOPFED_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+  /** Pending transfers expire on a real-time sweep; the simulation makes none, so sweep rarely. */
+  KOPFED_TRANSFER_EXPIRY_SWEEP_MS: '3600000',
+};
 const SETTLE_ROUNDS = 20_000;
 
 /**
@@ -179,7 +183,7 @@ export class World {
       logger: this.logger,
       clock: this.clock.now,
       dataDir: this.dataDir,
-      env: { KOPFED_MASTER_KEY: MASTER_KEY },
+      env: ENV,
     });
     this.app = this.appOf(this.host.services);
     if (!this.urls.main) this.urls.main = await this.listen((req, res) => this.app(req, res));
@@ -195,7 +199,7 @@ export class World {
         logger: this.logger,
         clock: this.clock.now,
         dataDir: join(this.dataDir, 'other'),
-        env: { KOPFED_MASTER_KEY: MASTER_KEY },
+        env: ENV,
       });
       services.push({ name: module.name, instance });
     }
