@@ -91,6 +91,21 @@ describe('syncing the sample files', () => {
     expect(summary).toMatchObject({ rows: 7, items: 6, accepted: 6, rejectedRows: { local: 2, server: 0 } });
   }, 60_000);
 
+  it('onboarding: opening balances, one row per member, open each product’s account as of their date', async () => {
+    const { request, run } = runAgent('savings', join(SAMPLES, 'opening-balances.csv'), { url: fed.url, token: fed.coopToken }, config);
+    const summary = await run();
+    expect(summary).toMatchObject({ rows: 4, items: 8, accepted: 8, created: 8, complete: true, rejectedRows: { local: 1, server: 0 } });
+    expect(reportOf(request.reportPath).map((r) => [r.line, r.codes])).toEqual([[4, 'amount_fractional']]);
+    const balance = async (account: string) =>
+      (await ok(fed.coop.savings.GET('/api/savings/v1/coops/{coopId}/accounts/{accountId}/balance', {
+        params: { path: { coopId: COOPS.A, accountId: `${COOPS.A}-${account}` }, query: { on: '2023-12-31' } },
+      }))).balance.amount;
+    expect(await balance('A-0003-SUKARELA')).toBe('1250000');
+    expect(await balance('A-0003-WAJIB')).toBe('600000');
+    expect(await balance('A-0004-POKOK')).toBe('100000');
+    expect(await balance('A-0006-SUKARELA')).toBe('25000');
+  }, 60_000);
+
   it('a finished sync run again sends nothing; --restart sends it all again, changing nothing', async () => {
     const sent: string[] = [];
     const first = runAgent('members', join(SAMPLES, 'members.csv'), { url: fed.url, token: fed.coopToken }, config);
