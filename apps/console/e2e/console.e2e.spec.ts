@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Client, DEMO, seedDemo, type DemoKeys } from './demo-federation';
-import { ensureConsoleBuilt, startConsoleServer, type ConsoleServer } from './server';
+import { DEMO_BUSINESS_DATE, ensureConsoleBuilt, startConsoleServer, type ConsoleServer } from './server';
 
 /** Debian's Chromium: never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -38,7 +38,7 @@ interface Report {
     ensureConsoleBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startConsoleServer();
-    keys = await seedDemo(server.baseUrl, server.adminToken);
+    keys = await seedDemo(server.baseUrl, server.adminToken, DEMO_BUSINESS_DATE);
     api = (token) => new Client(server.baseUrl, token);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 170_000);

@@ -44,9 +44,6 @@ export class Client {
 
 const idr = (amount: number) => ({ amount: String(amount), currency: 'IDR' });
 
-/** Today's business date in Asia/Jakarta (UTC+7, no daylight saving). */
-const jakartaToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-
 async function defineSavingsProducts(asCoop: Client, coop: string): Promise<void> {
   await asCoop.expect(201, 'POST', `/api/savings/v1/coops/${coop}/products`, {
     code: 'POKOK',
@@ -77,7 +74,7 @@ async function openAccounts(asCoop: Client, coop: string, memberId: string, n: n
 }
 
 /** One loan paid on time (Lancar) and one never repaid since January (Macet by now). */
-async function seedLoans(asCoop: Client, coop: string, members: string[]): Promise<void> {
+async function seedLoans(asCoop: Client, coop: string, members: string[], today: string): Promise<void> {
   await asCoop.expect(201, 'POST', `/api/loan/v1/coops/${coop}/loan-products/PINJAMAN/versions`, {
     effectiveFrom: '2026-01-01',
     terms: {
@@ -94,7 +91,6 @@ async function seedLoans(asCoop: Client, coop: string, members: string[]): Promi
       penaltyPercentPerDay: '0.1',
     },
   });
-  const today = jakartaToday();
   const loan = (externalId: string, memberId: string, principal: number, on: string) => [
     { kind: 'loan', externalId, memberId, productCode: 'PINJAMAN', principal: idr(principal), termMonths: 12, appliedOn: on },
     { kind: 'disbursement', externalId: `${externalId}-CAIR`, loanExternalId: externalId, disbursedOn: on, via: { kind: 'cash' } },
@@ -119,7 +115,7 @@ async function key(admin: Client, role: string, coopId: string): Promise<string>
  * A secondary coop P with primaries A and B, members in each, limits and cover for both,
  * and inter-coop transfers A→B and B→A that fill one open settlement batch.
  */
-export async function seedDemo(baseUrl: string, adminToken: string): Promise<DemoKeys> {
+export async function seedDemo(baseUrl: string, adminToken: string, today: string): Promise<DemoKeys> {
   const admin = new Client(baseUrl, adminToken);
   await admin.expect(201, 'POST', '/api/member/v1/coops', coopBody(DEMO.P, 'secondary', null));
   await admin.expect(200, 'POST', `/api/member/v1/coops/${DEMO.P}/approval`, { on: '2026-01-06' });
@@ -163,8 +159,8 @@ export async function seedDemo(baseUrl: string, adminToken: string): Promise<Dem
     }
     joined.set(coop, ids);
   }
-  await seedLoans(new Client(baseUrl, keys.coopA), DEMO.A, joined.get(DEMO.A)!);
-  await admin.expect(200, 'POST', '/api/loan/v1/close-of-business', { businessDate: jakartaToday() });
+  await seedLoans(new Client(baseUrl, keys.coopA), DEMO.A, joined.get(DEMO.A)!, today);
+  await admin.expect(200, 'POST', '/api/loan/v1/close-of-business', { businessDate: today });
   for (const coop of [DEMO.A, DEMO.B]) {
     await asTreasurer.expect(200, 'PUT', `/api/settlement/v1/coops/${coop}/limits/IDR`, {
       netDebitCap: idr(10_000_000),

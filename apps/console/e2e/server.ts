@@ -33,6 +33,13 @@ export function ensureConsoleBuilt(): void {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: 'inherit' });
 }
 
+/**
+ * The node's clock starts at 10:00 in Jakarta on a fixed day and runs in real time, so a run
+ * never crosses a business day or a settlement window and the demo's loan ages are fixed.
+ */
+export const DEMO_START = Date.parse('2026-11-27T03:00:00.000Z');
+export const DEMO_BUSINESS_DATE = '2026-11-27';
+
 export interface ConsoleServer {
   node: FederationNode;
   baseUrl: string;
@@ -43,8 +50,10 @@ export interface ConsoleServer {
 /** A node with every service and the audit module, serving the built console at `/`. */
 export async function startConsoleServer(): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-console-'));
+  const offsetMs = Date.now() - DEMO_START;
   const node = await createNode({
     dataDir,
+    clock: () => new Date(Date.now() - offsetMs),
     modules: [memberModule, savingsModule, loanModule, settlementModule, auditModule],
     rateLimit: { ratePerSecond: 10_000, burst: 10_000 },
   });

@@ -118,7 +118,7 @@ export function CoopView({ params }: { params: URLSearchParams }) {
             columns={[
               { header: t('coop.loan'), cell: (l) => l.loanId },
               { header: t('product'), cell: (l) => l.productCode },
-              { header: t('status'), cell: (l) => l.status },
+              { header: t('status'), cell: (l) => t(`loanStatus.${l.status}`) },
               { header: t('kolektibilitas'), cell: (l) => l.kolektibilitas },
               { header: t('loans.outstanding'), cell: (l) => <MoneyText value={l.outstandingPrincipal} />, numeric: true },
               { header: t('coop.overdue'), cell: (l) => <MoneyText value={l.overdueAmount} />, numeric: true },
