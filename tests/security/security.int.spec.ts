@@ -13,7 +13,7 @@ import { nodeTarget, type SecurityTarget } from './target';
  * Every operation of every service the node mounts, as its OpenAPI document describes it:
  * a new route is covered the moment its service is mounted, without touching this file.
  */
-const RUNS = Number(process.env.SECURITY_RUNS ?? 200);
+const RUNS = Number(process.env.SECURITY_RUNS ?? 50);
 const SEED = Number(process.env.SECURITY_SEED ?? 20_261_128);
 
 describe('security suite', () => {

@@ -1,16 +1,28 @@
+import { auditModule } from '@kopfed/audit';
+import { loanModule } from '@kopfed/loan';
 import { memberModule } from '@kopfed/member';
 import { savingsModule } from '@kopfed/savings';
+import { settlementModule } from '@kopfed/settlement';
 import type { ServiceModule } from '@kopfed/service-kit';
 
 /** The services of the federation, each with its own event store. */
 export const SERVICES = ['member', 'savings', 'loan', 'settlement'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** The domain services, in the order the node starts them. A service lands by adding it here. */
+export const DOMAIN_MODULES: readonly ServiceModule[] = [
+  memberModule,
+  savingsModule,
+  loanModule,
+  settlementModule,
+];
+
 /**
- * The domain services the node serves, each under `/api/<name>/v1` with its OpenAPI
- * document. A service lands by adding its module here.
+ * Everything the node serves, each under `/api/<name>/v1` with its OpenAPI document: the
+ * domain services, then audit (signed checkpoints of every store, proofs, verify, replay),
+ * which runs whatever subset of the services the node runs.
  */
-export const SERVICE_MODULES: readonly ServiceModule[] = [memberModule, savingsModule];
+export const SERVICE_MODULES: readonly ServiceModule[] = [...DOMAIN_MODULES, auditModule];
 
 /**
  * The modules named in `KOPFED_SERVICES` (all when absent), in the node's order, so that a
@@ -18,10 +30,10 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [memberModule, savingsM
  */
 export function selectModules(names: readonly string[] | undefined): readonly ServiceModule[] {
   if (names === undefined) return SERVICE_MODULES;
-  const known = SERVICE_MODULES.map((m) => m.name);
+  const known = DOMAIN_MODULES.map((m) => m.name);
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new Error(`unknown service ${unknown.join(', ')}: the node runs ${known.join(', ')}`);
   }
-  return SERVICE_MODULES.filter((m) => names.includes(m.name));
+  return [...DOMAIN_MODULES.filter((m) => names.includes(m.name)), auditModule];
 }

@@ -1,4 +1,5 @@
 import type { Route, ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
+import { MemberActivityBook, shuActivityConsumers, shuRoutes } from '@kopfed/year-end';
 import { batchRoutes } from './batches/routes';
 import { booksRoutes } from './books/routes';
 import { LedgerCommands } from './ledger/ledger-commands';
@@ -110,6 +111,8 @@ export async function createSettlement(
   const reconciliation = new ReconciliationService(store, core, batches, ledgers, clock);
   const runCloseOfBusiness = (businessDate: string) =>
     closeOfBusiness({ store, core, transfers, batches, poster, unposted }, businessDate);
+  // Year end: each member's savings and loan activity, the bases of the SHU split (issue 9).
+  const shuBases = new MemberActivityBook(db);
   const routes: Route[] = [
     ...transferRoutes(transfers),
     ...limitsRoutes(limits, directory),
@@ -119,6 +122,7 @@ export async function createSettlement(
     ...reconciliationRoutes(reconciliation),
     ...paymentRoutes(payments),
     ...closeOfBusinessRoutes(runCloseOfBusiness, clock),
+    ...shuRoutes({ store, clock, bases: shuBases }),
   ];
   let sweeper: NodeJS.Timeout | undefined;
   let paymentSweeper: NodeJS.Timeout | undefined;
@@ -132,7 +136,7 @@ export async function createSettlement(
       routes,
     },
     publishes: settlementPublication,
-    consumes: settlementConsumers(poster, limits),
+    consumes: [...settlementConsumers(poster, limits), ...shuActivityConsumers(shuBases)],
     closeOfBusiness: runCloseOfBusiness,
     start: () => {
       journalFeed.start();

@@ -1,8 +1,11 @@
 import type { Benchmark } from '../report';
+import { auditBenchmark } from './audit';
 import { busBenchmark } from './bus';
 import { eventstoreBenchmark } from './eventstore';
+import { loanBenchmark } from './loan';
 import { memberSyncBenchmark } from './member-sync';
 import { savingsBenchmark } from './savings';
+import { settlementBenchmark } from './settlement';
 
 /** Every named benchmark `npm run bench` knows, in the order a full run takes them. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -10,4 +13,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   busBenchmark,
   memberSyncBenchmark,
   savingsBenchmark,
+  loanBenchmark,
+  settlementBenchmark,
+  auditBenchmark,
 ];
