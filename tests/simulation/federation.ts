@@ -151,3 +151,34 @@ export async function defineSavingsProducts(
     }
   }
 }
+
+/** What each primary may owe its parent in a batch (net debit cap), and what covers it. */
+export const NET_DEBIT_CAP = 1_500_000n;
+export const LIQUIDITY_COVER = 1_000_000n;
+
+/** The parent's treasury sets each primary's net debit cap and liquidity cover. */
+export async function defineLimits(
+  world: World,
+  federation: Federation,
+  keys: Keys,
+): Promise<void> {
+  for (const coop of federation.primaries) {
+    for (const [path, body] of [
+      [`limits/IDR`, { netDebitCap: idr(NET_DEBIT_CAP) }],
+      [`liquidity-cover/IDR`, { amount: idr(LIQUIDITY_COVER) }],
+    ] as const) {
+      const reply = await world.request(
+        'PUT',
+        `/api/settlement/v1/coops/${coop}/${path}`,
+        keys.admin,
+        {
+          body,
+        },
+      );
+      if (reply.status !== 200)
+        throw new Error(
+          `set-up: ${path} of ${coop} got ${reply.status} ${JSON.stringify(reply.body)}`,
+        );
+    }
+  }
+}

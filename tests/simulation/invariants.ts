@@ -83,8 +83,37 @@ export class Auditor {
 
   async checkAll(): Promise<void> {
     await this.checkSavings();
+    const moved = (await this.world.store('settlement').headPosition()) !== this.settlementPosition;
     await this.checkBooks();
+    if (moved) await this.checkNets();
     this.checkBus();
+  }
+
+  /** Every batch's nets sum to zero, and it holds each acknowledged transfer exactly once. */
+  private async checkNets(): Promise<void> {
+    for (const [batchId, expected] of this.model.batches) {
+      const view = await this.read(`/api/settlement/v1/settlement-batches/${batchId}/positions`);
+      check(view !== undefined, () => `settlement batch ${batchId} is missing`);
+      const positions = view.positions as { coopId: string; net: { amount: string } }[];
+      const sum = positions.reduce((total, p) => total + BigInt(p.net.amount), 0n);
+      const sumOfNets = BigInt((view.sumOfNets as { amount: string }).amount);
+      check(
+        sum === 0n && sumOfNets === 0n,
+        () => `batch ${batchId}: nets sum to ${sum} (reported ${sumOfNets})`,
+      );
+      const bilateral = new Map<string, bigint>(
+        (
+          view.bilateral as { fromCoopId: string; toCoopId: string; amount: { amount: string } }[]
+        ).map((b) => [`${b.fromCoopId}>${b.toCoopId}`, BigInt(b.amount.amount)] as const),
+      );
+      for (const [pair, amount] of expected) {
+        check(
+          bilateral.get(pair) === amount,
+          () =>
+            `batch ${batchId}: ${pair} holds ${bilateral.get(pair) ?? 0n}; the transfers acknowledged come to ${amount}`,
+        );
+      }
+    }
   }
 
   /** Σ debit = Σ credit in every coop's books and in the consolidated books, whenever they moved. */

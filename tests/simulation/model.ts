@@ -28,6 +28,8 @@ export class Model {
 
   readonly members: ModelMember[] = [];
   readonly accounts = new Map<string, ModelAccount>();
+  /** Acknowledged inter-coop transfers, by settlement batch: `from>to` → Σ amount. */
+  readonly batches = new Map<string, Map<string, bigint>>();
   private counter = 0;
 
   /** A fresh number for names (persons, accounts, keys): deterministic per run. */

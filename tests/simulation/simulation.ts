@@ -1,7 +1,7 @@
 import { memberModule } from '@kopfed/member';
 import { savingsModule } from '@kopfed/savings';
 import { settlementModule } from '@kopfed/settlement';
-import { defineSavingsProducts, Federation, registerFederation } from './federation';
+import { defineLimits, defineSavingsProducts, Federation, registerFederation } from './federation';
 import { Auditor, InvariantViolation } from './invariants';
 import { Model } from './model';
 import { Prng } from './prng';
@@ -91,6 +91,7 @@ export async function simulate(
     auditor.useKey(keys.admin);
     await drain(world, prng);
     await defineSavingsProducts(world, federation, keys);
+    await defineLimits(world, federation, keys);
     const steps = new Steps(world, federation, model, keys, prng);
     for (let i = 1; i <= options.steps; i++) {
       const outcome = await steps.run(prng.weighted(STEP_WEIGHTS));

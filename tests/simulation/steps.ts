@@ -12,6 +12,7 @@ export const STEP_WEIGHTS = [
   ['deposit', 12],
   ['withdraw', 10],
   ['conflicting-deposit', 4],
+  ['transfer', 6],
   ['duplicate', 5],
   ['delay', 4],
   ['crash-consumer', 4],
@@ -56,6 +57,8 @@ export class Steps {
         return this.withdraw();
       case 'conflicting-deposit':
         return this.conflictingDeposit();
+      case 'transfer':
+        return this.transfer();
       case 'duplicate':
       case 'delay':
       case 'crash-consumer':
@@ -265,6 +268,40 @@ export class Steps {
     if (store.conflicts !== before + 1)
       throw new InvariantViolation(`the conflicting append on ${account.accountId} never happened`);
     return `deposit ${ours} into ${this.label(account.accountId)} racing ${theirs} from another process: ${reply.status}`;
+  }
+
+  /**
+   * An inter-coop transfer between the two primaries, cleared by their parent; sometimes sent
+   * twice with the same transfer id (deduplicated for ever). Refused only for a limit.
+   */
+  private async transfer(): Promise<string> {
+    const [from, to] = this.prng.chance(0.5)
+      ? this.federation.primaries
+      : [this.federation.primaries[1], this.federation.primaries[0]];
+    const amount = BigInt(this.prng.int(1, 200) * 1_000);
+    const transferId = `t${this.federation.tenant}-tr-${this.model.next()}`;
+    const send = () =>
+      this.world.request('POST', '/api/settlement/v1/transfers', this.keys.admin, {
+        body: { transferId, fromCoopId: from, toCoopId: to, amount: idr(amount) },
+      });
+    const reply = await send();
+    expectStatus(`transfer ${amount} ${from} → ${to}`, reply, [201, 422]);
+    const retried = this.prng.chance(0.3);
+    if (retried) {
+      const again = await send();
+      expectStatus(`transfer ${transferId} sent again`, again, [reply.status === 201 ? 200 : 422]);
+    }
+    const label = `${this.federation.label(from)} → ${this.federation.label(to)}`;
+    if (reply.status !== 201)
+      return `transfer ${amount} ${label}: ${reply.status} ${String(reply.body.code)}`;
+    const batchId = reply.body.batchId;
+    if (typeof batchId !== 'string')
+      throw new InvariantViolation(`transfer ${transferId} posted in no settlement batch`);
+    const bilateral = this.model.batches.get(batchId) ?? new Map<string, bigint>();
+    const pair = `${from}>${to}`;
+    bilateral.set(pair, (bilateral.get(pair) ?? 0n) + amount);
+    this.model.batches.set(batchId, bilateral);
+    return `transfer ${amount} ${label}${retried ? ' (sent twice)' : ''}: ${reply.status}`;
   }
 
   /** Time passes; crossing midnight in Jakarta runs the close of business, as the node does. */
