@@ -95,6 +95,10 @@ interface Report {
       `/api/loan/v1/coops/${DEMO.P}/portfolio?consolidated=true`,
     );
     const page = await newPage();
+    await page.goto(`${server.baseUrl}/#/signin`);
+    await page.getByLabel('Kunci API').fill('kpf_0000000000000000_not-a-real-key');
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('401');
     await signIn(page, keys.treasurer);
     await page.getByRole('heading', { name: 'Dasbor federasi' }).waitFor();
     await page.getByTestId('dash-coops').waitFor();
@@ -216,6 +220,12 @@ interface Report {
     await page.getByTestId('package-done').waitFor();
     await page.getByRole('button', { name: 'Tampilkan (putar ulang)' }).click();
     await page.getByTestId('trial-balance').waitFor();
+    // An unknown event: the refusal is shown as its problem details explain it.
+    await page.getByLabel('ID peristiwa').fill('0193a6f0-0000-7000-8000-000000000000');
+    await page.getByRole('button', { name: 'Cari' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'event_not_found' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('404');
     await expectAccessible(page);
     await screenshot(page, 'auditor');
     await page.context().close();
