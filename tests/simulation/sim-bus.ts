@@ -226,6 +226,17 @@ export class SimBus implements Bus {
     }
   }
 
+  /** Loses every message pending for a group: the fault the harness's own tests must catch. */
+  dropPending(groupName: string): number {
+    let dropped = 0;
+    for (const group of this.groups.values()) {
+      if (group.group !== groupName) continue;
+      for (const queue of group.queues.values()) dropped += queue.length;
+      group.queues.clear();
+    }
+    return dropped;
+  }
+
   /** Messages not yet handled by some subscribed group. */
   pendingCount(): number {
     let pending = 0;

@@ -17,6 +17,8 @@ export interface SimulationOptions {
   world?: World;
   /** Names this run's coops and accounts apart from other runs in the world; the seed by default. */
   tenant?: number;
+  /** Runs after the steps, before the drain: the harness's own tests break things here. */
+  tamper?: (world: World, model: Model) => Promise<void>;
 }
 
 export interface SimulationResult {
@@ -100,6 +102,7 @@ export async function simulate(
       world.bus.tick();
       await auditor.checkAll();
     }
+    await options.tamper?.(world, model);
     await drain(world, prng);
     trace.push('drained');
     await auditor.checkAll();
