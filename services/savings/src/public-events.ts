@@ -9,7 +9,8 @@ import { wire } from './shared/money';
  * Which stored events are public, as their contracts (contracts/src/events/savings). Every
  * money movement is published once, in the shape the books post it; everything else stays
  * private: requests awaiting approval, the legs of a transfer until it completes (a reversed
- * transfer moved no money), maturities, wajib months. The account's holder and product travel
+ * transfer moved no money), maturities, wajib months, a hold shrinking (no posting; its
+ * release reports what was still held). The account's holder and product travel
  * in each event's metadata (see Accounts.metadataOf).
  */
 type Published = PublicEvent<EventName>;
@@ -148,6 +149,7 @@ export function toPublic(event: RecordedEvent): Published | undefined {
         closedOn: e.data.on,
         reason: e.data.reason,
       });
+    case 'HoldReduced':
     case 'WithdrawalRequested':
     case 'WithdrawalApproved':
     case 'WithdrawalRejected':

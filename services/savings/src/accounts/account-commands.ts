@@ -73,6 +73,8 @@ export type AccountCommand =
       reference: string | null;
     } & Context)
   | { type: 'ReleaseHold'; holdId: string; on: IsoDate }
+  /** A hold shrinks to `amount` (a loan's collateral as its principal is repaid); 0 lifts it. */
+  | { type: 'ReduceHold'; holdId: string; amount: bigint; on: IsoDate }
   | ({
       type: 'TransferOut';
       transferId: string;

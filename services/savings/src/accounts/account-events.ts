@@ -105,6 +105,11 @@ export type AccountEvent =
       };
     }
   | {
+      type: 'HoldReduced';
+      /** The hold from now on is `amount`; `released` went back to the available balance. */
+      data: { holdId: string; amount: Money; released: Money; on: string };
+    }
+  | {
       type: 'HoldReleased';
       data: { holdId: string; amount: Money; on: string; reason: 'released' | 'expired' };
     }
@@ -198,6 +203,7 @@ export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = [
   'WithdrawalRejected',
   'HoldPlaced',
   'HoldCaptured',
+  'HoldReduced',
   'HoldReleased',
   'TransferredOut',
   'TransferredIn',
@@ -231,6 +237,7 @@ export function balanceChange(event: AccountEvent): bigint {
     case 'WithdrawalApproved':
     case 'WithdrawalRejected':
     case 'HoldPlaced':
+    case 'HoldReduced':
     case 'HoldReleased':
     case 'TransferSettled':
     case 'TimeDepositMatured':

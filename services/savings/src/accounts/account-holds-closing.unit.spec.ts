@@ -83,6 +83,42 @@ describe('account decider: holds, transfers, closing', () => {
     });
   });
 
+  describe('ReduceHold', () => {
+    const held = then(opened(), hold(200_000n));
+    const reduce = (amount: bigint): AccountCommand => ({
+      type: 'ReduceHold',
+      holdId: 'h-1',
+      amount,
+      on: '2026-03-10',
+    });
+    it('shrinks a hold: the difference is available again, the balance unchanged', () => {
+      const reduced = then(held, reduce(150_000n));
+      expect(reduced.at(-1)).toEqual({
+        type: 'HoldReduced',
+        data: { holdId: 'h-1', amount: '150000', released: '50000', on: '2026-03-10' },
+      });
+      expect(balanceOf(reduced)).toBe(500_000n);
+      // 500,000 less the 150,000 still held and the 10,000 minimum balance.
+      expect(refusal(reduced, withdraw(340_001n)).code).toBe('insufficient-funds');
+      expect(when(reduced, withdraw(340_000n))).toMatchObject([{ type: 'Withdrawn' }]);
+    });
+    it('changes nothing when the hold already has that amount', () => {
+      expect(when(then(held, reduce(150_000n)), reduce(150_000n))).toEqual([]);
+    });
+    it('releases the hold when it shrinks to nothing', () => {
+      expect(when(held, reduce(0n))).toEqual([
+        {
+          type: 'HoldReleased',
+          data: { holdId: 'h-1', amount: '200000', on: '2026-03-10', reason: 'released' },
+        },
+      ]);
+    });
+    it('refuses to grow a hold or to touch one that is not there', () => {
+      expect(refusal(held, reduce(200_001n)).code).toBe('hold-cannot-grow');
+      expect(refusal(opened(), reduce(1n)).code).toBe('hold-not-found');
+    });
+  });
+
   describe('transfers', () => {
     const out: AccountCommand = {
       type: 'TransferOut',

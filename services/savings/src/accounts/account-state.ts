@@ -183,6 +183,12 @@ function applyEvent(
         },
       };
     }
+    case 'HoldReduced': {
+      const { holdId, amount } = event.data;
+      if (!Object.hasOwn(account.holds, holdId)) return account;
+      const held = { ...account.holds[holdId]!, amount: BigInt(amount) };
+      return { ...account, holds: { ...account.holds, [holdId]: held } };
+    }
     case 'HoldCaptured':
     case 'HoldReleased':
       return { ...account, holds: without(account.holds, event.data.holdId) };

@@ -4,7 +4,7 @@ import type { AccountEvent } from './account-events';
 import { evolveAccount, initialAccountState, type AccountState } from './account-state';
 import { closeAccount } from './rules/closing';
 import { closeBusinessDay } from './rules/close-of-day';
-import { captureHold, placeHold, releaseHold } from './rules/holds';
+import { captureHold, placeHold, reduceHold, releaseHold } from './rules/holds';
 import { deposit, transferIn } from './rules/money-in';
 import {
   approveWithdrawal,
@@ -38,6 +38,8 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
         return captureHold(command, state);
       case 'ReleaseHold':
         return releaseHold(command, state);
+      case 'ReduceHold':
+        return reduceHold(command, state);
       case 'TransferOut':
         return transferOut(command, state);
       case 'TransferIn':

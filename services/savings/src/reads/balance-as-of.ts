@@ -18,6 +18,11 @@ function reserved(events: readonly AccountEvent[], instant: string): bigint {
           expiresAt: event.data.expiresAt,
         });
         break;
+      case 'HoldReduced': {
+        const held = open.get(`h:${event.data.holdId}`);
+        if (held) held.amount = BigInt(event.data.amount);
+        break;
+      }
       case 'HoldCaptured':
       case 'HoldReleased':
         open.delete(`h:${event.data.holdId}`);

@@ -99,6 +99,37 @@ export function releaseHold(command: Command<'ReleaseHold'>, state: AccountState
   ];
 }
 
+/**
+ * A hold shrinks (a secured loan's principal repaid): the difference is available again. A hold
+ * never grows this way (place another one), and shrinking it to nothing releases it.
+ */
+export function reduceHold(command: Command<'ReduceHold'>, state: AccountState): AccountEvent[] {
+  const account = requireOpen(state);
+  const hold = requireHold(account, command.holdId);
+  if (command.amount === hold.amount) return [];
+  if (command.amount > hold.amount) {
+    throw rejected(
+      'hold-cannot-grow',
+      `Hold ${command.holdId} is for ${hold.amount} rupiah; it only shrinks.`,
+      '/amount/amount',
+    );
+  }
+  if (command.amount === 0n) {
+    return releaseHold({ type: 'ReleaseHold', holdId: command.holdId, on: command.on }, state);
+  }
+  return [
+    {
+      type: 'HoldReduced',
+      data: {
+        holdId: command.holdId,
+        amount: command.amount.toString(),
+        released: (hold.amount - command.amount).toString(),
+        on: command.on,
+      },
+    },
+  ];
+}
+
 function activeHold(account: OpenedAccount, holdId: string): Hold | undefined {
   return Object.hasOwn(account.holds, holdId) ? account.holds[holdId] : undefined;
 }
