@@ -44,6 +44,9 @@ export { findStoreFiles, openReadOnly, type StoreFile } from './verify/store-fil
 export {
   auditableSqliteProjection,
   tablesOf,
+  tablesCreatedBy,
+  auditableRunner,
+  type ProjectionRunner,
   type AuditableProjection,
   type ProjectionSource,
   type ProjectionContext,

@@ -7,3 +7,6 @@ export {
   type ScheduleTerms,
 } from './schedule/schedule';
 export { toPublic as loanEventToPublic } from './public-events';
+// The loan book and its tables, for `kopfed audit rebuild-check` (offline, over a copy).
+export { LoanBookProjection } from './loans/loan-book-projection';
+export { LOAN_BOOK_TABLES } from './loans/loan-book';

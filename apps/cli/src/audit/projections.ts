@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { auditableSqliteProjection, type ProjectionSource } from '@kopfed/audit';
+import {
+  auditableRunner,
+  auditableSqliteProjection,
+  tablesCreatedBy,
+  type ProjectionSource,
+} from '@kopfed/audit';
+import { LOAN_BOOK_TABLES, LoanBookProjection } from '@kopfed/loan';
 import { SqliteProjection } from '@kopfed/messaging';
 // The member service does not export its projection definitions from its index yet; until it
 // does (see the audit package's README), they are reached by path.
@@ -9,6 +15,8 @@ import { coopProjection } from '@kopfed/member/src/coops/coop-projection';
 import { directoryProjection } from '@kopfed/member/src/members/directory-projection';
 import { SqliteKeyStore } from '@kopfed/member/src/persons/key-store';
 import { PersonVault } from '@kopfed/member/src/persons/person-vault';
+import { accountsProjection, Projection } from '@kopfed/savings';
+import { settlementClearingProjection } from './settlement-projection';
 
 /** The member service's read models, over a copy of its store and its key files. */
 const memberProjections: ProjectionSource = {
@@ -25,5 +33,37 @@ const memberProjections: ProjectionSource = {
   },
 };
 
-/** Every service's projections `kopfed audit rebuild-check` checks: one line per service. */
-export const PROJECTION_SOURCES: readonly ProjectionSource[] = [memberProjections];
+/** The savings accounts read model (accounts, statement lines, wajib months). */
+const savingsProjections: ProjectionSource = {
+  store: 'savings',
+  open({ store }) {
+    const definition = accountsProjection();
+    const tables = tablesCreatedBy((db) => accountsProjection().setUp(db));
+    const projection = new Projection(store, store.database, definition);
+    return { projections: [auditableRunner(definition.name, tables, projection)] };
+  },
+};
+
+/** The loan book (loans and product versions). */
+const loanProjections: ProjectionSource = {
+  store: 'loan',
+  open({ store }) {
+    const tables = tablesCreatedBy((db) => db.exec(LOAN_BOOK_TABLES));
+    const book = new LoanBookProjection(store);
+    const name = book.checkpointName.replace(/^projection:/, '');
+    return { projections: [auditableRunner(name, tables, book)] };
+  },
+};
+
+/**
+ * Every service's projections `kopfed audit rebuild-check` checks: one line per service.
+ * Read models fed by other services' integration events through an inbox (savings' and loan's
+ * copies of the member directory, settlement's SHU activity bases) are not a fold of the
+ * service's own log and are not rebuilt here.
+ */
+export const PROJECTION_SOURCES: readonly ProjectionSource[] = [
+  memberProjections,
+  savingsProjections,
+  loanProjections,
+  settlementClearingProjection,
+];

@@ -44,9 +44,30 @@ export function auditableSqliteProjection(
   projection: SqliteProjection,
   tables?: readonly string[],
 ): AuditableProjection {
+  return auditableRunner(
+    projection.definition.name,
+    tables ?? tablesOf(projection.definition),
+    projection,
+  );
+}
+
+/** What a service's own projection class offers, whatever it is (start, catch up, stop, rebuild). */
+export interface ProjectionRunner {
+  start(): void;
+  catchUp(): Promise<void>;
+  stop(): Promise<void>;
+  rebuild(): Promise<void>;
+}
+
+/** A projection run by a class of the service's own, under `name`, owning `tables`. */
+export function auditableRunner(
+  name: string,
+  tables: readonly string[],
+  projection: ProjectionRunner,
+): AuditableProjection {
   return {
-    name: projection.definition.name,
-    tables: tables ?? tablesOf(projection.definition),
+    name,
+    tables,
     async catchUp() {
       projection.start();
       try {
@@ -67,6 +88,14 @@ export function auditableSqliteProjection(
 
 /** The tables a definition's setUp creates, beside an event store's own. */
 export function tablesOf(definition: SqliteProjectionDefinition): string[] {
+  return tablesCreatedBy((db) => definition.setUp(db));
+}
+
+/**
+ * The tables `setUp` creates on an empty database beside an event store's own: how a
+ * projection kept in another class than SqliteProjection names what it owns.
+ */
+export function tablesCreatedBy(setUp: (db: Database.Database) => void): string[] {
   const db = new Database(':memory:');
   try {
     db.exec(EVENTS_TABLE_DDL);
@@ -74,7 +103,7 @@ export function tablesOf(definition: SqliteProjectionDefinition): string[] {
       'CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID',
     );
     const before = new Set(tableNames(db));
-    definition.setUp(db);
+    setUp(db);
     return tableNames(db).filter((name) => !before.has(name));
   } finally {
     db.close();

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { copyDataDir, withStoreFile } from '@kopfed/audit/src/testing';
+import { buildProgram } from '../program';
+import { busyDataDir } from '../audit/testing/busy-node';
+import { auditCommands } from './audit';
+
+const dirs: string[] = [];
+let dataDir: string;
+
+async function kopfed(...args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const spy = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+  try {
+    await buildProgram([auditCommands]).parseAsync(['node', 'kopfed', ...args]);
+    return { code: 0, out };
+  } catch (error) {
+    if (error instanceof CommanderError) return { code: error.exitCode, out };
+    throw error;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kopfed-rebuild-node-'));
+  dirs.push(dataDir);
+  await busyDataDir(dataDir);
+}, 60_000);
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe('kopfed audit rebuild-check over a node with activity in every service', () => {
+  it('drops, rebuilds and compares every projection of every service: all identical', async () => {
+    const { code, out } = await kopfed('audit', 'rebuild-check', '--data-dir', dataDir);
+    expect(out).toMatch(/member: member-directory-v1 +identical/);
+    expect(out).toMatch(
+      /savings: savings-accounts-v1 +identical 12 rows in savings_accounts, savings_statement_lines, savings_wajib_months/,
+    );
+    expect(out).toMatch(/loan: loan-book-v1 +identical 6 rows in loan_book, loan_products/);
+    expect(out).toMatch(
+      /settlement: settlement-clearing +identical \d+ rows in settlement_clearing_snapshot, settlement_group_legs, settlement_batches/,
+    );
+    expect(out).toMatch(/\nidentical\n$/);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it.each([
+    [
+      'savings',
+      'UPDATE savings_accounts SET balance = balance + 1 WHERE account_id = (SELECT min(account_id) FROM savings_accounts)',
+      /savings: savings-accounts-v1 +DIFFERS/,
+    ],
+    [
+      'loan',
+      'DELETE FROM loan_book WHERE loan_id = (SELECT min(loan_id) FROM loan_book)',
+      /loan: loan-book-v1 +DIFFERS/,
+    ],
+    [
+      'settlement',
+      "UPDATE settlement_batches SET status = 'settled'",
+      /settlement: settlement-clearing +DIFFERS/,
+    ],
+  ])(
+    'names the %s projection whose row was tampered with, and exits 1',
+    async (store, sql, line) => {
+      const copy = copyDataDir(dataDir);
+      dirs.push(copy);
+      withStoreFile(join(copy, `${store}.db`), (db) => {
+        expect(db.prepare(sql).run().changes).toBe(1);
+      });
+      const { code, out } = await kopfed('audit', 'rebuild-check', '--data-dir', copy);
+      expect(out).toMatch(line);
+      expect(out).toMatch(/\nDIFFERS\n$/);
+      expect(code).toBe(1);
+    },
+    60_000,
+  );
+});
