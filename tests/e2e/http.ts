@@ -15,7 +15,7 @@ export interface Answer {
 export class PatientClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly token: string,
+    readonly token: string,
     private readonly giveUpAfterMs = 120_000,
   ) {}
 

@@ -84,6 +84,11 @@ export class NodeProcess {
     return this.stopWith('SIGTERM');
   }
 
+  /** The running node's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get log(): string {
     return this.output;
   }

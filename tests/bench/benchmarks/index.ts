@@ -4,6 +4,7 @@ import { busBenchmark } from './bus';
 import { eventstoreBenchmark } from './eventstore';
 import { loanBenchmark } from './loan';
 import { memberSyncBenchmark } from './member-sync';
+import { nodeBenchmark } from './node';
 import { savingsBenchmark } from './savings';
 import { settlementBenchmark } from './settlement';
 
@@ -16,4 +17,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   loanBenchmark,
   settlementBenchmark,
   auditBenchmark,
+  nodeBenchmark,
 ];
