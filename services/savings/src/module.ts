@@ -9,6 +9,7 @@ import { accountRoutes } from './accounts/routes';
 import { CloseOfBusiness } from './close-of-business/close-of-business';
 import { closeOfBusinessRoutes } from './close-of-business/routes';
 import { MembershipDirectory } from './membership/membership-directory';
+import { LoanConsumers } from './loans/loan-consumers';
 import { CatalogueStore } from './products/catalogue-store';
 import { productRoutes } from './products/routes';
 import { toPublic } from './public-events';
@@ -61,7 +62,7 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
       ],
     },
     publishes: { topic: catalog.topicOf('savings'), encode: publicEventEncoder(catalog, toPublic) },
-    consumes: [members.consumption()],
+    consumes: [members.consumption(), new LoanConsumers(service, deps.logger).consumption()],
     start: () =>
       projection.start((error) =>
         deps.logger.error({ err: error }, 'savings accounts projection stopped'),

@@ -18,20 +18,24 @@ export interface Actor {
    * The request's Idempotency-Key with the caller's coop. The kit answers retries from its
    * record; when a process died between the effect and that record, the retry runs again, and
    * event ids derived from the key make that rerun find its own events instead of repeating.
+   * A consumed integration event uses its envelope id the same way (redelivery applies once).
    */
   idempotency?: { scope: string; key: string };
 }
 
-/** The events of a command: from the request's Idempotency-Key when it has one. */
-function idsFor(actor: Actor, accountId: string) {
+/**
+ * The event ids of a command: derived from the request's Idempotency-Key (or the id of the
+ * integration event it answers) when it has one, random otherwise.
+ */
+export function eventIdsFor(actor: Actor, accountId: string) {
   return actor.idempotency
-    ? {
-        eventIds: derivedEventIds(
-          'http',
-          `${actor.idempotency.scope}:${accountId}:${actor.idempotency.key}`,
-        ),
-      }
-    : {};
+    ? derivedEventIds('http', `${actor.idempotency.scope}:${accountId}:${actor.idempotency.key}`)
+    : undefined;
+}
+
+function idsFor(actor: Actor, accountId: string) {
+  const eventIds = eventIdsFor(actor, accountId);
+  return eventIds ? { eventIds } : {};
 }
 
 export interface OpenRequest {
@@ -220,6 +224,35 @@ export class AccountService {
     );
   }
 
+  /**
+   * A debit another service already decided on (a loan repaid from savings): the product's
+   * rules and the available balance still apply, maker-checker does not — the repayment was
+   * approved where it was taken.
+   */
+  debit(
+    coopId: string,
+    accountId: string,
+    input: { amount: bigint; via: FundsKind; reference: string; withdrawalId: string },
+    actor: Actor,
+  ) {
+    return this.run(
+      coopId,
+      accountId,
+      (_a, ctx) => ({
+        type: 'Withdraw',
+        ...ctx,
+        withdrawalId: input.withdrawalId,
+        amount: input.amount,
+        via: input.via,
+        reference: input.reference,
+        externalId: null,
+        requestedBy: actor.keyId,
+        approvalThreshold: null,
+      }),
+      actor,
+    );
+  }
+
   approve(coopId: string, accountId: string, withdrawalId: string, actor: Actor) {
     return this.run(
       coopId,
@@ -284,6 +317,20 @@ export class AccountService {
       coopId,
       accountId,
       (_a, ctx) => ({ type: 'ReleaseHold', on: ctx.on, holdId }),
+      actor,
+    );
+  }
+
+  reduceHold(
+    coopId: string,
+    accountId: string,
+    input: { holdId: string; amount: bigint },
+    actor: Actor,
+  ) {
+    return this.run(
+      coopId,
+      accountId,
+      (_a, ctx) => ({ type: 'ReduceHold', on: ctx.on, ...input }),
       actor,
     );
   }

@@ -1,0 +1,184 @@
+import { UnprocessableMessageError } from '@kopfed/bus';
+import { catalog, type ReceivedEvent } from '@kopfed/contracts';
+import { DomainError, rejected } from '@kopfed/domain';
+import { integrationEventHandler } from '@kopfed/messaging';
+import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
+import { accountStream } from '../accounts/account-context';
+import { eventIdsFor, type AccountService, type Actor } from '../accounts/account-service';
+
+type Consumption = NonNullable<ServiceInstance['consumes']>[number];
+type Received = ReceivedEvent<(typeof catalog.definitions)[number]>;
+
+/**
+ * A loan's collateral hold lasts until the loan lets it go (repaid, or never disbursed), however
+ * long the loan runs after a restructuring: it never lapses on its own.
+ */
+export const LOAN_HOLD_EXPIRY = '9999-12-31T16:59:59.999Z';
+
+/** The loan side's money goes through funds in transit: the books pair the two sides there. */
+const LOAN_FUNDS = 'settlement_in_transit';
+
+/**
+ * What the savings service does for the loan service's events (contracts/src/events/loan):
+ * a payout into a savings account credits it, a repayment or recovery taken from one debits it
+ * (never below what the product allows), and a secured loan's hold is placed under the loan's
+ * hold id, shrunk as principal is repaid, and released. Each effect's event ids derive from the
+ * message's envelope id, so a redelivered message changes nothing. A message savings must
+ * refuse (no such account, not the borrower's, not enough available) is logged and
+ * dead-lettered for staff; it is never half applied.
+ */
+export class LoanConsumers {
+  static readonly GROUP = 'savings.loans';
+
+  constructor(
+    private readonly service: AccountService,
+    private readonly logger: ServiceModuleDeps['logger'],
+  ) {}
+
+  consumption(): Consumption {
+    return {
+      topic: catalog.topicOf('loan'),
+      group: LoanConsumers.GROUP,
+      handler: integrationEventHandler(catalog, (event) => this.handle(event)),
+    };
+  }
+
+  private async handle(event: Received): Promise<void> {
+    const s = this.service;
+    switch (event.name) {
+      case 'LoanDisbursed': {
+        const d = event.data;
+        if (d.via.kind !== 'savings' || d.netAmount.amount === '0') return;
+        const accountId = d.via.savingsAccountId;
+        const amount = BigInt(d.netAmount.amount);
+        await this.apply(event, accountId, (actor) =>
+          s.deposit(
+            d.coopId,
+            accountId,
+            { amount, via: LOAN_FUNDS, reference: `loan ${d.loanId} disbursed` },
+            actor,
+          ),
+        );
+        return;
+      }
+      case 'LoanRepaid':
+      case 'LoanRecovered': {
+        const d = event.data;
+        if (d.via.kind !== 'savings') return;
+        const accountId = d.via.savingsAccountId;
+        const what = event.name === 'LoanRepaid' ? 'repaid' : 'recovered';
+        await this.apply(event, accountId, (actor) =>
+          s.debit(
+            d.coopId,
+            accountId,
+            {
+              amount: BigInt(d.amount.amount),
+              via: LOAN_FUNDS,
+              reference: `loan ${d.loanId} ${what}`,
+              withdrawalId: event.envelope.id,
+            },
+            actor,
+          ),
+        );
+        return;
+      }
+      case 'LoanCollateralHoldRequested': {
+        const d = event.data;
+        await this.apply(event, d.savingsAccountId, (actor) =>
+          s.placeHold(
+            d.coopId,
+            d.savingsAccountId,
+            {
+              holdId: d.holdId,
+              amount: BigInt(d.amount.amount),
+              reason: `collateral for loan ${d.loanId}`,
+              expiresAt: LOAN_HOLD_EXPIRY,
+            },
+            actor,
+          ),
+        );
+        return;
+      }
+      case 'LoanCollateralHoldReduced': {
+        const d = event.data;
+        await this.apply(event, d.savingsAccountId, (actor) =>
+          s.reduceHold(
+            d.coopId,
+            d.savingsAccountId,
+            { holdId: d.holdId, amount: BigInt(d.amount.amount) },
+            actor,
+          ),
+        );
+        return;
+      }
+      case 'LoanCollateralHoldReleased': {
+        const d = event.data;
+        // Unreported placement: the hold savings placed, if any, carries the requested id,
+        // which is the loan id.
+        const holdId = d.holdId ?? d.loanId;
+        await this.apply(
+          event,
+          d.savingsAccountId,
+          (actor) => s.releaseHold(d.coopId, d.savingsAccountId, holdId, actor),
+          // Nothing held (its request was refused): nothing to release.
+          'hold-not-found',
+        );
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Runs the effect of one loan event on one of the borrower's accounts, once. A refusal is
+   * either this message applied before (its events are in the account's stream), a refusal
+   * that means there is nothing to do (`nothingToDo`), or final: logged and dead-lettered.
+   */
+  private async apply(
+    event: Received & { data: { coopId: string; memberId: string; loanId: string } },
+    accountId: string,
+    effect: (actor: Actor) => Promise<unknown>,
+    nothingToDo?: string,
+  ): Promise<void> {
+    const { coopId, memberId, loanId } = event.data;
+    const actor: Actor = {
+      keyId: 'loan-service',
+      metadata: {
+        correlationId: event.envelope.correlationid,
+        causationId: event.envelope.id,
+        coopId,
+      },
+      idempotency: { scope: `loan:${coopId}`, key: event.envelope.id },
+    };
+    try {
+      const account = await this.service.accounts.known(coopId, accountId);
+      if (account.memberId !== memberId) {
+        throw rejected(
+          'not-borrowers-account',
+          `Savings account ${accountId} belongs to member ${account.memberId}, not to borrower ${memberId}.`,
+        );
+      }
+      await effect(actor);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code === 'concurrency-conflict') throw error;
+      if (await this.appliedBefore(actor, accountId)) return;
+      const facts = { loanId, accountId, eventId: event.envelope.id, code: error.code };
+      if (error.code === nothingToDo) {
+        this.logger.info(facts, `${event.name}: nothing to do in savings`);
+        return;
+      }
+      this.logger.warn({ ...facts, reason: error.message }, `${event.name} refused by savings`);
+      throw new UnprocessableMessageError(
+        `${event.name} ${event.envelope.id} (loan ${loanId}, account ${accountId}): ${error.code}: ${error.message}`,
+      );
+    }
+  }
+
+  /** Whether this message's first event is already in the account's stream. */
+  private async appliedBefore(actor: Actor, accountId: string): Promise<boolean> {
+    const first = eventIdsFor(actor, accountId)?.(undefined, 0);
+    const events = await this.service.accounts.store.readStream(accountStream(accountId));
+    return events.some((e) => e.id === first);
+  }
+}
