@@ -6,6 +6,7 @@ export * from './settlement-batch-closed';
 export * from './coop-settlement-confirmed';
 export * from './net-debit-alarm-raised';
 export * from './liquidity-loan-requested';
+export * from './shu-distributed';
 
 import { CoopSettlementConfirmed } from './coop-settlement-confirmed';
 import { InterCoopTransferGroupSubmitted } from './inter-coop-transfer-group-submitted';
@@ -14,6 +15,7 @@ import { InterCoopTransferVoided } from './inter-coop-transfer-voided';
 import { LiquidityLoanRequested } from './liquidity-loan-requested';
 import { NetDebitAlarmRaised } from './net-debit-alarm-raised';
 import { SettlementBatchClosed } from './settlement-batch-closed';
+import { ShuDistributed } from './shu-distributed';
 
 /**
  * The settlement service's integration events: one file per event (see ../member for the pattern),
@@ -27,4 +29,5 @@ export const SETTLEMENT_EVENTS = [
   CoopSettlementConfirmed,
   NetDebitAlarmRaised,
   LiquidityLoanRequested,
+  ShuDistributed,
 ] as const;
