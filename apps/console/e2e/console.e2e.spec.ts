@@ -211,13 +211,23 @@ interface Report {
     await page.getByRole('button', { name: 'Jalankan verifikasi' }).click();
     await expect(page.getByTestId('verify-result').textContent()).resolves.toContain('Semua penyimpanan utuh');
     expect(await page.getByTestId('verify-stores').textContent()).toContain('settlement');
+    await page.getByLabel('ID koperasi').first().fill(DEMO.A);
+    await page.getByLabel('Tahun buku').fill(DEMO_BUSINESS_DATE.slice(0, 4));
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Unduh paket audit' }).click();
     const file = await download;
-    expect(file.suggestedFilename()).toMatch(/^kopfed-audit-package-\d{4}-\d{2}-\d{2}\.json$/);
-    const pack = JSON.parse(readFileSync(await file.path(), 'utf8')) as { stores: { store: string }[] };
-    expect(pack.stores.map((s) => s.store)).toEqual(expect.arrayContaining(['member', 'settlement']));
+    expect(file.suggestedFilename()).toBe(`kopfed-audit-package-${DEMO.A}-2026.json`);
+    const pack = JSON.parse(readFileSync(await file.path(), 'utf8')) as {
+      manifest: unknown;
+      files: { name: string; content: string }[];
+    };
+    expect(pack.manifest).toBeTruthy();
+    expect(pack.files.map((f) => f.name)).toContain('manifest.json');
+    expect(pack.files.length).toBeGreaterThan(3);
     await page.getByTestId('package-done').waitFor();
+    await page.getByLabel('ID koperasi').nth(2).fill(DEMO.A);
+    await page.getByRole('button', { name: 'Putar ulang', exact: true }).click();
+    await expect(page.getByTestId('replay').textContent()).resolves.toContain(DEMO.A);
     await page.getByRole('button', { name: 'Tampilkan (putar ulang)' }).click();
     await page.getByTestId('trial-balance').waitFor();
     // An unknown event: the refusal is shown as its problem details explain it.

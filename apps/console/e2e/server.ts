@@ -5,13 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import express from 'express';
-import { auditModule } from '@kopfed/audit';
-import { loanModule } from '@kopfed/loan';
-import { memberModule } from '@kopfed/member';
 import { createNode, type FederationNode } from '@kopfed/node';
 import { mountConsole } from '@kopfed/node/src/console';
-import { savingsModule } from '@kopfed/savings';
-import { settlementModule } from '@kopfed/settlement';
 
 export const CONSOLE_DIR = join(__dirname, '..');
 const DIST_INDEX = join(CONSOLE_DIR, 'dist', 'index.html');
@@ -47,14 +42,13 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-/** A node with every service and the audit module, serving the built console at `/`. */
+/** The node as `npm start` runs it (every service and audit), serving the built console at `/`. */
 export async function startConsoleServer(): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-console-'));
   const offsetMs = Date.now() - DEMO_START;
   const node = await createNode({
     dataDir,
     clock: () => new Date(Date.now() - offsetMs),
-    modules: [memberModule, savingsModule, loanModule, settlementModule, auditModule],
     rateLimit: { ratePerSecond: 10_000, burst: 10_000 },
   });
   if (!node.bootstrap.created || !node.bootstrap.token) throw new Error('expected a bootstrap admin key');

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Books } from '../components/Books';
+import { Replay } from '../components/Replay';
 import { DataTable, Loading, ProblemView } from '../components/status';
 import { API, enc, type Problem } from '../lib/api';
 import { useT } from '../lib/i18n';
@@ -42,10 +43,22 @@ export function AuditorView(_props: { params: URLSearchParams }) {
   const [proof, startProof] = useRun<unknown>();
   const [eventId, setEventId] = useState('');
 
-  const downloadPackage = () =>
+  const [packCoop, setPackCoop] = useState(session.coopId);
+  const [packYear, setPackYear] = useState(String(new Date().getFullYear()));
+  const downloadPackage = (event: FormEvent) => {
+    event.preventDefault();
+    const coop = packCoop.trim();
+    startPack(async () => {
+      const text = await api.text(`${API.audit}/coops/${enc(coop)}/audit-package?year=${enc(packYear)}`);
+      const name = `kopfed-audit-package-${coop}-${packYear}.json`;
+      download(name, text);
+      return name;
+    });
+  };
+  const downloadCheckpoints = () =>
     startPack(async () => {
       const text = await api.text(`${API.audit}/checkpoints?limit=1000`);
-      const name = `kopfed-audit-package-${new Date().toISOString().slice(0, 10)}.json`;
+      const name = `kopfed-checkpoints-${new Date().toISOString().slice(0, 10)}.json`;
       download(name, text);
       return name;
     });
@@ -90,9 +103,26 @@ export function AuditorView(_props: { params: URLSearchParams }) {
       <div className="card">
         <h2>{t('package.title')}</h2>
         <p>{t('package.explain')}</p>
-        <button type="button" onClick={downloadPackage} disabled={pack.state === 'running'}>
-          {t('package.download')}
-        </button>
+        <form className="inline" onSubmit={downloadPackage}>
+          <label htmlFor="package-coop">{t('coopId')}</label>
+          <input id="package-coop" required value={packCoop} onChange={(e) => setPackCoop(e.target.value)} />
+          <label htmlFor="package-year">{t('package.year')}</label>
+          <input
+            id="package-year"
+            required
+            inputMode="numeric"
+            pattern="\d{4}"
+            size={6}
+            value={packYear}
+            onChange={(e) => setPackYear(e.target.value)}
+          />
+          <button type="submit" disabled={pack.state === 'running'}>
+            {t('package.download')}
+          </button>
+          <button type="button" onClick={downloadCheckpoints} disabled={pack.state === 'running'}>
+            {t('package.checkpoints')}
+          </button>
+        </form>
         {pack.state === 'running' && <Loading what={t('package.preparing')} />}
         {pack.state === 'failed' && <ProblemView problem={pack.problem} />}
         {pack.state === 'done' && (
@@ -105,6 +135,7 @@ export function AuditorView(_props: { params: URLSearchParams }) {
         <h2>{t('books.title')}</h2>
         <Books coopId={session.coopId} editable />
       </div>
+      <Replay coopId={session.coopId} />
       <div className="card">
         <h2>{t('proof.title')}</h2>
         <form className="inline" onSubmit={lookUp}>
