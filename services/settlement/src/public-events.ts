@@ -1,6 +1,7 @@
 import { catalog, type EventName } from '@kopfed/contracts';
 import type { RecordedEvent } from '@kopfed/eventstore';
 import { publicEventEncoder, type PublicEvent } from '@kopfed/messaging';
+import type { ShuEvent } from '@kopfed/year-end';
 import type {
   BatchClosed,
   CoopSettlementConfirmed,
@@ -17,7 +18,8 @@ type Published = PublicEvent<EventName>;
 
 /**
  * Which stored events are public (contracts/src/events/settlement), in their contract's
- * shape. Ledgers, mappings, limits, reconciliation, payments and idempotency records stay
+ * shape; a year's SHU distribution is, so the savings service credits each member's share.
+ * Ledgers, mappings, limits, reconciliation, payments and idempotency records stay
  * private: the books are read through the API.
  */
 export function toPublic(event: RecordedEvent): Published | undefined {
@@ -127,6 +129,25 @@ export function toPublic(event: RecordedEvent): Published | undefined {
     case 'LiquidityLoanRequested': {
       const d = event.data as LiquidityLoanRequested['data'];
       return { name: 'LiquidityLoanRequested', subject: d.coopId, data: d };
+    }
+    case 'ShuDistributed': {
+      const d = event.data as Extract<ShuEvent, { type: 'ShuDistributed' }>['data'];
+      return {
+        name: 'ShuDistributed',
+        subject: `${d.coopId}/${d.financialYear}`,
+        data: {
+          coopId: d.coopId,
+          financialYear: d.financialYear,
+          simulationId: d.simulationId,
+          currency: d.currency,
+          credits: d.credits.map(({ memberId, amount }) => ({
+            memberId,
+            amount: { amount, currency: d.currency },
+          })),
+          businessDate: d.businessDate,
+          distributedAt: d.distributedAt,
+        },
+      };
     }
     default:
       return undefined;
