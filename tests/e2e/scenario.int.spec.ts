@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { person } from './federation';
 import { ADMIN_KEY, freePort, NodeProcess } from './node-process';
+import { kopfed } from './scenario/cli';
 import {
   API,
   balanced,
+  balanceOf,
   COOP,
   eventually,
   federationOn,
@@ -325,6 +327,21 @@ describe('a year of a small federation, end to end over HTTP', () => {
   });
 
   it('pays across coops: transfers between the coops and a member-to-member payment', async () => {
+    // Each coop's bank account, from its opening balance sheet: what settlement pays out of.
+    for (const [client, coop] of [
+      [people.coopA, COOP.A],
+      [people.coopB, COOP.B],
+    ] as const) {
+      await client.expect(201, 'POST', `${API.settlement}/coops/${coop}/journal-entries`, {
+        entryId: 'saldo-awal-bank',
+        businessDate: '2025-01-02',
+        description: 'Saldo awal bank (opening balance)',
+        lines: [
+          { account: '1-120', debit: idr(5_000_000) },
+          { account: '3-300', credit: idr(5_000_000) },
+        ],
+      });
+    }
     for (const coop of [COOP.A, COOP.B]) {
       await people.treasurer.expect(200, 'PUT', `${API.settlement}/coops/${coop}/limits/IDR`, {
         netDebitCap: idr(50_000_000),
@@ -530,7 +547,8 @@ describe('a year of a small federation, end to end over HTTP', () => {
     expect(again.status).toBeLessThan(500);
   });
 
-  it('books balance for every coop and consolidated', async () => {
+  it('books balance for every coop and consolidated, and hold what the scenario put in', async () => {
+    const trials = new Map<string, TrialBalance>();
     for (const coop of [COOP.A, COOP.B, COOP.P]) {
       const trial = await eventually(
         () => people.auditor.send('GET', `${API.settlement}/coops/${coop}/books/trial-balance`),
@@ -538,7 +556,38 @@ describe('a year of a small federation, end to end over HTTP', () => {
         `the books of ${coop}`,
       ).then((a) => a.body as TrialBalance);
       expect([coop, balanced(trial)]).toEqual([coop, true]);
+      trials.set(coop, trial);
+      const unposted = (await people.auditor.expect(
+        200,
+        'GET',
+        `${API.settlement}/coops/${coop}/books/unposted`,
+      )) as { items: unknown[] };
+      expect([coop, unposted.items]).toEqual([coop, []]);
     }
+    // The default GL mapping: simpanan pokok is equity 3-100, sukarela a liability 2-110,
+    // loan principal an asset 1-140 (credit balances read negative).
+    const held = (prefix: string) =>
+      [...savings].filter(([id]) => id.startsWith(prefix)).reduce((s, [, v]) => s + v, 0n);
+    const trialA = trials.get(COOP.A)!;
+    const trialB = trials.get(COOP.B)!;
+    expect({
+      pokokA: -balanceOf(trialA, '3-100'),
+      sukarelaA: -balanceOf(trialA, '2-110'),
+      sukarelaB: -balanceOf(trialB, '2-110'),
+      loansA: balanceOf(trialA, '1-140'),
+    }).toEqual({
+      pokokA:
+        held('A-') -
+        [...savings]
+          .filter(([id]) => id.endsWith('-S') && id.startsWith('A-'))
+          .reduce((s, [, v]) => s + v, 0n),
+      sukarelaA: [...savings]
+        .filter(([id]) => id.endsWith('-S') && id.startsWith('A-'))
+        .reduce((s, [, v]) => s + v, 0n),
+      sukarelaB: held('B-'),
+      loansA: [...loans.values()].reduce((s, v) => s + v, 0n),
+    });
+
     const consolidated = (await people.auditor.expect(
       200,
       'GET',
@@ -546,5 +595,36 @@ describe('a year of a small federation, end to end over HTTP', () => {
     )) as { coops: string[]; statement: TrialBalance };
     expect(consolidated.coops).toEqual(expect.arrayContaining([COOP.P, COOP.A, COOP.B]));
     expect(balanced(consolidated.statement)).toBe(true);
+    // The settled batch leaves nothing owed between the coops: clearing nets to zero.
+    expect(balanceOf(consolidated.statement, '1-160')).toBe(0n);
+  });
+
+  it('stops gracefully; the auditor verifies every store and rebuild-checks every projection', async () => {
+    expect(await node.stop()).toBe(0);
+    const verify = await kopfed(['audit', 'verify', '--data-dir', dataDir, '--json']);
+    expect([verify.code, verify.stderr]).toEqual([0, '']);
+    const verified = JSON.parse(verify.stdout) as {
+      intact: boolean;
+      stores: { store: string; intact: boolean; events: number }[];
+    };
+    expect(verified.intact).toBe(true);
+    expect(verified.stores.map((s) => s.store)).toEqual(
+      expect.arrayContaining(['member', 'savings', 'loan', 'settlement']),
+    );
+    for (const store of verified.stores)
+      expect([store.store, store.intact]).toEqual([store.store, true]);
+    expect(verified.stores.find((s) => s.store === 'savings')!.events).toBeGreaterThan(20);
+
+    const rebuild = await kopfed(['audit', 'rebuild-check', '--data-dir', dataDir, '--json']);
+    expect([rebuild.code, rebuild.stderr]).toEqual([0, '']);
+    const rebuilt = JSON.parse(rebuild.stdout) as {
+      identical: boolean;
+      absent: string[];
+      projections: { store: string; projection: string; identical: boolean; rows: number }[];
+    };
+    expect(rebuilt.identical).toBe(true);
+    expect(rebuilt.absent).toEqual([]);
+    expect(rebuilt.projections.filter((p) => !p.identical)).toEqual([]);
+    expect(rebuilt.projections.length).toBeGreaterThan(4);
   });
 });
