@@ -2,7 +2,7 @@ import { openWorld, simulate, type SimulationResult } from './simulation';
 import type { World } from './world';
 
 /** Scheduler steps per seed: enough to open, fund and race accounts under every fault. */
-export const STEPS_PER_SEED = 40;
+export const STEPS_PER_SEED = 25;
 
 /**
  * The seeds a suite runs: `SIM_SEED=<n>` replays one seed (in a world of its own, as when it

@@ -1,5 +1,6 @@
 import { InvariantViolation } from './invariants';
 import { openWorld, simulate, SimulationFailure } from './simulation';
+import { STEPS_PER_SEED } from './seeds';
 import type { World } from './world';
 
 /** The harness's own checks: a seed replays step for step, and a broken invariant is caught. */
@@ -11,17 +12,17 @@ describe('the simulation itself', () => {
   afterAll(() => world.close());
 
   it('replays a seed step for step, in a world of its own or a shared one', async () => {
-    const shared = await simulate(7, { steps: 40, world, tenant: 9_007 });
-    const alone = await simulate(7, { steps: 40 });
+    const shared = await simulate(7, { steps: STEPS_PER_SEED, world, tenant: 9_007 });
+    const alone = await simulate(7, { steps: STEPS_PER_SEED });
     expect(alone.trace).toEqual(shared.trace);
     expect(alone.counts).toEqual(shared.counts);
-    const other = await simulate(8, { steps: 40, world, tenant: 9_008 });
+    const other = await simulate(8, { steps: STEPS_PER_SEED, world, tenant: 9_008 });
     expect(other.trace).not.toEqual(shared.trace);
   });
 
   it('catches a deposit applied twice, and names the seed that shows it', async () => {
     const run = simulate(11, {
-      steps: 40,
+      steps: STEPS_PER_SEED,
       world,
       tenant: 9_011,
       tamper: async (w, model) => {
@@ -32,26 +33,24 @@ describe('the simulation itself', () => {
           direction: 'backwards',
           maxCount: 1,
         });
-        await w
-          .store('savings')
-          .append(
-            stream,
-            [
-              {
-                id: crypto.randomUUID(),
-                type: 'Deposited',
-                schemaVersion: 1,
-                data: {
-                  amount: '1000',
-                  on: '2026-03-11',
-                  via: 'cash',
-                  reference: null,
-                  externalId: null,
-                },
+        await w.store('savings').append(
+          stream,
+          [
+            {
+              id: crypto.randomUUID(),
+              type: 'Deposited',
+              schemaVersion: 1,
+              data: {
+                amount: '1000',
+                on: '2026-03-11',
+                via: 'cash',
+                reference: null,
+                externalId: null,
               },
-            ],
-            { expectedRevision: last!.revision },
-          );
+            },
+          ],
+          { expectedRevision: last!.revision },
+        );
       },
     });
     await expect(run).rejects.toThrow(SimulationFailure);
@@ -61,7 +60,7 @@ describe('the simulation itself', () => {
   it('catches a deposit the bus never brought to the books', async () => {
     let dropped = 0;
     const run = simulate(12, {
-      steps: 40,
+      steps: STEPS_PER_SEED,
       world,
       tenant: 9_012,
       tamper: async (w, model) => {
