@@ -17,6 +17,7 @@ import { ReadModels } from './reads/read-models';
 import { accountReadRoutes } from './reads/account-read-routes';
 import { coopReadRoutes } from './reads/coop-read-routes';
 import { Projection } from './shared/projection';
+import { shuCreditsConsumption } from './shu/shu-credits';
 import { syncRoutes } from './sync/routes';
 import { SyncService } from './sync/sync-service';
 import { transferRoutes } from './transfers/routes';
@@ -62,7 +63,11 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
       ],
     },
     publishes: { topic: catalog.topicOf('savings'), encode: publicEventEncoder(catalog, toPublic) },
-    consumes: [members.consumption(), new LoanConsumers(service, deps.logger).consumption()],
+    consumes: [
+      members.consumption(),
+      new LoanConsumers(service, deps.logger).consumption(),
+      shuCreditsConsumption(service, deps),
+    ],
     start: () =>
       projection.start((error) =>
         deps.logger.error({ err: error }, 'savings accounts projection stopped'),

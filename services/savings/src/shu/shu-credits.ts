@@ -1,0 +1,106 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { catalog } from '@kopfed/contracts';
+import { deterministicUuid, reserve, type EventMetadata } from '@kopfed/eventstore';
+import { integrationEventHandler } from '@kopfed/messaging';
+import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
+import type { AccountService } from '../accounts/account-service';
+
+type Consumption = NonNullable<ServiceInstance['consumes']>[number];
+
+/** The product a member's SHU share goes into unless `KOPFED_SAVINGS_SHU_PRODUCT` names another. */
+export const DEFAULT_SHU_PRODUCT = 'SUKARELA';
+const PRODUCT_CODE = /^[A-Z0-9_-]{1,32}$/;
+
+export function shuProductOf(env: NodeJS.ProcessEnv): string {
+  const code = env.KOPFED_SAVINGS_SHU_PRODUCT ?? DEFAULT_SHU_PRODUCT;
+  if (!PRODUCT_CODE.test(code))
+    throw new Error(`KOPFED_SAVINGS_SHU_PRODUCT must be a product code, got "${code}"`);
+  return code;
+}
+
+/**
+ * A coop's SHU distribution (settlement's `ShuDistributed`) reaching the members' savings:
+ * each member's share is deposited into their open account of the SHU product (SUKARELA by
+ * default), or into a new one opened with it when they have none. Exactly once per event and
+ * member: the target account is claimed once (a reservation stream), so a redelivery finds
+ * the same account, and the deposit's event ids derive from the event id, so it appends nothing new.
+ */
+export function shuCreditsConsumption(
+  service: AccountService,
+  deps: Pick<ServiceModuleDeps, 'readModels' | 'env' | 'logger'>,
+): Consumption {
+  const productCode = shuProductOf(deps.env);
+  const openAccount = openAccountQuery(deps.readModels);
+  return {
+    topic: catalog.topicOf('settlement'),
+    group: 'savings.shu',
+    handler: integrationEventHandler(catalog, async (event) => {
+      if (event.name !== 'ShuDistributed') return;
+      const d = event.data;
+      const metadata: EventMetadata = {
+        correlationId: event.envelope.correlationid,
+        causationId: event.envelope.id,
+        coopId: d.coopId,
+      };
+      const failures: string[] = [];
+      for (const { memberId, amount } of d.credits) {
+        const key = `${event.envelope.id}:${memberId}`;
+        const actor = { keyId: 'shu', metadata, idempotency: { scope: 'shu', key } };
+        const existing = openAccount.get(d.coopId, memberId, productCode)?.account_id;
+        const fresh = deterministicUuid('savings-shu-account', event.envelope.id, memberId);
+        const claim = await reserve(
+          service.accounts.store,
+          `shu-credit-${key}`,
+          existing ?? fresh,
+          metadata,
+        );
+        const target = claim.reserved ? (existing ?? fresh) : claim.heldBy;
+        const reference = `SHU-${d.financialYear}`;
+        try {
+          if (target === fresh)
+            await service.open(
+              d.coopId,
+              {
+                accountId: fresh,
+                memberId,
+                productCode,
+                initialDeposit: { amount: BigInt(amount.amount), via: 'cash' },
+              },
+              actor,
+            );
+          else
+            await service.deposit(
+              d.coopId,
+              target,
+              { amount: BigInt(amount.amount), via: 'cash', reference },
+              actor,
+            );
+        } catch (error) {
+          failures.push(`${memberId}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (failures.length > 0) {
+        deps.logger.error(
+          {
+            coopId: d.coopId,
+            financialYear: d.financialYear,
+            eventId: event.envelope.id,
+            failures,
+          },
+          'SHU shares not credited to savings',
+        );
+        // Redelivered, the shares already credited append nothing; these are tried again.
+        throw new Error(`${failures.length} SHU share(s) not credited: ${failures.join('; ')}`);
+      }
+    }),
+  };
+}
+
+function openAccountQuery(db: Database.Database) {
+  return db.prepare<[string, string, string], { account_id: string }>(
+    `SELECT account_id FROM savings_accounts
+      WHERE coop_id = ? AND member_id = ? AND product_code = ? AND status = 'open'
+      ORDER BY opened_on, account_id LIMIT 1`,
+  );
+}
