@@ -189,6 +189,14 @@ describe('a year of a small federation, end to end over HTTP', () => {
       { sequence: 1, items },
     )) as { counts: Record<string, number>; results: { status: string; problem?: unknown }[] };
     expect(synced.results.filter((r) => r.status !== 'created')).toEqual([]);
+    // The coop's system resends the batch (say its connection dropped): nothing changes.
+    const resent = (await people.coopA.expect(
+      200,
+      'POST',
+      `${API.savings}/coops/${COOP.A}/sync/transactions`,
+      { sequence: 1, items },
+    )) as { duplicateSequence: boolean; counts: Record<string, number> };
+    expect(resent).toMatchObject({ duplicateSequence: true, counts: { created: 0 } });
 
     for (const [i, memberId] of membersB.entries()) {
       await eventually(
@@ -545,6 +553,24 @@ describe('a year of a small federation, end to end over HTTP', () => {
     const again = await people.coopA.send('POST', `${path}/distribution`, { businessDate: today });
     expect(again.status).toBeGreaterThanOrEqual(400);
     expect(again.status).toBeLessThan(500);
+
+    // Each member's share lands in their simpanan sukarela, exactly once.
+    for (const share of simulation.members) {
+      const accountId = `A-${membersA.indexOf(share.memberId) + 1}-S`;
+      expect(savings.has(accountId)).toBe(true);
+      savings.set(accountId, savings.get(accountId)! + BigInt(share.total));
+    }
+    expect(simulation.members.filter((m) => BigInt(m.total) > 0n)).not.toHaveLength(0);
+    await eventually(
+      () =>
+        expectSavings().then(
+          () => true,
+          () => false,
+        ),
+      (ok) => ok,
+      'the SHU shares credited to the members’ savings',
+    );
+    await expectSavings();
   });
 
   it('books balance for every coop and consolidated, and hold what the scenario put in', async () => {
@@ -601,7 +627,11 @@ describe('a year of a small federation, end to end over HTTP', () => {
 
   it('stops gracefully; the auditor verifies every store and rebuild-checks every projection', async () => {
     expect(await node.stop()).toBe(0);
-    const verify = await kopfed(['audit', 'verify', '--data-dir', dataDir, '--json']);
+    // Both only read the data directory (rebuild-check works on a snapshot copy of it).
+    const [verify, rebuild] = await Promise.all([
+      kopfed(['audit', 'verify', '--data-dir', dataDir, '--json']),
+      kopfed(['audit', 'rebuild-check', '--data-dir', dataDir, '--json']),
+    ]);
     expect([verify.code, verify.stderr]).toEqual([0, '']);
     const verified = JSON.parse(verify.stdout) as {
       intact: boolean;
@@ -615,7 +645,6 @@ describe('a year of a small federation, end to end over HTTP', () => {
       expect([store.store, store.intact]).toEqual([store.store, true]);
     expect(verified.stores.find((s) => s.store === 'savings')!.events).toBeGreaterThan(20);
 
-    const rebuild = await kopfed(['audit', 'rebuild-check', '--data-dir', dataDir, '--json']);
     expect([rebuild.code, rebuild.stderr]).toEqual([0, '']);
     const rebuilt = JSON.parse(rebuild.stdout) as {
       identical: boolean;
