@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from 'pino';
 import { catalog } from '@kopfed/contracts';
 import { deterministicUuid, reserve, type EventMetadata } from '@kopfed/eventstore';
 import { integrationEventHandler } from '@kopfed/messaging';
