@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
+import { fillOnStart } from './demo/on-start';
 import { createNode, type FederationNode } from './node';
 import { selectModules } from './services';
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     );
     printBanner(node, `http://127.0.0.1:${port}`, config.dataDir);
     printBootstrap(node, logger);
+    if (process.argv.includes('--demo')) void fillOnStart(node, config, `http://127.0.0.1:${port}`);
   });
 
   let stopping = false;

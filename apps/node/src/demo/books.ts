@@ -4,16 +4,24 @@ import { inPool, StreamSender } from './sync';
 import { idr } from './http';
 import type { CoopPlan, DemoPlan, PlannedLoan } from './world';
 
-
 const CONCURRENCY = 3;
 const NONE: ReadonlySet<string> = new Set();
 
 /** Each primary coop's system sends its members in bulk, as its own core would. */
-export async function syncMembers(coop: DemoClient, plan: CoopPlan, progress: Progress): Promise<Map<string, string>> {
+export async function syncMembers(
+  coop: DemoClient,
+  plan: CoopPlan,
+  progress: Progress,
+): Promise<Map<string, string>> {
   const base = `/api/member/v1/coops/${plan.coopId}`;
   const sender = new StreamSender(
     coop,
-    { path: `${base}/member-batches`, statusPath: `${base}/sync-status`, label: `members:${plan.coopId}`, notYet: NONE },
+    {
+      path: `${base}/member-batches`,
+      statusPath: `${base}/sync-status`,
+      label: `members:${plan.coopId}`,
+      notYet: NONE,
+    },
     progress,
   );
   return sender.send(
@@ -30,7 +38,12 @@ export async function syncMembers(coop: DemoClient, plan: CoopPlan, progress: Pr
 /** Simpanan pokok, wajib, sukarela and berjangka (BRIEF §5), as in the savings service's tests. */
 function savingsProducts(effectiveFrom: string) {
   return [
-    { code: 'POKOK', name: 'Simpanan Pokok', kind: 'pokok', terms: { effectiveFrom, pokokAmount: idr(100_000) } },
+    {
+      code: 'POKOK',
+      name: 'Simpanan Pokok',
+      kind: 'pokok',
+      terms: { effectiveFrom, pokokAmount: idr(100_000) },
+    },
     {
       code: 'WAJIB',
       name: 'Simpanan Wajib',
@@ -63,10 +76,21 @@ function savingsProducts(effectiveFrom: string) {
 }
 
 /** Products, then the accounts' opening, then a year of deposits and withdrawals. */
-export async function syncSavings(coop: DemoClient, plan: CoopPlan, foundedOn: string, progress: Progress): Promise<void> {
+export async function syncSavings(
+  coop: DemoClient,
+  plan: CoopPlan,
+  foundedOn: string,
+  progress: Progress,
+): Promise<void> {
   const base = `/api/savings/v1/coops/${plan.coopId}`;
   for (const product of savingsProducts(foundedOn))
-    await coop.write('POST', `${base}/products`, `savings-product:${plan.coopId}:${product.code}`, product, [201]);
+    await coop.write(
+      'POST',
+      `${base}/products`,
+      `savings-product:${plan.coopId}:${product.code}`,
+      product,
+      [201],
+    );
   const sender = new StreamSender(
     coop,
     {
@@ -89,24 +113,35 @@ interface Instalment {
 }
 
 /** Loans from the coop's core with their disbursement and the instalments paid on time. */
-export async function syncLoans(coop: DemoClient, plan: CoopPlan, foundedOn: string, progress: Progress): Promise<void> {
+export async function syncLoans(
+  coop: DemoClient,
+  plan: CoopPlan,
+  foundedOn: string,
+  progress: Progress,
+): Promise<void> {
   const base = `/api/loan/v1/coops/${plan.coopId}`;
-  await coop.write('POST', `${base}/loan-products/PINJAMAN/versions`, `loan-product:${plan.coopId}`, {
-    effectiveFrom: foundedOn,
-    terms: {
-      name: 'Pinjaman produktif',
-      method: 'ANNUITY',
-      annualRatePercent: '12',
-      minTermMonths: 1,
-      maxTermMonths: 60,
-      maxGraceMonths: 3,
-      minPrincipal: idr(1_000_000),
-      maxPrincipal: idr(500_000_000),
-      disbursementFeePercent: '1',
-      lateFee: idr(25_000),
-      penaltyPercentPerDay: '0.1',
+  await coop.write(
+    'POST',
+    `${base}/loan-products/PINJAMAN/versions`,
+    `loan-product:${plan.coopId}`,
+    {
+      effectiveFrom: foundedOn,
+      terms: {
+        name: 'Pinjaman produktif',
+        method: 'ANNUITY',
+        annualRatePercent: '12',
+        minTermMonths: 1,
+        maxTermMonths: 60,
+        maxGraceMonths: 3,
+        minPrincipal: idr(1_000_000),
+        maxPrincipal: idr(500_000_000),
+        disbursementFeePercent: '1',
+        lateFee: idr(25_000),
+        penaltyPercentPerDay: '0.1',
+      },
     },
-  }, [201]);
+    [201],
+  );
   const sender = new StreamSender(
     coop,
     {
@@ -174,5 +209,8 @@ async function loanServicing(coop: DemoClient, loan: PlannedLoan) {
 
 /** The progress steps the books take: one per member, savings item, loan and loan's servicing. */
 export function bookSteps(plan: DemoPlan): number {
-  return plan.coops.reduce((sum, c) => sum + c.persons.length + c.savings.length + c.loans.length * 2, 0);
+  return plan.coops.reduce(
+    (sum, c) => sum + c.persons.length + c.savings.length + c.loans.length * 2,
+    0,
+  );
 }

@@ -33,7 +33,16 @@ describe('the demo federation, small, against a listening node', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     admin = new DemoClient(url, ADMIN_KEY, 'demo-test');
-    const options = parseDemoArgs(['--coops', '3', '--persons', '60', '--months', '3', '--today', TODAY]);
+    const options = parseDemoArgs([
+      '--coops',
+      '3',
+      '--persons',
+      '60',
+      '--months',
+      '3',
+      '--today',
+      TODAY,
+    ]);
     result = await runDemo(url, ADMIN_KEY, options, silentProgress);
   });
   afterAll(async () => {
@@ -41,7 +50,84 @@ describe('the demo federation, small, against a listening node', () => {
     await node.close();
   });
 
-  it('builds it', () => {
-    expect(result.plan.coops).toHaveLength(3);
+  const classes = () => {
+    const counts = new Map<string, number>();
+    for (const loan of result.plan.coops.flatMap((c) => c.loans))
+      counts.set(loan.loanClass, (counts.get(loan.loanClass) ?? 0) + 1);
+    return counts;
+  };
+
+  it('registers the secondary coop, its primary coops and every person, through the member API', async () => {
+    const stats = await admin.get<{
+      coops: { total: number };
+      members: { total: number; persons: number };
+    }>(`/api/member/v1/coops/${result.plan.secondary.coopId}/statistics`);
+    expect(stats.coops.total).toBe(4);
+    expect(stats.members).toMatchObject({ total: 60, persons: 60 });
+    expect(Object.keys(result.keys.coops)).toHaveLength(3);
+  });
+
+  it('opens pokok, wajib, sukarela and berjangka accounts, as many as planned', async () => {
+    for (const coop of result.plan.coops) {
+      const totals = await admin.get<{ products: { kind: string; accounts: number }[] }>(
+        `/api/savings/v1/coops/${coop.coopId}/totals`,
+      );
+      const planned = (code: string) =>
+        coop.savings.filter((i) => i.type === 'open' && i.productCode === code).length;
+      expect(Object.fromEntries(totals.products.map((p) => [p.kind, p.accounts]))).toEqual({
+        pokok: coop.persons.length,
+        wajib: coop.persons.length,
+        sukarela: coop.persons.length,
+        ...(planned('BERJANGKA_3') > 0 ? { berjangka: planned('BERJANGKA_3') } : {}),
+      });
+    }
+  });
+
+  it('leaves loans in every kolektibilitas class after the close of business', async () => {
+    const portfolio = await admin.get<{
+      loans: number;
+      byKolektibilitas: { kolektibilitas: string; loans: number }[];
+    }>(`/api/loan/v1/coops/${result.plan.secondary.coopId}/portfolio?consolidated=true`);
+    const byClass = Object.fromEntries(
+      portfolio.byKolektibilitas.map((k) => [k.kolektibilitas, k.loans]),
+    );
+    expect(byClass).toEqual(Object.fromEntries(CLASSES.map((c) => [c, classes().get(c)])));
+    expect(CLASSES.every((c) => (byClass[c] ?? 0) > 0)).toBe(true);
+    expect(result.closeOfBusiness).toMatchObject({ businessDate: TODAY, alreadyClosed: false });
+  });
+
+  it('settles two settlement batches and leaves the third open', async () => {
+    const list = (status: string) =>
+      admin
+        .get<{ items: { batchId: string }[] }>(
+          `/api/settlement/v1/settlement-batches?status=${status}`,
+        )
+        .then((page) => page.items.map((b) => b.batchId));
+    expect(await list('settled')).toEqual(expect.arrayContaining(result.batches.settled));
+    expect(result.batches.settled).toHaveLength(2);
+    expect(await list('open')).toEqual([result.batches.open]);
+  });
+
+  it('keeps every coop’s books balanced', async () => {
+    for (const coopId of [
+      result.plan.secondary.coopId,
+      ...result.plan.coops.map((c) => c.coopId),
+    ]) {
+      const tb = await admin.get<{
+        rows: unknown[];
+        totals: { debitBalance: string; creditBalance: string }[];
+      }>(`/api/settlement/v1/coops/${coopId}/books/trial-balance`);
+      expect(tb.rows.length).toBeGreaterThan(0);
+      for (const total of tb.totals) expect(total.debitBalance).toBe(total.creditBalance);
+    }
+  });
+
+  it('simulates the year-end SHU for a primary coop', async () => {
+    const coopId = result.plan.coops[0]!.coopId;
+    const simulation = await admin.get<{ status: string; members: unknown[] }>(
+      `/api/settlement/v1/coops/${coopId}/shu-simulations/${result.shu.simulationId}`,
+    );
+    expect(simulation.status).toBe('simulated');
+    expect(simulation.members.length).toBeGreaterThan(0);
   });
 });

@@ -10,22 +10,35 @@ export interface DemoKeys {
   coops: Record<string, string>;
 }
 
-const body = (plan: DemoPlan, coop: PlannedCoop, kind: 'primary' | 'secondary', parent: string | null) => {
+const body = (
+  plan: DemoPlan,
+  coop: PlannedCoop,
+  kind: 'primary' | 'secondary',
+  parent: string | null,
+) => {
   const base = coopBody(coop.coopId, kind, parent);
   return {
     ...base,
-    name: kind === 'secondary' ? 'Pusat Koperasi Nusantara' : `KSP ${coop.coopId.split('-')[1]} ${coop.coopId.slice(-2)}`,
+    name:
+      kind === 'secondary'
+        ? 'Pusat Koperasi Nusantara'
+        : `KSP ${coop.coopId.split('-')[1]} ${coop.coopId.slice(-2)}`,
     address: { line: 'Jl. Pemuda 12', province: coop.province },
     registeredOn: plan.foundedOn,
   };
 };
 
 async function key(admin: DemoClient, role: string, coopId: string): Promise<string> {
-  const created = await admin.write<{ token: string }>('POST', '/api/access/v1/keys', `key:${role}:${coopId}`, {
-    role,
-    coopId,
-    label: `demo ${role} of ${coopId}`,
-  });
+  const created = await admin.write<{ token: string }>(
+    'POST',
+    '/api/access/v1/keys',
+    `key:${role}:${coopId}`,
+    {
+      role,
+      coopId,
+      label: `demo ${role} of ${coopId}`,
+    },
+  );
   return created.token;
 }
 
@@ -33,10 +46,26 @@ async function key(admin: DemoClient, role: string, coopId: string): Promise<str
  * The admin registers the secondary coop and approves it; its treasurer registers each
  * primary coop as a member coop and approves it; each gets an API key for its own system.
  */
-export async function buildFederation(admin: DemoClient, plan: DemoPlan, progress: Progress): Promise<DemoKeys> {
+export async function buildFederation(
+  admin: DemoClient,
+  plan: DemoPlan,
+  progress: Progress,
+): Promise<DemoKeys> {
   const secondary = plan.secondary.coopId;
-  await admin.write('POST', '/api/member/v1/coops', `coop:${secondary}`, body(plan, plan.secondary, 'secondary', null), [201]);
-  await admin.write('POST', `/api/member/v1/coops/${secondary}/approval`, `approve:${secondary}`, { on: plan.foundedOn }, [200]);
+  await admin.write(
+    'POST',
+    '/api/member/v1/coops',
+    `coop:${secondary}`,
+    body(plan, plan.secondary, 'secondary', null),
+    [201],
+  );
+  await admin.write(
+    'POST',
+    `/api/member/v1/coops/${secondary}/approval`,
+    `approve:${secondary}`,
+    { on: plan.foundedOn },
+    [200],
+  );
   const treasurer = await key(admin, 'treasurer', secondary);
   const auditor = await key(admin, 'auditor', secondary);
   progress.tick(4);
@@ -50,7 +79,13 @@ export async function buildFederation(admin: DemoClient, plan: DemoPlan, progres
       body(plan, coop, 'primary', secondary),
       [201],
     );
-    await asTreasurer.write('POST', `/api/member/v1/coops/${coop.coopId}/approval`, `approve:${coop.coopId}`, { on: plan.foundedOn }, [200]);
+    await asTreasurer.write(
+      'POST',
+      `/api/member/v1/coops/${coop.coopId}/approval`,
+      `approve:${coop.coopId}`,
+      { on: plan.foundedOn },
+      [200],
+    );
     coops[coop.coopId] = await key(admin, 'coop', coop.coopId);
     progress.tick(3);
   }

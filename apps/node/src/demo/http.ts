@@ -28,7 +28,12 @@ export class DemoClient {
     private readonly keyPrefix: string,
     fetchImpl: FetchLike = resilientFetch({
       // A 1,000-item sync batch may take a while on a busy node; each attempt gets 2 minutes.
-      policy: retryPolicy({ maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5_000, timeoutMs: 120_000 }),
+      policy: retryPolicy({
+        maxAttempts: 6,
+        baseDelayMs: 200,
+        maxDelayMs: 5_000,
+        timeoutMs: 120_000,
+      }),
     }),
   ) {
     this.fetch = fetchImpl;

@@ -56,7 +56,9 @@ export function parseDemoArgs(argv: readonly string[], now: Date = new Date()): 
     const [min, max] = LIMITS[name];
     const value = Number(text);
     if (!/^\d+$/.test(text) || value < min || value > max)
-      throw new DemoUsageError(`--${name} must be a whole number from ${min} to ${max}, got ${text}`);
+      throw new DemoUsageError(
+        `--${name} must be a whole number from ${min} to ${max}, got ${text}`,
+      );
     return value;
   };
   const today = values.today ?? jakartaToday(now);
@@ -70,7 +72,9 @@ export function parseDemoArgs(argv: readonly string[], now: Date = new Date()): 
     today,
   };
   if (options.persons < options.coops * 5)
-    throw new DemoUsageError('--persons must be at least 5 per coop (every coop lends in every class)');
+    throw new DemoUsageError(
+      '--persons must be at least 5 per coop (every coop lends in every class)',
+    );
   return options;
 }
 

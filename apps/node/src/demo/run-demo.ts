@@ -34,7 +34,9 @@ export async function runDemo(
   const plan = planDemo(options);
   const admin = new DemoClient(baseUrl, adminKey, `demo:${options.seed}:${options.today}`);
   const transfers = plan.transferRounds.reduce((n, round) => n + round.length, 0);
-  progress.start(4 + plan.coops.length * 5 + bookSteps(plan) + transfers + 4 * plan.transferRounds.length + 2);
+  progress.start(
+    4 + plan.coops.length * 5 + bookSteps(plan) + transfers + 4 * plan.transferRounds.length + 2,
+  );
   try {
     progress.stage('coops, approvals and API keys');
     const keys = await buildFederation(admin, plan, progress);
@@ -42,7 +44,8 @@ export async function runDemo(
     await inPool(plan.coops, COOP_CONCURRENCY, async (coop) => {
       const asCoop = admin.as(keys.coops[coop.coopId]!);
       progress.stage(`members, savings and loans of ${coop.coopId}`);
-      for (const [externalId, id] of await syncMembers(asCoop, coop, progress)) memberIds.set(externalId, id);
+      for (const [externalId, id] of await syncMembers(asCoop, coop, progress))
+        memberIds.set(externalId, id);
       await syncSavings(asCoop, coop, plan.foundedOn, progress);
       await syncLoans(asCoop, coop, plan.foundedOn, progress);
     });
@@ -69,7 +72,8 @@ export async function runDemo(
 /** What the person who ran the demo needs: what was built, and the keys to look at it with. */
 export function demoReport(result: DemoResult, baseUrl: string): string {
   const { plan, keys } = result;
-  const count = (f: (c: DemoPlan['coops'][number]) => number) => plan.coops.reduce((n, c) => n + f(c), 0);
+  const count = (f: (c: DemoPlan['coops'][number]) => number) =>
+    plan.coops.reduce((n, c) => n + f(c), 0);
   const width = Math.max(...plan.coops.map((c) => c.coopId.length));
   return [
     '',

@@ -22,13 +22,25 @@ export async function runSettlement(
   progress: Progress,
 ): Promise<{ settled: string[]; open: string }> {
   for (const coop of plan.coops) {
-    await treasurer.write('PUT', `/api/settlement/v1/coops/${coop.coopId}/limits/IDR`, `limit:${coop.coopId}`, {
-      netDebitCap: idr(NET_DEBIT_CAP),
-      alarmAtBasisPoints: 8_000,
-    }, [200]);
-    await treasurer.write('PUT', `/api/settlement/v1/coops/${coop.coopId}/liquidity-cover/IDR`, `cover:${coop.coopId}`, {
-      amount: idr(NET_DEBIT_CAP),
-    }, [200]);
+    await treasurer.write(
+      'PUT',
+      `/api/settlement/v1/coops/${coop.coopId}/limits/IDR`,
+      `limit:${coop.coopId}`,
+      {
+        netDebitCap: idr(NET_DEBIT_CAP),
+        alarmAtBasisPoints: 8_000,
+      },
+      [200],
+    );
+    await treasurer.write(
+      'PUT',
+      `/api/settlement/v1/coops/${coop.coopId}/liquidity-cover/IDR`,
+      `cover:${coop.coopId}`,
+      {
+        amount: idr(NET_DEBIT_CAP),
+      },
+      [200],
+    );
     progress.tick(2);
   }
   const settled: string[] = [];
@@ -48,28 +60,45 @@ export async function runSettlement(
   return { settled, open };
 }
 
-async function sendRound(treasurer: DemoClient, transfers: readonly PlannedTransfer[], progress: Progress): Promise<string> {
+async function sendRound(
+  treasurer: DemoClient,
+  transfers: readonly PlannedTransfer[],
+  progress: Progress,
+): Promise<string> {
   const batches = new Set<string>();
   for (const t of transfers) {
-    const sent = await treasurer.write<{ batchId: string | null }>('POST', '/api/settlement/v1/transfers', `transfer:${t.transferId}`, {
-      transferId: t.transferId,
-      fromCoopId: t.fromCoopId,
-      toCoopId: t.toCoopId,
-      amount: idr(t.amount),
-      reference: t.transferId,
-    });
+    const sent = await treasurer.write<{ batchId: string | null }>(
+      'POST',
+      '/api/settlement/v1/transfers',
+      `transfer:${t.transferId}`,
+      {
+        transferId: t.transferId,
+        fromCoopId: t.fromCoopId,
+        toCoopId: t.toCoopId,
+        amount: idr(t.amount),
+        reference: t.transferId,
+      },
+    );
     if (sent.batchId) batches.add(sent.batchId);
     progress.tick();
   }
   if (batches.size !== 1)
-    throw new Error(`a round of transfers should fill one settlement batch, filled ${[...batches].join(', ') || 'none'}`);
+    throw new Error(
+      `a round of transfers should fill one settlement batch, filled ${[...batches].join(', ') || 'none'}`,
+    );
   return [...batches][0]!;
 }
 
 async function settleBatch(treasurer: DemoClient, batchId: string, today: string): Promise<void> {
   const path = `/api/settlement/v1/settlement-batches/${batchId}`;
   await treasurer.write('POST', `${path}/close`, `batch-close:${batchId}`, undefined, [200]);
-  const recorded = await treasurer.write<BatchView>('POST', `${path}/record-settlement`, `batch-record:${batchId}`, undefined, [200]);
+  const recorded = await treasurer.write<BatchView>(
+    'POST',
+    `${path}/record-settlement`,
+    `batch-record:${batchId}`,
+    undefined,
+    [200],
+  );
   await treasurer.write('POST', `${path}/reserve`, `batch-reserve:${batchId}`, undefined, [200]);
   await treasurer.write('POST', `${path}/commit`, `batch-commit:${batchId}`, undefined, [200]);
   const instructions = recorded.instructions ?? [];
@@ -80,13 +109,20 @@ async function settleBatch(treasurer: DemoClient, batchId: string, today: string
   ];
   let last: BatchView | undefined;
   for (const [n, instruction] of ordered.entries()) {
-    last = await treasurer.write<BatchView>('POST', `${path}/settlements`, `batch-settle:${batchId}:${instruction.coopId}`, {
-      coopId: instruction.coopId,
-      bankReference: `BANK-${batchId}-${String(n + 1).padStart(3, '0')}`.slice(0, 64),
-      settledOn: today,
-    }, [200]);
+    last = await treasurer.write<BatchView>(
+      'POST',
+      `${path}/settlements`,
+      `batch-settle:${batchId}:${instruction.coopId}`,
+      {
+        coopId: instruction.coopId,
+        bankReference: `BANK-${batchId}-${String(n + 1).padStart(3, '0')}`.slice(0, 64),
+        settledOn: today,
+      },
+      [200],
+    );
   }
-  if (last?.status !== 'settled') throw new Error(`settlement batch ${batchId} ended ${last?.status ?? 'without settlements'}`);
+  if (last?.status !== 'settled')
+    throw new Error(`settlement batch ${batchId} ended ${last?.status ?? 'without settlements'}`);
 }
 
 interface MemberBasis {
@@ -137,7 +173,9 @@ export async function simulateShu(
     capitalBasis: String(150_000 + (wajib.get(`${p.externalId}-WAJIB`) ?? 0)),
     businessBasis: borrowers.has(p.externalId) ? '1' : '0',
   }));
-  return shape(await coop.write('POST', path, `shu-bases:${first.coopId}`, { ...body, bases }, [201]));
+  return shape(
+    await coop.write('POST', path, `shu-bases:${first.coopId}`, { ...body, bases }, [201]),
+  );
 }
 
 function shape(body: unknown): { simulationId: string; members: number } {

@@ -49,7 +49,9 @@ export class StreamSender {
     let pending = [...items];
     for (let round = 1; pending.length > 0; round++) {
       if (round > MAX_ROUNDS)
-        throw new Error(`${this.stream.label}: ${pending.length} items still refused after ${MAX_ROUNDS} rounds`);
+        throw new Error(
+          `${this.stream.label}: ${pending.length} items still refused after ${MAX_ROUNDS} rounds`,
+        );
       if (round > 1) await sleep(Math.min(2_000, 100 * round));
       const later: { externalId: string }[] = [];
       for (let start = 0; start < pending.length; start += MAX_BATCH_ITEMS) {

@@ -14,7 +14,19 @@ const DAYS_PAST_DUE: Record<Exclude<LoanClass, 'L'>, [number, number]> = {
   D: [128, 172],
   M: [190, 250],
 };
-const CLASS_WEIGHTS: readonly LoanClass[] = ['L', 'L', 'L', 'L', 'L', 'L', 'DPK', 'DPK', 'KL', 'D', 'M'];
+const CLASS_WEIGHTS: readonly LoanClass[] = [
+  'L',
+  'L',
+  'L',
+  'L',
+  'L',
+  'L',
+  'DPK',
+  'DPK',
+  'KL',
+  'D',
+  'M',
+];
 
 /** Province codes (Kemendagri) the primary coops are spread over. */
 const PROVINCES = [
@@ -27,8 +39,31 @@ const PROVINCES = [
   ['12', 'sumut'],
 ] as const;
 const TOWNS = ['makmur', 'sejahtera', 'mandiri', 'sentosa', 'bersatu', 'harapan', 'karya', 'abadi'];
-const GIVEN = ['Siti', 'Budi', 'Dewi', 'Agus', 'Sri', 'Joko', 'Rina', 'Bambang', 'Wati', 'Eko', 'Ani', 'Hadi'];
-const FAMILY = ['Santoso', 'Wijaya', 'Lestari', 'Pratama', 'Susanto', 'Hidayat', 'Rahayu', 'Nugroho', 'Kurniawan'];
+const GIVEN = [
+  'Siti',
+  'Budi',
+  'Dewi',
+  'Agus',
+  'Sri',
+  'Joko',
+  'Rina',
+  'Bambang',
+  'Wati',
+  'Eko',
+  'Ani',
+  'Hadi',
+];
+const FAMILY = [
+  'Santoso',
+  'Wijaya',
+  'Lestari',
+  'Pratama',
+  'Susanto',
+  'Hidayat',
+  'Rahayu',
+  'Nugroho',
+  'Kurniawan',
+];
 
 export interface PlannedCoop {
   coopId: string;
@@ -109,7 +144,8 @@ export function planDemo(options: DemoOptions): DemoPlan {
   });
   let n = 0;
   const plans = coops.map((coop, i): CoopPlan => {
-    const share = Math.floor(options.persons / options.coops) + (i < options.persons % options.coops ? 1 : 0);
+    const share =
+      Math.floor(options.persons / options.coops) + (i < options.persons % options.coops ? 1 : 0);
     const r = random.fork(coop.coopId);
     const persons = Array.from({ length: share }, () => planPerson(++n, coop, r, options.today));
     return {
@@ -145,7 +181,11 @@ const POKOK = 100_000;
 const WAJIB_MONTHLY = 50_000;
 const SUKARELA_FLOOR = 10_000;
 
-function planSavings(persons: readonly PlannedPerson[], r: Random, options: DemoOptions): SavingsItem[] {
+function planSavings(
+  persons: readonly PlannedPerson[],
+  r: Random,
+  options: DemoOptions,
+): SavingsItem[] {
   const items: SavingsItem[] = [];
   for (const p of persons) {
     const open = (code: string, opening: number, on = p.joinedOn) =>
@@ -158,7 +198,9 @@ function planSavings(persons: readonly PlannedPerson[], r: Random, options: Demo
         productCode: code,
         openingBalance: rupiah(opening),
         // A time deposit rolls over at maturity, as most members' do.
-        ...(code.startsWith('BERJANGKA') ? { maturityInstruction: { kind: 'roll_over' as const } } : {}),
+        ...(code.startsWith('BERJANGKA')
+          ? { maturityInstruction: { kind: 'roll_over' as const } }
+          : {}),
       });
     open('POKOK', POKOK);
     open('WAJIB', WAJIB_MONTHLY);
@@ -221,7 +263,10 @@ function planLoans(persons: readonly PlannedPerson[], r: Random, today: string):
       const [min, max] = DAYS_PAST_DUE[loanClass];
       const firstUnpaid = clampDay(addDays(today, -r.int(min, max)));
       const paid = r.int(1, 2);
-      disbursedOn = dayOfMonth(monthStart(firstUnpaid, -(paid + 1)), Number(firstUnpaid.slice(8, 10)));
+      disbursedOn = dayOfMonth(
+        monthStart(firstUnpaid, -(paid + 1)),
+        Number(firstUnpaid.slice(8, 10)),
+      );
       paidBefore = firstUnpaid;
     }
     return {
