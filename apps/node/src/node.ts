@@ -27,6 +27,7 @@ import {
   type ServiceModule,
 } from '@kopfed/service-kit';
 import type { NodeConfig } from './config';
+import { mountConsole } from './console';
 import { SERVICE_MODULES, type ServiceName } from './services';
 
 export { SERVICES, type ServiceName } from './services';
@@ -195,6 +196,8 @@ function nodeApp(
     });
   });
   for (const service of services) app.use(service.router);
+  // The web console at `/`, over the same public APIs (built on first visit when missing).
+  mountConsole(app, { logger });
   app.use(notFoundHandler());
   app.use(problemErrorHandler(logger));
   return app;
