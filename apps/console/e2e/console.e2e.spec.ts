@@ -7,7 +7,7 @@ import { DEMO_BUSINESS_DATE, ensureConsoleBuilt, startConsoleServer, type Consol
 
 /** Debian's Chromium: never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(__dirname, '../../../tests/e2e/console/screenshots');
+const SCREENSHOTS = join(__dirname, '../../../tests/console/screenshots');
 const WCAG_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 const haveChromium = existsSync(CHROMIUM);
