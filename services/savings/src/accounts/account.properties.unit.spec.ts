@@ -15,7 +15,8 @@ type Step =
   | { kind: 'withdraw'; amount: bigint }
   | { kind: 'hold'; id: number; amount: bigint }
   | { kind: 'capture'; id: number; amount: bigint | null }
-  | { kind: 'release'; id: number };
+  | { kind: 'release'; id: number }
+  | { kind: 'reduce'; id: number; amount: bigint };
 
 const amount = fc.bigInt({ min: 1n, max: 2_000_000n });
 const holdId = fc.integer({ min: 0, max: 4 });
@@ -29,6 +30,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     amount: fc.option(amount, { nil: null }),
   }),
   fc.record({ kind: fc.constant('release' as const), id: holdId }),
+  fc.record({
+    kind: fc.constant('reduce' as const),
+    id: holdId,
+    amount: fc.bigInt({ min: 0n, max: 2_000_000n }),
+  }),
 );
 
 function command(s: Step): AccountCommand {
@@ -76,11 +82,13 @@ function command(s: Step): AccountCommand {
       };
     case 'release':
       return { type: 'ReleaseHold', on: c.on, holdId: `h${s.id}` };
+    case 'reduce':
+      return { type: 'ReduceHold', on: c.on, holdId: `h${s.id}`, amount: s.amount };
   }
 }
 
 describe('account invariants (property)', () => {
-  it('for random deposits, withdrawals, holds, captures and releases: the balance is the sum of the events and never crosses the floor', () => {
+  it('for random deposits, withdrawals, holds, captures, reductions and releases: the balance is the sum of the events and never crosses the floor', () => {
     fc.assert(
       fc.property(amount, fc.array(step, { maxLength: 60 }), (opening, steps) => {
         let events: AccountEvent[] = accountDecider.decide(
