@@ -1,0 +1,170 @@
+import request from 'supertest';
+import { v7 as uuidv7 } from 'uuid';
+import { catalog, type EventName } from '@kopfed/contracts';
+import {
+  COOPS,
+  idr,
+  PRODUCTS,
+  savingsHarness,
+  type SavingsHarness,
+} from '../testing/savings-harness';
+
+/**
+ * The loan events savings cannot or need not act on, fed as the loan service's contract events
+ * (not its code): refusals are dead-lettered and change nothing; nothing to do is no error.
+ */
+const base = `/api/savings/v1/coops/${COOPS.A}`;
+const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+const LOAN = { loanId: 'loan-1', coopId: COOPS.A, memberId: 'm-1', productCode: 'PINJAMAN' };
+
+let h: SavingsHarness;
+beforeAll(async () => {
+  h = await savingsHarness();
+  await request(h.app)
+    .post(`${base}/products`)
+    .set(as(h.keys.coopA))
+    .send(PRODUCTS.SUKARELA)
+    .expect(201);
+  await h.joinPerson(COOPS.A, 'm-1');
+  await h.joinPerson(COOPS.A, 'm-2');
+  for (const [accountId, memberId] of [
+    ['acc-m1', 'm-1'],
+    ['acc-m2', 'm-2'],
+  ]) {
+    await request(h.app)
+      .post(`${base}/accounts`)
+      .set(as(h.keys.coopA))
+      .send({ accountId, memberId, productCode: 'SUKARELA' })
+      .expect(201);
+    await request(h.app)
+      .post(`${base}/accounts/${accountId}/deposits`)
+      .set(as(h.keys.coopA))
+      .send({ amount: idr(1_000_000) })
+      .expect(200);
+  }
+});
+afterAll(() => h.close());
+
+/** Publishes a loan event on the loan topic; resolves once savings handled (or dead-lettered) it. */
+async function loanEvent(name: EventName, data: object): Promise<void> {
+  const envelope = catalog.toEnvelope(name, {
+    id: uuidv7(),
+    subject: LOAN.loanId,
+    time: h.now().toISOString(),
+    businessDate: '2026-03-10',
+    data: { ...LOAN, ...data } as never,
+  });
+  await h.bus.publish(catalog.topicOf('loan'), [
+    { key: envelope.subject, value: JSON.stringify(envelope) },
+  ]);
+}
+
+const account = async (accountId: string) =>
+  (await request(h.app).get(`${base}/accounts/${accountId}`).set(as(h.keys.coopA))).body as {
+    balance: { amount: string };
+    availableBalance: { amount: string };
+    holds: { holdId: string; amount: { amount: string } }[];
+  };
+
+const disbursed = (via: object) => ({
+  borrower: { kind: 'person' },
+  origin: 'kopfed',
+  principal: idr(2_000_000),
+  fee: idr(20_000),
+  netAmount: idr(1_980_000),
+  via,
+  method: 'ANNUITY',
+  annualRatePercent: '12',
+  termMonths: 12,
+  graceMonths: 0,
+  firstDueDate: '2026-04-10',
+  maturityDate: '2027-03-10',
+  disbursedOn: '2026-03-10',
+});
+const savingsOf = (savingsAccountId: string) => ({
+  kind: 'savings',
+  savingsAccountId,
+  productCode: 'SUKARELA',
+});
+
+describe('loan events savings refuses or passes over', () => {
+  it.each([
+    ['another member’s account', 'acc-m2'],
+    ['an account that does not exist', 'acc-none'],
+  ])('dead-letters a payout into %s and credits nothing', async (_name, accountId) => {
+    const dead = h.bus.deadLetters().length;
+    await loanEvent('LoanDisbursed', disbursed(savingsOf(accountId)));
+    expect(h.bus.deadLetters().length).toBe(dead + 1);
+    expect((await account('acc-m2')).balance).toEqual(idr(1_000_000));
+  });
+
+  it('does nothing for a payout to cash', async () => {
+    const dead = h.bus.deadLetters().length;
+    await loanEvent('LoanDisbursed', disbursed({ kind: 'cash' }));
+    expect(h.bus.deadLetters().length).toBe(dead);
+    expect((await account('acc-m1')).balance).toEqual(idr(1_000_000));
+  });
+
+  it('dead-letters a hold the available balance cannot cover, placing none', async () => {
+    const dead = h.bus.deadLetters().length;
+    await loanEvent('LoanCollateralHoldRequested', {
+      holdId: 'loan-1',
+      savingsAccountId: 'acc-m1',
+      amount: idr(990_001),
+      requestedOn: '2026-03-10',
+    });
+    expect(h.bus.deadLetters().length).toBe(dead + 1);
+    expect((await account('acc-m1')).holds).toEqual([]);
+    // Released before any hold was placed: nothing to release, and no error.
+    await loanEvent('LoanCollateralHoldReleased', {
+      holdId: null,
+      savingsAccountId: 'acc-m1',
+      released: idr(0),
+      releasedOn: '2026-03-10',
+    });
+    expect(h.bus.deadLetters().length).toBe(dead + 1);
+  });
+
+  it('refuses to grow a hold; shrinking it to nothing releases it', async () => {
+    await loanEvent('LoanCollateralHoldRequested', {
+      holdId: 'loan-1',
+      savingsAccountId: 'acc-m1',
+      amount: idr(400_000),
+      requestedOn: '2026-03-10',
+    });
+    expect((await account('acc-m1')).holds).toMatchObject([
+      { holdId: 'loan-1', amount: idr(400_000) },
+    ]);
+    const dead = h.bus.deadLetters().length;
+    const reduced = (amount: number) => ({
+      holdId: 'loan-1',
+      savingsAccountId: 'acc-m1',
+      amount: idr(amount),
+      released: idr(1),
+      reducedOn: '2026-03-10',
+    });
+    await loanEvent('LoanCollateralHoldReduced', reduced(400_001));
+    expect(h.bus.deadLetters().length).toBe(dead + 1);
+    await loanEvent('LoanCollateralHoldReduced', reduced(0));
+    const released = await account('acc-m1');
+    expect(released.holds).toEqual([]);
+    expect(released.availableBalance).toEqual(idr(1_000_000));
+  });
+
+  it('lifts the hold named by the loan when its placement was never reported (holdId null)', async () => {
+    await loanEvent('LoanCollateralHoldRequested', {
+      holdId: 'loan-1',
+      savingsAccountId: 'acc-m1',
+      amount: idr(300_000),
+      requestedOn: '2026-03-10',
+    });
+    expect((await account('acc-m1')).availableBalance).toEqual(idr(700_000));
+    await loanEvent('LoanCollateralHoldReleased', {
+      holdId: null,
+      savingsAccountId: 'acc-m1',
+      released: idr(0),
+      releasedOn: '2026-03-10',
+    });
+    expect((await account('acc-m1')).holds).toEqual([]);
+  });
+});
