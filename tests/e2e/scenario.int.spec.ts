@@ -37,6 +37,7 @@ describe('a year of a small federation, end to end over HTTP', () => {
   const today = jakartaToday();
   let batchId = '';
   let references: Record<string, string> = {};
+  let consolidatedBeforeStop: TrialBalance | undefined;
 
   /** Each savings account's balance as the savings service answers it. */
   async function savingsHeld(): Promise<Record<string, string>> {
@@ -631,6 +632,7 @@ describe('a year of a small federation, end to end over HTTP', () => {
     expect(balanced(consolidated.statement)).toBe(true);
     // The settled batch leaves nothing owed between the coops: clearing nets to zero.
     expect(balanceOf(consolidated.statement, '1-160')).toBe(0n);
+    consolidatedBeforeStop = consolidated.statement;
   });
 
   it('stops gracefully; the auditor verifies every store and rebuild-checks every projection', async () => {
@@ -663,5 +665,18 @@ describe('a year of a small federation, end to end over HTTP', () => {
     expect(rebuilt.absent).toEqual([]);
     expect(rebuilt.projections.filter((p) => !p.identical)).toEqual([]);
     expect(rebuilt.projections.length).toBeGreaterThan(4);
+  });
+
+  it('starts again on the same stores with the same balances and books', async () => {
+    await node.start();
+    expect(await savingsHeld()).toEqual(savingsPutIn());
+    const consolidated = (await people.auditor.expect(
+      200,
+      'GET',
+      `${API.settlement}/coops/${COOP.P}/books/consolidated/trial-balance`,
+    )) as { statement: TrialBalance };
+    expect(consolidatedBeforeStop).toBeDefined();
+    expect(consolidated.statement).toEqual(consolidatedBeforeStop);
+    expect(await node.stop()).toBe(0);
   });
 });
