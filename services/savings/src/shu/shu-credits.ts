@@ -3,6 +3,7 @@ import { catalog } from '@kopfed/contracts';
 import { deterministicUuid, reserve, type EventMetadata } from '@kopfed/eventstore';
 import { integrationEventHandler } from '@kopfed/messaging';
 import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
+import { accountStream } from '../accounts/account-context';
 import type { AccountService } from '../accounts/account-service';
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
@@ -57,7 +58,9 @@ export function shuCreditsConsumption(
         const target = claim.reserved ? (existing ?? fresh) : claim.heldBy;
         const reference = `SHU-${d.financialYear}`;
         try {
-          if (target === fresh)
+          if (target === fresh) {
+            // Opened with the share as its first deposit: once it exists, the share is in.
+            if (await opened(service, fresh)) continue;
             await service.open(
               d.coopId,
               {
@@ -68,7 +71,7 @@ export function shuCreditsConsumption(
               },
               actor,
             );
-          else
+          } else
             await service.deposit(
               d.coopId,
               target,
@@ -94,6 +97,11 @@ export function shuCreditsConsumption(
       }
     }),
   };
+}
+
+async function opened(service: AccountService, accountId: string): Promise<boolean> {
+  const events = await service.accounts.store.readStream(accountStream(accountId), { maxCount: 1 });
+  return events.length > 0;
 }
 
 function openAccountQuery(db: Database.Database) {

@@ -1,0 +1,220 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { catalog } from '@kopfed/contracts';
+import { type SqliteEventStore, type RecordedEvent } from '@kopfed/eventstore';
+import { publicEventEncoder } from '@kopfed/messaging';
+import { createNode, SERVICE_MODULES, type FederationNode } from '@kopfed/node';
+import { idr, PRODUCTS } from '../testing/savings-harness';
+
+/**
+ * A coop's SHU distribution reaching its members' savings through the whole node (member,
+ * savings, settlement on the in-process bus): simulated, approved and distributed over
+ * settlement's API, each share lands in the member's SUKARELA account once.
+ */
+const COOP = { A: 'shu-coop-a', P: 'shu-coop-p' } as const;
+const TODAY = '2027-03-15';
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+let dataDir: string;
+let node: FederationNode;
+let coopKey: string;
+const members: string[] = [];
+const accountOf = new Map<string, string>();
+
+async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+/** Each member's SUKARELA accounts and their balances, from the savings read model. */
+function sukarela(): Map<string, { accountId: string; balance: number }[]> {
+  const db = (node.stores.get('savings') as SqliteEventStore).database;
+  const rows = db
+    .prepare<[string], { member_id: string; account_id: string; balance: number }>(
+      "SELECT member_id, account_id, balance FROM savings_accounts WHERE coop_id = ? AND product_code = 'SUKARELA' ORDER BY member_id, account_id",
+    )
+    .all(COOP.A);
+  const byMember = new Map<string, { accountId: string; balance: number }[]>();
+  for (const row of rows)
+    byMember.set(row.member_id, [
+      ...(byMember.get(row.member_id) ?? []),
+      { accountId: row.account_id, balance: row.balance },
+    ]);
+  return byMember;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kopfed-savings-shu-'));
+  node = await createNode({
+    dataDir,
+    env: {},
+    modules: SERVICE_MODULES.filter((m) => ['member', 'savings', 'settlement'].includes(m.name)),
+    clock: () => new Date(`${TODAY}T03:00:00.000Z`),
+  });
+  node.coopDirectory.setParent(COOP.A, COOP.P);
+  const key = async (role: 'admin' | 'coop', coopId: string) =>
+    (await node.keys.create({ role, coopId, createdBy: 'shu-tests' })).token;
+  const admin = await key('admin', 'federation');
+  coopKey = await key('coop', COOP.A);
+  const post = (path: string, token: string, body: object) =>
+    request(node.app).post(path).set(auth(token)).send(body);
+  await post('/api/member/v1/coops', admin, coopBody(COOP.P, 'secondary', null)).expect(201);
+  await post(`/api/member/v1/coops/${COOP.P}/approval`, admin, { on: '2026-01-06' }).expect(200);
+  await post(
+    `/api/member/v1/coops/${COOP.P}/member-coops`,
+    admin,
+    coopBody(COOP.A, 'primary', COOP.P),
+  ).expect(201);
+  await post(`/api/member/v1/coops/${COOP.A}/approval`, admin, { on: '2026-01-07' }).expect(200);
+  await eventually(() =>
+    post(`/api/savings/v1/coops/${COOP.A}/products`, coopKey, PRODUCTS.SUKARELA).expect(201),
+  );
+  for (let n = 1; n <= 3; n++) {
+    const joined = await post(`/api/member/v1/coops/${COOP.A}/members`, coopKey, {
+      kind: 'person',
+      memberNumber: `A-000${n}`,
+      joinedOn: '2026-02-01',
+      person: {
+        name: `Anggota ${n}`,
+        nik: `337402450280000${n}`,
+        birthDate: '1980-02-05',
+        gender: 'female',
+        address: { line: 'Jl. Pemuda 1', province: '33' },
+      },
+    }).expect(201);
+    members.push(joined.body.memberId as string);
+  }
+  // Members 1 and 2 hold a SUKARELA account; member 3 has none yet.
+  for (const [memberId, deposit] of [
+    [members[0]!, 100_000],
+    [members[1]!, 20_000],
+  ] as const) {
+    const opened = await eventually(() =>
+      post(`/api/savings/v1/coops/${COOP.A}/accounts`, coopKey, {
+        memberId,
+        productCode: 'SUKARELA',
+        initialDeposit: { amount: idr(deposit), via: 'cash' },
+      }).expect(201),
+    );
+    accountOf.set(memberId, opened.body.accountId as string);
+  }
+  await eventually(() => expect(sukarela().size).toBe(2));
+}, 30_000);
+afterAll(async () => {
+  await node.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a distributed SHU reaches the members’ savings (in the node)', () => {
+  it('deposits each member’s share into their SUKARELA account, opening one for a member without', async () => {
+    const shu = `/api/settlement/v1/coops/${COOP.A}/shu-simulations`;
+    const simulated = await request(node.app)
+      .post(shu)
+      .set(auth(coopKey))
+      .send({
+        financialYear: 2026,
+        surplus: '1000000',
+        allocation: {
+          reserve: '40',
+          memberCapital: '20',
+          memberBusiness: '20',
+          board: '5',
+          staff: '5',
+          education: '5',
+          social: '5',
+        },
+        bases: [
+          { memberId: members[0], capitalBasis: '1', businessBasis: '1' },
+          { memberId: members[1], capitalBasis: '1', businessBasis: '0' },
+          { memberId: members[2], capitalBasis: '2', businessBasis: '3' },
+        ],
+      })
+      .expect(201);
+    const id = simulated.body.simulationId as string;
+    await request(node.app)
+      .post(`${shu}/${id}/approval`)
+      .set(auth(coopKey))
+      .send({ ratReference: 'RAT-2026', ratHeldOn: '2027-03-01' })
+      .expect(200);
+    await request(node.app)
+      .post(`${shu}/${id}/distribution`)
+      .set(auth(coopKey))
+      .send({ businessDate: TODAY })
+      .expect(200);
+
+    // Capital pool 200,000 split 1:1:2, business pool 200,000 split 1:0:3.
+    const expected = new Map([
+      [members[0]!, [{ accountId: accountOf.get(members[0]!)!, balance: 100_000 + 100_000 }]],
+      [members[1]!, [{ accountId: accountOf.get(members[1]!)!, balance: 20_000 + 50_000 }]],
+      [members[2]!, [{ accountId: expect.any(String), balance: 250_000 }]],
+    ]);
+    await eventually(() => expect(sukarela()).toEqual(expected));
+  });
+
+  it('credits nothing more when the same event is delivered again', async () => {
+    const before = sukarela();
+    const settlement = node.stores.get('settlement')!;
+    const [distributed] = await settlement.readAll({ after: 0, types: ['ShuDistributed'] });
+    const message = encode(distributed!);
+    const consumption = node.host.services
+      .find((s) => s.name === 'savings')!
+      .instance.consumes!.find((c) => c.group === 'savings.shu')!;
+    for (let attempt = 1; attempt <= 2; attempt++)
+      await consumption.handler({
+        ...message,
+        topic: catalog.topicOf('settlement'),
+        headers: {},
+        attempt,
+      });
+    expect(sukarela()).toEqual(before);
+    const statement = await request(node.app)
+      .get(`/api/savings/v1/coops/${COOP.A}/accounts/${accountOf.get(members[0]!)!}`)
+      .set(auth(coopKey))
+      .expect(200);
+    expect(statement.body.balance).toEqual(idr(200_000));
+  });
+});
+
+/** The settlement service's encoding of the event, as the relay publishes it. */
+const encode = (event: RecordedEvent) => {
+  const d = event.data as {
+    coopId: string;
+    financialYear: number;
+    simulationId: string;
+    currency: string;
+    credits: { memberId: string; amount: string }[];
+    businessDate: string;
+    distributedAt: string;
+  };
+  return publicEventEncoder(catalog, () => ({
+    name: 'ShuDistributed',
+    subject: `${d.coopId}/${d.financialYear}`,
+    data: {
+      ...d,
+      credits: d.credits.map((c) => ({ memberId: c.memberId, amount: idr(Number(c.amount)) })),
+    },
+  }))(event, undefined)!;
+};
+
+function coopBody(coopId: string, kind: 'primary' | 'secondary', parentCoopId: string | null) {
+  return {
+    coopId,
+    kind,
+    name: `Koperasi ${coopId}`,
+    legalEntityNumber: `AHU-${coopId}`,
+    nikKoperasi: { number: '3374010020190001', validUntil: '2030-12-31' },
+    npwp: '012345678901234',
+    address: { line: 'Jl. Pandanaran 1', province: '33' },
+    parentCoopId,
+    registeredOn: '2020-01-01',
+  };
+}
