@@ -1,4 +1,4 @@
-import { syncLoans, syncMembers, syncSavings, bookSteps } from './books';
+import { syncLoans, syncMembers, syncSavings, bookSteps } from './coop-sync';
 import { buildFederation, type DemoKeys } from './federation';
 import { DemoClient } from './http';
 import type { DemoOptions } from './options';
@@ -35,7 +35,12 @@ export async function runDemo(
   const admin = new DemoClient(baseUrl, adminKey, `demo:${options.seed}:${options.today}`);
   const transfers = plan.transferRounds.reduce((n, round) => n + round.length, 0);
   progress.start(
-    4 + plan.coops.length * 5 + bookSteps(plan) + transfers + 4 * plan.transferRounds.length + 2,
+    4 +
+      plan.coops.length * 5 +
+      bookSteps(plan) +
+      transfers +
+      4 * (plan.transferRounds.length - 1) +
+      2,
   );
   try {
     progress.stage('coops, approvals and API keys');
