@@ -5,16 +5,16 @@ import { integrationEventHandler } from '@kopfed/messaging';
 import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
 import { accountStream } from '../accounts/account-context';
 import type { AccountService } from '../accounts/account-service';
+import { ProductCode } from '../shared/schemas';
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
 
 /** The product a member's SHU share goes into unless `KOPFED_SAVINGS_SHU_PRODUCT` names another. */
 export const DEFAULT_SHU_PRODUCT = 'SUKARELA';
-const PRODUCT_CODE = /^[A-Z0-9_-]{1,32}$/;
 
 export function shuProductOf(env: NodeJS.ProcessEnv): string {
   const code = env.KOPFED_SAVINGS_SHU_PRODUCT ?? DEFAULT_SHU_PRODUCT;
-  if (!PRODUCT_CODE.test(code))
+  if (!ProductCode.safeParse(code).success)
     throw new Error(`KOPFED_SAVINGS_SHU_PRODUCT must be a product code, got "${code}"`);
   return code;
 }
