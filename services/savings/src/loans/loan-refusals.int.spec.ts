@@ -167,4 +167,13 @@ describe('loan events savings refuses or passes over', () => {
     });
     expect((await account('acc-m1')).holds).toEqual([]);
   });
+
+  it('debits a recovery on a written-off loan taken from savings', async () => {
+    await loanEvent('LoanRecovered', {
+      amount: idr(100_000),
+      via: savingsOf('acc-m1'),
+      recoveredOn: '2026-03-10',
+    });
+    expect((await account('acc-m1')).balance).toEqual(idr(900_000));
+  });
 });
