@@ -6,6 +6,7 @@ import { ADMIN_KEY, freePort, NodeProcess } from './node-process';
 import { kopfed } from './scenario/cli';
 import {
   API,
+  awayFromMidnight,
   balanced,
   balanceOf,
   COOP,
@@ -34,7 +35,8 @@ describe('a year of a small federation, end to end over HTTP', () => {
   const membersB: string[] = [];
   /** What each loan still owes in principal after the scenario's repayments. */
   const loans = new Map<string, bigint>();
-  const today = jakartaToday();
+  /** The business day the scenario runs on (Asia/Jakarta). */
+  let today = '';
   let batchId = '';
   let references: Record<string, string> = {};
   let consolidatedBeforeStop: TrialBalance | undefined;
@@ -74,6 +76,8 @@ describe('a year of a small federation, end to end over HTTP', () => {
       .reduce((sum, [, amount]) => sum + amount, 0n);
 
   beforeAll(async () => {
+    await awayFromMidnight();
+    today = jakartaToday();
     const port = await freePort();
     // The settlement service reaches savings over HTTP for payments; in the node that is the
     // node itself (see the report: the node does not wire this on its own yet).
@@ -84,7 +88,7 @@ describe('a year of a small federation, end to end over HTTP', () => {
     });
     await node.start();
     people = await federationOn(node);
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await node?.kill();

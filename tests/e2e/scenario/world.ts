@@ -104,3 +104,16 @@ export interface Schedule {
 export function jakartaToday(now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(now);
 }
+
+const JAKARTA_OFFSET_MS = 7 * 3_600_000;
+
+/**
+ * Midnight in Jakarta ends the business day and the default settlement window, and starts the
+ * node's close of business: a scenario that crossed it would find its transfers in two batches
+ * and its "today" gone. When midnight is less than `marginMs` away, this waits until it passed.
+ */
+export async function awayFromMidnight(marginMs = 150_000, now = Date.now): Promise<void> {
+  const day = 86_400_000;
+  const untilMidnight = day - ((now() + JAKARTA_OFFSET_MS) % day);
+  if (untilMidnight < marginMs) await sleep(untilMidnight + 5_000);
+}
