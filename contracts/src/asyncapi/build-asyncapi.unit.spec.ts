@@ -29,9 +29,14 @@ describe('the generated AsyncAPI document', () => {
   });
 
   it('has one channel per producing service, addressed by its topic', () => {
-    expect(document.channels).toEqual({
-      member: expect.objectContaining({ address: 'kopfed.member.events' }),
-    });
+    expect(document.channels).toEqual(
+      Object.fromEntries(
+        ['member', 'savings', 'loan', 'settlement'].map((service) => [
+          service,
+          expect.objectContaining({ address: `kopfed.${service}.events` }),
+        ]),
+      ),
+    );
   });
 
   it('has a message for every version of every event', () => {
