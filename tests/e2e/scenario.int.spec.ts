@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { person } from './federation';
-import { ADMIN_KEY, freePort, NodeProcess } from './node-process';
+import { freePort, NodeProcess } from './node-process';
 import { kopfed } from './scenario/cli';
 import {
   API,
@@ -79,13 +79,9 @@ describe('a year of a small federation, end to end over HTTP', () => {
     await awayFromMidnight();
     today = jakartaToday();
     const port = await freePort();
-    // The settlement service reaches savings over HTTP for payments; in the node that is the
-    // node itself (see the report: the node does not wire this on its own yet).
-    node = new NodeProcess({
-      dataDir,
-      port,
-      env: { KOPFED_SAVINGS_URL: `http://127.0.0.1:${port}`, KOPFED_SAVINGS_API_KEY: ADMIN_KEY },
-    });
+    // Payments between members of different coops need no setting: the node links its
+    // settlement service to its own savings API.
+    node = new NodeProcess({ dataDir, port });
     await node.start();
     people = await federationOn(node);
   }, 300_000);

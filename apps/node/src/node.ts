@@ -28,6 +28,7 @@ import {
 } from '@kopfed/service-kit';
 import type { NodeConfig } from './config';
 import { mountConsole } from './console';
+import { InternalLink } from './internal-link';
 import { SERVICE_MODULES, type ServiceName } from './services';
 
 export { SERVICES, type ServiceName } from './services';
@@ -81,6 +82,7 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
   const store = (name: string) => stores.get(name) ?? unreachableStore(name);
   let keys: ApiKeyRegistry | undefined;
   let host: ServiceHost | undefined;
+  let link: InternalLink | undefined;
   const bus = new InProcessBus({
     onDeadLetter: (dead) =>
       logger.error({ topic: dead.topic, headers: dead.message.headers }, 'message dead-lettered'),
@@ -91,6 +93,18 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       coopId: options.adminCoopId ?? 'federation',
       ...(options.adminKey ? { adminKey: options.adminKey } : {}),
     });
+    const env = options.env ?? process.env;
+    const adminCoopId = options.adminCoopId ?? 'federation';
+    // Settlement's payments hold and move savings through the savings API; in the node, that
+    // is the node itself unless KOPFED_SAVINGS_URL points elsewhere.
+    const linksSavings =
+      moduleNames.includes('savings') &&
+      moduleNames.includes('settlement') &&
+      env.KOPFED_SAVINGS_URL === undefined;
+    if (linksSavings) link = await InternalLink.open(keys, options.dataDir, adminCoopId);
+    const serviceEnv = link
+      ? { ...env, KOPFED_SAVINGS_URL: link.baseUrl, KOPFED_SAVINGS_API_KEY: link.token }
+      : env;
     const coopDirectory = new InMemoryCoopDirectory();
     const kit: Omit<ServiceKitDeps, 'store'> = {
       authenticate: authenticator(keys, options),
@@ -114,7 +128,7 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       coopDirectory,
       logger,
       dataDir: options.dataDir,
-      ...(options.env ? { env: options.env } : {}),
+      env: serviceEnv,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.nightlyCloseOfBusiness ? { nightlyCloseOfBusiness: true } : {}),
     });
@@ -125,8 +139,10 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       ),
     ];
     const app = nodeApp(stores, mounted, logger);
+    link?.serve(app);
     const registry = keys;
     const started = host;
+    const internal = link;
     return {
       app,
       stores,
@@ -140,6 +156,7 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       host: started,
       bootstrap,
       async close() {
+        await internal?.close();
         await started.stop();
         await bus.close();
         await registry.close();
@@ -147,6 +164,7 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       },
     };
   } catch (error) {
+    await link?.close();
     await host?.stop();
     await bus.close();
     await keys?.close();
