@@ -102,9 +102,13 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       moduleNames.includes('settlement') &&
       env.KOPFED_SAVINGS_URL === undefined;
     if (linksSavings) link = await InternalLink.open(keys, options.dataDir, adminCoopId);
-    const serviceEnv = link
-      ? { ...env, KOPFED_SAVINGS_URL: link.baseUrl, KOPFED_SAVINGS_API_KEY: link.token }
-      : env;
+    const serviceEnv = {
+      // The node is the only clearing engine on its store: a short lease only shortens the
+      // wait for a killed run's lease to lapse at the next start (renewed every third of it).
+      KOPFED_CLEARING_LEASE_TTL_MS: '1000',
+      ...env,
+      ...(link ? { KOPFED_SAVINGS_URL: link.baseUrl, KOPFED_SAVINGS_API_KEY: link.token } : {}),
+    };
     const coopDirectory = new InMemoryCoopDirectory();
     const kit: Omit<ServiceKitDeps, 'store'> = {
       authenticate: authenticator(keys, options),
