@@ -103,9 +103,12 @@ function stringValue(schema: Schema): fc.Arbitrary<string> {
       break;
   }
   if (typeof schema.pattern === 'string') {
+    // Only the schema's own bounds: the default of 40 would refuse every match of a longer
+    // fixed-length pattern (a 43-character key), and the filter would then never end.
+    const patternMax = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
     return fc
       .stringMatching(new RegExp(schema.pattern))
-      .filter((s) => s.length >= minLength && s.length <= maxLength);
+      .filter((s) => s.length >= minLength && s.length <= patternMax);
   }
   return fc.string({ unit: 'grapheme-ascii', minLength, maxLength: Math.min(maxLength, 40) });
 }
