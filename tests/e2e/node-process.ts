@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -16,6 +16,23 @@ export function freePort(): Promise<number> {
       server.close(() => done(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+let bundled: string | undefined;
+
+/**
+ * `npm start`'s bundle of the node, built once per test process from the sources as they are
+ * now (never a stale dist/ left over from an earlier build).
+ */
+export function nodeBundle(): string {
+  if (!bundled) {
+    const script = join(REPO, 'apps', 'node', 'scripts', 'bundle.mjs');
+    const result = spawnSync(process.execPath, [script], { cwd: REPO, encoding: 'utf8' });
+    if (result.status !== 0)
+      throw new Error(`could not bundle the node: ${result.stderr || result.stdout}`);
+    bundled = join(REPO, 'apps', 'node', 'dist', 'main.js');
+  }
+  return bundled;
 }
 
 /**
@@ -37,25 +54,21 @@ export class NodeProcess {
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.child) throw new Error('the node is already running');
     this.output = '';
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(REPO, 'apps', 'node', 'src', 'main.ts')],
-      {
-        cwd: REPO,
-        env: {
-          ...process.env,
-          PORT: String(this.options.port),
-          HOST: '127.0.0.1',
-          KOPFED_DATA_DIR: this.options.dataDir,
-          KOPFED_ADMIN_KEY: ADMIN_KEY,
-          KOPFED_RATE_LIMIT_PER_SECOND: '100000',
-          KOPFED_RATE_LIMIT_BURST: '100000',
-          LOG_LEVEL: 'warn',
-          ...this.options.env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, ['--enable-source-maps', nodeBundle()], {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        PORT: String(this.options.port),
+        HOST: '127.0.0.1',
+        KOPFED_DATA_DIR: this.options.dataDir,
+        KOPFED_ADMIN_KEY: ADMIN_KEY,
+        KOPFED_RATE_LIMIT_PER_SECOND: '100000',
+        KOPFED_RATE_LIMIT_BURST: '100000',
+        LOG_LEVEL: 'warn',
+        ...this.options.env,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString('utf8')).slice(-20_000);

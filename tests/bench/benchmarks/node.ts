@@ -282,7 +282,7 @@ export const nodeBenchmark: Benchmark = {
         atLeast('share of commands that succeeded', ok / result.requests, 0.99),
       ],
       notes: [
-        'the node is `apps/node/src/main.ts` as a child process (tsx), on its SQLite stores; the load generator runs in the bench process on the same 2 cores',
+        'the node is `npm start`’s bundle (apps/node/dist/main.js) as a child process, on its SQLite stores; the load generator runs in the bench process on the same 2 cores',
         'mix: 40% deposits, 20% withdrawals (savings), 20% loan repayments, 20% inter-coop transfers (settlement), each with an Idempotency-Key',
         'the million events are the workload’s own plus imported history appended to the savings store in streams no projection reads; start-up is until /health/ready answers',
       ],
