@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,4 +50,88 @@ describe('a service started with a bad environment (the same main.ts compose and
   it('opened no store before refusing to start', () => {
     expect(readdirSync(dataDir)).toEqual([]);
   });
+});
+
+/** A read each service answers its admin (any status but 401 shows the key was accepted). */
+const READ: Record<ServiceName, string> = {
+  member: '/coops/federation/statistics',
+  savings: '/coops/federation/sync/transactions',
+  loan: '/coops/federation/portfolio',
+  settlement: '/coops/federation/reconciliation',
+};
+
+/** Starts a service's main.ts on its own SQLite store, and stops it with SIGTERM. */
+async function runAlone(service: ServiceName, dataDir: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      KOPFED_DATA_DIR: dataDir,
+      KOPFED_EVENTSTORE_URL: `sqlite:${dataDir}`,
+      KOPFED_BUS_URL: 'in-process',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 60_000;
+  let ready = 0;
+  while (Date.now() < deadline && ready !== 200) {
+    ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
+  }
+  const key = /bootstrap admin key: (\S+)/.exec(stdout)?.[1];
+  const status = (token: string) =>
+    fetch(`http://127.0.0.1:${port}/api/${service}/v1${READ[service]}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then((r) => r.status);
+  const statuses = { admin: key ? await status(key) : 0, garbage: await status('not-a-key') };
+  child.kill('SIGTERM');
+  return { ready, key, statuses, code: await exited };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('a service run alone on its SQLite store', () => {
+  it.each(SERVICES.map((s) => [s]))(
+    '%s answers ready, shows its new admin key once, and stops cleanly on SIGTERM',
+    async (service) => {
+      const dataDir = mkdtempSync(join(tmpdir(), `kopfed-alone-${service}-`));
+      try {
+        const run = await runAlone(service, dataDir);
+        expect({ ready: run.ready, key: run.key !== undefined, code: run.code }).toEqual({
+          ready: 200,
+          key: true,
+          code: 0,
+        });
+        expect(run.statuses.garbage).toBe(401);
+        expect(run.statuses.admin).not.toBe(401);
+        // Started again on the same store: the key exists, so it is not shown again.
+        const again = await runAlone(service, dataDir);
+        expect({ ready: again.ready, key: again.key, code: again.code }).toEqual({
+          ready: 200,
+          key: undefined,
+          code: 0,
+        });
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });
