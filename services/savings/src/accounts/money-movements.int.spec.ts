@@ -1,52 +1,9 @@
-import { createServer, type Server } from 'node:http';
 import request from 'supertest';
-import {
-  COOPS,
-  idr,
-  PRODUCTS,
-  savingsHarness,
-  type SavingsHarness,
-} from '../testing/savings-harness';
+import { as, BASE as base, useAccountsHttp } from '../testing/accounts-http';
+import { COOPS, idr } from '../testing/savings-harness';
 
-const base = '/api/savings/v1';
-let h: SavingsHarness;
-let server: Server;
-const as = (token: string) => ({ Authorization: `Bearer ${token}` });
-
-beforeAll(async () => {
-  h = await savingsHarness();
-  for (const product of Object.values(PRODUCTS)) {
-    await request(h.app)
-      .post(`${base}/coops/${COOPS.A}/products`)
-      .set(as(h.keys.coopA))
-      .send(product)
-      .expect(201);
-  }
-  await h.joinPerson(COOPS.A, 'm-1');
-  await h.joinPerson(COOPS.A, 'm-2');
-  await h.joinPerson(COOPS.A, 'm-left');
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await h.close();
-});
-
-const post = (path: string, token: string, body?: object) => {
-  const req = request(server).post(`${base}/coops/${COOPS.A}${path}`).set(as(token));
-  return body === undefined ? req : req.send(body);
-};
-const get = (path: string, token: string) =>
-  request(server).get(`${base}/coops/${COOPS.A}${path}`).set(as(token));
-
-async function open(memberId: string, productCode: string, extra: object = {}) {
-  const response = await request(h.app)
-    .post(`${base}/coops/${COOPS.A}/accounts`)
-    .set(as(h.keys.coopA))
-    .send({ memberId, productCode, ...extra });
-  return response;
-}
+const world = useAccountsHttp();
+const { post, get, open } = world;
 
 describe('concurrency', () => {
   it('200 concurrent withdrawals never overdraw, and the final balance is exact', async () => {
@@ -57,7 +14,7 @@ describe('concurrency', () => {
     // 200 × 7,000 = 1,400,000 asked for; 1,000,000 can go (10,000 must stay): 142 succeed.
     const responses = await Promise.all(
       Array.from({ length: 200 }, () =>
-        post('/accounts/race/withdrawals', h.keys.coopA, { amount: idr(7_000) }),
+        post('/accounts/race/withdrawals', world.h.keys.coopA, { amount: idr(7_000) }),
       ),
     );
     const ok = responses.filter((r) => r.status === 200).length;
@@ -65,7 +22,7 @@ describe('concurrency', () => {
     expect(ok).toBe(142);
     expect(refused).toHaveLength(58);
     for (const r of refused) expect(r.body.code).toBe('insufficient-funds');
-    const account = await get('/accounts/race', h.keys.coopA).expect(200);
+    const account = await get('/accounts/race', world.h.keys.coopA).expect(200);
     expect(account.body.balance).toEqual(idr(1_010_000 - 142 * 7_000));
     expect(account.headers.etag).toBe(`"${1 + 142}"`);
   });
@@ -73,13 +30,13 @@ describe('concurrency', () => {
 
 describe('maker-checker', () => {
   it('a withdrawal above the threshold waits, reserves its money, and needs another person', async () => {
-    await request(server)
+    await request(world.server)
       .put(`${base}/coops/${COOPS.A}/savings-policy`)
-      .set(as(h.keys.coopA))
+      .set(as(world.h.keys.coopA))
       .send({ effectiveFrom: '2026-03-10', withdrawalApprovalThreshold: idr(1_000_000) })
       .expect(200);
     await open('m-1', 'SUKARELA', { accountId: 'big', initialDeposit: { amount: idr(5_000_000) } });
-    const asked = await post('/accounts/big/withdrawals', h.keys.coopA, {
+    const asked = await post('/accounts/big/withdrawals', world.h.keys.coopA, {
       amount: idr(3_000_000),
       withdrawalId: 'w-1',
     });
@@ -89,23 +46,26 @@ describe('maker-checker', () => {
       balance: idr(5_000_000),
       availableBalance: idr(2_000_000),
     });
-    const self = await post('/accounts/big/withdrawals/w-1/approve', h.keys.coopA);
+    const self = await post('/accounts/big/withdrawals/w-1/approve', world.h.keys.coopA);
     expect(self.status).toBe(422);
     expect(self.body.code).toBe('four-eyes');
-    const approved = await post('/accounts/big/withdrawals/w-1/approve', h.keys.coopA2).expect(200);
+    const approved = await post(
+      '/accounts/big/withdrawals/w-1/approve',
+      world.h.keys.coopA2,
+    ).expect(200);
     expect(approved.body).toMatchObject({
       balance: idr(2_000_000),
       availableBalance: idr(2_000_000),
       pendingWithdrawals: [],
     });
-    await post('/accounts/big/withdrawals', h.keys.coopA, {
+    await post('/accounts/big/withdrawals', world.h.keys.coopA, {
       amount: idr(1_500_000),
       withdrawalId: 'w-2',
     }).expect(202);
-    await post('/accounts/big/withdrawals/w-2/reject', h.keys.treasurerP, {
+    await post('/accounts/big/withdrawals/w-2/reject', world.h.keys.treasurerP, {
       reason: 'not verified',
     }).expect(200);
-    const after = await get('/accounts/big', h.keys.auditorP).expect(200);
+    const after = await get('/accounts/big', world.h.keys.auditorP).expect(200);
     expect(after.body.availableBalance).toEqual(idr(2_000_000));
   });
 });
@@ -116,25 +76,25 @@ describe('holds', () => {
       accountId: 'held',
       initialDeposit: { amount: idr(1_000_000) },
     });
-    const placed = await post('/accounts/held/holds', h.keys.treasurerP, {
+    const placed = await post('/accounts/held/holds', world.h.keys.treasurerP, {
       holdId: 'pay-1',
       amount: idr(400_000),
       reason: 'inter-coop payment',
       expiresAt: '2026-03-11T00:00:00Z',
     }).expect(201);
     expect(placed.body).toMatchObject({ balance: idr(1_000_000), availableBalance: idr(600_000) });
-    const tooMuch = await post('/accounts/held/withdrawals', h.keys.coopA, {
+    const tooMuch = await post('/accounts/held/withdrawals', world.h.keys.coopA, {
       amount: idr(595_000),
     });
     expect(tooMuch.status).toBe(422);
-    const again = await post('/accounts/held/holds', h.keys.treasurerP, {
+    const again = await post('/accounts/held/holds', world.h.keys.treasurerP, {
       holdId: 'pay-1',
       amount: idr(1),
       reason: 'other',
       expiresAt: '2026-03-11T00:00:00Z',
     });
     expect(again.status).toBe(409);
-    const captured = await post('/accounts/held/holds/pay-1/capture', h.keys.treasurerP, {
+    const captured = await post('/accounts/held/holds/pay-1/capture', world.h.keys.treasurerP, {
       amount: idr(300_000),
       via: 'settlement_in_transit',
     }).expect(200);
@@ -143,31 +103,35 @@ describe('holds', () => {
       availableBalance: idr(700_000),
       holds: [],
     });
-    await post('/accounts/held/holds/pay-1/release', h.keys.coopA).expect(404);
-    await post('/accounts/held/holds', h.keys.coopA, {
+    await post('/accounts/held/holds/pay-1/release', world.h.keys.coopA).expect(404);
+    await post('/accounts/held/holds', world.h.keys.coopA, {
       holdId: 'loan-1',
       amount: idr(100_000),
       reason: 'loan',
       expiresAt: '2026-04-01T00:00:00Z',
     }).expect(201);
-    const released = await post('/accounts/held/holds/loan-1/release', h.keys.coopA).expect(200);
+    const released = await post('/accounts/held/holds/loan-1/release', world.h.keys.coopA).expect(
+      200,
+    );
     expect(released.body.availableBalance).toEqual(idr(700_000));
   });
 
   it('an expired hold can no longer be captured', async () => {
-    await post('/accounts/held/holds', h.keys.coopA, {
+    await post('/accounts/held/holds', world.h.keys.coopA, {
       holdId: 'short',
       amount: idr(1_000),
       reason: 'x',
       expiresAt: '2026-03-10T04:00:00Z',
     }).expect(201);
-    h.setNow('2026-03-10T05:00:00.000Z');
-    const late = await post('/accounts/held/holds/short/capture', h.keys.coopA, { via: 'cash' });
+    world.h.setNow('2026-03-10T05:00:00.000Z');
+    const late = await post('/accounts/held/holds/short/capture', world.h.keys.coopA, {
+      via: 'cash',
+    });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('hold-expired');
-    const view = await get('/accounts/held', h.keys.coopA).expect(200);
+    const view = await get('/accounts/held', world.h.keys.coopA).expect(200);
     expect(view.body.availableBalance).toEqual(view.body.balance);
-    h.setNow('2026-03-10T03:00:00.000Z');
+    world.h.setNow('2026-03-10T03:00:00.000Z');
   });
 });
 
@@ -175,7 +139,7 @@ describe('transfers between a member’s accounts', () => {
   it('moves money once per transfer id, and refuses what the target refuses before touching the source', async () => {
     await open('m-2', 'WAJIB', { accountId: 'wj-2' });
     await open('m-2', 'SUKARELA', { accountId: 'sk-2', initialDeposit: { amount: idr(300_000) } });
-    const moved = await post('/transfers', h.keys.coopA, {
+    const moved = await post('/transfers', world.h.keys.coopA, {
       transferId: 't-1',
       fromAccountId: 'sk-2',
       toAccountId: 'wj-2',
@@ -183,23 +147,23 @@ describe('transfers between a member’s accounts', () => {
     });
     expect(moved.status).toBe(201);
     expect(moved.body.outcome).toBe('completed');
-    const again = await post('/transfers', h.keys.coopA, {
+    const again = await post('/transfers', world.h.keys.coopA, {
       transferId: 't-1',
       fromAccountId: 'sk-2',
       toAccountId: 'wj-2',
       amount: idr(50_000),
     });
     expect(again.status).toBe(201);
-    expect((await get('/accounts/sk-2', h.keys.coopA)).body.balance).toEqual(idr(250_000));
-    expect((await get('/accounts/wj-2', h.keys.coopA)).body.balance).toEqual(idr(50_000));
-    const back = await post('/transfers', h.keys.coopA, {
+    expect((await get('/accounts/sk-2', world.h.keys.coopA)).body.balance).toEqual(idr(250_000));
+    expect((await get('/accounts/wj-2', world.h.keys.coopA)).body.balance).toEqual(idr(50_000));
+    const back = await post('/transfers', world.h.keys.coopA, {
       transferId: 't-2',
       fromAccountId: 'wj-2',
       toAccountId: 'sk-2',
       amount: idr(1),
     });
     expect(back.body.code).toBe('not-withdrawable-while-member');
-    const otherMember = await post('/transfers', h.keys.coopA, {
+    const otherMember = await post('/transfers', world.h.keys.coopA, {
       transferId: 't-3',
       fromAccountId: 'sk-2',
       toAccountId: 'big',

@@ -1,52 +1,9 @@
-import { createServer, type Server } from 'node:http';
 import request from 'supertest';
-import {
-  COOPS,
-  idr,
-  PRODUCTS,
-  savingsHarness,
-  type SavingsHarness,
-} from '../testing/savings-harness';
+import { as, BASE as base, useAccountsHttp } from '../testing/accounts-http';
+import { COOPS, idr, PRODUCTS } from '../testing/savings-harness';
 
-const base = '/api/savings/v1';
-let h: SavingsHarness;
-let server: Server;
-const as = (token: string) => ({ Authorization: `Bearer ${token}` });
-
-beforeAll(async () => {
-  h = await savingsHarness();
-  for (const product of Object.values(PRODUCTS)) {
-    await request(h.app)
-      .post(`${base}/coops/${COOPS.A}/products`)
-      .set(as(h.keys.coopA))
-      .send(product)
-      .expect(201);
-  }
-  await h.joinPerson(COOPS.A, 'm-1');
-  await h.joinPerson(COOPS.A, 'm-2');
-  await h.joinPerson(COOPS.A, 'm-left');
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-});
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await h.close();
-});
-
-const post = (path: string, token: string, body?: object) => {
-  const req = request(server).post(`${base}/coops/${COOPS.A}${path}`).set(as(token));
-  return body === undefined ? req : req.send(body);
-};
-const get = (path: string, token: string) =>
-  request(server).get(`${base}/coops/${COOPS.A}${path}`).set(as(token));
-
-async function open(memberId: string, productCode: string, extra: object = {}) {
-  const response = await request(h.app)
-    .post(`${base}/coops/${COOPS.A}/accounts`)
-    .set(as(h.keys.coopA))
-    .send({ memberId, productCode, ...extra });
-  return response;
-}
+const world = useAccountsHttp();
+const { post, get, open } = world;
 
 describe('accounts over HTTP', () => {
   it('opens a sukarela account, takes deposits and withdrawals, and shows the balance', async () => {
@@ -57,15 +14,15 @@ describe('accounts over HTTP', () => {
     expect(opened.status).toBe(201);
     expect(opened.body.balance).toEqual(idr(500_000));
     expect(opened.headers.etag).toBe('"1"');
-    const deposited = await request(h.app)
+    const deposited = await request(world.h.app)
       .post(`${base}/coops/${COOPS.A}/accounts/sk-1/deposits`)
-      .set(as(h.keys.coopA))
+      .set(as(world.h.keys.coopA))
       .send({ amount: idr(250_000), via: 'bank' })
       .expect(200);
     expect(deposited.body.balance).toEqual(idr(750_000));
-    const withdrawn = await request(h.app)
+    const withdrawn = await request(world.h.app)
       .post(`${base}/coops/${COOPS.A}/accounts/sk-1/withdrawals`)
-      .set(as(h.keys.coopA))
+      .set(as(world.h.keys.coopA))
       .send({ amount: idr(100_000) })
       .expect(200);
     expect(withdrawn.body).toMatchObject({
@@ -75,9 +32,9 @@ describe('accounts over HTTP', () => {
   });
 
   it('refuses to go below the minimum balance with a problem naming the field', async () => {
-    const response = await request(h.app)
+    const response = await request(world.h.app)
       .post(`${base}/coops/${COOPS.A}/accounts/sk-1/withdrawals`)
-      .set(as(h.keys.coopA))
+      .set(as(world.h.keys.coopA))
       .send({ amount: idr(645_000) });
     expect(response.status).toBe(422);
     expect(response.headers['content-type']).toMatch(/problem\+json/);
@@ -95,11 +52,13 @@ describe('product rules', () => {
       initialDeposit: { amount: idr(60_000) },
     });
     expect(opened.status).toBe(201);
-    const over = await post('/accounts/pk-1/deposits', h.keys.coopA, { amount: idr(50_000) });
+    const over = await post('/accounts/pk-1/deposits', world.h.keys.coopA, { amount: idr(50_000) });
     expect(over.status).toBe(422);
     expect(over.body.code).toBe('pokok-exceeds-share');
-    await post('/accounts/pk-1/deposits', h.keys.coopA, { amount: idr(40_000) }).expect(200);
-    const out = await post('/accounts/pk-1/withdrawals', h.keys.coopA, { amount: idr(1_000) });
+    await post('/accounts/pk-1/deposits', world.h.keys.coopA, { amount: idr(40_000) }).expect(200);
+    const out = await post('/accounts/pk-1/withdrawals', world.h.keys.coopA, {
+      amount: idr(1_000),
+    });
     expect(out.body.code).toBe('not-withdrawable-while-member');
     const second = await open('m-1', 'POKOK', { accountId: 'pk-2' });
     expect(second.status).toBe(409);
@@ -111,15 +70,19 @@ describe('product rules', () => {
       accountId: 'pk-left',
       initialDeposit: { amount: idr(100_000) },
     });
-    await h.member('MemberLeft', {
+    await world.h.member('MemberLeft', {
       coopId: COOPS.A,
       memberId: 'm-left',
       reason: 'resigned',
       leftOn: '2026-03-10',
     });
-    const deposit = await post('/accounts/pk-left/deposits', h.keys.coopA, { amount: idr(1) });
+    const deposit = await post('/accounts/pk-left/deposits', world.h.keys.coopA, {
+      amount: idr(1),
+    });
     expect(deposit.body.code).toBe('member-not-active');
-    const closed = await post('/accounts/pk-left/close', h.keys.coopA, { via: 'cash' }).expect(200);
+    const closed = await post('/accounts/pk-left/close', world.h.keys.coopA, {
+      via: 'cash',
+    }).expect(200);
     expect(closed.body.outcome).toBe('completed');
     expect(closed.body.account).toMatchObject({ status: 'closed', balance: idr(0) });
   });
@@ -136,9 +99,9 @@ describe('product rules', () => {
       rateBasisPoints: 730,
       matured: false,
     });
-    const topUp = await post('/accounts/bj-1/deposits', h.keys.coopA, { amount: idr(1) });
+    const topUp = await post('/accounts/bj-1/deposits', world.h.keys.coopA, { amount: idr(1) });
     expect(topUp.body.code).toBe('time-deposit-no-top-up');
-    const out = await post('/accounts/bj-1/withdrawals', h.keys.coopA, { amount: idr(1) });
+    const out = await post('/accounts/bj-1/withdrawals', world.h.keys.coopA, { amount: idr(1) });
     expect(out.body.code).toBe('time-deposit-locked');
     const small = await open('m-2', 'BERJANGKA_3', {
       initialDeposit: { amount: idr(10) },
@@ -154,7 +117,7 @@ describe('product rules', () => {
       code: 'member-not-found',
       errors: [{ pointer: '/memberId' }],
     });
-    await h.member('MemberJoined', {
+    await world.h.member('MemberJoined', {
       coopId: COOPS.P,
       memberId: 'member-coop-a',
       memberNumber: 'PK-1',
@@ -163,14 +126,14 @@ describe('product rules', () => {
       memberCoopId: COOPS.A,
       externalId: null,
     });
-    await request(server)
+    await request(world.server)
       .post(`${base}/coops/${COOPS.P}/products`)
-      .set(as(h.keys.treasurerP))
+      .set(as(world.h.keys.treasurerP))
       .send(PRODUCTS.SUKARELA)
       .expect(201);
-    const coopAccount = await request(server)
+    const coopAccount = await request(world.server)
       .post(`${base}/coops/${COOPS.P}/accounts`)
-      .set(as(h.keys.treasurerP))
+      .set(as(world.h.keys.treasurerP))
       .send({
         memberId: 'member-coop-a',
         productCode: 'SUKARELA',
@@ -184,45 +147,45 @@ describe('listing', () => {
   it('lists a coop’s accounts by member and product, cursor-paged', async () => {
     const page = await get(
       '/accounts?memberId=m-1&productCode=SUKARELA&limit=1',
-      h.keys.coopA,
+      world.h.keys.coopA,
     ).expect(200);
     expect(page.body.items).toEqual([
       expect.objectContaining({ accountId: 'sk-1', memberId: 'm-1', balance: idr(650_000) }),
     ]);
     const none = await get(
       `/accounts?memberId=m-1&productCode=SUKARELA&after=${page.body.items[0].accountId}`,
-      h.keys.coopA,
+      world.h.keys.coopA,
     ).expect(200);
     expect(none.body.items.map((a: { productCode: string }) => a.productCode)).toEqual([]);
-    const all = await get('/accounts?memberId=m-1', h.keys.auditorP).expect(200);
+    const all = await get('/accounts?memberId=m-1', world.h.keys.auditorP).expect(200);
     expect(all.body.items.length).toBeGreaterThanOrEqual(3);
   });
 });
 
 describe('who may call', () => {
   it('keeps coop B out of coop A, lets P’s treasurer in, and auditors only read', async () => {
-    await get('/accounts/sk-1', h.keys.coopB).expect(403);
-    await get('/accounts/sk-1', h.keys.treasurerP).expect(200);
-    await get('/accounts/sk-1', h.keys.auditorP).expect(200);
-    await post('/accounts/sk-1/deposits', h.keys.auditorP, { amount: idr(1) }).expect(403);
-    const other = await request(server)
+    await get('/accounts/sk-1', world.h.keys.coopB).expect(403);
+    await get('/accounts/sk-1', world.h.keys.treasurerP).expect(200);
+    await get('/accounts/sk-1', world.h.keys.auditorP).expect(200);
+    await post('/accounts/sk-1/deposits', world.h.keys.auditorP, { amount: idr(1) }).expect(403);
+    const other = await request(world.server)
       .get(`${base}/coops/${COOPS.B}/accounts/sk-1`)
-      .set(as(h.keys.coopB));
+      .set(as(world.h.keys.coopB));
     expect(other.status).toBe(404);
   });
 
   it('answers bad input with 400 problems that name the field, and changes nothing', async () => {
-    const head = await h.store.headPosition();
-    const bad = await post('/accounts/sk-1/deposits', h.keys.coopA, {
+    const head = await world.h.store.headPosition();
+    const bad = await post('/accounts/sk-1/deposits', world.h.keys.coopA, {
       amount: { amount: '1.5', currency: 'IDR' },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0]).toMatchObject({ in: 'body', pointer: '/amount/amount' });
-    const usd = await post('/accounts/sk-1/deposits', h.keys.coopA, {
+    const usd = await post('/accounts/sk-1/deposits', world.h.keys.coopA, {
       amount: { amount: '1', currency: 'USD' },
     });
     expect(usd.status).toBe(422);
     expect(usd.body.code).toBe('currency-not-supported');
-    expect(await h.store.headPosition()).toBe(head);
+    expect(await world.h.store.headPosition()).toBe(head);
   });
 });
