@@ -23,9 +23,15 @@ function newestSource(dir: string): number {
 
 /** `npm run build` builds the console before tests; a direct jest run builds it if stale. */
 export function ensureConsoleBuilt(): void {
-  const sources = Math.max(newestSource(join(CONSOLE_DIR, 'src')), statSync(join(CONSOLE_DIR, 'index.html')).mtimeMs);
+  const sources = Math.max(
+    newestSource(join(CONSOLE_DIR, 'src')),
+    statSync(join(CONSOLE_DIR, 'index.html')).mtimeMs,
+  );
   if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    cwd: CONSOLE_DIR,
+    stdio: 'inherit',
+  });
 }
 
 /**
@@ -51,7 +57,8 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
     clock: () => new Date(Date.now() - offsetMs),
     rateLimit: { ratePerSecond: 10_000, burst: 10_000 },
   });
-  if (!node.bootstrap.created || !node.bootstrap.token) throw new Error('expected a bootstrap admin key');
+  if (!node.bootstrap.created || !node.bootstrap.token)
+    throw new Error('expected a bootstrap admin key');
   const app = express();
   mountConsole(app, { buildIfMissing: false });
   app.use(node.app);
