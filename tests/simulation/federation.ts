@@ -1,3 +1,4 @@
+import { jakartaBusinessDate } from '@kopfed/eventstore';
 import type { World } from './world';
 
 /**
@@ -97,6 +98,8 @@ export interface Keys {
   admin: string;
   /** A coop-role key of each primary coop, by coop id. */
   coop: Record<string, string>;
+  /** A second coop-role key of each primary: the checker who approves what `coop` applied for. */
+  checker: Record<string, string>;
 }
 
 /** Registers and approves the coops through the member API; returns the keys the steps use. */
@@ -121,11 +124,13 @@ export async function registerFederation(world: World, federation: Federation): 
   };
   await register(federation.P, 'secondary', null);
   const coop: Record<string, string> = {};
+  const checker: Record<string, string> = {};
   for (const id of federation.primaries) {
     await register(id, 'primary', federation.P);
     coop[id] = await world.key('coop', id);
+    checker[id] = await world.key('coop', id);
   }
-  return { admin, coop };
+  return { admin, coop, checker };
 }
 
 /** Defines the savings products of each primary coop through the savings API. */
@@ -149,6 +154,88 @@ export async function defineSavingsProducts(
           `set-up: product ${product.code} of ${coop} got ${reply.status} ${JSON.stringify(reply.body)}`,
         );
     }
+  }
+}
+
+/**
+ * The loan product each primary lends under: an annuity at 12% a year, no disbursement fee (so
+ * the borrower's savings is credited the whole principal), no late fee and no penalty.
+ */
+export const LOAN_PRODUCT = {
+  code: 'PINJAMAN',
+  minPrincipal: 100_000n,
+  maxPrincipal: 3_000_000n,
+  minTermMonths: 1,
+  maxTermMonths: 24,
+  definition: {
+    effectiveFrom: '2026-01-01',
+    terms: {
+      name: 'Pinjaman Simulasi',
+      method: 'ANNUITY',
+      annualRatePercent: '12',
+      minTermMonths: 1,
+      maxTermMonths: 24,
+      maxGraceMonths: 0,
+      minPrincipal: idr(100_000),
+      maxPrincipal: idr(3_000_000),
+      disbursementFeePercent: '0',
+      lateFee: idr(0),
+      penaltyPercentPerDay: '0',
+    },
+  },
+} as const;
+
+/** Defines the loan product of each primary coop through the loan API. */
+export async function defineLoanProducts(
+  world: World,
+  federation: Federation,
+  keys: Keys,
+): Promise<void> {
+  for (const coop of federation.primaries) {
+    const reply = await world.request(
+      'POST',
+      `/api/loan/v1/coops/${coop}/loan-products/${LOAN_PRODUCT.code}/versions`,
+      keys.coop[coop]!,
+      { body: LOAN_PRODUCT.definition },
+    );
+    if (reply.status !== 201)
+      throw new Error(
+        `set-up: loan product ${LOAN_PRODUCT.code} of ${coop} got ${reply.status} ${JSON.stringify(reply.body)}`,
+      );
+  }
+}
+
+/**
+ * Each primary's cash to lend from, in its books before the run: a loan is paid out into
+ * savings (through funds in transit), and a member may take it out in cash, which the books
+ * never let go below zero (a withdrawal they cannot cover waits unposted for the treasurer).
+ */
+export const OPENING_CASH = 50_000_000n;
+
+/** Posts each primary's opening cash against its reserve, as a coop joining kopfed would. */
+export async function openBooks(world: World, federation: Federation, keys: Keys): Promise<void> {
+  const businessDate = jakartaBusinessDate(world.clock.now());
+  for (const coop of federation.primaries) {
+    const reply = await world.request(
+      'POST',
+      `/api/settlement/v1/coops/${coop}/journal-entries`,
+      keys.coop[coop]!,
+      {
+        body: {
+          entryId: `opening-${coop}`,
+          businessDate,
+          description: 'Saldo awal kas',
+          lines: [
+            { account: '1-110', debit: idr(OPENING_CASH) },
+            { account: '3-300', credit: idr(OPENING_CASH) },
+          ],
+        },
+      },
+    );
+    if (reply.status !== 201)
+      throw new Error(
+        `set-up: opening cash of ${coop} got ${reply.status} ${JSON.stringify(reply.body)}`,
+      );
   }
 }
 

@@ -51,8 +51,21 @@ interface AuditedAccount {
   eventIds: Set<string>;
 }
 
+interface AuditedLoan {
+  disbursements: number;
+  disbursed: bigint;
+  repayments: number;
+  repaid: bigint;
+  principalRepaid: bigint;
+  eventIds: Set<string>;
+}
+
 type Data = Record<string, unknown>;
 const amountOf = (event: RecordedEvent) => BigInt(String((event.data as Data).amount));
+const amountIn = (event: RecordedEvent, field: string) =>
+  BigInt(String((event.data as Data)[field]));
+/** The reference the savings service gives the credit of a loan paid out into an account. */
+const PAYOUT = /^loan (\S+) disbursed$/;
 
 /**
  * Reads each store's log as an auditor would (incrementally: only what is new since the last
@@ -60,17 +73,25 @@ const amountOf = (event: RecordedEvent) => BigInt(String((event.data as Data).am
  */
 export class Auditor {
   private readonly accounts = new Map<string, AuditedAccount>();
+  private readonly loans = new Map<string, AuditedLoan>();
 
   private constructor(
     private readonly world: World,
     private readonly model: Model,
     private readonly federation: Federation,
     private savingsPosition: number,
+    private loanPosition: number,
   ) {}
 
-  /** An auditor of one run: it reads the log from where the run starts. */
+  /** An auditor of one run: it reads the logs from where the run starts. */
   static async begin(world: World, model: Model, federation: Federation): Promise<Auditor> {
-    return new Auditor(world, model, federation, await world.store('savings').headPosition());
+    return new Auditor(
+      world,
+      model,
+      federation,
+      await world.store('savings').headPosition(),
+      await world.store('loan').headPosition(),
+    );
   }
 
   private adminKey: string | undefined;
@@ -82,6 +103,7 @@ export class Auditor {
   }
 
   async checkAll(): Promise<void> {
+    await this.checkLoans();
     await this.checkSavings();
     const moved = (await this.world.store('settlement').headPosition()) !== this.settlementPosition;
     await this.checkBooks();
@@ -170,6 +192,7 @@ export class Auditor {
         case 'Deposited':
           account.balance += amountOf(event);
           account.deposits++;
+          this.creditPayout(accountId, event);
           break;
         case 'Withdrawn':
           account.balance -= amountOf(event);
@@ -216,16 +239,145 @@ export class Auditor {
     }
   }
 
+  /**
+   * A loan paid out into a savings account reaches it over the bus: once the savings service
+   * has credited it, the model's account includes it. It must be the payout of a loan the
+   * clients were told was disbursed into this account, for its principal, and credited once.
+   */
+  private creditPayout(accountId: string, event: RecordedEvent): void {
+    const reference = (event.data as Data).reference;
+    const payout = typeof reference === 'string' ? PAYOUT.exec(reference) : null;
+    if (!payout) return;
+    const loan = this.model.loans.get(payout[1]!);
+    check(
+      loan !== undefined && loan.disbursements === 1,
+      () => `account ${accountId} credited for loan ${payout[1]}, which was never disbursed`,
+    );
+    check(
+      loan.accountId === accountId,
+      () => `loan ${loan.label} was paid out into ${loan.accountId} but ${accountId} was credited`,
+    );
+    check(
+      !loan.credited,
+      () => `loan ${loan.label}'s payout credited twice to ${accountId} (event ${event.id})`,
+    );
+    check(
+      amountOf(event) === loan.disbursed,
+      () =>
+        `loan ${loan.label} paid out ${loan.disbursed}; ${accountId} was credited ${amountOf(event)}`,
+    );
+    loan.credited = true;
+    const account = this.model.accounts.get(accountId);
+    check(account !== undefined, () => `loan ${loan.label} paid out into unknown ${accountId}`);
+    account.balance += loan.disbursed;
+    account.deposits++;
+  }
+
+  /**
+   * Each acknowledged disbursement and repayment is in the loan store exactly once, and a
+   * loan's outstanding principal is what was disbursed less the principal repaid: what the
+   * store says after each repayment, what the clients were told, and never below zero.
+   */
+  private async checkLoans(): Promise<void> {
+    const events = await this.world.store('loan').readAll({
+      after: this.loanPosition,
+      categories: ['loan'],
+    });
+    for (const event of events) {
+      this.loanPosition = event.position;
+      const loanId = event.stream.slice('loan-'.length);
+      // Loans of other runs in a shared world go on accruing: only this run's coops' count.
+      const ours =
+        this.loans.has(loanId) ||
+        (event.type === 'LoanApplied' &&
+          this.federation.primaries.includes(String((event.data as Data).coopId)));
+      if (!ours) continue;
+      const modelled = this.model.loans.get(loanId);
+      check(
+        modelled !== undefined,
+        () => `loan ${loanId} has ${event.type} but no client was told it was applied for`,
+      );
+      const loan = this.loans.get(loanId) ?? {
+        disbursements: 0,
+        disbursed: 0n,
+        repayments: 0,
+        repaid: 0n,
+        principalRepaid: 0n,
+        eventIds: new Set<string>(),
+      };
+      this.loans.set(loanId, loan);
+      check(
+        !loan.eventIds.has(event.id),
+        () => `event ${event.id} stored twice in ${event.stream}`,
+      );
+      loan.eventIds.add(event.id);
+      switch (event.type) {
+        case 'LoanDisbursed':
+          loan.disbursements++;
+          loan.disbursed += amountIn(event, 'principal');
+          break;
+        case 'LoanRepaid': {
+          loan.repayments++;
+          loan.repaid += amountOf(event);
+          // `principal` is all the principal it paid; `prepaidPrincipal` is the part of it
+          // paid ahead of the schedule.
+          loan.principalRepaid += amountIn(event, 'principal');
+          const outstanding = loan.disbursed - loan.principalRepaid;
+          check(
+            outstanding >= 0n,
+            () => `loan ${modelled.label}: repayments took its principal to ${outstanding}`,
+          );
+          check(
+            amountIn(event, 'outstandingPrincipal') === outstanding,
+            () =>
+              `loan ${modelled.label}: a repayment says ${amountIn(event, 'outstandingPrincipal')} outstanding; disbursed ${loan.disbursed} less ${loan.principalRepaid} repaid is ${outstanding}`,
+          );
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    for (const [loanId, expected] of this.model.loans) {
+      const audited = this.loans.get(loanId);
+      check(
+        audited !== undefined,
+        () => `loan ${expected.label} was acknowledged but has no events`,
+      );
+      const outstanding = audited.disbursed - audited.principalRepaid;
+      check(
+        audited.disbursements === expected.disbursements &&
+          audited.disbursed === expected.disbursed &&
+          audited.repayments === expected.repayments &&
+          audited.repaid === expected.repaid,
+        () =>
+          `loan ${expected.label}: the store holds ${audited.disbursements} disbursements of ${audited.disbursed} and ${audited.repayments} repayments of ${audited.repaid}; the clients were told ${expected.disbursements} of ${expected.disbursed} and ${expected.repayments} of ${expected.repaid}`,
+      );
+      check(
+        outstanding === expected.outstanding && outstanding >= 0n,
+        () =>
+          `loan ${expected.label}: ${outstanding} principal outstanding in the store; the clients were told ${expected.outstanding}`,
+      );
+    }
+  }
+
   private checkBus(): void {
     const dead = this.world.bus.deadLetters;
     check(dead.length === 0, () => `dead-lettered: ${JSON.stringify(dead[0])}`);
   }
 
   /**
-   * After the bus is drained: every member reached the savings service's directory, and every
-   * coop's books hold each acknowledged deposit and withdrawal exactly once.
+   * After the bus is drained: every member reached the savings service's directory, every
+   * loan paid out reached its borrower's savings, and every coop's books hold each
+   * acknowledged deposit, withdrawal and payout exactly once.
    */
   async checkDrained(): Promise<void> {
+    for (const loan of this.model.loans.values()) {
+      check(
+        loan.disbursements === 0 || loan.credited,
+        () => `loan ${loan.label}'s payout never reached savings account ${loan.accountId}`,
+      );
+    }
     this.settlementPosition = -1;
     const trials = await this.checkBooks();
     for (const coopId of this.federation.primaries) {

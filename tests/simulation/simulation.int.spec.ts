@@ -57,6 +57,38 @@ describe('the simulation itself', () => {
     await expect(run).rejects.toThrow(/seed 11 failed[\s\S]*the store holds[\s\S]*SIM_SEED=11/);
   });
 
+  it('catches a loan repayment applied twice, and names the seed that shows it', async () => {
+    const run = simulate(13, {
+      steps: STEPS_PER_SEED,
+      world,
+      tenant: 9_013,
+      tamper: async (w, model) => {
+        const loan = [...model.loans.values()].find((l) => l.repayments > 0);
+        if (!loan) throw new Error('seed 13 repays no loan');
+        const stream = `loan-${loan.loanId}`;
+        const events = await w.store('loan').readStream(stream);
+        const repaid = events.filter((e) => e.type === 'LoanRepaid').at(-1)!;
+        await w.store('loan').append(
+          stream,
+          [
+            {
+              id: crypto.randomUUID(),
+              type: 'LoanRepaid',
+              schemaVersion: repaid.schemaVersion,
+              data: repaid.data,
+              metadata: repaid.metadata,
+            },
+          ],
+          { expectedRevision: events.at(-1)!.revision },
+        );
+      },
+    });
+    await expect(run).rejects.toThrow(SimulationFailure);
+    await expect(run).rejects.toThrow(
+      /seed 13 failed[^\n]*loan L\d+: [^\n]*repay[\s\S]*SIM_SEED=13/,
+    );
+  });
+
   it('catches a deposit the bus never brought to the books', async () => {
     let dropped = 0;
     const run = simulate(12, {

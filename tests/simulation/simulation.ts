@@ -1,7 +1,15 @@
+import { loanModule } from '@kopfed/loan';
 import { memberModule } from '@kopfed/member';
 import { savingsModule } from '@kopfed/savings';
 import { settlementModule } from '@kopfed/settlement';
-import { defineLimits, defineSavingsProducts, Federation, registerFederation } from './federation';
+import {
+  defineLimits,
+  defineLoanProducts,
+  defineSavingsProducts,
+  Federation,
+  openBooks,
+  registerFederation,
+} from './federation';
 import { Auditor, InvariantViolation } from './invariants';
 import { Model } from './model';
 import { Prng } from './prng';
@@ -30,6 +38,7 @@ export interface SimulationResult {
     restarts: number;
     accounts: number;
     members: number;
+    loans: number;
   };
 }
 
@@ -59,10 +68,10 @@ export class SimulationFailure extends Error {
 const MAX_DRAIN_DELIVERIES = 10_000;
 const START = '2026-03-10T03:00:00.000Z';
 
-/** The member, savings and settlement services in one process on the simulation's bus, stores and clock. */
+/** The member, savings, loan and settlement services in one process on the simulation's bus, stores and clock. */
 export function openWorld(): Promise<World> {
   return World.open({
-    modules: [memberModule, savingsModule, settlementModule],
+    modules: [memberModule, savingsModule, loanModule, settlementModule],
     otherModules: [savingsModule],
     bus: new SimBus(),
     clock: new VirtualClock(START),
@@ -94,6 +103,8 @@ export async function simulate(
     await drain(world, prng);
     await defineSavingsProducts(world, federation, keys);
     await defineLimits(world, federation, keys);
+    await defineLoanProducts(world, federation, keys);
+    await openBooks(world, federation, keys);
     const steps = new Steps(world, federation, model, keys, prng);
     for (let i = 1; i <= options.steps; i++) {
       const outcome = await steps.run(prng.weighted(STEP_WEIGHTS));
@@ -116,6 +127,7 @@ export async function simulate(
         restarts: world.restarts.count - restartsBefore,
         accounts: model.accounts.size,
         members: model.members.length,
+        loans: model.loans.size,
       },
     };
   } catch (error) {

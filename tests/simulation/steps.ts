@@ -1,7 +1,7 @@
 import { jakartaBusinessDate } from '@kopfed/eventstore';
-import { idr, SAVINGS_PRODUCTS, type Federation, type Keys } from './federation';
+import { idr, LOAN_PRODUCT, SAVINGS_PRODUCTS, type Federation, type Keys } from './federation';
 import { InvariantViolation } from './invariants';
-import type { Model, ModelAccount } from './model';
+import type { Model, ModelAccount, ModelLoan } from './model';
 import type { Prng } from './prng';
 import type { Reply, World } from './world';
 
@@ -13,6 +13,8 @@ export const STEP_WEIGHTS = [
   ['withdraw', 10],
   ['conflicting-deposit', 4],
   ['transfer', 6],
+  ['originate', 4],
+  ['repay', 4],
   ['duplicate', 5],
   ['delay', 4],
   ['crash-consumer', 4],
@@ -31,6 +33,9 @@ function expectStatus(what: string, reply: Reply, allowed: readonly number[]): v
 }
 
 const savingsPath = (coopId: string, rest = '') => `/api/savings/v1/coops/${coopId}${rest}`;
+const loanPath = (coopId: string, rest = '') => `/api/loan/v1/coops/${coopId}/loans${rest}`;
+const amountIn = (body: Record<string, unknown>, field: string) =>
+  BigInt((body[field] as { amount: string }).amount);
 
 /** One scheduler step: a client command, a delivery or a fault, chosen by the PRNG. */
 export class Steps {
@@ -59,6 +64,10 @@ export class Steps {
         return this.conflictingDeposit();
       case 'transfer':
         return this.transfer();
+      case 'originate':
+        return this.originate();
+      case 'repay':
+        return this.repay();
       case 'duplicate':
       case 'delay':
       case 'crash-consumer':
@@ -83,6 +92,10 @@ export class Steps {
         return accounts ? kind : this.possible('open');
       case 'open':
         return this.model.members.length > 0 ? kind : 'join';
+      case 'originate':
+        return this.borrowingAccounts().length > 0 ? kind : this.possible('open');
+      case 'repay':
+        return this.activeLoans().length > 0 ? kind : this.possible('originate');
       case 'deliver':
         return this.world.bus.canDeliver() ? kind : this.possible('open');
       default:
@@ -302,6 +315,162 @@ export class Steps {
     bilateral.set(pair, (bilateral.get(pair) ?? 0n) + amount);
     this.model.batches.set(batchId, bilateral);
     return `transfer ${amount} ${label}${retried ? ' (sent twice)' : ''}: ${reply.status}`;
+  }
+
+  /** Sukarela accounts: where a loan is paid out (equity savings take no payout). */
+  private borrowingAccounts(): ModelAccount[] {
+    return [...this.model.accounts.values()].filter((a) => a.product.floor !== null);
+  }
+
+  private activeLoans(): ModelLoan[] {
+    return [...this.model.loans.values()].filter((l) => l.status === 'active');
+  }
+
+  /**
+   * A loan from application to payout: the coop's key applies, a second key approves (maker-
+   * checker), and the principal is paid out into the borrower's sukarela account, which the
+   * savings service credits when the loan's event reaches it over the bus. The application is
+   * allowed exactly when the loan service has heard that the member and its coop are active.
+   */
+  private async originate(): Promise<string> {
+    const accounts = this.borrowingAccounts();
+    if (accounts.length === 0) return 'originate: no sukarela accounts yet';
+    const account = this.prng.pick(accounts);
+    const n = this.model.next();
+    const label = `L${n}`;
+    const principal = BigInt(
+      this.prng.int(
+        Number(LOAN_PRODUCT.minPrincipal / 1_000n),
+        Number(LOAN_PRODUCT.maxPrincipal / 1_000n),
+      ) * 1_000,
+    );
+    const termMonths = this.prng.int(LOAN_PRODUCT.minTermMonths, LOAN_PRODUCT.maxTermMonths);
+    const known = this.world
+      .store('loan')
+      .database.prepare<[string, string], { status: string; left_on: string | null }>(
+        `SELECT c.status, m.left_on FROM loan_party_members m JOIN loan_party_coops c ON c.coop_id = m.coop_id
+          WHERE m.coop_id = ? AND m.member_id = ?`,
+      )
+      .get(account.coopId, account.memberId);
+    const allowed = known?.status === 'active' && known.left_on === null;
+    const maker = this.token(account.coopId);
+    const applied = await this.world.request('POST', loanPath(account.coopId), maker, {
+      body: {
+        memberId: account.memberId,
+        productCode: LOAN_PRODUCT.code,
+        principal: idr(principal),
+        termMonths,
+      },
+    });
+    expectStatus(
+      `apply for ${label} of ${principal} (member ${allowed ? 'known' : 'not yet known'} to loan)`,
+      applied,
+      allowed ? [201] : [422],
+    );
+    const what = `originate ${label} ${principal} over ${termMonths} months into ${this.label(account.accountId)}`;
+    if (applied.status !== 201) return `${what}: ${applied.status} ${String(applied.body.code)}`;
+    const loanId = applied.body.loanId;
+    if (typeof loanId !== 'string')
+      throw new InvariantViolation(`loan ${label} applied for without a loan id`);
+    const loan: ModelLoan = {
+      loanId,
+      label,
+      coopId: account.coopId,
+      memberId: account.memberId,
+      accountId: account.accountId,
+      principal,
+      status: 'applied',
+      disbursements: 0,
+      disbursed: 0n,
+      credited: false,
+      repayments: 0,
+      repaid: 0n,
+      outstanding: 0n,
+    };
+    this.model.loans.set(loanId, loan);
+    const refused = await this.world.request(
+      'POST',
+      loanPath(account.coopId, `/${loanId}/approval`),
+      maker,
+    );
+    expectStatus(`${label} approved by the key that applied`, refused, [422]);
+    const approved = await this.world.request(
+      'POST',
+      loanPath(account.coopId, `/${loanId}/approval`),
+      this.keys.checker[account.coopId]!,
+    );
+    expectStatus(`approve ${label}`, approved, [200]);
+    loan.status = 'approved';
+    const disburse = () =>
+      this.world.request('POST', loanPath(account.coopId, `/${loanId}/disbursement`), maker, {
+        body: {
+          via: {
+            kind: 'savings',
+            savingsAccountId: account.accountId,
+            productCode: account.product.code,
+          },
+        },
+      });
+    const disbursed = await disburse();
+    expectStatus(`disburse ${label} into ${account.accountId}`, disbursed, [200]);
+    loan.status = 'active';
+    loan.disbursements++;
+    loan.disbursed += principal;
+    loan.outstanding = amountIn(disbursed.body, 'outstandingPrincipal');
+    if (loan.outstanding !== principal)
+      throw new InvariantViolation(
+        `${label} disbursed ${principal} but answers ${loan.outstanding} outstanding`,
+      );
+    // A client that lost the answer and disburses again: the loan is already active.
+    const retried = this.prng.chance(0.3);
+    if (retried) {
+      const again = await disburse();
+      expectStatus(`${label} disbursed again`, again, [409, 422]);
+    }
+    return `${what}: ${applied.status}, approved, disbursed${retried ? ' (sent twice)' : ''}`;
+  }
+
+  /**
+   * Any amount on an active loan, up to a little more than the payoff amount, which is refused;
+   * sometimes sent twice with one Idempotency-Key (one effect). The payoff closes the loan.
+   */
+  private async repay(): Promise<string> {
+    const loans = this.activeLoans();
+    if (loans.length === 0) return 'repay: no active loans';
+    const loan = this.prng.pick(loans);
+    const path = loanPath(loan.coopId, `/${loan.loanId}`);
+    const token = this.token(loan.coopId);
+    const view = await this.world.request('GET', path, token);
+    expectStatus(`read ${loan.label}`, view, [200]);
+    const payoff = amountIn(view.body, 'payoffAmount');
+    const amount = this.prng.chance(0.15)
+      ? payoff
+      : BigInt(this.prng.int(1, Number((payoff * 11n) / 10n / 1_000n) + 1) * 1_000);
+    const key = `repay-${this.model.next()}`;
+    const send = () =>
+      this.world.request('POST', `${path}/repayments`, token, {
+        body: { amount: idr(amount), via: { kind: 'cash' } },
+        idempotencyKey: key,
+      });
+    const reply = await send();
+    const allowed = amount <= payoff;
+    expectStatus(
+      `repay ${amount} of ${loan.label} (payoff ${payoff})`,
+      reply,
+      allowed ? [200] : [422],
+    );
+    const what = `repay ${amount} of ${loan.label}`;
+    if (reply.status !== 200) return `${what}: ${reply.status} ${String(reply.body.code)}`;
+    loan.repayments++;
+    loan.repaid += amount;
+    loan.outstanding = amountIn(reply.body, 'outstandingPrincipal');
+    if (reply.body.status === 'closed') loan.status = 'closed';
+    const retried = this.prng.chance(0.3);
+    if (retried) {
+      const again = await send();
+      expectStatus(`retried repayment ${key}`, again, [200]);
+    }
+    return `${what}${retried ? ' (sent twice)' : ''}: ${reply.status}${loan.status === 'closed' ? ', paid off' : ''}`;
   }
 
   /** Time passes; crossing midnight in Jakarta runs the close of business, as the node does. */
