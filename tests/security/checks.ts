@@ -14,10 +14,15 @@ import { unboundedStrings } from './bounded-strings';
  */
 export type Violations = string[];
 
-/** Operations meant to be read without credentials (the transparency page, when it lands). */
+/** Operations meant to be read without credentials: the console's transparency page. */
 export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set<string>([
   // The transparency page's aggregate counts (BRIEF §1): no personal data, no coop's books.
   'member.publicStatistics',
+  // The directory of coops: legal entities' names, provinces, registration and RAT standing.
+  'member.publicCoopDirectory',
+  // The federation's savings by product kind and loans by class: sums, no account, no coop.
+  'savings.publicSavingsTotals',
+  'loan.publicLoanPortfolio',
 ]);
 
 export function allOperations(target: SecurityTarget): Operation[] {

@@ -138,6 +138,41 @@ function percent(part: bigint, whole: bigint): string {
       String(stats.members.total),
     );
     expect(stats.members.total).toBe(persons().length);
+    // Savings, loans and the NPL ratio: the public APIs' sums, as the page shows them.
+    const open = api('');
+    const savings = await open.get<{ total: { amount: string }; kinds: unknown[] }>(
+      '/api/savings/v1/public/totals',
+    );
+    const loans = await open.get<{
+      loans: number;
+      outstandingPrincipal: { amount: string };
+      nplRatioPercent: string | null;
+    }>('/api/loan/v1/public/portfolio');
+    const root = await api(demo.keys.treasurer).get<Portfolio>(
+      `/api/loan/v1/coops/${P()}/portfolio?consolidated=true`,
+    );
+    expect([loans.loans, loans.nplRatioPercent]).toEqual([root.loans, root.nplRatioPercent]);
+    expect(savings.kinds.length).toBeGreaterThan(0);
+    expect(BigInt(savings.total.amount)).toBeGreaterThan(0n);
+    await expect(page.getByTestId('public-savings').textContent()).resolves.toBe(
+      rupiah(savings.total.amount),
+    );
+    await expect(page.getByTestId('public-loans').textContent()).resolves.toBe(String(loans.loans));
+    await expect(page.getByTestId('public-outstanding').textContent()).resolves.toBe(
+      rupiah(loans.outstandingPrincipal.amount),
+    );
+    await expect(page.getByTestId('public-npl').textContent()).resolves.toBe(
+      `${loans.nplRatioPercent}%`,
+    );
+    // The directory: every coop the demo registered, by its legal-entity number.
+    const directory = await open.get<{ coops: { legalEntityNumber: string }[] }>(
+      '/api/member/v1/public/coops?limit=1000',
+    );
+    expect(directory.coops).toHaveLength(demo.plan.coops.length + 1);
+    const rows = page.getByTestId('public-directory').locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(directory.coops.length);
+    const table = (await page.getByTestId('public-directory').textContent()) ?? '';
+    for (const c of directory.coops) expect(table).toContain(c.legalEntityNumber);
     const text = (await page.textContent('body')) ?? '';
     expect(text).not.toMatch(/Anggota Nomor|3374\d{12}|Jl\. Pemuda|Jl\. Merdeka/);
     const shown = persons().filter(

@@ -27,19 +27,30 @@ export const CoopAddressSchema = z.strictObject({
   line: text(300),
   regency: text(100).optional(),
   province: ProvinceCode,
-  postalCode: z.string().regex(/^\d{5}$/).optional(),
+  postalCode: z
+    .string()
+    .regex(/^\d{5}$/)
+    .optional(),
 });
 
 export const RegisterCoopRequest = z.strictObject({
-  coopId: CoopId.optional().describe('chosen by the caller for idempotent retries; generated when absent'),
+  coopId: CoopId.optional().describe(
+    'chosen by the caller for idempotent retries; generated when absent',
+  ),
   kind: CoopKindSchema,
   name: text(200),
-  legalEntityNumber: z.string().regex(/^[\x20-\x7e]{1,100}$/).describe('nomor badan hukum (AHU)'),
+  legalEntityNumber: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,100}$/)
+    .describe('nomor badan hukum (AHU)'),
   nikKoperasi: z
     .strictObject({ number: z.string().regex(/^\d{16}$/), validUntil: IsoDate })
     .nullable()
     .describe('NIK koperasi and the date it is valid until; null until issued'),
-  npwp: z.string().regex(/^\d{15,16}$/).describe("the coop's tax number (15 or 16 digits)"),
+  npwp: z
+    .string()
+    .regex(/^\d{15,16}$/)
+    .describe("the coop's tax number (15 or 16 digits)"),
   address: CoopAddressSchema,
   parentCoopId: CoopId.nullable(),
   registeredOn: IsoDate,
@@ -56,7 +67,9 @@ export const CoopView = z.object({
   status: CoopStatusSchema,
   registeredOn: IsoDate,
   ratYears: z.array(z.int()),
-  ratOverdue: z.boolean().describe("the last closed year's RAT is not recorded and it is past 30 June"),
+  ratOverdue: z
+    .boolean()
+    .describe("the last closed year's RAT is not recorded and it is past 30 June"),
 });
 
 export const CoopStatusChangeRequest = z.strictObject({
@@ -64,7 +77,10 @@ export const CoopStatusChangeRequest = z.strictObject({
   reason: StatusReasonSchema.optional(),
 });
 
-export const RecordRatRequest = z.strictObject({ financialYear: z.int().min(1945).max(2999), heldOn: IsoDate });
+export const RecordRatRequest = z.strictObject({
+  financialYear: z.int().min(1945).max(2999),
+  heldOn: IsoDate,
+});
 
 export const SignAgreementRequest = z.strictObject({
   agreementId: AgreementId.optional(),
@@ -97,9 +113,15 @@ export const PersonalDataSchema = z.strictObject({
     district: text(100).optional(),
     regency: text(100).optional(),
     province: ProvinceCode,
-    postalCode: z.string().regex(/^\d{5}$/).optional(),
+    postalCode: z
+      .string()
+      .regex(/^\d{5}$/)
+      .optional(),
   }),
-  phone: z.string().regex(/^\+?[0-9]{8,15}$/).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9]{8,15}$/)
+    .optional(),
 });
 
 export const JoinMemberRequest = z.discriminatedUnion('kind', [
@@ -144,10 +166,15 @@ export const MemberView = z.object({
   personalData: z
     .union([PersonalDataSchema, z.literal('erased'), z.literal('withheld')])
     .nullable()
-    .describe("the person's data; 'erased' after erasure; 'withheld' from roles that may not see it; null for coop members"),
+    .describe(
+      "the person's data; 'erased' after erasure; 'withheld' from roles that may not see it; null for coop members",
+    ),
 });
 
-export const MemberPage = z.object({ items: z.array(MemberView), nextCursor: z.string().nullable() });
+export const MemberPage = z.object({
+  items: z.array(MemberView),
+  nextCursor: z.string().nullable(),
+});
 
 export const LeaveRequest = z.strictObject({
   reason: z.enum(['resigned', 'deceased', 'expelled']),
@@ -167,18 +194,29 @@ export const MemberBatchItem = z.strictObject({
   person: PersonalDataSchema.optional(),
   memberCoopId: CoopId.optional(),
   joinedOn: IsoDate,
-  left: z.strictObject({ reason: z.enum(['resigned', 'deceased', 'expelled', 'moved']), leftOn: IsoDate }).optional(),
+  left: z
+    .strictObject({
+      reason: z.enum(['resigned', 'deceased', 'expelled', 'moved']),
+      leftOn: IsoDate,
+    })
+    .optional(),
 });
 
 export const MemberBatchRequest = z.strictObject({
   sequence: z.int().min(1).max(2_147_483_647),
-  items: z.array(z.unknown()).min(1).max(1_000).describe('member upserts; each is checked on its own and rejected alone'),
+  items: z
+    .array(z.unknown())
+    .min(1)
+    .max(1_000)
+    .describe('member upserts; each is checked on its own and rejected alone'),
 });
 
 const CountBy = z.array(z.object({ key: z.string(), count: z.int() }));
 
 export const Statistics = z.object({
-  scopeCoopId: CoopId.nullable().describe('the coop whose subtree is counted; null for the whole federation'),
+  scopeCoopId: CoopId.nullable().describe(
+    'the coop whose subtree is counted; null for the whole federation',
+  ),
   asOf: IsoDate,
   coops: z.object({ total: z.int(), byKind: CountBy, byStatus: CountBy, byProvince: CountBy }),
   members: z.object({
@@ -191,4 +229,25 @@ export const Statistics = z.object({
     byAgeBand: CountBy,
   }),
   rat: z.object({ activeCoops: z.int(), compliant: z.int(), overdue: z.int() }),
+});
+
+/** One coop of the public directory: the coop's legal identity and RAT standing, nothing personal. */
+export const PublicCoop = z.object({
+  coopId: CoopId,
+  name: z.string(),
+  kind: CoopKindSchema,
+  province: z.string(),
+  legalEntityNumber: z.string(),
+  parentId: CoopId.nullable(),
+  status: z.string(),
+  rat: z.object({
+    lastYear: z.int().nullable().describe('the latest financial year whose RAT was held'),
+    overdue: z.boolean().describe('last year’s RAT not held by 30 June'),
+  }),
+});
+
+export const PublicCoopDirectory = z.object({
+  asOf: IsoDate,
+  coops: z.array(PublicCoop),
+  nextCursor: z.string().nullable(),
 });

@@ -167,3 +167,36 @@ export interface BookLine {
   name: string;
   amount: string;
 }
+
+/** The public directory of coops (member API): legal identity and RAT standing only. */
+export interface PublicCoopDirectory {
+  asOf: string;
+  coops: {
+    coopId: string;
+    name: string;
+    kind: string;
+    province: string;
+    legalEntityNumber: string;
+    parentId: string | null;
+    status: string;
+    rat: { lastYear: number | null; overdue: boolean };
+  }[];
+  nextCursor: string | null;
+}
+
+/** The federation's savings by product kind (savings API, public). */
+export interface PublicSavingsTotals {
+  kinds: { kind: string; classification: string; coops: number; openAccounts: number; balance: Money }[];
+  total: Money;
+}
+
+/** The federation's loans by kolektibilitas and its NPL ratio (loan API, public). */
+export interface PublicPortfolio {
+  asOf: string;
+  loans: number;
+  outstandingPrincipal: Money;
+  byKolektibilitas: { kolektibilitas: string; loans: number; outstandingPrincipal: Money }[];
+  nplOutstanding: Money;
+  nplRatioPercent: string | null;
+  healthy: boolean;
+}

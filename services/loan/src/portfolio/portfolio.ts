@@ -60,6 +60,7 @@ type ClassRow = {
 
 export class PortfolioQueries {
   private readonly statements;
+  private readonly federationByClass;
 
   constructor(db: Database.Database) {
     const scope = `WITH RECURSIVE tree(coop_id, depth) AS (
@@ -71,6 +72,14 @@ export class PortfolioQueries {
       db
         .prepare<[{ coop: string; consolidated: number; asOf: string }], Row>(sql)
         .safeIntegers(true);
+    this.federationByClass = db
+      .prepare<[], ClassRow>(
+        `SELECT kolektibilitas, count(*) AS loans,
+           sum(outstanding_principal) AS outstanding, sum(provision) AS provision,
+           sum(overdue_amount) AS overdue, sum(collateral_held) AS held
+         FROM loan_book WHERE status = 'active' GROUP BY kolektibilitas`,
+      )
+      .safeIntegers(true);
     this.statements = {
       coops: prepare<{ coop_id: string }>(`${scope} SELECT coop_id FROM tree ORDER BY coop_id`),
       byClass: prepare<ClassRow>(
@@ -107,26 +116,35 @@ export class PortfolioQueries {
     };
   }
 
+  /** Every coop's active loans together, by class: the transparency page's figures. */
+  federation(): Pick<
+    Portfolio,
+    | 'loans'
+    | 'outstandingPrincipal'
+    | 'byKolektibilitas'
+    | 'nplOutstanding'
+    | 'nplRatioPercent'
+    | 'healthy'
+  > {
+    const classes = new Map(this.federationByClass.all().map((r) => [r.kolektibilitas, r]));
+    const { byKolektibilitas, outstanding, npl, nplHundredths } = classSummary(classes);
+    return {
+      loans: byKolektibilitas.reduce((a, k) => a + k.loans, 0),
+      outstandingPrincipal: outstanding,
+      byKolektibilitas,
+      nplOutstanding: npl,
+      nplRatioPercent: nplHundredths === null ? null : formatHundredths(nplHundredths),
+      healthy: nplHundredths === null || nplHundredths <= HEALTHY_NPL_HUNDREDTHS,
+    };
+  }
+
   portfolio(coopId: string, consolidated: boolean, asOf: string): Portfolio {
     const p = { coop: coopId, consolidated: consolidated ? 1 : 0, asOf };
     const s = this.statements;
     const classes = new Map(s.byClass.all(p).map((r) => [r.kolektibilitas, r]));
-    const byKolektibilitas = KOLEKTIBILITAS.map((k) => {
-      const r = classes.get(k);
-      return {
-        kolektibilitas: k,
-        loans: Number(r?.loans ?? 0n),
-        outstandingPrincipal: r?.outstanding ?? 0n,
-        provision: r?.provision ?? 0n,
-      };
-    });
+    const { byKolektibilitas, outstanding, npl, nplHundredths } = classSummary(classes);
     const sum = (f: (r: ClassRow) => bigint) =>
       [...classes.values()].reduce((a, r) => a + f(r), 0n);
-    const outstanding = sum((r) => r.outstanding);
-    const npl = [...classes.values()]
-      .filter((r) => NON_PERFORMING.has(r.kolektibilitas))
-      .reduce((a, r) => a + r.outstanding, 0n);
-    const nplHundredths = outstanding === 0n ? null : divideHalfUp(npl * 10_000n, outstanding);
     const written = s.writtenOff.get(p);
     return {
       coopIds: s.coops.all(p).map((r) => r.coop_id),
@@ -182,4 +200,23 @@ export class PortfolioQueries {
 function formatHundredths(hundredths: bigint): string {
   const whole = hundredths / 100n;
   return `${whole}.${(hundredths % 100n).toString().padStart(2, '0')}`;
+}
+
+/** Loans, outstanding principal and NPL by kolektibilitas class, from the per-class sums. */
+function classSummary(classes: ReadonlyMap<Kolektibilitas, ClassRow>) {
+  const byKolektibilitas = KOLEKTIBILITAS.map((k) => {
+    const r = classes.get(k);
+    return {
+      kolektibilitas: k,
+      loans: Number(r?.loans ?? 0n),
+      outstandingPrincipal: r?.outstanding ?? 0n,
+      provision: r?.provision ?? 0n,
+    };
+  });
+  const outstanding = [...classes.values()].reduce((a, r) => a + r.outstanding, 0n);
+  const npl = [...classes.values()]
+    .filter((r) => NON_PERFORMING.has(r.kolektibilitas))
+    .reduce((a, r) => a + r.outstanding, 0n);
+  const nplHundredths = outstanding === 0n ? null : divideHalfUp(npl * 10_000n, outstanding);
+  return { byKolektibilitas, outstanding, npl, nplHundredths };
 }

@@ -70,4 +70,27 @@ describe('the loan portfolio', () => {
       .set(h.as(h.fx.keys.coopA))
       .expect(403);
   });
+
+  it('publishes the federation’s figures without credentials: sums only, equal to the root’s consolidation', async () => {
+    const open = await request(h.app).get(`${API}/public/portfolio`).expect(200);
+    const root = (await get(COOPS.P, h.fx.keys.treasurerP, true)).body;
+    expect(open.body).toEqual({
+      asOf: root.asOf,
+      loans: root.loans,
+      outstandingPrincipal: root.outstandingPrincipal,
+      byKolektibilitas: root.byKolektibilitas.map(
+        (k: { kolektibilitas: string; loans: number; outstandingPrincipal: unknown }) => ({
+          kolektibilitas: k.kolektibilitas,
+          loans: k.loans,
+          outstandingPrincipal: k.outstandingPrincipal,
+        }),
+      ),
+      nplOutstanding: root.nplOutstanding,
+      nplRatioPercent: root.nplRatioPercent,
+      healthy: root.healthy,
+    });
+    expect(open.body.loans).toBe(3);
+    const text = JSON.stringify(open.body);
+    for (const id of [COOPS.A, COOPS.B, COOPS.P, 'm-a1', 'm-b1']) expect(text).not.toContain(id);
+  });
 });

@@ -4,6 +4,23 @@ import type { LoanContext } from '../context';
 import { businessDateOf, CoopParams, coopRead, money, MoneyOut } from '../shared/http-schemas';
 import { PortfolioQueries } from './portfolio';
 
+const PublicPortfolioOut = z
+  .object({
+    asOf: z.string().describe('the last business date closed (today when none is)'),
+    loans: z.int(),
+    outstandingPrincipal: MoneyOut,
+    byKolektibilitas: z.array(
+      z.object({ kolektibilitas: z.string(), loans: z.int(), outstandingPrincipal: MoneyOut }),
+    ),
+    nplOutstanding: MoneyOut,
+    nplRatioPercent: z
+      .string()
+      .nullable()
+      .describe('(KL + D + M) ÷ total outstanding, half-up to 2 decimals'),
+    healthy: z.boolean().describe('NPL ratio at or under 5%'),
+  })
+  .meta({ id: 'PublicLoanPortfolio' });
+
 const PortfolioOut = z.object({
   coopId: z.string(),
   consolidated: z.boolean(),
@@ -115,6 +132,38 @@ export function portfolioRoutes(ctx: LoanContext): Route[] {
               claim: money(p.writtenOff.claim),
               recovered: money(p.writtenOff.recovered),
             },
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/public/portfolio',
+      operationId: 'publicLoanPortfolio',
+      summary:
+        'The federation’s loans by kolektibilitas and its NPL ratio, for the public transparency page (sums only: no loan, no borrower, no coop’s own figures)',
+      tags: ['portfolio'],
+      request: {},
+      responses: { 200: PublicPortfolioOut },
+      policy: 'public',
+      handler: async () => {
+        await ctx.book.catchUp();
+        const asOf = (await ctx.closeOfBusiness.lastClosedDate()) ?? businessDateOf(ctx.clock);
+        const p = queries.federation();
+        return {
+          status: 200,
+          body: {
+            asOf,
+            loans: p.loans,
+            outstandingPrincipal: money(p.outstandingPrincipal),
+            byKolektibilitas: p.byKolektibilitas.map((k) => ({
+              kolektibilitas: k.kolektibilitas,
+              loans: k.loans,
+              outstandingPrincipal: money(k.outstandingPrincipal),
+            })),
+            nplOutstanding: money(p.nplOutstanding),
+            nplRatioPercent: p.nplRatioPercent,
+            healthy: p.healthy,
           },
         };
       },

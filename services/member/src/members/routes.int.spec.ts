@@ -272,4 +272,30 @@ describe('member service over HTTP', () => {
       .send({ on: '2026-07-02' });
     expect(res.status).toBe(403);
   });
+
+  it('lists the coop directory publicly: legal identity and RAT standing, paged, nothing personal', async () => {
+    const page = await request(fixture.app).get(api('/public/coops?limit=2')).expect(200);
+    expect(page.body.coops.map((c: { coopId: string }) => c.coopId)).toEqual(
+      [COOP.P, COOP.A, COOP.B].sort().slice(0, 2),
+    );
+    const rest = await request(fixture.app)
+      .get(api(`/public/coops?limit=2&cursor=${page.body.nextCursor as string}`))
+      .expect(200);
+    expect(rest.body.nextCursor).toBeNull();
+    const all = [...page.body.coops, ...rest.body.coops] as {
+      coopId: string;
+      legalEntityNumber: string;
+      rat: { lastYear: number | null; overdue: boolean };
+    }[];
+    expect(all).toHaveLength(3);
+    const a = all.find((c) => c.coopId === COOP.A)!;
+    // A held its 2025 RAT (recorded above); the others have none, and on 1 August it is overdue.
+    expect(a).toMatchObject({
+      legalEntityNumber: `AHU-${COOP.A}`,
+      rat: { lastYear: 2025, overdue: false },
+    });
+    expect(all.find((c) => c.coopId === COOP.B)!.rat).toEqual({ lastYear: null, overdue: true });
+    const text = JSON.stringify([page.body, rest.body]);
+    expect(text).not.toMatch(/\d{16}|birthDate|memberNumber/);
+  });
 });

@@ -82,3 +82,40 @@ function tally(pairs: ReadonlyArray<readonly [string, number]>): Count[] {
     .map(([key, count]) => ({ key, count }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
+
+/**
+ * A page of the public coop directory, in coop id order: each coop's legal identity and RAT
+ * standing. Coops are legal entities; nothing about their members is listed.
+ */
+export function publicCoopDirectory(
+  db: Database.Database,
+  asOf: string,
+  limit: number,
+  after: string | undefined,
+) {
+  const rows = stmt<[string, number], CoopRow>(
+    db,
+    'SELECT * FROM coops WHERE coop_id > ? ORDER BY coop_id LIMIT ?',
+  ).all(after ?? '', limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    asOf,
+    coops: page.map((c) => {
+      const years = JSON.parse(c.rat_years) as number[];
+      return {
+        coopId: c.coop_id,
+        name: c.name,
+        kind: c.kind,
+        province: c.province,
+        legalEntityNumber: c.legal_entity_number,
+        parentId: c.parent_id,
+        status: c.status,
+        rat: {
+          lastYear: years.length > 0 ? Math.max(...years) : null,
+          overdue: c.status === 'active' && ratOverdue(years, asOf),
+        },
+      };
+    }),
+    nextCursor: rows.length > limit ? page[page.length - 1]!.coop_id : null,
+  };
+}

@@ -154,5 +154,44 @@ export function coopReadRoutes(
         return { status: 200, body: { coopId: params.coopId, products } };
       },
     }),
+    defineRoute({
+      method: 'GET',
+      path: '/public/totals',
+      operationId: 'publicSavingsTotals',
+      summary:
+        'The federation’s savings by product kind, for the public transparency page (sums only: no account, no member, no coop’s own figures)',
+      tags: ['reads'],
+      request: {},
+      responses: {
+        200: z
+          .object({
+            kinds: z.array(
+              z.object({
+                kind: z.string(),
+                classification: z.string(),
+                coops: z.int(),
+                openAccounts: z.int(),
+                balance: MoneyView,
+              }),
+            ),
+            total: MoneyView,
+          })
+          .meta({ id: 'PublicSavingsTotals' }),
+      },
+      policy: 'public',
+      handler: async () => {
+        await fresh();
+        const rows = models.federationTotals();
+        const kinds = rows.map((t) => ({
+          kind: t.kind,
+          classification: t.classification,
+          coops: Number(t.coops),
+          openAccounts: Number(t.open_accounts ?? 0n),
+          balance: wire(t.balance ?? 0n),
+        }));
+        const total = rows.reduce((sum, t) => sum + (t.balance ?? 0n), 0n);
+        return { status: 200, body: { kinds, total: wire(total) } };
+      },
+    }),
   ];
 }

@@ -23,6 +23,14 @@ export class ReadModels {
              FROM savings_accounts WHERE coop_id = ? GROUP BY product_code, kind, classification ORDER BY product_code`,
         )
         .safeIntegers(true),
+      federationTotals: db
+        .prepare<[], FederationTotalRow>(
+          `SELECT kind, classification, count(DISTINCT coop_id) AS coops,
+                  sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_accounts,
+                  sum(balance) AS balance
+             FROM savings_accounts GROUP BY kind, classification ORDER BY kind, classification`,
+        )
+        .safeIntegers(true),
       opening: db
         .prepare<[string, string], { total: bigint | null }>(
           'SELECT sum(amount) AS total FROM savings_statement_lines WHERE account_id = ? AND on_date < ?',
@@ -77,6 +85,11 @@ export class ReadModels {
 
   totals(coopId: string) {
     return this.s.totals.all(coopId);
+  }
+
+  /** Every coop's savings, by product kind: the transparency page's figures. */
+  federationTotals() {
+    return this.s.federationTotals.all();
   }
 
   statement(
@@ -145,4 +158,12 @@ export interface WajibRow {
   required_to_date: bigint;
   paid_to_date: bigint;
   arrears: bigint;
+}
+
+interface FederationTotalRow {
+  kind: string;
+  classification: string;
+  coops: bigint;
+  open_accounts: bigint | null;
+  balance: bigint | null;
 }

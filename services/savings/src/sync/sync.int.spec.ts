@@ -202,4 +202,27 @@ describe('bulk sync of savings transactions', () => {
       },
     ]);
   });
+
+  it('publishes the federation’s savings by kind without credentials, sums only', async () => {
+    const totals = await request(h.app).get(`${base}/public/totals`).expect(200);
+    const coop = await request(h.app)
+      .get(`${base}/coops/${COOPS.A}/totals`)
+      .set({ Authorization: `Bearer ${h.keys.treasurerP}` })
+      .expect(200);
+    // Only coop A has savings here: the federation's figures are its figures, summed by kind.
+    expect(totals.body).toEqual({
+      kinds: [
+        {
+          kind: 'sukarela',
+          classification: 'liability',
+          coops: 1,
+          openAccounts: 1,
+          balance: idr(1_100_000),
+        },
+      ],
+      total: idr(1_100_000),
+    });
+    expect(coop.body.products[0].balance).toEqual(totals.body.total);
+    expect(JSON.stringify(totals.body)).not.toContain(COOPS.A);
+  });
 });
