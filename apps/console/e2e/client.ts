@@ -33,10 +33,3 @@ export class Client {
     return this.expect<T>(200, 'GET', path);
   }
 }
-
-/** Rp1.500.000 from "1500000", -Rp250.000 from "-250000": how the console prints rupiah. */
-export function rupiah(amount: string | bigint): string {
-  const value = BigInt(amount);
-  const digits = (value < 0n ? -value : value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return `${value < 0n ? '-' : ''}Rp${digits}`;
-}

@@ -4,7 +4,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { silentProgress } from '@kopfed/node/src/demo/progress';
 import { runDemo, type DemoResult } from '@kopfed/node/src/demo/run-demo';
-import { Client, rupiah } from './client';
+import { formatRupiah as rupiah } from '../src/lib/money';
+import { Client } from './client';
 import {
   DEMO_BUSINESS_DATE,
   ensureConsoleBuilt,
