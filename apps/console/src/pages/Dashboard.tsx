@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { LoanFigures } from '../components/LoanFigures';
 import { AmountChart, CountChart, TrendChart } from '../components/charts';
 import { DataTable, Figure, Load, MoneyText } from '../components/status';
 import { API, enc, type Api } from '../lib/api';
@@ -111,17 +112,7 @@ export function Dashboard({ params }: { params: URLSearchParams }) {
             <div className="figures">
               <Figure label={t('coops')} value={stats.coops.total} testId="dash-coops" />
               <Figure label={t('members')} value={stats.members.total} testId="dash-members" />
-              <Figure label={t('loans')} value={portfolio.loans} testId="dash-loans" />
-              <Figure
-                label={t('loans.outstanding')}
-                value={<MoneyText value={portfolio.outstandingPrincipal} />}
-                testId="dash-outstanding"
-              />
-              <Figure
-                label={t('npl.ratio')}
-                value={portfolio.nplRatioPercent === null ? '—' : `${portfolio.nplRatioPercent}%`}
-                testId="dash-npl"
-              />
+              <LoanFigures portfolio={portfolio} testIds="dash" />
               <Figure label={t('provision')} value={<MoneyText value={portfolio.provisionRequired} />} />
               <Figure
                 label={t('rat.compliance')}

@@ -1,4 +1,5 @@
 import { DataTable, Figure, Load, MoneyText } from '../components/status';
+import { LoanFigures } from '../components/LoanFigures';
 import { AmountChart, CountChart } from '../components/charts';
 import { API, createApi } from '../lib/api';
 import { useT } from '../lib/i18n';
@@ -54,17 +55,7 @@ export function PublicPage() {
               <Figure label={t('coops')} value={stats.coops.total} testId="public-coops" />
               <Figure label={t('members')} value={stats.members.total} testId="public-members" />
               <Figure label={t('public.savings')} value={<MoneyText value={savings.total} />} testId="public-savings" />
-              <Figure label={t('loans')} value={portfolio.loans} testId="public-loans" />
-              <Figure
-                label={t('loans.outstanding')}
-                value={<MoneyText value={portfolio.outstandingPrincipal} />}
-                testId="public-outstanding"
-              />
-              <Figure
-                label={t('npl.ratio')}
-                value={portfolio.nplRatioPercent === null ? '—' : `${portfolio.nplRatioPercent}%`}
-                testId="public-npl"
-              />
+              <LoanFigures portfolio={portfolio} testIds="public" />
               <Figure
                 label={t('rat.compliance')}
                 value={`${stats.rat.compliant} / ${stats.rat.activeCoops}`}
