@@ -49,6 +49,17 @@ export interface Portfolio {
   writtenOff: { loans: number; claim: bigint; recovered: bigint };
 }
 
+/** What the whole federation's loans add up to: the transparency page's figures. */
+export type FederationPortfolio = Pick<
+  Portfolio,
+  | 'loans'
+  | 'outstandingPrincipal'
+  | 'byKolektibilitas'
+  | 'nplOutstanding'
+  | 'nplRatioPercent'
+  | 'healthy'
+>;
+
 type ClassRow = {
   kolektibilitas: Kolektibilitas;
   loans: bigint;
@@ -117,46 +128,25 @@ export class PortfolioQueries {
   }
 
   /** Every coop's active loans together, by class: the transparency page's figures. */
-  federation(): Pick<
-    Portfolio,
-    | 'loans'
-    | 'outstandingPrincipal'
-    | 'byKolektibilitas'
-    | 'nplOutstanding'
-    | 'nplRatioPercent'
-    | 'healthy'
-  > {
+  federation(): FederationPortfolio {
     const classes = new Map(this.federationByClass.all().map((r) => [r.kolektibilitas, r]));
-    const { byKolektibilitas, outstanding, npl, nplHundredths } = classSummary(classes);
-    return {
-      loans: byKolektibilitas.reduce((a, k) => a + k.loans, 0),
-      outstandingPrincipal: outstanding,
-      byKolektibilitas,
-      nplOutstanding: npl,
-      nplRatioPercent: nplHundredths === null ? null : formatHundredths(nplHundredths),
-      healthy: nplHundredths === null || nplHundredths <= HEALTHY_NPL_HUNDREDTHS,
-    };
+    return classSummary(classes);
   }
 
   portfolio(coopId: string, consolidated: boolean, asOf: string): Portfolio {
     const p = { coop: coopId, consolidated: consolidated ? 1 : 0, asOf };
     const s = this.statements;
     const classes = new Map(s.byClass.all(p).map((r) => [r.kolektibilitas, r]));
-    const { byKolektibilitas, outstanding, npl, nplHundredths } = classSummary(classes);
+    const summary = classSummary(classes);
     const sum = (f: (r: ClassRow) => bigint) =>
       [...classes.values()].reduce((a, r) => a + f(r), 0n);
     const written = s.writtenOff.get(p);
     return {
       coopIds: s.coops.all(p).map((r) => r.coop_id),
-      loans: byKolektibilitas.reduce((a, k) => a + k.loans, 0),
-      outstandingPrincipal: outstanding,
+      ...summary,
       overdueAmount: sum((r) => r.overdue),
       provision: sum((r) => r.provision),
       collateralHeld: sum((r) => r.held),
-      byKolektibilitas,
-      nplOutstanding: npl,
-      nplRatioPercent: nplHundredths === null ? null : formatHundredths(nplHundredths),
-      healthy: nplHundredths === null || nplHundredths <= HEALTHY_NPL_HUNDREDTHS,
       ageing: this.ageing(s.ageing.all(p)),
       byCoop: s.byCoop.all(p).map((r) => ({
         coopId: r.coop_id,
@@ -202,8 +192,8 @@ function formatHundredths(hundredths: bigint): string {
   return `${whole}.${(hundredths % 100n).toString().padStart(2, '0')}`;
 }
 
-/** Loans, outstanding principal and NPL by kolektibilitas class, from the per-class sums. */
-function classSummary(classes: ReadonlyMap<Kolektibilitas, ClassRow>) {
+/** Loans, outstanding principal, NPL and its ratio, from the per-class sums. */
+function classSummary(classes: ReadonlyMap<Kolektibilitas, ClassRow>): FederationPortfolio {
   const byKolektibilitas = KOLEKTIBILITAS.map((k) => {
     const r = classes.get(k);
     return {
@@ -218,5 +208,12 @@ function classSummary(classes: ReadonlyMap<Kolektibilitas, ClassRow>) {
     .filter((r) => NON_PERFORMING.has(r.kolektibilitas))
     .reduce((a, r) => a + r.outstanding, 0n);
   const nplHundredths = outstanding === 0n ? null : divideHalfUp(npl * 10_000n, outstanding);
-  return { byKolektibilitas, outstanding, npl, nplHundredths };
+  return {
+    loans: byKolektibilitas.reduce((a, k) => a + k.loans, 0),
+    outstandingPrincipal: outstanding,
+    byKolektibilitas,
+    nplOutstanding: npl,
+    nplRatioPercent: nplHundredths === null ? null : formatHundredths(nplHundredths),
+    healthy: nplHundredths === null || nplHundredths <= HEALTHY_NPL_HUNDREDTHS,
+  };
 }
