@@ -3,12 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { openBus } from '@kopfed/bus';
 import { ConfigError, type CommonConfig } from '@kopfed/config';
-import {
-  applyPragmas,
-  openEventStore,
-  SqliteEventStore,
-  type EventStore,
-} from '@kopfed/eventstore';
+import { applyPragmas, openEventStore, SqliteEventStore } from '@kopfed/eventstore';
 import {
   ApiKeyRegistry,
   bootstrapAdminKey,
@@ -49,7 +44,9 @@ export async function runServiceAlone(config: AloneConfig, options: AloneOptions
   const logger = createLogger({ level: config.logLevel, name });
   const store = openEventStore(config.eventStoreUrl, { service: name });
   const accessStore = openEventStore(config.eventStoreUrl, { service: options.accessStore });
-  const readModels = readModelsOf(store, config, name);
+  // Projections live in the service's SQLite store; any other store needs a file of its own.
+  const ownReadModels = !(store instanceof SqliteEventStore);
+  const readModels = ownReadModels ? openReadModels(config, name) : store.database;
   const bus = openBus(config.busUrl, { clientId: `kopfed-${name}` });
   const keys = await ApiKeyRegistry.open(accessStore);
   const bootstrap = await bootstrapAdminKey(keys, {
@@ -98,8 +95,7 @@ export async function runServiceAlone(config: AloneConfig, options: AloneOptions
         await bus.close();
         await keys.close();
         await Promise.all([store.close(), accessStore.close()]);
-        if (readModels !== storeDatabase(store) && readModels !== storeDatabase(accessStore))
-          readModels.close();
+        if (ownReadModels) readModels.close();
         await tracing.shutdown();
       })().then(
         () => process.exit(0),
@@ -131,8 +127,7 @@ export function mainAlone(loadConfig: () => AloneConfig, options: AloneOptions):
     });
 }
 
-function readModelsOf(store: EventStore, config: AloneConfig, name: string): Database.Database {
-  if (store instanceof SqliteEventStore) return store.database;
+function openReadModels(config: AloneConfig, name: string): Database.Database {
   if (!config.readModelsFile)
     throw new ConfigError([
       {
@@ -144,8 +139,4 @@ function readModelsOf(store: EventStore, config: AloneConfig, name: string): Dat
   const db = new Database(config.readModelsFile);
   applyPragmas(db, 5_000);
   return db;
-}
-
-function storeDatabase(store: EventStore): Database.Database | undefined {
-  return store instanceof SqliteEventStore ? store.database : undefined;
 }
