@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../e2e/node-process';
 import { REPO_ROOT, SERVICES, type ServiceName } from './repo';
 
 interface Exit {
@@ -96,15 +96,6 @@ async function runAlone(service: ServiceName, dataDir: string) {
   const statuses = { admin: key ? await status(key) : 0, garbage: await status('not-a-key') };
   child.kill('SIGTERM');
   return { ready, key, statuses, code: await exited };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('a service run alone on its SQLite store', () => {
