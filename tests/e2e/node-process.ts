@@ -7,14 +7,26 @@ export const REPO = resolve(__dirname, '..', '..');
 export const ADMIN_KEY = `kpf_0123456789abcdef_${'e2eAdminKey'.repeat(4)}`;
 
 /** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
+/**
+ * The kernel hands out ports 32768–60999 to every `listen(0)` and outgoing connection (the
+ * test suites open thousands of them), so a port found free there can be taken again before
+ * the process meant for it binds it. Ports are picked below that range instead, where only
+ * an explicit bind can take them, and checked free.
+ */
+const PORT_RANGE = { from: 20_000, to: 32_000 };
+
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((done) => {
     const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
   });
 }
 

@@ -2,7 +2,6 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../e2e/node-process';
 import { REPO_ROOT, SERVICES, type ServiceName } from './repo';
 
 interface Exit {
@@ -60,16 +59,19 @@ const READ: Record<ServiceName, string> = {
   settlement: '/coops/federation/reconciliation',
 };
 
-/** Starts a service's main.ts on its own SQLite store, and stops it with SIGTERM. */
+/**
+ * Starts a service's main.ts on its own SQLite store, on any free port (PORT=0: the port is
+ * read from its "listening" log line, so no other process can take it in between), and stops
+ * it with SIGTERM.
+ */
 async function runAlone(service: ServiceName, dataDir: string) {
-  const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       KOPFED_DATA_DIR: dataDir,
       KOPFED_EVENTSTORE_URL: `sqlite:${dataDir}`,
       KOPFED_BUS_URL: 'in-process',
@@ -77,17 +79,22 @@ async function runAlone(service: ServiceName, dataDir: string) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const deadline = Date.now() + 60_000;
-  let ready = 0;
-  while (Date.now() < deadline && ready !== 200) {
-    ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (r) => r.status,
-      () => 0,
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${service} did not listen:\n${stdout}`)),
+      150_000,
     );
-    if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
-  }
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const listening = /"port":(\d+),[^\n]*"msg":"kopfed \w+ listening"/.exec(stdout);
+      if (!listening) return;
+      clearTimeout(timer);
+      resolve(Number(listening[1]));
+    });
+    void exited.then(() => reject(new Error(`${service} exited before listening:\n${stdout}`)));
+  });
+  const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status);
   const key = /bootstrap admin key: (\S+)/.exec(stdout)?.[1];
   const status = (token: string) =>
     fetch(`http://127.0.0.1:${port}/api/${service}/v1${READ[service]}`, {
@@ -123,6 +130,6 @@ describe('a service run alone on its SQLite store', () => {
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
-    120_000,
+    400_000,
   );
 });

@@ -74,8 +74,11 @@ export async function runServiceAlone(config: AloneConfig, options: AloneOptions
     logger,
   });
   const server = app.listen(config.port, config.host, () => {
+    // PORT=0 takes any free port: the log says which one.
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(
-      { port: config.port, eventStore: config.eventStoreUrl, bus: config.busUrl },
+      { port, eventStore: config.eventStoreUrl, bus: config.busUrl },
       `kopfed ${name} listening`,
     );
     if (!bootstrap.created) return;
