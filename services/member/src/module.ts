@@ -9,7 +9,7 @@ import { loadMasterKey } from './config';
 import type { MemberContext } from './context';
 import { coopProjection } from './coops/coop-projection';
 import { coopRoutes } from './coops/routes';
-import { directoryProjection } from './members/directory-projection';
+import { directoryLacksDataHash, directoryProjection } from './members/directory-projection';
 import { memberRoutes } from './members/routes';
 import { finishErasures } from './persons/erasure';
 import { SqliteKeyStore } from './persons/key-store';
@@ -37,6 +37,7 @@ export const memberModule: ServiceModule = {
       loadMasterKey(deps.env, join(deps.dataDir, 'member-master.key')),
     );
     const store = deps.store;
+    const outdatedDirectory = directoryLacksDataHash(deps.readModels);
     const ctx: MemberContext = {
       store,
       db: deps.readModels,
@@ -48,6 +49,11 @@ export const memberModule: ServiceModule = {
         agreements: new SqliteProjection(store, agreementProjection),
       },
     };
+    if (outdatedDirectory) {
+      // Kept by an earlier version without data hashes: rebuilt once, so it matches a replay.
+      await ctx.projections.directory.rebuild();
+      await ctx.projections.directory.stop();
+    }
     const onError = (error: unknown) =>
       deps.logger.error({ err: error }, 'member projection failed');
     return {

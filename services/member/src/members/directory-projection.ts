@@ -19,6 +19,8 @@ export interface MemberRow {
   left_on: string | null;
   left_reason: 'resigned' | 'deceased' | 'expelled' | 'moved' | null;
   sealed: string | null;
+  /** The keyed hash of the person's data (see PersonVault.dataHash); null once erased. */
+  data_hash: string | null;
   erased: 0 | 1;
   revision: number;
 }
@@ -54,6 +56,7 @@ export function directoryProjection(vault: PersonVault): SqliteProjectionDefinit
         left_on TEXT,
         left_reason TEXT,
         sealed TEXT,
+        data_hash TEXT,
         erased INTEGER NOT NULL DEFAULT 0,
         revision INTEGER NOT NULL
       ) WITHOUT ROWID;
@@ -80,9 +83,10 @@ export function directoryProjection(vault: PersonVault): SqliteProjectionDefinit
           const row = member(db, memberId);
           if (!row) continue;
           if (row.status === 'active') move(db, row, bucketOf(vault, row), UNKNOWN);
-          stmt(db, 'UPDATE members SET sealed = NULL, erased = 1 WHERE member_id = ?').run(
-            memberId,
-          );
+          stmt(
+            db,
+            'UPDATE members SET sealed = NULL, data_hash = NULL, erased = 1 WHERE member_id = ?',
+          ).run(memberId);
         }
         return;
       }
@@ -112,11 +116,10 @@ export function directoryProjection(vault: PersonVault): SqliteProjectionDefinit
           const row = member(db, memberId)!;
           const before = row.status === 'active' && row.sealed ? bucketOf(vault, row) : undefined;
           const updated = { ...row, sealed: e.data.sealed };
-          stmt(db, 'UPDATE members SET sealed = ?, revision = ? WHERE member_id = ?').run(
-            e.data.sealed,
-            event.revision,
-            memberId,
-          );
+          stmt(
+            db,
+            'UPDATE members SET sealed = ?, data_hash = ?, revision = ? WHERE member_id = ?',
+          ).run(e.data.sealed, e.data.dataHash, event.revision, memberId);
           if (row.status === 'active') move(db, row, before, bucketOf(vault, updated));
           return;
         }
@@ -196,4 +199,42 @@ function move(
 
 export function findMember(db: Database.Database, memberId: string): MemberRow | undefined {
   return member(db, memberId);
+}
+
+/** What a sync batch needs of a member that exists, to see whether an item changes it. */
+export type KnownMember = Pick<MemberRow, 'member_id' | 'member_number' | 'status' | 'data_hash'>;
+
+/** The members among `memberIds` in the directory, in one query (a sync batch's 1,000 at once). */
+export function knownMembers(
+  db: Database.Database,
+  memberIds: readonly string[],
+): Map<string, KnownMember> {
+  const rows = stmt<[string], KnownMember>(
+    db,
+    `SELECT member_id, member_number, status, data_hash FROM members
+      WHERE member_id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(memberIds));
+  return new Map(rows.map((row) => [row.member_id, row]));
+}
+
+/** The persons among `personIds` whose erasure the directory has applied. */
+export function erasedPersons(db: Database.Database, personIds: readonly string[]): Set<string> {
+  return new Set(
+    stmt<[string], { person_id: string }>(
+      db,
+      `SELECT DISTINCT person_id FROM members
+        WHERE erased = 1 AND person_id IN (SELECT value FROM json_each(?))`,
+    )
+      .all(JSON.stringify(personIds))
+      .map((row) => row.person_id),
+  );
+}
+
+/** A directory kept before `data_hash` existed: it must be rebuilt from the log to fill it. */
+export function directoryLacksDataHash(db: Database.Database): boolean {
+  const columns = db
+    .prepare<[], string>("SELECT name FROM pragma_table_info('members')")
+    .pluck()
+    .all();
+  return columns.length > 0 && !columns.includes('data_hash');
 }

@@ -1,13 +1,15 @@
 import { v7 as uuidv7 } from 'uuid';
-import { conflict, notFound, rejected } from '@kopfed/domain';
+import { conflict, invariant, notFound, rejected } from '@kopfed/domain';
 import {
   deterministicUuid,
   handleCommand,
   loadAggregate,
   reserve,
+  WrongExpectedRevisionError,
   type EventMetadata,
   type RecordedEvent,
 } from '@kopfed/eventstore';
+import { traceparentOf } from '@kopfed/tracing';
 import { coopView } from '../coops/coop-commands';
 import type { ParentView } from '../coops/coop.decider';
 import type { MemberContext } from '../context';
@@ -72,6 +74,7 @@ export async function prepareJoin(
   member: NewMember,
   metadata: EventMetadata,
   knownCoop?: ParentView | null,
+  knownErased?: boolean,
 ): Promise<JoinDetails> {
   const coop = knownCoop === undefined ? await coopView(ctx, coopId) : knownCoop;
   if (!coop) throw notFound('coop_not_found', `coop ${coopId} is not registered`);
@@ -80,7 +83,14 @@ export async function prepareJoin(
   let memberCoop = null;
   if (member.membership.kind === 'person') {
     const personId = member.membership.personId ?? derivedId(memberId, 'person');
-    personalData = await sealForMember(ctx, coopId, personId, member.membership.person, metadata);
+    personalData = await sealForMember(
+      ctx,
+      coopId,
+      personId,
+      member.membership.person,
+      metadata,
+      knownErased,
+    );
     membership = { kind: 'person', personId };
   } else {
     memberCoop = await coopView(ctx, member.membership.memberCoopId);
@@ -100,16 +110,23 @@ export async function prepareJoin(
   };
 }
 
+/**
+ * Checks the NIK, claims it within the coop and seals the data. `knownErased` is the caller's
+ * own, equally fresh, answer to whether the person was erased (a sync batch asks the caught-up
+ * directory for all its persons at once); absent, the person's stream is read.
+ */
 export async function sealForMember(
   ctx: MemberContext,
   coopId: string,
   personId: string,
   person: PersonalData,
   metadata: EventMetadata,
+  knownErased?: boolean,
 ): Promise<SealedPersonalData> {
   const problem = validateNik(person.nik, person.birthDate, person.gender);
   if (problem) throw rejected(`nik_${problem}`, NIK_PROBLEM_TEXT[problem], '/person/nik');
-  if (await personErased(ctx, personId)) throw conflict('person_erased', 'this person was erased');
+  if (knownErased ?? (await personErased(ctx, personId)))
+    throw conflict('person_erased', 'this person was erased');
   const nikHash = ctx.vault.nikHash(coopId, person.nik);
   const claim = await reserve(ctx.store, `nik-${coopId}-${nikHash}`, personId, metadata);
   if (!claim.reserved)
@@ -196,6 +213,40 @@ export async function memberCommand(
     upcast: asMemberEvent,
     ...(expectedRevision === undefined ? {} : { expectedRevision }),
   });
+}
+
+/**
+ * A command on a member the caller found new: decided on the empty state and appended only
+ * if the stream is still empty, without the read handleCommand would repeat. Undefined when
+ * the member was created meanwhile; the caller then decides again on what is there.
+ */
+export async function commandNewMember(
+  ctx: MemberContext,
+  memberId: string,
+  command: MemberCommand,
+  metadata: EventMetadata,
+): Promise<MemberEvent[] | undefined> {
+  const events = memberDecider.decide(command, memberDecider.initialState());
+  invariant(events.length > 0, 'a command on a new member records its joining');
+  const traceparent = metadata.traceparent ?? traceparentOf();
+  const withTrace = traceparent ? { ...metadata, traceparent } : metadata;
+  try {
+    await ctx.store.append(
+      streams.member(memberId),
+      events.map((event) => ({
+        id: uuidv7(),
+        type: event.type,
+        schemaVersion: 1,
+        data: event.data,
+        metadata: withTrace,
+      })),
+      { expectedRevision: 'no_stream' },
+    );
+    return events;
+  } catch (error) {
+    if (error instanceof WrongExpectedRevisionError) return undefined;
+    throw error;
+  }
 }
 
 export async function leaveCoop(

@@ -10,7 +10,10 @@ export interface KeyStore {
   get(personId: string): Buffer | undefined;
   /** Stores the key unless one exists; returns the key in force. */
   putIfAbsent(personId: string, wrappedKey: Buffer): Buffer;
-  putManyIfAbsent(entries: ReadonlyArray<readonly [personId: string, wrappedKey: Buffer]>): void;
+  /** Stores each key unless the person has one; returns the persons whose key was stored. */
+  putManyIfAbsent(
+    entries: ReadonlyArray<readonly [personId: string, wrappedKey: Buffer]>,
+  ): Set<string>;
   /** Destroys the key beyond recovery; true if there was one. */
   destroy(personId: string): boolean;
   close(): void;
@@ -54,10 +57,16 @@ export class SqliteKeyStore implements KeyStore {
     return this.get(personId)!;
   }
 
-  putManyIfAbsent(entries: ReadonlyArray<readonly [personId: string, wrappedKey: Buffer]>): void {
+  putManyIfAbsent(
+    entries: ReadonlyArray<readonly [personId: string, wrappedKey: Buffer]>,
+  ): Set<string> {
+    const stored = new Set<string>();
     this.db.transaction(() => {
-      for (const [personId, wrappedKey] of entries) this.insert.run(personId, wrappedKey);
+      for (const [personId, wrappedKey] of entries) {
+        if (this.insert.run(personId, wrappedKey).changes > 0) stored.add(personId);
+      }
     })();
+    return stored;
   }
 
   destroy(personId: string): boolean {

@@ -54,11 +54,19 @@ export class PersonVault {
       .digest('base64url');
   }
 
-  /** Creates the keys of many new persons in one write (bulk sync). */
+  /**
+   * Creates the keys of many new persons in one write (bulk sync), and keeps them unwrapped
+   * for the seals and read models that follow. A person who already has a key keeps it.
+   * Never pass an erased person: their key would come back (a new one, so their old data
+   * stays unreadable, but their new data would not be).
+   */
   ensureKeys(personIds: readonly string[]): void {
-    const missing = personIds.filter((id) => this.keys.get(id) === undefined);
-    if (missing.length > 0)
-      this.keys.putManyIfAbsent(missing.map((id) => [id, this.wrap(randomBytes(32))] as const));
+    const fresh = personIds
+      .filter((id) => !this.cache.has(id))
+      .map((id) => [id, randomBytes(32)] as const);
+    if (fresh.length === 0) return;
+    const stored = this.keys.putManyIfAbsent(fresh.map(([id, key]) => [id, this.wrap(key)]));
+    for (const [id, key] of fresh) if (stored.has(id)) this.remember(id, key);
   }
 
   seal(personId: string, data: PersonalData): string {
@@ -122,9 +130,13 @@ export class PersonVault {
     if (!wrapped && create) wrapped = this.keys.putIfAbsent(personId, this.wrap(randomBytes(32)));
     if (!wrapped) return undefined;
     const key = this.unwrap(wrapped);
+    this.remember(personId, key);
+    return key;
+  }
+
+  private remember(personId: string, key: Buffer): void {
     if (this.cache.size >= KEY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(personId, key);
-    return key;
   }
 
   private wrap(key: Buffer): Buffer {

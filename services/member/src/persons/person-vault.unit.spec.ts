@@ -75,4 +75,16 @@ describe('PersonVault data hashes and bulk keys', () => {
     expect(vault.open('bulk-1', sealed)).toEqual(siti);
     expect(vault.isErased('bulk-3')).toBe(false);
   });
+
+  it('keeps a key another vault stored, and caches only the keys it stored itself', () => {
+    const master = randomBytes(32);
+    const shared = new SqliteKeyStore(':memory:');
+    const first = new PersonVault(shared, master);
+    const second = new PersonVault(shared, master);
+    const sealed = first.seal('shared-1', siti);
+    second.ensureKeys(['shared-1', 'shared-2']);
+    expect(second.open('shared-1', sealed)).toEqual(siti);
+    expect(first.open('shared-2', second.seal('shared-2', siti))).toEqual(siti);
+    shared.close();
+  });
 });

@@ -1,17 +1,7 @@
 import request from 'supertest';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { memberModule } from '../module';
-import { COOP, federation, person } from '../testing/federation';
-
-export function memberItems(from: number, count: number) {
-  return Array.from({ length: count }, (_, i) => ({
-    externalId: `AGT-${from + i}`,
-    memberNumber: `S-${from + i}`,
-    kind: 'person',
-    joinedOn: '2025-01-15',
-    person: person(from + i),
-  }));
-}
+import { COOP, federation, memberItems, person } from '../testing/federation';
 
 describe('member batches from a primary coop', () => {
   let fixture: HostFixture;

@@ -18,13 +18,16 @@ import type { z } from 'zod';
 import { coopView } from '../coops/coop-commands';
 import type { ParentView } from '../coops/coop.decider';
 import type { MemberContext } from '../context';
+import { erasedPersons, knownMembers, type KnownMember } from '../members/directory-projection';
 import {
+  commandNewMember,
   derivedId,
   loadMember,
   memberCommand,
   prepareJoin,
   reserveMemberNumber,
   sealForMember,
+  type NewMember,
 } from '../members/member-commands';
 import type { MemberCommand } from '../members/member.decider';
 import { streams } from '../stream-ids';
@@ -40,6 +43,20 @@ const CONCURRENCY = 1_000;
 
 const asSyncEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as BatchSequenceEvent;
 
+/** A valid item with the ids derived from it. */
+interface Entry {
+  index: number;
+  item: Item;
+  memberId: string;
+  personId: string;
+}
+
+/** What the directory knew of the batch's members and persons when the batch began. */
+interface Lookup {
+  members: Map<string, KnownMember>;
+  erased: Set<string>;
+}
+
 /**
  * A primary coop's batch of member upserts. Each item stands alone (a bad one is rejected
  * with its problem, the rest go through); each is idempotent on (coop, external id) for ever;
@@ -52,39 +69,13 @@ export async function syncMemberBatch(
   metadata: EventMetadata,
 ): Promise<BatchResult> {
   const coop = await coopView(ctx, coopId);
-  const parsed = batch.items.map((raw) => memberHttp.MemberBatchItem.safeParse(raw));
-  const seen = new Set<string>();
-  const results: ItemResult[] = new Array<ItemResult>(parsed.length);
-  const work: Array<{ index: number; item: Item }> = [];
-  parsed.forEach((p, index) => {
-    const externalId = externalIdOf(batch.items[index]);
-    if (!p.success) {
-      const issue = p.error.issues[0]!;
-      results[index] = rejected(
-        externalId,
-        'invalid_item',
-        issue.message,
-        `/${issue.path.join('/')}`,
-      );
-    } else if (seen.has(p.data.externalId)) {
-      results[index] = rejected(
-        externalId,
-        'duplicate_in_batch',
-        'this external id appears earlier in the batch',
-      );
-    } else {
-      seen.add(p.data.externalId);
-      work.push({ index, item: p.data });
-    }
-  });
-  const personIds = work
-    .filter((w) => w.item.kind === 'person')
-    .map((w) => personIdFor(coopId, w.item.externalId));
-  ctx.vault.ensureKeys(personIds);
-  for (let start = 0; start < work.length; start += CONCURRENCY) {
+  const results: ItemResult[] = new Array<ItemResult>(batch.items.length);
+  const entries = checkItems(coopId, batch.items, results);
+  const lookup = await lookUp(ctx, entries);
+  for (let start = 0; start < entries.length; start += CONCURRENCY) {
     await Promise.all(
-      work.slice(start, start + CONCURRENCY).map(async ({ index, item }) => {
-        results[index] = await upsertItem(ctx, coopId, coop, item, metadata);
+      entries.slice(start, start + CONCURRENCY).map(async (entry) => {
+        results[entry.index] = await upsertItem(ctx, coopId, coop, entry, lookup, metadata);
       }),
     );
   }
@@ -119,8 +110,60 @@ export async function memberSyncStatus(ctx: MemberContext, coopId: string) {
   return syncStatus(state);
 }
 
-function personIdFor(coopId: string, externalId: string): string {
-  return derivedId(memberIdFor(coopId, externalId), 'person');
+/** Parses each item on its own; the invalid and repeated ones get their result here. */
+function checkItems(coopId: string, items: readonly unknown[], results: ItemResult[]): Entry[] {
+  const seen = new Set<string>();
+  const entries: Entry[] = [];
+  items.forEach((raw, index) => {
+    const parsed = memberHttp.MemberBatchItem.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      results[index] = rejected(
+        externalIdOf(raw),
+        'invalid_item',
+        issue.message,
+        `/${issue.path.join('/')}`,
+      );
+    } else if (seen.has(parsed.data.externalId)) {
+      results[index] = rejected(
+        externalIdOf(raw),
+        'duplicate_in_batch',
+        'this external id appears earlier in the batch',
+      );
+    } else {
+      const item = parsed.data;
+      seen.add(item.externalId);
+      const memberId = memberIdFor(coopId, item.externalId);
+      entries.push({ index, item, memberId, personId: derivedId(memberId, 'person') });
+    }
+  });
+  return entries;
+}
+
+/**
+ * One directory query for the whole batch instead of a stream read per item. The directory
+ * is first caught up with the whole log, so it is as fresh as those reads would have been;
+ * and it only ever shortens the way: a member it does not know is created with an append
+ * that expects an empty stream, so one created meanwhile is decided again from its stream.
+ * Keys are made at once for the new persons (never for an erased one: it would come back).
+ */
+async function lookUp(ctx: MemberContext, entries: readonly Entry[]): Promise<Lookup> {
+  await ctx.projections.directory.catchUp();
+  const members = knownMembers(
+    ctx.db,
+    entries.map((e) => e.memberId),
+  );
+  const persons = entries.filter((e) => e.item.kind === 'person');
+  const erased = erasedPersons(
+    ctx.db,
+    persons.map((e) => e.personId),
+  );
+  ctx.vault.ensureKeys(
+    persons
+      .filter((e) => !members.has(e.memberId) && !erased.has(e.personId))
+      .map((e) => e.personId),
+  );
+  return { members, erased };
 }
 
 function memberIdFor(coopId: string, externalId: string): string {
@@ -131,11 +174,11 @@ async function upsertItem(
   ctx: MemberContext,
   coopId: string,
   coop: ParentView | null,
-  item: Item,
+  entry: Entry,
+  lookup: Lookup,
   metadata: EventMetadata,
 ): Promise<ItemResult> {
-  const memberId = memberIdFor(coopId, item.externalId);
-  const personId = personIdFor(coopId, item.externalId);
+  const { item, memberId, personId } = entry;
   try {
     if (item.kind === 'person' && !item.person)
       throw new DomainError(
@@ -151,57 +194,127 @@ async function upsertItem(
         'rejected',
         '/memberCoopId',
       );
-    const { state } = await loadMember(ctx, memberId);
-    const leaving = item.left ? { reason: item.left.reason, leftOn: item.left.leftOn } : null;
-    if (state.status) {
-      const dataHash = item.person ? ctx.vault.dataHash(personId, item.person) : undefined;
-      const same =
-        state.memberNumber === item.memberNumber &&
-        (dataHash === undefined || dataHash === state.dataHash) &&
-        (!leaving || state.status === 'left');
-      if (same) return { externalId: item.externalId, status: 'unchanged', id: memberId };
-      if (state.memberNumber !== item.memberNumber)
-        await reserveMemberNumber(ctx, coopId, item.memberNumber, memberId, metadata);
-      const personalData =
-        item.person && dataHash !== state.dataHash
-          ? await sealForMember(ctx, coopId, personId, item.person, metadata)
-          : null;
-      await memberCommand(
-        ctx,
-        memberId,
-        upsert(coopId, memberId, item, coop, personalData, leaving),
-        metadata,
-      );
-      return { externalId: item.externalId, status: 'updated', id: memberId };
+    const known = lookup.members.get(memberId);
+    if (!known) {
+      const erased = lookup.erased.has(personId);
+      if (await joinNew(ctx, coopId, coop, entry, erased, metadata))
+        return { externalId: item.externalId, status: 'created', id: memberId };
+    } else if (
+      isUnchanged(
+        { memberNumber: known.member_number, dataHash: known.data_hash, status: known.status },
+        item,
+        item.person && ctx.vault.dataHash(personId, item.person),
+      )
+    ) {
+      return { externalId: item.externalId, status: 'unchanged', id: memberId };
     }
-    const details = await prepareJoin(
-      ctx,
-      coopId,
-      memberId,
-      {
-        memberNumber: item.memberNumber,
-        externalId: item.externalId,
-        joinedOn: item.joinedOn,
-        membership:
-          item.kind === 'person'
-            ? { kind: 'person', person: item.person!, personId }
-            : { kind: 'coop', memberCoopId: item.memberCoopId! },
-      },
-      metadata,
-      coop,
-    );
-    await memberCommand(
-      ctx,
-      memberId,
-      { type: 'UpsertMember', ...details, leaving, personErased: false },
-      { ...metadata, coopId },
-    );
-    return { externalId: item.externalId, status: 'created', id: memberId };
+    return await upsertFromStream(ctx, coopId, coop, entry, metadata);
   } catch (error) {
     if (error instanceof DomainError)
       return rejected(item.externalId, error.code, error.message, error.pointer);
     throw error;
   }
+}
+
+/** The same member number, data and standing: resending the item changes nothing. */
+function isUnchanged(
+  member: { memberNumber?: string; dataHash?: string | null; status?: 'active' | 'left' },
+  item: Item,
+  dataHash: string | undefined,
+): boolean {
+  return (
+    member.memberNumber === item.memberNumber &&
+    (dataHash === undefined || dataHash === member.dataHash) &&
+    (!item.left || member.status === 'left')
+  );
+}
+
+/** Joins a member the directory did not know; false when it was created meanwhile. */
+async function joinNew(
+  ctx: MemberContext,
+  coopId: string,
+  coop: ParentView | null,
+  { item, memberId, personId }: Entry,
+  erased: boolean,
+  metadata: EventMetadata,
+): Promise<boolean> {
+  const details = await prepareJoin(
+    ctx,
+    coopId,
+    memberId,
+    newMember(item, personId),
+    metadata,
+    coop,
+    erased,
+  );
+  const events = await commandNewMember(
+    ctx,
+    memberId,
+    { type: 'UpsertMember', ...details, leaving: leavingOf(item), personErased: false },
+    { ...metadata, coopId },
+  );
+  return events !== undefined;
+}
+
+/** The upsert decided on the member's own stream: for changed members, and for races. */
+async function upsertFromStream(
+  ctx: MemberContext,
+  coopId: string,
+  coop: ParentView | null,
+  { item, memberId, personId }: Entry,
+  metadata: EventMetadata,
+): Promise<ItemResult> {
+  const { state } = await loadMember(ctx, memberId);
+  const leaving = leavingOf(item);
+  if (state.status) {
+    const dataHash = item.person ? ctx.vault.dataHash(personId, item.person) : undefined;
+    if (isUnchanged(state, item, dataHash))
+      return { externalId: item.externalId, status: 'unchanged', id: memberId };
+    if (state.memberNumber !== item.memberNumber)
+      await reserveMemberNumber(ctx, coopId, item.memberNumber, memberId, metadata);
+    const personalData =
+      item.person && dataHash !== state.dataHash
+        ? await sealForMember(ctx, coopId, personId, item.person, metadata)
+        : null;
+    await memberCommand(
+      ctx,
+      memberId,
+      upsert(coopId, memberId, item, coop, personalData, leaving),
+      metadata,
+    );
+    return { externalId: item.externalId, status: 'updated', id: memberId };
+  }
+  const details = await prepareJoin(
+    ctx,
+    coopId,
+    memberId,
+    newMember(item, personId),
+    metadata,
+    coop,
+  );
+  await memberCommand(
+    ctx,
+    memberId,
+    { type: 'UpsertMember', ...details, leaving, personErased: false },
+    { ...metadata, coopId },
+  );
+  return { externalId: item.externalId, status: 'created', id: memberId };
+}
+
+function newMember(item: Item, personId: string): NewMember {
+  return {
+    memberNumber: item.memberNumber,
+    externalId: item.externalId,
+    joinedOn: item.joinedOn,
+    membership:
+      item.kind === 'person'
+        ? { kind: 'person', person: item.person!, personId }
+        : { kind: 'coop', memberCoopId: item.memberCoopId! },
+  };
+}
+
+function leavingOf(item: Item): Extract<MemberCommand, { type: 'UpsertMember' }>['leaving'] {
+  return item.left ? { reason: item.left.reason, leftOn: item.left.leftOn } : null;
 }
 
 function upsert(

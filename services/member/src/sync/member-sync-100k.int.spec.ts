@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { hostFixture } from '@kopfed/host/src/testing';
 import { memberModule } from '../module';
-import { COOP, federation } from '../testing/federation';
-import { memberItems } from './member-batches.int.spec';
+import { COOP, federation, memberItems } from '../testing/federation';
 
 const BATCHES = 100;
 const PER_BATCH = 1_000;
@@ -19,7 +18,8 @@ describe('syncing 100,000 members', () => {
           .send({ sequence, items: memberItems((sequence - 1) * PER_BATCH, PER_BATCH) })
           .expect(200);
       let created = 0;
-      for (let sequence = 1; sequence <= BATCHES; sequence++) created += (await send(sequence)).body.counts.created as number;
+      for (let sequence = 1; sequence <= BATCHES; sequence++)
+        created += (await send(sequence)).body.counts.created as number;
       let unchanged = 0;
       for (let sequence = 1; sequence <= BATCHES; sequence++) {
         const again = await send(sequence);
@@ -29,10 +29,22 @@ describe('syncing 100,000 members', () => {
       expect(created).toBe(BATCHES * PER_BATCH);
       expect(unchanged).toBe(BATCHES * PER_BATCH);
       const db = fixture.stores.get('member')!.database;
-      const members = db.prepare('SELECT count(*) AS n, count(DISTINCT external_id) AS distinct_ids FROM members WHERE coop_id = ?').get(COOP.A);
+      const members = db
+        .prepare(
+          'SELECT count(*) AS n, count(DISTINCT external_id) AS distinct_ids FROM members WHERE coop_id = ?',
+        )
+        .get(COOP.A);
       expect(members).toEqual({ n: BATCHES * PER_BATCH, distinct_ids: BATCHES * PER_BATCH });
-      const status = await request(fixture.app).get(`/api/member/v1/coops/${COOP.A}/sync-status`).set(f.auth(f.coopA)).expect(200);
-      expect(status.body).toEqual({ lastSequence: BATCHES, batchesReceived: BATCHES, gaps: [], missingCount: 0 });
+      const status = await request(fixture.app)
+        .get(`/api/member/v1/coops/${COOP.A}/sync-status`)
+        .set(f.auth(f.coopA))
+        .expect(200);
+      expect(status.body).toEqual({
+        lastSequence: BATCHES,
+        batchesReceived: BATCHES,
+        gaps: [],
+        missingCount: 0,
+      });
     } finally {
       await fixture.close();
     }

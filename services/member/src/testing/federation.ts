@@ -21,6 +21,17 @@ export function person(n: number, overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** Sync batch items for persons `from` … `from + count - 1`, keyed AGT-n with member number S-n. */
+export function memberItems(from: number, count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    externalId: `AGT-${from + i}`,
+    memberNumber: `S-${from + i}`,
+    kind: 'person',
+    joinedOn: '2025-01-15',
+    person: person(from + i),
+  }));
+}
+
 export const COOP = { P: 'puskopdit-jateng', A: 'ksp-sejahtera', B: 'ksp-makmur' } as const;
 
 export function coopBody(

@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import request from 'supertest';
+import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
+import { derivedId } from '../members/member-commands';
+import { memberModule } from '../module';
+import { COOP, federation, memberItems, person } from '../testing/federation';
+
+/** A sync batch looks its members up in the directory; these are the cases it must not get wrong. */
+describe('member batches and the directory they look members up in', () => {
+  const batches = (coopId: string) => `/api/member/v1/coops/${coopId}/member-batches`;
+
+  it('creates each member once when two batches bring the same members at once', async () => {
+    const fixture = await hostFixture([memberModule]);
+    try {
+      const f = await federation(fixture);
+      const send = (sequence: number) =>
+        request(fixture.app)
+          .post(batches(COOP.A))
+          .set(f.auth(f.coopA))
+          .send({ sequence, items: memberItems(1, 50) })
+          .expect(200);
+      const [first, second] = await Promise.all([send(1), send(2)]);
+      const counts = [first.body.counts, second.body.counts];
+      expect(counts.map((c) => c.rejected)).toEqual([0, 0]);
+      expect(counts[0].created + counts[1].created).toBe(50);
+      expect(counts[0].unchanged + counts[1].unchanged).toBe(50);
+      const members = fixture.stores
+        .get('member')!
+        .database.prepare('SELECT count(*) AS n FROM members WHERE coop_id = ?')
+        .get(COOP.A);
+      expect(members).toEqual({ n: 50 });
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('refuses a new member whose person was erased, and makes no key for them', async () => {
+    const fixture = await hostFixture([memberModule]);
+    try {
+      const f = await federation(fixture);
+      const externalId = 'AGT-ERASED';
+      // The person id a sync of this external id derives, taken by a member joined by hand.
+      const personId = derivedId(derivedId(COOP.A, 'external', externalId), 'person');
+      const joined = await request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.A}/members`)
+        .set(f.auth(f.coopA))
+        .send({
+          kind: 'person',
+          memberNumber: 'A-900',
+          joinedOn: '2026-02-01',
+          person: person(900),
+          personId,
+        })
+        .expect(201);
+      await request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.A}/members/${joined.body.memberId}/erasure`)
+        .set(f.auth(f.coopA))
+        .expect(200);
+      const res = await request(fixture.app)
+        .post(batches(COOP.A))
+        .set(f.auth(f.coopA))
+        .send({
+          sequence: 1,
+          items: [{ ...memberItems(901, 1)[0], externalId }, ...memberItems(902, 1)],
+        })
+        .expect(200);
+      expect(res.body.results.map((r: { status: string }) => r.status)).toEqual([
+        'rejected',
+        'created',
+      ]);
+      expect(res.body.results[0].problem.code).toBe('person_erased');
+      const keys = new Database(join(fixture.dataDir, 'member-keys.db'), { readonly: true });
+      expect(
+        keys.prepare('SELECT count(*) AS n FROM person_keys WHERE person_id = ?').get(personId),
+      ).toEqual({ n: 0 });
+      keys.close();
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('rebuilds a directory kept without data hashes, so a resent batch is still unchanged', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-member-directory-'));
+    let fixture: HostFixture | undefined;
+    try {
+      fixture = await hostFixture([memberModule], { dataDir });
+      const f = await federation(fixture);
+      const send = (fx: HostFixture, token: string, sequence: number) =>
+        request(fx.app)
+          .post(batches(COOP.A))
+          .set(f.auth(token))
+          .send({ sequence, items: memberItems(1, 3) })
+          .expect(200);
+      expect((await send(fixture, f.coopA, 1)).body.counts.created).toBe(3);
+      await fixture.close();
+      fixture = undefined;
+      const older = new Database(join(dataDir, 'member.db'));
+      older.exec('ALTER TABLE members DROP COLUMN data_hash');
+      older.close();
+
+      fixture = await hostFixture([memberModule], { dataDir });
+      const hashed = fixture.stores
+        .get('member')!
+        .database.prepare('SELECT count(data_hash) AS n FROM members WHERE coop_id = ?')
+        .get(COOP.A);
+      expect(hashed).toEqual({ n: 3 });
+      const again = await send(fixture, await fixture.key('coop', COOP.A), 2);
+      expect(again.body.counts).toMatchObject({ unchanged: 3, created: 0, updated: 0 });
+    } finally {
+      await fixture?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
