@@ -6,6 +6,8 @@ const SEALED_PREFIX = 'pd1';
 const ALGORITHM = 'aes-256-gcm';
 /** Person keys kept unwrapped in memory: enough for a sync batch and its read models. */
 const KEY_CACHE_SIZE = 10_000;
+/** Data just sealed, kept until the directory first opens it: two sync batches' worth. */
+const JUST_SEALED_SIZE = 2_000;
 
 /**
  * Seals and opens personal data with a key per person (AES-256-GCM, the person id as
@@ -19,6 +21,12 @@ export class PersonVault {
   private readonly dataKey: Buffer;
   /** Unwrapped person keys recently used (bounded; erasure evicts). */
   private readonly cache = new Map<string, Buffer>();
+  /**
+   * Sealed blobs made moments ago and their data, so the directory projection, which opens
+   * each one right after it is recorded, need not decrypt what this process just encrypted.
+   * Memory only, bounded, and each entry goes at its first use.
+   */
+  private readonly justSealed = new Map<string, { personId: string; data: PersonalData }>();
 
   constructor(
     private readonly keys: KeyStore,
@@ -75,12 +83,16 @@ export class PersonVault {
     const cipher = createCipheriv(ALGORITHM, key, iv);
     cipher.setAAD(Buffer.from(personId, 'utf8'));
     const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
-    return [
+    const sealed = [
       SEALED_PREFIX,
       iv.toString('base64url'),
       body.toString('base64url'),
       cipher.getAuthTag().toString('base64url'),
     ].join('.');
+    if (this.justSealed.size >= JUST_SEALED_SIZE)
+      this.justSealed.delete(this.justSealed.keys().next().value!);
+    this.justSealed.set(sealed, { personId, data });
+    return sealed;
   }
 
   /** The person's data, or 'erased' when the key has been destroyed. */
@@ -94,6 +106,9 @@ export class PersonVault {
    * was sealed, so it is only parsed, not validated again.
    */
   openTrusted(personId: string, sealed: string): PersonalData | 'erased' {
+    const recent = this.justSealed.get(sealed);
+    if (recent) this.justSealed.delete(sealed);
+    if (recent?.personId === personId && this.personKey(personId, false)) return recent.data;
     const text = this.openText(personId, sealed);
     return text === null ? 'erased' : (JSON.parse(text) as PersonalData);
   }
@@ -116,6 +131,8 @@ export class PersonVault {
 
   erase(personId: string): boolean {
     this.cache.delete(personId);
+    for (const [sealed, recent] of this.justSealed)
+      if (recent.personId === personId) this.justSealed.delete(sealed);
     return this.keys.destroy(personId);
   }
 

@@ -38,6 +38,17 @@ describe('PersonVault', () => {
     expect(vault.isErased('p-4')).toBe(true);
   });
 
+  it('opens data it has just sealed for the read models only while the person has a key', () => {
+    const sealed = vault.seal('p-5', siti);
+    vault.seal('p-6', siti);
+    expect(() => vault.openTrusted('p-6', sealed)).toThrow();
+    expect(vault.openTrusted('p-5', vault.seal('p-5', siti))).toEqual(siti);
+    const erasedAfterSealing = vault.seal('p-5', siti);
+    vault.erase('p-5');
+    expect(vault.openTrusted('p-5', erasedAfterSealing)).toBe('erased');
+    expect(vault.openTrusted('p-5', sealed)).toBe('erased');
+  });
+
   it('hashes a NIK per coop with the node secret', () => {
     expect(vault.nikHash('coop-a', siti.nik)).toBe(vault.nikHash('coop-a', siti.nik));
     expect(vault.nikHash('coop-b', siti.nik)).not.toBe(vault.nikHash('coop-a', siti.nik));
