@@ -55,6 +55,11 @@ const MAX_ATTEMPTS = 8;
  * Loads aggregates from a snapshot (or the last state this process wrote) plus the events after
  * it, decides, and appends with the expected revision. Commands on one stream are queued in this
  * process; a conflict with another process is retried from a fresh read, never overwritten.
+ *
+ * A command first decides on the state this process last saw, without reading the stream: the
+ * append's expected revision proves it current, and a stale one (another process wrote) fails
+ * the append and is read afresh. A refusal, a no-op or an If-Match mismatch is only reported
+ * once a fresh read confirms it.
  */
 export class AggregateStore<State, Event extends DomainEvent> {
   private readonly lock = new KeyedLock();
@@ -97,14 +102,15 @@ export class AggregateStore<State, Event extends DomainEvent> {
     options: ExecuteOptions<Event, State>,
   ): Promise<Executed<State, Event>> {
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } =
-        attempt === 1 && options.hint
-          ? this.freshest(stream, options.hint)
-          : await this.load(stream);
+      const remembered = attempt === 1 ? this.remembered(stream, options.hint) : undefined;
+      const { state, revision } = remembered ?? (await this.load(stream));
+      const unconfirmed = remembered !== undefined && !remembered.trusted;
       if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+        if (unconfirmed) continue;
         throw new WrongExpectedRevisionError(stream, options.expectedRevision, revision);
       }
-      const events = decide(state);
+      const events = unconfirmed ? decideOrUndefined(decide, state) : decide(state);
+      if (events === undefined) continue;
       if (events.length === 0) return { state, revision, events };
       try {
         const next = events.reduce(this.type.evolve, state);
@@ -142,9 +148,17 @@ export class AggregateStore<State, Event extends DomainEvent> {
     }
   }
 
-  private freshest(stream: string, hint: Loaded<State> & { revision: number }): Loaded<State> {
+  /**
+   * The state to decide on before reading the stream: the caller's hint (trusted as it says) or
+   * what this process last saw of the stream, whichever is newer.
+   */
+  private remembered(
+    stream: string,
+    hint: (Loaded<State> & { revision: number }) | undefined,
+  ): (Loaded<State> & { trusted: boolean }) | undefined {
     const cached = this.cache.get(stream);
-    return cached && cached.revision >= hint.revision ? cached : hint;
+    if (hint && !(cached && cached.revision >= hint.revision)) return { ...hint, trusted: true };
+    return cached && { ...cached, trusted: false };
   }
 
   private toNew(
@@ -171,6 +185,19 @@ export class AggregateStore<State, Event extends DomainEvent> {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }
+  }
+}
+
+/** Decides on a state not yet confirmed by the stream: a refusal or a no-op is undefined, to be decided again on a fresh read. */
+function decideOrUndefined<State, Event>(
+  decide: (state: State) => Event[],
+  state: State,
+): Event[] | undefined {
+  try {
+    const events = decide(state);
+    return events.length === 0 ? undefined : events;
+  } catch {
+    return undefined;
   }
 }
 
