@@ -6,8 +6,10 @@ export class SqliteCheckpointStore implements CheckpointStore {
   private readonly select;
   private readonly upsert;
 
+  /** `commit` runs a write in the store's next group commit (see SqliteEventStore.commitWith). */
   constructor(
-    private readonly database: Database.Database,
+    database: Database.Database,
+    private readonly commit: <T>(work: () => T) => Promise<T>,
     private readonly assertOpen: () => void,
   ) {
     this.select = database.prepare<[string], { position: number }>(
@@ -30,12 +32,10 @@ export class SqliteCheckpointStore implements CheckpointStore {
     assertCheckpointName(name);
     assertPosition(next, 'next');
     if (expected !== undefined) assertPosition(expected, 'expected');
-    return this.database
-      .transaction(() => {
-        if (this.select.get(name)?.position !== expected) return false;
-        this.upsert.run(name, next);
-        return true;
-      })
-      .immediate();
+    return this.commit(() => {
+      if (this.select.get(name)?.position !== expected) return false;
+      this.upsert.run(name, next);
+      return true;
+    });
   }
 }

@@ -60,6 +60,15 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
+/** Other writes to the store's file that ride the next group commit (checkpoints, read models). */
+interface PendingWrite {
+  work: () => unknown;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 /** Every SELECT that returns events returns only the canonical body (read with pluck). */
 type EventRow = string;
 
@@ -69,6 +78,8 @@ type EventRow = string;
  * better-sqlite3 is synchronous, so appends are queued and committed together on the next
  * turn of the event loop: one immediate transaction (one fsync) for every append that
  * arrived meanwhile, each append in its own savepoint so one failure does not sink the rest.
+ * Checkpoints and read models kept in the same file ride the same commit (`commitWith`), so a
+ * relay or a projection advancing costs no fsync of its own while appends are flowing.
  */
 export class SqliteEventStore implements EventStore {
   readonly database: Database.Database;
@@ -80,6 +91,7 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
   private queue: PendingAppend[] = [];
+  private writes: PendingWrite[] = [];
   private flushScheduled = false;
   private closed = false;
   private readonly statements: Statements;
@@ -91,7 +103,11 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1_000;
-    this.checkpoints = new SqliteCheckpointStore(this.database, () => this.assertOpen());
+    this.checkpoints = new SqliteCheckpointStore(
+      this.database,
+      (work) => this.commitWith(work),
+      () => this.assertOpen(),
+    );
     this.leases = new SqliteLeaseStore(this.database, this.clock, () => this.assertOpen());
     this.statements = prepareStatements(this.database);
   }
@@ -117,11 +133,27 @@ export class SqliteEventStore implements EventStore {
         resolve,
         reject,
       });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  /**
+   * Runs `work` (synchronous writes to this store's database) inside the next group commit,
+   * in a savepoint of its own: it resolves once durable, and a failure undoes and fails only
+   * `work`. For writes that need not be a transaction of their own, such as checkpoints.
+   */
+  commitWith<T>(work: () => T): Promise<T> {
+    this.assertOpen();
+    return new Promise<T>((resolve, reject) => {
+      this.writes.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -205,9 +237,10 @@ export class SqliteEventStore implements EventStore {
   private flush(): void {
     this.flushScheduled = false;
     let committed = false;
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.writes.length > 0) {
       const group = this.queue.splice(0, this.maxAppendsPerCommit);
-      committed = this.commitGroup(group) || committed;
+      const writes = this.writes.splice(0, this.maxAppendsPerCommit);
+      committed = this.commitGroup(group, writes) || committed;
     }
     if (committed) for (const listener of this.listeners) listener();
   }
@@ -218,22 +251,29 @@ export class SqliteEventStore implements EventStore {
    * (a duplicate event id): then the group is retried with a savepoint per append, so the
    * failure sinks that append alone.
    */
-  private commitGroup(group: PendingAppend[]): boolean {
+  private commitGroup(group: PendingAppend[], writes: PendingWrite[]): boolean {
     let outcomes: Outcome[];
+    let written: WriteOutcome[];
+    const fail = (error: unknown) => {
+      for (const pending of group) pending.reject(error);
+      for (const write of writes) write.reject(error);
+      return false;
+    };
     try {
-      outcomes = this.runGroup(group, false);
+      [outcomes, written] = this.runGroup(group, writes, false);
     } catch (error) {
-      if (!isUniqueViolation(error)) {
-        for (const pending of group) pending.reject(error);
-        return false;
-      }
+      if (!isUniqueViolation(error)) return fail(error);
       try {
-        outcomes = this.runGroup(group, true);
+        [outcomes, written] = this.runGroup(group, writes, true);
       } catch (retryError) {
-        for (const pending of group) pending.reject(retryError);
-        return false;
+        return fail(retryError);
       }
     }
+    writes.forEach((write, index) => {
+      const outcome = written[index]!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.error);
+    });
     let wrote = false;
     group.forEach((pending, index) => {
       const outcome = outcomes[index]!;
@@ -247,9 +287,13 @@ export class SqliteEventStore implements EventStore {
     return wrote;
   }
 
-  private runGroup(group: PendingAppend[], isolate: boolean): Outcome[] {
+  private runGroup(
+    group: PendingAppend[],
+    writes: PendingWrite[],
+    isolate: boolean,
+  ): [Outcome[], WriteOutcome[]] {
     return this.database
-      .transaction(() => {
+      .transaction((): [Outcome[], WriteOutcome[]] => {
         const outcomes: Outcome[] = [];
         let head = this.statements.head.get()!.p;
         const last = this.statements.lastBatch.get();
@@ -274,7 +318,14 @@ export class SqliteEventStore implements EventStore {
             });
           }
         }
-        return outcomes;
+        const written = writes.map((write): WriteOutcome => {
+          try {
+            return { ok: true, value: this.database.transaction(write.work)() };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        });
+        return [outcomes, written];
       })
       .immediate();
   }
