@@ -1,5 +1,6 @@
 import { publicEventEncoder } from '@kopfed/messaging';
 import { catalog } from '@kopfed/contracts';
+import { SqliteEventStore } from '@kopfed/eventstore';
 import type { ServiceInstance, ServiceModule, ServiceModuleDeps } from '@kopfed/service-kit';
 import { Accounts } from './accounts/account-context';
 import { accountsProjection } from './accounts/account-projection';
@@ -36,7 +37,12 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
   // (this connection's page cache only; 128 MiB).
   deps.readModels.pragma('cache_size = -131072');
   const members = new MembershipDirectory(deps.readModels);
-  const projection = new Projection(deps.store, deps.readModels, accountsProjection());
+  // Read models in the store's own file commit with its appends: one fsync for both.
+  const commit =
+    deps.store instanceof SqliteEventStore && deps.store.database === deps.readModels
+      ? deps.store.commitWith.bind(deps.store)
+      : undefined;
+  const projection = new Projection(deps.store, deps.readModels, accountsProjection(), commit);
   const catalogue = new CatalogueStore(deps.store);
   const accounts = new Accounts(deps.store, deps.readModels, catalogue, members, deps.clock);
   const service = new AccountService(accounts);

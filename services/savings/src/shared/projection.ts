@@ -17,6 +17,12 @@ export interface ProjectionDefinition {
   applyBatch(db: Database.Database, events: readonly RecordedEvent[]): void;
 }
 
+/**
+ * Commits a batch of the read model: by default its own immediate transaction; a store that
+ * keeps the read models in its own file lets it ride the store's group commit instead.
+ */
+export type ReadModelCommit = <T>(work: () => T) => Promise<T>;
+
 const BATCH = 5_000;
 /** Idle polling, and the pause after a batch so that busy times commit few, large batches. */
 const POLL_MS = 20;
@@ -28,12 +34,15 @@ export class Projection {
   private failure: unknown;
   private readonly readCheckpoint;
   private readonly writeCheckpoint;
+  private readonly commit: ReadModelCommit;
 
   constructor(
     private readonly store: EventStore,
     private readonly db: Database.Database,
     readonly definition: ProjectionDefinition,
+    commit?: ReadModelCommit,
   ) {
+    this.commit = commit ?? (async (work) => db.transaction(work).immediate());
     db.exec(
       `CREATE TABLE IF NOT EXISTS savings_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID`,
     );
@@ -55,10 +64,10 @@ export class Projection {
     if (this.running) return;
     this.stopping = false;
     this.failure = undefined;
-    const apply = this.db.transaction((events: RecordedEvent[]) => {
+    const apply = (events: RecordedEvent[]) => () => {
       this.definition.applyBatch(this.db, events);
       this.writeCheckpoint.run(this.definition.name, events[events.length - 1]!.position);
-    });
+    };
     this.running = (async () => {
       while (!this.stopping) {
         const events = await this.store.readAll({
@@ -66,7 +75,7 @@ export class Projection {
           maxCount: BATCH,
           categories: this.definition.categories,
         });
-        if (events.length > 0) apply.immediate(events);
+        if (events.length > 0) await this.commit(apply(events));
         await sleep(events.length === BATCH ? 0 : events.length > 0 ? SETTLE_MS : POLL_MS);
       }
     })().catch((error: unknown) => {
