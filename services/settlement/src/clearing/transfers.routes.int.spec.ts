@@ -244,6 +244,19 @@ describe('inter-coop transfers over HTTP', () => {
       transfers: [legs[0], { ...legs[1], memo: 'other' }],
     });
     expect(changed.body).toMatchObject({ status: 409, errors: [{ pointer: '/transfers/1/memo' }] });
+    // The group id again with fresh transfer ids: a conflict, even where the legs would be refused.
+    for (const amount of [idr(250_000), idr(9_000_000)]) {
+      const other = await h.post('/transfer-groups', {
+        groupId: 'g-1',
+        transfers: [transfer('g-1x', { amount }), transfer('g-1y')],
+      });
+      expect(other.body).toMatchObject({
+        status: 409,
+        code: 'transfer-id-conflict',
+        errors: [{ pointer: '/transfers/0/transferId' }],
+      });
+    }
+    expect((await h.get('/transfers/g-1x')).status).toBe(404);
 
     const reuse = await h.post('/transfers', transfer('g-1a'));
     expect(reuse.body).toMatchObject({

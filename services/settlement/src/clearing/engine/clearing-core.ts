@@ -128,6 +128,20 @@ export class ClearingCore {
     return this.recentLegs.get(transferId) ?? this.tables.groupOfLeg(transferId);
   }
 
+  /** `groupOfLeg` for many ids at once: the ids that were legs, with their groups. */
+  groupsOfLegs(transferIds: readonly string[]): Map<string, string> {
+    const found = new Map<string, string>();
+    const unseen: string[] = [];
+    for (const id of transferIds) {
+      const groupId = this.recentLegs.get(id);
+      if (groupId === undefined) unseen.push(id);
+      else found.set(id, groupId);
+    }
+    if (unseen.length > 0)
+      for (const [id, groupId] of this.tables.groupsOfLegs(unseen)) found.set(id, groupId);
+    return found;
+  }
+
   /**
    * Appends decided events and folds them into the state once durable. `idempotencyKey`
    * derives the event ids (a redelivered message appends nothing new).

@@ -13,6 +13,7 @@ export class ClearingTables {
   private readonly writeSnapshot;
   private readonly insertLeg;
   private readonly findLeg;
+  private readonly findLegs;
 
   constructor(readonly database: Database.Database) {
     const db = database;
@@ -38,6 +39,10 @@ export class ClearingTables {
     this.findLeg = db.prepare<[string], { group_id: string }>(
       'SELECT group_id FROM settlement_group_legs WHERE transfer_id = ?',
     );
+    this.findLegs = db.prepare<[string], { transfer_id: string; group_id: string }>(
+      `SELECT transfer_id, group_id FROM settlement_group_legs
+       WHERE transfer_id IN (SELECT value FROM json_each(?))`,
+    );
   }
 
   load(): { position: number; state: ClearingState } | undefined {
@@ -61,6 +66,12 @@ export class ClearingTables {
 
   groupOfLeg(transferId: string): string | undefined {
     return this.findLeg.get(transferId)?.group_id;
+  }
+
+  /** The group of each id that was a leg of one, in one query (a group checks all its legs). */
+  groupsOfLegs(transferIds: readonly string[]): Map<string, string> {
+    const rows = this.findLegs.all(JSON.stringify(transferIds));
+    return new Map(rows.map((row) => [row.transfer_id, row.group_id]));
   }
 
   /** Drops everything, for a rebuild from the log. */

@@ -1,5 +1,5 @@
 import { DomainError } from '@kopfed/domain';
-import type { EventMetadata } from '@kopfed/eventstore';
+import { WrongExpectedRevisionError, type EventMetadata } from '@kopfed/eventstore';
 import { minorOf } from '../../shared/money';
 import { groupStream, transferStream, type TransferGroupSubmitted } from '../model';
 import { decideTransfer, type Parents, type TransferRequest } from '../transfer.decider';
@@ -43,6 +43,11 @@ export class GroupService {
     return findTransfer(this.core.store, transferId, (id) => this.core.groupOfLeg(id));
   }
 
+  /**
+   * A new group costs no read of its stream: `no_stream` makes the store turn a repeated
+   * group id away. Its leg ids are looked up at once in the group-leg index, and each in the
+   * store as a single transfer's stream; only when one is taken is anything read and compared.
+   */
   async submit(
     groupId: string,
     requests: readonly TransferRequest[],
@@ -50,22 +55,23 @@ export class GroupService {
   ): Promise<Created<GroupView>> {
     const keys = [`g:${groupId}`, ...requests.map((r) => `t:${r.transferId}`)];
     return this.core.lock.run(keys, async () => {
-      const existing = await findGroup(this.core.store, groupId);
-      if (existing) return { value: await this.same(existing, requests), created: false };
-      for (const [index, { transferId }] of requests.entries()) {
-        const used =
-          this.core.groupOfLeg(transferId) !== undefined ||
-          (await this.core.store.streamRevision(transferStream(transferId))) !== undefined;
-        const found = used ? await this.find(transferId) : undefined;
-        if (found) throw transferIdConflict(found.view.record, `/transfers/${index}/transferId`);
-      }
+      const taken = await this.takenLegs(requests);
+      if (taken.length > 0) return this.repeated(groupId, requests, taken);
       const now = this.clock().toISOString();
       const legs = requests.map((request) => ({ request, parents: this.parents(request) }));
-      const [event] = decideTransfer(
-        { type: 'SubmitGroup', groupId, legs, now },
-        this.core.context(),
-        undefined,
-      );
+      let event;
+      try {
+        [event] = decideTransfer(
+          { type: 'SubmitGroup', groupId, legs, now },
+          this.core.context(),
+          undefined,
+        );
+      } catch (refusal) {
+        // A retry of a group made earlier gets the original, not today's refusal.
+        const existing = await findGroup(this.core.store, groupId);
+        if (existing) return { value: await this.same(existing, requests), created: false };
+        throw refusal;
+      }
       if (event?.type !== 'TransferGroupSubmitted')
         throw new Error('a group is submitted in one event');
       const debits = requests.map((r) => ({
@@ -77,12 +83,45 @@ export class GroupService {
       const end = this.core.inFlight.begin(debits, batches);
       try {
         await this.core.append(groupStream(groupId), [event], undefined, metadata);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        end();
+        return this.repeated(groupId, requests, []);
       } finally {
         end();
       }
       await this.alarms.review([...new Set(requests.map((r) => r.fromCoopId))], metadata);
       return { value: groupView(event, new Map()), created: true };
     });
+  }
+
+  /** Indexes of the requests whose transfer id is already a leg of a group or a transfer. */
+  private async takenLegs(requests: readonly TransferRequest[]): Promise<number[]> {
+    const legs = this.core.groupsOfLegs(requests.map((r) => r.transferId));
+    const taken: number[] = [];
+    for (const [index, { transferId }] of requests.entries()) {
+      if (
+        legs.has(transferId) ||
+        (await this.core.store.streamRevision(transferStream(transferId))) !== undefined
+      )
+        taken.push(index);
+    }
+    return taken;
+  }
+
+  /** The group recorded under `groupId` if the request repeats it; a 409 otherwise. */
+  private async repeated(
+    groupId: string,
+    requests: readonly TransferRequest[],
+    taken: readonly number[],
+  ): Promise<Created<GroupView>> {
+    const existing = await findGroup(this.core.store, groupId);
+    if (existing) return { value: await this.same(existing, requests), created: false };
+    for (const index of taken) {
+      const found = await this.find(requests[index]!.transferId);
+      if (found) throw transferIdConflict(found.view.record, `/transfers/${index}/transferId`);
+    }
+    throw new Error(`group ${groupId} or one of its transfer ids exists but could not be read`);
   }
 
   /** The group as recorded when the request repeats it; a 409 naming the leg's field otherwise. */
