@@ -7,6 +7,7 @@ import {
 } from '@kopfed/eventstore';
 import {
   decodeLedgerEvent,
+  encodeLedgerEvent,
   journalOf,
   ledgerDecider,
   storedEventsDecider,
@@ -63,7 +64,8 @@ export class LedgerHost {
   /**
    * Decides `commands` in order against the ledger (each seeing the ones before) and appends
    * what they decided at once. With `isolate`, a refused command is reported and skipped;
-   * without, the first refusal throws and nothing is written.
+   * without, the first refusal throws and nothing is written. The state evolves with the
+   * decided events themselves: only what is stored is encoded (encoding round-trips).
    */
   async execute<C extends LedgerCommand>(
     coopId: string,
@@ -84,9 +86,9 @@ export class LedgerHost {
         const refused: Refused<C>[] = [];
         for (const command of commands(start)) {
           try {
-            const decided = decider.decide(command, state);
-            state = decided.reduce(decider.evolve, state);
-            events.push(...decided);
+            const decided = ledgerDecider.decide(command, state);
+            state = decided.reduce(ledgerDecider.evolve, state);
+            for (const event of decided) events.push(encodeLedgerEvent(event));
           } catch (error) {
             if (!isolate || !(error instanceof DomainError)) throw error;
             refused.push({ command, error });

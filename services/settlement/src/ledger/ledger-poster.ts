@@ -48,57 +48,80 @@ export class LedgerPoster {
     private readonly unposted: UnpostedTable,
   ) {}
 
+  /**
+   * Each coop's ledger is its own stream, so the coops of a page are posted side by side:
+   * the store then commits their appends together (one fsync for the page, not one per coop).
+   * Every coop is attempted; the first failure is rethrown and the page is retried (posting
+   * is idempotent per source event).
+   */
   async post(
     events: readonly MoneyEvent[],
     metadata: EventMetadata,
   ): Promise<{ posted: number; refused: number }> {
     const byCoop = new Map<string, MoneyEvent[]>();
-    for (const event of events)
-      byCoop.set(event.coopId, [...(byCoop.get(event.coopId) ?? []), event]);
+    for (const event of events) {
+      const coopEvents = byCoop.get(event.coopId);
+      if (coopEvents) coopEvents.push(event);
+      else byCoop.set(event.coopId, [event]);
+    }
+    const outcomes = await Promise.allSettled(
+      [...byCoop].map(([coopId, coopEvents]) => this.postInto(coopId, coopEvents, metadata)),
+    );
     let posted = 0;
     let refused = 0;
-    for (const [coopId, coopEvents] of byCoop) {
-      const first = coopEvents[0]!;
-      await this.ensureChart(coopId, first.recordedAt, metadata);
-      await this.ensureMemberClearing(
-        coopId,
-        [...new Set(coopEvents.flatMap(membersOf))],
-        first.recordedAt,
-        metadata,
-      );
-      const mappings = await this.mappings.mappings(coopId);
-      const entries = new Map<string, MoneyEvent>();
-      const result = await this.host.execute(
-        coopId,
-        (state) =>
-          coopEvents.flatMap((event): LedgerCommand[] => {
-            if (state.posted.has(event.eventId)) return [];
-            try {
-              const entry = journalEntryFor(event, mappings, entryId(entryIdOf(event)));
-              entries.set(entry.source.eventId, event);
-              return [{ type: 'PostEntry', entry }];
-            } catch (error) {
-              if (!(error instanceof DomainError)) throw error;
-              this.unposted.record(event, error.code, error.message, event.recordedAt);
-              refused++;
-              return [];
-            }
-          }),
-        metadata,
-        true,
-      );
-      for (const { command, error } of result.refused) {
-        if (command.type !== 'PostEntry') continue;
-        const event = entries.get(command.entry.source.eventId);
-        if (event) this.unposted.record(event, error.code, error.message, event.recordedAt);
-        refused++;
-      }
-      for (const event of coopEvents) {
-        if (result.state.posted.has(event.eventId)) this.unposted.posted(coopId, event.eventId);
-      }
-      posted += result.events.length;
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      posted += outcome.value.posted;
+      refused += outcome.value.refused;
     }
     return { posted, refused };
+  }
+
+  private async postInto(
+    coopId: string,
+    coopEvents: readonly MoneyEvent[],
+    metadata: EventMetadata,
+  ): Promise<{ posted: number; refused: number }> {
+    const first = coopEvents[0]!;
+    await this.ensureChart(coopId, first.recordedAt, metadata);
+    await this.ensureMemberClearing(
+      coopId,
+      [...new Set(coopEvents.flatMap(membersOf))],
+      first.recordedAt,
+      metadata,
+    );
+    const mappings = await this.mappings.mappings(coopId);
+    const entries = new Map<string, MoneyEvent>();
+    let refused = 0;
+    const result = await this.host.execute(
+      coopId,
+      (state) =>
+        coopEvents.flatMap((event): LedgerCommand[] => {
+          if (state.posted.has(event.eventId)) return [];
+          try {
+            const entry = journalEntryFor(event, mappings, entryId(entryIdOf(event)));
+            entries.set(entry.source.eventId, event);
+            return [{ type: 'PostEntry', entry }];
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            this.unposted.record(event, error.code, error.message, event.recordedAt);
+            refused++;
+            return [];
+          }
+        }),
+      metadata,
+      true,
+    );
+    for (const { command, error } of result.refused) {
+      if (command.type !== 'PostEntry') continue;
+      const event = entries.get(command.entry.source.eventId);
+      if (event) this.unposted.record(event, error.code, error.message, event.recordedAt);
+      refused++;
+    }
+    for (const event of coopEvents) {
+      if (result.state.posted.has(event.eventId)) this.unposted.posted(coopId, event.eventId);
+    }
+    return { posted: result.events.length, refused };
   }
 
   private async ensureChart(coopId: string, at: string, metadata: EventMetadata): Promise<void> {
