@@ -69,7 +69,7 @@ export class PersonVault {
    * stays unreadable, but their new data would not be).
    */
   ensureKeys(personIds: readonly string[]): void {
-    const fresh = personIds
+    const fresh = [...new Set(personIds)]
       .filter((id) => !this.cache.has(id))
       .map((id) => [id, randomBytes(32)] as const);
     if (fresh.length === 0) return;

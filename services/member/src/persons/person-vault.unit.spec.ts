@@ -93,7 +93,7 @@ describe('PersonVault data hashes and bulk keys', () => {
     const first = new PersonVault(shared, master);
     const second = new PersonVault(shared, master);
     const sealed = first.seal('shared-1', siti);
-    second.ensureKeys(['shared-1', 'shared-2']);
+    second.ensureKeys(['shared-1', 'shared-2', 'shared-2']);
     expect(second.open('shared-1', sealed)).toEqual(siti);
     expect(first.open('shared-2', second.seal('shared-2', siti))).toEqual(siti);
     shared.close();
