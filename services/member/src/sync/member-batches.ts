@@ -6,7 +6,6 @@ import {
   type BatchSequenceEvent,
   type ItemResult,
 } from '@kopfed/batch-sync';
-import { DomainError } from '@kopfed/domain';
 import { memberHttp } from '@kopfed/contracts';
 import {
   handleCommand,
@@ -14,25 +13,12 @@ import {
   type EventMetadata,
   type RecordedEvent,
 } from '@kopfed/eventstore';
-import type { z } from 'zod';
 import { coopView } from '../coops/coop-commands';
-import type { ParentView } from '../coops/coop.decider';
 import type { MemberContext } from '../context';
-import { erasedPersons, knownMembers, type KnownMember } from '../members/directory-projection';
-import {
-  commandNewMember,
-  derivedId,
-  loadMember,
-  memberCommand,
-  prepareJoin,
-  reserveMemberNumber,
-  sealForMember,
-  type NewMember,
-} from '../members/member-commands';
-import type { MemberCommand } from '../members/member.decider';
+import { erasedPersons, knownMembers } from '../members/directory-projection';
+import { derivedId } from '../members/member-commands';
 import { streams } from '../stream-ids';
-
-type Item = z.output<typeof memberHttp.MemberBatchItem>;
+import { rejected, upsertItem, type Entry, type Lookup } from './member-upsert';
 
 /**
  * Items upserted at once. All of a batch's items run together, so each step's appends (NIK
@@ -42,20 +28,6 @@ type Item = z.output<typeof memberHttp.MemberBatchItem>;
 const CONCURRENCY = 1_000;
 
 const asSyncEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as BatchSequenceEvent;
-
-/** A valid item with the ids derived from it. */
-interface Entry {
-  index: number;
-  item: Item;
-  memberId: string;
-  personId: string;
-}
-
-/** What the directory knew of the batch's members and persons when the batch began. */
-interface Lookup {
-  members: Map<string, KnownMember>;
-  erased: Set<string>;
-}
 
 /**
  * A primary coop's batch of member upserts. Each item stands alone (a bad one is rejected
@@ -168,188 +140,6 @@ async function lookUp(ctx: MemberContext, entries: readonly Entry[]): Promise<Lo
 
 function memberIdFor(coopId: string, externalId: string): string {
   return derivedId(coopId, 'external', externalId);
-}
-
-async function upsertItem(
-  ctx: MemberContext,
-  coopId: string,
-  coop: ParentView | null,
-  entry: Entry,
-  lookup: Lookup,
-  metadata: EventMetadata,
-): Promise<ItemResult> {
-  const { item, memberId, personId } = entry;
-  try {
-    if (item.kind === 'person' && !item.person)
-      throw new DomainError(
-        'personal_data_required',
-        'a person needs personal data',
-        'rejected',
-        '/person',
-      );
-    if (item.kind === 'coop' && !item.memberCoopId)
-      throw new DomainError(
-        'member_coop_required',
-        'a coop member names the coop',
-        'rejected',
-        '/memberCoopId',
-      );
-    const known = lookup.members.get(memberId);
-    if (!known) {
-      const erased = lookup.erased.has(personId);
-      if (await joinNew(ctx, coopId, coop, entry, erased, metadata))
-        return { externalId: item.externalId, status: 'created', id: memberId };
-    } else if (
-      isUnchanged(
-        { memberNumber: known.member_number, dataHash: known.data_hash, status: known.status },
-        item,
-        item.person && ctx.vault.dataHash(personId, item.person),
-      )
-    ) {
-      return { externalId: item.externalId, status: 'unchanged', id: memberId };
-    }
-    return await upsertFromStream(ctx, coopId, coop, entry, metadata);
-  } catch (error) {
-    if (error instanceof DomainError)
-      return rejected(item.externalId, error.code, error.message, error.pointer);
-    throw error;
-  }
-}
-
-/** The same member number, data and standing: resending the item changes nothing. */
-function isUnchanged(
-  member: { memberNumber?: string; dataHash?: string | null; status?: 'active' | 'left' },
-  item: Item,
-  dataHash: string | undefined,
-): boolean {
-  return (
-    member.memberNumber === item.memberNumber &&
-    (dataHash === undefined || dataHash === member.dataHash) &&
-    (!item.left || member.status === 'left')
-  );
-}
-
-/** Joins a member the directory did not know; false when it was created meanwhile. */
-async function joinNew(
-  ctx: MemberContext,
-  coopId: string,
-  coop: ParentView | null,
-  { item, memberId, personId }: Entry,
-  erased: boolean,
-  metadata: EventMetadata,
-): Promise<boolean> {
-  const details = await prepareJoin(
-    ctx,
-    coopId,
-    memberId,
-    newMember(item, personId),
-    metadata,
-    coop,
-    erased,
-  );
-  const events = await commandNewMember(
-    ctx,
-    memberId,
-    { type: 'UpsertMember', ...details, leaving: leavingOf(item), personErased: false },
-    { ...metadata, coopId },
-  );
-  return events !== undefined;
-}
-
-/** The upsert decided on the member's own stream: for changed members, and for races. */
-async function upsertFromStream(
-  ctx: MemberContext,
-  coopId: string,
-  coop: ParentView | null,
-  { item, memberId, personId }: Entry,
-  metadata: EventMetadata,
-): Promise<ItemResult> {
-  const { state } = await loadMember(ctx, memberId);
-  const leaving = leavingOf(item);
-  if (state.status) {
-    const dataHash = item.person ? ctx.vault.dataHash(personId, item.person) : undefined;
-    if (isUnchanged(state, item, dataHash))
-      return { externalId: item.externalId, status: 'unchanged', id: memberId };
-    if (state.memberNumber !== item.memberNumber)
-      await reserveMemberNumber(ctx, coopId, item.memberNumber, memberId, metadata);
-    const personalData =
-      item.person && dataHash !== state.dataHash
-        ? await sealForMember(ctx, coopId, personId, item.person, metadata)
-        : null;
-    await memberCommand(
-      ctx,
-      memberId,
-      upsert(coopId, memberId, item, coop, personalData, leaving),
-      metadata,
-    );
-    return { externalId: item.externalId, status: 'updated', id: memberId };
-  }
-  const details = await prepareJoin(
-    ctx,
-    coopId,
-    memberId,
-    newMember(item, personId),
-    metadata,
-    coop,
-  );
-  await memberCommand(
-    ctx,
-    memberId,
-    { type: 'UpsertMember', ...details, leaving, personErased: false },
-    { ...metadata, coopId },
-  );
-  return { externalId: item.externalId, status: 'created', id: memberId };
-}
-
-function newMember(item: Item, personId: string): NewMember {
-  return {
-    memberNumber: item.memberNumber,
-    externalId: item.externalId,
-    joinedOn: item.joinedOn,
-    membership:
-      item.kind === 'person'
-        ? { kind: 'person', person: item.person!, personId }
-        : { kind: 'coop', memberCoopId: item.memberCoopId! },
-  };
-}
-
-function leavingOf(item: Item): Extract<MemberCommand, { type: 'UpsertMember' }>['leaving'] {
-  return item.left ? { reason: item.left.reason, leftOn: item.left.leftOn } : null;
-}
-
-function upsert(
-  coopId: string,
-  memberId: string,
-  item: Item,
-  coop: ParentView | null,
-  personalData: Extract<MemberCommand, { type: 'UpsertMember' }>['personalData'],
-  leaving: Extract<MemberCommand, { type: 'UpsertMember' }>['leaving'],
-): MemberCommand {
-  return {
-    type: 'UpsertMember',
-    memberId,
-    coopId,
-    memberNumber: item.memberNumber,
-    externalId: item.externalId,
-    joinedOn: item.joinedOn,
-    membership:
-      item.kind === 'person'
-        ? { kind: 'person', personId: derivedId(memberId, 'person') }
-        : { kind: 'coop', memberCoopId: item.memberCoopId! },
-    personalData,
-    coop: coop ?? { coopId, kind: 'primary', status: 'exited' },
-    memberCoop: null,
-    leaving,
-    personErased: false,
-  };
-}
-
-function rejected(externalId: string, code: string, detail: string, pointer?: string): ItemResult {
-  return {
-    externalId,
-    status: 'rejected',
-    problem: { code, detail, ...(pointer ? { pointer } : {}) },
-  };
 }
 
 function externalIdOf(raw: unknown): string {
