@@ -188,7 +188,10 @@ export class AggregateStore<State, Event extends DomainEvent> {
   }
 }
 
-/** Decides on a state not yet confirmed by the stream: a refusal or a no-op is undefined, to be decided again on a fresh read. */
+/**
+ * Decides on a state the stream has not confirmed yet: a refusal or a no-op comes back
+ * undefined, to be decided again on a fresh read.
+ */
 function decideOrUndefined<State, Event>(
   decide: (state: State) => Event[],
   state: State,
