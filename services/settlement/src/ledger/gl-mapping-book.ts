@@ -16,17 +16,21 @@ import {
 
 export const glMappingStream = (coopId: string): string => `glmapping-${coopId}`;
 
+interface Cached {
+  state: GlMappingState;
+  revision: number | undefined;
+  /** `mappingsOf(state)`, built on first use: every page the poster posts asks for them. */
+  mappings?: readonly GlMapping[];
+}
+
 /** Each coop's GL mappings (`glmapping-<coopId>`), cached with their revision. */
 export class GlMappingBook {
-  private readonly cache = new Map<
-    string,
-    { state: GlMappingState; revision: number | undefined }
-  >();
+  private readonly cache = new Map<string, Cached>();
   private readonly lock = new KeyedLock();
 
   constructor(private readonly store: EventStore) {}
 
-  private async load(coopId: string) {
+  private async load(coopId: string): Promise<Cached> {
     const cached = this.cache.get(coopId);
     if (cached) return cached;
     const recorded = await this.store.readStream(glMappingStream(coopId));
@@ -43,8 +47,12 @@ export class GlMappingBook {
     return this.lock.run([coopId], async () => (await this.load(coopId)).state);
   }
 
-  async mappings(coopId: string): Promise<GlMapping[]> {
-    return mappingsOf(coopId, await this.state(coopId));
+  async mappings(coopId: string): Promise<readonly GlMapping[]> {
+    return this.lock.run([coopId], async () => {
+      const loaded = await this.load(coopId);
+      loaded.mappings ??= mappingsOf(coopId, loaded.state);
+      return loaded.mappings;
+    });
   }
 
   async execute(
