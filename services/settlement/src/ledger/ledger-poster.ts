@@ -1,4 +1,3 @@
-import { v5 as uuidv5 } from 'uuid';
 import { DomainError } from '@kopfed/domain';
 import type { EventMetadata } from '@kopfed/eventstore';
 import {
@@ -11,17 +10,13 @@ import {
   type LedgerCommand,
   type MoneyEvent,
 } from '@kopfed/ledger';
+import { entryIdOf } from './entry-id';
 import type { GlMappingBook } from './gl-mapping-book';
 import type { LedgerHost } from './ledger-host';
 import type { UnpostedTable } from './unposted-table';
 
-const ENTRY_NAMESPACE = '6d3f8a52-91c4-4e0b-b7a1-2c5e9f0d4b73';
 const MEMBER_CLEARING_HEADER = '1-100';
 const MEMBER_CLEARING = /^1-160\.(\d{4})$/;
-
-/** The entry id of a money event in a coop's ledger: the same event always gets the same id. */
-export const entryIdOf = (event: MoneyEvent): string =>
-  uuidv5(`${event.coopId}\u0000${event.eventId}`, ENTRY_NAMESPACE);
 
 function membersOf(event: MoneyEvent): string[] {
   const m = event.movement;
