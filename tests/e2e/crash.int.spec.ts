@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { PatientClient } from './http';
 import { apiKey, person, registerFederation } from './federation';
 import { ADMIN_KEY, freePort, NodeProcess, sleep } from './node-process';
+import { auditDataDir } from './scenario/cli';
 
 /**
  * Issue 10's crash test: clients drive the node with commands they retry until acknowledged,
  * while the node is killed with SIGKILL at random moments and started again. Afterwards
- * every acknowledged command's effect is there exactly once.
+ * every acknowledged command's effect is there exactly once, `audit verify` finds every store
+ * intact and `audit rebuild-check` finds every projection equal to its rebuild.
  */
 const KILLS = Number(process.env.CRASH_KILLS ?? 50);
 const CLIENTS = 6;
@@ -181,8 +183,15 @@ describe(`the node killed ${KILLS} times under load (seed ${SEED}; CRASH_SEED=${
     );
     expect({ lost, duplicated, unexpected }).toEqual({ lost: [], duplicated: [], unexpected: [] });
 
-    // A graceful stop after all that still exits cleanly.
+    // A graceful stop after all that still exits cleanly, and the auditor finds every store
+    // intact and every projection equal to its rebuild from the events.
     expect(await node.stop()).toBe(0);
+    const { verify, rebuild } = await auditDataDir(dataDir);
+    expect([verify.code, verify.stderr, verify.report?.intact]).toEqual([0, '', true]);
+    expect(verify.report!.stores.filter((s) => !s.intact)).toEqual([]);
+    expect([rebuild.code, rebuild.stderr, rebuild.report?.identical]).toEqual([0, '', true]);
+    expect(rebuild.report!.projections.filter((p) => !p.identical)).toEqual([]);
+    expect(rebuild.report!.projections.length).toBeGreaterThan(4);
     process.stdout.write(
       `crash test: ${kills} kills, ${acknowledged.size + deposits.size} acknowledged commands (${acknowledged.size} joins, ${deposits.size} deposits), 0 lost, 0 duplicated\n`,
     );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { person } from './federation';
 import { freePort, NodeProcess } from './node-process';
-import { kopfed } from './scenario/cli';
+import { auditDataDir } from './scenario/cli';
 import {
   API,
   awayFromMidnight,
@@ -637,16 +637,9 @@ describe('a year of a small federation, end to end over HTTP', () => {
 
   it('stops gracefully; the auditor verifies every store and rebuild-checks every projection', async () => {
     expect(await node.stop()).toBe(0);
-    // Both only read the data directory (rebuild-check works on a snapshot copy of it).
-    const [verify, rebuild] = await Promise.all([
-      kopfed(['audit', 'verify', '--data-dir', dataDir, '--json']),
-      kopfed(['audit', 'rebuild-check', '--data-dir', dataDir, '--json']),
-    ]);
+    const { verify, rebuild } = await auditDataDir(dataDir);
     expect([verify.code, verify.stderr]).toEqual([0, '']);
-    const verified = JSON.parse(verify.stdout) as {
-      intact: boolean;
-      stores: { store: string; intact: boolean; events: number }[];
-    };
+    const verified = verify.report!;
     expect(verified.intact).toBe(true);
     expect(verified.stores.map((s) => s.store)).toEqual(
       expect.arrayContaining(['member', 'savings', 'loan', 'settlement']),
@@ -656,11 +649,7 @@ describe('a year of a small federation, end to end over HTTP', () => {
     expect(verified.stores.find((s) => s.store === 'savings')!.events).toBeGreaterThan(20);
 
     expect([rebuild.code, rebuild.stderr]).toEqual([0, '']);
-    const rebuilt = JSON.parse(rebuild.stdout) as {
-      identical: boolean;
-      absent: string[];
-      projections: { store: string; projection: string; identical: boolean; rows: number }[];
-    };
+    const rebuilt = rebuild.report!;
     expect(rebuilt.identical).toBe(true);
     expect(rebuilt.absent).toEqual([]);
     expect(rebuilt.projections.filter((p) => !p.identical)).toEqual([]);

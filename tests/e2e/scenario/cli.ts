@@ -22,3 +22,31 @@ export function kopfed(args: readonly string[], timeoutMs = 60_000): Promise<Cli
     );
   });
 }
+
+export interface VerifyReport {
+  intact: boolean;
+  stores: { store: string; intact: boolean; events: number }[];
+}
+
+export interface RebuildReport {
+  identical: boolean;
+  absent: string[];
+  projections: { store: string; projection: string; identical: boolean; rows: number }[];
+}
+
+/**
+ * What an auditor runs on a stopped node's data directory: `audit verify` and
+ * `audit rebuild-check` (both only read it; rebuild-check works on a snapshot copy).
+ */
+export async function auditDataDir(dataDir: string) {
+  const [verify, rebuild] = await Promise.all([
+    kopfed(['audit', 'verify', '--data-dir', dataDir, '--json'], 180_000),
+    kopfed(['audit', 'rebuild-check', '--data-dir', dataDir, '--json'], 180_000),
+  ]);
+  const parse = <T>(run: CliRun): T | undefined =>
+    run.code === 0 ? (JSON.parse(run.stdout) as T) : undefined;
+  return {
+    verify: { ...verify, report: parse<VerifyReport>(verify) },
+    rebuild: { ...rebuild, report: parse<RebuildReport>(rebuild) },
+  };
+}
