@@ -136,11 +136,14 @@ describe('close of business', () => {
   });
 
   it('rebuilds the loan book from the log exactly as it was', async () => {
-    const rows = () => h.store.database.prepare('SELECT * FROM loan_book ORDER BY loan_id').all();
+    const rows = () =>
+      h.store.database
+        .prepare('SELECT * FROM loan_book JOIN loan_book_detail USING (loan_id) ORDER BY loan_id')
+        .all();
     const before = rows();
     expect(before).toHaveLength(1);
-    h.store.database.exec("DELETE FROM checkpoints WHERE name = 'projection:loan-book-v1'");
-    h.store.database.exec('DELETE FROM loan_book');
+    h.store.database.exec("DELETE FROM checkpoints WHERE name = 'projection:loan-book-v2'");
+    h.store.database.exec('DELETE FROM loan_book; DELETE FROM loan_book_detail');
     // A fresh host over the same store replays the whole log into the book.
     const again = await loanHarnessOver(h);
     expect(rows()).toEqual(before);

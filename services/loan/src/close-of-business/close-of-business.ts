@@ -50,6 +50,7 @@ export class CloseOfBusiness {
   ) {
     this.page = db.prepare<[string, number], StoredLoan & { loan_id: string; revision: number }>(
       `SELECT loan_id, revision, fixed, terms, dynamic, schedule FROM loan_book
+         JOIN loan_book_detail USING (loan_id)
         WHERE status = 'active' AND loan_id > ? ORDER BY loan_id LIMIT ?`,
     );
   }

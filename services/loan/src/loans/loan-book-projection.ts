@@ -2,7 +2,7 @@ import type { RecordedEvent, SqliteEventStore, Subscription } from '@kopfed/even
 import type { ProductEvent } from '../products/product.decider';
 import { decodeLoanState, STATIC_EVENTS } from './loan-codec';
 import { evolveLoan } from './loan-evolve';
-import { LOAN_BOOK_NAME, LOAN_BOOK_TABLES, prepareBook, rowOf } from './loan-book';
+import { isFirstLayout, LOAN_BOOK_NAME, LOAN_BOOK_TABLES, prepareBook, rowOf } from './loan-book';
 import { LOAN_EVENT_TYPES, type LoanEvent } from './loan-events';
 import { initialLoanState, type LoanState } from './loan-state';
 
@@ -25,6 +25,7 @@ export class LoanBookProjection {
 
   constructor(private readonly store: SqliteEventStore) {
     const db = store.database;
+    if (isFirstLayout(db)) dropBook(db, `projection:loan-book-v1`);
     db.exec(LOAN_BOOK_TABLES);
     this.statements = prepareBook(db);
     this.readCheckpoint = db.prepare<[string], { position: number }>(
@@ -42,17 +43,17 @@ export class LoanBookProjection {
 
   start(onError?: (error: unknown) => void): void {
     if (this.subscription) return;
-    const db = this.store.database;
-    const apply = db.transaction((events: RecordedEvent[]) => {
+    // A page of the book rides the store's next group commit: no fsync of its own.
+    const apply = (events: RecordedEvent[]) => () => {
       this.applyPage(events);
       this.writeCheckpoint.run(this.checkpointName, events[events.length - 1]!.position);
-    });
+    };
     this.failure = undefined;
     this.subscription = this.store.subscribe({
       after: this.position,
       batchSize: 2_000,
       types: TYPES,
-      batchHandler: (events) => apply.immediate(events),
+      batchHandler: (events) => this.store.commitWith(apply(events)),
       onError: (error) => {
         this.failure = error;
         onError?.(error);
@@ -95,11 +96,8 @@ export class LoanBookProjection {
     await this.stop();
     this.known.clear();
     const db = this.store.database;
-    db.transaction(() => {
-      db.exec('DROP TABLE IF EXISTS loan_book; DROP TABLE IF EXISTS loan_products;');
-      db.prepare('DELETE FROM checkpoints WHERE name = ?').run(this.checkpointName);
-      db.exec(LOAN_BOOK_TABLES);
-    }).immediate();
+    dropBook(db, this.checkpointName);
+    db.exec(LOAN_BOOK_TABLES);
     this.statements = prepareBook(db);
     this.start();
     await this.catchUp();
@@ -148,6 +146,7 @@ export class LoanBookProjection {
       const row = rowOf(state, revision, { fixed, schedule: state.installments !== installments });
       if (fixed || status !== state.status) s.upsert.run(row);
       else s.nightly.run(row);
+      if (row.fixed !== null || row.schedule !== null) s.detail.run(row);
     }
   }
 
@@ -164,6 +163,16 @@ export class LoanBookProjection {
 }
 
 const MAX_KNOWN = 20_000;
+
+/** Drops the book's tables and its checkpoint, so the book is replayed from the whole log. */
+function dropBook(db: SqliteEventStore['database'], checkpointName: string): void {
+  db.transaction(() => {
+    db.exec(
+      'DROP TABLE IF EXISTS loan_book; DROP TABLE IF EXISTS loan_book_detail; DROP TABLE IF EXISTS loan_products;',
+    );
+    db.prepare('DELETE FROM checkpoints WHERE name = ?').run(checkpointName);
+  }).immediate();
+}
 
 interface Touched {
   state: LoanState;

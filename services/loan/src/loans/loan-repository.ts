@@ -49,7 +49,8 @@ export class LoanRepository {
     db: Database.Database,
   ) {
     this.bookRow = db.prepare<[string], StoredLoan & { revision: number }>(
-      'SELECT revision, fixed, terms, dynamic, schedule FROM loan_book WHERE loan_id = ?',
+      `SELECT revision, fixed, terms, dynamic, schedule FROM loan_book
+         JOIN loan_book_detail USING (loan_id) WHERE loan_id = ?`,
     );
   }
 
