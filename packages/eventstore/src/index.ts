@@ -8,5 +8,5 @@ export { EVENTS_TABLE_DDL, applyPragmas } from './sqlite/schema';
 export { openEventStore, type OpenEventStoreOptions } from './open-event-store';
 export { pollingSubscription } from './subscription';
 export * from './command-handler';
-export { reserve, reservationHolder, type ReservationOutcome } from './reservation';
+export { release, reserve, reservationHolder, type ReservationOutcome } from './reservation';
 export { deterministicUuid } from './deterministic-id';

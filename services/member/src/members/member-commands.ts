@@ -4,6 +4,7 @@ import {
   deterministicUuid,
   handleCommand,
   loadAggregate,
+  release,
   reserve,
   WrongExpectedRevisionError,
   type EventMetadata,
@@ -81,22 +82,24 @@ export async function prepareJoin(
   let membership: Membership;
   let personalData: SealedPersonalData | null = null;
   let memberCoop = null;
+  let nikClaim: NikClaim | undefined;
   if (member.membership.kind === 'person') {
     const personId = member.membership.personId ?? derivedId(memberId, 'person');
-    personalData = await sealForMember(
-      ctx,
-      coopId,
-      personId,
-      member.membership.person,
-      metadata,
-      knownErased,
-    );
+    const { person } = member.membership;
+    nikClaim = await claimNik(ctx, coopId, personId, person, metadata, knownErased);
+    personalData = sealed(ctx, personId, person, nikClaim.nikHash);
     membership = { kind: 'person', personId };
   } else {
     memberCoop = await coopView(ctx, member.membership.memberCoopId);
     membership = { kind: 'coop', memberCoopId: member.membership.memberCoopId };
   }
-  await reserveMemberNumber(ctx, coopId, member.memberNumber, memberId, metadata);
+  try {
+    await reserveMemberNumber(ctx, coopId, member.memberNumber, memberId, metadata);
+  } catch (error) {
+    // The joining stops here: the NIK this call claimed goes back, or no one could use it.
+    if (nikClaim?.fresh) await nikClaim.release();
+    throw error;
+  }
   return {
     memberId,
     coopId,
@@ -123,14 +126,47 @@ export async function sealForMember(
   metadata: EventMetadata,
   knownErased?: boolean,
 ): Promise<SealedPersonalData> {
+  const { nikHash } = await claimNik(ctx, coopId, personId, person, metadata, knownErased);
+  return sealed(ctx, personId, person, nikHash);
+}
+
+interface NikClaim {
+  nikHash: string;
+  /** This call made the claim (the person did not hold it already). */
+  fresh: boolean;
+  release(): Promise<boolean>;
+}
+
+async function claimNik(
+  ctx: MemberContext,
+  coopId: string,
+  personId: string,
+  person: PersonalData,
+  metadata: EventMetadata,
+  knownErased?: boolean,
+): Promise<NikClaim> {
   const problem = validateNik(person.nik, person.birthDate, person.gender);
   if (problem) throw rejected(`nik_${problem}`, NIK_PROBLEM_TEXT[problem], '/person/nik');
   if (knownErased ?? (await personErased(ctx, personId)))
     throw conflict('person_erased', 'this person was erased');
   const nikHash = ctx.vault.nikHash(coopId, person.nik);
-  const claim = await reserve(ctx.store, `nik-${coopId}-${nikHash}`, personId, metadata);
+  const scope = `nik-${coopId}-${nikHash}`;
+  const claim = await reserve(ctx.store, scope, personId, metadata);
   if (!claim.reserved)
     throw conflict('duplicate_nik', 'a member of this coop already has this NIK');
+  return {
+    nikHash,
+    fresh: claim.fresh,
+    release: () => release(ctx.store, scope, personId, metadata),
+  };
+}
+
+function sealed(
+  ctx: MemberContext,
+  personId: string,
+  person: PersonalData,
+  nikHash: string,
+): SealedPersonalData {
   return {
     personId,
     sealed: ctx.vault.seal(personId, person),

@@ -123,6 +123,13 @@ describe('member service over HTTP', () => {
     });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('member_number_taken');
+    // The refused joining left no claim on the NIK behind: the person joins under a free number.
+    await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0012',
+      joinedOn: '2026-02-03',
+      person: person(11),
+    }).expect(201);
     // The same NIK in another coop is a different membership, and allowed.
     await join(f.coopB, COOP.B, {
       kind: 'person',
