@@ -4,7 +4,7 @@ import { WrongExpectedRevisionError, type EventStore } from '@kopfed/eventstore'
 import { v7 as uuidv7 } from 'uuid';
 import { KOLEKTIBILITAS_POLICIES, type KolektibilitasPolicy } from '../policies/kolektibilitas';
 import { CLOSE_OF_BUSINESS_CALENDAR, closeOfBusinessStream } from '../shared/streams';
-import { closeBusinessDay } from '../loans/close-of-day';
+import { closeBusinessDayOf } from '../loans/close-of-day';
 import { decodeLoanState, type StoredLoan } from '../loans/loan-codec';
 import type { LoanBookProjection } from '../loans/loan-book-projection';
 import type { LoanEvent } from '../loans/loan-events';
@@ -88,13 +88,15 @@ export class CloseOfBusiness {
       await Promise.all(
         rows.map(async (row) => {
           const state = decodeLoanState(row);
-          const events = closeBusinessDay(state, businessDate, this.policies);
+          const decided = closeBusinessDayOf(state, businessDate, this.policies);
+          const { events } = decided;
           totals.examined++;
           if (events.length === 0) return;
           const options = { metadata: { ...metadata, ...identityOf(state) }, businessDate };
-          this.book.remember(row.loan_id, row.revision, state);
+          const ids = events.map(() => uuidv7());
+          this.book.remember(row.loan_id, row.revision, state, { ids, state: decided.state });
           try {
-            await this.loans.append(row.loan_id, events, row.revision, options);
+            await this.loans.append(row.loan_id, events, row.revision, options, ids);
             totals.add(events);
           } catch (error) {
             if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -38,8 +38,17 @@ export function closeBusinessDay(
   businessDate: string,
   policies: readonly KolektibilitasPolicy[] = KOLEKTIBILITAS_POLICIES,
 ): LoanEvent[] {
+  return closeBusinessDayOf(state, businessDate, policies).events;
+}
+
+/** `closeBusinessDay` with the state its events lead to (evolved as they were decided). */
+export function closeBusinessDayOf(
+  state: LoanState,
+  businessDate: string,
+  policies: readonly KolektibilitasPolicy[] = KOLEKTIBILITAS_POLICIES,
+): { events: LoanEvent[]; state: LoanState } {
   if (state.status !== 'active' || state.disbursedOn === null || state.disbursedOn > businessDate)
-    return [];
+    return { events: [], state };
   const events: LoanEvent[] = [];
   let s = state;
   const emit = (event: LoanEvent) => {
@@ -112,20 +121,20 @@ export function closeBusinessDay(
         effectiveOn: businessDate,
       },
     });
-  return events;
+  return { events, state: s };
 }
 
 /** The day's denda on overdue principal and interest; the fraction of a rupiah is carried. */
 function penaltyFor(s: LoanState, businessDate: string): LoanEvent | undefined {
   if (s.penaltyChargedThrough !== null && s.penaltyChargedThrough >= businessDate) return undefined;
-  const rate = Decimal.parse(s.terms!.penaltyPercentPerDay);
-  if (rate.isZero()) return undefined;
   let overdue = 0n;
   for (const i of s.installments) {
     if (i.dueDate >= businessDate) break;
     overdue += unpaidPrincipal(i) + unpaidInterest(i);
   }
   if (overdue === 0n) return undefined;
+  const rate = Decimal.parse(s.terms!.penaltyPercentPerDay);
+  if (rate.isZero()) return undefined;
   const before = Decimal.parse(s.penaltyAccrued);
   const today = Decimal.integer(overdue).times(rate).dividedBy(Decimal.integer(100), PENALTY_SCALE);
   const after = before.plus(today).rescale(PENALTY_SCALE);

@@ -21,7 +21,7 @@ export class LoanBookProjection {
   private readonly writeCheckpoint;
   readonly checkpointName = `projection:${LOAN_BOOK_NAME}`;
   /** States a writer has just decoded from the book, by loan, so the book need not decode them again. */
-  private readonly known = new Map<string, { revision: number; state: LoanState }>();
+  private readonly known = new Map<string, Known>();
 
   constructor(private readonly store: SqliteEventStore) {
     const db = store.database;
@@ -84,11 +84,13 @@ export class LoanBookProjection {
   /**
    * Hands the book a state its writer decoded from a row at `revision` and is about to append
    * to: applying the new events then starts from it. A state is the fold of its stream up to
-   * its revision, so it is the same whoever decoded it; the map is bounded.
+   * its revision, so it is the same whoever decoded it; the map is bounded. `after` is the
+   * state the writer's own events (by id) lead to: when exactly those events follow, the book
+   * takes it instead of evolving them again; any other event is evolved as usual.
    */
-  remember(loanId: string, revision: number, state: LoanState): void {
+  remember(loanId: string, revision: number, state: LoanState, after?: Ahead): void {
     if (this.known.size >= MAX_KNOWN) this.known.clear();
-    this.known.set(loanId, { revision, state });
+    this.known.set(loanId, { revision, state, ahead: after });
   }
 
   /** Drops the book and rebuilds it from the whole log. */
@@ -122,6 +124,7 @@ export class LoanBookProjection {
             installments: known.state.installments,
             fixed: false,
             status: known.state.status,
+            skipped: [],
           };
         } else {
           const row = s.state.get(loanId);
@@ -132,17 +135,32 @@ export class LoanBookProjection {
             installments: row ? state.installments : undefined,
             fixed: !row,
             status: state.status,
+            ahead: undefined,
+            skipped: [],
           };
         }
         touched.set(loanId, entry);
       }
       if (STATIC_EVENTS.has(event.type)) entry.fixed = true;
-      entry.state = evolveLoan(entry.state, { type: event.type, data: event.data } as LoanEvent);
+      const loanEvent = { type: event.type, data: event.data } as LoanEvent;
+      const ahead = entry.ahead;
+      if (ahead && ahead.ids[entry.skipped.length] === event.id) {
+        entry.skipped.push(loanEvent);
+        if (entry.skipped.length === ahead.ids.length) {
+          entry.state = ahead.state;
+          entry.ahead = undefined;
+          entry.skipped = [];
+        }
+      } else {
+        entry.state = evolveLoan(caughtUp(entry), loanEvent);
+      }
       entry.revision = event.revision;
     }
     // evolveLoan keeps the installments array when they did not change: so does the row. Most
     // nights a loan keeps its status too, and the update touches no indexed column.
-    for (const { state, revision, installments, fixed, status } of touched.values()) {
+    for (const entry of touched.values()) {
+      const { revision, installments, fixed, status } = entry;
+      const state = caughtUp(entry);
       const row = rowOf(state, revision, { fixed, schedule: state.installments !== installments });
       if (fixed || status !== state.status) s.upsert.run(row);
       else s.nightly.run(row);
@@ -164,6 +182,26 @@ export class LoanBookProjection {
 
 const MAX_KNOWN = 20_000;
 
+/** The state a writer's own events lead to, and their ids in order. */
+interface Ahead {
+  ids: readonly string[];
+  state: LoanState;
+}
+
+interface Known {
+  revision: number;
+  state: LoanState;
+  ahead: Ahead | undefined;
+}
+
+/** The entry's state with the events held back for its `ahead` state evolved after all. */
+function caughtUp(entry: Touched): LoanState {
+  if (entry.skipped.length > 0) entry.state = entry.skipped.reduce(evolveLoan, entry.state);
+  entry.ahead = undefined;
+  entry.skipped = [];
+  return entry.state;
+}
+
 /** Drops the book's tables and its checkpoint, so the book is replayed from the whole log. */
 function dropBook(db: SqliteEventStore['database'], checkpointName: string): void {
   db.transaction(() => {
@@ -183,6 +221,10 @@ interface Touched {
   fixed: boolean;
   /** The status as read. */
   status: LoanState['status'];
+  /** Where the writer's own events lead, while they are being met in order. */
+  ahead: Ahead | undefined;
+  /** The writer's events met so far, not evolved: `state` is before them. */
+  skipped: LoanEvent[];
 }
 const TYPES: readonly string[] = [...LOAN_EVENT_TYPES, 'LoanProductVersionDefined'];
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { notFound } from '@kopfed/domain';
+import { invariant, notFound } from '@kopfed/domain';
 import {
   handleCommand,
   loadAggregate,
@@ -137,11 +137,13 @@ export class LoanRepository {
     events: readonly LoanEvent[],
     revision: number | undefined,
     options: Pick<LoanCommandOptions, 'metadata' | 'businessDate'>,
+    eventIds: readonly string[] = events.map(() => uuidv7()),
   ): Promise<number> {
+    invariant(eventIds.length === events.length, 'one id for each event appended');
     const result = await this.store.append(
       loanStream(loanId),
-      events.map((event) => ({
-        id: uuidv7(),
+      events.map((event, index) => ({
+        id: eventIds[index]!,
         type: event.type,
         schemaVersion: 1,
         data: event.data,

@@ -17,9 +17,17 @@ function format(year: number, month: number, day: number): string {
 
 /** Days since 1970-01-01. */
 export function dayNumber(date: string): number {
-  const [year, month, day] = parts(date);
-  return Date.UTC(year, month - 1, day) / DAY_MS;
+  let days = DAY_NUMBERS.get(date);
+  if (days === undefined) {
+    const [year, month, day] = parts(date);
+    days = Date.UTC(year, month - 1, day) / DAY_MS;
+    if (DAY_NUMBERS.size < 100_000) DAY_NUMBERS.set(date, days);
+  }
+  return days;
 }
+
+/** The same few thousand dates (due dates, business dates) are counted for every loan. */
+const DAY_NUMBERS = new Map<string, number>();
 
 export function fromDayNumber(days: number): string {
   const d = new Date(days * DAY_MS);

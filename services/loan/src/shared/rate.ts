@@ -45,6 +45,18 @@ export function normalisePercent(text: string): string {
 
 /** round(amount × percent ÷ 100), half-up, exact: fees, provisions, collateral shares. */
 export function percentOf(amountMinor: bigint, percent: string): bigint {
-  const p = Decimal.parse(percent);
-  return divideHalfUp(amountMinor * p.units, 100n * 10n ** BigInt(p.scale));
+  const [units, denominator] = percentFraction(percent);
+  return divideHalfUp(amountMinor * units, denominator);
 }
+
+/** A percent as units ÷ denominator; a book asks for the same few percents for every loan. */
+function percentFraction(percent: string): readonly [bigint, bigint] {
+  let fraction = PERCENTS.get(percent);
+  if (fraction === undefined) {
+    const p = Decimal.parse(percent);
+    fraction = [p.units, 100n * 10n ** BigInt(p.scale)];
+    if (PERCENTS.size < 10_000) PERCENTS.set(percent, fraction);
+  }
+  return fraction;
+}
+const PERCENTS = new Map<string, readonly [bigint, bigint]>();
