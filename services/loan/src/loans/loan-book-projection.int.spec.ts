@@ -1,5 +1,10 @@
 import { SqliteEventStore } from '@kopfed/eventstore';
+import { v7 as uuidv7 } from 'uuid';
+import { seedActiveLoans } from '../testing';
+import { closeBusinessDayOf } from './close-of-day';
 import { LoanBookProjection } from './loan-book-projection';
+import { LoanRepository } from './loan-repository';
+import type { LoanState } from './loan-state';
 
 describe('LoanBookProjection: a book of the first layout', () => {
   it('is dropped with its checkpoint, so the book is replayed from the log in the new layout', async () => {
@@ -15,5 +20,59 @@ describe('LoanBookProjection: a book of the first layout', () => {
     expect(db.prepare('SELECT count(*) FROM checkpoints').pluck().get()).toBe(0);
     expect(book.position).toBe(0);
     await store.close();
+  });
+});
+
+describe("LoanBookProjection: the state a writer's own events lead to", () => {
+  const businessDate = '2026-03-15';
+  let store: SqliteEventStore;
+  let book: LoanBookProjection;
+  let loans: LoanRepository;
+  const rows = () =>
+    store.database
+      .prepare('SELECT * FROM loan_book JOIN loan_book_detail USING (loan_id) ORDER BY loan_id')
+      .all();
+
+  beforeEach(async () => {
+    store = new SqliteEventStore({ file: ':memory:' });
+    await seedActiveLoans(store, 1, businessDate);
+    book = new LoanBookProjection(store);
+    loans = new LoanRepository(store, store.database);
+    book.start();
+    await book.catchUp();
+  });
+  afterEach(async () => {
+    await book.stop();
+    await store.close();
+  });
+
+  /**
+   * Decides the loan's day and tells the book where it leads (with a provision of 999, so it
+   * shows whether the book took it), then appends the events: under the ids told when `same`.
+   */
+  async function closeTheDay(same: boolean): Promise<void> {
+    const loanId = store.database.prepare('SELECT loan_id FROM loan_book').pluck().get() as string;
+    const { state, revision } = await loans.load(loanId);
+    const decided = closeBusinessDayOf(state, businessDate);
+    expect(decided.events.length).toBeGreaterThan(0);
+    const ids = decided.events.map(() => uuidv7());
+    const told: LoanState = { ...decided.state, provision: 999n };
+    book.remember(loanId, revision!, state, { ids, state: told });
+    const appended = same ? ids : decided.events.map(() => uuidv7());
+    await loans.append(loanId, decided.events, revision, { metadata: {} }, appended);
+    await book.catchUp();
+  }
+
+  it('is taken when exactly those events follow', async () => {
+    await closeTheDay(true);
+    expect(rows()[0]).toMatchObject({ provision: 999 });
+  });
+
+  it('is not taken for events of other ids: the book evolves them, equal to its rebuild', async () => {
+    await closeTheDay(false);
+    const kept = rows();
+    expect(kept[0]).not.toMatchObject({ provision: 999 });
+    await book.rebuild();
+    expect(rows()).toEqual(kept);
   });
 });
