@@ -51,7 +51,8 @@ export class LoanBookProjection {
     this.failure = undefined;
     this.subscription = this.store.subscribe({
       after: this.position,
-      batchSize: 2_000,
+      // More than a close of business appends per page of loans, so the book keeps pace with it.
+      batchSize: 5_000,
       types: TYPES,
       batchHandler: (events) => this.store.commitWith(apply(events)),
       onError: (error) => {
