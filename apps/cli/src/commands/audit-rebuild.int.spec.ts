@@ -43,7 +43,9 @@ describe('kopfed audit rebuild-check over a node with activity in every service'
     expect(out).toMatch(
       /savings: savings-accounts-v1 +identical 12 rows in savings_accounts, savings_statement_lines, savings_wajib_months/,
     );
-    expect(out).toMatch(/loan: loan-book-v1 +identical 6 rows in loan_book, loan_products/);
+    expect(out).toMatch(
+      /loan: loan-book-v2 +identical 10 rows in loan_book, loan_book_detail, loan_products/,
+    );
     expect(out).toMatch(
       /settlement: settlement-clearing +identical \d+ rows in settlement_clearing_snapshot, settlement_group_legs, settlement_batches/,
     );
@@ -60,7 +62,7 @@ describe('kopfed audit rebuild-check over a node with activity in every service'
     [
       'loan',
       'DELETE FROM loan_book WHERE loan_id = (SELECT min(loan_id) FROM loan_book)',
-      /loan: loan-book-v1 +DIFFERS/,
+      /loan: loan-book-v2 +DIFFERS/,
     ],
     [
       'settlement',
