@@ -139,7 +139,7 @@ export class World {
       if (await this.relaysCaughtUp()) return;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    throw new Error('the relays did not catch up with their stores');
+    throw new Error(`the relays did not catch up with their stores: ${await this.laggingRelays()}`);
   }
 
   /** Closes of business for the date that just ended, as the nightly job does. */
@@ -228,6 +228,19 @@ export class World {
     this.servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** Each relay behind its store, with its checkpoint and the store's head. */
+  private async laggingRelays(): Promise<string> {
+    const lagging: string[] = [];
+    for (const { name, instance } of this.host.services) {
+      if (!instance.publishes) continue;
+      const store = this.store(name);
+      const checkpoint = (await store.checkpoints.get(`relay:${instance.publishes.topic}`)) ?? 0;
+      const head = await store.headPosition();
+      if (checkpoint < head) lagging.push(`${name} at ${checkpoint} of ${head}`);
+    }
+    return lagging.join(', ');
   }
 
   private async relaysCaughtUp(): Promise<boolean> {

@@ -22,11 +22,21 @@ export function pollingSubscription(
   let position = options.after;
   let stopping = false;
   let wake: (() => void) | undefined;
+  /** A commit announced while the subscription was reading or handling, not waiting. */
+  let news = false;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const unregister = source.onAppended(() => wake?.());
+  const unregister = source.onAppended(() => {
+    if (wake) wake();
+    else news = true;
+  });
 
   const waitForNews = () =>
     new Promise<void>((resolve) => {
+      if (news) {
+        news = false;
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, pollIntervalMs);
       function done() {
         clearTimeout(timer);
@@ -39,6 +49,8 @@ export function pollingSubscription(
   const run = async () => {
     try {
       while (!stopping) {
+        // What this read finds covers every commit announced before it.
+        news = false;
         const events = await source.readAll({
           after: position,
           maxCount: batchSize,
