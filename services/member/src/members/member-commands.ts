@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { conflict, invariant, notFound, rejected } from '@kopfed/domain';
+import { conflict, DomainError, invariant, notFound, rejected } from '@kopfed/domain';
 import {
   deterministicUuid,
   handleCommand,
@@ -19,6 +19,7 @@ import { personDecider, type PersonEvent } from '../persons/person.decider';
 import type { PersonalData } from '../persons/personal-data';
 import { streams } from '../stream-ids';
 import {
+  admitJoin,
   memberDecider,
   type JoinDetails,
   type LeftReason,
@@ -65,8 +66,48 @@ export interface NewMember {
 }
 
 /**
- * Everything a join needs besides the decider: the coops as they are now, the NIK checked
- * and its keyed hash reserved within the coop, the member number reserved, the data sealed.
+ * The NIK and member-number claims one command made on its way. When the command is then
+ * refused, they go back, or no one could use that NIK or number in the coop again: a claim
+ * is given back only while the member's stream does not rely on it (a concurrent request for
+ * the same member may have written it meanwhile, counting on the claim this command made).
+ */
+export class FreshClaims {
+  private readonly made: Array<{
+    release(): Promise<boolean>;
+    usedBy(state: MemberState): boolean;
+  }> = [];
+
+  constructor(
+    private readonly ctx: MemberContext,
+    private readonly memberId: string,
+  ) {}
+
+  add(claim: { release(): Promise<boolean>; usedBy(state: MemberState): boolean }): void {
+    this.made.push(claim);
+  }
+
+  /** Runs the rest of the command; a refusal gives back what this command claimed. */
+  async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainError && this.made.length > 0) await this.giveBack();
+      throw error;
+    }
+  }
+
+  private async giveBack(): Promise<void> {
+    const { state } = await loadMember(this.ctx, this.memberId);
+    for (const claim of this.made.splice(0).reverse()) {
+      if (!claim.usedBy(state)) await claim.release();
+    }
+  }
+}
+
+/**
+ * Everything a join needs besides the decider: the coops as they are now, the joining
+ * admitted by the closed-loop rules, the NIK checked and its keyed hash claimed within the
+ * coop, the member number claimed, the data sealed. Run it inside `claims.guard`.
  */
 export async function prepareJoin(
   ctx: MemberContext,
@@ -74,32 +115,35 @@ export async function prepareJoin(
   memberId: string,
   member: NewMember,
   metadata: EventMetadata,
+  claims: FreshClaims,
   knownCoop?: ParentView | null,
   knownErased?: boolean,
 ): Promise<JoinDetails> {
   const coop = knownCoop === undefined ? await coopView(ctx, coopId) : knownCoop;
   if (!coop) throw notFound('coop_not_found', `coop ${coopId} is not registered`);
+  const memberCoop =
+    member.membership.kind === 'coop' ? await coopView(ctx, member.membership.memberCoopId) : null;
+  // Refused before anything is claimed: a joining the rules forbid holds no NIK or number.
+  admitJoin(coop, member.membership.kind, memberCoop);
   let membership: Membership;
   let personalData: SealedPersonalData | null = null;
-  let memberCoop = null;
-  let nikClaim: NikClaim | undefined;
   if (member.membership.kind === 'person') {
     const personId = member.membership.personId ?? derivedId(memberId, 'person');
     const { person } = member.membership;
-    nikClaim = await claimNik(ctx, coopId, personId, person, metadata, knownErased);
-    personalData = sealed(ctx, personId, person, nikClaim.nikHash);
+    personalData = await sealForMember(
+      ctx,
+      coopId,
+      personId,
+      person,
+      metadata,
+      claims,
+      knownErased,
+    );
     membership = { kind: 'person', personId };
   } else {
-    memberCoop = await coopView(ctx, member.membership.memberCoopId);
     membership = { kind: 'coop', memberCoopId: member.membership.memberCoopId };
   }
-  try {
-    await reserveMemberNumber(ctx, coopId, member.memberNumber, memberId, metadata);
-  } catch (error) {
-    // The joining stops here: the NIK this call claimed goes back, or no one could use it.
-    if (nikClaim?.fresh) await nikClaim.release();
-    throw error;
-  }
+  await reserveMemberNumber(ctx, coopId, member.memberNumber, memberId, metadata, claims);
   return {
     memberId,
     coopId,
@@ -124,27 +168,9 @@ export async function sealForMember(
   personId: string,
   person: PersonalData,
   metadata: EventMetadata,
+  claims: FreshClaims,
   knownErased?: boolean,
 ): Promise<SealedPersonalData> {
-  const { nikHash } = await claimNik(ctx, coopId, personId, person, metadata, knownErased);
-  return sealed(ctx, personId, person, nikHash);
-}
-
-interface NikClaim {
-  nikHash: string;
-  /** This call made the claim (the person did not hold it already). */
-  fresh: boolean;
-  release(): Promise<boolean>;
-}
-
-async function claimNik(
-  ctx: MemberContext,
-  coopId: string,
-  personId: string,
-  person: PersonalData,
-  metadata: EventMetadata,
-  knownErased?: boolean,
-): Promise<NikClaim> {
   const problem = validateNik(person.nik, person.birthDate, person.gender);
   if (problem) throw rejected(`nik_${problem}`, NIK_PROBLEM_TEXT[problem], '/person/nik');
   if (knownErased ?? (await personErased(ctx, personId)))
@@ -154,11 +180,13 @@ async function claimNik(
   const claim = await reserve(ctx.store, scope, personId, metadata);
   if (!claim.reserved)
     throw conflict('duplicate_nik', 'a member of this coop already has this NIK');
-  return {
-    nikHash,
-    fresh: claim.fresh,
-    release: () => release(ctx.store, scope, personId, metadata),
-  };
+  if (claim.fresh) {
+    claims.add({
+      release: () => release(ctx.store, scope, personId, metadata),
+      usedBy: (state) => state.nikHash === nikHash,
+    });
+  }
+  return sealed(ctx, personId, person, nikHash);
 }
 
 function sealed(
@@ -181,18 +209,21 @@ export async function reserveMemberNumber(
   memberNumber: string,
   memberId: string,
   metadata: EventMetadata,
+  claims: FreshClaims,
 ) {
-  const claim = await reserve(
-    ctx.store,
-    `membernumber-${coopId}-${memberNumber}`,
-    memberId,
-    metadata,
-  );
+  const scope = `membernumber-${coopId}-${memberNumber}`;
+  const claim = await reserve(ctx.store, scope, memberId, metadata);
   if (!claim.reserved)
     throw conflict(
       'member_number_taken',
       `member number ${memberNumber} is already used in this coop`,
     );
+  if (claim.fresh) {
+    claims.add({
+      release: () => release(ctx.store, scope, memberId, metadata),
+      usedBy: (state) => state.memberNumber === memberNumber,
+    });
+  }
 }
 
 export async function joinMember(
@@ -203,21 +234,25 @@ export async function joinMember(
   idempotencyKey?: string,
 ) {
   const memberId = idempotencyKey ? derivedId(coopId, idempotencyKey) : uuidv7();
-  const details = await prepareJoin(
-    ctx,
-    coopId,
-    memberId,
-    withPersonId(member, idempotencyKey, coopId),
-    metadata,
-  );
-  return handleCommand(ctx.store, {
-    stream: streams.member(memberId),
-    decider: memberDecider,
-    command: { type: 'JoinCoop', ...details },
-    metadata: { ...metadata, coopId },
-    upcast: asMemberEvent,
-    // A rerun of the same request (its process died before answering) finds its own event.
-    ...(idempotencyKey ? { idempotencyKey } : {}),
+  const claims = new FreshClaims(ctx, memberId);
+  return claims.guard(async () => {
+    const details = await prepareJoin(
+      ctx,
+      coopId,
+      memberId,
+      withPersonId(member, idempotencyKey, coopId),
+      metadata,
+      claims,
+    );
+    return handleCommand(ctx.store, {
+      stream: streams.member(memberId),
+      decider: memberDecider,
+      command: { type: 'JoinCoop', ...details },
+      metadata: { ...metadata, coopId },
+      upcast: asMemberEvent,
+      // A rerun of the same request (its process died before answering) finds its own event.
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
   });
 }
 
@@ -313,14 +348,18 @@ export async function recordPersonalData(
   if (state.coopId !== coopId) throw notFound('member_not_found', 'no such member in this coop');
   if (state.membership?.kind !== 'person')
     throw rejected('not_a_person', 'coop members have no personal data');
-  const sealed = await sealForMember(ctx, coopId, state.membership.personId, person, metadata);
-  return memberCommand(
-    ctx,
-    memberId,
-    { type: 'RecordPersonalData', personalData: sealed, personErased: false },
-    metadata,
-    expectedRevision,
-  );
+  const { personId } = state.membership;
+  const claims = new FreshClaims(ctx, memberId);
+  return claims.guard(async () => {
+    const sealed = await sealForMember(ctx, coopId, personId, person, metadata, claims);
+    return memberCommand(
+      ctx,
+      memberId,
+      { type: 'RecordPersonalData', personalData: sealed, personErased: false },
+      metadata,
+      expectedRevision,
+    );
+  });
 }
 
 /**
@@ -353,24 +392,28 @@ export async function movePerson(
   const newMemberId = derivedId(to.toCoopId, memberId, 'moved');
   const { state: existing } = await loadMember(ctx, newMemberId);
   if (!existing.status) {
-    const details = await prepareJoin(
-      ctx,
-      to.toCoopId,
-      newMemberId,
-      {
-        memberNumber: to.toMemberNumber,
-        externalId: null,
-        joinedOn: to.on,
-        membership: { kind: 'person', person, personId },
-      },
-      metadata,
-    );
-    await memberCommand(
-      ctx,
-      newMemberId,
-      { type: 'JoinCoop', ...details },
-      { ...metadata, coopId: to.toCoopId },
-    );
+    const claims = new FreshClaims(ctx, newMemberId);
+    await claims.guard(async () => {
+      const details = await prepareJoin(
+        ctx,
+        to.toCoopId,
+        newMemberId,
+        {
+          memberNumber: to.toMemberNumber,
+          externalId: null,
+          joinedOn: to.on,
+          membership: { kind: 'person', person, personId },
+        },
+        metadata,
+        claims,
+      );
+      await memberCommand(
+        ctx,
+        newMemberId,
+        { type: 'JoinCoop', ...details },
+        { ...metadata, coopId: to.toCoopId },
+      );
+    });
   }
   if (state.status === 'active') {
     await leaveCoop(

@@ -140,34 +140,45 @@ function requireMember(
   if (!state.status) throw notFound('member_not_found', 'no such member');
 }
 
-function join(details: JoinDetails): MemberEvent[] {
-  const { coop, membership } = details;
-  // Closed loop (BRIEF §5): only an active coop takes members; people join primary coops,
-  // coops join a coop of a higher tier.
+/**
+ * The closed-loop rules of a joining (BRIEF §5): only an active coop takes members; people
+ * join primary coops; coops join a coop of a higher tier. The handler asks before it claims
+ * a NIK or a member number, and the decider again on what it decides.
+ */
+export function admitJoin(
+  coop: CoopView,
+  kind: Membership['kind'],
+  memberCoop: CoopView | null,
+): void {
   if (coop.status !== 'active')
     throw rejected('coop_not_active', `the coop is ${coop.status}, not active`, '/coopId');
-  if (membership.kind === 'person') {
+  if (kind === 'person') {
     if (coop.kind !== 'primary')
       throw rejected(
         'person_in_secondary',
         'people are members of primary coops only; a secondary coop serves coops',
         '/kind',
       );
-    if (!details.personalData)
-      throw rejected('personal_data_required', 'a person member needs personal data', '/person');
-  } else {
-    if (!details.memberCoop)
-      throw rejected('member_coop_not_found', 'the member coop is not registered', '/memberCoopId');
-    if (TIER[details.memberCoop.kind] >= TIER[coop.kind]) {
-      throw rejected(
-        'member_coop_tier',
-        `a ${details.memberCoop.kind} coop cannot be a member of a ${coop.kind} coop`,
-        '/memberCoopId',
-      );
-    }
-    if (details.memberCoop.status === 'exited')
-      throw rejected('member_coop_exited', 'the member coop has exited', '/memberCoopId');
+    return;
   }
+  if (!memberCoop)
+    throw rejected('member_coop_not_found', 'the member coop is not registered', '/memberCoopId');
+  if (TIER[memberCoop.kind] >= TIER[coop.kind]) {
+    throw rejected(
+      'member_coop_tier',
+      `a ${memberCoop.kind} coop cannot be a member of a ${coop.kind} coop`,
+      '/memberCoopId',
+    );
+  }
+  if (memberCoop.status === 'exited')
+    throw rejected('member_coop_exited', 'the member coop has exited', '/memberCoopId');
+}
+
+function join(details: JoinDetails): MemberEvent[] {
+  const { coop, membership } = details;
+  admitJoin(coop, membership.kind, details.memberCoop);
+  if (membership.kind === 'person' && !details.personalData)
+    throw rejected('personal_data_required', 'a person member needs personal data', '/person');
   const events: MemberEvent[] = [
     {
       type: 'MemberJoined',

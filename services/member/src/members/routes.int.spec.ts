@@ -305,4 +305,29 @@ describe('member service over HTTP', () => {
     const text = JSON.stringify([page.body, rest.body]);
     expect(text).not.toMatch(/\d{16}|birthDate|memberNumber/);
   });
+
+  it('claims no NIK or member number for a joining the closed-loop rules refuse', async () => {
+    const status = (path: string, on: string) =>
+      request(fixture.app)
+        .post(api(`/coops/${COOP.B}/${path}`))
+        .set(f.auth(f.treasurerP))
+        .send({ on })
+        .expect(200);
+    const body = {
+      kind: 'person',
+      memberNumber: 'B-0090',
+      joinedOn: '2026-03-02',
+      person: person(90),
+    };
+    await status('suspension', '2026-03-01');
+    const refused = await join(f.coopB, COOP.B, body);
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('coop_not_active');
+    await status('reinstatement', '2026-03-02');
+    // Without an Idempotency-Key each request is a new member and person: a claim left by
+    // the refused one would make this a duplicate NIK or a taken number.
+    const joined = await join(f.coopB, COOP.B, body);
+    expect(joined.body).toMatchObject({ memberNumber: 'B-0090' });
+    expect(joined.status).toBe(201);
+  });
 });

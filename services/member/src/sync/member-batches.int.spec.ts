@@ -111,14 +111,31 @@ describe('member batches from a primary coop', () => {
     expect(found.body.items[0]).toMatchObject({ status: 'left', leftReason: 'resigned' });
   });
 
+  it('gives back the NIK and member number of an item the decision refused', async () => {
+    // Leaving before joining is refused only when the joining is decided, after the claims.
+    const refused = {
+      ...memberItems(30, 1)[0],
+      left: { reason: 'resigned', leftOn: '2024-12-31' },
+    };
+    const res = await post({ sequence: 6, items: [refused] }).expect(200);
+    expect(res.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'left_before_joined' },
+    });
+    // The coop corrects it under another external id: the same NIK and number are free.
+    const corrected = { ...memberItems(30, 1)[0], externalId: 'AGT-30-fixed' };
+    const again = await post({ sequence: 7, items: [corrected] }).expect(200);
+    expect(again.body.results[0].status).toBe('created');
+  });
+
   it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
-    expect((await post({ sequence: 6, items: memberItems(100, 1_001) })).status).toBe(400);
+    expect((await post({ sequence: 8, items: memberItems(100, 1_001) })).status).toBe(400);
     expect(
       (
         await request(fixture.app)
           .post(batches)
           .set(f.auth(f.coopB))
-          .send({ sequence: 6, items: memberItems(1, 1) })
+          .send({ sequence: 8, items: memberItems(1, 1) })
       ).status,
     ).toBe(403);
   });

@@ -9,6 +9,7 @@ import type { KnownMember } from '../members/directory-projection';
 import {
   commandNewMember,
   derivedId,
+  FreshClaims,
   loadMember,
   memberCommand,
   prepareJoin,
@@ -64,11 +65,8 @@ export async function upsertItem(
         '/memberCoopId',
       );
     const known = lookup.members.get(memberId);
-    if (!known) {
-      const erased = lookup.erased.has(personId);
-      if (await joinNew(ctx, coopId, coop, entry, erased, metadata))
-        return { externalId: item.externalId, status: 'created', id: memberId };
-    } else if (
+    if (
+      known &&
       isUnchanged(
         { memberNumber: known.member_number, dataHash: known.data_hash, status: known.status },
         item,
@@ -77,7 +75,15 @@ export async function upsertItem(
     ) {
       return { externalId: item.externalId, status: 'unchanged', id: memberId };
     }
-    return await upsertFromStream(ctx, coopId, coop, entry, metadata);
+    const claims = new FreshClaims(ctx, memberId);
+    return await claims.guard(async (): Promise<ItemResult> => {
+      if (!known) {
+        const erased = lookup.erased.has(personId);
+        if (await joinNew(ctx, coopId, coop, entry, erased, metadata, claims))
+          return { externalId: item.externalId, status: 'created', id: memberId };
+      }
+      return upsertFromStream(ctx, coopId, coop, entry, metadata, claims);
+    });
   } catch (error) {
     if (error instanceof DomainError)
       return rejected(item.externalId, error.code, error.message, error.pointer);
@@ -106,6 +112,7 @@ async function joinNew(
   { item, memberId, personId }: Entry,
   erased: boolean,
   metadata: EventMetadata,
+  claims: FreshClaims,
 ): Promise<boolean> {
   const details = await prepareJoin(
     ctx,
@@ -113,6 +120,7 @@ async function joinNew(
     memberId,
     newMember(item, personId),
     metadata,
+    claims,
     coop,
     erased,
   );
@@ -132,6 +140,7 @@ async function upsertFromStream(
   coop: ParentView | null,
   { item, memberId, personId }: Entry,
   metadata: EventMetadata,
+  claims: FreshClaims,
 ): Promise<ItemResult> {
   const { state } = await loadMember(ctx, memberId);
   const leaving = leavingOf(item);
@@ -140,10 +149,10 @@ async function upsertFromStream(
     if (isUnchanged(state, item, dataHash))
       return { externalId: item.externalId, status: 'unchanged', id: memberId };
     if (state.memberNumber !== item.memberNumber)
-      await reserveMemberNumber(ctx, coopId, item.memberNumber, memberId, metadata);
+      await reserveMemberNumber(ctx, coopId, item.memberNumber, memberId, metadata, claims);
     const personalData =
       item.person && dataHash !== state.dataHash
-        ? await sealForMember(ctx, coopId, personId, item.person, metadata)
+        ? await sealForMember(ctx, coopId, personId, item.person, metadata, claims)
         : null;
     await memberCommand(
       ctx,
@@ -159,6 +168,7 @@ async function upsertFromStream(
     memberId,
     newMember(item, personId),
     metadata,
+    claims,
     coop,
   );
   await memberCommand(
