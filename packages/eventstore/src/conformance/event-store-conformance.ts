@@ -264,6 +264,21 @@ export function describeEventStoreConformance(target: EventStoreUnderTest): void
         expect(await store.readStream(s)).toHaveLength(4);
       });
 
+      it.each(['any', 'stream_exists'] as const)(
+        'returns the original result for a retry with the loose expectation %s',
+        async (expectedRevision) => {
+          const store = openStore();
+          const s = stream();
+          await store.append(s, [event()], { expectedRevision: 'no_stream' });
+          const batch = events(2);
+          const first = await store.append(s, batch, { expectedRevision });
+          const head = await store.headPosition();
+          expect(await store.append(s, batch, { expectedRevision })).toEqual(first);
+          expect(await store.headPosition()).toBe(head);
+          expect(await store.readStream(s)).toHaveLength(3);
+        },
+      );
+
       it('refuses the same event ids with a different expectation', async () => {
         const store = openStore();
         const s = stream();

@@ -338,13 +338,16 @@ export class SqliteEventStore implements EventStore {
     previousSeal: string,
   ): { result: AppendResult; seal?: string } {
     const { stream, expectedRevision, events } = pending;
-    const existing = this.statements.eventById.get(events[0]!.id);
-    if (existing) return { result: this.replayedAppend(pending, existing) };
-
     const current = this.statements.streamRevision.get(stream)?.r ?? undefined;
-    if (!revisionMatches(expectedRevision, current)) {
-      throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+    const matches = revisionMatches(expectedRevision, current);
+    // A retry of an append that was written no longer matches a numeric or `no_stream`
+    // expectation, so only a mismatch, or a loose expectation, needs the id looked up. An id
+    // taken by another stream fails the insert and is explained there.
+    if (!matches || expectedRevision === 'any' || expectedRevision === 'stream_exists') {
+      const existing = this.statements.eventById.get(events[0]!.id);
+      if (existing) return { result: this.replayedAppend(pending, existing) };
     }
+    if (!matches) throw new WrongExpectedRevisionError(stream, expectedRevision, current);
     const firstRevision = current === undefined ? 0 : current + 1;
     const category = streamCategory(stream);
     const bodies = new Array<string>(events.length);
