@@ -87,6 +87,7 @@ export type {
 export type { Funds, Movement, MovementType } from './posting/movements';
 export {
   DEFAULT_LOAN_GL,
+  DEFAULT_SHU_SLOTS,
   defaultGlMapping,
   glMappingOn,
   glMappingProblems,

@@ -12,6 +12,7 @@ import { TransferService } from './clearing/engine/transfer-service';
 import { limitsRoutes } from './clearing/limits.routes';
 import { transferRoutes } from './clearing/transfers.routes';
 import { clearingPostings, POSTED_CLEARING_EVENTS } from './ledger/clearing-postings';
+import { POSTED_SHU_EVENTS, shuPostings } from './ledger/shu-postings';
 import { GlMappingBook } from './ledger/gl-mapping-book';
 import { LedgerHost } from './ledger/ledger-host';
 import { LedgerPoster } from './ledger/ledger-poster';
@@ -88,10 +89,11 @@ export async function createSettlement(
     store,
     db,
     logger,
-    filter: { types: POSTED_CLEARING_EVENTS },
+    filter: { types: [...POSTED_CLEARING_EVENTS, ...POSTED_SHU_EVENTS] },
     handle: async (events) => {
       const first = events[0]!;
-      await poster.post(events.flatMap(clearingPostings), {
+      const postings = events.flatMap((e) => [...clearingPostings(e), ...shuPostings(e)]);
+      await poster.post(postings, {
         correlationId: first.metadata.correlationId ?? first.id,
         causationId: first.id,
       });

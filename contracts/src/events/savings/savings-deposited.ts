@@ -5,6 +5,7 @@ import { IsoDate } from '../../time';
 import {
   AccountHolder,
   HOLDER_EXAMPLE,
+  SavingsDepositFunds,
   SavingsFunds,
   SavingsProductRef,
   SUKARELA_EXAMPLE,
@@ -28,23 +29,41 @@ export const SavingsDepositedV1 = z.strictObject({
 });
 export type SavingsDepositedV1 = z.output<typeof SavingsDepositedV1>;
 
+/** v2: a deposit may also come from the SHU the RAT divided (`via: shu_payable`), not only from money paid in. */
+export const SavingsDepositedV2 = SavingsDepositedV1.extend({
+  via: SavingsDepositFunds.describe(
+    'where the money came from: the books debit it (shu_payable: utang SHU anggota) and credit the product',
+  ),
+});
+export type SavingsDepositedV2 = z.output<typeof SavingsDepositedV2>;
+
+const EXAMPLE = {
+  ...HOLDER_EXAMPLE,
+  product: SUKARELA_EXAMPLE,
+  amount: { amount: '1500000', currency: 'IDR' },
+  via: 'cash',
+  businessDate: '2026-03-02',
+  externalId: null,
+} as const;
+
 export const SavingsDeposited = defineEvent({
   name: 'SavingsDeposited',
   service: 'savings',
   description:
-    'Money was deposited into a savings account. Books: debit `via`, credit the product’s savings account (ledger movement SavingsDeposited).',
+    'Money was deposited into a savings account, or a member’s SHU share credited to it. Books: debit `via`, credit the product’s savings account (ledger movement SavingsDeposited).',
   versions: [
+    { version: 1, schema: SavingsDepositedV1, example: EXAMPLE },
     {
-      version: 1,
-      schema: SavingsDepositedV1,
+      version: 2,
+      schema: SavingsDepositedV2,
       example: {
-        ...HOLDER_EXAMPLE,
-        product: SUKARELA_EXAMPLE,
-        amount: { amount: '1500000', currency: 'IDR' },
-        via: 'cash',
-        businessDate: '2026-03-02',
-        externalId: null,
+        ...EXAMPLE,
+        amount: { amount: '1250000', currency: 'IDR' },
+        via: 'shu_payable',
+        businessDate: '2027-03-15',
       },
+      // Every v1 source is a v2 source.
+      upcast: (v1: SavingsDepositedV1) => v1,
     },
   ],
 });

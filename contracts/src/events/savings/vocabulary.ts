@@ -30,6 +30,16 @@ export const SavingsFunds = z
   .enum(['cash', 'bank', 'deposit_with_parent', 'settlement_in_transit'])
   .describe('the counterpart of the movement in the coop’s books');
 
+/**
+ * Where a deposit's money came from: any of SavingsFunds, or `shu_payable` — the member's SHU
+ * share the RAT divided (utang SHU anggota), credited without money coming in.
+ */
+export const SavingsDepositFunds = z
+  .enum([...SavingsFunds.options, 'shu_payable'])
+  .describe(
+    'the counterpart of the deposit in the coop’s books; shu_payable: a share of the SHU the RAT divided',
+  );
+
 export const AccountHolder = {
   coopId: CoopId.describe('the coop that keeps the account'),
   accountId: SavingsAccountId,

@@ -33,6 +33,12 @@ export interface GlSlots {
   /** This coop's clearing with its parent. */
   clearing: AccountCode;
   taxPayable: AccountCode;
+  /** SHU tahun berjalan: the closed year's result, until the RAT divides it (equity). */
+  undividedShu: AccountCode;
+  /** Cadangan: where the reserve pool of a distributed SHU goes (equity). */
+  reserve: AccountCode;
+  /** Utang SHU anggota: the members' SHU from its distribution until it is in their savings. */
+  shuPayable: AccountCode;
 }
 
 /**
@@ -70,6 +76,13 @@ export const DEFAULT_LOAN_GL: LoanProductGl = {
   recoveryIncome: code('4-220'),
 };
 
+/** The default chart's SHU accounts, also for mappings set before these slots existed. */
+export const DEFAULT_SHU_SLOTS: Pick<GlSlots, 'undividedShu' | 'reserve' | 'shuPayable'> = {
+  undividedShu: code('3-500'),
+  reserve: code('3-300'),
+  shuPayable: code('2-140'),
+};
+
 /** The mapping onto the default chart, for the four savings kinds of BRIEF §5 and one loan. */
 export function defaultGlMapping(coopId: CoopId, effectiveFrom: BusinessDate): GlMapping {
   return {
@@ -81,6 +94,7 @@ export function defaultGlMapping(coopId: CoopId, effectiveFrom: BusinessDate): G
     settlementInTransit: code('1-170'),
     clearing: code('1-160'),
     taxPayable: code('2-130'),
+    ...DEFAULT_SHU_SLOTS,
     savings: {
       POKOK: savingsGl('3-100'),
       WAJIB: savingsGl('3-200'),
@@ -121,6 +135,9 @@ const SLOT_TYPES: Record<keyof GlSlots, Expected> = {
   settlementInTransit: ASSET,
   clearing: ASSET,
   taxPayable: ['liability'],
+  undividedShu: ['equity'],
+  reserve: ['equity'],
+  shuPayable: ['liability'],
 };
 const SAVINGS_TYPES: Record<keyof SavingsProductGl, Expected> = {
   account: ['liability', 'equity'],

@@ -11,6 +11,8 @@ export type Funds =
   | { kind: 'bank' }
   | { kind: 'deposit_with_parent' }
   | { kind: 'settlement_in_transit' }
+  /** The members' SHU the RAT divided, owed to them until it reaches their savings. */
+  | { kind: 'shu_payable' }
   | { kind: 'savings'; product: ProductCode };
 
 /** Optional amounts are zero when absent; every amount is ≥ 0 and of one currency. */
@@ -44,6 +46,11 @@ export type Movement =
   | { type: 'NetPositionReceived'; amount: Money; via: Funds }
   | { type: 'MemberNetPositionReceived'; memberCoop: CoopId; amount: Money; via: Funds }
   | { type: 'MemberNetPositionPaid'; memberCoop: CoopId; amount: Money; via: Funds }
-  | { type: 'FundsMoved'; amount: Money; from: Funds; to: Funds };
+  | { type: 'FundsMoved'; amount: Money; from: Funds; to: Funds }
+  /**
+   * A year's SHU, approved by the RAT, divided out of the undivided SHU: the members' pools
+   * (jasa modal and jasa usaha) become owed to them, the reserve pool goes to the reserve.
+   */
+  | { type: 'ShuDistributed'; members: Money; reserve?: Money };
 
 export type MovementType = Movement['type'];

@@ -84,6 +84,8 @@ function fundsAccount(mapping: GlMapping, funds: Funds): AccountCode {
       return mapping.depositWithParent;
     case 'settlement_in_transit':
       return mapping.settlementInTransit;
+    case 'shu_payable':
+      return mapping.shuPayable;
     case 'savings':
       return savingsOf(mapping, funds.product).account;
   }

@@ -15,6 +15,10 @@
  *             receiving coop), InterCoopTransferCleared (at their parent), NetPositionPaid /
  *             NetPositionReceived (a member coop settles with its parent),
  *             MemberNetPositionReceived / MemberNetPositionPaid (the parent's side of it)
+ *   year end  ShuDistributed (the RAT's division of the SHU: the members' pools become owed
+ *             to them, the reserve pool goes to the reserve); each member's share then
+ *             reaches their savings as a SavingsDeposited from `shu_payable`, so the coop's
+ *             cash does not grow from it
  *   other     FundsMoved (cash to bank, bank to settlement in transit, …)
  *
  * One integration event may post in several coops' books — an inter-coop transfer posts at
@@ -187,5 +191,13 @@ export const POSTING_RULES: PostingRules = {
   FundsMoved: {
     description: 'Pemindahan dana (funds moved)',
     lines: [dr({ funds: 'to' }, 'amount'), cr({ funds: 'from' }, 'amount')],
+  },
+  ShuDistributed: {
+    description: 'Pembagian SHU hasil keputusan RAT (SHU distributed as the RAT decided)',
+    lines: [
+      dr({ gl: 'undividedShu' }, 'members', 'reserve'),
+      cr({ gl: 'shuPayable' }, 'members'),
+      cr({ gl: 'reserve' }, 'reserve'),
+    ],
   },
 };

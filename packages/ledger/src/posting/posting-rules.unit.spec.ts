@@ -35,6 +35,9 @@ const denda = code('4-130');
 const pemulihan = code('4-220');
 const bebanBunga = code('5-110');
 const bebanPenyisihan = code('5-120');
+const cadangan = code('3-300');
+const utangShu = code('2-140');
+const shuTahunBerjalan = code('3-500');
 const kliringB = code('1-160.002');
 const kliringC = code('1-160.003');
 
@@ -189,6 +192,20 @@ const table: [string, Movement, JournalLine[]][] = [
     'cash banked',
     { type: 'FundsMoved', amount: idr(800), from: cash, to: { kind: 'bank' } },
     [debit(bank, idr(800)), credit(kas, idr(800))],
+  ],
+  [
+    'SHU divided at the RAT: members’ pools owed to them, the reserve pool to cadangan',
+    { type: 'ShuDistributed', members: idr(7_000), reserve: idr(2_500) },
+    [
+      debit(shuTahunBerjalan, idr(9_500)),
+      credit(utangShu, idr(7_000)),
+      credit(cadangan, idr(2_500)),
+    ],
+  ],
+  [
+    'a member’s SHU share credited to savings: from SHU payable, not from cash',
+    { type: 'SavingsDeposited', product: SUKARELA, amount: idr(700), via: { kind: 'shu_payable' } },
+    [debit(utangShu, idr(700)), credit(sukarela, idr(700))],
   ],
 ];
 

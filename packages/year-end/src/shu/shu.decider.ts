@@ -42,6 +42,12 @@ export type ShuEvent =
         currency: string;
         /** Each member's total credited to its savings account (zero shares are left out). */
         credits: { memberId: string; amount: string }[];
+        /**
+         * The approved simulation's pools, which the books divide the SHU into. Absent from
+         * distributions recorded before they were carried: those books divide the members'
+         * credits only.
+         */
+        pools?: Record<ShuPool, string>;
         businessDate: string;
         distributedAt: string;
       };
@@ -145,6 +151,7 @@ export const shuDecider: Decider<ShuState, ShuCommand, ShuEvent> = {
               credits: simulation.members
                 .filter((m) => m.total !== '0')
                 .map((m) => ({ memberId: m.memberId, amount: m.total })),
+              pools: { ...simulation.pools },
               businessDate: command.businessDate,
               distributedAt: command.distributedAt,
             },

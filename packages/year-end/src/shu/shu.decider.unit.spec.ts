@@ -81,6 +81,8 @@ describe('SHU decider', () => {
             { memberId: 'm-1', amount: '250' },
             { memberId: 'm-2', amount: '250' },
           ],
+          // The books divide the SHU by the approved pools (reserve to cadangan, …).
+          pools: simulation('2026-2').pools,
         }),
       },
     ]);

@@ -1,6 +1,6 @@
 import type { Product } from '../products/product';
 import type { IsoDate } from '../shared/dates';
-import type { FundsKind, MaturityInstruction, MemberKind } from './account-events';
+import type { DepositFunds, FundsKind, MaturityInstruction, MemberKind } from './account-events';
 
 /** Who holds the account, as the membership read model knows them now. */
 export interface Membership {
@@ -27,14 +27,14 @@ export type AccountCommand =
       memberCoopId: string | null;
       /** The day kopfed starts keeping it (onboarded accounts keep their original opening date). */
       today: IsoDate;
-      initialDeposit: { amount: bigint; via: FundsKind } | null;
+      initialDeposit: { amount: bigint; via: DepositFunds } | null;
       maturityInstruction: MaturityInstruction | null;
       externalId: string | null;
     } & Context)
   | ({
       type: 'Deposit';
       amount: bigint;
-      via: FundsKind;
+      via: DepositFunds;
       reference: string | null;
       externalId: string | null;
     } & Context)

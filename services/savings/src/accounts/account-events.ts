@@ -14,6 +14,11 @@ export const FUNDS_KINDS = [
 ] as const;
 /** Where money came from or went to, outside the member's own savings. */
 export type FundsKind = (typeof FUNDS_KINDS)[number];
+/**
+ * Where a deposit came from: money paid in, or (`shu_payable`) a member's share of the SHU the
+ * RAT divided — credited by the SHU distribution only, never chosen by a client.
+ */
+export type DepositFunds = FundsKind | 'shu_payable';
 
 export type MaturityInstruction =
   | { kind: 'pay_out'; via: FundsKind }
@@ -54,7 +59,7 @@ type Source = { reference: string | null; externalId: string | null };
 
 export type AccountEvent =
   | { type: 'AccountOpened'; data: AccountOpenedData }
-  | { type: 'Deposited'; data: { amount: Money; on: string; via: FundsKind } & Source }
+  | { type: 'Deposited'; data: { amount: Money; on: string; via: DepositFunds } & Source }
   | {
       type: 'Withdrawn';
       data: {

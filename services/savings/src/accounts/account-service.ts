@@ -6,7 +6,7 @@ import { derivedEventIds } from '../shared/event-ids';
 import type { IsoDate } from '../shared/dates';
 import type { AccountCommand, Context } from './account-commands';
 import { accountStream, type Accounts } from './account-context';
-import type { AccountEvent, FundsKind, MaturityInstruction } from './account-events';
+import type { AccountEvent, DepositFunds, FundsKind, MaturityInstruction } from './account-events';
 import type { AccountState, OpenedAccount } from './account-state';
 import { accountDecider } from './account.decider';
 
@@ -43,7 +43,7 @@ export interface OpenRequest {
   memberId: string;
   productCode: string;
   openedOn?: IsoDate;
-  initialDeposit?: { amount: bigint; via: FundsKind };
+  initialDeposit?: { amount: bigint; via: DepositFunds };
   maturityInstruction?: MaturityInstruction;
   externalId?: string;
 }
@@ -178,7 +178,7 @@ export class AccountService {
   deposit(
     coopId: string,
     accountId: string,
-    input: { amount: bigint; via: FundsKind; reference?: string },
+    input: { amount: bigint; via: DepositFunds; reference?: string },
     actor: Actor,
   ) {
     return this.run(

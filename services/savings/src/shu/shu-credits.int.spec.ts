@@ -160,6 +160,40 @@ describe('a distributed SHU reaches the members’ savings (in the node)', () =>
     await eventually(() => expect(sukarela()).toEqual(expected));
   });
 
+  it('publishes each share as a deposit from the SHU payable, which the books take out of the divided SHU, not out of cash', async () => {
+    const savings = node.stores.get('savings')!;
+    const deposits = (await savings.readAll({ after: 0, types: ['Deposited'] })).map(
+      (e) => e.data as { via: string; amount: string },
+    );
+    expect(deposits.filter((d) => d.via === 'shu_payable').map((d) => d.amount)).toEqual(
+      expect.arrayContaining(['100000', '50000', '250000']),
+    );
+    // Cash holds the two opening deposits only; what the RAT divided left SHU tahun berjalan
+    // (3-500) for utang SHU anggota (2-140, emptied into the members' savings) and cadangan.
+    const expectedBooks = {
+      '1-110': ['120000', '0'],
+      '2-110': ['0', '520000'],
+      '2-140': ['0', '0'],
+      '3-300': ['0', '400000'],
+      '3-500': ['800000', '0'],
+    };
+    await eventually(async () => {
+      const trial = await request(node.app)
+        .get(`/api/settlement/v1/coops/${COOP.A}/books/trial-balance`)
+        .set(auth(coopKey))
+        .expect(200);
+      const rows = trial.body.rows as { account: string; debitBalance: string; creditBalance: string }[];
+      const balances = Object.fromEntries(
+        rows
+          .filter((r) => r.account in expectedBooks)
+          .map((r) => [r.account, [r.debitBalance, r.creditBalance]]),
+      );
+      expect(balances).toEqual(expectedBooks);
+      for (const total of trial.body.totals as { debitBalance: string; creditBalance: string }[])
+        expect(total.debitBalance).toBe(total.creditBalance);
+    });
+  });
+
   it('credits nothing more when the same event is delivered again', async () => {
     const before = sukarela();
     const settlement = node.stores.get('settlement')!;
@@ -192,14 +226,16 @@ const encode = (event: RecordedEvent) => {
     simulationId: string;
     currency: string;
     credits: { memberId: string; amount: string }[];
+    pools?: unknown;
     businessDate: string;
     distributedAt: string;
   };
+  const { pools: _pools, ...published } = d;
   return publicEventEncoder(catalog, () => ({
     name: 'ShuDistributed',
     subject: `${d.coopId}/${d.financialYear}`,
     data: {
-      ...d,
+      ...published,
       credits: d.credits.map((c) => ({ memberId: c.memberId, amount: idr(Number(c.amount)) })),
     },
   }))(event, undefined)!;

@@ -9,6 +9,12 @@ import { ProductCode } from '../shared/schemas';
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
 
+/**
+ * An SHU share is not money paid in: the books debit utang SHU anggota (set up when the RAT's
+ * division was distributed) and credit the member's savings, so the coop's cash is unchanged.
+ */
+const SHU_FUNDS = 'shu_payable';
+
 /** The product a member's SHU share goes into unless `KOPFED_SAVINGS_SHU_PRODUCT` names another. */
 export const DEFAULT_SHU_PRODUCT = 'SUKARELA';
 
@@ -67,7 +73,7 @@ export function shuCreditsConsumption(
                 accountId: fresh,
                 memberId,
                 productCode,
-                initialDeposit: { amount: BigInt(amount.amount), via: 'cash' },
+                initialDeposit: { amount: BigInt(amount.amount), via: SHU_FUNDS },
               },
               actor,
             );
@@ -75,7 +81,7 @@ export function shuCreditsConsumption(
             await service.deposit(
               d.coopId,
               target,
-              { amount: BigInt(amount.amount), via: 'cash', reference },
+              { amount: BigInt(amount.amount), via: SHU_FUNDS, reference },
               actor,
             );
         } catch (error) {

@@ -2,6 +2,7 @@ import { rejected, unreachable, type Decider, type DomainEvent } from '@kopfed/d
 import {
   accountCode,
   coopId as toCoopId,
+  DEFAULT_SHU_SLOTS,
   defaultGlMapping,
   glMappingProblems,
   type AccountCode,
@@ -20,6 +21,10 @@ export interface GlMappingJson {
   settlementInTransit: string;
   clearing: string;
   taxPayable: string;
+  /** Absent from mappings set before the SHU slots existed: the default chart's accounts. */
+  undividedShu?: string;
+  reserve?: string;
+  shuPayable?: string;
   savings: Record<string, Record<keyof SavingsProductGl, string>>;
   loans: Record<string, Record<keyof LoanProductGl, string>>;
 }
@@ -61,7 +66,7 @@ export function toGlMapping(
 ): GlMapping {
   const { effectiveFrom, savings, loans, ...slots } = json;
   return {
-    ...codes(slots),
+    ...codes({ ...DEFAULT_SHU_SLOTS, ...slots }),
     coopId: toCoopId(coopId),
     effectiveFrom,
     savings: Object.fromEntries(Object.entries(savings).map(([p, gl]) => [p, codes(gl)])),

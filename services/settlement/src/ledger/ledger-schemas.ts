@@ -141,6 +141,13 @@ export const GlMappingIn = z.strictObject({
   settlementInTransit: Slot,
   clearing: Slot,
   taxPayable: Slot,
+  undividedShu: Slot.default('3-500').describe(
+    'SHU tahun berjalan: the SHU the RAT divides is debited here when it is distributed',
+  ),
+  reserve: Slot.default('3-300').describe('cadangan: credited with the reserve pool of the SHU'),
+  shuPayable: Slot.default('2-140').describe(
+    'utang SHU anggota: the members’ SHU between its distribution and their savings',
+  ),
   savings: z
     .record(
       z.string().regex(/^[A-Z0-9_]{1,32}$/),

@@ -25,9 +25,9 @@ export const SAVINGS_MONEY_EVENTS: readonly SavingsName[] = [
 
 const m = (wire: { amount: string; currency: string }): Money =>
   money(BigInt(wire.amount), wire.currency);
-const funds = (via: 'cash' | 'bank' | 'deposit_with_parent' | 'settlement_in_transit'): Funds => ({
-  kind: via,
-});
+const funds = (
+  via: 'cash' | 'bank' | 'deposit_with_parent' | 'settlement_in_transit' | 'shu_payable',
+): Funds => ({ kind: via });
 
 function movementOf(event: SavingsMoneyEvent): Movement {
   switch (event.name) {
