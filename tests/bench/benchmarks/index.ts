@@ -5,7 +5,9 @@ import { eventstoreBenchmark } from './eventstore';
 import { loanBenchmark } from './loan';
 import { memberSyncBenchmark } from './member-sync';
 import { nodeBenchmark } from './node';
+import { peersBenchmark } from './peers';
 import { savingsBenchmark } from './savings';
+import { scalingBenchmark } from './scaling';
 import { settlementBenchmark } from './settlement';
 
 /** Every named benchmark `npm run bench` knows, in the order a full run takes them. */
@@ -18,4 +20,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   settlementBenchmark,
   auditBenchmark,
   nodeBenchmark,
+  scalingBenchmark,
 ];

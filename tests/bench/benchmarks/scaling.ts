@@ -1,0 +1,173 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, NodeProcess, sleep } from '../../e2e/node-process';
+import { load, type LoadResult } from '../http-load';
+import { eventsIn, fillTo, mixed, setUp, type Fixture } from '../node-workload';
+import { atMost, round, type BenchCase, type Benchmark } from '../report';
+
+const REQUESTS = Number(process.env.SCALING_REQUESTS ?? 5_000);
+const CLIENTS = 50;
+const COOP_COUNTS = (process.env.SCALING_COOPS ?? '1,10,100,1000').split(',').map(Number);
+const EVENT_COUNTS = (process.env.SCALING_EVENTS ?? '100000,1000000,10000000')
+  .split(',')
+  .map(Number);
+/** The coops of the events axis, and the events under every point of the coops axis. */
+const EVENTS_AXIS_COOPS = 10;
+const COOPS_AXIS_EVENTS = EVENT_COUNTS[0]!;
+const STORES = ['member', 'savings', 'loan', 'settlement', 'audit', 'access'];
+
+const coops = (count: number) => Array.from({ length: count }, (_, i) => `bench-${i}`);
+
+/** CPU seconds the process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Waits until the node has finished its background catch-up (relays, projections, the audit
+ * sealer over imported history): under 5% of a core for two seconds running.
+ */
+async function settle(node: NodeProcess): Promise<number> {
+  const started = performance.now();
+  let quiet = 0;
+  let before = cpuSeconds(node.pid!);
+  while (quiet < 2 && performance.now() - started < 15 * 60_000) {
+    await sleep(1_000);
+    const now = cpuSeconds(node.pid!);
+    quiet = now - before < 0.05 ? quiet + 1 : 0;
+    before = now;
+  }
+  return (performance.now() - started) / 1000;
+}
+
+async function measure(port: number, fixture: Fixture, from: number): Promise<LoadResult> {
+  return load({
+    port,
+    concurrency: CLIENTS,
+    total: REQUESTS,
+    request: (n) => mixed(fixture, from + n),
+  });
+}
+
+function point(name: string, result: LoadResult, extra: Record<string, number>): BenchCase {
+  const ok = Object.entries(result.statuses)
+    .filter(([status]) => Number(status) < 300)
+    .reduce((sum, [, count]) => sum + count, 0);
+  return {
+    name,
+    ...extra,
+    requests: result.requests,
+    succeeded: ok,
+    commandsPerSecond: Math.round(result.perSecond),
+    p50Ms: round(result.p50Ms, 1),
+    p99Ms: round(result.p99Ms, 1),
+  };
+}
+
+/** (largest − smallest) ÷ largest of one figure along an axis. */
+function spread(cases: BenchCase[], figure: 'commandsPerSecond' | 'p99Ms'): number {
+  const values = cases.map((c) => Number(c[figure]));
+  return (Math.max(...values) - Math.min(...values)) / Math.max(...values);
+}
+
+async function withNode<T>(
+  work: (node: NodeProcess, dataDir: string, port: number) => Promise<T>,
+): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-bench-scaling-'));
+  const port = await freePort();
+  const node = new NodeProcess({ dataDir, port, env: { LOG_LEVEL: 'error' } });
+  try {
+    await node.start(600_000);
+    return await work(node, dataDir, port);
+  } finally {
+    await node.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Stops the node, tops its stores up to `total` events with imported history, restarts it. */
+async function growTo(node: NodeProcess, dataDir: string, total: number): Promise<number> {
+  await node.stop();
+  const events = eventsIn(dataDir, STORES);
+  await fillTo(dataDir, total, events);
+  await node.start(600_000);
+  return Math.max(total, events);
+}
+
+/** One federation per number of primary coops, each over the same size of history. */
+async function coopsAxis(log: (line: string) => void): Promise<BenchCase[]> {
+  const cases: BenchCase[] = [];
+  for (const count of COOP_COUNTS) {
+    cases.push(
+      await withNode(async (node, dataDir, port) => {
+        // One primary coop still pays another: its transfers go to a coop with no load.
+        const fixture = await setUp(node, coops(count), count === 1 ? ['bench-payee'] : []);
+        const events = await growTo(node, dataDir, COOPS_AXIS_EVENTS);
+        const settledIn = await settle(node);
+        log(`scaling: ${count} coops, ${events} events, settled in ${round(settledIn, 0)} s`);
+        return point(`${count} primary coops`, await measure(port, fixture, 0), {
+          coops: count,
+          events,
+        });
+      }),
+    );
+  }
+  return cases;
+}
+
+/** One federation of ten coops whose history grows between the points. */
+async function eventsAxis(log: (line: string) => void): Promise<BenchCase[]> {
+  return withNode(async (node, dataDir, port) => {
+    const fixture = await setUp(node, coops(EVENTS_AXIS_COOPS));
+    const cases: BenchCase[] = [];
+    for (const [index, total] of EVENT_COUNTS.entries()) {
+      const events = await growTo(node, dataDir, total);
+      const settledIn = await settle(node);
+      log(
+        `scaling: ${EVENTS_AXIS_COOPS} coops, ${events} events, settled in ${round(settledIn, 0)} s`,
+      );
+      const result = await measure(port, fixture, index * REQUESTS);
+      cases.push(
+        point(`${events.toLocaleString('en')} events`, result, {
+          coops: EVENTS_AXIS_COOPS,
+          events,
+        }),
+      );
+    }
+    return cases;
+  });
+}
+
+/**
+ * How the node's commands per second and p99 change with the number of primary coops and
+ * with the size of the history in its stores: the node as `npm start` runs it, the `node`
+ * benchmark's mix, after the node has settled.
+ */
+export const scalingBenchmark: Benchmark = {
+  name: 'scaling',
+  description: `the node's mixed commands (${REQUESTS.toLocaleString('en')} per point, ${CLIENTS} clients) with ${COOP_COUNTS.join(', ')} primary coops and ${EVENT_COUNTS.map((n) => n.toLocaleString('en')).join(', ')} events in the stores`,
+  async run() {
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const byCoops = await coopsAxis(log);
+    const byEvents = await eventsAxis(log);
+    const coopsRange = `${COOP_COUNTS[0]} → ${COOP_COUNTS.at(-1)} coops`;
+    const eventsRange = `${EVENT_COUNTS[0]!.toLocaleString('en')} → ${EVENT_COUNTS.at(-1)!.toLocaleString('en')} events`;
+    return {
+      cases: [...byCoops, ...byEvents],
+      targets: [
+        atMost(`commands/s spread, ${coopsRange}`, spread(byCoops, 'commandsPerSecond'), 0.2),
+        atMost(`p99 spread, ${coopsRange}`, spread(byCoops, 'p99Ms'), 0.2),
+        atMost(`commands/s spread, ${eventsRange}`, spread(byEvents, 'commandsPerSecond'), 0.2),
+        atMost(`p99 spread, ${eventsRange}`, spread(byEvents, 'p99Ms'), 0.2),
+      ],
+      notes: [
+        'spread = (largest − smallest) ÷ largest along the axis; the target is within 20%',
+        `the coops axis has ${COOPS_AXIS_EVENTS.toLocaleString('en')} events under every point (the federation’s own plus imported history); the events axis has ${EVENTS_AXIS_COOPS} primary coops`,
+        'each coop has 10 members with a sukarela account and a loan; one coop alone pays a payee coop that has no load of its own',
+        'imported history is appended to the savings store in streams no projection reads; each point waits until the node is idle (its relays, projections and the audit sealer have caught up) before the load',
+      ],
+    };
+  },
+};
