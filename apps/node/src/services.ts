@@ -1,9 +1,10 @@
-import { auditModule } from '@kopfed/audit';
+import { createAuditModule } from '@kopfed/audit';
 import { loanModule } from '@kopfed/loan';
 import { memberModule } from '@kopfed/member';
 import { savingsModule } from '@kopfed/savings';
 import { settlementModule } from '@kopfed/settlement';
 import type { ServiceModule } from '@kopfed/service-kit';
+import { PROJECTION_SOURCES } from './audit/projection-sources';
 
 /** The services of the federation, each with its own event store. */
 export const SERVICES = ['member', 'savings', 'loan', 'settlement'] as const;
@@ -16,6 +17,9 @@ export const DOMAIN_MODULES: readonly ServiceModule[] = [
   loanModule,
   settlementModule,
 ];
+
+/** Audit, with every service's projections for rebuild-check over HTTP. */
+const auditModule = createAuditModule({ projections: PROJECTION_SOURCES });
 
 /**
  * Everything the node serves, each under `/api/<name>/v1` with its OpenAPI document: the

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { rebuildCheck, type ProjectionSource } from '@kopfed/audit';
+// The node's list of every service's projections: the audit module serves the same check.
+import { PROJECTION_SOURCES } from '@kopfed/node/src/audit/projection-sources';
 import { dataDirOf, failed, print, printJson } from './options';
-import { PROJECTION_SOURCES } from './projections';
 
 export function registerRebuildCheck(
   audit: Command,

@@ -5,11 +5,15 @@ import { SqliteMerkleNodeCache } from '../checkpoints/node-cache';
 import { SealingLoop } from '../checkpoints/sealing-loop';
 import { loadNodeSigningKey } from '../keys/node-key';
 import { ProofService } from '../proofs/proof-service';
+import type { ProjectionSource } from '../rebuild/auditable-projection';
+import { rebuildCheck } from '../rebuild/rebuild-check';
+import { RebuildJobs } from '../rebuild/rebuild-jobs';
 import { AuditStore } from '../signers/audit-store';
 import { findStoreFiles } from '../verify/store-files';
 import { singleFlightVerify, type AuditContext } from './audit-context';
 import { booksRoutes } from './books-routes';
 import { proofRoutes } from './proof-routes';
+import { rebuildRoutes } from './rebuild-routes';
 import { sealingSettings } from './sealing-settings';
 import { signerRoutes } from './signer-routes';
 import { verifyRoutes } from './verify-routes';
@@ -20,13 +24,19 @@ export interface AuditModuleOptions {
    * directory is opened on a connection of the module's own (SQLite serialises the writers).
    */
   stores?: (deps: ServiceModuleDeps) => ReadonlyMap<string, SqliteEventStore>;
+  /**
+   * The services' projections, for rebuild-check over HTTP (`/rebuild-checks`), opened over a
+   * snapshot copy of the data directory as `kopfed audit rebuild-check` opens them. A node
+   * that names none does not serve rebuild-check: there would be nothing to compare.
+   */
+  projections?: readonly ProjectionSource[];
 }
 
 /**
  * The audit module: checkpoints every store in the background (signed with the node's key,
  * witnessed in the audit store — the module's own store, `audit.db`) and serves verify,
- * checkpoint export, proofs, signer registration and countersignatures to auditors under
- * `/api/audit/v1`.
+ * checkpoint export, proofs, signer registration, countersignatures and rebuild-check (when the
+ * node names its projections) to auditors under `/api/audit/v1`.
  */
 export function createAuditModule(options: AuditModuleOptions = {}): ServiceModule {
   return {
@@ -61,18 +71,24 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
         clock: deps.clock,
         verify: singleFlightVerify(deps.dataDir),
       };
+      const sources = options.projections ?? [];
+      const rebuilds = new RebuildJobs({
+        run: () => rebuildCheck(deps.dataDir, sources, { env: deps.env }),
+        clock: deps.clock,
+      });
       return {
         definition: {
           service: 'audit',
           version: 'v1',
           title: 'kopfed audit',
           description:
-            'Tamper evidence for auditors: verify every store, export signed checkpoints, prove events and streams against them, register countersigning keys and record countersignatures; replay a coop’s books from the events alone and export its audit package.',
+            'Tamper evidence for auditors: verify every store, export signed checkpoints, prove events and streams against them, register countersigning keys and record countersignatures; replay a coop’s books from the events alone and export its audit package; rebuild every projection from the log and compare it with its live state.',
           routes: [
             ...verifyRoutes(ctx),
             ...proofRoutes(ctx),
             ...signerRoutes(ctx),
             ...booksRoutes(ctx),
+            ...(sources.length > 0 ? rebuildRoutes(rebuilds) : []),
           ],
         },
         async start() {
@@ -80,6 +96,7 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
         },
         async close() {
           await loop.stop();
+          await rebuilds.idle();
           for (const store of opened) await store.close();
         },
       };

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { invariant } from '@kopfed/domain';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { openReadOnly } from '../verify/store-files';
 import type { AuditableProjection, ProjectionSource } from './auditable-projection';
@@ -11,6 +12,12 @@ export interface ProjectionCheck {
   projection: string;
   tables: readonly string[];
   rows: number;
+  /**
+   * The log position both states are at: the head of the snapshot, which nothing appends to.
+   * The live state is first brought there incrementally, so a projection caught mid-update
+   * is compared at the same position as its rebuild, never against a later log.
+   */
+  position: number | null;
   /** The state as it runs live (first brought to the head incrementally, if it was behind). */
   liveDigest: string | null;
   rebuiltDigest: string | null;
@@ -79,15 +86,21 @@ async function checkOne(
   projection: AuditableProjection,
 ): Promise<ProjectionCheck> {
   try {
+    const position = await store.headPosition();
     await projection.catchUp();
     const live = hashTables(store.database, projection.tables);
     await projection.rebuild();
     const rebuilt = hashTables(store.database, projection.tables);
+    invariant(
+      (await store.headPosition()) === position,
+      'the snapshot of the store moved while its projection was checked',
+    );
     return {
       store: storeName,
       projection: projection.name,
       tables: projection.tables,
       rows: rebuilt.rows,
+      position,
       liveDigest: live.digest,
       rebuiltDigest: rebuilt.digest,
       identical: live.digest === rebuilt.digest && projection.tables.length > 0,
@@ -109,6 +122,7 @@ function failed(
     projection,
     tables,
     rows: 0,
+    position: null,
     liveDigest: null,
     rebuiltDigest: null,
     identical: false,

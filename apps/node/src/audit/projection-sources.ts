@@ -56,7 +56,8 @@ const loanProjections: ProjectionSource = {
 };
 
 /**
- * Every service's projections `kopfed audit rebuild-check` checks: one line per service.
+ * Every service's projections rebuild-check checks — `kopfed audit rebuild-check` offline, and
+ * the node's audit module over HTTP (`/api/audit/v1/rebuild-checks`): one line per service.
  * Read models fed by other services' integration events through an inbox (savings' and loan's
  * copies of the member directory, settlement's SHU activity bases) are not a fold of the
  * service's own log and are not rebuilt here.
