@@ -109,11 +109,26 @@ async function joinNew(
   ctx: MemberContext,
   coopId: string,
   coop: ParentView | null,
-  { item, memberId, personId }: Entry,
+  entry: Entry,
   erased: boolean,
   metadata: EventMetadata,
   claims: FreshClaims,
 ): Promise<boolean> {
+  const command = await joiningUpsert(ctx, coopId, coop, entry, metadata, claims, erased);
+  const events = await commandNewMember(ctx, entry.memberId, command, { ...metadata, coopId });
+  return events !== undefined;
+}
+
+/** The upsert that joins a new member, its NIK and number claimed. */
+async function joiningUpsert(
+  ctx: MemberContext,
+  coopId: string,
+  coop: ParentView | null,
+  { item, memberId, personId }: Entry,
+  metadata: EventMetadata,
+  claims: FreshClaims,
+  erased?: boolean,
+): Promise<MemberCommand> {
   const details = await prepareJoin(
     ctx,
     coopId,
@@ -124,13 +139,7 @@ async function joinNew(
     coop,
     erased,
   );
-  const events = await commandNewMember(
-    ctx,
-    memberId,
-    { type: 'UpsertMember', ...details, leaving: leavingOf(item), personErased: false },
-    { ...metadata, coopId },
-  );
-  return events !== undefined;
+  return { type: 'UpsertMember', ...details, leaving: leavingOf(item), personErased: false };
 }
 
 /** The upsert decided on the member's own stream: for changed members, and for races. */
@@ -138,10 +147,11 @@ async function upsertFromStream(
   ctx: MemberContext,
   coopId: string,
   coop: ParentView | null,
-  { item, memberId, personId }: Entry,
+  entry: Entry,
   metadata: EventMetadata,
   claims: FreshClaims,
 ): Promise<ItemResult> {
+  const { item, memberId, personId } = entry;
   const { state } = await loadMember(ctx, memberId);
   const leaving = leavingOf(item);
   if (state.status) {
@@ -162,21 +172,8 @@ async function upsertFromStream(
     );
     return { externalId: item.externalId, status: 'updated', id: memberId };
   }
-  const details = await prepareJoin(
-    ctx,
-    coopId,
-    memberId,
-    newMember(item, personId),
-    metadata,
-    claims,
-    coop,
-  );
-  await memberCommand(
-    ctx,
-    memberId,
-    { type: 'UpsertMember', ...details, leaving, personErased: false },
-    { ...metadata, coopId },
-  );
+  const command = await joiningUpsert(ctx, coopId, coop, entry, metadata, claims);
+  await memberCommand(ctx, memberId, command, { ...metadata, coopId });
   return { externalId: item.externalId, status: 'created', id: memberId };
 }
 
