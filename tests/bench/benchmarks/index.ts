@@ -21,4 +21,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   auditBenchmark,
   nodeBenchmark,
   scalingBenchmark,
+  peersBenchmark,
 ];

@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { applyPragmas, SqliteEventStore } from '@kopfed/eventstore';
+import { createLogger, InMemoryCoopDirectory } from '@kopfed/service-kit';
+import { createSettlement, type Settlement } from '@kopfed/settlement';
+import { timed, type Timed } from './timing';
+
+/** As the settlement bench: 20 coops under one parent, atomic groups of 100 transfers. */
+const PARENT = 'bench-parent';
+const COOPS = Array.from({ length: 20 }, (_, i) => `bench-coop-${String(i).padStart(2, '0')}`);
+export const GROUP_SIZE = 100;
+
+export interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  category: string;
+  type: string;
+  recorded_at: string;
+  business_date: string;
+  batch: number;
+  body: string;
+}
+
+export interface BatchRow {
+  batch: number;
+  first_position: number;
+  last_position: number;
+  seal: string;
+}
+
+/** What kopfed made durable for the groups: the rows the raw baseline then inserts again. */
+export interface WrittenRows {
+  batches: BatchRow[];
+  events: EventRow[];
+}
+
+interface Service {
+  settlement: Settlement;
+  store: SqliteEventStore;
+  close(): Promise<void>;
+}
+
+async function service(): Promise<Service> {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-bench-peers-ledger-'));
+  const store = new SqliteEventStore({ file: join(dir, 'settlement.db') });
+  const settlement = await createSettlement(
+    {
+      store,
+      readModels: store.database,
+      coopDirectory: new InMemoryCoopDirectory(COOPS.map((c) => [c, PARENT] as const)),
+      logger: createLogger({ level: 'silent' }),
+      clock: () => new Date(),
+      dataDir: dir,
+      env: {},
+    },
+    { expirySweepMs: 3_600_000 },
+  );
+  const big = { amount: '900000000000000', currency: 'IDR' };
+  for (const coop of COOPS)
+    await settlement.limits.setLimits(
+      coop,
+      { netDebitCap: big, alarmAtBasisPoints: 10_000, autoLiquidityLoan: true },
+      {},
+    );
+  return {
+    settlement,
+    store,
+    async close() {
+      await settlement.instance.close?.();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const leg = (transferId: string, k: number) => ({
+  transferId,
+  fromCoopId: COOPS[k % COOPS.length]!,
+  toCoopId: COOPS[(k + 1 + (k % 7)) % COOPS.length]!,
+  amount: { amount: String(1_000 + (k % 9_973)), currency: 'IDR' },
+  pending: false,
+});
+
+/**
+ * `groups` atomic groups submitted straight to the transfer service (the handler behind
+ * POST /transfer-groups, without HTTP), by `callers` concurrent callers each awaiting its own.
+ */
+export async function kopfedGroups(
+  groups: number,
+  callers: number,
+  tag: string,
+): Promise<{ timing: Timed; rows: WrittenRows }> {
+  const s = await service();
+  try {
+    const head = await s.store.headPosition();
+    let next = 0;
+    const timing = await timed(groups * GROUP_SIZE, async () => {
+      await Promise.all(
+        Array.from({ length: callers }, async () => {
+          for (let g = next++; g < groups; g = next++) {
+            const groupId = `${tag}-${g}`;
+            const { created } = await s.settlement.transfers.submitGroup(
+              groupId,
+              Array.from({ length: GROUP_SIZE }, (_, i) => leg(`${groupId}-${i}`, g * 31 + i)),
+              {},
+            );
+            if (!created) throw new Error(`group ${groupId} was not created`);
+          }
+        }),
+      );
+    });
+    const db = s.store.database;
+    const events = db
+      .prepare('SELECT * FROM events WHERE position > ? ORDER BY position')
+      .all(head) as EventRow[];
+    const batches = db
+      .prepare('SELECT * FROM batches WHERE last_position > ? ORDER BY batch')
+      .all(head) as BatchRow[];
+    return { timing, rows: { events, batches } };
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * The same rows into the same tables (kopfed's own schema) with the same pragmas (WAL,
+ * synchronous FULL), one immediate transaction per batch kopfed committed: the events of one
+ * append call and its seal. One writer: better-sqlite3 is synchronous.
+ */
+export async function rawInsert(
+  rows: WrittenRows,
+  transfers: number,
+): Promise<{ timing: Timed; events: number; batches: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-bench-peers-raw-'));
+  const file = join(dir, 'raw.db');
+  try {
+    await new SqliteEventStore({ file }).close();
+    const db = new Database(file);
+    applyPragmas(db, 5_000);
+    const insertEvent = db.prepare(
+      `INSERT INTO events (position, id, stream, revision, category, type, recorded_at, business_date, batch, body)
+         VALUES (@position, @id, @stream, @revision, @category, @type, @recorded_at, @business_date, @batch, @body)`,
+    );
+    const insertBatch = db.prepare(
+      'INSERT INTO batches (batch, first_position, last_position, seal) VALUES (@batch, @first_position, @last_position, @seal)',
+    );
+    const byBatch = new Map<number, EventRow[]>();
+    for (const e of rows.events) {
+      const events = byBatch.get(e.batch);
+      if (events) events.push(e);
+      else byBatch.set(e.batch, [e]);
+    }
+    const write = db.transaction((batch: BatchRow) => {
+      for (const e of byBatch.get(batch.batch) ?? []) insertEvent.run(e);
+      insertBatch.run(batch);
+    });
+    const timing = syncTimed(transfers, () => {
+      for (const batch of rows.batches) write.immediate(batch);
+    });
+    const events = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    const batches = db.prepare('SELECT count(*) FROM batches').pluck().get() as number;
+    db.close();
+    return { timing, events, batches };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function syncTimed(ops: number, work: () => void): Timed {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  work();
+  const seconds = (performance.now() - t0) / 1_000;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    ops,
+    seconds,
+    perSecond: ops / seconds,
+    cpuMsPerOp: (cpu.user + cpu.system) / 1_000 / ops,
+  };
+}
