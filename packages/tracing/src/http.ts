@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { contextFromTraceparent } from './spans';
+import { contextFromTraceparent, isRecording } from './spans';
 
 /** The few request and response members the middleware uses (Express's satisfy them). */
 interface HttpRequest {
@@ -16,10 +16,18 @@ interface HttpResponse {
 /**
  * A server span per request, continuing the caller's trace when it sent a traceparent; the
  * span is active for the whole handler, so appends, and through them events, carry it.
+ * While tracing does not record, no span is made: the caller's traceparent, when sent, is
+ * made active as it is (what a non-recording span over it would carry), and a request
+ * without one costs nothing.
  */
 export function httpTracing(serviceName: string) {
   return (req: HttpRequest, res: HttpResponse, next: () => void): void => {
     const header = req.headers.traceparent;
+    if (!isRecording()) {
+      if (typeof header === 'string') context.with(contextFromTraceparent(header), next);
+      else next();
+      return;
+    }
     const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined);
     const path = (req.originalUrl ?? req.url).split('?')[0] ?? '/';
     const span = trace.getTracer('kopfed').startSpan(

@@ -3,6 +3,7 @@ export {
   withSpan,
   startSpan,
   traceparentOf,
+  isRecording,
   contextFromTraceparent,
   SpanKind,
   type SpanOptions,

@@ -24,6 +24,10 @@ export function setRecording(value: boolean): void {
   recording = value;
 }
 
+export function isRecording(): boolean {
+  return recording;
+}
+
 /** The W3C traceparent of the active (or given) context, to store in metadata or headers. */
 export function traceparentOf(ctx: Context = context.active()): string | undefined {
   const carrier: Record<string, string> = {};

@@ -8,7 +8,8 @@ import type { Authenticator } from '../auth/authenticator';
 import type { Principal, Role } from '../auth/principal';
 import { apiKeyDecider } from './api-key.decider';
 import { ApiKeyProjection, type ApiKeyRecord } from './api-key-projection';
-import { generateApiKey, hashApiKey, keyIdOf, matchesHash } from './api-key-token';
+import { generateApiKey, hashApiKey, keyIdOf } from './api-key-token';
+import { VerifiedTokens, type VerifiedTokensOptions } from './verified-tokens';
 
 export interface NewApiKey {
   role: Role;
@@ -38,11 +39,12 @@ export class ApiKeyRegistry {
     private readonly subscription: Subscription,
     private readonly health: { failure?: unknown },
     private readonly clock: () => Date,
+    private readonly verified: VerifiedTokens,
   ) {}
 
   static async open(
     store: EventStore,
-    options: { clock?: () => Date } = {},
+    options: { clock?: () => Date; verifiedTokens?: VerifiedTokensOptions } = {},
   ): Promise<ApiKeyRegistry> {
     const projection = new ApiKeyProjection();
     let after = 0;
@@ -62,7 +64,8 @@ export class ApiKeyRegistry {
       },
     });
     const clock = options.clock ?? (() => new Date());
-    return new ApiKeyRegistry(store, projection, subscription, health, clock);
+    const verified = new VerifiedTokens(options.verifiedTokens);
+    return new ApiKeyRegistry(store, projection, subscription, health, clock, verified);
   }
 
   /** Never-created nodes get a bootstrap admin key. */
@@ -77,7 +80,7 @@ export class ApiKeyRegistry {
   readonly authenticate: Authenticator = async (token) => {
     const keyId = keyIdOf(token);
     const key = keyId === undefined ? undefined : this.projection.get(keyId);
-    if (!key || !matchesHash(token, key.tokenSha256) || statusOf(key, this.clock()) !== 'active') {
+    if (!key || !this.verified.matches(token, key) || statusOf(key, this.clock()) !== 'active') {
       return undefined;
     }
     const principal: Principal = { keyId: key.keyId, role: key.role, coopId: key.coopId };

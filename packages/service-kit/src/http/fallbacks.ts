@@ -22,6 +22,11 @@ export function createBaseApp(): Express {
 /** One line per request: id, route template, status, time, credential — never bodies or headers. */
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
+    // Checked per request, as a logger's level may change while the process runs.
+    if (!logger.isLevelEnabled('info')) {
+      next();
+      return;
+    }
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const { requestId, route, keyId } = requestNotes(req, res);

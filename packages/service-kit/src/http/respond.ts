@@ -36,20 +36,55 @@ export function errorAsResponse(
   return problemAsResponse(req, res, mapped.facts);
 }
 
+/** JSON text of bodies made by asJson, so sending one does not stringify it again. */
+const JSON_TEXT = new WeakMap<object, string>();
+/** `type; charset=utf-8`, as Express's res.send would write it, by media type. */
+const WITH_CHARSET = new Map<string, string>();
+
 export function send(res: Response, response: KitResponse, replayed = false): void {
-  res.status(response.status);
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  res.statusCode = response.status;
+  for (const name in response.headers) res.setHeader(name, response.headers[name] as string);
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
   if (response.body === null || response.status === 204) {
     res.end();
     return;
   }
-  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json');
-  res.send(JSON.stringify(response.body));
+  const type = res.getHeader('Content-Type') ?? 'application/json';
+  const body = response.body;
+  const text = (typeof body === 'object' ? JSON_TEXT.get(body) : undefined) ?? JSON.stringify(body);
+  if (typeof type !== 'string' || type.includes(';') || needsExpress(res.req)) {
+    res.setHeader('Content-Type', type);
+    res.send(text);
+    return;
+  }
+  let withCharset = WITH_CHARSET.get(type);
+  if (withCharset === undefined) {
+    withCharset = `${type.toLowerCase()}; charset=utf-8`;
+    if (WITH_CHARSET.size < 16) WITH_CHARSET.set(type, withCharset);
+  }
+  res.setHeader('Content-Type', withCharset);
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  // One string: Node writes the head and the body in one go.
+  res.end(text);
+}
+
+/**
+ * HEAD (no body) and conditional reads (a 304 when fresh) take Express's res.send, which
+ * handles both; every other answer is written directly, with the same headers.
+ */
+function needsExpress(req: Request): boolean {
+  if (req.method === 'HEAD') return true;
+  return (
+    req.method === 'GET' &&
+    (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined)
+  );
 }
 
 /** The body as JSON text would carry it (undefined members dropped), or null for none. */
 export function asJson(body: unknown): JsonValue | null {
   if (body === undefined) return null;
-  return JSON.parse(JSON.stringify(body)) as JsonValue;
+  const text = JSON.stringify(body);
+  const json = JSON.parse(text) as JsonValue;
+  if (typeof json === 'object' && json !== null) JSON_TEXT.set(json, text);
+  return json;
 }
