@@ -2,6 +2,7 @@ import type { Hash as HashStream } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { GENESIS_SEAL } from '@kopfed/eventstore';
 import { startSeal } from '../checkpoints/seal-chain';
+import type { EventHashes } from './event-hashes';
 import type { Finding } from './findings';
 
 export interface Member {
@@ -16,9 +17,11 @@ export interface OpenBatch {
   first: number;
   last: number;
   seal: string;
-  /** SHA-256 over the stored previous seal and the texts read so far. */
+  /** SHA-256 over the stored previous seal and the texts read so far (see EventHashes). */
   hash: HashStream;
-  members: Member[];
+  /** The first of its events read, and how many were. */
+  firstMember: Member | undefined;
+  membersRead: number;
   /** A finding was made about one of its events: a broken seal needs no finding of its own. */
   flagged: boolean;
   /** Findings of events missing from it, to be told their stream once the batch is read. */
@@ -48,6 +51,7 @@ export class BatchCursor {
 
   constructor(
     db: Database.Database,
+    private readonly hashes: EventHashes,
     private readonly hooks: {
       sealBroken(batch: OpenBatch): void;
       chainBroken(batch: OpenBatch, detail: string): void;
@@ -91,7 +95,8 @@ export class BatchCursor {
       last,
       seal,
       hash: startSeal(this.previousSeal),
-      members: [],
+      firstMember: undefined,
+      membersRead: 0,
       flagged: false,
       gaps: [],
     };
@@ -110,9 +115,10 @@ export class BatchCursor {
   }
 
   private close(batch: OpenBatch): void {
-    const complete = batch.members.length === batch.last - batch.first + 1;
+    this.hashes.flush();
+    const complete = batch.membersRead === batch.last - batch.first + 1;
     if (complete && batch.hash.digest('hex') !== batch.seal) this.hooks.sealBroken(batch);
-    const known = batch.members[0];
+    const known = batch.firstMember;
     if (known)
       for (const gap of batch.gaps) {
         gap.stream = known.stream;

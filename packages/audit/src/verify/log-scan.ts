@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { fnv1a } from '../checkpoints/fingerprints';
-import { leafHash, MerkleFrontier, type Hash } from '../merkle/merkle-tree';
 import { BatchCursor, type OpenBatch } from './batch-cursor';
 import type { CheckpointEvidence } from './checkpoint-evidence';
+import { DigestFrontier, EventHashes, leadingUint32, type Digest } from './event-hashes';
 import type { FindingInput, FindingLog } from './findings';
 import { columnsDisagree, EVENT_ROWS_SQL, type EventRow } from './row-checks';
 
@@ -34,8 +34,9 @@ interface Suspect {
  * at every checkpoint, all in one streaming read with O(log n) state besides one batch.
  */
 export class LogScan {
+  private readonly hashes = new EventHashes();
   private readonly cursor: BatchCursor;
-  private readonly frontier = MerkleFrontier.empty();
+  private readonly frontier = new DigestFrontier();
   private readonly roots: { lastPosition: number; sequence: number; merkleRoot: string }[];
   private rootIndex = 0;
   private readonly rootMismatches: { from: number; through: number; sequence: number }[] = [];
@@ -50,7 +51,7 @@ export class LogScan {
     private readonly evidence: CheckpointEvidence,
     private readonly findings: FindingLog,
   ) {
-    this.cursor = new BatchCursor(db, {
+    this.cursor = new BatchCursor(db, this.hashes, {
       sealBroken: (batch) => this.sealBroken(batch),
       chainBroken: (batch, detail) =>
         this.report({ kind: 'altered', position: batch.first, detail }, batch),
@@ -139,15 +140,14 @@ export class LogScan {
     } else {
       this.unbatchedRun = false;
       this.checkShape(row, batch, batchColumn);
-      batch.hash.update(body, 'utf8');
-      batch.hash.update('\n', 'utf8');
-      batch.members.push({ position, stream, revision });
+      batch.firstMember ??= { position, stream, revision };
+      batch.membersRead += 1;
     }
     const disagreement = columnsDisagree(row);
     if (disagreement) this.report(disagreement, batch);
-    const leaf = leafHash(body);
+    const leaf = this.hashes.leaf(body, batch?.hash);
     this.frontier.append(leaf);
-    this.checkFingerprint(leaf, { position, id, stream, revision, batch });
+    this.checkFingerprint(leaf, row, batch);
     this.checkRoots(position);
     this.expected = position + 1;
   }
@@ -156,7 +156,7 @@ export class LogScan {
   private checkShape(row: EventRow, batch: OpenBatch, batchColumn: number): void {
     const [position, id, stream, revision] = row;
     const at = { position, stream, revision, eventId: id };
-    const first = batch.members[0];
+    const first = batch.firstMember;
     if (batchColumn !== batch.batch)
       this.report(
         {
@@ -203,14 +203,15 @@ export class LogScan {
     batch?.gaps.push(finding);
   }
 
-  private checkFingerprint(leaf: Hash, event: Suspect): void {
-    const expected = this.evidence.fingerprints.leafAt(event.position);
-    if (expected === undefined || leaf.readUInt32BE(0) === expected) {
+  private checkFingerprint(leaf: Digest, row: EventRow, batch: OpenBatch | undefined): void {
+    const [position, id, stream, revision] = row;
+    const expected = this.evidence.fingerprints.leafAt(position);
+    if (expected === undefined || leadingUint32(leaf) === expected) {
       this.mismatchRun = false;
       return;
     }
     // One finding per run: after an insertion every later position is off by one.
-    if (!this.mismatchRun) this.suspect = event;
+    if (!this.mismatchRun) this.suspect = { position, id, stream, revision, batch };
     this.mismatchRun = true;
   }
 
@@ -270,10 +271,7 @@ export class LogScan {
       const check = this.roots[this.rootIndex]!;
       if (check.lastPosition > position) return;
       const previous = this.roots[this.rootIndex - 1]?.lastPosition ?? 0;
-      if (
-        check.lastPosition === position &&
-        this.frontier.root().toString('hex') !== check.merkleRoot
-      )
+      if (check.lastPosition === position && this.frontier.rootHex() !== check.merkleRoot)
         this.rootMismatches.push({
           from: previous + 1,
           through: position,
@@ -284,8 +282,8 @@ export class LogScan {
 
   private sealBroken(batch: OpenBatch): void {
     if (batch.flagged) return;
-    const [first] = batch.members;
-    const single = batch.members.length === 1;
+    const first = batch.firstMember;
+    const single = batch.membersRead === 1;
     const covered = this.evidence.fingerprints.leafAt(batch.first) !== undefined;
     this.findings.add({
       kind: 'altered',

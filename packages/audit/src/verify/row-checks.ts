@@ -26,20 +26,77 @@ export const EVENT_ROWS_SQL =
  * stream, revision and type and ends with the two dates, so this needs no parsing.
  */
 export function columnsDisagree(row: EventRow): FindingInput | undefined {
-  const [position, id, stream, revision, category, type, recordedAt, businessDate, , body] = row;
+  const [, id, stream, , category, type, recordedAt, businessDate] = row;
+  const plain =
+    !NEEDS_ESCAPE.test(id) &&
+    !NEEDS_ESCAPE.test(recordedAt) &&
+    isPlain(stream, 0) &&
+    isPlain(type, 1) &&
+    isPlain(businessDate, 2);
+  const agree = plain ? agreePlain(row) : agreeEscaped(row);
+  return agree && isCategoryOf(category, stream) ? undefined : explain(row);
+}
+
+// eslint-disable-next-line no-control-regex -- JSON escapes control characters
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
+
+/** The last stream, type and business date found plain: they repeat row after row. */
+const lastPlain = ['', '', ''];
+
+/** Whether JSON.stringify(value) is value in quotes. */
+function isPlain(value: string, field: 0 | 1 | 2): boolean {
+  if (value === lastPlain[field]) return true;
+  if (NEEDS_ESCAPE.test(value)) return false;
+  lastPlain[field] = value;
+  return true;
+}
+
+/**
+ * The canonical head and tail matched piece by piece where they must stand, without building
+ * them: a verify compares a million of them.
+ */
+function agreePlain(row: EventRow): boolean {
+  const [position, id, stream, revision, , type, recordedAt, businessDate, , body] = row;
+  let at = follows(body, 0, '{"position":');
+  at = follows(body, at, String(position));
+  at = follows(body, follows(body, at, ',"id":"'), id);
+  at = follows(body, follows(body, at, '","stream":"'), stream);
+  at = follows(body, follows(body, at, '","revision":'), String(revision));
+  at = follows(body, follows(body, at, ',"type":"'), type);
+  if (follows(body, at, '","schemaVersion":') === -1) return false;
+  // ,"recordedAt":"…","businessDate":"…"} is 35 characters besides the two dates.
+  const tail = body.length - (35 + recordedAt.length + businessDate.length);
+  if (tail < 0) return false;
+  at = follows(body, follows(body, tail, ',"recordedAt":"'), recordedAt);
+  at = follows(body, follows(body, at, '","businessDate":"'), businessDate);
+  return follows(body, at, '"}') === body.length;
+}
+
+/** Where `piece` ends if it stands at `at` in `text`; -1 if not (or if `at` is already -1). */
+function follows(text: string, at: number, piece: string): number {
+  return at !== -1 && text.startsWith(piece, at) ? at + piece.length : -1;
+}
+
+function agreeEscaped(row: EventRow): boolean {
+  const [position, id, stream, revision, , type, recordedAt, businessDate, , body] = row;
   const head =
     `{"position":${position},"id":${quote(id)},"stream":${quote(stream)},` +
     `"revision":${revision},"type":${quote(type)},"schemaVersion":`;
   const tail = `,"recordedAt":${quote(recordedAt)},"businessDate":${quote(businessDate)}}`;
-  if (body.startsWith(head) && body.endsWith(tail) && category === streamCategory(stream))
-    return undefined;
-  return explain(row);
+  return body.startsWith(head) && body.endsWith(tail);
 }
 
 /** Only strings that need escaping pay for JSON.stringify. */
 function quote(text: string): string {
-  // eslint-disable-next-line no-control-regex -- JSON escapes control characters
-  return /["\\\u0000-\u001f\u2028\u2029]/.test(text) ? JSON.stringify(text) : `"${text}"`;
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** category === streamCategory(stream), without slicing the stream name. */
+function isCategoryOf(category: string, stream: string): boolean {
+  const dash = stream.indexOf('-');
+  return dash === -1
+    ? category === stream
+    : category.length === dash && stream.startsWith(category);
 }
 
 function explain(row: EventRow): FindingInput {
