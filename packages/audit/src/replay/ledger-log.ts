@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { decodeLedgerEvent, type LedgerEvent, type StoredLedgerEvent } from '@kopfed/ledger';
+import { scanEntryData, type ScannedEntry } from './entry-scan';
 
 /** Streams of the coops' ledgers in the settlement store: `ledger-<coopId>` (category `ledger`). */
 export const LEDGER_CATEGORY = 'ledger';
@@ -20,7 +21,13 @@ const LEDGER_EVENT_TYPES: ReadonlySet<string> = new Set<StoredLedgerEvent['type'
 ]);
 
 /** position, stream, type, recorded_at, body */
-type Row = [number, string, string, string, string];
+export type LedgerRow = [
+  position: number,
+  stream: string,
+  type: string,
+  recordedAt: string,
+  body: string,
+];
 
 /**
  * The `data` of a canonical event text, parsed alone: it sits between `,"data":` and
@@ -29,11 +36,68 @@ type Row = [number, string, string, string, string];
  * the text is what lets a replay keep up with the log; a body not in canonical form is
  * parsed whole.
  */
-function dataOf(body: string): unknown {
+export function dataOf(body: string): unknown {
+  const text = dataTextOf(body);
+  return text === undefined ? (JSON.parse(body) as { data: unknown }).data : JSON.parse(text);
+}
+
+function dataTextOf(body: string): string | undefined {
   const start = body.indexOf(',"data":');
   const end = body.lastIndexOf(',"metadata":');
-  if (start > 0 && end > start) return JSON.parse(body.slice(start + 8, end));
-  return (JSON.parse(body) as { data: unknown }).data;
+  return start > 0 && end > start ? body.slice(start + 8, end) : undefined;
+}
+
+type StoredEntry = Extract<StoredLedgerEvent, { type: 'EntryPosted' }>['data']['entry'];
+
+/**
+ * The entry of an EntryPosted or EntryReversed body, into `into`: scanned (entry-scan.ts),
+ * or, for a text the scan does not take, parsed whole as before.
+ */
+export function readEntry(
+  body: string,
+  type: 'EntryPosted' | 'EntryReversed',
+  into: ScannedEntry,
+): void {
+  const key = type === 'EntryPosted' ? 'entry' : 'reversal';
+  const text = dataTextOf(body);
+  if (text !== undefined && scanEntryData(text, key, into)) return;
+  const data = dataOf(body) as { entry?: StoredEntry; reversal?: StoredEntry };
+  const entry = data[key]!;
+  into.coopId = entry.coopId;
+  into.businessDate = entry.businessDate;
+  into.recordedAt = entry.recordedAt;
+  into.sourceType = entry.source.type;
+  into.lineCount = entry.lines.length;
+  entry.lines.forEach((line, n) => {
+    const amount = line.debit ?? line.credit;
+    if (amount === undefined) throw new Error(`a ledger line of ${line.account} has no amount`);
+    into.accounts[n] = line.account;
+    into.debits[n] = line.debit !== undefined;
+    into.amounts[n] = amount.amount;
+    into.currencies[n] = amount.currency;
+  });
+}
+
+/**
+ * The rows of a store's ledger events in log order (by revision for one coop's stream),
+ * through `throughPosition`, as arrays: the cheapest way out of better-sqlite3.
+ */
+export function* ledgerRows(
+  db: Database.Database,
+  options: { coopId?: string; throughPosition?: number } = {},
+): Generator<LedgerRow> {
+  const through = options.throughPosition ?? Number.MAX_SAFE_INTEGER;
+  const statement =
+    options.coopId === undefined
+      ? db.prepare<[string, number], LedgerRow>(
+          'SELECT position, stream, type, recorded_at, body FROM events WHERE category = ? AND position <= ? ORDER BY position',
+        )
+      : db.prepare<[string, number], LedgerRow>(
+          'SELECT position, stream, type, recorded_at, body FROM events WHERE stream = ? AND position <= ? ORDER BY revision',
+        );
+  const key = options.coopId === undefined ? LEDGER_CATEGORY : ledgerStreamOf(options.coopId);
+  for (const row of statement.raw(true).iterate(key, through))
+    if (LEDGER_EVENT_TYPES.has(row[2])) yield row;
 }
 
 export interface StoredLedgerLogEvent {
@@ -52,20 +116,7 @@ export function* storedLedgerLog(
   db: Database.Database,
   options: { coopId?: string; throughPosition?: number } = {},
 ): Generator<StoredLedgerLogEvent> {
-  const through = options.throughPosition ?? Number.MAX_SAFE_INTEGER;
-  const statement =
-    options.coopId === undefined
-      ? db.prepare<[string, number], Row>(
-          'SELECT position, stream, type, recorded_at, body FROM events WHERE category = ? AND position <= ? ORDER BY position',
-        )
-      : db.prepare<[string, number], Row>(
-          'SELECT position, stream, type, recorded_at, body FROM events WHERE stream = ? AND position <= ? ORDER BY revision',
-        );
-  const key = options.coopId === undefined ? LEDGER_CATEGORY : ledgerStreamOf(options.coopId);
-  for (const [position, stream, type, recordedAt, body] of statement
-    .raw(true)
-    .iterate(key, through)) {
-    if (!LEDGER_EVENT_TYPES.has(type)) continue;
+  for (const [position, stream, type, recordedAt, body] of ledgerRows(db, options)) {
     yield {
       position,
       stream,

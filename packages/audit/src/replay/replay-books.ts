@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { unreachable } from '@kopfed/domain';
 import { money } from '@kopfed/money';
 import {
   accountCode,
@@ -23,7 +24,8 @@ import {
 } from '@kopfed/ledger';
 import { AUDIT_STREAMS, CheckpointEventData } from '../checkpoints/checkpoint';
 import type { ReplayAsOf } from './as-of';
-import { storedLedgerLog } from './ledger-log';
+import { emptyScannedEntry, type ScannedEntry } from './entry-scan';
+import { dataOf, ledgerRows, readEntry } from './ledger-log';
 
 export const REPLAY_FORMAT = 'kopfed-replay-v1';
 
@@ -107,48 +109,52 @@ export function replayBooks(
     const asOfMs = asOf.kind === 'instant' ? Date.parse(asOf.recordedAt) : Number.NaN;
     const recordedBy = (instant: string) =>
       asOf.kind === 'business-date' || Date.parse(instant) <= asOfMs;
-    const takes = (entry: StoredEntry) =>
+    const takes = (entry: ScannedEntry) =>
       asOf.kind === 'instant'
         ? Date.parse(entry.recordedAt) <= asOfMs
         : entry.businessDate <= asOf.businessDate;
 
     let eventsRead = 0;
-    for (const { position, recordedAt, event: stored } of storedLedgerLog(db, {
+    const entry = emptyScannedEntry();
+    for (const [position, , type, recordedAt, body] of ledgerRows(db, {
       ...(options.coopId === undefined ? {} : { coopId: options.coopId }),
       throughPosition: through,
     })) {
       eventsRead++;
       if (eventsRead % PROGRESS_EVERY === 0) options.onProgress?.(position, through);
-      switch (stored.type) {
+      const kind = type as StoredLedgerEvent['type'];
+      switch (kind) {
         case 'ChartConfigured': {
           if (!recordedBy(recordedAt)) break;
-          const event = decodeLedgerEvent(stored) as Extract<
-            LedgerEvent,
-            { type: 'ChartConfigured' }
-          >;
-          coopOf(event.data.coopId).chart = chartOf(event.data.accounts, event.data.roles);
+          const event = decodeLedgerEvent({ type: kind, data: dataOf(body) } as StoredLedgerEvent);
+          const { data } = event as Extract<LedgerEvent, { type: 'ChartConfigured' }>;
+          coopOf(data.coopId).chart = chartOf(data.accounts, data.roles);
           break;
         }
-        case 'PeriodClosed':
-          if (recordedBy(recordedAt))
-            coopOf(stored.data.coopId).closedThrough = stored.data.closedThrough;
+        case 'PeriodClosed': {
+          if (!recordedBy(recordedAt)) break;
+          const data = dataOf(body) as Extract<StoredLedgerEvent, { type: 'PeriodClosed' }>['data'];
+          coopOf(data.coopId).closedThrough = data.closedThrough;
           break;
+        }
         case 'EntryPosted':
         case 'EntryReversed': {
-          // The hot path: stored JSON straight into turnovers, no decoding of ids or money.
-          const entry = stored.type === 'EntryPosted' ? stored.data.entry : stored.data.reversal;
+          // The hot path: the entry's text scanned straight into turnovers (entry-scan.ts).
+          readEntry(body, kind, entry);
           if (!takes(entry)) break;
           const coop = coopOf(entry.coopId);
           coop.entries++;
-          addLines(coop.all, entry.lines);
+          addLines(coop.all, entry);
           if (
             entry.businessDate >= yearStart &&
             entry.businessDate <= asOf.businessDate &&
-            entry.source.type !== YEAR_END_CLOSING
+            entry.sourceType !== YEAR_END_CLOSING
           )
-            addLines(coop.year, entry.lines);
+            addLines(coop.year, entry);
           break;
         }
+        default:
+          unreachable(kind, 'ledger event type');
       }
     }
     options.onProgress?.(through, through);
@@ -184,20 +190,18 @@ export function replayBooks(
   }
 }
 
-type StoredEntry = Extract<StoredLedgerEvent, { type: 'EntryPosted' }>['data']['entry'];
-
-function addLines(turnovers: Turnovers, lines: StoredEntry['lines']): void {
-  for (const line of lines) {
-    const amount = line.debit ?? line.credit;
-    if (amount === undefined) throw new Error(`a ledger line of ${line.account} has no amount`);
-    const key = `${line.account} ${amount.currency}`;
+function addLines(turnovers: Turnovers, entry: ScannedEntry): void {
+  for (let n = 0; n < entry.lineCount; n++) {
+    const account = entry.accounts[n]!;
+    const currency = entry.currencies[n]!;
+    const key = `${account} ${currency}`;
     let row = turnovers.get(key);
     if (!row) {
-      row = { account: line.account, currency: amount.currency, debit: 0n, credit: 0n };
+      row = { account, currency, debit: 0n, credit: 0n };
       turnovers.set(key, row);
     }
-    if (line.debit !== undefined) row.debit += BigInt(amount.amount);
-    else row.credit += BigInt(amount.amount);
+    if (entry.debits[n]) row.debit += BigInt(entry.amounts[n]!);
+    else row.credit += BigInt(entry.amounts[n]!);
   }
 }
 

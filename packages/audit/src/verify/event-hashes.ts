@@ -38,7 +38,7 @@ export class EventHashes {
     const before = this.bytes[start - 1]!;
     this.bytes[start - 1] = LEAF_PREFIX;
     const length = this.bytes.write(text, start, 'utf8');
-    const leaf = hash('sha256', this.bytes.subarray(start - 1, start + length), 'latin1');
+    const leaf = hash('sha256', this.bytes.subarray(start - 1, start + length), 'binary');
     this.bytes[start - 1] = before;
     if (seal) {
       this.bytes[start + length] = NEWLINE;
@@ -62,9 +62,9 @@ export class NodeHasher {
   private readonly input = Buffer.alloc(65, 1);
 
   node(left: Digest, right: Digest): Digest {
-    this.input.write(left, 1, 'latin1');
-    this.input.write(right, 33, 'latin1');
-    return hash('sha256', this.input, 'latin1');
+    this.input.write(left, 1, 'binary');
+    this.input.write(right, 33, 'binary');
+    return hash('sha256', this.input, 'binary');
   }
 }
 
