@@ -28,20 +28,35 @@ export interface SealableEvent {
  * so reading an event is one JSON.parse and verifying a seal needs no parsing at all.
  */
 export function canonicalEventText(event: SealableEvent): string {
+  return canonicalPreparedText(event, event.position, JSON.stringify(event.stream), event.revision);
+}
+
+/**
+ * `canonicalEventText` of an event prepared for appending, with its stream already as a JSON
+ * string (one per append, not per event). The same text, character for character.
+ */
+export function canonicalPreparedText(
+  event: Omit<SealableEvent, 'position' | 'stream' | 'revision'>,
+  position: number,
+  streamJson: string,
+  revision: number,
+): string {
   return (
-    `{"position":${event.position},"id":${JSON.stringify(event.id)},"stream":${JSON.stringify(event.stream)},` +
-    `"revision":${event.revision},"type":${JSON.stringify(event.type)},"schemaVersion":${event.schemaVersion},` +
+    `{"position":${position},"id":${JSON.stringify(event.id)},"stream":${streamJson},` +
+    `"revision":${revision},"type":${JSON.stringify(event.type)},"schemaVersion":${event.schemaVersion},` +
     `"data":${event.dataJson},"metadata":${event.metadataJson},` +
     `"recordedAt":${JSON.stringify(event.recordedAt)},"businessDate":${JSON.stringify(event.businessDate)}}`
   );
 }
 
-/** Chains texts already in canonical form (as the SQLite adapter stores them). */
+/**
+ * Chains texts already in canonical form (as the SQLite adapter stores them): the bytes
+ * hashed are the previous seal, then each text followed by a newline, fed in one update.
+ */
 export function sealTexts(previousSeal: string, canonicalTexts: readonly string[]): string {
-  const hash = createHash('sha256');
-  hash.update(previousSeal, 'utf8');
-  for (const text of canonicalTexts) hash.update(`${text}\n`, 'utf8');
-  return hash.digest('hex');
+  const text =
+    canonicalTexts.length === 0 ? previousSeal : `${previousSeal}${canonicalTexts.join('\n')}\n`;
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export function computeSeal(previousSeal: string, events: readonly SealableEvent[]): string {

@@ -77,68 +77,112 @@ export function prepareEvents(events: unknown, now: Date): PreparedEvent[] {
   if (events.length > LIMITS.eventsPerAppend) {
     throw new InvalidEventStoreRequestError('events', `more than ${LIMITS.eventsPerAppend} events`);
   }
-  const seen = new Set<string>();
   const defaultRecordedAt = now.toISOString();
   const defaultBusinessDate = jakartaBusinessDate(now);
-  return events.map((event: unknown, index) => {
-    const prepared = prepareEvent(
-      event,
-      `events[${index}]`,
+  // The events of one append usually share one metadata object: it is checked and written once.
+  const metadata: MetadataText = { object: undefined, text: '{}' };
+  // A short append is checked for a repeated id pairwise, a long one through a set.
+  const seen = events.length > PAIRWISE_ID_CHECK_LIMIT ? new Set<string>() : undefined;
+  const prepared = new Array<PreparedEvent>(events.length);
+  for (let index = 0; index < events.length; index++) {
+    const event = prepareEvent(
+      events[index],
+      index,
       defaultRecordedAt,
       defaultBusinessDate,
+      metadata,
     );
-    if (seen.has(prepared.id)) {
+    if (seen ? seen.has(event.id) : hasId(prepared, index, event.id)) {
       throw new InvalidEventStoreRequestError(`events[${index}].id`, 'appears twice in one append');
     }
-    seen.add(prepared.id);
-    return prepared;
-  });
+    seen?.add(event.id);
+    prepared[index] = event;
+  }
+  return prepared;
+}
+
+const PAIRWISE_ID_CHECK_LIMIT = 16;
+
+function hasId(prepared: readonly PreparedEvent[], count: number, id: string): boolean {
+  for (let index = 0; index < count; index++) if (prepared[index]!.id === id) return true;
+  return false;
+}
+
+/** A field of the event at `index`, named only for an error: valid events build no names. */
+function fieldOf(index: number, part?: string): string {
+  return part === undefined ? `events[${index}]` : `events[${index}].${part}`;
+}
+
+/** The last business date found to be a calendar date: an append's events usually share one. */
+let lastCalendarDate = '';
+
+function isBusinessDate(value: string): boolean {
+  if (value === lastCalendarDate) return true;
+  if (!isCalendarDate(value)) return false;
+  lastCalendarDate = value;
+  return true;
+}
+
+/** The metadata object last written and its text. */
+interface MetadataText {
+  object: unknown;
+  text: string;
 }
 
 function prepareEvent(
   event: unknown,
-  field: string,
+  index: number,
   defaultRecordedAt: string,
   defaultBusinessDate: string,
+  metadata: MetadataText,
 ): PreparedEvent {
   if (typeof event !== 'object' || event === null) {
-    throw new InvalidEventStoreRequestError(field, 'must be an object');
+    throw new InvalidEventStoreRequestError(fieldOf(index), 'must be an object');
   }
   const e = event as Partial<NewEvent> & Record<string, unknown>;
   if (typeof e.id !== 'string' || !UUID_PATTERN.test(e.id)) {
-    throw new InvalidEventStoreRequestError(`${field}.id`, 'must be a UUID');
+    throw new InvalidEventStoreRequestError(fieldOf(index, 'id'), 'must be a UUID');
   }
   if (typeof e.type !== 'string' || e.type.length === 0 || e.type.length > LIMITS.typeLength) {
-    throw new InvalidEventStoreRequestError(`${field}.type`, 'must be a non-empty string');
+    throw new InvalidEventStoreRequestError(fieldOf(index, 'type'), 'must be a non-empty string');
   }
   if (e.type.startsWith('$') || CONTROL_CHARS.test(e.type)) {
     throw new InvalidEventStoreRequestError(
-      `${field}.type`,
+      fieldOf(index, 'type'),
       "must not start with '$' or hold control characters",
     );
   }
   if (!Number.isSafeInteger(e.schemaVersion) || (e.schemaVersion as number) < 1) {
-    throw new InvalidEventStoreRequestError(`${field}.schemaVersion`, 'must be an integer ≥ 1');
+    throw new InvalidEventStoreRequestError(
+      fieldOf(index, 'schemaVersion'),
+      'must be an integer ≥ 1',
+    );
   }
   if (
     e.metadata !== undefined &&
     (typeof e.metadata !== 'object' || e.metadata === null || Array.isArray(e.metadata))
   ) {
-    throw new InvalidEventStoreRequestError(`${field}.metadata`, 'must be an object');
+    throw new InvalidEventStoreRequestError(fieldOf(index, 'metadata'), 'must be an object');
   }
   // Defaults come from the clock and are well-formed; only caller-supplied times are checked.
   let recordedAt = defaultRecordedAt;
   if (e.recordedAt !== undefined) {
     if (typeof e.recordedAt !== 'string' || !isInstant(e.recordedAt)) {
-      throw new InvalidEventStoreRequestError(`${field}.recordedAt`, 'must be an ISO 8601 instant');
+      throw new InvalidEventStoreRequestError(
+        fieldOf(index, 'recordedAt'),
+        'must be an ISO 8601 instant',
+      );
     }
     recordedAt = new Date(e.recordedAt).toISOString();
   }
   let businessDate =
     e.recordedAt === undefined ? defaultBusinessDate : jakartaBusinessDate(new Date(recordedAt));
   if (e.businessDate !== undefined) {
-    if (typeof e.businessDate !== 'string' || !isCalendarDate(e.businessDate)) {
-      throw new InvalidEventStoreRequestError(`${field}.businessDate`, 'must be a date YYYY-MM-DD');
+    if (typeof e.businessDate !== 'string' || !isBusinessDate(e.businessDate)) {
+      throw new InvalidEventStoreRequestError(
+        fieldOf(index, 'businessDate'),
+        'must be a date YYYY-MM-DD',
+      );
     }
     businessDate = e.businessDate;
   }
@@ -146,11 +190,29 @@ function prepareEvent(
     id: e.id.toLowerCase(),
     type: e.type,
     schemaVersion: e.schemaVersion as number,
-    dataJson: toJsonText(e.data, `${field}.data`),
-    metadataJson: toJsonText(e.metadata ?? {}, `${field}.metadata`),
+    dataJson: dataText(e.data, index),
+    metadataJson: metadataText(e.metadata, index, metadata),
     recordedAt,
     businessDate,
   };
+}
+
+function dataText(value: unknown, index: number): string {
+  if (value === undefined || findNonJson(value, 0) !== undefined)
+    return toJsonText(value, fieldOf(index, 'data'));
+  return JSON.stringify(value);
+}
+
+function metadataText(value: unknown, index: number, last: MetadataText): string {
+  if (value === undefined) return '{}';
+  if (value !== last.object) {
+    last.text =
+      findNonJson(value, 0) === undefined
+        ? JSON.stringify(value)
+        : toJsonText(value, fieldOf(index, 'metadata'));
+    last.object = value;
+  }
+  return last.text;
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   EventStoreClosedError,
   WrongExpectedRevisionError,
 } from '../errors';
-import { canonicalEventText, GENESIS_SEAL, sealTexts } from '../seal';
+import { canonicalPreparedText, GENESIS_SEAL, sealTexts } from '../seal';
 import { pollingSubscription } from '../subscription';
 import type {
   AppendOptions,
@@ -350,12 +350,13 @@ export class SqliteEventStore implements EventStore {
     if (!matches) throw new WrongExpectedRevisionError(stream, expectedRevision, current);
     const firstRevision = current === undefined ? 0 : current + 1;
     const category = streamCategory(stream);
+    const streamJson = JSON.stringify(stream);
     const bodies = new Array<string>(events.length);
     for (let index = 0; index < events.length; index++) {
       const e = events[index]!;
       const position = head + 1 + index;
       const revision = firstRevision + index;
-      const body = canonicalEventText({ ...e, stream, position, revision });
+      const body = canonicalPreparedText(e, position, streamJson, revision);
       // SQLite assigns max(rowid) + 1, which is faster than inserting an explicit key.
       const { lastInsertRowid } = this.statements.insertEvent.run(
         e.id,
@@ -368,10 +369,9 @@ export class SqliteEventStore implements EventStore {
         batch,
         body,
       );
-      invariant(
-        lastInsertRowid === position,
-        `position ${String(lastInsertRowid)} assigned where ${position} was due`,
-      );
+      // The message is built only when the invariant fails: this runs for every event.
+      if (lastInsertRowid !== position)
+        invariant(false, `position ${String(lastInsertRowid)} assigned where ${position} was due`);
       bodies[index] = body;
     }
     const seal = sealTexts(previousSeal, bodies);
