@@ -301,8 +301,9 @@ export class SqliteEventStore implements EventStore {
         let seal = last?.seal ?? GENESIS_SEAL;
         for (const pending of group) {
           try {
-            const write = () => this.appendOne(pending, head, batch + 1, seal);
-            const outcome = isolate ? this.database.transaction(write)() : write();
+            const outcome = isolate
+              ? this.database.transaction(() => this.appendOne(pending, head, batch + 1, seal))()
+              : this.appendOne(pending, head, batch + 1, seal);
             if (outcome.seal !== undefined) {
               head = outcome.result.position;
               batch += 1;

@@ -49,17 +49,12 @@ export function closeBusinessDayOf(
 ): { events: LoanEvent[]; state: LoanState } {
   if (state.status !== 'active' || state.disbursedOn === null || state.disbursedOn > businessDate)
     return { events: [], state };
-  const events: LoanEvent[] = [];
-  let s = state;
-  const emit = (event: LoanEvent) => {
-    events.push(event);
-    s = evolveLoan(s, event);
-  };
-  const terms = s.terms!;
-  for (const i of s.installments) {
+  const d = new Decision(state);
+  const terms = state.terms!;
+  for (const i of d.state.installments) {
     if (i.dueDate >= businessDate) break;
     if (i.overdue || isSettled(i)) continue;
-    emit({
+    d.emit({
       type: 'LoanInstallmentOverdue',
       data: {
         number: i.number,
@@ -70,58 +65,71 @@ export function closeBusinessDayOf(
       },
     });
     if (BigInt(terms.lateFee) > 0n)
-      emit({
+      d.emit({
         type: 'LoanFeeCharged',
         data: { fee: terms.lateFee, reason: 'late_installment', chargedOn: businessDate },
       });
   }
-  const penalty = penaltyFor(s, businessDate);
-  if (penalty) emit(penalty);
+  const penalty = penaltyFor(d.state, businessDate);
+  if (penalty) d.emit(penalty);
   const policy = policyOn(businessDate, policies);
-  const oldest = oldestUnpaidBefore(s, businessDate);
+  const oldest = oldestUnpaidBefore(d.state, businessDate);
   const daysPastDue = oldest ? daysBetween(oldest.dueDate, businessDate) : 0;
   const byDays = classify(policy, daysPastDue);
-  const kolektibilitas = s.classFloor && floorHolds(s) ? worseOf(byDays, s.classFloor) : byDays;
-  if (kolektibilitas !== s.kolektibilitas)
-    emit({
+  const kolektibilitas =
+    d.state.classFloor && floorHolds(d.state) ? worseOf(byDays, d.state.classFloor) : byDays;
+  if (kolektibilitas !== d.state.kolektibilitas)
+    d.emit({
       type: 'LoanReclassified',
       data: {
-        from: s.kolektibilitas,
+        from: d.state.kolektibilitas,
         to: kolektibilitas,
         daysPastDue,
-        outstandingPrincipal: outstandingPrincipal(s).toString(),
+        outstandingPrincipal: outstandingPrincipal(d.state).toString(),
         policyVersion: policy.version,
         reclassifiedOn: businessDate,
       },
     });
-  if (!NON_PERFORMING.has(s.kolektibilitas)) {
-    const interest = interestEarnedThrough(s.installments, businessDate) - s.interestRecognised;
+  if (!NON_PERFORMING.has(d.state.kolektibilitas)) {
+    const interest =
+      interestEarnedThrough(d.state.installments, businessDate) - d.state.interestRecognised;
     if (interest > 0n)
-      emit({
+      d.emit({
         type: 'LoanInterestAccrued',
         data: { interest: interest.toString(), accruedThrough: businessDate },
       });
   }
   const required = provisionFor(
     policy,
-    s.kolektibilitas,
-    outstandingPrincipal(s),
-    s.collateral?.held ?? 0n,
+    d.state.kolektibilitas,
+    outstandingPrincipal(d.state),
+    d.state.collateral?.held ?? 0n,
   );
-  if (required !== s.provision)
-    emit({
-      type: required > s.provision ? 'LoanProvisionAdded' : 'LoanProvisionReleased',
+  if (required !== d.state.provision)
+    d.emit({
+      type: required > d.state.provision ? 'LoanProvisionAdded' : 'LoanProvisionReleased',
       data: {
-        amount: (required > s.provision
-          ? required - s.provision
-          : s.provision - required
+        amount: (required > d.state.provision
+          ? required - d.state.provision
+          : d.state.provision - required
         ).toString(),
         provision: required.toString(),
-        kolektibilitas: s.kolektibilitas,
+        kolektibilitas: d.state.kolektibilitas,
         effectiveOn: businessDate,
       },
     });
-  return { events, state: s };
+  return { events: d.events, state: d.state };
+}
+
+/** The events decided so far, each evolved into the state as it is decided. */
+class Decision {
+  readonly events: LoanEvent[] = [];
+  constructor(public state: LoanState) {}
+
+  emit(event: LoanEvent): void {
+    this.events.push(event);
+    this.state = evolveLoan(this.state, event);
+  }
 }
 
 /** The day's denda on overdue principal and interest; the fraction of a rupiah is carried. */

@@ -31,10 +31,11 @@ export function encodeSchedule(installments: readonly Installment[]): Buffer {
 
 export function decodeSchedule(stored: Uint8Array): Installment[] {
   const n = stored.length / (INTS * 4 + AMOUNTS * 8);
-  // A copy starts at offset 0, so the typed views are aligned (a database blob may not be).
-  const buffer = new Uint8Array(stored).buffer;
-  const ints = new Int32Array(buffer, 0, n * INTS);
-  const amounts = new BigInt64Array(buffer, n * INTS * 4, n * AMOUNTS);
+  // Typed views need 8-byte alignment: a blob that is not aligned is read from a copy.
+  const aligned = stored.byteOffset % 8 === 0 ? stored : new Uint8Array(stored);
+  const { buffer, byteOffset } = aligned;
+  const ints = new Int32Array(buffer, byteOffset, n * INTS);
+  const amounts = new BigInt64Array(buffer, byteOffset + n * INTS * 4, n * AMOUNTS);
   const installments = new Array<Installment>(n);
   for (let k = 0; k < n; k++) {
     const i = k * INTS;
