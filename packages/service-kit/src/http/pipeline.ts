@@ -29,6 +29,7 @@ export interface RouteEnvironment {
   idempotency: IdempotencyGuard;
   logger: Logger;
   jsonBody: RequestHandler;
+  bodyLimitBytes: number;
 }
 
 /**
@@ -57,7 +58,10 @@ async function serve(route: Route, env: RouteEnvironment, req: Request, res: Res
       );
       if (!decision.allowed) throw new HttpProblem('forbidden', decision.reason);
     }
-    const body = await readJsonBody(req, res, env.jsonBody);
+    const body = await readJsonBody(req, res, {
+      parser: env.jsonBody,
+      limitBytes: env.bodyLimitBytes,
+    });
     const input = parseInput(route, req, body);
     const ifMatch = parseIfMatch(req.get('if-match'));
     if (ifMatch.kind === 'revision' && !route.ifMatch) {

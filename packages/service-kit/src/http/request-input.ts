@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { HttpProblem, type FieldError } from '../problem/problem';
 import type { Route, RouteInput } from './route';
+import { plainJsonLength, readPlainJson } from './json-body';
 import { fieldErrors, validationProblem, type RequestPart } from './validation';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -16,12 +17,18 @@ function hasBody(req: Request): boolean {
 export async function readJsonBody(
   req: Request,
   res: Response,
-  parser: RequestHandler,
+  body: { parser: RequestHandler; limitBytes: number },
 ): Promise<unknown> {
   if (!hasBody(req)) return undefined;
+  const plainLength = plainJsonLength(req, body.limitBytes);
+  if (plainLength !== undefined) {
+    req.body = await readPlainJson(req, plainLength);
+    return req.body as unknown;
+  }
   if (!req.is(JSON_TYPES)) {
     throw new HttpProblem('unsupported-media-type', 'Send the body as application/json.');
   }
+  const parser = body.parser;
   await new Promise<void>((resolve, reject) => {
     // The parser reports through next(err); it never returns a promise.
     void parser(req, res, (error?: unknown) => {

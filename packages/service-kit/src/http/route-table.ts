@@ -9,11 +9,6 @@ export function pathParams(path: string): string[] {
   return [...path.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? '');
 }
 
-/** `/coops/{coopId}/members` → `/coops/:coopId/members` (Express 5 syntax). */
-export function expressPath(path: string): string {
-  return path.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, ':$1');
-}
-
 /** Matches a concrete path against a template, for 404 versus 405. */
 export function pathMatcher(path: string): RegExp {
   const pattern = path

@@ -19,12 +19,13 @@ import {
   TokenBucketLimiter,
   type RateLimiter,
 } from '../rate-limit/token-bucket';
+import { routeDispatcher } from './dispatch';
 import { accessLog, problemErrorHandler } from './fallbacks';
 import { routeHandler, type RouteEnvironment } from './pipeline';
 import { requestNotes } from './request-context';
 import { problemAsResponse, send } from './respond';
 import type { HttpMethod, Route } from './route';
-import { assertRouteTable, expressPath, pathMatcher } from './route-table';
+import { assertRouteTable, pathMatcher } from './route-table';
 
 export interface ServiceDefinition extends ServiceDescription {
   /** Readiness beyond the store answering, e.g. projections caught up. */
@@ -70,16 +71,15 @@ export function createServiceRouter(
   let document: OpenAPIObject | undefined;
   const openapi = (): OpenAPIObject => (document ??= buildOpenApiDocument(definition));
   const logger = deps.logger.child({ service: definition.service });
+  const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const env: RouteEnvironment = {
     authenticate: deps.authenticate,
     coopDirectory: deps.coopDirectory,
     rateLimiter: deps.rateLimiter ?? new TokenBucketLimiter(DEFAULT_RATE_LIMIT),
     idempotency: new IdempotencyGuard({ ...deps.idempotency, store: deps.store, logger }),
     logger,
-    jsonBody: express.json({
-      limit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-      strict: true,
-    }),
+    jsonBody: express.json({ limit: bodyLimitBytes, strict: true }),
+    bodyLimitBytes,
   };
   const prefix = `/api/${definition.service}`;
   // Routes live in a router of their own under the prefix: a node mounts several services one
@@ -92,27 +92,15 @@ export function createServiceRouter(
     requestNotes(req, res).route = 'GET /openapi.json';
     res.json(openapi());
   });
-  for (const route of definition.routes) {
-    const path = `${version}${expressPath(route.path)}`;
-    const handler = routeHandler(route, env);
-    switch (route.method) {
-      case 'GET':
-        routes.get(path, handler);
-        break;
-      case 'POST':
-        routes.post(path, handler);
-        break;
-      case 'PUT':
-        routes.put(path, handler);
-        break;
-      case 'PATCH':
-        routes.patch(path, handler);
-        break;
-      case 'DELETE':
-        routes.delete(path, handler);
-        break;
-    }
-  }
+  routes.use(
+    routeDispatcher(
+      definition.routes.map((route) => ({
+        method: route.method,
+        path: `${version}${route.path}`,
+        handler: routeHandler(route, env),
+      })),
+    ),
+  );
   const table = definition.routes.map((route) => ({
     method: route.method,
     matcher: pathMatcher(`${basePath(definition)}${route.path}`),
