@@ -77,8 +77,7 @@ export function prepareEvents(events: unknown, now: Date): PreparedEvent[] {
   if (events.length > LIMITS.eventsPerAppend) {
     throw new InvalidEventStoreRequestError('events', `more than ${LIMITS.eventsPerAppend} events`);
   }
-  const defaultRecordedAt = now.toISOString();
-  const defaultBusinessDate = jakartaBusinessDate(now);
+  const { recordedAt: defaultRecordedAt, businessDate: defaultBusinessDate } = defaultsAt(now);
   // The events of one append usually share one metadata object: it is checked and written once.
   const metadata: MetadataText = { object: undefined, text: '{}' };
   // A short append is checked for a repeated id pairwise, a long one through a set.
@@ -102,6 +101,16 @@ export function prepareEvents(events: unknown, now: Date): PreparedEvent[] {
 }
 
 const PAIRWISE_ID_CHECK_LIMIT = 16;
+
+/** The defaults of the last clock reading: appends in the same millisecond share them. */
+let lastDefaults = { atMs: Number.NaN, recordedAt: '', businessDate: '' };
+
+function defaultsAt(now: Date): { recordedAt: string; businessDate: string } {
+  const atMs = now.getTime();
+  if (atMs !== lastDefaults.atMs)
+    lastDefaults = { atMs, recordedAt: now.toISOString(), businessDate: jakartaBusinessDate(now) };
+  return lastDefaults;
+}
 
 function hasId(prepared: readonly PreparedEvent[], count: number, id: string): boolean {
   for (let index = 0; index < count; index++) if (prepared[index]!.id === id) return true;

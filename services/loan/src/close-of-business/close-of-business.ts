@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { conflict } from '@kopfed/domain';
 import { WrongExpectedRevisionError, type EventStore } from '@kopfed/eventstore';
-import { v7 as uuidv7 } from 'uuid';
 import { KOLEKTIBILITAS_POLICIES, type KolektibilitasPolicy } from '../policies/kolektibilitas';
+import { newEventId } from '../shared/event-ids';
 import { CLOSE_OF_BUSINESS_CALENDAR, closeOfBusinessStream } from '../shared/streams';
 import { closeBusinessDayOf } from '../loans/close-of-day';
 import { decodeLoanState, type StoredLoan } from '../loans/loan-codec';
@@ -93,7 +93,7 @@ export class CloseOfBusiness {
           totals.examined++;
           if (events.length === 0) return;
           const options = { metadata: { ...metadata, ...identityOf(state) }, businessDate };
-          const ids = events.map(() => uuidv7());
+          const ids = events.map(() => newEventId());
           this.book.remember(row.loan_id, row.revision, state, { ids, state: decided.state });
           try {
             await this.loans.append(row.loan_id, events, row.revision, options, ids);
@@ -138,7 +138,7 @@ export class CloseOfBusiness {
         closeOfBusinessStream(businessDate),
         [
           {
-            id: uuidv7(),
+            id: newEventId(),
             type: 'LoanCloseOfBusinessCompleted',
             schemaVersion: 1,
             data: summary,
@@ -156,7 +156,7 @@ export class CloseOfBusiness {
       CLOSE_OF_BUSINESS_CALENDAR,
       [
         {
-          id: uuidv7(),
+          id: newEventId(),
           type: 'LoanBusinessDateClosed',
           schemaVersion: 1,
           data: { businessDate },

@@ -7,7 +7,7 @@ import {
   type EventMetadata,
   type EventStore,
 } from '@kopfed/eventstore';
-import { v7 as uuidv7 } from 'uuid';
+import { newEventId } from '../shared/event-ids';
 import { loanStream } from '../shared/streams';
 import { decodeLoanState, type StoredLoan } from './loan-codec';
 import type { LoanCommand } from './loan-commands';
@@ -137,19 +137,19 @@ export class LoanRepository {
     events: readonly LoanEvent[],
     revision: number | undefined,
     options: Pick<LoanCommandOptions, 'metadata' | 'businessDate'>,
-    eventIds: readonly string[] = events.map(() => uuidv7()),
+    eventIds: readonly string[] = events.map(() => newEventId()),
   ): Promise<number> {
     invariant(eventIds.length === events.length, 'one id for each event appended');
+    const { metadata, businessDate } = options;
     const result = await this.store.append(
       loanStream(loanId),
-      events.map((event, index) => ({
-        id: eventIds[index]!,
-        type: event.type,
-        schemaVersion: 1,
-        data: event.data,
-        metadata: options.metadata,
-        ...(options.businessDate ? { businessDate: options.businessDate } : {}),
-      })),
+      events.map((event, index) => {
+        const { type, data } = event;
+        const id = eventIds[index]!;
+        return businessDate
+          ? { id, type, schemaVersion: 1, data, metadata, businessDate }
+          : { id, type, schemaVersion: 1, data, metadata };
+      }),
       { expectedRevision: revision === undefined ? 'no_stream' : revision },
     );
     return result.nextExpectedRevision;
