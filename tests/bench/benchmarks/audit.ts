@@ -7,7 +7,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -179,6 +179,7 @@ export const auditBenchmark: Benchmark = {
       const sizeMb = statSync(join(dataDir, 'settlement.db')).size / 2 ** 20;
       global.gc?.();
 
+      const load = loadavg().map((l) => round(l, 2));
       const verifyMemory = new PeakMemory();
       let cpu = process.cpuUsage();
       let started = performance.now();
@@ -243,6 +244,7 @@ export const auditBenchmark: Benchmark = {
         ],
         notes: [
           'events/s is wall time, the target; events per CPU-second shows the rate on a machine not shared with other work',
+          `load average (1, 5, 15 min) when verify began: ${load.join(', ')}`,
           `store: ${settlement.events.toLocaleString('en')} events, ${settlement.batches.toLocaleString('en')} batches, ${round(sizeMb, 1)} MB, built in ${round(buildSeconds, 1)} s${reused ? ` (earlier, kept in ${dataDir})` : ''}`,
           `peak RSS of the whole run: ${round(process.resourceUsage().maxRSS / 1024, 1)} MB`,
         ],
