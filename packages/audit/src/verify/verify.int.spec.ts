@@ -149,6 +149,80 @@ describe('verify', () => {
     });
   });
 
+  describe('after the newest checkpoint, where only the seal chain and the stream index speak', () => {
+    /** A copy with three single-event appends to a new stream, its revisions then rewritten. */
+    async function lateStream(revisions: readonly [number, number, number]) {
+      const copy = copyDataDir(sample);
+      copies.push(copy);
+      const store = new SqliteEventStore({ file: join(copy, 'ledger.db') });
+      for (let n = 0; n < 3; n++)
+        await store.append(
+          'account-late',
+          [
+            {
+              id: `00000000-0000-4000-8000-00000000a${String(n).padStart(3, '0')}`,
+              type: 'SavingsDeposited',
+              schemaVersion: 1,
+              data: { n },
+              recordedAt: '2026-08-03T03:00:00.000Z',
+            },
+          ],
+          { expectedRevision: 'any' },
+        );
+      await store.close();
+      const positions = withStoreFile(join(copy, 'ledger.db'), (db) => {
+        const rows = db
+          .prepare<[], { position: number; revision: number; body: string; batch: number }>(
+            "SELECT position, revision, body, batch FROM events WHERE stream = 'account-late' ORDER BY position",
+          )
+          .all();
+        // Out of the way first, as the (stream, revision) index is unique.
+        db.prepare(
+          "UPDATE events SET revision = -1 - revision WHERE stream = 'account-late'",
+        ).run();
+        rows.forEach((row, n) =>
+          db
+            .prepare('UPDATE events SET revision = ?, body = ? WHERE position = ?')
+            .run(
+              revisions[n],
+              row.body.replace(`"revision":${row.revision},`, `"revision":${revisions[n]},`),
+              row.position,
+            ),
+        );
+        resealFrom(db, rows[0]!.batch);
+        return rows.map((r) => r.position);
+      });
+      const result = await verifyDataDir(copy);
+      return { ledger: result.stores.find((s) => s.store === 'ledger')!, positions };
+    }
+
+    it('finds nothing when the revisions are as appended', async () => {
+      const { ledger } = await lateStream([0, 1, 2]);
+      expect(ledger).toMatchObject({ intact: true, events: 104 });
+    });
+
+    it('names a revision gone from a stream', async () => {
+      const { ledger, positions } = await lateStream([0, 1, 7]);
+      expect(ledger.first).toMatchObject({
+        kind: 'removed',
+        position: positions[2],
+        stream: 'account-late',
+        revision: 2,
+      });
+    });
+
+    it('names a revision placed before an earlier one', async () => {
+      const { ledger, positions } = await lateStream([0, 2, 1]);
+      expect(ledger.first).toMatchObject({
+        kind: 'reordered',
+        position: positions[1],
+        stream: 'account-late',
+        revision: 2,
+        eventId: '00000000-0000-4000-8000-00000000a001',
+      });
+    });
+  });
+
   it('catches a checkpoint whose signature no longer holds, and one signed by an unregistered key', async () => {
     const { ledger } = await tampered((db) => {
       const { body } = eventAt(db, 80);
