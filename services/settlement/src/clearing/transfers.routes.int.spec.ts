@@ -276,6 +276,26 @@ describe('inter-coop transfers over HTTP', () => {
     expect((await h.get('/transfer-groups/g-1')).body.transfers).toHaveLength(2);
   });
 
+  it("refuses a group whose leg takes a single transfer's id, before and after a snapshot", async () => {
+    expect((await h.post('/transfers', transfer('t-1', { amount: idr(1_000) }))).status).toBe(201);
+    expect((await h.post('/transfers', transfer('t-2', { amount: idr(1_000) }))).status).toBe(201);
+    const group = (groupId: string, taken: string) =>
+      h.post('/transfer-groups', {
+        groupId,
+        transfers: [transfer(`${groupId}-a`, { amount: idr(1_000) }), transfer(taken)],
+      });
+    const conflict = {
+      status: 409,
+      code: 'transfer-id-conflict',
+      errors: [{ pointer: '/transfers/1/transferId' }],
+    };
+    expect((await group('g-1', 't-1')).body).toMatchObject(conflict);
+    h.settlement.core.snapshot();
+    expect((await group('g-2', 't-2')).body).toMatchObject(conflict);
+    expect((await h.get('/transfers/g-1-a')).status).toBe(404);
+    expect((await h.get('/transfers/g-2-a')).status).toBe(404);
+  });
+
   it('posts and voids pending legs of a group one by one', async () => {
     const legs = [transfer('g-3a', { pending: true }), transfer('g-3b', { pending: true })];
     expect((await h.post('/transfer-groups', { groupId: 'g-3', transfers: legs })).status).toBe(

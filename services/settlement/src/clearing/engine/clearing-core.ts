@@ -48,6 +48,8 @@ export class ClearingCore {
   readonly tables: ClearingTables;
   /** Group legs applied since the last snapshot: the index does not have them yet. */
   readonly recentLegs = new Map<string, string>();
+  /** Transfers whose own stream got events since the last snapshot: likewise. */
+  readonly recentStreams = new Set<string>();
   /** Called with every event folded into the state, live or on restore (read models). */
   readonly onApplied: ((event: ClearingEvent) => void)[] = [];
   private appliedThrough = 0;
@@ -96,6 +98,7 @@ export class ClearingCore {
     this.state = snapshot?.state ?? initialClearingState();
     this.appliedThrough = snapshot?.position ?? 0;
     this.recentLegs.clear();
+    this.recentStreams.clear();
     for (let after = this.appliedThrough; ;) {
       const page = await this.store.readAll({
         after,
@@ -103,6 +106,8 @@ export class ClearingCore {
         maxCount: PAGE,
       });
       for (const event of page) this.applyRecorded(event);
+      // Folding a long log snapshots as it goes: the ids noted in memory stay bounded.
+      this.maybeSnapshot();
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.position;
     }
@@ -111,16 +116,27 @@ export class ClearingCore {
   private applyRecorded(event: RecordedEvent): void {
     const clearingEvent = { type: event.type, data: event.data } as ClearingEvent;
     applyClearingEvent(this.state, clearingEvent, event.revision);
-    this.noteLegs(clearingEvent);
+    this.noteIds(clearingEvent);
     for (const listener of this.onApplied) listener(clearingEvent);
     this.appliedThrough = Math.max(this.appliedThrough, event.position);
     this.sinceSnapshot++;
   }
 
-  private noteLegs(event: ClearingEvent): void {
-    if (event.type !== 'TransferGroupSubmitted') return;
-    for (const leg of event.data.legs)
-      this.recentLegs.set(leg.transfer.transferId, event.data.groupId);
+  /** Notes the transfer ids an event takes: a group's legs, or the transfer whose stream it is in. */
+  private noteIds(event: ClearingEvent): void {
+    switch (event.type) {
+      case 'TransferGroupSubmitted':
+        for (const leg of event.data.legs)
+          this.recentLegs.set(leg.transfer.transferId, event.data.groupId);
+        return;
+      case 'TransferReserved':
+      case 'TransferPosted':
+      case 'TransferVoided':
+        this.recentStreams.add(event.data.transfer.transferId);
+        return;
+      default:
+        return;
+    }
   }
 
   /** The group a transfer id was created in, if it was a leg of one. */
@@ -139,6 +155,18 @@ export class ClearingCore {
     }
     if (unseen.length > 0)
       for (const [id, groupId] of this.tables.groupsOfLegs(unseen)) found.set(id, groupId);
+    return found;
+  }
+
+  /** The ids among `transferIds` whose own stream has events (as the store has them). */
+  withStreams(transferIds: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    const unseen: string[] = [];
+    for (const id of transferIds) {
+      if (this.recentStreams.has(id)) found.add(id);
+      else unseen.push(id);
+    }
+    if (unseen.length > 0) for (const id of this.tables.withStreams(unseen)) found.add(id);
     return found;
   }
 
@@ -178,7 +206,7 @@ export class ClearingCore {
       const first = result.nextExpectedRevision - events.length + 1;
       events.forEach((event, index) => {
         applyClearingEvent(this.state, event, first + index);
-        this.noteLegs(event);
+        this.noteIds(event);
         for (const listener of this.onApplied) listener(event);
       });
       this.appliedThrough = Math.max(this.appliedThrough, result.position);
@@ -194,8 +222,12 @@ export class ClearingCore {
     const every = this.options.snapshotEvery ?? 20_000;
     if (this.appending > 0 || this.sinceSnapshot === 0 || (!force && this.sinceSnapshot < every))
       return;
-    this.tables.save(this.appliedThrough, this.state, this.recentLegs);
+    this.tables.save(this.appliedThrough, this.state, {
+      legs: this.recentLegs,
+      streams: this.recentStreams,
+    });
     this.recentLegs.clear();
+    this.recentStreams.clear();
     this.sinceSnapshot = 0;
   }
 

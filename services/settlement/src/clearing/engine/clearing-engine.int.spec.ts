@@ -55,6 +55,9 @@ describe('the clearing engine across restarts', () => {
     const restored = await reopen();
     expect(encodeClearing(restored.state)).toEqual(encodeClearing(h.settlement.core.state));
     expect(restored.groupOfLeg('g-1b')).toBe('g-1');
+    expect(restored.withStreams(['t-0', 'pending-1', 't-late', 'g-1a', 'none'])).toEqual(
+      new Set(['t-0', 'pending-1', 't-late']),
+    );
   });
 
   it('comes back identical from the whole log when the snapshot is dropped', async () => {
@@ -63,6 +66,21 @@ describe('the clearing engine across restarts', () => {
     const restored = await reopen();
     expect(encodeClearing(restored.state)).toEqual(live);
     expect(restored.groupOfLeg('g-1a')).toBe('g-1');
+    expect(restored.withStreams(['t-11', 't-after', 'g-1b'])).toEqual(new Set(['t-11', 't-after']));
+  });
+
+  it('drops a snapshot from before transfer streams were indexed, and notes them all again', async () => {
+    const live = encodeClearing(h.settlement.core.state);
+    h.settlement.core.snapshot();
+    const db = (h.kit.store as SqliteEventStore).database;
+    db.exec('DROP TABLE settlement_transfer_streams');
+    const restored = await reopen();
+    expect(encodeClearing(restored.state)).toEqual(live);
+    expect(restored.withStreams(['t-0', 't-after'])).toEqual(new Set(['t-0', 't-after']));
+    restored.snapshot();
+    expect(db.prepare('SELECT count(*) AS n FROM settlement_transfer_streams').get()).toEqual({
+      n: 15,
+    });
   });
 
   it('lets one engine write at a time: a second waits for the lease', async () => {

@@ -2,11 +2,20 @@ import type Database from 'better-sqlite3';
 import { decodeClearing, encodeClearing, type ClearingSnapshot } from '../snapshot';
 import type { ClearingState } from '../clearing-state';
 
+/** Ids noted since the last snapshot: written with it. */
+export interface NotedIds {
+  /** Group leg → its group. */
+  legs: ReadonlyMap<string, string>;
+  /** Transfers whose own stream has events. */
+  streams: ReadonlySet<string>;
+}
+
 /**
  * The clearing engine's SQLite tables in the service's read-model database: its latest
- * snapshot, and the ids of transfers created as legs of a group (a single transfer's id is
- * its own stream, so the store itself keeps it unique). Both are written in one transaction,
- * so a snapshot never runs ahead of the legs it has seen.
+ * snapshot, the ids of transfers created as legs of a group, and the ids of transfers whose
+ * own stream has events (a single transfer's id is its stream, so the store keeps it unique;
+ * a group checks its legs against this index in one query instead of one store read per leg).
+ * All are written in one transaction, so a snapshot never runs ahead of the ids it has seen.
  */
 export class ClearingTables {
   private readonly readSnapshot;
@@ -14,18 +23,12 @@ export class ClearingTables {
   private readonly insertLeg;
   private readonly findLeg;
   private readonly findLegs;
+  private readonly insertStream;
+  private readonly findStreams;
 
   constructor(readonly database: Database.Database) {
     const db = database;
-    db.exec(`CREATE TABLE IF NOT EXISTS settlement_clearing_snapshot (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      position INTEGER NOT NULL,
-      state TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS settlement_group_legs (
-      transfer_id TEXT PRIMARY KEY,
-      group_id TEXT NOT NULL
-    ) WITHOUT ROWID;`);
+    db.transaction(() => createTables(db)).immediate();
     this.readSnapshot = db.prepare<[], { position: number; state: string }>(
       'SELECT position, state FROM settlement_clearing_snapshot WHERE id = 1',
     );
@@ -43,6 +46,15 @@ export class ClearingTables {
       `SELECT transfer_id, group_id FROM settlement_group_legs
        WHERE transfer_id IN (SELECT value FROM json_each(?))`,
     );
+    this.insertStream = db.prepare<[string]>(
+      'INSERT OR IGNORE INTO settlement_transfer_streams (transfer_id) VALUES (?)',
+    );
+    this.findStreams = db
+      .prepare<[string], string>(
+        `SELECT transfer_id FROM settlement_transfer_streams
+         WHERE transfer_id IN (SELECT value FROM json_each(?))`,
+      )
+      .pluck();
   }
 
   load(): { position: number; state: ClearingState } | undefined {
@@ -54,11 +66,12 @@ export class ClearingTables {
     };
   }
 
-  save(position: number, state: ClearingState, legs: ReadonlyMap<string, string>): void {
+  save(position: number, state: ClearingState, noted: NotedIds): void {
     const text = JSON.stringify(encodeClearing(state));
     this.database
       .transaction(() => {
-        for (const [transferId, groupId] of legs) this.insertLeg.run(transferId, groupId);
+        for (const [transferId, groupId] of noted.legs) this.insertLeg.run(transferId, groupId);
+        for (const transferId of noted.streams) this.insertStream.run(transferId);
         this.writeSnapshot.run(position, text);
       })
       .immediate();
@@ -74,10 +87,39 @@ export class ClearingTables {
     return new Map(rows.map((row) => [row.transfer_id, row.group_id]));
   }
 
+  /** The ids among `transferIds` whose own stream has events, in one query. */
+  withStreams(transferIds: readonly string[]): string[] {
+    return this.findStreams.all(JSON.stringify(transferIds));
+  }
+
   /** Drops everything, for a rebuild from the log. */
   reset(): void {
     this.database.exec(
-      'DELETE FROM settlement_clearing_snapshot; DELETE FROM settlement_group_legs;',
+      `DELETE FROM settlement_clearing_snapshot; DELETE FROM settlement_group_legs;
+       DELETE FROM settlement_transfer_streams;`,
     );
   }
+}
+
+function createTables(db: Database.Database): void {
+  const indexedStreams = db
+    .prepare(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settlement_transfer_streams'",
+    )
+    .get();
+  db.exec(`CREATE TABLE IF NOT EXISTS settlement_clearing_snapshot (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      position INTEGER NOT NULL,
+      state TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS settlement_group_legs (
+      transfer_id TEXT PRIMARY KEY,
+      group_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS settlement_transfer_streams (
+      transfer_id TEXT PRIMARY KEY
+    ) WITHOUT ROWID;`);
+  // A snapshot from before the transfer streams were indexed has not noted the transfers it
+  // folded: it is dropped, so the next restore folds the whole log and notes every one.
+  if (!indexedStreams) db.exec('DELETE FROM settlement_clearing_snapshot');
 }

@@ -1,7 +1,7 @@
 import { DomainError } from '@kopfed/domain';
 import { WrongExpectedRevisionError, type EventMetadata } from '@kopfed/eventstore';
 import { minorOf } from '../../shared/money';
-import { groupStream, transferStream, type TransferGroupSubmitted } from '../model';
+import { groupStream, type TransferGroupSubmitted } from '../model';
 import { decideTransfer, type Parents, type TransferRequest } from '../transfer.decider';
 import {
   sameOrConflict,
@@ -45,8 +45,8 @@ export class GroupService {
 
   /**
    * A new group costs no read of its stream: `no_stream` makes the store turn a repeated
-   * group id away. Its leg ids are looked up at once in the group-leg index, and each in the
-   * store as a single transfer's stream; only when one is taken is anything read and compared.
+   * group id away. Its leg ids are looked up at once in the group-leg index and the index of
+   * transfer streams; only when one is taken is anything read and compared.
    */
   async submit(
     groupId: string,
@@ -55,7 +55,7 @@ export class GroupService {
   ): Promise<Created<GroupView>> {
     const keys = [`g:${groupId}`, ...requests.map((r) => `t:${r.transferId}`)];
     return this.core.lock.run(keys, async () => {
-      const taken = await this.takenLegs(requests);
+      const taken = this.takenLegs(requests);
       if (taken.length > 0) return this.repeated(groupId, requests, taken);
       const now = this.clock().toISOString();
       const legs = requests.map((request) => ({ request, parents: this.parents(request) }));
@@ -95,17 +95,17 @@ export class GroupService {
     });
   }
 
-  /** Indexes of the requests whose transfer id is already a leg of a group or a transfer. */
-  private async takenLegs(requests: readonly TransferRequest[]): Promise<number[]> {
-    const legs = this.core.groupsOfLegs(requests.map((r) => r.transferId));
+  /**
+   * Indexes of the requests whose transfer id is already a leg of a group or a transfer: two
+   * lookups of all the ids, in the group-leg index and the index of transfer streams.
+   */
+  private takenLegs(requests: readonly TransferRequest[]): number[] {
+    const ids = requests.map((r) => r.transferId);
+    const legs = this.core.groupsOfLegs(ids);
+    const streams = this.core.withStreams(ids);
     const taken: number[] = [];
-    for (const [index, { transferId }] of requests.entries()) {
-      if (
-        legs.has(transferId) ||
-        (await this.core.store.streamRevision(transferStream(transferId))) !== undefined
-      )
-        taken.push(index);
-    }
+    for (let index = 0; index < ids.length; index++)
+      if (legs.has(ids[index]!) || streams.has(ids[index]!)) taken.push(index);
     return taken;
   }
 
