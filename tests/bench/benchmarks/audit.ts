@@ -247,6 +247,11 @@ export const auditBenchmark: Benchmark = {
           `load average (1, 5, 15 min) when verify began: ${load.join(', ')}`,
           `store: ${settlement.events.toLocaleString('en')} events, ${settlement.batches.toLocaleString('en')} batches, ${round(sizeMb, 1)} MB, built in ${round(buildSeconds, 1)} s${reused ? ` (earlier, kept in ${dataDir})` : ''}`,
           `peak RSS of the whole run: ${round(process.resourceUsage().maxRSS / 1024, 1)} MB`,
+          ...(reused
+            ? []
+            : [
+                'the peak RSS of verify and replay includes what building the store left resident: with KOPFED_BENCH_AUDIT_DIR, a second run measures them alone',
+              ]),
         ],
       };
     } finally {
