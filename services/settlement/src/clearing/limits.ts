@@ -54,7 +54,6 @@ export function assertDebitAllowed(
 ): void {
   const e = exposureOf(state, coopId, currency, inFlightMinor);
   const after = e.positionMinor + amountMinor;
-  const money = (minor: bigint) => moneyJson(minor, currency);
   if (e.capMinor === undefined) {
     throw rejected(
       'net-debit-cap-not-set',
@@ -71,10 +70,10 @@ export function assertDebitAllowed(
       `${at}/amount/amount`,
       {
         coopId,
-        netDebitCap: money(e.capMinor),
-        position: money(e.positionMinor),
-        amount: money(amountMinor),
-        headroom: money(headroom),
+        netDebitCap: moneyJson(e.capMinor, currency),
+        position: moneyJson(e.positionMinor, currency),
+        amount: moneyJson(amountMinor, currency),
+        headroom: moneyJson(headroom, currency),
       },
     );
   }
@@ -86,10 +85,10 @@ export function assertDebitAllowed(
       `${at}/amount/amount`,
       {
         coopId,
-        liquidityCover: money(e.coverMinor),
-        position: money(e.positionMinor),
-        amount: money(amountMinor),
-        headroom: money(headroom),
+        liquidityCover: moneyJson(e.coverMinor, currency),
+        position: moneyJson(e.positionMinor, currency),
+        amount: moneyJson(amountMinor, currency),
+        headroom: moneyJson(headroom, currency),
       },
     );
   }

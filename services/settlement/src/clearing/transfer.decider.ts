@@ -163,6 +163,8 @@ function submitGroup(
 ): TransferGroupSubmitted[] {
   const seen = new Set<string>();
   const extra = new Map<string, bigint>();
+  // Every leg has the same parent and time: its batch depends only on its model and currency.
+  const batches = new Map<string, BatchRef>();
   let parent: string | undefined;
   const legs = command.legs.map(({ request, parents }, index): GroupLeg => {
     const at = `/transfers/${index}`;
@@ -184,10 +186,14 @@ function submitGroup(
     }
     parent = record.parentCoopId;
     checkLimits(context, record, extra, at);
-    return {
-      transfer: record,
-      batch: record.pending ? null : batchFor(context, record, command.now),
-    };
+    if (record.pending) return { transfer: record, batch: null };
+    const batchKey = `${record.model} ${record.amount.currency}`;
+    let batch = batches.get(batchKey);
+    if (batch === undefined) {
+      batch = batchFor(context, record, command.now);
+      batches.set(batchKey, batch);
+    }
+    return { transfer: record, batch };
   });
   if (parent === undefined)
     throw rejected('group-empty', 'A group needs at least one transfer.', '/transfers');

@@ -12,20 +12,18 @@ export class AlarmReview {
     private readonly clock: () => Date,
   ) {}
 
+  private command(coopId: string, parentCoopId: string) {
+    return { type: 'ReviewAlarms' as const, coopId, parentCoopId, now: this.clock().toISOString() };
+  }
+
   async review(coopIds: readonly string[], metadata: EventMetadata): Promise<void> {
     for (const coopId of coopIds) {
       const parentCoopId = this.directory.parentOf(coopId);
       if (parentCoopId === undefined) continue;
-      const command = () => ({
-        type: 'ReviewAlarms' as const,
-        coopId,
-        parentCoopId,
-        now: this.clock().toISOString(),
-      });
       // Nearly always nothing changes: only then is the coop's limits stream locked.
-      if (decideLimits(command(), this.core.state).length === 0) continue;
+      if (decideLimits(this.command(coopId, parentCoopId), this.core.state).length === 0) continue;
       await this.core.lock.run([`l:${coopId}`], async () => {
-        const events = decideLimits(command(), this.core.state);
+        const events = decideLimits(this.command(coopId, parentCoopId), this.core.state);
         if (events.length === 0) return;
         const revision = this.core.state.coops.get(coopId)?.limitsRevision;
         await this.core.append(limitsStream(coopId), events, revision, metadata);

@@ -9,8 +9,10 @@ import {
   transferView,
   type TransferView,
 } from '../transfer-view';
+import { exposureKey } from '../limits';
 import type { AlarmReview } from './alarm-review';
 import type { ClearingCore } from './clearing-core';
+import type { InFlightDebit } from './in-flight';
 import { findGroup, findTransfer } from './transfer-lookup';
 
 export interface Created<T> {
@@ -74,13 +76,7 @@ export class GroupService {
       }
       if (event?.type !== 'TransferGroupSubmitted')
         throw new Error('a group is submitted in one event');
-      const debits = requests.map((r) => ({
-        coopId: r.fromCoopId,
-        currency: r.amount.currency,
-        amountMinor: minorOf(r.amount),
-      }));
-      const batches = event.data.legs.flatMap((leg) => (leg.batch ? [leg.batch.batchId] : []));
-      const end = this.core.inFlight.begin(debits, batches);
+      const end = this.core.inFlight.begin(debitsOf(requests), batchesOf(event));
       try {
         await this.core.append(groupStream(groupId), [event], undefined, metadata);
       } catch (error) {
@@ -160,6 +156,30 @@ export class GroupService {
     const group = await findGroup(this.core.store, groupId);
     return group ? this.now(group) : undefined;
   }
+}
+
+/** The group's debits in flight, one per payer and currency. */
+function debitsOf(requests: readonly TransferRequest[]): InFlightDebit[] {
+  const debits = new Map<string, InFlightDebit>();
+  for (const { fromCoopId, amount } of requests) {
+    const key = exposureKey(fromCoopId, amount.currency);
+    const debit = debits.get(key);
+    if (debit) debit.amountMinor += minorOf(amount);
+    else
+      debits.set(key, {
+        coopId: fromCoopId,
+        currency: amount.currency,
+        amountMinor: minorOf(amount),
+      });
+  }
+  return [...debits.values()];
+}
+
+/** The batches the group's posted legs go into, each once. */
+function batchesOf(event: TransferGroupSubmitted): string[] {
+  const batches = new Set<string>();
+  for (const leg of event.data.legs) if (leg.batch) batches.add(leg.batch.batchId);
+  return [...batches];
 }
 
 function groupView(

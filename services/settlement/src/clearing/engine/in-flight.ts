@@ -1,5 +1,12 @@
 import { exposureKey } from '../limits';
 
+/** A debit decided but not yet durable: it counts against the payer's limits meanwhile. */
+export interface InFlightDebit {
+  coopId: string;
+  currency: string;
+  amountMinor: bigint;
+}
+
 /**
  * What the engine has decided but the store has not yet made durable: debits that count
  * against the limits, and transfers on their way into a batch. A batch being closed takes no
@@ -11,10 +18,7 @@ export class InFlight {
   private readonly toBatch = new Map<string, number>();
   private readonly drained = new Map<string, (() => void)[]>();
 
-  begin(
-    debits: readonly { coopId: string; currency: string; amountMinor: bigint }[],
-    batches: readonly string[],
-  ): () => void {
+  begin(debits: readonly InFlightDebit[], batches: readonly string[]): () => void {
     for (const d of debits) {
       const key = exposureKey(d.coopId, d.currency);
       this.debits.set(key, (this.debits.get(key) ?? 0n) + d.amountMinor);
