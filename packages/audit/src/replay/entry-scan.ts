@@ -17,6 +17,11 @@ export interface ScannedEntry {
   sourceType: string;
   /** Lines 0 … lineCount - 1; the arrays are reused from one entry to the next. */
   lineCount: number;
+  /**
+   * The account of a line with neither a debit nor a credit, which the replay refuses only if
+   * its as-of takes the entry (the scan declines such an entry; readEntry records it).
+   */
+  lineWithoutAmount: string | null;
   accounts: string[];
   debits: boolean[];
   amounts: string[];
@@ -29,6 +34,7 @@ export const emptyScannedEntry = (): ScannedEntry => ({
   recordedAt: '',
   sourceType: '',
   lineCount: 0,
+  lineWithoutAmount: null,
   accounts: [],
   debits: [],
   amounts: [],
@@ -126,6 +132,7 @@ class Scan {
       case Shape.Entry:
         this.entryFields = 0;
         this.into.lineCount = 0;
+        this.into.lineWithoutAmount = null;
         break;
       case Shape.Source:
         this.sourceTyped = false;

@@ -172,5 +172,15 @@ describe('reading an entry from its event body', () => {
     expect(scanned(quoted)).toEqual(scanned(plain));
     expect(plain).toMatchObject({ coopId: 'KSP-A', lineCount: 2, amounts: ['5', '5'] });
     expect(() => readEntry(body(entry('x')), 'EntryReversed', emptyScannedEntry())).toThrow();
+    // A line with no amount is refused by the replay only if its as-of takes the entry.
+    const withoutAmount = body(entry('x')).replace(
+      '{"account":"2-110","credit":{"amount":"5","currency":"IDR"}}',
+      '{"account":"2-110"}',
+    );
+    const read = emptyScannedEntry();
+    readEntry(withoutAmount, 'EntryPosted', read);
+    expect(read).toMatchObject({ lineCount: 2, lineWithoutAmount: '2-110' });
+    readEntry(body(entry('x')), 'EntryPosted', read);
+    expect(read.lineWithoutAmount).toBeNull();
   });
 });

@@ -68,13 +68,14 @@ export function readEntry(
   into.recordedAt = entry.recordedAt;
   into.sourceType = entry.source.type;
   into.lineCount = entry.lines.length;
+  into.lineWithoutAmount = null;
   entry.lines.forEach((line, n) => {
     const amount = line.debit ?? line.credit;
-    if (amount === undefined) throw new Error(`a ledger line of ${line.account} has no amount`);
+    if (amount === undefined) into.lineWithoutAmount ??= line.account;
     into.accounts[n] = line.account;
     into.debits[n] = line.debit !== undefined;
-    into.amounts[n] = amount.amount;
-    into.currencies[n] = amount.currency;
+    into.amounts[n] = amount === undefined ? '' : amount.amount;
+    into.currencies[n] = amount === undefined ? '' : amount.currency;
   });
 }
 

@@ -191,6 +191,8 @@ export function replayBooks(
 }
 
 function addLines(turnovers: Turnovers, entry: ScannedEntry): void {
+  if (entry.lineWithoutAmount !== null)
+    throw new Error(`a ledger line of ${entry.lineWithoutAmount} has no amount`);
   for (let n = 0; n < entry.lineCount; n++) {
     const account = entry.accounts[n]!;
     const currency = entry.currencies[n]!;
