@@ -34,6 +34,8 @@ export interface ClearingCoreOptions {
 
 const PAGE = 5_000;
 const LEASE = 'settlement:clearing-engine';
+/** About 100 MB of transfer ids noted while restoring: a snapshot then writes them out. */
+const RESTORE_NOTED_IDS = 1_000_000;
 
 /**
  * The clearing house in memory, kept in step with the log (one writer, holding a lease).
@@ -106,8 +108,10 @@ export class ClearingCore {
         maxCount: PAGE,
       });
       for (const event of page) this.applyRecorded(event);
-      // Folding a long log snapshots as it goes: the ids noted in memory stay bounded.
-      this.maybeSnapshot();
+      // Folding a long log (a rebuild, or the first start after an upgrade) snapshots as it
+      // goes once it has noted many ids, so that what it holds in memory stays bounded.
+      if (this.recentLegs.size + this.recentStreams.size >= RESTORE_NOTED_IDS)
+        this.maybeSnapshot(true);
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.position;
     }
