@@ -19,6 +19,7 @@ export class LoanBookProjection {
   private statements: ReturnType<typeof prepareBook>;
   private readonly readCheckpoint;
   private readonly writeCheckpoint;
+  private readonly appliedEventAfter;
   readonly checkpointName = `projection:${LOAN_BOOK_NAME}`;
   /** States a writer has just decoded from the book, by loan, so the book need not decode them again. */
   private readonly known = new Map<string, Known>();
@@ -34,6 +35,10 @@ export class LoanBookProjection {
     this.writeCheckpoint = db.prepare<[string, number]>(
       `INSERT INTO checkpoints (name, position) VALUES (?, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    );
+    this.appliedEventAfter = db.prepare<unknown[], { n: number }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE position > ? AND position <= ?
+         AND type IN (${TYPES.map(() => '?').join(', ')}) LIMIT 1)`,
     );
   }
 
@@ -173,12 +178,7 @@ export class LoanBookProjection {
 
   /** Whether an event the book applies lies after its checkpoint, up to `target`. */
   private matchingEventsAfter(target: number): boolean {
-    const placeholders = TYPES.map(() => '?').join(', ');
-    const row = this.store.database
-      .prepare<unknown[], { n: number }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE position > ? AND position <= ? AND type IN (${placeholders}) LIMIT 1)`,
-      )
-      .get(this.position, target, ...TYPES);
+    const row = this.appliedEventAfter.get(this.position, target, ...TYPES);
     return (row?.n ?? 0) > 0;
   }
 }
