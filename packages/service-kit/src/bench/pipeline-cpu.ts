@@ -1,21 +1,24 @@
 /*
  * CPU per request of the kit's pipeline, measured in the server process alone.
  *
- *   node --import tsx packages/service-kit/src/bench/pipeline-cpu.ts [requests] [--mode=bare,command] [--profile]
+ *   node --import tsx packages/service-kit/src/bench/pipeline-cpu.ts [requests] [--mode=bare,command] [--log] [--file] [--profile]
  *
  * The server runs in a child process; this process only sends requests (keep-alive, 16 at
  * once) and asks the child for its process.cpuUsage() before and after, so the figure is the
  * server's CPU over a fixed number of requests: less noisy than a rate on a shared machine.
  * The route is a deposit-shaped command (API key, coop scope, strict zod body, typed response)
  * whose handler does no I/O, so what is measured is the kit: Node HTTP, Express, auth, rate
- * limit, body, validation, idempotency record (in-memory SQLite), response. `bare` is the floor:
- * Node's own HTTP server reading and answering the same JSON.
+ * limit, body, validation, idempotency record (in-memory SQLite; `-sole-writer` as the node keeps
+ * it), response. `bare` is the floor: Node's own HTTP server reading and answering the JSON.
  * `--profile` writes .cpuprofile files of each server under $PROFILE_DIR/<mode> (default: here).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, Agent, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { z } from 'zod';
 import { openEventStore } from '@kopfed/eventstore';
 import { ApiKeyRegistry } from '../access/api-key-registry';
@@ -25,7 +28,7 @@ import { defineRoute } from '../http/route';
 import { createServiceApp } from '../http/service-app';
 import { TokenBucketLimiter } from '../rate-limit/token-bucket';
 
-const MODES = ['bare', 'command', 'command-with-key'] as const;
+const MODES = ['bare', 'command', 'command-with-key', 'command-with-key-sole-writer'] as const;
 type Mode = (typeof MODES)[number];
 const CONCURRENCY = 16;
 const COOP = 'coop-a';
@@ -60,7 +63,12 @@ async function serve(mode: Mode): Promise<{ server: Server; token: string }> {
     });
     return { server, token: 'none' };
   }
-  const store = openEventStore('sqlite::memory:', { service: 'bench' });
+  // `--file`: the service's store in a SQLite file (WAL, synchronous FULL), as the node has it.
+  const store = process.argv.includes('--file')
+    ? openEventStore(`sqlite:${mkdtempSync(join(tmpdir(), 'kopfed-pipeline-'))}`, {
+        service: 'bench',
+      })
+    : openEventStore('sqlite::memory:', { service: 'bench' });
   const registry = await ApiKeyRegistry.open(
     openEventStore('sqlite::memory:', { service: 'access' }),
   );
@@ -105,8 +113,13 @@ async function serve(mode: Mode): Promise<{ server: Server; token: string }> {
       authenticate: registry.authenticate,
       coopDirectory: new InMemoryCoopDirectory(),
       store,
-      logger: createLogger({ level: 'silent' }),
+      // `--log`: the access log on, as a service run alone logs (LOG_LEVEL info), to /dev/null.
+      logger: process.argv.includes('--log')
+        ? createLogger({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }))
+        : createLogger({ level: 'silent' }),
       rateLimiter: new TokenBucketLimiter({ ratePerSecond: 1e9, burst: 1e9 }),
+      // As the node has it: the only process writing its stores.
+      idempotency: { soleWriter: mode === 'command-with-key-sole-writer' },
     },
   );
   return { server: createServer(app), token };
@@ -179,7 +192,7 @@ async function drive(port: number, token: string, mode: Mode, from: number, coun
             Authorization: `Bearer ${token}`,
             'Content-Type': 'application/json',
             'Content-Length': String(Buffer.byteLength(body)),
-            ...(mode === 'command-with-key' ? { 'Idempotency-Key': `bench-${n}` } : {}),
+            ...(mode.startsWith('command-with-key') ? { 'Idempotency-Key': `bench-${n}` } : {}),
           },
           body,
         );
@@ -192,14 +205,18 @@ async function drive(port: number, token: string, mode: Mode, from: number, coun
 }
 
 async function measure(mode: Mode, requests: number, profile: boolean) {
-  const worker = fork(process.argv[1] ?? '', ['--serve', mode], {
-    execArgv: [
-      ...process.execArgv,
-      ...(profile
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR ?? '.'}/${mode}`]
-        : []),
-    ],
-  });
+  const worker = fork(
+    process.argv[1] ?? '',
+    ['--serve', mode, ...process.argv.filter((a) => a === '--log' || a === '--file')],
+    {
+      execArgv: [
+        ...process.execArgv,
+        ...(profile
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR ?? '.'}/${mode}`]
+          : []),
+      ],
+    },
+  );
   const { port, token } = await ask<{ port: number; token: string }>(worker, '', 'port');
   await drive(port, token, mode, 0, Math.min(requests, 5_000));
   const before = await ask<{ cpu: NodeJS.CpuUsage }>(worker, 'cpu', 'cpu');

@@ -89,7 +89,7 @@ describe('plain JSON bodies read directly answer as the body parser does', () =>
       { 'content-type': 'application/json', 'content-encoding': 'gzip' },
       { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
       { 'content-type': 'application/json', 'content-length': '1e3' },
-    ]) {
+    ] as Record<string, string>[]) {
       expect(plainJsonLength(req(headers), 100)).toBeUndefined();
     }
   });

@@ -101,8 +101,14 @@ export class IdempotencyGuard {
         case 'claim': {
           const local = this.running.get(stream);
           if (local) {
+            if (Date.now() >= deadlineMs) throw inProgress();
             await raceTimeout(local, deadlineMs - Date.now());
             continue;
+          }
+          if (this.timings.soleWriter !== undefined) {
+            const response = await this.runAlone(stream, revision, fingerprint, execute);
+            if (response === undefined) continue;
+            return { response, replayed: false };
           }
           const claimed = await this.claim(stream, revision, fingerprint);
           if (claimed === undefined) continue;
@@ -130,10 +136,12 @@ export class IdempotencyGuard {
     try {
       return await this.append(
         stream,
-        {
-          type: 'IdempotencyKeyClaimed',
-          data: { fingerprint, claimedAt: this.now(), owner: this.owner },
-        },
+        [
+          {
+            type: 'IdempotencyKeyClaimed',
+            data: { fingerprint, claimedAt: this.now(), owner: this.owner },
+          },
+        ],
         revision,
       );
     } catch (error) {
@@ -175,17 +183,57 @@ export class IdempotencyGuard {
   }
 
   /**
+   * The store's only writer needs no claim in the store while the handler runs: its own
+   * duplicates wait on `running`, and no other process writes. The claim and the response are
+   * appended together once the handler has answered — one commit instead of two, and none
+   * when the key is not to be kept. Undefined when the key's stream moved since it was judged
+   * (another request of this process finished meanwhile): judge it again.
+   */
+  private async runAlone(
+    stream: string,
+    revision: number | undefined,
+    fingerprint: RequestFingerprint,
+    execute: () => Promise<Execution>,
+  ): Promise<StoredResponse | undefined> {
+    let finished!: () => void;
+    // Set before the first await, so every later duplicate here waits for this one.
+    this.running.set(stream, new Promise<void>((resolve) => (finished = resolve)));
+    try {
+      // A duplicate that read the stream before an earlier one recorded its response, and got
+      // here after it finished, must see that response rather than run again.
+      if ((await this.load(stream)).revision !== revision) return undefined;
+      const claimedAt = this.now();
+      const outcome = await execute();
+      if (outcome.record) {
+        await this.settle(
+          stream,
+          revision,
+          { type: 'IdempotencyKeyClaimed', data: { fingerprint, claimedAt, owner: this.owner } },
+          {
+            type: 'IdempotentResponseRecorded',
+            data: { response: outcome.stored ?? outcome.response, recordedAt: this.now() },
+          },
+        );
+      }
+      return outcome.response;
+    } finally {
+      this.running.delete(stream);
+      finished();
+    }
+  }
+
+  /**
    * Records the outcome. The request's own effect is already durable, so a failure here is
    * logged, not sent: the key stays claimed until `abandonAfterMs`, and a retry after that runs
    * again (client-chosen ids in the command are what make such a rerun harmless).
    */
   private async settle(
     stream: string,
-    claimRevision: number,
-    event: IdempotencyEvent,
+    revision: number | undefined,
+    ...events: IdempotencyEvent[]
   ): Promise<void> {
     try {
-      await this.append(stream, event, claimRevision);
+      await this.append(stream, events, revision);
     } catch (error) {
       this.options.logger?.warn({ err: error, stream }, 'could not record the idempotency outcome');
     }
@@ -193,12 +241,17 @@ export class IdempotencyGuard {
 
   private async append(
     stream: string,
-    event: IdempotencyEvent,
+    events: readonly IdempotencyEvent[],
     revision: number | undefined,
   ): Promise<number> {
     const result = await this.options.store.append(
       stream,
-      [{ id: uuidv7(), type: event.type, schemaVersion: 1, data: event.data }],
+      events.map((event) => ({
+        id: uuidv7(),
+        type: event.type,
+        schemaVersion: 1,
+        data: event.data,
+      })),
       { expectedRevision: revision === undefined ? 'no_stream' : revision },
     );
     return result.nextExpectedRevision;

@@ -12,7 +12,8 @@ import { sha256Hex } from './fingerprint';
 const A = `/api/counter/v1/coops/${COOPS.A}/counters/c1`;
 const STREAM = `counter-${COOPS.A}.c1`;
 
-describe('Idempotency-Key', () => {
+// soleWriter (the embedded node): the claim and the response are appended together at the end.
+describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) => {
   let fx: KitFixture;
   let app: Express;
   let now: Date;
@@ -57,7 +58,7 @@ describe('Idempotency-Key', () => {
     fx = await kitFixture();
     app = createServiceApp(counterService(fx.store, [flaky, slow]), {
       ...fx.deps,
-      idempotency: { clock: () => now, waitMs: 2_000, pollMs: 5 },
+      idempotency: { clock: () => now, waitMs: 2_000, pollMs: 5, soleWriter },
     });
   });
   afterEach(() => fx.close());
@@ -202,6 +203,34 @@ describe('Idempotency-Key', () => {
     await increment('k-7', { by: 1 }).expect(200);
     await increment('k-7', { by: 1 }).expect(200).expect('Idempotent-Replayed', 'true');
     expect(await events()).toBe(1);
+  });
+
+  it('appends to the key once on success (a sole writer) or twice, and keeps no event of a 5xx (a sole writer)', async () => {
+    const keyStream = (key: string) => `idempotency-${sha256Hex(`${COOPS.A}\n${key}`)}`;
+    const appends = jest.spyOn(fx.store, 'append');
+    const appendsTo = (key: string) =>
+      appends.mock.calls.filter(([stream]) => stream === keyStream(key)).length;
+    await increment('k-8', { by: 1 }).expect(200);
+    expect(appendsTo('k-8')).toBe(soleWriter ? 1 : 2);
+    expect((await fx.store.readStream(keyStream('k-8'))).map((e) => e.type)).toEqual([
+      'IdempotencyKeyClaimed',
+      'IdempotentResponseRecorded',
+    ]);
+    const path = `/api/counter/v1/coops/${COOPS.A}/flaky`;
+    await increment('k-9', undefined, fx.keys.coopA, path).expect(500);
+    expect(appendsTo('k-9')).toBe(soleWriter ? 0 : 2);
+    appends.mockRestore();
+  });
+
+  it('makes a duplicate with another body wait for the first, then refuses it', async () => {
+    const path = `/api/counter/v1/coops/${COOPS.A}/slow`;
+    const first = increment('k-10', undefined, fx.keys.coopA, path).then((r) => r);
+    await entered;
+    const other = increment('k-10', { by: 1 }).then((r) => r);
+    release();
+    expect((await first).status).toBe(201);
+    expect((await other).status).toBe(409);
+    expect((await other).body.code).toBe('idempotency-key-reused');
   });
 
   it('refuses a malformed key with 400', async () => {
