@@ -74,9 +74,19 @@ export const GroupOut = z.object({
   transfers: z.array(TransferOut),
 });
 
+/** Field by field, not by spreading the rest: a group builds one per leg, read many times. */
 export function toRequest(body: z.output<typeof TransferBody>): TransferRequest {
-  const { amount, ...rest } = body;
-  return { ...rest, amount: { amount: amount.amount, currency: amount.currency } };
+  return {
+    transferId: body.transferId,
+    fromCoopId: body.fromCoopId,
+    toCoopId: body.toCoopId,
+    amount: { amount: body.amount.amount, currency: body.amount.currency },
+    pending: body.pending,
+    timeoutSeconds: body.timeoutSeconds,
+    reference: body.reference,
+    memo: body.memo,
+    settlementModel: body.settlementModel,
+  };
 }
 
 export function transferOut(view: TransferView): TransferOut {

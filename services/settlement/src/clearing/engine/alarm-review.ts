@@ -12,18 +12,18 @@ export class AlarmReview {
     private readonly clock: () => Date,
   ) {}
 
-  private command(coopId: string, parentCoopId: string) {
-    return { type: 'ReviewAlarms' as const, coopId, parentCoopId, now: this.clock().toISOString() };
-  }
-
   async review(coopIds: readonly string[], metadata: EventMetadata): Promise<void> {
+    // One reading of the clock for the look without the lock; a fresh one under it.
+    const now = this.clock().toISOString();
     for (const coopId of coopIds) {
       const parentCoopId = this.directory.parentOf(coopId);
       if (parentCoopId === undefined) continue;
       // Nearly always nothing changes: only then is the coop's limits stream locked.
-      if (decideLimits(this.command(coopId, parentCoopId), this.core.state).length === 0) continue;
+      if (decideLimits(reviewAlarms(coopId, parentCoopId, now), this.core.state).length === 0)
+        continue;
       await this.core.lock.run([`l:${coopId}`], async () => {
-        const events = decideLimits(this.command(coopId, parentCoopId), this.core.state);
+        const command = reviewAlarms(coopId, parentCoopId, this.clock().toISOString());
+        const events = decideLimits(command, this.core.state);
         if (events.length === 0) return;
         const revision = this.core.state.coops.get(coopId)?.limitsRevision;
         await this.core.append(limitsStream(coopId), events, revision, metadata);
@@ -31,3 +31,10 @@ export class AlarmReview {
     }
   }
 }
+
+const reviewAlarms = (coopId: string, parentCoopId: string, now: string) => ({
+  type: 'ReviewAlarms' as const,
+  coopId,
+  parentCoopId,
+  now,
+});
