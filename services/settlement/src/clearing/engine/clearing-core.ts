@@ -148,30 +148,20 @@ export class ClearingCore {
     return this.recentLegs.get(transferId) ?? this.tables.groupOfLeg(transferId);
   }
 
-  /** `groupOfLeg` for many ids at once: the ids that were legs, with their groups. */
-  groupsOfLegs(transferIds: readonly string[]): Map<string, string> {
-    const found = new Map<string, string>();
+  /**
+   * The ids among `transferIds` already taken: by a leg of a group, or by a transfer whose own
+   * stream has events (as the store has them). Those noted since the snapshot in memory, the
+   * rest in one query.
+   */
+  takenIds(transferIds: readonly string[]): Set<string> {
+    const taken = new Set<string>();
     const unseen: string[] = [];
     for (const id of transferIds) {
-      const groupId = this.recentLegs.get(id);
-      if (groupId === undefined) unseen.push(id);
-      else found.set(id, groupId);
-    }
-    if (unseen.length > 0)
-      for (const [id, groupId] of this.tables.groupsOfLegs(unseen)) found.set(id, groupId);
-    return found;
-  }
-
-  /** The ids among `transferIds` whose own stream has events (as the store has them). */
-  withStreams(transferIds: readonly string[]): Set<string> {
-    const found = new Set<string>();
-    const unseen: string[] = [];
-    for (const id of transferIds) {
-      if (this.recentStreams.has(id)) found.add(id);
+      if (this.recentLegs.has(id) || this.recentStreams.has(id)) taken.add(id);
       else unseen.push(id);
     }
-    if (unseen.length > 0) for (const id of this.tables.withStreams(unseen)) found.add(id);
-    return found;
+    if (unseen.length > 0) for (const id of this.tables.takenIds(unseen)) taken.add(id);
+    return taken;
   }
 
   /**

@@ -55,8 +55,8 @@ describe('the clearing engine across restarts', () => {
     const restored = await reopen();
     expect(encodeClearing(restored.state)).toEqual(encodeClearing(h.settlement.core.state));
     expect(restored.groupOfLeg('g-1b')).toBe('g-1');
-    expect(restored.withStreams(['t-0', 'pending-1', 't-late', 'g-1a', 'none'])).toEqual(
-      new Set(['t-0', 'pending-1', 't-late']),
+    expect(restored.takenIds(['t-0', 'pending-1', 't-late', 'g-1a', 'none'])).toEqual(
+      new Set(['t-0', 'pending-1', 't-late', 'g-1a']),
     );
   });
 
@@ -66,7 +66,9 @@ describe('the clearing engine across restarts', () => {
     const restored = await reopen();
     expect(encodeClearing(restored.state)).toEqual(live);
     expect(restored.groupOfLeg('g-1a')).toBe('g-1');
-    expect(restored.withStreams(['t-11', 't-after', 'g-1b'])).toEqual(new Set(['t-11', 't-after']));
+    expect(restored.takenIds(['t-11', 't-after', 'g-1b', 'none'])).toEqual(
+      new Set(['t-11', 't-after', 'g-1b']),
+    );
   });
 
   it('drops a snapshot from before transfer streams were indexed, and notes them all again', async () => {
@@ -76,7 +78,7 @@ describe('the clearing engine across restarts', () => {
     db.exec('DROP TABLE settlement_transfer_streams');
     const restored = await reopen();
     expect(encodeClearing(restored.state)).toEqual(live);
-    expect(restored.withStreams(['t-0', 't-after'])).toEqual(new Set(['t-0', 't-after']));
+    expect(restored.takenIds(['t-0', 't-after', 'none'])).toEqual(new Set(['t-0', 't-after']));
     restored.snapshot();
     expect(db.prepare('SELECT count(*) AS n FROM settlement_transfer_streams').get()).toEqual({
       n: 15,

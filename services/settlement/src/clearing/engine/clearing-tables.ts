@@ -22,9 +22,8 @@ export class ClearingTables {
   private readonly writeSnapshot;
   private readonly insertLeg;
   private readonly findLeg;
-  private readonly findLegs;
   private readonly insertStream;
-  private readonly findStreams;
+  private readonly findTaken;
 
   constructor(readonly database: Database.Database) {
     const db = database;
@@ -42,17 +41,15 @@ export class ClearingTables {
     this.findLeg = db.prepare<[string], { group_id: string }>(
       'SELECT group_id FROM settlement_group_legs WHERE transfer_id = ?',
     );
-    this.findLegs = db.prepare<[string], { transfer_id: string; group_id: string }>(
-      `SELECT transfer_id, group_id FROM settlement_group_legs
-       WHERE transfer_id IN (SELECT value FROM json_each(?))`,
-    );
     this.insertStream = db.prepare<[string]>(
       'INSERT OR IGNORE INTO settlement_transfer_streams (transfer_id) VALUES (?)',
     );
-    this.findStreams = db
+    this.findTaken = db
       .prepare<[string], string>(
-        `SELECT transfer_id FROM settlement_transfer_streams
-         WHERE transfer_id IN (SELECT value FROM json_each(?))`,
+        `WITH ids(id) AS (SELECT value FROM json_each(?))
+         SELECT transfer_id FROM settlement_group_legs WHERE transfer_id IN ids
+         UNION ALL
+         SELECT transfer_id FROM settlement_transfer_streams WHERE transfer_id IN ids`,
       )
       .pluck();
   }
@@ -81,15 +78,12 @@ export class ClearingTables {
     return this.findLeg.get(transferId)?.group_id;
   }
 
-  /** The group of each id that was a leg of one, in one query (a group checks all its legs). */
-  groupsOfLegs(transferIds: readonly string[]): Map<string, string> {
-    const rows = this.findLegs.all(JSON.stringify(transferIds));
-    return new Map(rows.map((row) => [row.transfer_id, row.group_id]));
-  }
-
-  /** The ids among `transferIds` whose own stream has events, in one query. */
-  withStreams(transferIds: readonly string[]): string[] {
-    return this.findStreams.all(JSON.stringify(transferIds));
+  /**
+   * The ids among `transferIds` that a group leg or a transfer's own stream took, in one query
+   * (a group checks all its legs); an id both took appears twice.
+   */
+  takenIds(transferIds: readonly string[]): string[] {
+    return this.findTaken.all(JSON.stringify(transferIds));
   }
 
   /** Drops everything, for a rebuild from the log. */

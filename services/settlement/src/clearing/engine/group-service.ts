@@ -92,16 +92,16 @@ export class GroupService {
   }
 
   /**
-   * Indexes of the requests whose transfer id is already a leg of a group or a transfer: two
-   * lookups of all the ids, in the group-leg index and the index of transfer streams.
+   * Indexes of the requests whose transfer id is already a leg of a group or a transfer: one
+   * lookup of all the ids in the group-leg index and the index of transfer streams.
    */
   private takenLegs(requests: readonly TransferRequest[]): number[] {
     const ids = requests.map((r) => r.transferId);
-    const legs = this.core.groupsOfLegs(ids);
-    const streams = this.core.withStreams(ids);
+    const takenIds = this.core.takenIds(ids);
     const taken: number[] = [];
+    if (takenIds.size === 0) return taken;
     for (let index = 0; index < ids.length; index++)
-      if (legs.has(ids[index]!) || streams.has(ids[index]!)) taken.push(index);
+      if (takenIds.has(ids[index]!)) taken.push(index);
     return taken;
   }
 
