@@ -47,7 +47,7 @@ describe('kopfed audit rebuild-check over a node with activity in every service'
       /loan: loan-book-v2 +identical 10 rows in loan_book, loan_book_detail, loan_products/,
     );
     expect(out).toMatch(
-      /settlement: settlement-clearing +identical \d+ rows in settlement_clearing_snapshot, settlement_group_legs, settlement_batches/,
+      /settlement: settlement-clearing +identical \d+ rows in settlement_clearing_snapshot, settlement_group_legs, settlement_transfer_streams, settlement_batches/,
     );
     expect(out).toMatch(/\nidentical\n$/);
     expect(code).toBe(0);
@@ -67,6 +67,11 @@ describe('kopfed audit rebuild-check over a node with activity in every service'
     [
       'settlement',
       "UPDATE settlement_batches SET status = 'settled'",
+      /settlement: settlement-clearing +DIFFERS/,
+    ],
+    [
+      'settlement',
+      'DELETE FROM settlement_transfer_streams WHERE transfer_id = (SELECT min(transfer_id) FROM settlement_transfer_streams)',
       /settlement: settlement-clearing +DIFFERS/,
     ],
   ])(

@@ -4,13 +4,15 @@ import { createSettlement } from '@kopfed/settlement';
 
 /**
  * What the clearing engine keeps beside the log: its snapshot (the clearing state and the
- * position it was folded through), the index of group legs, and the closed batches by status.
+ * position it was folded through), the index of group legs, the index of transfer ids that
+ * have a stream of their own, and the closed batches by status.
  * Live, the engine restores from its snapshot and folds the tail; rebuilt, it folds the whole
  * log from nothing. Both then write their snapshot at the head, and must hold the same rows.
  */
 const CLEARING_TABLES = [
   'settlement_clearing_snapshot',
   'settlement_group_legs',
+  'settlement_transfer_streams',
   'settlement_batches',
 ] as const;
 
