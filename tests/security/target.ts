@@ -62,6 +62,9 @@ export async function nodeTarget(options: TargetOptions = {}): Promise<SecurityT
     dataDir: mkdtempSync(join(tmpdir(), 'kopfed-security-')),
     // The suite sends thousands of requests with a handful of keys.
     rateLimit: { ratePerSecond: 1_000_000, burst: 1_000_000 },
+    // No background sealing: a checkpoint signed on the minute while a check runs would move
+    // the audit store under it, though no request did.
+    env: { ...process.env, KOPFED_AUDIT_SEAL_INTERVAL_SECONDS: '0' },
     ...(options.modules ? { modules: options.modules } : {}),
   });
   node.coopDirectory.setParent(COOPS.A, COOPS.P);
