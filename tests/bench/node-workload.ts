@@ -13,6 +13,14 @@ import { ADMIN_KEY, sleep, type NodeProcess } from '../e2e/node-process';
 const MEMBERS_PER_COOP = 10;
 const PARENT = 'bench-p';
 const SETUP_CONCURRENCY = 8;
+/** The most items a member or loan sync batch takes. */
+const BATCH_ITEMS = 1_000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
+}
 const idr = (amount: number | bigint) => ({ amount: String(amount), currency: 'IDR' });
 
 export interface Fixture {
@@ -41,6 +49,7 @@ export async function setUp(
   node: NodeProcess,
   loaded: readonly string[],
   counterparties: readonly string[] = [],
+  membersPerCoop = MEMBERS_PER_COOP,
 ): Promise<Fixture> {
   const coopIds = [...loaded, ...counterparties];
   const admin = new PatientClient(node.url, ADMIN_KEY);
@@ -63,16 +72,19 @@ export async function setUp(
       amount: idr(1_000_000_000_000),
     });
     if (!loaded.includes(coopId)) return;
-    await coop.expect(200, 'POST', `/api/member/v1/coops/${coopId}/member-batches`, {
-      sequence: 1,
-      items: Array.from({ length: MEMBERS_PER_COOP }, (_, i) => ({
-        externalId: `${coopId}-m${i}`,
-        memberNumber: `M-${i}`,
-        kind: 'person',
-        joinedOn: '2026-01-15',
-        person: person(coopIds.indexOf(coopId) * MEMBERS_PER_COOP + i),
-      })),
-    });
+    const people = Array.from({ length: membersPerCoop }, (_, i) => ({
+      externalId: `${coopId}-m${i}`,
+      memberNumber: `M-${i}`,
+      kind: 'person',
+      joinedOn: '2026-01-15',
+      person: person(coopIds.indexOf(coopId) * membersPerCoop + i),
+    }));
+    for (const [index, items] of chunks(people, BATCH_ITEMS).entries()) {
+      await coop.expect(200, 'POST', `/api/member/v1/coops/${coopId}/member-batches`, {
+        sequence: index + 1,
+        items,
+      });
+    }
     await coop.expect(201, 'POST', `/api/savings/v1/coops/${coopId}/products`, {
       code: 'SUKARELA',
       name: 'Simpanan sukarela',
@@ -91,12 +103,17 @@ export async function setUp(
         maxPrincipal: idr(500_000_000),
       },
     });
-    const members = (await coop.expect(
-      200,
-      'GET',
-      `/api/member/v1/coops/${coopId}/members?limit=100`,
-    )) as { items: { memberId: string; externalId: string }[] };
-    for (const [i, member] of members.items.entries()) {
+    const members: { memberId: string; externalId: string }[] = [];
+    for (let cursor: string | null = ''; cursor !== null;) {
+      const page = (await coop.expect(
+        200,
+        'GET',
+        `/api/member/v1/coops/${coopId}/members?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      )) as { items: { memberId: string; externalId: string }[]; nextCursor: string | null };
+      members.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    for (const [i, member] of members.entries()) {
       const accountId = `${coopId}-s${i}`;
       await eventually(`savings knows ${member.memberId}`, async () => {
         const opened = await coop.send('POST', `/api/savings/v1/coops/${coopId}/accounts`, {
@@ -109,40 +126,46 @@ export async function setUp(
       });
       fixture.accounts.push({ coopId, accountId });
     }
-    let loanIds: string[] = [];
+    const loanIds = new Set<string>();
     let sequence = 0;
-    // A rejected item stays rejected in its batch: each attempt is a new batch (sequence).
-    await eventually(`loan knows the members of ${coopId}`, async () => {
-      sequence += 1;
-      const batch = await coop.send('POST', `/api/loan/v1/coops/${coopId}/loan-sync-batches`, {
-        sequence,
-        items: members.items.flatMap((m, i) => [
-          {
-            kind: 'loan',
-            externalId: `L-${i}`,
-            memberExternalId: m.externalId,
-            productCode: 'ANUITAS',
-            principal: idr(50_000_000),
-            termMonths: 24,
-            appliedOn: '2026-06-01',
-          },
-          {
-            kind: 'disbursement',
-            externalId: `D-${i}`,
-            loanExternalId: `L-${i}`,
-            disbursedOn: '2026-06-02',
-            via: { kind: 'cash' },
-          },
-        ]),
+    // A loan and its disbursement per member: half a batch of members per batch.
+    for (const [part, borrowers] of chunks(members, BATCH_ITEMS / 2).entries()) {
+      // A rejected item stays rejected in its batch: each attempt is a new batch (sequence).
+      await eventually(`loan knows the members of ${coopId}`, async () => {
+        sequence += 1;
+        const batch = await coop.send('POST', `/api/loan/v1/coops/${coopId}/loan-sync-batches`, {
+          sequence,
+          items: borrowers.flatMap((m, j) => {
+            const i = part * (BATCH_ITEMS / 2) + j;
+            return [
+              {
+                kind: 'loan',
+                externalId: `L-${i}`,
+                memberExternalId: m.externalId,
+                productCode: 'ANUITAS',
+                principal: idr(50_000_000),
+                termMonths: 24,
+                appliedOn: '2026-06-01',
+              },
+              {
+                kind: 'disbursement',
+                externalId: `D-${i}`,
+                loanExternalId: `L-${i}`,
+                disbursedOn: '2026-06-02',
+                via: { kind: 'cash' },
+              },
+            ];
+          }),
+        });
+        const items = (batch.body as { results?: { status: string; id?: string }[] }).results ?? [];
+        const failed = items.filter(
+          (item) => !['created', 'updated', 'unchanged'].includes(item.status),
+        );
+        if (batch.status !== 200 || failed.length > 0) return false;
+        for (const item of items) loanIds.add(item.id!);
+        return true;
       });
-      const items = (batch.body as { results?: { status: string; id?: string }[] }).results ?? [];
-      const failed = items.filter(
-        (item) => !['created', 'updated', 'unchanged'].includes(item.status),
-      );
-      if (batch.status !== 200 || failed.length > 0) return false;
-      loanIds = [...new Set(items.map((item) => item.id!))];
-      return true;
-    });
+    }
     for (const loanId of loanIds) fixture.loans.push({ coopId, loanId });
   };
   // A few coops at a time, as many primary coops' systems would: a thousand coops in minutes.
