@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { applyPragmas, SqliteEventStore } from '@kopfed/eventstore';
 import { createLogger, InMemoryCoopDirectory } from '@kopfed/service-kit';
 import { createSettlement, type Settlement } from '@kopfed/settlement';
-import { timed, type Timed } from './timing';
+import { syncTimed, timed, type Timed } from './timing';
 
 /** As the settlement bench: 20 coops under one parent, atomic groups of 100 transfers. */
 const PARENT = 'bench-parent';
@@ -168,18 +168,4 @@ export async function rawInsert(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function syncTimed(ops: number, work: () => void): Timed {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  work();
-  const seconds = (performance.now() - t0) / 1_000;
-  const cpu = process.cpuUsage(cpu0);
-  return {
-    ops,
-    seconds,
-    perSecond: ops / seconds,
-    cpuMsPerOp: (cpu.user + cpu.system) / 1_000 / ops,
-  };
 }

@@ -7,11 +7,25 @@ export interface Timed {
 }
 
 export async function timed(ops: number, work: () => Promise<void>): Promise<Timed> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  const start = begin();
   await work();
-  const seconds = (performance.now() - t0) / 1_000;
-  const cpu = process.cpuUsage(cpu0);
+  return since(start, ops);
+}
+
+/** The same for work that runs to its end without yielding. */
+export function syncTimed(ops: number, work: () => void): Timed {
+  const start = begin();
+  work();
+  return since(start, ops);
+}
+
+function begin() {
+  return { cpu: process.cpuUsage(), at: performance.now() };
+}
+
+function since(start: ReturnType<typeof begin>, ops: number): Timed {
+  const seconds = (performance.now() - start.at) / 1_000;
+  const cpu = process.cpuUsage(start.cpu);
   return {
     ops,
     seconds,
