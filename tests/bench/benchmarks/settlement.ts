@@ -19,7 +19,10 @@ import type { BatchRef, TransferPosted } from '@kopfed/settlement/src/clearing/m
 import { atLeast, atMost, percentile, round, type BenchCase, type Benchmark } from '../report';
 
 const PARENT = 'bench-parent';
-const COOPS = Array.from({ length: 20 }, (_, i) => `bench-coop-${String(i).padStart(2, '0')}`);
+export const COOPS = Array.from(
+  { length: 20 },
+  (_, i) => `bench-coop-${String(i).padStart(2, '0')}`,
+);
 const SIZES = [1_000, 1_000_000] as const;
 const FILL_EVENTS_PER_APPEND = 10_000;
 /**
@@ -42,7 +45,8 @@ interface Service {
   close(): Promise<void>;
 }
 
-async function service(): Promise<Service> {
+/** The settlement service on a fresh SQLite file: 20 coops under one parent, limits out of reach. */
+export async function service(): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'kopfed-bench-settlement-'));
   const store = new SqliteEventStore({ file: join(dir, 'settlement.db') });
   const directory = new InMemoryCoopDirectory(COOPS.map((c) => [c, PARENT] as const));

@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { applyPragmas, SqliteEventStore } from '@kopfed/eventstore';
-import { createLogger, InMemoryCoopDirectory } from '@kopfed/service-kit';
-import { createSettlement, type Settlement } from '@kopfed/settlement';
+import { COOPS, service } from '../settlement';
 import { syncTimed, timed, type Timed } from './timing';
 
-/** As the settlement bench: 20 coops under one parent, atomic groups of 100 transfers. */
-const PARENT = 'bench-parent';
-const COOPS = Array.from({ length: 20 }, (_, i) => `bench-coop-${String(i).padStart(2, '0')}`);
+/** As the settlement bench (its service and coops): atomic groups of 100 transfers. */
 export const GROUP_SIZE = 100;
 
 export interface EventRow {
@@ -36,45 +33,6 @@ export interface BatchRow {
 export interface WrittenRows {
   batches: BatchRow[];
   events: EventRow[];
-}
-
-interface Service {
-  settlement: Settlement;
-  store: SqliteEventStore;
-  close(): Promise<void>;
-}
-
-async function service(): Promise<Service> {
-  const dir = mkdtempSync(join(tmpdir(), 'kopfed-bench-peers-ledger-'));
-  const store = new SqliteEventStore({ file: join(dir, 'settlement.db') });
-  const settlement = await createSettlement(
-    {
-      store,
-      readModels: store.database,
-      coopDirectory: new InMemoryCoopDirectory(COOPS.map((c) => [c, PARENT] as const)),
-      logger: createLogger({ level: 'silent' }),
-      clock: () => new Date(),
-      dataDir: dir,
-      env: {},
-    },
-    { expirySweepMs: 3_600_000 },
-  );
-  const big = { amount: '900000000000000', currency: 'IDR' };
-  for (const coop of COOPS)
-    await settlement.limits.setLimits(
-      coop,
-      { netDebitCap: big, alarmAtBasisPoints: 10_000, autoLiquidityLoan: true },
-      {},
-    );
-  return {
-    settlement,
-    store,
-    async close() {
-      await settlement.instance.close?.();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 const leg = (transferId: string, k: number) => ({
