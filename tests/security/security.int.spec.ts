@@ -41,21 +41,21 @@ describe('security suite', () => {
     for (const operation of allOperations(target))
       violations.push(...(await credentialViolations(target, operation)));
     expect(violations).toEqual([]);
-  });
+  }, 120_000);
 
   it('keeps coop B out of coop A’s data in every operation', async () => {
     const violations = [];
     for (const operation of allOperations(target))
       violations.push(...(await crossCoopViolations(target, operation)));
     expect(violations).toEqual([]);
-  });
+  }, 120_000);
 
   it('refuses every write to an auditor', async () => {
     const violations = [];
     for (const operation of allOperations(target))
       violations.push(...(await auditorViolations(target, operation)));
     expect(violations).toEqual([]);
-  });
+  }, 120_000);
 
   it(`answers ${RUNS} malformed requests per operation with 4xx problems, changing nothing`, async () => {
     const violations = [];
