@@ -1,5 +1,5 @@
 // Bundles the node's own TypeScript (every @kopfed workspace it imports) into one CommonJS
-// file, dist/main.js. Loading one file instead of a thousand transpiled-on-the-fly modules is
+// file, dist/main.js, and verify's worker thread into dist/split-scan-worker.js. Loading one file instead of a thousand transpiled-on-the-fly modules is
 // what brings the node's start-up under a couple of seconds: `npm start` and the tests that
 // start the node as a real process (crash, scenario) run the bundle.
 //
@@ -15,6 +15,17 @@ const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const ENTRY = join(APP, 'src', 'main.ts');
 export const BUNDLE = join(APP, 'dist', 'main.js');
+/** verify's worker thread (packages/audit/src/verify/split-scan.ts looks for it beside the bundle). */
+const SPLIT_SCAN_WORKER = join(
+  APP,
+  '..',
+  '..',
+  'packages',
+  'audit',
+  'src',
+  'verify',
+  'split-scan-worker.ts',
+);
 
 /**
  * Writes dist/main.js and its source map, each by an atomic rename: a node started from the
@@ -23,8 +34,8 @@ export const BUNDLE = join(APP, 'dist', 'main.js');
 export async function bundle() {
   const { outputFiles } = await build({
     write: false,
-    entryPoints: [ENTRY],
-    outfile: BUNDLE,
+    entryPoints: { main: ENTRY, 'split-scan-worker': SPLIT_SCAN_WORKER },
+    outdir: dirname(BUNDLE),
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -23,7 +23,7 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-interface Range {
+export interface FingerprintRange {
   /** Positions after `after`, through `through`. */
   after: number;
   through: number;
@@ -32,7 +32,22 @@ interface Range {
 
 /** The fingerprints of every position some valid checkpoint covers. */
 export class FingerprintTable {
-  private readonly ranges: Range[] = [];
+  private readonly ranges: FingerprintRange[] = [];
+
+  /** A table from the ranges of another (handed to a worker thread, which gets plain bytes). */
+  static of(
+    ranges: readonly { after: number; through: number; bytes: Uint8Array }[],
+  ): FingerprintTable {
+    const table = new FingerprintTable();
+    for (const { after, through, bytes } of ranges)
+      table.add(after, through, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return table;
+  }
+
+  /** Every range added, in position order. */
+  get covered(): readonly FingerprintRange[] {
+    return this.ranges;
+  }
 
   /** Adds a checkpoint's fingerprints; false when their length does not fit its range. */
   add(after: number, through: number, bytes: Buffer): boolean {
@@ -68,7 +83,7 @@ export class FingerprintTable {
     return this.ranges[this.ranges.length - 1]?.through ?? 0;
   }
 
-  private find(position: number): { range: Range; offset: number } | undefined {
+  private find(position: number): { range: FingerprintRange; offset: number } | undefined {
     let low = 0;
     let high = this.ranges.length - 1;
     while (low <= high) {

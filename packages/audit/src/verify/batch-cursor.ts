@@ -30,6 +30,27 @@ export interface OpenBatch {
 
 type BatchRow = [batch: number, first: number, last: number, seal: string];
 
+/**
+ * Where a cursor starts and stops: after a batch, as if it had just closed it, and at most
+ * through batch `lastBatch`. A whole-log scan starts before batch 1 with no batch limit; a
+ * part of the log scanned on another thread starts where the part before it ends.
+ */
+export interface CursorBounds {
+  afterBatch: number;
+  /** The stored seal of batch `afterBatch` (GENESIS_SEAL before batch 1). */
+  previousSeal: string;
+  /** The last position of batch `afterBatch` (0 before batch 1). */
+  lastPosition: number;
+  lastBatch: number;
+}
+
+export const WHOLE_LOG: CursorBounds = {
+  afterBatch: 0,
+  previousSeal: GENESIS_SEAL,
+  lastPosition: 0,
+  lastBatch: Number.MAX_SAFE_INTEGER,
+};
+
 const PAGE = 5_000;
 
 /**
@@ -43,10 +64,11 @@ export class BatchCursor {
   batches = 0;
   private page: BatchRow[] = [];
   private index = 0;
-  private afterBatch = 0;
-  private previousSeal = GENESIS_SEAL;
-  private nextNumber = 1;
-  private lastPosition = 0;
+  private afterBatch: number;
+  private previousSeal: string;
+  private nextNumber: number;
+  private lastPosition: number;
+  private readonly lastBatch: number;
   private readonly select;
 
   constructor(
@@ -56,12 +78,27 @@ export class BatchCursor {
       sealBroken(batch: OpenBatch): void;
       chainBroken(batch: OpenBatch, detail: string): void;
     },
+    bounds: CursorBounds = WHOLE_LOG,
   ) {
+    this.afterBatch = bounds.afterBatch;
+    this.previousSeal = bounds.previousSeal;
+    this.nextNumber = bounds.afterBatch + 1;
+    this.lastPosition = bounds.lastPosition;
+    this.lastBatch = bounds.lastBatch;
     this.select = db
-      .prepare<[number, number], BatchRow>(
-        'SELECT batch, first_position, last_position, seal FROM batches WHERE batch > ? ORDER BY batch LIMIT ?',
+      .prepare<[number, number, number], BatchRow>(
+        'SELECT batch, first_position, last_position, seal FROM batches WHERE batch > ? AND batch <= ? ORDER BY batch LIMIT ?',
       )
       .raw(true);
+  }
+
+  /** Where the part of the log read so far ends, as the next part's bounds would start. */
+  get end(): Omit<CursorBounds, 'lastBatch'> {
+    return {
+      afterBatch: this.nextNumber - 1,
+      previousSeal: this.previousSeal,
+      lastPosition: this.lastPosition,
+    };
   }
 
   /** The batch whose range holds `position`, closing those before it; undefined in no batch. */
@@ -76,10 +113,15 @@ export class BatchCursor {
     }
   }
 
-  /** Closes the open batch; returns the batches that remain unread (their events are gone). */
-  finish(): BatchRow[] {
+  /** Closes the open batch, if any: its seal is checked now. */
+  closeCurrent(): void {
     if (this.current) this.close(this.current);
     this.current = undefined;
+  }
+
+  /** Closes the open batch; returns the batches that remain unread (their events are gone). */
+  finish(): BatchRow[] {
+    this.closeCurrent();
     const rest: BatchRow[] = [];
     for (let row = this.next(); row; row = this.next()) rest.push(row);
     return rest;
@@ -131,7 +173,7 @@ export class BatchCursor {
 
   private next(): BatchRow | undefined {
     if (this.index >= this.page.length) {
-      this.page = this.select.all(this.afterBatch, PAGE);
+      this.page = this.select.all(this.afterBatch, this.lastBatch, PAGE);
       this.index = 0;
       if (this.page.length === 0) return undefined;
       this.afterBatch = this.page[this.page.length - 1]![0];

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { fnv1a } from '../checkpoints/fingerprints';
-import { BatchCursor, type OpenBatch } from './batch-cursor';
+import { BatchCursor, WHOLE_LOG, type CursorBounds, type OpenBatch } from './batch-cursor';
 import type { CheckpointEvidence } from './checkpoint-evidence';
 import { DigestFrontier, EventHashes, leadingUint32, type Digest } from './event-hashes';
 import type { FindingInput, FindingLog } from './findings';
@@ -16,6 +16,36 @@ export interface ScanResult {
 }
 
 const PAGE = 5_000;
+
+/**
+ * The part of the log a scan reads: positions after `after` through `through`, batches within
+ * `cursor`'s bounds. The whole log is one part; verify may read it as two, on two threads.
+ */
+export interface LogPart {
+  after: number;
+  through: number;
+  cursor: CursorBounds;
+  /**
+   * `frontier`: each leaf goes into the Merkle frontier and checkpoint roots are checked, which
+   * needs the part to start at position 1. `collect`: the leaves are kept, in order, for the
+   * scan of the part before to append (see `appendLeaves`).
+   */
+  leaves: 'frontier' | 'collect';
+}
+
+export const WHOLE_LOG_PART: LogPart = {
+  after: Number.MIN_SAFE_INTEGER,
+  through: Number.MAX_SAFE_INTEGER,
+  cursor: WHOLE_LOG,
+  leaves: 'frontier',
+};
+
+/** Where a scanned part ended: the next part must start just there. */
+export interface PartEnd {
+  /** The position after the last one read. */
+  expected: number;
+  cursor: Omit<CursorBounds, 'lastBatch'>;
+}
 /** How far from a misplaced event the scan looks for where its checkpoint had it. */
 const REORDER_WINDOW = 10_000;
 
@@ -40,8 +70,12 @@ export class LogScan {
   private readonly roots: { lastPosition: number; sequence: number; merkleRoot: string }[];
   private rootIndex = 0;
   private readonly rootMismatches: { from: number; through: number; sequence: number }[] = [];
-  private expected = 1;
+  private expected: number;
   private events = 0;
+  private head = 0;
+  /** Leaves kept in `collect` mode, 32 bytes each, in log order. */
+  private collected = Buffer.allocUnsafe(0);
+  private collectedCount = 0;
   private unbatchedRun = false;
   private mismatchRun = false;
   private suspect: Suspect | undefined;
@@ -50,12 +84,19 @@ export class LogScan {
     private readonly db: Database.Database,
     private readonly evidence: CheckpointEvidence,
     private readonly findings: FindingLog,
+    private readonly part: LogPart = WHOLE_LOG_PART,
   ) {
-    this.cursor = new BatchCursor(db, this.hashes, {
-      sealBroken: (batch) => this.sealBroken(batch),
-      chainBroken: (batch, detail) =>
-        this.report({ kind: 'altered', position: batch.first, detail }, batch),
-    });
+    this.expected = Math.max(1, part.after + 1);
+    this.cursor = new BatchCursor(
+      db,
+      this.hashes,
+      {
+        sealBroken: (batch) => this.sealBroken(batch),
+        chainBroken: (batch, detail) =>
+          this.report({ kind: 'altered', position: batch.first, detail }, batch),
+      },
+      part.cursor,
+    );
     this.roots = [...evidence.statements.values()]
       .map((s) => ({
         lastPosition: s.lastPosition,
@@ -66,24 +107,57 @@ export class LogScan {
   }
 
   async run(onProgress?: Progress): Promise<ScanResult> {
-    const select = this.db.prepare<[number, number], EventRow>(EVENT_ROWS_SQL).raw(true);
-    const total =
+    await this.scanRows(onProgress);
+    return this.finish();
+  }
+
+  /** Reads every event of the part, in position order. */
+  async scanRows(onProgress?: Progress): Promise<void> {
+    const select = this.db.prepare<[number, number, number], EventRow>(EVENT_ROWS_SQL).raw(true);
+    const total = Math.min(
+      this.part.through,
       this.db
         .prepare<[], number>('SELECT coalesce(max(position), 0) FROM events')
         .pluck(true)
-        .get() ?? 0;
-    let head = 0;
-    for (let after = Number.MIN_SAFE_INTEGER; ;) {
-      const rows = select.all(after, PAGE);
+        .get() ?? 0,
+    );
+    for (let after = this.part.after; ;) {
+      const rows = select.all(after, this.part.through, PAGE);
       for (const row of rows) this.visit(row);
       if (rows.length === 0) break;
-      head = rows[rows.length - 1]![0];
-      after = head;
-      onProgress?.(Math.max(0, head), total);
+      this.head = rows[rows.length - 1]![0];
+      after = this.head;
+      onProgress?.(Math.max(0, this.head), total);
       // Yield between pages, so a node verifying its own stores keeps serving requests.
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.settleSuspect(undefined);
+  }
+
+  /**
+   * Appends the leaves another scan collected for the part just after this one (positions
+   * from `firstPosition` on, without gaps) to the frontier, checking checkpoint roots.
+   */
+  appendLeaves(leaves: Buffer, firstPosition: number): void {
+    for (let i = 0; i * 32 < leaves.length; i++) {
+      this.frontier.append(leaves.toString('latin1', i * 32, i * 32 + 32));
+      this.checkRoots(firstPosition + i);
+    }
+  }
+
+  /** The leaves of a `collect` part, 32 bytes each. */
+  get leaves(): Buffer {
+    return this.collected.subarray(0, this.collectedCount * 32);
+  }
+
+  /** Where the part ended, once its last batch is closed (its seal checked). */
+  closePart(): PartEnd {
+    this.cursor.closeCurrent();
+    return { expected: this.expected, cursor: this.cursor.end };
+  }
+
+  /** Closes the last batch and reports what only the end shows: unread batches, wrong roots. */
+  finish(): ScanResult {
     const unread = this.cursor.finish();
     // A root that differs is reported only where no finding already says why.
     for (const { from, through, sequence } of this.rootMismatches)
@@ -100,7 +174,7 @@ export class LogScan {
         position: first[1],
         detail: `the events of batch ${first[0]}${unread.length > 1 ? ` and of ${unread.length - 1} batches after it` : ''} are gone`,
       });
-    return { events: this.events, batches: this.cursor.batches, head };
+    return { events: this.events, batches: this.cursor.batches, head: this.head };
   }
 
   private visit(row: EventRow): void {
@@ -146,10 +220,23 @@ export class LogScan {
     const disagreement = columnsDisagree(row);
     if (disagreement) this.report(disagreement, batch);
     const leaf = this.hashes.leaf(body, batch?.hash);
-    this.frontier.append(leaf);
+    if (this.part.leaves === 'frontier') {
+      this.frontier.append(leaf);
+      this.checkRoots(position);
+    } else this.collect(leaf);
     this.checkFingerprint(leaf, row, batch);
-    this.checkRoots(position);
     this.expected = position + 1;
+  }
+
+  private collect(leaf: Digest): void {
+    const at = this.collectedCount * 32;
+    if (at + 32 > this.collected.length) {
+      const grown = Buffer.allocUnsafe(Math.max(1 << 16, this.collected.length * 2));
+      this.collected.copy(grown, 0, 0, at);
+      this.collected = grown;
+    }
+    this.collected.write(leaf, at, 'latin1');
+    this.collectedCount += 1;
   }
 
   /** An append writes one stream's consecutive revisions at consecutive positions. */

@@ -11,32 +11,35 @@ const PAGE = 10_000;
  * must run 0, 1, 2, … with their positions rising. A gap is a removed event; a revision
  * placed before an earlier one is a reordering. O(1) memory whatever the number of streams.
  * A removed event the first pass found by its position, but could not name, is named here.
+ * Positions after `throughPosition` are left out (a worker thread's newer snapshot of a live
+ * store reads only what the verifying thread's snapshot holds).
  */
 export async function scanRevisions(
   db: Database.Database,
   findings: FindingLog,
   removed: readonly Finding[],
+  throughPosition = Number.MAX_SAFE_INTEGER,
 ): Promise<void> {
   const first = db
-    .prepare<[number], Row>(
-      'SELECT stream, revision, position FROM events ORDER BY stream, revision LIMIT ?',
+    .prepare<[number, number], Row>(
+      'SELECT stream, revision, position FROM events WHERE position <= ? ORDER BY stream, revision LIMIT ?',
     )
     .raw(true);
   const next = db
-    .prepare<[string, number, number], Row>(
-      'SELECT stream, revision, position FROM events WHERE (stream, revision) > (?, ?) ORDER BY stream, revision LIMIT ?',
+    .prepare<[string, number, number, number], Row>(
+      'SELECT stream, revision, position FROM events WHERE (stream, revision) > (?, ?) AND position <= ? ORDER BY stream, revision LIMIT ?',
     )
     .raw(true);
   const idAt = db.prepare<[number], string>('SELECT id FROM events WHERE position = ?').pluck(true);
   const eventIdAt = (position: number) => idAt.get(position) ?? null;
   let previous: Row | undefined;
-  for (let page = first.all(PAGE); page.length > 0;) {
+  for (let page = first.all(throughPosition, PAGE); page.length > 0;) {
     for (const row of page) {
       check(previous, row, findings, removed, eventIdAt);
       previous = row;
     }
     const last = page[page.length - 1]!;
-    page = next.all(last[0], last[1], PAGE);
+    page = next.all(last[0], last[1], throughPosition, PAGE);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -17,7 +17,7 @@ export type EventRow = [
 ];
 
 export const EVENT_ROWS_SQL =
-  'SELECT position, id, stream, revision, category, type, recorded_at, business_date, batch, body FROM events WHERE position > ? ORDER BY position LIMIT ?';
+  'SELECT position, id, stream, revision, category, type, recorded_at, business_date, batch, body FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?';
 
 /**
  * The index columns must say what the body says: reads by stream, type and category select

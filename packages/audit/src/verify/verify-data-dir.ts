@@ -7,6 +7,7 @@ import {
 } from '../signers/audit-records';
 import type { OutsideCheckpoint } from './checkpoint-evidence';
 import type { Progress } from './log-scan';
+import type { SplitMode } from './split-scan';
 import { findStoreFiles, openReadOnly, type StoreFile } from './store-files';
 import { verifyStoreFile, type StoreVerification } from './verify-store';
 
@@ -20,6 +21,8 @@ export interface VerifyDataDirOptions {
   /** Checkpoint exports the caller trusts (kept outside the node): the log must still match them. */
   trusted?: readonly CheckpointExport[];
   onProgress?: (store: string, ...progress: Parameters<Progress>) => void;
+  /** Whether each store's first pass may run on two threads (see split-scan.ts). */
+  split?: SplitMode;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function verifyDataDir(
       await verifyOne(file, {
         ...(records ? { records } : {}),
         outside,
+        ...(options.split ? { split: options.split } : {}),
         onProgress: (done, total) => options.onProgress?.(file.name, done, total),
       }),
     );

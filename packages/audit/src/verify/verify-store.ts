@@ -2,8 +2,9 @@ import type { AuditRecords } from '../signers/audit-records';
 import { checkCountersignatures, checkExtent } from './after-scan-checks';
 import { gatherEvidence, type OutsideCheckpoint } from './checkpoint-evidence';
 import { FindingLog, type Finding } from './findings';
-import { LogScan, type Progress } from './log-scan';
+import type { Progress } from './log-scan';
 import { scanRevisions } from './revision-scan';
+import { scanLog, type SplitMode } from './split-scan';
 import { inSnapshot, openReadOnly, type StoreFile } from './store-files';
 
 export interface StoreVerification {
@@ -31,6 +32,8 @@ export interface VerifyStoreOptions {
   /** Checkpoints of this store known from outside it (witnesses, trusted exports). */
   outside?: readonly OutsideCheckpoint[];
   onProgress?: Progress;
+  /** Whether the first pass may run on two threads (see split-scan.ts); `auto` by default. */
+  split?: SplitMode;
 }
 
 /**
@@ -49,9 +52,14 @@ export async function verifyStoreFile(
   try {
     return await inSnapshot(db, async () => {
       const evidence = gatherEvidence(db, name, options.records, options.outside ?? [], findings);
-      const scan = await new LogScan(db, evidence, findings).run(options.onProgress);
-      const removed = findings.sorted().filter((f) => f.kind === 'removed');
-      await scanRevisions(db, findings, removed);
+      const scan = await scanLog(db, storeFile, evidence, findings, {
+        ...(options.split ? { split: options.split } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      if (!scan.revisionsChecked) {
+        const removed = findings.sorted().filter((f) => f.kind === 'removed');
+        await scanRevisions(db, findings, removed);
+      }
       checkExtent(name, scan.head, evidence.claims, findings);
       const countersignatures = checkCountersignatures(name, options.records, evidence, findings);
       const sorted = findings.sorted();

@@ -35,12 +35,16 @@ afterAll(() => {
   for (const dir of [sample, ...copies]) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Tampers with a copy of the sample's ledger store and verifies the copy. */
+/**
+ * Tampers with a copy of the sample's ledger store and verifies the copy, on one thread and
+ * split over two (see split-scan.ts): both must tell the same.
+ */
 async function tampered(tamper: (db: Database.Database) => void) {
   const copy = copyDataDir(sample);
   copies.push(copy);
   withStoreFile(join(copy, 'ledger.db'), tamper);
-  const result = await verifyDataDir(copy);
+  const result = await verifyDataDir(copy, { split: 'never' });
+  expect(await verifyDataDir(copy, { split: 'always' })).toEqual(result);
   return { result, ledger: result.stores.find((s) => s.store === 'ledger')!, copy };
 }
 
