@@ -22,7 +22,7 @@ const SPLIT_FROM_EVENTS = 100_000;
  * The share of the log the verifying thread scans itself; afterwards it hashes the other part's
  * leaves into the Merkle frontier, while the worker walks every stream's revisions.
  */
-const OWN_SHARE = 0.5;
+const OWN_SHARE = 0.53;
 
 /** What the worker is asked to scan: positions after `after` through `through`. */
 export interface LaterPartOrder {
