@@ -1,7 +1,8 @@
 // Bundles the node's own TypeScript (every @kopfed workspace it imports) into one CommonJS
-// file, dist/main.js, and verify's worker thread into dist/split-scan-worker.js. Loading one file instead of a thousand transpiled-on-the-fly modules is
-// what brings the node's start-up under a couple of seconds: `npm start` and the tests that
-// start the node as a real process (crash, scenario) run the bundle.
+// file, dist/main.js, and the audit worker thread (verify and replay) into dist/audit-worker.js.
+// Loading one file instead of a thousand transpiled-on-the-fly modules is what brings the
+// node's start-up under a couple of seconds: `npm start` and the tests that start the node as
+// a real process (crash, scenario) run the bundle.
 //
 // Third-party packages stay external and load from node_modules as they are: native modules
 // (better-sqlite3), lazily required ones (OpenTelemetry, jose, kafkajs) and pino's workers
@@ -15,16 +16,16 @@ const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const ENTRY = join(APP, 'src', 'main.ts');
 export const BUNDLE = join(APP, 'dist', 'main.js');
-/** verify's worker thread (packages/audit/src/verify/split-scan.ts looks for it beside the bundle). */
-const SPLIT_SCAN_WORKER = join(
+/** The audit worker thread: packages/audit/src/threads/worker-tasks.ts looks for it in dist/. */
+const AUDIT_WORKER = join(
   APP,
   '..',
   '..',
   'packages',
   'audit',
   'src',
-  'verify',
-  'split-scan-worker.ts',
+  'threads',
+  'audit-worker.ts',
 );
 
 /**
@@ -34,7 +35,7 @@ const SPLIT_SCAN_WORKER = join(
 export async function bundle() {
   const { outputFiles } = await build({
     write: false,
-    entryPoints: { main: ENTRY, 'split-scan-worker': SPLIT_SCAN_WORKER },
+    entryPoints: { main: ENTRY, 'audit-worker': AUDIT_WORKER },
     outdir: dirname(BUNDLE),
     bundle: true,
     platform: 'node',

@@ -196,7 +196,7 @@ export const auditBenchmark: Benchmark = {
       const db = openReadOnly(join(dataDir, 'settlement.db'));
       cpu = process.cpuUsage();
       started = performance.now();
-      const replay = replayBooks(db, 'settlement', {
+      const replay = await replayBooks(db, 'settlement', {
         asOf: { kind: 'business-date', businessDate: '2026-12-31' },
         onProgress: replayMemory.sample,
       });

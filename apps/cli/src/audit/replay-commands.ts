@@ -56,7 +56,7 @@ export function registerReplayCommands(audit: Command): void {
     .option('--json', 'print the books as JSON')
     .option('--out <dir>', 'also write replay.json and each coop’s statements as CSV there')
     .action(
-      (options: {
+      async (options: {
         asOf: ReplayAsOf;
         coop?: string;
         dataDir?: string;
@@ -69,7 +69,7 @@ export function registerReplayCommands(audit: Command): void {
         const progress = new ProgressLine();
         let replay: BooksReplay;
         try {
-          replay = replayBooks(db, BOOKS_STORE, {
+          replay = await replayBooks(db, BOOKS_STORE, {
             asOf: options.asOf,
             ...(options.coop ? { coopId: options.coop } : {}),
             onProgress: (done, total) => progress.update('replay', done, total, 'positions'),
@@ -93,9 +93,9 @@ export function registerReplayCommands(audit: Command): void {
     .requiredOption('--year <yyyy>', 'the financial year', yearArgument)
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
     .option('--out <dir>', 'where to write it (default: ./audit-<coop>-<year>)')
-    .action((options: { coop: string; year: number; dataDir?: string; out?: string }) => {
+    .action(async (options: { coop: string; year: number; dataDir?: string; out?: string }) => {
       const out = resolve(options.out ?? `audit-${options.coop}-${options.year}`);
-      const { files, replay } = auditPackage(dataDirOf(options), {
+      const { files, replay } = await auditPackage(dataDirOf(options), {
         coopId: options.coop,
         year: options.year,
       });

@@ -87,7 +87,7 @@ export function booksRoutes(ctx: AuditContext): Route[] {
         const asOf = asOfOf(query.asOf);
         const db = openReadOnly(booksFile());
         try {
-          const replay = replayBooks(db, BOOKS_STORE, { asOf, coopId: params.coopId });
+          const replay = await replayBooks(db, BOOKS_STORE, { asOf, coopId: params.coopId });
           if (replay.coops.length === 0)
             throw notFound('books-not-found', `Coop ${params.coopId} has no books here.`);
           return { status: 200, body: asJson(replay) as z.infer<typeof ReplayView> };
@@ -109,7 +109,10 @@ export function booksRoutes(ctx: AuditContext): Route[] {
       responses: { 200: AuditPackageView },
       policy: AUDITORS,
       handler: async ({ params, query }) => {
-        const { files } = auditPackage(ctx.dataDir, { coopId: params.coopId, year: query.year });
+        const { files } = await auditPackage(ctx.dataDir, {
+          coopId: params.coopId,
+          year: query.year,
+        });
         return {
           status: 200,
           body: {

@@ -41,10 +41,10 @@ interface JournalRow {
  * the store's signed checkpoints with their countersignatures, and a manifest of SHA-256
  * digests. Nothing in it depends on when it is made, so exporting twice gives the same bytes.
  */
-export function auditPackage(
+export async function auditPackage(
   dataDir: string,
   options: { coopId: string; year: number; store?: string },
-): AuditPackage {
+): Promise<AuditPackage> {
   const store = options.store ?? BOOKS_STORE;
   const file = join(dataDir, `${store}.db`);
   if (!existsSync(file))
@@ -52,7 +52,7 @@ export function auditPackage(
   const db = openReadOnly(file);
   try {
     const yearEnd = `${options.year}-12-31`;
-    const replay = replayBooks(db, store, {
+    const replay = await replayBooks(db, store, {
       asOf: { kind: 'business-date', businessDate: yearEnd },
       coopId: options.coopId,
     });

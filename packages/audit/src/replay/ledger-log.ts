@@ -81,23 +81,25 @@ export function readEntry(
 
 /**
  * The rows of a store's ledger events in log order (by revision for one coop's stream),
- * through `throughPosition`, as arrays: the cheapest way out of better-sqlite3.
+ * after `afterPosition` through `throughPosition`, as arrays: the cheapest way out of
+ * better-sqlite3.
  */
 export function* ledgerRows(
   db: Database.Database,
-  options: { coopId?: string; throughPosition?: number } = {},
+  options: { coopId?: string; afterPosition?: number; throughPosition?: number } = {},
 ): Generator<LedgerRow> {
+  const after = options.afterPosition ?? 0;
   const through = options.throughPosition ?? Number.MAX_SAFE_INTEGER;
   const statement =
     options.coopId === undefined
-      ? db.prepare<[string, number], LedgerRow>(
-          'SELECT position, stream, type, recorded_at, body FROM events WHERE category = ? AND position <= ? ORDER BY position',
+      ? db.prepare<[string, number, number], LedgerRow>(
+          'SELECT position, stream, type, recorded_at, body FROM events WHERE category = ? AND position > ? AND position <= ? ORDER BY position',
         )
-      : db.prepare<[string, number], LedgerRow>(
-          'SELECT position, stream, type, recorded_at, body FROM events WHERE stream = ? AND position <= ? ORDER BY revision',
+      : db.prepare<[string, number, number], LedgerRow>(
+          'SELECT position, stream, type, recorded_at, body FROM events WHERE stream = ? AND position > ? AND position <= ? ORDER BY revision',
         );
   const key = options.coopId === undefined ? LEDGER_CATEGORY : ledgerStreamOf(options.coopId);
-  for (const row of statement.raw(true).iterate(key, through))
+  for (const row of statement.raw(true).iterate(key, after, through))
     if (LEDGER_EVENT_TYPES.has(row[2])) yield row;
 }
 

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { FingerprintTable } from '../checkpoints/fingerprints';
+import { startWorkerTask } from '../threads/worker-tasks';
 import { WHOLE_LOG, type CursorBounds } from './batch-cursor';
 import type { CheckpointEvidence } from './checkpoint-evidence';
 import { FindingLog } from './findings';
@@ -41,11 +39,6 @@ export interface LaterPartOutcome extends ScanResult {
   leaves: Uint8Array;
 }
 
-export type SplitMessage =
-  | { kind: 'progress'; done: number }
-  | { kind: 'outcome'; outcome: LaterPartOutcome }
-  | { kind: 'failed'; reason: string };
-
 /**
  * The first pass of verify, on two threads when the log is long: this thread scans the log up
  * to a batch boundary near its middle while a worker scans the rest with its own connection,
@@ -71,21 +64,25 @@ export async function scanLog(
   });
   const mode = options.split ?? 'auto';
   const plan = mode === 'never' || findings.count > 0 ? undefined : planSplit(db, mode);
-  const entry = plan && workerEntry();
-  if (!plan || !entry) return oneThread();
+  const later =
+    plan &&
+    startWorkerTask<LaterPartOutcome>({
+      kind: 'verify-part',
+      order: {
+        file: store.file,
+        store: store.name,
+        after: plan.split,
+        through: plan.head,
+        cursor: plan.later,
+        fingerprints: evidence.fingerprints.covered.map(({ after, through, bytes }) => ({
+          after,
+          through,
+          bytes,
+        })),
+      },
+    });
+  if (!plan || !later) return oneThread();
 
-  const later = startLaterPart(entry, {
-    file: store.file,
-    store: store.name,
-    after: plan.split,
-    through: plan.head,
-    cursor: plan.later,
-    fingerprints: evidence.fingerprints.covered.map(({ after, through, bytes }) => ({
-      after,
-      through,
-      bytes,
-    })),
-  });
   const attempt = new FindingLog(store.name);
   const first = new LogScan(db, evidence, attempt, {
     after: Number.MIN_SAFE_INTEGER,
@@ -137,7 +134,7 @@ export async function scanLog(
   return oneThread();
 }
 
-/** Scans the later part of a split log (in the worker thread, see split-scan-worker.ts). */
+/** Scans the later part of a split log (on the worker thread, see threads/audit-worker.ts). */
 export async function scanLaterPart(
   order: LaterPartOrder,
   onProgress: (done: number) => void,
@@ -201,55 +198,4 @@ function planSplit(db: Database.Database, mode: SplitMode): SplitPlan | undefine
       lastBatch,
     },
   };
-}
-
-/**
- * The worker's script: the TypeScript source through tsx's require hook where the sources are
- * (tests, the CLI, benchmarks), or the bundled script beside the node's bundle. Neither: the
- * scan stays on one thread.
- */
-function workerEntry(): { script: string; eval: boolean } | undefined {
-  const source = join(__dirname, 'split-scan-worker.ts');
-  if (existsSync(source)) {
-    try {
-      const tsx = require.resolve('tsx/cjs/api');
-      return {
-        script: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`,
-        eval: true,
-      };
-    } catch {
-      return undefined;
-    }
-  }
-  const bundled = join(__dirname, 'split-scan-worker.js');
-  return existsSync(bundled) ? { script: bundled, eval: false } : undefined;
-}
-
-interface LaterPart {
-  /** The worker's outcome; undefined if it failed or could not start. */
-  outcome: Promise<LaterPartOutcome | undefined>;
-  onProgress: (done: number) => void;
-  stop(): Promise<void>;
-}
-
-function startLaterPart(
-  entry: { script: string; eval: boolean },
-  order: LaterPartOrder,
-): LaterPart {
-  const worker = new Worker(entry.script, { eval: entry.eval, workerData: order });
-  const part: LaterPart = {
-    outcome: new Promise((resolve) => {
-      worker.on('message', (message: SplitMessage) => {
-        if (message.kind === 'progress') part.onProgress(message.done);
-        else resolve(message.kind === 'outcome' ? message.outcome : undefined);
-      });
-      worker.on('error', () => resolve(undefined));
-      worker.on('exit', () => resolve(undefined));
-    }),
-    onProgress: () => undefined,
-    stop: async () => {
-      await worker.terminate();
-    },
-  };
-  return part;
 }

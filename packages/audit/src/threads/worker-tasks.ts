@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ReplayPartOrder } from '../replay/replay-books';
+import type { LaterPartOrder } from '../verify/split-scan';
+
+/** Work verify and replay hand to a second thread (see audit-worker.ts). */
+export type WorkerTask =
+  { kind: 'verify-part'; order: LaterPartOrder } | { kind: 'replay-part'; order: ReplayPartOrder };
+
+export type WorkerMessage =
+  | { kind: 'progress'; done: number }
+  | { kind: 'outcome'; outcome: unknown }
+  | { kind: 'failed'; reason: string };
+
+export interface RunningTask<T> {
+  /** The task's outcome; undefined if the worker failed or could not start. */
+  outcome: Promise<T | undefined>;
+  /** Called with the worker's progress (a position). */
+  onProgress: (done: number) => void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `task` on a worker thread; undefined when there is no worker script to run, and the
+ * caller does the work on its own thread. A worker that throws or exits resolves the outcome
+ * to undefined: the caller then does the work itself.
+ */
+export function startWorkerTask<T>(task: WorkerTask): RunningTask<T> | undefined {
+  const entry = workerEntry();
+  if (!entry) return undefined;
+  const worker = new Worker(entry.script, { eval: entry.eval, workerData: task });
+  const running: RunningTask<T> = {
+    outcome: new Promise((resolve) => {
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.kind === 'progress') running.onProgress(message.done);
+        else resolve(message.kind === 'outcome' ? (message.outcome as T) : undefined);
+      });
+      worker.on('error', () => resolve(undefined));
+      worker.on('exit', () => resolve(undefined));
+    }),
+    onProgress: () => undefined,
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
+  return running;
+}
+
+/**
+ * The worker's script: the TypeScript source through tsx's require hook where the sources are
+ * (tests, the CLI, benchmarks), or the bundled script beside the node's bundle (dist/).
+ */
+function workerEntry(): { script: string; eval: boolean } | undefined {
+  const source = join(__dirname, 'audit-worker.ts');
+  if (existsSync(source)) {
+    try {
+      const tsx = require.resolve('tsx/cjs/api');
+      return {
+        script: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`,
+        eval: true,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+  const bundled = join(__dirname, 'audit-worker.js');
+  return existsSync(bundled) ? { script: bundled, eval: false } : undefined;
+}
