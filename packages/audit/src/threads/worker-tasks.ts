@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ReplayPartOrder } from '../replay/replay-books';
-import type { LaterPartOrder } from '../verify/split-scan';
 
-/** Work verify and replay hand to a second thread (see audit-worker.ts). */
-export type WorkerTask =
-  { kind: 'verify-part'; order: LaterPartOrder } | { kind: 'replay-part'; order: ReplayPartOrder };
+/**
+ * Work verify and replay hand to a second thread: the later part of a log to scan
+ * (LaterPartOrder, verify/split-scan.ts) or to sum (ReplayPartOrder, replay/replay-books.ts).
+ * audit-worker.ts runs it; the orders are typed there, as both of those modules import this.
+ */
+export interface WorkerTask {
+  kind: 'verify-part' | 'replay-part';
+  order: unknown;
+}
 
 export type WorkerMessage =
   | { kind: 'progress'; done: number }
