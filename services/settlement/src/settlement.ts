@@ -1,5 +1,5 @@
 import type { Route, ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
-import { MemberActivityBook, shuActivityConsumers, shuRoutes } from '@kopfed/year-end';
+import { MemberActivityBook, shuRoutes } from '@kopfed/year-end';
 import { batchRoutes } from './batches/routes';
 import { booksRoutes } from './books/routes';
 import { LedgerCommands } from './ledger/ledger-commands';
@@ -24,6 +24,7 @@ import { settlementPublication } from './public-events';
 import { ReconciliationService } from './reconciliation/reconciliation-service';
 import { reconciliationRoutes } from './reconciliation/routes';
 import { closeOfBusinessRoutes } from './close-of-business.routes';
+import { shuBasesConsumers } from './shu-bases';
 import { NO_SAVINGS } from './payments/http-savings';
 import { PaymentRunner, type PaymentHooks } from './payments/payment-runner';
 import { paymentRoutes } from './payments/routes';
@@ -138,7 +139,7 @@ export async function createSettlement(
       routes,
     },
     publishes: settlementPublication,
-    consumes: [...settlementConsumers(poster, limits), ...shuActivityConsumers(shuBases)],
+    consumes: [...settlementConsumers(poster, limits), ...shuBasesConsumers(shuBases, store, db)],
     closeOfBusiness: runCloseOfBusiness,
     start: () => {
       journalFeed.start();
