@@ -87,12 +87,72 @@ export class DigestFrontier {
     this.size += 1;
   }
 
+  /**
+   * Appends a perfect subtree of 2^level leaves, as if its leaves were appended one by one:
+   * the frontier must hold a multiple of 2^level leaves (see MerkleBlocks).
+   */
+  appendSubtree(root: Digest, level: number): void {
+    const leaves = 2 ** level;
+    if (this.size % leaves !== 0) throw new Error('a subtree must start where the tree aligns it');
+    let node = root;
+    for (let rest = this.size / leaves; rest % 2 === 1; rest = (rest - 1) / 2)
+      node = this.hasher.node(this.roots.pop()!, node);
+    this.roots.push(node);
+    this.size += leaves;
+  }
+
   /** The root over every leaf appended, in hex (as checkpoints state it). */
   rootHex(): string {
     if (this.roots.length === 0) return EMPTY_ROOT.toString('hex');
     let root = this.roots[this.roots.length - 1]!;
     for (let i = this.roots.length - 2; i >= 0; i--) root = this.hasher.node(this.roots[i]!, root);
     return digestHex(root);
+  }
+}
+
+/** A perfect subtree of 2^level leaves whose first leaf has index `start` in the whole tree. */
+export interface MerkleBlock {
+  start: number;
+  level: number;
+  root: Digest;
+}
+
+/**
+ * Leaves from index `first` of the whole tree on, merged into perfect subtrees the way the
+ * frontier merges them, but only where the subtree is aligned in the whole tree and does not
+ * straddle a cut (a leaf count at which the whole tree's root is wanted). Appended in order to
+ * the frontier of the first `first` leaves (DigestFrontier.appendSubtree), the blocks give the
+ * whole tree's frontier at every cut and at the end: a few hundred appends instead of one per
+ * leaf, which is what lets verify's worker thread do the hashing of its part.
+ */
+export class MerkleBlocks {
+  readonly blocks: MerkleBlock[] = [];
+  private next: number;
+  private readonly hasher = new NodeHasher();
+
+  constructor(
+    first: number,
+    private readonly cuts: ReadonlySet<number>,
+  ) {
+    this.next = first;
+  }
+
+  append(leaf: Digest): void {
+    let block: MerkleBlock = { start: this.next, level: 0, root: leaf };
+    this.next += 1;
+    for (;;) {
+      const top = this.blocks[this.blocks.length - 1];
+      if (top?.level !== block.level) break;
+      const aligned = top.start % (2 * 2 ** top.level) === 0;
+      if (!aligned || this.cuts.has(block.start)) break;
+      this.blocks.pop();
+      block = {
+        start: top.start,
+        level: top.level + 1,
+        root: this.hasher.node(top.root, block.root),
+      };
+    }
+    this.blocks.push(block);
   }
 }
 

@@ -2,7 +2,14 @@ import type Database from 'better-sqlite3';
 import { fnv1a } from '../checkpoints/fingerprints';
 import { BatchCursor, WHOLE_LOG, type CursorBounds, type OpenBatch } from './batch-cursor';
 import type { CheckpointEvidence } from './checkpoint-evidence';
-import { DigestFrontier, EventHashes, leadingUint32, type Digest } from './event-hashes';
+import {
+  DigestFrontier,
+  EventHashes,
+  leadingUint32,
+  MerkleBlocks,
+  type Digest,
+  type MerkleBlock,
+} from './event-hashes';
 import type { FindingInput, FindingLog } from './findings';
 import { columnsDisagree, EVENT_ROWS_SQL, type EventRow } from './row-checks';
 
@@ -27,10 +34,13 @@ export interface LogPart {
   cursor: CursorBounds;
   /**
    * `frontier`: each leaf goes into the Merkle frontier and checkpoint roots are checked, which
-   * needs the part to start at position 1. `collect`: the leaves are kept, in order, for the
-   * scan of the part before to append (see `appendLeaves`).
+   * needs the part to start at position 1. `blocks`: the leaves are merged into Merkle blocks
+   * (see MerkleBlocks), cut at `cuts`, for the scan of the part before to append (see
+   * `appendBlocks`).
    */
-  leaves: 'frontier' | 'collect';
+  leaves: 'frontier' | 'blocks';
+  /** Positions at which a checkpoint root will be checked: blocks do not straddle them. */
+  cuts?: readonly number[];
 }
 
 export const WHOLE_LOG_PART: LogPart = {
@@ -73,9 +83,8 @@ export class LogScan {
   private expected: number;
   private events = 0;
   private head = 0;
-  /** Leaves kept in `collect` mode, 32 bytes each, in log order. */
-  private collected = Buffer.allocUnsafe(0);
-  private collectedCount = 0;
+  /** The part's Merkle blocks, in `blocks` mode. */
+  private readonly merkleBlocks: MerkleBlocks | undefined;
   private unbatchedRun = false;
   private mismatchRun = false;
   private suspect: Suspect | undefined;
@@ -87,6 +96,8 @@ export class LogScan {
     private readonly part: LogPart = WHOLE_LOG_PART,
   ) {
     this.expected = Math.max(1, part.after + 1);
+    this.merkleBlocks =
+      part.leaves === 'blocks' ? new MerkleBlocks(part.after, new Set(part.cuts)) : undefined;
     this.cursor = new BatchCursor(
       db,
       this.hashes,
@@ -135,19 +146,30 @@ export class LogScan {
   }
 
   /**
-   * Appends the leaves another scan collected for the part just after this one (positions
-   * from `firstPosition` on, without gaps) to the frontier, checking checkpoint roots.
+   * Appends the Merkle blocks of the part just after this one (see MerkleBlocks) to the
+   * frontier, checking the checkpoint roots at each block's end. A checkpoint whose position
+   * falls inside a block cannot be checked: it counts as a root that differs.
    */
-  appendLeaves(leaves: Buffer, firstPosition: number): void {
-    for (let i = 0; i * 32 < leaves.length; i++) {
-      this.frontier.append(leaves.toString('latin1', i * 32, i * 32 + 32));
-      this.checkRoots(firstPosition + i);
+  appendBlocks(blocks: readonly MerkleBlock[]): void {
+    for (const { start, level, root } of blocks) {
+      this.frontier.appendSubtree(root, level);
+      const end = start + 2 ** level;
+      for (; this.rootIndex < this.roots.length; this.rootIndex++) {
+        const check = this.roots[this.rootIndex]!;
+        if (check.lastPosition > end) break;
+        if (check.lastPosition < end || this.frontier.rootHex() !== check.merkleRoot)
+          this.rootMismatches.push({
+            from: (this.roots[this.rootIndex - 1]?.lastPosition ?? 0) + 1,
+            through: check.lastPosition,
+            sequence: check.sequence,
+          });
+      }
     }
   }
 
-  /** The leaves of a `collect` part, 32 bytes each. */
-  get leaves(): Buffer {
-    return this.collected.subarray(0, this.collectedCount * 32);
+  /** The Merkle blocks of a `blocks` part. */
+  get blocks(): readonly MerkleBlock[] {
+    return this.merkleBlocks?.blocks ?? [];
   }
 
   /** Where the part ended, once its last batch is closed (its seal checked). */
@@ -220,23 +242,13 @@ export class LogScan {
     const disagreement = columnsDisagree(row);
     if (disagreement) this.report(disagreement, batch);
     const leaf = this.hashes.leaf(body, batch?.hash);
-    if (this.part.leaves === 'frontier') {
+    if (this.merkleBlocks) this.merkleBlocks.append(leaf);
+    else {
       this.frontier.append(leaf);
       this.checkRoots(position);
-    } else this.collect(leaf);
+    }
     this.checkFingerprint(leaf, row, batch);
     this.expected = position + 1;
-  }
-
-  private collect(leaf: Digest): void {
-    const at = this.collectedCount * 32;
-    if (at + 32 > this.collected.length) {
-      const grown = Buffer.allocUnsafe(Math.max(1 << 16, this.collected.length * 2));
-      this.collected.copy(grown, 0, 0, at);
-      this.collected = grown;
-    }
-    this.collected.write(leaf, at, 'latin1');
-    this.collectedCount += 1;
   }
 
   /** An append writes one stream's consecutive revisions at consecutive positions. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { FingerprintTable } from '../checkpoints/fingerprints';
 import { startWorkerTask } from '../threads/worker-tasks';
 import { WHOLE_LOG, type CursorBounds } from './batch-cursor';
+import type { MerkleBlock } from './event-hashes';
 import type { CheckpointEvidence } from './checkpoint-evidence';
 import { FindingLog } from './findings';
 import { LogScan, type Progress, type ScanResult } from './log-scan';
@@ -17,10 +18,10 @@ export type SplitMode = 'auto' | 'always' | 'never';
 /** Below this, starting a worker thread (a few hundred ms) costs more than it saves. */
 const SPLIT_FROM_EVENTS = 100_000;
 /**
- * The share of the log the verifying thread scans itself; afterwards it hashes the other part's
- * leaves into the Merkle frontier, while the worker walks every stream's revisions.
+ * The share of the log the verifying thread scans itself, while the worker scans the rest and
+ * then walks every stream's revisions.
  */
-const OWN_SHARE = 0.53;
+const OWN_SHARE = 0.57;
 
 /** What the worker is asked to scan: positions after `after` through `through`. */
 export interface LaterPartOrder {
@@ -30,13 +31,15 @@ export interface LaterPartOrder {
   through: number;
   cursor: CursorBounds;
   fingerprints: { after: number; through: number; bytes: Uint8Array }[];
+  /** Positions after `after` at which the verifying thread checks a checkpoint root. */
+  cuts: number[];
 }
 
 export interface LaterPartOutcome extends ScanResult {
   /** Findings in the later part or in the revisions: any at all sends verify back to one thread. */
   findings: number;
-  /** Its events' Merkle leaves, 32 bytes each, in log order. */
-  leaves: Uint8Array;
+  /** Its events' Merkle leaves as blocks for the verifying thread's frontier. */
+  blocks: MerkleBlock[];
 }
 
 /**
@@ -44,8 +47,8 @@ export interface LaterPartOutcome extends ScanResult {
  * to a batch boundary near its middle while a worker scans the rest with its own connection,
  * bounded by this snapshot's head and last batch, and then walks every stream's revisions (the
  * second pass; `revisionsChecked` says it was done). Each part runs the one-thread scan's
- * checks; the worker's leaves then continue this thread's Merkle frontier, so every checkpoint
- * root is checked as before.
+ * checks; the worker's leaves, merged into Merkle blocks that stop at every checkpoint, then
+ * continue this thread's frontier, so every checkpoint root is checked as before.
  *
  * The split is only trusted to say "intact": if either part finds anything, or the parts do not
  * meet exactly (the first ends where the second was told to begin), the log is scanned again on
@@ -79,6 +82,9 @@ export async function scanLog(
           through,
           bytes,
         })),
+        cuts: [...evidence.statements.values()]
+          .map((s) => s.lastPosition)
+          .filter((position) => position > plan.split),
       },
     });
   if (!plan || !later) return oneThread();
@@ -113,11 +119,7 @@ export async function scanLog(
       end.cursor.previousSeal === plan.later.previousSeal &&
       end.cursor.lastPosition === plan.later.lastPosition;
     if (met) {
-      const { leaves } = outcome;
-      first.appendLeaves(
-        Buffer.from(leaves.buffer, leaves.byteOffset, leaves.byteLength),
-        plan.split + 1,
-      );
+      first.appendBlocks(outcome.blocks);
       const own = first.finish();
       if (attempt.count === 0)
         return {
@@ -154,13 +156,14 @@ export async function scanLaterPart(
         after: order.after,
         through: order.through,
         cursor: order.cursor,
-        leaves: 'collect',
+        leaves: 'blocks',
+        cuts: order.cuts,
       });
       const result = await scan.run((done) => onProgress(done));
       // The second pass too, over the whole log up to the same head, while the verifying
-      // thread appends this part's leaves to its frontier.
+      // thread finishes its own part.
       await scanRevisions(db, findings, [], order.through);
-      return { ...result, findings: findings.count, leaves: scan.leaves };
+      return { ...result, findings: findings.count, blocks: [...scan.blocks] };
     });
   } finally {
     db.close();
