@@ -26,7 +26,7 @@ import type { ReplayAsOf } from './as-of';
 import { emptyScannedEntry, type ScannedEntry } from './entry-scan';
 import { dataOf, ledgerRows, readEntry } from './ledger-log';
 import { startWorkerTask } from '../threads/worker-tasks';
-import { openReadOnly } from '../verify/store-files';
+import { inSnapshot, openReadOnly } from '../verify/store-files';
 
 export const REPLAY_FORMAT = 'kopfed-replay-v1';
 
@@ -210,11 +210,8 @@ export async function replayPart(
 ): Promise<LedgerSums> {
   const db = openReadOnly(order.file);
   try {
-    db.exec('BEGIN');
-    return sumLedger(
-      db,
-      { after: order.after, through: order.through, asOf: order.asOf },
-      onProgress,
+    return await inSnapshot(db, async () =>
+      sumLedger(db, { after: order.after, through: order.through, asOf: order.asOf }, onProgress),
     );
   } finally {
     db.close();

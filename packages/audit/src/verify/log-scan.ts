@@ -56,6 +56,7 @@ export interface PartEnd {
   expected: number;
   cursor: Omit<CursorBounds, 'lastBatch'>;
 }
+
 /** How far from a misplaced event the scan looks for where its checkpoint had it. */
 const REORDER_WINDOW = 10_000;
 
