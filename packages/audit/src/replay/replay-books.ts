@@ -26,7 +26,7 @@ import type { ReplayAsOf } from './as-of';
 import { emptyScannedEntry, type ScannedEntry } from './entry-scan';
 import { dataOf, ledgerRows, readEntry } from './ledger-log';
 import { startWorkerTask } from '../threads/worker-tasks';
-import { inSnapshot, openReadOnly } from '../verify/store-files';
+import { inFileSnapshot } from '../verify/store-files';
 
 export const REPLAY_FORMAT = 'kopfed-replay-v1';
 
@@ -208,14 +208,9 @@ export async function replayPart(
   order: ReplayPartOrder,
   onProgress: (done: number) => void,
 ): Promise<LedgerSums> {
-  const db = openReadOnly(order.file);
-  try {
-    return await inSnapshot(db, async () =>
-      sumLedger(db, { after: order.after, through: order.through, asOf: order.asOf }, onProgress),
-    );
-  } finally {
-    db.close();
-  }
+  return inFileSnapshot(order.file, async (db) =>
+    sumLedger(db, { after: order.after, through: order.through, asOf: order.asOf }, onProgress),
+  );
 }
 
 /** The sums of the events after `after` through `through` (one coop's, or all). */

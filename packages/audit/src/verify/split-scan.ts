@@ -7,7 +7,7 @@ import type { CheckpointEvidence } from './checkpoint-evidence';
 import { FindingLog } from './findings';
 import { LogScan, type Progress, type ScanResult } from './log-scan';
 import { scanRevisions } from './revision-scan';
-import { inSnapshot, openReadOnly } from './store-files';
+import { inFileSnapshot } from './store-files';
 
 /**
  * `auto` splits a log of at least SPLIT_FROM_EVENTS events; `always` any log of two batches
@@ -141,33 +141,28 @@ export async function scanLaterPart(
   order: LaterPartOrder,
   onProgress: (done: number) => void,
 ): Promise<LaterPartOutcome> {
-  const db = openReadOnly(order.file);
-  try {
-    return await inSnapshot(db, async () => {
-      // Only the fingerprints are needed: roots are checked by the thread that holds the frontier.
-      const evidence: CheckpointEvidence = {
-        statements: new Map(),
-        fingerprints: FingerprintTable.of(order.fingerprints),
-        claims: [],
-        checkpoints: 0,
-      };
-      const findings = new FindingLog(order.store);
-      const scan = new LogScan(db, evidence, findings, {
-        after: order.after,
-        through: order.through,
-        cursor: order.cursor,
-        leaves: 'blocks',
-        cuts: order.cuts,
-      });
-      const result = await scan.run((done) => onProgress(done));
-      // The second pass too, over the whole log up to the same head, while the verifying
-      // thread finishes its own part.
-      await scanRevisions(db, findings, [], order.through);
-      return { ...result, findings: findings.count, blocks: [...scan.blocks] };
+  return inFileSnapshot(order.file, async (db) => {
+    // Only the fingerprints are needed: roots are checked by the thread that holds the frontier.
+    const evidence: CheckpointEvidence = {
+      statements: new Map(),
+      fingerprints: FingerprintTable.of(order.fingerprints),
+      claims: [],
+      checkpoints: 0,
+    };
+    const findings = new FindingLog(order.store);
+    const scan = new LogScan(db, evidence, findings, {
+      after: order.after,
+      through: order.through,
+      cursor: order.cursor,
+      leaves: 'blocks',
+      cuts: order.cuts,
     });
-  } finally {
-    db.close();
-  }
+    const result = await scan.run((done) => onProgress(done));
+    // The second pass too, over the whole log up to the same head, while the verifying
+    // thread finishes its own part.
+    await scanRevisions(db, findings, [], order.through);
+    return { ...result, findings: findings.count, blocks: [...scan.blocks] };
+  });
 }
 
 interface SplitPlan {

@@ -59,3 +59,16 @@ export async function inSnapshot<T>(db: Database.Database, work: () => Promise<T
     db.exec('COMMIT');
   }
 }
+
+/** Opens `file` read-only, runs `work` in one snapshot of it, and closes it. */
+export async function inFileSnapshot<T>(
+  file: string,
+  work: (db: Database.Database) => Promise<T>,
+): Promise<T> {
+  const db = openReadOnly(file);
+  try {
+    return await inSnapshot(db, () => work(db));
+  } finally {
+    db.close();
+  }
+}

@@ -5,7 +5,7 @@ import { FindingLog, type Finding } from './findings';
 import type { Progress } from './log-scan';
 import { scanRevisions } from './revision-scan';
 import { scanLog, type SplitMode } from './split-scan';
-import { inSnapshot, openReadOnly, type StoreFile } from './store-files';
+import { inFileSnapshot, type StoreFile } from './store-files';
 
 export interface StoreVerification {
   store: string;
@@ -48,49 +48,44 @@ export async function verifyStoreFile(
 ): Promise<StoreVerification> {
   const { name, file } = storeFile;
   const findings = new FindingLog(name);
-  const db = openReadOnly(file);
-  try {
-    return await inSnapshot(db, async () => {
-      const evidence = gatherEvidence(db, name, options.records, options.outside ?? [], findings);
-      const scan = await scanLog(db, storeFile, evidence, findings, {
-        ...(options.split ? { split: options.split } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      });
-      if (!scan.revisionsChecked) {
-        const removed = findings.sorted().filter((f) => f.kind === 'removed');
-        await scanRevisions(db, findings, removed);
-      }
-      checkExtent(name, scan.head, evidence.claims, findings);
-      const countersignatures = checkCountersignatures(name, options.records, evidence, findings);
-      const sorted = findings.sorted();
-      const covered = evidence.fingerprints.coveredThrough;
-      const notes: string[] = [];
-      if (scan.events > 0 && evidence.checkpoints === 0)
-        notes.push('no checkpoint yet: the events are protected by the seal chain alone');
-      else if (scan.head > covered + 1)
-        notes.push(
-          `positions ${covered + 1}..${scan.head} are after the newest checkpoint: protected by the seal chain alone`,
-        );
-      for (const unreadable of options.records?.unreadable ?? [])
-        notes.push(
-          `audit record at position ${unreadable.position} of the audit store does not read: ${unreadable.reason}`,
-        );
-      return {
-        store: name,
-        file,
-        intact: findings.count === 0,
-        events: scan.events,
-        batches: scan.batches,
-        head: scan.head,
-        checkpoints: evidence.checkpoints,
-        countersignatures,
-        first: sorted[0] ?? null,
-        findings: sorted,
-        findingCount: findings.count,
-        notes,
-      };
+  return inFileSnapshot(file, async (db) => {
+    const evidence = gatherEvidence(db, name, options.records, options.outside ?? [], findings);
+    const scan = await scanLog(db, storeFile, evidence, findings, {
+      ...(options.split ? { split: options.split } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-  } finally {
-    db.close();
-  }
+    if (!scan.revisionsChecked) {
+      const removed = findings.sorted().filter((f) => f.kind === 'removed');
+      await scanRevisions(db, findings, removed);
+    }
+    checkExtent(name, scan.head, evidence.claims, findings);
+    const countersignatures = checkCountersignatures(name, options.records, evidence, findings);
+    const sorted = findings.sorted();
+    const covered = evidence.fingerprints.coveredThrough;
+    const notes: string[] = [];
+    if (scan.events > 0 && evidence.checkpoints === 0)
+      notes.push('no checkpoint yet: the events are protected by the seal chain alone');
+    else if (scan.head > covered + 1)
+      notes.push(
+        `positions ${covered + 1}..${scan.head} are after the newest checkpoint: protected by the seal chain alone`,
+      );
+    for (const unreadable of options.records?.unreadable ?? [])
+      notes.push(
+        `audit record at position ${unreadable.position} of the audit store does not read: ${unreadable.reason}`,
+      );
+    return {
+      store: name,
+      file,
+      intact: findings.count === 0,
+      events: scan.events,
+      batches: scan.batches,
+      head: scan.head,
+      checkpoints: evidence.checkpoints,
+      countersignatures,
+      first: sorted[0] ?? null,
+      findings: sorted,
+      findingCount: findings.count,
+      notes,
+    };
+  });
 }
