@@ -103,6 +103,22 @@ export async function setUp(
         maxPrincipal: idr(500_000_000),
       },
     });
+    // The coop's books post the new loan product's money as they post the default one's.
+    const mapping = (await treasurer.expect(
+      200,
+      'GET',
+      `/api/settlement/v1/coops/${coopId}/gl-mapping`,
+    )) as { loans: Record<string, unknown> } & Record<string, unknown>;
+    const {
+      coopId: _coop,
+      effectiveFrom: _from,
+      memberClearing: _clearing,
+      ...mappingIn
+    } = mapping;
+    await treasurer.expect(200, 'PUT', `/api/settlement/v1/coops/${coopId}/gl-mapping/2026-01-01`, {
+      ...mappingIn,
+      loans: { ...mapping.loans, ANUITAS: mapping.loans.PINJAMAN },
+    });
     const members: { memberId: string; externalId: string }[] = [];
     for (let cursor: string | null = ''; cursor !== null;) {
       const page = (await coop.expect(
