@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { ApiKeyRecord } from './api-key-projection';
 import { matchesHash } from './api-key-token';
 
@@ -27,14 +28,13 @@ const DEFAULTS = { ttlMs: 60_000, maxEntries: 10_000 };
  * Expiry is the caller's to check on every request, as before.
  */
 export class VerifiedTokens {
-  private readonly entries = new Map<string, Verified>();
+  private readonly entries: LRUCache<string, Verified>;
   private readonly ttlMs: number;
-  private readonly maxEntries: number;
   private readonly nowMs: () => number;
 
   constructor(options: VerifiedTokensOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULTS.ttlMs;
-    this.maxEntries = options.maxEntries ?? DEFAULTS.maxEntries;
+    this.entries = new LRUCache({ max: options.maxEntries ?? DEFAULTS.maxEntries });
     this.nowMs = options.nowMs ?? Date.now;
   }
 
@@ -62,11 +62,6 @@ export class VerifiedTokens {
   }
 
   private remember(record: ApiKeyRecord, token: Buffer, now: number): void {
-    this.entries.delete(record.keyId);
     this.entries.set(record.keyId, { record, token, verifiedAtMs: now });
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
   }
 }

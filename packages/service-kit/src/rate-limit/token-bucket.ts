@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 export interface RateLimit {
   /** Sustained requests per second per credential. */
   ratePerSecond: number;
@@ -24,7 +26,7 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { ratePerSecond: 2_000, burst: 20_0
  * recently used bucket is dropped, which at worst gives that credential a fresh burst.
  */
 export class TokenBucketLimiter implements RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets: LRUCache<string, Bucket>;
 
   constructor(
     private readonly limit: RateLimit = DEFAULT_RATE_LIMIT,
@@ -33,6 +35,7 @@ export class TokenBucketLimiter implements RateLimiter {
     if (!(limit.ratePerSecond > 0) || !(limit.burst >= 1)) {
       throw new Error('a rate limit needs a positive rate and a burst of at least 1');
     }
+    this.buckets = new LRUCache({ max: options.maxBuckets ?? 100_000 });
   }
 
   take(key: string): RateDecision {
@@ -54,12 +57,6 @@ export class TokenBucketLimiter implements RateLimiter {
   }
 
   private touch(key: string, bucket: Bucket): void {
-    this.buckets.delete(key);
     this.buckets.set(key, bucket);
-    const maxBuckets = this.options.maxBuckets ?? 100_000;
-    if (this.buckets.size > maxBuckets) {
-      const oldest = this.buckets.keys().next();
-      if (!oldest.done) this.buckets.delete(oldest.value);
-    }
   }
 }

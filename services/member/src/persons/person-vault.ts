@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { KeyStore } from './key-store';
 import { PersonalData } from './personal-data';
 
@@ -20,13 +21,15 @@ export class PersonVault {
   private readonly nikKey: Buffer;
   private readonly dataKey: Buffer;
   /** Unwrapped person keys recently used (bounded; erasure evicts). */
-  private readonly cache = new Map<string, Buffer>();
+  private readonly cache = new LRUCache<string, Buffer>({ max: KEY_CACHE_SIZE });
   /**
    * Sealed blobs made moments ago and their data, so the directory projection, which opens
    * each one right after it is recorded, need not decrypt what this process just encrypted.
    * Memory only, bounded, and each entry goes at its first use.
    */
-  private readonly justSealed = new Map<string, { personId: string; data: PersonalData }>();
+  private readonly justSealed = new LRUCache<string, { personId: string; data: PersonalData }>({
+    max: JUST_SEALED_SIZE,
+  });
 
   constructor(
     private readonly keys: KeyStore,
@@ -89,8 +92,6 @@ export class PersonVault {
       body.toString('base64url'),
       cipher.getAuthTag().toString('base64url'),
     ].join('.');
-    if (this.justSealed.size >= JUST_SEALED_SIZE)
-      this.justSealed.delete(this.justSealed.keys().next().value!);
     this.justSealed.set(sealed, { personId, data });
     return sealed;
   }
@@ -131,8 +132,10 @@ export class PersonVault {
 
   erase(personId: string): boolean {
     this.cache.delete(personId);
-    for (const [sealed, recent] of this.justSealed)
-      if (recent.personId === personId) this.justSealed.delete(sealed);
+    const sealedForPerson = [...this.justSealed.entries()]
+      .filter(([, recent]) => recent.personId === personId)
+      .map(([sealed]) => sealed);
+    for (const sealed of sealedForPerson) this.justSealed.delete(sealed);
     return this.keys.destroy(personId);
   }
 
@@ -152,7 +155,6 @@ export class PersonVault {
   }
 
   private remember(personId: string, key: Buffer): void {
-    if (this.cache.size >= KEY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(personId, key);
   }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import type { RecordedEvent } from '@kopfed/eventstore';
 import { decodeAccount, encodeAccount } from './account-snapshot';
 import { toDomain } from '../shared/aggregate-store';
@@ -59,7 +60,9 @@ const CACHED_STATES = 20_000;
 
 export function accountsProjection(): ProjectionDefinition {
   let statements: ReturnType<typeof prepare> | undefined;
-  const cache = new Map<string, { state: AccountState; revision: number }>();
+  const cache = new LRUCache<string, { state: AccountState; revision: number }>({
+    max: CACHED_STATES,
+  });
   return {
     name: 'savings-accounts-v1',
     categories: ['account'],
@@ -97,12 +100,7 @@ export function accountsProjection(): ProjectionDefinition {
       }
       for (const [accountId, entry] of touched) {
         if (entry.state.status !== 'none') s.put.run(row(accountId, entry.state, entry.revision));
-        cache.delete(accountId);
         cache.set(accountId, entry);
-      }
-      for (const oldest of cache.keys()) {
-        if (cache.size <= CACHED_STATES) break;
-        cache.delete(oldest);
       }
     },
   };

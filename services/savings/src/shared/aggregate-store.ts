@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { v7 as uuidv7 } from 'uuid';
 import { conflict, type DomainEvent } from '@kopfed/domain';
 import {
@@ -63,13 +64,20 @@ const MAX_ATTEMPTS = 8;
  */
 export class AggregateStore<State, Event extends DomainEvent> {
   private readonly lock = new KeyedLock();
-  private readonly cache = new Map<string, Loaded<State> & { revision: number }>();
+  /**
+   * The last state this process saw per stream, least recently used dropped first. (A Map
+   * trimmed from its front costs tens of µs per eviction once it holds tens of thousands:
+   * V8 skips every deleted slot at the front on each `keys().next()`.)
+   */
+  private readonly cache: LRUCache<string, Loaded<State> & { revision: number }>;
 
   constructor(
     private readonly store: EventStore,
     private readonly type: AggregateType<State, Event>,
-    private readonly maxCached = 50_000,
-  ) {}
+    maxCached = 50_000,
+  ) {
+    this.cache = new LRUCache({ max: maxCached });
+  }
 
   /** The current state: never older than what this process last wrote or the store holds now. */
   async load(stream: string): Promise<Loaded<State>> {
@@ -85,7 +93,7 @@ export class AggregateStore<State, Event extends DomainEvent> {
 
   /** What this process last saw of the stream, without asking the store (a hint, not the truth). */
   peek(stream: string): Loaded<State> | undefined {
-    return this.cache.get(stream);
+    return this.cache.peek(stream);
   }
 
   execute(
@@ -179,12 +187,7 @@ export class AggregateStore<State, Event extends DomainEvent> {
   }
 
   private remember(stream: string, loaded: Loaded<State> & { revision: number }): void {
-    this.cache.delete(stream);
     this.cache.set(stream, loaded);
-    if (this.cache.size > this.maxCached) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
   }
 }
 
