@@ -140,7 +140,23 @@ export class EventCatalog<
   ): Envelope<LatestData<Named<Defs, Name>>> {
     const { service, versions } = this.definition(name);
     const data = this.parse(name, versions.length, input.data) as LatestData<Named<Defs, Name>>;
-    return toEnvelope({ ...input, service, name, version: versions.length, data });
+    // Every field named, absent ones undefined: one object shape for every event (a spread
+    // of the caller's object made a new shape per combination of optional fields).
+    return toEnvelope({
+      id: input.id,
+      service,
+      name,
+      version: versions.length,
+      subject: input.subject,
+      time: input.time,
+      businessDate: input.businessDate,
+      data,
+      correlationId: input.correlationId,
+      causationId: input.causationId,
+      traceparent: input.traceparent,
+      coopId: input.coopId,
+      dataschema: input.dataschema,
+    });
   }
 
   /** Checks an envelope from the bus and its data, and upcasts the data to the latest version. */

@@ -33,16 +33,17 @@ export function publicEventEncoder<const Defs extends readonly EventDefinition[]
     const published = toPublic(event);
     if (!published) return undefined;
     const { metadata } = event;
+    // Absent fields are undefined rather than spread in: one object shape for every event.
     const envelope = catalog.toEnvelope(published.name as never, {
       id: event.id,
       subject: published.subject,
       time: event.recordedAt,
       businessDate: event.businessDate,
       data: published.data as never,
-      ...(metadata.correlationId ? { correlationId: metadata.correlationId } : {}),
-      ...(metadata.causationId ? { causationId: metadata.causationId } : {}),
-      ...(traceparent ? { traceparent } : {}),
-      ...(metadata.coopId ? { coopId: metadata.coopId } : {}),
+      correlationId: metadata.correlationId || undefined,
+      causationId: metadata.causationId || undefined,
+      traceparent: traceparent || undefined,
+      coopId: metadata.coopId || undefined,
     });
     const headers: Record<string, string> = { 'ce-id': envelope.id, 'ce-type': envelope.type };
     if (traceparent) headers.traceparent = traceparent;
