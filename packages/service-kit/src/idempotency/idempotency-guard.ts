@@ -60,7 +60,7 @@ export class IdempotencyGuard {
   private readonly clock: () => Date;
   /** This guard's run: claims carry it, so a later run can tell its own claims from a dead one's. */
   private readonly owner = uuidv7();
-  /** Claims this process is running, so local duplicates wait without polling. */
+  /** Keys this process is running, from their read to their outcome: local duplicates wait on them. */
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(private readonly options: IdempotencyOptions) {
@@ -84,39 +84,56 @@ export class IdempotencyGuard {
     const deadlineMs = Date.now() + this.waitMs;
     const maxRounds = Math.ceil(this.waitMs / this.pollMs) + 4;
     for (let round = 0; round < maxRounds; round++) {
-      const { state, revision } = await this.load(stream);
-      const verdict = judge(state, fingerprint, this.clock().getTime(), this.timings);
-      switch (verdict.kind) {
-        case 'replay':
-          return { response: verdict.response, replayed: true };
-        case 'reused':
-          throw new HttpProblem(
-            'idempotency-key-reused',
-            'This Idempotency-Key was already used with another method, path or body; nothing was changed.',
-          );
-        case 'wait':
-          if (Date.now() >= deadlineMs) throw inProgress();
-          await this.waitForOther(stream, deadlineMs);
-          continue;
-        case 'claim': {
-          const local = this.running.get(stream);
-          if (local) {
-            if (Date.now() >= deadlineMs) throw inProgress();
-            await raceTimeout(local, deadlineMs - Date.now());
-            continue;
-          }
-          if (this.timings.soleWriter !== undefined) {
-            const response = await this.runAlone(stream, revision, fingerprint, execute);
-            if (response === undefined) continue;
-            return { response, replayed: false };
-          }
-          const claimed = await this.claim(stream, revision, fingerprint);
-          if (claimed === undefined) continue;
-          return { response: await this.execute(stream, claimed, execute), replayed: false };
-        }
+      const local = this.running.get(stream);
+      if (local) {
+        if (Date.now() >= deadlineMs) throw inProgress();
+        await raceTimeout(local, deadlineMs - Date.now());
+        continue;
       }
+      // From its read of the key to its outcome, this request holds the key in this process:
+      // a local duplicate waits above instead of reading a stream that is about to move.
+      const release = this.hold(stream);
+      try {
+        const { state, revision } = await this.load(stream);
+        const verdict = judge(state, fingerprint, this.clock().getTime(), this.timings);
+        switch (verdict.kind) {
+          case 'replay':
+            return { response: verdict.response, replayed: true };
+          case 'reused':
+            throw new HttpProblem(
+              'idempotency-key-reused',
+              'This Idempotency-Key was already used with another method, path or body; nothing was changed.',
+            );
+          case 'wait':
+            if (Date.now() >= deadlineMs) throw inProgress();
+            break;
+          case 'claim': {
+            if (this.timings.soleWriter !== undefined) {
+              const response = await this.runAlone(stream, revision, fingerprint, execute);
+              return { response, replayed: false };
+            }
+            const claimed = await this.claim(stream, revision, fingerprint);
+            if (claimed === undefined) continue;
+            return { response: await this.execute(stream, claimed, execute), replayed: false };
+          }
+        }
+      } finally {
+        release();
+      }
+      // Claimed by another process: only reading the stream again shows its outcome.
+      await sleep(Math.min(deadlineMs - Date.now(), this.pollMs));
     }
     throw inProgress();
+  }
+
+  /** Marks the key as being run by this process; the function returned ends that. */
+  private hold(stream: string): () => void {
+    let finished!: () => void;
+    this.running.set(stream, new Promise<void>((resolve) => (finished = resolve)));
+    return () => {
+      this.running.delete(stream);
+      finished();
+    };
   }
 
   private async load(stream: string): Promise<{ state: KeyState; revision: number | undefined }> {
@@ -155,71 +172,52 @@ export class IdempotencyGuard {
     claimRevision: number,
     execute: () => Promise<Execution>,
   ): Promise<StoredResponse> {
-    let finished!: () => void;
-    this.running.set(stream, new Promise<void>((resolve) => (finished = resolve)));
-    try {
-      const outcome = await execute().catch(async (error: unknown) => {
-        await this.settle(stream, claimRevision, {
-          type: 'IdempotencyKeyReleased',
-          data: { releasedAt: this.now() },
-        });
-        throw error;
+    const outcome = await execute().catch(async (error: unknown) => {
+      await this.settle(stream, claimRevision, {
+        type: 'IdempotencyKeyReleased',
+        data: { releasedAt: this.now() },
       });
-      await this.settle(
-        stream,
-        claimRevision,
-        outcome.record
-          ? {
-              type: 'IdempotentResponseRecorded',
-              data: { response: outcome.stored ?? outcome.response, recordedAt: this.now() },
-            }
-          : { type: 'IdempotencyKeyReleased', data: { releasedAt: this.now() } },
-      );
-      return outcome.response;
-    } finally {
-      this.running.delete(stream);
-      finished();
-    }
+      throw error;
+    });
+    await this.settle(
+      stream,
+      claimRevision,
+      outcome.record
+        ? {
+            type: 'IdempotentResponseRecorded',
+            data: { response: outcome.stored ?? outcome.response, recordedAt: this.now() },
+          }
+        : { type: 'IdempotencyKeyReleased', data: { releasedAt: this.now() } },
+    );
+    return outcome.response;
   }
 
   /**
    * The store's only writer needs no claim in the store while the handler runs: its own
-   * duplicates wait on `running`, and no other process writes. The claim and the response are
-   * appended together once the handler has answered — one commit instead of two, and none
-   * when the key is not to be kept. Undefined when the key's stream moved since it was judged
-   * (another request of this process finished meanwhile): judge it again.
+   * duplicates wait on `running`, which the caller holds from its read of the key, and no
+   * other process writes. The claim and the response are appended together once the handler
+   * has answered — one commit instead of two, and none when the key is not to be kept.
    */
   private async runAlone(
     stream: string,
     revision: number | undefined,
     fingerprint: RequestFingerprint,
     execute: () => Promise<Execution>,
-  ): Promise<StoredResponse | undefined> {
-    let finished!: () => void;
-    // Set before the first await, so every later duplicate here waits for this one.
-    this.running.set(stream, new Promise<void>((resolve) => (finished = resolve)));
-    try {
-      // A duplicate that read the stream before an earlier one recorded its response, and got
-      // here after it finished, must see that response rather than run again.
-      if ((await this.load(stream)).revision !== revision) return undefined;
-      const claimedAt = this.now();
-      const outcome = await execute();
-      if (outcome.record) {
-        await this.settle(
-          stream,
-          revision,
-          { type: 'IdempotencyKeyClaimed', data: { fingerprint, claimedAt, owner: this.owner } },
-          {
-            type: 'IdempotentResponseRecorded',
-            data: { response: outcome.stored ?? outcome.response, recordedAt: this.now() },
-          },
-        );
-      }
-      return outcome.response;
-    } finally {
-      this.running.delete(stream);
-      finished();
+  ): Promise<StoredResponse> {
+    const claimedAt = this.now();
+    const outcome = await execute();
+    if (outcome.record) {
+      await this.settle(
+        stream,
+        revision,
+        { type: 'IdempotencyKeyClaimed', data: { fingerprint, claimedAt, owner: this.owner } },
+        {
+          type: 'IdempotentResponseRecorded',
+          data: { response: outcome.stored ?? outcome.response, recordedAt: this.now() },
+        },
+      );
     }
+    return outcome.response;
   }
 
   /**
@@ -255,14 +253,6 @@ export class IdempotencyGuard {
       { expectedRevision: revision === undefined ? 'no_stream' : revision },
     );
     return result.nextExpectedRevision;
-  }
-
-  private async waitForOther(stream: string, deadlineMs: number): Promise<void> {
-    const remainingMs = deadlineMs - Date.now();
-    const local = this.running.get(stream);
-    // Another process's claim can only be seen by reading the stream again.
-    if (local) await raceTimeout(local, remainingMs);
-    else await sleep(Math.min(remainingMs, this.pollMs));
   }
 
   private now(): string {
