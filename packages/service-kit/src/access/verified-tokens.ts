@@ -53,15 +53,11 @@ export class VerifiedTokens {
       }
     }
     if (!matchesHash(token, key.tokenSha256)) return false;
-    this.remember(key, presented, now);
+    this.entries.set(key.keyId, { record: key, token: presented, verifiedAtMs: now });
     return true;
   }
 
   get size(): number {
     return this.entries.size;
-  }
-
-  private remember(record: ApiKeyRecord, token: Buffer, now: number): void {
-    this.entries.set(record.keyId, { record, token, verifiedAtMs: now });
   }
 }

@@ -47,16 +47,12 @@ export class TokenBucketLimiter implements RateLimiter {
       bucket.tokens + (elapsedMs * this.limit.ratePerSecond) / 1000,
     );
     bucket.updatedAtMs = now;
-    this.touch(key, bucket);
+    this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true };
     }
     const retryAfterSeconds = Math.ceil((1 - bucket.tokens) / this.limit.ratePerSecond);
     return { allowed: false, retryAfterSeconds: Math.max(1, retryAfterSeconds) };
-  }
-
-  private touch(key: string, bucket: Bucket): void {
-    this.buckets.set(key, bucket);
   }
 }

@@ -77,7 +77,7 @@ export class PersonVault {
       .map((id) => [id, randomBytes(32)] as const);
     if (fresh.length === 0) return;
     const stored = this.keys.putManyIfAbsent(fresh.map(([id, key]) => [id, this.wrap(key)]));
-    for (const [id, key] of fresh) if (stored.has(id)) this.remember(id, key);
+    for (const [id, key] of fresh) if (stored.has(id)) this.cache.set(id, key);
   }
 
   seal(personId: string, data: PersonalData): string {
@@ -150,12 +150,8 @@ export class PersonVault {
     if (!wrapped && create) wrapped = this.keys.putIfAbsent(personId, this.wrap(randomBytes(32)));
     if (!wrapped) return undefined;
     const key = this.unwrap(wrapped);
-    this.remember(personId, key);
-    return key;
-  }
-
-  private remember(personId: string, key: Buffer): void {
     this.cache.set(personId, key);
+    return key;
   }
 
   private wrap(key: Buffer): Buffer {

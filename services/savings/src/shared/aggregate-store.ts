@@ -87,7 +87,7 @@ export class AggregateStore<State, Event extends DomainEvent> {
     let state = base?.state ?? this.type.initialState();
     for (const event of tail) state = this.type.evolve(state, toDomain<Event>(event));
     const revision = tail.at(-1)?.revision ?? base?.revision;
-    if (revision !== undefined) this.remember(stream, { state, revision });
+    if (revision !== undefined) this.cache.set(stream, { state, revision });
     return { state, revision };
   }
 
@@ -130,7 +130,7 @@ export class AggregateStore<State, Event extends DomainEvent> {
             expectedRevision: revision === undefined ? 'no_stream' : revision,
           },
         );
-        this.remember(stream, { state: next, revision: result.nextExpectedRevision });
+        this.cache.set(stream, { state: next, revision: result.nextExpectedRevision });
         return {
           state: next,
           revision: result.nextExpectedRevision,
@@ -184,10 +184,6 @@ export class AggregateStore<State, Event extends DomainEvent> {
       metadata,
       ...(businessDate ? { businessDate } : {}),
     };
-  }
-
-  private remember(stream: string, loaded: Loaded<State> & { revision: number }): void {
-    this.cache.set(stream, loaded);
   }
 }
 
