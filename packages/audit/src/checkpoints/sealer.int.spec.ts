@@ -109,6 +109,33 @@ describe('checkpoint sealer', () => {
     expect(Buffer.from(data.leafFingerprints, 'base64')).toHaveLength(28 * 8);
   });
 
+  it('hands the event loop back between slices of a long checkpoint', async () => {
+    /** Turns of the event loop while `work` runs. */
+    const turnsDuring = async (work: () => Promise<unknown>) => {
+      let turns = 0;
+      let running = true;
+      const count = () => {
+        turns++;
+        if (running) setImmediate(count);
+      };
+      setImmediate(count);
+      await work();
+      running = false;
+      return turns;
+    };
+    const s = sealer();
+    await appendMany(100, 100);
+    const oneSlice = await turnsDuring(() => s.seal());
+    await appendMany(4_900, 100);
+    const fiveSlices = await turnsDuring(() => s.seal());
+    // The same appends (a checkpoint and its witness) either way; four more turns between slices.
+    expect(fiveSlices).toBeGreaterThanOrEqual(oneSlice + 4);
+    const checkpoints = await ledger.readStream(AUDIT_STREAMS.checkpoints('ledger'));
+    const last = CheckpointEventData.parse(checkpoints.at(-1)!.data).statement;
+    expect(last).toMatchObject({ sequence: 2, lastPosition: 5_001 });
+    expect(last.merkleRoot).toBe(rootThrough(5_001));
+  });
+
   it('refuses to sign a log whose batch no longer matches its seal', async () => {
     await appendMany(6);
     await ledger.close();

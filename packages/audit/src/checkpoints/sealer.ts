@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { GENESIS_SEAL, type EventStore } from '@kopfed/eventstore';
 import type { SigningKey } from '../keys/ed25519';
 import { leafHash, MerkleFrontier } from '../merkle/merkle-tree';
@@ -44,6 +45,8 @@ interface SealerState {
 
 /** Per round: the sealer never loops unboundedly, even if every read returns one batch. */
 const MAX_ROUNDS = 1_000_000;
+/** Events read, checked and hashed between two turns of the event loop. */
+const SLICE_EVENTS = 1_000;
 
 /**
  * Signs checkpoints of one store. Each round reads whole sealed batches after the last
@@ -78,41 +81,60 @@ export class CheckpointSealer {
     const head = await this.source.headPosition();
     const signed: SignedCheckpoint[] = [];
     for (let round = 0; round < MAX_ROUNDS && this.state!.frontier.size < head; round++) {
-      const state = this.state!;
-      const batches = await this.source.batchesAfter(state.lastBatch?.batch ?? 0, this.maxEvents);
-      if (batches.length === 0) break;
-      signed.push(await this.sealBatches(state, batches));
+      const checkpoint = await this.sealNext(this.state!);
+      if (!checkpoint) break;
+      signed.push(checkpoint);
     }
     return signed;
   }
 
-  private async sealBatches(
-    state: SealerState,
-    batches: BatchWithTexts[],
-  ): Promise<SignedCheckpoint> {
+  /**
+   * Signs the next checkpoint: whole batches after the last one, up to `maxEvents` (at least
+   * one batch). They are read, checked and hashed a slice at a time, with a turn of the event
+   * loop between slices, so a node serving requests is never held for a whole checkpoint.
+   */
+  private async sealNext(state: SealerState): Promise<SignedCheckpoint | undefined> {
     const frontier = state.frontier.clone();
     const nodes: CachedNode[] = [];
     const fingerprints: Buffer[] = [];
     let previousSeal = state.lastBatch?.seal ?? GENESIS_SEAL;
     let expectedBatch = (state.lastBatch?.batch ?? 0) + 1;
-    for (const { batch, texts, ids } of batches) {
-      if (batch.batch !== expectedBatch || batch.firstPosition !== frontier.size + 1)
-        throw new LogDamagedError(
-          `batch ${batch.batch} does not follow batch ${expectedBatch - 1}`,
-        );
-      if (sealTexts(previousSeal, texts) !== batch.seal)
-        throw new LogDamagedError(`batch ${batch.batch} does not match its seal`);
-      for (let i = 0; i < texts.length; i++) {
-        const leaf = leafHash(texts[i]!);
-        fingerprints.push(fingerprintOf(leaf, ids[i]!));
-        frontier.append(leaf, (level, index, hash) => {
-          if (level >= CACHED_LEVEL) nodes.push({ level, index, hash });
-        });
+    let last: BatchWithTexts | undefined;
+    let events = 0;
+    for (let full = false; !full && events < this.maxEvents;) {
+      if (last) await setImmediate();
+      const slice = await this.source.batchesAfter(
+        expectedBatch - 1,
+        Math.min(SLICE_EVENTS, this.maxEvents - events),
+      );
+      if (slice.length === 0) break;
+      for (const entry of slice) {
+        const { batch, texts, ids } = entry;
+        // As one read of `maxEvents`: whole batches, at least one, never past the limit after it.
+        if (last && events + texts.length > this.maxEvents) {
+          full = true;
+          break;
+        }
+        if (batch.batch !== expectedBatch || batch.firstPosition !== frontier.size + 1)
+          throw new LogDamagedError(
+            `batch ${batch.batch} does not follow batch ${expectedBatch - 1}`,
+          );
+        if (sealTexts(previousSeal, texts) !== batch.seal)
+          throw new LogDamagedError(`batch ${batch.batch} does not match its seal`);
+        for (let i = 0; i < texts.length; i++) {
+          const leaf = leafHash(texts[i]!);
+          fingerprints.push(fingerprintOf(leaf, ids[i]!));
+          frontier.append(leaf, (level, index, hash) => {
+            if (level >= CACHED_LEVEL) nodes.push({ level, index, hash });
+          });
+        }
+        previousSeal = batch.seal;
+        expectedBatch += 1;
+        events += texts.length;
+        last = entry;
       }
-      previousSeal = batch.seal;
-      expectedBatch += 1;
     }
-    const last = batches[batches.length - 1]!;
+    if (!last) return undefined;
     const fingerprintBytes = Buffer.concat(fingerprints);
     const statement: CheckpointStatement = {
       format: CHECKPOINT_FORMAT,
