@@ -136,6 +136,19 @@ describe('checkpoint sealer', () => {
     expect(last.merkleRoot).toBe(rootThrough(5_001));
   });
 
+  it('keeps whole batches and the event limit across slices, batches larger than a slice included', async () => {
+    await appendMany(3_000, 1_500);
+    await appendMany(2_000, 400);
+    const signed = await sealer(2_500).seal();
+    // 1,500 | 1,500 + 400 + 400 (the next 400 would pass 2,500) | the rest and checkpoints 1–2.
+    expect(signed.map((c) => c.statement.lastPosition)).toEqual([1_500, 3_800, 5_002]);
+    expect(signed.at(-1)!.statement.merkleRoot).toBe(rootThrough(5_002));
+    for (const maxEventsPerCheckpoint of [0, -1, 1.5, Number.NaN])
+      expect(
+        () => new CheckpointSealer({ name: 'ledger', store: ledger, key, maxEventsPerCheckpoint }),
+      ).toThrow(RangeError);
+  });
+
   it('refuses to sign a log whose batch no longer matches its seal', async () => {
     await appendMany(6);
     await ledger.close();

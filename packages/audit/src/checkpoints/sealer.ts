@@ -63,6 +63,8 @@ export class CheckpointSealer {
   constructor(private readonly options: SealerOptions) {
     this.source = logSourceOf(options.store);
     this.maxEvents = options.maxEventsPerCheckpoint ?? 10_000;
+    if (!Number.isInteger(this.maxEvents) || this.maxEvents < 1)
+      throw new RangeError('maxEventsPerCheckpoint must be a whole number of at least 1');
     this.clock = options.clock ?? (() => new Date());
   }
 
