@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { catalog } from '@kopfed/contracts';
 import { integrationEventHandler, SqliteInbox } from '@kopfed/messaging';
 import type { ServiceInstance } from '@kopfed/service-kit';
@@ -18,15 +19,27 @@ export interface MemberView extends Membership {
   externalId: string | null;
 }
 
+type CoopFacts = Pick<MemberView, 'coopKind' | 'coopStatus'>;
+type MemberFacts = Pick<MemberView, 'memberKind' | 'memberCoopId' | 'externalId' | 'memberActive'>;
+
+/** Rows kept in memory: every command on an account asks about its member. */
+const CACHED_MEMBERS = 100_000;
+const CACHED_COOPS = 10_000;
+
 /**
  * Who may hold an account (closed loop, BRIEF §5): the savings service's own copy of the
  * federation's coops and members, fed by the member service's events through an inbox, so
  * each event takes effect once however often it is delivered.
+ *
+ * Rows read are kept in memory. Only this class writes the tables, and each write forgets the
+ * row it changes inside its own transaction, so a read never sees an older row than the table.
  */
 export class MembershipDirectory {
   static readonly GROUP = 'savings.members';
   private readonly inbox: SqliteInbox;
   private readonly statements;
+  private readonly coops = new LRUCache<string, CoopFacts>({ max: CACHED_COOPS });
+  private readonly members = new LRUCache<string, MemberFacts>({ max: CACHED_MEMBERS });
 
   constructor(private readonly db: Database.Database) {
     db.exec(`
@@ -76,39 +89,35 @@ export class MembershipDirectory {
         switch (event.name) {
           case 'CoopRegistered': {
             const { coopId, kind, parentCoopId } = event.data;
-            await this.inbox.apply(
-              event.envelope.id,
-              () => void s.coopRegistered.run(coopId, kind, parentCoopId),
-            );
+            await this.inbox.apply(event.envelope.id, () => {
+              s.coopRegistered.run(coopId, kind, parentCoopId);
+              this.coops.delete(coopId);
+            });
             return;
           }
           case 'CoopStatusChanged': {
             const { coopId, to } = event.data;
-            await this.inbox.apply(event.envelope.id, () => void s.coopStatus.run(to, coopId));
+            await this.inbox.apply(event.envelope.id, () => {
+              s.coopStatus.run(to, coopId);
+              this.coops.delete(coopId);
+            });
             return;
           }
           case 'MemberJoined': {
             const d = event.data;
             const memberCoopId = d.memberKind === 'coop' ? d.memberCoopId : null;
-            await this.inbox.apply(
-              event.envelope.id,
-              () =>
-                void s.memberJoined.run(
-                  d.coopId,
-                  d.memberId,
-                  d.memberKind,
-                  memberCoopId,
-                  d.externalId,
-                ),
-            );
+            await this.inbox.apply(event.envelope.id, () => {
+              s.memberJoined.run(d.coopId, d.memberId, d.memberKind, memberCoopId, d.externalId);
+              this.members.delete(memberKey(d.coopId, d.memberId));
+            });
             return;
           }
           case 'MemberLeft': {
             const { coopId, memberId } = event.data;
-            await this.inbox.apply(
-              event.envelope.id,
-              () => void s.memberLeft.run(coopId, memberId),
-            );
+            await this.inbox.apply(event.envelope.id, () => {
+              s.memberLeft.run(coopId, memberId);
+              this.members.delete(memberKey(coopId, memberId));
+            });
             return;
           }
           default:
@@ -119,24 +128,31 @@ export class MembershipDirectory {
   }
 
   member(coopId: string, memberId: string): MemberView | undefined {
-    const row = this.statements.member.get(coopId, memberId);
-    if (!row) return undefined;
-    return {
-      coopId: row.coop_id,
-      coopKind: row.coop_kind as CoopKind,
-      coopStatus: row.coop_status as CoopStatus,
-      memberId: row.member_id,
-      memberKind: row.kind as 'person' | 'coop',
-      memberCoopId: row.member_coop_id,
-      externalId: row.external_id,
-      memberActive: row.active === 1,
-    };
+    const key = memberKey(coopId, memberId);
+    let coop = this.coops.get(coopId);
+    let member = this.members.get(key);
+    if (!coop || !member) {
+      const row = this.statements.member.get(coopId, memberId);
+      if (!row) return undefined;
+      coop = { coopKind: row.coop_kind as CoopKind, coopStatus: row.coop_status as CoopStatus };
+      member = {
+        memberKind: row.kind as 'person' | 'coop',
+        memberCoopId: row.member_coop_id,
+        externalId: row.external_id,
+        memberActive: row.active === 1,
+      };
+      this.coops.set(coopId, coop);
+      this.members.set(key, member);
+    }
+    return { coopId, memberId, ...coop, ...member };
   }
 
   memberIdByExternalId(coopId: string, externalId: string): string | undefined {
     return this.statements.byExternalId.get(coopId, externalId)?.member_id;
   }
 }
+
+const memberKey = (coopId: string, memberId: string) => `${coopId}\u0000${memberId}`;
 
 interface MemberRow {
   coop_id: string;

@@ -1,0 +1,110 @@
+import Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import { catalog } from '@kopfed/contracts';
+import { MembershipDirectory } from './membership-directory';
+
+type MemberEvent = 'CoopRegistered' | 'CoopStatusChanged' | 'MemberJoined' | 'MemberLeft';
+
+describe('MembershipDirectory', () => {
+  let db: Database.Database;
+  let directory: MembershipDirectory;
+
+  const deliver = async (name: MemberEvent, data: Record<string, unknown>) => {
+    const envelope = catalog.toEnvelope(name, {
+      id: uuidv7(),
+      subject: String(data.memberId ?? data.coopId),
+      time: '2026-03-10T03:00:00.000Z',
+      businessDate: '2026-03-10',
+      data: data as never,
+    });
+    await directory.consumption().handler({
+      topic: catalog.topicOf('member'),
+      key: envelope.subject,
+      value: JSON.stringify(envelope),
+      headers: {},
+      attempt: 1,
+    });
+  };
+  const coopStatus = (coopId: string, from: string, to: string, reason: string) =>
+    deliver('CoopStatusChanged', { coopId, from, to, reason, effectiveOn: '2026-03-10' });
+  const join = (coopId: string, memberId: string, externalId: string | null = null) =>
+    deliver('MemberJoined', {
+      coopId,
+      memberId,
+      memberNumber: memberId,
+      joinedOn: '2026-02-01',
+      memberKind: 'person',
+      externalId,
+    });
+  const leave = (coopId: string, memberId: string) =>
+    deliver('MemberLeft', { coopId, memberId, reason: 'resigned', leftOn: '2026-03-10' });
+
+  beforeEach(async () => {
+    db = new Database(':memory:');
+    directory = new MembershipDirectory(db);
+    await deliver('CoopRegistered', {
+      coopId: 'coop-a',
+      kind: 'primary',
+      name: 'Koperasi A',
+      legalEntityNumber: 'AHU-A',
+      nikKoperasi: null,
+      province: '32',
+      parentCoopId: 'coop-p',
+      registeredOn: '2026-01-02',
+    });
+    await coopStatus('coop-a', 'applied', 'active', 'approved');
+  });
+  afterEach(() => db.close());
+
+  it('answers who a member is, and nothing for someone who never joined', async () => {
+    await join('coop-a', 'm-1', 'ext-1');
+    expect(directory.member('coop-a', 'm-1')).toEqual({
+      coopId: 'coop-a',
+      coopKind: 'primary',
+      coopStatus: 'active',
+      memberId: 'm-1',
+      memberKind: 'person',
+      memberCoopId: null,
+      externalId: 'ext-1',
+      memberActive: true,
+    });
+    expect(directory.member('coop-a', 'm-2')).toBeUndefined();
+    expect(directory.member('coop-b', 'm-1')).toBeUndefined();
+  });
+
+  it('sees a member leave and rejoin after having answered about them', async () => {
+    await join('coop-a', 'm-1');
+    expect(directory.member('coop-a', 'm-1')?.memberActive).toBe(true);
+    await leave('coop-a', 'm-1');
+    expect(directory.member('coop-a', 'm-1')?.memberActive).toBe(false);
+    await join('coop-a', 'm-1');
+    expect(directory.member('coop-a', 'm-1')?.memberActive).toBe(true);
+  });
+
+  it("sees the coop's status change for every member it has answered about", async () => {
+    await join('coop-a', 'm-1');
+    await join('coop-a', 'm-2');
+    expect(directory.member('coop-a', 'm-1')?.coopStatus).toBe('active');
+    expect(directory.member('coop-a', 'm-2')?.coopStatus).toBe('active');
+    await coopStatus('coop-a', 'active', 'suspended', 'rat_not_held');
+    expect(directory.member('coop-a', 'm-1')?.coopStatus).toBe('suspended');
+    expect(directory.member('coop-a', 'm-2')?.coopStatus).toBe('suspended');
+  });
+
+  it('answers a member that joined after a miss', async () => {
+    expect(directory.member('coop-a', 'm-3')).toBeUndefined();
+    await join('coop-a', 'm-3');
+    expect(directory.member('coop-a', 'm-3')?.memberActive).toBe(true);
+  });
+
+  it('hands out copies: changing an answer changes nothing it answers next', async () => {
+    await join('coop-a', 'm-1');
+    const first = directory.member('coop-a', 'm-1')!;
+    first.memberActive = false;
+    first.coopStatus = 'exited';
+    expect(directory.member('coop-a', 'm-1')).toMatchObject({
+      memberActive: true,
+      coopStatus: 'active',
+    });
+  });
+});
