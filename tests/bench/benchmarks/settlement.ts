@@ -1,4 +1,4 @@
-import { Agent, createServer, request, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +16,11 @@ import { createSettlement, type Settlement } from '@kopfed/settlement';
 import { batchIdOf, windowOf } from '@kopfed/settlement/src/clearing/batch-window';
 import { applyClearingEvent } from '@kopfed/settlement/src/clearing/clearing-state';
 import type { BatchRef, TransferPosted } from '@kopfed/settlement/src/clearing/model';
+import { closedLoopInChild } from '../closed-loop';
 import { atLeast, atMost, percentile, round, type BenchCase, type Benchmark } from '../report';
+import { COOPS, GROUP_SIZE, PARENT, type SettlementLoadArgs } from './settlement-load';
 
-const PARENT = 'bench-parent';
-export const COOPS = Array.from(
-  { length: 20 },
-  (_, i) => `bench-coop-${String(i).padStart(2, '0')}`,
-);
+export { COOPS };
 const SIZES = [1_000, 1_000_000] as const;
 const FILL_EVENTS_PER_APPEND = 10_000;
 /**
@@ -36,7 +34,6 @@ const WARMUP_MS = 1_000;
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 5_000);
 const SINGLE_CLIENTS = 64;
 const GROUP_CLIENTS = 8;
-const GROUP_SIZE = 100;
 
 interface Service {
   dir: string;
@@ -183,37 +180,6 @@ async function measureRestore(): Promise<BenchCase> {
   }
 }
 
-function httpClient(server: Server, sockets: number) {
-  const { port } = server.address() as AddressInfo;
-  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
-  const post = (path: string, token: string, body: unknown) =>
-    new Promise<number>((resolve, reject) => {
-      const payload = JSON.stringify(body);
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method: 'POST',
-          agent,
-          headers: {
-            Authorization: `Bearer ${token}`,
-            'Content-Type': 'application/json',
-            'Content-Length': Buffer.byteLength(payload),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  return { post, close: () => agent.destroy() };
-}
-
 interface Throughput {
   transfersPerSecond: number;
   requestsPerSecond: number;
@@ -223,13 +189,13 @@ interface Throughput {
   /** The books afterwards: how fast the journal poster posted the transfers just made. */
   booksTransfersPerSecond: number;
   /**
-   * Transfers per second of this process's CPU time (server and clients together) while
-   * measuring: what the service does per core, however busy the rest of the machine is.
+   * Transfers per second of the server process's CPU time while measuring: what the service
+   * does per core, however busy the rest of the machine is.
    */
   transfersPerCpuSecond: number;
 }
 
-/** Clients each send one request and wait for its answer before the next (closed loop). */
+/** Clients in a process of their own each send one request and wait for its answer (closed loop). */
 async function measureHttp(kind: 'single' | 'group'): Promise<Throughput> {
   const s = await service();
   const access = new SqliteEventStore({ file: join(s.dir, 'access.db') });
@@ -244,49 +210,22 @@ async function measureHttp(kind: 'single' | 'group'): Promise<Throughput> {
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const clients = kind === 'single' ? SINGLE_CLIENTS : GROUP_CLIENTS;
-  const http = httpClient(server, clients);
-  const leg = (id: string, k: number) => ({
-    transferId: id,
-    fromCoopId: COOPS[k % COOPS.length]!,
-    toCoopId: COOPS[(k + 1 + (k % 7)) % COOPS.length]!,
-    amount: { amount: String(1_000 + (k % 9_973)), currency: 'IDR' },
-  });
-  const latencies: number[] = [];
-  let transfers = 0;
-  let requests = 0;
-  let failures = 0;
-  const started = performance.now();
-  let cpuAtWarmEnd = process.cpuUsage();
-  const warmTimer = setTimeout(() => (cpuAtWarmEnd = process.cpuUsage()), WARMUP_MS);
-  const warmEnd = started + WARMUP_MS;
-  const end = warmEnd + MEASURE_MS;
+  const perRequest = kind === 'single' ? 1 : GROUP_SIZE;
   try {
-    await Promise.all(
-      Array.from({ length: clients }, async (_, c) => {
-        for (let k = 0; k < 100_000_000; k++) {
-          const t0 = performance.now();
-          if (t0 > end) return;
-          const id = `${kind[0]}${c}-${k}`;
-          const status =
-            kind === 'single'
-              ? await http.post('/api/settlement/v1/transfers', token, leg(id, c * 31 + k))
-              : await http.post('/api/settlement/v1/transfer-groups', token, {
-                  groupId: id,
-                  transfers: Array.from({ length: GROUP_SIZE }, (_, i) =>
-                    leg(`${id}-${i}`, c * 31 + k + i),
-                  ),
-                });
-          if (t0 < warmEnd) continue;
-          if (status !== 201) failures++;
-          latencies.push(performance.now() - t0);
-          requests++;
-          transfers += kind === 'single' ? 1 : GROUP_SIZE;
-        }
-      }),
-    );
-    const cpu = process.cpuUsage(cpuAtWarmEnd);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const args: SettlementLoadArgs = { token };
+    const outcome = await closedLoopInChild({
+      port: (server.address() as AddressInfo).port,
+      clients: kind === 'single' ? SINGLE_CLIENTS : GROUP_CLIENTS,
+      warmupMs: WARMUP_MS,
+      measureMs: MEASURE_MS,
+      workload: {
+        module: join(__dirname, 'settlement-load.ts'),
+        exportName: kind === 'single' ? 'singleTransfer' : 'transferGroup',
+        args,
+      },
+    });
+    const created = outcome.statuses[201] ?? 0;
+    const transfers = created * perRequest;
     const seconds = MEASURE_MS / 1000;
     const total = transfers * ((MEASURE_MS + WARMUP_MS) / MEASURE_MS);
     const t1 = performance.now();
@@ -296,16 +235,14 @@ async function measureHttp(kind: 'single' | 'group'): Promise<Throughput> {
     const booksSeconds = (performance.now() - t1) / 1000;
     return {
       transfersPerSecond: transfers / seconds,
-      requestsPerSecond: requests / seconds,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      failures,
+      requestsPerSecond: outcome.perSecond,
+      p50Ms: outcome.p50Ms,
+      p99Ms: outcome.p99Ms,
+      failures: outcome.requests - created,
       booksTransfersPerSecond: total / booksSeconds,
-      transfersPerCpuSecond: transfers / cpuSeconds,
+      transfersPerCpuSecond: perRequest / (outcome.serverCpuMsPerRequest / 1_000),
     };
   } finally {
-    clearTimeout(warmTimer);
-    http.close();
     await new Promise((resolve) => server.close(resolve));
     await keys.close();
     await access.close();
@@ -350,8 +287,8 @@ export const settlementBenchmark: Benchmark = {
       ],
       notes: [
         `close times are medians of ${CLOSES_PER_SIZE} batches of each size, filled by folding posted transfers into the engine's state (the fold every durable transfer and every restart goes through); the close runs as in production and appends to the SQLite store`,
-        'HTTP: the whole service over a SQLite file store (WAL, synchronous FULL); clients are closed loops over keep-alive connections in the same process. The journal poster (books) is a consumer of the log and runs after the measurement: booksTransfersPerSecond is how fast it then posted the transfers into three ledgers each',
-        'transfersPerCpuSecond divides the transfers by the CPU time this process used while measuring (server and in-process clients): on a machine shared with other work, wall-clock rates understate the service and this figure does not',
+        'HTTP: the whole service over a SQLite file store (WAL, synchronous FULL) in this process; the clients are closed loops over keep-alive connections in a process of their own, so they do not share the server\'s event loop. The journal poster (books) is a consumer of the log and runs after the measurement: booksTransfersPerSecond is how fast it then posted the transfers into three ledgers each',
+        'transfersPerCpuSecond divides the transfers by the CPU time the server\'s process used while measuring (the clients\' process not counted): on a machine shared with other work, wall-clock rates understate the service and this figure does not',
       ],
     };
   },
