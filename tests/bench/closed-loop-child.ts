@@ -2,39 +2,12 @@
  * The client process of `closedLoopInChild`: receives a ClosedLoopSpec over IPC, runs the load,
  * reports when the warm-up ends and then the outcome, and exits.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import type { ClientOutcome, ClosedLoopSpec, LoadRequest } from './closed-loop';
+import { send } from './http-load';
 import { percentile } from './report';
 
 type Build = (client: number, k: number, args: unknown) => LoadRequest;
-
-function send(agent: Agent, port: number, spec: LoadRequest): Promise<number> {
-  const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: spec.method,
-        path: spec.path,
-        agent,
-        headers: {
-          ...(body
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-            : {}),
-          ...spec.headers,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function run(spec: ClosedLoopSpec): Promise<ClientOutcome> {
   const loaded = (await import(spec.workload.module)) as Record<string, unknown>;

@@ -54,7 +54,8 @@ export async function load(options: {
   };
 }
 
-function send(
+/** One request over `agent`; resolves with the answer's status once its body has been read. */
+export function send(
   agent: Agent,
   port: number,
   spec: { method: string; path: string; headers?: Record<string, string>; body?: unknown },
