@@ -18,6 +18,7 @@ async function run(spec: ClosedLoopSpec): Promise<ClientOutcome> {
   const agent = new Agent({ keepAlive: true, maxSockets: spec.clients });
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
+  const warmupStatuses: Record<number, number> = {};
   const warmEnd = performance.now() + spec.warmupMs;
   const end = warmEnd + spec.measureMs;
   const warmTimer = setTimeout(() => process.send!({ phase: 'measuring' }), spec.warmupMs);
@@ -27,7 +28,10 @@ async function run(spec: ClosedLoopSpec): Promise<ClientOutcome> {
         const t0 = performance.now();
         if (t0 > end) return;
         const status = await send(agent, spec.port, build(client, k, spec.workload.args));
-        if (t0 < warmEnd) continue;
+        if (t0 < warmEnd) {
+          warmupStatuses[status] = (warmupStatuses[status] ?? 0) + 1;
+          continue;
+        }
         latencies.push(performance.now() - t0);
         statuses[status] = (statuses[status] ?? 0) + 1;
       }
@@ -42,6 +46,7 @@ async function run(spec: ClosedLoopSpec): Promise<ClientOutcome> {
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     statuses,
+    warmupStatuses,
   };
 }
 

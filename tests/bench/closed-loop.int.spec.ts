@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { closedLoopInChild } from './closed-loop';
+import { closedLoopInChild, failuresOf } from './closed-loop';
 
 /** Answers 201 to a well-formed transfer with the bench's token, 400 to anything else. */
 function transferServer(seen: Set<string>): Server {
@@ -40,11 +40,65 @@ describe('closedLoopInChild', () => {
       });
       expect(outcome.requests).toBeGreaterThan(0);
       expect(outcome.statuses).toEqual({ 201: outcome.requests });
-      // Warm-up requests reached the server too, but are not counted.
-      expect(seen.size).toBeGreaterThan(outcome.requests);
+      // Warm-up requests reached the server too, counted apart.
+      expect(outcome.warmupStatuses[201]).toBeGreaterThan(0);
+      expect(seen.size).toBe(outcome.requests + outcome.warmupStatuses[201]!);
+      expect(failuresOf(outcome, 201)).toBe(0);
       expect(outcome.perSecond).toBeCloseTo(outcome.requests / 0.7, 5);
       expect(outcome.p99Ms).toBeGreaterThanOrEqual(outcome.p50Ms);
-      expect(outcome.serverCpuMsPerRequest).toBeGreaterThan(0);
+      expect(outcome.serverCpuMs).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
+
+  it('reports the answers that failed, in the warm-up and after it', async () => {
+    const server = transferServer(new Set());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const outcome = await closedLoopInChild({
+        port: (server.address() as AddressInfo).port,
+        clients: 2,
+        warmupMs: 200,
+        measureMs: 300,
+        workload: {
+          module: join(__dirname, 'benchmarks', 'settlement-load.ts'),
+          exportName: 'singleTransfer',
+          args: { token: 'a-wrong-token' },
+        },
+      });
+      expect(outcome.statuses).toEqual({ 400: outcome.requests });
+      expect(failuresOf(outcome, 201)).toBe(outcome.requests + outcome.warmupStatuses[400]!);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
+
+  it("counts the server's CPU from the end of the warm-up only", async () => {
+    const server = transferServer(new Set());
+    let first = true;
+    // The first request, early in the warm-up, costs the server 300 ms of CPU.
+    server.prependListener('request', () => {
+      if (!first) return;
+      first = false;
+      const until = performance.now() + 300;
+      while (performance.now() < until);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const outcome = await closedLoopInChild({
+        port: (server.address() as AddressInfo).port,
+        clients: 1,
+        warmupMs: 700,
+        measureMs: 300,
+        workload: {
+          module: join(__dirname, 'benchmarks', 'settlement-load.ts'),
+          exportName: 'singleTransfer',
+          args: { token: 'the-token' },
+        },
+      });
+      expect(outcome.requests).toBeGreaterThan(0);
+      expect(outcome.serverCpuMs).toBeLessThan(250);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

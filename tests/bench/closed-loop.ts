@@ -23,48 +23,68 @@ export interface ClosedLoopSpec {
 }
 
 export interface ClosedLoopOutcome {
-  /** Answered during the measured window (after the warm-up). */
+  /** Answered during the measured window (after the warm-up), whatever their status. */
   requests: number;
+  /** Answered requests per second of the measured window, whatever their status. */
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Answers by status during the measured window. */
   statuses: Record<number, number>;
-  /** This (the server's) process's CPU per answered request over the measured window. */
-  serverCpuMsPerRequest: number;
+  /** Answers by status during the warm-up, so that a failure there is not lost. */
+  warmupStatuses: Record<number, number>;
+  /** This (the server's) process's CPU time over the measured window, in ms. */
+  serverCpuMs: number;
 }
 
 type ChildMessage = { phase: 'measuring' } | { phase: 'done'; outcome: ClientOutcome };
-export type ClientOutcome = Omit<ClosedLoopOutcome, 'serverCpuMsPerRequest'>;
+export type ClientOutcome = Omit<ClosedLoopOutcome, 'serverCpuMs'>;
+
+/** How long the client process may take beyond its warm-up and measurement before it is killed. */
+const GRACE_MS = 60_000;
 
 /**
  * Runs the load from a process of its own, as a real client would: the clients' work (building,
  * sending and reading requests) then does not share the measured server's event loop. The
- * server runs in this process; its CPU is counted from the end of the warm-up to the end.
+ * server runs in this process; its CPU is counted from the end of the warm-up to the child's
+ * report. The child's output goes to stderr, so it cannot mix with a benchmark's JSON.
  */
 export function closedLoopInChild(spec: ClosedLoopSpec): Promise<ClosedLoopOutcome> {
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, 'closed-loop-child.ts'), [], {
       execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 2, 2, 'ipc'],
     });
     let cpuAtWarm = process.cpuUsage();
-    let outcome: ClientOutcome | undefined;
+    let reported: ClosedLoopOutcome | undefined;
+    const timer = setTimeout(
+      () => child.kill('SIGKILL'),
+      spec.warmupMs + spec.measureMs + GRACE_MS,
+    );
     child.on('message', (message: ChildMessage) => {
-      if (message.phase === 'measuring') cpuAtWarm = process.cpuUsage();
-      else outcome = message.outcome;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const cpu = process.cpuUsage(cpuAtWarm);
-      if (code !== 0 || !outcome) {
-        reject(new Error(`the load's client process failed (exit ${code})`));
+      if (message.phase === 'measuring') {
+        cpuAtWarm = process.cpuUsage();
         return;
       }
-      resolve({
-        ...outcome,
-        serverCpuMsPerRequest: (cpu.user + cpu.system) / 1_000 / Math.max(1, outcome.requests),
-      });
+      const cpu = process.cpuUsage(cpuAtWarm);
+      reported = { ...message.outcome, serverCpuMs: (cpu.user + cpu.system) / 1_000 };
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0 && reported) resolve(reported);
+      else reject(new Error(`the load's client process failed (exit ${signal ?? code})`));
     });
     child.send(spec);
   });
+}
+
+/** Answers, warm-up included, with any status but `ok`. */
+export function failuresOf(outcome: ClosedLoopOutcome, ok: number): number {
+  let failures = 0;
+  for (const counts of [outcome.statuses, outcome.warmupStatuses]) {
+    for (const [status, count] of Object.entries(counts))
+      if (Number(status) !== ok) failures += count;
+  }
+  return failures;
 }

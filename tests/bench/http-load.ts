@@ -79,6 +79,8 @@ export function send(
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error(`${spec.method} ${spec.path}: answer aborted`)));
       },
     );
     req.on('error', reject);

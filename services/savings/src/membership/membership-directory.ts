@@ -31,8 +31,10 @@ const CACHED_COOPS = 10_000;
  * federation's coops and members, fed by the member service's events through an inbox, so
  * each event takes effect once however often it is delivered.
  *
- * Rows read are kept in memory. Only this class writes the tables, and each write forgets the
- * row it changes inside its own transaction, so a read never sees an older row than the table.
+ * Rows read are kept in memory. In the service only this class writes the tables, and each
+ * write forgets the row it changes inside its own transaction, so a read never sees an older row
+ * than the table. (The savings benchmark seeds members straight into the table before anything
+ * reads them; misses are not cached, so such rows are found.)
  */
 export class MembershipDirectory {
   static readonly GROUP = 'savings.members';
