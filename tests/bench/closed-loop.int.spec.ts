@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { closedLoopInChild, failuresOf } from './closed-loop';
+import { closedLoopInChild, failuresOf, type ClosedLoopOutcome } from './closed-loop';
+
+const WORKLOADS = join(__dirname, 'benchmarks', 'settlement-load.ts');
 
 /** Answers 201 to a well-formed transfer with the bench's token, 400 to anything else. */
 function transferServer(seen: Set<string>): Server {
@@ -21,57 +23,54 @@ function transferServer(seen: Set<string>): Server {
   });
 }
 
+/** Single transfers from `clients` clients of another process against `server`, listening for the run. */
+async function loadOn(
+  server: Server,
+  run: { clients: number; warmupMs: number; measureMs: number; token: string },
+): Promise<ClosedLoopOutcome> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await closedLoopInChild({
+      port: (server.address() as AddressInfo).port,
+      clients: run.clients,
+      warmupMs: run.warmupMs,
+      measureMs: run.measureMs,
+      workload: { module: WORKLOADS, exportName: 'singleTransfer', args: { token: run.token } },
+    });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 describe('closedLoopInChild', () => {
   it("runs a workload's requests from another process and counts only the measured window", async () => {
     const seen = new Set<string>();
-    const server = transferServer(seen);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const outcome = await closedLoopInChild({
-        port: (server.address() as AddressInfo).port,
-        clients: 4,
-        warmupMs: 300,
-        measureMs: 700,
-        workload: {
-          module: join(__dirname, 'benchmarks', 'settlement-load.ts'),
-          exportName: 'singleTransfer',
-          args: { token: 'the-token' },
-        },
-      });
-      expect(outcome.requests).toBeGreaterThan(0);
-      expect(outcome.statuses).toEqual({ 201: outcome.requests });
-      // Warm-up requests reached the server too, counted apart.
-      expect(outcome.warmupStatuses[201]).toBeGreaterThan(0);
-      expect(seen.size).toBe(outcome.requests + outcome.warmupStatuses[201]!);
-      expect(failuresOf(outcome, 201)).toBe(0);
-      expect(outcome.perSecond).toBeCloseTo(outcome.requests / 0.7, 5);
-      expect(outcome.p99Ms).toBeGreaterThanOrEqual(outcome.p50Ms);
-      expect(outcome.serverCpuMs).toBeGreaterThan(0);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const outcome = await loadOn(transferServer(seen), {
+      clients: 4,
+      warmupMs: 300,
+      measureMs: 700,
+      token: 'the-token',
+    });
+    expect(outcome.requests).toBeGreaterThan(0);
+    expect(outcome.statuses).toEqual({ 201: outcome.requests });
+    // Warm-up requests reached the server too, counted apart.
+    expect(outcome.warmupStatuses[201]).toBeGreaterThan(0);
+    expect(seen.size).toBe(outcome.requests + outcome.warmupStatuses[201]!);
+    expect(failuresOf(outcome, 201)).toBe(0);
+    expect(outcome.perSecond).toBeCloseTo(outcome.requests / 0.7, 5);
+    expect(outcome.p99Ms).toBeGreaterThanOrEqual(outcome.p50Ms);
+    expect(outcome.serverCpuMs).toBeGreaterThan(0);
   }, 30_000);
 
   it('reports the answers that failed, in the warm-up and after it', async () => {
-    const server = transferServer(new Set());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const outcome = await closedLoopInChild({
-        port: (server.address() as AddressInfo).port,
-        clients: 2,
-        warmupMs: 200,
-        measureMs: 300,
-        workload: {
-          module: join(__dirname, 'benchmarks', 'settlement-load.ts'),
-          exportName: 'singleTransfer',
-          args: { token: 'a-wrong-token' },
-        },
-      });
-      expect(outcome.statuses).toEqual({ 400: outcome.requests });
-      expect(failuresOf(outcome, 201)).toBe(outcome.requests + outcome.warmupStatuses[400]!);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const outcome = await loadOn(transferServer(new Set()), {
+      clients: 2,
+      warmupMs: 200,
+      measureMs: 300,
+      token: 'a-wrong-token',
+    });
+    expect(outcome.statuses).toEqual({ 400: outcome.requests });
+    expect(failuresOf(outcome, 201)).toBe(outcome.requests + outcome.warmupStatuses[400]!);
   }, 30_000);
 
   it("counts the server's CPU from the end of the warm-up only", async () => {
@@ -84,24 +83,14 @@ describe('closedLoopInChild', () => {
       const until = performance.now() + 300;
       while (performance.now() < until);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const outcome = await closedLoopInChild({
-        port: (server.address() as AddressInfo).port,
-        clients: 1,
-        warmupMs: 700,
-        measureMs: 300,
-        workload: {
-          module: join(__dirname, 'benchmarks', 'settlement-load.ts'),
-          exportName: 'singleTransfer',
-          args: { token: 'the-token' },
-        },
-      });
-      expect(outcome.requests).toBeGreaterThan(0);
-      expect(outcome.serverCpuMs).toBeLessThan(250);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const outcome = await loadOn(server, {
+      clients: 1,
+      warmupMs: 700,
+      measureMs: 300,
+      token: 'the-token',
+    });
+    expect(outcome.requests).toBeGreaterThan(0);
+    expect(outcome.serverCpuMs).toBeLessThan(250);
   }, 30_000);
 
   it('fails when the workload module has no such function', async () => {
@@ -111,11 +100,7 @@ describe('closedLoopInChild', () => {
         clients: 1,
         warmupMs: 0,
         measureMs: 10,
-        workload: {
-          module: join(__dirname, 'benchmarks', 'settlement-load.ts'),
-          exportName: 'noSuchWorkload',
-          args: {},
-        },
+        workload: { module: WORKLOADS, exportName: 'noSuchWorkload', args: {} },
       }),
     ).rejects.toThrow(/client process failed/);
   }, 30_000);
