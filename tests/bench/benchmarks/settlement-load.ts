@@ -12,7 +12,8 @@ export interface SettlementLoadArgs {
   token: string;
 }
 
-const leg = (transferId: string, k: number) => ({
+/** The k-th transfer between the bench's coops: payer, payee and amount all vary with k. */
+export const leg = (transferId: string, k: number) => ({
   transferId,
   fromCoopId: COOPS[k % COOPS.length]!,
   toCoopId: COOPS[(k + 1 + (k % 7)) % COOPS.length]!,

@@ -20,7 +20,6 @@ import { closedLoopInChild, failuresOf } from '../closed-loop';
 import { atLeast, atMost, percentile, round, type BenchCase, type Benchmark } from '../report';
 import { COOPS, GROUP_SIZE, PARENT, type SettlementLoadArgs } from './settlement-load';
 
-export { COOPS };
 const SIZES = [1_000, 1_000_000] as const;
 const FILL_EVENTS_PER_APPEND = 10_000;
 /**

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { applyPragmas, SqliteEventStore } from '@kopfed/eventstore';
-import { COOPS, service } from '../settlement';
+import { service } from '../settlement';
+import { GROUP_SIZE, leg } from '../settlement-load';
 import { syncTimed, timed, type Timed } from './timing';
 
-/** As the settlement bench (its service and coops): atomic groups of 100 transfers. */
-export const GROUP_SIZE = 100;
+/** As the settlement bench (its service, coops and legs): atomic groups of GROUP_SIZE transfers. */
+export { GROUP_SIZE };
 
 export interface EventRow {
   position: number;
@@ -35,14 +36,6 @@ export interface WrittenRows {
   events: EventRow[];
 }
 
-const leg = (transferId: string, k: number) => ({
-  transferId,
-  fromCoopId: COOPS[k % COOPS.length]!,
-  toCoopId: COOPS[(k + 1 + (k % 7)) % COOPS.length]!,
-  amount: { amount: String(1_000 + (k % 9_973)), currency: 'IDR' },
-  pending: false,
-});
-
 /**
  * `groups` atomic groups submitted straight to the transfer service (the handler behind
  * POST /transfer-groups, without HTTP), by `callers` concurrent callers each awaiting its own.
@@ -63,7 +56,10 @@ export async function kopfedGroups(
             const groupId = `${tag}-${g}`;
             const { created } = await s.settlement.transfers.submitGroup(
               groupId,
-              Array.from({ length: GROUP_SIZE }, (_, i) => leg(`${groupId}-${i}`, g * 31 + i)),
+              Array.from({ length: GROUP_SIZE }, (_, i) => ({
+                ...leg(`${groupId}-${i}`, g * 31 + i),
+                pending: false,
+              })),
               {},
             );
             if (!created) throw new Error(`group ${groupId} was not created`);
