@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { KeyStore } from './key-store';
 import { PersonalData } from './personal-data';
+import { RandomPool } from './random-pool';
 
 const SEALED_PREFIX = 'pd1';
 const ALGORITHM = 'aes-256-gcm';
@@ -27,6 +28,7 @@ export class PersonVault {
    * each one right after it is recorded, need not decrypt what this process just encrypted.
    * Memory only, bounded, and each entry goes at its first use.
    */
+  private readonly random = new RandomPool();
   private readonly justSealed = new LRUCache<string, { personId: string; data: PersonalData }>({
     max: JUST_SEALED_SIZE,
   });
@@ -74,7 +76,7 @@ export class PersonVault {
   ensureKeys(personIds: readonly string[]): void {
     const fresh = [...new Set(personIds)]
       .filter((id) => !this.cache.has(id))
-      .map((id) => [id, randomBytes(32)] as const);
+      .map((id) => [id, this.random.take(32)] as const);
     if (fresh.length === 0) return;
     const stored = this.keys.putManyIfAbsent(fresh.map(([id, key]) => [id, this.wrap(key)]));
     for (const [id, key] of fresh) if (stored.has(id)) this.cache.set(id, key);
@@ -82,7 +84,7 @@ export class PersonVault {
 
   seal(personId: string, data: PersonalData): string {
     const key = this.personKey(personId, true)!;
-    const iv = randomBytes(12);
+    const iv = this.random.take(12);
     const cipher = createCipheriv(ALGORITHM, key, iv);
     cipher.setAAD(Buffer.from(personId, 'utf8'));
     const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
@@ -147,7 +149,8 @@ export class PersonVault {
     const cached = this.cache.get(personId);
     if (cached) return cached;
     let wrapped = this.keys.get(personId);
-    if (!wrapped && create) wrapped = this.keys.putIfAbsent(personId, this.wrap(randomBytes(32)));
+    if (!wrapped && create)
+      wrapped = this.keys.putIfAbsent(personId, this.wrap(this.random.take(32)));
     if (!wrapped) return undefined;
     const key = this.unwrap(wrapped);
     this.cache.set(personId, key);
@@ -155,7 +158,7 @@ export class PersonVault {
   }
 
   private wrap(key: Buffer): Buffer {
-    const iv = randomBytes(12);
+    const iv = this.random.take(12);
     const cipher = createCipheriv(ALGORITHM, this.wrappingKey, iv);
     const body = Buffer.concat([cipher.update(key), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]);

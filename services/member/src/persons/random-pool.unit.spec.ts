@@ -1,0 +1,34 @@
+import { RandomPool } from './random-pool';
+
+describe('RandomPool', () => {
+  it('gives bytes of the size asked, never the same twice, across refills', () => {
+    const pool = new RandomPool();
+    const seen = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const bytes = pool.take(i % 2 === 0 ? 32 : 12);
+      expect(bytes).toHaveLength(i % 2 === 0 ? 32 : 12);
+      seen.add(bytes.toString('hex'));
+    }
+    expect(seen.size).toBe(2_000);
+  });
+
+  it('hands out copies: a later take or refill does not change bytes already taken', () => {
+    const pool = new RandomPool();
+    const key = pool.take(32);
+    const copy = Buffer.from(key);
+    for (let i = 0; i < 1_000; i++) pool.take(32);
+    expect(key.equals(copy)).toBe(true);
+  });
+
+  it('zeroes what it handed out, so the pool keeps no copy of a key', () => {
+    const pool = new RandomPool();
+    const key = pool.take(32);
+    const internal = (pool as unknown as { pool: Buffer }).pool;
+    expect(internal.subarray(0, 32).equals(Buffer.alloc(32))).toBe(true);
+    expect(key.equals(Buffer.alloc(32))).toBe(false);
+  });
+
+  it('refuses a take larger than the pool', () => {
+    expect(() => new RandomPool().take(8_193)).toThrow(RangeError);
+  });
+});
