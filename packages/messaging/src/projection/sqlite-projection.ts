@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent, SqliteEventStore, Subscription } from '@kopfed/eventstore';
 
-/** A read model kept in the store's own SQLite file, updated in the transaction that moves its checkpoint. */
+/** A read model kept in the store's own SQLite file, updated in the transaction that moves its checkpoint (the store's group commit). */
 export interface SqliteProjectionDefinition {
   /** Names the checkpoint; bump it (e.g. `members-v2`) to rebuild after a change of shape. */
   name: string;
@@ -48,15 +48,16 @@ export class SqliteProjection {
   start(onError?: (error: unknown) => void): void {
     if (this.subscription) return;
     const db = this.store.database;
-    const applyBatch = db.transaction((events: RecordedEvent[]) => {
+    const applyBatch = (events: RecordedEvent[]) => () => {
       for (const event of events) this.definition.apply(db, event);
       this.writeCheckpoint.run(this.checkpointName, events[events.length - 1]!.position);
-    });
+    };
     this.subscription = this.store.subscribe({
       after: this.position,
       batchSize: 1_000,
       ...(this.definition.types ? { types: this.definition.types } : {}),
-      batchHandler: (events) => applyBatch.immediate(events),
+      // Rides the store's next group commit, in a savepoint: no commit (and fsync) of its own.
+      batchHandler: (events) => this.store.commitWith(applyBatch(events)),
       onError: (error) => {
         this.failure = error;
         onError?.(error);
