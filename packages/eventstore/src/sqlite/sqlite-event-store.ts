@@ -34,7 +34,6 @@ import {
   streamCategory,
   type PreparedEvent,
 } from '../validation';
-import { RecentEvents, type CommittedEvent } from './recent-events';
 import { applyPragmas, migrate } from './schema';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { SqliteLeaseStore } from './sqlite-lease-store';
@@ -96,7 +95,6 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly statements: Statements;
-  private readonly recent = new RecentEvents();
 
   constructor(options: SqliteEventStoreOptions) {
     this.database = new Database(options.file);
@@ -176,14 +174,6 @@ export class SqliteEventStore implements EventStore {
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
     const { after, maxCount, types, categories } = normaliseReadAll(options);
-    const recent = this.recent.read(
-      after,
-      maxCount,
-      this.statements.head.get()!.p,
-      types,
-      categories,
-    );
-    if (recent) return recent;
     if (!types && !categories)
       return this.statements.readAll.all(after, maxCount).map(toRecordedEvent);
     return this.filteredReadAll(after, maxCount, types, categories).map(toRecordedEvent);
@@ -236,7 +226,6 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    this.recent.clear();
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     this.database.close();
   }
@@ -265,23 +254,21 @@ export class SqliteEventStore implements EventStore {
   private commitGroup(group: PendingAppend[], writes: PendingWrite[]): boolean {
     let outcomes: Outcome[];
     let written: WriteOutcome[];
-    let committed: CommittedEvent[];
     const fail = (error: unknown) => {
       for (const pending of group) pending.reject(error);
       for (const write of writes) write.reject(error);
       return false;
     };
     try {
-      [outcomes, written, committed] = this.runGroup(group, writes, false);
+      [outcomes, written] = this.runGroup(group, writes, false);
     } catch (error) {
       if (!isUniqueViolation(error)) return fail(error);
       try {
-        [outcomes, written, committed] = this.runGroup(group, writes, true);
+        [outcomes, written] = this.runGroup(group, writes, true);
       } catch (retryError) {
         return fail(retryError);
       }
     }
-    this.recent.record(committed);
     writes.forEach((write, index) => {
       const outcome = written[index]!;
       if (outcome.ok) write.resolve(outcome.value);
@@ -304,11 +291,10 @@ export class SqliteEventStore implements EventStore {
     group: PendingAppend[],
     writes: PendingWrite[],
     isolate: boolean,
-  ): [Outcome[], WriteOutcome[], CommittedEvent[]] {
+  ): [Outcome[], WriteOutcome[]] {
     return this.database
-      .transaction((): [Outcome[], WriteOutcome[], CommittedEvent[]] => {
+      .transaction((): [Outcome[], WriteOutcome[]] => {
         const outcomes: Outcome[] = [];
-        const committed: CommittedEvent[] = [];
         let head = this.statements.head.get()!.p;
         const last = this.statements.lastBatch.get();
         let batch = last?.batch ?? 0;
@@ -316,10 +302,8 @@ export class SqliteEventStore implements EventStore {
         for (const pending of group) {
           try {
             const outcome = isolate
-              ? this.database.transaction(() =>
-                  this.appendOne(pending, head, batch + 1, seal, committed),
-                )()
-              : this.appendOne(pending, head, batch + 1, seal, committed);
+              ? this.database.transaction(() => this.appendOne(pending, head, batch + 1, seal))()
+              : this.appendOne(pending, head, batch + 1, seal);
             if (outcome.seal !== undefined) {
               head = outcome.result.position;
               batch += 1;
@@ -342,7 +326,7 @@ export class SqliteEventStore implements EventStore {
             return { ok: false, error };
           }
         });
-        return [outcomes, written, committed];
+        return [outcomes, written];
       })
       .immediate();
   }
@@ -353,7 +337,6 @@ export class SqliteEventStore implements EventStore {
     head: number,
     batch: number,
     previousSeal: string,
-    committed: CommittedEvent[],
   ): { result: AppendResult; seal?: string } {
     const { stream, expectedRevision, events } = pending;
     const current = this.statements.streamRevision.get(stream)?.r ?? undefined;
@@ -394,13 +377,6 @@ export class SqliteEventStore implements EventStore {
     }
     const seal = sealTexts(previousSeal, bodies);
     this.statements.insertBatch.run(batch, head + 1, head + events.length, seal);
-    for (let index = 0; index < events.length; index++)
-      committed.push({
-        position: head + 1 + index,
-        type: events[index]!.type,
-        category,
-        body: bodies[index]!,
-      });
     return {
       seal,
       result: {
