@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { WrongExpectedRevisionError } from './errors';
 import type { EventMetadata, EventStore, ExpectedRevision, RecordedEvent } from './types';
 
@@ -75,7 +75,9 @@ export async function reservationHolder(
 
 function claimEvent(type: 'Reserved' | 'Released', owner: string, metadata?: EventMetadata) {
   return {
-    id: randomUUID(),
+    // Time-ordered, so a burst of claims (a sync batch's NIKs and member numbers) adds to the
+    // end of the store's id index instead of dirtying a random page of it for each.
+    id: uuidv7(),
     type,
     schemaVersion: 1,
     data: { owner },
