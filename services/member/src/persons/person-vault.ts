@@ -21,14 +21,17 @@ export class PersonVault {
   private readonly wrappingKey: Buffer;
   private readonly nikKey: Buffer;
   private readonly dataKey: Buffer;
-  /** Unwrapped person keys recently used (bounded; erasure evicts). */
-  private readonly cache = new LRUCache<string, Buffer>({ max: KEY_CACHE_SIZE });
+  /** Unwrapped person keys recently used (bounded; erasure evicts). A key leaving is zeroed. */
+  private readonly cache = new LRUCache<string, Buffer>({
+    max: KEY_CACHE_SIZE,
+    dispose: (key) => key.fill(0),
+  });
+  private readonly random = new RandomPool();
   /**
    * Sealed blobs made moments ago and their data, so the directory projection, which opens
    * each one right after it is recorded, need not decrypt what this process just encrypted.
    * Memory only, bounded, and each entry goes at its first use.
    */
-  private readonly random = new RandomPool();
   private readonly justSealed = new LRUCache<string, { personId: string; data: PersonalData }>({
     max: JUST_SEALED_SIZE,
   });

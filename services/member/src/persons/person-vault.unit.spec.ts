@@ -38,6 +38,16 @@ describe('PersonVault', () => {
     expect(vault.isErased('p-4')).toBe(true);
   });
 
+  it('zeroes the unwrapped key in memory when the person is erased', () => {
+    vault.ensureKeys(['p-7']);
+    vault.seal('p-7', siti);
+    const cache = (vault as unknown as { cache: { get(id: string): Buffer | undefined } }).cache;
+    const key = cache.get('p-7')!;
+    expect(key.equals(Buffer.alloc(32))).toBe(false);
+    vault.erase('p-7');
+    expect(key.equals(Buffer.alloc(32))).toBe(true);
+  });
+
   it('opens data it has just sealed for the read models only while the person has a key', () => {
     const sealed = vault.seal('p-5', siti);
     vault.seal('p-6', siti);

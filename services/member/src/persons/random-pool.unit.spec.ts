@@ -28,7 +28,13 @@ describe('RandomPool', () => {
     expect(key.equals(Buffer.alloc(32))).toBe(false);
   });
 
-  it('refuses a take larger than the pool', () => {
-    expect(() => new RandomPool().take(8_193)).toThrow(RangeError);
+  it.each([0, -1, 1.5, 8_193, Number.NaN])('refuses a take of %p bytes', (size) => {
+    expect(() => new RandomPool().take(size)).toThrow(RangeError);
+  });
+
+  it('gives each take memory of its own, not a view of a shared slab', () => {
+    const bytes = new RandomPool().take(32);
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(32);
   });
 });
