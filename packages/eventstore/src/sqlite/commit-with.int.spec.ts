@@ -77,6 +77,26 @@ describe('SqliteEventStore.commitWith: other writes ride the group commit', () =
     expect(await store.checkpoints.get('relay')).toBe(2);
   });
 
+  it('a write that ends the whole transaction fails the group as one, and nothing of it stays', async () => {
+    store.database.exec(`CREATE TABLE guarded (note TEXT NOT NULL);
+      CREATE TRIGGER refuse BEFORE INSERT ON guarded WHEN NEW.note = 'bad'
+      BEGIN SELECT RAISE(ROLLBACK, 'refused by trigger'); END;`);
+    const guarded = (text: string) => () =>
+      store.database.prepare('INSERT INTO guarded (note) VALUES (?)').run(text).changes;
+    const results = await Promise.allSettled([
+      store.append('note-1', [event()], { expectedRevision: 'no_stream' }),
+      store.commitWith(guarded('bad')),
+      store.commitWith(note('after')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(notes()).toEqual([]);
+    expect(await store.headPosition()).toBe(0);
+    // The store goes on: the next group commits as usual.
+    await store.append('note-1', [event()], { expectedRevision: 'no_stream' });
+    expect(await store.commitWith(note('later'))).toBe(1);
+    expect(notes()).toEqual(['later']);
+  });
+
   it('compare-and-set stays exclusive within one commit', async () => {
     await store.checkpoints.compareAndSet('projection', undefined, 1);
     const outcomes = await Promise.all(

@@ -313,6 +313,7 @@ export class SqliteEventStore implements EventStore {
           } catch (error) {
             // Without savepoints a failed insert leaves the transaction half-written: abort it.
             if (!isolate && isUniqueViolation(error)) throw error;
+            this.assertStillInTransaction(error);
             outcomes.push({
               ok: false,
               error: isolate ? this.explainInsertFailure(error, pending.events) : error,
@@ -323,12 +324,23 @@ export class SqliteEventStore implements EventStore {
           try {
             return { ok: true, value: this.database.transaction(write.work)() };
           } catch (error) {
+            this.assertStillInTransaction(error);
             return { ok: false, error };
           }
         });
         return [outcomes, written];
       })
       .immediate();
+  }
+
+  /**
+   * Some errors (a full disk, an I/O error, a trigger's RAISE(ROLLBACK)) make SQLite roll the
+   * whole transaction back, not just the failed statement's savepoint. Carrying on would run
+   * the rest of the group outside any transaction, each write committed on its own: the group
+   * fails as one instead.
+   */
+  private assertStillInTransaction(error: unknown): void {
+    if (!this.database.inTransaction) throw error;
   }
 
   /** Returns `seal` only when events were written (not for an idempotent retry). */

@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { RecordedEvent, SqliteEventStore, Subscription } from '@kopfed/eventstore';
+import {
+  EventStoreClosedError,
+  type RecordedEvent,
+  type SqliteEventStore,
+  type Subscription,
+} from '@kopfed/eventstore';
 
 /** A read model kept in the store's own SQLite file, updated in the transaction that moves its checkpoint (the store's group commit). */
 export interface SqliteProjectionDefinition {
@@ -47,6 +52,7 @@ export class SqliteProjection {
 
   start(onError?: (error: unknown) => void): void {
     if (this.subscription) return;
+    this.failure = undefined;
     const db = this.store.database;
     const applyBatch = (events: RecordedEvent[]) => () => {
       for (const event of events) this.definition.apply(db, event);
@@ -59,6 +65,8 @@ export class SqliteProjection {
       // Rides the store's next group commit, in a savepoint: no commit (and fsync) of its own.
       batchHandler: (events) => this.store.commitWith(applyBatch(events)),
       onError: (error) => {
+        // The store closed under a batch it had read: nothing was applied, nothing failed.
+        if (error instanceof EventStoreClosedError) return;
         this.failure = error;
         onError?.(error);
       },
