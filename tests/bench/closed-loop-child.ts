@@ -3,8 +3,8 @@
  * reports when the warm-up ends and then the outcome, and exits.
  */
 import { Agent } from 'node:http';
-import type { ClientOutcome, ClosedLoopSpec, LoadRequest } from './closed-loop';
-import { send } from './http-load';
+import type { ClientOutcome, ClosedLoopSpec } from './closed-loop';
+import { send, type LoadRequest } from './http-load';
 import { percentile } from './report';
 
 type Build = (client: number, k: number, args: unknown) => LoadRequest;

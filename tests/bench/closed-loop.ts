@@ -1,18 +1,11 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 
-/** One request of a workload: built in the client process from the client's number and its count. */
-export interface LoadRequest {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
 /**
  * What the client process runs: `clients` closed-loop clients over keep-alive connections, each
  * sending its next request as soon as the last one answers. Requests come from the function
- * `workload.exportName` of the module `workload.module`, called with (client, k, workload.args).
+ * `workload.exportName` of the module `workload.module`, called with (client, k, workload.args),
+ * each an http-load `LoadRequest`.
  */
 export interface ClosedLoopSpec {
   port: number;

@@ -1,6 +1,14 @@
 import { Agent, request } from 'node:http';
 import { percentile } from './report';
 
+/** One request of a workload: its method, path, headers and JSON body. */
+export interface LoadRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
 export interface LoadResult {
   requests: number;
   seconds: number;
@@ -18,12 +26,7 @@ export async function load(options: {
   port: number;
   concurrency: number;
   total: number;
-  request: (n: number) => {
-    method: string;
-    path: string;
-    headers?: Record<string, string>;
-    body?: unknown;
-  };
+  request: (n: number) => LoadRequest;
 }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const latencies: number[] = [];
@@ -55,11 +58,7 @@ export async function load(options: {
 }
 
 /** One request over `agent`; resolves with the answer's status once its body has been read. */
-export function send(
-  agent: Agent,
-  port: number,
-  spec: { method: string; path: string; headers?: Record<string, string>; body?: unknown },
-): Promise<number> {
+export function send(agent: Agent, port: number, spec: LoadRequest): Promise<number> {
   const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
   return new Promise((resolve, reject) => {
     const req = request(

@@ -1,4 +1,4 @@
-import type { LoadRequest } from '../closed-loop';
+import type { LoadRequest } from '../http-load';
 
 export interface DepositLoadArgs {
   coopId: string;

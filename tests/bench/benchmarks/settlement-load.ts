@@ -1,4 +1,4 @@
-import type { LoadRequest } from '../closed-loop';
+import type { LoadRequest } from '../http-load';
 
 /** The settlement bench's federation: 20 primary coops under one parent. */
 export const PARENT = 'bench-parent';
