@@ -37,6 +37,11 @@ import {
 import { applyPragmas, migrate } from './schema';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { SqliteLeaseStore } from './sqlite-lease-store';
+import {
+  DEFAULT_WAL_CHECKPOINTER,
+  WalCheckpointer,
+  type WalCheckpointerOptions,
+} from './wal-checkpointer';
 
 export interface SqliteEventStoreOptions {
   /** Database file, or ':memory:' for a throwaway store. */
@@ -48,6 +53,11 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** Upper bound on append calls committed in one group transaction. */
   maxAppendsPerCommit?: number;
+  /**
+   * WAL checkpoints of a file store: on a worker thread once the store is busy (the default,
+   * see wal-checkpointer.ts), or 'inline', SQLite's own, inside the commit that needs one.
+   */
+  walCheckpoints?: WalCheckpointerOptions | 'inline';
 }
 
 type Outcome = { ok: true; result: AppendResult; wrote: boolean } | { ok: false; error: unknown };
@@ -95,6 +105,8 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly statements: Statements;
+  /** Undefined for an in-memory store and for inline checkpoints. */
+  readonly walCheckpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
     this.database = new Database(options.file);
@@ -110,6 +122,11 @@ export class SqliteEventStore implements EventStore {
     );
     this.leases = new SqliteLeaseStore(this.database, this.clock, () => this.assertOpen());
     this.statements = prepareStatements(this.database);
+    const checkpoints = options.walCheckpoints ?? DEFAULT_WAL_CHECKPOINTER;
+    this.walCheckpointer =
+      checkpoints === 'inline' || this.database.memory
+        ? undefined
+        : new WalCheckpointer(this.database, this.database.name, checkpoints);
   }
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
@@ -227,6 +244,8 @@ export class SqliteEventStore implements EventStore {
     this.flush();
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    // The worker's connection first: the last connection to close checkpoints and removes the WAL.
+    await this.walCheckpointer?.close();
     this.database.close();
   }
 
@@ -237,11 +256,15 @@ export class SqliteEventStore implements EventStore {
   private flush(): void {
     this.flushScheduled = false;
     let committed = false;
+    let ran = false;
     while (this.queue.length > 0 || this.writes.length > 0) {
       const group = this.queue.splice(0, this.maxAppendsPerCommit);
       const writes = this.writes.splice(0, this.maxAppendsPerCommit);
       committed = this.commitGroup(group, writes) || committed;
+      ran = true;
     }
+    // Read-model writes alone (a projection's rebuild) grow the WAL as appends do.
+    if (ran) this.walCheckpointer?.committed();
     if (committed) for (const listener of this.listeners) listener();
   }
 

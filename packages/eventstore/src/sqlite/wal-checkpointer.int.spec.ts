@@ -1,0 +1,106 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { v7 as uuidv7 } from 'uuid';
+import { SqliteEventStore } from './sqlite-event-store';
+import type { WalCheckpointerOptions } from './wal-checkpointer';
+
+/** About 4 KB of event: a few hundred of them fill more than SQLite's 1,000-page WAL default. */
+const bulky = () => ({
+  id: uuidv7(),
+  type: 'Noted',
+  schemaVersion: 1,
+  data: { text: 'x'.repeat(4_000) },
+});
+
+let streams = 0;
+/** Appends two bulky events to each of `commits` new streams, one commit each. */
+async function appendInCommits(store: SqliteEventStore, commits: number): Promise<void> {
+  for (let i = 0; i < commits; i++)
+    await store.append(`note-${streams++}`, [bulky(), bulky()], { expectedRevision: 'no_stream' });
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('WalCheckpointer: WAL checkpoints on a worker thread', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteEventStore | undefined;
+  const open = (walCheckpoints?: WalCheckpointerOptions | 'inline') =>
+    (store = new SqliteEventStore({ file, walCheckpoints }));
+  const autocheckpoint = (s: SqliteEventStore) =>
+    s.database.pragma('wal_autocheckpoint', { simple: true });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kopfed-wal-'));
+    file = join(dir, 'events.db');
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('copies the WAL into the database file from the worker, with automatic checkpoints off', async () => {
+    const s = open({ startAfterCommits: 1, pauseMs: 0 });
+    await appendInCommits(s, 1);
+    await until(() => s.walCheckpointer!.state === 'background', 'the worker to start');
+    expect(autocheckpoint(s)).toBe(0);
+    const before = s.walCheckpointer!.checkpointsRun;
+    await appendInCommits(s, 300);
+    await until(() => s.walCheckpointer!.checkpointsRun > before + 1, 'a checkpoint');
+    // Nothing in this connection checkpoints now, so only the worker can have filled the file.
+    expect(statSync(file).size).toBeGreaterThan(1_000_000);
+    expect(await s.headPosition()).toBe(602);
+  });
+
+  it('leaves no WAL behind on close, and a reopened store reads every event', async () => {
+    const s = open({ startAfterCommits: 1, pauseMs: 0 });
+    await appendInCommits(s, 50);
+    await until(() => s.walCheckpointer!.state === 'background', 'the worker to start');
+    await appendInCommits(s, 50);
+    await s.close();
+    expect(s.walCheckpointer!.state).toBe('closed');
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const reopened = open();
+    expect(await reopened.headPosition()).toBe(200);
+    const last = (await reopened.readAll({ after: 198 }))[0]!;
+    expect((await reopened.readStream(last.stream)).map((e) => e.revision)).toEqual([0, 1]);
+  });
+
+  it('turns automatic checkpoints back on when the worker dies', async () => {
+    const s = open({ startAfterCommits: 1, pauseMs: 0 });
+    await appendInCommits(s, 1);
+    await until(() => s.walCheckpointer!.state === 'background', 'the worker to start');
+    // No public way to kill it: reach the private worker, as a crash of the thread would.
+    await (s.walCheckpointer as unknown as { worker: Worker }).worker.terminate();
+    await until(() => s.walCheckpointer!.state === 'failed', 'the fallback');
+    expect(autocheckpoint(s)).toBe(1_000);
+    expect(s.walCheckpointer!.failure).toMatch(/exited/);
+    await appendInCommits(s, 300);
+    // SQLite's own checkpoints now copy the WAL back inside the commits.
+    expect(statSync(file).size).toBeGreaterThan(1_000_000);
+  });
+
+  it('does not start a worker for a store that has committed little', async () => {
+    const s = open({ startAfterCommits: 64, pauseMs: 0 });
+    await appendInCommits(s, 63);
+    expect(s.walCheckpointer!.state).toBe('inline');
+    expect(autocheckpoint(s)).toBe(1_000);
+  });
+
+  it('keeps SQLite’s own checkpoints when asked to, and for an in-memory store', () => {
+    expect(open('inline').walCheckpointer).toBeUndefined();
+    expect(autocheckpoint(store!)).toBe(1_000);
+    const memory = new SqliteEventStore({ file: ':memory:' });
+    expect(memory.walCheckpointer).toBeUndefined();
+    return memory.close();
+  });
+});
