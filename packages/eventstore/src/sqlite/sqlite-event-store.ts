@@ -54,7 +54,7 @@ export interface SqliteEventStoreOptions {
   /** Upper bound on append calls committed in one group transaction. */
   maxAppendsPerCommit?: number;
   /**
-   * WAL checkpoints of a file store: on a worker thread once the store is busy (the default,
+   * WAL checkpoints of a file store: on the checkpoint thread once the store is busy (the default,
    * see wal-checkpointer.ts), or 'inline', SQLite's own, inside the commit that needs one.
    */
   walCheckpoints?: WalCheckpointerOptions | 'inline';
@@ -244,7 +244,7 @@ export class SqliteEventStore implements EventStore {
     this.flush();
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    // The worker's connection first: the last connection to close checkpoints and removes the WAL.
+    // The checkpoint thread's connection first: the last to close checkpoints and removes the WAL.
     await this.walCheckpointer?.close();
     this.database.close();
   }

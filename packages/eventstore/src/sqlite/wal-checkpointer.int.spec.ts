@@ -29,7 +29,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('WalCheckpointer: WAL checkpoints on a worker thread', () => {
+describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
   let dir: string;
   let file: string;
   let store: SqliteEventStore | undefined;
@@ -48,15 +48,15 @@ describe('WalCheckpointer: WAL checkpoints on a worker thread', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('copies the WAL into the database file from the worker, with automatic checkpoints off', async () => {
+  it('copies the WAL into the database file from the checkpoint thread, with automatic checkpoints off', async () => {
     const s = open({ startAfterCommits: 1, pauseMs: 0 });
     await appendInCommits(s, 1);
-    await until(() => s.walCheckpointer!.state === 'background', 'the worker to start');
+    await until(() => s.walCheckpointer!.state === 'background', 'the hand-over');
     expect(autocheckpoint(s)).toBe(0);
     const before = s.walCheckpointer!.checkpointsRun;
     await appendInCommits(s, 300);
     await until(() => s.walCheckpointer!.checkpointsRun > before + 1, 'a checkpoint');
-    // Nothing in this connection checkpoints now, so only the worker can have filled the file.
+    // Nothing in this connection checkpoints now, so only the thread can have filled the file.
     expect(statSync(file).size).toBeGreaterThan(1_000_000);
     expect(await s.headPosition()).toBe(602);
   });
@@ -64,7 +64,7 @@ describe('WalCheckpointer: WAL checkpoints on a worker thread', () => {
   it('leaves no WAL behind on close, and a reopened store reads every event', async () => {
     const s = open({ startAfterCommits: 1, pauseMs: 0 });
     await appendInCommits(s, 50);
-    await until(() => s.walCheckpointer!.state === 'background', 'the worker to start');
+    await until(() => s.walCheckpointer!.state === 'background', 'the hand-over');
     await appendInCommits(s, 50);
     await s.close();
     expect(s.walCheckpointer!.state).toBe('closed');
@@ -75,12 +75,13 @@ describe('WalCheckpointer: WAL checkpoints on a worker thread', () => {
     expect((await reopened.readStream(last.stream)).map((e) => e.revision)).toEqual([0, 1]);
   });
 
-  it('turns automatic checkpoints back on when the worker dies', async () => {
+  it('turns automatic checkpoints back on when the thread dies', async () => {
     const s = open({ startAfterCommits: 1, pauseMs: 0 });
     await appendInCommits(s, 1);
-    await until(() => s.walCheckpointer!.state === 'background', 'the worker to start');
-    // No public way to kill it: reach the private worker, as a crash of the thread would.
-    await (s.walCheckpointer as unknown as { worker: Worker }).worker.terminate();
+    await until(() => s.walCheckpointer!.state === 'background', 'the hand-over');
+    // No public way to kill it: reach the private thread's worker, as a crash would.
+    const { thread } = s.walCheckpointer as unknown as { thread: { worker: Worker } };
+    await thread.worker.terminate();
     await until(() => s.walCheckpointer!.state === 'failed', 'the fallback');
     expect(autocheckpoint(s)).toBe(1_000);
     expect(s.walCheckpointer!.failure).toMatch(/exited/);
@@ -89,7 +90,30 @@ describe('WalCheckpointer: WAL checkpoints on a worker thread', () => {
     expect(statSync(file).size).toBeGreaterThan(1_000_000);
   });
 
-  it('does not start a worker for a store that has committed little', async () => {
+  it('shares one thread between stores, and closing one leaves the other checkpointing', async () => {
+    const other = new SqliteEventStore({
+      file: join(dir, 'other.db'),
+      walCheckpoints: { startAfterCommits: 1, pauseMs: 0 },
+    });
+    try {
+      const s = open({ startAfterCommits: 1, pauseMs: 0 });
+      await Promise.all([appendInCommits(s, 1), appendInCommits(other, 1)]);
+      await until(
+        () => [s, other].every((x) => x.walCheckpointer!.state === 'background'),
+        'both to checkpoint in the background',
+      );
+      await s.close();
+      const before = other.walCheckpointer!.checkpointsRun;
+      await appendInCommits(other, 300);
+      await until(() => other.walCheckpointer!.checkpointsRun > before + 1, 'a checkpoint');
+      expect(other.walCheckpointer!.state).toBe('background');
+      expect(statSync(join(dir, 'other.db')).size).toBeGreaterThan(1_000_000);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('does not hand over the checkpoints of a store that has committed little', async () => {
     const s = open({ startAfterCommits: 64, pauseMs: 0 });
     await appendInCommits(s, 63);
     expect(s.walCheckpointer!.state).toBe('inline');
