@@ -14,6 +14,9 @@ const bulky = () => ({
   data: { text: 'x'.repeat(4_000) },
 });
 
+/** Hands the checkpoints over at the first commit, and checkpoints without pausing. */
+const EAGER: WalCheckpointerOptions = { startAfterCommits: 1, pauseMs: 0, restartFrames: 4_096 };
+
 let streams = 0;
 /** Appends two bulky events to each of `commits` new streams, one commit each. */
 async function appendInCommits(store: SqliteEventStore, commits: number): Promise<void> {
@@ -49,7 +52,7 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
   });
 
   it('copies the WAL into the database file from the checkpoint thread, with automatic checkpoints off', async () => {
-    const s = open({ startAfterCommits: 1, pauseMs: 0 });
+    const s = open(EAGER);
     await appendInCommits(s, 1);
     await until(() => s.walCheckpointer!.state === 'background', 'the hand-over');
     expect(autocheckpoint(s)).toBe(0);
@@ -61,8 +64,19 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
     expect(await s.headPosition()).toBe(602);
   });
 
+  it('starts the WAL again while commits keep coming, so it stays short', async () => {
+    const s = open({ ...EAGER, restartFrames: 512 });
+    await appendInCommits(s, 1);
+    await until(() => s.walCheckpointer!.state === 'background', 'the hand-over');
+    // Four writers at once: group commits back to back. Without the RESTART checkpoints the
+    // WAL grows to about 33 MB here.
+    await Promise.all([1, 2, 3, 4].map(() => appendInCommits(s, 400)));
+    expect(s.walCheckpointer!.restarts).toBeGreaterThan(0);
+    expect(statSync(`${file}-wal`).size).toBeLessThan(12 * 1024 * 1024);
+  });
+
   it('leaves no WAL behind on close, and a reopened store reads every event', async () => {
-    const s = open({ startAfterCommits: 1, pauseMs: 0 });
+    const s = open(EAGER);
     await appendInCommits(s, 50);
     await until(() => s.walCheckpointer!.state === 'background', 'the hand-over');
     await appendInCommits(s, 50);
@@ -76,7 +90,7 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
   });
 
   it('turns automatic checkpoints back on when the thread dies', async () => {
-    const s = open({ startAfterCommits: 1, pauseMs: 0 });
+    const s = open(EAGER);
     await appendInCommits(s, 1);
     await until(() => s.walCheckpointer!.state === 'background', 'the hand-over');
     // No public way to kill it: reach the private thread's worker, as a crash would.
@@ -93,10 +107,10 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
   it('shares one thread between stores, and closing one leaves the other checkpointing', async () => {
     const other = new SqliteEventStore({
       file: join(dir, 'other.db'),
-      walCheckpoints: { startAfterCommits: 1, pauseMs: 0 },
+      walCheckpoints: EAGER,
     });
     try {
-      const s = open({ startAfterCommits: 1, pauseMs: 0 });
+      const s = open(EAGER);
       await Promise.all([appendInCommits(s, 1), appendInCommits(other, 1)]);
       await until(
         () => [s, other].every((x) => x.walCheckpointer!.state === 'background'),
@@ -114,7 +128,7 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
   });
 
   it('does not hand over the checkpoints of a store that has committed little', async () => {
-    const s = open({ startAfterCommits: 64, pauseMs: 0 });
+    const s = open({ ...EAGER, startAfterCommits: 64 });
     await appendInCommits(s, 63);
     expect(s.walCheckpointer!.state).toBe('inline');
     expect(autocheckpoint(s)).toBe(1_000);

@@ -6,8 +6,11 @@ import { Worker } from 'node:worker_threads';
  * Jest and the node's bundle. It holds a connection of its own to each store file it is given
  * and, each time it is asked, runs a PASSIVE checkpoint of that file: it copies the frames the
  * WAL holds back into the database file and syncs it, without taking the writer's lock, so
- * the writer's commits never wait for it. It answers after a pause, so that a busy store is
- * checkpointed a few times a second rather than after every commit.
+ * the writer's commits do not wait for it. Once the WAL is long and all of it is copied, it
+ * runs a RESTART checkpoint too: that one holds the writer's lock for a moment (a commit may
+ * wait a millisecond or two; the thread itself never waits, its busy timeout is 0) and makes
+ * the next commit write the WAL from its start. It answers after a pause, so that a busy
+ * store is checkpointed a few times a second rather than after every commit.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -17,9 +20,14 @@ const reasonOf = (error) => String(error && error.message ? error.message : erro
 parentPort.on('message', (order) => {
   if (order.kind === 'open') {
     try {
-      const db = new Database(order.file, { fileMustExist: true });
+      const db = new Database(order.file, { fileMustExist: true, timeout: 0 });
       db.pragma('synchronous = FULL');
-      files.set(order.id, { db, pauseMs: order.pauseMs, pause: undefined });
+      files.set(order.id, {
+        db,
+        pauseMs: order.pauseMs,
+        restartFrames: order.restartFrames,
+        pause: undefined,
+      });
       parentPort.postMessage({ id: order.id, kind: 'ready' });
     } catch (error) {
       parentPort.postMessage({ id: order.id, kind: 'failed', reason: reasonOf(error) });
@@ -38,7 +46,18 @@ parentPort.on('message', (order) => {
   let reply;
   try {
     const [result] = file.db.pragma('wal_checkpoint(PASSIVE)');
-    reply = { id: order.id, kind: 'checkpointed', frames: result.log, copied: result.checkpointed };
+    let restarted = false;
+    if (result.log >= file.restartFrames && result.checkpointed === result.log) {
+      const [restart] = file.db.pragma('wal_checkpoint(RESTART)');
+      restarted = restart.busy === 0;
+    }
+    reply = {
+      id: order.id,
+      kind: 'checkpointed',
+      frames: result.log,
+      copied: result.checkpointed,
+      restarted,
+    };
   } catch (error) {
     reply = { id: order.id, kind: 'failed', reason: reasonOf(error) };
   }
@@ -49,14 +68,14 @@ parentPort.on('message', (order) => {
 `;
 
 type Order =
-  | { kind: 'open'; id: number; file: string; pauseMs: number }
+  | ({ kind: 'open'; id: number; file: string } & Omit<WalCheckpointerOptions, 'startAfterCommits'>)
   | { kind: 'checkpoint' | 'close'; id: number };
 
-type Reply = { id: number } & (
-  | { kind: 'ready' | 'closed' }
-  | { kind: 'checkpointed'; frames: number; copied: number }
-  | { kind: 'failed'; reason: string }
-);
+type Reply =
+  | { id: number; kind: 'ready' }
+  | { id: number; kind: 'closed' }
+  | { id: number; kind: 'checkpointed'; frames: number; copied: number; restarted: boolean }
+  | { id: number; kind: 'failed'; reason: string };
 
 interface ThreadClient {
   onReply(reply: Reply): void;
@@ -74,11 +93,16 @@ class CheckpointThread {
   private readonly clients = new Map<number, ThreadClient>();
   private nextId = 1;
 
-  static join(client: ThreadClient, file: string, pauseMs: number): [CheckpointThread, number] {
+  static join(
+    client: ThreadClient,
+    file: string,
+    options: WalCheckpointerOptions,
+  ): [CheckpointThread, number] {
     const thread = (CheckpointThread.shared ??= new CheckpointThread());
     const id = thread.nextId++;
     thread.clients.set(id, client);
-    thread.send({ kind: 'open', id, file, pauseMs });
+    const { pauseMs, restartFrames } = options;
+    thread.send({ kind: 'open', id, file, pauseMs, restartFrames });
     return [thread, id];
   }
 
@@ -121,11 +145,18 @@ export interface WalCheckpointerOptions {
   startAfterCommits: number;
   /** The thread's pause after each checkpoint of this store. */
   pauseMs: number;
+  /**
+   * WAL size (in pages) past which a complete checkpoint is followed by a RESTART one, so the
+   * next commit writes the WAL from its start again. While commits keep coming, a PASSIVE
+   * checkpoint alone rarely lets that happen, and the WAL (and every read's search of it) grows.
+   */
+  restartFrames: number;
 }
 
 export const DEFAULT_WAL_CHECKPOINTER: WalCheckpointerOptions = {
   startAfterCommits: 64,
-  pauseMs: 50,
+  pauseMs: 250,
+  restartFrames: 4_096,
 };
 
 export type WalCheckpointerState = 'inline' | 'starting' | 'background' | 'failed' | 'closed';
@@ -150,6 +181,8 @@ export class WalCheckpointer implements ThreadClient {
   private current: WalCheckpointerState = 'inline';
   /** Checkpoints the thread has run for this store, for tests and operators. */
   checkpointsRun = 0;
+  /** Of those, the ones that let the next commit start the WAL again. */
+  restarts = 0;
   /** Why checkpoints went back inline, when they did. */
   failure: string | undefined;
 
@@ -201,6 +234,7 @@ export class WalCheckpointer implements ThreadClient {
       return;
     }
     this.checkpointsRun += 1;
+    if (reply.restarted) this.restarts += 1;
     this.requested = false;
     if (this.wanted) this.request();
   }
@@ -213,7 +247,7 @@ export class WalCheckpointer implements ThreadClient {
 
   private start(): void {
     this.current = 'starting';
-    [this.thread, this.id] = CheckpointThread.join(this, this.file, this.options.pauseMs);
+    [this.thread, this.id] = CheckpointThread.join(this, this.file, this.options);
   }
 
   private request(): void {
