@@ -6,11 +6,8 @@ import { Worker } from 'node:worker_threads';
  * Jest and the node's bundle. It holds a connection of its own to each store file it is given
  * and, each time it is asked, runs a PASSIVE checkpoint of that file: it copies the frames the
  * WAL holds back into the database file and syncs it, without taking the writer's lock, so
- * the writer's commits do not wait for it. Once the WAL is long and all of it is copied, it
- * runs a RESTART checkpoint too: that one holds the writer's lock for a moment (a commit may
- * wait a millisecond or two; the thread itself never waits, its busy timeout is 0) and makes
- * the next commit write the WAL from its start. It answers after a pause, so that a busy
- * store is checkpointed a few times a second rather than after every commit.
+ * the writer's commits never wait for it. It answers after a pause, so that a busy store is
+ * checkpointed a few times a second rather than after every commit.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -20,14 +17,9 @@ const reasonOf = (error) => String(error && error.message ? error.message : erro
 parentPort.on('message', (order) => {
   if (order.kind === 'open') {
     try {
-      const db = new Database(order.file, { fileMustExist: true, timeout: 0 });
+      const db = new Database(order.file, { fileMustExist: true });
       db.pragma('synchronous = FULL');
-      files.set(order.id, {
-        db,
-        pauseMs: order.pauseMs,
-        restartFrames: order.restartFrames,
-        pause: undefined,
-      });
+      files.set(order.id, { db, pauseMs: order.pauseMs, pause: undefined });
       parentPort.postMessage({ id: order.id, kind: 'ready' });
     } catch (error) {
       parentPort.postMessage({ id: order.id, kind: 'failed', reason: reasonOf(error) });
@@ -46,18 +38,7 @@ parentPort.on('message', (order) => {
   let reply;
   try {
     const [result] = file.db.pragma('wal_checkpoint(PASSIVE)');
-    let restarted = false;
-    if (result.log >= file.restartFrames && result.checkpointed === result.log) {
-      const [restart] = file.db.pragma('wal_checkpoint(RESTART)');
-      restarted = restart.busy === 0;
-    }
-    reply = {
-      id: order.id,
-      kind: 'checkpointed',
-      frames: result.log,
-      copied: result.checkpointed,
-      restarted,
-    };
+    reply = { id: order.id, kind: 'checkpointed', frames: result.log, copied: result.checkpointed };
   } catch (error) {
     reply = { id: order.id, kind: 'failed', reason: reasonOf(error) };
   }
@@ -68,13 +49,13 @@ parentPort.on('message', (order) => {
 `;
 
 type Order =
-  | ({ kind: 'open'; id: number; file: string } & Omit<WalCheckpointerOptions, 'startAfterCommits'>)
+  | { kind: 'open'; id: number; file: string; pauseMs: number }
   | { kind: 'checkpoint' | 'close'; id: number };
 
 type Reply =
   | { id: number; kind: 'ready' }
   | { id: number; kind: 'closed' }
-  | { id: number; kind: 'checkpointed'; frames: number; copied: number; restarted: boolean }
+  | { id: number; kind: 'checkpointed'; frames: number; copied: number }
   | { id: number; kind: 'failed'; reason: string };
 
 interface ThreadClient {
@@ -101,8 +82,7 @@ class CheckpointThread {
     const thread = (CheckpointThread.shared ??= new CheckpointThread());
     const id = thread.nextId++;
     thread.clients.set(id, client);
-    const { pauseMs, restartFrames } = options;
-    thread.send({ kind: 'open', id, file, pauseMs, restartFrames });
+    thread.send({ kind: 'open', id, file, pauseMs: options.pauseMs });
     return [thread, id];
   }
 
@@ -146,17 +126,19 @@ export interface WalCheckpointerOptions {
   /** The thread's pause after each checkpoint of this store. */
   pauseMs: number;
   /**
-   * WAL size (in pages) past which a complete checkpoint is followed by a RESTART one, so the
-   * next commit writes the WAL from its start again. While commits keep coming, a PASSIVE
-   * checkpoint alone rarely lets that happen, and the WAL (and every read's search of it) grows.
+   * WAL pages past which the committing connection still checkpoints, as SQLite's automatic
+   * checkpoint. By then the thread has copied nearly all of them, so that checkpoint is short;
+   * it is what lets the next commit write the WAL from its start again, which under steady
+   * writes a checkpoint from another connection alone rarely does (then the WAL, and every
+   * read's search of it, grows without end). If the thread falls behind, it bounds the WAL.
    */
-  restartFrames: number;
+  inlineAfterPages: number;
 }
 
 export const DEFAULT_WAL_CHECKPOINTER: WalCheckpointerOptions = {
   startAfterCommits: 64,
-  pauseMs: 250,
-  restartFrames: 4_096,
+  pauseMs: 100,
+  inlineAfterPages: 8_192,
 };
 
 export type WalCheckpointerState = 'inline' | 'starting' | 'background' | 'failed' | 'closed';
@@ -166,9 +148,9 @@ export type WalCheckpointerState = 'inline' | 'starting' | 'background' | 'faile
  * inside the commit that grows the WAL past 1,000 pages: that commit copies them all into the
  * database file and syncs it while every request waits. Once the store has committed a while,
  * this gives its file to the process's checkpoint thread, which checkpoints it in the
- * background through a connection of its own, and turns the committing connection's automatic
- * checkpoints off. If the thread fails or exits, they come back on, so the WAL never grows
- * without bound.
+ * background through a connection of its own, and raises the committing connection's
+ * automatic checkpoint to `inlineAfterPages`. If the thread fails or exits, it comes back to
+ * 1,000 pages.
  */
 export class WalCheckpointer implements ThreadClient {
   private thread: CheckpointThread | undefined;
@@ -181,8 +163,6 @@ export class WalCheckpointer implements ThreadClient {
   private current: WalCheckpointerState = 'inline';
   /** Checkpoints the thread has run for this store, for tests and operators. */
   checkpointsRun = 0;
-  /** Of those, the ones that let the next commit start the WAL again. */
-  restarts = 0;
   /** Why checkpoints went back inline, when they did. */
   failure: string | undefined;
 
@@ -224,7 +204,7 @@ export class WalCheckpointer implements ThreadClient {
     }
     if (this.current === 'closed' || this.current === 'failed') return;
     if (reply.kind === 'ready') {
-      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.pragma(`wal_autocheckpoint = ${this.options.inlineAfterPages}`);
       this.current = 'background';
       this.request();
       return;
@@ -234,7 +214,6 @@ export class WalCheckpointer implements ThreadClient {
       return;
     }
     this.checkpointsRun += 1;
-    if (reply.restarted) this.restarts += 1;
     this.requested = false;
     if (this.wanted) this.request();
   }
