@@ -241,11 +241,13 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Before the last flush, so that it cannot hand the file over; and the thread's connection
+    // closes before this one: the last connection to close checkpoints and removes the WAL.
+    const checkpointerClosed = this.walCheckpointer?.close();
     this.flush();
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    // The checkpoint thread's connection first: the last to close checkpoints and removes the WAL.
-    await this.walCheckpointer?.close();
+    await checkpointerClosed;
     this.database.close();
   }
 
@@ -263,9 +265,9 @@ export class SqliteEventStore implements EventStore {
       committed = this.commitGroup(group, writes) || committed;
       ran = true;
     }
+    if (committed) for (const listener of this.listeners) listener();
     // Read-model writes alone (a projection's rebuild) grow the WAL as appends do.
     if (ran) this.walCheckpointer?.committed();
-    if (committed) for (const listener of this.listeners) listener();
   }
 
   /**

@@ -79,6 +79,7 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
     // the WAL grows to about 33 MB here.
     await Promise.all([1, 2, 3, 4].map(() => appendInCommits(s, 400)));
     expect(autocheckpoint(s)).toBe(512);
+    expect(s.walCheckpointer!.checkpointsRun).toBeGreaterThan(0);
     expect(statSync(`${file}-wal`).size).toBeLessThan(12 * 1024 * 1024);
   });
 
@@ -132,6 +133,27 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('falls back when the thread cannot open the file', async () => {
+    const s = open(EAGER);
+    // The store keeps its open file; the thread, opening it by name, finds nothing there.
+    rmSync(file);
+    await appendInCommits(s, 1);
+    await until(() => s.walCheckpointer!.state === 'failed', 'the fallback');
+    expect(s.walCheckpointer!.failure).toMatch(/does not exist|unable to open/);
+    expect(autocheckpoint(s)).toBe(1_000);
+  });
+
+  it('closes at once while the thread is still opening a file it cannot open', async () => {
+    const s = open(EAGER);
+    rmSync(file);
+    await appendInCommits(s, 1);
+    expect(s.walCheckpointer!.state).toBe('starting');
+    const started = Date.now();
+    await s.close();
+    // Well under the close's 5 s bound: the thread answered the close itself.
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('does not hand over the checkpoints of a store that has committed little', async () => {

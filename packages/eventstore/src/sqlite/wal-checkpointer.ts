@@ -1,50 +1,59 @@
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
+import { invariant } from '@kopfed/domain';
 
 /**
  * The checkpoint thread's whole program, plain JavaScript so that it runs the same under tsx,
  * Jest and the node's bundle. It holds a connection of its own to each store file it is given
  * and, each time it is asked, runs a PASSIVE checkpoint of that file: it copies the frames the
- * WAL holds back into the database file and syncs it, without taking the writer's lock, so
- * the writer's commits never wait for it. It answers after a pause, so that a busy store is
- * checkpointed a few times a second rather than after every commit.
+ * WAL holds back into the database file and syncs it. A PASSIVE checkpoint takes no writer's
+ * lock, so commits do not wait for it (they share the disk with it, and an inline checkpoint
+ * that finds it running is skipped until the next commit). It answers after a pause, so that a
+ * busy store is checkpointed at most every `pauseMs` rather than after every commit. It answers
+ * every `close`, even of a file it never opened, so that a store's close never waits in vain.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const files = new Map();
 const reasonOf = (error) => String(error && error.message ? error.message : error);
+const answer = (id, kind, reason) => parentPort.postMessage({ id, kind, reason });
 parentPort.on('message', (order) => {
-  if (order.kind === 'open') {
-    try {
-      const db = new Database(order.file, { fileMustExist: true });
-      db.pragma('synchronous = FULL');
-      files.set(order.id, { db, pauseMs: order.pauseMs, pause: undefined });
-      parentPort.postMessage({ id: order.id, kind: 'ready' });
-    } catch (error) {
-      parentPort.postMessage({ id: order.id, kind: 'failed', reason: reasonOf(error) });
-    }
-    return;
-  }
   const file = files.get(order.id);
-  if (!file) return;
-  if (order.kind === 'close') {
-    clearTimeout(file.pause);
-    files.delete(order.id);
-    file.db.close();
-    parentPort.postMessage({ id: order.id, kind: 'closed' });
-    return;
+  switch (order.kind) {
+    case 'open':
+      try {
+        const db = new Database(order.file, { fileMustExist: true });
+        db.pragma('synchronous = FULL');
+        files.set(order.id, { db, pauseMs: order.pauseMs, pause: undefined });
+        answer(order.id, 'ready');
+      } catch (error) {
+        answer(order.id, 'failed', reasonOf(error));
+      }
+      return;
+    case 'close':
+      if (file) {
+        clearTimeout(file.pause);
+        files.delete(order.id);
+        file.db.close();
+      }
+      answer(order.id, 'closed');
+      return;
+    case 'checkpoint': {
+      if (!file) return;
+      let kind = 'checkpointed';
+      let reason;
+      try {
+        file.db.pragma('wal_checkpoint(PASSIVE)');
+      } catch (error) {
+        kind = 'failed';
+        reason = reasonOf(error);
+      }
+      file.pause = setTimeout(() => {
+        if (files.has(order.id)) answer(order.id, kind, reason);
+      }, file.pauseMs);
+    }
   }
-  let reply;
-  try {
-    const [result] = file.db.pragma('wal_checkpoint(PASSIVE)');
-    reply = { id: order.id, kind: 'checkpointed', frames: result.log, copied: result.checkpointed };
-  } catch (error) {
-    reply = { id: order.id, kind: 'failed', reason: reasonOf(error) };
-  }
-  file.pause = setTimeout(() => {
-    if (files.has(order.id)) parentPort.postMessage(reply);
-  }, file.pauseMs);
 });
 `;
 
@@ -55,7 +64,7 @@ type Order =
 type Reply =
   | { id: number; kind: 'ready' }
   | { id: number; kind: 'closed' }
-  | { id: number; kind: 'checkpointed'; frames: number; copied: number }
+  | { id: number; kind: 'checkpointed' }
   | { id: number; kind: 'failed'; reason: string };
 
 interface ThreadClient {
@@ -66,7 +75,12 @@ interface ThreadClient {
 
 /**
  * The process's one checkpoint thread, shared by every file store that wants one: started
- * for the first, stopped when the last closes.
+ * for the first, stopped when the last leaves.
+ *
+ * Its connections are safe beside the stores' own only because both threads load the same
+ * better-sqlite3 addon, so one SQLite library holds every lock on a file. A second copy of
+ * SQLite in the process (another addon build, a `nativeBinding` option) would not see the
+ * other's locks: closing its connection could then checkpoint and delete a WAL still in use.
  */
 class CheckpointThread {
   private static shared: CheckpointThread | undefined;
@@ -101,7 +115,7 @@ class CheckpointThread {
     this.worker.postMessage(order);
   }
 
-  /** Forgets a client whose file the thread has closed; the last one stops the thread. */
+  /** Forgets a client; the last one stops the thread (which closes any connection left). */
   leave(id: number): void {
     this.clients.delete(id);
     if (this.clients.size > 0 || CheckpointThread.shared !== this) return;
@@ -117,11 +131,8 @@ class CheckpointThread {
   }
 }
 
-/** SQLite's own default: checkpoint in the committing connection once the WAL holds this many pages. */
-const INLINE_AUTOCHECKPOINT_PAGES = 1_000;
-
 export interface WalCheckpointerOptions {
-  /** Group commits before the store hands its checkpoints over: short-lived stores never do. */
+  /** Flushes that committed before the store hands its checkpoints over: short-lived stores never do. */
   startAfterCommits: number;
   /** The thread's pause after each checkpoint of this store. */
   pauseMs: number;
@@ -141,29 +152,33 @@ export const DEFAULT_WAL_CHECKPOINTER: WalCheckpointerOptions = {
   inlineAfterPages: 8_192,
 };
 
+/** How long a store's close waits for the thread to close its connection. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
 export type WalCheckpointerState = 'inline' | 'starting' | 'background' | 'failed' | 'closed';
 
 /**
- * Moves a store's WAL checkpoints off the event loop. Left to itself, SQLite checkpoints
- * inside the commit that grows the WAL past 1,000 pages: that commit copies them all into the
- * database file and syncs it while every request waits. Once the store has committed a while,
- * this gives its file to the process's checkpoint thread, which checkpoints it in the
- * background through a connection of its own, and raises the committing connection's
- * automatic checkpoint to `inlineAfterPages`. If the thread fails or exits, it comes back to
- * 1,000 pages.
+ * Moves most of a store's WAL checkpointing off the event loop. Left to itself, SQLite
+ * checkpoints inside the commit that grows the WAL past 1,000 pages: that commit copies them
+ * all into the database file and syncs it while every request waits. Once the store has
+ * committed a while, this gives its file to the process's checkpoint thread, which checkpoints
+ * it in the background through a connection of its own, and raises the committing
+ * connection's automatic checkpoint to `inlineAfterPages` (that one, by design, stays inline).
+ * If the thread fails or exits, the automatic checkpoint goes back to what it was.
  */
 export class WalCheckpointer implements ThreadClient {
   private thread: CheckpointThread | undefined;
   private id = 0;
-  private commits = 0;
-  private requested = false;
-  private wanted = false;
+  private flushes = 0;
+  private checkpointInFlight = false;
+  private committedSinceRequest = false;
+  private inlinePages = 0;
   private closing: Promise<void> | undefined;
-  private closed: (() => void) | undefined;
+  private resolveClosed: (() => void) | undefined;
   private current: WalCheckpointerState = 'inline';
-  /** Checkpoints the thread has run for this store, for tests and operators. */
+  /** Checkpoints the thread has run for this store (for tests: nothing reports it yet). */
   checkpointsRun = 0;
-  /** Why checkpoints went back inline, when they did. */
+  /** Why checkpoints went back inline, if they did (for tests: nothing reports it yet). */
   failure: string | undefined;
 
   constructor(
@@ -176,22 +191,26 @@ export class WalCheckpointer implements ThreadClient {
     return this.current;
   }
 
-  /** Called after every group commit. */
+  /** Called after every flush that committed. */
   committed(): void {
-    if (this.current === 'inline') {
-      this.commits += 1;
-      if (this.commits >= this.options.startAfterCommits) this.start();
-      return;
+    switch (this.current) {
+      case 'inline':
+        this.flushes += 1;
+        if (this.flushes >= this.options.startAfterCommits) this.start();
+        return;
+      case 'background':
+        if (this.checkpointInFlight) this.committedSinceRequest = true;
+        else this.request();
+        return;
+      default:
+        return;
     }
-    if (this.current !== 'background') return;
-    if (this.requested) {
-      this.wanted = true;
-      return;
-    }
-    this.request();
   }
 
-  /** Closes the thread's connection to the file; the caller closes its own afterwards. */
+  /**
+   * Closes the thread's connection to the file; the caller closes its own afterwards. Call it
+   * before the store's last flush: a store that is closing never hands its file over.
+   */
   close(): Promise<void> {
     this.closing ??= this.stop();
     return this.closing;
@@ -199,53 +218,63 @@ export class WalCheckpointer implements ThreadClient {
 
   onReply(reply: Reply): void {
     if (reply.kind === 'closed') {
-      this.closed?.();
+      this.resolveClosed?.();
       return;
     }
-    if (this.current === 'closed' || this.current === 'failed') return;
-    if (reply.kind === 'ready') {
-      this.db.pragma(`wal_autocheckpoint = ${this.options.inlineAfterPages}`);
-      this.current = 'background';
-      this.request();
-      return;
+    if (this.current !== 'starting' && this.current !== 'background') return;
+    switch (reply.kind) {
+      case 'ready':
+        if (!this.db.open) return;
+        this.inlinePages = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+        this.db.pragma(`wal_autocheckpoint = ${this.options.inlineAfterPages}`);
+        this.current = 'background';
+        this.request();
+        return;
+      case 'failed':
+        this.fallBack(reply.reason);
+        return;
+      case 'checkpointed':
+        this.checkpointsRun += 1;
+        this.checkpointInFlight = false;
+        if (this.committedSinceRequest) this.request();
+        return;
+      default:
+        reply satisfies never;
     }
-    if (reply.kind === 'failed') {
-      this.fallBack(reply.reason);
-      return;
-    }
-    this.checkpointsRun += 1;
-    this.requested = false;
-    if (this.wanted) this.request();
   }
 
   onLost(reason: string): void {
     this.thread = undefined;
-    this.closed?.();
+    this.resolveClosed?.();
     this.fallBack(reason);
   }
 
   private start(): void {
     this.current = 'starting';
-    [this.thread, this.id] = CheckpointThread.join(this, this.file, this.options);
+    try {
+      [this.thread, this.id] = CheckpointThread.join(this, this.file, this.options);
+    } catch (error) {
+      this.fallBack(error instanceof Error ? error.message : String(error));
+    }
   }
 
   private request(): void {
-    this.requested = true;
-    this.wanted = false;
-    this.thread?.send({ kind: 'checkpoint', id: this.id });
+    invariant(this.thread, 'a store checkpointing in the background has a thread');
+    this.checkpointInFlight = true;
+    this.committedSinceRequest = false;
+    this.thread.send({ kind: 'checkpoint', id: this.id });
   }
 
   /** Back to SQLite's own checkpoints, for good: the WAL must never grow without bound. */
   private fallBack(reason: string): void {
-    if (this.current === 'closed' || this.current === 'failed') return;
+    const handedOver = this.current === 'background';
     this.current = 'failed';
     this.failure = reason;
-    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${INLINE_AUTOCHECKPOINT_PAGES}`);
+    if (handedOver && this.db.open) this.db.pragma(`wal_autocheckpoint = ${this.inlinePages}`);
     const thread = this.thread;
     this.thread = undefined;
-    if (!thread) return;
-    thread.send({ kind: 'close', id: this.id });
-    thread.leave(this.id);
+    thread?.send({ kind: 'close', id: this.id });
+    thread?.leave(this.id);
   }
 
   private async stop(): Promise<void> {
@@ -253,9 +282,14 @@ export class WalCheckpointer implements ThreadClient {
     this.current = 'closed';
     this.thread = undefined;
     if (!thread) return;
-    const closed = new Promise<void>((resolve) => (this.closed = resolve));
-    thread.send({ kind: 'close', id: this.id });
-    await closed;
+    let timer: NodeJS.Timeout | undefined;
+    // The thread answers every close; the bound is for a thread that hangs.
+    await new Promise<void>((resolve) => {
+      this.resolveClosed = resolve;
+      timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+      thread.send({ kind: 'close', id: this.id });
+    });
+    clearTimeout(timer);
     thread.leave(this.id);
   }
 }
