@@ -5,6 +5,8 @@ export interface CrashOutcome {
   kills: number;
   /** Batches the writer reported as acknowledged before it was killed. */
   acknowledged: Set<number>;
+  /** Cycles in which the writer reported its WAL checkpointed by the checkpoint thread. */
+  checkpointedCycles: number;
 }
 
 /**
@@ -16,9 +18,15 @@ export async function runCrashCycles(options: {
   service: string;
   cycles: number;
   batchSize: number;
+  /** A SQLite store whose checkpoints go to the checkpoint thread from its first commit. */
+  eagerCheckpoints?: boolean;
+  /** The kill comes after a random number of acknowledgements in this range. */
+  killAfterAcks?: [number, number];
 }): Promise<CrashOutcome> {
   const acknowledged = new Set<number>();
   let kills = 0;
+  let checkpointedCycles = 0;
+  const [fewest, most] = options.killAfterAcks ?? [5, 60];
   for (let cycle = 0; cycle < options.cycles; cycle++) {
     const firstBatch = cycle * 1_000_000 + 1;
     const child = spawn(
@@ -31,14 +39,16 @@ export async function runCrashCycles(options: {
         options.service,
         String(firstBatch),
         String(options.batchSize),
+        ...(options.eagerCheckpoints ? ['eager-checkpoints'] : []),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     let buffered = '';
     let acks = 0;
-    // Kill somewhere after the writer is demonstrably appending: between 5 and 60 acks.
-    const killAfter = 5 + Math.floor(Math.random() * 55);
+    // Kill somewhere after the writer is demonstrably appending (by default between 5 and 60 acks).
+    const killAfter = fewest + Math.floor(Math.random() * (most - fewest));
+    let checkpointed = false;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error('crash writer made no progress in 60 s')),
@@ -49,12 +59,14 @@ export async function runCrashCycles(options: {
         const lines = buffered.split('\n');
         buffered = lines.pop()!;
         for (const line of lines) {
+          if (line === 'checkpointed') checkpointed = true;
           if (!line.startsWith('ack ')) continue;
           acknowledged.add(Number(line.slice(4)));
           if (++acks === killAfter) {
             clearTimeout(timer);
             child.kill('SIGKILL');
             kills++;
+            if (checkpointed) checkpointedCycles++;
             resolve();
           }
         }
@@ -66,5 +78,5 @@ export async function runCrashCycles(options: {
     });
     await exited;
   }
-  return { kills, acknowledged };
+  return { kills, acknowledged, checkpointedCycles };
 }

@@ -1,13 +1,39 @@
 /**
  * Child process of the crash-durability case: appends numbered batches with several in
  * flight at once and prints `ack <batch>` once each append is acknowledged, until killed.
- *   crash-writer <store url> <service> <first batch> <events per batch>
+ *   crash-writer <store url> <service> <first batch> <events per batch> [eager-checkpoints]
+ * With `eager-checkpoints` (a sqlite:<directory> URL), the store hands its WAL checkpoints
+ * to the checkpoint thread at its first commit, and the writer prints `checkpointed` once
+ * the thread has run one.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { openEventStore } from '../open-event-store';
+import { SqliteEventStore } from '../sqlite/sqlite-event-store';
 
-const [url, service, first, size] = process.argv.slice(2) as [string, string, string, string];
-const store = openEventStore(url, { service });
+const [url, service, first, size, mode] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string | undefined,
+];
+const store =
+  mode === 'eager-checkpoints'
+    ? new SqliteEventStore({
+        file: join(url.slice('sqlite:'.length), `${service}.db`),
+        // A short WAL, so that the store's own checkpoints and restarts happen too.
+        walCheckpoints: { startAfterCommits: 1, pauseMs: 0, inlineAfterPages: 256 },
+      })
+    : openEventStore(url, { service });
+if (store instanceof SqliteEventStore && store.walCheckpointer) {
+  const checkpointer = store.walCheckpointer;
+  const watch = setInterval(() => {
+    if (checkpointer.checkpointsRun === 0) return;
+    process.stdout.write('checkpointed\n');
+    clearInterval(watch);
+  }, 5);
+}
 const eventsPerBatch = Number(size);
 const IN_FLIGHT = 8;
 let next = Number(first);

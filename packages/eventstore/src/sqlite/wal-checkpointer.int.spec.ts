@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { v7 as uuidv7 } from 'uuid';
+import { runCrashCycles } from '../conformance/crash-harness';
 import { SqliteEventStore } from './sqlite-event-store';
 import type { WalCheckpointerOptions } from './wal-checkpointer';
 
@@ -155,6 +156,28 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
     // Well under the close's 5 s bound: the thread answered the close itself.
     expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  it('loses no acknowledged batch and tears none when killed while the thread checkpoints', async () => {
+    const outcome = await runCrashCycles({
+      url: `sqlite:${dir}`,
+      service: 'events',
+      cycles: 4,
+      batchSize: 20,
+      eagerCheckpoints: true,
+      killAfterAcks: [300, 600],
+    });
+    expect(outcome.kills).toBe(4);
+    expect(outcome.checkpointedCycles).toBe(4);
+    const s = open('inline');
+    expect(s.database.pragma('integrity_check', { simple: true })).toBe('ok');
+    const perBatch = new Map<number, number>();
+    for (const e of await s.readAll({ maxCount: 100_000 })) {
+      const { batch } = e.data as { batch: number };
+      perBatch.set(batch, (perBatch.get(batch) ?? 0) + 1);
+    }
+    expect([...perBatch.values()].every((count) => count === 20)).toBe(true);
+    expect([...outcome.acknowledged].filter((batch) => !perBatch.has(batch))).toEqual([]);
+  }, 120_000);
 
   it('does not hand over the checkpoints of a store that has committed little', async () => {
     const s = open({ ...EAGER, startAfterCommits: 64 });
