@@ -77,7 +77,13 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
   // One SQLite file per service the node runs, and one for the API keys.
   const names = [...moduleNames, ACCESS];
   const stores = new Map<string, EventStore>(
-    names.map((service) => [service, openEventStore(`sqlite:${options.dataDir}`, { service })]),
+    names.map((service) => [
+      service,
+      openEventStore(`sqlite:${options.dataDir}`, {
+        service,
+        onWarning: (message) => logger.warn({ store: service }, message),
+      }),
+    ]),
   );
   const store = (name: string) => stores.get(name) ?? unreachableStore(name);
   let keys: ApiKeyRegistry | undefined;

@@ -9,6 +9,8 @@ export interface OpenEventStoreOptions {
   /** The service whose store this is: names the SQLite file and the KurrentDB stream prefix. */
   service: string;
   clock?: () => Date;
+  /** Told when a SQLite store falls back to slower but safe behaviour. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -26,7 +28,7 @@ export function openEventStore(url: string, options: OpenEventStoreOptions): Eve
       throw new InvalidEventStoreRequestError('url', 'sqlite: needs a directory');
     const file = join(directory, `${options.service}.db`);
     mkdirSync(dirname(file), { recursive: true });
-    return new SqliteEventStore({ file, ...clock(options) });
+    return new SqliteEventStore({ file, ...clock(options), onWarning: options.onWarning });
   }
   if (
     url.startsWith('kurrentdb://') ||

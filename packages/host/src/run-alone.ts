@@ -42,8 +42,12 @@ export async function runServiceAlone(config: AloneConfig, options: AloneOptions
   const name = options.module.name;
   const tracing = initTracing({ serviceName: config.tracing.serviceName });
   const logger = createLogger({ level: config.logLevel, name });
-  const store = openEventStore(config.eventStoreUrl, { service: name });
-  const accessStore = openEventStore(config.eventStoreUrl, { service: options.accessStore });
+  const onWarning = (message: string) => logger.warn(message);
+  const store = openEventStore(config.eventStoreUrl, { service: name, onWarning });
+  const accessStore = openEventStore(config.eventStoreUrl, {
+    service: options.accessStore,
+    onWarning,
+  });
   // Projections live in the service's SQLite store; any other store needs a file of its own.
   const ownReadModels = !(store instanceof SqliteEventStore);
   const readModels = ownReadModels ? openReadModels(config, name) : store.database;

@@ -58,6 +58,8 @@ export interface SqliteEventStoreOptions {
    * see wal-checkpointer.ts), or 'inline', SQLite's own, inside the commit that needs one.
    */
   walCheckpoints?: WalCheckpointerOptions | 'inline';
+  /** Told when the store falls back to slower but safe behaviour (WAL checkpoints back inline). */
+  onWarning?: (message: string) => void;
 }
 
 type Outcome = { ok: true; result: AppendResult; wrote: boolean } | { ok: false; error: unknown };
@@ -126,7 +128,11 @@ export class SqliteEventStore implements EventStore {
     this.walCheckpointer =
       checkpoints === 'inline' || this.database.memory
         ? undefined
-        : new WalCheckpointer(this.database, this.database.name, checkpoints);
+        : new WalCheckpointer(this.database, this.database.name, checkpoints, (reason) =>
+            options.onWarning?.(
+              `${this.database.name}: WAL checkpoints are back in the commits (${reason})`,
+            ),
+          );
   }
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {

@@ -98,8 +98,13 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
     expect((await reopened.readStream(last.stream)).map((e) => e.revision)).toEqual([0, 1]);
   });
 
-  it('turns automatic checkpoints back on when the thread dies', async () => {
-    const s = open(EAGER);
+  it('turns automatic checkpoints back on when the thread dies, and says so', async () => {
+    const warnings: string[] = [];
+    const s = (store = new SqliteEventStore({
+      file,
+      walCheckpoints: EAGER,
+      onWarning: (message) => warnings.push(message),
+    }));
     await appendInCommits(s, 1);
     await until(() => s.walCheckpointer!.state === 'background', 'the hand-over');
     // No public way to kill it: reach the private thread's worker, as a crash would.
@@ -108,6 +113,9 @@ describe('WalCheckpointer: WAL checkpoints on the checkpoint thread', () => {
     await until(() => s.walCheckpointer!.state === 'failed', 'the fallback');
     expect(autocheckpoint(s)).toBe(1_000);
     expect(s.walCheckpointer!.failure).toMatch(/exited/);
+    expect(warnings).toEqual([
+      expect.stringMatching(/events\.db: WAL checkpoints are back in the commits \(.*exited/),
+    ]);
     await appendInCommits(s, 300);
     // SQLite's own checkpoints now copy the WAL back inside the commits.
     expect(statSync(file).size).toBeGreaterThan(1_000_000);

@@ -176,15 +176,17 @@ export class WalCheckpointer implements ThreadClient {
   private closing: Promise<void> | undefined;
   private resolveClosed: (() => void) | undefined;
   private current: WalCheckpointerState = 'inline';
-  /** Checkpoints the thread has run for this store (for tests: nothing reports it yet). */
+  /** Checkpoints the thread has run for this store, for tests. */
   checkpointsRun = 0;
-  /** Why checkpoints went back inline, if they did (for tests: nothing reports it yet). */
+  /** Why checkpoints went back inline, if they did (also told to `onFallback`). */
   failure: string | undefined;
 
   constructor(
     private readonly db: Database.Database,
     private readonly file: string,
     private readonly options: WalCheckpointerOptions = DEFAULT_WAL_CHECKPOINTER,
+    /** Told once, with the reason, if checkpoints go back inline. */
+    private readonly onFallback: (reason: string) => void = () => undefined,
   ) {}
 
   get state(): WalCheckpointerState {
@@ -267,6 +269,7 @@ export class WalCheckpointer implements ThreadClient {
 
   /** Back to SQLite's own checkpoints, for good: the WAL must never grow without bound. */
   private fallBack(reason: string): void {
+    if (this.current === 'closed' || this.current === 'failed') return;
     const handedOver = this.current === 'background';
     this.current = 'failed';
     this.failure = reason;
@@ -275,6 +278,7 @@ export class WalCheckpointer implements ThreadClient {
     this.thread = undefined;
     thread?.send({ kind: 'close', id: this.id });
     thread?.leave(this.id);
+    this.onFallback(reason);
   }
 
   private async stop(): Promise<void> {
