@@ -72,7 +72,7 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
     consumes: [
       members.consumption(),
       new LoanConsumers(service, deps.logger).consumption(),
-      shuCreditsConsumption(service, deps),
+      shuCreditsConsumption(service, deps, () => projection.catchUp()),
     ],
     start: () =>
       projection.start((error) =>

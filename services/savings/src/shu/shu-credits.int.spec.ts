@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { catalog } from '@kopfed/contracts';
 import { type SqliteEventStore, type RecordedEvent } from '@kopfed/eventstore';
 import { publicEventEncoder } from '@kopfed/messaging';
 import { createNode, SERVICE_MODULES, type FederationNode } from '@kopfed/node';
+import type { SavingsInstance } from '../module';
 import { idr, PRODUCTS } from '../testing/savings-harness';
 
 /**
@@ -182,7 +184,11 @@ describe('a distributed SHU reaches the members’ savings (in the node)', () =>
         .get(`/api/settlement/v1/coops/${COOP.A}/books/trial-balance`)
         .set(auth(coopKey))
         .expect(200);
-      const rows = trial.body.rows as { account: string; debitBalance: string; creditBalance: string }[];
+      const rows = trial.body.rows as {
+        account: string;
+        debitBalance: string;
+        creditBalance: string;
+      }[];
       const balances = Object.fromEntries(
         rows
           .filter((r) => r.account in expectedBooks)
@@ -215,6 +221,58 @@ describe('a distributed SHU reaches the members’ savings (in the node)', () =>
       .set(auth(coopKey))
       .expect(200);
     expect(statement.body.balance).toEqual(idr(200_000));
+  });
+});
+
+describe('a share for an account the read model has not caught up with', () => {
+  it('goes into that account, not into a second one', async () => {
+    const post = (path: string, body: object) =>
+      request(node.app).post(path).set(auth(coopKey)).send(body);
+    const joined = await post(`/api/member/v1/coops/${COOP.A}/members`, {
+      kind: 'person',
+      memberNumber: 'A-0004',
+      joinedOn: '2026-02-01',
+      person: {
+        name: 'Anggota 4',
+        nik: '3374024502800004',
+        birthDate: '1980-02-05',
+        gender: 'female',
+        address: { line: 'Jl. Pemuda 1', province: '33' },
+      },
+    }).expect(201);
+    const memberId = joined.body.memberId as string;
+    const savings = node.host.services.find((s) => s.name === 'savings')!
+      .instance as SavingsInstance;
+    // The account is opened while the read model stands still, as it does between batches.
+    await savings.projection.stop();
+    const opened = await eventually(() =>
+      post(`/api/savings/v1/coops/${COOP.A}/accounts`, {
+        memberId,
+        productCode: 'SUKARELA',
+        initialDeposit: { amount: idr(10_000), via: 'cash' },
+      }).expect(201),
+    );
+    const settlement = node.stores.get('settlement')!;
+    const [distributed] = await settlement.readAll({ after: 0, types: ['ShuDistributed'] });
+    const share: RecordedEvent = {
+      ...distributed!,
+      id: randomUUID(),
+      data: { ...(distributed!.data as object), credits: [{ memberId, amount: '30000' }] },
+    };
+    const consumption = savings.consumes!.find((c) => c.group === 'savings.shu')!;
+    const delivered = consumption.handler({
+      ...encode(share),
+      topic: catalog.topicOf('settlement'),
+      headers: {},
+      attempt: 1,
+    });
+    savings.projection.start();
+    await delivered;
+    await eventually(() =>
+      expect(sukarela().get(memberId)).toEqual([
+        { accountId: opened.body.accountId as string, balance: 40_000 },
+      ]),
+    );
   });
 });
 

@@ -35,6 +35,8 @@ export function shuProductOf(env: NodeJS.ProcessEnv): string {
 export function shuCreditsConsumption(
   service: AccountService,
   deps: Pick<ServiceModuleDeps, 'readModels' | 'env' | 'logger'>,
+  /** Waits for the accounts read model to hold every account opened so far. */
+  accountsCaughtUp: () => Promise<void>,
 ): Consumption {
   const productCode = shuProductOf(deps.env);
   const openAccount = openAccountQuery(deps.readModels);
@@ -43,6 +45,8 @@ export function shuCreditsConsumption(
     group: 'savings.shu',
     handler: integrationEventHandler(catalog, async (event) => {
       if (event.name !== 'ShuDistributed') return;
+      // A member's account opened moments ago must be found, not opened a second time.
+      await accountsCaughtUp();
       const d = event.data;
       const metadata: EventMetadata = {
         correlationId: event.envelope.correlationid,
