@@ -37,6 +37,27 @@ async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): P
   }
 }
 
+/** Member n (1–9) joins coop A as a person; returns the member id. */
+async function joinMember(n: number): Promise<string> {
+  const joined = await request(node.app)
+    .post(`/api/member/v1/coops/${COOP.A}/members`)
+    .set(auth(coopKey))
+    .send({
+      kind: 'person',
+      memberNumber: `A-000${n}`,
+      joinedOn: '2026-02-01',
+      person: {
+        name: `Anggota ${n}`,
+        nik: `337402450280000${n}`,
+        birthDate: '1980-02-05',
+        gender: 'female',
+        address: { line: 'Jl. Pemuda 1', province: '33' },
+      },
+    })
+    .expect(201);
+  return joined.body.memberId as string;
+}
+
 /** Each member's SUKARELA accounts and their balances, from the savings read model. */
 function sukarela(): Map<string, { accountId: string; balance: number }[]> {
   const db = (node.stores.get('savings') as SqliteEventStore).database;
@@ -80,21 +101,7 @@ beforeAll(async () => {
   await eventually(() =>
     post(`/api/savings/v1/coops/${COOP.A}/products`, coopKey, PRODUCTS.SUKARELA).expect(201),
   );
-  for (let n = 1; n <= 3; n++) {
-    const joined = await post(`/api/member/v1/coops/${COOP.A}/members`, coopKey, {
-      kind: 'person',
-      memberNumber: `A-000${n}`,
-      joinedOn: '2026-02-01',
-      person: {
-        name: `Anggota ${n}`,
-        nik: `337402450280000${n}`,
-        birthDate: '1980-02-05',
-        gender: 'female',
-        address: { line: 'Jl. Pemuda 1', province: '33' },
-      },
-    }).expect(201);
-    members.push(joined.body.memberId as string);
-  }
+  for (let n = 1; n <= 3; n++) members.push(await joinMember(n));
   // Members 1 and 2 hold a SUKARELA account; member 3 has none yet.
   for (const [memberId, deposit] of [
     [members[0]!, 100_000],
@@ -226,31 +233,21 @@ describe('a distributed SHU reaches the members’ savings (in the node)', () =>
 
 describe('a share for an account the read model has not caught up with', () => {
   it('goes into that account, not into a second one', async () => {
-    const post = (path: string, body: object) =>
-      request(node.app).post(path).set(auth(coopKey)).send(body);
-    const joined = await post(`/api/member/v1/coops/${COOP.A}/members`, {
-      kind: 'person',
-      memberNumber: 'A-0004',
-      joinedOn: '2026-02-01',
-      person: {
-        name: 'Anggota 4',
-        nik: '3374024502800004',
-        birthDate: '1980-02-05',
-        gender: 'female',
-        address: { line: 'Jl. Pemuda 1', province: '33' },
-      },
-    }).expect(201);
-    const memberId = joined.body.memberId as string;
+    const memberId = await joinMember(4);
     const savings = node.host.services.find((s) => s.name === 'savings')!
       .instance as SavingsInstance;
     // The account is opened while the read model stands still, as it does between batches.
     await savings.projection.stop();
     const opened = await eventually(() =>
-      post(`/api/savings/v1/coops/${COOP.A}/accounts`, {
-        memberId,
-        productCode: 'SUKARELA',
-        initialDeposit: { amount: idr(10_000), via: 'cash' },
-      }).expect(201),
+      request(node.app)
+        .post(`/api/savings/v1/coops/${COOP.A}/accounts`)
+        .set(auth(coopKey))
+        .send({
+          memberId,
+          productCode: 'SUKARELA',
+          initialDeposit: { amount: idr(10_000), via: 'cash' },
+        })
+        .expect(201),
     );
     const settlement = node.stores.get('settlement')!;
     const [distributed] = await settlement.readAll({ after: 0, types: ['ShuDistributed'] });
