@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InvalidEventStoreRequestError } from './errors';
-import { SqliteEventStore } from './sqlite/sqlite-event-store';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 import type { KurrentDbEventStore as KurrentDbEventStoreClass } from './kurrentdb/kurrentdb-event-store';
 import type { EventStore } from './types';
 
@@ -9,8 +9,10 @@ export interface OpenEventStoreOptions {
   /** The service whose store this is: names the SQLite file and the KurrentDB stream prefix. */
   service: string;
   clock?: () => Date;
-  /** Told when a SQLite store falls back to slower but safe behaviour. */
+  /** SQLite stores only: told when the store falls back to slower but safe behaviour. */
   onWarning?: (message: string) => void;
+  /** SQLite stores only: where WAL checkpoints run (see SqliteEventStoreOptions). */
+  walCheckpoints?: SqliteEventStoreOptions['walCheckpoints'];
 }
 
 /**
@@ -28,7 +30,8 @@ export function openEventStore(url: string, options: OpenEventStoreOptions): Eve
       throw new InvalidEventStoreRequestError('url', 'sqlite: needs a directory');
     const file = join(directory, `${options.service}.db`);
     mkdirSync(dirname(file), { recursive: true });
-    return new SqliteEventStore({ file, ...clock(options), onWarning: options.onWarning });
+    const { onWarning, walCheckpoints } = options;
+    return new SqliteEventStore({ file, ...clock(options), onWarning, walCheckpoints });
   }
   if (
     url.startsWith('kurrentdb://') ||

@@ -7,7 +7,6 @@
  * the thread has run one.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { openEventStore } from '../open-event-store';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
 
@@ -18,15 +17,13 @@ const [url, service, first, size, mode] = process.argv.slice(2) as [
   string,
   string | undefined,
 ];
-const store =
-  mode === 'eager-checkpoints'
-    ? new SqliteEventStore({
-        file: join(url.slice('sqlite:'.length), `${service}.db`),
-        // A short WAL, so that the store's own checkpoints and restarts happen too.
-        walCheckpoints: { startAfterCommits: 1, pauseMs: 0, inlineAfterPages: 256 },
-      })
-    : openEventStore(url, { service });
-if (store instanceof SqliteEventStore && store.walCheckpointer) {
+const eager = mode === 'eager-checkpoints';
+const store = openEventStore(url, {
+  service,
+  // A short WAL, so that the store's own checkpoints and restarts happen too.
+  ...(eager && { walCheckpoints: { startAfterCommits: 1, pauseMs: 0, inlineAfterPages: 256 } }),
+});
+if (eager && store instanceof SqliteEventStore && store.walCheckpointer) {
   const checkpointer = store.walCheckpointer;
   const watch = setInterval(() => {
     if (checkpointer.checkpointsRun === 0) return;

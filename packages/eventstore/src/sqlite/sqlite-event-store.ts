@@ -128,7 +128,7 @@ export class SqliteEventStore implements EventStore {
     this.walCheckpointer =
       checkpoints === 'inline' || this.database.memory
         ? undefined
-        : new WalCheckpointer(this.database, this.database.name, checkpoints, (reason) =>
+        : new WalCheckpointer(this.database, checkpoints, (reason) =>
             options.onWarning?.(
               `${this.database.name}: WAL checkpoints are back in the commits (${reason})`,
             ),

@@ -176,14 +176,13 @@ export class WalCheckpointer implements ThreadClient {
   private closing: Promise<void> | undefined;
   private resolveClosed: (() => void) | undefined;
   private current: WalCheckpointerState = 'inline';
-  /** Checkpoints the thread has run for this store, for tests. */
+  /** Checkpoints the thread has run for this store, for tests and the crash writer. */
   checkpointsRun = 0;
   /** Why checkpoints went back inline, if they did (also told to `onFallback`). */
   failure: string | undefined;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly file: string,
     private readonly options: WalCheckpointerOptions = DEFAULT_WAL_CHECKPOINTER,
     /** Told once, with the reason, if checkpoints go back inline. */
     private readonly onFallback: (reason: string) => void = () => undefined,
@@ -254,7 +253,7 @@ export class WalCheckpointer implements ThreadClient {
   private start(): void {
     this.current = 'starting';
     try {
-      [this.thread, this.id] = CheckpointThread.join(this, this.file, this.options);
+      [this.thread, this.id] = CheckpointThread.join(this, this.db.name, this.options);
     } catch (error) {
       this.fallBack(error instanceof Error ? error.message : String(error));
     }
