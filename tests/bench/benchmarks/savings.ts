@@ -121,7 +121,12 @@ async function seedBySync(h: SavingsHarness, http: Client, accounts: number): Pr
 export async function measureDeposits(): Promise<
   BenchCase & { perSecond: number; p99Ms: number; failures: number }
 > {
-  const h = await savingsHarness({ file: true, realClock: true, pollIntervalMs: 50 });
+  const h = await savingsHarness({
+    file: true,
+    realClock: true,
+    pollIntervalMs: 50,
+    keepPublished: false,
+  });
   const server = await listen(h);
   const http = client(server);
   try {
@@ -227,6 +232,7 @@ export async function measureCloseOfBusiness(): Promise<BenchCase[]> {
     file: true,
     start: '2026-03-01T02:00:00.000Z',
     pollIntervalMs: 50,
+    keepPublished: false,
   });
   const server = await listen(h);
   const http = client(server);

@@ -26,7 +26,7 @@ export interface SavingsHarness {
   store: SqliteEventStore;
   bus: InProcessBus;
   savings: SavingsInstance;
-  /** Every message the service published on its topic, in order. */
+  /** Every message the service published on its topic, in order (empty with `keepPublished: false`). */
   published: { key: string; value: string }[];
   keys: Record<'coopA' | 'coopA2' | 'coopB' | 'treasurerP' | 'auditorP' | 'admin', string>;
   /** Moves the clock the service sees. */
@@ -45,7 +45,17 @@ export interface SavingsHarness {
  * consumers before relays — and fed the member service's contract events, not its code.
  */
 export async function savingsHarness(
-  options: { start?: string; file?: boolean; realClock?: boolean; pollIntervalMs?: number } = {},
+  options: {
+    start?: string;
+    file?: boolean;
+    realClock?: boolean;
+    pollIntervalMs?: number;
+    /**
+     * False for benchmarks: messages are still delivered to the harness's group, as in a test,
+     * but not kept, because a node keeps none and a run publishes tens of thousands.
+     */
+    keepPublished?: boolean;
+  } = {},
 ): Promise<SavingsHarness> {
   let now = new Date(options.start ?? '2026-03-10T03:00:00.000Z');
   const clock = options.realClock ? () => new Date() : () => now;
@@ -68,7 +78,10 @@ export async function savingsHarness(
   await bus.subscribe({
     topic: catalog.topicOf('savings'),
     group: 'harness.published',
-    handler: (message) => void published.push({ key: message.key, value: message.value }),
+    handler: (message) => {
+      if (options.keepPublished !== false)
+        published.push({ key: message.key, value: message.value });
+    },
   });
   const host = await ServiceHost.start({
     name: 'savings-test',

@@ -77,7 +77,12 @@ function bareExpress(): RequestListener {
 }
 
 async function kopfedSavings(): Promise<{ h: SavingsHarness; paths: string[] }> {
-  const h = await savingsHarness({ file: true, realClock: true, pollIntervalMs: 50 });
+  const h = await savingsHarness({
+    file: true,
+    realClock: true,
+    pollIntervalMs: 50,
+    keepPublished: false,
+  });
   const { server, url } = await listen(h.app);
   try {
     for (const product of [PRODUCTS.SUKARELA, PRODUCTS.WAJIB]) {
