@@ -128,6 +128,60 @@ describe('member batches from a primary coop', () => {
     expect(again.body.results[0].status).toBe('created');
   });
 
+  it('applies nothing when an earlier batch is sent again after a later one', async () => {
+    const first = { sequence: 10, items: memberItems(50, 1) };
+    await post(first).expect(200);
+    const changed = memberItems(50, 1);
+    changed[0] = {
+      ...changed[0]!,
+      memberNumber: 'S-50b',
+      person: person(50, { phone: '081234567890' }),
+    };
+    const later = await post({ sequence: 11, items: changed }).expect(200);
+    expect(later.body.results[0].status).toBe('updated');
+    const resent = await post(first).expect(200);
+    expect(resent.body).toMatchObject({
+      duplicateSequence: true,
+      results: [{ externalId: 'AGT-50', status: 'unchanged' }],
+      counts: { unchanged: 1, updated: 0 },
+    });
+    const found = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.A}/members?externalId=AGT-50`)
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(found.body.items[0]).toMatchObject({
+      memberNumber: 'S-50b',
+      personalData: { phone: '081234567890' },
+    });
+  });
+
+  it('answers a resent batch’s new items without creating them', async () => {
+    const resent = await post({ sequence: 10, items: memberItems(51, 1) }).expect(200);
+    expect(resent.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'batch_already_received' },
+    });
+    const found = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.A}/members?externalId=AGT-51`)
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(found.body.items).toEqual([]);
+  });
+
+  it('refuses a batch for a coop that is not registered, and records no sequence', async () => {
+    const res = await request(fixture.app)
+      .post('/api/member/v1/coops/no-such-coop/member-batches')
+      .set(f.auth(f.admin))
+      .send({ sequence: 1, items: memberItems(60, 1) });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'coop_not_found' });
+    const status = await request(fixture.app)
+      .get('/api/member/v1/coops/no-such-coop/sync-status')
+      .set(f.auth(f.admin))
+      .expect(200);
+    expect(status.body).toMatchObject({ lastSequence: null, batchesReceived: 0 });
+  });
+
   it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
     expect((await post({ sequence: 8, items: memberItems(100, 1_001) })).status).toBe(400);
     expect(

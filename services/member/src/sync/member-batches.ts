@@ -1,14 +1,17 @@
 import {
   batchSequenceDecider,
   countResults,
+  hasSequence,
   syncStatus,
   type BatchResult,
   type BatchSequenceEvent,
   type ItemResult,
 } from '@kopfed/batch-sync';
 import { memberHttp } from '@kopfed/contracts';
+import { notFound } from '@kopfed/domain';
 import {
   handleCommand,
+  jakartaBusinessDate,
   loadAggregate,
   type EventMetadata,
   type RecordedEvent,
@@ -41,8 +44,21 @@ export async function syncMemberBatch(
   metadata: EventMetadata,
 ): Promise<BatchResult> {
   const coop = await coopView(ctx, coopId);
+  if (!coop) throw notFound('coop_not_found', `coop ${coopId} is not registered`);
   const results: ItemResult[] = new Array<ItemResult>(batch.items.length);
   const entries = checkItems(coopId, batch.items, results);
+  // A resent batch is answered, never applied again: its items may be older than the
+  // members' latest values, and applying them would undo the batches that came after it.
+  const sequences = await loadSequences(ctx, coopId);
+  if (hasSequence(sequences.received, batch.sequence)) {
+    await answerResent(ctx, batch.sequence, entries, results);
+    return {
+      sequence: batch.sequence,
+      duplicateSequence: true,
+      results,
+      counts: countResults(results),
+    };
+  }
   const lookup = await lookUp(ctx, entries);
   for (let start = 0; start < entries.length; start += CONCURRENCY) {
     await Promise.all(
@@ -58,7 +74,7 @@ export async function syncMemberBatch(
     command: {
       type: 'RecordSyncBatch',
       sequence: batch.sequence,
-      receivedOn: ctx.clock().toISOString().slice(0, 10),
+      receivedOn: jakartaBusinessDate(ctx.clock()),
       outcome: { items: results.length, ...counts },
     },
     metadata,
@@ -72,14 +88,44 @@ export async function syncMemberBatch(
   };
 }
 
-export async function memberSyncStatus(ctx: MemberContext, coopId: string) {
+async function loadSequences(ctx: MemberContext, coopId: string) {
   const { state } = await loadAggregate(
     ctx.store,
     streams.memberSync(coopId),
     batchSequenceDecider,
     asSyncEvent,
   );
-  return syncStatus(state);
+  return state;
+}
+
+/**
+ * The reply to a batch received before: a member it names is unchanged (this request
+ * changed nothing); an item that made no member then makes none now, and says why.
+ */
+async function answerResent(
+  ctx: MemberContext,
+  sequence: number,
+  entries: readonly Entry[],
+  results: ItemResult[],
+): Promise<void> {
+  await ctx.projections.directory.catchUp();
+  const members = knownMembers(
+    ctx.db,
+    entries.map((e) => e.memberId),
+  );
+  for (const { index, item, memberId } of entries) {
+    results[index] = members.has(memberId)
+      ? { externalId: item.externalId, status: 'unchanged', id: memberId }
+      : rejected(
+          item.externalId,
+          'batch_already_received',
+          `batch ${sequence} was received before and is not applied again; send new items in a batch with a new sequence`,
+        );
+  }
+}
+
+export async function memberSyncStatus(ctx: MemberContext, coopId: string) {
+  return syncStatus(await loadSequences(ctx, coopId));
 }
 
 /** Parses each item on its own; the invalid and repeated ones get their result here. */
