@@ -182,6 +182,72 @@ describe('member batches from a primary coop', () => {
     expect(status.body).toMatchObject({ lastSequence: null, batchesReceived: 0 });
   });
 
+  it('refuses what a membership cannot change instead of calling it unchanged', async () => {
+    const [joined, left, returning, kindChange, renumbered] = memberItems(70, 5);
+    const departure = { reason: 'resigned', leftOn: '2026-03-31' };
+    const first = await post({
+      sequence: 12,
+      items: [
+        joined,
+        { ...left, left: departure },
+        { ...returning, left: departure },
+        kindChange,
+        renumbered,
+      ],
+    }).expect(200);
+    expect(first.body.counts).toMatchObject({ created: 5 });
+    const res = await post({
+      sequence: 13,
+      items: [
+        { ...joined, joinedOn: '2025-02-01' },
+        { ...left, left: { ...departure, reason: 'deceased' } },
+        returning,
+        { ...kindChange, kind: 'coop', person: undefined, memberCoopId: COOP.B },
+        { ...renumbered, memberNumber: 'S-74b', joinedOn: '2025-02-01' },
+      ],
+    }).expect(200);
+    expect(
+      res.body.results.map((r: { status: string; problem?: { code: string } }) => [
+        r.status,
+        r.problem?.code,
+      ]),
+    ).toEqual([
+      ['rejected', 'joined_on_changed'],
+      ['rejected', 'left_changed'],
+      ['rejected', 'member_left'],
+      ['rejected', 'member_kind_changed'],
+      ['rejected', 'joined_on_changed'],
+    ]);
+    const found = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.A}/members?externalId=AGT-74`)
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(found.body.items[0]).toMatchObject({ memberNumber: 'S-74', joinedOn: '2025-01-15' });
+  });
+
+  it('refuses a member coop changed under the same external id', async () => {
+    const coopP = await fixture.key('coop', COOP.P);
+    const postP = (body: object) =>
+      request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.P}/member-batches`)
+        .set(f.auth(coopP))
+        .send(body);
+    const item = {
+      externalId: 'MC-A',
+      memberNumber: 'P-1',
+      kind: 'coop',
+      memberCoopId: COOP.A,
+      joinedOn: '2026-02-01',
+    };
+    const first = await postP({ sequence: 1, items: [item] }).expect(200);
+    expect(first.body.results[0].status).toBe('created');
+    const moved = await postP({ sequence: 2, items: [{ ...item, memberCoopId: COOP.B }] });
+    expect(moved.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'member_coop_changed', pointer: '/memberCoopId' },
+    });
+  });
+
   it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
     expect((await post({ sequence: 8, items: memberItems(100, 1_001) })).status).toBe(400);
     expect(

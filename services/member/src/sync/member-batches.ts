@@ -18,10 +18,11 @@ import {
 } from '@kopfed/eventstore';
 import { coopView } from '../coops/coop-commands';
 import type { MemberContext } from '../context';
-import { erasedPersons, knownMembers } from '../members/directory-projection';
+import { erasedPersons } from '../members/directory-projection';
 import { derivedId } from '../members/member-commands';
+import { stmt } from '../sql';
 import { streams } from '../stream-ids';
-import { rejected, upsertItem, type Entry, type Lookup } from './member-upsert';
+import { rejected, upsertItem, type Entry, type Lookup, type SyncedMember } from './member-upsert';
 
 /**
  * Items upserted at once. All of a batch's items run together, so each step's appends (NIK
@@ -109,7 +110,7 @@ async function answerResent(
   results: ItemResult[],
 ): Promise<void> {
   await ctx.projections.directory.catchUp();
-  const members = knownMembers(
+  const members = syncedMembers(
     ctx.db,
     entries.map((e) => e.memberId),
   );
@@ -167,7 +168,7 @@ function checkItems(coopId: string, items: readonly unknown[], results: ItemResu
  */
 async function lookUp(ctx: MemberContext, entries: readonly Entry[]): Promise<Lookup> {
   await ctx.projections.directory.catchUp();
-  const members = knownMembers(
+  const members = syncedMembers(
     ctx.db,
     entries.map((e) => e.memberId),
   );
@@ -182,6 +183,20 @@ async function lookUp(ctx: MemberContext, entries: readonly Entry[]): Promise<Lo
       .map((e) => e.personId),
   );
   return { members, erased };
+}
+
+/** The members among `memberIds` in the directory, in one query (a batch's 1,000 at once). */
+function syncedMembers(
+  db: MemberContext['db'],
+  memberIds: readonly string[],
+): Map<string, SyncedMember> {
+  const rows = stmt<[string], SyncedMember>(
+    db,
+    `SELECT member_id, member_number, kind, member_coop_id, joined_on, status, left_on,
+            left_reason, data_hash
+       FROM members WHERE member_id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(memberIds));
+  return new Map(rows.map((row) => [row.member_id, row]));
 }
 
 function memberIdFor(coopId: string, externalId: string): string {

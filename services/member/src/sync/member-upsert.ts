@@ -1,11 +1,11 @@
 import type { ItemResult } from '@kopfed/batch-sync';
-import { DomainError } from '@kopfed/domain';
+import { DomainError, rejected as refused } from '@kopfed/domain';
 import type { memberHttp } from '@kopfed/contracts';
 import type { EventMetadata } from '@kopfed/eventstore';
 import type { z } from 'zod';
 import type { ParentView } from '../coops/coop.decider';
 import type { MemberContext } from '../context';
-import type { KnownMember } from '../members/directory-projection';
+import type { MemberRow } from '../members/directory-projection';
 import {
   commandNewMember,
   derivedId,
@@ -17,7 +17,7 @@ import {
   sealForMember,
   type NewMember,
 } from '../members/member-commands';
-import type { MemberCommand } from '../members/member.decider';
+import type { LeftReason, MemberCommand, MemberState } from '../members/member.decider';
 
 export type Item = z.output<typeof memberHttp.MemberBatchItem>;
 
@@ -29,11 +29,59 @@ export interface Entry {
   personId: string;
 }
 
+/** What a sync batch needs of a member that exists, to see whether an item changes it. */
+export type SyncedMember = Pick<
+  MemberRow,
+  | 'member_id'
+  | 'member_number'
+  | 'kind'
+  | 'member_coop_id'
+  | 'joined_on'
+  | 'status'
+  | 'left_on'
+  | 'left_reason'
+  | 'data_hash'
+>;
+
 /** What the directory knew of the batch's members and persons when the batch began. */
 export interface Lookup {
-  members: Map<string, KnownMember>;
+  members: Map<string, SyncedMember>;
   erased: Set<string>;
 }
+
+/** A member as it stands, read from the directory or from its own stream. */
+interface Standing {
+  kind?: 'person' | 'coop' | undefined;
+  memberCoopId?: string | null | undefined;
+  joinedOn?: string | undefined;
+  memberNumber?: string | undefined;
+  dataHash?: string | null | undefined;
+  status?: 'active' | 'left' | undefined;
+  leftOn?: string | null | undefined;
+  leftReason?: LeftReason | null | undefined;
+}
+
+const fromRow = (row: SyncedMember): Standing => ({
+  kind: row.kind,
+  memberCoopId: row.member_coop_id,
+  joinedOn: row.joined_on,
+  memberNumber: row.member_number,
+  dataHash: row.data_hash,
+  status: row.status,
+  leftOn: row.left_on,
+  leftReason: row.left_reason,
+});
+
+const fromState = (state: MemberState): Standing => ({
+  kind: state.membership?.kind,
+  memberCoopId: state.membership?.kind === 'coop' ? state.membership.memberCoopId : null,
+  joinedOn: state.joinedOn,
+  memberNumber: state.memberNumber,
+  dataHash: state.dataHash,
+  status: state.status,
+  leftOn: state.leftOn,
+  leftReason: state.leftReason,
+});
 
 /**
  * One item of a sync batch: created, updated, unchanged or rejected with its problem. The
@@ -64,17 +112,11 @@ export async function upsertItem(
         'rejected',
         '/memberCoopId',
       );
-    const known = lookup.members.get(memberId);
-    if (
-      known &&
-      isUnchanged(
-        { memberNumber: known.member_number, dataHash: known.data_hash, status: known.status },
-        item,
-        item.person && ctx.vault.dataHash(personId, item.person),
-      )
-    ) {
+    const row = lookup.members.get(memberId);
+    const known = row && fromRow(row);
+    if (known) refuseFixedChanges(known, item);
+    if (known && isUnchanged(known, item, item.person && ctx.vault.dataHash(personId, item.person)))
       return { externalId: item.externalId, status: 'unchanged', id: memberId };
-    }
     const claims = new FreshClaims(ctx, memberId);
     return await claims.guard(async (): Promise<ItemResult> => {
       if (!known) {
@@ -91,12 +133,47 @@ export async function upsertItem(
   }
 }
 
+/**
+ * What a membership keeps for ever: its kind, the member coop, the joining date, and a
+ * departure once recorded. An item that differs there is refused, never called unchanged:
+ * the upsert has no event to record such a change, and silence would hide it from the coop.
+ */
+function refuseFixedChanges(member: Standing, item: Item): void {
+  if (member.kind !== item.kind)
+    throw refused(
+      'member_kind_changed',
+      'a member cannot change from person to coop or back',
+      '/kind',
+    );
+  if (item.kind === 'coop' && member.memberCoopId !== item.memberCoopId)
+    throw refused(
+      'member_coop_changed',
+      `this membership is coop ${member.memberCoopId}'s; another coop joins under its own external id`,
+      '/memberCoopId',
+    );
+  if (member.joinedOn !== item.joinedOn)
+    throw refused(
+      'joined_on_changed',
+      `the member joined on ${member.joinedOn}; a joining date cannot be changed`,
+      '/joinedOn',
+    );
+  if (member.status !== 'left') return;
+  if (!item.left)
+    throw refused(
+      'member_left',
+      `the member left on ${member.leftOn} (${member.leftReason}); a departure cannot be undone, a returning member joins under a new external id`,
+      '/left',
+    );
+  if (item.left.reason !== member.leftReason || item.left.leftOn !== member.leftOn)
+    throw refused(
+      'left_changed',
+      `the member left on ${member.leftOn} (${member.leftReason}); a recorded departure cannot be changed`,
+      '/left',
+    );
+}
+
 /** The same member number, data and standing: resending the item changes nothing. */
-function isUnchanged(
-  member: { memberNumber?: string; dataHash?: string | null; status?: 'active' | 'left' },
-  item: Item,
-  dataHash: string | undefined,
-): boolean {
+function isUnchanged(member: Standing, item: Item, dataHash: string | undefined): boolean {
   return (
     member.memberNumber === item.memberNumber &&
     (dataHash === undefined || dataHash === member.dataHash) &&
@@ -155,8 +232,9 @@ async function upsertFromStream(
   const { state } = await loadMember(ctx, memberId);
   const leaving = leavingOf(item);
   if (state.status) {
+    refuseFixedChanges(fromState(state), item);
     const dataHash = item.person ? ctx.vault.dataHash(personId, item.person) : undefined;
-    if (isUnchanged(state, item, dataHash))
+    if (isUnchanged(fromState(state), item, dataHash))
       return { externalId: item.externalId, status: 'unchanged', id: memberId };
     if (state.memberNumber !== item.memberNumber)
       await reserveMemberNumber(ctx, coopId, item.memberNumber, memberId, metadata, claims);
