@@ -66,13 +66,16 @@ export type CoopCommand =
   | { type: 'SuspendCoop'; on: string; reason: StatusReason }
   | { type: 'ReinstateCoop'; on: string }
   | { type: 'ExitCoop'; on: string; reason: StatusReason }
-  | { type: 'RecordRat'; financialYear: number; heldOn: string };
+  /** `today` is the Jakarta business date the command arrives on. */
+  | { type: 'RecordRat'; financialYear: number; heldOn: string; today: string };
 
 export interface CoopState {
   coopId?: string;
   details?: CoopDetails;
   status?: CoopStatus;
   registeredOn?: string;
+  /** The latest effective date of a status change: a later change cannot be dated before it. */
+  statusChangedOn?: string;
   ratYears: number[];
 }
 
@@ -86,8 +89,15 @@ export const coopDecider: Decider<CoopState, CoopCommand, CoopEvent> = {
         const { coopId, registeredOn, ...details } = event.data;
         return { ...state, coopId, details, registeredOn, status: 'applied' };
       }
-      case 'CoopStatusChanged':
-        return { ...state, status: event.data.to };
+      case 'CoopStatusChanged': {
+        const { to, effectiveOn } = event.data;
+        const last = state.statusChangedOn;
+        return {
+          ...state,
+          status: to,
+          statusChangedOn: last !== undefined && last > effectiveOn ? last : effectiveOn,
+        };
+      }
       case 'CoopRatHeld':
         return { ...state, ratYears: [...state.ratYears, event.data.financialYear] };
       default:
@@ -106,17 +116,7 @@ export const coopDecider: Decider<CoopState, CoopCommand, CoopEvent> = {
         return [changeStatus(state, 'suspended', 'active', 'reinstated', command.on)];
       case 'ExitCoop':
         if (state.status === 'exited') throw conflict('coop_exited', 'the coop has already exited');
-        return [
-          {
-            type: 'CoopStatusChanged',
-            data: {
-              from: state.status,
-              to: 'exited',
-              reason: command.reason,
-              effectiveOn: command.on,
-            },
-          },
-        ];
+        return [changeStatus(state, state.status, 'exited', command.reason, command.on)];
       case 'RecordRat':
         return recordRat(command, state);
       default:
@@ -186,6 +186,13 @@ function changeStatus(
   if (state.registeredOn && on < state.registeredOn) {
     throw rejected('date_before_registration', 'the date is before the coop was registered', '/on');
   }
+  if (state.statusChangedOn && on < state.statusChangedOn) {
+    throw rejected(
+      'date_before_status_change',
+      `the date is before the coop's last status change, effective ${state.statusChangedOn}`,
+      '/on',
+    );
+  }
   return { type: 'CoopStatusChanged', data: { from, to, reason, effectiveOn: on } };
 }
 
@@ -196,6 +203,13 @@ function recordRat(
   if (state.status === 'exited') throw conflict('coop_exited', 'the coop has exited');
   if (state.ratYears.includes(command.financialYear)) {
     throw conflict('rat_recorded', `the RAT for ${command.financialYear} is already recorded`);
+  }
+  if (command.heldOn > command.today) {
+    throw rejected(
+      'rat_in_future',
+      `a RAT cannot be recorded before it is held (today is ${command.today})`,
+      '/heldOn',
+    );
   }
   // The RAT approves a closed financial year: it is held after the year ends.
   if (command.heldOn <= `${command.financialYear}-12-31`) {

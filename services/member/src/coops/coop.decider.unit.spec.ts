@@ -28,6 +28,11 @@ const approved: CoopEvent = {
   data: { from: 'applied', to: 'active', reason: 'approved', effectiveOn: '2026-01-12' },
 };
 
+const suspendedInJuly: CoopEvent = {
+  type: 'CoopStatusChanged',
+  data: { from: 'active', to: 'suspended', reason: 'rat_not_held', effectiveOn: '2026-07-01' },
+};
+
 function given(events: CoopEvent[]): CoopState {
   return events.reduce(coopDecider.evolve, coopDecider.initialState());
 }
@@ -150,9 +155,38 @@ describe('coop decider', () => {
         { type: 'ApproveCoop', on: '2026-01-01' },
         'date_before_registration',
       ],
+      [
+        'exit before registration',
+        [registered, approved],
+        { type: 'ExitCoop', on: '2025-12-31', reason: 'dissolved' },
+        'date_before_registration',
+      ],
+      [
+        'suspend before the approval',
+        [registered, approved],
+        { type: 'SuspendCoop', on: '2026-01-11', reason: 'other' },
+        'date_before_status_change',
+      ],
+      [
+        'reinstate before the suspension',
+        [registered, approved, suspendedInJuly],
+        { type: 'ReinstateCoop', on: '2026-06-30' },
+        'date_before_status_change',
+      ],
+      [
+        'exit before the suspension',
+        [registered, approved, suspendedInJuly],
+        { type: 'ExitCoop', on: '2026-02-01', reason: 'dissolved' },
+        'date_before_status_change',
+      ],
       ['act on an unknown coop', [], { type: 'ApproveCoop', on: '2026-01-01' }, 'coop_not_found'],
     ] as const)('refuses to %s', (_, history, command, code) => {
       expect(refusal([...history], command as CoopCommand).code).toBe(code);
+    });
+    it('takes a status change on the day of the one before it', () => {
+      expect(
+        when([registered, approved, suspendedInJuly], { type: 'ReinstateCoop', on: '2026-07-01' }),
+      ).toHaveLength(1);
     });
     it('refuses anything but RAT records after the exit, and a second exit', () => {
       const exited = when([registered, approved], {
@@ -180,6 +214,7 @@ describe('coop decider', () => {
         type: 'RecordRat',
         financialYear: 2026,
         heldOn: '2027-03-20',
+        today: '2027-03-20',
       });
       expect(rat).toEqual([
         { type: 'CoopRatHeld', data: { financialYear: 2026, heldOn: '2027-03-20' } },
@@ -189,6 +224,7 @@ describe('coop decider', () => {
           type: 'RecordRat',
           financialYear: 2026,
           heldOn: '2027-04-01',
+          today: '2027-04-01',
         }).code,
       ).toBe('rat_recorded');
       expect(
@@ -196,8 +232,19 @@ describe('coop decider', () => {
           type: 'RecordRat',
           financialYear: 2026,
           heldOn: '2026-12-31',
+          today: '2027-04-01',
         }).code,
       ).toBe('rat_before_year_end');
+    });
+    it('refuses a RAT held after today (the Jakarta business date)', () => {
+      expect(
+        refusal([registered, approved], {
+          type: 'RecordRat',
+          financialYear: 2026,
+          heldOn: '2027-03-21',
+          today: '2027-03-20',
+        }),
+      ).toMatchObject({ code: 'rat_in_future', kind: 'rejected', pointer: '/heldOn' });
     });
     it('is overdue from July for the last closed year', () => {
       expect(ratOverdue([], '2027-06-30')).toBe(false);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CoopId, memberHttp } from '@kopfed/contracts';
 import { notFound } from '@kopfed/domain';
+import { jakartaBusinessDate } from '@kopfed/eventstore';
 import {
   defineRoute,
   HttpProblem,
@@ -47,7 +48,7 @@ function requireParentAuthority(ctx: AuthenticatedContext, coopId: string): void
 }
 
 export function coopRoutes(ctx: MemberContext): Route[] {
-  const today = () => ctx.clock().toISOString().slice(0, 10);
+  const today = () => jakartaBusinessDate(ctx.clock());
   const read = async (coopId: string) => {
     await caughtUp(ctx);
     const row = findCoop(ctx.db, coopId);
@@ -212,7 +213,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
         const result = await coopCommand(
           ctx,
           params.coopId,
-          { type: 'RecordRat', ...body },
+          { type: 'RecordRat', ...body, today: today() },
           rctx.metadata,
           rctx.expectedRevision,
         );

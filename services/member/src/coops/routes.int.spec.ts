@@ -1,0 +1,71 @@
+import request from 'supertest';
+import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
+import { memberModule } from '../module';
+import { COOP, federation } from '../testing/federation';
+
+describe('coops over HTTP, on the Jakarta business date', () => {
+  let fixture: HostFixture;
+  let f: Awaited<ReturnType<typeof federation>>;
+  let now = new Date('2026-02-01T03:00:00Z');
+  const api = (path: string) => `/api/member/v1${path}`;
+  beforeAll(async () => {
+    fixture = await hostFixture([memberModule], { clock: () => now });
+    f = await federation(fixture);
+  });
+  afterAll(() => fixture.close());
+
+  it('counts the RAT overdue from 1 July 00:00 WIB, while it is still 30 June in UTC', async () => {
+    now = new Date('2026-06-30T16:59:00Z'); // 23:59 on 30 June in Jakarta
+    const before = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(before.body.ratOverdue).toBe(false);
+    now = new Date('2026-06-30T17:30:00Z'); // 00:30 on 1 July in Jakarta
+    const after = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(after.body.ratOverdue).toBe(true);
+  });
+
+  it('refuses a RAT held after today, and takes one held today in Jakarta', async () => {
+    now = new Date('2026-06-30T17:30:00Z'); // 1 July in Jakarta, 30 June in UTC
+    const future = await request(fixture.app)
+      .post(api(`/coops/${COOP.B}/rats`))
+      .set(f.auth(f.coopB))
+      .send({ financialYear: 2025, heldOn: '2026-07-02' });
+    expect(future.status).toBe(422);
+    expect(future.body).toMatchObject({ code: 'rat_in_future' });
+    const coop = await request(fixture.app)
+      .get(api(`/coops/${COOP.B}`))
+      .set(f.auth(f.coopB))
+      .expect(200);
+    expect(coop.body.ratYears).toEqual([]);
+    const held = await request(fixture.app)
+      .post(api(`/coops/${COOP.B}/rats`))
+      .set(f.auth(f.coopB))
+      .send({ financialYear: 2025, heldOn: '2026-07-01' })
+      .expect(200);
+    expect(held.body).toMatchObject({ ratYears: [2025], ratOverdue: false });
+  });
+
+  it('refuses an exit dated before the suspension it follows', async () => {
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/suspension`))
+      .set(f.auth(f.treasurerP))
+      .send({ on: '2026-07-01', reason: 'rat_not_held' })
+      .expect(200);
+    const exit = await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/exit`))
+      .set(f.auth(f.treasurerP))
+      .send({ on: '2026-03-01', reason: 'dissolved' });
+    expect(exit.status).toBe(422);
+    expect(exit.body).toMatchObject({ code: 'date_before_status_change' });
+    const coop = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(coop.body.status).toBe('suspended');
+  });
+});
