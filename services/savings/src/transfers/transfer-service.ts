@@ -1,9 +1,11 @@
-import { DomainError, rejected } from '@kopfed/domain';
+import { conflict, DomainError, rejected } from '@kopfed/domain';
 import { accountStream, type Accounts } from '../accounts/account-context';
+import type { AccountEvent } from '../accounts/account-events';
 import type { Actor } from '../accounts/account-service';
 import type { OpenedAccount } from '../accounts/account-state';
 import { accountDecider } from '../accounts/account.decider';
-import { AlreadyApplied } from '../shared/aggregate-store';
+import { AlreadyApplied, toDomain } from '../shared/aggregate-store';
+import type { IsoDate } from '../shared/dates';
 import { derivedEventIds } from '../shared/event-ids';
 
 export type TransferOutcome = 'completed' | 'reversed';
@@ -45,6 +47,7 @@ export class TransferService {
     const targetCtx = await this.accounts.contextFor(to);
     accountDecider.decide(this.transferIn(from, input.transferId, input.amount, targetCtx), to);
     const sourceCtx = await this.accounts.contextFor(from);
+    let movedOn = sourceCtx.on;
     try {
       await this.accounts.aggregates.execute(
         accountStream(from.accountId),
@@ -67,28 +70,89 @@ export class TransferService {
       );
     } catch (error) {
       if (!(error instanceof AlreadyApplied)) throw error;
+      movedOn = (await this.sameTransferOut(coopId, input)).on;
     }
-    return this.complete(from.accountId, input.transferId, to.accountId, input.amount, actor);
+    return this.complete(
+      from.accountId,
+      input.transferId,
+      to.accountId,
+      input.amount,
+      actor,
+      movedOn,
+    );
   }
 
-  /** The second half: credit the target, then settle or reverse the source. */
+  /**
+   * The second half: credit the target, then settle or reverse the source — on the business
+   * date the money left the source (a deposit maturing into another account is in one of the
+   * two on its maturity date, whenever close of business finishes the move). `on` is that date
+   * when the caller knows it; otherwise it is read from the source's TransferredOut.
+   */
   async complete(
     fromAccountId: string,
     transferId: string,
     toAccountId: string,
     amount: bigint,
     actor: Pick<Actor, 'metadata'>,
+    on?: IsoDate,
   ): Promise<TransferOutcome> {
     const from = await this.accounts.aggregates.load(accountStream(fromAccountId));
     if (from.state.status === 'none') return 'reversed';
     const source = from.state;
+    const movedOn =
+      on ?? (await this.transferredOut(fromAccountId, transferId))?.on ?? this.accounts.today();
     let outcome: TransferOutcome = 'completed';
     try {
-      const target = await this.accounts.aggregates.load(accountStream(toAccountId));
-      if (target.state.status === 'none' || target.state.memberId !== source.memberId) {
-        throw rejected('target-not-found', `No account ${toAccountId} of the same member.`);
-      }
-      const ctx = await this.accounts.contextFor(target.state);
+      await this.credit(source, transferId, toAccountId, amount, movedOn, actor);
+    } catch (error) {
+      if (error instanceof DomainError) outcome = 'reversed';
+      else throw error;
+    }
+    await this.accounts.aggregates.execute(
+      accountStream(fromAccountId),
+      (state) =>
+        accountDecider.decide(
+          outcome === 'completed'
+            ? { type: 'SettleTransfer', transferId, on: movedOn }
+            : {
+                type: 'ReverseTransfer',
+                transferId,
+                on: movedOn,
+                reason: 'the target account refused the transfer',
+              },
+          state,
+        ),
+      { metadata: actor.metadata },
+    );
+    return outcome;
+  }
+
+  /**
+   * Credits the target: only an account of the same member at the same coop (member ids are
+   * unique only within a coop). A credit already made under this transfer id counts only when
+   * it is this transfer's — from this source, for this amount.
+   */
+  private async credit(
+    source: OpenedAccount,
+    transferId: string,
+    toAccountId: string,
+    amount: bigint,
+    on: IsoDate,
+    actor: Pick<Actor, 'metadata'>,
+  ): Promise<void> {
+    const target = await this.accounts.aggregates.load(accountStream(toAccountId));
+    if (
+      target.state.status === 'none' ||
+      target.state.coopId !== source.coopId ||
+      target.state.memberId !== source.memberId
+    ) {
+      throw rejected(
+        'target-not-found',
+        `Coop ${source.coopId} has no account ${toAccountId} of member ${source.memberId}.`,
+      );
+    }
+    const ctx = await this.accounts.contextFor(target.state, on);
+    try {
       await this.accounts.aggregates.execute(
         accountStream(toAccountId),
         (state) => accountDecider.decide(this.transferIn(source, transferId, amount, ctx), state),
@@ -98,28 +162,60 @@ export class TransferService {
         },
       );
     } catch (error) {
-      if (error instanceof AlreadyApplied) outcome = 'completed';
-      else if (error instanceof DomainError) outcome = 'reversed';
-      else throw error;
+      if (!(error instanceof AlreadyApplied)) throw error;
+      const credited = (await this.accounts.store.readStream(accountStream(toAccountId))).some(
+        (recorded) => {
+          const event = toDomain<AccountEvent>(recorded);
+          return (
+            event.type === 'TransferredIn' &&
+            event.data.transferId === transferId &&
+            event.data.fromAccountId === source.accountId &&
+            event.data.amount === amount.toString()
+          );
+        },
+      );
+      if (!credited) {
+        throw rejected(
+          'transfer-id-reused',
+          `Transfer id ${transferId} credited another transfer.`,
+        );
+      }
     }
-    const on = this.accounts.today();
-    await this.accounts.aggregates.execute(
-      accountStream(fromAccountId),
-      (state) =>
-        accountDecider.decide(
-          outcome === 'completed'
-            ? { type: 'SettleTransfer', transferId, on }
-            : {
-                type: 'ReverseTransfer',
-                transferId,
-                on,
-                reason: 'the target account refused the transfer',
-              },
-          state,
-        ),
-      { metadata: actor.metadata },
-    );
-    return outcome;
+  }
+
+  /**
+   * A transfer id is used once, for ever: a retry with the same terms finds its own debit; a
+   * different transfer under a used id (another source, target or amount) is refused.
+   */
+  private async sameTransferOut(
+    coopId: string,
+    input: { transferId: string; fromAccountId: string; toAccountId: string; amount: bigint },
+  ) {
+    const earlier = await this.transferredOut(input.fromAccountId, input.transferId);
+    if (
+      !earlier ||
+      earlier.toAccountId !== input.toAccountId ||
+      earlier.amount !== input.amount.toString()
+    ) {
+      throw conflict(
+        'transfer-id-reused',
+        `Transfer id ${input.transferId} of coop ${coopId} was used for another transfer.`,
+        { transferId: input.transferId },
+      );
+    }
+    return earlier;
+  }
+
+  /** The source's debit under this transfer id, if it has one. */
+  private async transferredOut(fromAccountId: string, transferId: string) {
+    const events = await this.accounts.store.readStream(accountStream(fromAccountId));
+    for (const recorded of events.reverse()) {
+      const event = toDomain<AccountEvent>(recorded);
+      if (event.type === 'TransferredOut' && event.data.transferId === transferId) {
+        return event.data;
+      }
+    }
+    return undefined;
   }
 
   private transferIn(

@@ -1,0 +1,153 @@
+import request from 'supertest';
+import { accountStream } from '../accounts/account-context';
+import {
+  COOPS,
+  idr,
+  PRODUCTS,
+  savingsHarness,
+  type SavingsHarness,
+} from '../testing/savings-harness';
+
+const base = '/api/savings/v1';
+const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+let h: SavingsHarness;
+const post = (path: string, body: object, token = h.keys.coopA) =>
+  request(h.app).post(`${base}${path}`).set(as(token)).send(body);
+const get = (path: string, token = h.keys.coopA) =>
+  request(h.app).get(`${base}${path}`).set(as(token));
+const balanceOf = async (coopId: string, accountId: string, token = h.keys.coopA) =>
+  (await get(`/coops/${coopId}/accounts/${accountId}`, token).expect(200)).body.balance;
+
+beforeAll(async () => {
+  h = await savingsHarness({ start: '2026-03-02T02:00:00.000Z' });
+  for (const product of Object.values(PRODUCTS)) {
+    await post(`/coops/${COOPS.A}/products`, product).expect(201);
+    await post(`/coops/${COOPS.B}/products`, product, h.keys.coopB).expect(201);
+  }
+  // Member ids are unique only within a coop: m-1 of coop A and m-1 of coop B are two people.
+  await h.joinPerson(COOPS.A, 'm-1');
+  await h.joinPerson(COOPS.B, 'm-1');
+  await post(`/coops/${COOPS.A}/accounts`, {
+    accountId: 'a-sk',
+    memberId: 'm-1',
+    productCode: 'SUKARELA',
+    initialDeposit: { amount: idr(500_000) },
+  }).expect(201);
+  await post(`/coops/${COOPS.A}/accounts`, {
+    accountId: 'a-wj',
+    memberId: 'm-1',
+    productCode: 'WAJIB',
+  }).expect(201);
+  await post(
+    `/coops/${COOPS.B}/accounts`,
+    {
+      accountId: 'b-sk',
+      memberId: 'm-1',
+      productCode: 'SUKARELA',
+      initialDeposit: { amount: idr(20_000) },
+    },
+    h.keys.coopB,
+  ).expect(201);
+});
+afterAll(() => h.close());
+
+describe('transfer ids', () => {
+  it('a retry with the same terms is the same transfer; another transfer under its id is refused', async () => {
+    const transfer = { transferId: 'T-1', fromAccountId: 'a-sk', toAccountId: 'a-wj' };
+    await post(`/coops/${COOPS.A}/transfers`, { ...transfer, amount: idr(50_000) }).expect(201);
+    const retried = await post(`/coops/${COOPS.A}/transfers`, { ...transfer, amount: idr(50_000) });
+    expect(retried.status).toBe(201);
+    expect(retried.body.outcome).toBe('completed');
+    const head = await h.store.headPosition();
+    for (const reused of [
+      { ...transfer, amount: idr(60_000) },
+      { ...transfer, toAccountId: 'a-other', amount: idr(50_000) },
+    ]) {
+      if (reused.toAccountId === 'a-other') {
+        await post(`/coops/${COOPS.A}/accounts`, {
+          accountId: 'a-other',
+          memberId: 'm-1',
+          productCode: 'SUKARELA',
+        }).expect(201);
+      }
+      const before = await h.store.headPosition();
+      const response = await post(`/coops/${COOPS.A}/transfers`, reused);
+      expect(response.status).toBe(409);
+      expect(response.body.code).toBe('transfer-id-reused');
+      expect(await h.store.headPosition()).toBe(before);
+    }
+    expect(await h.store.headPosition()).toBeGreaterThan(head);
+    expect(await balanceOf(COOPS.A, 'a-sk')).toEqual(idr(450_000));
+    expect(await balanceOf(COOPS.A, 'a-wj')).toEqual(idr(50_000));
+  });
+});
+
+describe('a time deposit moved to another account at maturity', () => {
+  it('lands in the target on its maturity date, even when close of business runs late', async () => {
+    await post(`/coops/${COOPS.A}/accounts`, {
+      accountId: 'a-bj',
+      memberId: 'm-1',
+      productCode: 'BERJANGKA_3',
+      initialDeposit: { amount: idr(2_000_000), via: 'bank' },
+      maturityInstruction: { kind: 'move_to_account', accountId: 'a-sk' },
+    }).expect(201);
+    // Matures on 2 June; that date's close of business runs late in the evening of 3 June.
+    h.setNow('2026-06-03T15:00:00.000Z');
+    await h.savings.closeOfBusiness('2026-06-02');
+    const on = async (id: string, date: string) =>
+      (await get(`/coops/${COOPS.A}/accounts/${id}/balance?on=${date}`).expect(200)).body.balance;
+    expect(await on('a-bj', '2026-06-02')).toEqual(idr(0));
+    const statement = await get(
+      `/coops/${COOPS.A}/accounts/a-sk/statement?from=2026-06-01&to=2026-06-30`,
+    ).expect(200);
+    const moved = statement.body.lines.find((l: { type: string }) => l.type === 'TransferredIn');
+    expect(moved).toMatchObject({ businessDate: '2026-06-02' });
+    expect(BigInt((await on('a-sk', '2026-06-02')).amount)).toBeGreaterThan(2_450_000n);
+  });
+
+  it('never moves into an account of another coop (an instruction stored before openings checked it)', async () => {
+    // An account opened before the opening checked its target: a copy of a-bj's opening and
+    // placement whose instruction names coop B's account of coop B's m-1.
+    h.setNow('2026-06-04T02:00:00.000Z');
+    const [opened, placed] = await h.store.readStream(accountStream('a-bj'), { maxCount: 2 });
+    const data = opened!.data as { timeDeposit: { maturesOn: string } };
+    await h.store.append(
+      accountStream('a-old'),
+      [
+        {
+          id: '0190d5c0-0000-7000-8000-00000000a01d',
+          type: 'AccountOpened',
+          schemaVersion: 1,
+          data: {
+            ...data,
+            accountId: 'a-old',
+            openedOn: '2026-03-04',
+            accrualFrom: '2026-03-04',
+            timeDeposit: {
+              ...data.timeDeposit,
+              maturesOn: '2026-06-04',
+              instruction: { kind: 'move_to_account', accountId: 'b-sk' },
+            },
+          },
+          metadata: opened!.metadata,
+          businessDate: '2026-03-04',
+        },
+        {
+          id: '0190d5c0-0000-7000-8000-00000000a01e',
+          type: 'Deposited',
+          schemaVersion: 1,
+          data: { ...(placed!.data as object), on: '2026-03-04' },
+          metadata: placed!.metadata,
+          businessDate: '2026-03-04',
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    h.setNow('2026-06-05T02:00:00.000Z');
+    await h.savings.closeOfBusiness('2026-06-04');
+    const credits = (await h.store.readStream(accountStream('b-sk'))).map((e) => e.type);
+    expect(credits).not.toContain('TransferredIn');
+    const old = (await get(`/coops/${COOPS.A}/accounts/a-old`).expect(200)).body;
+    expect(BigInt(old.balance.amount)).toBeGreaterThanOrEqual(2_000_000n);
+  });
+});
