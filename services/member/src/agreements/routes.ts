@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import { AgreementId, CoopId, memberHttp } from '@kopfed/contracts';
 import { notFound } from '@kopfed/domain';
-import { handleCommand, loadAggregate, type RecordedEvent } from '@kopfed/eventstore';
+import {
+  handleCommand,
+  jakartaBusinessDate,
+  loadAggregate,
+  type RecordedEvent,
+} from '@kopfed/eventstore';
 import { defineRoute, HttpProblem, type Route } from '@kopfed/service-kit';
 import { coopView } from '../coops/coop-commands';
 import { caughtUp, type MemberContext } from '../context';
@@ -22,7 +27,7 @@ interface AgreementRow {
 }
 
 export function agreementRoutes(ctx: MemberContext): Route[] {
-  const today = () => ctx.clock().toISOString().slice(0, 10);
+  const today = () => jakartaBusinessDate(ctx.clock());
   const view = (r: AgreementRow) => ({
     agreementId: r.agreement_id,
     coopId: r.coop_id,
