@@ -71,6 +71,11 @@ export type AccountCommand =
       amount: bigint | null;
       via: FundsKind;
       reference: string | null;
+      /**
+       * The coop's withdrawal approval threshold: a capture paid out of the coop above it is
+       * refused. Absent, every capture paid out of the coop is (only settlement in transit goes).
+       */
+      approvalThreshold?: bigint;
     } & Context)
   | { type: 'ReleaseHold'; holdId: string; on: IsoDate }
   /** A hold shrinks to `amount` (a loan's collateral as its principal is repaid); 0 lifts it. */

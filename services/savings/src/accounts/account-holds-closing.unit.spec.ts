@@ -3,6 +3,7 @@ import type { AccountEvent } from './account-events';
 import {
   balanceOf,
   ctx,
+  deposit,
   given,
   hold,
   member,
@@ -70,6 +71,72 @@ describe('account decider: holds, transfers, closing', () => {
       expect(refusal(held, capture(200_001n)).code).toBe('capture-exceeds-hold');
       expect(refusal(held, capture(null, '2026-04-01T00:00:00.000Z')).code).toBe('hold-expired');
       expect(refusal(captured, capture(null)).code).toBe('hold-not-found');
+    });
+    describe('capture', () => {
+      const capture = (overrides: Partial<Extract<AccountCommand, { type: 'CaptureHold' }>> = {}) =>
+        ({
+          type: 'CaptureHold',
+          ...ctx(sukarela),
+          holdId: 'h-1',
+          amount: null,
+          via: 'cash',
+          reference: null,
+          approvalThreshold: 1_000_000n,
+          ...overrides,
+        }) satisfies AccountCommand;
+      const big = then(opened(sukarela, 3_000_000n), hold(2_000_000n));
+      it('pays out of the coop up to the approval threshold, as a withdrawal would', () => {
+        expect(balanceOf(then(held, capture()))).toBe(300_000n);
+      });
+      it('refuses a capture paid out of the coop above the threshold (maker-checker)', () => {
+        const error = refusal(big, capture());
+        expect([error.code, error.kind]).toEqual(['capture-needs-approval', 'rejected']);
+        expect(refusal(big, capture({ amount: 1_000_001n })).code).toBe('capture-needs-approval');
+        expect(refusal(held, capture({ approvalThreshold: undefined })).code).toBe(
+          'capture-needs-approval',
+        );
+      });
+      it('captures any amount into settlement in transit, where the payment was approved', () => {
+        const settled = then(big, capture({ via: 'settlement_in_transit' }));
+        expect(balanceOf(settled)).toBe(1_000_000n);
+      });
+      it('refuses to capture a time deposit before it matures (close it to break it)', () => {
+        const placed = then(
+          when(
+            [],
+            openCommand(berjangka, {
+              initialDeposit: { amount: 2_000_000n, via: 'bank' },
+              maturityInstruction: { kind: 'roll_over' },
+            }),
+          ),
+          { ...hold(2_000_000n), ...ctx(berjangka) },
+        );
+        const locked = { ...capture(), ...ctx(berjangka) };
+        expect(refusal(placed, locked).code).toBe('time-deposit-locked');
+        expect(refusal(placed, { ...locked, via: 'settlement_in_transit' }).code).toBe(
+          'time-deposit-locked',
+        );
+      });
+    });
+    it('uses a hold id once: after capture or release, only the same terms replay', () => {
+      const capture: AccountCommand = {
+        type: 'CaptureHold',
+        ...ctx(sukarela),
+        holdId: 'h-1',
+        amount: null,
+        via: 'settlement_in_transit',
+        reference: null,
+        approvalThreshold: 1_000_000n,
+      };
+      const release: AccountCommand = { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' };
+      for (const finished of [then(held, capture), then(held, release)]) {
+        expect(when(finished, hold(200_000n))).toEqual([]);
+        expect(when(finished, hold(200_000n, { now: '2026-05-01T00:00:00.000Z' }))).toEqual([]);
+        const reused = refusal(finished, hold(100_000n));
+        expect([reused.code, reused.kind]).toEqual(['hold-id-used', 'conflict']);
+        expect(refusal(finished, hold(200_000n, { reason: 'other' })).code).toBe('hold-id-used');
+        expect(refusal(finished, capture).code).toBe('hold-not-found');
+      }
     });
     it('releases a hold once', () => {
       const released = then(held, { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' });
@@ -247,6 +314,67 @@ describe('account decider: holds, transfers, closing', () => {
       ],
     ])('refuses to close %s', (_name, events, command, code) => {
       expect(refusal(events, command).code).toBe(code);
+    });
+    it('posts every unposted period first when close of business missed a month end', () => {
+      // Rp500,000 at 3.65% earns Rp50 a day (more as interest is added); no close of business
+      // ran since 10 March, so March and April are posted as their own periods.
+      const events = when(opened(), close(sukarela, { on: '2026-05-15', approvalThreshold: null }));
+      const posted = events.filter((e) => e.type === 'InterestPosted');
+      expect(posted.map((e) => [e.data.periodStart, e.data.periodEnd, e.data.amount])).toEqual([
+        ['2026-03-10', '2026-03-31', '1100'],
+        ['2026-04-01', '2026-04-30', '1503'],
+        ['2026-05-01', '2026-05-14', '704'],
+      ]);
+      expect(events.at(-2)).toMatchObject({ type: 'Withdrawn', data: { amount: '503307' } });
+    });
+    describe('approving a close that waited', () => {
+      const waiting = then(opened(sukarela, 2_000_000n), close());
+      const approve: AccountCommand = {
+        type: 'ApproveWithdrawal',
+        ...ctx(sukarela, { on: '2026-03-21', now: '2026-03-21T03:00:00.000Z' }),
+        withdrawalId: 'c-1',
+        approvedBy: 'checker',
+      };
+      const moreIn = then(waiting, deposit(300_000n));
+      it.each<[string, AccountEvent[], string]>([
+        ['a hold placed while it waited', then(moreIn, hold(290_000n)), 'account-has-holds'],
+        [
+          'a transfer out made while it waited',
+          then(moreIn, {
+            type: 'TransferOut',
+            ...ctx(sukarela),
+            transferId: 't-9',
+            toAccountId: 'acc-2',
+            toProductCode: 'WAJIB',
+            amount: 1_000n,
+          }),
+          'transfer-pending',
+        ],
+        [
+          'another withdrawal waiting for approval',
+          then(
+            moreIn,
+            withdraw(200_000n, sukarela, { withdrawalId: 'w-9', approvalThreshold: 1n }),
+          ),
+          'withdrawal-pending',
+        ],
+      ])('refuses while there is %s, changing nothing', (_name, events, code) => {
+        const error = refusal(events, approve);
+        expect([error.code, error.kind]).toEqual([code, 'conflict']);
+        expect(given(events)).toMatchObject({ status: 'open', withdrawals: { 'c-1': {} } });
+      });
+      it('releases a hold that expired while it waited, then closes', () => {
+        const lapsed = then(moreIn, hold(290_000n, { expiresAt: '2026-03-20T00:00:00.000Z' }));
+        const events = when(lapsed, approve);
+        expect(events.map((e) => e.type)).toEqual([
+          'WithdrawalApproved',
+          'HoldReleased',
+          'InterestPosted',
+          'Withdrawn',
+          'AccountClosed',
+        ]);
+        expect(given([...lapsed, ...events])).toMatchObject({ status: 'closed', holds: {} });
+      });
     });
     it('closes pokok once the member has left', () => {
       const events = when(

@@ -210,6 +210,10 @@ export function accountSnapshots(db: Database.Database) {
   );
   return (stream: string) => {
     const found = get.get(stream.slice('account-'.length));
-    return found ? { state: decodeAccount(found.state), revision: found.revision } : undefined;
+    if (!found) return undefined;
+    const state = decodeAccount(found.state);
+    // Written before finished holds were kept: the stream alone says which hold ids are used.
+    if (state.finishedHolds === null) return undefined;
+    return { state, revision: found.revision };
   };
 }

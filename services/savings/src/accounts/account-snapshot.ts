@@ -1,4 +1,4 @@
-import type { AccountState, OpenedAccount } from './account-state';
+import type { OpenedAccount } from './account-state';
 
 /**
  * The account state as JSON, and back, field by field: money (bigint) becomes a decimal string.
@@ -6,10 +6,12 @@ import type { AccountState, OpenedAccount } from './account-state';
  */
 type Wire = Omit<
   OpenedAccount,
-  'balance' | 'holds' | 'withdrawals' | 'transfersOut' | 'interest' | 'wajib'
+  'balance' | 'holds' | 'finishedHolds' | 'withdrawals' | 'transfersOut' | 'interest' | 'wajib'
 > & {
   balance: string;
   holds: Record<string, Omit<OpenedAccount['holds'][string], 'amount'> & { amount: string }>;
+  /** Absent in snapshots written before finished holds were kept. */
+  finishedHolds?: Record<string, { amount: string; reason: string; expiresAt: string }> | null;
   withdrawals: Record<
     string,
     Omit<OpenedAccount['withdrawals'][string], 'amount'> & { amount: string }
@@ -31,11 +33,13 @@ function mapValues<A, B>(record: Record<string, A>, f: (a: A) => B): Record<stri
 }
 
 export function encodeAccount(account: OpenedAccount): string {
-  const { interest, wajib } = account;
+  const { interest, wajib, finishedHolds } = account;
   const wire: Wire = {
     ...account,
     balance: account.balance.toString(),
     holds: mapValues(account.holds, (h) => ({ ...h, amount: h.amount.toString() })),
+    finishedHolds:
+      finishedHolds && mapValues(finishedHolds, (h) => ({ ...h, amount: h.amount.toString() })),
     withdrawals: mapValues(account.withdrawals, (w) => ({ ...w, amount: w.amount.toString() })),
     transfersOut: mapValues(account.transfersOut, (t) => ({ ...t, amount: t.amount.toString() })),
     interest: {
@@ -60,13 +64,17 @@ export function encodeAccount(account: OpenedAccount): string {
   return JSON.stringify(wire);
 }
 
-export function decodeAccount(text: string): AccountState {
+export function decodeAccount(text: string): OpenedAccount {
   const wire = JSON.parse(text) as Wire;
-  const { interest, wajib } = wire;
+  const { interest, wajib, finishedHolds } = wire;
   return {
     ...wire,
     balance: BigInt(wire.balance),
     holds: mapValues(wire.holds, (h) => ({ ...h, amount: BigInt(h.amount) })),
+    // An older snapshot does not know which hold ids were used: null until the stream is replayed.
+    finishedHolds: finishedHolds
+      ? mapValues(finishedHolds, (h) => ({ ...h, amount: BigInt(h.amount) }))
+      : null,
     withdrawals: mapValues(wire.withdrawals, (w) => ({ ...w, amount: BigInt(w.amount) })),
     transfersOut: mapValues(wire.transfersOut, (t) => ({ ...t, amount: BigInt(t.amount) })),
     interest: {

@@ -18,6 +18,13 @@ export interface Hold {
   placedBy: string;
 }
 
+/** What a hold was placed for: a retried placement with the same terms is the same hold. */
+export interface HoldTerms {
+  amount: bigint;
+  reason: string;
+  expiresAt: string;
+}
+
 export interface PendingWithdrawal {
   amount: bigint;
   via: FundsKind;
@@ -56,6 +63,12 @@ export interface OpenedAccount {
   balance: bigint;
   /** Active holds by hold id; released and captured holds leave. */
   holds: Record<string, Hold>;
+  /**
+   * Captured and released holds by hold id, with their last terms: a hold id is used once.
+   * Null only in a state decoded from a snapshot written before this was kept; such a state
+   * is not decided on (its stream is replayed instead).
+   */
+  finishedHolds: Record<string, HoldTerms> | null;
   /** Withdrawals waiting for a second person's approval; their amount is reserved. */
   withdrawals: Record<string, PendingWithdrawal>;
   /** Transfers out whose other leg has not been settled yet. */
@@ -76,6 +89,14 @@ export function reservedAt(account: OpenedAccount, now: string): bigint {
   const holds = Object.values(account.holds).filter((h) => h.expiresAt > now);
   return (
     sumOf(holds.map((h) => h.amount)) +
+    sumOf(Object.values(account.withdrawals).map((w) => w.amount))
+  );
+}
+
+/** Every hold, lapsed ones not yet released included, and reserved withdrawals. */
+export function reservedInAll(account: OpenedAccount): bigint {
+  return (
+    sumOf(Object.values(account.holds).map((h) => h.amount)) +
     sumOf(Object.values(account.withdrawals).map((w) => w.amount))
   );
 }
@@ -102,6 +123,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       closedOn: null,
       balance: 0n,
       holds: {},
+      finishedHolds: {},
       withdrawals: {},
       transfersOut: {},
       interest: {
@@ -143,6 +165,19 @@ function withBalance(account: OpenedAccount, event: AccountEvent): OpenedAccount
 function without<V>(record: Record<string, V>, key: string): Record<string, V> {
   const { [key]: _, ...rest } = record;
   return rest;
+}
+
+function finishHold(account: OpenedAccount, holdId: string): OpenedAccount {
+  if (!Object.hasOwn(account.holds, holdId)) return account;
+  const { amount, reason, expiresAt } = account.holds[holdId]!;
+  return {
+    ...account,
+    holds: without(account.holds, holdId),
+    finishedHolds: account.finishedHolds && {
+      ...account.finishedHolds,
+      [holdId]: { amount, reason, expiresAt },
+    },
+  };
 }
 
 function applyEvent(
@@ -191,7 +226,7 @@ function applyEvent(
     }
     case 'HoldCaptured':
     case 'HoldReleased':
-      return { ...account, holds: without(account.holds, event.data.holdId) };
+      return finishHold(account, event.data.holdId);
     case 'TransferredOut': {
       const { transferId, amount, toAccountId } = event.data;
       return {

@@ -5,6 +5,7 @@ import {
   ctx,
   deposit,
   given,
+  hold,
   opened,
   openCommand,
   PRODUCTS,
@@ -15,6 +16,8 @@ import {
 } from './account-fixtures';
 
 const { sukarela, pokok, wajib, berjangka } = PRODUCTS;
+/** The largest amount: 18 digits. */
+const MAX = 999_999_999_999_999_999n;
 
 describe('account decider', () => {
   describe('OpenAccount', () => {
@@ -138,8 +141,36 @@ describe('account decider', () => {
         deposit(1n, berjangka),
         'time-deposit-no-top-up',
       ],
+      [
+        'a balance past 18 digits',
+        then(opened(sukarela, 10_000n), deposit(MAX - 10_000n)),
+        deposit(1n),
+        'balance-limit-exceeded',
+      ],
+      [
+        'a transfer in past 18 digits',
+        opened(sukarela, 10_000n),
+        {
+          type: 'TransferIn',
+          ...ctx(sukarela),
+          transferId: 't-1',
+          fromAccountId: 'acc-9',
+          fromProduct: { code: 'WAJIB', kind: 'wajib', classification: 'equity' },
+          amount: MAX - 9_999n,
+        },
+        'balance-limit-exceeded',
+      ],
     ])('refuses %s', (_name, events, command, code) => {
       expect(refusal(events, command).code).toBe(code);
+    });
+    it('takes a balance up to the largest amount (18 digits)', () => {
+      expect(balanceOf(then(opened(sukarela, 10_000n), deposit(MAX - 10_000n)))).toBe(MAX);
+    });
+    it('refuses holds that would reserve past 18 digits, lapsed ones included', () => {
+      const full = then(opened(sukarela, 10_000n), deposit(MAX - 10_000n));
+      const lapsed = then(full, hold(MAX - 10_000n, { expiresAt: '2026-03-10T04:00:00.000Z' }));
+      const later = { now: '2026-03-10T05:00:00.000Z', holdId: 'h-2' };
+      expect(refusal(lapsed, hold(20_000n, later)).code).toBe('reserved-limit-exceeded');
     });
     it('counts wajib deposits as paid', () => {
       const state = given(then(opened(wajib, 0n), deposit(50_000n, wajib)));

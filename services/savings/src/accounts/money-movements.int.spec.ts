@@ -4,6 +4,8 @@ import { COOPS, idr } from '../testing/savings-harness';
 
 const world = useAccountsHttp();
 const { post, get, open } = world;
+const balanceOf = async (accountId: string) =>
+  (await get(`/accounts/${accountId}`, world.h.keys.coopA).expect(200)).body.balance;
 
 describe('concurrency', () => {
   it('200 concurrent withdrawals never overdraw, and the final balance is exact', async () => {
@@ -132,6 +134,100 @@ describe('holds', () => {
     const view = await get('/accounts/held', world.h.keys.coopA).expect(200);
     expect(view.body.availableBalance).toEqual(view.body.balance);
     world.h.setNow('2026-03-10T03:00:00.000Z');
+  });
+});
+
+describe('captures obey the rules of a withdrawal', () => {
+  const place = (accountId: string, holdId: string, amount: number) =>
+    post(`/accounts/${accountId}/holds`, world.h.keys.coopA, {
+      holdId,
+      amount: idr(amount),
+      reason: 'payment',
+      expiresAt: '2027-01-01T00:00:00Z',
+    }).expect(201);
+
+  it('one key cannot pay out above the approval threshold by placing and capturing a hold', async () => {
+    // The coop's threshold is Rp1,000,000 (maker-checker above).
+    await open('m-1', 'SUKARELA', { accountId: 'cap', initialDeposit: { amount: idr(5_000_000) } });
+    await place('cap', 'cash-1', 2_000_000);
+    const refused = await post('/accounts/cap/holds/cash-1/capture', world.h.keys.coopA, {
+      via: 'cash',
+    });
+    expect([refused.status, refused.body.code]).toEqual([422, 'capture-needs-approval']);
+    expect(await balanceOf('cap')).toEqual(idr(5_000_000));
+    await post('/accounts/cap/holds/cash-1/capture', world.h.keys.coopA, {
+      via: 'cash',
+      amount: idr(1_000_000),
+    }).expect(200);
+    expect(await balanceOf('cap')).toEqual(idr(4_000_000));
+    // Into settlement in transit (an inter-coop payment, approved where it was made) it goes.
+    await place('cap', 'pay-2', 3_000_000);
+    await post('/accounts/cap/holds/pay-2/capture', world.h.keys.coopA, {
+      via: 'settlement_in_transit',
+    }).expect(200);
+    expect(await balanceOf('cap')).toEqual(idr(1_000_000));
+  });
+
+  it('a locked time deposit is not paid out by a capture (closing it early charges the penalty)', async () => {
+    await open('m-1', 'BERJANGKA_3', {
+      accountId: 'td-cap',
+      initialDeposit: { amount: idr(2_000_000), via: 'bank' },
+      maturityInstruction: { kind: 'roll_over' },
+    });
+    await place('td-cap', 'td-1', 500_000);
+    const refused = await post('/accounts/td-cap/holds/td-1/capture', world.h.keys.coopA, {
+      via: 'settlement_in_transit',
+    });
+    expect([refused.status, refused.body.code]).toEqual([422, 'time-deposit-locked']);
+    expect(await balanceOf('td-cap')).toEqual(idr(2_000_000));
+  });
+
+  it('a hold id is used once: a retried placement after capture changes nothing', async () => {
+    await open('m-1', 'SUKARELA', {
+      accountId: 'once',
+      initialDeposit: { amount: idr(1_000_000) },
+    });
+    const terms = {
+      holdId: 'pay-1',
+      amount: idr(300_000),
+      reason: 'inter-coop payment',
+      expiresAt: '2026-03-20T00:00:00Z',
+    };
+    await post('/accounts/once/holds', world.h.keys.coopA, terms).expect(201);
+    const capture = { via: 'settlement_in_transit' };
+    await post('/accounts/once/holds/pay-1/capture', world.h.keys.coopA, capture).expect(200);
+    const retried = await post('/accounts/once/holds', world.h.keys.coopA, terms).expect(201);
+    expect(retried.body).toMatchObject({ balance: idr(700_000), holds: [] });
+    const other = await post('/accounts/once/holds', world.h.keys.coopA, {
+      ...terms,
+      amount: idr(200_000),
+    });
+    expect([other.status, other.body.code]).toEqual([409, 'hold-id-used']);
+    await post('/accounts/once/holds/pay-1/capture', world.h.keys.coopA, capture).expect(404);
+    expect(await balanceOf('once')).toEqual(idr(700_000));
+  });
+});
+
+describe('amounts', () => {
+  it('a balance past 18 digits is refused, and the lists keep working', async () => {
+    await open('m-2', 'SUKARELA', { accountId: 'huge', initialDeposit: { amount: idr(10_000) } });
+    const largest = 999_999_999_999_999_999n;
+    const statuses: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await post('/accounts/huge/deposits', world.h.keys.coopA, { amount: idr(largest) });
+      statuses.push(r.status);
+      if (r.status !== 200) expect(r.body.code).toBe('balance-limit-exceeded');
+    }
+    expect(statuses).toEqual([422, 422]);
+    await post('/accounts/huge/deposits', world.h.keys.coopA, {
+      amount: idr(largest - 10_000n),
+    }).expect(200);
+    expect(await balanceOf('huge')).toEqual(idr(largest));
+    const listed = await get('/accounts?memberId=m-2', world.h.keys.coopA).expect(200);
+    expect(
+      listed.body.items.find((a: { accountId: string }) => a.accountId === 'huge'),
+    ).toMatchObject({ balance: idr(largest) });
+    await get('/totals', world.h.keys.coopA).expect(200);
   });
 });
 

@@ -152,14 +152,17 @@ describe('loan events savings refuses or passes over', () => {
   });
 
   it('lifts the hold named by the loan when its placement was never reported (holdId null)', async () => {
+    // Another loan: a hold id is used once, and loan-1's hold was released above.
     await loanEvent('LoanCollateralHoldRequested', {
-      holdId: 'loan-1',
+      loanId: 'loan-2',
+      holdId: 'loan-2',
       savingsAccountId: 'acc-m1',
       amount: idr(300_000),
       requestedOn: '2026-03-10',
     });
     expect((await account('acc-m1')).availableBalance).toEqual(idr(700_000));
     await loanEvent('LoanCollateralHoldReleased', {
+      loanId: 'loan-2',
       holdId: null,
       savingsAccountId: 'acc-m1',
       released: idr(0),

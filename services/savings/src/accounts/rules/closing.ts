@@ -1,12 +1,12 @@
 import { divideHalfUp } from '@kopfed/money';
 import { conflict, rejected } from '@kopfed/domain';
 import { termsOn } from '../../products/product';
-import { addDays } from '../../shared/dates';
+import { addDays, type IsoDate } from '../../shared/dates';
 import type { AccountCommand, Context } from '../account-commands';
 import type { AccountEvent, FundsKind } from '../account-events';
-import { type AccountState } from '../account-state';
+import type { AccountState, OpenedAccount } from '../account-state';
 import { Draft } from '../draft';
-import { postPeriod } from './interest-posting';
+import { postDuePeriods, postPeriod } from './interest-posting';
 import { requireOpen } from './guards';
 
 type Command<T extends AccountCommand['type']> = Extract<AccountCommand, { type: T }>;
@@ -28,29 +28,9 @@ export function closeAccount(
       `Simpanan ${kind} is paid out only when the membership ends.`,
     );
   }
-  if (Object.keys(account.withdrawals).length > 0) {
-    throw conflict(
-      'withdrawal-pending',
-      'A withdrawal waits for approval; approve or reject it first.',
-    );
-  }
-  if (Object.keys(account.transfersOut).length > 0) {
-    throw conflict('transfer-pending', 'A transfer out of this account is still under way.');
-  }
-  const live = Object.entries(account.holds).filter(([, h]) => h.expiresAt > command.now);
-  if (live.length > 0) {
-    throw conflict(
-      'account-has-holds',
-      `Release or capture the holds first: ${live.map(([id]) => id).join(', ')}.`,
-    );
-  }
+  requireNothingUnderWay(account, command.now, null);
   const draft = new Draft(account);
-  for (const [holdId, hold] of Object.entries(account.holds)) {
-    draft.push({
-      type: 'HoldReleased',
-      data: { holdId, amount: hold.amount.toString(), on: command.on, reason: 'expired' },
-    });
-  }
+  releaseLapsedHolds(draft, command);
   if (command.approvalThreshold !== null && account.balance > command.approvalThreshold) {
     draft.push({
       type: 'WithdrawalRequested',
@@ -67,6 +47,45 @@ export function closeAccount(
   }
   closeNow(draft, { ...command, approvedBy: null, withdrawalId: null });
   return draft.events;
+}
+
+/**
+ * Nothing may still be owed to anyone when the money is paid out: no other withdrawal waiting
+ * for approval (`closing` is the close's own), no transfer out under way, no live hold. Checked
+ * when a close is asked for and again when it is approved, as things may have changed meanwhile.
+ */
+export function requireNothingUnderWay(
+  account: OpenedAccount,
+  now: string,
+  closing: string | null,
+): void {
+  if (Object.keys(account.withdrawals).some((id) => id !== closing)) {
+    throw conflict(
+      'withdrawal-pending',
+      'A withdrawal waits for approval; approve or reject it first.',
+    );
+  }
+  if (Object.keys(account.transfersOut).length > 0) {
+    throw conflict('transfer-pending', 'A transfer out of this account is still under way.');
+  }
+  const live = Object.entries(account.holds).filter(([, h]) => h.expiresAt > now);
+  if (live.length > 0) {
+    throw conflict(
+      'account-has-holds',
+      `Release or capture the holds first: ${live.map(([id]) => id).join(', ')}.`,
+    );
+  }
+}
+
+/** Holds that lapsed and close of business has not released yet are released with the close. */
+export function releaseLapsedHolds(draft: Draft, { on, now }: { on: IsoDate; now: string }): void {
+  for (const [holdId, hold] of Object.entries(draft.state.holds)) {
+    if (hold.expiresAt > now) continue;
+    draft.push({
+      type: 'HoldReleased',
+      data: { holdId, amount: hold.amount.toString(), on, reason: 'expired' },
+    });
+  }
 }
 
 export function closeNow(
@@ -92,7 +111,10 @@ export function closeNow(
       });
     }
   } else {
-    postPeriod(draft, addDays(ctx.on, -1), ctx.product);
+    // Periods that ended while close of business did not run are posted each on its own.
+    const eve = addDays(ctx.on, -1);
+    postDuePeriods(draft, eve, ctx.product);
+    postPeriod(draft, eve, ctx.product);
     forfeited = draft.state.interest.carriedMicro;
   }
   const payout = draft.state.balance;

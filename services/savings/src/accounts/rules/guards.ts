@@ -1,3 +1,4 @@
+import { MONEY_MAX_DIGITS } from '@kopfed/contracts';
 import { conflict, notFound, rejected } from '@kopfed/domain';
 import { termsOn } from '../../products/product';
 import type { AccountState, OpenedAccount } from '../account-state';
@@ -61,6 +62,29 @@ export function requireFunds(
       `Only ${available - floor > 0n ? available - floor : 0n} rupiah can be taken (available ${available}, minimum balance ${floor}).`,
       pointer,
       { available: available.toString(), minimumBalance: floor.toString() },
+    );
+  }
+}
+
+/** The most any amount may be (18 digits, as on the wire): a balance or a reservation too. */
+export const MAX_AMOUNT = 10n ** BigInt(MONEY_MAX_DIGITS) - 1n;
+
+/**
+ * A balance or a total reserved that a request would take past what an amount may hold is
+ * refused, so it never reaches the books, the read models or the wire. (Interest posted by close
+ * of business is not refused: it may pass the limit by its interest, still far within 64 bits.)
+ */
+export function requireWithinLimit(
+  code: 'balance-limit-exceeded' | 'reserved-limit-exceeded',
+  total: bigint,
+): void {
+  if (total > MAX_AMOUNT) {
+    const what = code === 'balance-limit-exceeded' ? 'balance' : 'total held and reserved';
+    throw rejected(
+      code,
+      `The ${what} would be ${total} rupiah; an account holds at most ${MAX_AMOUNT} (${MONEY_MAX_DIGITS} digits).`,
+      '/amount/amount',
+      { limit: MAX_AMOUNT.toString() },
     );
   }
 }

@@ -1,13 +1,21 @@
 import { conflict, notFound, rejected } from '@kopfed/domain';
 import type { AccountCommand } from '../account-commands';
 import type { AccountEvent } from '../account-events';
-import { availableAt, type AccountState, type Hold, type OpenedAccount } from '../account-state';
+import {
+  availableAt,
+  reservedInAll,
+  type AccountState,
+  type Hold,
+  type HoldTerms,
+  type OpenedAccount,
+} from '../account-state';
 import {
   floorOf,
   requireActiveMember,
   requireFunds,
   requireOpen,
   requireWithdrawable,
+  requireWithinLimit,
 } from './guards';
 
 type Command<T extends AccountCommand['type']> = Extract<AccountCommand, { type: T }>;
@@ -21,12 +29,17 @@ export function placeHold(command: Command<'PlaceHold'>, state: AccountState): A
   const account = requireOpen(state);
   const existing = activeHold(account, command.holdId);
   if (existing) {
-    const same =
-      existing.amount === command.amount &&
-      existing.reason === command.reason &&
-      existing.expiresAt === command.expiresAt;
-    if (same) return [];
+    if (sameTerms(existing, command)) return [];
     throw conflict('hold-exists', `Hold ${command.holdId} is already placed with other terms.`);
+  }
+  // A hold id is used once: a retry of a placement since captured or released changes nothing.
+  const finished = finishedHold(account, command.holdId);
+  if (finished) {
+    if (sameTerms(finished, command)) return [];
+    throw conflict(
+      'hold-id-used',
+      `Hold ${command.holdId} was placed with other terms and is finished; a hold id is used once.`,
+    );
   }
   requireActiveMember(command.membership);
   if (account.product.kind !== 'sukarela' && !account.product.securesLoans) {
@@ -36,6 +49,8 @@ export function placeHold(command: Command<'PlaceHold'>, state: AccountState): A
     throw rejected('hold-expiry-past', 'A hold expires in the future.', '/expiresAt');
   }
   requireFunds(availableAt(account, command.now), floorOf(account, command), command.amount);
+  // Lapsed holds still count until close of business releases them.
+  requireWithinLimit('reserved-limit-exceeded', reservedInAll(account) + command.amount);
   return [
     {
       type: 'HoldPlaced',
@@ -51,6 +66,13 @@ export function placeHold(command: Command<'PlaceHold'>, state: AccountState): A
   ];
 }
 
+/**
+ * A capture takes the money out as a withdrawal does: the product must allow it (a time
+ * deposit only once matured), and paid out of the coop it obeys maker-checker. Above the
+ * coop's threshold it is refused rather than left waiting: the hold keeps the money while the
+ * holder releases it and asks for a withdrawal, which waits for a second person. Settlement in
+ * transit is exempt: an inter-coop payment or a loan was approved where it was made.
+ */
 export function captureHold(command: Command<'CaptureHold'>, state: AccountState): AccountEvent[] {
   const account = requireOpen(state);
   const hold = requireHold(account, command.holdId);
@@ -65,8 +87,17 @@ export function captureHold(command: Command<'CaptureHold'>, state: AccountState
       '/amount/amount',
     );
   }
-  if (account.product.kind === 'pokok' || account.product.kind === 'wajib') {
-    requireWithdrawable(account, command.membership);
+  requireWithdrawable(account, command.membership);
+  const threshold = command.approvalThreshold;
+  if (command.via !== 'settlement_in_transit' && (threshold === undefined || amount > threshold)) {
+    throw rejected(
+      'capture-needs-approval',
+      threshold === undefined
+        ? `A capture paid out as ${command.via} needs the coop's approval threshold.`
+        : `A capture of ${amount} rupiah paid out as ${command.via} is above the coop's approval threshold of ${threshold} rupiah: release the hold and withdraw, which waits for a second person.`,
+      '/via',
+      threshold === undefined ? undefined : { approvalThreshold: threshold.toString() },
+    );
   }
   return [
     {
@@ -128,6 +159,23 @@ export function reduceHold(command: Command<'ReduceHold'>, state: AccountState):
       },
     },
   ];
+}
+
+function sameTerms(terms: HoldTerms, command: Command<'PlaceHold'>): boolean {
+  return (
+    terms.amount === command.amount &&
+    terms.reason === command.reason &&
+    terms.expiresAt === command.expiresAt
+  );
+}
+
+/**
+ * Unknown only for a state decoded from a snapshot older than finished holds; commands are
+ * decided on states replayed from the stream instead (see `accountSnapshots`).
+ */
+function finishedHold(account: OpenedAccount, holdId: string): HoldTerms | undefined {
+  const finished = account.finishedHolds;
+  return finished && Object.hasOwn(finished, holdId) ? finished[holdId] : undefined;
 }
 
 function activeHold(account: OpenedAccount, holdId: string): Hold | undefined {

@@ -3,11 +3,12 @@ import { termsOn } from '../../products/product';
 import type { AccountCommand, Context } from '../account-commands';
 import type { AccountEvent } from '../account-events';
 import type { AccountState, OpenedAccount } from '../account-state';
-import { requireActiveMember, requireOpen } from './guards';
+import { requireActiveMember, requireOpen, requireWithinLimit } from './guards';
 
 /** The product's rules for money coming in: pokok up to its share, no top-up of a time deposit. */
 export function checkIncoming(account: OpenedAccount, amount: bigint, ctx: Context): void {
   requireActiveMember(ctx.membership);
+  requireWithinLimit('balance-limit-exceeded', account.balance + amount);
   if (account.product.kind === 'berjangka') {
     throw rejected(
       'time-deposit-no-top-up',

@@ -3,7 +3,7 @@ import type { AccountCommand } from '../account-commands';
 import type { AccountEvent } from '../account-events';
 import { availableAt, type AccountState } from '../account-state';
 import { Draft } from '../draft';
-import { closeNow } from './closing';
+import { closeNow, releaseLapsedHolds, requireNothingUnderWay } from './closing';
 import { floorOf, requireFunds, requireOpen, requireOpened, requireWithdrawable } from './guards';
 
 type Command<T extends AccountCommand['type']> = Extract<AccountCommand, { type: T }>;
@@ -72,12 +72,14 @@ export function approveWithdrawal(
     );
   }
   requireWithdrawableUnlessClosing(account, command, pending.closeAccount);
+  if (pending.closeAccount) requireNothingUnderWay(account, command.now, command.withdrawalId);
   const draft = new Draft(account);
   draft.push({
     type: 'WithdrawalApproved',
     data: { withdrawalId: command.withdrawalId, on: command.on, approvedBy: command.approvedBy },
   });
   if (pending.closeAccount) {
+    releaseLapsedHolds(draft, command);
     closeNow(draft, {
       ...command,
       via: pending.via,
