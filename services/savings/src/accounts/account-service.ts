@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { conflict, DomainError, notFound, rejected } from '@kopfed/domain';
-import { deterministicUuid, reserve, type EventMetadata } from '@kopfed/eventstore';
-import { AlreadyApplied, type Executed } from '../shared/aggregate-store';
+import { deterministicUuid, release, reserve, type EventMetadata } from '@kopfed/eventstore';
+import { AlreadyApplied, toDomain, type Executed } from '../shared/aggregate-store';
+import { KeyedLock } from '../shared/keyed-lock';
 import { derivedEventIds } from '../shared/event-ids';
 import type { IsoDate } from '../shared/dates';
 import type { AccountCommand, Context } from './account-commands';
@@ -9,6 +10,7 @@ import { accountStream, type Accounts } from './account-context';
 import type { AccountEvent, DepositFunds, FundsKind, MaturityInstruction } from './account-events';
 import type { AccountState, OpenedAccount } from './account-state';
 import { accountDecider } from './account.decider';
+import { checkMaturityTarget } from './rules/opening';
 
 export interface Actor {
   keyId: string;
@@ -50,8 +52,26 @@ export interface OpenRequest {
 
 type Decide = (account: OpenedAccount, ctx: Context) => AccountCommand;
 
+/**
+ * Whether a stored event is the effect of this command too: the same type and terms. The
+ * business date may differ (a rerun after midnight), and so may the withdrawal id a request
+ * without one was given.
+ */
+function sameTerms(stored: AccountEvent, fresh: AccountEvent): boolean {
+  const terms = (event: AccountEvent) => {
+    const data: Record<string, unknown> = { ...event.data };
+    delete data.on;
+    if (event.type === 'Withdrawn' || event.type === 'WithdrawalRequested')
+      delete data.withdrawalId;
+    return JSON.stringify(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));
+  };
+  return stored.type === fresh.type && terms(stored) === terms(fresh);
+}
+
 /** The account use cases: each loads what the decider needs, decides, and appends. */
 export class AccountService {
+  private readonly memberProducts = new KeyedLock();
+
   constructor(readonly accounts: Accounts) {}
 
   async open(coopId: string, request: OpenRequest, actor: Actor, today = this.accounts.today()) {
@@ -74,14 +94,13 @@ export class AccountService {
       (actor.idempotency
         ? deterministicUuid('savings-account', actor.idempotency.scope, actor.idempotency.key)
         : uuidv7());
-    if (product.kind === 'pokok' || product.kind === 'wajib') {
-      await this.reserveMemberProduct(
-        coopId,
-        request.memberId,
-        product.code,
-        accountId,
-        actor.metadata,
-      );
+    const instruction = request.maturityInstruction;
+    if (
+      product.kind === 'berjangka' &&
+      instruction?.kind === 'move_to_account' &&
+      instruction.accountId !== accountId
+    ) {
+      await this.requireMaturityTarget(coopId, request, instruction.accountId);
     }
     const command: AccountCommand = {
       type: 'OpenAccount',
@@ -100,78 +119,126 @@ export class AccountService {
       maturityInstruction: request.maturityInstruction ?? null,
       externalId: request.externalId ?? null,
     };
-    return this.rerunSafely(accountId, () =>
-      this.accounts.aggregates.execute(
-        accountStream(accountId),
-        (state) => accountDecider.decide(command, state),
-        { metadata: actor.metadata, ...idsFor(actor, accountId) },
-      ),
+    const open = () =>
+      this.execute(accountId, (state) => accountDecider.decide(command, state), actor);
+    if (product.kind !== 'pokok' && product.kind !== 'wajib') return open();
+    return this.withMemberProduct(coopId, member.memberId, product.code, accountId, actor, open);
+  }
+
+  /** The account a time deposit moves to at maturity, checked by the opening rules. */
+  private async requireMaturityTarget(coopId: string, request: OpenRequest, targetId: string) {
+    const { state } = await this.accounts.aggregates.load(accountStream(targetId));
+    const target =
+      state.status === 'none' || state.coopId !== coopId
+        ? undefined
+        : { account: state, ctx: await this.accounts.contextFor(state, request.openedOn) };
+    checkMaturityTarget(
+      { coopId, memberId: request.memberId, placement: request.initialDeposit?.amount ?? 0n },
+      target,
+      targetId,
     );
   }
 
-  /** A rerun of a request already applied answers with the account as it is now. */
-  private async rerunSafely(
-    accountId: string,
-    execute: () => Promise<Executed<AccountState, AccountEvent>>,
-  ): Promise<Executed<AccountState, AccountEvent>> {
-    try {
-      return await execute();
-    } catch (error) {
-      if (!(error instanceof AlreadyApplied)) throw error;
-      const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
-      return { state, revision, events: [] };
-    }
-  }
-
-  /** One pokok and one wajib account per member and product, for ever (a reservation stream). */
-  private async reserveMemberProduct(
+  /**
+   * One pokok and one wajib account per member and product, for ever (a reservation stream).
+   * The claim is made before the account opens, so two openings cannot both pass; an opening
+   * the decider refuses gives back a claim it made, so a corrected request can open it. Openings
+   * of one member's product queue in this process, so a claim is never given back while another
+   * request for the same account is opening it here.
+   */
+  private withMemberProduct(
     coopId: string,
     memberId: string,
     code: string,
     accountId: string,
-    metadata: EventMetadata,
+    actor: Actor,
+    open: () => Promise<Executed<AccountState, AccountEvent>>,
   ) {
-    const claim = await reserve(
-      this.accounts.store,
-      `savings-${coopId}-${memberId}-${code}`,
-      accountId,
-      metadata,
-    );
-    if (!claim.reserved) {
-      throw conflict(
-        'member-has-product-account',
-        `Member ${memberId} already has ${code} account ${claim.heldBy}.`,
+    const scope = `savings-${coopId}-${memberId}-${code}`;
+    return this.memberProducts.run(scope, async () => {
+      const claim = await reserve(this.accounts.store, scope, accountId, actor.metadata);
+      if (!claim.reserved) {
+        throw conflict(
+          'member-has-product-account',
+          `Member ${memberId} already has ${code} account ${claim.heldBy}.`,
+          { accountId: claim.heldBy },
+        );
+      }
+      try {
+        return await open();
+      } catch (error) {
+        const opened = await this.accounts.store.streamRevision(accountStream(accountId));
+        if (error instanceof DomainError && claim.fresh && opened === undefined) {
+          await release(this.accounts.store, scope, accountId, actor.metadata);
+        }
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Decides and appends with the event ids of the actor's Idempotency-Key. When those ids are
+   * already stored, this is a rerun of a request that was applied (its process died before the
+   * kit recorded the reply), answered with the account as it is now — or a new request under a
+   * key whose record expired, refused: the ids are permanent, the kit's records are not.
+   */
+  private async execute(
+    accountId: string,
+    decide: (state: AccountState) => AccountEvent[],
+    actor: Actor,
+    expectedRevision?: number,
+  ): Promise<Executed<AccountState, AccountEvent>> {
+    let decided: AccountEvent[] = [];
+    try {
+      return await this.accounts.aggregates.execute(
+        accountStream(accountId),
+        (state) => (decided = decide(state)),
         {
-          accountId: claim.heldBy,
+          metadata: actor.metadata,
+          ...idsFor(actor, accountId),
+          ...(expectedRevision === undefined ? {} : { expectedRevision }),
         },
       );
+    } catch (error) {
+      if (!(error instanceof AlreadyApplied)) throw error;
+      return this.rerun(accountId, decided, actor);
     }
+  }
+
+  private async rerun(accountId: string, decided: readonly AccountEvent[], actor: Actor) {
+    const firstId = eventIdsFor(actor, accountId)?.(undefined, 0);
+    const stored = (await this.accounts.store.readStream(accountStream(accountId))).find(
+      (event) => event.id === firstId,
+    );
+    const first = decided[0];
+    if (!stored || !first || !sameTerms(toDomain<AccountEvent>(stored), first)) {
+      throw conflict(
+        'idempotency-key-reused',
+        `Idempotency-Key ${actor.idempotency?.key ?? ''} was used for another request on account ${accountId}.`,
+        { accountId },
+      );
+    }
+    const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
+    return { state, revision, events: [] };
   }
 
   /** Runs a command built from the account as it is now, under the caller's coop. */
   async run(coopId: string, accountId: string, build: Decide, actor: Actor, on?: IsoDate) {
     const account = await this.accounts.known(coopId, accountId);
     const ctx = await this.accounts.contextFor(account, on);
-    return this.rerunSafely(accountId, () =>
-      this.accounts.aggregates.execute(
-        accountStream(accountId),
-        (state) => {
-          if (state.status === 'none' || state.coopId !== coopId) {
-            throw notFound(
-              'account-not-found',
-              `Coop ${coopId} has no savings account ${accountId}.`,
-            );
-          }
-          return accountDecider.decide(build(state, ctx), state);
-        },
-        {
-          metadata: actor.metadata,
-          ...idsFor(actor, accountId),
-          ...(actor.expectedRevision === undefined
-            ? {}
-            : { expectedRevision: actor.expectedRevision }),
-        },
-      ),
+    return this.execute(
+      accountId,
+      (state) => {
+        if (state.status === 'none' || state.coopId !== coopId) {
+          throw notFound(
+            'account-not-found',
+            `Coop ${coopId} has no savings account ${accountId}.`,
+          );
+        }
+        return accountDecider.decide(build(state, ctx), state);
+      },
+      actor,
+      actor.expectedRevision,
     );
   }
 

@@ -1,9 +1,9 @@
-import { conflict, rejected } from '@kopfed/domain';
+import { conflict, DomainError, rejected } from '@kopfed/domain';
 import { termsOn } from '../../products/product';
 import { addMonths } from '../../shared/dates';
-import type { AccountCommand } from '../account-commands';
+import type { AccountCommand, Context } from '../account-commands';
 import type { AccountEvent } from '../account-events';
-import type { AccountState } from '../account-state';
+import type { AccountState, OpenedAccount } from '../account-state';
 import { checkIncoming } from './money-in';
 import { evolveAccount } from '../account-state';
 
@@ -115,4 +115,52 @@ function placement(command: Open, rateBasisPoints: number, minimumPlacement: big
     maturesOn: addMonths(command.on, command.product.termMonths ?? 1),
     instruction,
   };
+}
+
+/**
+ * A time deposit that moves to another account at maturity names an open account of the same
+ * member at the same coop (member ids are unique only within a coop) that takes money — a
+ * sukarela or wajib account, or a pokok account with room for the placement. `target` comes
+ * with the context of a command on it when it is an opened account.
+ */
+export function checkMaturityTarget(
+  opening: { coopId: string; memberId: string; placement: bigint },
+  target: { account: OpenedAccount; ctx: Context } | undefined,
+  accountId: string,
+): void {
+  const pointer = '/maturityInstruction/accountId';
+  if (!target || target.account.coopId !== opening.coopId) {
+    throw rejected(
+      'maturity-target-not-found',
+      `Coop ${opening.coopId} has no savings account ${accountId}.`,
+      pointer,
+    );
+  }
+  const { account, ctx } = target;
+  if (account.memberId !== opening.memberId) {
+    throw rejected(
+      'maturity-target-other-member',
+      `Account ${accountId} belongs to another member; a deposit matures into its holder's own account.`,
+      pointer,
+    );
+  }
+  if (account.status === 'closed') {
+    throw conflict(
+      'maturity-target-closed',
+      `Account ${accountId} was closed on ${account.closedOn}.`,
+      {
+        accountId,
+      },
+    );
+  }
+  try {
+    checkIncoming(account, opening.placement, ctx);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    throw rejected(
+      'maturity-target-refuses-money',
+      `Account ${accountId} cannot take the matured deposit: ${error.message}`,
+      pointer,
+    );
+  }
 }

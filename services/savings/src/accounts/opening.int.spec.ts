@@ -1,0 +1,101 @@
+import request from 'supertest';
+import { as, BASE, useAccountsHttp } from '../testing/accounts-http';
+import { COOPS, idr, PRODUCTS } from '../testing/savings-harness';
+
+const world = useAccountsHttp();
+const { open, get } = world;
+
+const members = async (memberId: string) =>
+  (await get(`/accounts?memberId=${memberId}`, world.h.keys.coopA).expect(200)).body.items;
+
+describe('one pokok and one wajib account per member', () => {
+  it('a refused opening leaves the member free to open it with a corrected request', async () => {
+    // Rp150,000 is more than the Rp100,000 share.
+    const refused = await open('m-1', 'POKOK', { initialDeposit: { amount: idr(150_000) } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('pokok-exceeds-share');
+    expect(await members('m-1')).toEqual([]);
+    const opened = await open('m-1', 'POKOK', { initialDeposit: { amount: idr(100_000) } });
+    expect(opened.status).toBe(201);
+    const second = await open('m-1', 'POKOK');
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('member-has-product-account');
+  });
+
+  it('of concurrent openings, refused and accepted, exactly one account opens', async () => {
+    const responses = await Promise.all(
+      [150_000, 50_000, 200_000, 50_000, 150_000].map((amount) =>
+        open('m-2', 'POKOK', { initialDeposit: { amount: idr(amount) } }),
+      ),
+    );
+    // Whichever comes first of the Rp50,000 ones opens it; the others are refused either way.
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 201).every((s) => s === 409 || s === 422)).toBe(true);
+    const accounts = (await members('m-2')) as { productCode: string; balance: unknown }[];
+    expect(accounts.filter((a) => a.productCode === 'POKOK')).toEqual([
+      expect.objectContaining({ balance: idr(50_000) }),
+    ]);
+  });
+});
+
+describe('a time deposit that moves to another account at maturity', () => {
+  const deposit = (accountId: string) => ({
+    initialDeposit: { amount: idr(2_000_000), via: 'bank' },
+    maturityInstruction: { kind: 'move_to_account', accountId },
+  });
+
+  beforeAll(async () => {
+    const h = world.h;
+    await request(h.app)
+      .post(`${BASE}/coops/${COOPS.B}/products`)
+      .set(as(h.keys.coopB))
+      .send(PRODUCTS.SUKARELA)
+      .expect(201);
+    await h.joinPerson(COOPS.B, 'm-1');
+    await request(h.app)
+      .post(`${BASE}/coops/${COOPS.B}/accounts`)
+      .set(as(h.keys.coopB))
+      .send({ accountId: 'b-sk', memberId: 'm-1', productCode: 'SUKARELA' })
+      .expect(201);
+    for (const [accountId, memberId, productCode] of [
+      ['m1-sk', 'm-1', 'SUKARELA'],
+      ['m2-sk', 'm-2', 'SUKARELA'],
+      ['m1-bj', 'm-1', 'BERJANGKA_3'],
+    ] as const) {
+      const extra = productCode === 'BERJANGKA_3' ? deposit('m1-sk') : {};
+      expect((await open(memberId, productCode, { accountId, ...extra })).status).toBe(201);
+    }
+  });
+
+  it.each([
+    ['an account of another coop (its m-1 is another person)', 'b-sk', 'maturity-target-not-found'],
+    ['an account that does not exist', 'nowhere', 'maturity-target-not-found'],
+    ['another member’s account', 'm2-sk', 'maturity-target-other-member'],
+    ['a time deposit, which takes no top-up', 'm1-bj', 'maturity-target-refuses-money'],
+  ])('is refused when it names %s', async (_name, target, code) => {
+    const head = await world.h.store.headPosition();
+    const refused = await open('m-1', 'BERJANGKA_3', deposit(target));
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      code,
+      errors: [{ pointer: '/maturityInstruction/accountId' }],
+    });
+    expect(await world.h.store.headPosition()).toBe(head);
+  });
+
+  it('is refused with 409 when it names a closed account', async () => {
+    await open('m-1', 'SUKARELA', { accountId: 'm1-closed' });
+    await world.post('/accounts/m1-closed/close', world.h.keys.coopA, { via: 'cash' }).expect(200);
+    const head = await world.h.store.headPosition();
+    const refused = await open('m-1', 'BERJANGKA_3', deposit('m1-closed'));
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('maturity-target-closed');
+    expect(await world.h.store.headPosition()).toBe(head);
+  });
+
+  it('names an open account of the same member at the same coop', async () => {
+    const opened = await open('m-1', 'BERJANGKA_3', deposit('m1-sk'));
+    expect(opened.status).toBe(201);
+  });
+});
