@@ -238,3 +238,43 @@ export function directoryLacksDataHash(db: Database.Database): boolean {
     .all();
   return columns.length > 0 && !columns.includes('data_hash');
 }
+
+/** Where a person is or was a member, with the sealed data each membership holds. */
+export function membershipsOfPerson(
+  db: Database.Database,
+  personId: string,
+): Array<Pick<MemberRow, 'member_id' | 'coop_id' | 'status' | 'sealed' | 'erased'>> {
+  return stmt<[string], Pick<MemberRow, 'member_id' | 'coop_id' | 'status' | 'sealed' | 'erased'>>(
+    db,
+    'SELECT member_id, coop_id, status, sealed, erased FROM members WHERE person_id = ? ORDER BY member_id',
+  ).all(personId);
+}
+
+/** An active member of the coop, other than `exceptMemberId`, that is this person or coop. */
+export function activeMemberAs(
+  db: Database.Database,
+  coopId: string,
+  who: { personId: string } | { memberCoopId: string },
+  exceptMemberId: string,
+): string | undefined {
+  const column = 'personId' in who ? 'person_id' : 'member_coop_id';
+  const row = stmt<[string, string, string], { member_id: string }>(
+    db,
+    `SELECT member_id FROM members
+      WHERE ${column} = ? AND coop_id = ? AND status = 'active' AND member_id != ? LIMIT 1`,
+  ).get('personId' in who ? who.personId : who.memberCoopId, coopId, exceptMemberId);
+  return row?.member_id;
+}
+
+/** A member of the coop, other than `exceptMemberId`, known under this external id. */
+export function memberWithExternalId(
+  db: Database.Database,
+  coopId: string,
+  externalId: string,
+  exceptMemberId: string,
+): string | undefined {
+  return stmt<[string, string, string], { member_id: string }>(
+    db,
+    'SELECT member_id FROM members WHERE coop_id = ? AND external_id = ? AND member_id != ? LIMIT 1',
+  ).get(coopId, externalId, exceptMemberId)?.member_id;
+}

@@ -1,14 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
-import { conflict, DomainError, invariant, notFound, rejected } from '@kopfed/domain';
+import { conflict, invariant, notFound, rejected } from '@kopfed/domain';
 import {
   deterministicUuid,
   handleCommand,
   loadAggregate,
-  release,
-  reserve,
   WrongExpectedRevisionError,
   type EventMetadata,
-  type RecordedEvent,
 } from '@kopfed/eventstore';
 import { traceparentOf } from '@kopfed/tracing';
 import { coopView } from '../coops/coop-commands';
@@ -19,31 +16,41 @@ import { personDecider, type PersonEvent } from '../persons/person.decider';
 import type { PersonalData } from '../persons/personal-data';
 import { streams } from '../stream-ids';
 import {
+  claimMemberCoop,
+  claimPersonInCoop,
+  FreshClaims,
+  releaseReplacedClaims,
+  reserveMemberNumber,
+  reserveNik,
+} from './claims';
+import {
   admitJoin,
+  admitMove,
   memberDecider,
   type JoinDetails,
   type LeftReason,
   type MemberCommand,
   type MemberEvent,
-  type MemberState,
   type Membership,
   type SealedPersonalData,
 } from './member.decider';
+import { asMemberEvent, loadMember } from './member-stream';
 
-const asMemberEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as MemberEvent;
+export { FreshClaims, releaseReplacedClaims, reserveMemberNumber } from './claims';
+export { loadMember } from './member-stream';
 
 /** Ids derived from a caller's key, so a retried request lands on the same member. */
 export function derivedId(...parts: string[]): string {
   return deterministicUuid('member', ...parts);
 }
 
-export async function loadMember(ctx: MemberContext, memberId: string) {
-  return loadAggregate<MemberState, MemberEvent>(
-    ctx.store,
-    streams.member(memberId),
-    memberDecider,
-    asMemberEvent,
-  );
+/**
+ * The member a coop knows under its external id: the same whether it joined through the
+ * sync or the join route, so the id is the claim on the external id (a second joining finds
+ * the stream taken) and the sync of that id finds the member.
+ */
+export function memberIdForExternalId(coopId: string, externalId: string): string {
+  return derivedId(coopId, 'external', externalId);
 }
 
 export async function personErased(ctx: MemberContext, personId: string): Promise<boolean> {
@@ -63,45 +70,6 @@ export interface NewMember {
   membership:
     | { kind: 'person'; person: PersonalData; personId?: string }
     | { kind: 'coop'; memberCoopId: string };
-}
-
-/**
- * The NIK and member-number claims one command made on its way. When the command is then
- * refused, they go back, or no one could use that NIK or number in the coop again: a claim
- * is given back only while the member's stream does not rely on it (a concurrent request for
- * the same member may have written it meanwhile, counting on the claim this command made).
- */
-export class FreshClaims {
-  private readonly made: Array<{
-    release(): Promise<boolean>;
-    usedBy(state: MemberState): boolean;
-  }> = [];
-
-  constructor(
-    private readonly ctx: MemberContext,
-    private readonly memberId: string,
-  ) {}
-
-  add(claim: { release(): Promise<boolean>; usedBy(state: MemberState): boolean }): void {
-    this.made.push(claim);
-  }
-
-  /** Runs the rest of the command; a refusal gives back what this command claimed. */
-  async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof DomainError && this.made.length > 0) await this.giveBack();
-      throw error;
-    }
-  }
-
-  private async giveBack(): Promise<void> {
-    const { state } = await loadMember(this.ctx, this.memberId);
-    for (const claim of this.made.splice(0).reverse()) {
-      if (!claim.usedBy(state)) await claim.release();
-    }
-  }
 }
 
 /**
@@ -141,7 +109,9 @@ export async function prepareJoin(
     );
     membership = { kind: 'person', personId };
   } else {
-    membership = { kind: 'coop', memberCoopId: member.membership.memberCoopId };
+    const { memberCoopId } = member.membership;
+    await claimMemberCoop(ctx, coopId, memberCoopId, memberId, metadata, claims);
+    membership = { kind: 'coop', memberCoopId };
   }
   await reserveMemberNumber(ctx, coopId, member.memberNumber, memberId, metadata, claims);
   return {
@@ -176,16 +146,7 @@ export async function sealForMember(
   if (knownErased ?? (await personErased(ctx, personId)))
     throw conflict('person_erased', 'this person was erased');
   const nikHash = ctx.vault.nikHash(coopId, person.nik);
-  const scope = `nik-${coopId}-${nikHash}`;
-  const claim = await reserve(ctx.store, scope, personId, metadata);
-  if (!claim.reserved)
-    throw conflict('duplicate_nik', 'a member of this coop already has this NIK');
-  if (claim.fresh) {
-    claims.add({
-      release: () => release(ctx.store, scope, personId, metadata),
-      usedBy: (state) => state.nikHash === nikHash,
-    });
-  }
+  await reserveNik(ctx, coopId, nikHash, personId, metadata, claims);
   return sealed(ctx, personId, person, nikHash);
 }
 
@@ -200,72 +161,6 @@ function sealed(
     sealed: ctx.vault.seal(personId, person),
     nikHash,
     dataHash: ctx.vault.dataHash(personId, person),
-  };
-}
-
-export async function reserveMemberNumber(
-  ctx: MemberContext,
-  coopId: string,
-  memberNumber: string,
-  memberId: string,
-  metadata: EventMetadata,
-  claims: FreshClaims,
-) {
-  const scope = `membernumber-${coopId}-${memberNumber}`;
-  const claim = await reserve(ctx.store, scope, memberId, metadata);
-  if (!claim.reserved)
-    throw conflict(
-      'member_number_taken',
-      `member number ${memberNumber} is already used in this coop`,
-    );
-  if (claim.fresh) {
-    claims.add({
-      release: () => release(ctx.store, scope, memberId, metadata),
-      usedBy: (state) => state.memberNumber === memberNumber,
-    });
-  }
-}
-
-export async function joinMember(
-  ctx: MemberContext,
-  coopId: string,
-  member: NewMember,
-  metadata: EventMetadata,
-  idempotencyKey?: string,
-) {
-  const memberId = idempotencyKey ? derivedId(coopId, idempotencyKey) : uuidv7();
-  const claims = new FreshClaims(ctx, memberId);
-  return claims.guard(async () => {
-    const details = await prepareJoin(
-      ctx,
-      coopId,
-      memberId,
-      withPersonId(member, idempotencyKey, coopId),
-      metadata,
-      claims,
-    );
-    return handleCommand(ctx.store, {
-      stream: streams.member(memberId),
-      decider: memberDecider,
-      command: { type: 'JoinCoop', ...details },
-      metadata: { ...metadata, coopId },
-      upcast: asMemberEvent,
-      // A rerun of the same request (its process died before answering) finds its own event.
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    });
-  });
-}
-
-function withPersonId(
-  member: NewMember,
-  idempotencyKey: string | undefined,
-  coopId: string,
-): NewMember {
-  if (member.membership.kind !== 'person' || member.membership.personId || !idempotencyKey)
-    return member;
-  return {
-    ...member,
-    membership: { ...member.membership, personId: derivedId(coopId, idempotencyKey, 'person') },
   };
 }
 
@@ -350,7 +245,7 @@ export async function recordPersonalData(
     throw rejected('not_a_person', 'coop members have no personal data');
   const { personId } = state.membership;
   const claims = new FreshClaims(ctx, memberId);
-  return claims.guard(async () => {
+  const result = await claims.guard(async () => {
     const sealed = await sealForMember(ctx, coopId, personId, person, metadata, claims);
     return memberCommand(
       ctx,
@@ -360,12 +255,15 @@ export async function recordPersonalData(
       expectedRevision,
     );
   });
+  await releaseReplacedClaims(ctx, memberId, state, metadata);
+  return result;
 }
 
 /**
  * A person moves from coop A to coop B keeping one person id: A's membership ends as moved,
  * B's begins. Each step is idempotent (ids derived from the request), so a retry after a
- * failure between the two finishes the move rather than doubling it.
+ * failure between the two finishes the move rather than doubling it. Whether A's membership
+ * may end is asked first: a refused move joins no one to B.
  */
 export async function movePerson(
   ctx: MemberContext,
@@ -384,6 +282,7 @@ export async function movePerson(
     );
   if (to.toCoopId === fromCoopId)
     throw rejected('same_coop', 'the member is already in this coop', '/toCoopId');
+  const step = admitMove(state, to.toCoopId, to.on);
   const personId = state.membership.personId;
   const sealed = await latestSealed(ctx, memberId);
   if (!sealed) throw conflict('person_erased', 'this person was erased');
@@ -407,6 +306,7 @@ export async function movePerson(
         metadata,
         claims,
       );
+      await claimPersonInCoop(ctx, to.toCoopId, personId, newMemberId, metadata, claims);
       await memberCommand(
         ctx,
         newMemberId,
@@ -415,7 +315,7 @@ export async function movePerson(
       );
     });
   }
-  if (state.status === 'active') {
+  if (step === 'leave') {
     await leaveCoop(
       ctx,
       memberId,

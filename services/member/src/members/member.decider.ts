@@ -78,6 +78,8 @@ export interface MemberState {
   status?: 'active' | 'left';
   leftOn?: string;
   leftReason?: LeftReason;
+  /** Set when the membership ended by a move: the coop moved to. */
+  movedToCoopId?: string | null;
   nikHash?: string;
   dataHash?: string;
 }
@@ -110,6 +112,7 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
           status: 'left',
           leftOn: event.data.leftOn,
           leftReason: event.data.reason,
+          movedToCoopId: event.data.movedToCoopId,
         };
       default:
         return unreachable(event, 'member event');
@@ -172,6 +175,26 @@ export function admitJoin(
   }
   if (memberCoop.status === 'exited')
     throw rejected('member_coop_exited', 'the member coop has exited', '/memberCoopId');
+}
+
+/**
+ * Whether a person may move from this membership to `toCoopId` on `on`: only an active member
+ * moves, and not before joining. A membership already ended as moved to that very coop is a
+ * retried move: it is `finish`ed (the joining there made sure of), not refused. The handler
+ * asks before it joins the person to the other coop, so a refused move changes nothing.
+ */
+export function admitMove(state: MemberState, toCoopId: string, on: string): 'leave' | 'finish' {
+  requireMember(state);
+  if (state.status === 'left') {
+    if (state.leftReason === 'moved' && state.movedToCoopId === toCoopId) return 'finish';
+    throw conflict(
+      'member_left',
+      `the member left on ${state.leftOn} (${state.leftReason}); only an active member moves`,
+    );
+  }
+  if (state.joinedOn && on < state.joinedOn)
+    throw rejected('moved_before_joined', 'a member cannot move before joining', '/on');
+  return 'leave';
 }
 
 function join(details: JoinDetails): MemberEvent[] {

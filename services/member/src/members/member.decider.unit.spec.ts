@@ -1,5 +1,6 @@
 import { DomainError } from '@kopfed/domain';
 import {
+  admitMove,
   memberDecider,
   type JoinDetails,
   type MemberCommand,
@@ -253,6 +254,48 @@ describe('member decider', () => {
           personErased: false,
         }).code,
       ).toBe('not_this_person');
+    });
+  });
+
+  describe('admitMove', () => {
+    const leftAs = (reason: 'moved' | 'deceased', movedToCoopId: string | null): MemberEvent[] => [
+      ...joined,
+      {
+        type: 'MemberLeft',
+        data: { coopId: 'ksp-1', reason, leftOn: '2026-05-01', movedToCoopId },
+      },
+    ];
+    const refusalOf = (run: () => unknown): DomainError => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof DomainError) return error;
+        throw error;
+      }
+      throw new Error('accepted');
+    };
+    it('moves an active member on or after the day they joined', () => {
+      expect(admitMove(given(joined), 'ksp-2', '2026-02-01')).toBe('leave');
+    });
+    it('finishes a move already recorded to the same coop (a retry)', () => {
+      expect(admitMove(given(leftAs('moved', 'ksp-2')), 'ksp-2', '2026-05-01')).toBe('finish');
+    });
+    it.each([
+      ['a deceased member', leftAs('deceased', null), '2026-06-01', 'member_left', 'conflict'],
+      [
+        'a member moved elsewhere',
+        leftAs('moved', 'ksp-3'),
+        '2026-06-01',
+        'member_left',
+        'conflict',
+      ],
+      ['before the member joined', joined, '2026-01-31', 'moved_before_joined', 'rejected'],
+      ['a member that does not exist', [], '2026-06-01', 'member_not_found', 'not_found'],
+    ] as const)('refuses to move %s', (_, history, on, code, kind) => {
+      expect(refusalOf(() => admitMove(given([...history]), 'ksp-2', on))).toMatchObject({
+        code,
+        kind,
+      });
     });
   });
 });

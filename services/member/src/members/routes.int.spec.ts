@@ -225,6 +225,54 @@ describe('member service over HTTP', () => {
     expect(again.status).toBe(409);
   });
 
+  it('refuses a move before joining or after leaving, joining no one to the other coop', async () => {
+    const move = (memberId: string, toMemberNumber: string, on: string) =>
+      request(fixture.app)
+        .post(api(`/coops/${COOP.A}/members/${memberId}/move`))
+        .set(f.auth(f.treasurerP))
+        .send({ toCoopId: COOP.B, toMemberNumber, on });
+    const inB = async (memberNumber: string) =>
+      (
+        await request(fixture.app)
+          .get(api(`/coops/${COOP.B}/members?memberNumber=${memberNumber}`))
+          .set(f.auth(f.treasurerP))
+          .expect(200)
+      ).body.items;
+    const a = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0050',
+      joinedOn: '2026-05-01',
+      person: person(50),
+    }).expect(201);
+    const early = await move(a.body.memberId, 'B-0050', '2026-03-01');
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({
+      code: 'moved_before_joined',
+      errors: [{ pointer: '/on' }],
+    });
+    expect(await inB('B-0050')).toEqual([]);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/members/${a.body.memberId}/departure`))
+      .set(f.auth(f.coopA))
+      .send({ reason: 'deceased', leftOn: '2026-06-01' })
+      .expect(200);
+    const late = await move(a.body.memberId, 'B-0050', '2026-07-01');
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('member_left');
+    expect(await inB('B-0050')).toEqual([]);
+    // A move already made, sent again, finishes rather than failing or doubling.
+    const b = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0051',
+      joinedOn: '2026-02-01',
+      person: person(51),
+    }).expect(201);
+    const first = await move(b.body.memberId, 'B-0051', '2026-07-01').expect(200);
+    const again = await move(b.body.memberId, 'B-0051', '2026-07-01').expect(200);
+    expect(again.body.to.memberId).toBe(first.body.to.memberId);
+    expect(await inB('B-0051')).toHaveLength(1);
+  });
+
   it('counts coops and members for the command center, consolidated under the parent', async () => {
     const stats = await request(fixture.app)
       .get(api(`/coops/${COOP.P}/statistics`))

@@ -10,8 +10,8 @@ import {
 import { caughtUp, type MemberContext } from '../context';
 import { stmt } from '../sql';
 import { findMember, type MemberRow } from './directory-projection';
+import { joinMember } from './join-member';
 import {
-  joinMember,
   leaveCoop,
   loadMember,
   movePerson,
@@ -111,13 +111,10 @@ export function memberRoutes(ctx: MemberContext): Route[] {
                 }
               : { kind: 'coop', memberCoopId: body.memberCoopId },
         };
-        const result = await joinMember(
-          ctx,
-          params.coopId,
-          member,
-          rctx.metadata,
-          rctx.idempotencyKey,
-        );
+        const result = await joinMember(ctx, params.coopId, member, rctx.metadata, {
+          ...(rctx.idempotencyKey ? { idempotencyKey: rctx.idempotencyKey } : {}),
+          reaches: (coopId) => rctx.reaches(coopId),
+        });
         const memberId = result.state.memberId!;
         return {
           status: 201,

@@ -1,0 +1,227 @@
+import { conflict, invariant, type DomainError } from '@kopfed/domain';
+import { release, reservationHolder, reserve, type EventMetadata } from '@kopfed/eventstore';
+import type { MemberContext } from '../context';
+import { activeMemberAs } from './directory-projection';
+import type { MemberState } from './member.decider';
+import { loadMember } from './member-stream';
+
+/**
+ * Claim scopes, one reservation stream each. Coop ids, member numbers and external ids may
+ * hold '-', so the scopes made now put ':' (never in a coop id) after the coop; the NIK scope
+ * keeps its form, which is unambiguous because its keyed hash is always 43 characters.
+ */
+const NIK_HASH_LENGTH = 43;
+export function nikScope(coopId: string, nikHash: string): string {
+  invariant(nikHash.length === NIK_HASH_LENGTH, 'a NIK hash is an HMAC-SHA-256 in base64url');
+  return `nik-${coopId}-${nikHash}`;
+}
+const memberNumberScope = (coopId: string, memberNumber: string) =>
+  `membernumber:${coopId}:${memberNumber}`;
+/** The form claims had before: coop ksp's number a-1 and coop ksp-a's number 1 shared it. */
+const legacyMemberNumberScope = (coopId: string, memberNumber: string) =>
+  `membernumber-${coopId}-${memberNumber}`;
+const memberCoopScope = (coopId: string, memberCoopId: string) =>
+  `membercoop:${coopId}:${memberCoopId}`;
+const personScope = (coopId: string, personId: string) => `personmember:${coopId}:${personId}`;
+
+interface Claim {
+  release(): Promise<boolean>;
+  usedBy(state: MemberState): boolean;
+}
+
+/**
+ * The claims one command made on its way. When the command then fails, whether refused, sent
+ * with a stale If-Match or lost to an error, they go back, or no one could use that NIK or
+ * number in the coop again: a claim is given back only while the member's stream does not
+ * rely on it (a concurrent request for the same member may have written it meanwhile,
+ * counting on the claim this command made).
+ */
+export class FreshClaims {
+  private readonly made: Claim[] = [];
+
+  constructor(
+    private readonly ctx: MemberContext,
+    private readonly memberId: string,
+  ) {}
+
+  add(claim: Claim): void {
+    this.made.push(claim);
+  }
+
+  /** Runs the rest of the command; a failure gives back what this command claimed. */
+  async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      // The command's own failure is the answer; a claim that cannot be given back now (the
+      // store failing too) stays held, as it would have before.
+      if (this.made.length > 0) await this.giveBack().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async giveBack(): Promise<void> {
+    const { state } = await loadMember(this.ctx, this.memberId);
+    for (const claim of this.made.splice(0).reverse()) {
+      if (!claim.usedBy(state)) await claim.release();
+    }
+  }
+}
+
+/** Claims the keyed hash of a NIK within a coop for a person; the caller seals the data. */
+export async function reserveNik(
+  ctx: MemberContext,
+  coopId: string,
+  nikHash: string,
+  personId: string,
+  metadata: EventMetadata,
+  claims: FreshClaims,
+): Promise<void> {
+  const scope = nikScope(coopId, nikHash);
+  const claim = await reserve(ctx.store, scope, personId, metadata);
+  if (!claim.reserved)
+    throw conflict('duplicate_nik', 'a member of this coop already has this NIK');
+  if (claim.fresh) {
+    claims.add({
+      release: () => release(ctx.store, scope, personId, metadata),
+      usedBy: (state) => state.nikHash === nikHash,
+    });
+  }
+}
+
+export async function reserveMemberNumber(
+  ctx: MemberContext,
+  coopId: string,
+  memberNumber: string,
+  memberId: string,
+  metadata: EventMetadata,
+  claims: FreshClaims,
+): Promise<void> {
+  const taken = () =>
+    conflict('member_number_taken', `member number ${memberNumber} is already used in this coop`);
+  const scope = memberNumberScope(coopId, memberNumber);
+  const claim = await reserve(ctx.store, scope, memberId, metadata);
+  if (!claim.reserved) throw taken();
+  if (!claim.fresh) return;
+  claims.add({
+    release: () => release(ctx.store, scope, memberId, metadata),
+    usedBy: (state) => state.memberNumber === memberNumber,
+  });
+  if (await heldInLegacyForm(ctx, coopId, memberNumber, memberId)) throw taken();
+}
+
+/**
+ * Whether another member of this coop holds the number through a claim of the old form. That
+ * form is ambiguous, so its holder is asked which coop and number it has.
+ */
+async function heldInLegacyForm(
+  ctx: MemberContext,
+  coopId: string,
+  memberNumber: string,
+  memberId: string,
+): Promise<boolean> {
+  const holder = await reservationHolder(ctx.store, legacyMemberNumberScope(coopId, memberNumber));
+  if (holder === undefined || holder === memberId) return false;
+  const { state } = await loadMember(ctx, holder);
+  return state.coopId === coopId && state.memberNumber === memberNumber;
+}
+
+/** A coop is a member of another coop at most once at a time. */
+export async function claimMemberCoop(
+  ctx: MemberContext,
+  coopId: string,
+  memberCoopId: string,
+  memberId: string,
+  metadata: EventMetadata,
+  claims: FreshClaims,
+): Promise<void> {
+  await claimSoleMembership(ctx, memberCoopScope(coopId, memberCoopId), memberId, metadata, {
+    claims,
+    unclaimedHolder: () => activeMemberAs(ctx.db, coopId, { memberCoopId }, memberId),
+    taken: () =>
+      conflict('member_coop_already_member', `coop ${memberCoopId} is already a member here`),
+  });
+}
+
+/**
+ * A person holds at most one active membership of a coop. Taken where a join names an
+ * existing person (a join with a person id, a move); other joins make a new person.
+ */
+export async function claimPersonInCoop(
+  ctx: MemberContext,
+  coopId: string,
+  personId: string,
+  memberId: string,
+  metadata: EventMetadata,
+  claims: FreshClaims,
+): Promise<void> {
+  await claimSoleMembership(ctx, personScope(coopId, personId), memberId, metadata, {
+    claims,
+    unclaimedHolder: () => activeMemberAs(ctx.db, coopId, { personId }, memberId),
+    taken: () =>
+      conflict('person_already_member', 'this person is already an active member of this coop'),
+  });
+}
+
+/** A claim changes hands from an ended membership at most this often in one call. */
+const MAX_TAKEOVERS = 3;
+
+/**
+ * Claims a scope for the membership `memberId`. A membership that has ended gives way: its
+ * claim is released and taken over. One still joining (its stream empty) does not, as it may
+ * be about to append. Memberships made before these claims existed, or by a path that takes
+ * none, are found in the directory (`unclaimedHolder`, asked once it is caught up).
+ */
+async function claimSoleMembership(
+  ctx: MemberContext,
+  scope: string,
+  memberId: string,
+  metadata: EventMetadata,
+  how: {
+    claims: FreshClaims;
+    unclaimedHolder: () => string | undefined;
+    taken: () => DomainError;
+  },
+): Promise<void> {
+  for (let attempt = 1; attempt <= MAX_TAKEOVERS; attempt++) {
+    const claim = await reserve(ctx.store, scope, memberId, metadata);
+    if (claim.reserved) {
+      if (!claim.fresh) return;
+      how.claims.add({
+        release: () => release(ctx.store, scope, memberId, metadata),
+        usedBy: (state) => state.status !== undefined,
+      });
+      await ctx.projections.directory.catchUp();
+      if (how.unclaimedHolder() !== undefined) throw how.taken();
+      return;
+    }
+    const { state: holder } = await loadMember(ctx, claim.heldBy);
+    if (holder.status !== 'left') throw how.taken();
+    await release(ctx.store, scope, claim.heldBy, metadata);
+  }
+  throw how.taken();
+}
+
+/**
+ * Gives back the NIK and member number a member used before a correction, once the member no
+ * longer uses them: else a typo would keep the true holder of that NIK or number out of the
+ * coop for ever. `before` is the member as it was before the command that changed them; the
+ * sync's renumbering can call this too.
+ */
+export async function releaseReplacedClaims(
+  ctx: MemberContext,
+  memberId: string,
+  before: MemberState,
+  metadata: EventMetadata,
+): Promise<void> {
+  const { state } = await loadMember(ctx, memberId);
+  const coopId = state.coopId;
+  if (coopId === undefined) return;
+  const { memberNumber, nikHash } = before;
+  if (memberNumber !== undefined && memberNumber !== state.memberNumber) {
+    await release(ctx.store, memberNumberScope(coopId, memberNumber), memberId, metadata);
+    await release(ctx.store, legacyMemberNumberScope(coopId, memberNumber), memberId, metadata);
+  }
+  if (nikHash !== undefined && nikHash !== state.nikHash && state.membership?.kind === 'person')
+    await release(ctx.store, nikScope(coopId, nikHash), state.membership.personId, metadata);
+}
