@@ -19,9 +19,13 @@ export interface CoopRow {
   revision: number;
 }
 
-/** Coops and the federation tree, for reads, statistics and the closed-loop checks. */
+/**
+ * Coops and the federation tree, for reads, statistics and the closed-loop checks; and the
+ * dated history of each coop's status and RATs, so counts can be taken as of a past date.
+ */
 export const coopProjection: SqliteProjectionDefinition = {
-  name: 'member-coops-v1',
+  // v2: the status and RAT history (a rebuild fills it from the log).
+  name: 'member-coops-v2',
   types: ['CoopRegistered', 'CoopStatusChanged', 'CoopRatHeld'],
   setUp(db) {
     db.exec(`CREATE TABLE IF NOT EXISTS coops (
@@ -38,10 +42,25 @@ export const coopProjection: SqliteProjectionDefinition = {
       rat_years TEXT NOT NULL,
       revision INTEGER NOT NULL
     ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS coops_by_parent ON coops(parent_id);`);
+    CREATE INDEX IF NOT EXISTS coops_by_parent ON coops(parent_id);
+    CREATE TABLE IF NOT EXISTS coop_status_changes (
+      coop_id TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      effective_on TEXT NOT NULL,
+      status TEXT NOT NULL,
+      PRIMARY KEY (coop_id, revision)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS coop_rats (
+      coop_id TEXT NOT NULL,
+      financial_year INTEGER NOT NULL,
+      held_on TEXT NOT NULL,
+      PRIMARY KEY (coop_id, financial_year)
+    ) WITHOUT ROWID;`);
   },
   reset(db) {
-    db.exec('DROP TABLE IF EXISTS coops');
+    db.exec(
+      'DROP TABLE IF EXISTS coops; DROP TABLE IF EXISTS coop_status_changes; DROP TABLE IF EXISTS coop_rats;',
+    );
   },
   apply(db, event) {
     const coopId = idOf(event.stream);
@@ -70,8 +89,19 @@ export const coopProjection: SqliteProjectionDefinition = {
           event.revision,
           coopId,
         );
+        stmt(db, 'INSERT OR REPLACE INTO coop_status_changes VALUES (?, ?, ?, ?)').run(
+          coopId,
+          event.revision,
+          e.data.effectiveOn,
+          e.data.to,
+        );
         return;
       case 'CoopRatHeld': {
+        stmt(db, 'INSERT OR REPLACE INTO coop_rats VALUES (?, ?, ?)').run(
+          coopId,
+          e.data.financialYear,
+          e.data.heldOn,
+        );
         const row = stmt<[string], { rat_years: string }>(
           db,
           'SELECT rat_years FROM coops WHERE coop_id = ?',
@@ -93,6 +123,37 @@ export const coopProjection: SqliteProjectionDefinition = {
 
 export function findCoop(db: Database.Database, coopId: string): CoopRow | undefined {
   return stmt<[string], CoopRow>(db, 'SELECT * FROM coops WHERE coop_id = ?').get(coopId);
+}
+
+/**
+ * The coops registered on or before `asOf`, in coop id order, each with its status and RAT
+ * years as they stood that day: the latest status change effective by then (applied before
+ * any), and the RATs held by then. A page starts after the coop id `after`.
+ */
+export function coopsAsOf(
+  db: Database.Database,
+  asOf: string,
+  page: { after: string; limit: number } = { after: '', limit: -1 },
+): CoopRow[] {
+  const rows = stmt<[string, string, string, number], CoopRow & { status_then: string | null }>(
+    db,
+    `SELECT c.*, (SELECT s.status FROM coop_status_changes s
+                   WHERE s.coop_id = c.coop_id AND s.effective_on <= ?
+                   ORDER BY s.effective_on DESC, s.revision DESC LIMIT 1) AS status_then
+       FROM coops c WHERE c.registered_on <= ? AND c.coop_id > ? ORDER BY c.coop_id LIMIT ?`,
+  ).all(asOf, asOf, page.after, page.limit);
+  const rats = new Map<string, number[]>();
+  for (const r of stmt<[string, string], { coop_id: string; financial_year: number }>(
+    db,
+    `SELECT coop_id, financial_year FROM coop_rats
+      WHERE held_on <= ? AND coop_id IN (SELECT value FROM json_each(?)) ORDER BY financial_year`,
+  ).all(asOf, JSON.stringify(rows.map((row) => row.coop_id))))
+    rats.set(r.coop_id, [...(rats.get(r.coop_id) ?? []), r.financial_year]);
+  return rows.map(({ status_then, ...row }) => ({
+    ...row,
+    status: (status_then as CoopRow['status'] | null) ?? 'applied',
+    rat_years: JSON.stringify(rats.get(row.coop_id) ?? []),
+  }));
 }
 
 /** A coop and every coop below it, however deep (bounded by the tree's depth). */

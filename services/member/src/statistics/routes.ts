@@ -1,11 +1,33 @@
 import { z } from 'zod';
 import { CoopId, IsoDate, memberHttp } from '@kopfed/contracts';
+import { notFound, rejected } from '@kopfed/domain';
+import { jakartaBusinessDate } from '@kopfed/eventstore';
 import { defineRoute, type Route } from '@kopfed/service-kit';
 import { caughtUp, type MemberContext } from '../context';
-import { publicCoopDirectory, statistics } from './statistics';
+import { findCoop } from '../coops/coop-projection';
+import { publicCoopDirectory, statistics, UNKNOWN_BUCKET, type OpenBucket } from './statistics';
 
 export function statisticsRoutes(ctx: MemberContext): Route[] {
-  const asOf = (date?: string) => date ?? ctx.clock().toISOString().slice(0, 10);
+  /** The business date counted: today in Jakarta unless asked; a day not yet begun is unknown. */
+  const asOf = (date?: string) => {
+    const today = jakartaBusinessDate(ctx.clock());
+    if (date !== undefined && date > today)
+      throw rejected(
+        'as_of_in_future',
+        `counts are known up to today (${today} in Jakarta), not for ${date}`,
+        '/asOf',
+      );
+    return date ?? today;
+  };
+  const openBucket: OpenBucket = (personId, sealed) => {
+    const data = ctx.vault.openTrusted(personId, sealed);
+    if (data === 'erased') return UNKNOWN_BUCKET;
+    return {
+      province: data.address.province,
+      gender: data.gender,
+      birthYear: Number(data.birthDate.slice(0, 4)),
+    };
+  };
   return [
     defineRoute({
       method: 'GET',
@@ -23,8 +45,10 @@ export function statisticsRoutes(ctx: MemberContext): Route[] {
         coopScope: { pathParam: 'coopId' },
       },
       handler: async ({ params, query }) => {
+        const date = asOf(query.asOf);
         await caughtUp(ctx);
-        return { status: 200, body: statistics(ctx.db, params.coopId, asOf(query.asOf)) };
+        if (!findCoop(ctx.db, params.coopId)) throw notFound('coop_not_found', 'no such coop');
+        return { status: 200, body: statistics(ctx.db, params.coopId, date, openBucket) };
       },
     }),
     defineRoute({
@@ -37,8 +61,9 @@ export function statisticsRoutes(ctx: MemberContext): Route[] {
       responses: { 200: memberHttp.Statistics },
       policy: 'public',
       handler: async ({ query }) => {
+        const date = asOf(query.asOf);
         await caughtUp(ctx);
-        return { status: 200, body: statistics(ctx.db, null, asOf(query.asOf)) };
+        return { status: 200, body: statistics(ctx.db, null, date, openBucket) };
       },
     }),
     defineRoute({
@@ -57,10 +82,11 @@ export function statisticsRoutes(ctx: MemberContext): Route[] {
       responses: { 200: memberHttp.PublicCoopDirectory },
       policy: 'public',
       handler: async ({ query }) => {
+        const date = asOf(query.asOf);
         await caughtUp(ctx);
         return {
           status: 200,
-          body: publicCoopDirectory(ctx.db, asOf(query.asOf), query.limit, query.cursor),
+          body: publicCoopDirectory(ctx.db, date, query.limit, query.cursor),
         };
       },
     }),

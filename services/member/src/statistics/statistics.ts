@@ -1,9 +1,20 @@
 import type Database from 'better-sqlite3';
 import { ratOverdue } from '../coops/coop.decider';
-import { subtreeOf, type CoopRow } from '../coops/coop-projection';
+import { coopsAsOf, subtreeOf } from '../coops/coop-projection';
 import { stmt } from '../sql';
 
 type Count = { key: string; count: number };
+
+/** The counts' bucket of one person: numbers only, never the person. */
+export interface Bucket {
+  province: string;
+  gender: string;
+  birthYear: number;
+}
+/** Opens one person's sealed data into its bucket (all unknown once the person is erased). */
+export type OpenBucket = (personId: string, sealed: string) => Bucket;
+
+export const UNKNOWN_BUCKET: Bucket = { province: 'unknown', gender: 'unknown', birthYear: 0 };
 
 /** Age bands of the ministry's dashboard, by age reached in the year of `asOf`. */
 const AGE_BANDS: ReadonlyArray<readonly [string, number, number]> = [
@@ -16,37 +27,36 @@ const AGE_BANDS: ReadonlyArray<readonly [string, number, number]> = [
 ];
 
 /**
- * The command center's counts for a coop and everything below it (or the whole federation):
- * coops by kind, status and province; members by coop, province, gender and age band; RAT
- * compliance. Personal attributes come only from the counts table: numbers, never people.
+ * The command center's counts for a coop and everything below it (or the whole federation),
+ * as they stood on the business date `asOf`: coops registered by then, by kind, status and
+ * province; members who had joined and not yet left, by coop, province, gender and age band;
+ * RAT compliance with the RATs held by then. Personal attributes come from the counts table,
+ * corrected by the few persons whose membership differs on `asOf`: numbers, never people.
  */
-export function statistics(db: Database.Database, scopeCoopId: string | null, asOf: string) {
-  const coops = scopeCoopId
-    ? subtreeOf(db, scopeCoopId).map((id) =>
-        stmt<[string], CoopRow>(db, 'SELECT * FROM coops WHERE coop_id = ?').get(id)!,
-      )
-    : stmt<[], CoopRow>(db, 'SELECT * FROM coops').all();
-  const ids = coops.map((c) => c.coop_id);
-  const inScope = new Set(ids);
-  const memberRows = stmt<[], { coop_id: string; kind: string; n: number }>(
+export function statistics(
+  db: Database.Database,
+  scopeCoopId: string | null,
+  asOf: string,
+  openBucket: OpenBucket,
+) {
+  const scope = scopeCoopId ? new Set(subtreeOf(db, scopeCoopId)) : null;
+  const coops = coopsAsOf(db, asOf).filter((c) => !scope || scope.has(c.coop_id));
+  const inScope = new Set(coops.map((c) => c.coop_id));
+  const memberRows = stmt<[string, string], { coop_id: string; kind: string; n: number }>(
     db,
-    "SELECT coop_id, kind, count(*) AS n FROM members WHERE status = 'active' GROUP BY coop_id, kind",
+    `SELECT coop_id, kind, count(*) AS n FROM members
+      WHERE joined_on <= ? AND (left_on IS NULL OR left_on > ?) GROUP BY coop_id, kind`,
   )
-    .all()
+    .all(asOf, asOf)
     .filter((r) => inScope.has(r.coop_id));
-  const buckets = stmt<
-    [],
-    { coop_id: string; province: string; gender: string; birth_year: number; count: number }
-  >(db, 'SELECT coop_id, province, gender, birth_year, count FROM member_counts WHERE count > 0')
-    .all()
-    .filter((r) => inScope.has(r.coop_id));
+  const persons = memberRows.filter((r) => r.kind === 'person').reduce((n, r) => n + r.n, 0);
+  const coopMembers = memberRows.filter((r) => r.kind === 'coop').reduce((n, r) => n + r.n, 0);
+  const buckets = personBuckets(db, inScope, asOf, persons, openBucket);
   const year = Number(asOf.slice(0, 4));
   const active = coops.filter((c) => c.status === 'active');
   const overdue = active.filter((c) =>
     ratOverdue(JSON.parse(c.rat_years) as number[], asOf),
   ).length;
-  const persons = memberRows.filter((r) => r.kind === 'person').reduce((n, r) => n + r.n, 0);
-  const coopMembers = memberRows.filter((r) => r.kind === 'coop').reduce((n, r) => n + r.n, 0);
   return {
     scopeCoopId,
     asOf,
@@ -63,10 +73,76 @@ export function statistics(db: Database.Database, scopeCoopId: string | null, as
       byCoop: tally(memberRows.map((r) => [r.coop_id, r.n])),
       byProvince: tally(buckets.map((b) => [b.province, b.count])),
       byGender: tally(buckets.map((b) => [b.gender, b.count])),
-      byAgeBand: tally(buckets.map((b) => [ageBand(b.birth_year, year), b.count])),
+      byAgeBand: tally(buckets.map((b) => [ageBand(b.birthYear, year), b.count])),
     },
     rat: { activeCoops: active.length, compliant: active.length - overdue, overdue },
   };
+}
+
+interface PersonRow {
+  coop_id: string;
+  person_id: string | null;
+  sealed: string | null;
+  erased: 0 | 1;
+  status: 'active' | 'left';
+}
+
+/**
+ * The persons who were members on `asOf`, by bucket. The counts table holds today's members;
+ * those whose membership differs on `asOf` (joined after it, or left since) are opened and
+ * moved. When they outnumber that day's members, that day's members are opened instead: the
+ * same counts, fewer persons opened.
+ */
+function personBuckets(
+  db: Database.Database,
+  inScope: ReadonlySet<string>,
+  asOf: string,
+  personsThen: number,
+  openBucket: OpenBucket,
+): Array<Bucket & { count: number }> {
+  const counts = new Map<string, Bucket & { count: number }>();
+  const add = (bucket: Bucket, n: number) => {
+    const key = `${bucket.province}|${bucket.gender}|${bucket.birthYear}`;
+    const entry = counts.get(key) ?? { ...bucket, count: 0 };
+    counts.set(key, { ...entry, count: entry.count + n });
+  };
+  const open = (row: PersonRow): Bucket | undefined => {
+    if (row.erased) return UNKNOWN_BUCKET;
+    return row.person_id && row.sealed ? openBucket(row.person_id, row.sealed) : undefined;
+  };
+  const differing = stmt<[string, string, string], PersonRow>(
+    db,
+    `SELECT coop_id, person_id, sealed, erased, status FROM members
+      WHERE kind = 'person' AND ((status = 'active' AND joined_on > ?)
+         OR (status = 'left' AND joined_on <= ? AND left_on > ?))`,
+  )
+    .all(asOf, asOf, asOf)
+    .filter((r) => inScope.has(r.coop_id));
+  if (differing.length <= personsThen) {
+    for (const b of stmt<
+      [],
+      { coop_id: string; province: string; gender: string; birth_year: number; count: number }
+    >(db, 'SELECT coop_id, province, gender, birth_year, count FROM member_counts WHERE count > 0')
+      .all()
+      .filter((r) => inScope.has(r.coop_id)))
+      add({ province: b.province, gender: b.gender, birthYear: b.birth_year }, b.count);
+    for (const row of differing) {
+      const bucket = open(row);
+      if (bucket) add(bucket, row.status === 'active' ? -1 : 1);
+    }
+  } else {
+    for (const row of stmt<[string, string], PersonRow>(
+      db,
+      `SELECT coop_id, person_id, sealed, erased, status FROM members
+        WHERE kind = 'person' AND joined_on <= ? AND (left_on IS NULL OR left_on > ?)`,
+    )
+      .all(asOf, asOf)
+      .filter((r) => inScope.has(r.coop_id))) {
+      const bucket = open(row);
+      if (bucket) add(bucket, 1);
+    }
+  }
+  return [...counts.values()].filter((b) => b.count > 0);
 }
 
 function ageBand(birthYear: number, year: number): string {
@@ -84,8 +160,9 @@ function tally(pairs: ReadonlyArray<readonly [string, number]>): Count[] {
 }
 
 /**
- * A page of the public coop directory, in coop id order: each coop's legal identity and RAT
- * standing. Coops are legal entities; nothing about their members is listed.
+ * A page of the public coop directory, in coop id order, as it stood on `asOf`: each coop's
+ * legal identity and RAT standing. Coops are legal entities; nothing about their members is
+ * listed.
  */
 export function publicCoopDirectory(
   db: Database.Database,
@@ -93,10 +170,7 @@ export function publicCoopDirectory(
   limit: number,
   after: string | undefined,
 ) {
-  const rows = stmt<[string, number], CoopRow>(
-    db,
-    'SELECT * FROM coops WHERE coop_id > ? ORDER BY coop_id LIMIT ?',
-  ).all(after ?? '', limit + 1);
+  const rows = coopsAsOf(db, asOf, { after: after ?? '', limit: limit + 1 });
   const page = rows.slice(0, limit);
   return {
     asOf,

@@ -260,3 +260,23 @@ describe('member batches from a primary coop', () => {
     ).toBe(403);
   });
 });
+
+describe('member batch sequences on the Jakarta business date', () => {
+  it('records a batch received at 00:30 WIB on that day, not on the UTC day before', async () => {
+    const fixture = await hostFixture([memberModule], {
+      clock: () => new Date('2026-06-30T17:30:00Z'),
+    });
+    try {
+      const f = await federation(fixture);
+      await request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.A}/member-batches`)
+        .set(f.auth(f.coopA))
+        .send({ sequence: 1, items: memberItems(1, 1) })
+        .expect(200);
+      const [received] = await fixture.stores.get('member')!.readStream(`membersync-${COOP.A}`);
+      expect(received!.data).toMatchObject({ sequence: 1, receivedOn: '2026-07-01' });
+    } finally {
+      await fixture.close();
+    }
+  });
+});

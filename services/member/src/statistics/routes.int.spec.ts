@@ -1,0 +1,115 @@
+import request from 'supertest';
+import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
+import { memberModule } from '../module';
+import { COOP, federation, memberItems } from '../testing/federation';
+
+type Count = { key: string; count: number };
+const sum = (counts: Count[]) => counts.reduce((n, c) => n + c.count, 0);
+const keyed = (counts: Count[]) => Object.fromEntries(counts.map((c) => [c.key, c.count]));
+
+describe('statistics for the command center, as of a business date', () => {
+  let fixture: HostFixture;
+  let f: Awaited<ReturnType<typeof federation>>;
+  let now = new Date('2026-08-01T03:00:00Z');
+  const api = (path: string) => `/api/member/v1${path}`;
+  const stats = (asOf?: string) =>
+    request(fixture.app)
+      .get(api(`/coops/${COOP.P}/statistics${asOf ? `?asOf=${asOf}` : ''}`))
+      .set(f.auth(f.auditorP));
+
+  beforeAll(async () => {
+    fixture = await hostFixture([memberModule], { clock: () => now });
+    f = await federation(fixture);
+    // Men are odd, women even. AGT-1, AGT-6 and AGT-9 joined in January 2025 (AGT-9 left
+    // on 10 July 2026), AGT-2 joined in February 2026 and left at the end of May, AGT-3,
+    // AGT-4 and AGT-7 joined on 1 July 2026.
+    const items = memberItems(1, 9);
+    const item = (n: number, changes: object = {}) => ({ ...items[n - 1]!, ...changes });
+    const leftOn = (date: string) => ({ left: { reason: 'resigned', leftOn: date } });
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/member-batches`))
+      .set(f.auth(f.coopA))
+      .send({
+        sequence: 1,
+        items: [
+          item(1),
+          item(6),
+          item(9, leftOn('2026-07-10')),
+          item(2, { joinedOn: '2026-02-01', ...leftOn('2026-05-31') }),
+          ...[3, 4, 7].map((n) => item(n, { joinedOn: '2026-07-01' })),
+        ],
+      })
+      .expect(200);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/rats`))
+      .set(f.auth(f.coopA))
+      .send({ financialYear: 2025, heldOn: '2026-03-15' })
+      .expect(200);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.B}/suspension`))
+      .set(f.auth(f.treasurerP))
+      .send({ on: '2026-07-01', reason: 'rat_not_held' })
+      .expect(200);
+  });
+  afterAll(() => fixture.close());
+
+  it('counts nothing before the coops were registered', async () => {
+    const res = await stats('2025-12-31').expect(200);
+    expect(res.body).toMatchObject({
+      asOf: '2025-12-31',
+      coops: { total: 0, byStatus: [] },
+      members: { total: 0, byGender: [], byAgeBand: [] },
+      rat: { activeCoops: 0, overdue: 0 },
+    });
+  });
+
+  it('counts the coops, members and RATs of a past date, not today’s', async () => {
+    const april = (await stats('2026-04-30').expect(200)).body;
+    expect(april.coops).toMatchObject({ total: 3, byStatus: [{ key: 'active', count: 3 }] });
+    expect(april.members).toMatchObject({ total: 4, persons: 4 });
+    expect(keyed(april.members.byGender)).toEqual({ female: 2, male: 2 });
+    expect(sum(april.members.byAgeBand)).toBe(4);
+    // The 2025 RAT is not due before 30 June 2026.
+    expect(april.rat).toEqual({ activeCoops: 3, compliant: 3, overdue: 0 });
+
+    const early = (await stats('2026-07-05').expect(200)).body;
+    expect(early.members).toMatchObject({ total: 6, persons: 6 });
+    expect(keyed(early.members.byGender)).toEqual({ female: 2, male: 4 });
+
+    const july = (await stats('2026-07-15').expect(200)).body;
+    expect(keyed(july.coops.byStatus)).toEqual({ active: 2, suspended: 1 });
+    expect(july.members).toMatchObject({ total: 5, persons: 5 });
+    expect(keyed(july.members.byGender)).toEqual({ female: 2, male: 3 });
+    // A held its 2025 RAT in March; P never did.
+    expect(july.rat).toEqual({ activeCoops: 2, compliant: 1, overdue: 1 });
+
+    const march = (await stats('2026-03-01').expect(200)).body;
+    expect(march.rat).toEqual({ activeCoops: 3, compliant: 3, overdue: 0 });
+    expect(march.members.total).toBe(4);
+  });
+
+  it('counts today, on the Jakarta business date, by default', async () => {
+    now = new Date('2026-06-30T17:30:00Z'); // 1 July 00:30 in Jakarta
+    const today = (await stats().expect(200)).body;
+    expect(today.asOf).toBe('2026-07-01');
+    expect(today.members).toMatchObject({ total: 6 });
+    expect(keyed(today.coops.byStatus)).toEqual({ active: 2, suspended: 1 });
+    now = new Date('2026-08-01T03:00:00Z');
+  });
+
+  it('refuses a date that has not begun in Jakarta', async () => {
+    const res = await stats('2026-08-02');
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'as_of_in_future' });
+  });
+
+  it('lists the public coop directory as of a past date', async () => {
+    const res = await request(fixture.app).get(api('/public/coops?asOf=2026-04-30')).expect(200);
+    const b = (res.body.coops as { coopId: string; status: string }[]).find(
+      (c) => c.coopId === COOP.B,
+    );
+    expect(b).toMatchObject({ status: 'active' });
+    const before = await request(fixture.app).get(api('/public/coops?asOf=2025-12-31')).expect(200);
+    expect(before.body.coops).toEqual([]);
+  });
+});
