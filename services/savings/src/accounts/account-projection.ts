@@ -8,7 +8,9 @@ import { balanceChange, type AccountEvent } from './account-events';
 import {
   evolveAccount,
   initialAccountState,
+  reservedInAll,
   type AccountState,
+  type Hold,
   type OpenedAccount,
 } from './account-state';
 import { nextDueOn } from './rules/close-of-day';
@@ -17,6 +19,11 @@ import { nextDueOn } from './rules/close-of-day';
  * The accounts read model: one row per account with its state (the aggregate's snapshot, so a
  * command reads only the events after it), the columns lists, totals and close of business
  * query, each money movement as a statement line, and each closed wajib month.
+ *
+ * `reserved` counts every hold not yet released, lapsed ones too (close of business releases
+ * them at night); a read model cannot know "now". `savings_holds` keeps each such hold with its
+ * expiry, so a read subtracts the holds with `expires_at <= now` to get the available balance
+ * at now, as the account view does.
  */
 export const ACCOUNTS_DDL = `
 CREATE TABLE IF NOT EXISTS savings_accounts (
@@ -41,9 +48,19 @@ CREATE TABLE IF NOT EXISTS savings_wajib_months (
   arrears INTEGER NOT NULL, PRIMARY KEY (account_id, month)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS savings_wajib_by_member ON savings_wajib_months (coop_id, member_id, month);
+CREATE TABLE IF NOT EXISTS savings_holds (
+  account_id TEXT NOT NULL, hold_id TEXT NOT NULL, coop_id TEXT NOT NULL, product_code TEXT NOT NULL,
+  amount INTEGER NOT NULL, expires_at TEXT NOT NULL, PRIMARY KEY (account_id, hold_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS savings_holds_by_expiry ON savings_holds (coop_id, expires_at);
 `;
 
-const TABLES = ['savings_accounts', 'savings_statement_lines', 'savings_wajib_months'];
+const TABLES = [
+  'savings_accounts',
+  'savings_statement_lines',
+  'savings_wajib_months',
+  'savings_holds',
+];
 
 /** What a statement line points back to: the client's or the system's id of the movement. */
 function referenceOf(event: AccountEvent): string | null {
@@ -67,7 +84,7 @@ export function accountsProjection(): ProjectionDefinition {
     name: 'savings-accounts-v1',
     categories: ['account'],
     setUp: (db) => {
-      db.exec(ACCOUNTS_DDL);
+      createTables(db);
       statements = undefined;
     },
     reset: (db) => {
@@ -97,6 +114,7 @@ export function accountsProjection(): ProjectionDefinition {
         line(s, accountId, recorded, event);
         if (event.type === 'WajibMonthClosed' && entry.state.status !== 'none')
           wajibMonth(s, entry.state, event);
+        if (entry.state.status !== 'none') holdRow(s, entry.state, event);
       }
       for (const [accountId, entry] of touched) {
         if (entry.state.status !== 'none') s.put.run(row(accountId, entry.state, entry.revision));
@@ -145,10 +163,73 @@ function wajibMonth(
   );
 }
 
+/** Keeps `savings_holds` equal to the account's holds not yet released. */
+function holdRow(s: Statements, account: OpenedAccount, event: AccountEvent): void {
+  switch (event.type) {
+    case 'HoldPlaced':
+    case 'HoldReduced': {
+      const { holdId } = event.data;
+      if (Object.hasOwn(account.holds, holdId)) putHold(s, account, holdId, account.holds[holdId]!);
+      return;
+    }
+    case 'HoldCaptured':
+    case 'HoldReleased':
+      s.dropHold.run(account.accountId, event.data.holdId);
+      return;
+    default:
+      return;
+  }
+}
+
+function putHold(
+  s: Pick<Statements, 'putHold'>,
+  account: OpenedAccount,
+  holdId: string,
+  hold: Hold,
+) {
+  s.putHold.run(
+    account.accountId,
+    holdId,
+    account.coopId,
+    account.product.code,
+    hold.amount,
+    hold.expiresAt,
+  );
+}
+
+/** Creates the tables, filling `savings_holds` when an older read model is upgraded. */
+function createTables(db: Database.Database): void {
+  const upgrading = tableExists(db, 'savings_accounts') && !tableExists(db, 'savings_holds');
+  db.exec(ACCOUNTS_DDL);
+  if (upgrading) backfillHolds(db);
+}
+
+function tableExists(db: Database.Database, name: string): boolean {
+  return (
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
+    undefined
+  );
+}
+
+/** A read model written before `savings_holds` existed: its holds come from the stored states. */
+function backfillHolds(db: Database.Database): void {
+  const s = { putHold: db.prepare(PUT_HOLD) };
+  const rows = db
+    .prepare<[], { state: string }>('SELECT state FROM savings_accounts WHERE reserved > 0')
+    .all();
+  db.transaction(() => {
+    for (const { state } of rows) {
+      const account = decodeAccount(state);
+      for (const [holdId, hold] of Object.entries(account.holds)) putHold(s, account, holdId, hold);
+    }
+  })();
+}
+
+const PUT_HOLD = `INSERT OR REPLACE INTO savings_holds (account_id, hold_id, coop_id, product_code, amount, expires_at)
+  VALUES (?, ?, ?, ?, ?, ?)`;
+
 function row(accountId: string, account: OpenedAccount, revision: number) {
-  const reserved =
-    Object.values(account.holds).reduce((t, h) => t + h.amount, 0n) +
-    Object.values(account.withdrawals).reduce((t, w) => t + w.amount, 0n);
+  const reserved = reservedInAll(account);
   const arrears =
     account.wajib && account.wajib.requiredToDate > account.wajib.paidToDate
       ? account.wajib.requiredToDate - account.wajib.paidToDate
@@ -195,6 +276,8 @@ function prepare(db: Database.Database) {
       `INSERT OR IGNORE INTO savings_statement_lines (account_id, revision, position, on_date, recorded_at, type, amount, reference)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    putHold: db.prepare(PUT_HOLD),
+    dropHold: db.prepare('DELETE FROM savings_holds WHERE account_id = ? AND hold_id = ?'),
     wajib: db.prepare(
       `INSERT OR REPLACE INTO savings_wajib_months (account_id, coop_id, member_id, month, required, required_to_date, paid_to_date, arrears)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -204,7 +287,7 @@ function prepare(db: Database.Database) {
 
 /** The snapshot the aggregate store starts from. */
 export function accountSnapshots(db: Database.Database) {
-  db.exec(ACCOUNTS_DDL);
+  createTables(db);
   const get = db.prepare<[string], { state: string; revision: number }>(
     'SELECT state, revision FROM savings_accounts WHERE account_id = ?',
   );
