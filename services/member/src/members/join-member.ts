@@ -117,8 +117,9 @@ async function provePerson(
 }
 
 /**
- * The person's id when the caller names none: the one the sync derives for an external id,
- * else one derived from the Idempotency-Key (a retry keeps it), else a new one (prepareJoin).
+ * The person's id when the caller names none, derived from the Idempotency-Key so a retry
+ * keeps it. With an external id, or without a key, prepareJoin derives it from the member id:
+ * for an external id that is the person id the sync derives.
  */
 function withPersonId(
   member: NewMember,

@@ -203,5 +203,34 @@ describe('members unique within a coop', () => {
       .set(f.auth(f.auditorP))
       .expect(200);
     expect(stats.body.members.coops).toBe(1);
+    // A membership from before the claim existed holds none: the directory still knows it.
+    const legacy = randomUUID();
+    await fixture.stores.get('member')!.append(
+      `member-${legacy}`,
+      [
+        {
+          id: randomUUID(),
+          type: 'MemberJoined',
+          schemaVersion: 1,
+          data: {
+            memberId: legacy,
+            coopId: COOP.P,
+            memberNumber: 'P-A0',
+            externalId: null,
+            joinedOn: '2025-01-02',
+            kind: 'coop',
+            memberCoopId: COOP.A,
+          },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    const alreadyIn = await join(f.treasurerP, COOP.P, {
+      kind: 'coop',
+      memberNumber: 'P-A1',
+      joinedOn: '2026-02-01',
+      memberCoopId: COOP.A,
+    });
+    expect(alreadyIn.body.code).toBe('member_coop_already_member');
   });
 });
