@@ -225,11 +225,13 @@ function recordRat(
 }
 
 /**
- * Whether the RAT for the last closed financial year is overdue on `today`: the law (UU
- * 25/1992 Ps. 26, and the ministry's practice) expects it within six months of year end.
+ * Whether a RAT is overdue on `today`: the law (UU 25/1992 Ps. 26, and the ministry's
+ * practice) expects the RAT of a financial year within six months of its end, so the latest
+ * one due is last year's from July and the year before's until then. A coop that never held
+ * that one stays overdue; the next year's deadline does not forgive it.
  */
 export function ratOverdue(ratYears: readonly number[], today: string): boolean {
   const year = Number(today.slice(0, 4));
-  const lastClosed = year - 1;
-  return !ratYears.includes(lastClosed) && today > `${year}-06-30`;
+  const latestDue = today > `${year}-06-30` ? year - 1 : year - 2;
+  return !ratYears.includes(latestDue);
 }

@@ -247,10 +247,15 @@ describe('coop decider', () => {
       ).toMatchObject({ code: 'rat_in_future', kind: 'rejected', pointer: '/heldOn' });
     });
     it('is overdue from July for the last closed year', () => {
-      expect(ratOverdue([], '2027-06-30')).toBe(false);
-      expect(ratOverdue([], '2027-07-01')).toBe(true);
+      expect(ratOverdue([2025], '2027-06-30')).toBe(false);
+      expect(ratOverdue([2025], '2027-07-01')).toBe(true);
       expect(ratOverdue([2026], '2027-07-01')).toBe(false);
       expect(ratOverdue([2025], '2027-12-01')).toBe(true);
+    });
+    it('stays overdue until July for the year before, when that RAT was never held', () => {
+      expect(ratOverdue([], '2027-03-01')).toBe(true);
+      expect(ratOverdue([2024, 2026], '2027-03-01')).toBe(true);
+      expect(ratOverdue([2025], '2027-03-01')).toBe(false);
     });
   });
 });

@@ -15,6 +15,11 @@ describe('coops over HTTP, on the Jakarta business date', () => {
   afterAll(() => fixture.close());
 
   it('counts the RAT overdue from 1 July 00:00 WIB, while it is still 30 June in UTC', async () => {
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/rats`))
+      .set(f.auth(f.coopA))
+      .send({ financialYear: 2024, heldOn: '2025-03-01' })
+      .expect(200);
     now = new Date('2026-06-30T16:59:00Z'); // 23:59 on 30 June in Jakarta
     const before = await request(fixture.app)
       .get(api(`/coops/${COOP.A}`))
@@ -41,7 +46,7 @@ describe('coops over HTTP, on the Jakarta business date', () => {
       .get(api(`/coops/${COOP.B}`))
       .set(f.auth(f.coopB))
       .expect(200);
-    expect(coop.body.ratYears).toEqual([]);
+    expect(coop.body).toMatchObject({ ratYears: [], ratOverdue: true });
     const held = await request(fixture.app)
       .post(api(`/coops/${COOP.B}/rats`))
       .set(f.auth(f.coopB))

@@ -40,11 +40,17 @@ describe('statistics for the command center, as of a business date', () => {
         ],
       })
       .expect(200);
-    await request(fixture.app)
-      .post(api(`/coops/${COOP.A}/rats`))
-      .set(f.auth(f.coopA))
-      .send({ financialYear: 2025, heldOn: '2026-03-15' })
-      .expect(200);
+    // A held its 2024 and 2025 RATs in time, P held 2025's late, B none.
+    const rat = (coopId: string, financialYear: number, heldOn: string) =>
+      request(fixture.app)
+        .post(api(`/coops/${coopId}/rats`))
+        .set(f.auth(f.admin))
+        .send({ financialYear, heldOn })
+        .expect(200);
+    await rat(COOP.A, 2024, '2025-04-01');
+    await rat(COOP.A, 2025, '2026-03-15');
+    await rat(COOP.P, 2024, '2025-04-01');
+    await rat(COOP.P, 2025, '2026-07-20');
     await request(fixture.app)
       .post(api(`/coops/${COOP.B}/suspension`))
       .set(f.auth(f.treasurerP))
@@ -69,8 +75,8 @@ describe('statistics for the command center, as of a business date', () => {
     expect(april.members).toMatchObject({ total: 4, persons: 4 });
     expect(keyed(april.members.byGender)).toEqual({ female: 2, male: 2 });
     expect(sum(april.members.byAgeBand)).toBe(4);
-    // The 2025 RAT is not due before 30 June 2026.
-    expect(april.rat).toEqual({ activeCoops: 3, compliant: 3, overdue: 0 });
+    // Until 30 June 2026 the RAT due is 2024's: B never held it.
+    expect(april.rat).toEqual({ activeCoops: 3, compliant: 2, overdue: 1 });
 
     const early = (await stats('2026-07-05').expect(200)).body;
     expect(early.members).toMatchObject({ total: 6, persons: 6 });
@@ -80,11 +86,12 @@ describe('statistics for the command center, as of a business date', () => {
     expect(keyed(july.coops.byStatus)).toEqual({ active: 2, suspended: 1 });
     expect(july.members).toMatchObject({ total: 5, persons: 5 });
     expect(keyed(july.members.byGender)).toEqual({ female: 2, male: 3 });
-    // A held its 2025 RAT in March; P never did.
+    // 2025's RAT is due now: A held it in March, P not yet on 15 July, but by 25 July.
     expect(july.rat).toEqual({ activeCoops: 2, compliant: 1, overdue: 1 });
+    const later = (await stats('2026-07-25').expect(200)).body;
+    expect(later.rat).toEqual({ activeCoops: 2, compliant: 2, overdue: 0 });
 
     const march = (await stats('2026-03-01').expect(200)).body;
-    expect(march.rat).toEqual({ activeCoops: 3, compliant: 3, overdue: 0 });
     expect(march.members.total).toBe(4);
   });
 
