@@ -70,3 +70,24 @@ export function balanceEffectiveOn(events: readonly RecordedEvent[], date: IsoDa
     .filter((e) => e.type === 'AccountOpened' || ('on' in e.data && e.data.on <= date));
   return summarise(dated, endOfBusinessDate(date));
 }
+
+/**
+ * The lowest balance effective at the end of any business date from `from` onward: what a
+ * change back-dated to `from` must leave above the floor, since it moves every later day too.
+ */
+export function lowestBalanceFrom(events: readonly RecordedEvent[], from: IsoDate): bigint {
+  const changes = new Map<IsoDate, bigint>([[from, 0n]]);
+  for (const event of events.map(domain)) {
+    const delta = balanceChange(event);
+    if (delta === 0n || !('on' in event.data)) continue;
+    const on = event.data.on < from ? from : event.data.on;
+    changes.set(on, (changes.get(on) ?? 0n) + delta);
+  }
+  let balance = 0n;
+  let lowest: bigint | undefined;
+  for (const on of [...changes.keys()].sort()) {
+    balance += changes.get(on) ?? 0n;
+    if (lowest === undefined || balance < lowest) lowest = balance;
+  }
+  return lowest ?? balance;
+}

@@ -9,8 +9,14 @@ import {
 import { handleCommand, WrongExpectedRevisionError, type EventMetadata } from '@kopfed/eventstore';
 import { accountStream, type Accounts } from '../accounts/account-context';
 import type { AccountService } from '../accounts/account-service';
+import type { Context } from '../accounts/account-commands';
+import type { AccountEvent } from '../accounts/account-events';
+import type { OpenedAccount } from '../accounts/account-state';
 import { accountDecider } from '../accounts/account.decider';
-import { AlreadyApplied } from '../shared/aggregate-store';
+import { floorOf } from '../accounts/rules/guards';
+import { lowestBalanceFrom } from '../reads/balance-as-of';
+import { AlreadyApplied, toDomain } from '../shared/aggregate-store';
+import type { IsoDate } from '../shared/dates';
 import { derivedEventIds } from '../shared/event-ids';
 import type { SyncItem } from './sync-items';
 
@@ -18,6 +24,17 @@ const ACCOUNT_GROUPS_IN_FLIGHT = 64;
 
 export const syncBatchStream = (coopId: string) => `savingssyncbatches-${coopId}`;
 const itemStream = (coopId: string, externalId: string) => `savingssync-${coopId}-${externalId}`;
+
+function reused(base: { externalId: string; id: string }): ItemResult {
+  return {
+    ...base,
+    status: 'rejected',
+    problem: {
+      code: 'external-id-reused',
+      detail: `External id ${base.externalId} was used for a different transaction.`,
+    },
+  };
+}
 
 /**
  * Bulk sync for primary coops that keep their own core (the same behaviour as the member
@@ -40,9 +57,26 @@ export class SyncService {
   ) {
     const results: ItemResult[] = new Array<ItemResult>(items.length);
     const groups = new Map<string, number[]>();
-    items.forEach((item, index) =>
-      groups.set(item.accountId, [...(groups.get(item.accountId) ?? []), index]),
-    );
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      // Items of different accounts run concurrently: a repeated external id would race its
+      // first use, so it is refused here, as the member batches do.
+      if (seen.has(item.externalId)) {
+        results[index] = {
+          externalId: item.externalId,
+          id: item.accountId,
+          status: 'rejected',
+          problem: {
+            code: 'duplicate_in_batch',
+            detail: `External id ${item.externalId} appears earlier in the batch.`,
+            pointer: '/externalId',
+          },
+        };
+        return;
+      }
+      seen.add(item.externalId);
+      groups.set(item.accountId, [...(groups.get(item.accountId) ?? []), index]);
+    });
     const queue = [...groups.values()];
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {
@@ -89,6 +123,8 @@ export class SyncService {
       await this.apply(coopId, item, metadata);
     } catch (error) {
       if (error instanceof AlreadyApplied) {
+        // Applied before its record was written (a crash, or another batch at the same time).
+        if (!(await this.appliedBefore(coopId, item))) return reused(base);
         await this.record(coopId, item, fingerprint, metadata);
         return { ...base, status: 'unchanged' };
       }
@@ -107,20 +143,30 @@ export class SyncService {
     return { ...base, status: 'created' };
   }
 
+  /** Whether the transaction stored under this item's external id is this item. */
+  private async appliedBefore(coopId: string, item: SyncItem): Promise<boolean> {
+    if (item.type === 'open') return false;
+    const id = derivedEventIds('sync', `${coopId}:${item.externalId}`)(null, 0);
+    const events = await this.accounts.store.readStream(accountStream(item.accountId));
+    const stored = events.find((event) => event.id === id);
+    if (!stored) return false;
+    const event = toDomain<AccountEvent>(stored);
+    const expected = item.type === 'deposit' ? 'Deposited' : 'Withdrawn';
+    return (
+      event.type === expected &&
+      event.data.amount === item.amount.amount &&
+      event.data.on === item.businessDate &&
+      event.data.via === item.via &&
+      event.data.externalId === item.externalId
+    );
+  }
+
   private resent(
     base: { externalId: string; id: string },
     record: { fingerprint: string },
     fingerprint: string,
   ): ItemResult {
-    if (record.fingerprint === fingerprint) return { ...base, status: 'unchanged' };
-    return {
-      ...base,
-      status: 'rejected',
-      problem: {
-        code: 'external-id-reused',
-        detail: `External id ${base.externalId} was used for a different transaction.`,
-      },
-    };
+    return record.fingerprint === fingerprint ? { ...base, status: 'unchanged' } : reused(base);
   }
 
   private async record(
@@ -149,6 +195,14 @@ export class SyncService {
   }
 
   private async apply(coopId: string, item: SyncItem, metadata: EventMetadata): Promise<void> {
+    const today = this.accounts.today();
+    if (item.businessDate > today) {
+      throw rejected(
+        'business-date-in-future',
+        `Business date ${item.businessDate} is after today's (${today}, Asia/Jakarta).`,
+        '/businessDate',
+      );
+    }
     const eventIds = derivedEventIds('sync', `${coopId}:${item.externalId}`);
     if (item.type === 'open') {
       const memberId =
@@ -181,6 +235,10 @@ export class SyncService {
     const { account } = await this.accounts.account(coopId, item.accountId);
     const ctx = { ...(await this.accounts.contextFor(account, item.businessDate)) };
     const amount = BigInt(item.amount.amount);
+    if (item.type === 'withdrawal') {
+      await this.requireNoApproval(coopId, amount, today);
+      if (item.businessDate < today) await this.requireFundsFrom(account, amount, ctx);
+    }
     await this.accounts.aggregates.execute(
       accountStream(item.accountId),
       (state) =>
@@ -203,12 +261,47 @@ export class SyncService {
                 reference: null,
                 externalId: item.externalId,
                 requestedBy: 'sync',
-                // The coop's own core approved it; kopfed records what happened.
+                // At most the threshold (requireNoApproval): nothing here waits for a checker.
                 approvalThreshold: null,
               },
           state,
         ),
       { metadata, eventIds },
     );
+  }
+
+  /**
+   * Maker-checker is the federation's rule, not the coop's (BRIEF §5): a withdrawal above the
+   * coop's threshold needs a second person in kopfed, which a batch sent with one key cannot
+   * give. It is refused here and goes through the withdrawals API, where it waits for approval.
+   */
+  private async requireNoApproval(coopId: string, amount: bigint, today: IsoDate): Promise<void> {
+    const threshold = await this.accounts.catalogue.approvalThreshold(coopId, today);
+    if (amount > threshold) {
+      throw rejected(
+        'approval-required',
+        `A withdrawal above ${threshold} rupiah waits for a second person's approval: send it to the withdrawals API, not through sync.`,
+        '/amount/amount',
+        { approvalThreshold: threshold.toString() },
+      );
+    }
+  }
+
+  /**
+   * A back-dated withdrawal lowers the balance of every day from its date on: it must leave
+   * each of those days' effective balance at or above the product's floor, not only today's.
+   */
+  private async requireFundsFrom(account: OpenedAccount, amount: bigint, ctx: Context) {
+    const events = await this.accounts.store.readStream(accountStream(account.accountId));
+    const lowest = lowestBalanceFrom(events, ctx.on);
+    const floor = floorOf(account, ctx);
+    if (amount > lowest - floor) {
+      throw rejected(
+        'insufficient-funds',
+        `From ${ctx.on} on, the account held as little as ${lowest} rupiah (minimum balance ${floor}): a withdrawal dated ${ctx.on} cannot take ${amount}.`,
+        '/amount/amount',
+        { lowestBalance: lowest.toString(), minimumBalance: floor.toString() },
+      );
+    }
   }
 }

@@ -1,0 +1,162 @@
+import request from 'supertest';
+import { deterministicUuid } from '@kopfed/eventstore';
+import { accountStream } from '../accounts/account-context';
+import {
+  COOPS,
+  idr,
+  PRODUCTS,
+  savingsHarness,
+  type SavingsHarness,
+} from '../testing/savings-harness';
+
+const base = '/api/savings/v1';
+const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+let h: SavingsHarness;
+let sequence = 1;
+/** One batch, numbered in turn; resolves with its per-item results. */
+const sync = async (...items: object[]) =>
+  (
+    await request(h.app)
+      .post(`${base}/coops/${COOPS.A}/sync/transactions`)
+      .set(as(h.keys.coopA))
+      .send({ sequence: sequence++, items })
+      .expect(200)
+  ).body.results as { status: string; problem?: { code: string; pointer?: string } }[];
+const balance = async (accountId: string, query = '') =>
+  (
+    await request(h.app)
+      .get(`${base}/coops/${COOPS.A}/accounts/${accountId}/balance${query}`)
+      .set(as(h.keys.coopA))
+      .expect(200)
+  ).body.balance;
+const deposit = (externalId: string, accountId: string, amount: number, businessDate: string) => ({
+  externalId,
+  accountId,
+  type: 'deposit',
+  amount: idr(amount),
+  businessDate,
+});
+const withdrawal = (externalId: string, accountId: string, amount: number, date: string) => ({
+  ...deposit(externalId, accountId, amount, date),
+  type: 'withdrawal',
+});
+
+beforeAll(async () => {
+  h = await savingsHarness(); // today is 2026-03-10 in Jakarta
+  await request(h.app)
+    .post(`${base}/coops/${COOPS.A}/products`)
+    .set(as(h.keys.coopA))
+    .send(PRODUCTS.SUKARELA)
+    .expect(201);
+  await h.joinPerson(COOPS.A, 'm-1');
+  const opened = await sync(
+    ...(
+      [
+        ['S-1', 1_000_000],
+        ['S-2', 1_000_000],
+        ['S-3', 100_000_000],
+        ['S-4', 20_000],
+      ] as const
+    ).map(([accountId, amount]) => ({
+      externalId: `O-${accountId}`,
+      accountId,
+      type: 'open',
+      memberId: 'm-1',
+      productCode: 'SUKARELA',
+      businessDate: '2026-01-02',
+      openingBalance: idr(amount),
+    })),
+  );
+  expect(opened.map((r) => r.status)).toEqual(['created', 'created', 'created', 'created']);
+});
+afterAll(() => h.close());
+
+describe('external ids in bulk sync', () => {
+  it('refuses an external id repeated within a batch, applying only its first use', async () => {
+    const results = await sync(
+      deposit('DUP-1', 'S-1', 100_000, '2026-03-01'),
+      deposit('DUP-1', 'S-2', 700_000, '2026-03-01'),
+    );
+    expect(results.map((r) => r.status)).toEqual(['created', 'rejected']);
+    expect(results[1]!.problem).toMatchObject({ code: 'duplicate_in_batch' });
+    expect(await balance('S-1')).toEqual(idr(1_100_000));
+    expect(await balance('S-2')).toEqual(idr(1_000_000));
+  });
+
+  it('answers an item applied before its record was kept by what was stored', async () => {
+    // A crash between applying TX-9 and recording it: its deposit is in the account only.
+    const stream = accountStream('S-2');
+    const [opened] = await h.store.readStream(stream, { maxCount: 1 });
+    await h.store.append(
+      stream,
+      [
+        {
+          id: deterministicUuid('savings', 'sync', `${COOPS.A}:TX-9`, '0'),
+          type: 'Deposited',
+          schemaVersion: 1,
+          data: {
+            amount: '50000',
+            on: '2026-03-02',
+            via: 'cash',
+            reference: null,
+            externalId: 'TX-9',
+          },
+          metadata: opened!.metadata,
+          businessDate: '2026-03-02',
+        },
+      ],
+      { expectedRevision: (await h.store.streamRevision(stream))! },
+    );
+    const other = await sync(deposit('TX-9', 'S-2', 80_000, '2026-03-02'));
+    expect(other[0]).toMatchObject({ status: 'rejected', problem: { code: 'external-id-reused' } });
+    const same = await sync(deposit('TX-9', 'S-2', 50_000, '2026-03-02'));
+    expect(same[0]!.status).toBe('unchanged');
+    expect(await balance('S-2')).toEqual(idr(1_050_000));
+  });
+});
+
+describe('what bulk sync refuses', () => {
+  it('a withdrawal above the coop’s approval threshold: it needs a second person', async () => {
+    const revision = await h.store.streamRevision(accountStream('S-3'));
+    const results = await sync(withdrawal('W-BIG', 'S-3', 60_000_000, '2026-03-10'));
+    expect(results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'approval-required', pointer: '/amount/amount' },
+    });
+    expect(await h.store.streamRevision(accountStream('S-3'))).toBe(revision);
+    // Up to the threshold (Rp50,000,000 by default) it is the coop's own core's record.
+    const at = await sync(withdrawal('W-50M', 'S-3', 50_000_000, '2026-03-10'));
+    expect(at[0]!.status).toBe('created');
+  });
+
+  it('an item dated after today’s business date', async () => {
+    const results = await sync(deposit('FUT-1', 'S-4', 5_000_000, '2026-03-11'), {
+      externalId: 'FUT-2',
+      accountId: 'S-9',
+      type: 'open',
+      memberId: 'm-1',
+      productCode: 'SUKARELA',
+      businessDate: '2030-01-01',
+    });
+    for (const result of results) {
+      expect(result).toMatchObject({
+        status: 'rejected',
+        problem: { code: 'business-date-in-future', pointer: '/businessDate' },
+      });
+    }
+    expect(await balance('S-4')).toEqual(idr(20_000));
+  });
+
+  it('a back-dated withdrawal that would take an earlier day below the minimum balance', async () => {
+    const results = await sync(
+      deposit('D-4', 'S-4', 500_000, '2026-03-05'),
+      withdrawal('W-4', 'S-4', 500_000, '2026-02-01'),
+      withdrawal('W-5', 'S-4', 10_000, '2026-02-01'),
+    );
+    expect(results.map((r) => r.status)).toEqual(['created', 'rejected', 'created']);
+    expect(results[1]!.problem).toMatchObject({ code: 'insufficient-funds' });
+    // Rp20,000 held until 5 March, minimum balance Rp10,000: Rp10,000 could go on 1 February.
+    expect(await balance('S-4', '?on=2026-02-15')).toEqual(idr(10_000));
+    expect(await balance('S-4')).toEqual(idr(510_000));
+  });
+});
