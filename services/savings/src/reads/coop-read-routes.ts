@@ -94,9 +94,7 @@ export function coopReadRoutes(
       handler: async ({ params }) => {
         await fresh();
         const months = models.wajibMonths(params.coopId, params.memberId);
-        const latest = new Map<string, bigint>();
-        for (const m of months) latest.set(m.account_id, m.arrears);
-        const arrears = [...latest.values()].reduce((t, a) => t + a, 0n);
+        const arrears = models.wajibArrears(params.coopId, params.memberId);
         return {
           status: 200,
           body: {

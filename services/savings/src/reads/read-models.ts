@@ -60,6 +60,12 @@ export class ReadModels {
             WHERE coop_id = ? AND member_id = ? ORDER BY month`,
         )
         .safeIntegers(true),
+      wajibArrears: db
+        .prepare<[string, string], { total: bigint | null }>(
+          `SELECT sum(wajib_arrears) AS total FROM savings_accounts
+            WHERE coop_id = ? AND member_id = ? AND kind = 'wajib'`,
+        )
+        .safeIntegers(true),
     };
   }
 
@@ -111,6 +117,14 @@ export class ReadModels {
 
   wajibMonths(coopId: string, memberId: string) {
     return this.s.wajib.all(coopId, memberId);
+  }
+
+  /**
+   * What the member owes now: the arrears of their wajib accounts as the accounts show them,
+   * a payment made since the last month closed included.
+   */
+  wajibArrears(coopId: string, memberId: string): bigint {
+    return this.s.wajibArrears.get(coopId, memberId)?.total ?? 0n;
   }
 }
 
