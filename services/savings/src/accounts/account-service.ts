@@ -141,9 +141,10 @@ export class AccountService {
 
   /**
    * One pokok and one wajib account per member and product, for ever (a reservation stream).
-   * The claim is made before the account opens, so two openings cannot both pass; an opening
-   * the decider refuses gives back a claim it made, so a corrected request can open it. Openings
-   * of one member's product queue in this process, so a claim is never given back while another
+   * The claim is made before the account opens, so two openings cannot both pass; when the
+   * opening is refused and the account does not exist, the claim is given back (one a crashed
+   * attempt for this account left too), so a corrected request can open it. Openings of one
+   * member's product queue in this process, so a claim is never given back while another
    * request for the same account is opening it here.
    */
   private withMemberProduct(
@@ -168,7 +169,7 @@ export class AccountService {
         return await open();
       } catch (error) {
         const opened = await this.accounts.store.streamRevision(accountStream(accountId));
-        if (error instanceof DomainError && claim.fresh && opened === undefined) {
+        if (error instanceof DomainError && opened === undefined) {
           await release(this.accounts.store, scope, accountId, actor.metadata);
         }
         throw error;

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { reserve } from '@kopfed/eventstore';
 import { as, BASE, useAccountsHttp } from '../testing/accounts-http';
 import { COOPS, idr, PRODUCTS } from '../testing/savings-harness';
 
@@ -36,6 +37,18 @@ describe('one pokok and one wajib account per member', () => {
     expect(accounts.filter((a) => a.productCode === 'POKOK')).toEqual([
       expect.objectContaining({ balance: idr(50_000) }),
     ]);
+  });
+
+  it('a claim an attempt left behind (its process died) is given back when that account is refused', async () => {
+    await reserve(world.h.store, `savings-${COOPS.A}-m-1-WAJIB`, 'wj-crashed');
+    const blocked = await open('m-1', 'WAJIB', { accountId: 'wj-1' });
+    expect(blocked.body.code).toBe('member-has-product-account');
+    const refused = await open('m-1', 'WAJIB', {
+      accountId: 'wj-crashed',
+      maturityInstruction: { kind: 'roll_over' },
+    });
+    expect(refused.body.code).toBe('maturity-not-allowed');
+    expect((await open('m-1', 'WAJIB', { accountId: 'wj-1' })).status).toBe(201);
   });
 });
 
