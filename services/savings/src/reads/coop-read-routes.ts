@@ -47,7 +47,11 @@ export function coopReadRoutes(
       policy: READ,
       handler: async ({ params, query }) => {
         await fresh();
-        const rows = models.accounts(params.coopId, { ...query, limit: query.limit + 1 });
+        const rows = models.accounts(
+          params.coopId,
+          { ...query, limit: query.limit + 1 },
+          accounts.now(),
+        );
         const items = rows.slice(0, query.limit).map((r) => ({
           accountId: r.account_id,
           memberId: r.member_id,
@@ -140,7 +144,7 @@ export function coopReadRoutes(
       policy: READ,
       handler: async ({ params }) => {
         await fresh();
-        const products = models.totals(params.coopId).map((t) => ({
+        const products = models.totals(params.coopId, accounts.now()).map((t) => ({
           productCode: t.product_code,
           kind: t.kind,
           classification: t.classification,

@@ -8,19 +8,25 @@ export class ReadModels {
     this.s = {
       accounts: db
         .prepare<[AccountFilter], AccountRow>(
-          `SELECT account_id, member_id, product_code, kind, classification, status, balance, reserved, opened_on
-             FROM savings_accounts WHERE coop_id = @coop AND account_id > @after
+          `SELECT account_id, member_id, product_code, kind, classification, status, balance, opened_on,
+                  reserved - coalesce((SELECT sum(h.amount) FROM savings_holds h
+                    WHERE h.account_id = a.account_id AND h.expires_at <= @now), 0) AS reserved
+             FROM savings_accounts a WHERE coop_id = @coop AND account_id > @after
               AND (@member IS NULL OR member_id = @member) AND (@product IS NULL OR product_code = @product)
               AND (@status IS NULL OR status = @status)
             ORDER BY account_id LIMIT @limit`,
         )
         .safeIntegers(true),
       totals: db
-        .prepare<[string], TotalRow>(
+        .prepare<[{ coop: string; now: string }], TotalRow>(
           `SELECT product_code, kind, classification, count(*) AS accounts,
                   sum(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_accounts,
-                  sum(balance) AS balance, sum(reserved) AS reserved
-             FROM savings_accounts WHERE coop_id = ? GROUP BY product_code, kind, classification ORDER BY product_code`,
+                  sum(balance) AS balance,
+                  sum(reserved) - coalesce((SELECT sum(h.amount) FROM savings_holds h
+                    WHERE h.coop_id = @coop AND h.product_code = a.product_code
+                      AND h.expires_at <= @now), 0) AS reserved
+             FROM savings_accounts a WHERE coop_id = @coop
+            GROUP BY product_code, kind, classification ORDER BY product_code`,
         )
         .safeIntegers(true),
       federationTotals: db
@@ -78,8 +84,10 @@ export class ReadModels {
       after?: string;
       limit: number;
     },
+    now: string,
   ) {
     return this.s.accounts.all({
+      now,
       coop: coopId,
       after: filter.after ?? '',
       member: filter.memberId ?? null,
@@ -89,8 +97,9 @@ export class ReadModels {
     });
   }
 
-  totals(coopId: string) {
-    return this.s.totals.all(coopId);
+  /** Per product; held is what holds and waiting withdrawals reserve at `now`. */
+  totals(coopId: string, now: string) {
+    return this.s.totals.all({ coop: coopId, now });
   }
 
   /** Every coop's savings, by product kind: the transparency page's figures. */
@@ -130,6 +139,8 @@ export class ReadModels {
 
 interface AccountFilter {
   coop: string;
+  /** Holds that expired by now no longer reserve anything (close of business releases them). */
+  now: string;
   after: string;
   member: string | null;
   product: string | null;
