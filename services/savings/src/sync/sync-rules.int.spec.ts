@@ -159,4 +159,27 @@ describe('what bulk sync refuses', () => {
     expect(await balance('S-4', '?on=2026-02-15')).toEqual(idr(10_000));
     expect(await balance('S-4')).toEqual(idr(510_000));
   });
+
+  it('of two back-dated withdrawals sent at once in two batches, only what the history allows', async () => {
+    const opened = await sync(
+      {
+        externalId: 'O-S-6',
+        accountId: 'S-6',
+        type: 'open',
+        memberId: 'm-1',
+        productCode: 'SUKARELA',
+        businessDate: '2026-01-02',
+        openingBalance: idr(100_000),
+      },
+      deposit('D-6', 'S-6', 1_000_000, '2026-03-01'),
+    );
+    expect(opened.map((r) => r.status)).toEqual(['created', 'created']);
+    // Each alone fits the Rp90,000 February leaves above the minimum balance; both do not.
+    const [first, second] = await Promise.all([
+      sync(withdrawal('W-6A', 'S-6', 60_000, '2026-02-01')),
+      sync(withdrawal('W-6B', 'S-6', 60_000, '2026-02-02')),
+    ]);
+    expect([first[0]!.status, second[0]!.status].sort()).toEqual(['created', 'rejected']);
+    expect(await balance('S-6', '?on=2026-02-15')).toEqual(idr(40_000));
+  });
 });

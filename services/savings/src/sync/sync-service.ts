@@ -18,6 +18,7 @@ import { lowestBalanceFrom } from '../reads/balance-as-of';
 import { AlreadyApplied, toDomain } from '../shared/aggregate-store';
 import type { IsoDate } from '../shared/dates';
 import { derivedEventIds } from '../shared/event-ids';
+import { KeyedLock } from '../shared/keyed-lock';
 import type { SyncItem } from './sync-items';
 
 const ACCOUNT_GROUPS_IN_FLIGHT = 64;
@@ -44,6 +45,8 @@ function reused(base: { externalId: string; id: string }): ItemResult {
  * fingerprint, so a resent item is "unchanged" and a different item under a used id refused.
  */
 export class SyncService {
+  private readonly backDated = new KeyedLock();
+
   constructor(
     private readonly accounts: Accounts,
     private readonly service: AccountService,
@@ -235,39 +238,52 @@ export class SyncService {
     const { account } = await this.accounts.account(coopId, item.accountId);
     const ctx = { ...(await this.accounts.contextFor(account, item.businessDate)) };
     const amount = BigInt(item.amount.amount);
-    if (item.type === 'withdrawal') {
-      await this.requireNoApproval(coopId, amount, today);
-      if (item.businessDate < today) await this.requireFundsFrom(account, amount, ctx);
+    const write = () =>
+      this.accounts.aggregates.execute(
+        accountStream(item.accountId),
+        (state) =>
+          accountDecider.decide(
+            item.type === 'deposit'
+              ? {
+                  type: 'Deposit',
+                  ...ctx,
+                  amount,
+                  via: item.via,
+                  reference: null,
+                  externalId: item.externalId,
+                }
+              : {
+                  type: 'Withdraw',
+                  ...ctx,
+                  withdrawalId: item.externalId.replace(/[^A-Za-z0-9_-]/g, '_'),
+                  amount,
+                  via: item.via,
+                  reference: null,
+                  externalId: item.externalId,
+                  requestedBy: 'sync',
+                  // At most the threshold (requireNoApproval): nothing here waits for a checker.
+                  approvalThreshold: null,
+                },
+            state,
+          ),
+        { metadata, eventIds },
+      );
+    if (item.type === 'deposit') {
+      await write();
+      return;
     }
-    await this.accounts.aggregates.execute(
-      accountStream(item.accountId),
-      (state) =>
-        accountDecider.decide(
-          item.type === 'deposit'
-            ? {
-                type: 'Deposit',
-                ...ctx,
-                amount,
-                via: item.via,
-                reference: null,
-                externalId: item.externalId,
-              }
-            : {
-                type: 'Withdraw',
-                ...ctx,
-                withdrawalId: item.externalId.replace(/[^A-Za-z0-9_-]/g, '_'),
-                amount,
-                via: item.via,
-                reference: null,
-                externalId: item.externalId,
-                requestedBy: 'sync',
-                // At most the threshold (requireNoApproval): nothing here waits for a checker.
-                approvalThreshold: null,
-              },
-          state,
-        ),
-      { metadata, eventIds },
-    );
+    await this.requireNoApproval(coopId, amount, today);
+    if (item.businessDate === today) {
+      await write();
+      return;
+    }
+    // Back-dated withdrawals of one account are checked and written one at a time: the check
+    // reads history the decider does not hold. Withdrawals, holds and captures from the API are
+    // dated today, which the decider's own check covers.
+    await this.backDated.run(item.accountId, async () => {
+      await this.requireFundsFrom(account, amount, ctx);
+      await write();
+    });
   }
 
   /**
