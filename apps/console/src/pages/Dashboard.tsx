@@ -34,7 +34,6 @@ interface DashboardData {
 }
 
 async function loadDashboard(api: Api, coopId: string, consolidated: boolean): Promise<DashboardData> {
-  const today = new Date().toISOString().slice(0, 10);
   const [stats, portfolio] = await Promise.all([
     api.get<Statistics>(`${API.member}/coops/${enc(coopId)}/statistics`),
     api.get<Portfolio>(`${API.loan}/coops/${enc(coopId)}/portfolio?consolidated=${consolidated}`),
@@ -55,7 +54,8 @@ async function loadDashboard(api: Api, coopId: string, consolidated: boolean): P
     accounts: e.accounts,
     balance: sumAmounts(e.balances),
   }));
-  const ends = monthEnds(today, TREND_MONTHS);
+  // The node's business date (Jakarta), not the browser's clock: statistics refuse a later date.
+  const ends = monthEnds(stats.asOf, TREND_MONTHS);
   const history = await Promise.all(
     ends.map((asOf) =>
       api.get<Statistics>(`${API.member}/coops/${enc(coopId)}/statistics?asOf=${asOf}`),
