@@ -359,12 +359,17 @@ export class AccountService {
     );
   }
 
-  captureHold(
+  /** Maker-checker applies as to a withdrawal: paid out of the coop above the threshold, a capture is refused. */
+  async captureHold(
     coopId: string,
     accountId: string,
     input: { holdId: string; amount: bigint | null; via: FundsKind; reference?: string },
     actor: Actor,
   ) {
+    const threshold = await this.accounts.catalogue.approvalThreshold(
+      coopId,
+      this.accounts.today(),
+    );
     return this.run(
       coopId,
       accountId,
@@ -375,6 +380,7 @@ export class AccountService {
         amount: input.amount,
         via: input.via,
         reference: input.reference ?? null,
+        approvalThreshold: threshold,
       }),
       actor,
     );

@@ -57,27 +57,16 @@ export function holdRoutes(accounts: Accounts, service: AccountService): Route[]
       },
       responses: { 200: AccountView },
       policy: WRITE,
-      // Maker-checker applies as to a withdrawal: paid out of the coop above the coop's threshold,
-      // a capture is refused (the decider says why). Built here, not by the service's
-      // captureHold, so that the command carries the threshold.
       handler: async ({ params, body }, ctx) => {
-        const amount = body.amount ? rupiah(body.amount, '/amount') : null;
-        const approvalThreshold = await accounts.catalogue.approvalThreshold(
-          params.coopId,
-          accounts.today(),
-        );
-        const result = await service.run(
+        const result = await service.captureHold(
           params.coopId,
           params.accountId,
-          (_account, context) => ({
-            type: 'CaptureHold',
-            ...context,
+          {
             holdId: params.holdId,
-            amount,
+            amount: body.amount ? rupiah(body.amount, '/amount') : null,
             via: body.via,
-            reference: body.reference ?? null,
-            approvalThreshold,
-          }),
+            ...(body.reference ? { reference: body.reference } : {}),
+          },
           actorOf(ctx),
         );
         return { status: 200, ...(await viewOf(accounts, result)) };

@@ -140,3 +140,50 @@ describe('close of business', () => {
     expect(dump()).toEqual(before);
   });
 });
+
+describe('close of business over a row written before finished holds were kept', () => {
+  it('starts from the stream, so a finished hold id stays used', async () => {
+    const old = await savingsHarness({ start: '2026-03-01T02:00:00.000Z' });
+    try {
+      const send = (path: string, body: object) =>
+        request(old.app).post(`${base}${path}`).set(as(old.keys.coopA)).send(body);
+      await send(`/coops/${COOPS.A}/products`, PRODUCTS.SUKARELA).expect(201);
+      await old.joinPerson(COOPS.A, 'm-1');
+      await send(`/coops/${COOPS.A}/accounts`, {
+        memberId: 'm-1',
+        accountId: 'sk',
+        productCode: 'SUKARELA',
+        initialDeposit: { amount: idr(1_000_000) },
+      }).expect(201);
+      const hold = (amount: number) =>
+        send(`/coops/${COOPS.A}/accounts/sk/holds`, {
+          holdId: 'h-old',
+          amount: idr(amount),
+          reason: 'payment',
+          expiresAt: '2026-12-20T05:00:00Z',
+        });
+      await hold(5_000).expect(201);
+      await request(old.app)
+        .post(`${base}/coops/${COOPS.A}/accounts/sk/holds/h-old/release`)
+        .set(as(old.keys.coopA))
+        .expect(200);
+      await old.savings.projection.catchUp();
+      // The row as an earlier version wrote it, and no state of the account in memory (a restart).
+      old.store.database
+        .prepare(
+          `UPDATE savings_accounts SET state = json_remove(state, '$.finishedHolds') WHERE account_id = 'sk'`,
+        )
+        .run();
+      (old.savings.accounts.aggregates as unknown as { cache: { clear(): void } }).cache.clear();
+      old.setNow('2026-04-01T01:00:00.000Z');
+      expect((await old.savings.closeOfBusiness('2026-03-31')).events).toMatchObject({
+        InterestPosted: 1,
+      });
+      const reused = await hold(6_000);
+      expect(reused.status).toBe(409);
+      expect(reused.body.code).toBe('hold-id-used');
+    } finally {
+      await old.close();
+    }
+  });
+});

@@ -122,6 +122,10 @@ export class CloseOfBusiness {
         for (let row = rows[next++]; row !== undefined; row = rows[next++]) {
           const product = await productOf(row.coop_id, row.product_code);
           const memberActive = this.accounts.membershipOf(row.coop_id, row.member_id).memberActive;
+          const state = decodeAccount(row.state);
+          // A row written before finished holds were kept is no starting point: the state this
+          // leaves in the cache would let a later hold reuse an id (see `accountSnapshots`).
+          const hint = state.finishedHolds === null ? undefined : { state, revision: row.revision };
           const result = await this.accounts.aggregates.execute(
             accountStream(row.account_id),
             (state) =>
@@ -129,7 +133,7 @@ export class CloseOfBusiness {
                 { type: 'CloseBusinessDay', date, product, memberActive },
                 state,
               ),
-            { metadata, hint: { state: decodeAccount(row.state), revision: row.revision } },
+            { metadata, ...(hint ? { hint } : {}) },
           );
           count(counts, result.events);
         }
