@@ -128,6 +128,16 @@ describe('member batches from a primary coop', () => {
     expect(again.body.results[0].status).toBe('created');
   });
 
+  it("gives a renumbered member's old number back to the coop", async () => {
+    await post({ sequence: 20, items: memberItems(80, 1) }).expect(200);
+    const renumbered = { ...memberItems(80, 1)[0], memberNumber: 'S-80b' };
+    const moved = await post({ sequence: 21, items: [renumbered] }).expect(200);
+    expect(moved.body.results[0].status).toBe('updated');
+    const newcomer = { ...memberItems(81, 1)[0], memberNumber: 'S-80' };
+    const res = await post({ sequence: 22, items: [newcomer] }).expect(200);
+    expect(res.body.results[0].status).toBe('created');
+  });
+
   it('applies nothing when an earlier batch is sent again after a later one', async () => {
     const first = { sequence: 10, items: memberItems(50, 1) };
     await post(first).expect(200);

@@ -13,6 +13,7 @@ import {
   loadMember,
   memberCommand,
   prepareJoin,
+  releaseReplacedClaims,
   reserveMemberNumber,
   sealForMember,
   type NewMember,
@@ -248,6 +249,8 @@ async function upsertFromStream(
       upsert(coopId, memberId, item, coop, personalData, leaving),
       metadata,
     );
+    // A renumbered member, or one whose NIK was corrected, gives the old ones back to the coop.
+    await releaseReplacedClaims(ctx, memberId, state, metadata);
     return { externalId: item.externalId, status: 'updated', id: memberId };
   }
   const command = await joiningUpsert(ctx, coopId, coop, entry, metadata, claims);
