@@ -69,6 +69,40 @@ type ClassRow = {
   held: bigint;
 };
 
+/**
+ * A sum of money columns that cannot overflow SQLite's 64-bit integers: every amount fits 18
+ * digits, but a book of many loans may not. Each amount is split at 10^9 and the two parts are
+ * summed apart (each part sum fits for up to 9 × 10^9 rows), then joined as a bigint.
+ */
+const WIDE_SPLIT = 1_000_000_000n;
+const wideSum = (expression: string, alias: string) =>
+  `sum((${expression}) / ${WIDE_SPLIT}) AS ${alias}_hi, sum((${expression}) % ${WIDE_SPLIT}) AS ${alias}_lo`;
+const CLASS_SUMS = [
+  wideSum('outstanding_principal', 'outstanding'),
+  wideSum('provision', 'provision'),
+  wideSum('overdue_amount', 'overdue'),
+  wideSum('collateral_held', 'held'),
+].join(', ');
+
+type RawRow = Record<string, bigint | string | null>;
+
+/** Joins each `x_hi`, `x_lo` pair of a row into `x` (a sum over no rows is 0). */
+function joinWide<Row>(raw: RawRow): Row {
+  const row: Record<string, bigint | string | null> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.endsWith('_lo')) continue;
+    if (!key.endsWith('_hi')) {
+      row[key] = value;
+      continue;
+    }
+    const name = key.slice(0, -3);
+    const high = (value as bigint | null) ?? 0n;
+    const low = (raw[`${name}_lo`] as bigint | null) ?? 0n;
+    row[name] = high * WIDE_SPLIT + low;
+  }
+  return row as Row;
+}
+
 export class PortfolioQueries {
   private readonly statements;
   private readonly federationByClass;
@@ -79,29 +113,36 @@ export class PortfolioQueries {
         UNION SELECT c.coop_id, t.depth + 1 FROM loan_party_coops c JOIN tree t ON c.parent_coop_id = t.coop_id
         WHERE @consolidated = 1 AND t.depth < 16)`;
     const active = `FROM loan_book WHERE status = 'active' AND coop_id IN (SELECT coop_id FROM tree)`;
-    const prepare = <Row>(sql: string) =>
-      db
-        .prepare<[{ coop: string; consolidated: number; asOf: string }], Row>(sql)
+    const prepare = <Row>(sql: string) => {
+      const statement = db
+        .prepare<[{ coop: string; consolidated: number; asOf: string }], RawRow>(sql)
         .safeIntegers(true);
-    this.federationByClass = db
-      .prepare<[], ClassRow>(
-        `SELECT kolektibilitas, count(*) AS loans,
-           sum(outstanding_principal) AS outstanding, sum(provision) AS provision,
-           sum(overdue_amount) AS overdue, sum(collateral_held) AS held
+      return {
+        all: (p: { coop: string; consolidated: number; asOf: string }) =>
+          statement.all(p).map((r) => joinWide<Row>(r)),
+        get: (p: { coop: string; consolidated: number; asOf: string }) => {
+          const row = statement.get(p);
+          return row === undefined ? undefined : joinWide<Row>(row);
+        },
+      };
+    };
+    const federationByClass = db
+      .prepare<[], RawRow>(
+        `SELECT kolektibilitas, count(*) AS loans, ${CLASS_SUMS}
          FROM loan_book WHERE status = 'active' GROUP BY kolektibilitas`,
       )
       .safeIntegers(true);
+    this.federationByClass = () => federationByClass.all().map((r) => joinWide<ClassRow>(r));
     this.statements = {
       coops: prepare<{ coop_id: string }>(`${scope} SELECT coop_id FROM tree ORDER BY coop_id`),
       byClass: prepare<ClassRow>(
-        `${scope} SELECT kolektibilitas, count(*) AS loans,
-           sum(outstanding_principal) AS outstanding, sum(provision) AS provision,
-           sum(overdue_amount) AS overdue, sum(collateral_held) AS held
+        `${scope} SELECT kolektibilitas, count(*) AS loans, ${CLASS_SUMS}
          ${active} GROUP BY kolektibilitas`,
       ),
       ageing: prepare<{ days: bigint | null; loans: bigint; outstanding: bigint; overdue: bigint }>(
         `${scope} SELECT CAST(julianday(@asOf) - julianday(oldest_overdue_due) AS INTEGER) AS days,
-           count(*) AS loans, sum(outstanding_principal) AS outstanding, sum(overdue_amount) AS overdue
+           count(*) AS loans, ${wideSum('outstanding_principal', 'outstanding')},
+           ${wideSum('overdue_amount', 'overdue')}
          ${active} GROUP BY days`,
       ),
       byCoop: prepare<{
@@ -111,17 +152,18 @@ export class PortfolioQueries {
         npl: bigint;
         provision: bigint;
       }>(
-        `${scope} SELECT coop_id, count(*) AS loans, sum(outstanding_principal) AS outstanding,
-           sum(CASE WHEN kolektibilitas IN ('KL', 'D', 'M') THEN outstanding_principal ELSE 0 END) AS npl,
-           sum(provision) AS provision
+        `${scope} SELECT coop_id, count(*) AS loans, ${wideSum('outstanding_principal', 'outstanding')},
+           ${wideSum("CASE WHEN kolektibilitas IN ('KL', 'D', 'M') THEN outstanding_principal ELSE 0 END", 'npl')},
+           ${wideSum('provision', 'provision')}
          ${active} GROUP BY coop_id ORDER BY coop_id`,
       ),
       interCoop: prepare<{ outstanding: bigint | null }>(
-        `${scope} SELECT sum(outstanding_principal) AS outstanding
+        `${scope} SELECT ${wideSum('outstanding_principal', 'outstanding')}
          ${active} AND borrower_coop_id IN (SELECT coop_id FROM tree)`,
       ),
       writtenOff: prepare<{ loans: bigint; claim: bigint | null; recovered: bigint | null }>(
-        `${scope} SELECT count(*) AS loans, sum(written_off_claim) AS claim, sum(recovered) AS recovered
+        `${scope} SELECT count(*) AS loans, ${wideSum('written_off_claim', 'claim')},
+           ${wideSum('recovered', 'recovered')}
          FROM loan_book WHERE status = 'written_off' AND coop_id IN (SELECT coop_id FROM tree)`,
       ),
     };
@@ -129,7 +171,7 @@ export class PortfolioQueries {
 
   /** Every coop's active loans together, by class: the transparency page's figures. */
   federation(): FederationPortfolio {
-    const classes = new Map(this.federationByClass.all().map((r) => [r.kolektibilitas, r]));
+    const classes = new Map(this.federationByClass().map((r) => [r.kolektibilitas, r]));
     return classSummary(classes);
   }
 

@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { activeLoan, API, COOPS, loanHarness, type LoanHarness } from '../testing/harness';
+import {
+  activeLoan,
+  API,
+  COOPS,
+  loanHarness,
+  productBody,
+  type LoanHarness,
+} from '../testing/harness';
 
 describe('the loan portfolio', () => {
   let h: LoanHarness;
@@ -93,4 +100,40 @@ describe('the loan portfolio', () => {
     const text = JSON.stringify(open.body);
     for (const id of [COOPS.A, COOPS.B, COOPS.P, 'm-a1', 'm-b1']) expect(text).not.toContain(id);
   });
+});
+
+describe('a loan portfolio past 64 bits', () => {
+  let h: LoanHarness;
+  const publicPortfolio = () => request(h.app).get(`${API}/public/portfolio`);
+  const coopPortfolio = () =>
+    request(h.app).get(`${API}/coops/${COOPS.A}/portfolio`).set(h.as(h.fx.keys.coopA));
+  beforeAll(async () => {
+    h = await loanHarness('2026-01-31');
+    await h.federation();
+    await request(h.app)
+      .post(`${API}/coops/${COOPS.A}/loan-products/PINJAMAN/versions`)
+      .set(h.as(h.fx.keys.coopA))
+      .send(productBody({ maxPrincipal: { amount: '999999999999999999', currency: 'IDR' } }))
+      .expect(201);
+  }, 60_000);
+  afterAll(() => h.close());
+
+  it('adds loans of 18 digits exactly', async () => {
+    await activeLoan(h, { principal: '400000000123456789' });
+    await activeLoan(h, { principal: '500000000987654321' });
+    const p = (await coopPortfolio().expect(200)).body;
+    expect(p.outstandingPrincipal.amount).toBe('900000001111111110');
+    expect((await publicPortfolio().expect(200)).body.outstandingPrincipal.amount).toBe(
+      '900000001111111110',
+    );
+  });
+
+  it('refuses, never fails, when the book adds up past 64 bits', async () => {
+    // Eleven more loans of 9 × 10^17: about 10^19 in all, more than a SQLite integer holds.
+    for (let n = 0; n < 11; n++) await activeLoan(h, { principal: '900000000000000000' });
+    for (const response of [await coopPortfolio(), await publicPortfolio()]) {
+      expect(response.status).toBe(422);
+      expect(response.body.code).toBe('portfolio_total_out_of_range');
+    }
+  }, 60_000);
 });

@@ -1,7 +1,15 @@
+import { MONEY_MAX_DIGITS } from '@kopfed/contracts';
+import { rejected } from '@kopfed/domain';
 import { defineRoute, type Route } from '@kopfed/service-kit';
 import { z } from 'zod';
 import type { LoanContext } from '../context';
-import { businessDateOf, CoopParams, coopRead, money, MoneyOut } from '../shared/http-schemas';
+import {
+  businessDateOf,
+  CoopParams,
+  coopRead,
+  money as moneyOut,
+  MoneyOut,
+} from '../shared/http-schemas';
 import { PortfolioQueries } from './portfolio';
 
 const PublicPortfolioOut = z
@@ -67,6 +75,21 @@ const PortfolioOut = z.object({
   ),
   writtenOff: z.object({ loans: z.int(), claim: MoneyOut, recovered: MoneyOut }),
 });
+
+const MAX_TOTAL = 10n ** BigInt(MONEY_MAX_DIGITS) - 1n;
+
+/**
+ * A total as contract money (at most 18 digits). The sums themselves cannot overflow
+ * (portfolio.ts), but a book past 10^18 rupiah cannot be stated: it is refused, never a 500.
+ */
+function money(amountMinor: bigint) {
+  if (amountMinor > MAX_TOTAL || amountMinor < -MAX_TOTAL)
+    throw rejected(
+      'portfolio_total_out_of_range',
+      `a portfolio total (${amountMinor}) is past the ${MONEY_MAX_DIGITS} digits money may have`,
+    );
+  return moneyOut(amountMinor);
+}
 
 export function portfolioRoutes(ctx: LoanContext): Route[] {
   const queries = new PortfolioQueries(ctx.db);
