@@ -114,8 +114,9 @@ function batchRef(generation: number): BatchRef {
     model: 'multilateral_net' as const,
     currency: 'IDR',
     windowStart: window.start,
+    windowEnd: window.end,
   };
-  return { ...base, batchId: batchIdOf(base, generation), windowEnd: window.end };
+  return { ...base, batchId: batchIdOf(base, generation) };
 }
 
 /**

@@ -41,14 +41,20 @@ export const batchKeyOf = (
   ref: Pick<BatchRef, 'parentCoopId' | 'model' | 'currency' | 'windowStart'>,
 ): string => `${ref.parentCoopId} ${ref.model} ${ref.currency} ${ref.windowStart}`;
 
-/** `MIDR20261128T0000-3fa2b1c9`, `…-g2` for a second batch of a window closed early. */
+/**
+ * `MIDR20261128T0000-1440m-3fa2b1c9`, `…-g2` for a second batch of a window closed early. The
+ * window's length is part of the id: after a parent changes it, a window may start where an
+ * earlier one of another length did, and its batch must not take that one's id. Ids made
+ * before lengths were in them (`MIDR20261128T0000-3fa2b1c9`) never equal one made now.
+ */
 export function batchIdOf(
-  ref: Pick<BatchRef, 'parentCoopId' | 'model' | 'currency' | 'windowStart'>,
+  ref: Pick<BatchRef, 'parentCoopId' | 'model' | 'currency' | 'windowStart' | 'windowEnd'>,
   generation: number,
 ): string {
   const local = new Date(Date.parse(ref.windowStart) + JAKARTA_OFFSET_MS).toISOString();
   const stamp = `${local.slice(0, 4)}${local.slice(5, 7)}${local.slice(8, 10)}T${local.slice(11, 13)}${local.slice(14, 16)}`;
+  const lengthMinutes = (Date.parse(ref.windowEnd) - Date.parse(ref.windowStart)) / MINUTE_MS;
   const parent = createHash('sha256').update(ref.parentCoopId).digest('hex').slice(0, 8);
   const suffix = generation > 1 ? `-g${generation}` : '';
-  return `${MODEL_LETTER[ref.model]}${ref.currency}${stamp}-${parent}${suffix}`;
+  return `${MODEL_LETTER[ref.model]}${ref.currency}${stamp}-${lengthMinutes}m-${parent}${suffix}`;
 }

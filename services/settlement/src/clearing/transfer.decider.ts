@@ -102,7 +102,13 @@ function recordOf(
   };
 }
 
-/** The batch a transfer posted now falls into: the open one of its key, or the next. */
+/** Ample for a window closed early again and again; past it something is wrong. */
+const MAX_GENERATIONS_PER_WINDOW = 10_000;
+
+/**
+ * The batch a transfer posted now falls into: the open one of its key, or the next. A new
+ * batch never takes the id of one the state holds: a closed batch takes no more transfers.
+ */
 export function batchFor(context: DecisionContext, record: TransferRecord, now: string): BatchRef {
   const { state, closing } = context;
   const window = windowOf(now, configOf(state, record.parentCoopId).windowMinutes);
@@ -111,13 +117,21 @@ export function batchFor(context: DecisionContext, record: TransferRecord, now: 
     model: record.model,
     currency: record.amount.currency,
     windowStart: window.start,
+    windowEnd: window.end,
   };
   const key = batchKeyOf(base);
   const openId = state.openBatchByKey.get(key);
   if (openId !== undefined && !closing.has(openId))
     return (state.batches.get(openId) as OpenBatch).ref;
-  const generation = (state.generations.get(key) ?? 0) + 1;
-  return { ...base, batchId: batchIdOf(base, generation), windowEnd: window.end };
+  const first = (state.generations.get(key) ?? 0) + 1;
+  for (let generation = first; generation < first + MAX_GENERATIONS_PER_WINDOW; generation++) {
+    const batchId = batchIdOf(base, generation);
+    if (!state.batches.has(batchId)) return { ...base, batchId };
+  }
+  throw conflict(
+    'batch-window-exhausted',
+    `The window from ${window.start} has had ${MAX_GENERATIONS_PER_WINDOW} batches; no more can open.`,
+  );
 }
 
 function checkLimits(

@@ -1,5 +1,9 @@
+import type { SqliteEventStore } from '@kopfed/eventstore';
+import { createLogger } from '@kopfed/service-kit';
 import { A, B, C, idr, P, settlementHarness, type Harness } from '../testing/harness';
 import { expectBooksBalance } from '../testing/books';
+import { ClearingCore } from './engine/clearing-core';
+import { encodeClearing } from './snapshot';
 
 describe('inter-coop transfers over HTTP', () => {
   let h: Harness;
@@ -312,5 +316,33 @@ describe('inter-coop transfers over HTTP', () => {
       netDebit: idr(250_000),
       pendingDebit: idr(0),
     });
+  });
+
+  it('opens a new batch when a new window length starts where a closed window did, and replays', async () => {
+    const configure = (windowMinutes: number) =>
+      h.put(`/coops/${P}/clearing-config`, { windowMinutes, defaultModel: 'multilateral_net' });
+    expect((await configure(60)).status).toBe(200);
+    const first = await h.post('/transfers', transfer('w-1'));
+    const firstBatch: string = first.body.batchId;
+    h.advance(65 * 60_000); // the 10:00–11:00 Jakarta window has ended
+    expect((await h.post(`/settlement-batches/${firstBatch}/close`, undefined)).status).toBe(200);
+
+    expect((await configure(120)).status).toBe(200); // 10:00–12:00 starts where it did
+    const second = await h.post('/transfers', transfer('w-2'));
+    expect(second.status).toBe(201);
+    expect(second.body.batchId).not.toBe(firstBatch);
+    expect((await h.get(`/settlement-batches/${firstBatch}`)).body.transferCount).toBe(1);
+    expect((await h.get(`/settlement-batches/${second.body.batchId}`)).body).toMatchObject({
+      status: 'open',
+      transferCount: 1,
+    });
+
+    const restored = new ClearingCore({
+      store: h.kit.store,
+      db: (h.kit.store as SqliteEventStore).database,
+      logger: createLogger({ level: 'silent' }),
+    });
+    await restored.restore();
+    expect(encodeClearing(restored.state)).toEqual(encodeClearing(h.settlement.core.state));
   });
 });
