@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { rejected } from '@kopfed/domain';
+import { notFound, rejected } from '@kopfed/domain';
 import {
   jakartaBusinessDate,
   WrongExpectedRevisionError,
@@ -22,7 +22,13 @@ import {
   type OwnRecord,
   type OwnSettlementRecorded,
 } from './own-records.decider';
-import { decideImport, statementStream, type BankStatementImported } from './statement.decider';
+import {
+  decideImport,
+  isStatementOf,
+  legacyStatementStream,
+  statementStream,
+  type BankStatementImported,
+} from './statement.decider';
 import {
   reconcile,
   type BankLine,
@@ -69,45 +75,56 @@ export class ReconciliationService {
       .update(JSON.stringify([input.format, input.currency, input.csv ?? null, input.content]))
       .digest('hex');
     const stream = statementStream(parentCoopId, input.statementId);
-    const existing = (await this.store.readStream(stream, { maxCount: 1 }))[0] as unknown as
-      BankStatementImported | undefined;
-    const events = decideImport(existing, {
-      parentCoopId,
-      statementId: input.statementId,
-      format: input.format,
-      currency: input.currency,
-      fingerprint,
-      lines,
-      now: this.clock().toISOString(),
-    });
-    if (events.length === 0) return { statement: existing!, created: false };
-    try {
-      await this.store.append(
-        stream,
-        events.map((e) => ({
-          id: uuidv7(),
-          type: e.type,
-          schemaVersion: 1,
-          data: e.data,
-          metadata,
-        })),
-        { expectedRevision: 'no_stream' },
-      );
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError)
-        return this.importStatement(parentCoopId, input, metadata);
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.statement(parentCoopId, input.statementId);
+      const events = decideImport(existing, {
+        parentCoopId,
+        statementId: input.statementId,
+        format: input.format,
+        currency: input.currency,
+        fingerprint,
+        lines,
+        now: this.clock().toISOString(),
+      });
+      if (events.length === 0) return { statement: existing!, created: false };
+      try {
+        await this.store.append(
+          stream,
+          events.map((e) => ({
+            id: uuidv7(),
+            type: e.type,
+            schemaVersion: 1,
+            data: e.data,
+            metadata,
+          })),
+          { expectedRevision: 'no_stream' },
+        );
+        return { statement: events[0]!, created: true };
+      } catch (error) {
+        // Another import of this statement won the race: the next read sees it.
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= 3) throw error;
+      }
     }
-    return { statement: events[0]!, created: true };
   }
 
+  /** The parent's statement: under its stream, or under the stream it was imported to before. */
   async statement(
     parentCoopId: string,
     statementId: string,
   ): Promise<BankStatementImported | undefined> {
-    return (
-      await this.store.readStream(statementStream(parentCoopId, statementId), { maxCount: 1 })
-    )[0] as unknown as BankStatementImported | undefined;
+    const current = await this.firstEvent(statementStream(parentCoopId, statementId));
+    if (current) {
+      if (!isStatementOf(current, parentCoopId, statementId))
+        throw notFound('statement-not-found', `No statement ${statementId}.`);
+      return current;
+    }
+    const legacy = await this.firstEvent(legacyStatementStream(parentCoopId, statementId));
+    return legacy && isStatementOf(legacy, parentCoopId, statementId) ? legacy : undefined;
+  }
+
+  private async firstEvent(stream: string): Promise<BankStatementImported | undefined> {
+    return (await this.store.readStream(stream, { maxCount: 1 }))[0] as unknown as
+      BankStatementImported | undefined;
   }
 
   async recordOwn(

@@ -201,3 +201,109 @@ describe('three-way reconciliation over HTTP', () => {
     expect((await h.get(`/coops/${P}/reconciliation`, h.kit.keys.coopA)).status).toBe(403);
   });
 });
+
+describe('bank statements of parents whose ids extend one another', () => {
+  let h: Harness;
+  // A second parent whose id is P's id, a dash and more: `${P}-x-1` could once be either's.
+  const other = `${P}-x`;
+  let otherToken: string;
+  const mt940 = (amount: string, reference: string) =>
+    [
+      ':20:STMT2611',
+      ':25:0123456789',
+      ':28C:1/1',
+      ':60F:C261125IDR1000000,00',
+      `:61:2611261126C${amount},00NTRF${reference}//BNI-9`,
+      ':86:Pembayaran kliring',
+      ':62F:C261126IDR1000000,00',
+    ].join('\n');
+  const amounts = (body: { lines: { amountMinor: string }[] }) =>
+    body.lines.map((l) => l.amountMinor);
+
+  beforeEach(async () => {
+    h = await settlementHarness();
+    otherToken = (
+      await h.kit.registry.create({ role: 'treasurer', coopId: other, createdBy: 'test' })
+    ).token;
+  });
+  afterEach(async () => h.close());
+
+  it('keeps each parent’s statement its own', async () => {
+    const mine = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'x-1',
+      format: 'mt940',
+      content: mt940('777000', 'STL-P-001'),
+    });
+    expect(mine.status).toBe(201);
+
+    const unseen = await h.get(`/coops/${other}/bank-statements/1`, otherToken);
+    expect(unseen.body).toMatchObject({ status: 404, code: 'statement-not-found' });
+    const theirs = await h.post(
+      `/coops/${other}/bank-statements`,
+      { statementId: '1', format: 'mt940', content: mt940('5', 'STL-O-001') },
+      otherToken,
+    );
+    expect(theirs.status).toBe(201);
+
+    const theirsRead = await h.get(`/coops/${other}/bank-statements/1`, otherToken);
+    expect(theirsRead.body).toMatchObject({ parentCoopId: other, statementId: '1' });
+    expect(amounts(theirsRead.body)).toEqual(['5']);
+    const mineRead = await h.get(`/coops/${P}/bank-statements/x-1`);
+    expect(mineRead.body).toMatchObject({ parentCoopId: P, statementId: 'x-1' });
+    expect(amounts(mineRead.body)).toEqual(['777000']);
+    const report = await h.get(`/coops/${other}/reconciliation`, otherToken);
+    expect(report.body.unmatchedBankLines.map((l: { amount: string }) => l.amount)).toEqual(['5']);
+  });
+
+  it('still finds a statement imported under the old stream name, and only for its parent', async () => {
+    const content = mt940('777000', 'STL-P-001');
+    const first = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'x-1',
+      format: 'mt940',
+      content,
+    });
+    expect(first.status).toBe(201);
+    // Statement y-1 as it was stored before the stream name changed.
+    const [imported] = await h.kit.store.readStream(`statement-${P}:x-1`);
+    await h.kit.store.append(
+      `statement-${P}-y-1`,
+      [
+        {
+          id: '0193a0c0-0000-7000-8000-000000000001',
+          type: 'BankStatementImported',
+          schemaVersion: 1,
+          data: { ...(imported!.data as object), statementId: 'y-1' },
+          metadata: {},
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+
+    const read = await h.get(`/coops/${P}/bank-statements/y-1`);
+    expect(read.body).toMatchObject({ parentCoopId: P, statementId: 'y-1' });
+    const again = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'y-1',
+      format: 'mt940',
+      content,
+    });
+    expect(again.status).toBe(200);
+    const changed = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'y-1',
+      format: 'mt940',
+      content: mt940('1', 'STL-P-001'),
+    });
+    expect(changed.body).toMatchObject({ status: 409, code: 'statement-id-conflict' });
+
+    const otherParent = `${P}-y`;
+    const token = (
+      await h.kit.registry.create({ role: 'treasurer', coopId: otherParent, createdBy: 'test' })
+    ).token;
+    expect((await h.get(`/coops/${otherParent}/bank-statements/1`, token)).status).toBe(404);
+    const theirs = await h.post(
+      `/coops/${otherParent}/bank-statements`,
+      { statementId: '1', format: 'mt940', content },
+      token,
+    );
+    expect(theirs.status).toBe(201);
+  });
+});
