@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { deterministicUuid } from '@kopfed/eventstore';
-import { accountStream } from '../accounts/account-context';
+import { accountStream, Accounts } from '../accounts/account-context';
+import { AccountService } from '../accounts/account-service';
+import { MembershipDirectory } from '../membership/membership-directory';
+import { CatalogueStore } from '../products/catalogue-store';
 import {
   COOPS,
   idr,
@@ -8,6 +11,8 @@ import {
   savingsHarness,
   type SavingsHarness,
 } from '../testing/savings-harness';
+import { SyncItem } from './sync-items';
+import { SyncService } from './sync-service';
 
 const base = '/api/savings/v1';
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -129,6 +134,26 @@ describe('what bulk sync refuses', () => {
     expect(at[0]!.status).toBe('created');
   });
 
+  it('not a back-dated withdrawal above the threshold: that is history the coop’s core approved', async () => {
+    const results = await sync(
+      {
+        externalId: 'O-S-5',
+        accountId: 'S-5',
+        type: 'open',
+        memberId: 'm-1',
+        productCode: 'SUKARELA',
+        businessDate: '2025-01-02',
+        openingBalance: idr(200_000_000),
+      },
+      withdrawal('W-5H', 'S-5', 60_000_000, '2025-06-30'),
+    );
+    expect(results.map((r) => [r.status, r.problem?.code])).toEqual([
+      ['created', undefined],
+      ['created', undefined],
+    ]);
+    expect(await balance('S-5', '?on=2025-07-01')).toEqual(idr(140_000_000));
+  });
+
   it('an item dated after today’s business date', async () => {
     const results = await sync(deposit('FUT-1', 'S-4', 5_000_000, '2026-03-11'), {
       externalId: 'FUT-2',
@@ -181,5 +206,56 @@ describe('what bulk sync refuses', () => {
     ]);
     expect([first[0]!.status, second[0]!.status].sort()).toEqual(['created', 'rejected']);
     expect(await balance('S-6', '?on=2026-02-15')).toEqual(idr(40_000));
+  });
+
+  it('of two back-dated withdrawals checked by two processes at once, only what the history allows', async () => {
+    const opened = await sync(
+      {
+        externalId: 'O-S-7',
+        accountId: 'S-7',
+        type: 'open',
+        memberId: 'm-1',
+        productCode: 'SUKARELA',
+        businessDate: '2026-01-02',
+        openingBalance: idr(100_000),
+      },
+      deposit('D-7', 'S-7', 1_000_000, '2026-03-01'),
+    );
+    expect(opened.map((r) => r.status)).toEqual(['created', 'created']);
+    // A second savings process over the same store: the other process's withdrawal is written
+    // just after this one has read the whole history to check against (a read with no options).
+    let other: Promise<{ status: string }[]> | undefined;
+    const store = new Proxy(h.store, {
+      get(target, prop) {
+        if (prop === 'readStream')
+          return async (...args: Parameters<typeof target.readStream>) => {
+            const read = await target.readStream(...args);
+            if (args[0] === accountStream('S-7') && args[1] === undefined && !other) {
+              other = sync(withdrawal('W-7A', 'S-7', 60_000, '2026-02-01'));
+              await other;
+            }
+            return read;
+          };
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function'
+          ? (value as (...a: unknown[]) => unknown).bind(target)
+          : value;
+      },
+    });
+    const db = h.savings.accounts.db;
+    const accounts = new Accounts(
+      store,
+      db,
+      new CatalogueStore(h.store),
+      new MembershipDirectory(db),
+      () => h.now(),
+    );
+    const secondProcess = new SyncService(accounts, new AccountService(accounts));
+    const item = SyncItem.parse(withdrawal('W-7B', 'S-7', 60_000, '2026-02-02'));
+    // Each alone fits the Rp90,000 February leaves above the minimum balance; both do not.
+    const second = await secondProcess.receive(COOPS.A, sequence++, [item], { coopId: COOPS.A });
+    const first = (await other!)[0]!;
+    expect([first.status, second.results[0]!.status].sort()).toEqual(['created', 'rejected']);
+    expect(await balance('S-7', '?on=2026-02-15')).toEqual(idr(40_000));
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DomainError, rejected } from '@kopfed/domain';
+import { conflict, DomainError, invariant, rejected } from '@kopfed/domain';
 import {
   batchSequenceDecider,
   countResults,
@@ -18,10 +18,11 @@ import { lowestBalanceFrom } from '../reads/balance-as-of';
 import { AlreadyApplied, toDomain } from '../shared/aggregate-store';
 import type { IsoDate } from '../shared/dates';
 import { derivedEventIds } from '../shared/event-ids';
-import { KeyedLock } from '../shared/keyed-lock';
 import type { SyncItem } from './sync-items';
 
 const ACCOUNT_GROUPS_IN_FLIGHT = 64;
+/** A back-dated withdrawal is checked again at most this often while its account keeps changing. */
+const BACK_DATED_ATTEMPTS = 8;
 
 export const syncBatchStream = (coopId: string) => `savingssyncbatches-${coopId}`;
 const itemStream = (coopId: string, externalId: string) => `savingssync-${coopId}-${externalId}`;
@@ -45,8 +46,6 @@ function reused(base: { externalId: string; id: string }): ItemResult {
  * fingerprint, so a resent item is "unchanged" and a different item under a used id refused.
  */
 export class SyncService {
-  private readonly backDated = new KeyedLock();
-
   constructor(
     private readonly accounts: Accounts,
     private readonly service: AccountService,
@@ -238,7 +237,7 @@ export class SyncService {
     const { account } = await this.accounts.account(coopId, item.accountId);
     const ctx = { ...(await this.accounts.contextFor(account, item.businessDate)) };
     const amount = BigInt(item.amount.amount);
-    const write = () =>
+    const write = (expectedRevision?: number) =>
       this.accounts.aggregates.execute(
         accountStream(item.accountId),
         (state) =>
@@ -261,35 +260,50 @@ export class SyncService {
                   reference: null,
                   externalId: item.externalId,
                   requestedBy: 'sync',
-                  // At most the threshold (requireNoApproval): nothing here waits for a checker.
+                  // Dated today it is at most the threshold (requireNoApproval); back-dated it is
+                  // history the coop's core approved. Nothing here waits for a checker.
                   approvalThreshold: null,
                 },
             state,
           ),
-        { metadata, eventIds },
+        { metadata, eventIds, ...(expectedRevision === undefined ? {} : { expectedRevision }) },
       );
     if (item.type === 'deposit') {
       await write();
       return;
     }
-    await this.requireNoApproval(coopId, amount, today);
     if (item.businessDate === today) {
+      await this.requireNoApproval(coopId, amount, today);
       await write();
       return;
     }
-    // Back-dated withdrawals of one account are checked and written one at a time: the check
-    // reads history the decider does not hold. Withdrawals, holds and captures from the API are
-    // dated today, which the decider's own check covers.
-    await this.backDated.run(item.accountId, async () => {
-      await this.requireFundsFrom(account, amount, ctx);
-      await write();
-    });
+    // A back-dated withdrawal is checked against the whole history at one revision and
+    // appended only at that revision: a change by this or another process in between fails
+    // the append, and the history is read and checked again.
+    for (let attempt = 1; ; attempt++) {
+      const revision = await this.requireFundsFrom(account, amount, ctx);
+      try {
+        await write(revision);
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= BACK_DATED_ATTEMPTS) {
+          throw conflict(
+            'concurrency-conflict',
+            `Account ${item.accountId} changed too often while this withdrawal was checked; send it again.`,
+          );
+        }
+      }
+    }
   }
 
   /**
-   * Maker-checker is the federation's rule, not the coop's (BRIEF §5): a withdrawal above the
-   * coop's threshold needs a second person in kopfed, which a batch sent with one key cannot
-   * give. It is refused here and goes through the withdrawals API, where it waits for approval.
+   * Maker-checker is the federation's rule, not the coop's (BRIEF §5): a withdrawal dated today
+   * above the coop's threshold needs a second person in kopfed, which a batch sent with one key
+   * cannot give. It is refused here and goes through the withdrawals API, where it waits for
+   * approval. A back-dated withdrawal is not asked for one: it is history the coop's own core
+   * approved when it happened (onboarding sends years of it), and the withdrawals API cannot
+   * record a past date.
    */
   private async requireNoApproval(coopId: string, amount: bigint, today: IsoDate): Promise<void> {
     const threshold = await this.accounts.catalogue.approvalThreshold(coopId, today);
@@ -306,8 +320,13 @@ export class SyncService {
   /**
    * A back-dated withdrawal lowers the balance of every day from its date on: it must leave
    * each of those days' effective balance at or above the product's floor, not only today's.
+   * Resolves the revision of the history it checked.
    */
-  private async requireFundsFrom(account: OpenedAccount, amount: bigint, ctx: Context) {
+  private async requireFundsFrom(
+    account: OpenedAccount,
+    amount: bigint,
+    ctx: Context,
+  ): Promise<number> {
     const events = await this.accounts.store.readStream(accountStream(account.accountId));
     const lowest = lowestBalanceFrom(events, ctx.on);
     const floor = floorOf(account, ctx);
@@ -319,5 +338,8 @@ export class SyncService {
         { lowestBalance: lowest.toString(), minimumBalance: floor.toString() },
       );
     }
+    const revision = events.at(-1)?.revision;
+    invariant(revision !== undefined, `${account.accountId}: an opened account has events`);
+    return revision;
   }
 }
