@@ -96,10 +96,24 @@ function compare(
   return mismatches;
 }
 
-function mentions(line: BankLine, item: ParentItem): boolean {
-  const text = normalise(`${line.reference} ${line.description}`);
+const kind = (char: string): string => (/\d/.test(char) ? '0-9' : 'A-Z');
+
+/**
+ * A reference as a whole of a bank line's text, however the bank cased, spaced or punctuated
+ * it: `STL-H-100` is in `TRF stlh100`, `STL-H-10 0` and `?20STL-H-100`, not in `STL-H-1000`.
+ * The text may not go on with a digit where the reference starts or ends with one (nor a
+ * letter where it has a letter), so one reference is never found inside a longer one.
+ */
+function referencePattern(reference: string): RegExp | null {
+  const chars = [...normalise(reference)];
+  if (chars.length === 0) return null;
+  const [first, last] = [kind(chars[0]!), kind(chars[chars.length - 1]!)];
+  return new RegExp(`(?<![${first}])${chars.join('[^A-Z0-9]*')}(?![${last}])`);
+}
+
+function mentions(line: BankLine, item: ParentItem, pattern: RegExp | null): boolean {
   return (
-    text.includes(normalise(item.reference)) ||
+    (pattern !== null && pattern.test(`${line.reference} ${line.description}`.toUpperCase())) ||
     (item.bankReference !== null && normalise(line.reference) === normalise(item.bankReference))
   );
 }
@@ -116,8 +130,9 @@ export function reconcile(
 ): ThreeWayReport {
   const unmatchedLines = new Set(lines);
   const bankFor = new Map<ParentItem, BankLine[]>(parent.map((p) => [p, []]));
+  const patterns = new Map(parent.map((p) => [p, referencePattern(p.reference)]));
   for (const line of lines) {
-    const hits = parent.filter((p) => mentions(line, p));
+    const hits = parent.filter((p) => mentions(line, p, patterns.get(p)!));
     if (hits.length !== 1) continue;
     bankFor.get(hits[0]!)!.push(line);
     unmatchedLines.delete(line);

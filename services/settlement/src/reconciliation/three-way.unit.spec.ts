@@ -132,6 +132,31 @@ describe('three-way reconciliation', () => {
     expect(report.unmatchedBankLines.map((l) => l.lineNo)).toEqual([4]);
   });
 
+  it('matches a reference as a whole, so the 100th instruction is not found in the 1000th', () => {
+    // Instruction numbers are padded to three digits, so the 1000th starts like the 100th.
+    const many = [
+      item('a', 'STL-3FA2B1C9-100', 'pay', 100),
+      item('b', 'STL-3FA2B1C9-1000', 'pay', 1_000),
+      item('c', 'STL-3FA2B1C9-010', 'pay', 10),
+    ];
+    const lines = [
+      line(1, 1_000, 'STL-3FA2B1C9-1000'),
+      line(2, 100, 'TRF stl3fa2b1c9100'),
+      { ...line(3, 10, ''), description: 'Kliring ?20STL-3FA2B1C9-0 10 coop c' },
+    ];
+    const report = reconcile(many, [], lines);
+    expect(report.unmatchedBankLines).toEqual([]);
+    expect(report.coops.map((c) => [c.coopId, c.items[0]!.bank.map((l) => l.lineNo)])).toEqual([
+      ['a', [2]],
+      ['b', [1]],
+      ['c', [3]],
+    ]);
+    const bankMismatches = report.coops.flatMap((c) =>
+      c.items.flatMap((i) => i.mismatches.filter((m) => m.source === 'bank')),
+    );
+    expect(bankMismatches).toEqual([]);
+  });
+
   it('does not call an outstanding settlement missing at the bank', () => {
     const report = reconcile([{ ...parent[0]!, confirmed: false }], [], []);
     expect(report.coops[0]!.items[0]!.mismatches).toEqual([]);
