@@ -149,6 +149,7 @@ export function toPublic(event: RecordedEvent): Published | undefined {
         closedOn: e.data.on,
         reason: e.data.reason,
       });
+    case 'AccountOpeningRefused':
     case 'HoldReduced':
     case 'WithdrawalRequested':
     case 'WithdrawalApproved':

@@ -59,6 +59,15 @@ type Source = { reference: string | null; externalId: string | null };
 
 export type AccountEvent =
   | { type: 'AccountOpened'; data: AccountOpenedData }
+  | {
+      /**
+       * A pokok or wajib opening under this account id was refused, written before its claim
+       * on the member's product is given back: an opening that expected the stream as it was
+       * then can no longer be appended under that claim. The account stays unopened.
+       */
+      type: 'AccountOpeningRefused';
+      data: { accountId: string; memberId: string; productCode: string; on: string; code: string };
+    }
   | { type: 'Deposited'; data: { amount: Money; on: string; via: DepositFunds } & Source }
   | {
       type: 'Withdrawn';
@@ -201,6 +210,7 @@ export type AccountEventType = AccountEvent['type'];
 
 export const ACCOUNT_EVENT_TYPES: readonly AccountEventType[] = [
   'AccountOpened',
+  'AccountOpeningRefused',
   'Deposited',
   'Withdrawn',
   'WithdrawalRequested',
@@ -238,6 +248,7 @@ export function balanceChange(event: AccountEvent): bigint {
     case 'PenaltyCharged':
       return -BigInt(event.data.amount);
     case 'AccountOpened':
+    case 'AccountOpeningRefused':
     case 'WithdrawalRequested':
     case 'WithdrawalApproved':
     case 'WithdrawalRejected':

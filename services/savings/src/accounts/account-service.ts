@@ -1,6 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import { conflict, DomainError, notFound, rejected } from '@kopfed/domain';
-import { deterministicUuid, release, reserve, type EventMetadata } from '@kopfed/eventstore';
+import {
+  deterministicUuid,
+  release,
+  reserve,
+  WrongExpectedRevisionError,
+  type EventMetadata,
+} from '@kopfed/eventstore';
 import { AlreadyApplied, toDomain, type Executed } from '../shared/aggregate-store';
 import { KeyedLock } from '../shared/keyed-lock';
 import { derivedEventIds } from '../shared/event-ids';
@@ -51,6 +57,22 @@ export interface OpenRequest {
 }
 
 type Decide = (account: OpenedAccount, ctx: Context) => AccountCommand;
+
+/** A pokok or wajib opening starts over at most this often while its account id changes. */
+const OPENING_ATTEMPTS = 4;
+
+/**
+ * The owner of a member's product claim: the account id, and the revision of the account's
+ * stream the opening is appended at when earlier openings under that id were refused. Account
+ * ids never contain `@` (EntityId). Claims stored before refusals were written are plain ids.
+ */
+const claimOwner = (accountId: string, revision: number | undefined) =>
+  revision === undefined ? accountId : `${accountId}@${revision}`;
+
+function claimedBy(owner: string): { accountId: string; revision: number | undefined } {
+  const [accountId = owner, revision] = owner.split('@');
+  return { accountId, revision: revision === undefined ? undefined : Number(revision) };
+}
 
 /**
  * Whether a stored event is the effect of this command too: the same type and terms. The
@@ -119,10 +141,12 @@ export class AccountService {
       maturityInstruction: request.maturityInstruction ?? null,
       externalId: request.externalId ?? null,
     };
-    const open = () =>
-      this.execute(accountId, (state) => accountDecider.decide(command, state), actor);
+    const open = (expected?: number | 'no_stream') =>
+      this.execute(accountId, (state) => accountDecider.decide(command, state), actor, expected);
     if (product.kind !== 'pokok' && product.kind !== 'wajib') return open();
-    return this.withMemberProduct(coopId, member.memberId, product.code, accountId, actor, open);
+    return this.memberProducts.run(`${coopId}-${member.memberId}-${product.code}`, () =>
+      this.openUnderClaim(command, actor, open),
+    );
   }
 
   /** The account a time deposit moves to at maturity, checked by the opening rules. */
@@ -140,41 +164,116 @@ export class AccountService {
   }
 
   /**
-   * One pokok and one wajib account per member and product, for ever (a reservation stream).
-   * The claim is made before the account opens, so two openings cannot both pass; when the
-   * opening is refused and the account does not exist, the claim is given back (one a crashed
-   * attempt for this account left too), so a corrected request can open it. Openings of one
-   * member's product queue in this process, so a claim is never given back while another
-   * request for the same account is opening it here.
+   * One pokok and one wajib account per member and product, for ever (a reservation stream,
+   * `savings-<coop>-<member>-<product>`). The claim is made before the account opens, so two
+   * openings cannot both pass, and the opening is appended only at the revision of the account
+   * stream it claimed for. A refused opening appends `AccountOpeningRefused` at that revision
+   * before it gives the claim back: any other opening under that claim, in any process, then
+   * fails its append instead of opening an account whose claim is gone; a corrected request
+   * claims again, at the new revision, under the same account id or another. (The in-process
+   * queue of one member's product only saves such requests a retry.)
    */
-  private withMemberProduct(
-    coopId: string,
-    memberId: string,
-    code: string,
-    accountId: string,
+  private async openUnderClaim(
+    command: Extract<AccountCommand, { type: 'OpenAccount' }>,
     actor: Actor,
-    open: () => Promise<Executed<AccountState, AccountEvent>>,
-  ) {
-    const scope = `savings-${coopId}-${memberId}-${code}`;
-    return this.memberProducts.run(scope, async () => {
-      const claim = await reserve(this.accounts.store, scope, accountId, actor.metadata);
+    open: (expected?: number | 'no_stream') => Promise<Executed<AccountState, AccountEvent>>,
+  ): Promise<Executed<AccountState, AccountEvent>> {
+    const { accountId, memberId } = command;
+    const scope = `savings-${command.coopId}-${memberId}-${command.product.code}`;
+    for (let attempt = 1; attempt <= OPENING_ATTEMPTS; attempt++) {
+      const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
+      // An opened account keeps its claim for ever: the decider refuses, or answers a rerun.
+      if (state.status !== 'none') return open();
+      const claim = await reserve(
+        this.accounts.store,
+        scope,
+        claimOwner(accountId, revision),
+        actor.metadata,
+      );
       if (!claim.reserved) {
+        const holder = claimedBy(claim.heldBy);
+        // A claim whose opening was refused (its holder died before giving it back) is stale.
+        const freed = await this.settleClaim(scope, holder.accountId, holder.revision, actor);
+        if (freed || holder.accountId === accountId) continue;
         throw conflict(
           'member-has-product-account',
-          `Member ${memberId} already has ${code} account ${claim.heldBy}.`,
-          { accountId: claim.heldBy },
+          `Member ${memberId} already has ${command.product.code} account ${holder.accountId}.`,
+          { accountId: holder.accountId },
         );
       }
+      const expected = revision ?? 'no_stream';
       try {
-        return await open();
+        return await open(expected);
       } catch (error) {
-        const opened = await this.accounts.store.streamRevision(accountStream(accountId));
-        if (error instanceof DomainError && opened === undefined) {
-          await release(this.accounts.store, scope, accountId, actor.metadata);
-        }
-        throw error;
+        const refused = error instanceof DomainError;
+        if (!refused && !(error instanceof WrongExpectedRevisionError)) throw error;
+        if (refused) await this.refuseOpening(command, error.code, expected, actor);
+        await this.settleClaim(scope, accountId, revision, actor);
+        if (refused) throw error;
       }
+    }
+    throw conflict(
+      'concurrency-conflict',
+      `Account ${accountId} changed too often while it was being opened; try again.`,
+    );
+  }
+
+  /** Marks the account stream at `expected` so no opening can be appended there any more. */
+  private async refuseOpening(
+    command: Extract<AccountCommand, { type: 'OpenAccount' }>,
+    code: string,
+    expected: number | 'no_stream',
+    actor: Actor,
+  ): Promise<void> {
+    const refusal: AccountEvent = {
+      type: 'AccountOpeningRefused',
+      data: {
+        accountId: command.accountId,
+        memberId: command.memberId,
+        productCode: command.product.code,
+        on: command.on,
+        code,
+      },
+    };
+    try {
+      await this.accounts.store.append(
+        accountStream(command.accountId),
+        [
+          {
+            id: uuidv7(),
+            type: refusal.type,
+            schemaVersion: 1,
+            data: refusal.data,
+            metadata: actor.metadata,
+            businessDate: command.on,
+          },
+        ],
+        { expectedRevision: expected },
+      );
+    } catch (error) {
+      // The stream moved on: what follows `expected` decides whether the claim is given back.
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+
+  /**
+   * Gives back the claim of an opening under `accountId` at `revision` when the stream's next
+   * event is a refusal: an opening is appended only at the revision it claimed for, so none can
+   * follow under that claim. After an opening, the claim is the account's and stays. Resolves
+   * whether this call gave it back.
+   */
+  private async settleClaim(
+    scope: string,
+    accountId: string,
+    revision: number | undefined,
+    actor: Actor,
+  ): Promise<boolean> {
+    const [next] = await this.accounts.store.readStream(accountStream(accountId), {
+      fromRevision: revision === undefined ? 0 : revision + 1,
+      maxCount: 1,
     });
+    if (next?.type !== 'AccountOpeningRefused') return false;
+    return release(this.accounts.store, scope, claimOwner(accountId, revision), actor.metadata);
   }
 
   /**
@@ -187,7 +286,7 @@ export class AccountService {
     accountId: string,
     decide: (state: AccountState) => AccountEvent[],
     actor: Actor,
-    expectedRevision?: number,
+    expectedRevision?: number | 'no_stream',
   ): Promise<Executed<AccountState, AccountEvent>> {
     let decided: AccountEvent[] = [];
     try {

@@ -140,6 +140,10 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       lastOn: d.openedOn,
     };
   }
+  if (event.type === 'AccountOpeningRefused') {
+    invariant(state.status === 'none', 'only an account never opened has an opening refused');
+    return state;
+  }
   invariant(state.status !== 'none', `${event.type} on an account never opened`);
   const moved = withBalance(state, event);
   return applyEvent(moved, event);
@@ -182,7 +186,7 @@ function finishHold(account: OpenedAccount, holdId: string): OpenedAccount {
 
 function applyEvent(
   account: OpenedAccount,
-  event: Exclude<AccountEvent, { type: 'AccountOpened' }>,
+  event: Exclude<AccountEvent, { type: 'AccountOpened' | 'AccountOpeningRefused' }>,
 ): OpenedAccount {
   switch (event.type) {
     case 'Deposited':

@@ -1,7 +1,11 @@
 import request from 'supertest';
 import { reserve } from '@kopfed/eventstore';
+import { MembershipDirectory } from '../membership/membership-directory';
+import { CatalogueStore } from '../products/catalogue-store';
 import { as, BASE, useAccountsHttp } from '../testing/accounts-http';
 import { COOPS, idr, PRODUCTS } from '../testing/savings-harness';
+import { Accounts } from './account-context';
+import { AccountService } from './account-service';
 
 const world = useAccountsHttp();
 const { open, get } = world;
@@ -49,6 +53,103 @@ describe('one pokok and one wajib account per member', () => {
     });
     expect(refused.body.code).toBe('maturity-not-allowed');
     expect((await open('m-1', 'WAJIB', { accountId: 'wj-1' })).status).toBe(201);
+  });
+
+  it('a claim whose opening was refused, left by a process that died, no longer blocks the member', async () => {
+    await world.h.joinPerson(COOPS.A, 'm-5');
+    await reserve(world.h.store, `savings-${COOPS.A}-m-5-POKOK`, 'pk-5');
+    await world.h.store.append(
+      'account-pk-5',
+      [
+        {
+          id: '0190a000-0000-7000-8000-000000000005',
+          type: 'AccountOpeningRefused',
+          schemaVersion: 1,
+          data: {
+            accountId: 'pk-5',
+            memberId: 'm-5',
+            productCode: 'POKOK',
+            on: '2026-03-10',
+            code: 'pokok-exceeds-share',
+          },
+          metadata: { coopId: COOPS.A },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    expect((await open('m-5', 'POKOK', { accountId: 'pk-5b' })).status).toBe(201);
+  });
+
+  it('a refused opening leaves its account id free for the corrected request', async () => {
+    await world.h.joinPerson(COOPS.A, 'm-3');
+    const refused = await open('m-3', 'POKOK', {
+      accountId: 'pk-3',
+      initialDeposit: { amount: idr(150_000) },
+    });
+    expect(refused.body.code).toBe('pokok-exceeds-share');
+    const opened = await open('m-3', 'POKOK', {
+      accountId: 'pk-3',
+      initialDeposit: { amount: idr(100_000) },
+    });
+    expect(opened.status).toBe(201);
+    expect((await open('m-3', 'POKOK', { accountId: 'pk-3b' })).body.code).toBe(
+      'member-has-product-account',
+    );
+    await world.h.savings.projection.catchUp();
+    expect(await members('m-3')).toEqual([
+      expect.objectContaining({ accountId: 'pk-3', balance: idr(100_000) }),
+    ]);
+  });
+
+  it('a refusal in one process does not give back the claim another process is opening under', async () => {
+    const h = world.h;
+    await h.joinPerson(COOPS.A, 'm-4');
+    let refused: { status: number; code: string } | undefined;
+    // This process appends the account just after another refused a request for the same id.
+    const store = new Proxy(h.store, {
+      get(target, prop) {
+        if (prop === 'append')
+          return async (...args: Parameters<typeof target.append>) => {
+            if (args[0] === 'account-pk-4' && !refused) {
+              const r = await open('m-4', 'POKOK', {
+                accountId: 'pk-4',
+                initialDeposit: { amount: idr(150_000) },
+              });
+              refused = { status: r.status, code: r.body.code };
+            }
+            return target.append(...args);
+          };
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function'
+          ? (value as (...a: unknown[]) => unknown).bind(target)
+          : value;
+      },
+    });
+    const db = h.savings.accounts.db;
+    const accounts = new Accounts(
+      store,
+      db,
+      new CatalogueStore(store),
+      new MembershipDirectory(db),
+      () => h.now(),
+    );
+    await new AccountService(accounts).open(
+      COOPS.A,
+      {
+        accountId: 'pk-4',
+        memberId: 'm-4',
+        productCode: 'POKOK',
+        initialDeposit: { amount: 100_000n, via: 'cash' },
+      },
+      { keyId: 'k', metadata: { coopId: COOPS.A } },
+    );
+    expect(refused).toEqual({ status: 422, code: 'pokok-exceeds-share' });
+    const second = await open('m-4', 'POKOK', { accountId: 'pk-4b' });
+    expect(second.body.code).toBe('member-has-product-account');
+    await h.savings.projection.catchUp();
+    expect(await members('m-4')).toEqual([
+      expect.objectContaining({ accountId: 'pk-4', balance: idr(100_000) }),
+    ]);
   });
 });
 

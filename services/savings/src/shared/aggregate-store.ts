@@ -29,8 +29,11 @@ export interface AggregateType<State, Event extends DomainEvent> {
 
 export interface ExecuteOptions<Event, State = unknown> {
   metadata?: EventMetadata;
-  /** The revision the caller saw (If-Match): a mismatch is reported, not retried. */
-  expectedRevision?: number;
+  /**
+   * The revision the caller saw (If-Match), `no_stream` for a stream it saw empty: a mismatch
+   * is reported, not retried.
+   */
+  expectedRevision?: number | 'no_stream';
   /** Deterministic ids make a command idempotent for ever: the store refuses an id twice. */
   eventIds?: (event: Event, index: number) => string;
   /**
@@ -113,9 +116,10 @@ export class AggregateStore<State, Event extends DomainEvent> {
       const remembered = attempt === 1 ? this.remembered(stream, options.hint) : undefined;
       const { state, revision } = remembered ?? (await this.load(stream));
       const unconfirmed = remembered !== undefined && !remembered.trusted;
-      if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+      const expected = options.expectedRevision;
+      if (expected !== undefined && expected !== (revision ?? 'no_stream')) {
         if (unconfirmed) continue;
-        throw new WrongExpectedRevisionError(stream, options.expectedRevision, revision);
+        throw new WrongExpectedRevisionError(stream, expected, revision);
       }
       const events = unconfirmed ? decideOrUndefined(decide, state) : decide(state);
       if (events === undefined) continue;
