@@ -110,7 +110,7 @@ describe('rebuild-check of a running node, over HTTP', () => {
     expect(check.projections.map((p) => [p.store, p.projection, p.verdict])).toEqual(
       expect.arrayContaining([
         ['member', 'member-directory-v1', 'EQUAL'],
-        ['savings', 'savings-accounts-v1', 'EQUAL'],
+        ['savings', 'savings-accounts-v2', 'EQUAL'],
         ['loan', 'loan-book-v2', 'EQUAL'],
         ['settlement', 'settlement-clearing', 'EQUAL'],
       ]),
@@ -135,7 +135,7 @@ describe('rebuild-check of a running node, over HTTP', () => {
     expect(check.projections.filter((p) => p.verdict !== 'EQUAL')).toEqual([
       expect.objectContaining({
         store: 'savings',
-        projection: 'savings-accounts-v1',
+        projection: 'savings-accounts-v2',
         verdict: 'DIFFERS',
       }),
     ]);

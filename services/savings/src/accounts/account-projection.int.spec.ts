@@ -1,6 +1,7 @@
+import { Projection } from '../shared/projection';
 import { idr } from '../testing/savings-harness';
 import { useAccountsHttp } from '../testing/accounts-http';
-import { accountSnapshots } from './account-projection';
+import { accountSnapshots, accountsProjection } from './account-projection';
 
 const world = useAccountsHttp();
 const { post, get, open } = world;
@@ -57,5 +58,67 @@ describe('accounts read model: holds with their expiry', () => {
     db.exec('DROP TABLE savings_holds');
     accountSnapshots(db);
     expect(holdsOf('rm')).toEqual(before);
+  });
+});
+
+describe('accounts read model: a node upgraded from savings-accounts-v1', () => {
+  const TABLES = [
+    'savings_accounts',
+    'savings_holds',
+    'savings_statement_lines',
+    'savings_wajib_months',
+  ];
+  /** Every row of the tables, in a fixed order. */
+  const rowsOf = (tables: readonly string[]) =>
+    tables.map((table) =>
+      world.h.savings.accounts.db
+        .prepare(`SELECT * FROM ${table}`)
+        .all()
+        .map((row) => JSON.stringify(row))
+        .sort(),
+    );
+  const stateOf = (accountId: string) =>
+    JSON.parse(
+      (
+        world.h.savings.accounts.db
+          .prepare('SELECT state FROM savings_accounts WHERE account_id = ?')
+          .get(accountId) as { state: string }
+      ).state,
+    ) as { finishedHolds?: unknown };
+
+  it('builds its read model again from the log, so it equals a rebuild and serves snapshots', async () => {
+    const coop = world.h.keys.coopA;
+    await open('m-1', 'SUKARELA', { accountId: 'up', initialDeposit: { amount: idr(1_000_000) } });
+    await post('/accounts/up/holds', coop, {
+      holdId: 'h1',
+      amount: idr(100_000),
+      reason: 'x',
+      expiresAt: '2027-01-01T00:00:00Z',
+    }).expect(201);
+    await post('/accounts/up/holds/h1/release', coop).expect(200);
+    await world.h.savings.projection.catchUp();
+    await world.h.savings.projection.stop();
+    // The node as v1 left it: rows without finished holds, under v1's checkpoint.
+    const db = world.h.savings.accounts.db;
+    db.exec(`UPDATE savings_accounts SET state = json_remove(state, '$.finishedHolds')`);
+    db.exec(
+      `UPDATE savings_checkpoints SET name = 'savings-accounts-v1' WHERE name = 'savings-accounts-v2'`,
+    );
+    expect(stateOf('up').finishedHolds).toBeUndefined();
+    const upgraded = new Projection(world.h.store, db, accountsProjection());
+    upgraded.start();
+    try {
+      await post('/accounts/up/deposits', coop, { amount: idr(5_000) }).expect(200);
+      await upgraded.catchUp();
+      const live = { tables: rowsOf(TABLES), up: stateOf('up') };
+      expect(live.up.finishedHolds).toEqual({
+        h1: { amount: '100000', reason: 'x', expiresAt: '2027-01-01T00:00:00.000Z' },
+      });
+      expect(accountSnapshots(db)('account-up')).toBeDefined();
+      await upgraded.rebuild();
+      expect({ tables: rowsOf(TABLES), up: stateOf('up') }).toEqual(live);
+    } finally {
+      await upgraded.stop();
+    }
   });
 });

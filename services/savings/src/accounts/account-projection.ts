@@ -81,9 +81,10 @@ export function accountsProjection(): ProjectionDefinition {
     max: CACHED_STATES,
   });
   return {
-    name: 'savings-accounts-v1',
+    name: PROJECTION_NAME,
     categories: ['account'],
     setUp: (db) => {
+      dropSuperseded(db);
       createTables(db);
       statements = undefined;
     },
@@ -195,6 +196,24 @@ function putHold(
     hold.amount,
     hold.expiresAt,
   );
+}
+
+/**
+ * v2 keeps each account's finished holds in its state. A v1 row has none, and no later event
+ * can tell which hold ids it used, so a node upgraded from v1 builds the read model again from
+ * the log, once, instead of carrying the gap on.
+ */
+const PROJECTION_NAME = 'savings-accounts-v2';
+const SUPERSEDED = ['savings-accounts-v1'];
+
+/** Drops a read model an earlier version of this projection built, with its checkpoint. */
+function dropSuperseded(db: Database.Database): void {
+  if (!tableExists(db, 'savings_checkpoints')) return;
+  const forget = db.prepare('DELETE FROM savings_checkpoints WHERE name = ?');
+  db.transaction(() => {
+    const superseded = SUPERSEDED.filter((name) => forget.run(name).changes > 0);
+    if (superseded.length > 0) for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+  })();
 }
 
 /** Creates the tables, filling `savings_holds` when an older read model is upgraded. */
