@@ -37,6 +37,24 @@ describe('account decider', () => {
         },
       ]);
     });
+    it('opens under an account id whose earlier pokok opening was refused', () => {
+      const refused: AccountEvent = {
+        type: 'AccountOpeningRefused',
+        data: {
+          accountId: 'acc-1',
+          memberId: 'm-1',
+          productCode: 'POKOK',
+          on: '2026-03-10',
+          code: 'pokok-exceeds-share',
+        },
+      };
+      expect(given([refused])).toEqual(given([]));
+      const command = openCommand(sukarela, {
+        initialDeposit: { amount: 500_000n, via: 'cash' },
+      });
+      expect(when([refused], command)).toEqual(opened());
+      expect(() => given([...opened(), refused])).toThrow(/never opened/);
+    });
     it('keeps an onboarded account’s original opening date, accruing from today', () => {
       const [event] = when([], openCommand(sukarela, { on: '2019-05-01' }));
       expect(event!.data).toMatchObject({ openedOn: '2019-05-01', accrualFrom: '2026-03-10' });
