@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { memberModule } from '@kopfed/member';
+import { coopBody } from '@kopfed/member/src/testing/federation';
 import { savingsModule } from '@kopfed/savings';
 import { settlementModule } from '@kopfed/settlement';
 import { allOperations } from './checks';
@@ -59,14 +60,37 @@ describe('security suite: settlement in the node', () => {
         .put(`/coops/${coop}/liquidity-cover/IDR`, { amount: idr(1_000_000) })
         .expect(200);
     }
-    const sent = await as(target.keys.coopA)
-      .post('/transfers', {
+    // Closed loop (BRIEF §5): A and B pay each other under a cooperation agreement, signed
+    // with the member service; settlement learns of it over the bus.
+    const member = (path: string, body: object) =>
+      request(target.server)
+        .post(`/api/member/v1${path}`)
+        .set('Authorization', `Bearer ${target.keys.admin}`)
+        .send(body);
+    await member('/coops', coopBody(P, 'secondary', null)).expect(201);
+    await member(`/coops/${P}/approval`, { on: '2026-01-06' }).expect(200);
+    for (const coop of [A, B]) {
+      await member(`/coops/${P}/member-coops`, coopBody(coop, 'primary', P)).expect(201);
+      await member(`/coops/${coop}/approval`, { on: '2026-01-07' }).expect(200);
+    }
+    await member(`/coops/${A}/cooperation-agreements`, {
+      partnerCoopId: B,
+      validFrom: '2026-01-07',
+      validUntil: '2099-12-31',
+    }).expect(201);
+    const first = () =>
+      as(target.keys.coopA).post('/transfers', {
         transferId: 'node-1',
         fromCoopId: A,
         toCoopId: B,
         amount: idr(300_000),
-      })
-      .expect(201);
+      });
+    let sent = await first();
+    for (let tries = 0; sent.body.code === 'no-cooperation-agreement' && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      sent = await first();
+    }
+    expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ status: 'posted', parentCoopId: P });
     await as(target.keys.coopB)
       .post('/transfers', {

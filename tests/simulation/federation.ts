@@ -130,6 +130,14 @@ export async function registerFederation(world: World, federation: Federation): 
     coop[id] = await world.key('coop', id);
     checker[id] = await world.key('coop', id);
   }
+  // Closed loop (BRIEF §5): the primaries pay each other under a cooperation agreement.
+  const [a, b] = federation.primaries;
+  await expect(
+    `agreement ${a} ${b}`,
+    world.request('POST', `/api/member/v1/coops/${a}/cooperation-agreements`, admin, {
+      body: { partnerCoopId: b, validFrom: '2026-01-07', validUntil: '2099-12-31' },
+    }),
+  );
   return { admin, coop, checker };
 }
 

@@ -2,6 +2,7 @@ import { catalog, type ReceivedEvent } from '@kopfed/contracts';
 import type { EventMetadata } from '@kopfed/eventstore';
 import { integrationEventHandler } from '@kopfed/messaging';
 import type { ServiceInstance } from '@kopfed/service-kit';
+import type { AgreementTable } from './clearing/engine/agreement-table';
 import type { LimitsService } from './clearing/engine/limits-service';
 import type { LedgerPoster } from './ledger/ledger-poster';
 import { loanPosting, type LoanMoneyEvent } from './ledger/loan-postings';
@@ -47,14 +48,30 @@ const metadataOf = (event: Received): EventMetadata => ({
 
 /**
  * The money events of the savings and loan services, posted into the coops' books once each
- * (the envelope id is the entry's source: the ledger posts a source at most once), and the
- * member coops' deposits with their parent, which are their liquidity cover.
+ * (the envelope id is the entry's source: the ledger posts a source at most once), the
+ * member coops' deposits with their parent, which are their liquidity cover, and the
+ * cooperation agreements the closed-loop rule consults.
  */
 export function settlementConsumers(
   poster: LedgerPoster,
   limits: LimitsService,
+  agreements: AgreementTable,
 ): NonNullable<ServiceInstance['consumes']>[number][] {
   return [
+    {
+      topic: catalog.topicOf('member'),
+      group: 'settlement.cooperation-agreements',
+      handler: integrationEventHandler(catalog, (received) => {
+        switch (received.name) {
+          case 'CooperationAgreementSigned':
+            return agreements.signed(received.data);
+          case 'CooperationAgreementTerminated':
+            return agreements.terminated(received.data.agreementId, received.data.terminatedOn);
+          default:
+            return undefined;
+        }
+      }),
+    },
     {
       topic: catalog.topicOf('savings'),
       group: 'settlement.books-savings',

@@ -6,6 +6,7 @@ import { LedgerCommands } from './ledger/ledger-commands';
 import { ledgerRoutes } from './ledger/routes';
 import { BatchService } from './batches/batch-service';
 import { BooksService } from './books/books-service';
+import { AgreementTable } from './clearing/engine/agreement-table';
 import { ClearingCore } from './clearing/engine/clearing-core';
 import { LimitsService } from './clearing/engine/limits-service';
 import { TransferService } from './clearing/engine/transfer-service';
@@ -47,6 +48,8 @@ export interface SettlementOptions {
 export interface Settlement {
   core: ClearingCore;
   transfers: TransferService;
+  /** The cooperation agreements the member service published (closed-loop rule). */
+  agreements: AgreementTable;
   limits: LimitsService;
   batches: BatchService;
   ledgers: LedgerHost;
@@ -76,7 +79,8 @@ export async function createSettlement(
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
   });
-  const transfers = new TransferService(core, directory, clock, logger);
+  const agreements = new AgreementTable(db);
+  const transfers = new TransferService(core, directory, agreements, clock, logger);
   const limits = new LimitsService(core, transfers, directory, clock);
   const batches = new BatchService(core, transfers, clock);
   await core.open();
@@ -139,7 +143,10 @@ export async function createSettlement(
       routes,
     },
     publishes: settlementPublication,
-    consumes: [...settlementConsumers(poster, limits), ...shuBasesConsumers(shuBases, store, db)],
+    consumes: [
+      ...settlementConsumers(poster, limits, agreements),
+      ...shuBasesConsumers(shuBases, store, db),
+    ],
     closeOfBusiness: runCloseOfBusiness,
     start: () => {
       journalFeed.start();
@@ -162,6 +169,7 @@ export async function createSettlement(
   return {
     core,
     transfers,
+    agreements,
     limits,
     batches,
     ledgers,

@@ -28,9 +28,16 @@ export async function federationOn(node: NodeProcess): Promise<People> {
   const admin = new PatientClient(node.url, ADMIN_KEY);
   const as = (token: string) => new PatientClient(node.url, token);
   const { treasurerToken } = await registerFederation(admin, as, COOP.P, [COOP.A, COOP.B]);
+  const treasurer = as(treasurerToken);
+  // Closed loop (BRIEF §5): A and B pay each other later, under a cooperation agreement.
+  await treasurer.expect(201, 'POST', `${API.member}/coops/${COOP.A}/cooperation-agreements`, {
+    partnerCoopId: COOP.B,
+    validFrom: '2000-01-01',
+    validUntil: '2099-12-31',
+  });
   return {
     admin,
-    treasurer: as(treasurerToken),
+    treasurer,
     auditor: as(await apiKey(admin, 'auditor', COOP.P)),
     coopA: as(await apiKey(admin, 'coop', COOP.A)),
     coopB: as(await apiKey(admin, 'coop', COOP.B)),

@@ -1,4 +1,5 @@
 import { coopBody } from '@kopfed/member/src/testing/federation';
+import { addDays } from './dates';
 import type { DemoClient } from './http';
 import type { Progress } from './progress';
 import type { DemoPlan, PlannedCoop } from './world';
@@ -89,5 +90,27 @@ export async function buildFederation(
     coops[coop.coopId] = await key(admin, 'coop', coop.coopId);
     progress.tick(3);
   }
+  await signAgreements(asTreasurer, plan);
   return { treasurer, auditor, coops };
+}
+
+/**
+ * Closed loop (BRIEF §5): coops that pay each other sign a cooperation agreement first. Signed
+ * before the members are synced, so settlement has it from the bus by the first transfer.
+ */
+async function signAgreements(treasurer: DemoClient, plan: DemoPlan): Promise<void> {
+  const pairs = new Map<string, [string, string]>();
+  for (const t of plan.transferRounds.flat()) {
+    const pair = [t.fromCoopId, t.toCoopId].sort() as [string, string];
+    pairs.set(pair.join(' '), pair);
+  }
+  for (const [coopId, partnerCoopId] of pairs.values()) {
+    await treasurer.write(
+      'POST',
+      `/api/member/v1/coops/${coopId}/cooperation-agreements`,
+      `agreement:${coopId}:${partnerCoopId}`,
+      { partnerCoopId, validFrom: plan.foundedOn, validUntil: addDays(plan.today, 5 * 365) },
+      [201],
+    );
+  }
 }

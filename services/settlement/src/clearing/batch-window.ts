@@ -30,6 +30,10 @@ function computeWindow(instant: string, windowMinutes: number): TimeWindow {
   };
 }
 
+/** The Asia/Jakarta business date `instant` falls on (`2026-11-27`). */
+export const jakartaDateOf = (instant: string): string =>
+  new Date(Date.parse(instant) + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
+
 const MODEL_LETTER: Record<SettlementModel, string> = {
   multilateral_net: 'M',
   bilateral_net: 'B',

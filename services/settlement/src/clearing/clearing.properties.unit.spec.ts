@@ -109,14 +109,31 @@ function run(
           amount: idr(o.amount),
           pending: o.pending,
         });
-        const parents = { from: PARENT, to: PARENT };
+        // Every pair of coops has signed a cooperation agreement for the whole run.
+        const counterparties = (r: { fromCoopId: string; toCoopId: string }) => ({
+          parents: { from: PARENT, to: PARENT },
+          agreements: [
+            {
+              agreementId: `pks-${r.fromCoopId}-${r.toCoopId}`,
+              coopId: r.fromCoopId,
+              partnerCoopId: r.toCoopId,
+              validFrom: '2000-01-01',
+              validUntil: '2999-12-31',
+              terminatedOn: null,
+            },
+          ],
+        });
+        const leg = (k: number) => {
+          const r = request(k);
+          return { request: r, counterparties: counterparties(r) };
+        };
         events =
           o.group === 1
-            ? clearing.transfer({ type: 'CreateTransfer', request: request(0), parents, now })
+            ? clearing.transfer({ type: 'CreateTransfer', ...leg(0), now })
             : clearing.transfer({
                 type: 'SubmitGroup',
                 groupId: `g${n}`,
-                legs: Array.from({ length: o.group }, (_, k) => ({ request: request(k), parents })),
+                legs: Array.from({ length: o.group }, (_, k) => leg(k)),
                 now,
               });
       } else if (o.kind === 'post' || o.kind === 'void') {

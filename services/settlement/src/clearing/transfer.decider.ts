@@ -1,6 +1,7 @@
 import { conflict, rejected, unreachable } from '@kopfed/domain';
 import { minorOf, moneyJson, type MoneyJson } from '../shared/money';
-import { batchIdOf, batchKeyOf, windowOf } from './batch-window';
+import { isBetween, isInForce, type CooperationAgreement } from './agreements';
+import { batchIdOf, batchKeyOf, jakartaDateOf, windowOf } from './batch-window';
 import {
   configOf,
   type ClearingState,
@@ -36,6 +37,13 @@ export interface Parents {
   to: string | undefined;
 }
 
+/** What is known of two coops when a transfer between them is asked for. */
+export interface Counterparties {
+  parents: Parents;
+  /** The cooperation agreements signed between them, in force or not. */
+  agreements: readonly CooperationAgreement[];
+}
+
 /** What a decision reads besides the state: in-flight debits and batches being closed. */
 export interface DecisionContext {
   state: ClearingState;
@@ -44,11 +52,16 @@ export interface DecisionContext {
 }
 
 export type TransferCommand =
-  | { type: 'CreateTransfer'; request: TransferRequest; parents: Parents; now: string }
+  | {
+      type: 'CreateTransfer';
+      request: TransferRequest;
+      counterparties: Counterparties;
+      now: string;
+    }
   | {
       type: 'SubmitGroup';
       groupId: string;
-      legs: readonly { request: TransferRequest; parents: Parents }[];
+      legs: readonly { request: TransferRequest; counterparties: Counterparties }[];
       now: string;
     }
   | { type: 'PostPending'; transferId: string; amount: MoneyJson | undefined; now: string }
@@ -57,7 +70,7 @@ export type TransferCommand =
 
 function recordOf(
   request: TransferRequest,
-  parents: Parents,
+  { parents, agreements }: Counterparties,
   groupId: string | null,
   context: DecisionContext,
   now: string,
@@ -72,6 +85,19 @@ function recordOf(
       `Coops ${request.fromCoopId} and ${request.toCoopId} do not share a parent that clears between them.`,
       `${at}/toCoopId`,
       { fromParent: parents.from ?? null, toParent: parents.to ?? null },
+    );
+  }
+  // Closed loop (BRIEF §5): two coops transact only under a cooperation agreement in force.
+  const businessDate = jakartaDateOf(now);
+  const inForce = agreements.some(
+    (a) => isBetween(a, request.fromCoopId, request.toCoopId) && isInForce(a, businessDate),
+  );
+  if (!inForce) {
+    throw rejected(
+      'no-cooperation-agreement',
+      `Coops ${request.fromCoopId} and ${request.toCoopId} have no cooperation agreement in force on ${businessDate}.`,
+      `${at}/toCoopId`,
+      { businessDate },
     );
   }
   if (!request.pending && request.timeoutSeconds !== undefined) {
@@ -158,7 +184,7 @@ function createTransfer(
   command: Extract<TransferCommand, { type: 'CreateTransfer' }>,
   context: DecisionContext,
 ): TransferEvent[] {
-  const record = recordOf(command.request, command.parents, null, context, command.now, '');
+  const record = recordOf(command.request, command.counterparties, null, context, command.now, '');
   checkLimits(context, record, new Map(), '');
   if (record.pending) return [{ type: 'TransferReserved', data: { transfer: record } }];
   const batch = batchFor(context, record, command.now);
@@ -180,7 +206,7 @@ function submitGroup(
   // Every leg has the same parent and time: its batch depends only on its model and currency.
   const batches = new Map<string, BatchRef>();
   let parent: string | undefined;
-  const legs = command.legs.map(({ request, parents }, index): GroupLeg => {
+  const legs = command.legs.map(({ request, counterparties }, index): GroupLeg => {
     const at = `/transfers/${index}`;
     if (seen.has(request.transferId)) {
       throw rejected(
@@ -190,7 +216,7 @@ function submitGroup(
       );
     }
     seen.add(request.transferId);
-    const record = recordOf(request, parents, command.groupId, context, command.now, at);
+    const record = recordOf(request, counterparties, command.groupId, context, command.now, at);
     if (parent !== undefined && record.parentCoopId !== parent) {
       throw rejected(
         'group-spans-parents',

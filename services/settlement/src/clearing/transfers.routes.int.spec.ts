@@ -346,3 +346,75 @@ describe('inter-coop transfers over HTTP', () => {
     expect(encodeClearing(restored.state)).toEqual(encodeClearing(h.settlement.core.state));
   });
 });
+
+describe('the closed-loop rule on inter-coop transfers', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await settlementHarness({ agreements: false }); // 2026-11-27 in Jakarta
+    await h.fund(A, 1_000_000);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const send = (id: string, from: string = A, to: string = B) =>
+    h.post('/transfers', { transferId: id, fromCoopId: from, toCoopId: to, amount: idr(1_000) });
+
+  const expectNothingChanged = async () => {
+    expect((await h.get('/settlement-batches?status=open')).body.items).toEqual([]);
+    expect((await h.get(`/coops/${A}/limits`)).body.currencies[0]).toMatchObject({
+      netDebit: idr(0),
+      pendingDebit: idr(0),
+    });
+  };
+
+  it('refuses a transfer between coops without a cooperation agreement, and changes nothing', async () => {
+    const refused = await send('pks-1');
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      code: 'no-cooperation-agreement',
+      errors: [{ pointer: '/toCoopId' }],
+    });
+    expect(refused.body.detail).toContain('2026-11-27');
+    expect((await h.get('/transfers/pks-1')).status).toBe(404);
+    await h.agree(A, C); // another pair's agreement does not count
+    expect((await send('pks-1')).status).toBe(422);
+    await expectNothingChanged();
+  });
+
+  it('takes a transfer either way under an agreement in force today', async () => {
+    await h.agree(B, A, { validFrom: '2026-11-27', validUntil: '2026-11-27' });
+    expect((await send('pks-2')).status).toBe(201);
+    await h.fund(B, 1_000_000);
+    expect((await send('pks-3', B, A)).status).toBe(201);
+    h.advance(24 * 3_600_000); // 2026-11-28: past its last day
+    expect((await send('pks-4')).body.code).toBe('no-cooperation-agreement');
+  });
+
+  it('refuses under an agreement not yet begun or terminated by today', async () => {
+    await h.agree(A, B, { validFrom: '2026-11-28', validUntil: '2027-11-27' });
+    expect((await send('pks-5')).body.code).toBe('no-cooperation-agreement');
+    const signed = await h.agree(A, B, { validFrom: '2026-01-01', validUntil: '2026-12-31' });
+    await h.terminateAgreement(signed, '2026-11-27');
+    expect((await send('pks-5')).body.code).toBe('no-cooperation-agreement');
+    await expectNothingChanged();
+  });
+
+  it('refuses a whole group when one leg has no agreement', async () => {
+    await h.agree(A, B);
+    const group = await h.post('/transfer-groups', {
+      groupId: 'pks-g',
+      transfers: [
+        { transferId: 'pks-g1', fromCoopId: A, toCoopId: B, amount: idr(1_000) },
+        { transferId: 'pks-g2', fromCoopId: A, toCoopId: C, amount: idr(1_000) },
+      ],
+    });
+    expect(group.status).toBe(422);
+    expect(group.body).toMatchObject({
+      code: 'no-cooperation-agreement',
+      errors: [{ pointer: '/transfers/1/toCoopId' }],
+    });
+    expect((await h.get('/transfers/pks-g1')).status).toBe(404);
+    await expectNothingChanged();
+  });
+});

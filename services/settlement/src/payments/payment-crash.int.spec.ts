@@ -106,6 +106,14 @@ async function scenario({ killAt, payee, outcome }: (typeof scenarios)[number]):
       {},
     );
     await setup.settlement.limits.setCover(A, { amount: '5000000', currency: 'IDR' }, {});
+    // The child runs on the real clock: the agreement covers any date it may see.
+    setup.settlement.agreements.signed({
+      agreementId: 'pks-a-b',
+      coopId: A,
+      partnerCoopId: B,
+      validFrom: '2000-01-01',
+      validUntil: '2999-12-31',
+    });
     await setup.close();
 
     expect({ killAt, signal: await runChild(dir, killAt, payee) }).toEqual({

@@ -1,5 +1,7 @@
 import { tmpdir } from 'node:os';
 import request from 'supertest';
+import { v7 as uuidv7 } from 'uuid';
+import { catalog, type EventName } from '@kopfed/contracts';
 import type { Express } from 'express';
 import type { SqliteEventStore } from '@kopfed/eventstore';
 import { createServiceApp, TokenBucketLimiter } from '@kopfed/service-kit';
@@ -24,14 +26,25 @@ export interface Harness {
   get(path: string, key?: string): request.Test;
   /** Gives a coop a cap and cover large enough for the test. */
   fund(coopId: string, cap: number, cover?: number): Promise<void>;
+  /** Delivers a CooperationAgreementSigned from the member service; returns its id. */
+  agree(
+    coopId: string,
+    partnerCoopId: string,
+    validity?: { validFrom: string; validUntil: string },
+  ): Promise<string>;
+  /** Delivers a CooperationAgreementTerminated from the member service. */
+  terminateAgreement(agreementId: string, terminatedOn: string): Promise<void>;
   close(): Promise<void>;
 }
 
 const BASE = '/api/settlement/v1';
 
-/** The service over an in-memory SQLite store, coops A, B and C under parent P. */
+/**
+ * The service over an in-memory SQLite store, coops A, B and C under parent P, each pair
+ * under a cooperation agreement for 2026 unless `agreements` is false.
+ */
 export async function settlementHarness(
-  options: SettlementOptions & { start?: string } = {},
+  options: SettlementOptions & { start?: string; agreements?: boolean } = {},
 ): Promise<Harness> {
   const kit = await kitFixture({
     rateLimiter: new TokenBucketLimiter({ ratePerSecond: 100_000, burst: 100_000 }),
@@ -54,6 +67,25 @@ export async function settlementHarness(
   await settlement.instance.start?.();
   const app = createServiceApp(settlement.instance.definition, kit.deps);
   const auth = (key?: string) => `Bearer ${key ?? kit.keys.treasurerP}`;
+  const deliver = async (name: EventName, subject: string, data: unknown) => {
+    const consumption = settlement.instance.consumes!.find(
+      (c) => c.group === 'settlement.cooperation-agreements',
+    )!;
+    const envelope = catalog.toEnvelope(name, {
+      id: uuidv7(),
+      subject,
+      time: clock().toISOString(),
+      businessDate: new Date(now + 7 * 3_600_000).toISOString().slice(0, 10),
+      data: data as never,
+    });
+    await consumption.handler({
+      topic: consumption.topic,
+      key: subject,
+      value: JSON.stringify(envelope),
+      headers: {},
+      attempt: 1,
+    });
+  };
   const harness: Harness = {
     kit,
     settlement,
@@ -86,10 +118,31 @@ export async function settlementHarness(
       if (covered.status !== 200)
         throw new Error(`cover: ${covered.status} ${JSON.stringify(covered.body)}`);
     },
+    async agree(coopId, partnerCoopId, validity) {
+      const agreementId = uuidv7();
+      await deliver('CooperationAgreementSigned', agreementId, {
+        agreementId,
+        coopId,
+        partnerCoopId,
+        ...(validity ?? { validFrom: '2026-01-01', validUntil: '2026-12-31' }),
+      });
+      return agreementId;
+    },
+    async terminateAgreement(agreementId, terminatedOn) {
+      await deliver('CooperationAgreementTerminated', agreementId, { agreementId, terminatedOn });
+    },
     async close() {
       await settlement.instance.close?.();
       await kit.close();
     },
   };
+  if (options.agreements !== false) {
+    for (const [coop, partner] of [
+      [A, B],
+      [B, C],
+      [A, C],
+    ] as const)
+      await harness.agree(coop, partner);
+  }
   return harness;
 }

@@ -107,6 +107,13 @@ export async function busyDataDir(dataDir: string): Promise<void> {
     }
     await admin.send('post', '/api/loan/v1/close-of-business', { businessDate: TODAY }, 200);
     const [a, b] = COOPS;
+    // Closed loop (BRIEF §5): the two coops pay each other under a cooperation agreement.
+    await treasurer.send(
+      'post',
+      `/api/member/v1/coops/${a}/cooperation-agreements`,
+      { partnerCoopId: b, validFrom: '2026-01-07', validUntil: '2099-12-31' },
+      201,
+    );
     let batchId = '';
     for (const [transferId, fromCoopId, toCoopId, amount] of [
       ['audit-t1', a, b, 1_500_000],

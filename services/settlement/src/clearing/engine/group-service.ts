@@ -2,7 +2,7 @@ import { DomainError } from '@kopfed/domain';
 import { WrongExpectedRevisionError, type EventMetadata } from '@kopfed/eventstore';
 import { minorOf } from '../../shared/money';
 import { groupStream, type TransferGroupSubmitted } from '../model';
-import { decideTransfer, type Parents, type TransferRequest } from '../transfer.decider';
+import { decideTransfer, type Counterparties, type TransferRequest } from '../transfer.decider';
 import {
   sameOrConflict,
   transferIdConflict,
@@ -36,7 +36,7 @@ export interface GroupView {
 export class GroupService {
   constructor(
     private readonly core: ClearingCore,
-    private readonly parents: (request: TransferRequest) => Parents,
+    private readonly counterparties: (request: TransferRequest) => Counterparties,
     private readonly alarms: AlarmReview,
     private readonly clock: () => Date,
   ) {}
@@ -60,7 +60,10 @@ export class GroupService {
       const taken = this.takenLegs(requests);
       if (taken.length > 0) return this.repeated(groupId, requests, taken);
       const now = this.clock().toISOString();
-      const legs = requests.map((request) => ({ request, parents: this.parents(request) }));
+      const legs = requests.map((request) => ({
+        request,
+        counterparties: this.counterparties(request),
+      }));
       let event;
       try {
         [event] = decideTransfer(

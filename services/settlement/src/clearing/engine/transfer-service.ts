@@ -4,8 +4,14 @@ import { WrongExpectedRevisionError, type EventMetadata } from '@kopfed/eventsto
 import type { CoopDirectory } from '@kopfed/service-kit';
 import { minorOf } from '../../shared/money';
 import { transferStream } from '../model';
-import { decideTransfer, type TransferCommand, type TransferRequest } from '../transfer.decider';
+import {
+  decideTransfer,
+  type Counterparties,
+  type TransferCommand,
+  type TransferRequest,
+} from '../transfer.decider';
 import { sameOrConflict, transferView, type TransferView } from '../transfer-view';
+import type { AgreementTable } from './agreement-table';
 import type { ClearingCore } from './clearing-core';
 import { AlarmReview } from './alarm-review';
 import { GroupService, type Created, type GroupView } from './group-service';
@@ -20,11 +26,17 @@ export class TransferService {
   constructor(
     private readonly core: ClearingCore,
     private readonly directory: CoopDirectory,
+    private readonly agreements: AgreementTable,
     private readonly clock: () => Date,
     private readonly logger: Logger,
   ) {
     this.alarms = new AlarmReview(core, directory, clock);
-    this.groups = new GroupService(core, (request) => this.parents(request), this.alarms, clock);
+    this.groups = new GroupService(
+      core,
+      (request) => this.counterparties(request),
+      this.alarms,
+      clock,
+    );
   }
 
   submitGroup(
@@ -43,10 +55,13 @@ export class TransferService {
     return this.alarms.review(coopIds, metadata);
   }
 
-  private parents(request: TransferRequest) {
+  private counterparties(request: TransferRequest): Counterparties {
     return {
-      from: this.directory.parentOf(request.fromCoopId),
-      to: this.directory.parentOf(request.toCoopId),
+      parents: {
+        from: this.directory.parentOf(request.fromCoopId),
+        to: this.directory.parentOf(request.toCoopId),
+      },
+      agreements: this.agreements.between(request.fromCoopId, request.toCoopId),
     };
   }
 
@@ -68,7 +83,7 @@ export class TransferService {
       const command: TransferCommand = {
         type: 'CreateTransfer',
         request,
-        parents: this.parents(request),
+        counterparties: this.counterparties(request),
         now: this.clock().toISOString(),
       };
       let event;
