@@ -44,11 +44,48 @@ export interface Counterparties {
   agreements: readonly CooperationAgreement[];
 }
 
-/** What a decision reads besides the state: in-flight debits and batches being closed. */
+/** What a decision reads besides the state: what is in flight, and batches being closed. */
 export interface DecisionContext {
   state: ClearingState;
   inFlight: InFlightDebits;
+  /** Per batch, amounts decided into it but not yet durable. */
+  inFlightPosts: ReadonlyMap<string, bigint>;
   closing: ReadonlySet<string>;
+}
+
+/**
+ * The largest batch total: amounts travel with at most 18 digits (contracts' money), and a
+ * batch's settlement instructions carry its totals. A coop's debits, credits and net in a
+ * batch never exceed its total, so bounding the total bounds them all.
+ */
+export const MAX_BATCH_TOTAL_MINOR = 10n ** 18n - 1n;
+
+/** Refuses a post that would take its batch's total past 18 digits: it could never settle. */
+function assertBatchRoom(
+  context: DecisionContext,
+  batch: BatchRef,
+  amountMinor: bigint,
+  extra: Map<string, bigint>,
+  at: string,
+): void {
+  const open = context.state.batches.get(batch.batchId);
+  const totalMinor =
+    (open?.status === 'open' ? open.positions.totalMinor : 0n) +
+    (context.inFlightPosts.get(batch.batchId) ?? 0n) +
+    (extra.get(batch.batchId) ?? 0n);
+  if (totalMinor + amountMinor > MAX_BATCH_TOTAL_MINOR) {
+    throw rejected(
+      'batch-total-too-large',
+      `Settlement batch ${batch.batchId} would total more than 18 digits of ${batch.currency}; it could not be settled.`,
+      `${at}/amount/amount`,
+      {
+        batchId: batch.batchId,
+        total: moneyJson(totalMinor, batch.currency),
+        headroom: moneyJson(MAX_BATCH_TOTAL_MINOR - totalMinor, batch.currency),
+      },
+    );
+  }
+  extra.set(batch.batchId, (extra.get(batch.batchId) ?? 0n) + amountMinor);
 }
 
 export type TransferCommand =
@@ -188,6 +225,7 @@ function createTransfer(
   checkLimits(context, record, new Map(), '');
   if (record.pending) return [{ type: 'TransferReserved', data: { transfer: record } }];
   const batch = batchFor(context, record, command.now);
+  assertBatchRoom(context, batch, minorOf(record.amount), new Map(), '');
   return [
     {
       type: 'TransferPosted',
@@ -203,6 +241,7 @@ function submitGroup(
 ): TransferGroupSubmitted[] {
   const seen = new Set<string>();
   const extra = new Map<string, bigint>();
+  const posted = new Map<string, bigint>();
   // Every leg has the same parent and time: its batch depends only on its model and currency.
   const batches = new Map<string, BatchRef>();
   let parent: string | undefined;
@@ -233,6 +272,7 @@ function submitGroup(
       batch = batchFor(context, record, command.now);
       batches.set(batchKey, batch);
     }
+    assertBatchRoom(context, batch, minorOf(record.amount), posted, at);
     return { transfer: record, batch };
   });
   if (parent === undefined)
@@ -281,6 +321,7 @@ function postPending(
     );
   }
   const batch = batchFor(context, record, command.now);
+  assertBatchRoom(context, batch, minorOf(posted), new Map(), '');
   return [
     {
       type: 'TransferPosted',

@@ -345,6 +345,54 @@ describe('inter-coop transfers over HTTP', () => {
     await restored.restore();
     expect(encodeClearing(restored.state)).toEqual(encodeClearing(h.settlement.core.state));
   });
+  it('refuses a transfer or a group leg that would take a batch total past 18 digits, and the batch still settles', async () => {
+    const huge = 900_000_000_000_000_000n;
+    for (const coop of [A, C]) {
+      await h.put(`/coops/${coop}/limits/IDR`, {
+        netDebitCap: idr(huge),
+        alarmAtBasisPoints: 8_000,
+      });
+      await h.put(`/coops/${coop}/liquidity-cover/IDR`, { amount: idr(huge) });
+    }
+    const first = await h.post('/transfers', transfer('big-1', { amount: idr(huge) }));
+    expect(first.status).toBe(201);
+    const batchId: string = first.body.batchId;
+
+    const over = await h.post('/transfers', {
+      ...transfer('big-2', { amount: idr(huge) }),
+      fromCoopId: C,
+    });
+    expect(over.status).toBe(422);
+    expect(over.body).toMatchObject({
+      code: 'batch-total-too-large',
+      errors: [{ pointer: '/amount/amount' }],
+      details: { batchId, headroom: idr(99_999_999_999_999_999n) },
+    });
+    const group = await h.post('/transfer-groups', {
+      groupId: 'big-g',
+      transfers: [
+        { ...transfer('big-g1', { amount: idr(60_000_000_000_000_000n) }), fromCoopId: C },
+        { ...transfer('big-g2', { amount: idr(50_000_000_000_000_000n) }), fromCoopId: C },
+      ],
+    });
+    expect(group.body).toMatchObject({
+      code: 'batch-total-too-large',
+      errors: [{ pointer: '/transfers/1/amount/amount' }],
+    });
+    expect((await h.get('/transfers/big-g1')).status).toBe(404);
+    expect((await h.get(`/coops/${C}/limits`)).body.currencies[0].netDebit).toEqual(idr(0));
+
+    const last = await h.post('/transfers', {
+      ...transfer('big-3', { amount: idr(99_999_999_999_999_999n) }),
+      fromCoopId: C,
+    });
+    expect(last.body).toMatchObject({ status: 'posted', batchId });
+    const closed = await h.post(`/settlement-batches/${batchId}/close`, undefined);
+    expect(closed.body.total).toEqual(idr(999_999_999_999_999_999n));
+    expect(
+      (await h.post(`/settlement-batches/${batchId}/record-settlement`, undefined)).status,
+    ).toBe(200);
+  });
 });
 
 describe('the closed-loop rule on inter-coop transfers', () => {

@@ -37,7 +37,7 @@ export class PureClearing {
   }
 
   private context(): DecisionContext {
-    return { state: this.state, inFlight: new Map(), closing: new Set() };
+    return { state: this.state, inFlight: new Map(), inFlightPosts: new Map(), closing: new Set() };
   }
 
   transfer(command: TransferCommand): ClearingEvent[] {

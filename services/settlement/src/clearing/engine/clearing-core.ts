@@ -70,7 +70,12 @@ export class ClearingCore {
   }
 
   context(): DecisionContext {
-    return { state: this.state, inFlight: this.inFlight.debits, closing: this.inFlight.closing };
+    return {
+      state: this.state,
+      inFlight: this.inFlight.debits,
+      inFlightPosts: this.inFlight.posts,
+      closing: this.inFlight.closing,
+    };
   }
 
   /** Takes the lease (waiting up to `waitMs` for another engine's to lapse), then restores. */

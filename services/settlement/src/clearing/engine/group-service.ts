@@ -12,7 +12,7 @@ import {
 import { exposureKey } from '../limits';
 import type { AlarmReview } from './alarm-review';
 import type { ClearingCore } from './clearing-core';
-import type { InFlightDebit } from './in-flight';
+import type { InFlightDebit, InFlightPost } from './in-flight';
 import { findGroup, findTransfer } from './transfer-lookup';
 
 export interface Created<T> {
@@ -179,10 +179,10 @@ function debitsOf(requests: readonly TransferRequest[]): InFlightDebit[] {
 }
 
 /** The batches the group's posted legs go into, each once. */
-function batchesOf(event: TransferGroupSubmitted): string[] {
-  const batches = new Set<string>();
-  for (const leg of event.data.legs) if (leg.batch) batches.add(leg.batch.batchId);
-  return [...batches];
+function batchesOf(event: TransferGroupSubmitted): InFlightPost[] {
+  return event.data.legs.flatMap((leg) =>
+    leg.batch ? [{ batchId: leg.batch.batchId, amountMinor: minorOf(leg.transfer.amount) }] : [],
+  );
 }
 
 function groupView(

@@ -7,6 +7,12 @@ export interface InFlightDebit {
   amountMinor: bigint;
 }
 
+/** An amount decided into a batch but not yet durable: it counts against the batch's total. */
+export interface InFlightPost {
+  batchId: string;
+  amountMinor: bigint;
+}
+
 /**
  * What the engine has decided but the store has not yet made durable: debits that count
  * against the limits, and transfers on their way into a batch. A batch being closed takes no
@@ -14,16 +20,21 @@ export interface InFlightDebit {
  */
 export class InFlight {
   readonly debits = new Map<string, bigint>();
+  /** Per batch, the amounts on their way into it. */
+  readonly posts = new Map<string, bigint>();
   readonly closing = new Set<string>();
   private readonly toBatch = new Map<string, number>();
   private readonly drained = new Map<string, (() => void)[]>();
 
-  begin(debits: readonly InFlightDebit[], batches: readonly string[]): () => void {
+  begin(debits: readonly InFlightDebit[], posts: readonly InFlightPost[]): () => void {
     for (const d of debits) {
       const key = exposureKey(d.coopId, d.currency);
       this.debits.set(key, (this.debits.get(key) ?? 0n) + d.amountMinor);
     }
-    for (const batchId of batches) this.toBatch.set(batchId, (this.toBatch.get(batchId) ?? 0) + 1);
+    for (const { batchId, amountMinor } of posts) {
+      this.toBatch.set(batchId, (this.toBatch.get(batchId) ?? 0) + 1);
+      this.posts.set(batchId, (this.posts.get(batchId) ?? 0n) + amountMinor);
+    }
     let ended = false;
     return () => {
       if (ended) return;
@@ -34,7 +45,10 @@ export class InFlight {
         if (left === 0n) this.debits.delete(key);
         else this.debits.set(key, left);
       }
-      for (const batchId of batches) {
+      for (const { batchId, amountMinor } of posts) {
+        const minorLeft = (this.posts.get(batchId) ?? 0n) - amountMinor;
+        if (minorLeft === 0n) this.posts.delete(batchId);
+        else this.posts.set(batchId, minorLeft);
         const left = (this.toBatch.get(batchId) ?? 1) - 1;
         if (left > 0) {
           this.toBatch.set(batchId, left);

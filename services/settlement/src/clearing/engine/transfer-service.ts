@@ -96,13 +96,16 @@ export class TransferService {
       }
       if (event?.type !== 'TransferReserved' && event?.type !== 'TransferPosted')
         throw new Error('a transfer is reserved or posted');
-      const batches = event.type === 'TransferPosted' ? [event.data.batch.batchId] : [];
+      const posts =
+        event.type === 'TransferPosted'
+          ? [{ batchId: event.data.batch.batchId, amountMinor: minorOf(event.data.posted) }]
+          : [];
       const debit = {
         coopId: request.fromCoopId,
         currency: request.amount.currency,
         amountMinor: minorOf(request.amount),
       };
-      const end = this.core.inFlight.begin([debit], batches);
+      const end = this.core.inFlight.begin([debit], posts);
       try {
         await this.core.append(transferStream(request.transferId), [event], undefined, metadata);
       } catch (error) {
@@ -113,7 +116,10 @@ export class TransferService {
         end();
       }
       await this.alarms.review([request.fromCoopId], metadata);
-      return { value: transferView(event.data.transfer, [], batches[0] ?? null), created: true };
+      return {
+        value: transferView(event.data.transfer, [], posts[0]?.batchId ?? null),
+        created: true,
+      };
     });
   }
 
@@ -174,10 +180,12 @@ export class TransferService {
         pending,
       );
       if (events.length === 0) return transferView(pending.record, [], null);
-      const batches = events.flatMap((e) =>
-        e.type === 'TransferPosted' ? [e.data.batch.batchId] : [],
+      const posts = events.flatMap((e) =>
+        e.type === 'TransferPosted'
+          ? [{ batchId: e.data.batch.batchId, amountMinor: minorOf(e.data.posted) }]
+          : [],
       );
-      const end = this.core.inFlight.begin([], batches);
+      const end = this.core.inFlight.begin([], posts);
       try {
         await this.core.append(transferStream(transferId), events, pending.revision, metadata);
       } finally {
