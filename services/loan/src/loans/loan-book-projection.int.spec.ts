@@ -76,3 +76,26 @@ describe("LoanBookProjection: the state a writer's own events lead to", () => {
     expect(rows()).toEqual(kept);
   });
 });
+
+describe('LoanRepository: a book row written before recordedThrough was kept', () => {
+  it('is not trusted: the loan is folded from its stream, so the date guard holds', async () => {
+    const store = new SqliteEventStore({ file: ':memory:' });
+    await seedActiveLoans(store, 1, '2026-03-15');
+    const book = new LoanBookProjection(store);
+    book.start();
+    await book.catchUp();
+    try {
+      const db = store.database;
+      const loanId = db.prepare('SELECT loan_id FROM loan_book').pluck().get() as string;
+      db.prepare(
+        `UPDATE loan_book SET dynamic = json_remove(dynamic, '$.recordedThrough') WHERE loan_id = ?`,
+      ).run(loanId);
+      const { state } = await new LoanRepository(store, db).load(loanId);
+      expect(state.disbursedOn).not.toBeNull();
+      expect(state.recordedThrough).not.toBeNull();
+    } finally {
+      await book.stop();
+      await store.close();
+    }
+  });
+});

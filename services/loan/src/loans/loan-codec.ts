@@ -131,6 +131,7 @@ export function encodeDynamic(state: LoanState): string {
     classFloor: state.classFloor,
     restructuredFromNumber: state.restructuredFromNumber,
     closedOn: state.closedOn,
+    recordedThrough: state.recordedThrough,
     collateral: state.collateral && {
       ...state.collateral,
       required: state.collateral.required.toString(),
@@ -160,6 +161,8 @@ type Dynamic = Pick<
   | 'restructuredFromNumber'
   | 'closedOn'
 > & {
+  /** Absent from rows written before it was kept: read as null. */
+  recordedThrough?: string | null;
   penaltyDue: string;
   feeDue: string;
   interestRecognised: string;
@@ -238,6 +241,7 @@ export function decodeLoanState(stored: StoredLoan): LoanState {
     classFloor: d.classFloor,
     restructuredFromNumber: d.restructuredFromNumber,
     closedOn: d.closedOn,
+    recordedThrough: d.recordedThrough ?? null,
     writtenOff: d.writtenOff && {
       writtenOffOn: d.writtenOff.writtenOffOn,
       claim: BigInt(d.writtenOff.claim),

@@ -1,5 +1,5 @@
 import { unreachable } from '@kopfed/domain';
-import { initialLoanState, type Installment, type LoanState } from './loan-state';
+import { initialLoanState, later, type Installment, type LoanState } from './loan-state';
 import type { LoanEvent, StoredInstallment } from './loan-events';
 
 /** Folds one event into the state. Plain bookkeeping: every decision was made in `decide`. */
@@ -65,18 +65,28 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         status: 'active',
         disbursedOn: event.data.disbursedOn,
         disbursementExternalId: event.data.externalId,
+        recordedThrough: later(state.recordedThrough, event.data.disbursedOn),
         installments: fromStored(event.data.installments, event.data.disbursedOn, []),
       };
     case 'LoanInstallmentOverdue':
-      return mapInstallment(state, event.data.number, (i) => ({ ...i, overdue: true }));
+      return mapInstallment(
+        { ...state, recordedThrough: later(state.recordedThrough, event.data.overdueOn) },
+        event.data.number,
+        (i) => ({ ...i, overdue: true }),
+      );
     case 'LoanFeeCharged':
-      return { ...state, feeDue: state.feeDue + BigInt(event.data.fee) };
+      return {
+        ...state,
+        feeDue: state.feeDue + BigInt(event.data.fee),
+        recordedThrough: later(state.recordedThrough, event.data.chargedOn),
+      };
     case 'LoanPenaltyCharged':
       return {
         ...state,
         penaltyDue: state.penaltyDue + BigInt(event.data.penalty),
         penaltyAccrued: event.data.penaltyAccrued,
         penaltyChargedThrough: event.data.chargedFor,
+        recordedThrough: later(state.recordedThrough, event.data.chargedFor),
       };
     case 'LoanInterestAccrued': {
       const interest = BigInt(event.data.interest);
@@ -84,13 +94,22 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         ...state,
         interestRecognised: state.interestRecognised + interest,
         interestReceivable: state.interestReceivable + interest,
+        recordedThrough: later(state.recordedThrough, event.data.accruedThrough),
       };
     }
     case 'LoanReclassified':
-      return { ...state, kolektibilitas: event.data.to };
+      return {
+        ...state,
+        kolektibilitas: event.data.to,
+        recordedThrough: later(state.recordedThrough, event.data.reclassifiedOn),
+      };
     case 'LoanProvisionAdded':
     case 'LoanProvisionReleased':
-      return { ...state, provision: BigInt(event.data.provision) };
+      return {
+        ...state,
+        provision: BigInt(event.data.provision),
+        recordedThrough: later(state.recordedThrough, event.data.effectiveOn),
+      };
     case 'LoanRepaid':
       return repaid(state, event.data);
     case 'LoanScheduleRecomputed': {
@@ -100,13 +119,18 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
       return {
         ...state,
         installments: [...kept, ...fromStored(installments, start, state.installments)],
+        recordedThrough: later(state.recordedThrough, event.data.recomputedOn),
       };
     }
     case 'LoanRestructured':
       return restructured(state, event.data);
     case 'LoanCollateralHoldReduced':
       return state.collateral
-        ? { ...state, collateral: { ...state.collateral, held: BigInt(event.data.amount) } }
+        ? {
+            ...state,
+            collateral: { ...state.collateral, held: BigInt(event.data.amount) },
+            recordedThrough: later(state.recordedThrough, event.data.reducedOn),
+          }
         : state;
     case 'LoanCollateralHoldReleased':
       return state.collateral ? { ...state, collateral: { ...state.collateral, held: 0n } } : state;
@@ -158,6 +182,7 @@ function repaid(
     feeDue: state.feeDue - BigInt(d.fee),
     interestReceivable: state.interestReceivable - BigInt(d.accruedInterest),
     interestRecognised: state.interestRecognised + BigInt(d.interest),
+    recordedThrough: later(state.recordedThrough, d.paidOn),
     installments: state.installments.map((i) => {
       const a = applied.get(i.number);
       return a
@@ -189,6 +214,7 @@ function restructured(
     installments: [...kept, ...fresh],
     classFloor: d.classFloor,
     restructuredFromNumber: d.fromNumber,
+    recordedThrough: later(state.recordedThrough, d.restructuredOn),
   };
 }
 

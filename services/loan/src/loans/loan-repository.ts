@@ -59,7 +59,11 @@ export class LoanRepository {
     const revision = await this.store.streamRevision(stream);
     if (revision === undefined) return { state: loanDecider.initialState(), revision };
     const row = this.bookRow.get(loanId);
-    if (row && row.revision === revision) return { state: decodeLoanState(row), revision };
+    if (row && row.revision === revision) {
+      const state = decodeLoanState(row);
+      // A row written before recordedThrough was kept lacks it: the stream tells it exactly.
+      if (state.disbursedOn === null || state.recordedThrough !== null) return { state, revision };
+    }
     const loaded = await loadAggregate(
       this.store,
       stream,

@@ -78,6 +78,12 @@ export interface LoanState {
   restructuredFromNumber: number | null;
   closedOn: string | null;
   writtenOff: WrittenOff | null;
+  /**
+   * The latest business date the loan's history reaches: its disbursement, repayments, schedule
+   * changes, restructurings and the close-of-business runs that changed it. A repayment or a
+   * restructuring dated before it would rewrite what is already recorded, so it is refused.
+   */
+  recordedThrough: string | null;
 }
 
 export function initialLoanState(): LoanState {
@@ -117,6 +123,7 @@ export function initialLoanState(): LoanState {
     restructuredFromNumber: null,
     closedOn: null,
     writtenOff: null,
+    recordedThrough: null,
   };
 }
 
@@ -158,4 +165,9 @@ export function oldestUnpaidBefore(state: LoanState, date: string): Installment 
     if (!isSettled(i)) return i;
   }
   return undefined;
+}
+
+/** The later of two business dates (null is before every date). */
+export function later(recorded: string | null, date: string): string {
+  return recorded === null || date > recorded ? date : recorded;
 }

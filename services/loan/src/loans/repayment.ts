@@ -29,6 +29,7 @@ export function repay(command: Repay, state: LoanState): LoanEvent[] {
   const paidOn = command.paidOn;
   if (paidOn < state.disbursedOn!)
     throw rejected('paid_before_disbursed', 'a repayment comes after the disbursement', '/paidOn');
+  notBeforeRecorded(state, paidOn, '/paidOn');
   const billed = state.installments.filter((i) => i.dueDate <= paidOn && !isSettled(i));
   const future = state.installments.filter((i) => i.dueDate > paidOn);
   const applied = new Map<number, { principal: bigint; interest: bigint }>();
@@ -218,6 +219,22 @@ export function afterRepayment(state: LoanState, on: string): LoanEvent[] {
     });
   if (closed) events.push({ type: 'LoanClosed', data: { closedOn: on } });
   return events;
+}
+
+/**
+ * A repayment or restructuring takes effect on its date, over the loan as recorded by then: one
+ * dated before a repayment, schedule change, restructuring or close of business already recorded
+ * would reopen what they settled (paid installments back in arrears), so it is refused.
+ */
+export function notBeforeRecorded(state: LoanState, on: string, pointer: string): void {
+  const recorded = state.recordedThrough;
+  if (recorded !== null && on < recorded)
+    throw rejected(
+      'dated_before_recorded',
+      `the loan's history is recorded through ${recorded}; nothing can be dated ${on}, before it`,
+      pointer,
+      { recordedThrough: recorded },
+    );
 }
 
 export function fold(state: LoanState, events: readonly LoanEvent[]): LoanState {

@@ -105,6 +105,31 @@ describe('loan decider: restructuring', () => {
     expect(given(events).kolektibilitas).toBe('L');
   });
 
+  it('refuses a restructuring dated before the loan’s recorded history', () => {
+    // Closed through 14 May: the 13th is already booked.
+    expect(refusal(arrears, restructure({ restructuredOn: '2026-05-13' }))).toMatchObject({
+      code: 'dated_before_recorded',
+      pointer: '/restructuredOn',
+    });
+    const paid = run(
+      [
+        {
+          type: 'RepayLoan',
+          amount: 100_000n,
+          paidOn: '2026-05-15',
+          via: { kind: 'cash' },
+          receivedBy: 'key-teller',
+          externalId: null,
+        },
+      ],
+      arrears,
+    ).events;
+    expect(refusal(paid, restructure({ restructuredOn: '2026-05-14' })).code).toBe(
+      'dated_before_recorded',
+    );
+    expect(types(when(paid, restructure()))).toContain('LoanRestructured');
+  });
+
   it('has nothing to restructure once all principal is paid (a penalty may still be due)', () => {
     const principalFirst = run([
       {

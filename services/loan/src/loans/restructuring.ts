@@ -8,6 +8,7 @@ import { MonthlyRate } from '../shared/rate';
 import type { LoanCommand } from './loan-commands';
 import type { LoanEvent } from './loan-events';
 import { outstandingPrincipal, unpaidInterest, type LoanState } from './loan-state';
+import { notBeforeRecorded } from './repayment';
 
 type Restructure = Extract<LoanCommand, { type: 'RestructureLoan' }>;
 
@@ -33,6 +34,7 @@ export function restructure(command: Restructure, state: LoanState): LoanEvent[]
       'a loan is restructured after its disbursement',
       '/restructuredOn',
     );
+  notBeforeRecorded(state, on, '/restructuredOn');
   const principal = outstandingPrincipal(state);
   if (principal === 0n) throw conflict('nothing_to_restructure', 'no principal is outstanding');
   if (command.graceMonths >= command.installments)
