@@ -148,6 +148,44 @@ describe('settlement batches over HTTP', () => {
     ).toBeUndefined();
   });
 
+  it('refuses a bank value date before the day the batch was closed, and changes nothing', async () => {
+    const batchId = await closedBatch(); // closed on 2026-11-27, Jakarta time
+    h.advance(24 * 3_600_000);
+    for (const step of ['record-settlement', 'reserve', 'commit'])
+      expect((await h.post(`/settlement-batches/${batchId}/${step}`, undefined)).status).toBe(200);
+    for (const settledOn of ['2001-01-01', '2026-11-26']) {
+      const early = await h.post(`/settlement-batches/${batchId}/settlements`, {
+        coopId: A,
+        bankReference: 'BNI-1',
+        settledOn,
+      });
+      expect(early.body).toMatchObject({
+        status: 422,
+        code: 'settled-on-before-batch',
+        errors: [{ pointer: '/settledOn' }],
+      });
+    }
+    expect((await h.get(`/settlement-batches/${batchId}`)).body).toMatchObject({
+      status: 'committed',
+      settlements: [],
+    });
+    const paid = await h.post(`/settlement-batches/${batchId}/settlements`, {
+      coopId: A,
+      bankReference: 'BNI-1',
+      settledOn: '2026-11-27',
+    });
+    expect(paid.body).toMatchObject({
+      status: 'settling',
+      settlements: [{ settledOn: '2026-11-27' }],
+    });
+    for (const coopId of [B, C])
+      await h.post(`/settlement-batches/${batchId}/settlements`, {
+        coopId,
+        bankReference: 'BNI-2',
+      });
+    await h.settlement.settle();
+  });
+
   it('aborts a settlement back to closed, and holds a disputed batch until the dispute is resolved', async () => {
     const batchId = await closedBatch();
     await h.post(`/settlement-batches/${batchId}/record-settlement`, undefined);

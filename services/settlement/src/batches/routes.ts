@@ -154,13 +154,22 @@ export function batchRoutes(batches: BatchService, clock: () => Date): Route[] {
       responses: { 200: BatchOut },
       policy: { roles: TREASURY, coopScope: 'federation' },
       handler: async ({ params, body }, ctx) => {
-        reached(ctx, batches, params.batchId);
+        const view = reached(ctx, batches, params.batchId);
         const today = jakartaBusinessDate(clock());
         const settledOn = body.settledOn ?? today;
         if (settledOn > today)
           throw rejected(
             'settled-on-future',
             `${settledOn} is after today (${today}).`,
+            '/settledOn',
+          );
+        // No bank can have settled a batch before it was closed: its instructions came after.
+        const closedOn =
+          view.closedAt === null ? null : jakartaBusinessDate(new Date(view.closedAt));
+        if (closedOn !== null && settledOn < closedOn)
+          throw rejected(
+            'settled-on-before-batch',
+            `${settledOn} is before ${closedOn}, the day batch ${params.batchId} was closed.`,
             '/settledOn',
           );
         const { coopId, bankReference } = body;
