@@ -13,7 +13,8 @@ describe('three-way reconciliation over HTTP', () => {
   let refs: Record<string, string>;
 
   beforeAll(async () => {
-    h = await settlementHarness();
+    // The batch closes on the day the statements below show it settled at the bank.
+    h = await settlementHarness({ start: '2026-11-26T03:00:00.000Z' });
     for (const coop of [A, B, C]) {
       await h.fund(coop, 1_000_000);
       await h.post(`/coops/${coop}/journal-entries`, {
