@@ -16,6 +16,11 @@ const SETUP_CONCURRENCY = 8;
 /** The most items a member or loan sync batch takes. */
 const BATCH_ITEMS = 1_000;
 
+/** The coop a coop's transfers go to: the next one of the federation, the last paying the first. */
+function payeeOf(coopIds: readonly string[], from: string): string {
+  return coopIds[(coopIds.indexOf(from) + 1) % coopIds.length]!;
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, (i + 1) * size),
@@ -60,6 +65,20 @@ export async function setUp(
     coopIds,
   );
   const treasurer = new PatientClient(node.url, treasurerToken);
+  // The closed-loop rule (BRIEF §5): each coop pays the next one under an agreement. Signed
+  // first, so settlement has heard of every agreement long before the first transfer.
+  const signed = new Set<string>();
+  for (const coopId of coopIds) {
+    const partner = payeeOf(coopIds, coopId);
+    const pair = [coopId, partner].sort().join(' ');
+    if (partner === coopId || signed.has(pair)) continue;
+    signed.add(pair);
+    await treasurer.expect(201, 'POST', `/api/member/v1/coops/${coopId}/cooperation-agreements`, {
+      partnerCoopId: partner,
+      validFrom: '2000-01-01',
+      validUntil: '2099-12-31',
+    });
+  }
   const fixture: Fixture = { coopIds, tokens: new Map(), accounts: [], loans: [] };
   const setUpCoop = async (coopId: string) => {
     const coop = new PatientClient(node.url, await apiKey(admin, 'coop', coopId));
@@ -224,10 +243,9 @@ export function mixed(fixture: Fixture, n: number) {
       body: { amount: idr(10_000), via: { kind: 'cash' } },
     };
   }
-  // From a coop with accounts, to any other coop of the federation.
+  // From a coop with accounts, to the coop it has an agreement with.
   const { coopId: from } = fixture.accounts[n % fixture.accounts.length]!;
-  const others = fixture.coopIds.filter((c) => c !== from);
-  const to = others[n % others.length]!;
+  const to = payeeOf(fixture.coopIds, from);
   return {
     method: 'POST',
     path: '/api/settlement/v1/transfers',

@@ -58,6 +58,18 @@ export async function service(): Promise<Service> {
     },
     { expirySweepMs: 3_600_000 },
   );
+  // The closed-loop rule: every pair of the bench's coops trades under an agreement, as
+  // the member service's CooperationAgreementSigned events would record it.
+  COOPS.forEach((coop, i) => {
+    for (const partner of COOPS.slice(i + 1))
+      settlement.agreements.signed({
+        agreementId: `bench-${coop}-${partner}`,
+        coopId: coop,
+        partnerCoopId: partner,
+        validFrom: '2000-01-01',
+        validUntil: '2099-12-31',
+      });
+  });
   const big = { amount: '900000000000000', currency: 'IDR' };
   for (const coop of COOPS) {
     await settlement.limits.setLimits(

@@ -3,6 +3,8 @@ import type { CooperationAgreement } from '../agreements';
 
 /** More agreements between one pair of coops than anyone signs; the newest are read first. */
 const MAX_AGREEMENTS_PER_PAIR = 100;
+/** Pairs whose agreements are kept in memory: a group of 100 legs asks for each leg's pair. */
+const CACHED_PAIRS = 10_000;
 
 interface AgreementRow {
   agreement_id: string;
@@ -22,6 +24,8 @@ export class AgreementTable {
   private readonly upsertSigned;
   private readonly upsertTerminated;
   private readonly forPair;
+  /** By pair, both orders: emptied whenever an agreement is signed or terminated. */
+  private readonly cache = new Map<string, CooperationAgreement[]>();
 
   constructor(db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS settlement_cooperation_agreements (
@@ -56,14 +60,27 @@ export class AgreementTable {
   signed(agreement: Omit<CooperationAgreement, 'terminatedOn'>): void {
     const { agreementId, coopId, partnerCoopId, validFrom, validUntil } = agreement;
     this.upsertSigned.run(agreementId, coopId, partnerCoopId, validFrom, validUntil);
+    this.cache.clear();
   }
 
   terminated(agreementId: string, terminatedOn: string): void {
     this.upsertTerminated.run(agreementId, terminatedOn);
+    this.cache.clear();
   }
 
   /** The agreements signed between two coops, in either direction. */
   between(a: string, b: string): CooperationAgreement[] {
+    const key = a < b ? `${a}\n${b}` : `${b}\n${a}`;
+    let found = this.cache.get(key);
+    if (found === undefined) {
+      found = this.read(a, b);
+      if (this.cache.size >= CACHED_PAIRS) this.cache.clear();
+      this.cache.set(key, found);
+    }
+    return found;
+  }
+
+  private read(a: string, b: string): CooperationAgreement[] {
     return this.forPair.all(a, b, b, a, MAX_AGREEMENTS_PER_PAIR).map((r) => ({
       agreementId: r.agreement_id,
       coopId: r.coop_id,
