@@ -83,6 +83,7 @@ const STATIC_KEYS = [
   'approvedOn',
   'disbursedOn',
   'disbursementExternalId',
+  'disbursedVia',
 ] as const;
 export const STATIC_EVENTS: ReadonlySet<string> = new Set([
   'LoanApplied',
@@ -145,8 +146,10 @@ export function encodeDynamic(state: LoanState): string {
   });
 }
 
-type Fixed = Omit<Pick<LoanState, (typeof STATIC_KEYS)[number]>, 'principal'> & {
+type Fixed = Omit<Pick<LoanState, (typeof STATIC_KEYS)[number]>, 'principal' | 'disbursedVia'> & {
   principal: string;
+  /** Absent from rows written before it was kept: read as null. */
+  disbursedVia?: LoanState['disbursedVia'];
 };
 type Dynamic = Pick<
   LoanState,
@@ -197,6 +200,16 @@ function termsOf(text: string): LoanState['terms'] {
  * Builds the state field by field: spreading JSON-parsed objects of this many keys costs a
  * hundred times more (they come back as dictionaries), and the nightly run decodes every loan.
  */
+/**
+ * Whether a decoded row has every field a disbursed loan's decisions need: a row written before
+ * recordedThrough and disbursedVia were kept lacks them, and the loan is folded from its stream.
+ */
+export function isComplete(state: LoanState): boolean {
+  return (
+    state.disbursedOn === null || (state.recordedThrough !== null && state.disbursedVia !== null)
+  );
+}
+
 export function decodeLoanState(stored: StoredLoan): LoanState {
   const f = JSON.parse(stored.fixed) as Fixed;
   const d = JSON.parse(stored.dynamic) as Dynamic;
@@ -229,6 +242,7 @@ export function decodeLoanState(stored: StoredLoan): LoanState {
     },
     disbursedOn: f.disbursedOn,
     disbursementExternalId: f.disbursementExternalId,
+    disbursedVia: f.disbursedVia ?? null,
     installments: decodeSchedule(stored.schedule),
     penaltyDue: BigInt(d.penaltyDue),
     feeDue: BigInt(d.feeDue),

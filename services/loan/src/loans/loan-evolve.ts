@@ -65,6 +65,7 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         status: 'active',
         disbursedOn: event.data.disbursedOn,
         disbursementExternalId: event.data.externalId,
+        disbursedVia: event.data.via,
         recordedThrough: later(state.recordedThrough, event.data.disbursedOn),
         installments: fromStored(event.data.installments, event.data.disbursedOn, []),
       };

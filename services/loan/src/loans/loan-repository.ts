@@ -9,7 +9,7 @@ import {
 } from '@kopfed/eventstore';
 import { newEventId } from '../shared/event-ids';
 import { loanStream } from '../shared/streams';
-import { decodeLoanState, type StoredLoan } from './loan-codec';
+import { decodeLoanState, isComplete, type StoredLoan } from './loan-codec';
 import type { LoanCommand } from './loan-commands';
 import { loanDecider } from './loan.decider';
 import type { LoanEvent } from './loan-events';
@@ -61,8 +61,7 @@ export class LoanRepository {
     const row = this.bookRow.get(loanId);
     if (row && row.revision === revision) {
       const state = decodeLoanState(row);
-      // A row written before recordedThrough was kept lacks it: the stream tells it exactly.
-      if (state.disbursedOn === null || state.recordedThrough !== null) return { state, revision };
+      if (isComplete(state)) return { state, revision };
     }
     const loaded = await loadAggregate(
       this.store,

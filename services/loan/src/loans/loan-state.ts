@@ -1,7 +1,7 @@
 import type { Kolektibilitas } from '../policies/kolektibilitas';
 import type { LoanProductTerms } from '../products/terms';
 import type { LoanMethod } from '../schedule/schedule';
-import type { Borrower, LoanOrigin } from './loan-events';
+import type { Borrower, Funds, LoanOrigin } from './loan-events';
 
 export type LoanStatus = 'applied' | 'approved' | 'rejected' | 'active' | 'closed' | 'written_off';
 
@@ -61,6 +61,8 @@ export interface LoanState {
   collateral: Collateral | null;
   disbursedOn: string | null;
   disbursementExternalId: string | null;
+  /** Where the principal was paid out to: a disbursement sent again must name the same. */
+  disbursedVia: Funds | null;
   installments: Installment[];
   penaltyDue: bigint;
   feeDue: bigint;
@@ -110,6 +112,7 @@ export function initialLoanState(): LoanState {
     collateral: null,
     disbursedOn: null,
     disbursementExternalId: null,
+    disbursedVia: null,
     installments: [],
     penaltyDue: 0n,
     feeDue: 0n,

@@ -48,6 +48,20 @@ export const loanDecider: Decider<LoanState, LoanCommand, LoanEvent> = {
 
 type ImportLoan = Extract<LoanCommand, { type: 'ImportLoan' }>;
 
+/**
+ * The savings account and hold a secured synced loan names (an unsecured one's account is not
+ * used, then or now). The amount held is not compared: repayments reduce it, so the state no
+ * longer has the amount first placed.
+ */
+function sameCollateral(state: LoanState, command: ImportLoan): boolean {
+  const collateral = state.collateral;
+  if (collateral === null) return true;
+  return (
+    collateral.savingsAccountId === command.collateralSavingsAccountId &&
+    collateral.holdId === (command.heldCollateral?.holdId ?? null)
+  );
+}
+
 /** A synced loan: the same loan again is nothing new; different terms are a conflict. */
 function importLoan(command: ImportLoan, state: LoanState): LoanEvent[] {
   if (state.status !== 'none') {
@@ -57,7 +71,8 @@ function importLoan(command: ImportLoan, state: LoanState): LoanEvent[] {
       state.principal === command.principal &&
       state.termMonths === command.termMonths &&
       state.graceMonths === command.graceMonths &&
-      state.appliedOn === command.appliedOn;
+      state.appliedOn === command.appliedOn &&
+      sameCollateral(state, command);
     if (same) return [];
     throw conflict(
       'loan_terms_differ',

@@ -257,6 +257,20 @@ describe('loan decider: origination', () => {
       );
       expect(refusal(disbursedLoan(), disburse).code).toBe('loan_not_approved');
     });
+    it('takes the same disbursement again as nothing new, and refuses it with other terms', () => {
+      const synced = { ...disburse, externalId: 'CAIR-1' };
+      const active = [...approved, ...when(approved, synced)];
+      expect(when(active, synced)).toEqual([]);
+      for (const changed of [
+        { ...synced, disbursedOn: '2026-02-02' },
+        { ...synced, via: { kind: 'cash' as const } },
+        { ...synced, via: { ...synced.via, savingsAccountId: 'sav-2' } },
+      ])
+        expect(refusal(active, changed)).toMatchObject({
+          code: 'disbursement_terms_differ',
+          kind: 'conflict',
+        });
+    });
   });
 
   describe('ImportLoan (sync)', () => {
@@ -287,6 +301,13 @@ describe('loan decider: origination', () => {
         heldCollateral: { holdId: 'h-1', amount: 1_000_000n },
       });
       expect(types(events)).toEqual(['LoanApplied', 'LoanApproved', 'LoanCollateralHoldPlaced']);
+      const placed = { ...secured, heldCollateral: { holdId: 'h-1', amount: 1_000_000n } };
+      expect(when(events, placed)).toEqual([]);
+      for (const changed of [
+        { ...placed, collateralSavingsAccountId: 'sav-3' },
+        { ...placed, heldCollateral: { holdId: 'h-2', amount: 1_000_000n } },
+      ])
+        expect(refusal(events, changed).code).toBe('loan_terms_differ');
     });
   });
 });

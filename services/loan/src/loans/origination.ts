@@ -5,7 +5,7 @@ import { effectiveRateOf } from '../schedule/preview';
 import { buildSchedule } from '../schedule/schedule';
 import { percentOf } from '../shared/rate';
 import type { Application, BorrowerFacts, LoanCommand } from './loan-commands';
-import type { Borrower, LoanEvent } from './loan-events';
+import type { Borrower, Funds, LoanEvent } from './loan-events';
 import type { LoanState } from './loan-state';
 
 type Command<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
@@ -223,14 +223,26 @@ export function recordHold(
   ];
 }
 
+function sameFunds(a: Funds, b: Funds | null): boolean {
+  if (b === null || a.kind !== b.kind) return false;
+  if (a.kind !== 'savings' || b.kind !== 'savings') return true;
+  return a.savingsAccountId === b.savingsAccountId && a.productCode === b.productCode;
+}
+
 /** Pays the principal less the fee out to `via` and fixes the schedule from the payout date. */
 export function disburse(command: Command<'DisburseLoan'>, state: LoanState): LoanEvent[] {
   if (
-    state.status === 'active' &&
+    state.disbursedOn !== null &&
     command.externalId !== null &&
     command.externalId === state.disbursementExternalId
-  )
-    return [];
+  ) {
+    if (command.disbursedOn === state.disbursedOn && sameFunds(command.via, state.disbursedVia))
+      return [];
+    throw conflict(
+      'disbursement_terms_differ',
+      `this disbursement external id paid the loan out on ${state.disbursedOn}, to ${state.disbursedVia?.kind ?? 'unknown'}; a disbursement is not changed`,
+    );
+  }
   if (state.status !== 'approved')
     throw conflict(
       'loan_not_approved',
