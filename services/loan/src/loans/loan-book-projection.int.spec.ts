@@ -23,6 +23,32 @@ describe('LoanBookProjection: a book of the first layout', () => {
   });
 });
 
+describe('LoanBookProjection: a book written before disbursedVia was kept', () => {
+  it('is rebuilt from the log, so every row has it', async () => {
+    const store = new SqliteEventStore({ file: ':memory:' });
+    try {
+      await seedActiveLoans(store, 1, '2026-03-15');
+      const first = new LoanBookProjection(store);
+      first.start();
+      await first.catchUp();
+      await first.stop();
+      const db = store.database;
+      db.exec(`UPDATE loan_book_detail SET fixed = json_remove(fixed, '$.disbursedVia')`);
+      const book = new LoanBookProjection(store);
+      expect(book.position).toBe(0);
+      book.start();
+      await book.catchUp();
+      await book.stop();
+      const via = db.prepare(
+        `SELECT json_extract(fixed, '$.disbursedVia.kind') FROM loan_book_detail`,
+      );
+      expect(via.pluck().all()).toEqual([expect.any(String)]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("LoanBookProjection: the state a writer's own events lead to", () => {
   const businessDate = '2026-03-15';
   let store: SqliteEventStore;

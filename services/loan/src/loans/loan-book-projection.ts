@@ -2,7 +2,14 @@ import type { RecordedEvent, SqliteEventStore, Subscription } from '@kopfed/even
 import type { ProductEvent } from '../products/product.decider';
 import { decodeLoanState, STATIC_EVENTS } from './loan-codec';
 import { evolveLoan } from './loan-evolve';
-import { isFirstLayout, LOAN_BOOK_NAME, LOAN_BOOK_TABLES, prepareBook, rowOf } from './loan-book';
+import {
+  isFirstLayout,
+  LOAN_BOOK_NAME,
+  LOAN_BOOK_TABLES,
+  predatesDisbursedVia,
+  prepareBook,
+  rowOf,
+} from './loan-book';
 import { LOAN_EVENT_TYPES, type LoanEvent } from './loan-events';
 import { initialLoanState, type LoanState } from './loan-state';
 
@@ -27,6 +34,7 @@ export class LoanBookProjection {
   constructor(private readonly store: SqliteEventStore) {
     const db = store.database;
     if (isFirstLayout(db)) dropBook(db, `projection:loan-book-v1`);
+    else if (predatesDisbursedVia(db)) dropBook(db, this.checkpointName);
     db.exec(LOAN_BOOK_TABLES);
     this.statements = prepareBook(db);
     this.readCheckpoint = db.prepare<[string], { position: number }>(

@@ -65,6 +65,21 @@ export function isFirstLayout(db: Database.Database): boolean {
   return columns.all().some((column) => column.name === 'schedule');
 }
 
+/**
+ * Whether the book has a disbursed loan written before its state kept disbursedVia (and
+ * recordedThrough): such a book is rebuilt from the log, since the nightly writes never
+ * rewrite a loan's origination facts.
+ */
+export function predatesDisbursedVia(db: Database.Database): boolean {
+  const tables = db.prepare("SELECT name FROM pragma_table_info('loan_book_detail')").all();
+  if (tables.length === 0) return false;
+  const stale = db.prepare(
+    `SELECT 1 FROM loan_book_detail WHERE json_extract(fixed, '$.disbursedOn') IS NOT NULL
+       AND json_type(fixed, '$.disbursedVia') IS NULL LIMIT 1`,
+  );
+  return stale.get() !== undefined;
+}
+
 /** What changed since the row was written: unchanged parts are not written again. */
 export interface Changed {
   fixed: boolean;
