@@ -4,7 +4,7 @@ import {
   type BatchResult,
   type ItemResult,
 } from '@kopfed/batch-sync';
-import { DomainError, rejected } from '@kopfed/domain';
+import { conflict, DomainError, rejected } from '@kopfed/domain';
 import { handleCommand, WrongExpectedRevisionError, type EventMetadata } from '@kopfed/eventstore';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { LoanContext } from '../context';
@@ -37,7 +37,25 @@ interface SyncRequest {
 export async function applySyncBatch(ctx: LoanContext, request: SyncRequest): Promise<BatchResult> {
   const results: ItemResult[] = new Array<ItemResult>(request.items.length);
   const byLoan = new Map<string, number[]>();
+  const seen = new Set<string>();
   request.items.forEach((item, index) => {
+    // Items of different loans run concurrently: a repeated external id would race its first
+    // use (one repayment applied to two loans), so it is refused here, as the member and
+    // savings batches do. Loans, disbursements and repayments each have their own ids.
+    const seenKey = `${item.kind}\u0000${item.externalId}`;
+    if (seen.has(seenKey)) {
+      results[index] = {
+        externalId: item.externalId,
+        status: 'rejected',
+        problem: {
+          code: 'duplicate_in_batch',
+          detail: `External id ${item.externalId} appears earlier in the batch.`,
+          pointer: `/items/${index}/externalId`,
+        },
+      };
+      return;
+    }
+    seen.add(seenKey);
     const key = item.kind === 'loan' ? item.externalId : item.loanExternalId;
     byLoan.set(key, [...(byLoan.get(key) ?? []), index]);
   });
@@ -104,6 +122,7 @@ async function applyOne(
   const { coopId, metadata } = request;
   switch (item.kind) {
     case 'loan': {
+      notAfter(item.appliedOn, request.today, '/appliedOn');
       const memberId = item.memberId ?? memberByExternalId(ctx, coopId, item.memberExternalId);
       const product = await loadProduct(ctx, coopId, item.productCode);
       const result = await ctx.loans.execute(
@@ -153,7 +172,11 @@ async function applyOne(
   }
 }
 
-/** A repayment's external id is the coop's for ever: reserved with what it paid, then applied. */
+/**
+ * A repayment's external id is the coop's for ever: it is claimed with what it paid before the
+ * repayment is applied, so two batches at once cannot both use it (the store refuses the second
+ * claim at the same revision). A claim whose repayment the loan refused is given back.
+ */
 async function repayOnce(
   ctx: LoanContext,
   request: SyncRequest,
@@ -162,49 +185,96 @@ async function repayOnce(
 ): Promise<'created' | 'unchanged'> {
   const stream = syncRepaymentStream(request.coopId, item.externalId);
   const fingerprint = { loanId, amount: item.amount.amount, paidOn: item.paidOn };
-  const [reserved] = await ctx.store.readStream(stream, { maxCount: 1 });
-  if (reserved && JSON.stringify(reserved.data) !== JSON.stringify(fingerprint))
-    throw rejected(
-      'external_id_reused',
-      'this repayment external id was used for another repayment',
-      '/externalId',
+  const fresh = await claimRepaymentId(ctx, stream, fingerprint, request.metadata);
+  try {
+    await ctx.loans.get(request.coopId, loanId);
+    const result = await ctx.loans.execute(
+      loanId,
+      {
+        type: 'RepayLoan',
+        amount: BigInt(item.amount.amount),
+        paidOn: item.paidOn,
+        via: item.via,
+        receivedBy: request.actor,
+        externalId: item.externalId,
+      },
+      {
+        metadata: request.metadata,
+        businessDate: item.paidOn,
+        idempotencyKey: `repayment:${item.externalId}`,
+      },
     );
-  await ctx.loans.get(request.coopId, loanId);
-  const result = await ctx.loans.execute(
-    loanId,
-    {
-      type: 'RepayLoan',
-      amount: BigInt(item.amount.amount),
-      paidOn: item.paidOn,
-      via: item.via,
-      receivedBy: request.actor,
-      externalId: item.externalId,
-    },
-    {
-      metadata: request.metadata,
-      businessDate: item.paidOn,
-      idempotencyKey: `repayment:${item.externalId}`,
-    },
+    return result.alreadyApplied ? 'unchanged' : 'created';
+  } catch (error) {
+    if (fresh && error instanceof DomainError)
+      await releaseRepaymentId(ctx, stream, fingerprint, request.metadata);
+    throw error;
+  }
+}
+
+type Fingerprint = { loanId: string; amount: string; paidOn: string };
+const CLAIM_ATTEMPTS = 5;
+const RESERVED = 'LoanRepaymentExternalIdReserved';
+const RELEASED = 'LoanRepaymentExternalIdReleased';
+const sameFingerprint = (data: unknown, fingerprint: Fingerprint) => {
+  const d = data as Partial<Fingerprint>;
+  return (
+    d.loanId === fingerprint.loanId &&
+    d.amount === fingerprint.amount &&
+    d.paidOn === fingerprint.paidOn
   );
-  if (!reserved) {
+};
+
+/** Claims the id for this repayment; true when this call made the claim. */
+async function claimRepaymentId(
+  ctx: LoanContext,
+  stream: string,
+  fingerprint: Fingerprint,
+  metadata: EventMetadata,
+): Promise<boolean> {
+  for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+    const [last] = await ctx.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    if (last && last.type !== RELEASED) {
+      if (sameFingerprint(last.data, fingerprint)) return false;
+      throw rejected(
+        'external_id_reused',
+        'this repayment external id was used for another repayment',
+        '/externalId',
+      );
+    }
     try {
       await ctx.store.append(
         stream,
-        [
-          {
-            id: uuidv7(),
-            type: 'LoanRepaymentExternalIdReserved',
-            schemaVersion: 1,
-            data: fingerprint,
-          },
-        ],
-        { expectedRevision: 'no_stream' },
+        [{ id: uuidv7(), type: RESERVED, schemaVersion: 1, data: fingerprint, metadata }],
+        { expectedRevision: last ? last.revision : 'no_stream' },
       );
+      return true;
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     }
   }
-  return result.alreadyApplied ? 'unchanged' : 'created';
+  throw conflict('external_id_contended', 'this repayment external id is being claimed; retry');
+}
+
+/** Gives back a claim this call made: its repayment did not happen. */
+async function releaseRepaymentId(
+  ctx: LoanContext,
+  stream: string,
+  fingerprint: Fingerprint,
+  metadata: EventMetadata,
+): Promise<void> {
+  const [last] = await ctx.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+  if (!last || last.type !== RESERVED || !sameFingerprint(last.data, fingerprint)) return;
+  try {
+    await ctx.store.append(
+      stream,
+      [{ id: uuidv7(), type: RELEASED, schemaVersion: 1, data: fingerprint, metadata }],
+      { expectedRevision: last.revision },
+    );
+  } catch (error) {
+    // Another call with the same repayment holds or released it meanwhile: leave it to it.
+    if (!(error instanceof WrongExpectedRevisionError)) throw error;
+  }
 }
 
 function memberByExternalId(

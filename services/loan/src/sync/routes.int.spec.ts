@@ -13,11 +13,15 @@ describe('loan sync batches', () => {
     termMonths: 6,
     appliedOn: '2026-01-05',
   });
-  const disbursement = (externalId: string, loanExternalId: string) => ({
+  const disbursement = (
+    externalId: string,
+    loanExternalId: string,
+    disbursedOn = '2026-01-10',
+  ) => ({
     kind: 'disbursement',
     externalId,
     loanExternalId,
-    disbursedOn: '2026-01-10',
+    disbursedOn,
     via: { kind: 'cash' },
   });
   const repayment = (externalId: string, loanExternalId: string, amount = '1035000') => ({
@@ -126,5 +130,62 @@ describe('loan sync batches', () => {
       .set(h.as(h.fx.keys.coopB))
       .send({ sequence: 1, items: [loanItem('X')] })
       .expect(403);
+  });
+
+  let loan3Id: string;
+
+  it('refuses a disbursement sent again with other terms, and a loan applied for after today', async () => {
+    const moved = await send(10, [disbursement('CAIR-1', 'PJ-1', '2026-01-20')]).expect(200);
+    expect(moved.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'disbursement_terms_differ' },
+    });
+    const future = await send(10, [{ ...loanItem('PJ-FUTURE'), appliedOn: '2026-03-02' }]).expect(
+      200,
+    );
+    expect(future.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'date_in_future', pointer: '/items/0/appliedOn' },
+    });
+  });
+
+  it('refuses a repayment external id repeated in a batch, even for another loan', async () => {
+    const opened = await send(11, [loanItem('PJ-3', 'AGT-2'), disbursement('CAIR-3', 'PJ-3')]);
+    loan3Id = opened.body.results[0].id as string;
+    const twice = await send(12, [
+      repayment('BAYAR-2', 'PJ-1', '500000'),
+      repayment('BAYAR-2', 'PJ-3', '500000'),
+    ]).expect(200);
+    expect(twice.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'created',
+      'rejected',
+    ]);
+    expect(twice.body.results[1].problem).toMatchObject({
+      code: 'duplicate_in_batch',
+      pointer: '/items/1/externalId',
+    });
+    const loan3 = await request(h.app)
+      .get(`${API}/coops/${COOPS.A}/loans/${loan3Id}`)
+      .set(h.as(h.fx.keys.coopA))
+      .expect(200);
+    expect(loan3.body.outstandingPrincipal.amount).toBe('6000000');
+  });
+
+  it('lets one of two batches sent at once use a repayment external id, for one loan only', async () => {
+    const [a, b] = await Promise.all([
+      send(13, [repayment('BAYAR-3', 'PJ-1', '400000')]),
+      send(14, [repayment('BAYAR-3', 'PJ-3', '400000')]),
+    ]);
+    const statuses = [a.body.results[0].status, b.body.results[0].status].sort();
+    expect(statuses).toEqual(['created', 'rejected']);
+    const refused = [a, b].find((r) => r.body.results[0].status === 'rejected')!;
+    expect(refused.body.results[0].problem.code).toBe('external_id_reused');
+  });
+
+  it('gives a repayment external id back when the loan refuses the repayment', async () => {
+    const tooMuch = await send(15, [repayment('BAYAR-4', 'PJ-3', '900000000')]).expect(200);
+    expect(tooMuch.body.results[0].problem.code).toBe('repayment_exceeds_payoff');
+    const fixed = await send(16, [repayment('BAYAR-4', 'PJ-3', '100000')]).expect(200);
+    expect(fixed.body.results[0].status).toBe('created');
   });
 });
