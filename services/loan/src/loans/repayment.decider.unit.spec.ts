@@ -247,4 +247,53 @@ describe('loan decider: repayments', () => {
       'LoanClosed',
     ]);
   });
+
+  it('keeps the savings hold while a penalty or fee is owed after the principal, and releases it at close', () => {
+    const secured = run([
+      {
+        type: 'ApplyForLoan',
+        ...application({
+          product: productWith({
+            collateralSharePercent: '50',
+            allocationOrder: ['interest', 'principal', 'penalty', 'fee'],
+          }),
+          termMonths: 1,
+          collateralSavingsAccountId: 'sav-9',
+        }),
+      },
+      { type: 'ApproveLoan', approvedBy: 'c', approvedOn: '2026-01-25' },
+      {
+        type: 'RecordCollateralHold',
+        holdId: 'loan-1',
+        savingsAccountId: 'sav-9',
+        amount: 5_000_000n,
+        placedOn: '2026-01-26',
+      },
+      {
+        type: 'DisburseLoan',
+        disbursedOn: '2026-01-31',
+        via: { kind: 'cash' },
+        disbursedBy: 't',
+        externalId: null,
+      },
+    ]).events;
+    // The single installment falls due on 28 February and is paid late, on 3 March.
+    const late = closeDays(secured, '2026-01-31', '2026-03-03');
+    const owed = given(late);
+    const installment = owed.installments[0]!;
+    const due = installment.principal + installment.interest;
+    const principalPaid = run([repay(due, '2026-03-03')], late).events;
+    const open = given(principalPaid);
+    expect(open.status).toBe('active');
+    expect(open.penaltyDue + open.feeDue).toBeGreaterThan(0n);
+    expect(open.collateral?.held).toBe(5_000_000n);
+    const rest = when(principalPaid, repay(open.penaltyDue + open.feeDue, '2026-03-03'));
+    expect(types(rest)).toEqual([
+      'LoanRepaid',
+      'LoanCollateralHoldReleased',
+      'LoanProvisionReleased',
+      'LoanClosed',
+    ]);
+    expect(rest[1]!.data).toMatchObject({ released: '5000000' });
+  });
 });

@@ -171,8 +171,9 @@ function recomputed(
 }
 
 /**
- * The savings hold shrinks with the principal; a loan repaid in full releases its provision
- * and its hold, and closes.
+ * The savings hold shrinks with the principal, but never to nothing while the loan is open (a
+ * penalty or fee may still be owed when the product repays principal first, and a hold reduced
+ * to 0 is lifted); a loan repaid in full releases its provision and its hold, and closes.
  */
 export function afterRepayment(state: LoanState, on: string): LoanEvent[] {
   const events: LoanEvent[] = [];
@@ -195,7 +196,7 @@ export function afterRepayment(state: LoanState, on: string): LoanEvent[] {
           releasedOn: on,
         },
       });
-    else if (needed < collateral.held)
+    else if (needed > 0n && needed < collateral.held)
       events.push({
         type: 'LoanCollateralHoldReduced',
         data: {
