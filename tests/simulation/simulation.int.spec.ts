@@ -58,13 +58,13 @@ describe('the simulation itself', () => {
   });
 
   it('catches a loan repayment applied twice, and names the seed that shows it', async () => {
-    const run = simulate(13, {
+    const run = simulate(15, {
       steps: STEPS_PER_SEED,
       world,
-      tenant: 9_013,
+      tenant: 9_015,
       tamper: async (w, model) => {
         const loan = [...model.loans.values()].find((l) => l.repayments > 0);
-        if (!loan) throw new Error('seed 13 repays no loan');
+        if (!loan) throw new Error('seed 15 repays no loan');
         const stream = `loan-${loan.loanId}`;
         const events = await w.store('loan').readStream(stream);
         const repaid = events.filter((e) => e.type === 'LoanRepaid').at(-1)!;
@@ -85,7 +85,7 @@ describe('the simulation itself', () => {
     });
     await expect(run).rejects.toThrow(SimulationFailure);
     await expect(run).rejects.toThrow(
-      /seed 13 failed[^\n]*loan L\d+: [^\n]*repay[\s\S]*SIM_SEED=13/,
+      /seed 15 failed[^\n]*loan L\d+: [^\n]*repay[\s\S]*SIM_SEED=15/,
     );
   });
 
