@@ -88,17 +88,9 @@ export class ReconciliationService {
       });
       if (events.length === 0) return { statement: existing!, created: false };
       try {
-        await this.store.append(
-          stream,
-          events.map((e) => ({
-            id: uuidv7(),
-            type: e.type,
-            schemaVersion: 1,
-            data: e.data,
-            metadata,
-          })),
-          { expectedRevision: 'no_stream' },
-        );
+        await this.store.append(stream, newEvents(events, metadata), {
+          expectedRevision: 'no_stream',
+        });
         return { statement: events[0]!, created: true };
       } catch (error) {
         // Another import of this statement won the race: the next read sees it.
@@ -139,17 +131,9 @@ export class ReconciliationService {
       const { events, results } = decideRecords(known, coopId, records, this.clock().toISOString());
       if (events.length === 0) return results;
       try {
-        await this.store.append(
-          stream,
-          events.map((e) => ({
-            id: uuidv7(),
-            type: e.type,
-            schemaVersion: 1,
-            data: e.data,
-            metadata,
-          })),
-          { expectedRevision: recorded.at(-1)?.revision ?? 'no_stream' },
-        );
+        await this.store.append(stream, newEvents(events, metadata), {
+          expectedRevision: recorded.at(-1)?.revision ?? 'no_stream',
+        });
         return results;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= 3) throw error;
@@ -244,4 +228,15 @@ export class ReconciliationService {
     }
     return lines;
   }
+}
+
+/** A decision's events as the store takes them: fresh ids, schema version 1. */
+function newEvents(events: readonly { type: string; data: unknown }[], metadata: EventMetadata) {
+  return events.map((e) => ({
+    id: uuidv7(),
+    type: e.type,
+    schemaVersion: 1,
+    data: e.data,
+    metadata,
+  }));
 }
