@@ -84,7 +84,27 @@ export function firstDifference(
   return differing === undefined ? undefined : `${at}${differing[0]}`;
 }
 
-export function transferIdConflict(record: TransferRecord, pointer: string): DomainError {
+/**
+ * A 409 for a transfer id already recorded. Only a caller whose payer or payee is a party to
+ * the recorded transfer learns which field differs (or its group): another coop, of this
+ * federation or another, learns only that the id is taken.
+ */
+export function transferIdConflict(
+  record: TransferRecord,
+  pointer: string,
+  request: Pick<TransferRequest, 'fromCoopId' | 'toCoopId'>,
+): DomainError {
+  const parties = [record.fromCoopId, record.toCoopId];
+  if (!parties.includes(request.fromCoopId) && !parties.includes(request.toCoopId)) {
+    const at = /^\/transfers\/\d+/.exec(pointer)?.[0] ?? '';
+    return new DomainError(
+      'transfer-id-conflict',
+      `Transfer id ${record.transferId} is already in use: choose another.`,
+      'conflict',
+      `${at}/transferId`,
+      { transferId: record.transferId, field: 'transferId' },
+    );
+  }
   const field = pointer.split('/').filter(Boolean).join('.');
   const what = pointer.endsWith('/transferId')
     ? record.groupId === null
@@ -108,6 +128,6 @@ export function sameOrConflict(
   at: string,
 ): TransferView {
   const pointer = firstDifference(view.record, request, groupId, at);
-  if (pointer !== undefined) throw transferIdConflict(view.record, pointer);
+  if (pointer !== undefined) throw transferIdConflict(view.record, pointer, request);
   return view;
 }

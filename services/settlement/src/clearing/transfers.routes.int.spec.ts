@@ -55,6 +55,24 @@ describe('inter-coop transfers over HTTP', () => {
     );
     expect(otherPayee.body.errors[0].pointer).toBe('/toCoopId');
 
+    // A transfer id taken under another federation tells its coops nothing but that.
+    for (const coop of ['coop-q1', 'coop-q2']) h.kit.directory.setParent(coop, 'coop-q');
+    await h.agree('coop-q1', 'coop-q2');
+    const otherTreasurer = (
+      await h.kit.registry.create({ role: 'treasurer', coopId: 'coop-q', createdBy: 'test' })
+    ).token;
+    const elsewhere = await h.post(
+      '/transfers',
+      transfer('t-1', { fromCoopId: 'coop-q1', toCoopId: 'coop-q2' }),
+      otherTreasurer,
+    );
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body).toMatchObject({
+      code: 'transfer-id-conflict',
+      detail: 'Transfer id t-1 is already in use: choose another.',
+      errors: [{ in: 'body', pointer: '/transferId' }],
+    });
+
     const limits = await h.get(`/coops/${A}/limits`);
     expect(limits.body.currencies[0]).toMatchObject({
       netDebit: idr(250_000),

@@ -118,7 +118,12 @@ export class GroupService {
     if (existing) return { value: await this.same(existing, requests), created: false };
     for (const index of taken) {
       const found = await this.find(requests[index]!.transferId);
-      if (found) throw transferIdConflict(found.view.record, `/transfers/${index}/transferId`);
+      if (found)
+        throw transferIdConflict(
+          found.view.record,
+          `/transfers/${index}/transferId`,
+          requests[index]!,
+        );
     }
     throw new Error(`group ${groupId} or one of its transfer ids exists but could not be read`);
   }
@@ -140,7 +145,7 @@ export class GroupService {
     legs.forEach((leg, index) => {
       const request = requests[index]!;
       if (leg.transfer.transferId !== request.transferId)
-        throw transferIdConflict(leg.transfer, `/transfers/${index}/transferId`);
+        throw transferIdConflict(leg.transfer, `/transfers/${index}/transferId`, request);
       sameOrConflict(transferView(leg.transfer, [], null), request, groupId, `/transfers/${index}`);
     });
     return this.now(group);
