@@ -85,17 +85,17 @@ export function firstDifference(
 }
 
 /**
- * A 409 for a transfer id already recorded. Only a caller whose payer or payee is a party to
- * the recorded transfer learns which field differs (or its group): another coop, of this
+ * A 409 for a transfer id already recorded. Only a caller whose payer is a party to the
+ * recorded transfer learns which field differs (or its group): another coop, of this
  * federation or another, learns only that the id is taken.
  */
 export function transferIdConflict(
   record: TransferRecord,
   pointer: string,
-  request: Pick<TransferRequest, 'fromCoopId' | 'toCoopId'>,
+  request: Pick<TransferRequest, 'fromCoopId'>,
 ): DomainError {
-  const parties = [record.fromCoopId, record.toCoopId];
-  if (!parties.includes(request.fromCoopId) && !parties.includes(request.toCoopId)) {
+  // The caller is known to reach the payer it names (the routes check it), not the payee.
+  if (request.fromCoopId !== record.fromCoopId && request.fromCoopId !== record.toCoopId) {
     const at = /^\/transfers\/\d+/.exec(pointer)?.[0] ?? '';
     return new DomainError(
       'transfer-id-conflict',

@@ -66,12 +66,20 @@ describe('inter-coop transfers over HTTP', () => {
       transfer('t-1', { fromCoopId: 'coop-q1', toCoopId: 'coop-q2' }),
       otherTreasurer,
     );
-    expect(elsewhere.status).toBe(409);
-    expect(elsewhere.body).toMatchObject({
-      code: 'transfer-id-conflict',
-      detail: 'Transfer id t-1 is already in use: choose another.',
-      errors: [{ in: 'body', pointer: '/transferId' }],
-    });
+    // Naming one of the transfer's coops as payee proves nothing: only the payer is checked.
+    const namingPayee = await h.post(
+      '/transfers',
+      transfer('t-1', { fromCoopId: 'coop-q1', toCoopId: B }),
+      otherTreasurer,
+    );
+    for (const reply of [elsewhere, namingPayee]) {
+      expect(reply.status).toBe(409);
+      expect(reply.body).toMatchObject({
+        code: 'transfer-id-conflict',
+        detail: 'Transfer id t-1 is already in use: choose another.',
+        errors: [{ in: 'body', pointer: '/transferId' }],
+      });
+    }
 
     const limits = await h.get(`/coops/${A}/limits`);
     expect(limits.body.currencies[0]).toMatchObject({
