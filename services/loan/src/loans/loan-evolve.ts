@@ -70,16 +70,11 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         installments: fromStored(event.data.installments, event.data.disbursedOn, []),
       };
     case 'LoanInstallmentOverdue':
-      return mapInstallment(
-        { ...state, recordedThrough: later(state.recordedThrough, event.data.overdueOn) },
-        event.data.number,
-        (i) => ({ ...i, overdue: true }),
-      );
+      return mapInstallment(state, event.data.number, (i) => ({ ...i, overdue: true }));
     case 'LoanFeeCharged':
       return {
         ...state,
         feeDue: state.feeDue + BigInt(event.data.fee),
-        recordedThrough: later(state.recordedThrough, event.data.chargedOn),
       };
     case 'LoanPenaltyCharged':
       return {
@@ -87,7 +82,6 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         penaltyDue: state.penaltyDue + BigInt(event.data.penalty),
         penaltyAccrued: event.data.penaltyAccrued,
         penaltyChargedThrough: event.data.chargedFor,
-        recordedThrough: later(state.recordedThrough, event.data.chargedFor),
       };
     case 'LoanInterestAccrued': {
       const interest = BigInt(event.data.interest);
@@ -95,22 +89,13 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         ...state,
         interestRecognised: state.interestRecognised + interest,
         interestReceivable: state.interestReceivable + interest,
-        recordedThrough: later(state.recordedThrough, event.data.accruedThrough),
       };
     }
     case 'LoanReclassified':
-      return {
-        ...state,
-        kolektibilitas: event.data.to,
-        recordedThrough: later(state.recordedThrough, event.data.reclassifiedOn),
-      };
+      return { ...state, kolektibilitas: event.data.to };
     case 'LoanProvisionAdded':
     case 'LoanProvisionReleased':
-      return {
-        ...state,
-        provision: BigInt(event.data.provision),
-        recordedThrough: later(state.recordedThrough, event.data.effectiveOn),
-      };
+      return { ...state, provision: BigInt(event.data.provision) };
     case 'LoanRepaid':
       return repaid(state, event.data);
     case 'LoanScheduleRecomputed': {

@@ -81,9 +81,10 @@ export interface LoanState {
   closedOn: string | null;
   writtenOff: WrittenOff | null;
   /**
-   * The latest business date the loan's history reaches: its disbursement, repayments, schedule
-   * changes, restructurings and the close-of-business runs that changed it. A repayment or a
-   * restructuring dated before it would rewrite what is already recorded, so it is refused.
+   * The latest business date the loan's own history reaches: its disbursement, repayments,
+   * schedule changes and restructurings. A repayment or a restructuring dated before it would
+   * rewrite what is already recorded, so it is refused. Close-of-business runs do not count:
+   * history synced after them (onboarding) and payments entered a day late are accepted.
    */
   recordedThrough: string | null;
 }

@@ -224,8 +224,9 @@ export function afterRepayment(state: LoanState, on: string): LoanEvent[] {
 
 /**
  * A repayment or restructuring takes effect on its date, over the loan as recorded by then: one
- * dated before a repayment, schedule change, restructuring or close of business already recorded
- * would reopen what they settled (paid installments back in arrears), so it is refused.
+ * dated before a repayment, schedule change or restructuring already recorded would reopen what
+ * they settled (paid installments back in arrears), so it is refused. A close of business does
+ * not count: a coop's history synced after it, and a payment entered the next day, still land.
  */
 export function notBeforeRecorded(state: LoanState, on: string, pointer: string): void {
   const recorded = state.recordedThrough;
