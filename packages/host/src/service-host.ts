@@ -39,6 +39,8 @@ export interface HostedService {
 export class ServiceHost {
   private readonly relays: Relay[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The nightly run in progress, if any: stopping waits for it before the stores close. */
+  private nightly: Promise<void> | undefined;
   private stopped = false;
 
   private constructor(
@@ -113,6 +115,7 @@ export class ServiceHost {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.nightly;
     await Promise.all(this.relays.map((relay) => relay.stop()));
     for (const { instance } of this.services) await instance.close?.();
   }
@@ -123,11 +126,15 @@ export class ServiceHost {
     const delay = msUntilJakartaMidnight(clock()) + 60_000;
     this.timer = setTimeout(() => {
       const businessDate = businessDateJustEnded(clock());
-      this.closeOfBusiness(businessDate).then(
+      const run = this.closeOfBusiness(businessDate).then(
         (results) => this.options.logger.info({ businessDate, results }, 'close of business done'),
         (error: unknown) =>
           this.options.logger.error({ err: error, businessDate }, 'close of business failed'),
       );
+      this.nightly = run;
+      void run.finally(() => {
+        if (this.nightly === run) this.nightly = undefined;
+      });
       this.scheduleNight(clock);
     }, delay);
     this.timer.unref();

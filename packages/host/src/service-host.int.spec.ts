@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { InProcessBus } from '@kopfed/bus';
+import type { EventStore } from '@kopfed/eventstore';
+import {
+  createLogger,
+  InMemoryCoopDirectory,
+  type ServiceDefinition,
+  type ServiceModule,
+} from '@kopfed/service-kit';
+import { ServiceHost } from './service-host';
+
+describe('the nightly close of business', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('runs a minute past midnight in Jakarta, and stopping waits for a run in progress', async () => {
+    // 23:59:30 in Jakarta on 2 March.
+    jest.useFakeTimers({ now: new Date('2026-03-02T16:59:30.000Z') });
+    const closed: string[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const finishing = new Promise<void>((resolve) => (finish = resolve));
+    const nightlyOnly: ServiceModule = {
+      name: 'nightly',
+      create: async () => ({
+        definition: {} as ServiceDefinition,
+        closeOfBusiness: async (businessDate) => {
+          started();
+          await finishing;
+          closed.push(businessDate);
+        },
+      }),
+    };
+    const host = await ServiceHost.start({
+      name: 'test',
+      modules: [nightlyOnly],
+      store: () => ({}) as EventStore,
+      readModels: () => new Database(':memory:'),
+      hostDatabase: new Database(':memory:'),
+      bus: new InProcessBus(),
+      coopDirectory: new InMemoryCoopDirectory(),
+      logger: createLogger({ level: 'silent' }),
+      dataDir: mkdtempSync(join(tmpdir(), 'kopfed-host-')),
+      nightlyCloseOfBusiness: true,
+    });
+    await jest.advanceTimersByTimeAsync(89_000);
+    expect(closed).toEqual([]);
+    await jest.advanceTimersByTimeAsync(2_000);
+    await running;
+
+    let stopped = false;
+    const stopping = host.stop().then(() => {
+      stopped = true;
+    });
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    expect(closed).toEqual(['2026-03-02']);
+  });
+});
