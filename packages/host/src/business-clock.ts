@@ -16,6 +16,16 @@ export function businessDateJustEnded(now: Date): string {
   return jakartaBusinessDate(new Date(now.getTime() - msUntilDayStart(now) - 1));
 }
 
+/** The business dates after `after` up to and including `through`, in order. */
+export function businessDatesBetween(after: string, through: string): string[] {
+  const dates: string[] = [];
+  for (let day = Date.parse(`${after}T00:00:00.000Z`) + DAY_MS; ; day += DAY_MS) {
+    const date = new Date(day).toISOString().slice(0, 10);
+    if (date > through) return dates;
+    dates.push(date);
+  }
+}
+
 function msUntilDayStart(now: Date): number {
   const local = now.getTime() + JAKARTA_OFFSET_MS;
   return local - Math.floor(local / DAY_MS) * DAY_MS;

@@ -4,8 +4,8 @@ import type { Bus } from '@kopfed/bus';
 import type { EventStore } from '@kopfed/eventstore';
 import { Relay } from '@kopfed/messaging';
 import type { InMemoryCoopDirectory, ServiceInstance, ServiceModule } from '@kopfed/service-kit';
-import { businessDateJustEnded, msUntilJakartaMidnight } from './business-clock';
 import { CoopTree } from './coop-tree';
+import { NightlyCloseOfBusiness } from './nightly';
 
 export interface HostOptions {
   /** A name for this host's own consumer groups, e.g. `node` or `savings`. */
@@ -21,8 +21,13 @@ export interface HostOptions {
   clock?: () => Date;
   dataDir: string;
   env?: NodeJS.ProcessEnv;
-  /** Runs every module's close of business at midnight Asia/Jakarta. */
+  /**
+   * Runs every module's close of business a minute past midnight Asia/Jakarta, and on start
+   * closes the dates that ended while the host was down.
+   */
   nightlyCloseOfBusiness?: boolean;
+  /** After a failed night, how long to wait before trying again (the last delay repeats). */
+  nightlyRetryDelaysMs?: readonly number[];
   relayBatchSize?: number;
 }
 
@@ -38,10 +43,8 @@ export interface HostedService {
  */
 export class ServiceHost {
   private readonly relays: Relay[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  /** The nightly run in progress, if any: stopping waits for it before the stores close. */
-  private nightly: Promise<void> | undefined;
-  private stopped = false;
+  /** Stopping waits for a nightly run in progress before the stores close. */
+  private nightly: NightlyCloseOfBusiness | undefined;
 
   private constructor(
     readonly services: readonly HostedService[],
@@ -99,7 +102,17 @@ export class ServiceHost {
       host.relays.push(relay);
     }
     for (const { instance } of services) await instance.start?.();
-    if (options.nightlyCloseOfBusiness) host.scheduleNight(clock);
+    if (options.nightlyCloseOfBusiness) {
+      host.nightly = new NightlyCloseOfBusiness({
+        host: options.name,
+        services,
+        database: options.hostDatabase,
+        clock,
+        logger: options.logger,
+        ...(options.nightlyRetryDelaysMs ? { retryDelaysMs: options.nightlyRetryDelaysMs } : {}),
+      });
+      host.nightly.start();
+    }
     return host;
   }
 
@@ -113,30 +126,8 @@ export class ServiceHost {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.nightly;
+    await this.nightly?.stop();
     await Promise.all(this.relays.map((relay) => relay.stop()));
     for (const { instance } of this.services) await instance.close?.();
-  }
-
-  private scheduleNight(clock: () => Date): void {
-    if (this.stopped) return;
-    // A minute past midnight, so that the date that just ended is unambiguous.
-    const delay = msUntilJakartaMidnight(clock()) + 60_000;
-    this.timer = setTimeout(() => {
-      const businessDate = businessDateJustEnded(clock());
-      const run = this.closeOfBusiness(businessDate).then(
-        (results) => this.options.logger.info({ businessDate, results }, 'close of business done'),
-        (error: unknown) =>
-          this.options.logger.error({ err: error, businessDate }, 'close of business failed'),
-      );
-      this.nightly = run;
-      void run.finally(() => {
-        if (this.nightly === run) this.nightly = undefined;
-      });
-      this.scheduleNight(clock);
-    }, delay);
-    this.timer.unref();
   }
 }

@@ -69,6 +69,7 @@ export const loanModule: ServiceModule = {
         await book.catchUp();
       },
       closeOfBusiness: (businessDate) => ctx.closeOfBusiness.run(businessDate),
+      lastClosedBusinessDate: () => ctx.closeOfBusiness.lastClosedDate(),
       async close() {
         await book.stop();
       },

@@ -51,6 +51,11 @@ export interface ServiceInstance {
    * it nightly at midnight. Must be idempotent per date.
    */
   closeOfBusiness?: (businessDate: string) => Promise<unknown>;
+  /**
+   * The last business date the service has closed, when it refuses to close one before it:
+   * the nightly run does not ask it for earlier dates.
+   */
+  lastClosedBusinessDate?: () => Promise<string | undefined>;
   /** Stops background work (projections, consumers); the host closes the store afterwards. */
   close?: () => Promise<void>;
 }
