@@ -534,13 +534,20 @@ describe('a year of a small federation, end to end over HTTP', () => {
       { period: { kind: 'year', year: 2025 } },
     )) as { closedThrough: string };
     expect(closed.closedThrough).toBe('2025-12-31');
+    // The SHU divided is the one the books closed 2025 with: loan income less savings interest.
+    const statement = (await people.auditor.expect(
+      200,
+      'GET',
+      `${API.settlement}/coops/${COOP.A}/books/shu-statement?from=2025-01-01&to=2025-12-31`,
+    )) as { result: string };
+    const surplus = BigInt(statement.result);
+    expect(surplus).toBeGreaterThan(0n);
     const simulation = (await people.coopA.expect(
       201,
       'POST',
       `${API.settlement}/coops/${COOP.A}/shu-simulations`,
       {
         financialYear: 2025,
-        surplus: '10000000',
         allocation: {
           reserve: '40',
           memberCapital: '20',
@@ -553,16 +560,27 @@ describe('a year of a small federation, end to end over HTTP', () => {
       },
     )) as {
       simulationId: string;
+      surplus: string;
+      surplusFrom: string;
       basesFrom: string;
       pools: Record<string, string>;
       members: { memberId: string; capitalShare: string; businessShare: string; total: string }[];
     };
-    expect(simulation.basesFrom).toBe('books');
-    expect(simulation.pools).toMatchObject({ reserve: '4000000', memberCapital: '2000000' });
+    expect(simulation).toMatchObject({
+      surplus: surplus.toString(),
+      surplusFrom: 'books',
+      basesFrom: 'books',
+    });
+    const pools = Object.values(simulation.pools).reduce((s, p) => s + BigInt(p), 0n);
+    expect(pools).toBe(surplus);
+    // Each pool is its percent of the surplus, rounded to the rupiah.
+    const capitalPool = BigInt(simulation.pools.memberCapital!);
+    expect(capitalPool * 100n - surplus * 20n).toBeLessThanOrEqual(100n);
+    expect(surplus * 20n - capitalPool * 100n).toBeLessThanOrEqual(100n);
     const sum = (key: 'capitalShare' | 'businessShare') =>
       simulation.members.reduce((s, m) => s + BigInt(m[key]), 0n);
-    expect(sum('capitalShare')).toBeLessThanOrEqual(2_000_000n);
-    expect(sum('capitalShare')).toBeGreaterThan(2_000_000n - BigInt(simulation.members.length));
+    expect(sum('capitalShare')).toBeLessThanOrEqual(capitalPool);
+    expect(sum('capitalShare')).toBeGreaterThan(capitalPool - BigInt(simulation.members.length));
     const path = `${API.settlement}/coops/${COOP.A}/shu-simulations/${simulation.simulationId}`;
     await people.coopA.expect(200, 'POST', `${path}/approval`, {
       ratReference: 'RAT-2026/01',

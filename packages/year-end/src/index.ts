@@ -16,7 +16,12 @@ export {
   type ShuSimulationData,
   type ShuState,
 } from './shu/shu.decider';
-export { shuRoutes, type ShuBasesSource, type ShuRoutesDeps } from './shu/shu-routes';
+export {
+  shuRoutes,
+  type ShuBasesSource,
+  type ShuRoutesDeps,
+  type ShuSurplusSource,
+} from './shu/shu-routes';
 export {
   DEFAULT_SHU_BASES,
   MemberActivityBook,

@@ -129,7 +129,7 @@ export async function createSettlement(
     ...reconciliationRoutes(reconciliation),
     ...paymentRoutes(payments),
     ...closeOfBusinessRoutes(runCloseOfBusiness, clock),
-    ...shuRoutes({ store, clock, bases: shuBases }),
+    ...shuRoutes({ store, clock, bases: shuBases, surplus: books }),
   ];
   let sweeper: NodeJS.Timeout | undefined;
   let paymentSweeper: NodeJS.Timeout | undefined;

@@ -172,3 +172,83 @@ describe('SHU bases taken from the books', () => {
     });
   });
 });
+
+describe('the surplus a simulation divides', () => {
+  /** SHU routes over books that closed 2025 with `result` (2026 is still open). */
+  const withBooks = (result: bigint) =>
+    createServiceApp(
+      {
+        service: 'settlement',
+        version: 'v1',
+        title: 'settlement (SHU routes)',
+        routes: shuRoutes({
+          store: fixture.store,
+          clock: () => new Date('2027-02-01T03:00:00Z'),
+          surplus: {
+            closedYearResult: async (coopId, year) =>
+              coopId === COOPS.B && year === 2025 ? result : null,
+          },
+        }),
+      },
+      fixture.deps,
+    );
+  const pathB = `/api/settlement/v1/coops/${COOPS.B}/shu-simulations`;
+  const { surplus: _surplus, ...withoutSurplus } = body;
+  const recorded = () => fixture.store.readStream(`shu-${COOPS.B}-2025`);
+
+  it('is the books’ when they closed the year, given or left out', async () => {
+    const app = withBooks(4_000_000n);
+    const fromBooks = await request(app)
+      .post(pathB)
+      .set(auth(fixture.keys.coopB))
+      .send({ ...withoutSurplus, financialYear: 2025 })
+      .expect(201);
+    expect(fromBooks.body).toMatchObject({
+      surplus: '4000000',
+      surplusFrom: 'books',
+      pools: { reserve: '1000000' },
+    });
+    const matching = await request(app)
+      .post(pathB)
+      .set(auth(fixture.keys.coopB))
+      .send({ ...body, financialYear: 2025, surplus: '4000000' })
+      .expect(201);
+    expect(matching.body).toMatchObject({ surplus: '4000000', surplusFrom: 'books' });
+  });
+
+  it('refuses a surplus other than the books’, and a year the books closed at a deficit, recording nothing', async () => {
+    const before = await recorded();
+    const differs = await request(withBooks(4_000_000n))
+      .post(pathB)
+      .set(auth(fixture.keys.coopB))
+      .send({ ...body, financialYear: 2025, surplus: '4000001' })
+      .expect(422);
+    expect(differs.body).toMatchObject({ code: 'shu-surplus-differs-from-books' });
+    expect(differs.body.detail).toMatch(/4000000/);
+    expect(differs.body.errors).toEqual([expect.objectContaining({ pointer: '/surplus' })]);
+    const deficit = await request(withBooks(-250_000n))
+      .post(pathB)
+      .set(auth(fixture.keys.coopB))
+      .send({ ...withoutSurplus, financialYear: 2025 })
+      .expect(422);
+    expect(deficit.body).toMatchObject({ code: 'shu-no-surplus' });
+    expect(await recorded()).toEqual(before);
+  });
+
+  it('must be sent while the books have not closed the year, and is then the request’s', async () => {
+    const app = withBooks(4_000_000n);
+    const missing = await request(app)
+      .post(pathB)
+      .set(auth(fixture.keys.coopB))
+      .send(withoutSurplus)
+      .expect(422);
+    expect(missing.body).toMatchObject({ code: 'shu-surplus-required' });
+    expect(missing.body.errors).toEqual([expect.objectContaining({ pointer: '/surplus' })]);
+    const sent = await request(app)
+      .post(pathB)
+      .set(auth(fixture.keys.coopB))
+      .send(body)
+      .expect(201);
+    expect(sent.body).toMatchObject({ surplus: '10000001', surplusFrom: 'request' });
+  });
+});

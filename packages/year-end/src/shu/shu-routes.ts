@@ -21,10 +21,19 @@ export interface ShuBasesSource {
   basesFor(coopId: string, financialYear: number): Promise<MemberBasis[] | null>;
 }
 
+/**
+ * The year's surplus (SHU) as the books here closed it: income less expense of the financial
+ * year, once the year is closed. `null` when the coop keeps no books here or the year is open.
+ */
+export interface ShuSurplusSource {
+  closedYearResult(coopId: string, financialYear: number): Promise<bigint | null>;
+}
+
 export interface ShuRoutesDeps {
   store: EventStore;
   clock: () => Date;
   bases?: ShuBasesSource;
+  surplus?: ShuSurplusSource;
   /** Where the routes are mounted, for Location headers. */
   basePath?: string;
 }
@@ -51,7 +60,9 @@ const Allocation = z.strictObject(
 );
 const SimulateBody = z.strictObject({
   financialYear: FinancialYear,
-  surplus: Rupiah,
+  surplus: Rupiah.optional().describe(
+    'the year’s surplus in whole rupiah; taken from the books when they closed the year (and must then match them), required otherwise',
+  ),
   allocation: Allocation,
   bases: z
     .array(
@@ -78,6 +89,7 @@ const SimulationView = z.object({
   financialYear: z.number().int(),
   currency: z.string(),
   surplus: Rupiah,
+  surplusFrom: z.enum(['request', 'books']),
   allocation: z.record(z.string(), z.string()),
   basesFrom: z.enum(['request', 'books']),
   pools: Pools,
@@ -114,6 +126,8 @@ function view(state: ShuState, simulation: ShuSimulationData): z.infer<typeof Si
   const distributed = state.distributed?.simulationId === simulation.simulationId;
   return {
     ...simulation,
+    // Simulations recorded before the surplus was checked against the books took the request's.
+    surplusFrom: simulation.surplusFrom ?? 'request',
     status: distributed ? 'distributed' : approved ? 'approved' : 'simulated',
     approval: approved
       ? { ratReference: state.approved!.ratReference, ratHeldOn: state.approved!.ratHeldOn }
@@ -151,6 +165,37 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
       );
     return { bases: fromBooks, from: 'books' as const };
   };
+  /**
+   * The surplus a simulation divides. When the books here closed the year, theirs: the SHU
+   * the distribution later takes out of SHU tahun berjalan. Otherwise (the coop keeps its
+   * books elsewhere, or the year is still open) the request must say it.
+   */
+  const surplusOf = async (coopId: string, body: z.infer<typeof SimulateBody>) => {
+    const booked = deps.surplus
+      ? await deps.surplus.closedYearResult(coopId, body.financialYear)
+      : null;
+    if (booked === null) {
+      if (body.surplus === undefined)
+        throw rejected(
+          'shu-surplus-required',
+          `The books here have not closed ${body.financialYear}: send \`surplus\`.`,
+          '/surplus',
+        );
+      return { surplus: body.surplus, from: 'request' as const };
+    }
+    if (booked < 0n)
+      throw rejected(
+        'shu-no-surplus',
+        `The books closed ${body.financialYear} with a deficit of ${-booked} rupiah: there is no SHU to divide.`,
+      );
+    if (body.surplus !== undefined && BigInt(body.surplus) !== booked)
+      throw rejected(
+        'shu-surplus-differs-from-books',
+        `The books closed ${body.financialYear} with a surplus of ${booked} rupiah, not ${body.surplus}; send that figure or leave \`surplus\` out.`,
+        '/surplus',
+      );
+    return { surplus: booked.toString(), from: 'books' as const };
+  };
 
   return [
     defineRoute({
@@ -164,9 +209,10 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
       responses: { 201: SimulationView },
       policy: WRITERS,
       handler: async ({ params, body }, ctx) => {
+        const surplus = await surplusOf(params.coopId, body);
         const { bases, from } = await basesOf(params.coopId, body);
         const split = allocateShu({
-          surplusMinor: BigInt(body.surplus),
+          surplusMinor: BigInt(surplus.surplus),
           allocation: body.allocation,
           bases,
         });
@@ -179,7 +225,8 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
               coopId: params.coopId,
               financialYear: body.financialYear,
               currency: 'IDR',
-              surplus: body.surplus,
+              surplus: surplus.surplus,
+              surplusFrom: surplus.from,
               allocation: { ...body.allocation },
               basesFrom: from,
               pools: Object.fromEntries(

@@ -15,6 +15,8 @@ export interface ShuSimulationData {
   financialYear: number;
   currency: string;
   surplus: string;
+  /** Absent from simulations recorded before the surplus was checked against the books. */
+  surplusFrom?: 'request' | 'books';
   allocation: Record<ShuPool, string>;
   basesFrom: 'request' | 'books';
   pools: Record<ShuPool, string>;

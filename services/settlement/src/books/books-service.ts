@@ -94,6 +94,22 @@ export class BooksService {
     });
   }
 
+  /**
+   * The SHU of a financial year the books here have closed: its income less its expense, in
+   * rupiah, as the SHU statement shows it. `null` when the coop keeps no books here, the year
+   * is still open, or the books hold nothing dated in it.
+   */
+  async closedYearResult(coopId: string, financialYear: number): Promise<bigint | null> {
+    const state = await this.host.state(coopId);
+    const { chart, lastClosedYear } = state;
+    if (chart === null || lastClosedYear === null || lastClosedYear < financialYear) return null;
+    if (!state.byYear.has(financialYear)) return null;
+    return shuStatement(await this.host.journal(coopId), chart, {
+      from: `${financialYear}-01-01`,
+      to: `${financialYear}-12-31`,
+    }).resultMinor;
+  }
+
   /** Every coop with books here, placed in the tree by the federation directory. */
   private async tree(): Promise<FederationNode[]> {
     const coops = new Set<string>();

@@ -79,11 +79,31 @@ describe('the SHU the RAT divided, in the coop’s books', () => {
     expect(await balance('1-110')).toBe(1_000_000n);
   });
 
+  it('simulates only the surplus the books closed the year with', async () => {
+    const differs = await h
+      .post(`/coops/${A}/shu-simulations`, {
+        financialYear: 2026,
+        surplus: '1500000',
+        allocation: {
+          reserve: '40',
+          memberCapital: '20',
+          memberBusiness: '20',
+          board: '5',
+          staff: '5',
+          education: '5',
+          social: '5',
+        },
+        bases: [{ memberId: members[0], capitalBasis: '1', businessBasis: '1' }],
+      })
+      .expect(422);
+    expect(differs.body).toMatchObject({ code: 'shu-surplus-differs-from-books' });
+    expect(await h.kit.store.readStream(`shu-${A}-2026`)).toEqual([]);
+  });
+
   it('divides the distributed SHU: members’ pools owed to them, the reserve to cadangan', async () => {
     const simulated = await h
       .post(`/coops/${A}/shu-simulations`, {
         financialYear: 2026,
-        surplus: '1000000',
         allocation: {
           reserve: '40',
           memberCapital: '20',
@@ -99,6 +119,7 @@ describe('the SHU the RAT divided, in the coop’s books', () => {
         ],
       })
       .expect(201);
+    expect(simulated.body).toMatchObject({ surplus: '1000000', surplusFrom: 'books' });
     const path = `/coops/${A}/shu-simulations/${simulated.body.simulationId as string}`;
     await h
       .post(`${path}/approval`, { ratReference: 'RAT-2026', ratHeldOn: '2027-03-01' })
@@ -133,6 +154,7 @@ describe('the SHU the RAT divided, in the coop’s books', () => {
     expect(await balance('1-110')).toBe(1_000_000n);
     // The trial balance still balances (and afterAll checks it for every coop).
     const trial = await h.settlement.books.trialBalance(A, {});
-    for (const total of trial.totals) expect(total.debitBalanceMinor).toBe(total.creditBalanceMinor);
+    for (const total of trial.totals)
+      expect(total.debitBalanceMinor).toBe(total.creditBalanceMinor);
   });
 });
