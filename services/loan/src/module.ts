@@ -41,7 +41,7 @@ export const loanModule: ServiceModule = {
       book,
       loans,
       parties: new Parties(deps.readModels),
-      closeOfBusiness: new CloseOfBusiness(store, deps.readModels, book, loans),
+      closeOfBusiness: new CloseOfBusiness(store, deps.readModels, book, loans, deps.clock),
       clock: deps.clock,
     };
     return {

@@ -1,4 +1,5 @@
 import { syncLoans, syncMembers, syncSavings, bookSteps } from './coop-sync';
+import { addDays } from './dates';
 import { buildFederation, type DemoKeys } from './federation';
 import { DemoClient } from './http';
 import type { DemoOptions } from './options';
@@ -55,11 +56,13 @@ export async function runDemo(
       await syncLoans(asCoop, coop, plan.foundedOn, progress);
     });
     progress.stage('loan close of business');
+    // Yesterday, the last date that has ended: today is closed by the node after midnight.
+    const closed = addDays(plan.today, -1);
     const closeOfBusiness = await admin.write<DemoResult['closeOfBusiness']>(
       'POST',
       '/api/loan/v1/close-of-business',
-      `close-of-business:${plan.today}`,
-      { businessDate: plan.today },
+      `close-of-business:${closed}`,
+      { businessDate: closed },
       [200],
     );
     progress.tick();

@@ -91,28 +91,43 @@ describe('close of business', () => {
   });
 
   it('is idempotent per business date and refuses to go back in time', async () => {
+    h.setToday('2026-08-29');
     const before = await h.store.headPosition();
     const again = await h.instance.closeOfBusiness!('2026-08-28');
     expect(again).toMatchObject({ businessDate: '2026-08-28', alreadyClosed: true });
     expect(await h.store.headPosition()).toBe(before);
-    h.setToday('2026-08-29');
     const back = await request(h.app)
       .post(`${API}/close-of-business`)
       .set(h.as(h.fx.keys.admin))
       .send({ businessDate: '2026-01-15' })
       .expect(409);
     expect(back.body.code).toBe('close_of_business_out_of_order');
-    const future = await request(h.app)
-      .post(`${API}/close-of-business`)
-      .set(h.as(h.fx.keys.admin))
-      .send({ businessDate: '2026-09-30' })
-      .expect(422);
-    expect(future.body.code).toBe('business_date_in_future');
     await request(h.app)
       .post(`${API}/close-of-business`)
       .set(h.as(h.fx.keys.treasurerP))
       .send({ businessDate: '2026-08-28' })
       .expect(403);
+  });
+
+  it('refuses a date that has not ended, today included, and changes nothing', async () => {
+    h.setToday('2026-08-29');
+    const before = await h.store.headPosition();
+    for (const businessDate of ['2026-08-29', '2026-09-30']) {
+      const early = await request(h.app)
+        .post(`${API}/close-of-business`)
+        .set(h.as(h.fx.keys.admin))
+        .send({ businessDate })
+        .expect(422);
+      expect(early.body.code).toBe('business_date_not_over');
+      expect(early.body.errors[0].pointer).toBe('/businessDate');
+      expect(early.body.detail).toContain('2026-08-29');
+      // The node's own call is refused alike: the nightly run only ever asks for ended dates.
+      await expect(h.instance.closeOfBusiness!(businessDate)).rejects.toMatchObject({
+        code: 'business_date_not_over',
+      });
+    }
+    expect(await h.store.headPosition()).toBe(before);
+    expect(await h.instance.lastClosedBusinessDate!()).toBe('2026-08-28');
   });
 
   it('comes back to Lancar once the arrears are paid', async () => {

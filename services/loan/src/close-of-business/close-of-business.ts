@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
-import { conflict } from '@kopfed/domain';
-import { WrongExpectedRevisionError, type EventStore } from '@kopfed/eventstore';
+import { conflict, rejected } from '@kopfed/domain';
+import {
+  jakartaBusinessDate,
+  WrongExpectedRevisionError,
+  type EventStore,
+} from '@kopfed/eventstore';
 import { KOLEKTIBILITAS_POLICIES, type KolektibilitasPolicy } from '../policies/kolektibilitas';
 import { newEventId } from '../shared/event-ids';
 import { CLOSE_OF_BUSINESS_CALENDAR, closeOfBusinessStream } from '../shared/streams';
@@ -35,7 +39,9 @@ type Recorded = Omit<CloseOfBusinessSummary, 'alreadyClosed'>;
  * and appends a page of loans at once so the store commits them together. A loan changed
  * meanwhile (the book was behind) is decided again from its stream. Idempotent per date: the
  * date is recorded (`closeofbusiness-<date>`, no_stream) once every loan is done, and a date
- * before the last one closed is refused.
+ * before the last one closed is refused. Only a date that has ended in Asia/Jakarta is closed:
+ * closing today early would age and accrue a day still running, and leave the nightly run that
+ * date "already closed".
  */
 export class CloseOfBusiness {
   private running: Promise<unknown> = Promise.resolve();
@@ -46,6 +52,7 @@ export class CloseOfBusiness {
     db: Database.Database,
     private readonly book: LoanBookProjection,
     private readonly loans: LoanRepository,
+    private readonly clock: () => Date,
     private readonly policies: readonly KolektibilitasPolicy[] = KOLEKTIBILITAS_POLICIES,
   ) {
     this.page = db.prepare<[string, number], StoredLoan & { loan_id: string; revision: number }>(
@@ -55,8 +62,17 @@ export class CloseOfBusiness {
     );
   }
 
-  /** Runs one close of business at a time, in the order asked. */
+  /** Runs one close of business at a time, in the order asked; a date not yet ended is refused. */
   run(businessDate: string): Promise<CloseOfBusinessSummary> {
+    const today = jakartaBusinessDate(this.clock());
+    if (businessDate >= today)
+      return Promise.reject(
+        rejected(
+          'business_date_not_over',
+          `${businessDate} has not ended yet: today is ${today} in Asia/Jakarta, and only a date before it is closed`,
+          '/businessDate',
+        ),
+      );
     const next = this.running.then(
       () => this.close(businessDate),
       () => this.close(businessDate),

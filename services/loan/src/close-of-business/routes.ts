@@ -1,8 +1,7 @@
-import { rejected } from '@kopfed/domain';
 import { defineRoute, type Route } from '@kopfed/service-kit';
 import { z } from 'zod';
 import type { LoanContext } from '../context';
-import { businessDateOf, Day } from '../shared/http-schemas';
+import { Day } from '../shared/http-schemas';
 
 export const CloseOfBusinessOut = z.object({
   businessDate: z.string(),
@@ -25,21 +24,15 @@ export function closeOfBusinessRoutes(ctx: LoanContext): Route[] {
       summary:
         'Close a business date: accrue, age arrears, reclassify, provision, charge penalties',
       description:
-        'Idempotent per business date: a date already closed answers its recorded summary. The node runs it nightly at midnight Asia/Jakarta; a date before the last one closed, or after today, is refused.',
+        'Idempotent per business date: a date already closed answers its recorded summary. The node runs it nightly just after midnight Asia/Jakarta for the date that has just ended. Only a date that has ended is closed: today or a later date is refused with 422 business_date_not_over (interest and ageing would be computed for a day still running), and a date before the last one closed with 409 close_of_business_out_of_order.',
       tags: ['close of business'],
       request: { body: z.strictObject({ businessDate: Day }) },
       responses: { 200: CloseOfBusinessOut },
       policy: { roles: ['admin'], coopScope: 'federation' },
-      handler: async ({ body }) => {
-        const today = businessDateOf(ctx.clock);
-        if (body.businessDate > today)
-          throw rejected(
-            'business_date_in_future',
-            `${body.businessDate} has not ended yet; today is ${today}`,
-            '/businessDate',
-          );
-        return { status: 200, body: await ctx.closeOfBusiness.run(body.businessDate) };
-      },
+      handler: async ({ body }) => ({
+        status: 200,
+        body: await ctx.closeOfBusiness.run(body.businessDate),
+      }),
     }),
   ];
 }

@@ -5,6 +5,8 @@ import { coopBody, person } from '@kopfed/member/src/testing/federation';
 const P = 'puskopdit-jateng';
 const COOPS = ['ksp-sejahtera', 'ksp-makmur'] as const;
 const TODAY = '2026-03-02';
+/** The last date that has ended on TODAY: the loan service closes no date still running. */
+const YESTERDAY = '2026-03-01';
 const idr = (amount: number) => ({ amount: String(amount), currency: 'IDR' });
 
 /**
@@ -105,7 +107,7 @@ export async function busyDataDir(dataDir: string): Promise<void> {
         200,
       );
     }
-    await admin.send('post', '/api/loan/v1/close-of-business', { businessDate: TODAY }, 200);
+    await admin.send('post', '/api/loan/v1/close-of-business', { businessDate: YESTERDAY }, 200);
     const [a, b] = COOPS;
     // Closed loop (BRIEF §5): the two coops pay each other under a cooperation agreement.
     await treasurer.send(
