@@ -73,8 +73,11 @@ export function toPublic(
         subject: e.data.personId,
         data: { personId: e.data.personId, memberIds: e.data.memberIds, erasedAt: e.data.erasedAt },
       };
+    // The catalog has no event for an attached external id yet: other services know a
+    // moved-in member by its member id.
     case 'PersonalDataRecorded':
     case 'MemberNumberChanged':
+    case 'ExternalIdAttached':
       return undefined;
     default:
       return undefined;

@@ -39,6 +39,7 @@ export function directoryProjection(vault: PersonVault): SqliteProjectionDefinit
       'MemberJoined',
       'PersonalDataRecorded',
       'MemberNumberChanged',
+      'ExternalIdAttached',
       'MemberLeft',
       'PersonErased',
     ],
@@ -126,6 +127,13 @@ export function directoryProjection(vault: PersonVault): SqliteProjectionDefinit
         case 'MemberNumberChanged':
           stmt(db, 'UPDATE members SET member_number = ?, revision = ? WHERE member_id = ?').run(
             e.data.to,
+            event.revision,
+            memberId,
+          );
+          return;
+        case 'ExternalIdAttached':
+          stmt(db, 'UPDATE members SET external_id = ?, revision = ? WHERE member_id = ?').run(
+            e.data.externalId,
             event.revision,
             memberId,
           );

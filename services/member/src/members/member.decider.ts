@@ -31,6 +31,8 @@ export type MemberEvent =
     }
   | { type: 'PersonalDataRecorded'; data: SealedPersonalData }
   | { type: 'MemberNumberChanged'; data: { from: string; to: string } }
+  /** The coop's sync names a membership it did not make (a person moved in) by its own id. */
+  | { type: 'ExternalIdAttached'; data: { externalId: string } }
   | {
       type: 'MemberLeft';
       data: { coopId: string; reason: LeftReason; leftOn: string; movedToCoopId: string | null };
@@ -106,6 +108,8 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
         return { ...state, nikHash: event.data.nikHash, dataHash: event.data.dataHash };
       case 'MemberNumberChanged':
         return { ...state, memberNumber: event.data.to };
+      case 'ExternalIdAttached':
+        return { ...state, externalId: event.data.externalId };
       case 'MemberLeft':
         return {
           ...state,
@@ -233,6 +237,7 @@ function upsert(
         '/kind',
       );
     }
+    events.push(...attachExternalId(state, command.externalId));
     if (command.memberNumber !== state.memberNumber) {
       events.push({
         type: 'MemberNumberChanged',
@@ -248,6 +253,20 @@ function upsert(
     events.push(...leave(after, command.leaving.reason, command.leaving.leftOn, null));
   }
   return events;
+}
+
+/**
+ * A membership the coop's sync did not make (a person moved in, or joined by hand) takes the
+ * coop's external id once; one the coop already knows under another id keeps that one.
+ */
+function attachExternalId(state: MemberState, externalId: string | null): MemberEvent[] {
+  if (externalId === null || externalId === state.externalId) return [];
+  if (state.externalId)
+    throw conflict(
+      'external_id_changed',
+      `this coop knows the member as ${state.externalId}; an external id cannot be changed`,
+    );
+  return [{ type: 'ExternalIdAttached', data: { externalId } }];
 }
 
 function recordPersonalData(

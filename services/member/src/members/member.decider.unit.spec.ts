@@ -149,6 +149,18 @@ describe('member decider', () => {
         { type: 'PersonalDataRecorded', data: { ...personal, dataHash: 'data#2' } },
       ]);
     });
+    it('attaches the coop’s external id to a membership it did not make, once', () => {
+      const movedIn: MemberEvent[] = [
+        { type: 'MemberJoined', data: { ...joined[0]!.data, externalId: null } } as MemberEvent,
+        joined[1]!,
+      ];
+      const attached: MemberEvent = { type: 'ExternalIdAttached', data: { externalId: 'KM-7' } };
+      expect(when(movedIn, upsert({ externalId: 'KM-7' }))).toEqual([attached]);
+      expect(when([...movedIn, attached], upsert({ externalId: 'KM-7' }))).toEqual([]);
+      expect(refusal([...movedIn, attached], upsert({ externalId: 'KM-8' })).code).toBe(
+        'external_id_changed',
+      );
+    });
     it('records a departure the coop reports, once', () => {
       const left = when(joined, upsert({ leaving: { reason: 'resigned', leftOn: '2026-06-30' } }));
       expect(left).toEqual([

@@ -38,6 +38,45 @@ describe('member batches and the directory they look members up in', () => {
     }
   });
 
+  it('attaches one external id to a moved-in person when two batches bring it at once', async () => {
+    const fixture = await hostFixture([memberModule]);
+    try {
+      const f = await federation(fixture);
+      const inA = await request(fixture.app)
+        .post(batches(COOP.A))
+        .set(f.auth(f.coopA))
+        .send({ sequence: 1, items: memberItems(1, 1) })
+        .expect(200);
+      const moved = await request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.A}/members/${inA.body.results[0].id}/move`)
+        .set(f.auth(f.treasurerP))
+        .send({ toCoopId: COOP.B, toMemberNumber: 'B-1', on: '2026-07-01' })
+        .expect(200);
+      const item = { ...memberItems(1, 1)[0], externalId: 'KM-1', joinedOn: '2026-07-01' };
+      const send = (sequence: number, externalId: string) =>
+        request(fixture.app)
+          .post(batches(COOP.B))
+          .set(f.auth(f.coopB))
+          .send({ sequence, items: [{ ...item, memberNumber: 'B-1', externalId }] })
+          .expect(200);
+      const same = await Promise.all([send(1, 'KM-1'), send(2, 'KM-1')]);
+      expect(same.map((r) => r.body.results[0].status).sort()).toEqual(['unchanged', 'updated']);
+      expect(same.map((r) => r.body.results[0].id)).toEqual([
+        moved.body.to.memberId,
+        moved.body.to.memberId,
+      ]);
+      const other = await send(3, 'KM-2');
+      expect(other.body.results[0]).toMatchObject({ status: 'rejected' });
+      const rows = fixture.stores
+        .get('member')!
+        .database.prepare('SELECT external_id FROM members WHERE coop_id = ?')
+        .all(COOP.B);
+      expect(rows).toEqual([{ external_id: 'KM-1' }]);
+    } finally {
+      await fixture.close();
+    }
+  });
+
   it('refuses a new member whose person was erased, and makes no key for them', async () => {
     const fixture = await hostFixture([memberModule]);
     try {

@@ -258,6 +258,76 @@ describe('member batches from a primary coop', () => {
     });
   });
 
+  it('attaches the coop’s own external id to a person moved into it, never a second membership', async () => {
+    const postB = (body: object) =>
+      request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.B}/member-batches`)
+        .set(f.auth(f.coopB))
+        .send(body)
+        .expect(200);
+    const [mover, stayer] = memberItems(90, 2);
+    const inA = await post({ sequence: 30, items: [mover, stayer] }).expect(200);
+    const moved = await request(fixture.app)
+      .post(`/api/member/v1/coops/${COOP.A}/members/${inA.body.results[0].id}/move`)
+      .set(f.auth(f.treasurerP))
+      .send({ toCoopId: COOP.B, toMemberNumber: 'B-90', on: '2026-07-01' })
+      .expect(200);
+    const inB = moved.body.to.memberId as string;
+    // Coop B's core knows the mover under its own id and number, and the stayer too.
+    const mine = (n: number, memberNumber: string) => ({
+      ...memberItems(n, 1)[0],
+      externalId: `KM-${n}`,
+      memberNumber,
+      joinedOn: '2026-07-01',
+    });
+    const first = await postB({ sequence: 1, items: [mine(90, 'B-90'), mine(91, 'B-91')] });
+    expect(first.body.results).toEqual([
+      { externalId: 'KM-90', status: 'updated', id: inB },
+      { externalId: 'KM-91', status: 'created', id: expect.any(String) },
+    ]);
+    // The stayer's membership of A is not taken over: B's item made a person of its own.
+    const personOf = (memberId: string) =>
+      (
+        fixture.stores
+          .get('member')!
+          .database.prepare('SELECT person_id FROM members WHERE member_id = ?')
+          .get(memberId) as { person_id: string }
+      ).person_id;
+    expect(personOf(first.body.results[1].id)).not.toBe(personOf(inA.body.results[1].id));
+    const again = await postB({ sequence: 2, items: [mine(90, 'B-90a')] });
+    expect(again.body.results).toEqual([{ externalId: 'KM-90', status: 'updated', id: inB }]);
+    const same = await postB({ sequence: 3, items: [mine(90, 'B-90a')] });
+    expect(same.body.results).toEqual([{ externalId: 'KM-90', status: 'unchanged', id: inB }]);
+    const resent = await postB({ sequence: 1, items: [mine(90, 'B-90')] });
+    expect(resent.body.results).toEqual([{ externalId: 'KM-90', status: 'unchanged', id: inB }]);
+    // A second external id for the same person is refused: one membership per person.
+    const other = await postB({
+      sequence: 4,
+      items: [{ ...mine(90, 'B-90x'), externalId: 'KM-X' }],
+    });
+    expect(other.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'duplicate_nik' },
+    });
+    const found = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.B}/members?externalId=KM-90`)
+      .set(f.auth(f.coopB))
+      .expect(200);
+    expect(found.body.items).toEqual([
+      expect.objectContaining({
+        memberId: inB,
+        memberNumber: 'B-90a',
+        personId: moved.body.from.personId,
+        status: 'active',
+      }),
+    ]);
+    const memberships = fixture.stores
+      .get('member')!
+      .database.prepare('SELECT count(*) AS n FROM members WHERE coop_id = ? AND person_id = ?')
+      .get(COOP.B, moved.body.from.personId);
+    expect(memberships).toEqual({ n: 1 });
+  });
+
   it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
     expect((await post({ sequence: 8, items: memberItems(100, 1_001) })).status).toBe(400);
     expect(

@@ -47,12 +47,15 @@ export async function syncMemberBatch(
   const coop = await coopView(ctx, coopId);
   if (!coop) throw notFound('coop_not_found', `coop ${coopId} is not registered`);
   const results: ItemResult[] = new Array<ItemResult>(batch.items.length);
-  const entries = checkItems(coopId, batch.items, results);
+  const checked = checkItems(coopId, batch.items, results);
   // A resent batch is answered, never applied again: its items may be older than the
   // members' latest values, and applying them would undo the batches that came after it.
   const sequences = await loadSequences(ctx, coopId);
+  // Caught up with the whole log: as fresh as reading each member's stream would be.
+  await ctx.projections.directory.catchUp();
+  const { entries, members } = knownMembers(ctx.db, coopId, checked);
   if (hasSequence(sequences.received, batch.sequence)) {
-    await answerResent(ctx, batch.sequence, entries, results);
+    answerResent(batch.sequence, entries, members, results);
     return {
       sequence: batch.sequence,
       duplicateSequence: true,
@@ -60,7 +63,7 @@ export async function syncMemberBatch(
       counts: countResults(results),
     };
   }
-  const lookup = await lookUp(ctx, entries);
+  const lookup = lookUp(ctx, entries, members);
   for (let start = 0; start < entries.length; start += CONCURRENCY) {
     await Promise.all(
       entries.slice(start, start + CONCURRENCY).map(async (entry) => {
@@ -103,17 +106,12 @@ async function loadSequences(ctx: MemberContext, coopId: string) {
  * The reply to a batch received before: a member it names is unchanged (this request
  * changed nothing); an item that made no member then makes none now, and says why.
  */
-async function answerResent(
-  ctx: MemberContext,
+function answerResent(
   sequence: number,
   entries: readonly Entry[],
+  members: ReadonlyMap<string, SyncedMember>,
   results: ItemResult[],
-): Promise<void> {
-  await ctx.projections.directory.catchUp();
-  const members = syncedMembers(
-    ctx.db,
-    entries.map((e) => e.memberId),
-  );
+): void {
   for (const { index, item, memberId } of entries) {
     results[index] = members.has(memberId)
       ? { externalId: item.externalId, status: 'unchanged', id: memberId }
@@ -160,18 +158,54 @@ function checkItems(coopId: string, items: readonly unknown[], results: ItemResu
 }
 
 /**
- * One directory query for the whole batch instead of a stream read per item. The directory
- * is first caught up with the whole log, so it is as fresh as those reads would have been;
- * and it only ever shortens the way: a member it does not know is created with an append
- * that expects an empty stream, so one created meanwhile is decided again from its stream.
- * Keys are made at once for the new persons (never for an erased one: it would come back).
+ * The members the directory knows for the batch's items, in two queries for up to 1,000
+ * items: by the member id each external id derives, then by the external id itself for the
+ * rest. A member the coop's sync did not make (a person moved in) takes the coop's external
+ * id when first synced (see movedInMembership) and is found under it ever after: its items
+ * are turned to it. The directory only shortens the way: a member it does not know is
+ * created with an append that expects an empty stream, so one created meanwhile is decided
+ * again from its stream.
  */
-async function lookUp(ctx: MemberContext, entries: readonly Entry[]): Promise<Lookup> {
-  await ctx.projections.directory.catchUp();
+function knownMembers(
+  db: MemberContext['db'],
+  coopId: string,
+  checked: readonly Entry[],
+): { entries: Entry[]; members: Map<string, SyncedMember> } {
   const members = syncedMembers(
-    ctx.db,
-    entries.map((e) => e.memberId),
+    db,
+    checked.map((e) => e.memberId),
   );
+  const unknown = checked.filter((e) => !members.has(e.memberId));
+  if (unknown.length === 0) return { entries: [...checked], members };
+  const attached = new Map(
+    stmt<[string, string], SyncedMember & { external_id: string }>(
+      db,
+      `SELECT ${SYNCED_COLUMNS} FROM members
+        WHERE coop_id = ? AND external_id IN (SELECT value FROM json_each(?))
+        ORDER BY member_id DESC`,
+    )
+      .all(coopId, JSON.stringify(unknown.map((e) => e.item.externalId)))
+      .map((row) => [row.external_id, row]),
+  );
+  const entries = checked.map((entry) => {
+    const row = members.has(entry.memberId) ? undefined : attached.get(entry.item.externalId);
+    if (!row) return entry;
+    members.set(row.member_id, row);
+    const personId = row.person_id ?? derivedId(row.member_id, 'person');
+    return { ...entry, memberId: row.member_id, personId };
+  });
+  return { entries, members };
+}
+
+/**
+ * What the batch's upserts need to know of its members and persons. Keys are made at once
+ * for the new persons (never for an erased one: it would come back).
+ */
+function lookUp(
+  ctx: MemberContext,
+  entries: readonly Entry[],
+  members: Map<string, SyncedMember>,
+): Lookup {
   const persons = entries.filter((e) => e.item.kind === 'person');
   const erased = erasedPersons(
     ctx.db,
@@ -185,6 +219,9 @@ async function lookUp(ctx: MemberContext, entries: readonly Entry[]): Promise<Lo
   return { members, erased };
 }
 
+const SYNCED_COLUMNS = `member_id, member_number, external_id, kind, person_id, member_coop_id,
+  joined_on, status, left_on, left_reason, data_hash`;
+
 /** The members among `memberIds` in the directory, in one query (a batch's 1,000 at once). */
 function syncedMembers(
   db: MemberContext['db'],
@@ -192,9 +229,7 @@ function syncedMembers(
 ): Map<string, SyncedMember> {
   const rows = stmt<[string], SyncedMember>(
     db,
-    `SELECT member_id, member_number, kind, member_coop_id, joined_on, status, left_on,
-            left_reason, data_hash
-       FROM members WHERE member_id IN (SELECT value FROM json_each(?))`,
+    `SELECT ${SYNCED_COLUMNS} FROM members WHERE member_id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(memberIds));
   return new Map(rows.map((row) => [row.member_id, row]));
 }

@@ -8,7 +8,6 @@ import type { MemberContext } from '../context';
 import type { MemberRow } from '../members/directory-projection';
 import {
   commandNewMember,
-  derivedId,
   FreshClaims,
   loadMember,
   memberCommand,
@@ -19,6 +18,7 @@ import {
   type NewMember,
 } from '../members/member-commands';
 import type { LeftReason, MemberCommand, MemberState } from '../members/member.decider';
+import { movedInMembership } from './moved-in';
 
 export type Item = z.output<typeof memberHttp.MemberBatchItem>;
 
@@ -35,7 +35,9 @@ export type SyncedMember = Pick<
   MemberRow,
   | 'member_id'
   | 'member_number'
+  | 'external_id'
   | 'kind'
+  | 'person_id'
   | 'member_coop_id'
   | 'joined_on'
   | 'status'
@@ -52,6 +54,7 @@ export interface Lookup {
 
 /** A member as it stands, read from the directory or from its own stream. */
 interface Standing {
+  externalId?: string | null | undefined;
   kind?: 'person' | 'coop' | undefined;
   memberCoopId?: string | null | undefined;
   joinedOn?: string | undefined;
@@ -63,6 +66,7 @@ interface Standing {
 }
 
 const fromRow = (row: SyncedMember): Standing => ({
+  externalId: row.external_id,
   kind: row.kind,
   memberCoopId: row.member_coop_id,
   joinedOn: row.joined_on,
@@ -74,6 +78,7 @@ const fromRow = (row: SyncedMember): Standing => ({
 });
 
 const fromState = (state: MemberState): Standing => ({
+  externalId: state.externalId,
   kind: state.membership?.kind,
   memberCoopId: state.membership?.kind === 'coop' ? state.membership.memberCoopId : null,
   joinedOn: state.joinedOn,
@@ -119,14 +124,27 @@ export async function upsertItem(
     if (known && isUnchanged(known, item, item.person && ctx.vault.dataHash(personId, item.person)))
       return { externalId: item.externalId, status: 'unchanged', id: memberId };
     const claims = new FreshClaims(ctx, memberId);
-    return await claims.guard(async (): Promise<ItemResult> => {
-      if (!known) {
-        const erased = lookup.erased.has(personId);
-        if (await joinNew(ctx, coopId, coop, entry, erased, metadata, claims))
-          return { externalId: item.externalId, status: 'created', id: memberId };
-      }
-      return upsertFromStream(ctx, coopId, coop, entry, metadata, claims);
-    });
+    try {
+      return await claims.guard(async (): Promise<ItemResult> => {
+        if (!known) {
+          const erased = lookup.erased.has(personId);
+          if (await joinNew(ctx, coopId, coop, entry, erased, metadata, claims))
+            return { externalId: item.externalId, status: 'created', id: memberId };
+        }
+        return upsertFromStream(ctx, coopId, coop, entry, metadata, claims);
+      });
+    } catch (error) {
+      // A new external id whose NIK a member here holds: the coop naming its moved-in member.
+      const isTakenNik = error instanceof DomainError && error.code === 'duplicate_nik';
+      const movedIn =
+        !known && isTakenNik && item.person
+          ? await movedInMembership(ctx, coopId, item.externalId, item.person)
+          : undefined;
+      if (!movedIn) throw error;
+      const attaching = { ...entry, ...movedIn };
+      const its = new FreshClaims(ctx, movedIn.memberId);
+      return await its.guard(() => upsertFromStream(ctx, coopId, coop, attaching, metadata, its));
+    }
   } catch (error) {
     if (error instanceof DomainError)
       return rejected(item.externalId, error.code, error.message, error.pointer);
@@ -173,9 +191,10 @@ function refuseFixedChanges(member: Standing, item: Item): void {
     );
 }
 
-/** The same member number, data and standing: resending the item changes nothing. */
+/** The same external id, member number, data and standing: resending it changes nothing. */
 function isUnchanged(member: Standing, item: Item, dataHash: string | undefined): boolean {
   return (
+    member.externalId === item.externalId &&
     member.memberNumber === item.memberNumber &&
     (dataHash === undefined || dataHash === member.dataHash) &&
     (!item.left || member.status === 'left')
@@ -243,15 +262,17 @@ async function upsertFromStream(
       item.person && dataHash !== state.dataHash
         ? await sealForMember(ctx, coopId, personId, item.person, metadata, claims)
         : null;
-    await memberCommand(
+    const { events } = await memberCommand(
       ctx,
       memberId,
-      upsert(coopId, memberId, item, coop, personalData, leaving),
+      upsert(coopId, entry, coop, personalData, leaving),
       metadata,
     );
     // A renumbered member, or one whose NIK was corrected, gives the old ones back to the coop.
     await releaseReplacedClaims(ctx, memberId, state, metadata);
-    return { externalId: item.externalId, status: 'updated', id: memberId };
+    // None when a batch at the same time recorded the very same change first.
+    const status = events.length > 0 ? 'updated' : 'unchanged';
+    return { externalId: item.externalId, status, id: memberId };
   }
   const command = await joiningUpsert(ctx, coopId, coop, entry, metadata, claims);
   await memberCommand(ctx, memberId, command, { ...metadata, coopId });
@@ -276,8 +297,7 @@ function leavingOf(item: Item): Extract<MemberCommand, { type: 'UpsertMember' }>
 
 function upsert(
   coopId: string,
-  memberId: string,
-  item: Item,
+  { item, memberId, personId }: Entry,
   coop: ParentView | null,
   personalData: Extract<MemberCommand, { type: 'UpsertMember' }>['personalData'],
   leaving: Extract<MemberCommand, { type: 'UpsertMember' }>['leaving'],
@@ -291,7 +311,7 @@ function upsert(
     joinedOn: item.joinedOn,
     membership:
       item.kind === 'person'
-        ? { kind: 'person', personId: derivedId(memberId, 'person') }
+        ? { kind: 'person', personId }
         : { kind: 'coop', memberCoopId: item.memberCoopId! },
     personalData,
     coop: coop ?? { coopId, kind: 'primary', status: 'exited' },

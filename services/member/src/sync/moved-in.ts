@@ -1,0 +1,37 @@
+import { reservationHolder } from '@kopfed/eventstore';
+import type { MemberContext } from '../context';
+import { nikScope } from '../members/claims';
+import { activeMemberAs, memberWithExternalId } from '../members/directory-projection';
+import { loadMember } from '../members/member-commands';
+import type { PersonalData } from '../persons/personal-data';
+
+/**
+ * The membership a sync item names by NIK but not yet by external id: a person moved in (or
+ * joined by hand) is a member before the coop's own system first sends them. It is this
+ * coop's active membership of the person who holds the NIK here, with that very NIK recorded,
+ * no other external id, and the item's external id no other member's. Nothing else is taken:
+ * another coop's members are reached only through a membership of this coop, and by NIK.
+ */
+export async function movedInMembership(
+  ctx: MemberContext,
+  coopId: string,
+  externalId: string,
+  person: PersonalData,
+): Promise<{ memberId: string; personId: string } | undefined> {
+  const nikHash = ctx.vault.nikHash(coopId, person.nik);
+  const personId = await reservationHolder(ctx.store, nikScope(coopId, nikHash));
+  if (personId === undefined) return undefined;
+  await ctx.projections.directory.catchUp();
+  const memberId = activeMemberAs(ctx.db, coopId, { personId }, '');
+  if (memberId === undefined) return undefined;
+  if (memberWithExternalId(ctx.db, coopId, externalId, memberId) !== undefined) return undefined;
+  const { state } = await loadMember(ctx, memberId);
+  const isThePerson =
+    state.coopId === coopId &&
+    state.status === 'active' &&
+    state.membership?.kind === 'person' &&
+    state.membership.personId === personId &&
+    state.nikHash === nikHash &&
+    (state.externalId ?? externalId) === externalId;
+  return isThePerson ? { memberId, personId } : undefined;
+}
