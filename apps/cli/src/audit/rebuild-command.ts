@@ -1,8 +1,12 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { rebuildCheck, type ProjectionSource } from '@kopfed/audit';
 // The node's list of every service's projections: the audit module serves the same check.
 import { PROJECTION_SOURCES } from '@kopfed/node/src/audit/projection-sources';
+import { snapshotDataDir } from './data-dir-snapshot';
 import { dataDirOf, failed, print, printJson } from './options';
+import { withScratchDir } from './scratch-dir';
 
 export function registerRebuildCheck(
   audit: Command,
@@ -16,10 +20,19 @@ export function registerRebuildCheck(
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
     .option('--json', 'print the full result as JSON')
     .action(async (options: { dataDir?: string; json?: boolean }) => {
-      const result = await rebuildCheck(dataDirOf(options), sources, {
-        onProgress: (message) => {
-          if (process.stderr.isTTY) process.stderr.write(`\rrebuilding ${message}\u001b[K`);
-        },
+      const dataDir = dataDirOf(options);
+      const result = await withScratchDir('kopfed-rebuild-check-', async (scratch) => {
+        // The node may be running: rebuild-check works on a snapshot whose key stores agree
+        // with its event stores (see snapshotDataDir), which nothing writes to any more.
+        const snapshot = join(scratch, 'data');
+        mkdirSync(snapshot);
+        snapshotDataDir(dataDir, snapshot);
+        const checked = await rebuildCheck(snapshot, sources, {
+          onProgress: (message) => {
+            if (process.stderr.isTTY) process.stderr.write(`\rrebuilding ${message}\u001b[K`);
+          },
+        });
+        return { ...checked, dataDir };
       });
       if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
       if (options.json) printJson(result);

@@ -1,0 +1,108 @@
+import {
+  closeSync,
+  copyFileSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openReadOnly } from '@kopfed/audit';
+
+/** A service's side store of per-person keys, beside its event store (`member-keys.db`). */
+const KEY_STORE = /^(.+)-keys\.db$/;
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+/**
+ * Copies a data directory, the node running or not, into `into` (an empty directory), as
+ * rebuild-check needs it: each SQLite file through VACUUM INTO, one read transaction that
+ * takes in the WAL, so each copy is consistent in itself; other files as they are.
+ *
+ * Across files there is no single instant, and an event store must agree with its key store.
+ * The member service stores a person's key before the events sealed with it, and destroys it
+ * after the erasure's event: a key store copied before the events can miss a new person's
+ * key, one copied after can miss the key of a person whose erasure the events do not hold
+ * yet, and either reads a person as erased who is not. So the key store is copied before and
+ * after its event store, and the copy keeps every key either holds. A key destroyed while
+ * the events were copied is kept; its person reads as before the erasure, as the events do.
+ */
+export function snapshotDataDir(dataDir: string, into: string): void {
+  const entries = readdirSync(dataDir).filter(
+    (entry) => statSync(join(dataDir, entry)).isFile() && !/-(wal|shm|journal)$/.test(entry),
+  );
+  const keyStores = new Set(entries.filter((e) => KEY_STORE.test(e) && pairOf(e, entries)));
+  for (const entry of entries) {
+    if (keyStores.has(entry)) continue;
+    const keyStore = entries.find((e) => keyStores.has(e) && pairOf(e, entries) === entry);
+    if (keyStore) copyFile(dataDir, keyStore, into, `${keyStore}.before`);
+    copyFile(dataDir, entry, into, entry);
+    if (keyStore) {
+      copyFile(dataDir, keyStore, into, keyStore);
+      keepKeysOf(join(into, `${keyStore}.before`), join(into, keyStore));
+    }
+  }
+}
+
+/** The event store a key store goes with, if it is in the directory. */
+function pairOf(keyStore: string, entries: readonly string[]): string | undefined {
+  const store = `${KEY_STORE.exec(keyStore)![1]}.db`;
+  return entries.includes(store) ? store : undefined;
+}
+
+function copyFile(dataDir: string, entry: string, into: string, as: string): void {
+  const from = join(dataDir, entry);
+  const to = join(into, as);
+  if (!isSqlite(from)) {
+    copyFileSync(from, to);
+    return;
+  }
+  // Never a plain copy of a SQLite file: without its -wal it is an older or a broken database.
+  const db = openReadOnly(from);
+  try {
+    db.prepare('VACUUM INTO ?').run(to);
+  } catch (error) {
+    throw new Error(`${from}: cannot be copied (${(error as Error).message})`, {
+      cause: error,
+    });
+  } finally {
+    db.close();
+  }
+}
+
+function isSqlite(file: string): boolean {
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(file, 'r');
+  try {
+    return readSync(fd, header, 0, header.length, 0) === header.length
+      ? header.toString('latin1') === SQLITE_HEADER
+      : false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Adds to the key store `after` every row of `before` it lacks (keys never change once stored). */
+function keepKeysOf(before: string, after: string): void {
+  const db = new Database(after);
+  try {
+    db.prepare('ATTACH DATABASE ? AS before').run(before);
+    const tables = db
+      .prepare<[], string>(
+        "SELECT name FROM before.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+      )
+      .pluck(true)
+      .all();
+    db.transaction(() => {
+      for (const table of tables) {
+        const quoted = `"${table.replaceAll('"', '""')}"`;
+        db.exec(`INSERT OR IGNORE INTO main.${quoted} SELECT * FROM before.${quoted}`);
+      }
+    })();
+    db.exec('DETACH DATABASE before');
+  } finally {
+    db.close();
+  }
+  rmSync(before);
+}
