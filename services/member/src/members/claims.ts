@@ -20,6 +20,8 @@ const memberNumberScope = (coopId: string, memberNumber: string) =>
 /** The form claims had before: coop ksp's number a-1 and coop ksp-a's number 1 shared it. */
 const legacyMemberNumberScope = (coopId: string, memberNumber: string) =>
   `membernumber-${coopId}-${memberNumber}`;
+/** The stream a claim is kept in, as `reserve` names it. */
+const reservationStream = (scope: string) => `reservation-${scope}`;
 const memberCoopScope = (coopId: string, memberCoopId: string) =>
   `membercoop:${coopId}:${memberCoopId}`;
 const personScope = (coopId: string, personId: string) => `personmember:${coopId}:${personId}`;
@@ -112,7 +114,9 @@ export async function reserveMemberNumber(
 
 /**
  * Whether another member of this coop holds the number through a claim of the old form. That
- * form is ambiguous, so its holder is asked which coop and number it has.
+ * form is ambiguous, so its holder is asked which coop and number it has. No such claim is
+ * made any more, so for nearly every new claim there is none: whether its stream exists at
+ * all (one index probe, a third of the cost of reading the claim) settles that first.
  */
 async function heldInLegacyForm(
   ctx: MemberContext,
@@ -120,7 +124,9 @@ async function heldInLegacyForm(
   memberNumber: string,
   memberId: string,
 ): Promise<boolean> {
-  const holder = await reservationHolder(ctx.store, legacyMemberNumberScope(coopId, memberNumber));
+  const scope = legacyMemberNumberScope(coopId, memberNumber);
+  if ((await ctx.store.streamRevision(reservationStream(scope))) === undefined) return false;
+  const holder = await reservationHolder(ctx.store, scope);
   if (holder === undefined || holder === memberId) return false;
   const { state } = await loadMember(ctx, holder);
   return state.coopId === coopId && state.memberNumber === memberNumber;

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { deterministicUuid, reserve } from '@kopfed/eventstore';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { memberModule } from '../module';
-import { COOP, coopBody, federation, person } from '../testing/federation';
+import { COOP, coopBody, federation, memberItems, person } from '../testing/federation';
 
 /** What is unique in a coop, and who may name an existing person: refusals change nothing. */
 describe('members unique within a coop', () => {
@@ -182,6 +182,19 @@ describe('members unique within a coop', () => {
     await reserve(store, `membernumber-${COOP.A}-L-1`, legacy);
     const taken = await joinPerson(COOP.A, 'L-1', 250);
     expect(taken.body.code).toBe('member_number_taken');
+    const synced = await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/member-batches`))
+      .set(f.auth(f.coopA))
+      .send({
+        sequence: 2,
+        items: [{ ...memberItems(251, 1)[0], memberNumber: 'L-1' }, ...memberItems(252, 1)],
+      })
+      .expect(200);
+    expect(synced.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'rejected',
+      'created',
+    ]);
+    expect(synced.body.results[0].problem.code).toBe('member_number_taken');
     // The refused joining gave back what it claimed: the same person joins under a free number.
     await joinPerson(COOP.A, 'L-2', 250).expect(201);
   });
