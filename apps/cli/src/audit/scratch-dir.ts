@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const INTERRUPTIONS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /**
- * Runs `work` in a fresh private directory under the temporary folder and removes it after:
- * it holds a copy of the node's data, person keys included. Everything `work` puts under
- * os.tmpdir() lands in it too.
+ * Runs `work` in a fresh private directory under the temporary folder and removes it after,
+ * also when the command is interrupted (Ctrl-C, SIGTERM, a closed terminal): it holds a copy
+ * of the node's data, person keys included, and a key left in a forgotten copy would outlive
+ * its person's erasure. Everything `work` puts under os.tmpdir() lands in it too.
  */
 export async function withScratchDir<T>(
   prefix: string,
@@ -13,6 +16,17 @@ export async function withScratchDir<T>(
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const tmpdirBefore = process.env.TMPDIR;
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const onInterrupt = (signal: NodeJS.Signals) => {
+    remove();
+    stopListening();
+    // Dies of the same signal, as it would have without this handler.
+    process.kill(process.pid, signal);
+  };
+  const stopListening = () => {
+    for (const signal of INTERRUPTIONS) process.off(signal, onInterrupt);
+  };
+  for (const signal of INTERRUPTIONS) process.on(signal, onInterrupt);
   // Libraries that copy into os.tmpdir() (the audit package's rebuildCheck) copy in here.
   process.env.TMPDIR = dir;
   try {
@@ -20,6 +34,7 @@ export async function withScratchDir<T>(
   } finally {
     if (tmpdirBefore === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = tmpdirBefore;
-    rmSync(dir, { recursive: true, force: true });
+    stopListening();
+    remove();
   }
 }

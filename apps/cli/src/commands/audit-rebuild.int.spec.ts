@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CommanderError } from 'commander';
 import { copyDataDir, withStoreFile } from '@kopfed/audit/src/testing';
@@ -171,4 +172,41 @@ describe('kopfed audit rebuild-check while the node writes person keys', () => {
       spy.mockRestore();
     }
   }, 60_000);
+});
+
+describe('kopfed audit rebuild-check interrupted', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'leaves no copy of the data, person keys included, behind on %s',
+    async (signal) => {
+      const temporary = mkdtempSync(join(tmpdir(), 'kopfed-rebuild-tmp-'));
+      dirs.push(temporary);
+      // tsx keeps its cache there too.
+      const copies = () => readdirSync(temporary).filter((entry) => entry.startsWith('kopfed-'));
+      const child = spawn(
+        process.execPath,
+        [
+          resolve(__dirname, '../../bin/kopfed.js'),
+          'audit',
+          'rebuild-check',
+          '--data-dir',
+          dataDir,
+        ],
+        { env: { ...process.env, TMPDIR: temporary }, stdio: 'ignore' },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((done) =>
+        child.on('close', (_code, by) => done(by)),
+      );
+      // Interrupted while the copy exists (it lives as long as the check runs).
+      const interrupt = setInterval(() => {
+        if (copies().length > 0) child.kill(signal);
+      }, 2);
+      try {
+        expect(await exited).toBe(signal);
+      } finally {
+        clearInterval(interrupt);
+      }
+      expect(copies()).toEqual([]);
+    },
+    60_000,
+  );
 });
