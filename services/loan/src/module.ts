@@ -5,11 +5,13 @@ import { Parties } from './borrowers/parties';
 import { CloseOfBusiness } from './close-of-business/close-of-business';
 import { closeOfBusinessRoutes } from './close-of-business/routes';
 import type { LoanContext } from './context';
+import { LoanBookLimit } from './loans/loan-book-limit';
 import { LoanBookProjection } from './loans/loan-book-projection';
 import { LoanRepository } from './loans/loan-repository';
 import { originationRoutes } from './loans/origination-routes';
 import { readRoutes } from './loans/read-routes';
 import { savingsHoldsConsumption } from './loans/savings-holds';
+import { MAX_BOOK_PRINCIPAL } from './loans/origination';
 import { servicingRoutes } from './loans/servicing-routes';
 import { portfolioRoutes } from './portfolio/routes';
 import { productRoutes } from './products/routes';
@@ -42,6 +44,7 @@ export const loanModule: ServiceModule = {
       loans,
       parties: new Parties(deps.readModels),
       closeOfBusiness: new CloseOfBusiness(store, deps.readModels, book, loans, deps.clock),
+      bookLimit: new LoanBookLimit(deps.readModels, book, loans, MAX_BOOK_PRINCIPAL),
       clock: deps.clock,
     };
     return {

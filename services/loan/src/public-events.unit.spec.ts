@@ -44,6 +44,7 @@ function everything(): LoanEvent[] {
       via: { kind: 'savings', savingsAccountId: 'sav-1', productCode: 'SUKARELA' },
       disbursedBy: 't',
       externalId: null,
+      bookOutstandingPrincipal: 0n,
     },
     {
       type: 'RepayLoan',
@@ -114,6 +115,7 @@ function paidOff(): LoanEvent[] {
       via: { kind: 'cash' },
       disbursedBy: 't',
       externalId: null,
+      bookOutstandingPrincipal: 0n,
     },
     { type: 'CloseBusinessDay', businessDate: '2026-01-31' },
     {

@@ -124,6 +124,7 @@ describe('loan decider: close of business', () => {
         via: { kind: 'cash' },
         disbursedBy: 't',
         externalId: null,
+        bookOutstandingPrincipal: 0n,
       },
     ]).events;
     expect(close(secured, '2026-02-01')[1]).toMatchObject({

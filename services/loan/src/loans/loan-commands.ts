@@ -65,6 +65,11 @@ export type LoanCommand =
       via: Funds;
       disbursedBy: string;
       externalId: string | null;
+      /**
+       * The outstanding principal of every active loan in the book, every coop's, before this
+       * one (or a bound above it): the payout must keep it within 18 digits (LoanBookLimit).
+       */
+      bookOutstandingPrincipal: bigint;
     }
   | {
       type: 'RepayLoan';

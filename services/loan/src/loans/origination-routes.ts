@@ -9,7 +9,7 @@ import {
   LoanParams,
   notAfterToday,
 } from '../shared/http-schemas';
-import { commandLoan } from './loan-routes';
+import { commandLoan, loanResponse, runLoanCommand } from './loan-routes';
 import { ApplyBody, DisburseBody, HoldBody, RejectBody } from './schemas';
 import { LoanOut, loanView } from './views';
 
@@ -120,7 +120,7 @@ export function originationRoutes(ctx: LoanContext): Route[] {
       operationId: 'disburseLoan',
       summary: 'Disburse an approved loan; the schedule runs from the disbursement date',
       description:
-        'Emits LoanDisbursed naming where the payout went; for a savings account the savings service credits it when it consumes the event.',
+        'Emits LoanDisbursed naming where the payout went; for a savings account the savings service credits it when it consumes the event. A payout that would take the outstanding principal of the whole loan book (every coop on the node) past 18 digits is refused with 422 loan_book_limit_exceeded.',
       tags,
       request: { params: LoanParams, body: DisburseBody },
       responses: { 200: LoanOut },
@@ -132,19 +132,23 @@ export function originationRoutes(ctx: LoanContext): Route[] {
           businessDateOf(ctx.clock),
           '/disbursedOn',
         );
-        return commandLoan(
-          ctx,
-          params,
-          rc,
-          {
-            type: 'DisburseLoan',
+        const result = await ctx.bookLimit.disburse(params.loanId, (bookOutstandingPrincipal) =>
+          runLoanCommand(
+            ctx,
+            params,
+            rc,
+            {
+              type: 'DisburseLoan',
+              disbursedOn,
+              via: body.via,
+              disbursedBy: rc.principal.keyId,
+              externalId: null,
+              bookOutstandingPrincipal,
+            },
             disbursedOn,
-            via: body.via,
-            disbursedBy: rc.principal.keyId,
-            externalId: null,
-          },
-          disbursedOn,
+          ),
         );
+        return loanResponse(ctx, result);
       },
     }),
   ];

@@ -28,6 +28,7 @@ const disburse = {
   via: { kind: 'savings' as const, savingsAccountId: 'sav-1', productCode: 'SUKARELA' },
   disbursedBy: 'key-teller',
   externalId: null,
+  bookOutstandingPrincipal: 0n,
 };
 const coopFacts = (overrides: Partial<BorrowerFacts> = {}): BorrowerFacts => ({
   lender: { kind: 'secondary', status: 'active' },
@@ -256,6 +257,25 @@ describe('loan decider: origination', () => {
         'disbursed_before_approved',
       );
       expect(refusal(disbursedLoan(), disburse).code).toBe('loan_not_approved');
+    });
+    it('refuses a payout that would take the loan book past 18 digits, changing nothing', () => {
+      const room = 999_999_999_999_999_999n - 10_000_000n;
+      expect(types(when(approved, { ...disburse, bookOutstandingPrincipal: room }))).toEqual([
+        'LoanDisbursed',
+      ]);
+      expect(refusal(approved, { ...disburse, bookOutstandingPrincipal: room + 1n })).toMatchObject(
+        {
+          code: 'loan_book_limit_exceeded',
+          kind: 'rejected',
+          details: { limit: '999999999999999999', bookOutstandingPrincipal: String(room + 1n) },
+        },
+      );
+      // A payout already made is the same again, however full the book has become.
+      const synced = { ...disburse, externalId: 'CAIR-1' };
+      const active = [...approved, ...when(approved, synced)];
+      expect(
+        when(active, { ...synced, bookOutstandingPrincipal: 999_999_999_999_999_999n }),
+      ).toEqual([]);
     });
     it('takes the same disbursement again as nothing new, and refuses it with other terms', () => {
       const synced = { ...disburse, externalId: 'CAIR-1' };

@@ -1,3 +1,4 @@
+import { MONEY_MAX_DIGITS } from '@kopfed/contracts';
 import { conflict, rejected } from '@kopfed/domain';
 import { exceedsCap, rateCapOn } from '../policies/rate-cap';
 import { versionOn } from '../products/product.decider';
@@ -9,6 +10,13 @@ import type { Borrower, Funds, LoanEvent } from './loan-events';
 import type { LoanState } from './loan-state';
 
 type Command<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
+
+/**
+ * The most the whole loan book may have outstanding, every coop's loans together: 18 digits,
+ * as money on the wire, so the portfolio's sums (a coop's, a subtree's, the federation's) can
+ * always be stated.
+ */
+export const MAX_BOOK_PRINCIPAL = 10n ** BigInt(MONEY_MAX_DIGITS) - 1n;
 
 /** Apply: who may borrow, what the product allows, and the rate cap on this very loan. */
 export function apply(
@@ -258,6 +266,18 @@ export function disburse(command: Command<'DisburseLoan'>, state: LoanState): Lo
     throw rejected(
       'collateral_not_held',
       `the savings hold (${state.collateral.held}) does not yet secure the required ${state.collateral.required}`,
+    );
+  const book = command.bookOutstandingPrincipal + state.principal;
+  if (book > MAX_BOOK_PRINCIPAL)
+    throw rejected(
+      'loan_book_limit_exceeded',
+      `paying out ${state.principal} would take the outstanding principal of the loan book to ${book} rupiah; it holds at most ${MAX_BOOK_PRINCIPAL} (${MONEY_MAX_DIGITS} digits)`,
+      undefined,
+      {
+        limit: MAX_BOOK_PRINCIPAL.toString(),
+        bookOutstandingPrincipal: command.bookOutstandingPrincipal.toString(),
+        principal: state.principal.toString(),
+      },
     );
   const terms = state.terms!;
   const installments = buildSchedule({

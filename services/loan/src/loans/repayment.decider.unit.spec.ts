@@ -80,6 +80,7 @@ describe('loan decider: repayments', () => {
         via: { kind: 'cash' },
         disbursedBy: 't',
         externalId: null,
+        bookOutstandingPrincipal: 0n,
       },
     ]).events;
     const late = closeDays(principalFirst, '2026-01-31', '2026-03-05');
@@ -226,6 +227,7 @@ describe('loan decider: repayments', () => {
         via: { kind: 'cash' },
         disbursedBy: 't',
         externalId: null,
+        bookOutstandingPrincipal: 0n,
       },
     ]).events;
     const first = when(secured, repay(888_488n, '2026-02-28'));
@@ -275,6 +277,7 @@ describe('loan decider: repayments', () => {
         via: { kind: 'cash' },
         disbursedBy: 't',
         externalId: null,
+        bookOutstandingPrincipal: 0n,
       },
     ]).events;
     // The single installment falls due on 28 February and is paid late, on 3 March.

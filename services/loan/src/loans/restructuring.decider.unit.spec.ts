@@ -143,6 +143,7 @@ describe('loan decider: restructuring', () => {
         via: { kind: 'cash' },
         disbursedBy: 't',
         externalId: null,
+        bookOutstandingPrincipal: 0n,
       },
     ]).events;
     // A one-month loan, overdue: principal and interest paid, the fee and penalties not.

@@ -71,6 +71,7 @@ describe('loan decider: write-off and recoveries', () => {
         via: { kind: 'cash' },
         disbursedBy: 't',
         externalId: null,
+        bookOutstandingPrincipal: 0n,
       },
     ]).events;
     expect(refusal(closeDays(secured, '2026-01-31', '2026-06-30'), writeOff)).toMatchObject({

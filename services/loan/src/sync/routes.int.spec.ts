@@ -188,4 +188,43 @@ describe('loan sync batches', () => {
     const fixed = await send(16, [repayment('BAYAR-4', 'PJ-3', '100000')]).expect(200);
     expect(fixed.body.results[0].status).toBe('created');
   });
+
+  it('rejects a synced disbursement that would take the loan book past 18 digits, alone', async () => {
+    await request(h.app)
+      .post(`${API}/coops/${COOPS.A}/loan-products/BESAR/versions`)
+      .set(h.as(h.fx.keys.coopA))
+      .send(productBody({ maxPrincipal: { amount: '999999999999999999', currency: 'IDR' } }))
+      .expect(201);
+    const total = async () =>
+      (await request(h.app).get(`${API}/public/portfolio`).expect(200)).body.outstandingPrincipal
+        .amount as string;
+    const room = 999_999_999_999_999_999n - BigInt(await total());
+    const big = (externalId: string, memberExternalId: string, principal: bigint) => ({
+      ...loanItem(externalId, memberExternalId),
+      productCode: 'BESAR',
+      principal: { amount: principal.toString(), currency: 'IDR' },
+    });
+    const full = await send(17, [
+      big('PJ-FULL', 'AGT-1', room),
+      disbursement('CAIR-FULL', 'PJ-FULL'),
+    ]).expect(200);
+    expect(full.body.counts).toMatchObject({ created: 2 });
+    expect(await total()).toBe('999999999999999999');
+    const response = await send(18, [
+      big('PJ-OVER', 'AGT-2', 1_000_000n),
+      disbursement('CAIR-OVER', 'PJ-OVER'),
+      repayment('BAYAR-5', 'PJ-3', '100000'),
+    ]).expect(200);
+    expect(response.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'created',
+      'rejected',
+      'created',
+    ]);
+    expect(response.body.results[1].problem.code).toBe('loan_book_limit_exceeded');
+    const over = await request(h.app)
+      .get(`${API}/coops/${COOPS.A}/loans/${response.body.results[0].id as string}`)
+      .set(h.as(h.fx.keys.coopA))
+      .expect(200);
+    expect(over.body.status).toBe('approved');
+  });
 });

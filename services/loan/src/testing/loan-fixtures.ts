@@ -88,6 +88,7 @@ export function disbursedLoan(overrides: Partial<Application> = {}, disbursedOn 
       via: { kind: 'savings', savingsAccountId: 'sav-1', productCode: 'SUKARELA' },
       disbursedBy: 'key-teller',
       externalId: null,
+      bookOutstandingPrincipal: 0n,
     },
   ]).events;
 }

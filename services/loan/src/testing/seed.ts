@@ -74,6 +74,7 @@ function template(
       via: { kind: 'savings', savingsAccountId: 'sav-1', productCode: 'SUKARELA' },
       disbursedBy: 'key-teller',
       externalId: null,
+      bookOutstandingPrincipal: 0n,
     },
   ];
   const events: LoanEvent[] = [];
