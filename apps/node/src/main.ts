@@ -2,6 +2,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
 import { fillOnStart } from './demo/on-start';
 import { createNode, type FederationNode } from './node';
+import { serveNode } from './serve';
 import { selectModules } from './services';
 
 async function main(): Promise<void> {
@@ -13,38 +14,33 @@ async function main(): Promise<void> {
     logger,
     nightlyCloseOfBusiness: true,
   });
-  const server = node.app.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info(
-      {
-        port,
-        dataDir: config.dataDir,
-        stores: [...node.stores.keys()].map((s) => `${config.dataDir}/${s}.db`),
-        services: node.services.map((s) => s.baseUrl),
-      },
-      `kopfed node listening on http://127.0.0.1:${port} — health at /health, APIs listed at /api`,
-    );
-    printBanner(node, `http://127.0.0.1:${port}`, config.dataDir);
-    printBootstrap(node, logger);
-    if (process.argv.includes('--demo')) void fillOnStart(node, config, `http://127.0.0.1:${port}`);
-  });
+  const serving = await serveNode(node, { port: config.port, host: config.host, logger });
+  const url = `http://127.0.0.1:${serving.port}`;
+  logger.info(
+    {
+      port: serving.port,
+      dataDir: config.dataDir,
+      stores: [...node.stores.keys()].map((s) => `${config.dataDir}/${s}.db`),
+      services: node.services.map((s) => s.baseUrl),
+    },
+    `kopfed node listening on ${url} — health at /health, APIs listed at /api`,
+  );
+  printBanner(node, url, config.dataDir);
+  printBootstrap(node, logger);
+  if (process.argv.includes('--demo')) void fillOnStart(node, config, url);
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining requests, closing stores');
-    server.close(() => {
-      node.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'error while closing stores');
-          process.exit(1);
-        },
-      );
-    });
-    server.closeIdleConnections();
+    serving.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while closing stores');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

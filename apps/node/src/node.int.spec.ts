@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -8,7 +10,9 @@ import {
   localIdentityProvider,
   openApiProblems,
 } from '@kopfed/service-kit/src/testing';
+import { createLogger } from '@kopfed/service-kit';
 import { createNode, type FederationNode } from './node';
+import { serveNode } from './serve';
 import { SERVICE_MODULES } from './services';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'kopfed-node-'));
@@ -135,5 +139,141 @@ describe('federation node', () => {
       .get('/api/access/v1/me')
       .set(bearer(jwt))
       .expect(200, { keyId: 'oidc:auditor-7', role: 'auditor', coopId: 'inkopdit' });
+  });
+});
+
+describe('the node’s graceful shutdown', () => {
+  const counter: ServiceModule = {
+    name: 'counter',
+    create: async ({ store }) => ({ definition: counterService(store) }),
+  };
+  const logger = createLogger({ level: 'silent' });
+  const startNode = async (dir: string) => {
+    const node = await createNode({
+      dataDir: dir,
+      modules: [counter],
+      rateLimit: { ratePerSecond: 100_000, burst: 100_000 },
+    });
+    node.coopDirectory.setParent('coop-a', 'coop-p');
+    return node;
+  };
+  const within = <T>(ms: number, promise: Promise<T>) =>
+    Promise.race([
+      promise.then(() => 'done' as const),
+      new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms).unref()),
+    ]);
+
+  /** The node listening, and a client on one kept-alive connection incrementing a counter. */
+  const served = async () => {
+    const dir = dataDir();
+    const node = await startNode(dir);
+    const admin = node.bootstrap.created ? node.bootstrap.token! : '';
+    const { body } = await request(node.app)
+      .post('/api/access/v1/keys')
+      .set(bearer(admin))
+      .send({ role: 'treasurer', coopId: 'coop-p' })
+      .expect(201);
+    const treasurer = (body as { token: string }).token;
+    const serving = await serveNode(node, { port: 0, host: '127.0.0.1', logger });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    /** The status and Connection header of the answer, or the error's code. */
+    const increment = () =>
+      new Promise<string>((resolve) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: serving.port,
+            agent,
+            method: 'POST',
+            path: '/api/counter/v1/coops/coop-a/counters/c1/increments',
+            headers: { ...bearer(treasurer), 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(`${res.statusCode} ${res.headers.connection}`));
+          },
+        );
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        req.end(JSON.stringify({ by: 1 }));
+      });
+    /** The counter as stored, read by the node started again on the same data. */
+    const storedValue = async () => {
+      agent.destroy();
+      const again = await startNode(dir);
+      try {
+        const { body: counted } = await request(again.app)
+          .get('/api/counter/v1/coops/coop-a/counters/c1')
+          .set(bearer(admin))
+          .expect(200);
+        return (counted as { value: number }).value;
+      } finally {
+        await again.close();
+      }
+    };
+    return { node, serving, increment, storedValue };
+  };
+
+  it('answers a keep-alive client that keeps sending, closes its connection, then closes the stores', async () => {
+    const { serving, increment, storedValue } = await served();
+    // SIGTERM lands while the fifth request is in flight on the kept-alive connection.
+    let received = 0;
+    const stopping = new Promise<void>((resolve) =>
+      serving.server.on('request', () => {
+        if (++received === 5) resolve(serving.stop(5_000));
+      }),
+    );
+    const outcomes: string[] = [];
+    let sending = true;
+    const client = (async () => {
+      while (sending) outcomes.push(await increment());
+    })();
+
+    const stopped = await within(3_000, stopping);
+    sending = false;
+    await client;
+
+    expect(stopped).toBe('done');
+    const answered = outcomes.filter((o) => o.startsWith('200'));
+    // Every request was answered or, once the node stopped listening, refused a connection.
+    expect(outcomes.filter((o) => !o.startsWith('200') && o !== 'ECONNREFUSED')).toEqual([]);
+    expect(answered.at(-1)).toBe('200 close');
+    expect(await storedValue()).toBe(answered.length);
+  });
+
+  it('answers a request sent on an idle kept-alive connection as the node stops', async () => {
+    const { serving, increment, storedValue } = await served();
+    expect(await increment()).toBe('200 keep-alive');
+
+    const stopping = serving.stop(5_000);
+    const outcome = await increment();
+
+    expect(await within(3_000, stopping)).toBe('done');
+    expect(outcome).toBe('200 close');
+    expect(await storedValue()).toBe(2);
+  });
+
+  it('closes an idle kept-alive connection a moment after it stops, without waiting for the grace', async () => {
+    const { serving, increment, storedValue } = await served();
+    expect(await increment()).toBe('200 keep-alive');
+
+    expect(await within(3_000, serving.stop(5_000))).toBe('done');
+    expect(await storedValue()).toBe(1);
+  });
+
+  it('cuts a connection still open after the grace period, and closes the stores', async () => {
+    const node = await startNode(dataDir());
+    const serving = await serveNode(node, { port: 0, host: '127.0.0.1', logger });
+    // A request whose headers never end keeps its connection busy until it is cut.
+    const socket = connect(serving.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET /health HTTP/1.1\r\nHost: node\r\n');
+    const cut = new Promise((resolve) => socket.once('close', resolve));
+    socket.on('error', () => undefined);
+
+    const started = Date.now();
+    expect(await within(3_000, serving.stop(300))).toBe('done');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    await cut;
+    await expect(node.stores.get('counter')!.headPosition()).rejects.toThrow();
   });
 });
