@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { drainOnClose, SHUTDOWN_GRACE_MS } from '@kopfed/host/src/run-alone';
 import type { ApiKeyRegistry } from '@kopfed/service-kit';
 
 /** Where the node keeps the key its services use to call each other's APIs. */
@@ -15,12 +16,16 @@ export const INTERNAL_KEY_FILE = 'node-internal.key';
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export class InternalLink {
+  private readonly drain: ReturnType<typeof drainOnClose>;
+
   private constructor(
-    private readonly server: Server,
+    server: Server,
     private readonly target: { handler?: Handler },
     readonly baseUrl: string,
     readonly token: string,
-  ) {}
+  ) {
+    this.drain = drainOnClose(server);
+  }
 
   /** Listens on a free loopback port at once; requests wait for the app (503 until then). */
   static async open(keys: ApiKeyRegistry, dataDir: string, coopId: string): Promise<InternalLink> {
@@ -41,11 +46,13 @@ export class InternalLink {
     this.target.handler = handler;
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  /**
+   * Lets the calls in flight finish (cut after the grace period) before the stores close.
+   * Only the node's own services call here, and they have stopped: no idle connection waits
+   * for a last request.
+   */
+  async close(): Promise<void> {
+    await this.drain(SHUTDOWN_GRACE_MS, 0);
   }
 }
 

@@ -4,13 +4,15 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { z } from 'zod';
+import { savingsModule } from '@kopfed/savings';
 import type { ServiceModule } from '@kopfed/service-kit';
 import {
   counterService,
   localIdentityProvider,
   openApiProblems,
 } from '@kopfed/service-kit/src/testing';
-import { createLogger } from '@kopfed/service-kit';
+import { createLogger, defineRoute } from '@kopfed/service-kit';
 import { createNode, type FederationNode } from './node';
 import { serveNode } from './serve';
 import { SERVICE_MODULES } from './services';
@@ -124,6 +126,67 @@ describe('federation node', () => {
     await expect(createNode({ dataDir: dataDir(), modules: [module('access')] })).rejects.toThrow(
       /distinct/,
     );
+  });
+
+  it('keeps settlement’s link to savings open until the services have stopped', async () => {
+    // Settlement finishing its work as it stops (a payment's next step) still calls savings.
+    const calls: string[] = [];
+    const settlement: ServiceModule = {
+      name: 'settlement',
+      create: async ({ store, env }) => ({
+        definition: counterService(store),
+        close: async () => {
+          const answer = await fetch(`${env.KOPFED_SAVINGS_URL}/api/access/v1/me`, {
+            headers: bearer(env.KOPFED_SAVINGS_API_KEY!),
+          }).then(
+            (response) => String(response.status),
+            (error: Error) => error.message,
+          );
+          calls.push(answer);
+        },
+      }),
+    };
+    node = await createNode({ dataDir: dataDir(), modules: [savingsModule, settlement], env: {} });
+    await node.close();
+    node = undefined;
+    expect(calls).toEqual(['200']);
+  });
+
+  it('lets a call to savings in flight on the link finish before the stores close', async () => {
+    let reached!: () => void;
+    const reaching = new Promise<void>((resolve) => (reached = resolve));
+    const slow = defineRoute({
+      method: 'GET',
+      path: '/slow',
+      operationId: 'slow',
+      summary: 'Answers after a moment',
+      responses: { 200: z.object({ ok: z.boolean() }) },
+      policy: 'public',
+      handler: async () => {
+        reached();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return { status: 200, body: { ok: true } };
+      },
+    });
+    // Settlement stopping without waiting for a call it started (a payment's step in flight).
+    let call: Promise<string> | undefined;
+    const settlement: ServiceModule = {
+      name: 'settlement',
+      create: async ({ store, env }) => ({
+        definition: counterService(store, [slow]),
+        close: async () => {
+          call = fetch(`${env.KOPFED_SAVINGS_URL}/api/counter/v1/slow`).then(
+            (response) => String(response.status),
+            (error: Error) => error.message,
+          );
+          await reaching;
+        },
+      }),
+    };
+    node = await createNode({ dataDir: dataDir(), modules: [savingsModule, settlement], env: {} });
+    await node.close();
+    node = undefined;
+    expect(await call).toBe('200');
   });
 
   it('accepts tokens from the federation’s identity provider when configured', async () => {

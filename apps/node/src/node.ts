@@ -165,18 +165,20 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       keys: registry,
       host: started,
       bootstrap,
+      // Settlement may still reach savings through the link while it stops: the link closes
+      // after the services and the bus, before the stores.
       async close() {
-        await internal?.close();
         await started.stop();
         await bus.close();
+        await internal?.close();
         await registry.close();
         await Promise.all([...stores.values()].map((s) => s.close()));
       },
     };
   } catch (error) {
-    await link?.close();
     await host?.stop();
     await bus.close();
+    await link?.close();
     await keys?.close();
     await Promise.all([...stores.values()].map((s) => s.close()));
     throw error;

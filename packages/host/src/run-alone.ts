@@ -129,13 +129,15 @@ const IDLE_LINGER_MS = 1_000;
  * Readies `server` for a graceful stop; the function returned stops it. Stopping takes no new
  * connection; a request in flight, or arriving on a kept-alive connection meanwhile, is
  * answered with `Connection: close`, so each connection ends after its current response.
- * A connection idle for `IDLE_LINGER_MS` is closed, and any still open after `graceMs` cut.
+ * A connection idle for `idleLingerMs` (1 s) is closed, and any still open after `graceMs` cut.
  * Resolves once no connection is left.
  *
  * Node's `server.close()` alone does neither: it waits forever for a client that keeps
  * sending, and it closes idle connections at once, resetting a request already on its way.
  */
-export function drainOnClose(server: Server): (graceMs?: number) => Promise<{ forced: boolean }> {
+export function drainOnClose(
+  server: Server,
+): (graceMs?: number, idleLingerMs?: number) => Promise<{ forced: boolean }> {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
   let lingering = true;
@@ -152,7 +154,7 @@ export function drainOnClose(server: Server): (graceMs?: number) => Promise<{ fo
       if (draining && !lingering) setImmediate(() => server.closeIdleConnections());
     });
   });
-  return (graceMs = SHUTDOWN_GRACE_MS) =>
+  return (graceMs = SHUTDOWN_GRACE_MS, idleLingerMs = IDLE_LINGER_MS) =>
     new Promise((resolve) => {
       draining = true;
       for (const res of inFlight) closeAfter(res);
@@ -162,7 +164,7 @@ export function drainOnClose(server: Server): (graceMs?: number) => Promise<{ fo
           lingering = false;
           server.closeIdleConnections();
         },
-        Math.min(IDLE_LINGER_MS, graceMs),
+        Math.min(idleLingerMs, graceMs),
       );
       const grace = setTimeout(() => {
         forced = true;
