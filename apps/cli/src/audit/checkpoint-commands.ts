@@ -20,7 +20,14 @@ import {
   statementText,
 } from '@kopfed/audit';
 import { SqliteEventStore } from '@kopfed/eventstore';
-import { dataDirOf, failed, print, printJson } from './options';
+import {
+  checkpointNumberArgument,
+  dataDirOf,
+  failed,
+  print,
+  printJson,
+  readJsonFileAs,
+} from './options';
 
 export function registerCheckpointCommands(audit: Command): void {
   audit
@@ -116,9 +123,7 @@ export function registerCheckpointCommands(audit: Command): void {
       'the checkpoint export (kopfed audit checkpoints, or GET /api/audit/v1/checkpoints)',
     )
     .requiredOption('--store <name>', 'the store')
-    .requiredOption('--sequence <n>', 'the checkpoint number', (n: string) =>
-      Number.parseInt(n, 10),
-    )
+    .requiredOption('--sequence <n>', 'the checkpoint number', checkpointNumberArgument)
     .requiredOption('--key-file <file>', 'your seed (kopfed audit keygen --out)')
     .option('--node-key <keyId>', 'refuse unless the checkpoint is signed by this node key')
     .action(
@@ -129,7 +134,11 @@ export function registerCheckpointCommands(audit: Command): void {
         keyFile: string;
         nodeKey?: string;
       }) => {
-        const exported = CheckpointExport.parse(JSON.parse(readFileSync(options.export, 'utf8')));
+        const exported = readJsonFileAs(
+          options.export,
+          'a checkpoint export (kopfed audit checkpoints)',
+          CheckpointExport,
+        );
         const found = exported.stores
           .find((s) => s.store === options.store)
           ?.checkpoints.find((c) => c.checkpoint.statement.sequence === options.sequence);

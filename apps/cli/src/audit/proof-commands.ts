@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   AUDIT_STORE,
@@ -11,7 +10,14 @@ import {
   StreamProof,
 } from '@kopfed/audit';
 import { SqliteEventStore } from '@kopfed/eventstore';
-import { dataDirOf, failed, print, printJson } from './options';
+import {
+  checkpointNumberArgument,
+  dataDirOf,
+  failed,
+  print,
+  printJson,
+  readJsonFile,
+} from './options';
 
 export function registerProofCommands(audit: Command): void {
   audit
@@ -23,7 +29,7 @@ export function registerProofCommands(audit: Command): void {
     .option(
       '--checkpoint <n>',
       'prove against this checkpoint (default: the first covering the event)',
-      (n: string) => Number.parseInt(n, 10),
+      checkpointNumberArgument,
     )
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
     .action(async (options: { event: string; checkpoint?: number; dataDir?: string }) => {
@@ -54,7 +60,7 @@ export function registerProofCommands(audit: Command): void {
       [],
     )
     .action((file: string, options: { trust: string[] }) => {
-      const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      const json = readJsonFile(file);
       const trusted = options.trust.length > 0 ? options.trust : undefined;
       const inclusion = InclusionProof.safeParse(json);
       const stream = StreamProof.safeParse(json);

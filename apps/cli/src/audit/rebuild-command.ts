@@ -1,11 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { rebuildCheck, type ProjectionSource } from '@kopfed/audit';
 // The node's list of every service's projections: the audit module serves the same check.
 import { PROJECTION_SOURCES } from '@kopfed/node/src/audit/projection-sources';
 import { snapshotDataDir } from './data-dir-snapshot';
-import { dataDirOf, failed, print, printJson } from './options';
+import { existingDataDirOf, failed, print, printJson } from './options';
 import { withScratchDir } from './scratch-dir';
 
 export function registerRebuildCheck(
@@ -20,7 +20,11 @@ export function registerRebuildCheck(
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
     .option('--json', 'print the full result as JSON')
     .action(async (options: { dataDir?: string; json?: boolean }) => {
-      const dataDir = dataDirOf(options);
+      const dataDir = existingDataDirOf(options);
+      if (!sources.some((source) => existsSync(join(dataDir, `${source.store}.db`))))
+        failed(
+          `no store with projections (${sources.map((s) => s.store).join(', ')}) in ${dataDir}: nothing checked`,
+        );
       const result = await withScratchDir('kopfed-rebuild-check-', async (scratch) => {
         // The node may be running: rebuild-check works on a snapshot whose key stores agree
         // with its event stores (see snapshotDataDir), which nothing writes to any more.

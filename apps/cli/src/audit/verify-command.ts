@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   CheckpointExport,
@@ -7,7 +6,7 @@ import {
   type DataDirVerification,
 } from '@kopfed/audit';
 import { ProgressLine } from '../progress-line';
-import { dataDirOf, failed, print, printJson } from './options';
+import { dataDirOf, failed, print, printJson, readJsonFileAs } from './options';
 
 interface VerifyOptions {
   dataDir?: string;
@@ -31,7 +30,7 @@ export function registerVerify(audit: Command): void {
     .option('--json', 'print the full result as JSON')
     .action(async (options: VerifyOptions) => {
       const trusted = options.trusted.map((file) =>
-        CheckpointExport.parse(JSON.parse(readFileSync(file, 'utf8'))),
+        readJsonFileAs(file, 'a checkpoint export (kopfed audit checkpoints)', CheckpointExport),
       );
       const progress = new ProgressLine();
       let result: DataDirVerification;
@@ -43,6 +42,9 @@ export function registerVerify(audit: Command): void {
       } finally {
         progress.finish();
       }
+      // An empty or mistyped directory verifies nothing: that is no reason to say "intact".
+      if (result.stores.length === 0)
+        failed(`no event stores in ${result.dataDir}: nothing verified`);
       if (options.json) printJson(result);
       else report(result);
       if (!result.intact) failed('verify found the history altered');
@@ -50,7 +52,6 @@ export function registerVerify(audit: Command): void {
 }
 
 function report(result: DataDirVerification): void {
-  if (result.stores.length === 0) print(`no event stores in ${result.dataDir}`);
   const width = Math.max(0, ...result.stores.map((s) => s.store.length)) + 3;
   for (const s of result.stores) {
     const name = `${s.store}.db`.padEnd(width);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -320,4 +320,118 @@ describe('kopfed audit replay and export', () => {
       stderr.mockRestore();
     }
   });
+});
+
+/** The real binary: its exit code, stdout and stderr. */
+async function kopfedBinary(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [CLI, ...args]).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+}
+
+describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no stack', () => {
+  let files: string;
+  const file = (name: string, content: string) => {
+    const path = join(files, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  beforeAll(async () => {
+    files = mkdtempSync(join(tmpdir(), 'kopfed-bad-input-'));
+    dirs.push(files);
+    const out = join(files, 'member-checkpoints.json');
+    expect((await kopfed('audit', 'checkpoints', '--data-dir', dataDir, '--out', out)).code).toBe(
+      0,
+    );
+  });
+
+  it.each<[string, () => string[], RegExp]>([
+    [
+      'a proof that does not hold',
+      () => ['audit', 'check-proof', file('proof.json', '{"x":1}')],
+      /^the proof does not hold: not an inclusion or stream proof$/,
+    ],
+    [
+      'a proof file that is not JSON',
+      () => ['audit', 'check-proof', file('proof.txt', 'nonsense')],
+      /^.*proof\.txt: not JSON/,
+    ],
+    [
+      'keygen over an existing file',
+      () => ['audit', 'keygen', '--out', file('seed', 'kept\n')],
+      /seed exists: not overwriting a key$/,
+    ],
+    [
+      'verify of a directory without stores',
+      () => ['audit', 'verify', '--data-dir', files],
+      /^no event stores in .*kopfed-bad-input-\w+: nothing verified$/,
+    ],
+    [
+      'rebuild-check of a directory without stores',
+      () => ['audit', 'rebuild-check', '--data-dir', files],
+      /^no store with projections \(member, savings, loan, settlement\) in .*kopfed-bad-input-\w+: nothing checked$/,
+    ],
+    [
+      'rebuild-check of a directory that does not exist',
+      () => ['audit', 'rebuild-check', '--data-dir', join(files, 'missing')],
+      /^.*missing: no such directory$/,
+    ],
+    [
+      'a trusted file that is not a checkpoint export',
+      () => ['audit', 'verify', '--data-dir', dataDir, '--trusted', file('export.json', '{}')],
+      /^.*export\.json: not a checkpoint export \(kopfed audit checkpoints\): format: /,
+    ],
+    [
+      'a checkpoint number that is not a number',
+      () => ['audit', 'prove', '--event', 'e', '--checkpoint', 'x', '--data-dir', dataDir],
+      /'--checkpoint <n>' argument 'x' is invalid\. a checkpoint number is a whole number from 1$/m,
+    ],
+    [
+      'a checkpoint sequence that is not a number',
+      () => [
+        'audit',
+        'countersign',
+        '--export',
+        file(
+          'checkpoints.json',
+          '{"format":"kopfed-checkpoints-v1","exportedAt":"2026-08-01T00:00:00Z","stores":[]}',
+        ),
+        '--store',
+        'member',
+        '--sequence',
+        'one',
+        '--key-file',
+        file('bad-seed', 'abc\n'),
+      ],
+      /'--sequence <n>' argument 'one' is invalid\. a checkpoint number is a whole number from 1$/m,
+    ],
+    [
+      'a key file that holds no seed',
+      () => [
+        'audit',
+        'countersign',
+        '--export',
+        join(files, 'member-checkpoints.json'),
+        '--store',
+        'member',
+        '--sequence',
+        '1',
+        '--key-file',
+        file('not-a-seed', 'abc\n'),
+      ],
+      /^.*not-a-seed: not a 32-byte Ed25519 seed in base64$/,
+    ],
+  ])(
+    '%s',
+    async (_case, args, reason) => {
+      const { code, stderr } = await kopfedBinary(...args());
+      expect(stderr.trimEnd()).toMatch(reason);
+      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(code).toBe(1);
+    },
+    60_000,
+  );
 });
