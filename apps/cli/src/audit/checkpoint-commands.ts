@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -28,6 +28,7 @@ import {
   printJson,
   readJsonFileAs,
 } from './options';
+import { writeFileWhole } from './report-files';
 
 export function registerCheckpointCommands(audit: Command): void {
   audit
@@ -93,7 +94,7 @@ export function registerCheckpointCommands(audit: Command): void {
           }
         }),
       };
-      if (options.out) writeFileSync(options.out, `${JSON.stringify(exported, null, 2)}\n`);
+      if (options.out) writeFileWhole(options.out, `${JSON.stringify(exported, null, 2)}\n`);
       else printJson(exported);
     });
 
@@ -108,7 +109,7 @@ export function registerCheckpointCommands(audit: Command): void {
       const key = signingKeyFromSeed(decodeSeed(seed, 'seed'));
       if (options.out) {
         if (existsSync(options.out)) failed(`${options.out} exists: not overwriting a key`);
-        writeFileSync(options.out, `${seed}\n`, { mode: 0o600 });
+        writeFileWhole(options.out, `${seed}\n`, { mode: 0o600, exclusive: true });
       }
       printJson({ keyId: key.keyId, publicKey: key.publicKey, ...(options.out ? {} : { seed }) });
     });

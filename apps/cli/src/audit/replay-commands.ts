@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
@@ -16,6 +16,7 @@ import {
 } from '@kopfed/audit';
 import { ProgressLine } from '../progress-line';
 import { dataDirOf, print } from './options';
+import { writeReportFiles } from './report-files';
 
 const COOP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -99,8 +100,7 @@ export function registerReplayCommands(audit: Command): void {
         coopId: options.coop,
         year: options.year,
       });
-      mkdirSync(out, { recursive: true });
-      for (const [name, content] of files) writeFileSync(join(out, name), content);
+      writeReportFiles(out, files, 'manifest.json');
       print(
         `${files.size} files in ${out}: ${options.coop} ${options.year}, read through position ${replay.throughPosition}` +
           (replay.checkpoint
@@ -111,22 +111,14 @@ export function registerReplayCommands(audit: Command): void {
 }
 
 function writeReplay(out: string, replay: BooksReplay): void {
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'replay.json'), booksJson(replay));
+  const files = new Map<string, string>();
   for (const coop of replay.coops) {
-    writeFileSync(
-      join(out, `${coop.coopId}.trial-balance.csv`),
-      trialBalanceCsv(coop.trialBalance),
-    );
-    writeFileSync(
-      join(out, `${coop.coopId}.balance-sheet.csv`),
-      balanceSheetCsv(coop.balanceSheet),
-    );
-    writeFileSync(
-      join(out, `${coop.coopId}.shu-statement.csv`),
-      shuStatementCsv(coop.shuStatement),
-    );
+    files.set(`${coop.coopId}.trial-balance.csv`, trialBalanceCsv(coop.trialBalance));
+    files.set(`${coop.coopId}.balance-sheet.csv`, balanceSheetCsv(coop.balanceSheet));
+    files.set(`${coop.coopId}.shu-statement.csv`, shuStatementCsv(coop.shuStatement));
   }
+  files.set('replay.json', booksJson(replay));
+  writeReportFiles(out, files, 'replay.json');
 }
 
 function report(replay: BooksReplay): void {

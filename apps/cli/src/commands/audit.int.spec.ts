@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -434,4 +435,84 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
     },
     60_000,
   );
+});
+
+/**
+ * The `failing`th file write (from 1) runs out of disk as a real one does: half the content
+ * lands in the file, then ENOSPC. The other writes go through.
+ */
+function diskFullAtWrite(failing: number): jest.SpyInstance {
+  const writeFileSync = fs.writeFileSync;
+  let writes = 0;
+  return jest
+    .spyOn(fs, 'writeFileSync')
+    .mockImplementation((file, data: string | NodeJS.ArrayBufferView, options) => {
+      if (++writes !== failing) return writeFileSync(file, data, options);
+      const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer);
+      writeFileSync(file, bytes.subarray(0, bytes.length >> 1), options);
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+}
+
+async function failingToWrite(failing: number, ...args: string[]): Promise<void> {
+  const spy = diskFullAtWrite(failing);
+  try {
+    await expect(kopfed(...args)).rejects.toThrow(/ENOSPC/);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('kopfed audit reports cut short by a full disk: what is left is whole', () => {
+  let books: string;
+  beforeAll(async () => {
+    books = await buildSampleBooks();
+    dirs.push(books);
+  });
+  const noTemporaryFiles = (dir: string) =>
+    expect(readdirSync(dir).filter((name) => !/\.(csv|json)$/.test(name))).toEqual([]);
+
+  it('checkpoints --out keeps the export it would replace', async () => {
+    const out = join(books, 'trusted', 'checkpoints.json');
+    fs.mkdirSync(join(books, 'trusted'));
+    const args = ['audit', 'checkpoints', '--data-dir', dataDir, '--out', out];
+    expect((await kopfed(...args)).code).toBe(0);
+    const kept = readFileSync(out, 'utf8');
+    await failingToWrite(1, ...args);
+    expect(readFileSync(out, 'utf8')).toBe(kept);
+    noTemporaryFiles(join(books, 'trusted'));
+  });
+
+  it('export --out over an earlier package leaves no manifest that the files do not match', async () => {
+    const out = join(books, 'package');
+    const args = ['audit', 'export', '--year', '2026', '--data-dir', books, '--out', out];
+    expect((await kopfed(...args, '--coop', 'KSP-A')).code).toBe(0);
+    await failingToWrite(3, ...args, '--coop', 'KSP-B');
+    noTemporaryFiles(out);
+    if (readdirSync(out).includes('manifest.json')) {
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+        files: { name: string; sha256: string }[];
+      };
+      for (const { name, sha256 } of manifest.files)
+        expect([name, hash('sha256', readFileSync(join(out, name)), 'hex')]).toEqual([
+          name,
+          sha256,
+        ]);
+    }
+  });
+
+  it('replay --out over an earlier replay leaves no replay.json cut short', async () => {
+    const out = join(books, 'replay');
+    const args = ['audit', 'replay', '--as-of', '2026-12-31', '--data-dir', books, '--out', out];
+    expect((await kopfed(...args)).code).toBe(0);
+    await failingToWrite(1, ...args, '--coop', 'KSP-B');
+    noTemporaryFiles(out);
+    if (readdirSync(out).includes('replay.json')) {
+      const replay = JSON.parse(readFileSync(join(out, 'replay.json'), 'utf8')) as {
+        coops: { coopId: string }[];
+      };
+      for (const { coopId } of replay.coops)
+        expect(readdirSync(out)).toContain(`${coopId}.shu-statement.csv`);
+    }
+  });
 });
