@@ -58,8 +58,11 @@ export async function runSync(request: SyncRequest): Promise<SyncSummary> {
     return summarise(plan, undefined, { ...paths, state: null });
   }
   if (!request.url || !request.token) {
-    throw new Error('give the server (--url or KOPFED_URL) and an API key (KOPFED_TOKEN or --token-file)');
+    throw new Error(
+      'give the server (--url or KOPFED_URL) and an API key (KOPFED_TOKEN or --token-file)',
+    );
   }
+  assertHttpAddress(request.url);
   let retries = 0;
   const client = createKopfedClient({
     baseUrl: request.url,
@@ -93,7 +96,14 @@ export async function runSync(request: SyncRequest): Promise<SyncSummary> {
   try {
     state ??= await startState(client, plan, request);
     show(state);
-    state = await sendRemaining({ client, plan, statePath: request.statePath, state, now: request.now, onBatch: (s) => show(s) });
+    state = await sendRemaining({
+      client,
+      plan,
+      statePath: request.statePath,
+      state,
+      now: request.now,
+      onBatch: (s) => show(s),
+    });
     show(state, true);
     return summaryOf(state);
   } catch (error) {
@@ -103,7 +113,11 @@ export async function runSync(request: SyncRequest): Promise<SyncSummary> {
 }
 
 /** A new sync continues the coop's numbering for this stream where the server has it. */
-async function startState(client: KopfedClient, plan: Plan<SyncStream>, request: SyncRequest): Promise<SyncState> {
+async function startState(
+  client: KopfedClient,
+  plan: Plan<SyncStream>,
+  request: SyncRequest,
+): Promise<SyncState> {
   const status = await fetchSyncStatus(client, plan.stream, request.coopId);
   const now = request.now().toISOString();
   const state: SyncState = {
@@ -154,4 +168,10 @@ function rowsAfterEachBatch(plan: Plan<SyncStream>): number[] {
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+/** The node's address, checked before anything is sent: a bad one is no reason to retry. */
+function assertHttpAddress(url: string): void {
+  if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol))
+    throw new Error(`--url ${url}: not an http(s) address such as https://kopfed.example`);
 }
