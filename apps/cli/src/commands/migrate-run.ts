@@ -1,5 +1,5 @@
 import { openEventStore, type EventStore } from '@kopfed/eventstore';
-import { copyStore, type CopyResult } from './migrate-copy';
+import { copyStore, MigrationError, type CopyResult } from './migrate-copy';
 import type { MigrationPlan } from './migrate-plan';
 import { progressLine } from './migrate-progress';
 import {
@@ -37,11 +37,22 @@ export async function runMigration(
     try {
       target = openEventStore(plan.targetUrl, { service: store });
       outcomes.push(await migrateOne(store, source, target, options));
+    } catch (error) {
+      throw unreachableTarget(plan.targetUrl, error) ?? error;
     } finally {
       await Promise.all([source.close(), target?.close()]);
     }
   }
   return outcomes;
+}
+
+/** KurrentDB's client says only "UnavailableError" when nothing answers: name the target. */
+function unreachableTarget(targetUrl: string, error: unknown): MigrationError | undefined {
+  if (!(error instanceof Error) || (error as { type?: unknown }).type !== 'unavailable') return;
+  return new MigrationError(
+    `--to ${targetUrl}: no KurrentDB answers there (${error.message}); is it running, and is tls= right?`,
+    { cause: error },
+  );
 }
 
 async function migrateOne(

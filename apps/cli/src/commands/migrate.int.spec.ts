@@ -237,4 +237,13 @@ describe('kopfed migrate, the command', () => {
       kopfed('--from', `sqlite:${from}`, '--to', `sqlite:${to}`, '--max-append-events', '0'),
     ).rejects.toThrow(/--max-append-events: must be an integer/);
   });
+
+  it('names the target that does not answer, instead of a bare UnavailableError', async () => {
+    const from = freshDir();
+    await seed(from, 'settlement', 1);
+    const to = 'kurrentdb://127.0.0.1:1?tls=false';
+    await expect(kopfed('--from', `sqlite:${from}`, '--to', to)).rejects.toThrow(
+      /^--to kurrentdb:\/\/127\.0\.0\.1:1\?tls=false: no KurrentDB answers there \(UnavailableError\); is it running, and is tls= right\?$/,
+    );
+  }, 60_000);
 });
