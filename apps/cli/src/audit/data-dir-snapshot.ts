@@ -29,8 +29,12 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
  * the events were copied is kept; its person reads as before the erasure, as the events do.
  */
 export function snapshotDataDir(dataDir: string, into: string): void {
+  // A running node (or a reader closing) deletes -wal, -shm and temporary files at any time:
+  // what is gone by the time it is looked at was not part of the data.
   const entries = readdirSync(dataDir).filter(
-    (entry) => statSync(join(dataDir, entry)).isFile() && !/-(wal|shm|journal)$/.test(entry),
+    (entry) =>
+      !/-(wal|shm|journal)$/.test(entry) &&
+      statSync(join(dataDir, entry), { throwIfNoEntry: false })?.isFile(),
   );
   const keyStores = new Set(entries.filter((e) => KEY_STORE.test(e) && pairOf(e, entries)));
   for (const entry of entries) {
@@ -54,7 +58,9 @@ function pairOf(keyStore: string, entries: readonly string[]): string | undefine
 function copyFile(dataDir: string, entry: string, into: string, as: string): void {
   const from = join(dataDir, entry);
   const to = join(into, as);
-  if (!isSqlite(from)) {
+  const sqlite = isSqlite(from);
+  if (sqlite === undefined) return;
+  if (!sqlite) {
     copyFileSync(from, to);
     return;
   }
@@ -71,9 +77,16 @@ function copyFile(dataDir: string, entry: string, into: string, as: string): voi
   }
 }
 
-function isSqlite(file: string): boolean {
+/** Undefined if the file is gone. */
+function isSqlite(file: string): boolean | undefined {
   const header = Buffer.alloc(SQLITE_HEADER.length);
-  const fd = openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
   try {
     return readSync(fd, header, 0, header.length, 0) === header.length
       ? header.toString('latin1') === SQLITE_HEADER
