@@ -39,9 +39,11 @@ export function registerCheckpointCommands(audit: Command): void {
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
     .action(async (options: { dataDir?: string }) => {
       const dataDir = dataDirOf(options);
+      const files = findStoreFiles(dataDir);
+      // A mistyped directory must not get an audit store and a node signing key of its own.
+      if (files.length === 0) failed(`no event stores in ${dataDir}: nothing to seal`);
       const stores = new Map<string, SqliteEventStore>();
-      for (const { name, file } of findStoreFiles(dataDir))
-        stores.set(name, new SqliteEventStore({ file }));
+      for (const { name, file } of files) stores.set(name, new SqliteEventStore({ file }));
       if (!stores.has(AUDIT_STORE))
         stores.set(AUDIT_STORE, new SqliteEventStore({ file: join(dataDir, `${AUDIT_STORE}.db`) }));
       const audit = stores.get(AUDIT_STORE)!;

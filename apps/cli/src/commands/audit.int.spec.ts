@@ -386,6 +386,11 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
       /^.*export\.json: not a checkpoint export \(kopfed audit checkpoints\): format: /,
     ],
     [
+      'seal of a directory without stores',
+      () => ['audit', 'seal', '--data-dir', files],
+      /^no event stores in .*kopfed-bad-input-\w+: nothing to seal$/,
+    ],
+    [
       'a checkpoint number that is not a number',
       () => ['audit', 'prove', '--event', 'e', '--checkpoint', 'x', '--data-dir', dataDir],
       /'--checkpoint <n>' argument 'x' is invalid\. a checkpoint number is a whole number from 1$/m,
@@ -432,6 +437,8 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
       expect(stderr.trimEnd()).toMatch(reason);
       expect(stderr).not.toMatch(/^\s+at /m);
       expect(code).toBe(1);
+      // Nothing was made in the directory by the refusal (no audit store, no signing key).
+      expect(readdirSync(files).filter((name) => /^audit/.test(name))).toEqual([]);
     },
     60_000,
   );
