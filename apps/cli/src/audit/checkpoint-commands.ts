@@ -77,12 +77,13 @@ export function registerCheckpointCommands(audit: Command): void {
     .option('--store <name>', 'only this store')
     .option('--out <file>', 'write to this file instead of stdout')
     .action((options: { dataDir?: string; store?: string; out?: string }) => {
-      const files = findStoreFiles(dataDirOf(options)).filter(
-        (f) => !options.store || f.name === options.store,
-      );
-      const auditFile =
-        files.find((f) => f.name === AUDIT_STORE) ??
-        findStoreFiles(dataDirOf(options)).find((f) => f.name === AUDIT_STORE);
+      const dataDir = dataDirOf(options);
+      const all = findStoreFiles(dataDir);
+      const files = all.filter((f) => !options.store || f.name === options.store);
+      // An export of nothing, kept as the auditor's anchor, would hold the node to nothing.
+      if (files.length === 0)
+        failed(`no ${options.store ? `${options.store} store` : 'event stores'} in ${dataDir}`);
+      const auditFile = all.find((f) => f.name === AUDIT_STORE);
       const records = auditFile ? readAuditRecords(auditFile) : undefined;
       const exported: CheckpointExport = {
         format: CHECKPOINT_EXPORT_FORMAT,

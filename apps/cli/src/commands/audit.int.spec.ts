@@ -391,6 +391,16 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
       /^no event stores in .*kopfed-bad-input-\w+: nothing to seal$/,
     ],
     [
+      'checkpoints of a directory without stores',
+      () => ['audit', 'checkpoints', '--data-dir', files],
+      /^no event stores in .*kopfed-bad-input-\w+$/,
+    ],
+    [
+      'checkpoints of a store the directory does not hold',
+      () => ['audit', 'checkpoints', '--data-dir', dataDir, '--store', 'savngs'],
+      /^no savngs store in .*kopfed-audit-cli-\w+$/,
+    ],
+    [
       'a checkpoint number that is not a number',
       () => ['audit', 'prove', '--event', 'e', '--checkpoint', 'x', '--data-dir', dataDir],
       /'--checkpoint <n>' argument 'x' is invalid\. a checkpoint number is a whole number from 1$/m,
