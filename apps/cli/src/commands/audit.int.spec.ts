@@ -533,3 +533,25 @@ describe('kopfed audit reports cut short by a full disk: what is left is whole',
     }
   });
 });
+
+describe('kopfed audit printing to a reader that is gone', () => {
+  it('ends as the command would, without a stack, when its output is piped to a reader that quit', async () => {
+    const copy = copyDataDir(dataDir);
+    dirs.push(copy);
+    // `| true` closes the pipe at once: every write of the report meets EPIPE.
+    const run = (args: string) =>
+      promisify(execFile)('bash', [
+        '-c',
+        `set -o pipefail; "${process.execPath}" "${CLI}" ${args} | true`,
+      ]).then(
+        ({ stderr }) => ({ code: 0, stderr }),
+        (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+      );
+    expect(await run(`audit verify --data-dir "${copy}"`)).toEqual({ code: 0, stderr: '' });
+    withStoreFile(join(copy, 'member.db'), (db) => deleteEvent(db, 3));
+    expect(await run(`audit verify --data-dir "${copy}"`)).toEqual({
+      code: 1,
+      stderr: 'verify found the history altered\n',
+    });
+  }, 60_000);
+});
