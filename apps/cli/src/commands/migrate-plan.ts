@@ -70,6 +70,15 @@ function notices(sourceDir: string, stores: readonly string[]): string[] {
     .map(
       (file) =>
         `${join(sourceDir, file)} is not an event store and is not copied: move it to the member ` +
-        `service's KOPFED_DATA_DIR${file.endsWith('.key') ? ' (or set KOPFED_MASTER_KEY to its contents)' : ''}`,
+        `service's KOPFED_DATA_DIR${file.endsWith('.key') ? ' (or set KOPFED_MASTER_KEY to its contents)' : ''}` +
+        (hasWal(join(sourceDir, file))
+          ? ` together with ${file}-wal beside it, which holds keys not yet in the file ` +
+            '(a node stopped cleanly folds it in): moved alone, the persons registered last read as erased'
+          : ''),
     );
+}
+
+/** A SQLite file whose write-ahead log still holds commits (left by a node that did not stop cleanly). */
+function hasWal(file: string): boolean {
+  return existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0;
 }

@@ -201,6 +201,18 @@ describe('planning a migration', () => {
     expect(refuse({ from: 'kurrentdb://a:1', to: `sqlite:${from}` })).toThrow(MigrationError);
     expect(refuse({ from: `sqlite:${from}`, to: 'postgres://db' })).toThrow(/--to must be/);
   });
+
+  it('says that a person key store left with a -wal by a node that did not stop cleanly goes with it', () => {
+    const from = freshDir();
+    writeFileSync(join(from, 'member.db'), '');
+    writeFileSync(join(from, 'member-keys.db'), '');
+    // The keys of the persons registered last may be only there.
+    writeFileSync(join(from, 'member-keys.db-wal'), 'frames');
+    const plan = planMigration({ from: `sqlite:${from}`, to: `sqlite:${freshDir()}` });
+    expect(plan.notices.join('\n')).toMatch(
+      /member-keys\.db .* with member-keys\.db-wal beside it, which holds keys not yet in the file/,
+    );
+  });
 });
 
 describe('kopfed migrate, the command', () => {
