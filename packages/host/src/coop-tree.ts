@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Bus } from '@kopfed/bus';
 import { catalog } from '@kopfed/contracts';
 import { integrationEventHandler, SqliteInbox } from '@kopfed/messaging';
-import type { InMemoryCoopDirectory } from '@kopfed/service-kit';
+import type { Consumption, InMemoryCoopDirectory } from '@kopfed/service-kit';
 
 /**
  * Keeps a host's view of the federation tree (who is whose parent), which authorisation
@@ -34,7 +33,8 @@ export class CoopTree {
     for (const row of rows) directory.setParent(row.coop_id, row.parent_id);
   }
 
-  async subscribe(bus: Bus, group: string): Promise<void> {
+  /** What the host subscribes, in consumer group `group`, to keep the tree. */
+  consumption(group: string): Consumption {
     const onCoopEvent = integrationEventHandler(catalog, async (event) => {
       if (event.name !== 'CoopRegistered' || event.data.parentCoopId === null) return;
       const { coopId, parentCoopId } = event.data;
@@ -44,7 +44,7 @@ export class CoopTree {
       );
       if (applied) this.directory.setParent(coopId, parentCoopId);
     });
-    await bus.subscribe({
+    return {
       topic: catalog.topicOf('member'),
       group,
       handler: async (message) => {
@@ -53,6 +53,6 @@ export class CoopTree {
         if (type !== undefined && !type.startsWith('kopfed.member.CoopRegistered.')) return;
         await onCoopEvent(message);
       },
-    });
+    };
   }
 }

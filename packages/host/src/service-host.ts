@@ -1,10 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Bus } from '@kopfed/bus';
+import { InProcessBus, type Bus } from '@kopfed/bus';
 import type { EventStore } from '@kopfed/eventstore';
 import { Relay } from '@kopfed/messaging';
-import type { InMemoryCoopDirectory, ServiceInstance, ServiceModule } from '@kopfed/service-kit';
+import type {
+  Consumption,
+  InMemoryCoopDirectory,
+  ServiceInstance,
+  ServiceModule,
+} from '@kopfed/service-kit';
 import { CoopTree } from './coop-tree';
+import { GroupBackfill, relayName } from './group-backfill';
 import { NightlyCloseOfBusiness } from './nightly';
 
 export interface HostOptions {
@@ -67,26 +73,25 @@ export class ServiceHost {
       services.push({ name: module.name, instance });
     }
     const host = new ServiceHost(services, options);
-    const tree = new CoopTree(
-      options.hostDatabase,
-      options.coopDirectory,
-      `${options.name}.coop-tree`,
-    );
-    await tree.subscribe(options.bus, `${options.name}.coop-tree`);
-    for (const { instance } of services) {
-      for (const consumption of instance.consumes ?? []) {
-        await options.bus.subscribe({
-          topic: consumption.topic,
-          group: consumption.group,
-          handler: consumption.handler,
-          ...(consumption.maxKeysInFlight ? { maxKeysInFlight: consumption.maxKeysInFlight } : {}),
-        });
-      }
+    const treeGroup = `${options.name}.coop-tree`;
+    const tree = new CoopTree(options.hostDatabase, options.coopDirectory, treeGroup);
+    const consumptions: Consumption[] = [
+      tree.consumption(treeGroup),
+      ...services.flatMap(({ instance }) => instance.consumes ?? []),
+    ];
+    for (const consumption of consumptions) {
+      await options.bus.subscribe({
+        topic: consumption.topic,
+        group: consumption.group,
+        handler: consumption.handler,
+        ...(consumption.maxKeysInFlight ? { maxKeysInFlight: consumption.maxKeysInFlight } : {}),
+      });
     }
+    if (options.bus instanceof InProcessBus) await host.backfillNewGroups(consumptions);
     for (const { name, instance } of services) {
       if (!instance.publishes) continue;
       const relay = new Relay({
-        name: `relay:${instance.publishes.topic}`,
+        name: relayName(instance.publishes.topic),
         store: options.store(name),
         bus: options.bus,
         topic: instance.publishes.topic,
@@ -114,6 +119,42 @@ export class ServiceHost {
       host.nightly.start();
     }
     return host;
+  }
+
+  /**
+   * On the embedded bus, hands each consumer group new to this node what its topic's store
+   * has already published (see GroupBackfill), before any relay publishes more.
+   */
+  private async backfillNewGroups(consumptions: readonly Consumption[]): Promise<void> {
+    const { hostDatabase, name, logger, store } = this.options;
+    const groups = new GroupBackfill(
+      hostDatabase,
+      name,
+      logger,
+      consumptions.map((c) => c.group),
+    );
+    for (const consumption of consumptions) {
+      if (!groups.isNew(consumption.group)) continue;
+      const publisher = this.services.find(
+        (s) => s.instance.publishes?.topic === consumption.topic,
+      );
+      // The publishing service does not run here: nothing reaches the group until it does.
+      if (!publisher?.instance.publishes) continue;
+      const started = performance.now();
+      const handed = await groups.replay(consumption, {
+        store: store(publisher.name),
+        publishes: publisher.instance.publishes,
+      });
+      logger.info(
+        {
+          group: consumption.group,
+          topic: consumption.topic,
+          messages: handed,
+          ms: Math.round(performance.now() - started),
+        },
+        'a consumer group new to this node has had its topic from the beginning',
+      );
+    }
   }
 
   /** Runs close of business for `businessDate` in every service that has one. */

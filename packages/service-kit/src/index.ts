@@ -79,4 +79,10 @@ export type { ApiKeyRecord } from './access/api-key-projection';
 export { API_KEY_PATTERN, generateApiKey, hashApiKey } from './access/api-key-token';
 export { bootstrapAdminKey, type BootstrapResult } from './access/bootstrap';
 export { accessService, accessRoutes } from './access/routes';
-export type { ServiceModule, ServiceModuleDeps, ServiceInstance } from './http/service-module';
+export type {
+  Consumption,
+  Publication,
+  ServiceModule,
+  ServiceModuleDeps,
+  ServiceInstance,
+} from './http/service-module';

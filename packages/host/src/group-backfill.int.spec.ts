@@ -1,0 +1,148 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { InProcessBus } from '@kopfed/bus';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import {
+  createLogger,
+  InMemoryCoopDirectory,
+  type ServiceDefinition,
+  type ServiceModule,
+} from '@kopfed/service-kit';
+import { ServiceHost } from './service-host';
+
+const TOPIC = 'kopfed.things.events';
+const definition = {} as ServiceDefinition;
+
+/** Publishes every `thing-*` event of its store on TOPIC, keyed by stream. */
+const publisher: ServiceModule = {
+  name: 'things',
+  create: async () => ({
+    definition,
+    publishes: {
+      topic: TOPIC,
+      encode: (event) => ({
+        key: event.stream,
+        value: JSON.stringify({ id: event.id, n: (event.data as { n: number }).n }),
+        headers: {},
+      }),
+    },
+  }),
+};
+
+/** A service a later release adds: it counts what it is handed, and drops what it has seen. */
+function counter(seen: number[]): ServiceModule {
+  const applied = new Set<string>();
+  return {
+    name: 'counter',
+    create: async () => ({
+      definition,
+      consumes: [
+        {
+          topic: TOPIC,
+          group: 'counter.things',
+          handler: (message) => {
+            const { id, n } = JSON.parse(message.value) as { id: string; n: number };
+            if (applied.has(id)) return;
+            applied.add(id);
+            seen.push(n);
+          },
+        },
+      ],
+    }),
+  };
+}
+
+describe('a consumer group new to an embedded node', () => {
+  const stores = new Map<string, SqliteEventStore>();
+  const store = (service: string) => {
+    let found = stores.get(service);
+    if (!found) stores.set(service, (found = new SqliteEventStore({ file: ':memory:' })));
+    return found;
+  };
+  const hostDatabase = new Database(':memory:');
+  /** Hosts still running: a failed expectation must not leave relays polling. */
+  const running = new Set<ServiceHost>();
+  const stop = async (host: ServiceHost) => {
+    running.delete(host);
+    await host.stop();
+  };
+  const start = async (modules: ServiceModule[], database = hostDatabase) => {
+    const host = await ServiceHost.start({
+      name: 'node',
+      modules,
+      store,
+      readModels: () => new Database(':memory:'),
+      hostDatabase: database,
+      bus: new InProcessBus(),
+      coopDirectory: new InMemoryCoopDirectory(),
+      logger: createLogger({ level: 'silent' }),
+      dataDir: mkdtempSync(join(tmpdir(), 'kopfed-host-')),
+    });
+    running.add(host);
+    return host;
+  };
+  const append = (n: number) =>
+    store('things').append(
+      `thing-${n % 3}`,
+      [
+        {
+          id: `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+          type: 'ThingHappened',
+          schemaVersion: 1,
+          data: { n },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+  const published = async (through: number) => {
+    for (let tries = 0; tries < 200; tries++) {
+      if (((await store('things').checkpoints.get(`relay:${TOPIC}`)) ?? 0) >= through) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`the relay did not publish through ${through}`);
+  };
+  afterEach(async () => {
+    for (const host of running) await stop(host);
+  });
+  afterAll(async () => {
+    for (const s of stores.values()) await s.close();
+  });
+
+  it('is handed everything its topic published before, once, and then what comes after', async () => {
+    // The node as it ran before: the topic's history published to nobody who counts.
+    const before = await start([publisher]);
+    for (let n = 1; n <= 5; n++) await append(n);
+    await published(5);
+    await stop(before);
+
+    const seen: number[] = [];
+    const after = await start([publisher, counter(seen)]);
+    // Before any relay runs again, the new group has the history in log order.
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    await append(6);
+    await published(6);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    await stop(after);
+
+    // Known from now on: the next start hands it nothing again.
+    const again: number[] = [];
+    const third = await start([publisher, counter(again)]);
+    await append(7);
+    await published(7);
+    expect(again).toEqual([7]);
+    await stop(third);
+  });
+
+  it('a node’s first start with the record takes every group it runs as known', async () => {
+    const fresh = new Database(':memory:');
+    const seen: number[] = [];
+    const host = await start([publisher, counter(seen)], fresh);
+    expect(seen).toEqual([]);
+    await stop(host);
+    expect(
+      fresh.prepare('SELECT consumer_group FROM host_consumer_groups ORDER BY 1').pluck().all(),
+    ).toEqual(['counter.things', 'node.coop-tree']);
+  });
+});
