@@ -26,6 +26,11 @@ export function businessDatesBetween(after: string, through: string): string[] {
   }
 }
 
+/** The business date before `date`. */
+export function dayBefore(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) - DAY_MS).toISOString().slice(0, 10);
+}
+
 function msUntilDayStart(now: Date): number {
   const local = now.getTime() + JAKARTA_OFFSET_MS;
   return local - Math.floor(local / DAY_MS) * DAY_MS;

@@ -25,6 +25,7 @@ function recordingService(name: string, closed: string[], options: { failOn?: st
 function nightly(
   services: { name: string; instance: ServiceInstance }[],
   database = new Database(':memory:'),
+  retryDelaysMs = [MINUTE, 5 * MINUTE],
 ) {
   return new NightlyCloseOfBusiness({
     host: 'node',
@@ -32,7 +33,7 @@ function nightly(
     database,
     clock: () => new Date(),
     logger: createLogger({ level: 'silent' }),
-    retryDelaysMs: [MINUTE, 5 * MINUTE],
+    retryDelaysMs,
   });
 }
 
@@ -161,5 +162,73 @@ describe('the nightly close of business', () => {
     await stopping;
     expect(closed).toEqual(['2026-03-02']);
     expect(runner.lastClosed()).toBe('2026-03-02');
+  });
+
+  it('a first night that fails until past the next midnight is closed before the next date, not skipped', async () => {
+    // 10:00 in Jakarta on 4 March; the node has never closed a date.
+    jest.useFakeTimers({ now: new Date('2026-03-04T03:00:00.000Z') });
+    const closed: string[] = [];
+    // 4 March ends at 17:00 UTC; the loan book cannot close it until 00:30 on 6 March in
+    // Jakarta (a bad loan, fixed then), a day and a half later.
+    const fixedAt = Date.parse('2026-03-05T17:30:00.000Z');
+    const loan: ServiceInstance = {
+      definition: {} as ServiceDefinition,
+      closeOfBusiness: async (businessDate) => {
+        if (businessDate === '2026-03-04' && Date.now() < fixedAt)
+          throw new Error('loan could not close 2026-03-04');
+        closed.push(`loan ${businessDate}`);
+      },
+    };
+    const runner = nightly([{ name: 'loan', instance: loan }], new Database(':memory:'), [
+      MINUTE,
+      60 * MINUTE,
+    ]);
+    runner.start();
+    // Through the first night, its retries, and into 6 March.
+    await jest.advanceTimersByTimeAsync(40 * HOUR);
+    await runner.stop();
+    // 4 March ended, failed, and must still be closed before 5 March.
+    expect(closed).toEqual(['loan 2026-03-04', 'loan 2026-03-05']);
+  });
+
+  it('a node that never closed a date, whose loan book was closed by hand, closes the dates after the loan book’s', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-04T03:00:00.000Z') });
+    const closed: string[] = [];
+    let loanLast = '2026-03-01';
+    const loan: ServiceInstance = {
+      definition: {} as ServiceDefinition,
+      closeOfBusiness: async (businessDate) => {
+        if (businessDate < loanLast) throw new Error('close_of_business_out_of_order');
+        loanLast = businessDate;
+        closed.push(`loan ${businessDate}`);
+      },
+      lastClosedBusinessDate: async () => loanLast,
+    };
+    const runner = nightly([{ name: 'loan', instance: loan }]);
+    runner.start();
+    await jest.advanceTimersByTimeAsync(15 * HOUR);
+    await runner.stop();
+    // The loan book says it closed 1 March: 2 and 3 March ended and are closed on start.
+    expect(closed).toEqual(['loan 2026-03-02', 'loan 2026-03-03', 'loan 2026-03-04']);
+  });
+
+  it('a date that ends while a run is still going is closed right after it, not a day later', async () => {
+    // 23:30 in Jakarta on 4 March; the node last closed 2 March and catches up 3 March.
+    jest.useFakeTimers({ now: new Date('2026-03-04T16:30:00.000Z') });
+    const closed: string[] = [];
+    const slow: ServiceInstance = {
+      definition: {} as ServiceDefinition,
+      closeOfBusiness: async (businessDate) => {
+        // The catch-up takes 40 minutes: it ends at 00:10 on 5 March.
+        await new Promise((resolve) => setTimeout(resolve, 40 * MINUTE));
+        closed.push(`${businessDate} at ${new Date().toISOString()}`);
+      },
+    };
+    const runner = nightly([{ name: 'slow', instance: slow }], databaseClosedThrough('2026-03-02'));
+    runner.start();
+    // Until 03:00 on 5 March in Jakarta.
+    await jest.advanceTimersByTimeAsync(3.5 * HOUR);
+    await runner.stop();
+    expect(closed.map((c) => c.slice(0, 10))).toEqual(['2026-03-03', '2026-03-04']);
   });
 });

@@ -4,6 +4,7 @@ import type { ServiceInstance } from '@kopfed/service-kit';
 import {
   businessDateJustEnded,
   businessDatesBetween,
+  dayBefore,
   msUntilJakartaMidnight,
 } from './business-clock';
 
@@ -25,16 +26,19 @@ export interface NightlyOptions {
 /**
  * The nightly close of business. Every date that has ended is closed, in order, in every
  * service: a night the node was down for, or a night whose run failed, is closed on start-up
- * or on the next try before the dates after it. The host records the last date it closed in
- * every service; a node that has never closed a date (a new one, or one filled with history
- * by the demo) starts with the date that ends next. A date a service has already closed on
- * its own (an operator's request) is left to it.
+ * or on the next try before the dates after it, and a date that ends during a long run is
+ * closed straight after it. The host records the last date it closed in every service. Before
+ * it has one, it starts after the latest date a service says it closed by hand (the demo
+ * closes the loan book's), or else with the first date that ends while it runs. A date a
+ * service has already closed on its own is left to it.
  */
 export class NightlyCloseOfBusiness {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
   private failures = 0;
+  /** Before anything is recorded: the date after which the first night began closing. */
+  private firstNightAfter: string | undefined;
   private readonly read;
   private readonly write;
 
@@ -56,8 +60,7 @@ export class NightlyCloseOfBusiness {
 
   /** Closes the dates missed while the node was down, then waits for each midnight. */
   start(): void {
-    if (this.lastClosed() === undefined) this.wait(this.untilNextNight());
-    else this.run();
+    this.run(true);
   }
 
   /** The last date this host closed in every service, if it ever did. */
@@ -72,11 +75,14 @@ export class NightlyCloseOfBusiness {
     await this.running;
   }
 
-  private run(): void {
-    const run = this.closeThrough(businessDateJustEnded(this.options.clock())).then(
+  private run(atStart = false): void {
+    const run = this.closeThrough(businessDateJustEnded(this.options.clock()), atStart).then(
       () => {
         this.failures = 0;
-        this.wait(this.untilNextNight());
+        const last = this.lastClosed();
+        // A date that ended while this run went on is closed now, not a night late.
+        const behind = last !== undefined && businessDateJustEnded(this.options.clock()) > last;
+        this.wait(behind ? 0 : this.untilNextNight());
       },
       (error: unknown) => {
         const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
@@ -95,9 +101,12 @@ export class NightlyCloseOfBusiness {
     });
   }
 
-  private async closeThrough(through: string): Promise<void> {
-    const last = this.lastClosed();
-    const dates = last === undefined ? [through] : businessDatesBetween(last, through);
+  private async closeThrough(through: string, atStart: boolean): Promise<void> {
+    const after = this.lastClosed() ?? (await this.closedByHand()) ?? this.firstNightAfter;
+    // A node that has closed nothing yet waits for the first date to end while it runs.
+    if (after === undefined && atStart) return;
+    this.firstNightAfter ??= after ?? dayBefore(through);
+    const dates = businessDatesBetween(after ?? this.firstNightAfter, through);
     for (const businessDate of dates) {
       if (this.stopped) return;
       const results: Record<string, unknown> = {};
@@ -113,6 +122,16 @@ export class NightlyCloseOfBusiness {
         'close of business done',
       );
     }
+  }
+
+  /** The latest date any service says it has closed itself, if one does. */
+  private async closedByHand(): Promise<string | undefined> {
+    let latest: string | undefined;
+    for (const { instance } of this.options.services) {
+      const own = await instance.lastClosedBusinessDate?.();
+      if (own !== undefined && (latest === undefined || own > latest)) latest = own;
+    }
+    return latest;
   }
 
   private untilNextNight(): number {

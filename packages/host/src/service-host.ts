@@ -169,6 +169,7 @@ export class ServiceHost {
   async stop(): Promise<void> {
     await this.nightly?.stop();
     await Promise.all(this.relays.map((relay) => relay.stop()));
-    for (const { instance } of this.services) await instance.close?.();
+    // In the reverse of the order they started: a service closing may still call one started before it.
+    for (const { instance } of [...this.services].reverse()) await instance.close?.();
   }
 }
