@@ -18,6 +18,7 @@ export {
 } from './shu/shu.decider';
 export {
   shuRoutes,
+  type ClosedYear,
   type ShuBasesSource,
   type ShuRoutesDeps,
   type ShuSurplusSource,

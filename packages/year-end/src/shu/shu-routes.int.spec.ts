@@ -185,8 +185,8 @@ describe('the surplus a simulation divides', () => {
           store: fixture.store,
           clock: () => new Date('2027-02-01T03:00:00Z'),
           surplus: {
-            closedYearResult: async (coopId, year) =>
-              coopId === COOPS.B && year === 2025 ? result : null,
+            closedYear: async (coopId, year) =>
+              coopId === COOPS.B && year === 2025 ? { result, carriedForward: false } : null,
           },
         }),
       },

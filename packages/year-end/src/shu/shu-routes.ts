@@ -21,12 +21,18 @@ export interface ShuBasesSource {
   basesFor(coopId: string, financialYear: number): Promise<MemberBasis[] | null>;
 }
 
-/**
- * The year's surplus (SHU) as the books here closed it: income less expense of the financial
- * year, once the year is closed. `null` when the coop keeps no books here or the year is open.
- */
+/** A financial year as the coop's books here closed it. */
+export interface ClosedYear {
+  /** Income less expense of the year (rupiah), which the close put into SHU tahun berjalan. */
+  result: bigint;
+  /** The year after is closed too: what the RAT did not divide has gone to SHU ditahan. */
+  carriedForward: boolean;
+}
+
+/** Where the year's surplus comes from when the books are kept here. */
 export interface ShuSurplusSource {
-  closedYearResult(coopId: string, financialYear: number): Promise<bigint | null>;
+  /** `null` when the coop keeps no books here or has not closed the year. */
+  closedYear(coopId: string, financialYear: number): Promise<ClosedYear | null>;
 }
 
 export interface ShuRoutesDeps {
@@ -165,15 +171,29 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
       );
     return { bases: fromBooks, from: 'books' as const };
   };
+  const closedYear = (coopId: string, financialYear: number) =>
+    deps.surplus ? deps.surplus.closedYear(coopId, financialYear) : Promise.resolve(null);
+  /** What the books' close of the year leaves to divide, or why nothing may be divided. */
+  const divisible = (year: number, booked: ClosedYear): bigint => {
+    if (booked.carriedForward)
+      throw rejected(
+        'shu-year-carried-forward',
+        `The books have closed ${year + 1} too: what was left of the SHU of ${year} is in SHU ditahan now, and is not divided.`,
+      );
+    if (booked.result < 0n)
+      throw rejected(
+        'shu-no-surplus',
+        `The books closed ${year} with a deficit of ${-booked.result} rupiah: there is no SHU to divide.`,
+      );
+    return booked.result;
+  };
   /**
    * The surplus a simulation divides. When the books here closed the year, theirs: the SHU
    * the distribution later takes out of SHU tahun berjalan. Otherwise (the coop keeps its
    * books elsewhere, or the year is still open) the request must say it.
    */
   const surplusOf = async (coopId: string, body: z.infer<typeof SimulateBody>) => {
-    const booked = deps.surplus
-      ? await deps.surplus.closedYearResult(coopId, body.financialYear)
-      : null;
+    const booked = await closedYear(coopId, body.financialYear);
     if (booked === null) {
       if (body.surplus === undefined)
         throw rejected(
@@ -183,18 +203,28 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
         );
       return { surplus: body.surplus, from: 'request' as const };
     }
-    if (booked < 0n)
-      throw rejected(
-        'shu-no-surplus',
-        `The books closed ${body.financialYear} with a deficit of ${-booked} rupiah: there is no SHU to divide.`,
-      );
-    if (body.surplus !== undefined && BigInt(body.surplus) !== booked)
+    const surplus = divisible(body.financialYear, booked);
+    if (body.surplus !== undefined && BigInt(body.surplus) !== surplus)
       throw rejected(
         'shu-surplus-differs-from-books',
-        `The books closed ${body.financialYear} with a surplus of ${booked} rupiah, not ${body.surplus}; send that figure or leave \`surplus\` out.`,
+        `The books closed ${body.financialYear} with a surplus of ${surplus} rupiah, not ${body.surplus}; send that figure or leave \`surplus\` out.`,
         '/surplus',
       );
-    return { surplus: booked.toString(), from: 'books' as const };
+    return { surplus: surplus.toString(), from: 'books' as const };
+  };
+  /**
+   * A simulation made before the books closed its year (or before they were corrected) is
+   * approved and distributed only while it still divides what the books hold.
+   */
+  const assertMatchesBooks = async (coopId: string, simulation: ShuSimulationData) => {
+    const booked = await closedYear(coopId, simulation.financialYear);
+    if (booked === null) return;
+    const surplus = divisible(simulation.financialYear, booked);
+    if (BigInt(simulation.surplus) !== surplus)
+      throw rejected(
+        'shu-surplus-differs-from-books',
+        `Simulation ${simulation.simulationId} divides ${simulation.surplus} rupiah, but the books closed ${simulation.financialYear} with a surplus of ${surplus}: simulate again.`,
+      );
   };
 
   return [
@@ -287,7 +317,8 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
       policy: WRITERS,
       ifMatch: true,
       handler: async ({ params, body }, ctx) => {
-        await load(params.coopId, params.simulationId);
+        const loaded = await load(params.coopId, params.simulationId);
+        await assertMatchesBooks(params.coopId, loaded.simulation);
         const result = await handleCommand(deps.store, {
           stream: streamOf(params.coopId, yearOf(params.simulationId)),
           decider: shuDecider,
@@ -321,7 +352,8 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
       policy: WRITERS,
       ifMatch: true,
       handler: async ({ params, body }, ctx) => {
-        await load(params.coopId, params.simulationId);
+        const loaded = await load(params.coopId, params.simulationId);
+        await assertMatchesBooks(params.coopId, loaded.simulation);
         const result = await handleCommand(deps.store, {
           stream: streamOf(params.coopId, yearOf(params.simulationId)),
           decider: shuDecider,

@@ -11,6 +11,8 @@ import {
   isAccountCode,
   shuStatement,
   trialBalance,
+  typeOfCode,
+  YEAR_END_CLOSING,
   type AsOf,
   type BalanceSheet,
   type Chart,
@@ -21,7 +23,9 @@ import {
   type ShuStatement,
   type TrialBalance,
 } from '@kopfed/ledger';
+import { IDR } from '@kopfed/money';
 import type { CoopDirectory } from '@kopfed/service-kit';
+import type { ClosedYear } from '@kopfed/year-end';
 import type { LedgerHost } from '../ledger/ledger-host';
 
 const MAX_GROUP = 5_000;
@@ -95,19 +99,29 @@ export class BooksService {
   }
 
   /**
-   * The SHU of a financial year the books here have closed: its income less its expense, in
-   * rupiah, as the SHU statement shows it. `null` when the coop keeps no books here, the year
-   * is still open, or the books hold nothing dated in it.
+   * A financial year the books here have closed: its result (income less expense, in
+   * rupiah) as the year-end closing entry put it into SHU tahun berjalan, read from that
+   * entry's lines by their account codes, so an account removed from the chart since still
+   * counts. `null` when the coop keeps no books here, the year is open, or the close found
+   * no income or expense dated in it (a year of opening balances only).
    */
-  async closedYearResult(coopId: string, financialYear: number): Promise<bigint | null> {
-    const state = await this.host.state(coopId);
-    const { chart, lastClosedYear } = state;
+  async closedYear(coopId: string, financialYear: number): Promise<ClosedYear | null> {
+    const { chart, lastClosedYear } = await this.host.state(coopId);
     if (chart === null || lastClosedYear === null || lastClosedYear < financialYear) return null;
-    if (!state.byYear.has(financialYear)) return null;
-    return shuStatement(await this.host.journal(coopId), chart, {
-      from: `${financialYear}-01-01`,
-      to: `${financialYear}-12-31`,
-    }).resultMinor;
+    const yearEnd = `${financialYear}-12-31`;
+    const closing = (await this.host.journal(coopId)).find(
+      (entry) => entry.source.type === YEAR_END_CLOSING && entry.businessDate === yearEnd,
+    );
+    if (!closing) return null;
+    let result = 0n;
+    for (const line of closing.lines) {
+      const type = typeOfCode(line.account);
+      if (type !== 'income' && type !== 'expense') continue;
+      // The closing entry empties the year's income (debits) and expense (credits).
+      if (line.debit?.currency === IDR) result += line.debit.amountMinor;
+      if (line.credit?.currency === IDR) result -= line.credit.amountMinor;
+    }
+    return { result, carriedForward: lastClosedYear > financialYear };
   }
 
   /** Every coop with books here, placed in the tree by the federation directory. */
