@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { drainOnClose, SHUTDOWN_GRACE_MS } from '@kopfed/host/src/run-alone';
+import { drainOnClose, SHUTDOWN_GRACE_MS } from '@kopfed/host';
 import type { ApiKeyRegistry } from '@kopfed/service-kit';
 
 /** Where the node keeps the key its services use to call each other's APIs. */

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { drainOnClose, SHUTDOWN_GRACE_MS } from '@kopfed/host/src/run-alone';
+import { drainOnClose, SHUTDOWN_GRACE_MS } from '@kopfed/host';
 import type { FederationNode } from './node';
 
 export interface Serving {
