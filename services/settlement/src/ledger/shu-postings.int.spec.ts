@@ -79,27 +79,6 @@ describe('the SHU the RAT divided, in the coop’s books', () => {
     expect(await balance('1-110')).toBe(1_000_000n);
   });
 
-  it('simulates only the surplus the books closed the year with', async () => {
-    const differs = await h
-      .post(`/coops/${A}/shu-simulations`, {
-        financialYear: 2026,
-        surplus: '1500000',
-        allocation: {
-          reserve: '40',
-          memberCapital: '20',
-          memberBusiness: '20',
-          board: '5',
-          staff: '5',
-          education: '5',
-          social: '5',
-        },
-        bases: [{ memberId: members[0], capitalBasis: '1', businessBasis: '1' }],
-      })
-      .expect(422);
-    expect(differs.body).toMatchObject({ code: 'shu-surplus-differs-from-books' });
-    expect(await h.kit.store.readStream(`shu-${A}-2026`)).toEqual([]);
-  });
-
   it('divides the distributed SHU: members’ pools owed to them, the reserve to cadangan', async () => {
     const simulated = await h
       .post(`/coops/${A}/shu-simulations`, {
