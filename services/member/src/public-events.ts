@@ -73,11 +73,18 @@ export function toPublic(
         subject: e.data.personId,
         data: { personId: e.data.personId, memberIds: e.data.memberIds, erasedAt: e.data.erasedAt },
       };
-    // The catalog has no event for an attached external id yet: other services know a
-    // moved-in member by its member id.
+    case 'ExternalIdAttached': {
+      // Only a coop's sync attaches an id, and its route records the coop as the tenant.
+      const coopId = event.metadata.coopId;
+      if (!coopId) throw new Error(`ExternalIdAttached ${event.id} names no coop in its metadata`);
+      return {
+        name: 'ExternalIdAttached',
+        subject: id,
+        data: { coopId, memberId: id, externalId: e.data.externalId },
+      };
+    }
     case 'PersonalDataRecorded':
     case 'MemberNumberChanged':
-    case 'ExternalIdAttached':
       return undefined;
     default:
       return undefined;

@@ -6,6 +6,7 @@ export * from './cooperation-agreement-signed';
 export * from './cooperation-agreement-terminated';
 export * from './member-joined';
 export * from './member-left';
+export * from './external-id-attached';
 export * from './person-erased';
 
 import { CoopRatHeld } from './coop-rat-held';
@@ -13,6 +14,7 @@ import { CoopRegistered } from './coop-registered';
 import { CoopStatusChanged } from './coop-status-changed';
 import { CooperationAgreementSigned } from './cooperation-agreement-signed';
 import { CooperationAgreementTerminated } from './cooperation-agreement-terminated';
+import { ExternalIdAttached } from './external-id-attached';
 import { MemberJoined } from './member-joined';
 import { MemberLeft } from './member-left';
 import { PersonErased } from './person-erased';
@@ -26,5 +28,6 @@ export const MEMBER_EVENTS = [
   CooperationAgreementTerminated,
   MemberJoined,
   MemberLeft,
+  ExternalIdAttached,
   PersonErased,
 ] as const;

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { catalog } from '@kopfed/contracts';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { memberModule } from '../module';
 import { COOP, federation, memberItems, person } from '../testing/federation';
@@ -24,8 +25,25 @@ describe('member batches from a primary coop', () => {
       }
     ).n;
 
+  const published: Array<{ name: string; data: unknown }> = [];
+  const publishedAs = async (name: string, count: number) => {
+    const deadline = Date.now() + 5_000;
+    const named = () => published.filter((p) => p.name === name);
+    while (named().length < count && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    return named().map((p) => p.data);
+  };
+
   beforeAll(async () => {
     fixture = await hostFixture([memberModule]);
+    await fixture.bus.subscribe({
+      topic: catalog.topicOf('member'),
+      group: 'test.listener',
+      handler: (m) => {
+        const event = catalog.fromEnvelope(JSON.parse(m.value));
+        published.push({ name: event.name, data: event.data });
+      },
+    });
     f = await federation(fixture);
   });
   afterAll(() => fixture.close());
@@ -326,6 +344,10 @@ describe('member batches from a primary coop', () => {
       .database.prepare('SELECT count(*) AS n FROM members WHERE coop_id = ? AND person_id = ?')
       .get(COOP.B, moved.body.from.personId);
     expect(memberships).toEqual({ n: 1 });
+    // Savings and loan, which match B's synced savings and loans by B's id, are told it.
+    expect(await publishedAs('ExternalIdAttached', 1)).toEqual([
+      { coopId: COOP.B, memberId: inB, externalId: 'KM-90' },
+    ]);
   });
 
   it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
