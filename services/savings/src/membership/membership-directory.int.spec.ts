@@ -3,15 +3,16 @@ import { v7 as uuidv7 } from 'uuid';
 import { catalog } from '@kopfed/contracts';
 import { MembershipDirectory } from './membership-directory';
 
-type MemberEvent = 'CoopRegistered' | 'CoopStatusChanged' | 'MemberJoined' | 'MemberLeft';
+type MemberEvent =
+  'CoopRegistered' | 'CoopStatusChanged' | 'MemberJoined' | 'MemberLeft' | 'ExternalIdAttached';
 
 describe('MembershipDirectory', () => {
   let db: Database.Database;
   let directory: MembershipDirectory;
 
-  const deliver = async (name: MemberEvent, data: Record<string, unknown>) => {
+  const deliver = async (name: MemberEvent, data: Record<string, unknown>, id = uuidv7()) => {
     const envelope = catalog.toEnvelope(name, {
-      id: uuidv7(),
+      id,
       subject: String(data.memberId ?? data.coopId),
       time: '2026-03-10T03:00:00.000Z',
       businessDate: '2026-03-10',
@@ -89,6 +90,26 @@ describe('MembershipDirectory', () => {
     await coopStatus('coop-a', 'active', 'suspended', 'rat_not_held');
     expect(directory.member('coop-a', 'm-1')?.coopStatus).toBe('suspended');
     expect(directory.member('coop-a', 'm-2')?.coopStatus).toBe('suspended');
+  });
+
+  it('finds a moved-in member by the external id its coop attached, after having answered about them', async () => {
+    await join('coop-a', 'm-1');
+    expect(directory.member('coop-a', 'm-1')?.externalId).toBeNull();
+    expect(directory.memberIdByExternalId('coop-a', 'KM-1')).toBeUndefined();
+    await deliver('ExternalIdAttached', { coopId: 'coop-a', memberId: 'm-1', externalId: 'KM-1' });
+    expect(directory.memberIdByExternalId('coop-a', 'KM-1')).toBe('m-1');
+    expect(directory.member('coop-a', 'm-1')?.externalId).toBe('KM-1');
+  });
+
+  it('takes an attached external id only for a member it saw join', async () => {
+    const id = uuidv7();
+    const attached = { coopId: 'coop-a', memberId: 'm-9', externalId: 'KM-9' };
+    // Not recorded as handled: the consumer retries it, or dead-letters it, never drops it.
+    await expect(deliver('ExternalIdAttached', attached, id)).rejects.toThrow('never joined');
+    await join('coop-a', 'm-9');
+    await deliver('ExternalIdAttached', attached, id);
+    await deliver('ExternalIdAttached', attached, id);
+    expect(directory.memberIdByExternalId('coop-a', 'KM-9')).toBe('m-9');
   });
 
   it('answers a member that joined after a miss', async () => {

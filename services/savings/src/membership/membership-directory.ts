@@ -67,6 +67,9 @@ export class MembershipDirectory {
         `INSERT INTO savings_members (coop_id, member_id, kind, member_coop_id, external_id, active)
          VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (coop_id, member_id) DO UPDATE SET active = 1`,
       ),
+      externalIdAttached: db.prepare<[string, string, string]>(
+        'UPDATE savings_members SET external_id = ? WHERE coop_id = ? AND member_id = ?',
+      ),
       memberLeft: db.prepare<[string, string]>(
         'UPDATE savings_members SET active = 0 WHERE coop_id = ? AND member_id = ?',
       ),
@@ -111,6 +114,16 @@ export class MembershipDirectory {
             await this.inbox.apply(event.envelope.id, () => {
               s.memberJoined.run(d.coopId, d.memberId, d.memberKind, memberCoopId, d.externalId);
               this.members.delete(memberKey(d.coopId, d.memberId));
+            });
+            return;
+          }
+          case 'ExternalIdAttached': {
+            const { coopId, memberId, externalId } = event.data;
+            await this.inbox.apply(event.envelope.id, () => {
+              // The member's MemberJoined came first: one member, one key, one partition.
+              const { changes } = s.externalIdAttached.run(externalId, coopId, memberId);
+              if (changes !== 1) throw new Error(`member ${memberId} of ${coopId} never joined`);
+              this.members.delete(memberKey(coopId, memberId));
             });
             return;
           }

@@ -225,4 +225,35 @@ describe('bulk sync of savings transactions', () => {
     expect(coop.body.products[0].balance).toEqual(totals.body.total);
     expect(JSON.stringify(totals.body)).not.toContain(COOPS.A);
   });
+
+  it('opens an account for a member moved into a coop, by the external id the coop attached', async () => {
+    await request(h.app)
+      .post(`${base}/coops/${COOPS.B}/products`)
+      .set({ Authorization: `Bearer ${h.keys.coopB}` })
+      .send(PRODUCTS.SUKARELA)
+      .expect(201);
+    // A move joins the person to B with no external id; B's first sync of them attaches B's.
+    await h.joinPerson(COOPS.B, 'm-moved', null);
+    await h.member('ExternalIdAttached', {
+      coopId: COOPS.B,
+      memberId: 'm-moved',
+      externalId: 'KM-90',
+    });
+    const response = await request(h.app)
+      .post(`${base}/coops/${COOPS.B}/sync/transactions`)
+      .set({ Authorization: `Bearer ${h.keys.coopB}` })
+      .send({
+        sequence: 1,
+        items: [{ ...opening, accountId: 'KM-90-S', memberExternalId: 'KM-90' }],
+      })
+      .expect(200);
+    expect(response.body.results).toEqual([
+      expect.objectContaining({ externalId: 'OB-1', status: 'created' }),
+    ]);
+    const account = await request(h.app)
+      .get(`${base}/coops/${COOPS.B}/accounts/KM-90-S`)
+      .set({ Authorization: `Bearer ${h.keys.coopB}` })
+      .expect(200);
+    expect(account.body).toMatchObject({ memberId: 'm-moved' });
+  });
 });

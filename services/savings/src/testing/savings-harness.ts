@@ -33,7 +33,8 @@ export interface SavingsHarness {
   setNow(instant: string): void;
   now(): Date;
   member(
-    event: 'MemberJoined' | 'MemberLeft' | 'CoopRegistered' | 'CoopStatusChanged',
+    event:
+      'MemberJoined' | 'MemberLeft' | 'ExternalIdAttached' | 'CoopRegistered' | 'CoopStatusChanged',
     data: object,
   ): Promise<void>;
   joinPerson(coopId: string, memberId: string, externalId?: string | null): Promise<void>;
