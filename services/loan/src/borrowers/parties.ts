@@ -86,6 +86,9 @@ export class Parties {
         `INSERT OR REPLACE INTO loan_party_members (member_id, coop_id, kind, member_coop_id, external_id, left_on)
          VALUES (?, ?, ?, ?, ?, NULL)`,
       ),
+      externalIdAttached: db.prepare<[string, string, string]>(
+        'UPDATE loan_party_members SET external_id = ? WHERE member_id = ? AND coop_id = ?',
+      ),
       memberLeft: db.prepare('UPDATE loan_party_members SET left_on = ? WHERE member_id = ?'),
       insertAgreement: db.prepare(
         'INSERT OR REPLACE INTO loan_party_agreements (agreement_id, coop_id, partner_coop_id, valid_from, valid_until) VALUES (?, ?, ?, ?, ?)',
@@ -154,6 +157,14 @@ export class Parties {
         const memberCoopId = d.memberKind === 'coop' ? d.memberCoopId : null;
         return () =>
           void s.insertMember.run(d.memberId, d.coopId, d.memberKind, memberCoopId, d.externalId);
+      }
+      case 'ExternalIdAttached': {
+        const d = event.data;
+        return () => {
+          // The member's MemberJoined came first: one member, one key, one partition.
+          const { changes } = s.externalIdAttached.run(d.externalId, d.memberId, d.coopId);
+          if (changes !== 1) throw new Error(`member ${d.memberId} of ${d.coopId} never joined`);
+        };
       }
       case 'MemberLeft': {
         const d = event.data;

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { API, COOPS, loanHarness, productBody, type LoanHarness } from '../testing/harness';
+import { API, COOPS, loanHarness, person, productBody, type LoanHarness } from '../testing/harness';
 
 describe('loan sync batches', () => {
   let h: LoanHarness;
@@ -226,5 +226,22 @@ describe('loan sync batches', () => {
       .set(h.as(h.fx.keys.coopA))
       .expect(200);
     expect(over.body.status).toBe('approved');
+  });
+
+  it('takes a loan for a member moved into the coop, by the external id the coop attached', async () => {
+    // A move joins the person to A with no external id; A's first sync of them attaches A's.
+    await h.memberEvent('MemberJoined', 'm-moved', person(COOPS.A, 'm-moved', null));
+    await h.memberEvent('ExternalIdAttached', 'm-moved', {
+      coopId: COOPS.A,
+      memberId: 'm-moved',
+      externalId: 'KM-90',
+    });
+    const response = await send(19, [loanItem('PJ-MOVED', 'KM-90')]).expect(200);
+    expect(response.body.results[0]).toMatchObject({ status: 'created' });
+    const loan = await request(h.app)
+      .get(`${API}/coops/${COOPS.A}/loans/${response.body.results[0].id as string}`)
+      .set(h.as(h.fx.keys.coopA))
+      .expect(200);
+    expect(loan.body).toMatchObject({ externalId: 'PJ-MOVED', memberId: 'm-moved' });
   });
 });
