@@ -55,10 +55,11 @@ export {
 export { hashTables, type TableState } from './rebuild/table-hash';
 export {
   rebuildCheck,
-  snapshotDataDir,
   type ProjectionCheck,
+  type RebuildCheckOptions,
   type RebuildCheckResult,
 } from './rebuild/rebuild-check';
+export { snapshotDataDir } from './rebuild/data-dir-snapshot';
 export { createAuditModule, auditModule, type AuditModuleOptions } from './http/audit-module';
 export { sealingSettings, type SealingSettings } from './http/sealing-settings';
 export { parseAsOf, type ReplayAsOf } from './replay/as-of';

@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { rebuildCheck, type ProjectionSource } from '@kopfed/audit';
 // The node's list of every service's projections: the audit module serves the same check.
 import { PROJECTION_SOURCES } from '@kopfed/node/src/audit/projection-sources';
-import { snapshotDataDir } from './data-dir-snapshot';
 import { existingDataDirOf, failed, print, printJson } from './options';
 import { withScratchDir } from './scratch-dir';
 
@@ -25,19 +24,16 @@ export function registerRebuildCheck(
         failed(
           `no store with projections (${sources.map((s) => s.store).join(', ')}) in ${dataDir}: nothing checked`,
         );
-      const result = await withScratchDir('kopfed-rebuild-check-', async (scratch) => {
-        // The node may be running: rebuild-check works on a snapshot whose key stores agree
-        // with its event stores (see snapshotDataDir), which nothing writes to any more.
-        const snapshot = join(scratch, 'data');
-        mkdirSync(snapshot);
-        snapshotDataDir(dataDir, snapshot);
-        const checked = await rebuildCheck(snapshot, sources, {
+      // The node may be running: rebuildCheck copies its files once into the scratch
+      // directory, which goes at the end or at an interruption.
+      const result = await withScratchDir('kopfed-rebuild-check-', (copyInto) =>
+        rebuildCheck(dataDir, sources, {
+          scratch: { copyInto },
           onProgress: (message) => {
             if (process.stderr.isTTY) process.stderr.write(`\rrebuilding ${message}\u001b[K`);
           },
-        });
-        return { ...checked, dataDir };
-      });
+        }),
+      );
       if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
       if (options.json) printJson(result);
       else {

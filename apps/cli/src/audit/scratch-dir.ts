@@ -8,14 +8,13 @@ const INTERRUPTIONS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
  * Runs `work` in a fresh private directory under the temporary folder and removes it after,
  * also when the command is interrupted (Ctrl-C, SIGTERM, a closed terminal): it holds a copy
  * of the node's data, person keys included, and a key left in a forgotten copy would outlive
- * its person's erasure. Everything `work` puts under os.tmpdir() lands in it too.
+ * its person's erasure.
  */
 export async function withScratchDir<T>(
   prefix: string,
   work: (dir: string) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const tmpdirBefore = process.env.TMPDIR;
   const remove = () => rmSync(dir, { recursive: true, force: true });
   const onInterrupt = (signal: NodeJS.Signals) => {
     remove();
@@ -27,13 +26,9 @@ export async function withScratchDir<T>(
     for (const signal of INTERRUPTIONS) process.off(signal, onInterrupt);
   };
   for (const signal of INTERRUPTIONS) process.on(signal, onInterrupt);
-  // Libraries that copy into os.tmpdir() (the audit package's rebuildCheck) copy in here.
-  process.env.TMPDIR = dir;
   try {
     return await work(dir);
   } finally {
-    if (tmpdirBefore === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = tmpdirBefore;
     stopListening();
     remove();
   }

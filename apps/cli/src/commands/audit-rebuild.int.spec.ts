@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import fs, { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { CommanderError } from 'commander';
 import { copyDataDir, withStoreFile } from '@kopfed/audit/src/testing';
 import { buildProgram } from '../program';
@@ -91,87 +90,6 @@ describe('kopfed audit rebuild-check over a node with activity in every service'
     },
     60_000,
   );
-});
-
-/**
- * Runs `write` right after the first of `files` is copied out of the data directory (every
- * copy is a VACUUM INTO): a write the running node makes while rebuild-check copies its files.
- */
-function writeDuringCopy(files: string[], write: () => void): jest.SpyInstance {
-  const prepare = Database.prototype.prepare;
-  let written = false;
-  return jest.spyOn(Database.prototype, 'prepare').mockImplementation(function (
-    this: Database.Database,
-    sql: string,
-  ) {
-    const statement = prepare.call(this, sql);
-    if (written || sql !== 'VACUUM INTO ?' || !files.includes(this.name)) return statement;
-    const run: (to: string) => Database.RunResult = statement.run.bind(statement);
-    statement.run = (to: string) => {
-      const result = run(to);
-      written = true;
-      write();
-      return result;
-    };
-    return statement;
-  });
-}
-
-describe('kopfed audit rebuild-check while the node writes person keys', () => {
-  let live: string;
-  let keys: string;
-  let personId: string;
-  let wrappedKey: Buffer;
-  beforeEach(() => {
-    live = copyDataDir(dataDir);
-    dirs.push(live);
-    keys = join(live, 'member-keys.db');
-    withStoreFile(keys, (db) => {
-      ({ person_id: personId, wrapped_key: wrappedKey } = db
-        .prepare<[], { person_id: string; wrapped_key: Buffer }>(
-          'SELECT person_id, wrapped_key FROM person_keys ORDER BY person_id LIMIT 1',
-        )
-        .get()!);
-    });
-  });
-  const member = () => [join(live, 'member.db'), keys];
-
-  it('reads a person registered between the copies of the key store and the store as registered', async () => {
-    // The member service stores the key, then the events sealed with it: here the events are
-    // in and the key arrives while the files are copied.
-    withStoreFile(keys, (db) =>
-      db.prepare('DELETE FROM person_keys WHERE person_id = ?').run(personId),
-    );
-    const spy = writeDuringCopy(member(), () =>
-      withStoreFile(keys, (db) =>
-        db.prepare('INSERT INTO person_keys VALUES (?, ?)').run(personId, wrappedKey),
-      ),
-    );
-    try {
-      const { code, out } = await kopfed('audit', 'rebuild-check', '--data-dir', live);
-      expect(out).toMatch(/member: member-directory-v1 +identical/);
-      expect(code).toBe(0);
-    } finally {
-      spy.mockRestore();
-    }
-  }, 60_000);
-
-  it('reads a person whose key is destroyed while the files are copied as not erased before the erasure is', async () => {
-    // Erasure records PersonErased, then destroys the key: a copy of the store taken before the
-    // event must not meet a key store taken after the destruction.
-    const spy = writeDuringCopy(member(), () =>
-      withStoreFile(keys, (db) =>
-        db.prepare('DELETE FROM person_keys WHERE person_id = ?').run(personId),
-      ),
-    );
-    try {
-      const { code, out } = await kopfed('audit', 'rebuild-check', '--data-dir', live);
-      expect(out).toMatch(/member: member-directory-v1 +identical/);
-      expect(code).toBe(0);
-    } finally {
-      spy.mockRestore();
-    }
-  }, 60_000);
 });
 
 describe('kopfed audit rebuild-check while the node opens and closes its files', () => {

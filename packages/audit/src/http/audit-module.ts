@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import type { ServiceModule, ServiceModuleDeps } from '@kopfed/service-kit';
 import { AUDIT_STORE } from '../checkpoints/checkpoint';
@@ -6,7 +9,7 @@ import { SealingLoop } from '../checkpoints/sealing-loop';
 import { loadNodeSigningKey } from '../keys/node-key';
 import { ProofService } from '../proofs/proof-service';
 import type { ProjectionSource } from '../rebuild/auditable-projection';
-import { rebuildCheck } from '../rebuild/rebuild-check';
+import { rebuildCheck, type RebuildCheckResult } from '../rebuild/rebuild-check';
 import { RebuildJobs } from '../rebuild/rebuild-jobs';
 import { AuditStore } from '../signers/audit-store';
 import { findStoreFiles } from '../verify/store-files';
@@ -73,7 +76,7 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
       };
       const sources = options.projections ?? [];
       const rebuilds = new RebuildJobs({
-        run: () => rebuildCheck(deps.dataDir, sources, { env: deps.env }),
+        run: () => rebuildCheckOfLive(deps.dataDir, sources, deps.env),
         clock: deps.clock,
       });
       return {
@@ -106,6 +109,23 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
 
 /** The default module: every SQLite store in the node's data directory. */
 export const auditModule: ServiceModule = createAuditModule();
+
+/**
+ * rebuild-check of the node's own, live data directory, on one snapshot under the temporary
+ * folder, removed once checked (it holds person keys).
+ */
+async function rebuildCheckOfLive(
+  dataDir: string,
+  sources: readonly ProjectionSource[],
+  env: NodeJS.ProcessEnv,
+): Promise<RebuildCheckResult> {
+  const copyInto = mkdtempSync(join(tmpdir(), 'kopfed-rebuild-check-'));
+  try {
+    return await rebuildCheck(dataDir, sources, { scratch: { copyInto }, env });
+  } finally {
+    rmSync(copyInto, { recursive: true, force: true });
+  }
+}
 
 function openStoreFiles(
   dataDir: string,

@@ -1,10 +1,9 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { invariant } from '@kopfed/domain';
 import { SqliteEventStore } from '@kopfed/eventstore';
-import { openReadOnly } from '../verify/store-files';
 import type { AuditableProjection, ProjectionSource } from './auditable-projection';
+import { snapshotDataDir } from './data-dir-snapshot';
 import { hashTables } from './table-hash';
 
 export interface ProjectionCheck {
@@ -33,6 +32,19 @@ export interface RebuildCheckResult {
   absent: string[];
 }
 
+export interface RebuildCheckOptions {
+  /**
+   * Where the projections are rebuilt. `{ copyInto }`: `dataDir` may be a running node's; it
+   * is snapshotted once (snapshotDataDir) into `copyInto`, an existing empty directory the
+   * caller owns and removes after, also when interrupted: the copy holds person keys.
+   * `'in-place'`: `dataDir` is already such a snapshot, which nothing else writes to; its
+   * projections are dropped and rebuilt in it.
+   */
+  scratch: { copyInto: string } | 'in-place';
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (message: string) => void;
+}
+
 /**
  * `rebuild-check`: on a snapshot copy of the data directory (the live files are only read),
  * each projection is brought to the head as it runs live and hashed, then dropped, rebuilt
@@ -41,40 +53,40 @@ export interface RebuildCheckResult {
 export async function rebuildCheck(
   dataDir: string,
   sources: readonly ProjectionSource[],
-  options: { env?: NodeJS.ProcessEnv; onProgress?: (message: string) => void } = {},
+  options: RebuildCheckOptions,
 ): Promise<RebuildCheckResult> {
-  const scratch = snapshotDataDir(dataDir);
+  let snapshot = dataDir;
+  if (options.scratch !== 'in-place') {
+    snapshot = options.scratch.copyInto;
+    snapshotDataDir(dataDir, snapshot);
+  }
   const result: RebuildCheckResult = { dataDir, identical: true, projections: [], absent: [] };
-  try {
-    for (const source of sources) {
-      const file = join(scratch, `${source.store}.db`);
-      if (!existsSync(file)) {
-        result.absent.push(source.store);
-        continue;
-      }
-      const store = new SqliteEventStore({ file, pollIntervalMs: 5 });
-      try {
-        const opened = await source.open({
-          dataDir: scratch,
-          store,
-          env: options.env ?? process.env,
-        });
-        try {
-          for (const projection of opened.projections) {
-            options.onProgress?.(`${source.store}: ${projection.name}`);
-            result.projections.push(await checkOne(source.store, store, projection));
-          }
-        } finally {
-          await opened.close?.();
-        }
-      } catch (error) {
-        result.projections.push(failed(source.store, '(opening the projections)', [], error));
-      } finally {
-        await store.close();
-      }
+  for (const source of sources) {
+    const file = join(snapshot, `${source.store}.db`);
+    if (!existsSync(file)) {
+      result.absent.push(source.store);
+      continue;
     }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    const store = new SqliteEventStore({ file, pollIntervalMs: 5 });
+    try {
+      const opened = await source.open({
+        dataDir: snapshot,
+        store,
+        env: options.env ?? process.env,
+      });
+      try {
+        for (const projection of opened.projections) {
+          options.onProgress?.(`${source.store}: ${projection.name}`);
+          result.projections.push(await checkOne(source.store, store, projection));
+        }
+      } finally {
+        await opened.close?.();
+      }
+    } catch (error) {
+      result.projections.push(failed(source.store, '(opening the projections)', [], error));
+    } finally {
+      await store.close();
+    }
   }
   result.identical = result.projections.every((p) => p.identical);
   return result;
@@ -128,34 +140,4 @@ function failed(
     identical: false,
     error: error instanceof Error ? error.message : String(error),
   };
-}
-
-/**
- * Copies a data directory as of now: SQLite files through VACUUM INTO (one consistent
- * snapshot each, WAL included, even while the node writes), side files (keys) as they are.
- */
-export function snapshotDataDir(dataDir: string): string {
-  const scratch = mkdtempSync(join(tmpdir(), 'kopfed-rebuild-check-'));
-  for (const entry of readdirSync(dataDir)) {
-    const from = join(dataDir, entry);
-    if (!statSync(from).isFile() || /-(wal|shm|journal)$/.test(entry)) continue;
-    const to = join(scratch, entry);
-    if (entry.endsWith('.db') && vacuumInto(from, to)) continue;
-    copyFileSync(from, to);
-  }
-  return scratch;
-}
-
-function vacuumInto(from: string, to: string): boolean {
-  try {
-    const db = openReadOnly(from);
-    try {
-      db.prepare('VACUUM INTO ?').run(to);
-      return true;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return false;
-  }
 }

@@ -4,21 +4,24 @@ import {
   openSync,
   readdirSync,
   readSync,
+  renameSync,
   rmSync,
   statSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openReadOnly } from '@kopfed/audit';
+import { invariant } from '@kopfed/domain';
+import { openReadOnly } from '../verify/store-files';
 
 /** A service's side store of per-person keys, beside its event store (`member-keys.db`). */
 const KEY_STORE = /^(.+)-keys\.db$/;
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 /**
- * Copies a data directory, the node running or not, into `into` (an empty directory), as
- * rebuild-check needs it: each SQLite file through VACUUM INTO, one read transaction that
- * takes in the WAL, so each copy is consistent in itself; other files as they are.
+ * Copies a data directory, the node running or not, into `into` (an existing, empty
+ * directory the caller owns and removes: the copy holds person keys), as rebuild-check needs
+ * it: each SQLite file through VACUUM INTO, one read transaction that takes in the WAL, so
+ * each copy is consistent in itself; other files as they are.
  *
  * Across files there is no single instant, and an event store must agree with its key store.
  * The member service stores a person's key before the events sealed with it, and destroys it
@@ -30,6 +33,7 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
  * Not covered: a key both stored and destroyed while the event store itself is copied.
  */
 export function snapshotDataDir(dataDir: string, into: string): void {
+  invariant(readdirSync(into).length === 0, `${into}: a snapshot goes into an empty directory`);
   // A running node (or a reader closing) deletes -wal, -shm and temporary files at any time:
   // what is gone by the time it is looked at was not part of the data.
   const entries = readdirSync(dataDir).filter(
@@ -97,8 +101,17 @@ function isSqlite(file: string): boolean | undefined {
   }
 }
 
-/** Adds to the key store `after` every row of `before` it lacks (keys never change once stored). */
+/**
+ * Adds to the key store `after` every row of `before` it lacks (keys never change once
+ * stored). A key store gone by one of its copies (isSqlite) leaves the other as it is.
+ */
 function keepKeysOf(before: string, after: string): void {
+  const exists = (file: string) => statSync(file, { throwIfNoEntry: false }) !== undefined;
+  if (!exists(before)) return;
+  if (!exists(after)) {
+    renameSync(before, after);
+    return;
+  }
   const db = new Database(after);
   try {
     db.prepare('ATTACH DATABASE ? AS before').run(before);
