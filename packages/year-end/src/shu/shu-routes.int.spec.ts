@@ -187,6 +187,7 @@ describe('the surplus a simulation divides', () => {
           surplus: {
             closedYear: async (coopId, year) =>
               coopId === COOPS.B && year === 2025 ? { result, carriedForward: false } : null,
+            yearOpen: async () => false,
           },
         }),
       },
@@ -250,5 +251,41 @@ describe('the surplus a simulation divides', () => {
       .send(body)
       .expect(201);
     expect(sent.body).toMatchObject({ surplus: '10000001', surplusFrom: 'request' });
+  });
+
+  it('is not distributed while the books here have not closed its year', async () => {
+    const app = createServiceApp(
+      {
+        service: 'settlement',
+        version: 'v1',
+        title: 'settlement (SHU routes)',
+        routes: shuRoutes({
+          store: fixture.store,
+          clock: () => new Date('2027-02-01T03:00:00Z'),
+          surplus: { closedYear: async () => null, yearOpen: async () => true },
+        }),
+      },
+      fixture.deps,
+    );
+    const simulated = await request(app)
+      .post(pathB)
+      .set(auth(fixture.keys.coopB))
+      .send({ ...body, financialYear: 2024 })
+      .expect(201);
+    expect(simulated.body).toMatchObject({ surplusFrom: 'request' });
+    const simulation = `${pathB}/${simulated.body.simulationId as string}`;
+    await request(app)
+      .post(`${simulation}/approval`)
+      .set(auth(fixture.keys.coopB))
+      .send({ ratReference: 'RAT-2024', ratHeldOn: '2025-03-01' })
+      .expect(200);
+    const before = await fixture.store.readStream(`shu-${COOPS.B}-2024`);
+    const open = await request(app)
+      .post(`${simulation}/distribution`)
+      .set(auth(fixture.keys.coopB))
+      .send({ businessDate: '2025-03-15' })
+      .expect(422);
+    expect(open.body).toMatchObject({ code: 'shu-year-open' });
+    expect(await fixture.store.readStream(`shu-${COOPS.B}-2024`)).toEqual(before);
   });
 });

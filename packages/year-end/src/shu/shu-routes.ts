@@ -33,6 +33,8 @@ export interface ClosedYear {
 export interface ShuSurplusSource {
   /** `null` when the coop keeps no books here or has not closed the year. */
   closedYear(coopId: string, financialYear: number): Promise<ClosedYear | null>;
+  /** True when the coop keeps its books here and has not closed the year yet. */
+  yearOpen(coopId: string, financialYear: number): Promise<boolean>;
 }
 
 export interface ShuRoutesDeps {
@@ -353,6 +355,13 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
       ifMatch: true,
       handler: async ({ params, body }, ctx) => {
         const loaded = await load(params.coopId, params.simulationId);
+        const { financialYear } = loaded.simulation;
+        // Until the close, SHU tahun berjalan does not hold the year's result to divide.
+        if (await deps.surplus?.yearOpen(params.coopId, financialYear))
+          throw rejected(
+            'shu-year-open',
+            `The books here have not closed ${financialYear}: close the year (periods/close), then distribute its SHU.`,
+          );
         await assertMatchesBooks(params.coopId, loaded.simulation);
         const result = await handleCommand(deps.store, {
           stream: streamOf(params.coopId, yearOf(params.simulationId)),

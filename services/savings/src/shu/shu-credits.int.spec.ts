@@ -125,6 +125,28 @@ afterAll(async () => {
 
 describe('a distributed SHU reaches the members’ savings (in the node)', () => {
   it('deposits each member’s share into their SUKARELA account, opening one for a member without', async () => {
+    // The year's surplus, in the books, closed into SHU tahun berjalan before it is divided.
+    const books = `/api/settlement/v1/coops/${COOP.A}`;
+    await eventually(() =>
+      request(node.app)
+        .post(`${books}/journal-entries`)
+        .set(auth(coopKey))
+        .send({
+          entryId: 'pendapatan-2026',
+          businessDate: '2026-06-30',
+          description: 'Pendapatan jasa 2026',
+          lines: [
+            { account: '1-110', debit: idr(1_000_000) },
+            { account: '4-110', credit: idr(1_000_000) },
+          ],
+        })
+        .expect(201),
+    );
+    await request(node.app)
+      .post(`${books}/periods/close`)
+      .set(auth(coopKey))
+      .send({ period: { kind: 'year', year: 2026 } })
+      .expect(200);
     const shu = `/api/settlement/v1/coops/${COOP.A}/shu-simulations`;
     const simulated = await request(node.app)
       .post(shu)
@@ -177,14 +199,15 @@ describe('a distributed SHU reaches the members’ savings (in the node)', () =>
     expect(deposits.filter((d) => d.via === 'shu_payable').map((d) => d.amount)).toEqual(
       expect.arrayContaining(['100000', '50000', '250000']),
     );
-    // Cash holds the two opening deposits only; what the RAT divided left SHU tahun berjalan
-    // (3-500) for utang SHU anggota (2-140, emptied into the members' savings) and cadangan.
+    // Cash holds the two opening deposits and the year's income only; what the RAT divided
+    // left SHU tahun berjalan (3-500) for utang SHU anggota (2-140, emptied into the members'
+    // savings) and cadangan; the board, staff, education and social pools stay in 3-500.
     const expectedBooks = {
-      '1-110': ['120000', '0'],
+      '1-110': ['1120000', '0'],
       '2-110': ['0', '520000'],
       '2-140': ['0', '0'],
       '3-300': ['0', '400000'],
-      '3-500': ['800000', '0'],
+      '3-500': ['0', '200000'],
     };
     await eventually(async () => {
       const trial = await request(node.app)

@@ -124,6 +124,12 @@ export class BooksService {
     return { result, carriedForward: lastClosedYear > financialYear };
   }
 
+  /** True when the coop keeps its books here and has not closed `financialYear` yet. */
+  async yearOpen(coopId: string, financialYear: number): Promise<boolean> {
+    const { chart, lastClosedYear } = await this.host.state(coopId);
+    return chart !== null && (lastClosedYear === null || lastClosedYear < financialYear);
+  }
+
   /** Every coop with books here, placed in the tree by the federation directory. */
   private async tree(): Promise<FederationNode[]> {
     const coops = new Set<string>();
