@@ -68,7 +68,8 @@ export interface AuditRecords {
   unreadable: { position: number; stream: string; reason: string }[];
 }
 
-export const AUDIT_RECORD_CATEGORIES = ['auditsigner', 'auditwitness', 'auditcountersignatures'];
+export const SIGNER_CATEGORY = 'auditsigner';
+export const AUDIT_RECORD_CATEGORIES = [SIGNER_CATEGORY, 'auditwitness', 'auditcountersignatures'];
 
 interface StoredEvent {
   position: number;

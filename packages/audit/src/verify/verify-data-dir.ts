@@ -3,6 +3,7 @@ import type { CheckpointExport } from '../checkpoints/checkpoint-export';
 import {
   AUDIT_RECORD_CATEGORIES,
   foldAuditRecords,
+  SIGNER_CATEGORY,
   type AuditRecords,
 } from '../signers/audit-records';
 import type { OutsideCheckpoint } from './checkpoint-evidence';
@@ -36,7 +37,12 @@ export async function verifyDataDir(
 ): Promise<DataDirVerification> {
   const files = findStoreFiles(dataDir);
   const auditFile = files.find((f) => f.name === AUDIT_STORE);
+  // Read before any store: a witness is written after its checkpoint, so every witness read
+  // here names a checkpoint the stores, read later, hold. Signers are read again per store.
   const records = auditFile ? readAuditRecords(auditFile) : undefined;
+  const latestSigners = auditFile
+    ? () => readAuditRecords(auditFile, [SIGNER_CATEGORY]).signers
+    : undefined;
   const stores: StoreVerification[] = [];
   for (const file of files) {
     const outside: OutsideCheckpoint[] = [
@@ -50,6 +56,7 @@ export async function verifyDataDir(
     stores.push(
       await verifyOne(file, {
         ...(records ? { records } : {}),
+        ...(latestSigners ? { latestSigners } : {}),
         outside,
         ...(options.split ? { split: options.split } : {}),
         onProgress: (done, total) => options.onProgress?.(file.name, done, total),
@@ -77,17 +84,23 @@ async function verifyOne(
   }
 }
 
-/** The audit store's records, read from its file in the same read-only way as everything else. */
-export function readAuditRecords(file: StoreFile): AuditRecords {
+/**
+ * The audit store's records (those of `categories`, by default all), read from its file in
+ * the same read-only way as everything else.
+ */
+export function readAuditRecords(
+  file: StoreFile,
+  categories: readonly string[] = AUDIT_RECORD_CATEGORIES,
+): AuditRecords {
   const db = openReadOnly(file.file);
   try {
-    const placeholders = AUDIT_RECORD_CATEGORIES.map(() => '?').join(', ');
+    const placeholders = categories.map(() => '?').join(', ');
     const bodies = db
       .prepare<string[], string>(
         `SELECT body FROM events WHERE category IN (${placeholders}) ORDER BY position`,
       )
       .pluck(true)
-      .all(...AUDIT_RECORD_CATEGORIES);
+      .all(...categories);
     return foldAuditRecords(
       bodies.map(
         (body) =>

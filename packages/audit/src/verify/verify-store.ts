@@ -29,6 +29,13 @@ export interface StoreVerification {
 export interface VerifyStoreOptions {
   /** The audit store's signers, witnesses and countersignatures; undefined when there is none. */
   records?: AuditRecords;
+  /**
+   * The audit store's signers as they are now, asked for once the store's snapshot is taken,
+   * in place of those in `records`: a node registers its key before it signs with it, so every
+   * key that signed a checkpoint in the snapshot is among them, also a key registered after
+   * `records` was read (a node started with a new key while verify runs).
+   */
+  latestSigners?: () => AuditRecords['signers'];
   /** Checkpoints of this store known from outside it (witnesses, trusted exports). */
   outside?: readonly OutsideCheckpoint[];
   onProgress?: Progress;
@@ -49,7 +56,11 @@ export async function verifyStoreFile(
   const { name, file } = storeFile;
   const findings = new FindingLog(name);
   return inFileSnapshot(file, async (db) => {
-    const evidence = gatherEvidence(db, name, options.records, options.outside ?? [], findings);
+    const records =
+      options.records && options.latestSigners
+        ? { ...options.records, signers: options.latestSigners() }
+        : options.records;
+    const evidence = gatherEvidence(db, name, records, options.outside ?? [], findings);
     const scan = await scanLog(db, storeFile, evidence, findings, {
       ...(options.split ? { split: options.split } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -59,7 +70,7 @@ export async function verifyStoreFile(
       await scanRevisions(db, findings, removed);
     }
     checkExtent(name, scan.head, evidence.claims, findings);
-    const countersignatures = checkCountersignatures(name, options.records, evidence, findings);
+    const countersignatures = checkCountersignatures(name, records, evidence, findings);
     const sorted = findings.sorted();
     const covered = evidence.fingerprints.coveredThrough;
     const notes: string[] = [];

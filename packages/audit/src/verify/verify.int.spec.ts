@@ -1,13 +1,14 @@
-import { rmSync, unlinkSync } from 'node:fs';
+import { renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import {
   CHECKPOINT_EXPORT_FORMAT,
   exportStoreCheckpoints,
   type CheckpointExport,
 } from '../checkpoints/checkpoint-export';
-import { statementDigest, statementText } from '../checkpoints/checkpoint';
+import { AUDIT_STORE, statementDigest, statementText } from '../checkpoints/checkpoint';
+import { SealingLoop } from '../checkpoints/sealing-loop';
 import { signingKeyFromSeed } from '../keys/ed25519';
 import { AuditStore } from '../signers/audit-store';
 import {
@@ -306,6 +307,48 @@ describe('verify', () => {
     );
   });
 
+  it('reads a node key registered while it runs, and the checkpoints signed with it, as registered', async () => {
+    // A node started with a new key registers it in the audit store, then signs checkpoints
+    // with it: here both land right after verify has read the audit store's records.
+    const live = copyDataDir(sample);
+    const next = copyDataDir(sample);
+    copies.push(live, next);
+    const ledger = new SqliteEventStore({ file: join(next, 'ledger.db') });
+    const audit = new SqliteEventStore({ file: join(next, `${AUDIT_STORE}.db`) });
+    const loop = new SealingLoop({
+      stores: new Map([
+        ['ledger', ledger],
+        [AUDIT_STORE, audit],
+      ]),
+      audit: new AuditStore(audit),
+      key: signingKeyFromSeed(Buffer.alloc(32, 9)),
+      clock: () => new Date('2026-08-02T04:00:00.000Z'),
+    });
+    await ledger.append(
+      'account-new',
+      [{ id: crypto.randomUUID(), type: 'SavingsDeposited', schemaVersion: 1, data: { n: 1 } }],
+      { expectedRevision: 'any' },
+    );
+    await loop.sealAll();
+    await loop.stop();
+    await ledger.close();
+    await audit.close();
+    const spy = afterFirstRead('SELECT body FROM events WHERE category IN', () => {
+      for (const file of ['ledger.db', `${AUDIT_STORE}.db`])
+        renameSync(join(next, file), join(live, file));
+    });
+    try {
+      const result = await verifyDataDir(live);
+      expect(result.stores.map((s) => [s.store, s.checkpoints, s.findings])).toEqual([
+        ['audit', 3, []],
+        ['ledger', 3, []],
+      ]);
+      expect(result.intact).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('reports a store the audit store witnessed whose file is gone', async () => {
     const copy = copyDataDir(sample);
     copies.push(copy);
@@ -317,3 +360,24 @@ describe('verify', () => {
     });
   });
 });
+
+/** Runs `write` right after the first statement starting with `sql` has read its rows. */
+function afterFirstRead(sql: string, write: () => void): jest.SpyInstance {
+  const prepare = Database.prototype.prepare;
+  let written = false;
+  return jest.spyOn(Database.prototype, 'prepare').mockImplementation(function (
+    this: Database.Database,
+    text: string,
+  ) {
+    const statement = prepare.call(this, text);
+    if (written || !text.startsWith(sql)) return statement;
+    const all = statement.all.bind(statement) as (...params: unknown[]) => unknown[];
+    statement.all = (...params: unknown[]) => {
+      const rows = all(...params);
+      written = true;
+      write();
+      return rows;
+    };
+    return statement;
+  });
+}
