@@ -19,6 +19,7 @@ import { LedgerHost } from './ledger/ledger-host';
 import { LedgerPoster } from './ledger/ledger-poster';
 import { UnpostedTable } from './ledger/unposted-table';
 import { CheckpointedFeed } from './shared/checkpointed-feed';
+import { PeriodicTask, settledWithin } from './shared/periodic-task';
 import { closeOfBusiness } from './close-of-business';
 import { settlementConsumers } from './consumers';
 import { settlementPublication } from './public-events';
@@ -42,6 +43,12 @@ export interface SettlementOptions {
   paymentHooks?: PaymentHooks;
   /** How often unfinished payments are resumed (ms). */
   paymentSweepMs?: number;
+  /**
+   * How long closing waits for background work in progress (a payment step, an expiry, a
+   * journal page) before it lets the stores close (ms, default 10 s: a savings call's own
+   * timeout). Work cut off there was not recorded, and the restart redoes it idempotently.
+   */
+  closeGraceMs?: number;
 }
 
 /** Everything the settlement service is made of, for the module, main and tests. */
@@ -66,6 +73,8 @@ export interface Settlement {
   /** Waits until the books have every money event recorded so far (tests, close of business). */
   settle(): Promise<void>;
 }
+
+const DEFAULT_CLOSE_GRACE_MS = 10_000;
 
 export async function createSettlement(
   deps: ServiceModuleDeps,
@@ -131,8 +140,20 @@ export async function createSettlement(
     ...closeOfBusinessRoutes(runCloseOfBusiness, clock),
     ...shuRoutes({ store, clock, bases: shuBases, surplus: books }),
   ];
-  let sweeper: NodeJS.Timeout | undefined;
-  let paymentSweeper: NodeJS.Timeout | undefined;
+  const expirySweep = new PeriodicTask({
+    name: 'settlement.expiry-sweep',
+    intervalMs: options.expirySweepMs ?? 1_000,
+    run: (signal) => transfers.expireDue(signal),
+    logger,
+  });
+  const paymentSweep = new PeriodicTask({
+    name: 'settlement.payment-sweep',
+    intervalMs: options.paymentSweepMs ?? 30_000,
+    runOnStart: true,
+    run: () => payments.resumeAll(),
+    logger,
+  });
+  const closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
   const instance: ServiceInstance = {
     definition: {
       service: 'settlement',
@@ -150,19 +171,23 @@ export async function createSettlement(
     closeOfBusiness: runCloseOfBusiness,
     start: () => {
       journalFeed.start();
-      sweeper = setInterval(() => void transfers.expireDue(), options.expirySweepMs ?? 1_000);
-      sweeper.unref();
-      paymentSweeper = setInterval(
-        () => void payments.resumeAll(),
-        options.paymentSweepMs ?? 30_000,
-      );
-      paymentSweeper.unref();
-      void payments.resumeAll();
+      expirySweep.start();
+      paymentSweep.start();
     },
+    // Nothing new starts; work in progress ends at its next safe point (a payment step
+    // recorded, a transfer expired, a journal page posted) while the stores are still open.
     close: async () => {
-      clearInterval(sweeper);
-      clearInterval(paymentSweeper);
-      await journalFeed.stop();
+      const stopped = Promise.all([
+        expirySweep.stop(),
+        paymentSweep.stop(),
+        payments.stop(),
+        journalFeed.stop(),
+      ]);
+      if (!(await settledWithin(stopped, closeGraceMs)))
+        logger.warn(
+          { closeGraceMs },
+          'settlement closed with background work still running; the restart redoes it',
+        );
       await core.close();
     },
   };

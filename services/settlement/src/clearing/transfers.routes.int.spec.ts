@@ -166,6 +166,39 @@ describe('inter-coop transfers over HTTP', () => {
     });
   });
 
+  it('closing waits for the expiry sweep in progress, which stops between transfers', async () => {
+    await h.post('/transfers', transfer('t-30', { pending: true, timeoutSeconds: 60 }));
+    await h.post('/transfers', transfer('t-31', { pending: true, timeoutSeconds: 60 }));
+    h.advance(60_000);
+    expect(await h.settlement.transfers.expireDue(AbortSignal.abort())).toBe(0);
+
+    await h.settlement.instance.close?.();
+    const restarted = await h.reopen({ expirySweepMs: 10 });
+    const { transfers } = restarted;
+    const expireDue = transfers.expireDue.bind(transfers);
+    let entered!: () => void;
+    const inSweep = new Promise<void>((resolve) => (entered = resolve));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const sweeps = jest.spyOn(transfers, 'expireDue').mockImplementation(async (signal) => {
+      entered();
+      await gate;
+      return expireDue(signal);
+    });
+    await restarted.instance.start?.();
+    await inSweep;
+    let closed = false;
+    const closing = restarted.instance.close!().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    open();
+    await closing;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sweeps).toHaveBeenCalledTimes(1);
+    expect((await transfers.get('t-30'))?.status).toBe('pending');
+    expect((await transfers.get('t-31'))?.status).toBe('pending');
+  });
+
   it('refuses a transfer over the cap or the cover, with the headroom left, and changes nothing', async () => {
     await h.fund(C, 300_000, 200_000);
     const overCover = await h.post('/transfers', {

@@ -43,6 +43,9 @@ const upcast = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as Payment
 export class PaymentRunner {
   private readonly lock = new KeyedLock();
   private readonly open = new Set<string>();
+  /** Runs started and not yet ended: stopping waits for them. */
+  private readonly inProgress = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     private readonly store: EventStore,
@@ -79,14 +82,17 @@ export class PaymentRunner {
       .state;
   }
 
-  /** Runs the payment's remaining steps; rejects on a failure that a later run may get past. */
+  /**
+   * Runs the payment's remaining steps; rejects on a failure that a later run may get past.
+   * Once the runner stops, no further step starts: the payment waits for the restart.
+   */
   run(
     paymentId: string,
     metadata: EventMetadata = { correlationId: paymentStream(paymentId) },
   ): Promise<PaymentState> {
-    return this.lock.run([paymentId], async () => {
+    const running = this.lock.run([paymentId], async () => {
       let state = await this.state(paymentId);
-      for (let i = 0; i < MAX_STEPS; i++) {
+      for (let i = 0; i < MAX_STEPS && !this.stopping; i++) {
         const step = nextStep(state);
         if (step === null || state.request === null) break;
         this.hooks.beforeStep?.(step);
@@ -105,6 +111,19 @@ export class PaymentRunner {
       if (state.status === 'completed' || state.status === 'failed') this.open.delete(paymentId);
       return state;
     });
+    this.inProgress.add(running);
+    const ended = () => this.inProgress.delete(running);
+    running.then(ended, ended);
+    return running;
+  }
+
+  /**
+   * Starts no step after this, and resolves once every step in progress has ended and its
+   * outcome is recorded (or its run failed, leaving the step to be redone on restart).
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inProgress]);
   }
 
   private async perform(step: Step, state: PaymentState): Promise<PortOutcome> {
@@ -184,9 +203,11 @@ export class PaymentRunner {
 
   /** Resumes every payment that has not reached its end (on start, and now and then). */
   async resumeAll(): Promise<number> {
+    if (this.stopping) return 0;
     if (this.open.size === 0) await this.scan();
     let resumed = 0;
     for (const paymentId of [...this.open]) {
+      if (this.stopping) break;
       await this.run(paymentId).then(
         () => resumed++,
         (error: unknown) =>

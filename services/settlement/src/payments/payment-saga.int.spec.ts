@@ -89,3 +89,112 @@ describe('member-to-member payments across coops', () => {
     expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
   });
 });
+
+/** Savings whose captures fail while `unreachable`, and wait at `gate` once it is set. */
+class GatedSavings extends FakeSavings {
+  unreachable = false;
+  gate: Promise<void> | undefined;
+  captures = 0;
+  private entered: (() => void) | undefined;
+
+  /** Resolves when the next capture reaches the gate. */
+  arm(gate: Promise<void>): Promise<void> {
+    this.gate = gate;
+    return new Promise((resolve) => (this.entered = resolve));
+  }
+
+  override async capture(input: Parameters<FakeSavings['capture']>[0]) {
+    this.captures++;
+    if (this.unreachable) throw new Error('savings service unreachable');
+    if (this.gate) {
+      this.entered?.();
+      await this.gate;
+    }
+    return super.capture(input);
+  }
+}
+
+describe('closing the service while payments are in progress', () => {
+  let h: Harness;
+  let savings: GatedSavings;
+  const start = async (closeGraceMs: number) => {
+    savings = new GatedSavings(new Database(':memory:'));
+    savings.open(A, 'siti', 1_000_000);
+    savings.open(B, 'budi', 0);
+    h = await settlementHarness({ savings, paymentSweepMs: 10, closeGraceMs });
+    await h.fund(A, 5_000_000);
+  };
+  afterEach(() => h.kit.close());
+
+  const payLeftAtCapture = async (paymentId: string) => {
+    savings.unreachable = true;
+    const paid = await h.post(
+      '/payments',
+      {
+        paymentId,
+        payer: { coopId: A, accountId: 'siti' },
+        payee: { coopId: B, accountId: 'budi' },
+        amount: idr(100_000),
+      },
+      h.kit.keys.coopA,
+    );
+    expect(paid.body).toMatchObject({
+      status: 'in_progress',
+      stepsDone: ['hold', 'reserve', 'credit', 'post'],
+    });
+  };
+  const closing = () => {
+    let closed = false;
+    const done = h.settlement.instance.close!().then(() => (closed = true));
+    return { done, closed: () => closed };
+  };
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('waits for the step the sweeper has in progress, starts no other, and a restart finishes the rest', async () => {
+    await start(5_000);
+    await payLeftAtCapture('p-6');
+    await payLeftAtCapture('p-7');
+    let open!: () => void;
+    const entered = savings.arm(new Promise((resolve) => (open = resolve)));
+    savings.unreachable = false;
+    await entered; // the sweeper's run is in p-6's capture
+    const close = closing();
+    await pause(50);
+    expect(close.closed()).toBe(false);
+    open();
+    await close.done;
+    const captures = savings.captures;
+    await pause(50);
+    expect(savings.captures).toBe(captures);
+    expect((await h.settlement.payments.state('p-6')).status).toBe('completed');
+    expect((await h.settlement.payments.state('p-7')).status).toBe('in_progress');
+    expect(await h.settlement.payments.resumeAll()).toBe(0);
+
+    const restarted = await h.reopen({ savings, paymentSweepMs: 3_600_000 });
+    await restarted.instance.start?.();
+    await restarted.payments.run('p-7');
+    expect((await restarted.payments.state('p-7')).status).toBe('completed');
+    await restarted.instance.close?.();
+    expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([800_000, 200_000]);
+    expect(savings.activeHolds()).toBe(0);
+  });
+
+  it('lets the stores close after the grace when a step never ends, and a restart redoes it', async () => {
+    await start(100);
+    await payLeftAtCapture('p-8');
+    const entered = savings.arm(new Promise<void>(() => undefined));
+    savings.unreachable = false;
+    await entered;
+    const started = Date.now();
+    await h.settlement.instance.close?.();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect((await h.settlement.payments.state('p-8')).status).toBe('in_progress');
+
+    savings.gate = undefined;
+    const restarted = await h.reopen({ savings, paymentSweepMs: 3_600_000 });
+    await restarted.instance.start?.();
+    await restarted.payments.run('p-8');
+    expect((await restarted.payments.state('p-8')).status).toBe('completed');
+    await restarted.instance.close?.();
+  });
+});

@@ -34,6 +34,8 @@ export interface Harness {
   ): Promise<string>;
   /** Delivers a CooperationAgreementTerminated from the member service. */
   terminateAgreement(agreementId: string, terminatedOn: string): Promise<void>;
+  /** Creates the service again over the same stores, as a restart does (close it first). */
+  reopen(options?: SettlementOptions): Promise<Settlement>;
   close(): Promise<void>;
 }
 
@@ -52,18 +54,20 @@ export async function settlementHarness(
   kit.directory.setParent(C, P);
   let now = Date.parse(options.start ?? '2026-11-27T03:00:00.000Z');
   const clock = () => new Date(now);
-  const settlement = await createSettlement(
-    {
-      store: kit.store,
-      readModels: (kit.store as SqliteEventStore).database,
-      coopDirectory: kit.directory,
-      logger: kit.deps.logger,
-      clock,
-      dataDir: tmpdir(),
-      env: {},
-    },
-    { expirySweepMs: 3_600_000, leaseTtlMs: 2_000, ...options },
-  );
+  const open = (overrides: SettlementOptions = {}) =>
+    createSettlement(
+      {
+        store: kit.store,
+        readModels: (kit.store as SqliteEventStore).database,
+        coopDirectory: kit.directory,
+        logger: kit.deps.logger,
+        clock,
+        dataDir: tmpdir(),
+        env: {},
+      },
+      { expirySweepMs: 3_600_000, leaseTtlMs: 2_000, ...options, ...overrides },
+    );
+  const settlement = await open();
   await settlement.instance.start?.();
   const app = createServiceApp(settlement.instance.definition, kit.deps);
   const auth = (key?: string) => `Bearer ${key ?? kit.keys.treasurerP}`;
@@ -131,6 +135,7 @@ export async function settlementHarness(
     async terminateAgreement(agreementId, terminatedOn) {
       await deliver('CooperationAgreementTerminated', agreementId, { agreementId, terminatedOn });
     },
+    reopen: open,
     async close() {
       await settlement.instance.close?.();
       await kit.close();

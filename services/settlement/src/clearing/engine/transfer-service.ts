@@ -200,14 +200,18 @@ export class TransferService {
     });
   }
 
-  /** Voids every pending transfer whose timeout has passed; returns how many. */
-  async expireDue(): Promise<number> {
+  /**
+   * Voids every pending transfer whose timeout has passed; returns how many. Once `signal`
+   * aborts (the service is closing) it stops between transfers; the next sweep goes on.
+   */
+  async expireDue(signal?: AbortSignal): Promise<number> {
     const now = Date.parse(this.clock().toISOString());
     const due = [...this.core.state.pending.values()]
       .filter((p) => p.record.expiresAt !== null && Date.parse(p.record.expiresAt) <= now)
       .slice(0, MAX_EXPIRIES_PER_SWEEP);
     let expired = 0;
     for (const { record } of due) {
+      if (signal?.aborted) break;
       const view = await this.settlePending(
         record.transferId,
         'expire',
