@@ -10,6 +10,7 @@ import {
 } from '@kopfed/eventstore';
 import { HttpProblem } from '@kopfed/service-kit';
 import { KeyedLock } from '../../shared/keyed-lock';
+import { settledWithin } from '../../shared/periodic-task';
 import {
   applyClearingEvent,
   initialClearingState,
@@ -34,6 +35,7 @@ export interface ClearingCoreOptions {
 
 const PAGE = 5_000;
 const LEASE = 'settlement:clearing-engine';
+const DEFAULT_LEASE_TTL_MS = 15_000;
 /** About 100 MB of transfer ids noted while restoring: a snapshot then writes them out. */
 const RESTORE_NOTED_IDS = 1_000_000;
 
@@ -58,7 +60,9 @@ export class ClearingCore {
   private sinceSnapshot = 0;
   private appending = 0;
   private writable = false;
+  private closed = false;
   private leaseTimer: NodeJS.Timeout | undefined;
+  private renewal: Promise<void> | undefined;
   readonly owner = `clearing-${uuidv7()}`;
 
   constructor(private readonly options: ClearingCoreOptions) {
@@ -80,20 +84,23 @@ export class ClearingCore {
 
   /** Takes the lease (waiting up to `waitMs` for another engine's to lapse), then restores. */
   async open(waitMs = 60_000): Promise<void> {
-    const ttl = this.options.leaseTtlMs ?? 15_000;
+    const ttl = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const deadline = Date.now() + waitMs;
     while (!(await this.store.leases.acquire(LEASE, this.owner, ttl))) {
       if (Date.now() > deadline) throw new Error('another clearing engine holds the lease');
       await new Promise((resolve) => setTimeout(resolve, Math.min(ttl / 3, 1_000)));
     }
     this.writable = true;
-    this.leaseTimer = setInterval(() => void this.renew(ttl), ttl / 3);
+    this.leaseTimer = setInterval(() => {
+      this.renewal = this.renew(ttl);
+    }, ttl / 3);
     this.leaseTimer.unref();
     await this.restore();
   }
 
   private async renew(ttl: number): Promise<void> {
     const held = await this.store.leases.acquire(LEASE, this.owner, ttl).catch(() => false);
+    if (this.closed) return;
     if (!held && this.writable)
       this.options.logger.error('clearing engine lost its lease; refusing writes');
     this.writable = held;
@@ -236,9 +243,15 @@ export class ClearingCore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.leaseTimer);
+    // A renewal under way would take the lease back after the release below, and a restarted
+    // engine would wait out its TTL. One that has not ended within the TTL is left behind.
+    if (this.renewal)
+      await settledWithin(this.renewal, this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS);
     this.snapshot();
-    if (this.writable) await this.store.leases.release(LEASE, this.owner).catch(() => undefined);
+    const held = this.writable;
     this.writable = false;
+    if (held) await this.store.leases.release(LEASE, this.owner).catch(() => undefined);
   }
 }

@@ -132,3 +132,52 @@ describe('the clearing engine across restarts', () => {
     expect((await h.post('/close-of-business', { businessDate: '2026-11-27' })).status).toBe(403);
   });
 });
+
+describe('closing the clearing engine', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await settlementHarness();
+    await h.settlement.instance.close?.(); // gives the lease up: the engine below takes it
+  });
+  afterEach(() => h.close());
+
+  it('does not take the lease back with a renewal under way when it closes', async () => {
+    const { store } = h.kit;
+    let land!: () => void;
+    const slowWrite = new Promise<void>((resolve) => (land = resolve));
+    let slow = false;
+    let entered!: () => void;
+    const inRenewal = new Promise<void>((resolve) => (entered = resolve));
+    // The store as a remote one behaves: a renewal's write lands after a while.
+    const slowLeases = new Proxy(store, {
+      get: (target, key) =>
+        key === 'leases'
+          ? {
+              acquire: async (name: string, owner: string, ttlMs: number) => {
+                if (slow) {
+                  entered();
+                  await slowWrite;
+                }
+                return target.leases.acquire(name, owner, ttlMs);
+              },
+              release: (name: string, owner: string) => target.leases.release(name, owner),
+            }
+          : (Reflect.get(target, key, target) as unknown),
+    });
+    const logger = createLogger({ level: 'silent' });
+    const db = (store as SqliteEventStore).database;
+    const closing = new ClearingCore({ store: slowLeases, db, logger, leaseTtlMs: 300 });
+    await closing.open();
+    slow = true;
+    await inRenewal;
+    const closed = closing.close();
+    land();
+    await closed;
+
+    // Another engine takes the lease at once, rather than after the closed engine's TTL.
+    expect(await store.leases.acquire('settlement:clearing-engine', 'next-engine', 1_000)).toBe(
+      true,
+    );
+    await store.leases.release('settlement:clearing-engine', 'next-engine');
+  });
+});
