@@ -1,8 +1,9 @@
 import { conflict, invariant, type DomainError } from '@kopfed/domain';
 import { release, reservationHolder, reserve, type EventMetadata } from '@kopfed/eventstore';
 import type { MemberContext } from '../context';
-import { activeMemberAs } from './directory-projection';
+import { activeMemberAs, memberWithExternalId } from './directory-projection';
 import type { MemberState } from './member.decider';
+import { memberIdForExternalId } from './member-ids';
 import { loadMember } from './member-stream';
 
 /**
@@ -25,6 +26,8 @@ const reservationStream = (scope: string) => `reservation-${scope}`;
 const memberCoopScope = (coopId: string, memberCoopId: string) =>
   `membercoop:${coopId}:${memberCoopId}`;
 const personScope = (coopId: string, personId: string) => `personmember:${coopId}:${personId}`;
+const externalIdScope = (coopId: string, externalId: string) =>
+  `externalid:${coopId}:${externalId}`;
 
 interface Claim {
   release(): Promise<boolean>;
@@ -130,6 +133,40 @@ async function heldInLegacyForm(
   if (holder === undefined || holder === memberId) return false;
   const { state } = await loadMember(ctx, holder);
   return state.coopId === coopId && state.memberNumber === memberNumber;
+}
+
+/**
+ * An external id names one member of a coop for ever (BRIEF §4): the member claims it before
+ * its joining or its ExternalIdAttached is appended, so of a joining and an attachment at once
+ * exactly one gets it, and a member that left keeps it. Members that took theirs before it was
+ * claimed hold it still. A joining's member id is derived from the external id, so that stream
+ * is the older claim, and its callers have asked the directory first (the join route, and the
+ * sync batch, which turns an item to the member found there); an attachment, to another member
+ * id, asks both here.
+ */
+export async function claimExternalId(
+  ctx: MemberContext,
+  coopId: string,
+  externalId: string,
+  memberId: string,
+  metadata: EventMetadata,
+  claims: FreshClaims,
+): Promise<void> {
+  const taken = () =>
+    conflict('duplicate_external_id', `external id ${externalId} is already used in this coop`);
+  const scope = externalIdScope(coopId, externalId);
+  const claim = await reserve(ctx.store, scope, memberId, metadata);
+  if (!claim.reserved) throw taken();
+  if (!claim.fresh) return;
+  claims.add({
+    release: () => release(ctx.store, scope, memberId, metadata),
+    usedBy: (state) => state.externalId === externalId,
+  });
+  const derived = memberIdForExternalId(coopId, externalId);
+  if (derived === memberId) return;
+  if ((await loadMember(ctx, derived)).state.status) throw taken();
+  await ctx.projections.directory.catchUp();
+  if (memberWithExternalId(ctx.db, coopId, externalId, memberId) !== undefined) throw taken();
 }
 
 /** A coop is a member of another coop at most once at a time. */

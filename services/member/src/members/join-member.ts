@@ -72,7 +72,9 @@ export async function joinMember(
 /**
  * An external id names one member of a coop for ever (BRIEF §4). Its member id is derived
  * from it, so a second joining would find the stream taken; one that joined through this
- * route before the id was derived is found in the directory. A request with an
+ * route before the id was derived, or took it by ExternalIdAttached, is found in the
+ * directory. This refuses what is stored; the claim prepareJoin takes settles a joining and
+ * an attachment that come at once (claimExternalId). A request with an
  * Idempotency-Key goes on: if it is a rerun, it finds its own event; if not, the decider
  * refuses it.
  */

@@ -1,7 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { conflict, invariant, notFound, rejected } from '@kopfed/domain';
 import {
-  deterministicUuid,
   handleCommand,
   loadAggregate,
   WrongExpectedRevisionError,
@@ -16,6 +15,7 @@ import { personDecider, type PersonEvent } from '../persons/person.decider';
 import type { PersonalData } from '../persons/personal-data';
 import { streams } from '../stream-ids';
 import {
+  claimExternalId,
   claimMemberCoop,
   claimPersonInCoop,
   FreshClaims,
@@ -34,24 +34,12 @@ import {
   type Membership,
   type SealedPersonalData,
 } from './member.decider';
+import { derivedId } from './member-ids';
 import { asMemberEvent, loadMember } from './member-stream';
 
-export { FreshClaims, releaseReplacedClaims, reserveMemberNumber } from './claims';
+export { claimExternalId, FreshClaims, releaseReplacedClaims, reserveMemberNumber } from './claims';
+export { derivedId, memberIdForExternalId } from './member-ids';
 export { loadMember } from './member-stream';
-
-/** Ids derived from a caller's key, so a retried request lands on the same member. */
-export function derivedId(...parts: string[]): string {
-  return deterministicUuid('member', ...parts);
-}
-
-/**
- * The member a coop knows under its external id: the same whether it joined through the
- * sync or the join route, so the id is the claim on the external id (a second joining finds
- * the stream taken) and the sync of that id finds the member.
- */
-export function memberIdForExternalId(coopId: string, externalId: string): string {
-  return derivedId(coopId, 'external', externalId);
-}
 
 export async function personErased(ctx: MemberContext, personId: string): Promise<boolean> {
   const { state } = await loadAggregate(
@@ -75,7 +63,8 @@ export interface NewMember {
 /**
  * Everything a join needs besides the decider: the coops as they are now, the joining
  * admitted by the closed-loop rules, the NIK checked and its keyed hash claimed within the
- * coop, the member number claimed, the data sealed. Run it inside `claims.guard`.
+ * coop, the member number and the external id claimed, the data sealed. Run it inside
+ * `claims.guard`.
  */
 export async function prepareJoin(
   ctx: MemberContext,
@@ -114,6 +103,8 @@ export async function prepareJoin(
     membership = { kind: 'coop', memberCoopId };
   }
   await reserveMemberNumber(ctx, coopId, member.memberNumber, memberId, metadata, claims);
+  if (member.externalId !== null)
+    await claimExternalId(ctx, coopId, member.externalId, memberId, metadata, claims);
   return {
     memberId,
     coopId,

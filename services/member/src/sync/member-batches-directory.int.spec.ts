@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
+import { reserve } from '@kopfed/eventstore';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { derivedId } from '../members/member-commands';
 import { memberModule } from '../module';
-import { COOP, federation, memberItems } from '../testing/federation';
+import { COOP, federation, memberItems, person } from '../testing/federation';
 
 /** A sync batch looks its members up in the directory; these are the cases it must not get wrong. */
 describe('member batches and the directory they look members up in', () => {
@@ -72,6 +73,156 @@ describe('member batches and the directory they look members up in', () => {
         .database.prepare('SELECT external_id FROM members WHERE coop_id = ?')
         .all(COOP.B);
       expect(rows).toEqual([{ external_id: 'KM-1' }]);
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  /** Person n joins A by sync and moves to B as B-n; B's membership, not yet known to B's sync. */
+  const movedIntoB = async (
+    fixture: HostFixture,
+    f: Awaited<ReturnType<typeof federation>>,
+    n: number,
+  ) => {
+    const inA = await request(fixture.app)
+      .post(batches(COOP.A))
+      .set(f.auth(f.coopA))
+      .send({ sequence: n, items: memberItems(n, 1) })
+      .expect(200);
+    const moved = await request(fixture.app)
+      .post(`/api/member/v1/coops/${COOP.A}/members/${inA.body.results[0].id}/move`)
+      .set(f.auth(f.treasurerP))
+      .send({ toCoopId: COOP.B, toMemberNumber: `B-${n}`, on: '2026-07-01' })
+      .expect(200);
+    return moved.body.to.memberId as string;
+  };
+  /** Coop B's own item for the person moved in as B-n. */
+  const itemOfB = (n: number, externalId: string) => ({
+    ...memberItems(n, 1)[0],
+    externalId,
+    memberNumber: `B-${n}`,
+    joinedOn: '2026-07-01',
+  });
+  const membersOfBWith = (fixture: HostFixture, externalId: string) =>
+    fixture.stores
+      .get('member')!
+      .database.prepare('SELECT member_id FROM members WHERE coop_id = ? AND external_id = ?')
+      .all(COOP.B, externalId);
+
+  it('gives an external id to one member when a joining and a sync attaching it come at once', async () => {
+    const fixture = await hostFixture([memberModule]);
+    try {
+      const f = await federation(fixture);
+      for (let n = 300; n < 305; n++) {
+        await movedIntoB(fixture, f, n);
+        const externalId = `KM-${n}`;
+        const [joined, synced] = await Promise.all([
+          request(fixture.app)
+            .post(`/api/member/v1/coops/${COOP.B}/members`)
+            .set(f.auth(f.coopB))
+            .send({
+              kind: 'person',
+              memberNumber: `J-${n}`,
+              externalId,
+              joinedOn: '2026-07-02',
+              person: person(n + 1_000),
+            }),
+          request(fixture.app)
+            .post(batches(COOP.B))
+            .set(f.auth(f.coopB))
+            .send({ sequence: n, items: [itemOfB(n, externalId)] })
+            .expect(200),
+        ]);
+        const result = synced.body.results[0];
+        // Exactly one wins; the other is refused and changes nothing.
+        if (joined.status === 201) expect(result).toMatchObject({ status: 'rejected' });
+        else {
+          expect(joined.status).toBe(409);
+          expect(joined.body.code).toBe('duplicate_external_id');
+          expect(result).toMatchObject({ status: 'updated' });
+        }
+        expect(membersOfBWith(fixture, externalId)).toHaveLength(1);
+      }
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('attaches no external id a joining has claimed, and records nothing for it', async () => {
+    const fixture = await hostFixture([memberModule]);
+    try {
+      const f = await federation(fixture);
+      const inB = await movedIntoB(fixture, f, 315);
+      // A joining of KM-315 in flight: it holds the claim, its member not yet appended.
+      const joining = derivedId(COOP.B, 'external', 'KM-315');
+      const store = fixture.stores.get('member')!;
+      await reserve(store, `externalid:${COOP.B}:KM-315`, joining);
+      const before = await store.streamRevision(`member-${inB}`);
+      const synced = await request(fixture.app)
+        .post(batches(COOP.B))
+        .set(f.auth(f.coopB))
+        .send({ sequence: 1, items: [{ ...itemOfB(315, 'KM-315'), memberNumber: 'B-315a' }] })
+        .expect(200);
+      expect(synced.body.results[0]).toMatchObject({
+        status: 'rejected',
+        problem: { code: 'duplicate_external_id' },
+      });
+      expect(await store.streamRevision(`member-${inB}`)).toBe(before);
+      // The number it named is still free.
+      await request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.B}/members`)
+        .set(f.auth(f.coopB))
+        .send({
+          kind: 'person',
+          memberNumber: 'B-315a',
+          joinedOn: '2026-07-02',
+          person: person(1_315),
+        })
+        .expect(201);
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('keeps an external id attached before it was claimed to its member', async () => {
+    const fixture = await hostFixture([memberModule]);
+    try {
+      const f = await federation(fixture);
+      const inB = await movedIntoB(fixture, f, 310);
+      // Attached as the sync did before it claimed the id: the event alone, no claim.
+      const store = fixture.stores.get('member')!;
+      await store.append(
+        `member-${inB}`,
+        [
+          {
+            id: randomUUID(),
+            type: 'ExternalIdAttached',
+            schemaVersion: 1,
+            data: { externalId: 'KM-310' },
+            metadata: { coopId: COOP.B },
+          },
+        ],
+        { expectedRevision: (await store.streamRevision(`member-${inB}`))! },
+      );
+      const joined = await request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.B}/members`)
+        .set(f.auth(f.coopB))
+        .send({
+          kind: 'person',
+          memberNumber: 'J-310',
+          externalId: 'KM-310',
+          joinedOn: '2026-07-02',
+          person: person(1_310),
+        })
+        .expect(409);
+      expect(joined.body.code).toBe('duplicate_external_id');
+      const synced = await request(fixture.app)
+        .post(batches(COOP.B))
+        .set(f.auth(f.coopB))
+        .send({ sequence: 1, items: [{ ...itemOfB(310, 'KM-310'), memberNumber: 'B-310a' }] })
+        .expect(200);
+      expect(synced.body.results[0]).toEqual({ externalId: 'KM-310', status: 'updated', id: inB });
+      expect(membersOfBWith(fixture, 'KM-310')).toEqual([{ member_id: inB }]);
     } finally {
       await fixture.close();
     }

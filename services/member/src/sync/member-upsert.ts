@@ -7,6 +7,7 @@ import type { ParentView } from '../coops/coop.decider';
 import type { MemberContext } from '../context';
 import type { MemberRow } from '../members/directory-projection';
 import {
+  claimExternalId,
   commandNewMember,
   FreshClaims,
   loadMember,
@@ -256,6 +257,9 @@ async function upsertFromStream(
     const dataHash = item.person ? ctx.vault.dataHash(personId, item.person) : undefined;
     if (isUnchanged(fromState(state), item, dataHash))
       return { externalId: item.externalId, status: 'unchanged', id: memberId };
+    // A membership the sync did not make (a person moved in) takes the coop's external id.
+    if (!state.externalId)
+      await claimExternalId(ctx, coopId, item.externalId, memberId, metadata, claims);
     if (state.memberNumber !== item.memberNumber)
       await reserveMemberNumber(ctx, coopId, item.memberNumber, memberId, metadata, claims);
     const personalData =
