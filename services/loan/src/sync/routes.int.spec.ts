@@ -245,3 +245,60 @@ describe('loan sync batches', () => {
     expect(loan.body).toMatchObject({ externalId: 'PJ-MOVED', memberId: 'm-moved' });
   });
 });
+
+describe('loan sync batches near the loan book limit', () => {
+  let h: LoanHarness;
+  const loanItem = (externalId: string, memberExternalId: string, principal: bigint) => ({
+    kind: 'loan',
+    externalId,
+    memberExternalId,
+    productCode: 'BESAR',
+    principal: { amount: principal.toString(), currency: 'IDR' },
+    termMonths: 6,
+    appliedOn: '2026-01-05',
+  });
+  const disbursement = (externalId: string, loanExternalId: string) => ({
+    kind: 'disbursement',
+    externalId,
+    loanExternalId,
+    disbursedOn: '2026-01-10',
+    via: { kind: 'cash' },
+  });
+  const send = (sequence: number, items: unknown[]) =>
+    request(h.app)
+      .post(`${API}/coops/${COOPS.A}/loan-sync-batches`)
+      .set(h.as(h.fx.keys.coopA))
+      .send({ sequence, items })
+      .expect(200);
+  const total = async () =>
+    BigInt(
+      (await request(h.app).get(`${API}/public/portfolio`).expect(200)).body.outstandingPrincipal
+        .amount as string,
+    );
+
+  beforeAll(async () => {
+    h = await loanHarness('2026-03-01');
+    await h.federation();
+    await request(h.app)
+      .post(`${API}/coops/${COOPS.A}/loan-products/BESAR/versions`)
+      .set(h.as(h.fx.keys.coopA))
+      .send(productBody({ maxPrincipal: { amount: '999999999999999999', currency: 'IDR' } }))
+      .expect(201);
+  });
+  afterAll(() => h.close());
+
+  it('pays out a loan that fits beside a disbursement sent again, which the book counts once', async () => {
+    const P1 = 400_000_000_000_000_000n;
+    const P2 = 500_000_000_000_000_000n;
+    await send(1, [loanItem('PJ-1', 'AGT-1', P1), disbursement('CAIR-1', 'PJ-1')]);
+    await send(2, [loanItem('PJ-2', 'AGT-2', P2)]);
+    expect(await total()).toBe(P1);
+    // P1 + P2 fits; counting the loan paid out already a second time would leave no room.
+    const resent = await send(3, [disbursement('CAIR-1', 'PJ-1'), disbursement('CAIR-2', 'PJ-2')]);
+    expect(resent.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'unchanged',
+      'created',
+    ]);
+    expect(await total()).toBe(P1 + P2);
+  });
+});
