@@ -228,6 +228,34 @@ describe('member batches and the directory they look members up in', () => {
     }
   });
 
+  it('attaches no external id to a person moved in and then erased', async () => {
+    const fixture = await hostFixture([memberModule]);
+    try {
+      const f = await federation(fixture);
+      const inB = await movedIntoB(fixture, f, 320);
+      await request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.B}/members/${inB}/erasure`)
+        .set(f.auth(f.coopB))
+        .expect(200);
+      const store = fixture.stores.get('member')!;
+      const before = await store.streamRevision(`member-${inB}`);
+      // B's own system still has the person as they were.
+      const synced = await request(fixture.app)
+        .post(batches(COOP.B))
+        .set(f.auth(f.coopB))
+        .send({ sequence: 1, items: [{ ...itemOfB(320, 'KM-320'), memberNumber: 'B-320a' }] })
+        .expect(200);
+      expect(synced.body.results[0]).toMatchObject({
+        status: 'rejected',
+        problem: { code: 'person_erased' },
+      });
+      expect(await store.streamRevision(`member-${inB}`)).toBe(before);
+      expect(membersOfBWith(fixture, 'KM-320')).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  });
+
   it('refuses a new member whose person was erased, and makes no key for them', async () => {
     const fixture = await hostFixture([memberModule]);
     try {

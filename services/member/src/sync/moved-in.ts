@@ -1,8 +1,9 @@
+import { conflict } from '@kopfed/domain';
 import { reservationHolder } from '@kopfed/eventstore';
 import type { MemberContext } from '../context';
 import { nikScope } from '../members/claims';
 import { activeMemberAs, memberWithExternalId } from '../members/directory-projection';
-import { loadMember } from '../members/member-commands';
+import { loadMember, personErased } from '../members/member-commands';
 import type { PersonalData } from '../persons/personal-data';
 
 /**
@@ -10,7 +11,8 @@ import type { PersonalData } from '../persons/personal-data';
  * joined by hand) is a member before the coop's own system first sends them. It is this
  * coop's active membership of the person who holds the NIK here, with that very NIK recorded,
  * no other external id, and the item's external id no other member's. Nothing else is taken:
- * another coop's members are reached only through a membership of this coop, and by NIK.
+ * another coop's members are reached only through a membership of this coop, and by NIK. An
+ * erased person is refused (person_erased), as a new member whose person was erased is.
  */
 export async function movedInMembership(
   ctx: MemberContext,
@@ -33,5 +35,8 @@ export async function movedInMembership(
     state.membership.personId === personId &&
     state.nikHash === nikHash &&
     (state.externalId ?? externalId) === externalId;
-  return isThePerson ? { memberId, personId } : undefined;
+  if (!isThePerson) return undefined;
+  // The stream keeps the NIK's hash after an erasure: an erased person is named by no coop again.
+  if (await personErased(ctx, personId)) throw conflict('person_erased', 'this person was erased');
+  return { memberId, personId };
 }
