@@ -54,7 +54,7 @@ function counter(seen: number[]): ServiceModule {
   };
 }
 
-describe('a consumer group new to an embedded node', () => {
+describe('consumer groups on an embedded node', () => {
   const stores = new Map<string, SqliteEventStore>();
   const store = (service: string) => {
     let found = stores.get(service);
@@ -110,7 +110,7 @@ describe('a consumer group new to an embedded node', () => {
     for (const s of stores.values()) await s.close();
   });
 
-  it('is handed everything its topic published before, once, and then what comes after', async () => {
+  it('a group new to the node is handed everything its topic published before, once, then what comes after', async () => {
     // The node as it ran before: the topic's history published to nobody who counts.
     const before = await start([publisher]);
     for (let n = 1; n <= 5; n++) await append(n);
@@ -135,14 +135,40 @@ describe('a consumer group new to an embedded node', () => {
     await stop(third);
   });
 
-  it('a node’s first start with the record takes every group it runs as known', async () => {
+  it('a service left out of KOPFED_SERVICES for a while is handed what was published meanwhile', async () => {
+    const first: number[] = [];
+    const both = await start([publisher, counter(first)]);
+    await append(8);
+    await published(8);
+    expect(first).toEqual([8]);
+    await stop(both);
+
+    // The node runs without the counter; the publisher goes on.
+    const alone = await start([publisher]);
+    for (let n = 9; n <= 10; n++) await append(n);
+    await published(10);
+    await stop(alone);
+
+    // Put back, it resumes after what it had, as a Kafka group from its offset would.
+    const back: number[] = [];
+    const again = await start([publisher, counter(back)]);
+    expect(back).toEqual([9, 10]);
+    await append(11);
+    await published(11);
+    expect(back).toEqual([9, 10, 11]);
+    await stop(again);
+  });
+
+  it('a node’s first start with the record takes every group it runs as following its relay', async () => {
     const fresh = new Database(':memory:');
     const seen: number[] = [];
     const host = await start([publisher, counter(seen)], fresh);
     expect(seen).toEqual([]);
     await stop(host);
     expect(
-      fresh.prepare('SELECT consumer_group FROM host_consumer_groups ORDER BY 1').pluck().all(),
-    ).toEqual(['counter.things', 'node.coop-tree']);
+      fresh
+        .prepare('SELECT consumer_group, topic, through FROM host_group_positions ORDER BY 1')
+        .all(),
+    ).toEqual([{ consumer_group: 'counter.things', topic: TOPIC, through: null }]);
   });
 });

@@ -1,106 +1,160 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { InProcessBus } from '@kopfed/bus';
+import { InProcessBus, type OutgoingMessage } from '@kopfed/bus';
 import type { EventStore } from '@kopfed/eventstore';
 import type { Consumption, Publication } from '@kopfed/service-kit';
 
-/** Events read from the publishing store and handed to the new group per round. */
+/** Events read from the publishing store and handed to a group per round. */
 const PAGE = 1_000;
 
 /** The relay's checkpoint name for a topic: what the store has already published on it. */
 export const relayName = (topic: string) => `relay:${topic}`;
 
+/** A topic's publisher in this process: its store and what its relay publishes. */
+export interface TopicPublisher {
+  store: EventStore;
+  publishes: Publication;
+}
+
 /**
- * The embedded bus keeps nothing: a consumer group new to a node — one a release added, or
- * a service the node did not run before — would see only what is published after it first
- * subscribes, where Kafka gives a new group its topic from the beginning. So, before the
- * relays start, the host hands such a group everything the topic's store has already
- * published, in log order, through a bus of its own with the same retries and per-key
- * order; the group's inbox drops what it may already have. A group is recorded as known
- * once it has had its history, so this happens once per group.
+ * The embedded bus keeps nothing, and no offsets: a consumer group sees only what is
+ * published while it is subscribed. Kafka instead gives a new group its topic from the
+ * beginning, and a group that was away everything since its committed offset. So the host
+ * records, per consumer group and topic (`host_group_positions`), either that the group
+ * follows the topic's relay (`through` NULL: the in-process bus hands it every message before
+ * the relay moves its checkpoint, so it has everything up to that checkpoint, even after a
+ * crash), or, for a group the node started without, the relay's checkpoint when it left. On
+ * each start, before the relays run, a group is handed what was published after its position
+ * — everything, for a group new to the node (one a release added, or a service added to
+ * KOPFED_SERVICES) — through a bus of its own with the same retries and per-key order; its
+ * inbox drops anything it already had.
  *
- * A node's first start with this table records every group it runs as known: a group
- * added by an earlier release has already been running since.
+ * A node's first start with this table takes every group it runs as following its relay: a
+ * group added by an earlier release has been running since.
  */
-export class GroupBackfill {
-  private readonly known: Set<string>;
-  private readonly record;
+export class GroupPositions {
+  private readonly firstStart: boolean;
+  private readonly rows;
+  private readonly write;
 
   constructor(
     database: Database.Database,
     private readonly host: string,
     private readonly logger: Logger,
-    groups: readonly string[],
   ) {
-    const firstStart =
+    this.firstStart =
       database
         .prepare(
-          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'host_consumer_groups'",
+          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'host_group_positions'",
         )
         .get() === undefined;
     database.exec(
-      `CREATE TABLE IF NOT EXISTS host_consumer_groups (
+      `CREATE TABLE IF NOT EXISTS host_group_positions (
          host TEXT NOT NULL,
          consumer_group TEXT NOT NULL,
-         PRIMARY KEY (host, consumer_group)
-       ) STRICT`,
+         topic TEXT NOT NULL,
+         through INTEGER,
+         PRIMARY KEY (host, consumer_group, topic)
+       ) STRICT;
+       DROP TABLE IF EXISTS host_consumer_groups;`,
     );
-    this.record = database.prepare<[string, string]>(
-      'INSERT OR IGNORE INTO host_consumer_groups (host, consumer_group) VALUES (?, ?)',
+    this.rows = database.prepare<
+      [string],
+      { consumer_group: string; topic: string; through: number | null }
+    >('SELECT consumer_group, topic, through FROM host_group_positions WHERE host = ?');
+    this.write = database.prepare<[string, string, string, number | null]>(
+      `INSERT INTO host_group_positions (host, consumer_group, topic, through) VALUES (?, ?, ?, ?)
+         ON CONFLICT (host, consumer_group, topic) DO UPDATE SET through = excluded.through`,
     );
-    if (firstStart) for (const group of groups) this.record.run(host, group);
-    this.known = new Set(
-      database
-        .prepare<[string], string>('SELECT consumer_group FROM host_consumer_groups WHERE host = ?')
-        .pluck()
-        .all(host),
-    );
-  }
-
-  /** True when `group` has not had its history yet. */
-  isNew(group: string): boolean {
-    return !this.known.has(group);
   }
 
   /**
-   * Hands `consumption` every event of `publisher`'s store up to what its relay has
-   * published, then records the group as known. Messages that fail every retry are logged
-   * as dead letters, as the node's bus would, and the history goes on.
+   * Brings every group of `consumptions` whose topic is published here up to its relay, and
+   * records where the groups not running here stopped. Returns what each group was handed.
    */
-  async replay(
+  async catchUp(
+    consumptions: readonly Consumption[],
+    publisherOf: (topic: string) => TopicPublisher | undefined,
+  ): Promise<{ group: string; topic: string; handed: number; ms: number }[]> {
+    const key = (group: string, topic: string) => `${group}\u0000${topic}`;
+    const known = new Map(
+      this.rows.all(this.host).map((row) => [key(row.consumer_group, row.topic), row.through]),
+    );
+    const running = new Set(consumptions.map((c) => key(c.group, c.topic)));
+    // Groups that followed a relay and do not run now: they have everything up to its checkpoint.
+    for (const row of this.rows.all(this.host)) {
+      if (row.through !== null || running.has(key(row.consumer_group, row.topic))) continue;
+      const publisher = publisherOf(row.topic);
+      if (publisher)
+        this.write.run(this.host, row.consumer_group, row.topic, await checkpointOf(publisher));
+    }
+    const report = [];
+    for (const consumption of consumptions) {
+      const { group, topic } = consumption;
+      const publisher = publisherOf(topic);
+      // The publishing service does not run here: nothing reaches the group until it does.
+      if (!publisher) continue;
+      const through = await checkpointOf(publisher);
+      const position = known.get(key(group, topic));
+      const from = this.firstStart ? through : position === undefined ? 0 : (position ?? through);
+      if (from < through) {
+        const started = performance.now();
+        const handed = await this.replay(consumption, publisher, from, through);
+        report.push({ group, topic, handed, ms: Math.round(performance.now() - started) });
+      }
+      this.write.run(this.host, group, topic, null);
+    }
+    return report;
+  }
+
+  private async replay(
     consumption: Consumption,
-    publisher: { store: EventStore; publishes: Publication },
+    { store, publishes }: TopicPublisher,
+    from: number,
+    through: number,
   ): Promise<number> {
-    const { store, publishes } = publisher;
-    const through = (await store.checkpoints.get(relayName(publishes.topic))) ?? 0;
+    const { group, topic } = consumption;
     const bus = new InProcessBus({
       onDeadLetter: (dead) =>
         this.logger.error(
-          { topic: consumption.topic, group: consumption.group, key: dead.message.key },
-          'a message of the history handed to a new consumer group failed every retry',
+          { topic, group, key: dead.message.key },
+          'a message handed to a consumer group on start failed every retry',
         ),
     });
     await bus.subscribe({
-      topic: consumption.topic,
-      group: consumption.group,
+      topic,
+      group,
       handler: consumption.handler,
       ...(consumption.maxKeysInFlight ? { maxKeysInFlight: consumption.maxKeysInFlight } : {}),
     });
     let handed = 0;
     try {
-      for (let after = 0; after < through;) {
+      for (let after = from; after < through;) {
         const events = await store.readAll({ after, maxCount: Math.min(PAGE, through - after) });
         if (events.length === 0) break;
-        const messages = events.flatMap((event) => publishes.encode(event, undefined) ?? []);
-        if (messages.length > 0) await bus.publish(consumption.topic, messages);
+        const messages: OutgoingMessage[] = [];
+        for (const event of events) {
+          try {
+            const message = publishes.encode(event, undefined);
+            if (message) messages.push(message);
+          } catch (error) {
+            this.logger.error(
+              { err: error, topic, group, eventId: event.id, position: event.position },
+              'an event the current encoder does not take was not handed to a consumer group',
+            );
+          }
+        }
+        if (messages.length > 0) await bus.publish(topic, messages);
         handed += messages.length;
         after = events[events.length - 1]!.position;
       }
     } finally {
       await bus.close();
     }
-    this.record.run(this.host, consumption.group);
-    this.known.add(consumption.group);
     return handed;
   }
+}
+
+function checkpointOf({ store, publishes }: TopicPublisher): Promise<number> {
+  return store.checkpoints.get(relayName(publishes.topic)).then((position) => position ?? 0);
 }

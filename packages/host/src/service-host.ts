@@ -10,7 +10,7 @@ import type {
   ServiceModule,
 } from '@kopfed/service-kit';
 import { CoopTree } from './coop-tree';
-import { GroupBackfill, relayName } from './group-backfill';
+import { GroupPositions, relayName } from './group-backfill';
 import { NightlyCloseOfBusiness } from './nightly';
 
 export interface HostOptions {
@@ -44,8 +44,9 @@ export interface HostedService {
 
 /**
  * Brings service modules to life in the order the in-process bus needs: every module is
- * created, every consumer subscribes, only then do relays start publishing, then projections
- * start. The same code hosts all four services in the node and one service alone.
+ * created, every consumer subscribes, projections start, consumer groups catch up on what they
+ * missed (embedded bus only), and only then do relays start publishing. The same code hosts
+ * all four services in the node and one service alone.
  */
 export class ServiceHost {
   private readonly relays: Relay[] = [];
@@ -87,7 +88,9 @@ export class ServiceHost {
         ...(consumption.maxKeysInFlight ? { maxKeysInFlight: consumption.maxKeysInFlight } : {}),
       });
     }
-    if (options.bus instanceof InProcessBus) await host.backfillNewGroups(consumptions);
+    // Projections run before the groups catch up: a consumer may read its service's models.
+    for (const { instance } of services) await instance.start?.();
+    if (options.bus instanceof InProcessBus) await host.catchUpGroups(consumptions);
     for (const { name, instance } of services) {
       if (!instance.publishes) continue;
       const relay = new Relay({
@@ -106,7 +109,6 @@ export class ServiceHost {
       relay.start();
       host.relays.push(relay);
     }
-    for (const { instance } of services) await instance.start?.();
     if (options.nightlyCloseOfBusiness) {
       host.nightly = new NightlyCloseOfBusiness({
         host: options.name,
@@ -122,39 +124,23 @@ export class ServiceHost {
   }
 
   /**
-   * On the embedded bus, hands each consumer group new to this node what its topic's store
-   * has already published (see GroupBackfill), before any relay publishes more.
+   * On the embedded bus, hands each consumer group what its topic's store published while it
+   * was not subscribed (see GroupPositions), before any relay publishes more.
    */
-  private async backfillNewGroups(consumptions: readonly Consumption[]): Promise<void> {
+  private async catchUpGroups(consumptions: readonly Consumption[]): Promise<void> {
     const { hostDatabase, name, logger, store } = this.options;
-    const groups = new GroupBackfill(
-      hostDatabase,
-      name,
-      logger,
-      consumptions.map((c) => c.group),
-    );
-    for (const consumption of consumptions) {
-      if (!groups.isNew(consumption.group)) continue;
-      const publisher = this.services.find(
-        (s) => s.instance.publishes?.topic === consumption.topic,
-      );
-      // The publishing service does not run here: nothing reaches the group until it does.
-      if (!publisher?.instance.publishes) continue;
-      const started = performance.now();
-      const handed = await groups.replay(consumption, {
-        store: store(publisher.name),
-        publishes: publisher.instance.publishes,
-      });
+    const positions = new GroupPositions(hostDatabase, name, logger);
+    const caughtUp = await positions.catchUp(consumptions, (topic) => {
+      const publisher = this.services.find((s) => s.instance.publishes?.topic === topic);
+      return publisher?.instance.publishes
+        ? { store: store(publisher.name), publishes: publisher.instance.publishes }
+        : undefined;
+    });
+    for (const { group, topic, handed, ms } of caughtUp)
       logger.info(
-        {
-          group: consumption.group,
-          topic: consumption.topic,
-          messages: handed,
-          ms: Math.round(performance.now() - started),
-        },
-        'a consumer group new to this node has had its topic from the beginning',
+        { group, topic, messages: handed, ms },
+        'a consumer group was handed what its topic published while it was away',
       );
-    }
   }
 
   /** Runs close of business for `businessDate` in every service that has one. */
