@@ -62,3 +62,43 @@ describe('the nightly close of business', () => {
     expect(closed).toEqual(['2026-03-02']);
   });
 });
+
+describe('stopping the host', () => {
+  it('stops the consumers before any service closes, so no message reaches a closed service', async () => {
+    const bus = new InProcessBus();
+    const seen: string[] = [];
+    const consumer: ServiceModule = {
+      name: 'consumer',
+      create: async () => ({
+        definition: {} as ServiceDefinition,
+        consumes: [
+          {
+            topic: 'kopfed.elsewhere.events',
+            group: 'consumer.elsewhere',
+            handler: (message) => void seen.push(`handled ${message.key}`),
+          },
+        ],
+        close: async () => {
+          seen.push('closing');
+          // Another process's service publishes while this one closes (Kafka in production).
+          await bus.publish('kopfed.elsewhere.events', [{ key: 'late', value: '{}', headers: {} }]);
+          seen.push('closed');
+        },
+      }),
+    };
+    const host = await ServiceHost.start({
+      name: 'test',
+      modules: [consumer],
+      store: () => ({}) as EventStore,
+      readModels: () => new Database(':memory:'),
+      hostDatabase: new Database(':memory:'),
+      bus,
+      coopDirectory: new InMemoryCoopDirectory(),
+      logger: createLogger({ level: 'silent' }),
+      dataDir: mkdtempSync(join(tmpdir(), 'kopfed-host-')),
+    });
+    await bus.publish('kopfed.elsewhere.events', [{ key: 'early', value: '{}', headers: {} }]);
+    await host.stop();
+    expect(seen).toEqual(['handled early', 'closing', 'closed']);
+  });
+});

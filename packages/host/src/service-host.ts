@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { InProcessBus, type Bus } from '@kopfed/bus';
+import { InProcessBus, type Bus, type BusSubscription } from '@kopfed/bus';
 import type { EventStore } from '@kopfed/eventstore';
 import { Relay } from '@kopfed/messaging';
 import type {
@@ -50,6 +50,7 @@ export interface HostedService {
  */
 export class ServiceHost {
   private readonly relays: Relay[] = [];
+  private readonly subscriptions: BusSubscription[] = [];
   /** Stopping waits for a nightly run in progress before the stores close. */
   private nightly: NightlyCloseOfBusiness | undefined;
 
@@ -81,12 +82,13 @@ export class ServiceHost {
       ...services.flatMap(({ instance }) => instance.consumes ?? []),
     ];
     for (const consumption of consumptions) {
-      await options.bus.subscribe({
+      const subscription = await options.bus.subscribe({
         topic: consumption.topic,
         group: consumption.group,
         handler: consumption.handler,
         ...(consumption.maxKeysInFlight ? { maxKeysInFlight: consumption.maxKeysInFlight } : {}),
       });
+      host.subscriptions.push(subscription);
     }
     // Projections run before the groups catch up: a consumer may read its service's models.
     for (const { instance } of services) await instance.start?.();
@@ -155,6 +157,8 @@ export class ServiceHost {
   async stop(): Promise<void> {
     await this.nightly?.stop();
     await Promise.all(this.relays.map((relay) => relay.stop()));
+    // No message reaches a service once it begins to close: the consumers stop first.
+    await Promise.all(this.subscriptions.map((subscription) => subscription.stop()));
     // In the reverse of the order they started: a service closing may still call one started before it.
     for (const { instance } of [...this.services].reverse()) await instance.close?.();
   }
