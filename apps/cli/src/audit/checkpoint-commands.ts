@@ -28,7 +28,7 @@ import {
   printJson,
   readJsonFileAs,
 } from './options';
-import { writeFileWhole } from './report-files';
+import { isStreamPath, writeFileWhole } from './report-files';
 
 export function registerCheckpointCommands(audit: Command): void {
   audit
@@ -111,7 +111,8 @@ export function registerCheckpointCommands(audit: Command): void {
       const seed = newSeed();
       const key = signingKeyFromSeed(decodeSeed(seed, 'seed'));
       if (options.out) {
-        if (existsSync(options.out)) failed(`${options.out} exists: not overwriting a key`);
+        if (existsSync(options.out) && !isStreamPath(options.out))
+          failed(`${options.out} exists: not overwriting a key`);
         writeFileWhole(options.out, `${seed}\n`, { mode: 0o600, exclusive: true });
       }
       printJson({ keyId: key.keyId, publicKey: key.publicKey, ...(options.out ? {} : { seed }) });

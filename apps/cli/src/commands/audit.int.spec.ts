@@ -454,6 +454,32 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
   );
 });
 
+describe('kopfed audit --out /dev/stdout (a pipe here): written to, never replaced', () => {
+  it('checkpoints --out /dev/stdout prints the export', async () => {
+    const { code, stdout } = await kopfedBinary(
+      'audit',
+      'checkpoints',
+      '--data-dir',
+      dataDir,
+      '--out',
+      '/dev/stdout',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ format: 'kopfed-checkpoints-v1' });
+  }, 60_000);
+
+  it('keygen --out /dev/stdout prints the seed before the public key', async () => {
+    const { code, stdout } = await kopfedBinary('audit', 'keygen', '--out', '/dev/stdout');
+    expect(code).toBe(0);
+    const [seed, ...rest] = stdout.split('\n');
+    expect(Buffer.from(seed!, 'base64')).toHaveLength(32);
+    expect(JSON.parse(rest.join('\n'))).toEqual({
+      keyId: expect.any(String),
+      publicKey: expect.any(String),
+    });
+  }, 60_000);
+});
+
 /**
  * The `failing`th file write (from 1) runs out of disk as a real one does: half the content
  * lands in the file, then ENOSPC. The other writes go through.
