@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -116,6 +116,8 @@ describe('rebuild-check of a running node, over HTTP', () => {
       ]),
     );
     expect(check.projections.every((p) => p.verdict === 'EQUAL')).toBe(true);
+    // The copy (person keys with it) was made inside the node's data directory, and is gone.
+    expect(readdirSync(join(dataDir, 'rebuild-check'))).toEqual([]);
   }, 90_000);
 
   it('reads a person whose key arrives while the snapshot is taken as registered: still EQUAL', async () => {

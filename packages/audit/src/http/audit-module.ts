@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import type { ServiceModule, ServiceModuleDeps } from '@kopfed/service-kit';
@@ -75,8 +74,10 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
         verify: singleFlightVerify(deps.dataDir),
       };
       const sources = options.projections ?? [];
+      // A node killed during a check (SIGKILL, a crash, OOM) left its copy, person keys and all.
+      rmSync(scratchOf(deps.dataDir), { recursive: true, force: true });
       const rebuilds = new RebuildJobs({
-        run: () => rebuildCheckOfLive(deps.dataDir, sources, deps.env),
+        run: (signal) => rebuildCheckOfLive(deps.dataDir, sources, deps.env, signal),
         clock: deps.clock,
       });
       return {
@@ -99,7 +100,7 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
         },
         async close() {
           await loop.stop();
-          await rebuilds.idle();
+          await rebuilds.close();
           for (const store of opened) await store.close();
         },
       };
@@ -111,17 +112,30 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
 export const auditModule: ServiceModule = createAuditModule();
 
 /**
- * rebuild-check of the node's own, live data directory, on one snapshot under the temporary
- * folder, removed once checked (it holds person keys).
+ * Where the node's rebuild-checks copy its data directory: inside it, so the copy of the
+ * person keys is as private as the keys themselves (0700, on the operator's volume, never the
+ * shared temporary folder), and a copy a killed node left is found and removed at its next start.
+ */
+function scratchOf(dataDir: string): string {
+  return join(dataDir, 'rebuild-check');
+}
+
+/**
+ * rebuild-check of the node's own, live data directory, on one snapshot under scratchOf,
+ * removed once checked or cancelled (it holds person keys).
  */
 async function rebuildCheckOfLive(
   dataDir: string,
   sources: readonly ProjectionSource[],
   env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
 ): Promise<RebuildCheckResult> {
-  const copyInto = mkdtempSync(join(tmpdir(), 'kopfed-rebuild-check-'));
+  const scratch = scratchOf(dataDir);
+  mkdirSync(scratch, { recursive: true, mode: 0o700 });
+  chmodSync(scratch, 0o700);
+  const copyInto = mkdtempSync(join(scratch, 'check-'));
   try {
-    return await rebuildCheck(dataDir, sources, { scratch: { copyInto }, env });
+    return await rebuildCheck(dataDir, sources, { scratch: { copyInto }, env, signal });
   } finally {
     rmSync(copyInto, { recursive: true, force: true });
   }

@@ -1,4 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -59,10 +67,7 @@ function liveState() {
 }
 
 async function runCheck(who = 'auditor') {
-  const started = await request(fixture.app)
-    .post(api('/rebuild-checks'))
-    .set(as(who))
-    .expect(202);
+  const started = await request(fixture.app).post(api('/rebuild-checks')).set(as(who)).expect(202);
   const location = started.headers.location as string;
   expect(location).toBe(api(`/rebuild-checks/${started.body.checkId as string}`));
   for (let attempt = 0; attempt < 400; attempt++) {
@@ -79,7 +84,14 @@ beforeAll(async () => {
   const deposit = (i: number) =>
     store.append(
       `account-${i % 4}`,
-      [{ id: crypto.randomUUID(), type: 'SavingsDeposited', schemaVersion: 1, data: { amount: i } }],
+      [
+        {
+          id: crypto.randomUUID(),
+          type: 'SavingsDeposited',
+          schemaVersion: 1,
+          data: { amount: i },
+        },
+      ],
       { expectedRevision: 'any' },
     );
   for (let i = 0; i < LIVE_THROUGH; i++) await deposit(i);
@@ -155,4 +167,96 @@ describe('rebuild-check over HTTP', () => {
       .set(as('auditor'))
       .expect(400);
   });
+});
+
+describe('rebuild-check’s copy, and a node closing while a check runs', () => {
+  const PAGES = 4;
+  const PAGE = 1_000;
+  /** Slow enough to apply that a rebuild takes seconds: 1 ms an event, a page a second. */
+  const slow: SqliteProjectionDefinition = {
+    ...balances,
+    name: 'slow-balances-v1',
+    apply: (db, event) => {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      balances.apply(db, event);
+    },
+  };
+  let node: HostFixture;
+  let nodeDir: string;
+  let copiedTo: string | undefined;
+  const slowProjections: ProjectionSource = {
+    store: 'ledger',
+    open: (context) => {
+      copiedTo = context.dataDir;
+      return {
+        projections: [auditableSqliteProjection(new SqliteProjection(context.store, slow))],
+      };
+    },
+  };
+  const scratch = () => join(nodeDir, 'rebuild-check');
+  const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+  beforeAll(async () => {
+    nodeDir = mkdtempSync(join(tmpdir(), 'kopfed-rebuild-close-'));
+    const store = new SqliteEventStore({ file: join(nodeDir, 'ledger.db') });
+    for (let page = 0; page < PAGES; page++)
+      await store.append(
+        `account-${page}`,
+        Array.from({ length: PAGE }, (_, i) => ({
+          id: crypto.randomUUID(),
+          type: 'SavingsDeposited',
+          schemaVersion: 1,
+          data: { amount: i },
+        })),
+        { expectedRevision: 'any' },
+      );
+    await store.close();
+    // What a node killed mid-check (SIGKILL, OOM) leaves: a copy holding person keys.
+    mkdirSync(join(scratch(), 'check-left-by-a-killed-node'), { recursive: true });
+    writeFileSync(join(scratch(), 'check-left-by-a-killed-node', 'member-keys.db'), 'keys');
+    node = await hostFixture([createAuditModule({ projections: [slowProjections] })], {
+      dataDir: nodeDir,
+      env: {
+        KOPFED_AUDIT_SIGNING_KEY: SAMPLE_SEED.toString('base64'),
+        KOPFED_AUDIT_SEAL_INTERVAL_SECONDS: '0',
+      },
+    });
+    tokens.nodeAuditor = await node.key('auditor', 'federation-root');
+  });
+  let closed = false;
+  afterAll(async () => {
+    if (!closed) await node.close();
+    rmSync(nodeDir, { recursive: true, force: true });
+  });
+
+  it('removes the copy a killed node left when the node starts again', () => {
+    expect(existsSync(scratch())).toBe(false);
+  });
+
+  it('copies into the node’s own data directory, private to it, and closing stops the check within a page and removes the copy', async () => {
+    const started = await request(node.app)
+      .post(api('/rebuild-checks'))
+      .set(as('nodeAuditor'))
+      .expect(202);
+    for (let i = 0; i < 200 && copiedTo === undefined; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(copiedTo).toMatch(new RegExp(`^${scratch()}/[^/]+$`));
+    expect(modeOf(scratch())).toBe(0o700);
+    expect(modeOf(copiedTo!)).toBe(0o700);
+    // Into the projection's first pages (a whole check takes about 2 × PAGES seconds).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const closing = Date.now();
+    await node.close();
+    closed = true;
+    expect(Date.now() - closing).toBeLessThan(2_500);
+    expect(readdirSync(scratch())).toEqual([]);
+    const check = await request(node.app)
+      .get(started.headers.location as string)
+      .set(as('nodeAuditor'))
+      .expect(200);
+    expect(check.body).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^cancelled/),
+    });
+  }, 30_000);
 });

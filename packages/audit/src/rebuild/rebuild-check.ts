@@ -43,6 +43,11 @@ export interface RebuildCheckOptions {
   scratch: { copyInto: string } | 'in-place';
   env?: NodeJS.ProcessEnv;
   onProgress?: (message: string) => void;
+  /**
+   * Stops the check early, rejecting with the signal's reason: between files of the snapshot,
+   * and within a projection at its next page (the copy's store is closed under it).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -55,19 +60,25 @@ export async function rebuildCheck(
   sources: readonly ProjectionSource[],
   options: RebuildCheckOptions,
 ): Promise<RebuildCheckResult> {
+  const signal = options.signal;
   let snapshot = dataDir;
   if (options.scratch !== 'in-place') {
     snapshot = options.scratch.copyInto;
-    snapshotDataDir(dataDir, snapshot);
+    snapshotDataDir(dataDir, snapshot, signal);
   }
   const result: RebuildCheckResult = { dataDir, identical: true, projections: [], absent: [] };
   for (const source of sources) {
+    signal?.throwIfAborted();
     const file = join(snapshot, `${source.store}.db`);
     if (!existsSync(file)) {
       result.absent.push(source.store);
       continue;
     }
     const store = new SqliteEventStore({ file, pollIntervalMs: 5 });
+    // Its subscriptions stop after the page they are applying; what waits on them then fails.
+    let closing: Promise<void> | undefined;
+    const stop = () => void (closing = store.close());
+    signal?.addEventListener('abort', stop, { once: true });
     try {
       const opened = await source.open({
         dataDir: snapshot,
@@ -77,15 +88,19 @@ export async function rebuildCheck(
       try {
         for (const projection of opened.projections) {
           options.onProgress?.(`${source.store}: ${projection.name}`);
-          result.projections.push(await checkOne(source.store, store, projection));
+          const check = await checkOne(source.store, store, projection);
+          signal?.throwIfAborted();
+          result.projections.push(check);
         }
       } finally {
         await opened.close?.();
       }
     } catch (error) {
+      signal?.throwIfAborted();
       result.projections.push(failed(source.store, '(opening the projections)', [], error));
     } finally {
-      await store.close();
+      signal?.removeEventListener('abort', stop);
+      await (closing ?? store.close());
     }
   }
   result.identical = result.projections.every((p) => p.identical);
