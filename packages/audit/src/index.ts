@@ -10,7 +10,11 @@ export {
   CHECKPOINT_EXPORT_FORMAT,
   exportStoreCheckpoints,
 } from './checkpoints/checkpoint-export';
-export { SqliteMerkleNodeCache, type MerkleNodeCache } from './checkpoints/node-cache';
+export {
+  existingNodeCache,
+  SqliteMerkleNodeCache,
+  type MerkleNodeCache,
+} from './checkpoints/node-cache';
 export { LogDamagedError } from './checkpoints/log-source';
 export { sealTexts } from './checkpoints/seal-chain';
 export { leafHash, nodeHash, rootOf, MerkleFrontier, EMPTY_ROOT } from './merkle/merkle-tree';
@@ -41,6 +45,7 @@ export {
   type DataDirVerification,
 } from './verify/verify-data-dir';
 export { findStoreFiles, openReadOnly, type StoreFile } from './verify/store-files';
+export { ReadOnlySqliteStore } from './verify/read-only-store';
 export {
   auditableSqliteProjection,
   tablesOf,

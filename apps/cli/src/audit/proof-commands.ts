@@ -3,13 +3,13 @@ import {
   AUDIT_STORE,
   checkInclusionProof,
   checkStreamProof,
+  existingNodeCache,
   findStoreFiles,
   InclusionProof,
   ProofService,
-  SqliteMerkleNodeCache,
+  ReadOnlySqliteStore,
   StreamProof,
 } from '@kopfed/audit';
-import { SqliteEventStore } from '@kopfed/eventstore';
 import {
   checkpointNumberArgument,
   dataDirOf,
@@ -33,12 +33,13 @@ export function registerProofCommands(audit: Command): void {
     )
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
     .action(async (options: { event: string; checkpoint?: number; dataDir?: string }) => {
-      const stores = new Map<string, SqliteEventStore>();
-      for (const { name, file } of findStoreFiles(dataDirOf(options)))
-        stores.set(name, new SqliteEventStore({ file }));
+      // Read-only: proving an event changes nothing in the node's files, or in a copy of them.
+      const stores = new Map<string, ReadOnlySqliteStore>();
       try {
+        for (const { name, file } of findStoreFiles(dataDirOf(options)))
+          stores.set(name, new ReadOnlySqliteStore(file));
         const audit = stores.get(AUDIT_STORE);
-        const proofs = new ProofService(stores, audit && new SqliteMerkleNodeCache(audit.database));
+        const proofs = new ProofService(stores, audit && existingNodeCache(audit.database));
         const location = await proofs.locate(options.event);
         if (!location) return failed(`no event ${options.event} in any store`);
         printJson(await proofs.inclusion(location.store, location.position, options.checkpoint));

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { CommanderError } from 'commander';
 import request from 'supertest';
@@ -234,6 +235,66 @@ describe('kopfed audit verify on a copy of a real data directory', () => {
       stdout: expect.stringContaining('member.db TAMPERED  removed: position 3, stream '),
     });
   }, 60_000);
+});
+
+/**
+ * A copy of the stores as an auditor is handed one (VACUUM INTO: consistent, in rollback-journal
+ * mode), the member store from before its by-category index: a command that only reads must
+ * leave every byte, the journal mode and the schema as they are.
+ */
+function auditorsCopy(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'kopfed-auditors-copy-'));
+  dirs.push(copy);
+  for (const name of readdirSync(dataDir).filter((n) => n.endsWith('.db'))) {
+    const db = new BetterSqlite3(join(dataDir, name), { readonly: true });
+    db.prepare('VACUUM INTO ?').run(join(copy, name));
+    db.close();
+  }
+  const member = new BetterSqlite3(join(copy, 'member.db'));
+  member.exec('DROP INDEX events_by_category');
+  member.close();
+  return copy;
+}
+
+/** Every store file's bytes, mtime, journal mode and schema. */
+function fingerprint(dir: string) {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.db'))
+    .sort()
+    .map((name) => {
+      const file = join(dir, name);
+      const db = new BetterSqlite3(file, { readonly: true });
+      try {
+        return {
+          name,
+          sha256: hash('sha256', readFileSync(file), 'hex'),
+          mtimeMs: fs.statSync(file).mtimeMs,
+          journalMode: db.pragma('journal_mode', { simple: true }) as string,
+          schema: db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all(),
+        };
+      } finally {
+        db.close();
+      }
+    });
+}
+
+describe('kopfed audit prove: the auditor’s command changes nothing', () => {
+  it('proves an event from a copy of the stores and leaves every byte, mode and schema of it', async () => {
+    const copy = auditorsCopy();
+    const before = fingerprint(copy);
+    expect(before.find((f) => f.name === 'member.db')?.journalMode).toBe('delete');
+    const { code, out } = await kopfed(
+      'audit',
+      'prove',
+      '--event',
+      named(1).eventId,
+      '--data-dir',
+      copy,
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ store: 'member', position: 1 });
+    expect(fingerprint(copy)).toEqual(before);
+  });
 });
 
 describe('kopfed audit rebuild-check', () => {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { ReadOnlySqliteStore } from '@kopfed/audit';
 import { openEventStore, type EventStore } from '@kopfed/eventstore';
 import { copyStore, MigrationError, type CopyResult } from './migrate-copy';
 import type { MigrationPlan } from './migrate-plan';
@@ -32,7 +34,8 @@ export async function runMigration(
 ): Promise<StoreOutcome[]> {
   const outcomes: StoreOutcome[] = [];
   for (const store of plan.stores) {
-    const source = openEventStore(`sqlite:${plan.sourceDir}`, { service: store });
+    // Read-only: the source (a stopped node's files, or a copy) is left as it was, byte for byte.
+    const source = new ReadOnlySqliteStore(join(plan.sourceDir, `${store}.db`));
     let target: EventStore | undefined;
     try {
       target = openEventStore(plan.targetUrl, { service: store });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -105,6 +105,37 @@ describe('kopfed migrate, SQLite to SQLite', () => {
       expect(target.seals).toEqual(source.seals);
     }
     expect(outcomes[0]!.copy).toMatchObject({ copiedEvents: 79, appends: 40, resumedAfter: 0 });
+  });
+
+  it('reads the source stores and changes nothing in them: bytes, mtime, journal mode, schema', async () => {
+    const [from, to] = [freshDir(), freshDir()];
+    await seed(from, 'member', 12);
+    // A source as a stopped node, or a copy of one, leaves it: out of WAL mode, and from
+    // before the by-category index.
+    const db = new Database(join(from, 'member.db'));
+    db.pragma('journal_mode = DELETE');
+    db.exec('DROP INDEX events_by_category');
+    db.close();
+    const fingerprint = () => {
+      const file = join(from, 'member.db');
+      const source = new Database(file, { readonly: true });
+      try {
+        return {
+          sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+          mtimeMs: statSync(file).mtimeMs,
+          journalMode: source.pragma('journal_mode', { simple: true }) as string,
+          schema: source.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all(),
+        };
+      } finally {
+        source.close();
+      }
+    };
+    const before = fingerprint();
+    const plan = planMigration({ from: `sqlite:${from}`, to: `sqlite:${to}` });
+    const [outcome] = await runMigration(plan, { maxAppendEvents: 10_000, verifyOnly: false });
+    expect(outcome).toMatchObject({ store: 'member', verified: true });
+    expect(fingerprint()).toEqual(before);
+    expect(readdirSync(from)).toEqual(['member.db']);
   });
 
   it('is idempotent: a second run copies nothing and verifies again', async () => {

@@ -1,11 +1,12 @@
+import type Database from 'better-sqlite3';
 import {
   canonicalEventText,
   LIMITS,
-  SqliteEventStore,
   type EventStore,
   type RecordedEvent,
   type SealedBatch,
 } from '@kopfed/eventstore';
+import { sqliteDatabaseOf } from '../verify/read-only-store';
 
 /** One sealed append batch with its events' canonical texts, as the sealer hashes them. */
 export interface BatchWithTexts {
@@ -35,11 +36,11 @@ const BATCH_PAGE = 1_000;
  * form — the same text, since data and metadata are JSON written by JSON.stringify.
  */
 export function logSourceOf(store: EventStore): LogSource {
-  return store instanceof SqliteEventStore ? sqliteSource(store) : portSource(store);
+  const db = sqliteDatabaseOf(store);
+  return db ? sqliteSource(store, db) : portSource(store);
 }
 
-function sqliteSource(store: SqliteEventStore): LogSource {
-  const db = store.database;
+function sqliteSource(store: EventStore, db: Database.Database): LogSource {
   const batches = db.prepare<
     [number, number],
     { batch: number; first_position: number; last_position: number; seal: string }

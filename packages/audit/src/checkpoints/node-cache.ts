@@ -21,6 +21,14 @@ export interface CachedNode {
   hash: Hash;
 }
 
+/** The sealer's cache in a database opened read-only, if it holds one (none is made there). */
+export function existingNodeCache(db: Database.Database): MerkleNodeCache | undefined {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_merkle_nodes'")
+    .get();
+  return table === undefined ? undefined : new SqliteMerkleNodeCache(db);
+}
+
 export class SqliteMerkleNodeCache implements MerkleNodeCache {
   private readonly select;
   private readonly insert;

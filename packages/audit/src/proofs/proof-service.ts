@@ -1,8 +1,9 @@
-import { SqliteEventStore, type EventStore } from '@kopfed/eventstore';
+import type { EventStore } from '@kopfed/eventstore';
 import { CheckpointIndex, type StoredCheckpoint } from '../checkpoints/checkpoint-index';
 import { logSourceOf } from '../checkpoints/log-source';
 import type { MerkleNodeCache } from '../checkpoints/node-cache';
 import { InclusionProver, ProofUnavailableError } from './inclusion-prover';
+import { sqliteDatabaseOf } from '../verify/read-only-store';
 import { STREAM_PROOF_FORMAT, type InclusionProof, type StreamProof } from './proof-format';
 
 export interface EventLocation {
@@ -27,8 +28,9 @@ export class ProofService {
   /** Finds an event by id in whichever SQLite store holds it. */
   async locate(eventId: string): Promise<EventLocation | undefined> {
     for (const [name, store] of this.stores) {
-      if (!(store instanceof SqliteEventStore)) continue;
-      const body = store.database
+      const db = sqliteDatabaseOf(store);
+      if (!db) continue;
+      const body = db
         .prepare<[string], string>('SELECT body FROM events WHERE id = ?')
         .pluck(true)
         .get(eventId);
