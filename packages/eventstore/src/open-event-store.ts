@@ -13,6 +13,8 @@ export interface OpenEventStoreOptions {
   onWarning?: (message: string) => void;
   /** SQLite stores only: where WAL checkpoints run (see SqliteEventStoreOptions). */
   walCheckpoints?: SqliteEventStoreOptions['walCheckpoints'];
+  /** SQLite file stores only: open the existing file for reading only (see SqliteEventStoreOptions). */
+  readonly?: boolean;
 }
 
 /**
@@ -23,16 +25,22 @@ export interface OpenEventStoreOptions {
  */
 export function openEventStore(url: string, options: OpenEventStoreOptions): EventStore {
   if (url === 'sqlite::memory:')
-    return new SqliteEventStore({ file: ':memory:', ...clock(options) });
+    return new SqliteEventStore({
+      file: ':memory:',
+      ...clock(options),
+      readonly: options.readonly,
+    });
   if (url.startsWith('sqlite:')) {
     const directory = url.slice('sqlite:'.length);
     if (directory.length === 0)
       throw new InvalidEventStoreRequestError('url', 'sqlite: needs a directory');
     const file = join(directory, `${options.service}.db`);
-    mkdirSync(dirname(file), { recursive: true });
-    const { onWarning, walCheckpoints } = options;
-    return new SqliteEventStore({ file, ...clock(options), onWarning, walCheckpoints });
+    const { onWarning, walCheckpoints, readonly } = options;
+    if (!readonly) mkdirSync(dirname(file), { recursive: true });
+    return new SqliteEventStore({ file, ...clock(options), onWarning, walCheckpoints, readonly });
   }
+  if (options.readonly)
+    throw new InvalidEventStoreRequestError('readonly', 'only a SQLite file store opens read-only');
   if (
     url.startsWith('kurrentdb://') ||
     url.startsWith('kurrentdb+discover://') ||

@@ -34,6 +34,7 @@ import {
   streamCategory,
   type PreparedEvent,
 } from '../validation';
+import { openReadOnlyDatabase, readOnlyRefusal, refusingLeases } from './read-only';
 import { applyPragmas, migrate } from './schema';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { SqliteLeaseStore } from './sqlite-lease-store';
@@ -60,6 +61,12 @@ export interface SqliteEventStoreOptions {
   walCheckpoints?: WalCheckpointerOptions | 'inline';
   /** Told when the store falls back to slower but safe behaviour (WAL checkpoints back inline). */
   onWarning?: (message: string) => void;
+  /**
+   * Opens an existing store file for reading only and changes nothing in it: no WAL switch, no
+   * schema set-up, no checkpoint thread. Every read works as on a writable store; every write
+   * (append, commitWith, checkpoints.compareAndSet, leases) is refused at once.
+   */
+  readonly?: boolean;
 }
 
 type Outcome = { ok: true; result: AppendResult; wrote: boolean } | { ok: false; error: unknown };
@@ -111,22 +118,27 @@ export class SqliteEventStore implements EventStore {
   readonly walCheckpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteEventStoreOptions) {
-    this.database = new Database(options.file);
-    applyPragmas(this.database, options.busyTimeoutMs ?? 5_000);
-    migrate(this.database);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+    this.database = options.readonly
+      ? openReadOnlyDatabase(options.file, busyTimeoutMs)
+      : openWritable(options.file, busyTimeoutMs);
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.maxAppendsPerCommit = options.maxAppendsPerCommit ?? 1_000;
     this.checkpoints = new SqliteCheckpointStore(
       this.database,
-      (work) => this.commitWith(work),
+      this.database.readonly
+        ? () => this.refuseWrite('checkpoints.compareAndSet')
+        : (work) => this.commitWith(work),
       () => this.assertOpen(),
     );
-    this.leases = new SqliteLeaseStore(this.database, this.clock, () => this.assertOpen());
+    this.leases = this.database.readonly
+      ? refusingLeases((operation) => this.refuseWrite(operation))
+      : new SqliteLeaseStore(this.database, this.clock, () => this.assertOpen());
     this.statements = prepareStatements(this.database);
     const checkpoints = options.walCheckpoints ?? DEFAULT_WAL_CHECKPOINTER;
     this.walCheckpointer =
-      checkpoints === 'inline' || this.database.memory
+      checkpoints === 'inline' || this.database.memory || this.database.readonly
         ? undefined
         : new WalCheckpointer(this.database, checkpoints, (reason) =>
             options.onWarning?.(
@@ -144,7 +156,7 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    this.assertOpen();
+    this.assertWritable('append');
     assertStreamName(stream);
     assertAppendOptions(options);
     const prepared = prepareEvents(events, this.clock());
@@ -166,7 +178,7 @@ export class SqliteEventStore implements EventStore {
    * `work`. For writes that need not be a transaction of their own, such as checkpoints.
    */
   commitWith<T>(work: () => T): Promise<T> {
-    this.assertOpen();
+    this.assertWritable('commitWith');
     return new Promise<T>((resolve, reject) => {
       this.writes.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.scheduleFlush();
@@ -259,6 +271,15 @@ export class SqliteEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreClosedError();
+  }
+
+  private assertWritable(operation: string): void {
+    if (this.database.readonly) this.refuseWrite(operation);
+    this.assertOpen();
+  }
+
+  private refuseWrite(operation: string): never {
+    throw readOnlyRefusal(this.database.name, operation);
   }
 
   private flush(): void {
@@ -489,6 +510,13 @@ export class SqliteEventStore implements EventStore {
     }
     return statement.all(after, ...(types ?? []), ...(categories ?? []), maxCount);
   }
+}
+
+function openWritable(file: string, busyTimeoutMs: number): Database.Database {
+  const database = new Database(file);
+  applyPragmas(database, busyTimeoutMs);
+  migrate(database);
+  return database;
 }
 
 function isUniqueViolation(error: unknown): boolean {
