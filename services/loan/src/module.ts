@@ -44,7 +44,7 @@ export const loanModule: ServiceModule = {
       loans,
       parties: new Parties(deps.readModels),
       closeOfBusiness: new CloseOfBusiness(store, deps.readModels, book, loans, deps.clock),
-      bookLimit: new LoanBookLimit(store, deps.readModels, book, loans, MAX_BOOK_PRINCIPAL),
+      bookLimit: new LoanBookLimit(deps.readModels, book, loans, MAX_BOOK_PRINCIPAL),
       clock: deps.clock,
     };
     return {

@@ -132,17 +132,21 @@ export function originationRoutes(ctx: LoanContext): Route[] {
           businessDateOf(ctx.clock),
           '/disbursedOn',
         );
-        const result = await ctx.bookLimit.disburse(
-          params.loanId,
-          { coopId: params.coopId, expectedRevision: rc.expectedRevision },
-          {
-            type: 'DisburseLoan',
+        const result = await ctx.bookLimit.disburse(params.loanId, (bookOutstandingPrincipal) =>
+          runLoanCommand(
+            ctx,
+            params,
+            rc,
+            {
+              type: 'DisburseLoan',
+              disbursedOn,
+              via: body.via,
+              disbursedBy: rc.principal.keyId,
+              externalId: null,
+              bookOutstandingPrincipal,
+            },
             disbursedOn,
-            via: body.via,
-            disbursedBy: rc.principal.keyId,
-            externalId: null,
-          },
-          (command) => runLoanCommand(ctx, params, rc, command, disbursedOn),
+          ),
         );
         return loanResponse(ctx, result);
       },

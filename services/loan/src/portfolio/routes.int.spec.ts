@@ -1,7 +1,4 @@
-import { tmpdir } from 'node:os';
 import request from 'supertest';
-import { createServiceApp } from '@kopfed/service-kit';
-import { loanModule } from '../module';
 import {
   activeLoan,
   API,
@@ -245,88 +242,5 @@ describe('a loan book at 18 digits', () => {
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('portfolio_total_out_of_range');
     }
-  });
-});
-
-describe('a loan book at 18 digits, paid out by two processes over one store', () => {
-  let h: LoanHarness;
-  /** A second process's instance of the service over the same store (as tests/simulation's). */
-  let otherApp: LoanHarness['app'];
-  const BIG = { amount: '999999999999999999', currency: 'IDR' };
-  const total = async () =>
-    BigInt(
-      (await request(h.app).get(`${API}/public/portfolio`).expect(200)).body.outstandingPrincipal
-        .amount as string,
-    );
-  beforeAll(async () => {
-    h = await loanHarness('2026-01-31');
-    await h.federation();
-    for (const [coopId, key] of [
-      [COOPS.A, h.fx.keys.coopA],
-      [COOPS.B, h.fx.keys.coopB],
-    ] as const)
-      await request(h.app)
-        .post(`${API}/coops/${coopId}/loan-products/PINJAMAN/versions`)
-        .set(h.as(key))
-        .send(productBody({ maxPrincipal: BIG }))
-        .expect(201);
-    const other = await loanModule.create({
-      store: h.store,
-      readModels: h.store.database,
-      coopDirectory: h.fx.directory,
-      logger: h.fx.deps.logger,
-      clock: () => new Date(`${h.today()}T05:00:00.000Z`),
-      dataDir: tmpdir(),
-    } as never);
-    otherApp = createServiceApp(other.definition, { ...h.fx.deps, store: h.store });
-  }, 60_000);
-  afterAll(() => h.close());
-
-  /** Applies for and approves a loan; the payout is asked of the process given. */
-  const approvedLoan = async (coop: 'A' | 'B', principal: bigint) => {
-    const [coopId, memberId, maker] =
-      coop === 'A' ? [COOPS.A, 'm-a2', h.fx.keys.coopA] : [COOPS.B, 'm-b1', h.fx.keys.coopB];
-    const applied = await request(h.app)
-      .post(`${API}/coops/${coopId}/loans`)
-      .set(h.as(maker))
-      .send({
-        memberId,
-        productCode: 'PINJAMAN',
-        principal: { ...BIG, amount: principal.toString() },
-        termMonths: 12,
-      })
-      .expect(201);
-    const loanId = applied.body.loanId as string;
-    await request(h.app)
-      .post(`${API}/coops/${coopId}/loans/${loanId}/approval`)
-      .set(h.as(h.fx.keys.treasurerP))
-      .expect(200);
-    return (app: LoanHarness['app']) =>
-      request(app)
-        .post(`${API}/coops/${coopId}/loans/${loanId}/disbursement`)
-        .set(h.as(maker))
-        .send({ via: { kind: 'cash' } });
-  };
-
-  it('lets only one of two payouts at once, one in each process, take the room', async () => {
-    const P = 600_000_000_000_000_000n;
-    const [first, second] = [await approvedLoan('A', P), await approvedLoan('B', P)];
-    const answers = await Promise.all([first(h.app), second(otherApp)]);
-    expect(answers.map((a) => a.status).sort()).toEqual([200, 422]);
-    expect(await total()).toBe(P);
-  });
-
-  it('refuses a payout past 18 digits whichever process made the payouts before it', async () => {
-    await (await approvedLoan('A', 1_000_000n))(h.app).expect(200);
-    // The other process pays out the rest of the book's room, to the last rupiah.
-    const rest = 999_999_999_999_999_999n - (await total());
-    await (await approvedLoan('B', rest))(otherApp).expect(200);
-    expect(await total()).toBe(999_999_999_999_999_999n);
-    const over = await (await approvedLoan('A', 1_000_000n))(h.app).expect(422);
-    expect(over.body).toMatchObject({
-      code: 'loan_book_limit_exceeded',
-      details: { bookOutstandingPrincipal: '999999999999999999', principal: '1000000' },
-    });
-    expect(await total()).toBe(999_999_999_999_999_999n);
   });
 });

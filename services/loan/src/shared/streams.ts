@@ -11,8 +11,3 @@ export const syncRepaymentStream = (coopId: string, externalId: string) =>
 export const closeOfBusinessStream = (businessDate: string) => `closeofbusiness-${businessDate}`;
 /** Every completed close of business, in order: a new one may not go back in time. */
 export const CLOSE_OF_BUSINESS_CALENDAR = 'closeofbusinesscalendar-loan';
-/**
- * The loan book's room ledger: every payout's claim of room, and each exact recount, in order
- * (loans/loan-book-room.ts). Its revision serialises the limit check of every process.
- */
-export const LOAN_BOOK_ROOM = 'loanbookroom-loan';

@@ -153,18 +153,19 @@ async function applyOne(
     }
     case 'disbursement': {
       notAfter(item.disbursedOn, request.today, '/disbursedOn');
-      const result = await ctx.bookLimit.disburse(
-        loanId,
-        { coopId },
-        {
-          type: 'DisburseLoan',
-          disbursedOn: item.disbursedOn,
-          via: item.via,
-          disbursedBy: request.actor,
-          externalId: item.externalId,
-        },
-        (command) =>
-          ctx.loans.execute(loanId, command, { metadata, coopId, businessDate: item.disbursedOn }),
+      const result = await ctx.bookLimit.disburse(loanId, (bookOutstandingPrincipal) =>
+        ctx.loans.execute(
+          loanId,
+          {
+            type: 'DisburseLoan',
+            disbursedOn: item.disbursedOn,
+            via: item.via,
+            disbursedBy: request.actor,
+            externalId: item.externalId,
+            bookOutstandingPrincipal,
+          },
+          { metadata, coopId, businessDate: item.disbursedOn },
+        ),
       );
       return result.events.length > 0 ? 'created' : 'unchanged';
     }
