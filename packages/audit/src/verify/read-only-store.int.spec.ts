@@ -1,8 +1,13 @@
-import { rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { buildSampleStores } from '../testing/sample-stores';
-import { ReadOnlySqliteStore } from './read-only-store';
+import { ReadOnlySqliteStore, sqliteDatabaseOf } from './read-only-store';
+
+const event = () => ({ id: randomUUID(), type: 'Noted', schemaVersion: 1, data: {} });
 
 let dataDir: string;
 let file: string;
@@ -42,15 +47,41 @@ describe('a store file opened read-only', () => {
   it('refuses every write, and a bad count as the store does', async () => {
     const store = new ReadOnlySqliteStore(file);
     try {
-      await expect(store.append()).rejects.toThrow(/opened read-only, no append/);
-      expect(() => store.subscribe()).toThrow(/opened read-only, no subscribe/);
-      await expect(store.checkpoints.compareAndSet()).rejects.toThrow(/read-only/);
-      await expect(store.leases.acquire()).rejects.toThrow(/read-only/);
+      const head = await store.headPosition();
+      await expect(
+        store.append('account-2', [event()], { expectedRevision: 'any' }),
+      ).rejects.toThrow(/append: .*ledger\.db was opened read-only/);
+      await expect(store.checkpoints.compareAndSet('relay', undefined, 1)).rejects.toThrow(
+        /read-only/,
+      );
+      await expect(store.leases.acquire('relay', 'node-a', 1_000)).rejects.toThrow(/read-only/);
       await expect(store.readAll({ maxCount: 0 })).rejects.toThrow(/maxCount/);
+      expect(await store.headPosition()).toBe(head);
       expect(store.database.readonly).toBe(true);
+      expect(sqliteDatabaseOf(store)).toBe(store.database);
     } finally {
       await store.close();
     }
     await expect(store.headPosition()).rejects.toThrow(/closed/);
+  });
+
+  it('leaves a copy handed to an auditor as it was: bytes, mtime, journal mode, no file beside it', async () => {
+    const copyDir = mkdtempSync(join(tmpdir(), 'kopfed-audit-ro-'));
+    try {
+      const copy = join(copyDir, 'ledger.db');
+      const source = new Database(file, { readonly: true });
+      source.exec(`VACUUM INTO '${copy}'`);
+      source.close();
+      const state = () => ({ bytes: readFileSync(copy), mtimeMs: statSync(copy).mtimeMs });
+      const before = state();
+      const store = new ReadOnlySqliteStore(copy);
+      expect(await store.readAll({ maxCount: 1_000 })).toHaveLength(await store.headPosition());
+      expect(store.database.pragma('journal_mode', { simple: true })).toBe('delete');
+      await store.close();
+      expect(state()).toEqual(before);
+      expect(readdirSync(copyDir)).toEqual(['ledger.db']);
+    } finally {
+      rmSync(copyDir, { recursive: true, force: true });
+    }
   });
 });
