@@ -5,6 +5,8 @@ import { Server as NetServer, type Socket } from 'node:net';
 export const SHUTDOWN_GRACE_MS = 10_000;
 /** How long a stopping process leaves an idle kept-alive connection open for one last request. */
 const IDLE_LINGER_MS = 1_000;
+/** How long a handler whose client went away is waited for, at most, before it is forgotten. */
+const ABANDONED_MS = 60_000;
 
 /**
  * Readies `server` for a graceful stop; the function returned stops it. Stopping takes no new
@@ -23,6 +25,13 @@ export function drainOnClose(
   const sockets = new Set<Socket>();
   /** Responses not yet done, per connection, in the order their requests came. */
   const outstanding = new Map<Socket, ServerResponse[]>();
+  /**
+   * Responses whose client went away before they were ended: their handlers may still be
+   * writing to the stores, so a drain waits for them to end (each for at most ABANDONED_MS).
+   */
+  const abandoned = new Set<ServerResponse>();
+  /** Connections whose client closed or reset them. */
+  const gone = new WeakSet<Socket>();
   let draining = false;
   let lingering = true;
   let settle: (() => void) | undefined;
@@ -41,6 +50,11 @@ export function drainOnClose(
   };
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
+    // The client ended or reset the connection (a server-side destroy is neither).
+    socket.once('end', () => gone.add(socket));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') gone.add(socket);
+    });
     socket.once('close', () => sockets.delete(socket));
   });
   // Ahead of the app's listener, so that an answer it sends at once also closes.
@@ -48,28 +62,28 @@ export function drainOnClose(
     const socket = req.socket;
     outstanding.set(socket, [...(outstanding.get(socket) ?? []), res]);
     if (draining) closeAfterLast(socket);
-    // A response is done once its handler has ended it and its connection let it go: a
-    // client that went away closes the response first, while the handler may still write.
     let ended = false;
-    let closed = false;
-    const done = () => {
-      if (!ended || !closed) return;
-      const left = (outstanding.get(socket) ?? []).filter((other) => other !== res);
-      if (left.length > 0) outstanding.set(socket, left);
-      else outstanding.delete(socket);
-      if (draining && !lingering) setImmediate(closeIdle);
-      settle?.();
-    };
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {
       const result = end(...args);
       ended = true;
-      done();
+      if (abandoned.delete(res)) settle?.();
       return result;
     }) as ServerResponse['end'];
     res.once('close', () => {
-      closed = true;
-      done();
+      const left = (outstanding.get(socket) ?? []).filter((other) => other !== res);
+      if (left.length > 0) outstanding.set(socket, left);
+      else outstanding.delete(socket);
+      // Closed before its handler ended it: if the client went away, the handler goes on.
+      // A response the server destroyed itself (a stream that failed) is done.
+      if (!ended && gone.has(socket) && !res.writableEnded) {
+        abandoned.add(res);
+        setTimeout(() => {
+          if (abandoned.delete(res)) settle?.();
+        }, ABANDONED_MS).unref();
+      }
+      if (draining && !lingering) setImmediate(closeIdle);
+      settle?.();
     });
   });
   return (graceMs = SHUTDOWN_GRACE_MS, idleLingerMs = IDLE_LINGER_MS) =>
@@ -97,7 +111,7 @@ export function drainOnClose(
         if (!listening) finish();
       }, graceMs);
       settle = () => {
-        if (listening || (outstanding.size > 0 && !forced)) return;
+        if (listening || ((outstanding.size > 0 || abandoned.size > 0) && !forced)) return;
         finish();
       };
       // net's close stops listening without http's closing of idle connections (see above).
