@@ -171,4 +171,27 @@ describe('consumer groups on an embedded node', () => {
         .all(),
     ).toEqual([{ consumer_group: 'counter.things', topic: TOPIC, through: null }]);
   });
+
+  it('a node upgraded from the earlier record hands history only to the groups it did not know', async () => {
+    const earlier = (groups: string[]) => {
+      const database = new Database(':memory:');
+      database.exec(
+        'CREATE TABLE host_consumer_groups (host TEXT NOT NULL, consumer_group TEXT NOT NULL, PRIMARY KEY (host, consumer_group)) STRICT',
+      );
+      for (const group of groups)
+        database.prepare('INSERT INTO host_consumer_groups VALUES (?, ?)').run('node', group);
+      return database;
+    };
+    const unknown: number[] = [];
+    const upgraded = earlier(['other.group']);
+    await stop(await start([publisher, counter(unknown)], upgraded));
+    expect(unknown).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(
+      upgraded.prepare("SELECT name FROM sqlite_master WHERE name = 'host_consumer_groups'").all(),
+    ).toEqual([]);
+
+    const known: number[] = [];
+    await stop(await start([publisher, counter(known)], earlier(['counter.things'])));
+    expect(known).toEqual([]);
+  });
 });

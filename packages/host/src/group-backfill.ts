@@ -34,6 +34,8 @@ export interface TopicPublisher {
  */
 export class GroupPositions {
   private readonly firstStart: boolean;
+  private readonly legacyKnown: ReadonlySet<string> | undefined;
+  private readonly dropLegacy: () => void;
   private readonly rows;
   private readonly write;
 
@@ -42,12 +44,22 @@ export class GroupPositions {
     private readonly host: string,
     private readonly logger: Logger,
   ) {
-    this.firstStart =
+    const exists = (table: string) =>
       database
-        .prepare(
-          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'host_group_positions'",
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(table) !== undefined;
+    // The table of an earlier build (2026-11-30): the groups it had handed their history.
+    this.legacyKnown = exists('host_consumer_groups')
+      ? new Set(
+          database
+            .prepare<[string], string>(
+              'SELECT consumer_group FROM host_consumer_groups WHERE host = ?',
+            )
+            .pluck()
+            .all(host),
         )
-        .get() === undefined;
+      : undefined;
+    this.firstStart = !exists('host_group_positions') && this.legacyKnown === undefined;
     database.exec(
       `CREATE TABLE IF NOT EXISTS host_group_positions (
          host TEXT NOT NULL,
@@ -55,9 +67,9 @@ export class GroupPositions {
          topic TEXT NOT NULL,
          through INTEGER,
          PRIMARY KEY (host, consumer_group, topic)
-       ) STRICT;
-       DROP TABLE IF EXISTS host_consumer_groups;`,
+       ) STRICT`,
     );
+    this.dropLegacy = () => database.exec('DROP TABLE IF EXISTS host_consumer_groups');
     this.rows = database.prepare<
       [string],
       { consumer_group: string; topic: string; through: number | null }
@@ -95,7 +107,12 @@ export class GroupPositions {
       // The publishing service does not run here: nothing reaches the group until it does.
       if (!publisher) continue;
       const through = await checkpointOf(publisher);
-      const position = known.get(key(group, topic));
+      const recorded = known.has(key(group, topic));
+      const position = recorded
+        ? known.get(key(group, topic))
+        : this.legacyKnown?.has(group)
+          ? null
+          : undefined;
       const from = this.firstStart ? through : position === undefined ? 0 : (position ?? through);
       if (from < through) {
         const started = performance.now();
@@ -104,6 +121,7 @@ export class GroupPositions {
       }
       this.write.run(this.host, group, topic, null);
     }
+    this.dropLegacy();
     return report;
   }
 
