@@ -14,8 +14,12 @@ export async function withScratchDir<T>(
   prefix: string,
   work: (dir: string) => Promise<T>,
 ): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const remove = () => rmSync(dir, { recursive: true, force: true });
+  // The handlers come first: an interruption between making the directory and listening
+  // would leave it behind.
+  let dir: string | undefined;
+  const remove = () => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  };
   const onInterrupt = (signal: NodeJS.Signals) => {
     remove();
     stopListening();
@@ -27,6 +31,7 @@ export async function withScratchDir<T>(
   };
   for (const signal of INTERRUPTIONS) process.on(signal, onInterrupt);
   try {
+    dir = mkdtempSync(join(tmpdir(), prefix));
     return await work(dir);
   } finally {
     stopListening();
