@@ -217,10 +217,17 @@ export class PaymentRunner {
     return resumed;
   }
 
-  private scanned = false;
-  private async scan(): Promise<void> {
-    if (this.scanned) return;
-    this.scanned = true;
+  /** The one scan of the log for open payments; forgotten if it fails, so the next sweep tries again. */
+  private scanning: Promise<void> | undefined;
+  private scan(): Promise<void> {
+    this.scanning ??= this.scanOnce().catch((error: unknown) => {
+      this.scanning = undefined;
+      throw error;
+    });
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
     const ended = new Set<string>();
     const seen = new Set<string>();
     for (let after = 0; ;) {

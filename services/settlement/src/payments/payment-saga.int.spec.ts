@@ -198,3 +198,48 @@ describe('closing the service while payments are in progress', () => {
     await restarted.instance.close?.();
   });
 });
+
+describe('resuming payments after a failed start-up scan', () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  let h: Harness;
+  afterEach(() => h.kit.close());
+
+  it('resumes an open payment once the store answers again after the start-up scan failed', async () => {
+    const savings = new FakeSavings(new Database(':memory:'));
+    savings.open(A, 'siti', 1_000_000);
+    savings.open(B, 'budi', 0);
+    h = await settlementHarness({ savings, paymentSweepMs: 3_600_000 });
+    await h.fund(A, 5_000_000);
+    savings.outages.set('capture', 1);
+    const paid = await h.post(
+      '/payments',
+      {
+        paymentId: 'p-scan',
+        payer: { coopId: A, accountId: 'siti' },
+        payee: { coopId: B, accountId: 'budi' },
+        amount: idr(100_000),
+      },
+      h.kit.keys.coopA,
+    );
+    expect(paid.body.status).toBe('in_progress');
+    await h.settlement.instance.close?.();
+
+    // The store fails the first read of the restart's scan once (busy, a KurrentDB blip).
+    const store = h.kit.store;
+    const readAll = store.readAll.bind(store);
+    let failures = 1;
+    store.readAll = async (options) => {
+      if (failures > 0 && options?.categories?.includes('payment')) {
+        failures--;
+        throw new Error('store briefly unavailable');
+      }
+      return readAll(options);
+    };
+    const restarted = await h.reopen({ savings, paymentSweepMs: 20 });
+    await restarted.instance.start?.();
+    await pause(500); // ~25 further sweeps
+    const status = (await restarted.payments.state('p-scan')).status;
+    await restarted.instance.close?.();
+    expect(status).toBe('completed');
+  });
+});

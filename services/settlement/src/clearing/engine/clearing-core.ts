@@ -91,8 +91,14 @@ export class ClearingCore {
       await new Promise((resolve) => setTimeout(resolve, Math.min(ttl / 3, 1_000)));
     }
     this.writable = true;
+    // One renewal at a time: a slow one still in flight skips the tick, so closing has only
+    // that one to wait for before it gives the lease up.
     this.leaseTimer = setInterval(() => {
-      this.renewal = this.renew(ttl);
+      if (this.renewal) return;
+      const renewal = this.renew(ttl).finally(() => {
+        if (this.renewal === renewal) this.renewal = undefined;
+      });
+      this.renewal = renewal;
     }, ttl / 3);
     this.leaseTimer.unref();
     await this.restore();
@@ -100,7 +106,11 @@ export class ClearingCore {
 
   private async renew(ttl: number): Promise<void> {
     const held = await this.store.leases.acquire(LEASE, this.owner, ttl).catch(() => false);
-    if (this.closed) return;
+    if (this.closed) {
+      // Landed after close gave the lease up (a write slower than the wait): give it up again.
+      if (held) await this.store.leases.release(LEASE, this.owner).catch(() => undefined);
+      return;
+    }
     if (!held && this.writable)
       this.options.logger.error('clearing engine lost its lease; refusing writes');
     this.writable = held;

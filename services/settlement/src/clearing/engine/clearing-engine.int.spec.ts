@@ -180,4 +180,42 @@ describe('closing the clearing engine', () => {
     );
     await store.leases.release('settlement:clearing-engine', 'next-engine');
   });
+
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('renews once at a time, and gives up again a lease a renewal slower than its wait took back', async () => {
+    const { store } = h.kit;
+    // Renewals every 100 ms (TTL 300): the first renewal's write lands after 600 ms, the
+    // following ones at once — a remote store whose one write was slow.
+    let renewals = 0;
+    let slow = false;
+    const slowLeases = new Proxy(store, {
+      get: (target, key) =>
+        key === 'leases'
+          ? {
+              acquire: async (name: string, owner: string, ttlMs: number) => {
+                if (slow && ++renewals === 1) await pause(600);
+                return target.leases.acquire(name, owner, ttlMs);
+              },
+              release: (name: string, owner: string) => target.leases.release(name, owner),
+            }
+          : (Reflect.get(target, key, target) as unknown),
+    });
+    const logger = createLogger({ level: 'silent' });
+    const db = (store as SqliteEventStore).database;
+    const core = new ClearingCore({ store: slowLeases, db, logger, leaseTtlMs: 300 });
+    await core.open();
+    slow = true;
+    await pause(250); // renewal 1 (slow) under way; the ticks after it start none
+    expect(renewals).toBe(1);
+    await core.close();
+    expect(await store.leases.acquire('settlement:clearing-engine', 'next-engine', 1_000)).toBe(
+      true,
+    );
+    await store.leases.release('settlement:clearing-engine', 'next-engine');
+    await pause(600); // renewal 1 lands
+    // Another engine can take the lease any time after close, not only after the closed one's TTL.
+    const taken = await store.leases.acquire('settlement:clearing-engine', 'other-engine', 1_000);
+    expect(taken).toBe(true);
+  });
 });
