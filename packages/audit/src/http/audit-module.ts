@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import type { ServiceModule, ServiceModuleDeps } from '@kopfed/service-kit';
@@ -75,7 +75,7 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
       };
       const sources = options.projections ?? [];
       // A node killed during a check (SIGKILL, a crash, OOM) left its copy, person keys and all.
-      rmSync(scratchOf(deps.dataDir), { recursive: true, force: true });
+      removeLeftCopies(scratchOf(deps.dataDir));
       const rebuilds = new RebuildJobs({
         run: (signal) => rebuildCheckOfLive(deps.dataDir, sources, deps.env, signal),
         clock: deps.clock,
@@ -121,6 +121,31 @@ function scratchOf(dataDir: string): string {
 }
 
 /**
+ * Removes the copies under `scratch` whose process is gone: a copy named after a process
+ * still running on this machine is its check in progress. A copy named otherwise (older
+ * builds) is removed too.
+ */
+function removeLeftCopies(scratch: string): void {
+  if (!existsSync(scratch)) return;
+  for (const entry of readdirSync(scratch)) {
+    const owner = /^check-(\d+)-/.exec(entry)?.[1];
+    if (owner !== undefined && processIsAlive(Number(owner))) continue;
+    rmSync(join(scratch, entry), { recursive: true, force: true });
+  }
+  if (readdirSync(scratch).length === 0) rmSync(scratch, { recursive: true, force: true });
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
  * rebuild-check of the node's own, live data directory, on one snapshot under scratchOf,
  * removed once checked or cancelled (it holds person keys).
  */
@@ -133,7 +158,9 @@ async function rebuildCheckOfLive(
   const scratch = scratchOf(dataDir);
   mkdirSync(scratch, { recursive: true, mode: 0o700 });
   chmodSync(scratch, 0o700);
-  const copyInto = mkdtempSync(join(scratch, 'check-'));
+  // Named after this process, so that another node starting over the same directory (an
+  // overlapping restart) leaves it alone while it runs.
+  const copyInto = mkdtempSync(join(scratch, `check-${process.pid}-`));
   try {
     return await rebuildCheck(dataDir, sources, { scratch: { copyInto }, env, signal });
   } finally {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -231,6 +232,28 @@ describe('rebuild-check’s copy, and a node closing while a check runs', () => 
 
   it('removes the copy a killed node left when the node starts again', () => {
     expect(existsSync(scratch())).toBe(false);
+  });
+
+  it('leaves alone, when it starts, the copy of a check another process is running', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'kopfed-rebuild-other-'));
+    // This test's own process stands for the node whose check is running; a dead one left the other.
+    const running = join(other, 'rebuild-check', `check-${process.pid}-abc`);
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid;
+    const left = join(other, 'rebuild-check', `check-${exited}-def`);
+    for (const dir of [running, left]) mkdirSync(dir, { recursive: true });
+    const second = await hostFixture([createAuditModule({ projections: [slowProjections] })], {
+      dataDir: other,
+      env: {
+        KOPFED_AUDIT_SIGNING_KEY: SAMPLE_SEED.toString('base64'),
+        KOPFED_AUDIT_SEAL_INTERVAL_SECONDS: '0',
+      },
+    });
+    try {
+      expect([existsSync(running), existsSync(left)]).toEqual([true, false]);
+    } finally {
+      await second.close();
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('copies into the node’s own data directory, private to it, and closing stops the check within a page and removes the copy', async () => {
