@@ -32,9 +32,15 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
  * the events were copied is kept; its person reads as before the erasure, as the events do.
  * Not covered: a key both stored and destroyed while the event store itself is copied.
  *
- * An aborted `signal` stops the copy between files (one file's VACUUM INTO runs to its end).
+ * Between files it lets the event loop turn, so a running node goes on answering while its
+ * directory is copied, and an aborted `signal` (the node closing) stops the copy there; one
+ * file's VACUUM INTO runs to its end.
  */
-export function snapshotDataDir(dataDir: string, into: string, signal?: AbortSignal): void {
+export async function snapshotDataDir(
+  dataDir: string,
+  into: string,
+  signal?: AbortSignal,
+): Promise<void> {
   invariant(readdirSync(into).length === 0, `${into}: a snapshot goes into an empty directory`);
   // A running node (or a reader closing) deletes -wal, -shm and temporary files at any time:
   // what is gone by the time it is looked at was not part of the data.
@@ -45,8 +51,9 @@ export function snapshotDataDir(dataDir: string, into: string, signal?: AbortSig
   );
   const keyStores = new Set(entries.filter((e) => KEY_STORE.test(e) && pairOf(e, entries)));
   for (const entry of entries) {
-    signal?.throwIfAborted();
     if (keyStores.has(entry)) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
     const keyStore = entries.find((e) => keyStores.has(e) && pairOf(e, entries) === entry);
     if (keyStore) copyFile(dataDir, keyStore, into, `${keyStore}.before`);
     copyFile(dataDir, entry, into, entry);

@@ -126,7 +126,7 @@ describe('rebuild-check', () => {
     const copies = countCopies();
     try {
       const snapshot = scratchDir();
-      snapshotDataDir(dataDir, snapshot);
+      await snapshotDataDir(dataDir, snapshot);
       expect(copies()).toBe(1);
       const inPlace = await rebuildCheck(snapshot, [source([balances])], { scratch: 'in-place' });
       expect(copies()).toBe(1);
@@ -137,7 +137,12 @@ describe('rebuild-check', () => {
     } finally {
       jest.restoreAllMocks();
     }
-    expect(() => snapshotDataDir(dataDir, dataDir)).toThrow(/empty directory/);
+    await expect(snapshotDataDir(dataDir, dataDir)).rejects.toThrow(/empty directory/);
+    // Aborted while it runs (the node closing), it stops between files.
+    const aborting = new AbortController();
+    const copying = snapshotDataDir(dataDir, scratchDir(), aborting.signal);
+    aborting.abort();
+    await expect(copying).rejects.toThrow(/aborted/i);
   });
 
   it('hashes rows whatever order they were written in, and tells different contents apart', () => {

@@ -64,7 +64,7 @@ export async function rebuildCheck(
   let snapshot = dataDir;
   if (options.scratch !== 'in-place') {
     snapshot = options.scratch.copyInto;
-    snapshotDataDir(dataDir, snapshot, signal);
+    await snapshotDataDir(dataDir, snapshot, signal);
   }
   const result: RebuildCheckResult = { dataDir, identical: true, projections: [], absent: [] };
   for (const source of sources) {
