@@ -37,7 +37,7 @@ export async function closeOfBusiness(
   if (done) return done.data as CloseOfBusinessResult;
   const dayEnd =
     Date.parse(`${businessDate}T00:00:00.000Z`) + 24 * 60 * 60 * 1000 - JAKARTA_OFFSET_MS;
-  const expiredTransfers = await parts.transfers.expireDue();
+  const expiredTransfers = await parts.transfers.expireAllDue();
   const closedBatches: string[] = [];
   const due = [...parts.core.state.batches.values()].flatMap((b) =>
     b.status === 'open' && Date.parse(b.ref.windowEnd) <= dayEnd ? [b.ref.batchId] : [],

@@ -166,6 +166,16 @@ describe('inter-coop transfers over HTTP', () => {
     });
   });
 
+  it('at close of business expires every transfer due, however many sweeps that takes', async () => {
+    for (const id of ['t-40', 't-41', 't-42'])
+      await h.post('/transfers', transfer(id, { pending: true, timeoutSeconds: 60 }));
+    h.advance(60_000);
+    // Sweeps of two at a time: the close of business goes on until one finds fewer.
+    expect(await h.settlement.transfers.expireAllDue(2)).toBe(3);
+    for (const id of ['t-40', 't-41', 't-42'])
+      expect((await h.get(`/transfers/${id}`)).body.status).toBe('expired');
+  });
+
   it('closing waits for the expiry sweep in progress, which stops between transfers', async () => {
     await h.post('/transfers', transfer('t-30', { pending: true, timeoutSeconds: 60 }));
     await h.post('/transfers', transfer('t-31', { pending: true, timeoutSeconds: 60 }));

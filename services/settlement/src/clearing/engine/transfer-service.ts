@@ -204,11 +204,11 @@ export class TransferService {
    * Voids every pending transfer whose timeout has passed; returns how many. Once `signal`
    * aborts (the service is closing) it stops between transfers; the next sweep goes on.
    */
-  async expireDue(signal?: AbortSignal): Promise<number> {
+  async expireDue(signal?: AbortSignal, max = MAX_EXPIRIES_PER_SWEEP): Promise<number> {
     const now = Date.parse(this.clock().toISOString());
     const due = [...this.core.state.pending.values()]
       .filter((p) => p.record.expiresAt !== null && Date.parse(p.record.expiresAt) <= now)
-      .slice(0, MAX_EXPIRIES_PER_SWEEP);
+      .slice(0, max);
     let expired = 0;
     for (const { record } of due) {
       if (signal?.aborted) break;
@@ -229,5 +229,18 @@ export class TransferService {
       if (view?.status === 'expired') expired++;
     }
     return expired;
+  }
+
+  /**
+   * Expires every pending transfer that is due (close of business), a sweep of at most `max`
+   * at a time, until a sweep expires fewer: one that fails is left to the next sweep.
+   */
+  async expireAllDue(max = MAX_EXPIRIES_PER_SWEEP): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const swept = await this.expireDue(undefined, max);
+      expired += swept;
+      if (swept < max) return expired;
+    }
   }
 }
