@@ -174,4 +174,29 @@ describe('drainOnClose', () => {
     await sleep(50);
     expect(text).toContain('got 5');
   });
+
+  it('pipelined requests whose client went away, all handlers ended long before the drain: drain is not forced', async () => {
+    let handled = 0;
+    const s = await serve((_req, res) => {
+      // each handler takes 100 ms, then answers
+      setTimeout(() => {
+        handled += 1;
+        res.end('ok');
+      }, 100);
+    });
+    server = s.server;
+    const socket = connect(s.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n');
+    await sleep(30);
+    socket.destroy(); // client goes away
+    await sleep(400); // both handlers have ended their responses
+    expect(handled).toBe(2);
+    const started = Date.now();
+    const result = await s.drain(2_000, 100);
+    expect({ forced: result.forced, fast: Date.now() - started < 1_000 }).toEqual({
+      forced: false,
+      fast: true,
+    });
+  });
 });

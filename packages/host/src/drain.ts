@@ -48,6 +48,26 @@ export function drainOnClose(
   const closeIdle = () => {
     for (const socket of sockets) if (!outstanding.has(socket)) socket.destroy();
   };
+  /**
+   * A response leaves its connection's list when it closes, or when its connection does.
+   * One not yet ended whose client went away is waited for, as its handler may still write;
+   * one the server destroyed itself (a stream that failed) is done.
+   */
+  const release = (socket: Socket, res: ServerResponse, clientGone = gone.has(socket)) => {
+    const listed = outstanding.get(socket) ?? [];
+    if (!listed.includes(res)) return;
+    const left = listed.filter((other) => other !== res);
+    if (left.length > 0) outstanding.set(socket, left);
+    else outstanding.delete(socket);
+    if (!res.writableEnded && clientGone) {
+      abandoned.add(res);
+      setTimeout(() => {
+        if (abandoned.delete(res)) settle?.();
+      }, ABANDONED_MS).unref();
+    }
+    if (draining && !lingering) setImmediate(closeIdle);
+    settle?.();
+  };
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     // The client ended or reset the connection (a server-side destroy is neither).
@@ -55,36 +75,25 @@ export function drainOnClose(
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNRESET' || error.code === 'EPIPE') gone.add(socket);
     });
-    socket.once('close', () => sockets.delete(socket));
+    socket.once('close', () => {
+      sockets.delete(socket);
+      // A response queued behind another (pipelined) never gets a close of its own, and its
+      // handler may still be writing: it can no longer be answered.
+      for (const res of outstanding.get(socket) ?? []) if (!res.socket) release(socket, res, true);
+    });
   });
   // Ahead of the app's listener, so that an answer it sends at once also closes.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     outstanding.set(socket, [...(outstanding.get(socket) ?? []), res]);
     if (draining) closeAfterLast(socket);
-    let ended = false;
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {
       const result = end(...args);
-      ended = true;
       if (abandoned.delete(res)) settle?.();
       return result;
     }) as ServerResponse['end'];
-    res.once('close', () => {
-      const left = (outstanding.get(socket) ?? []).filter((other) => other !== res);
-      if (left.length > 0) outstanding.set(socket, left);
-      else outstanding.delete(socket);
-      // Closed before its handler ended it: if the client went away, the handler goes on.
-      // A response the server destroyed itself (a stream that failed) is done.
-      if (!ended && gone.has(socket) && !res.writableEnded) {
-        abandoned.add(res);
-        setTimeout(() => {
-          if (abandoned.delete(res)) settle?.();
-        }, ABANDONED_MS).unref();
-      }
-      if (draining && !lingering) setImmediate(closeIdle);
-      settle?.();
-    });
+    res.once('close', () => release(socket, res));
   });
   return (graceMs = SHUTDOWN_GRACE_MS, idleLingerMs = IDLE_LINGER_MS) =>
     new Promise((resolve) => {

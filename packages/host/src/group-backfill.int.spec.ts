@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { InProcessBus } from '@kopfed/bus';
-import { SqliteEventStore } from '@kopfed/eventstore';
+import { SqliteEventStore, type EventStore, type RecordedEvent } from '@kopfed/eventstore';
 import {
   createLogger,
   InMemoryCoopDirectory,
+  type Consumption,
   type ServiceDefinition,
   type ServiceModule,
 } from '@kopfed/service-kit';
+import { GroupPositions, relayName } from './group-backfill';
 import { ServiceHost } from './service-host';
 
 const TOPIC = 'kopfed.things.events';
@@ -193,5 +195,44 @@ describe('consumer groups on an embedded node', () => {
     const known: number[] = [];
     await stop(await start([publisher, counter(known)], earlier(['counter.things'])));
     expect(known).toEqual([]);
+  });
+
+  it('hands a group only what the relay has published, where positions are not contiguous (KurrentDB)', async () => {
+    // KurrentDB: a position is the event's byte offset in the transaction log.
+    const events = [100, 200, 300, 400].map(
+      (position, i) =>
+        ({
+          id: `e${i}`,
+          stream: `thing-${i}`,
+          type: 'ThingHappened',
+          data: { n: i },
+          position,
+        }) as unknown as RecordedEvent,
+    );
+    const store = {
+      readAll: async ({ after = 0, maxCount = 1000 }: { after?: number; maxCount?: number } = {}) =>
+        events.filter((e) => e.position > after).slice(0, maxCount),
+      // The relay has published the first two (through position 200).
+      checkpoints: { get: async (name: string) => (name === relayName(TOPIC) ? 200 : undefined) },
+    } as unknown as EventStore;
+    const publishes = {
+      topic: TOPIC,
+      encode: (event: RecordedEvent) => ({ key: event.stream, value: event.id, headers: {} }),
+    };
+    const db = new Database(':memory:');
+    const logger = createLogger({ level: 'silent' });
+    // A node that already ran with this table (its first start took every group as following).
+    await new GroupPositions(db, 'node', logger).catchUp([], () => undefined);
+    const handed: string[] = [];
+    const consumption: Consumption = {
+      topic: TOPIC,
+      group: 'counter.things',
+      handler: (message) => void handed.push(message.value),
+    };
+    const report = await new GroupPositions(db, 'node', logger).catchUp([consumption], (topic) =>
+      topic === TOPIC ? { store, publishes: publishes } : undefined,
+    );
+    // e2 and e3 are past the relay's checkpoint: the relay hands them to the group when it starts.
+    expect({ handed, count: report[0]?.handed }).toEqual({ handed: ['e0', 'e1'], count: 2 });
   });
 });

@@ -148,7 +148,9 @@ export class GroupPositions {
     let handed = 0;
     try {
       for (let after = from; after < through;) {
-        const events = await store.readAll({ after, maxCount: Math.min(PAGE, through - after) });
+        // Positions need not be contiguous (KurrentDB's are commit offsets): stop at the checkpoint.
+        const page = await store.readAll({ after, maxCount: PAGE });
+        const events = page.filter((event) => event.position <= through);
         if (events.length === 0) break;
         const messages: OutgoingMessage[] = [];
         for (const event of events) {

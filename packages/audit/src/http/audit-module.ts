@@ -121,15 +121,19 @@ function scratchOf(dataDir: string): string {
 }
 
 /**
- * Removes the copies under `scratch` whose process is gone: a copy named after a process
- * still running on this machine is its check in progress. A copy named otherwise (older
- * builds) is removed too.
+ * Removes the copies under `scratch` whose process is gone: a copy named after another process
+ * still running on this machine is its check in progress. A copy named after this process, or
+ * otherwise (older builds), is removed too. (An unrelated process that took a dead node's pid
+ * keeps its copy until it ends.)
  */
 function removeLeftCopies(scratch: string): void {
   if (!existsSync(scratch)) return;
   for (const entry of readdirSync(scratch)) {
     const owner = /^check-(\d+)-/.exec(entry)?.[1];
-    if (owner !== undefined && processIsAlive(Number(owner))) continue;
+    // This process's own pid is a copy a killed node left: in a container every node is pid 1.
+    const running =
+      owner !== undefined && Number(owner) !== process.pid && processIsAlive(Number(owner));
+    if (running) continue;
     rmSync(join(scratch, entry), { recursive: true, force: true });
   }
   if (readdirSync(scratch).length === 0) rmSync(scratch, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -236,11 +236,14 @@ describe('rebuild-check’s copy, and a node closing while a check runs', () => 
 
   it('leaves alone, when it starts, the copy of a check another process is running', async () => {
     const other = mkdtempSync(join(tmpdir(), 'kopfed-rebuild-other-'));
-    // This test's own process stands for the node whose check is running; a dead one left the other.
-    const running = join(other, 'rebuild-check', `check-${process.pid}-abc`);
+    // A process still running stands for the node whose check is running; a dead one, and this
+    // very process (in a container every node is pid 1), left the others.
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    const running = join(other, 'rebuild-check', `check-${alive.pid}-abc`);
     const exited = spawnSync(process.execPath, ['-e', '0']).pid;
     const left = join(other, 'rebuild-check', `check-${exited}-def`);
-    for (const dir of [running, left]) mkdirSync(dir, { recursive: true });
+    const own = join(other, 'rebuild-check', `check-${process.pid}-ghi`);
+    for (const dir of [running, left, own]) mkdirSync(dir, { recursive: true });
     const second = await hostFixture([createAuditModule({ projections: [slowProjections] })], {
       dataDir: other,
       env: {
@@ -249,8 +252,13 @@ describe('rebuild-check’s copy, and a node closing while a check runs', () => 
       },
     });
     try {
-      expect([existsSync(running), existsSync(left)]).toEqual([true, false]);
+      expect([existsSync(running), existsSync(left), existsSync(own)]).toEqual([
+        true,
+        false,
+        false,
+      ]);
     } finally {
+      alive.kill();
       await second.close();
       rmSync(other, { recursive: true, force: true });
     }

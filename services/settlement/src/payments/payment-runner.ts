@@ -204,7 +204,8 @@ export class PaymentRunner {
   /** Resumes every payment that has not reached its end (on start, and now and then). */
   async resumeAll(): Promise<number> {
     if (this.stopping) return 0;
-    if (this.open.size === 0) await this.scan();
+    // Once it has succeeded the scan answers at once; until then every sweep tries it again.
+    await this.scan();
     let resumed = 0;
     for (const paymentId of [...this.open]) {
       if (this.stopping) break;

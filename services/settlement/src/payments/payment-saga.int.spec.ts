@@ -242,4 +242,58 @@ describe('resuming payments after a failed start-up scan', () => {
     await restarted.instance.close?.();
     expect(status).toBe('completed');
   });
+
+  it('resumes the payment open at the restart even though a new payment stays open meanwhile', async () => {
+    const savings = new FakeSavings(new Database(':memory:'));
+    savings.open(A, 'siti', 1_000_000);
+    savings.open(B, 'budi', 0);
+    h = await settlementHarness({ savings, paymentSweepMs: 3_600_000 });
+    await h.fund(A, 5_000_000);
+    savings.outages.set('capture', 1);
+    const paid = await h.post(
+      '/payments',
+      {
+        paymentId: 'p-scan',
+        payer: { coopId: A, accountId: 'siti' },
+        payee: { coopId: B, accountId: 'budi' },
+        amount: idr(100_000),
+      },
+      h.kit.keys.coopA,
+    );
+    expect(paid.body.status).toBe('in_progress');
+    await h.settlement.instance.close?.();
+
+    // The store is briefly unavailable to the restart's scan (a KurrentDB blip).
+    const store = h.kit.store;
+    const readAll = store.readAll.bind(store);
+    let blip = true;
+    store.readAll = async (options) => {
+      if (blip && options?.categories?.includes('payment'))
+        throw new Error('store briefly unavailable');
+      return readAll(options);
+    };
+    // A new payment's hold keeps failing (its payer's savings are unreachable for a while).
+    const hold = savings.hold.bind(savings);
+    savings.hold = async (input) => {
+      if (input.holdId === 'pay-p-new') throw new Error('savings unreachable');
+      return hold(input);
+    };
+    const restarted = await h.reopen({ savings, paymentSweepMs: 20 });
+    await restarted.instance.start?.();
+    await pause(60); // the start-up scan (and a sweep or two) failed
+    await restarted.payments.request(
+      {
+        paymentId: 'p-new',
+        payer: { coopId: A, accountId: 'siti' },
+        payee: { coopId: B, accountId: 'budi' },
+        amount: idr(10_000),
+      } as never,
+      { correlationId: 'payment-p-new' },
+    );
+    blip = false; // the store answers again
+    await pause(500); // ~25 further sweeps
+    const status = (await restarted.payments.state('p-scan')).status;
+    await restarted.instance.close?.();
+    expect(status).toBe('completed');
+  });
 });
