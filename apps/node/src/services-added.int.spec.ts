@@ -3,25 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { SqliteEventStore } from '@kopfed/eventstore';
+import { coopBody } from '@kopfed/member/src/testing/federation';
 import { createNode, type FederationNode } from './node';
 import { SERVICE_MODULES } from './services';
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const modules = (...names: string[]) => SERVICE_MODULES.filter((m) => names.includes(m.name));
-
-function coopBody(coopId: string, kind: 'primary' | 'secondary', parentCoopId: string | null) {
-  return {
-    coopId,
-    kind,
-    name: `Koperasi ${coopId}`,
-    legalEntityNumber: `AHU-${coopId}`,
-    nikKoperasi: { number: '3374010020190001', validUntil: '2030-12-31' },
-    npwp: '012345678901234',
-    address: { line: 'Jl. Pandanaran 1', province: '33' },
-    parentCoopId,
-    registeredOn: '2020-01-01',
-  };
-}
 
 /**
  * A node run with some services (KOPFED_SERVICES) and later with more: the services added
