@@ -54,11 +54,11 @@ export function drainOnClose(
    * one the server destroyed itself (a stream that failed) is done.
    */
   const release = (socket: Socket, res: ServerResponse, clientGone = gone.has(socket)) => {
-    const listed = outstanding.get(socket) ?? [];
-    if (!listed.includes(res)) return;
-    const left = listed.filter((other) => other !== res);
-    if (left.length > 0) outstanding.set(socket, left);
-    else outstanding.delete(socket);
+    const listed = outstanding.get(socket);
+    const index = listed?.indexOf(res) ?? -1;
+    if (index < 0) return;
+    listed!.splice(index, 1);
+    if (listed!.length === 0) outstanding.delete(socket);
     if (!res.writableEnded && clientGone) {
       abandoned.add(res);
       setTimeout(() => {
@@ -79,13 +79,17 @@ export function drainOnClose(
       sockets.delete(socket);
       // A response queued behind another (pipelined) never gets a close of its own, and its
       // handler may still be writing: it can no longer be answered.
-      for (const res of outstanding.get(socket) ?? []) if (!res.socket) release(socket, res, true);
+      for (const res of [...(outstanding.get(socket) ?? [])])
+        if (!res.socket) release(socket, res, true);
     });
   });
   // Ahead of the app's listener, so that an answer it sends at once also closes.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
-    outstanding.set(socket, [...(outstanding.get(socket) ?? []), res]);
+    // Usually one response per connection at a time; pipelined requests queue behind it.
+    const listed = outstanding.get(socket);
+    if (listed) listed.push(res);
+    else outstanding.set(socket, [res]);
     if (draining) closeAfterLast(socket);
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {

@@ -204,7 +204,11 @@ describe('resuming payments after a failed start-up scan', () => {
   let h: Harness;
   afterEach(() => h.kit.close());
 
-  it('resumes an open payment once the store answers again after the start-up scan failed', async () => {
+  /**
+   * Payment p-scan left in progress (its capture failed) when the service closes; then the
+   * store refuses reads of the payment log while `unavailable()` says so (a KurrentDB blip).
+   */
+  async function paymentOpenAcrossARestart(unavailable: () => boolean) {
     const savings = new FakeSavings(new Database(':memory:'));
     savings.open(A, 'siti', 1_000_000);
     savings.open(B, 'budi', 0);
@@ -223,18 +227,20 @@ describe('resuming payments after a failed start-up scan', () => {
     );
     expect(paid.body.status).toBe('in_progress');
     await h.settlement.instance.close?.();
-
-    // The store fails the first read of the restart's scan once (busy, a KurrentDB blip).
     const store = h.kit.store;
     const readAll = store.readAll.bind(store);
-    let failures = 1;
     store.readAll = async (options) => {
-      if (failures > 0 && options?.categories?.includes('payment')) {
-        failures--;
+      if (options?.categories?.includes('payment') && unavailable())
         throw new Error('store briefly unavailable');
-      }
       return readAll(options);
     };
+    return savings;
+  }
+
+  it('resumes an open payment once the store answers again after the start-up scan failed', async () => {
+    // The store fails the first read of the restart's scan once.
+    let failures = 1;
+    const savings = await paymentOpenAcrossARestart(() => failures-- > 0);
     const restarted = await h.reopen({ savings, paymentSweepMs: 20 });
     await restarted.instance.start?.();
     await pause(500); // ~25 further sweeps
@@ -244,34 +250,8 @@ describe('resuming payments after a failed start-up scan', () => {
   });
 
   it('resumes the payment open at the restart even though a new payment stays open meanwhile', async () => {
-    const savings = new FakeSavings(new Database(':memory:'));
-    savings.open(A, 'siti', 1_000_000);
-    savings.open(B, 'budi', 0);
-    h = await settlementHarness({ savings, paymentSweepMs: 3_600_000 });
-    await h.fund(A, 5_000_000);
-    savings.outages.set('capture', 1);
-    const paid = await h.post(
-      '/payments',
-      {
-        paymentId: 'p-scan',
-        payer: { coopId: A, accountId: 'siti' },
-        payee: { coopId: B, accountId: 'budi' },
-        amount: idr(100_000),
-      },
-      h.kit.keys.coopA,
-    );
-    expect(paid.body.status).toBe('in_progress');
-    await h.settlement.instance.close?.();
-
-    // The store is briefly unavailable to the restart's scan (a KurrentDB blip).
-    const store = h.kit.store;
-    const readAll = store.readAll.bind(store);
     let blip = true;
-    store.readAll = async (options) => {
-      if (blip && options?.categories?.includes('payment'))
-        throw new Error('store briefly unavailable');
-      return readAll(options);
-    };
+    const savings = await paymentOpenAcrossARestart(() => blip);
     // A new payment's hold keeps failing (its payer's savings are unreachable for a while).
     const hold = savings.hold.bind(savings);
     savings.hold = async (input) => {
@@ -287,7 +267,8 @@ describe('resuming payments after a failed start-up scan', () => {
         payer: { coopId: A, accountId: 'siti' },
         payee: { coopId: B, accountId: 'budi' },
         amount: idr(10_000),
-      } as never,
+        reference: null,
+      },
       { correlationId: 'payment-p-new' },
     );
     blip = false; // the store answers again

@@ -80,6 +80,7 @@ export async function settlementHarness(
       subject,
       time: clock().toISOString(),
       businessDate: new Date(now + 7 * 3_600_000).toISOString().slice(0, 10),
+      // toEnvelope checks it against the event's schema; its static type depends on `name`.
       data: data as never,
     });
     await consumption.handler({
