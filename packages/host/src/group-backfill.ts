@@ -89,12 +89,11 @@ export class GroupPositions {
     publisherOf: (topic: string) => TopicPublisher | undefined,
   ): Promise<{ group: string; topic: string; handed: number; ms: number }[]> {
     const key = (group: string, topic: string) => `${group}\u0000${topic}`;
-    const known = new Map(
-      this.rows.all(this.host).map((row) => [key(row.consumer_group, row.topic), row.through]),
-    );
+    const rows = this.rows.all(this.host);
+    const known = new Map(rows.map((row) => [key(row.consumer_group, row.topic), row.through]));
     const running = new Set(consumptions.map((c) => key(c.group, c.topic)));
     // Groups that followed a relay and do not run now: they have everything up to its checkpoint.
-    for (const row of this.rows.all(this.host)) {
+    for (const row of rows) {
       if (row.through !== null || running.has(key(row.consumer_group, row.topic))) continue;
       const publisher = publisherOf(row.topic);
       if (publisher)
@@ -107,13 +106,16 @@ export class GroupPositions {
       // The publishing service does not run here: nothing reaches the group until it does.
       if (!publisher) continue;
       const through = await checkpointOf(publisher);
-      const recorded = known.has(key(group, topic));
-      const position = recorded
-        ? known.get(key(group, topic))
+      // null: it followed the relay; undefined: the node never ran it; else where it stopped.
+      const position = known.has(key(group, topic))
+        ? known.get(key(group, topic))!
         : this.legacyKnown?.has(group)
           ? null
           : undefined;
-      const from = this.firstStart ? through : position === undefined ? 0 : (position ?? through);
+      let from: number;
+      if (this.firstStart || position === null) from = through;
+      else if (position === undefined) from = 0;
+      else from = position;
       if (from < through) {
         const started = performance.now();
         const handed = await this.replay(consumption, publisher, from, through);
