@@ -80,6 +80,30 @@ describe('loan decider: write-off and recoveries', () => {
     });
   });
 
+  it("is dated on or after the disbursement and the loan's recorded history, never before", () => {
+    const on = (writtenOffOn: string): LoanCommand => ({ ...writeOff, writtenOffOn });
+    expect(refusal(doubtful, on('2026-01-30'))).toMatchObject({
+      code: 'written_off_before_disbursed',
+      pointer: '/writtenOffOn',
+    });
+    const repaid = [
+      ...doubtful,
+      ...when(doubtful, {
+        type: 'RepayLoan',
+        amount: 100_000n,
+        paidOn: '2026-06-30',
+        via: { kind: 'cash' },
+        receivedBy: 'k',
+        externalId: null,
+      }),
+    ];
+    expect(refusal(repaid, on('2026-06-29'))).toMatchObject({
+      code: 'dated_before_recorded',
+      pointer: '/writtenOffOn',
+    });
+    expect(types(when(repaid, on('2026-06-30')))).toContain('LoanWrittenOff');
+  });
+
   it('records recoveries up to the written-off claim', () => {
     const written = [...doubtful, ...when(doubtful, writeOff)];
     const claim = given(written).writtenOff!.claim;

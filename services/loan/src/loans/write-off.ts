@@ -2,6 +2,7 @@ import { conflict, rejected } from '@kopfed/domain';
 import type { LoanCommand } from './loan-commands';
 import type { LoanEvent } from './loan-events';
 import { outstandingPrincipal, unpaidInterest, type LoanState } from './loan-state';
+import { notBeforeRecorded } from './repayment';
 
 type Command<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
 
@@ -28,6 +29,13 @@ export function writeOff(command: Command<'WriteOffLoan'>, state: LoanState): Lo
       'repay from the held savings (or release the hold) before writing the loan off',
     );
   const on = command.writtenOffOn;
+  if (on < state.disbursedOn!)
+    throw rejected(
+      'written_off_before_disbursed',
+      'a loan is written off after its disbursement',
+      '/writtenOffOn',
+    );
+  notBeforeRecorded(state, on, '/writtenOffOn');
   const principal = outstandingPrincipal(state);
   const billedInterest = state.installments
     .filter((i) => i.dueDate <= on)
