@@ -350,6 +350,57 @@ describe('member batches from a primary coop', () => {
     ]);
   });
 
+  it('syncs a member who joined by hand under an existing person and the coop’s external id', async () => {
+    const [inA] = memberItems(120, 1);
+    const first = await post({ sequence: 40, items: [inA] }).expect(200);
+    const personId = (
+      await request(fixture.app)
+        .get(`/api/member/v1/coops/${COOP.A}/members/${first.body.results[0].id}`)
+        .set(f.auth(f.coopA))
+        .expect(200)
+    ).body.personId as string;
+    // The person joins B too, by hand under B's own external id, keeping their person id.
+    const joined = await request(fixture.app)
+      .post(`/api/member/v1/coops/${COOP.B}/members`)
+      .set(f.auth(f.treasurerP))
+      .send({
+        kind: 'person',
+        memberNumber: 'B-120',
+        externalId: 'KM-120',
+        joinedOn: '2026-02-01',
+        person: person(120),
+        personId,
+      })
+      .expect(201);
+    const postB = (body: object) =>
+      request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.B}/member-batches`)
+        .set(f.auth(f.coopB))
+        .send(body)
+        .expect(200);
+    const item = {
+      externalId: 'KM-120',
+      memberNumber: 'B-120',
+      kind: 'person',
+      joinedOn: '2026-02-01',
+      person: person(120),
+    };
+    const same = await postB({ sequence: 10, items: [item] });
+    expect(same.body.results).toEqual([
+      { externalId: 'KM-120', status: 'unchanged', id: joined.body.memberId },
+    ]);
+    const phone = { ...item, person: person(120, { phone: '081200000120' }) };
+    const changed = await postB({ sequence: 11, items: [phone] });
+    expect(changed.body.results).toEqual([
+      { externalId: 'KM-120', status: 'updated', id: joined.body.memberId },
+    ]);
+    const found = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.B}/members/${joined.body.memberId}`)
+      .set(f.auth(f.coopB))
+      .expect(200);
+    expect(found.body).toMatchObject({ personId, personalData: { phone: '081200000120' } });
+  });
+
   it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
     expect((await post({ sequence: 8, items: memberItems(100, 1_001) })).status).toBe(400);
     expect(

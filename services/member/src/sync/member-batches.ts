@@ -175,8 +175,13 @@ function knownMembers(
     db,
     checked.map((e) => e.memberId),
   );
-  const unknown = checked.filter((e) => !members.has(e.memberId));
-  if (unknown.length === 0) return { entries: [...checked], members };
+  // A member joined by hand may name an existing person: its person is the row's, not derived.
+  const direct = checked.map((entry) => {
+    const personId = members.get(entry.memberId)?.person_id;
+    return personId && personId !== entry.personId ? { ...entry, personId } : entry;
+  });
+  const unknown = direct.filter((e) => !members.has(e.memberId));
+  if (unknown.length === 0) return { entries: direct, members };
   const attached = new Map(
     stmt<[string, string], SyncedMember & { external_id: string }>(
       db,
@@ -187,7 +192,7 @@ function knownMembers(
       .all(coopId, JSON.stringify(unknown.map((e) => e.item.externalId)))
       .map((row) => [row.external_id, row]),
   );
-  const entries = checked.map((entry) => {
+  const entries = direct.map((entry) => {
     const row = members.has(entry.memberId) ? undefined : attached.get(entry.item.externalId);
     if (!row) return entry;
     members.set(row.member_id, row);

@@ -249,10 +249,13 @@ async function upsertFromStream(
   metadata: EventMetadata,
   claims: FreshClaims,
 ): Promise<ItemResult> {
-  const { item, memberId, personId } = entry;
+  const { item, memberId } = entry;
   const { state } = await loadMember(ctx, memberId);
   const leaving = leavingOf(item);
   if (state.status) {
+    // The member's own person: one joined by hand may have named an existing person.
+    const personId =
+      state.membership?.kind === 'person' ? state.membership.personId : entry.personId;
     refuseFixedChanges(fromState(state), item);
     const dataHash = item.person ? ctx.vault.dataHash(personId, item.person) : undefined;
     if (isUnchanged(fromState(state), item, dataHash))
@@ -269,7 +272,7 @@ async function upsertFromStream(
     const { events } = await memberCommand(
       ctx,
       memberId,
-      upsert(coopId, entry, coop, personalData, leaving),
+      upsert(coopId, { ...entry, personId }, coop, personalData, leaving),
       metadata,
     );
     // A renumbered member, or one whose NIK was corrected, gives the old ones back to the coop.
