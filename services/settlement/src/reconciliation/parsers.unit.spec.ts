@@ -13,6 +13,18 @@ describe('bank statement parsers', () => {
     expect(parseAmount('12abc', '.')).toMatch(/not an amount/);
   });
 
+  it('refuses the other separator anywhere but between groups of three digits', () => {
+    // A comma-decimal amount under a point-decimal layout is not 100 times itself.
+    expect(parseAmount('250,00', '.')).toMatch(/not an amount/);
+    expect(parseAmount('1.50', ',')).toMatch(/not an amount/);
+    expect(parseAmount('1.5', ',')).toMatch(/not an amount/);
+    expect(parseAmount('1,5000', '.')).toMatch(/not an amount/);
+    expect(parseAmount(',500', '.')).toMatch(/not an amount/);
+    expect(parseAmount('12.345.678', ',')).toBe(12_345_678n);
+    expect(parseAmount('12345678,00', ',')).toBe(12_345_678n);
+    expect(parseAmount('999', '.')).toBe(999n);
+  });
+
   it('splits CSV as RFC 4180 says: quotes, doubled quotes, delimiters and line breaks inside quotes', () => {
     expect(csvRows('a;"b;c";"say ""hi"""\r\n"multi\nline";2\n\n', ';')).toEqual([
       ['a', 'b;c', 'say "hi"'],

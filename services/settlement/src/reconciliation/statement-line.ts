@@ -32,10 +32,17 @@ export class ParseProblems {
   }
 }
 
+/** Whole units ungrouped, or grouped by threes with the separator that is not the decimal one. */
+const WHOLE: Record<'.' | ',', RegExp> = {
+  '.': /^(\d+|\d{1,3}(,\d{3})+)$/,
+  ',': /^(\d+|\d{1,3}(\.\d{3})+)$/,
+};
+
 /**
  * An amount as banks print it, in whole units of the currency: `1.500.000,00`, `1,500,000.00`,
- * `-250000`. The separator used last with one or two digits after it is the decimal one; the
- * fraction must be zero (rupiah have no minor units in use).
+ * `-250000`, with the layout's decimal separator; the other one may only group thousands, so
+ * `250,00` under a `.` layout is refused rather than read as 25000. The fraction must be zero
+ * (rupiah have no minor units in use).
  */
 export function parseAmount(text: string, decimal: '.' | ','): bigint | string {
   const trimmed = text.trim().replace(/\s/g, '');
@@ -45,10 +52,10 @@ export function parseAmount(text: string, decimal: '.' | ','): bigint | string {
   const parts = digits.split(decimal);
   if (parts.length > 2)
     return `more than one decimal separator in ${JSON.stringify(text.slice(0, 40))}`;
-  const whole = parts[0]!.replace(/[.,]/g, '');
   const fraction = parts[1] ?? '';
-  if (whole === '' || !/^\d+$/.test(whole) || !/^\d{0,2}$/.test(fraction))
+  if (!WHOLE[decimal].test(parts[0]!) || !/^\d{0,2}$/.test(fraction))
     return `not an amount: ${JSON.stringify(text.slice(0, 40))}`;
+  const whole = parts[0]!.replace(/[.,]/g, '');
   if (/[1-9]/.test(fraction)) return `a fraction of a rupiah: ${JSON.stringify(text.slice(0, 40))}`;
   if (whole.length > 18) return 'more than 18 digits';
   const value = BigInt(whole);
