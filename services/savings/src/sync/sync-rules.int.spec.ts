@@ -172,6 +172,23 @@ describe('what bulk sync refuses', () => {
     expect(await balance('S-4')).toEqual(idr(20_000));
   });
 
+  it('a transaction dated before the account opened', async () => {
+    // S-1 opened on 2 January 2026: it held nothing on any earlier day.
+    const revision = await h.store.streamRevision(accountStream('S-1'));
+    const results = await sync(
+      deposit('EARLY-D', 'S-1', 300_000, '2025-12-31'),
+      withdrawal('EARLY-W', 'S-1', 10_000, '2026-01-01'),
+    );
+    for (const result of results) {
+      expect(result).toMatchObject({
+        status: 'rejected',
+        problem: { code: 'before-opening', pointer: '/businessDate' },
+      });
+    }
+    expect(await h.store.streamRevision(accountStream('S-1'))).toBe(revision);
+    expect(await balance('S-1', '?on=2025-12-31')).toEqual(idr(0));
+  });
+
   it('a back-dated withdrawal that would take an earlier day below the minimum balance', async () => {
     const results = await sync(
       deposit('D-4', 'S-4', 500_000, '2026-03-05'),

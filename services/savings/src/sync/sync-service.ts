@@ -13,7 +13,7 @@ import type { Context } from '../accounts/account-commands';
 import type { AccountEvent } from '../accounts/account-events';
 import type { OpenedAccount } from '../accounts/account-state';
 import { accountDecider } from '../accounts/account.decider';
-import { floorOf } from '../accounts/rules/guards';
+import { floorOf, requireOpenedBy } from '../accounts/rules/guards';
 import { lowestBalanceFrom } from '../reads/balance-as-of';
 import { AlreadyApplied, toDomain } from '../shared/aggregate-store';
 import type { IsoDate } from '../shared/dates';
@@ -327,6 +327,7 @@ export class SyncService {
     amount: bigint,
     ctx: Context,
   ): Promise<number> {
+    requireOpenedBy(account, ctx.on);
     const events = await this.accounts.store.readStream(accountStream(account.accountId));
     const lowest = lowestBalanceFrom(events, ctx.on);
     const floor = floorOf(account, ctx);

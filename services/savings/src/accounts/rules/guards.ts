@@ -16,6 +16,17 @@ export function requireOpen(state: AccountState): OpenedAccount {
   return account;
 }
 
+/** A movement is dated on or after the day the account opened: before it, the account held nothing. */
+export function requireOpenedBy(account: OpenedAccount, on: string): void {
+  if (on < account.openedOn) {
+    throw rejected(
+      'before-opening',
+      `The account opened on ${account.openedOn}; nothing moves in or out of it on ${on}.`,
+      '/businessDate',
+    );
+  }
+}
+
 /** Closed loop (BRIEF §5): money comes in only from members of a coop still in the federation. */
 export function requireActiveMember(membership: Membership): void {
   if (!membership.memberActive) {

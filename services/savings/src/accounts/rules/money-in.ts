@@ -3,7 +3,7 @@ import { termsOn } from '../../products/product';
 import type { AccountCommand, Context } from '../account-commands';
 import type { AccountEvent } from '../account-events';
 import type { AccountState, OpenedAccount } from '../account-state';
-import { requireActiveMember, requireOpen, requireWithinLimit } from './guards';
+import { requireActiveMember, requireOpen, requireOpenedBy, requireWithinLimit } from './guards';
 
 /** The product's rules for money coming in: pokok up to its share, no top-up of a time deposit. */
 export function checkIncoming(account: OpenedAccount, amount: bigint, ctx: Context): void {
@@ -33,6 +33,7 @@ export function deposit(
   state: AccountState,
 ): AccountEvent[] {
   const account = requireOpen(state);
+  requireOpenedBy(account, command.on);
   checkIncoming(account, command.amount, command);
   return [
     {

@@ -4,12 +4,20 @@ import type { AccountEvent } from '../account-events';
 import { availableAt, type AccountState } from '../account-state';
 import { Draft } from '../draft';
 import { closeNow, releaseLapsedHolds, requireNothingUnderWay } from './closing';
-import { floorOf, requireFunds, requireOpen, requireOpened, requireWithdrawable } from './guards';
+import {
+  floorOf,
+  requireFunds,
+  requireOpen,
+  requireOpened,
+  requireOpenedBy,
+  requireWithdrawable,
+} from './guards';
 
 type Command<T extends AccountCommand['type']> = Extract<AccountCommand, { type: T }>;
 
 export function withdraw(command: Command<'Withdraw'>, state: AccountState): AccountEvent[] {
   const account = requireOpen(state);
+  requireOpenedBy(account, command.on);
   requireWithdrawable(account, command.membership);
   if (Object.hasOwn(account.withdrawals, command.withdrawalId)) {
     throw conflict(
