@@ -138,6 +138,16 @@ export class LedgerCommands {
     metadata: EventMetadata,
   ): Promise<JournalEntry> {
     await this.ensureChart(coopId, metadata);
+    const sourceEventId = `manual:${input.entryId}`;
+    // The ledger keys its inbox by source, not entry id: an id the books already gave another
+    // entry would be posted a second time, under one id, before the check below could refuse it.
+    const taken = (await this.host.journal(coopId)).find((e) => e.entryId === input.entryId);
+    if (taken && taken.source.eventId !== sourceEventId) {
+      throw conflict(
+        'entry-id-conflict',
+        `Entry ${input.entryId} is already in the journal, from ${taken.source.type}.`,
+      );
+    }
     const entry: JournalEntry = {
       entryId: entryId(input.entryId),
       coopId: toCoopId(coopId),
@@ -149,7 +159,7 @@ export class LedgerCommands {
           ? debit(accountCode(line.account), toMoney(line.debit), line.memo)
           : credit(accountCode(line.account), toMoney(line.credit), line.memo),
       ),
-      source: { eventId: `manual:${input.entryId}`, type: 'ManualEntry' },
+      source: { eventId: sourceEventId, type: 'ManualEntry' },
     };
     const result = await this.host.execute(coopId, () => [{ type: 'PostEntry', entry }], metadata);
     const posted = result.state.posted.get(entry.source.eventId);

@@ -126,6 +126,19 @@ describe('the books over HTTP: chart, GL mapping, journal, periods, statements',
     ).toBe('entry-already-reversed');
   });
 
+  it('refuses a manual entry under the id of an entry the books made, and posts nothing', async () => {
+    const reversal = await h.post(`/coops/${A}/journal-entries/oops-1/reversal`, {
+      reason: 'dicatat dua kali',
+    });
+    const before = await h.get(`/coops/${A}/books/trial-balance`);
+    const again = await entry(A, reversal.body.entryId, '2026-10-06', [
+      { account: '5-230', debit: idr(70_000) },
+      { account: '1-110', credit: idr(70_000) },
+    ]);
+    expect(again.body).toMatchObject({ status: 409, code: 'entry-id-conflict' });
+    expect((await h.get(`/coops/${A}/books/trial-balance`)).body).toEqual(before.body);
+  });
+
   it('shows trial balance, neraca, SHU statement and general ledger as of a date or an instant', async () => {
     await entry(
       A,
