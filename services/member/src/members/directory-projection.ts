@@ -248,13 +248,15 @@ export function directoryLacksDataHash(db: Database.Database): boolean {
 }
 
 /** Where a person is or was a member, with the sealed data each membership holds. */
-export function membershipsOfPerson(
-  db: Database.Database,
-  personId: string,
-): Array<Pick<MemberRow, 'member_id' | 'coop_id' | 'status' | 'sealed' | 'erased'>> {
-  return stmt<[string], Pick<MemberRow, 'member_id' | 'coop_id' | 'status' | 'sealed' | 'erased'>>(
+type Membership = Pick<
+  MemberRow,
+  'member_id' | 'coop_id' | 'status' | 'left_reason' | 'sealed' | 'erased'
+>;
+export function membershipsOfPerson(db: Database.Database, personId: string): Membership[] {
+  return stmt<[string], Membership>(
     db,
-    'SELECT member_id, coop_id, status, sealed, erased FROM members WHERE person_id = ? ORDER BY member_id',
+    `SELECT member_id, coop_id, status, left_reason, sealed, erased FROM members
+      WHERE person_id = ? ORDER BY member_id`,
   ).all(personId);
 }
 

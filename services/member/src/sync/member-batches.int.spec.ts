@@ -401,6 +401,65 @@ describe('member batches from a primary coop', () => {
     expect(found.body).toMatchObject({ personId, personalData: { phone: '081200000120' } });
   });
 
+  it('takes a returning member back under a new external id, as the same person', async () => {
+    const [joined] = memberItems(130, 1);
+    const first = await post({ sequence: 50, items: [joined] }).expect(200);
+    const departure = { reason: 'resigned', leftOn: '2026-03-31' };
+    await post({ sequence: 51, items: [{ ...joined, left: departure }] }).expect(200);
+    // As the refusal of the old id says: a returning member joins under a new external id.
+    const returning = {
+      ...joined,
+      externalId: 'AGT-130-R',
+      memberNumber: 'S-130-R',
+      joinedOn: '2026-06-01',
+    };
+    const res = await post({ sequence: 52, items: [returning] }).expect(200);
+    expect(res.body.results[0]).toMatchObject({ externalId: 'AGT-130-R', status: 'created' });
+    const memberOf = async (memberId: string) =>
+      (
+        await request(fixture.app)
+          .get(`/api/member/v1/coops/${COOP.A}/members/${memberId}`)
+          .set(f.auth(f.coopA))
+          .expect(200)
+      ).body as { personId: string; status: string; personalData: unknown };
+    const before = await memberOf(first.body.results[0].id);
+    const after = await memberOf(res.body.results[0].id);
+    expect(before.status).toBe('left');
+    expect(after).toMatchObject({
+      personId: before.personId,
+      status: 'active',
+      personalData: { nik: joined!.person.nik },
+    });
+    const again = await post({ sequence: 53, items: [returning] }).expect(200);
+    expect(again.body.results[0]).toMatchObject({
+      status: 'unchanged',
+      id: res.body.results[0].id,
+    });
+    // Still one active membership per person: a second new id for them is refused.
+    const twice = await post({
+      sequence: 54,
+      items: [{ ...returning, externalId: 'AGT-130-R2', memberNumber: 'S-130-R2' }],
+    }).expect(200);
+    expect(twice.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'duplicate_nik' },
+    });
+    // A member who died does not come back.
+    const [died] = memberItems(131, 1);
+    await post({
+      sequence: 55,
+      items: [{ ...died, left: { reason: 'deceased', leftOn: '2026-04-02' } }],
+    }).expect(200);
+    const ghost = await post({
+      sequence: 56,
+      items: [{ ...died, externalId: 'AGT-131-R', memberNumber: 'S-131-R' }],
+    }).expect(200);
+    expect(ghost.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'member_deceased' },
+    });
+  });
+
   it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
     expect((await post({ sequence: 8, items: memberItems(100, 1_001) })).status).toBe(400);
     expect(

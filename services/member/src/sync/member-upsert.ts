@@ -5,6 +5,7 @@ import type { EventMetadata } from '@kopfed/eventstore';
 import type { z } from 'zod';
 import type { ParentView } from '../coops/coop.decider';
 import type { MemberContext } from '../context';
+import { claimPersonInCoop } from '../members/claims';
 import type { MemberRow } from '../members/directory-projection';
 import {
   claimExternalId,
@@ -19,7 +20,7 @@ import {
   type NewMember,
 } from '../members/member-commands';
 import type { LeftReason, MemberCommand, MemberState } from '../members/member.decider';
-import { movedInMembership } from './moved-in';
+import { movedInMembership, returningPerson } from './moved-in';
 
 export type Item = z.output<typeof memberHttp.MemberBatchItem>;
 
@@ -137,14 +138,17 @@ export async function upsertItem(
     } catch (error) {
       // A new external id whose NIK a member here holds: the coop naming its moved-in member.
       const isTakenNik = error instanceof DomainError && error.code === 'duplicate_nik';
-      const movedIn =
-        !known && isTakenNik && item.person
-          ? await movedInMembership(ctx, coopId, item.externalId, item.person)
-          : undefined;
-      if (!movedIn) throw error;
-      const attaching = { ...entry, ...movedIn };
-      const its = new FreshClaims(ctx, movedIn.memberId);
-      return await its.guard(() => upsertFromStream(ctx, coopId, coop, attaching, metadata, its));
+      if (known || !isTakenNik || !item.person) throw error;
+      const movedIn = await movedInMembership(ctx, coopId, item.externalId, item.person);
+      if (movedIn) {
+        const attaching = { ...entry, ...movedIn };
+        const its = new FreshClaims(ctx, movedIn.memberId);
+        return await its.guard(() => upsertFromStream(ctx, coopId, coop, attaching, metadata, its));
+      }
+      // Or a person whose memberships here have all ended, coming back under a new id.
+      const returning = await returningPerson(ctx, coopId, item.person);
+      if (!returning) throw error;
+      return await rejoin(ctx, coopId, coop, { ...entry, personId: returning }, metadata);
     }
   } catch (error) {
     if (error instanceof DomainError)
@@ -200,6 +204,23 @@ function isUnchanged(member: Standing, item: Item, dataHash: string | undefined)
     (dataHash === undefined || dataHash === member.dataHash) &&
     (!item.left || member.status === 'left')
   );
+}
+
+/** A returning person joins again: one active membership of the coop per person. */
+async function rejoin(
+  ctx: MemberContext,
+  coopId: string,
+  coop: ParentView | null,
+  entry: Entry,
+  metadata: EventMetadata,
+): Promise<ItemResult> {
+  const claims = new FreshClaims(ctx, entry.memberId);
+  return claims.guard(async (): Promise<ItemResult> => {
+    await claimPersonInCoop(ctx, coopId, entry.personId, entry.memberId, metadata, claims);
+    if (await joinNew(ctx, coopId, coop, entry, false, metadata, claims))
+      return { externalId: entry.item.externalId, status: 'created', id: entry.memberId };
+    return upsertFromStream(ctx, coopId, coop, entry, metadata, claims);
+  });
 }
 
 /** Joins a member the directory did not know; false when it was created meanwhile. */

@@ -2,7 +2,11 @@ import { conflict } from '@kopfed/domain';
 import { reservationHolder } from '@kopfed/eventstore';
 import type { MemberContext } from '../context';
 import { nikScope } from '../members/claims';
-import { activeMemberAs, memberWithExternalId } from '../members/directory-projection';
+import {
+  activeMemberAs,
+  memberWithExternalId,
+  membershipsOfPerson,
+} from '../members/directory-projection';
 import { loadMember, personErased } from '../members/member-commands';
 import type { PersonalData } from '../persons/personal-data';
 
@@ -39,4 +43,30 @@ export async function movedInMembership(
   // The stream keeps the NIK's hash after an erasure: an erased person is named by no coop again.
   if (await personErased(ctx, personId)) throw conflict('person_erased', 'this person was erased');
   return { memberId, personId };
+}
+
+/**
+ * The person a sync item under a new external id names by NIK when they come back: they were
+ * a member of this coop, every membership here has ended, and not by death. The coop's
+ * refusal of the old id sends a returning member to a new one; the NIK stays the person's
+ * claim in the coop, so the new membership is theirs, keeping one person and their history.
+ */
+export async function returningPerson(
+  ctx: MemberContext,
+  coopId: string,
+  person: PersonalData,
+): Promise<string | undefined> {
+  const nikHash = ctx.vault.nikHash(coopId, person.nik);
+  const personId = await reservationHolder(ctx.store, nikScope(coopId, nikHash));
+  if (personId === undefined) return undefined;
+  await ctx.projections.directory.catchUp();
+  const here = membershipsOfPerson(ctx.db, personId).filter((row) => row.coop_id === coopId);
+  if (here.length === 0 || here.some((row) => row.status === 'active')) return undefined;
+  if (here.some((row) => row.left_reason === 'deceased'))
+    throw conflict(
+      'member_deceased',
+      'the person with this NIK left this coop as deceased and cannot join it again',
+    );
+  if (await personErased(ctx, personId)) throw conflict('person_erased', 'this person was erased');
+  return personId;
 }
