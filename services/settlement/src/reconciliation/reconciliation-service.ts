@@ -162,6 +162,7 @@ export class ReconciliationService {
             reference: r.reference,
             direction: r.direction,
             amountMinor: minorOf(r.amount),
+            currency: r.amount.currency,
             date: r.date,
           });
       }
@@ -204,6 +205,7 @@ export class ReconciliationService {
             reference: i.reference,
             direction: i.direction,
             amountMinor: minorOf(i.amount),
+            currency: i.amount.currency,
             expectedDate: settlement?.settledOn ?? jakartaBusinessDate(new Date(committed)),
             confirmed: settlement !== undefined,
             booked: booked.has(i.reference),
@@ -221,7 +223,12 @@ export class ReconciliationService {
         const { data } = event as unknown as BankStatementImported;
         if (data.parentCoopId !== parentCoopId) continue;
         for (const l of data.lines)
-          lines.push({ ...l, statementId: data.statementId, amountMinor: BigInt(l.amountMinor) });
+          lines.push({
+            ...l,
+            statementId: data.statementId,
+            amountMinor: BigInt(l.amountMinor),
+            currency: data.currency,
+          });
       }
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.position;

@@ -308,3 +308,85 @@ describe('bank statements of parents whose ids extend one another', () => {
     expect(theirs.status).toBe(201);
   });
 });
+
+describe('reconciliation across currencies', () => {
+  let h: Harness;
+  afterEach(async () => h.close());
+
+  it('matches a settlement only with bank lines and own records of its currency', async () => {
+    h = await settlementHarness({ start: '2026-11-26T03:00:00.000Z' });
+    const usd = (amount: number) => ({ amount: String(amount), currency: 'USD' });
+    expect(
+      (
+        await h.put(`/coops/${A}/limits/USD`, {
+          netDebitCap: usd(1_000_000),
+          alarmAtBasisPoints: 8_000,
+        })
+      ).status,
+    ).toBe(200);
+    await h.put(`/coops/${A}/liquidity-cover/USD`, { amount: usd(1_000_000) });
+    const sent = await h.post('/transfers', {
+      transferId: 'usd-1',
+      fromCoopId: A,
+      toCoopId: B,
+      amount: usd(150_000),
+    });
+    expect(sent.status).toBe(201);
+    const batchId = sent.body.batchId as string;
+    for (const step of ['close', 'record-settlement', 'reserve', 'commit'])
+      expect((await h.post(`/settlement-batches/${batchId}/${step}`, undefined)).status).toBe(200);
+    for (const [coop, bankReference] of [
+      [A, 'BNI-USD-1'],
+      [B, 'BNI-USD-2'],
+    ] as const)
+      await h.post(`/settlement-batches/${batchId}/settlements`, {
+        coopId: coop,
+        bankReference,
+        settledOn: '2026-11-26',
+      });
+    const instructions = (await h.get(`/settlement-batches/${batchId}`)).body
+      .instructions as Instruction[];
+    const reference = instructions.find((i) => i.coopId === A)!.reference;
+
+    // The rupiah account shows Rp150,000 under the reference of a US$1,500.00 settlement.
+    const imported = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'idr-1126',
+      format: 'mt940',
+      content: [
+        ':20:STMT2611',
+        ':60F:C261125IDR0,00',
+        `:61:2611261126C150000,00NTRF${reference}//BNI-7`,
+        ':86:Setoran kliring',
+      ].join('\n'),
+    });
+    expect(imported.status).toBe(201);
+    await h.post(
+      `/coops/${A}/settlement-records`,
+      {
+        records: [
+          {
+            recordId: 'own-usd',
+            reference,
+            direction: 'paid',
+            amount: idr(150_000),
+            date: '2026-11-26',
+          },
+        ],
+      },
+      h.kit.keys.admin,
+    );
+
+    const report = await h.get(`/coops/${P}/reconciliation`);
+    expect(report.status).toBe(200);
+    const a = report.body.coops.find((c: { coopId: string }) => c.coopId === A);
+    expect(a.items[0]).toMatchObject({ reference, bank: [], coop: [] });
+    expect(a.items[0].mismatches).toEqual([
+      { source: 'bank', cause: 'missing', expected: '150000', actual: null },
+      { source: 'coop', cause: 'missing', expected: '150000', actual: null },
+    ]);
+    expect(a.unmatchedCoopRecords).toEqual([expect.objectContaining({ recordId: 'own-usd' })]);
+    expect(report.body.unmatchedBankLines).toEqual([
+      expect.objectContaining({ statementId: 'idr-1126', amount: '150000' }),
+    ]);
+  });
+});

@@ -87,6 +87,7 @@ const Bank = z.object({
   lineNo: z.int(),
   valueDate: z.string(),
   amount: z.string(),
+  currency: z.string(),
   reference: z.string(),
   description: z.string(),
 });
@@ -95,6 +96,7 @@ const Own = z.object({
   reference: z.string(),
   direction: z.string(),
   amount: z.string(),
+  currency: z.string(),
   date: z.string(),
 });
 const ReportOut = z.object({
@@ -108,6 +110,7 @@ const ReportOut = z.object({
           reference: z.string(),
           direction: z.enum(['pay', 'receive']),
           amount: z.string(),
+          currency: z.string(),
           expectedDate: z.string(),
           confirmed: z.boolean(),
           booked: z.boolean(),
@@ -131,12 +134,14 @@ const ownOut = (r: {
   reference: string;
   direction: string;
   amountMinor: bigint;
+  currency: string;
   date: string;
 }) => ({
   recordId: r.recordId,
   reference: r.reference,
   direction: r.direction,
   amount: r.amountMinor.toString(),
+  currency: r.currency,
   date: r.date,
 });
 
@@ -150,6 +155,7 @@ function reportOut(parentCoopId: string, report: ThreeWayReport) {
         reference: p.reference,
         direction: p.direction,
         amount: p.amountMinor.toString(),
+        currency: p.currency,
         expectedDate: p.expectedDate,
         confirmed: p.confirmed,
         booked: p.booked,

@@ -7,6 +7,7 @@ export interface ParentItem {
   reference: string;
   direction: 'pay' | 'receive';
   amountMinor: bigint;
+  currency: string;
   /** The bank value date confirmed, or the day the settlement was committed. */
   expectedDate: string;
   confirmed: boolean;
@@ -22,6 +23,7 @@ export interface CoopRecord {
   reference: string;
   direction: 'paid' | 'received';
   amountMinor: bigint;
+  currency: string;
   date: string;
 }
 
@@ -31,6 +33,8 @@ export interface BankLine {
   lineNo: number;
   valueDate: string;
   amountMinor: bigint;
+  /** The statement's: a bank account is kept in one currency. */
+  currency: string;
   reference: string;
   description: string;
 }
@@ -121,7 +125,9 @@ function mentions(line: BankLine, item: ParentItem, pattern: RegExp | null): boo
 /**
  * Matches the parent's settlements, the coops' own records and the bank statement by
  * reference, then — for a settlement the bank shows under no reference — by amount and date
- * (a mis-keyed reference). Every difference is listed with its cause.
+ * (a mis-keyed reference). Only amounts in the settlement's currency match it: 150000 in a
+ * rupiah account is not a settlement of 150000 US cents. Every difference is listed with its
+ * cause.
  */
 export function reconcile(
   parent: readonly ParentItem[],
@@ -132,7 +138,9 @@ export function reconcile(
   const bankFor = new Map<ParentItem, BankLine[]>(parent.map((p) => [p, []]));
   const patterns = new Map(parent.map((p) => [p, referencePattern(p.reference)]));
   for (const line of lines) {
-    const hits = parent.filter((p) => mentions(line, p, patterns.get(p)!));
+    const hits = parent.filter(
+      (p) => p.currency === line.currency && mentions(line, p, patterns.get(p)!),
+    );
     if (hits.length !== 1) continue;
     bankFor.get(hits[0]!)!.push(line);
     unmatchedLines.delete(line);
@@ -141,7 +149,10 @@ export function reconcile(
   for (const item of parent) {
     if (bankFor.get(item)!.length > 0 || !item.confirmed) continue;
     const guess = [...unmatchedLines].find(
-      (l) => l.amountMinor === bankAmount(item) && l.valueDate === item.expectedDate,
+      (l) =>
+        l.currency === item.currency &&
+        l.amountMinor === bankAmount(item) &&
+        l.valueDate === item.expectedDate,
     );
     if (!guess) continue;
     bankFor.get(item)!.push(guess);
@@ -152,7 +163,10 @@ export function reconcile(
   const byCoop = new Map<string, ReconciledItem[]>();
   for (const item of parent) {
     const coop = records.filter(
-      (r) => r.coopId === item.coopId && normalise(r.reference) === normalise(item.reference),
+      (r) =>
+        r.coopId === item.coopId &&
+        r.currency === item.currency &&
+        normalise(r.reference) === normalise(item.reference),
     );
     coop.forEach((r) => unmatchedRecords.delete(r));
     const bank = bankFor.get(item)!;

@@ -11,6 +11,7 @@ const item = (
   reference,
   direction,
   amountMinor: BigInt(amount),
+  currency: 'IDR',
   expectedDate: '2026-11-27',
   confirmed: true,
   booked: true,
@@ -26,6 +27,7 @@ const line = (
   lineNo,
   valueDate,
   amountMinor: BigInt(amount),
+  currency: 'IDR',
   reference,
   description: '',
 });
@@ -41,6 +43,7 @@ const record = (
   reference,
   direction,
   amountMinor: BigInt(amount),
+  currency: 'IDR',
   date,
 });
 
