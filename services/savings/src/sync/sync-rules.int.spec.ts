@@ -172,6 +172,32 @@ describe('what bulk sync refuses', () => {
     expect(await balance('S-4')).toEqual(idr(20_000));
   });
 
+  it('an amount in a currency other than rupiah', async () => {
+    const results = await sync(
+      { ...deposit('USD-D', 'S-2', 100, '2026-03-09'), amount: { amount: '100', currency: 'USD' } },
+      {
+        ...withdrawal('USD-W', 'S-2', 100, '2026-03-09'),
+        amount: { amount: '100', currency: 'SGD' },
+      },
+      {
+        externalId: 'USD-O',
+        accountId: 'S-USD',
+        type: 'open',
+        memberId: 'm-1',
+        productCode: 'SUKARELA',
+        businessDate: '2026-03-09',
+        openingBalance: { amount: '500000', currency: 'USD' },
+      },
+    );
+    expect(results.map((r) => [r.status, r.problem?.code, r.problem?.pointer])).toEqual([
+      ['rejected', 'currency-not-supported', '/amount/currency'],
+      ['rejected', 'currency-not-supported', '/amount/currency'],
+      ['rejected', 'currency-not-supported', '/openingBalance/currency'],
+    ]);
+    expect(await balance('S-2')).toEqual(idr(1_050_000));
+    expect(await h.store.streamRevision(accountStream('S-USD'))).toBeUndefined();
+  });
+
   it('a transaction dated before the account opened', async () => {
     // S-1 opened on 2 January 2026: it held nothing on any earlier day.
     const revision = await h.store.streamRevision(accountStream('S-1'));

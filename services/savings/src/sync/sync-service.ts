@@ -18,6 +18,7 @@ import { lowestBalanceFrom } from '../reads/balance-as-of';
 import { AlreadyApplied, toDomain } from '../shared/aggregate-store';
 import type { IsoDate } from '../shared/dates';
 import { derivedEventIds } from '../shared/event-ids';
+import { rupiah } from '../shared/money';
 import type { SyncItem } from './sync-items';
 
 const ACCOUNT_GROUPS_IN_FLIGHT = 64;
@@ -226,7 +227,12 @@ export class SyncService {
           openedOn: item.businessDate,
           externalId: item.externalId,
           ...(item.openingBalance
-            ? { initialDeposit: { amount: BigInt(item.openingBalance.amount), via: item.via } }
+            ? {
+                initialDeposit: {
+                  amount: rupiah(item.openingBalance, '/openingBalance'),
+                  via: item.via,
+                },
+              }
             : {}),
           ...(item.maturityInstruction ? { maturityInstruction: item.maturityInstruction } : {}),
         },
@@ -234,9 +240,9 @@ export class SyncService {
       );
       return;
     }
+    const amount = rupiah(item.amount, '/amount');
     const { account } = await this.accounts.account(coopId, item.accountId);
     const ctx = { ...(await this.accounts.contextFor(account, item.businessDate)) };
-    const amount = BigInt(item.amount.amount);
     const write = (expectedRevision?: number) =>
       this.accounts.aggregates.execute(
         accountStream(item.accountId),
