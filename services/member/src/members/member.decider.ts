@@ -134,6 +134,9 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
         return recordPersonalData(command.personalData, command.personErased, state);
       case 'LeaveCoop':
         requireMember(state);
+        // The move route names the coop moved to; a coop's sync may report a move away without.
+        if (command.reason === 'moved' && !command.movedToCoopId)
+          throw rejected('move_needs_coop', 'a move names the coop moved to', '/toCoopId');
         return leave(state, command.reason, command.leftOn, command.movedToCoopId);
       default:
         return unreachable(command, 'member command');
@@ -293,7 +296,5 @@ function leave(
     throw conflict('member_left', `the member already left on ${state.leftOn}`);
   if (state.joinedOn && leftOn < state.joinedOn)
     throw rejected('left_before_joined', 'a member cannot leave before joining', '/leftOn');
-  if (reason === 'moved' && !movedToCoopId)
-    throw rejected('move_needs_coop', 'a move names the coop moved to', '/toCoopId');
   return [{ type: 'MemberLeft', data: { coopId: state.coopId!, reason, leftOn, movedToCoopId } }];
 }

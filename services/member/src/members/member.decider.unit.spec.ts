@@ -176,6 +176,21 @@ describe('member decider', () => {
         ),
       ).toEqual([]);
     });
+    it('records a move away the coop reports, without naming the coop moved to', () => {
+      const moved = { reason: 'moved', leftOn: '2026-06-30' } as const;
+      const left = when(joined, upsert({ leaving: moved }));
+      expect(left).toEqual([
+        {
+          type: 'MemberLeft',
+          data: { coopId: 'ksp-1', reason: 'moved', leftOn: '2026-06-30', movedToCoopId: null },
+        },
+      ]);
+      expect(when([], upsert({ leaving: moved })).map((e) => e.type)).toEqual([
+        'MemberJoined',
+        'PersonalDataRecorded',
+        'MemberLeft',
+      ]);
+    });
     it('creates an already-departed member in one go (onboarding history)', () => {
       expect(
         when([], upsert({ leaving: { reason: 'deceased', leftOn: '2026-03-01' } })).map(
