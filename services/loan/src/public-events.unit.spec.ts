@@ -1,7 +1,13 @@
 import { catalog } from '@kopfed/contracts';
 import type { RecordedEvent } from '@kopfed/eventstore';
 import { addDays } from './shared/dates';
-import { application, disbursedLoan, productWith, run } from './testing/loan-fixtures';
+import {
+  application,
+  disbursedLoan,
+  PERSON_FACTS,
+  productWith,
+  run,
+} from './testing/loan-fixtures';
 import type { LoanCommand } from './loans/loan-commands';
 import type { LoanEvent } from './loans/loan-events';
 import { encodeLoanEvent, toPublic } from './public-events';
@@ -45,6 +51,7 @@ function everything(): LoanEvent[] {
       disbursedBy: 't',
       externalId: null,
       bookOutstandingPrincipal: 0n,
+      facts: PERSON_FACTS,
     },
     {
       type: 'RepayLoan',
@@ -116,6 +123,7 @@ function paidOff(): LoanEvent[] {
       disbursedBy: 't',
       externalId: null,
       bookOutstandingPrincipal: 0n,
+      facts: PERSON_FACTS,
     },
     { type: 'CloseBusinessDay', businessDate: '2026-01-31' },
     {

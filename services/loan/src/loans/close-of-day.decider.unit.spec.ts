@@ -3,6 +3,7 @@ import {
   application,
   disbursedLoan,
   given,
+  PERSON_FACTS,
   productWith,
   run,
   types,
@@ -125,6 +126,7 @@ describe('loan decider: close of business', () => {
         disbursedBy: 't',
         externalId: null,
         bookOutstandingPrincipal: 0n,
+        facts: PERSON_FACTS,
       },
     ]).events;
     expect(close(secured, '2026-02-01')[1]).toMatchObject({

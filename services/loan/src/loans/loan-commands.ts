@@ -65,6 +65,8 @@ export type LoanCommand =
       via: Funds;
       disbursedBy: string;
       externalId: string | null;
+      /** The borrower's standing on the disbursement date: a coop pays out only to its members. */
+      facts: BorrowerFacts;
       /**
        * The outstanding principal of every active loan in the book, every coop's, before this
        * one (or a bound above it): the payout must keep it within 18 digits (LoanBookLimit).

@@ -132,6 +132,8 @@ export function originationRoutes(ctx: LoanContext): Route[] {
           businessDateOf(ctx.clock),
           '/disbursedOn',
         );
+        const { state } = await ctx.loans.get(params.coopId, params.loanId);
+        const facts = ctx.parties.factsFor(params.coopId, state.memberId, disbursedOn);
         const result = await ctx.bookLimit.disburse(params.loanId, (bookOutstandingPrincipal) =>
           runLoanCommand(
             ctx,
@@ -143,6 +145,7 @@ export function originationRoutes(ctx: LoanContext): Route[] {
               via: body.via,
               disbursedBy: rc.principal.keyId,
               externalId: null,
+              facts,
               bookOutstandingPrincipal,
             },
             disbursedOn,

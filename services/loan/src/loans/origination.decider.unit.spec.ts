@@ -29,6 +29,7 @@ const disburse = {
   disbursedBy: 'key-teller',
   externalId: null,
   bookOutstandingPrincipal: 0n,
+  facts: PERSON_FACTS,
 };
 const coopFacts = (overrides: Partial<BorrowerFacts> = {}): BorrowerFacts => ({
   lender: { kind: 'secondary', status: 'active' },
@@ -250,6 +251,25 @@ describe('loan decider: origination', () => {
         principal: 788_488n,
         interest: 100_000n,
       });
+    });
+    it('pays out only to a borrower still eligible on the disbursement date', () => {
+      const left = { ...PERSON_FACTS.member!, left: true };
+      expect(
+        refusal(approved, { ...disburse, facts: { ...PERSON_FACTS, member: left } }),
+      ).toMatchObject({ code: 'borrower_left', kind: 'rejected', pointer: undefined });
+      const suspended = { kind: 'primary' as const, status: 'suspended' as const };
+      expect(
+        refusal(approved, { ...disburse, facts: { ...PERSON_FACTS, lender: suspended } }).code,
+      ).toBe('coop_not_active');
+      const secondary = productWith();
+      const coopLoan = run([
+        { type: 'ApplyForLoan', ...application({ product: secondary, facts: coopFacts() }) },
+        approve,
+      ]).events;
+      expect(refusal(coopLoan, { ...disburse, facts: coopFacts({ agreement: null }) }).code).toBe(
+        'no_cooperation_agreement',
+      );
+      expect(types(when(coopLoan, { ...disburse, facts: coopFacts() }))).toEqual(['LoanDisbursed']);
     });
     it('refuses an unapproved loan and a payout before approval', () => {
       expect(refusal(applied, disburse).code).toBe('loan_not_approved');

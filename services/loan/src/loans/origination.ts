@@ -1,5 +1,5 @@
 import { MONEY_MAX_DIGITS } from '@kopfed/contracts';
-import { conflict, rejected } from '@kopfed/domain';
+import { conflict, DomainError, rejected } from '@kopfed/domain';
 import { exceedsCap, rateCapOn } from '../policies/rate-cap';
 import { versionOn } from '../products/product.decider';
 import { effectiveRateOf } from '../schedule/preview';
@@ -137,6 +137,19 @@ export function eligibleBorrower(facts: BorrowerFacts, coopId: string): Borrower
   };
 }
 
+/**
+ * Closed loop at the payout too: a member who has left since applying, a coop no longer
+ * active, or a member coop whose cooperation agreement is no longer in force is not paid out.
+ */
+function stillEligible(facts: BorrowerFacts, coopId: string, on: string): void {
+  try {
+    eligibleBorrower(facts, coopId);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    throw rejected(error.code, `on ${on}, the disbursement date: ${error.message}`);
+  }
+}
+
 /** Maker-checker: whoever applied may not approve. */
 export function approve(command: Command<'ApproveLoan'>, state: LoanState): LoanEvent[] {
   if (state.status !== 'applied')
@@ -262,6 +275,7 @@ export function disburse(command: Command<'DisburseLoan'>, state: LoanState): Lo
       'a loan is disbursed after its approval',
       '/disbursedOn',
     );
+  stillEligible(command.facts, state.coopId, command.disbursedOn);
   if (state.collateral && state.collateral.held < state.collateral.required)
     throw rejected(
       'collateral_not_held',

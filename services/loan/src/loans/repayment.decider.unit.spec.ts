@@ -3,6 +3,7 @@ import {
   application,
   disbursedLoan,
   given,
+  PERSON_FACTS,
   productWith,
   run,
   types,
@@ -81,6 +82,7 @@ describe('loan decider: repayments', () => {
         disbursedBy: 't',
         externalId: null,
         bookOutstandingPrincipal: 0n,
+        facts: PERSON_FACTS,
       },
     ]).events;
     const late = closeDays(principalFirst, '2026-01-31', '2026-03-05');
@@ -228,6 +230,7 @@ describe('loan decider: repayments', () => {
         disbursedBy: 't',
         externalId: null,
         bookOutstandingPrincipal: 0n,
+        facts: PERSON_FACTS,
       },
     ]).events;
     const first = when(secured, repay(888_488n, '2026-02-28'));
@@ -278,6 +281,7 @@ describe('loan decider: repayments', () => {
         disbursedBy: 't',
         externalId: null,
         bookOutstandingPrincipal: 0n,
+        facts: PERSON_FACTS,
       },
     ]).events;
     // The single installment falls due on 28 February and is paid late, on 3 March.

@@ -3,6 +3,7 @@ import {
   application,
   disbursedLoan,
   given,
+  PERSON_FACTS,
   productWith,
   run,
   types,
@@ -144,6 +145,7 @@ describe('loan decider: restructuring', () => {
         disbursedBy: 't',
         externalId: null,
         bookOutstandingPrincipal: 0n,
+        facts: PERSON_FACTS,
       },
     ]).events;
     // A one-month loan, overdue: principal and interest paid, the fee and penalties not.

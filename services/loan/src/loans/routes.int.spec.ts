@@ -41,6 +41,40 @@ describe('loans over HTTP', () => {
     expect(schedule.body.totalInterest).toEqual({ amount: '661853', currency: 'IDR' });
   });
 
+  it('does not pay out to a member who left the coop after the loan was approved', async () => {
+    await request(h.app)
+      .post(`${API}/coops/${COOPS.A}/loan-products/PINJAMAN/versions`)
+      .set(h.as(h.fx.keys.coopA))
+      .send(productBody())
+      .expect(201);
+    const applied = await request(h.app)
+      .post(loans())
+      .set(h.as(h.fx.keys.coopA))
+      .send({
+        memberId: 'm-a1',
+        productCode: 'PINJAMAN',
+        principal: { amount: '5000000', currency: 'IDR' },
+        termMonths: 6,
+      })
+      .expect(201);
+    const loan = `${loans()}/${applied.body.loanId}`;
+    await request(h.app).post(`${loan}/approval`).set(h.as(h.fx.keys.treasurerP)).expect(200);
+    await h.memberEvent('MemberLeft', 'm-a1', {
+      coopId: COOPS.A,
+      memberId: 'm-a1',
+      leftOn: '2026-01-31',
+      reason: 'resigned',
+    });
+    const refused = await request(h.app)
+      .post(`${loan}/disbursement`)
+      .set(h.as(h.fx.keys.coopA))
+      .send({ via: { kind: 'cash' } })
+      .expect(422);
+    expect(refused.body).toMatchObject({ code: 'borrower_left' });
+    const after = await request(h.app).get(loan).set(h.as(h.fx.keys.coopA)).expect(200);
+    expect(after.body).toMatchObject({ status: 'approved', disbursedOn: null });
+  });
+
   it('refuses the applicant as approver (maker-checker) with a problem', async () => {
     await request(h.app)
       .post(`${API}/coops/${COOPS.A}/loan-products/PINJAMAN/versions`)

@@ -3,6 +3,7 @@ import {
   application,
   disbursedLoan,
   given,
+  PERSON_FACTS,
   productWith,
   run,
   types,
@@ -72,6 +73,7 @@ describe('loan decider: write-off and recoveries', () => {
         disbursedBy: 't',
         externalId: null,
         bookOutstandingPrincipal: 0n,
+        facts: PERSON_FACTS,
       },
     ]).events;
     expect(refusal(closeDays(secured, '2026-01-31', '2026-06-30'), writeOff)).toMatchObject({

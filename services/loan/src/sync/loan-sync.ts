@@ -153,6 +153,8 @@ async function applyOne(
     }
     case 'disbursement': {
       notAfter(item.disbursedOn, request.today, '/disbursedOn');
+      const { state } = await ctx.loans.load(loanId);
+      const facts = ctx.parties.factsFor(coopId, state.memberId, item.disbursedOn);
       const result = await ctx.bookLimit.disburse(loanId, (bookOutstandingPrincipal) =>
         ctx.loans.execute(
           loanId,
@@ -162,6 +164,7 @@ async function applyOne(
             via: item.via,
             disbursedBy: request.actor,
             externalId: item.externalId,
+            facts,
             bookOutstandingPrincipal,
           },
           { metadata, coopId, businessDate: item.disbursedOn },

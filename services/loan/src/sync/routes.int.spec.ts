@@ -189,6 +189,27 @@ describe('loan sync batches', () => {
     expect(fixed.body.results[0].status).toBe('created');
   });
 
+  it('does not pay out a synced loan to a member who had left by the disbursement date', async () => {
+    await h.memberEvent('MemberJoined', 'm-a9', person(COOPS.A, 'm-a9', 'AGT-9'));
+    await h.memberEvent('MemberLeft', 'm-a9', {
+      coopId: COOPS.A,
+      memberId: 'm-a9',
+      reason: 'resigned',
+      leftOn: '2026-01-08',
+    });
+    const response = await send(40, [
+      loanItem('PJ-LEFT', 'AGT-9'),
+      disbursement('CAIR-LEFT', 'PJ-LEFT', '2026-01-10'),
+    ]).expect(200);
+    expect(response.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'created',
+      'rejected',
+    ]);
+    expect(response.body.results[1].problem.code).toBe('borrower_left');
+    const before = await send(41, [disbursement('CAIR-LEFT', 'PJ-LEFT', '2026-01-07')]).expect(200);
+    expect(before.body.results[0]).toMatchObject({ status: 'created' });
+  });
+
   it('rejects a synced disbursement that would take the loan book past 18 digits, alone', async () => {
     await request(h.app)
       .post(`${API}/coops/${COOPS.A}/loan-products/BESAR/versions`)

@@ -89,6 +89,7 @@ export function disbursedLoan(overrides: Partial<Application> = {}, disbursedOn 
       disbursedBy: 'key-teller',
       externalId: null,
       bookOutstandingPrincipal: 0n,
+      facts: PERSON_FACTS,
     },
   ]).events;
 }

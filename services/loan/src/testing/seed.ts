@@ -75,6 +75,7 @@ function template(
       disbursedBy: 'key-teller',
       externalId: null,
       bookOutstandingPrincipal: 0n,
+      facts: PERSON_FACTS,
     },
   ];
   const events: LoanEvent[] = [];
