@@ -73,6 +73,37 @@ describe('products over HTTP', () => {
       .expect(403);
   });
 
+  it('refuses terms and a threshold in a currency other than rupiah, changing nothing', async () => {
+    const defined = await request(h.app)
+      .post(`${base}/products`)
+      .set(as(h.keys.coopA))
+      .send({
+        ...PRODUCTS.SUKARELA,
+        code: 'SUKARELA_USD',
+        terms: { ...PRODUCTS.SUKARELA.terms, minimumBalance: { amount: '10', currency: 'USD' } },
+      });
+    expect(defined.status).toBe(422);
+    expect(defined.body).toMatchObject({
+      code: 'currency-not-supported',
+      errors: [{ pointer: '/terms/minimumBalance/currency' }],
+    });
+    await request(h.app).get(`${base}/products/SUKARELA_USD`).set(as(h.keys.coopA)).expect(404);
+    const policy = await request(h.app)
+      .put(`${base}/savings-policy`)
+      .set(as(h.keys.coopA))
+      .send({
+        effectiveFrom: '2026-03-10',
+        withdrawalApprovalThreshold: { amount: '1000', currency: 'USD' },
+      });
+    expect(policy.status).toBe(422);
+    expect(policy.body).toMatchObject({
+      code: 'currency-not-supported',
+      errors: [{ pointer: '/withdrawalApprovalThreshold/currency' }],
+    });
+    const now = await request(h.app).get(`${base}/savings-policy`).set(as(h.keys.coopA));
+    expect(now.body.withdrawalApprovalThreshold).toEqual(idr(50_000_000));
+  });
+
   it('answers the balance now, with the available balance', async () => {
     await h.joinPerson(COOPS.A, 'm-1');
     await request(h.app)

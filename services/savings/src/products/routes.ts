@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type Route } from '@kopfed/service-kit';
 import { INTEREST_BASES } from '../interest/accrual';
-import { wire } from '../shared/money';
+import { rupiah, wire } from '../shared/money';
 import { READ, WRITE } from '../shared/policies';
 import {
   AmountOrZero,
@@ -81,17 +81,21 @@ const PolicyView = z
   })
   .meta({ id: 'SavingsPolicy' });
 
-const amount = (m: { amount: string } | undefined) => (m ? BigInt(m.amount) : 0n);
-function terms(t: TermsRequest): ProductTerms {
+/** Terms from a request whose terms sit at `at` (`/terms` or the body itself). */
+function terms(t: TermsRequest, at: '/terms' | ''): ProductTerms {
+  const amount = (m: { amount: string; currency: string } | undefined, field: string) =>
+    m ? rupiah(m, `${at}/${field}`) : 0n;
   return {
     effectiveFrom: t.effectiveFrom,
     rateBasisPoints: t.rateBasisPoints,
-    minimumBalanceForInterest: amount(t.minimumBalanceForInterest),
-    minimumBalance: amount(t.minimumBalance),
-    pokokAmount: t.pokokAmount ? BigInt(t.pokokAmount.amount) : null,
-    wajibMonthlyAmount: t.wajibMonthlyAmount ? BigInt(t.wajibMonthlyAmount.amount) : null,
+    minimumBalanceForInterest: amount(t.minimumBalanceForInterest, 'minimumBalanceForInterest'),
+    minimumBalance: amount(t.minimumBalance, 'minimumBalance'),
+    pokokAmount: t.pokokAmount ? amount(t.pokokAmount, 'pokokAmount') : null,
+    wajibMonthlyAmount: t.wajibMonthlyAmount
+      ? amount(t.wajibMonthlyAmount, 'wajibMonthlyAmount')
+      : null,
     earlyWithdrawalPenaltyBasisPoints: t.earlyWithdrawalPenaltyBasisPoints,
-    minimumPlacement: amount(t.minimumPlacement),
+    minimumPlacement: amount(t.minimumPlacement, 'minimumPlacement'),
   };
 }
 
@@ -155,7 +159,7 @@ export function productRoutes(catalogue: CatalogueStore, today: () => string): R
         const { terms: t, ...identity } = body;
         const result = await catalogue.handle(
           params.coopId,
-          { type: 'DefineProduct', product: identity, terms: terms(t) },
+          { type: 'DefineProduct', product: identity, terms: terms(t, '/terms') },
           ctx.metadata,
         );
         return {
@@ -179,7 +183,12 @@ export function productRoutes(catalogue: CatalogueStore, today: () => string): R
       handler: async ({ params, body }, ctx) => {
         const result = await catalogue.handle(
           params.coopId,
-          { type: 'ReviseProduct', code: params.productCode, terms: terms(body), today: today() },
+          {
+            type: 'ReviseProduct',
+            code: params.productCode,
+            terms: terms(body, ''),
+            today: today(),
+          },
           ctx.metadata,
           ctx.expectedRevision,
         );
@@ -241,7 +250,10 @@ export function productRoutes(catalogue: CatalogueStore, today: () => string): R
           {
             type: 'SetSavingsPolicy',
             effectiveFrom: body.effectiveFrom,
-            withdrawalApprovalThreshold: BigInt(body.withdrawalApprovalThreshold.amount),
+            withdrawalApprovalThreshold: rupiah(
+              body.withdrawalApprovalThreshold,
+              '/withdrawalApprovalThreshold',
+            ),
             today: today(),
           },
           ctx.metadata,
