@@ -41,6 +41,7 @@ describe('federation node', () => {
         })),
         { service: 'access', headPosition: expect.any(Number) },
       ],
+      deadLetters: { waiting: 0 },
     });
     for (const service of [...SERVICE_MODULES.map((m) => m.name), 'access']) {
       expect(existsSync(join(dir, `${service}.db`))).toBe(true);
@@ -75,7 +76,7 @@ describe('federation node', () => {
   it('lists its services and serves each one’s valid OpenAPI document', async () => {
     node = await createNode({ dataDir: dataDir() });
     const index = await request(node.app).get('/api').expect(200);
-    const names = ['access', ...SERVICE_MODULES.map((m) => m.name)];
+    const names = ['access', 'operations', ...SERVICE_MODULES.map((m) => m.name)];
     expect(index.body.services).toEqual(
       names.map((name) => ({
         name,
@@ -123,9 +124,10 @@ describe('federation node', () => {
     await expect(
       createNode({ dataDir: dataDir(), modules: [module('counter'), module('counter')] }),
     ).rejects.toThrow(/distinct/);
-    await expect(createNode({ dataDir: dataDir(), modules: [module('access')] })).rejects.toThrow(
-      /distinct/,
-    );
+    for (const reserved of ['access', 'operations'])
+      await expect(createNode({ dataDir: dataDir(), modules: [module(reserved)] })).rejects.toThrow(
+        /distinct/,
+      );
   });
 
   it('keeps settlement’s link to savings open until the services have stopped', async () => {

@@ -29,11 +29,16 @@ import {
 import type { NodeConfig } from './config';
 import { mountConsole } from './console';
 import { InternalLink } from './internal-link';
+import { DeadLetterBox } from './operations/dead-letter-box';
+import { DeadLetters } from './operations/dead-letters';
+import { operationsService } from './operations/routes';
 import { SERVICE_MODULES, type ServiceName } from './services';
 
 export { SERVICES, type ServiceName } from './services';
 /** API keys live in a store of their own. */
 export const ACCESS = 'access';
+/** The node's own operations API (dead letters); it keeps its records in the access store. */
+const OPERATIONS = 'operations';
 export type StoreName = ServiceName | typeof ACCESS;
 
 export interface FederationNode {
@@ -48,6 +53,8 @@ export interface FederationNode {
   host: ServiceHost;
   /** What happened to the bootstrap admin key on this start. */
   bootstrap: BootstrapResult;
+  /** Messages a consumer group failed after every retry, kept until replayed or discarded. */
+  deadLetters: DeadLetters;
   close(): Promise<void>;
 }
 
@@ -69,9 +76,9 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const modules = options.modules ?? SERVICE_MODULES;
   const moduleNames = modules.map((m) => m.name);
-  if (new Set([...moduleNames, ACCESS]).size !== moduleNames.length + 1) {
+  if (new Set([...moduleNames, ACCESS, OPERATIONS]).size !== moduleNames.length + 2) {
     throw new Error(
-      `service modules need distinct names other than ${ACCESS}: ${moduleNames.join(', ')}`,
+      `service modules need distinct names other than ${ACCESS} and ${OPERATIONS}: ${moduleNames.join(', ')}`,
     );
   }
   // One SQLite file per service the node runs, and one for the API keys.
@@ -89,11 +96,22 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
   let keys: ApiKeyRegistry | undefined;
   let host: ServiceHost | undefined;
   let link: InternalLink | undefined;
+  let deadLetters: DeadLetters | undefined;
   const bus = new InProcessBus({
-    onDeadLetter: (dead) =>
-      logger.error({ topic: dead.topic, headers: dead.message.headers }, 'message dead-lettered'),
+    onDeadLetter: (dead) => {
+      if (deadLetters) deadLetters.keep(dead);
+      else
+        logger.error({ topic: dead.topic, headers: dead.message.headers }, 'message dead-lettered');
+    },
   });
   try {
+    const kept = new DeadLetters(
+      new DeadLetterBox(sqlite(store(ACCESS)).database),
+      bus,
+      options.clock ?? (() => new Date()),
+      logger,
+    );
+    deadLetters = kept;
     keys = await ApiKeyRegistry.open(store(ACCESS));
     const bootstrap = await bootstrapAdminKey(keys, {
       coopId: options.adminCoopId ?? 'federation',
@@ -141,14 +159,16 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       env: serviceEnv,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.nightlyCloseOfBusiness ? { nightlyCloseOfBusiness: true } : {}),
+      onDeadLetter: kept.keep,
     });
     const mounted: ServiceHttp[] = [
       createServiceRouter(accessService(keys), { ...kit, store: store(ACCESS) }),
+      createServiceRouter(operationsService(kept), { ...kit, store: store(ACCESS) }),
       ...host.services.map(({ name, instance }) =>
         createServiceRouter(instance.definition, { ...kit, store: store(name) }),
       ),
     ];
-    const app = nodeApp(stores, mounted, logger);
+    const app = nodeApp(stores, mounted, kept, logger);
     link?.serve(app);
     const registry = keys;
     const started = host;
@@ -165,6 +185,7 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
       keys: registry,
       host: started,
       bootstrap,
+      deadLetters: kept,
       // Settlement may still reach savings through the link while it stops: the link closes
       // after the services and the bus, before the stores.
       async close() {
@@ -199,6 +220,7 @@ function authenticator(keys: ApiKeyRegistry, options: NodeOptions) {
 function nodeApp(
   stores: ReadonlyMap<string, EventStore>,
   services: readonly ServiceHttp[],
+  deadLetters: DeadLetters,
   logger: Logger,
 ): Express {
   const app = createBaseApp();
@@ -209,7 +231,8 @@ function nodeApp(
         headPosition: await store.headPosition(),
       })),
     );
-    res.json({ status: 'ok', stores: report });
+    // A waiting dead letter is an effect that did not happen: monitoring should alert on it.
+    res.json({ status: 'ok', stores: report, deadLetters: { waiting: deadLetters.waiting() } });
   });
   mountHealth(
     app,

@@ -6,3 +6,4 @@ export {
   type DeadLetter,
 } from './in-process/in-process-bus';
 export { openBus, type OpenBusOptions } from './open-bus';
+export type { DeliveryOutcome } from './retry';

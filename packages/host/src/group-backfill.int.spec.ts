@@ -235,4 +235,57 @@ describe('consumer groups on an embedded node', () => {
     // e2 and e3 are past the relay's checkpoint: the relay hands them to the group when it starts.
     expect({ handed, count: report[0]?.handed }).toEqual({ handed: ['e0', 'e1'], count: 2 });
   });
+
+  it('keeps a message that fails every retry during catch-up where the live bus keeps its dead letters', async () => {
+    const events = [1, 2].map(
+      (position) =>
+        ({
+          id: `e${position}`,
+          stream: 'thing-1',
+          type: 'ThingHappened',
+          position,
+        }) as unknown as RecordedEvent,
+    );
+    const store = {
+      readAll: async ({ after = 0 }: { after?: number } = {}) =>
+        events.filter((e) => e.position > after),
+      checkpoints: { get: async () => 2 },
+    } as unknown as EventStore;
+    const publishes = {
+      topic: TOPIC,
+      encode: (event: RecordedEvent) => ({ key: event.stream, value: event.id, headers: {} }),
+    };
+    const dead: { topic: string; value: string; group: string | undefined }[] = [];
+    const handed: string[] = [];
+    const db = new Database(':memory:');
+    const logger = createLogger({ level: 'silent' });
+    // A node that already ran with this table: the group is new to it, and handed the whole topic.
+    await new GroupPositions(db, 'node', logger).catchUp([], () => undefined);
+    const positions = new GroupPositions(
+      db,
+      'node',
+      logger,
+      (letter) =>
+        void dead.push({
+          topic: letter.topic,
+          value: letter.message.value,
+          group: letter.message.headers?.['kopfed-dlq-group'],
+        }),
+    );
+    await positions.catchUp(
+      [
+        {
+          topic: TOPIC,
+          group: 'counter.things',
+          handler: (message) => {
+            if (message.value === 'e1') throw new Error('cannot apply e1');
+            handed.push(message.value);
+          },
+        },
+      ],
+      () => ({ store, publishes }),
+    );
+    expect(handed).toEqual(['e2']);
+    expect(dead).toEqual([{ topic: `${TOPIC}.dlq`, value: 'e1', group: 'counter.things' }]);
+  });
 });

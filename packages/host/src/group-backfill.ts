@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { InProcessBus, type OutgoingMessage } from '@kopfed/bus';
+import { InProcessBus, type DeadLetter, type OutgoingMessage } from '@kopfed/bus';
 import type { EventStore } from '@kopfed/eventstore';
 import type { Consumption, Publication } from '@kopfed/service-kit';
 
@@ -43,6 +43,8 @@ export class GroupPositions {
     database: Database.Database,
     private readonly host: string,
     private readonly logger: Logger,
+    /** Where a message that fails every retry during catch-up is kept, as the live bus keeps its own. */
+    private readonly onDeadLetter?: (deadLetter: DeadLetter) => Promise<void> | void,
   ) {
     const exists = (table: string) =>
       database
@@ -135,11 +137,13 @@ export class GroupPositions {
   ): Promise<number> {
     const { group, topic } = consumption;
     const bus = new InProcessBus({
-      onDeadLetter: (dead) =>
+      onDeadLetter: async (dead) => {
         this.logger.error(
           { topic, group, key: dead.message.key },
           'a message handed to a consumer group on start failed every retry',
-        ),
+        );
+        await this.onDeadLetter?.(dead);
+      },
     });
     await bus.subscribe({
       topic,

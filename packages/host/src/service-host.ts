@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { InProcessBus, type Bus, type BusSubscription } from '@kopfed/bus';
+import { InProcessBus, type Bus, type BusSubscription, type DeadLetter } from '@kopfed/bus';
 import type { EventStore } from '@kopfed/eventstore';
 import { Relay } from '@kopfed/messaging';
 import type {
@@ -35,6 +35,11 @@ export interface HostOptions {
   /** After a failed night, how long to wait before trying again (the last delay repeats). */
   nightlyRetryDelaysMs?: readonly number[];
   relayBatchSize?: number;
+  /**
+   * Where a message that fails every retry while a consumer group catches up on start is kept
+   * (embedded bus): give it the sink the bus's own `onDeadLetter` uses.
+   */
+  onDeadLetter?: (deadLetter: DeadLetter) => Promise<void> | void;
 }
 
 export interface HostedService {
@@ -131,7 +136,7 @@ export class ServiceHost {
    */
   private async catchUpGroups(consumptions: readonly Consumption[]): Promise<void> {
     const { hostDatabase, name, logger, store } = this.options;
-    const positions = new GroupPositions(hostDatabase, name, logger);
+    const positions = new GroupPositions(hostDatabase, name, logger, this.options.onDeadLetter);
     const caughtUp = await positions.catchUp(consumptions, (topic) => {
       const publisher = this.services.find((s) => s.instance.publishes?.topic === topic);
       return publisher?.instance.publishes

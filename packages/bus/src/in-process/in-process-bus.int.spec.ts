@@ -68,6 +68,47 @@ describe('in-process bus specifics', () => {
   });
 });
 
+describe('redelivering one message to one group', () => {
+  it('hands it to that group alone, in turn with the key, and says whether it was handled', async () => {
+    const bus = new InProcessBus();
+    const seen: string[] = [];
+    let fail = true;
+    await bus.subscribe({
+      topic: 't',
+      group: 'g',
+      maxRetries: 1,
+      retryDelayMs: 1,
+      handler: (m) => {
+        seen.push(`g:${(JSON.parse(m.value) as { n: number }).n}`);
+        if (fail) throw new Error('still down');
+      },
+    });
+    await bus.subscribe({
+      topic: 't',
+      group: 'other',
+      handler: (m) => void seen.push(`o:${m.value}`),
+    });
+    const failed = await bus.redeliver('t', 'g', message('a', 1));
+    expect(failed).toMatchObject({ handled: false, attempts: 2 });
+    // A redelivery that fails again is the caller's to keep, not a second dead letter.
+    expect(bus.deadLetters()).toHaveLength(0);
+    fail = false;
+    await expect(bus.redeliver('t', 'g', message('a', 2))).resolves.toEqual({ handled: true });
+    expect(seen).toEqual(['g:1', 'g:1', 'g:2']);
+    await bus.close();
+  });
+
+  it('refuses a group that does not consume the topic here, and a closed bus', async () => {
+    const bus = new InProcessBus();
+    await bus.subscribe({ topic: 't', group: 'g', handler: () => undefined });
+    await expect(bus.redeliver('t', 'missing', message('a', 1))).rejects.toThrow(
+      /does not consume t/,
+    );
+    await bus.close();
+    await expect(bus.redeliver('t', 'g', message('a', 1))).rejects.toBeInstanceOf(BusStoppedError);
+  });
+});
+
 describe('unprocessable messages', () => {
   it('go to the dead-letter topic at once, without retries', async () => {
     const bus = new InProcessBus();

@@ -1,5 +1,11 @@
 import { BusStoppedError, InvalidBusRequestError } from '../errors';
-import { deadLetterHeaders, deliverWithRetries, retryPolicy, type RetryPolicy } from '../retry';
+import {
+  deadLetterHeaders,
+  deliverWithRetries,
+  retryPolicy,
+  type DeliveryOutcome,
+  type RetryPolicy,
+} from '../retry';
 import {
   deadLetterTopic,
   type Bus,
@@ -67,6 +73,29 @@ export class InProcessBus implements Bus {
     };
   }
 
+  /**
+   * Hands one message to one subscribed group again (an operator replaying a dead letter): in
+   * turn with that key's other messages for the group, with the group's retries. Resolves with
+   * the outcome; a message that fails again is not dead-lettered a second time, the caller
+   * keeps it.
+   */
+  async redeliver(
+    topic: string,
+    group: string,
+    message: OutgoingMessage,
+  ): Promise<DeliveryOutcome> {
+    if (this.closed) throw new BusStoppedError();
+    assertTopic(topic);
+    assertMessages([message]);
+    const worker = this.topics.get(topic)?.get(group);
+    if (!worker)
+      throw new InvalidBusRequestError(
+        'group',
+        `${group} does not consume ${topic} in this process`,
+      );
+    return worker.redeliver(message);
+  }
+
   /** Dead letters seen by this process, oldest first (bounded). */
   deadLetters(): readonly DeadLetter[] {
     return this.kept;
@@ -112,6 +141,8 @@ interface PublishTracker {
 interface Pending {
   message: Omit<IncomingMessage, 'attempt'>;
   tracker: PublishTracker;
+  /** A redelivery takes the outcome itself instead of dead-lettering a failure. */
+  onOutcome?: (outcome: DeliveryOutcome) => void;
 }
 
 function complete(pending: Pending, error?: unknown): void {
@@ -143,7 +174,15 @@ class GroupWorker {
     ) => Promise<void>,
   ) {}
 
-  enqueue(messages: readonly OutgoingMessage[]): Promise<void> {
+  redeliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
+    let outcome: DeliveryOutcome | undefined;
+    return this.enqueue([message], (o) => (outcome = o)).then(() => outcome!);
+  }
+
+  enqueue(
+    messages: readonly OutgoingMessage[],
+    onOutcome?: (outcome: DeliveryOutcome) => void,
+  ): Promise<void> {
     if (this.stopping) return Promise.reject(new BusStoppedError('subscription'));
     if (messages.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -162,6 +201,7 @@ class GroupWorker {
             headers: { ...m.headers },
           },
           tracker,
+          ...(onOutcome ? { onOutcome } : {}),
         };
         const queue = this.queues.get(m.key);
         if (queue) queue.push(pending);
@@ -214,7 +254,8 @@ class GroupWorker {
       );
       if (outcome === 'stopped') return;
       try {
-        if (!outcome.handled)
+        if (pending.onOutcome) pending.onOutcome(outcome);
+        else if (!outcome.handled)
           await this.deadLetter(pending.message, outcome.error, outcome.attempts);
         queue.shift();
         complete(pending);
