@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Decimal } from '@kopfed/money';
 import { accrue, ACCRUAL_PLACES } from '../interest/accrual';
-import { rateSchedule, termsOn, type Product } from '../products/product';
+import { minimumForInterestSchedule, rateSchedule, type Product } from '../products/product';
 import { addDays, businessDateOf, maxDate, type IsoDate } from '../shared/dates';
 import { wire } from '../shared/money';
 import { MoneyView } from '../shared/schemas';
@@ -91,7 +91,7 @@ function accrued(account: OpenedAccount, product: Product | undefined, today: Is
       : rateSchedule(product),
     start,
     end: through,
-    minimumBalanceForInterest: termsOn(product, through).minimumBalanceForInterest,
+    minimumsForInterest: minimumForInterestSchedule(product),
   });
   return {
     postedThrough: account.interest.postedThrough,

@@ -38,6 +38,34 @@ describe('close of business for one account', () => {
     });
   });
 
+  it('judges each day against the minimum for interest in force that day (terms revised mid-month)', () => {
+    const revised = (minimumBalanceForInterest: bigint): Product => ({
+      ...sukarela,
+      versions: [
+        sukarela.versions[0]!,
+        { ...sukarela.versions[0]!, effectiveFrom: '2026-03-15', minimumBalanceForInterest },
+      ],
+    });
+    // From 15 March Rp1,000,000 no longer earns: 1–14 March did, at Rp100 a day.
+    const raised = when(opened, close('2026-03-31', revised(2_000_000n)));
+    expect(data(raised, 'InterestPosted')).toMatchObject({ amount: '1400', days: 31 });
+    // A minimum lowered from 15 March pays from the 15th, not for the days before it.
+    const high = {
+      ...sukarela,
+      versions: [{ ...sukarela.versions[0]!, minimumBalanceForInterest: 2_000_000n }],
+    };
+    const lowered: Product = {
+      ...high,
+      versions: [
+        high.versions[0]!,
+        { ...high.versions[0]!, effectiveFrom: '2026-03-15', minimumBalanceForInterest: 0n },
+      ],
+    };
+    expect(data(when(opened, close('2026-03-31', lowered)), 'InterestPosted')).toMatchObject({
+      amount: '1700',
+    });
+  });
+
   it('changes nothing when run again for the same date (idempotent by state)', () => {
     const history = then(opened, close('2026-03-31'));
     expect(when(history, close('2026-03-31'))).toEqual([]);

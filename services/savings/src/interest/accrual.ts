@@ -10,12 +10,12 @@ import { addDays, daysInclusive, lastDayOfMonth, monthOf, type IsoDate } from '.
  * rounded half-up to the micro-rupiah; posting rounds to whole rupiah (see posting.ts).
  *
  *   daily_balance          each day earns on its own closing balance, at that day's rate,
- *                          if that balance reaches the minimum for interest
+ *                          if that balance reaches that day's minimum for interest
  *   average_daily_balance  the period's average closing balance earns for every day of the
  *                          period, at the rate in force on its last day, if the average
- *                          reaches the minimum
+ *                          reaches the minimum in force on that day
  *   minimum_balance        the period's lowest closing balance earns for every day, at the
- *                          rate in force on the last day, if it reaches the minimum
+ *                          rate and if it reaches the minimum in force on the last day
  */
 export const ACCRUAL_PLACES = 6;
 export const MICRO = 10n ** BigInt(ACCRUAL_PLACES);
@@ -41,6 +41,12 @@ export interface RateChange {
   rateBasisPoints: number;
 }
 
+/** From `from` on, a balance earns only when it reaches `amount` (the product's terms). */
+export interface MinimumChange {
+  from: IsoDate;
+  amount: bigint;
+}
+
 export interface AccrualInput {
   basis: InterestBasis;
   /** Sorted by date; the first must start on or before `start`. */
@@ -48,7 +54,8 @@ export interface AccrualInput {
   rates: readonly RateChange[];
   start: IsoDate;
   end: IsoDate;
-  minimumBalanceForInterest: bigint;
+  /** Sorted by date; before the first change, the first one's amount; none is no minimum. */
+  minimumsForInterest: readonly MinimumChange[];
 }
 
 export interface MonthAccrual {
@@ -72,6 +79,12 @@ export function rateOn(rates: readonly RateChange[], date: IsoDate): number {
   return rate;
 }
 
+export function minimumOn(minimums: readonly MinimumChange[], date: IsoDate): bigint {
+  let amount = minimums[0]?.amount ?? 0n;
+  for (const change of minimums) if (change.from <= date) amount = change.amount;
+  return amount;
+}
+
 export function balanceOn(breakpoints: readonly BalanceBreakpoint[], date: IsoDate): bigint {
   let balance = 0n;
   for (const point of breakpoints) if (point.from <= date) balance = point.balance;
@@ -88,14 +101,17 @@ interface Run {
   days: number;
   balance: bigint;
   rateBasisPoints: number;
+  minimumForInterest: bigint;
 }
 
-/** Maximal runs of days with one balance, one rate and one month: the sums need no day loop. */
+/** Maximal runs of days with one balance, one rate, one minimum and one month: no day loop. */
 function runs(input: AccrualInput): Run[] {
   const cuts = new Set<IsoDate>([input.start]);
   for (const p of input.breakpoints)
     if (p.from > input.start && p.from <= input.end) cuts.add(p.from);
   for (const r of input.rates) if (r.from > input.start && r.from <= input.end) cuts.add(r.from);
+  for (const m of input.minimumsForInterest)
+    if (m.from > input.start && m.from <= input.end) cuts.add(m.from);
   for (
     let month = lastDayOfMonth(input.start);
     month < input.end;
@@ -112,6 +128,7 @@ function runs(input: AccrualInput): Run[] {
       days: daysInclusive(from, to),
       balance: balanceOn(input.breakpoints, from),
       rateBasisPoints: rateOn(input.rates, from),
+      minimumForInterest: minimumOn(input.minimumsForInterest, from),
     };
   });
 }
@@ -137,7 +154,7 @@ export function accrue(input: AccrualInput): Accrual {
     days += run.days;
     switch (input.basis) {
       case 'daily_balance': {
-        const earns = run.balance > 0n && run.balance >= input.minimumBalanceForInterest;
+        const earns = run.balance > 0n && run.balance >= run.minimumForInterest;
         const amount = earns
           ? dailyInterestMicro(run.balance, run.rateBasisPoints) * BigInt(run.days)
           : 0n;
@@ -171,18 +188,17 @@ function periodInterest(
 ): bigint {
   const yearDivisor = BASIS_POINTS * DAYS_IN_YEAR;
   const rate = BigInt(totals.rateAtEnd);
+  const minimum = minimumOn(input.minimumsForInterest, input.end);
   switch (input.basis) {
     case 'daily_balance':
       return totals.daily;
     case 'average_daily_balance': {
       // Average ≥ minimum ⇔ Σ balances ≥ minimum × days: no rounding in the comparison.
-      const earns =
-        totals.balanceDays > 0n &&
-        totals.balanceDays >= input.minimumBalanceForInterest * BigInt(totals.days);
+      const earns = totals.balanceDays > 0n && totals.balanceDays >= minimum * BigInt(totals.days);
       return earns ? divideHalfUp(totals.balanceDays * rate * MICRO, yearDivisor) : 0n;
     }
     case 'minimum_balance': {
-      const earns = totals.lowest > 0n && totals.lowest >= input.minimumBalanceForInterest;
+      const earns = totals.lowest > 0n && totals.lowest >= minimum;
       return earns
         ? divideHalfUp(totals.lowest * BigInt(totals.days) * rate * MICRO, yearDivisor)
         : 0n;

@@ -11,6 +11,7 @@ const rates = (...changes: [string, number][]) =>
   changes.map(([from, rateBasisPoints]) => ({ from, rateBasisPoints }));
 const points = (...changes: [string, bigint][]) =>
   changes.map(([from, balance]) => ({ from, balance }));
+const minimum = (amount: bigint) => [{ from: '2020-01-01', amount }];
 
 function interest(
   basis: InterestBasis,
@@ -20,7 +21,7 @@ function interest(
     basis,
     breakpoints: points(['2020-01-01', M]),
     rates: rates(['2020-01-01', 365]),
-    minimumBalanceForInterest: 0n,
+    minimumsForInterest: [],
     ...input,
   });
   const whole = accrual.interestMicro / MICRO;
@@ -95,9 +96,36 @@ describe('accrual: a table of cases for each basis', () => {
         start: '2026-03-01',
         end: '2026-03-31',
         breakpoints: points(['2026-03-01', M], ['2026-03-16', 2n * M]),
-        minimumBalanceForInterest: 1_600_000n,
+        minimumsForInterest: minimum(1_600_000n),
       },
       '3200.000000',
+    ],
+    [
+      'daily: each day is judged by the minimum in force that day',
+      'daily_balance',
+      {
+        start: '2026-03-01',
+        end: '2026-03-31',
+        minimumsForInterest: [
+          { from: '2020-01-01', amount: 0n },
+          { from: '2026-03-11', amount: 1_600_000n },
+          { from: '2026-03-21', amount: 0n },
+        ],
+      },
+      '2100.000000',
+    ],
+    [
+      'average: the minimum on the period’s last day applies',
+      'average_daily_balance',
+      {
+        start: '2026-03-01',
+        end: '2026-03-31',
+        minimumsForInterest: [
+          { from: '2020-01-01', amount: 1_600_000n },
+          { from: '2026-03-31', amount: 0n },
+        ],
+      },
+      '3100.000000',
     ],
     [
       'average: same money as daily when nothing else differs',
@@ -116,7 +144,7 @@ describe('accrual: a table of cases for each basis', () => {
         start: '2026-03-01',
         end: '2026-03-31',
         breakpoints: points(['2026-03-01', M], ['2026-03-16', 2n * M]),
-        minimumBalanceForInterest: 1_600_000n,
+        minimumsForInterest: minimum(1_600_000n),
       },
       '0.000000',
     ],
@@ -148,7 +176,7 @@ describe('accrual: a table of cases for each basis', () => {
         start: '2026-03-01',
         end: '2026-03-31',
         breakpoints: points(['2026-03-01', 2n * M], ['2026-03-10', 10_000n]),
-        minimumBalanceForInterest: 50_000n,
+        minimumsForInterest: minimum(50_000n),
       },
       '0.000000',
     ],
@@ -169,7 +197,7 @@ describe('accrual: a table of cases for each basis', () => {
       rates: rates(['2026-01-01', 365]),
       start: '2026-01-20',
       end: '2026-03-05',
-      minimumBalanceForInterest: 0n,
+      minimumsForInterest: [],
     });
     expect(accrual.months.map((m) => [m.month, m.days, m.weight])).toEqual([
       ['2026-01', 12, 1_200n * MICRO],

@@ -1,4 +1,4 @@
-import type { InterestBasis, RateChange } from '../interest/accrual';
+import type { InterestBasis, MinimumChange, RateChange } from '../interest/accrual';
 import type { IsoDate } from '../shared/dates';
 
 /**
@@ -70,5 +70,12 @@ export function rateSchedule(product: Product): RateChange[] {
   return product.versions.map((v) => ({
     from: v.effectiveFrom,
     rateBasisPoints: v.rateBasisPoints,
+  }));
+}
+
+export function minimumForInterestSchedule(product: Product): MinimumChange[] {
+  return product.versions.map((v) => ({
+    from: v.effectiveFrom,
+    amount: v.minimumBalanceForInterest,
   }));
 }

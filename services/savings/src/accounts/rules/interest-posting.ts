@@ -2,7 +2,12 @@ import { invariant } from '@kopfed/domain';
 import { accrue, type RateChange } from '../../interest/accrual';
 import { roundForPosting } from '../../interest/posting';
 import { withholdingTax } from '../../interest/withholding-tax';
-import { rateSchedule, termsOn, type InterestPosting, type Product } from '../../products/product';
+import {
+  minimumForInterestSchedule,
+  rateSchedule,
+  type InterestPosting,
+  type Product,
+} from '../../products/product';
 import { addDays, lastDayOfMonth, lastDayOfYear, maxDate, type IsoDate } from '../../shared/dates';
 import type { OpenedAccount } from '../account-state';
 import type { Draft } from '../draft';
@@ -59,7 +64,7 @@ export function postPeriod(draft: Draft, end: IsoDate, product: Product): void {
     rates: ratesOf(account, product),
     start,
     end,
-    minimumBalanceForInterest: termsOn(product, end).minimumBalanceForInterest,
+    minimumsForInterest: minimumForInterestSchedule(product),
   });
   const carriedIn = account.interest.carriedMicro;
   const { amount, carriedOutMicro } = roundForPosting(accrual.interestMicro, carriedIn);
