@@ -18,6 +18,11 @@ export interface SealedPersonalData {
   dataHash: string;
 }
 
+/** What a coop's sync batch records: the batch's sequence (absent before it was kept). */
+export interface FromBatch {
+  batchSequence?: number;
+}
+
 export type MemberEvent =
   | {
       type: 'MemberJoined';
@@ -27,15 +32,21 @@ export type MemberEvent =
         memberNumber: string;
         externalId: string | null;
         joinedOn: string;
-      } & Membership;
+      } & Membership &
+        FromBatch;
     }
-  | { type: 'PersonalDataRecorded'; data: SealedPersonalData }
-  | { type: 'MemberNumberChanged'; data: { from: string; to: string } }
+  | { type: 'PersonalDataRecorded'; data: SealedPersonalData & FromBatch }
+  | { type: 'MemberNumberChanged'; data: { from: string; to: string } & FromBatch }
   /** The coop's sync names a membership it did not make (a person moved in) by its own id. */
-  | { type: 'ExternalIdAttached'; data: { externalId: string } }
+  | { type: 'ExternalIdAttached'; data: { externalId: string } & FromBatch }
   | {
       type: 'MemberLeft';
-      data: { coopId: string; reason: LeftReason; leftOn: string; movedToCoopId: string | null };
+      data: {
+        coopId: string;
+        reason: LeftReason;
+        leftOn: string;
+        movedToCoopId: string | null;
+      } & FromBatch;
     };
 
 /** The coop being joined, as the handler found it. */
@@ -66,6 +77,8 @@ export type MemberCommand =
       type: 'UpsertMember';
       leaving: { reason: LeftReason; leftOn: string } | null;
       personErased: boolean;
+      /** The sync batch the item came in: an item of an earlier batch than the member's last is stale. */
+      batchSequence?: number;
     } & JoinDetails)
   | { type: 'RecordPersonalData'; personalData: SealedPersonalData; personErased: boolean }
   | { type: 'LeaveCoop'; reason: LeftReason; leftOn: string; movedToCoopId: string | null };
@@ -84,16 +97,45 @@ export interface MemberState {
   movedToCoopId?: string | null;
   nikHash?: string;
   dataHash?: string;
+  /** The latest sync batch that changed the member. */
+  batchSequence?: number;
 }
 
 const TIER = { primary: 1, secondary: 2, tertiary: 3 } as const;
+
+function fromBatch(state: MemberState, data: FromBatch): Pick<MemberState, 'batchSequence'> {
+  const { batchSequence } = data;
+  if (batchSequence === undefined || (state.batchSequence ?? 0) >= batchSequence) return {};
+  return { batchSequence };
+}
+
+/**
+ * Whether a sync item comes from an earlier batch than the last that changed the member: a
+ * batch that fills a gap late carries values the later batch already replaced.
+ */
+export function supersededBatch(state: MemberState, batchSequence: number | undefined): boolean {
+  return (
+    state.status !== undefined &&
+    batchSequence !== undefined &&
+    state.batchSequence !== undefined &&
+    batchSequence < state.batchSequence
+  );
+}
 
 export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
   initialState: () => ({}),
   evolve(state, event) {
     switch (event.type) {
       case 'MemberJoined': {
-        const { memberId, coopId, memberNumber, externalId, joinedOn, ...membership } = event.data;
+        const {
+          memberId,
+          coopId,
+          memberNumber,
+          externalId,
+          joinedOn,
+          batchSequence,
+          ...membership
+        } = event.data;
         return {
           memberId,
           coopId,
@@ -102,17 +144,24 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
           joinedOn,
           membership: membership,
           status: 'active',
+          ...(batchSequence === undefined ? {} : { batchSequence }),
         };
       }
       case 'PersonalDataRecorded':
-        return { ...state, nikHash: event.data.nikHash, dataHash: event.data.dataHash };
+        return {
+          ...state,
+          nikHash: event.data.nikHash,
+          dataHash: event.data.dataHash,
+          ...fromBatch(state, event.data),
+        };
       case 'MemberNumberChanged':
-        return { ...state, memberNumber: event.data.to };
+        return { ...state, memberNumber: event.data.to, ...fromBatch(state, event.data) };
       case 'ExternalIdAttached':
-        return { ...state, externalId: event.data.externalId };
+        return { ...state, externalId: event.data.externalId, ...fromBatch(state, event.data) };
       case 'MemberLeft':
         return {
           ...state,
+          ...fromBatch(state, event.data),
           status: 'left',
           leftOn: event.data.leftOn,
           leftReason: event.data.reason,
@@ -228,6 +277,19 @@ function join(details: JoinDetails): MemberEvent[] {
 }
 
 function upsert(
+  command: Extract<MemberCommand, { type: 'UpsertMember' }>,
+  state: MemberState,
+): MemberEvent[] {
+  if (supersededBatch(state, command.batchSequence)) return [];
+  const events = upsertEvents(command, state);
+  const { batchSequence } = command;
+  if (batchSequence === undefined) return events;
+  return events.map(
+    (event) => ({ ...event, data: { ...event.data, batchSequence } }) as MemberEvent,
+  );
+}
+
+function upsertEvents(
   command: Extract<MemberCommand, { type: 'UpsertMember' }>,
   state: MemberState,
 ): MemberEvent[] {

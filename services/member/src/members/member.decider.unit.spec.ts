@@ -191,6 +191,25 @@ describe('member decider', () => {
         'MemberLeft',
       ]);
     });
+    it('records the batch of each change, and ignores an item of an earlier batch', () => {
+      const renumbered = when(joined, upsert({ memberNumber: '2026.0002', batchSequence: 62 }));
+      expect(renumbered).toEqual([
+        {
+          type: 'MemberNumberChanged',
+          data: { from: '2026.0001', to: '2026.0002', batchSequence: 62 },
+        },
+      ]);
+      const after = [...joined, ...renumbered];
+      expect(when(after, upsert({ memberNumber: '2026.0003', batchSequence: 61 }))).toEqual([]);
+      expect(when(after, upsert({ memberNumber: '2026.0003', batchSequence: 63 }))).toEqual([
+        {
+          type: 'MemberNumberChanged',
+          data: { from: '2026.0002', to: '2026.0003', batchSequence: 63 },
+        },
+      ]);
+      // History recorded before batches were kept is never stale.
+      expect(when(joined, upsert({ memberNumber: '2026.0003', batchSequence: 1 }))).toHaveLength(1);
+    });
     it('creates an already-departed member in one go (onboarding history)', () => {
       expect(
         when([], upsert({ leaving: { reason: 'deceased', leftOn: '2026-03-01' } })).map(

@@ -183,6 +183,37 @@ describe('member batches from a primary coop', () => {
     });
   });
 
+  it('keeps what a later batch changed when an earlier batch fills its gap', async () => {
+    const [joined] = memberItems(140, 1);
+    await post({ sequence: 60, items: [joined] }).expect(200);
+    // Batch 61 renumbers the member and is lost; batch 62 renumbers it again.
+    const lost = {
+      ...joined!,
+      memberNumber: 'S-140a',
+      person: person(140, { phone: '081200000140' }),
+    };
+    const latest = { ...joined!, memberNumber: 'S-140b' };
+    await post({ sequence: 62, items: [latest] }).expect(200);
+    const late = await post({ sequence: 61, items: [lost, ...memberItems(141, 1)] }).expect(200);
+    expect(late.body).toMatchObject({
+      duplicateSequence: false,
+      results: [
+        { externalId: 'AGT-140', status: 'unchanged' },
+        { externalId: 'AGT-141', status: 'created' },
+      ],
+    });
+    const found = await request(fixture.app)
+      .get(`/api/member/v1/coops/${COOP.A}/members?externalId=AGT-140`)
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(found.body.items[0]).toMatchObject({ memberNumber: 'S-140b' });
+    expect(found.body.items[0].personalData.phone).toBeUndefined();
+    // The number the late item named was never taken from the coop.
+    const other = { ...memberItems(142, 1)[0], memberNumber: 'S-140a' };
+    const res = await post({ sequence: 63, items: [other] }).expect(200);
+    expect(res.body.results[0].status).toBe('created');
+  });
+
   it('answers a resent batch’s new items without creating them', async () => {
     const resent = await post({ sequence: 10, items: memberItems(51, 1) }).expect(200);
     expect(resent.body.results[0]).toMatchObject({

@@ -47,7 +47,7 @@ export async function syncMemberBatch(
   const coop = await coopView(ctx, coopId);
   if (!coop) throw notFound('coop_not_found', `coop ${coopId} is not registered`);
   const results: ItemResult[] = new Array<ItemResult>(batch.items.length);
-  const checked = checkItems(coopId, batch.items, results);
+  const checked = checkItems(coopId, batch, results);
   // A resent batch is answered, never applied again: its items may be older than the
   // members' latest values, and applying them would undo the batches that came after it.
   const sequences = await loadSequences(ctx, coopId);
@@ -128,7 +128,11 @@ export async function memberSyncStatus(ctx: MemberContext, coopId: string) {
 }
 
 /** Parses each item on its own; the invalid and repeated ones get their result here. */
-function checkItems(coopId: string, items: readonly unknown[], results: ItemResult[]): Entry[] {
+function checkItems(
+  coopId: string,
+  { sequence, items }: { sequence: number; items: readonly unknown[] },
+  results: ItemResult[],
+): Entry[] {
   const seen = new Set<string>();
   const entries: Entry[] = [];
   items.forEach((raw, index) => {
@@ -151,7 +155,7 @@ function checkItems(coopId: string, items: readonly unknown[], results: ItemResu
       const item = parsed.data;
       seen.add(item.externalId);
       const memberId = memberIdFor(coopId, item.externalId);
-      entries.push({ index, item, memberId, personId: derivedId(memberId, 'person') });
+      entries.push({ index, item, memberId, personId: derivedId(memberId, 'person'), sequence });
     }
   });
   return entries;

@@ -19,7 +19,12 @@ import {
   sealForMember,
   type NewMember,
 } from '../members/member-commands';
-import type { LeftReason, MemberCommand, MemberState } from '../members/member.decider';
+import {
+  supersededBatch,
+  type LeftReason,
+  type MemberCommand,
+  type MemberState,
+} from '../members/member.decider';
 import { movedInMembership, returningPerson } from './moved-in';
 
 export type Item = z.output<typeof memberHttp.MemberBatchItem>;
@@ -30,6 +35,8 @@ export interface Entry {
   item: Item;
   memberId: string;
   personId: string;
+  /** The sequence of the batch the item came in. */
+  sequence: number;
 }
 
 /** What a sync batch needs of a member that exists, to see whether an item changes it. */
@@ -243,7 +250,7 @@ async function joiningUpsert(
   ctx: MemberContext,
   coopId: string,
   coop: ParentView | null,
-  { item, memberId, personId }: Entry,
+  { item, memberId, personId, sequence }: Entry,
   metadata: EventMetadata,
   claims: FreshClaims,
   erased?: boolean,
@@ -258,7 +265,13 @@ async function joiningUpsert(
     coop,
     erased,
   );
-  return { type: 'UpsertMember', ...details, leaving: leavingOf(item), personErased: false };
+  return {
+    type: 'UpsertMember',
+    ...details,
+    leaving: leavingOf(item),
+    personErased: false,
+    batchSequence: sequence,
+  };
 }
 
 /** The upsert decided on the member's own stream: for changed members, and for races. */
@@ -273,6 +286,9 @@ async function upsertFromStream(
   const { item, memberId } = entry;
   const { state } = await loadMember(ctx, memberId);
   const leaving = leavingOf(item);
+  // A batch filling its gap late: what it says of this member, a later batch replaced.
+  if (supersededBatch(state, entry.sequence))
+    return { externalId: item.externalId, status: 'unchanged', id: memberId };
   if (state.status) {
     // The member's own person: one joined by hand may have named an existing person.
     const personId =
@@ -325,7 +341,7 @@ function leavingOf(item: Item): Extract<MemberCommand, { type: 'UpsertMember' }>
 
 function upsert(
   coopId: string,
-  { item, memberId, personId }: Entry,
+  { item, memberId, personId, sequence }: Entry,
   coop: ParentView | null,
   personalData: Extract<MemberCommand, { type: 'UpsertMember' }>['personalData'],
   leaving: Extract<MemberCommand, { type: 'UpsertMember' }>['leaving'],
@@ -346,6 +362,7 @@ function upsert(
     memberCoop: null,
     leaving,
     personErased: false,
+    batchSequence: sequence,
   };
 }
 
