@@ -274,6 +274,28 @@ describe('account decider: holds, transfers, closing', () => {
         ['AccountClosed', null],
       ]);
     });
+    it('charges the penalty of the terms the deposit was placed under, not of later terms', () => {
+      const placed = when(
+        [],
+        openCommand(berjangka, {
+          initialDeposit: { amount: 2_000_000n, via: 'bank' },
+          maturityInstruction: { kind: 'roll_over' },
+        }),
+      );
+      const first = berjangka.versions[0]!;
+      const revised = {
+        ...berjangka,
+        versions: [
+          first,
+          { ...first, effectiveFrom: '2026-03-15', earlyWithdrawalPenaltyBasisPoints: 500 },
+        ],
+      };
+      const events = when(placed, close(revised, { approvalThreshold: null }));
+      expect(events[0]).toMatchObject({
+        type: 'PenaltyCharged',
+        data: { amount: '20000', basisPoints: 100 },
+      });
+    });
     it('waits for approval above the threshold, then closes', () => {
       const history = then(opened(sukarela, 2_000_000n), close());
       expect(history.at(-1)).toMatchObject({

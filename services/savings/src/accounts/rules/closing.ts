@@ -97,7 +97,8 @@ export function closeNow(
   let forfeited: bigint;
   if (deposit && !deposit.matured) {
     forfeited = account.interest.carriedMicro;
-    const rate = termsOn(ctx.product, ctx.on).earlyWithdrawalPenaltyBasisPoints;
+    // A deposit is broken under the terms it was placed (or rolled over) under, as it keeps its rate.
+    const rate = termsOn(ctx.product, deposit.placedOn).earlyWithdrawalPenaltyBasisPoints;
     const penalty = divideHalfUp(account.balance * BigInt(rate), 10_000n);
     if (penalty > 0n) {
       draft.push({
