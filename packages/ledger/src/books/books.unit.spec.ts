@@ -1,11 +1,12 @@
 import { money } from '@kopfed/money';
-import { DEFAULT_CHART } from '../chart/chart';
+import { applyChartChanges, DEFAULT_CHART } from '../chart/chart';
 import { credit, debit, type JournalEntry } from '../journal/entry';
 import { entryId } from '../ids';
 import {
   BEBAN_BUNGA,
   BEBAN_PENYISIHAN,
   BUNGA_PINJAMAN,
+  code,
   entry,
   idr,
   KAS,
@@ -78,6 +79,33 @@ describe('trial balance (neraca saldo)', () => {
     expect(
       asRecordedEndFeb.rows.find((r) => r.account === BUNGA_PINJAMAN)?.creditBalanceMinor,
     ).toBe(60_000n);
+  });
+
+  it('still lists an account removed from the chart after it was emptied, by its code', () => {
+    const depreciation = code('5-220');
+    const closed = [
+      entry('dep', '2026-06-30', [debit(depreciation, idr(40_000)), credit(KAS, idr(40_000))]),
+      entry(
+        'close',
+        '2026-12-31',
+        [debit(SHU_BERJALAN, idr(40_000)), credit(depreciation, idr(40_000))],
+        { source: { eventId: 'close', type: 'YearEndClosing' } },
+      ),
+    ];
+    const chart = applyChartChanges(DEFAULT_CHART, { remove: [depreciation] });
+    const trial = trialBalance(closed, chart);
+    expect(trial.rows.find((r) => r.account === depreciation)).toMatchObject({
+      type: 'expense',
+      debitTurnoverMinor: 40_000n,
+      creditTurnoverMinor: 40_000n,
+      debitBalanceMinor: 0n,
+      creditBalanceMinor: 0n,
+    });
+    const june = trialBalance(entriesAsOf(closed, { businessDate: '2026-06-30' }), chart);
+    expect(balanceSheet(june, chart).currentResultMinor).toBe(-40_000n);
+    expect(shuStatement(closed, chart, { from: '2026-01-01', to: '2026-12-31' }).resultMinor).toBe(
+      -40_000n,
+    );
   });
 
   it('stops on an unbalanced journal instead of printing wrong books', () => {

@@ -1,5 +1,11 @@
 import { invariant } from '@kopfed/domain';
-import { compareCodes, type AccountCode, type AccountType } from '../chart/account';
+import {
+  compareCodes,
+  typeOfCode,
+  type Account,
+  type AccountCode,
+  type AccountType,
+} from '../chart/account';
 import type { Chart } from '../chart/chart';
 import type { Balances } from '../journal/balances';
 import { amountOf, type JournalEntry, type JournalLine } from '../journal/entry';
@@ -62,11 +68,21 @@ export function trialBalance(entries: readonly JournalEntry[], chart: Chart): Tr
   return trialBalanceOf(turnovers, chart);
 }
 
+/**
+ * An account posted to and since removed from the chart (allowed once its balance is zero)
+ * still has turnover in the history: its code says its type (SAK EP group digit).
+ */
+function removedAccount(code: AccountCode): Pick<Account, 'name' | 'type'> {
+  return {
+    name: `${code} (dihapus dari bagan akun / removed from the chart)`,
+    type: typeOfCode(code),
+  };
+}
+
 export function trialBalanceOf(turnovers: Turnovers, chart: Chart): TrialBalance {
   const rows = [...turnovers.values()]
     .map((t): TrialBalanceRow => {
-      const account = chart.accounts.get(t.account);
-      invariant(account, `posted account ${t.account} is not in the chart`);
+      const account = chart.accounts.get(t.account) ?? removedAccount(t.account);
       const net = t.debitMinor - t.creditMinor;
       return {
         account: t.account,
