@@ -1,4 +1,6 @@
 import type { Request } from 'express';
+import { HttpProblem } from '../problem/problem';
+import { jsonPointer } from './validation';
 
 /**
  * The body almost every client sends: `application/json` in UTF-8 (or no charset), not
@@ -103,5 +105,36 @@ export function parseStrictJson(decoded: string): unknown {
       400,
       'entity.parse.failed',
     );
+  }
+}
+
+/**
+ * How deep a request body may nest objects and arrays. The deepest contract body is a handful
+ * of levels; without a bound, a body of a few hundred kilobytes of `[` (legal JSON, and legal
+ * in a field typed `unknown`) overflows the stack of whatever walks it next — the
+ * Idempotency-Key fingerprint first — and the request ends in a 500.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Refuses, with a 400 naming where, a body nested deeper than `maxDepth`. Walks without recursion. */
+export function assertJsonDepth(body: unknown, maxDepth = MAX_JSON_DEPTH): void {
+  const pending: { value: unknown; depth: number; path: readonly string[] }[] = [
+    { value: body, depth: 1, path: [] },
+  ];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, depth, path } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > maxDepth) {
+      throw new HttpProblem(
+        'bad-request',
+        `The body nests objects or arrays more than ${maxDepth} levels deep.`,
+        { errors: [{ in: 'body', pointer: jsonPointer(path), detail: 'nested too deep' }] },
+      );
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (typeof child === 'object' && child !== null) {
+        pending.push({ value: child, depth: depth + 1, path: [...path, key] });
+      }
+    }
   }
 }

@@ -37,6 +37,20 @@ const stats = defineRoute({
   handler: async () => ({ status: 200, body: { coops: 2 } }),
 });
 
+const batch = defineRoute({
+  method: 'POST',
+  path: '/coops/{coopId}/batches',
+  operationId: 'sendBatch',
+  summary: 'Items checked one by one later, as the member sync takes them',
+  request: {
+    params: z.strictObject({ coopId: z.string().max(64) }),
+    body: z.strictObject({ items: z.array(z.unknown()).max(1_000) }),
+  },
+  responses: { 202: z.object({ received: z.number() }) },
+  policy: { roles: ['coop'], coopScope: { pathParam: 'coopId' } },
+  handler: async ({ body }) => ({ status: 202, body: { received: body.items.length } }),
+});
+
 const A = `/api/counter/v1/coops/${COOPS.A}/counters/c1`;
 
 describe('service app', () => {
@@ -46,7 +60,7 @@ describe('service app', () => {
 
   beforeEach(async () => {
     fx = await kitFixture();
-    app = createServiceApp(counterService(fx.store, [boom, offContract, stats]), fx.deps);
+    app = createServiceApp(counterService(fx.store, [boom, offContract, stats, batch]), fx.deps);
   });
   afterEach(() => fx.close());
 
@@ -117,6 +131,37 @@ describe('service app', () => {
       expect(huge.body.code).toBe('payload-too-large');
       const scalar = await post().set('Content-Type', 'application/json').send('"1"').expect(400);
       expect(scalar.body.code).toBe('malformed-json');
+    });
+
+    it('refuses a body nested deeper than 64 levels with 400, keyed or not, and takes 64', async () => {
+      const nested = (depth: number) =>
+        `{"items":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+      const post = (text: string, key?: string) => {
+        const req = request(app)
+          .post(`/api/counter/v1/coops/${COOPS.A}/batches`)
+          .set(as(fx.keys.coopA))
+          .set('Content-Type', 'application/json');
+        return (key ? req.set('Idempotency-Key', key) : req).send(text);
+      };
+      await post(nested(64), 'deep-ok').expect(202, { received: 1 });
+      for (const [depth, key] of [
+        [65, undefined],
+        [65, 'deep-1'],
+        [100_000, 'deep-2'],
+      ] as const) {
+        const deep = await post(nested(depth), key).expect(400);
+        expect(deep.body).toMatchObject({ code: 'bad-request', status: 400 });
+        expect(deep.body.detail).toContain('64');
+      }
+      // A quoted charset is not the plain form read directly: Express's parser reads it.
+      const parsed = await request(app)
+        .post(`/api/counter/v1/coops/${COOPS.A}/batches`)
+        .set(as(fx.keys.coopA))
+        .set('Content-Type', 'application/json; charset="utf-8"')
+        .set('Idempotency-Key', 'deep-3')
+        .send(nested(100_000))
+        .expect(400);
+      expect(parsed.body.code).toBe('bad-request');
     });
 
     it('maps a domain refusal to 422 with its code, pointer and details', async () => {
