@@ -14,10 +14,29 @@ describe('cooperation agreements over HTTP, on the Jakarta business date', () =>
   });
   afterAll(() => fixture.close());
 
+  it('is recorded only by a credential that reaches both coops', async () => {
+    const body = { partnerCoopId: COOP.B, validFrom: '2026-01-01', validUntil: '2026-12-31' };
+    const sign = (token: string) =>
+      request(fixture.app)
+        .post(api(`/coops/${COOP.A}/cooperation-agreements`))
+        .set(f.auth(token))
+        .send(body);
+    // Coop A alone cannot bind coop B, whose transfers and loans the agreement opens.
+    const alone = await sign(f.coopA);
+    expect(alone.status).toBe(403);
+    const listed = await request(fixture.app)
+      .get(api(`/coops/${COOP.B}/cooperation-agreements`))
+      .set(f.auth(f.coopB))
+      .expect(200);
+    expect(listed.body.items).toEqual([]);
+    const signed = await sign(f.treasurerP).expect(201);
+    expect(signed.body).toMatchObject({ coopId: COOP.A, partnerCoopId: COOP.B });
+  });
+
   it('ends an agreement valid until 30 June at 00:00 WIB on 1 July, not at 07:00', async () => {
     const signed = await request(fixture.app)
       .post(api(`/coops/${COOP.A}/cooperation-agreements`))
-      .set(f.auth(f.coopA))
+      .set(f.auth(f.treasurerP))
       .send({ partnerCoopId: COOP.B, validFrom: '2026-01-01', validUntil: '2026-06-30' })
       .expect(201);
     const inForce = async () => {

@@ -65,6 +65,13 @@ export function agreementRoutes(ctx: MemberContext): Route[] {
       responses: { 201: memberHttp.AgreementView },
       policy: { roles: ['coop', 'treasurer', 'admin'], coopScope: { pathParam: 'coopId' } },
       handler: async ({ params, body }, rctx) => {
+        // The agreement opens both coops to transfers and loans between them: one coop's own
+        // credential cannot bind the other (the parent's treasurer, reaching both, records it).
+        if (!rctx.reaches(body.partnerCoopId))
+          throw new HttpProblem(
+            'forbidden',
+            'this credential does not reach the partner coop; an agreement binds both coops',
+          );
         const agreementId = body.agreementId ?? uuidv7();
         const [coop, partner] = await Promise.all([
           coopView(ctx, params.coopId),

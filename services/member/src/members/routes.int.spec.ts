@@ -308,7 +308,7 @@ describe('member service over HTTP', () => {
     expect(coop.body).toMatchObject({ ratYears: [2025], ratOverdue: false });
     const signed = await request(fixture.app)
       .post(api(`/coops/${COOP.A}/cooperation-agreements`))
-      .set(f.auth(f.coopA))
+      .set(f.auth(f.treasurerP))
       .send({ partnerCoopId: COOP.B, validFrom: '2026-01-01', validUntil: '2026-12-31' })
       .expect(201);
     expect(signed.body.inForce).toBe(true);
