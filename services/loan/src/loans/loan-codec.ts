@@ -131,6 +131,7 @@ export function encodeDynamic(state: LoanState): string {
     provision: state.provision.toString(),
     classFloor: state.classFloor,
     restructuredFromNumber: state.restructuredFromNumber,
+    restructuredCarriedInterest: state.restructuredCarriedInterest.toString(),
     closedOn: state.closedOn,
     recordedThrough: state.recordedThrough,
     collateral: state.collateral && {
@@ -166,6 +167,8 @@ type Dynamic = Pick<
 > & {
   /** Absent from rows written before it was kept: read as null. */
   recordedThrough?: string | null;
+  /** Absent from rows written before it was kept: read as 0 (as those loans' events have it). */
+  restructuredCarriedInterest?: string;
   penaltyDue: string;
   feeDue: string;
   interestRecognised: string;
@@ -254,6 +257,7 @@ export function decodeLoanState(stored: StoredLoan): LoanState {
     provision: BigInt(d.provision),
     classFloor: d.classFloor,
     restructuredFromNumber: d.restructuredFromNumber,
+    restructuredCarriedInterest: BigInt(d.restructuredCarriedInterest ?? '0'),
     closedOn: d.closedOn,
     recordedThrough: d.recordedThrough ?? null,
     writtenOff: d.writtenOff && {

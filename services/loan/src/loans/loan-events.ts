@@ -168,6 +168,14 @@ export type LoanEvent =
         installments: StoredInstallment[];
         /** Paid on the installment in progress, carried to the first new one. */
         carriedPaidInterest: Amount;
+        /**
+         * The part of the first new installment's interest carried in (arrears and interest
+         * earned on the installment in progress): earned already, not prorated again. Absent
+         * from events recorded before it was kept (read as 0).
+         */
+        carriedInterest?: Amount;
+        /** Principal paid on the installment in progress, kept as paid on the first new one. */
+        carriedPaidPrincipal?: Amount;
         outstandingPrincipal: Amount;
         classFloor: Kolektibilitas;
         restructuredOn: string;

@@ -191,7 +191,14 @@ function restructured(
     .filter((i) => i.number < d.fromNumber)
     .map((i) => ({ ...i, principal: i.paidPrincipal, interest: i.paidInterest }));
   const fresh = fromStored(d.installments, d.restructuredOn, []);
-  if (fresh[0]) fresh[0] = { ...fresh[0], paidInterest: BigInt(d.carriedPaidInterest) };
+  const paidPrincipal = BigInt(d.carriedPaidPrincipal ?? '0');
+  if (fresh[0])
+    fresh[0] = {
+      ...fresh[0],
+      principal: fresh[0].principal + paidPrincipal,
+      paidPrincipal,
+      paidInterest: BigInt(d.carriedPaidInterest),
+    };
   return {
     ...state,
     method: d.method,
@@ -200,6 +207,7 @@ function restructured(
     installments: [...kept, ...fresh],
     classFloor: d.classFloor,
     restructuredFromNumber: d.fromNumber,
+    restructuredCarriedInterest: BigInt(d.carriedInterest ?? '0'),
     recordedThrough: later(state.recordedThrough, d.restructuredOn),
   };
 }

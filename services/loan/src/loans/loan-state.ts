@@ -78,6 +78,8 @@ export interface LoanState {
   /** After a restructuring the class may not improve until three new installments are paid. */
   classFloor: Kolektibilitas | null;
   restructuredFromNumber: number | null;
+  /** Interest the last restructuring carried into installment `restructuredFromNumber`. */
+  restructuredCarriedInterest: bigint;
   closedOn: string | null;
   writtenOff: WrittenOff | null;
   /**
@@ -125,6 +127,7 @@ export function initialLoanState(): LoanState {
     provision: 0n,
     classFloor: null,
     restructuredFromNumber: null,
+    restructuredCarriedInterest: 0n,
     closedOn: null,
     writtenOff: null,
     recordedThrough: null,
@@ -169,6 +172,26 @@ export function oldestUnpaidBefore(state: LoanState, date: string): Installment 
     if (!isSettled(i)) return i;
   }
   return undefined;
+}
+
+/**
+ * The interest of the installment in progress a payoff or prepayment collects now: what has
+ * been accrued beyond the billed interest, and at least the unpaid part of what a restructuring
+ * carried into it (arrears and interest earned before it began, owed whether accrued or not).
+ */
+export function earnedUnbilledInterest(
+  state: LoanState,
+  inProgress: Installment,
+  billedInterest: bigint,
+): bigint {
+  const accrued = state.interestReceivable - billedInterest;
+  const carried =
+    inProgress.number === state.restructuredFromNumber
+      ? state.restructuredCarriedInterest - inProgress.paidInterest
+      : 0n;
+  const earned = accrued > carried ? accrued : carried;
+  const unpaid = unpaidInterest(inProgress);
+  return earned <= 0n ? 0n : earned < unpaid ? earned : unpaid;
 }
 
 /** The later of two business dates (null is before every date). */

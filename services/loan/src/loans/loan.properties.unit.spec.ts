@@ -89,4 +89,68 @@ describe('a loan lived at random (property)', () => {
       { numRuns: 25 },
     );
   });
+
+  it('keeps them whole through restructurings too, again and again, and closes on the payoff', () => {
+    const event = fc.record({
+      act: fc.constantFrom('repay', 'restructure', 'wait'),
+      share: fc.integer({ min: 1, max: 1_000 }),
+      skip: fc.integer({ min: 0, max: 40 }),
+      installments: fc.integer({ min: 1, max: 24 }),
+      method: fc.constantFrom('FLAT', 'EFFECTIVE', 'ANNUITY', 'BULLET' as const),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 5, maxLength: 30 }), (events) => {
+        let state = given(disbursedLoan());
+        let date = '2026-01-31';
+        const step = (command: Parameters<typeof loanDecider.decide>[0]) => {
+          state = loanDecider.decide(command, state).reduce(loanDecider.evolve, state);
+        };
+        const payoff = () =>
+          step({
+            type: 'RepayLoan',
+            amount: payoffAmount(state, date),
+            paidOn: date,
+            via: { kind: 'cash' },
+            receivedBy: 't',
+            externalId: null,
+          });
+        for (const e of events) {
+          for (let k = 0; k <= e.skip && state.status === 'active'; k++) {
+            step({ type: 'CloseBusinessDay', businessDate: date });
+            date = addDays(date, 1);
+          }
+          if (state.status !== 'active') break;
+          const amount = (payoffAmount(state, date) * BigInt(e.share)) / 1_000n;
+          if (e.act === 'repay' && amount > 0n)
+            step({
+              type: 'RepayLoan',
+              amount,
+              paidOn: date,
+              via: { kind: 'cash' },
+              receivedBy: 't',
+              externalId: null,
+            });
+          if (e.act === 'restructure' && outstandingPrincipal(state) > 0n)
+            step({
+              type: 'RestructureLoan',
+              restructuredOn: date,
+              installments: e.installments,
+              graceMonths: 0,
+              method: e.method,
+              annualRatePercent: null,
+              fee: 0n,
+              restructuredBy: 'o',
+            });
+          const problems = broken(state, 10_000_000n);
+          if (problems.length > 0) expect(problems).toEqual([]);
+        }
+        if (state.status === 'active') payoff();
+        expect(state.status).toBe('closed');
+        expect(state.interestReceivable).toBe(0n);
+        const interestPaid = state.installments.reduce((sum, i) => sum + i.paidInterest, 0n);
+        expect(state.interestRecognised).toBe(interestPaid);
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

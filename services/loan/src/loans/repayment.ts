@@ -5,6 +5,7 @@ import type { LoanCommand } from './loan-commands';
 import { evolveLoan } from './loan-evolve';
 import type { AppliedToInstallment, LoanEvent, StoredInstallment } from './loan-events';
 import {
+  earnedUnbilledInterest,
   isSettled,
   outstandingPrincipal,
   unpaidInterest,
@@ -58,7 +59,7 @@ export function repay(command: Repay, state: LoanState): LoanEvent[] {
   const billedInterest = billed.reduce((sum, i) => sum + unpaidInterest(i), 0n);
   const inProgress = future[0];
   const unbilledAccrued = inProgress
-    ? min(maxZero(state.interestReceivable - billedInterest), unpaidInterest(inProgress))
+    ? earnedUnbilledInterest(state, inProgress, billedInterest)
     : 0n;
   const unbilledPrincipal = future.reduce((sum, i) => sum + unpaidPrincipal(i), 0n);
   const prepaidInterest = min(left, unbilledAccrued);
@@ -242,8 +243,6 @@ export function notBeforeRecorded(state: LoanState, on: string, pointer: string)
 export function fold(state: LoanState, events: readonly LoanEvent[]): LoanState {
   return events.reduce(evolveLoan, state);
 }
-
-const maxZero = (value: bigint) => (value > 0n ? value : 0n);
 
 function heldBy(holdId: string | null): string {
   invariant(holdId !== null, 'a savings hold with money in it has an id');

@@ -12,6 +12,7 @@ import { refusal, when } from '../testing/refusal';
 import type { LoanCommand } from './loan-commands';
 import type { LoanEvent } from './loan-events';
 import { billedUnpaid, outstandingPrincipal } from './loan-state';
+import { payoffAmount, scheduleView } from './views';
 
 const restructure = (
   overrides: Partial<Extract<LoanCommand, { type: 'RestructureLoan' }>> = {},
@@ -56,6 +57,66 @@ describe('loan decider: restructuring', () => {
     expect(after.installments.reduce((sum, i) => sum + i.principal, 0n)).toBe(10_000_000n);
     // Arrears interest 276,266 (Feb–Apr) and 15 of 31 days of May's 76,108 ride on installment 4.
     expect(after.installments[3]!.interest).toBe(100_000n + 276_266n + 36_826n);
+  });
+
+  it('keeps whole the interest an earlier restructuring carried in, when restructured again', () => {
+    const first = [...arrears, ...when(arrears, restructure())];
+    // Installment 4 carries 313,092 (arrears and May's interest so far) beside its own 100,000.
+    expect(given(first).installments[3]!.interest).toBe(413_092n);
+    const events = when(first, restructure({ restructuredOn: '2026-05-16' }));
+    // Carried again: the 313,092 whole, and one day of 31 of its own 100,000 (3,226).
+    expect(events[0]).toMatchObject({ data: { fromNumber: 4, carriedInterest: '316318' } });
+    const after = given([...first, ...events]);
+    expect(after.installments[3]!.interest).toBe(100_000n + 316_318n);
+    expect(after.installments.reduce((sum, i) => sum + i.principal, 0n)).toBe(10_000_000n);
+  });
+
+  it('collects in a payoff the arrears a restructuring carried, on a loan that accrues nothing', () => {
+    const npl = closeDays(disbursedLoan(), '2026-01-31', '2026-06-05');
+    const before = given(npl);
+    expect(before.kolektibilitas).toBe('KL');
+    const arrearsInterest = billedUnpaid(before, '2026-06-05').interest;
+    const restructured = [...npl, ...when(npl, restructure({ restructuredOn: '2026-06-05' }))];
+    const state = given(restructured);
+    const carried = state.restructuredCarriedInterest;
+    expect(carried).toBeGreaterThanOrEqual(arrearsInterest);
+    const payoff = state.penaltyDue + state.feeDue + carried + 10_000_000n;
+    expect(payoffAmount(state, '2026-06-05')).toBe(payoff);
+    const paid = when(restructured, {
+      type: 'RepayLoan',
+      amount: payoff,
+      paidOn: '2026-06-05',
+      via: { kind: 'cash' },
+      receivedBy: 'key-teller',
+      externalId: null,
+    });
+    expect(paid[0]).toMatchObject({ type: 'LoanRepaid' });
+    const data = paid[0]!.data as Extract<LoanEvent, { type: 'LoanRepaid' }>['data'];
+    expect(BigInt(data.interest) + BigInt(data.accruedInterest)).toBe(carried);
+    expect(given([...restructured, ...paid]).status).toBe('closed');
+  });
+
+  it('keeps the principal prepaid on the installment in progress as paid', () => {
+    const loan = disbursedLoan();
+    const prepaid = [
+      ...loan,
+      ...when(loan, {
+        type: 'RepayLoan',
+        amount: 3_000_000n,
+        paidOn: '2026-02-10',
+        via: { kind: 'cash' },
+        receivedBy: 'key-teller',
+        externalId: null,
+      }),
+    ];
+    const events = when(prepaid, restructure({ restructuredOn: '2026-02-15', graceMonths: 0 }));
+    const after = given([...prepaid, ...events]);
+    expect(outstandingPrincipal(after)).toBe(7_000_000n);
+    expect(after.installments.reduce((sum, i) => sum + i.principal, 0n)).toBe(10_000_000n);
+    expect(after.installments.reduce((sum, i) => sum + i.paidPrincipal, 0n)).toBe(3_000_000n);
+    expect(scheduleView(after, '2026-02-15').installments[0]).toMatchObject({
+      paidPrincipal: { amount: '3000000' },
+    });
   });
 
   it('restructures with a new rate or method, within the rate cap, and charges its fee', () => {

@@ -3,6 +3,7 @@ import { MoneyOut, money } from '../shared/http-schemas';
 import { daysBetween } from '../shared/dates';
 import {
   billedUnpaid,
+  earnedUnbilledInterest,
   isSettled,
   oldestUnpaidBefore,
   outstandingPrincipal,
@@ -124,13 +125,9 @@ export function loanView(state: LoanState, today: string): LoanOut {
 export function payoffAmount(state: LoanState, on: string): bigint {
   const billed = billedUnpaid(state, on);
   const inProgress = state.installments.find((i) => i.dueDate > on);
-  const accruedAhead = state.interestReceivable - billed.interest;
-  const unbilledInterest =
-    inProgress && accruedAhead > 0n
-      ? accruedAhead < unpaidInterest(inProgress)
-        ? accruedAhead
-        : unpaidInterest(inProgress)
-      : 0n;
+  const unbilledInterest = inProgress
+    ? earnedUnbilledInterest(state, inProgress, billed.interest)
+    : 0n;
   return (
     state.penaltyDue +
     state.feeDue +
