@@ -17,6 +17,13 @@ export class CurrencyMismatchError extends Error {
   }
 }
 
+/**
+ * The largest amount the JSON form carries: 18 digits, so every stored amount fits a signed
+ * 64-bit integer on any consumer (contracts' MONEY_MAX_DIGITS). Sums may pass it in memory;
+ * whatever is stored must not.
+ */
+export const MAX_AMOUNT_MINOR = 999_999_999_999_999_999n;
+
 const AMOUNT = /^-?(0|[1-9]\d{0,17})$/;
 const CURRENCY = /^[A-Z]{3}$/;
 

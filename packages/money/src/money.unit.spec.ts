@@ -4,6 +4,7 @@ import {
   compare,
   CurrencyMismatchError,
   formatRupiah,
+  MAX_AMOUNT_MINOR,
   money,
   parseMoney,
   subtract,
@@ -21,6 +22,13 @@ describe('Money', () => {
     expect(toJson(parseMoney({ amount: '999999999999999999', currency: 'IDR' })).amount).toBe(
       '999999999999999999',
     );
+  });
+
+  it('reads back every amount up to MAX_AMOUNT_MINOR, and none past it', () => {
+    const json = (amountMinor: bigint) => toJson(money(amountMinor));
+    expect(parseMoney(json(MAX_AMOUNT_MINOR)).amountMinor).toBe(MAX_AMOUNT_MINOR);
+    expect(parseMoney(json(-MAX_AMOUNT_MINOR)).amountMinor).toBe(-MAX_AMOUNT_MINOR);
+    expect(() => parseMoney(json(MAX_AMOUNT_MINOR + 1n))).toThrow(RangeError);
   });
 
   it.each(['1.5', '1e6', '01', '', ' 1', '+1', '1,000', 'NaN', '1000000000000000000000'])(

@@ -1,4 +1,5 @@
 import { rejected } from '@kopfed/domain';
+import { MAX_AMOUNT_MINOR } from '@kopfed/money';
 import type { Chart } from '../chart/chart';
 import { isBusinessDate, isInstant } from '../period';
 import { amountOf, totalsByCurrency, type JournalEntry } from './entry';
@@ -10,7 +11,8 @@ const CURRENCY = /^[A-Z]{3}$/;
 
 /**
  * Refuses, with a DomainError naming the problem and the field, an entry that must never be
- * posted: fewer than two lines, a line with both or neither side, a non-positive amount, an
+ * posted: fewer than two lines, a line with both or neither side, a non-positive amount or one
+ * of more than 18 digits (the stored event could not be read back), an
  * account not in the chart or not postable, or debits that do not equal credits in some
  * currency (Σ debit = Σ credit per currency, BRIEF §4).
  */
@@ -49,6 +51,13 @@ export function assertPostable(entry: JournalEntry, chart: Chart): void {
     const amount = amountOf(line);
     if (typeof amount.amountMinor !== 'bigint' || amount.amountMinor <= 0n) {
       throw rejected('line-amount-not-positive', `Line ${index}: the amount must be > 0.`, at);
+    }
+    if (amount.amountMinor > MAX_AMOUNT_MINOR) {
+      throw rejected(
+        'line-amount-too-large',
+        `Line ${index}: the amount has more than 18 digits; split it over several lines.`,
+        `${at}/${side}`,
+      );
     }
     if (!CURRENCY.test(amount.currency)) {
       throw rejected(

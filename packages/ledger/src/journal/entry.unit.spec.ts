@@ -57,6 +57,16 @@ describe('journal entry', () => {
     ]);
   });
 
+  it('refuses an amount of more than 18 digits, which the stored event could not hold', () => {
+    const largest = idr(999_999_999_999_999_999n);
+    expect(refusal(check([debit(KAS, largest), credit(SUKARELA, largest)]))).toEqual(['none']);
+    const over = idr(1_000_000_000_000_000_000n);
+    expect(refusal(check([debit(KAS, over), credit(SUKARELA, over)]))).toEqual([
+      'rejected',
+      'line-amount-too-large',
+    ]);
+  });
+
   it('reports the unbalanced currency and amounts', () => {
     try {
       check([debit(KAS, idr(100)), credit(SUKARELA, idr(90))])();

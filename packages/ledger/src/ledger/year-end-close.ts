@@ -1,5 +1,5 @@
 import { conflict, invariant, rejected } from '@kopfed/domain';
-import { money } from '@kopfed/money';
+import { MAX_AMOUNT_MINOR, money } from '@kopfed/money';
 import { compareCodes, typeOfCode, type AccountCode } from '../chart/account';
 import type { Chart } from '../chart/chart';
 import type { Balances } from '../journal/balances';
@@ -90,13 +90,13 @@ function yearEndEntries(
   };
   const leftover = balancesAtYearEnd(state, year).get(currentYearShu) ?? new Map<string, bigint>();
   const rollForward = [...leftover].flatMap(([currency, value]) => [
-    line(currentYearShu, value, currency),
-    line(retainedShu, -value, currency),
+    ...lines(currentYearShu, value, currency),
+    ...lines(retainedShu, -value, currency),
   ]);
   const closing = nominalLines(state.byYear.get(year) ?? new Map());
   for (const [currency, { debitMinor, creditMinor }] of totalsByCurrency(closing)) {
     if (debitMinor !== creditMinor)
-      closing.push(line(currentYearShu, debitMinor - creditMinor, currency));
+      closing.push(...lines(currentYearShu, debitMinor - creditMinor, currency));
   }
   const entries: JournalEntry[] = [];
   if (rollForward.length > 0) {
@@ -125,11 +125,17 @@ function yearEndEntries(
   return entries;
 }
 
-/** Lines that bring a balance (debit-positive `value`) of `account` to zero. */
-function line(account: AccountCode, value: bigint, currency: string): JournalLine {
-  return value > 0n
-    ? credit(account, money(value, currency))
-    : debit(account, money(-value, currency));
+/**
+ * Lines that bring a balance (debit-positive `value`) of `account` to zero: one line, or
+ * several when the balance passes the 18 digits a stored amount may have.
+ */
+function lines(account: AccountCode, value: bigint, currency: string): JournalLine[] {
+  const result: JournalLine[] = [];
+  for (let left = value < 0n ? -value : value; left > 0n; left -= MAX_AMOUNT_MINOR) {
+    const amount = money(left < MAX_AMOUNT_MINOR ? left : MAX_AMOUNT_MINOR, currency);
+    result.push(value > 0n ? credit(account, amount) : debit(account, amount));
+  }
+  return result;
 }
 
 /**
@@ -143,6 +149,6 @@ function nominalLines(change: Balances): JournalLine[] {
   return codes.flatMap((code) =>
     [...(change.get(code) ?? new Map<string, bigint>())]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([currency, value]) => line(code, value, currency)),
+      .flatMap(([currency, value]) => lines(code, value, currency)),
   );
 }

@@ -1,4 +1,5 @@
 import { credit, debit, type JournalEntry } from '../journal/entry';
+import { encodeLedgerEvent, storedEventsDecider } from '../codec/stored-events';
 import { entryId } from '../ids';
 import {
   BEBAN_BUNGA,
@@ -116,6 +117,21 @@ describe('year-end close', () => {
     expect(decide(closeYear(2026), given([chartConfigured(), funded]))).toEqual([
       expect.objectContaining({ type: 'PeriodClosed' }),
     ]);
+  });
+
+  it('closes a year whose result passes 18 digits in lines the event store can keep', () => {
+    const big = 600_000_000_000_000_000n; // 18 digits; two of them make 19
+    const income = ['i1', 'i2'].map((id) =>
+      posted(entry(id, '2026-05-01', [debit(KAS, idr(big)), credit(BUNGA_PINJAMAN, idr(big))])),
+    );
+    const stored = storedEventsDecider(ledgerDecider);
+    const history = [chartConfigured(), ...income].map(encodeLedgerEvent);
+    const state = history.reduce(stored.evolve, stored.initialState());
+    const events = stored.decide(closeYear(2026), state);
+    const after = events.reduce(stored.evolve, state);
+    expect(after.lastClosedYear).toBe(2026);
+    expect(after.balances.get(BUNGA_PINJAMAN)).toBeUndefined();
+    expect(after.balances.get(SHU_BERJALAN)?.get('IDR')).toBe(-2n * big);
   });
 
   it('refuses postings dated in the closed year afterwards; a correction goes into the open one', () => {
