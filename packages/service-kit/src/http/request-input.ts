@@ -5,7 +5,8 @@ import type { Route, RouteInput } from './route';
 import { assertJsonDepth, plainJsonLength, readPlainJson } from './json-body';
 import { fieldErrors, validationProblem, type RequestPart } from './validation';
 
-const JSON_TYPES = ['application/json', 'application/*+json'];
+/** The media types read as JSON: the body parser must be given the same list. */
+export const JSON_TYPES = ['application/json', 'application/*+json'];
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function hasBody(req: Request): boolean {

@@ -133,6 +133,24 @@ describe('service app', () => {
       expect(scalar.body.code).toBe('malformed-json');
     });
 
+    it('reads a body sent as another JSON type (application/*+json) instead of dropping it', async () => {
+      const post = (type: string, text: string) =>
+        request(app)
+          .post(`${A}/increments`)
+          .set(as(fx.keys.coopA))
+          .set('Content-Type', type)
+          .send(text);
+      await post('application/merge-patch+json', '{"by":3}').expect(200, {
+        counterId: 'c1',
+        value: 3,
+      });
+      const unknownField = await post('application/vnd.kopfed+json', '{"by":1,"x":1}').expect(400);
+      expect(unknownField.body.errors).toEqual([
+        { in: 'body', pointer: '/x', detail: 'unknown field' },
+      ]);
+      await request(app).get(A).set(as(fx.keys.coopA)).expect(200, { counterId: 'c1', value: 3 });
+    });
+
     it('refuses a body nested deeper than 64 levels with 400, keyed or not, and takes 64', async () => {
       const nested = (depth: number) =>
         `{"items":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;

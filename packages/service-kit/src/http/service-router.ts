@@ -22,6 +22,7 @@ import {
 import { routeDispatcher } from './dispatch';
 import { accessLog, problemErrorHandler } from './fallbacks';
 import { routeHandler, type RouteEnvironment } from './pipeline';
+import { JSON_TYPES } from './request-input';
 import { requestNotes } from './request-context';
 import { problemAsResponse, send } from './respond';
 import type { HttpMethod, Route } from './route';
@@ -78,7 +79,9 @@ export function createServiceRouter(
     rateLimiter: deps.rateLimiter ?? new TokenBucketLimiter(DEFAULT_RATE_LIMIT),
     idempotency: new IdempotencyGuard({ ...deps.idempotency, store: deps.store, logger }),
     logger,
-    jsonBody: express.json({ limit: bodyLimitBytes, strict: true }),
+    // The same types readJsonBody admits: with the parser's default (application/json only)
+    // an application/*+json body was admitted, then silently left unread.
+    jsonBody: express.json({ limit: bodyLimitBytes, strict: true, type: JSON_TYPES }),
     bodyLimitBytes,
   };
   const prefix = `/api/${definition.service}`;
