@@ -1,4 +1,5 @@
 import { MemberId } from '@kopfed/contracts';
+import { rejected } from '@kopfed/domain';
 import { defineRoute, type Route } from '@kopfed/service-kit';
 import { z } from 'zod';
 import type { LoanContext } from '../context';
@@ -235,6 +236,12 @@ export function readRoutes(ctx: LoanContext): Route[] {
         const { state } = await ctx.loans.get(params.coopId, params.loanId);
         const from = query.from ?? state.appliedOn;
         const to = query.to ?? businessDateOf(ctx.clock);
+        if (from > to)
+          throw rejected(
+            'date_range_inverted',
+            `a statement from ${from} to ${to} ends before it begins`,
+            query.from === undefined ? '/to' : '/from',
+          );
         const recorded = await ctx.store.readStream(loanStream(params.loanId));
         const events = recorded.map(
           (e) =>

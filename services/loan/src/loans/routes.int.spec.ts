@@ -254,6 +254,11 @@ describe('loans over HTTP', () => {
       'repayment',
     ]);
     expect(statement.body.closingPrincipal.amount).toBe('9211512');
+    const inverted = await request(h.app)
+      .get(`${loans()}/${loanId}/statement?from=2026-12-31&to=2026-01-01`)
+      .set(h.as(h.fx.keys.coopA))
+      .expect(422);
+    expect(inverted.body).toMatchObject({ code: 'date_range_inverted' });
   });
 
   it('refuses bad input with 400 naming the field, and future dates with 422', async () => {
