@@ -26,8 +26,10 @@ describe('idempotency record', () => {
     expect(judge(fold([claimed]), other, 50, timings)).toEqual({ kind: 'reused' });
   });
 
-  it('takes over a claim abandoned past abandonAfterMs', () => {
-    expect(judge(fold([claimed]), other, 101, timings)).toEqual({ kind: 'claim' });
+  it('takes over a claim abandoned past abandonAfterMs, for the same request only', () => {
+    expect(judge(fold([claimed]), mine, 101, timings)).toEqual({ kind: 'claim' });
+    // The crashed request's effect may be durable: the key still stands for it.
+    expect(judge(fold([claimed]), other, 101, timings)).toEqual({ kind: 'reused' });
   });
 
   it('for a sole writer, reruns at once a claim its earlier run left behind', () => {

@@ -179,7 +179,7 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
     await increment('k-6', { by: 2 }).expect(200, { counterId: 'c1', value: 3 });
   });
 
-  it('takes over a claim abandoned by a crashed process', async () => {
+  it('takes over a claim abandoned by a crashed process for its own request only', async () => {
     const stream = `idempotency-${sha256Hex(`${COOPS.A}\nk-7`)}`;
     await fx.store.append(
       stream,
@@ -200,6 +200,9 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
       ],
       { expectedRevision: 'no_stream' },
     );
+    const other = await increment('k-7', { by: 2 }).expect(409);
+    expect(other.body.code).toBe('idempotency-key-reused');
+    expect(await events()).toBe(0);
     await increment('k-7', { by: 1 }).expect(200);
     await increment('k-7', { by: 1 }).expect(200).expect('Idempotent-Replayed', 'true');
     expect(await events()).toBe(1);
