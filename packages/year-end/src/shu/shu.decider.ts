@@ -1,4 +1,4 @@
-import { conflict, notFound, unreachable, type Decider } from '@kopfed/domain';
+import { conflict, notFound, rejected, unreachable, type Decider } from '@kopfed/domain';
 import type { ShuPool } from './allocation';
 
 /** A member's part of a simulation, amounts as decimal strings (events are plain JSON). */
@@ -116,12 +116,21 @@ export const shuDecider: Decider<ShuState, ShuCommand, ShuEvent> = {
           },
         ];
       case 'ApproveShu': {
-        if (!state.simulations.has(command.simulationId))
+        const simulation = state.simulations.get(command.simulationId);
+        if (!simulation)
           throw notFound('shu-simulation-not-found', `No SHU simulation ${command.simulationId}.`);
         if (state.approved)
           throw conflict(
             'shu-already-approved',
             `The RAT already approved simulation ${state.approved.simulationId} for this year.`,
+          );
+        // The RAT approves the accounts of a financial year that is over.
+        const yearEnd = `${simulation.financialYear}-12-31`;
+        if (command.ratHeldOn <= yearEnd)
+          throw rejected(
+            'shu-rat-before-year-end',
+            `The RAT dividing the SHU of ${simulation.financialYear} is held after ${yearEnd}, not on ${command.ratHeldOn}.`,
+            '/ratHeldOn',
           );
         const { simulationId, ratReference, ratHeldOn, approvedAt } = command;
         return [
@@ -141,6 +150,12 @@ export const shuDecider: Decider<ShuState, ShuCommand, ShuEvent> = {
           throw conflict(
             'shu-not-approved',
             'Only the simulation the RAT approved is distributed.',
+          );
+        if (command.businessDate < state.approved.ratHeldOn)
+          throw rejected(
+            'shu-distribution-before-rat',
+            `The SHU is distributed on or after the RAT that approved it (${state.approved.ratHeldOn}), not on ${command.businessDate}.`,
+            '/businessDate',
           );
         return [
           {

@@ -51,17 +51,17 @@ function given(events: ShuEvent[]) {
 }
 
 const simulated = (id: string): ShuEvent => ({ type: 'ShuSimulated', data: simulation(id) });
-const approve = (simulationId: string): ShuCommand => ({
+const approve = (simulationId: string, ratHeldOn = '2027-03-01'): ShuCommand => ({
   type: 'ApproveShu',
   simulationId,
   ratReference: 'RAT-2027/01',
-  ratHeldOn: '2027-03-01',
+  ratHeldOn,
   approvedAt: '2027-03-01T05:00:00.000Z',
 });
-const distribute = (simulationId: string): ShuCommand => ({
+const distribute = (simulationId: string, businessDate = '2027-03-02'): ShuCommand => ({
   type: 'DistributeShu',
   simulationId,
-  businessDate: '2027-03-02',
+  businessDate,
   distributedAt: '2027-03-02T01:00:00.000Z',
 });
 
@@ -106,6 +106,22 @@ describe('SHU decider', () => {
     expect(
       given([simulated('2026-1'), simulated('2026-2'), ...approved]).refuses(distribute('2026-2')),
     ).toMatchObject({ code: 'shu-not-approved' });
+  });
+
+  it('approves only at a RAT held after the financial year, and distributes on or after it', () => {
+    expect(given([simulated('2026-1')]).refuses(approve('2026-1', '2026-12-31'))).toMatchObject({
+      code: 'shu-rat-before-year-end',
+      kind: 'rejected',
+      pointer: '/ratHeldOn',
+    });
+    const history = [simulated('2026-1'), ...given([simulated('2026-1')]).when(approve('2026-1'))];
+    for (const businessDate of ['2026-06-30', '2027-02-28'])
+      expect(given(history).refuses(distribute('2026-1', businessDate))).toMatchObject({
+        code: 'shu-distribution-before-rat',
+        kind: 'rejected',
+        pointer: '/businessDate',
+      });
+    expect(given(history).when(distribute('2026-1', '2027-03-01'))).toHaveLength(1);
   });
 
   it('approves once, and takes no new simulation after approval', () => {
