@@ -89,9 +89,14 @@ export function judge(
     case 'free':
       return { kind: 'claim' };
     case 'claimed':
-      // Even abandoned, a claim binds the key to its request: that request may have taken
-      // effect before its process died, and only its own retry may learn the outcome.
-      if (!sameFingerprint(state.fingerprint, fingerprint)) return { kind: 'reused' };
+      // Even abandoned, a claim binds the key to its request for the retention period: that
+      // request may have taken effect before its process died, and only its own retry may
+      // learn the outcome.
+      if (!sameFingerprint(state.fingerprint, fingerprint)) {
+        return nowMs - state.claimedAtMs > timings.retentionMs
+          ? { kind: 'claim' }
+          : { kind: 'reused' };
+      }
       if (nowMs - state.claimedAtMs > timings.abandonAfterMs) return { kind: 'claim' };
       // A sole writer's claim from an earlier run can never finish: rerun it now.
       if (timings.soleWriter !== undefined && state.owner !== timings.soleWriter)

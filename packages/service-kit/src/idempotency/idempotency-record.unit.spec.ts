@@ -30,6 +30,7 @@ describe('idempotency record', () => {
     expect(judge(fold([claimed]), mine, 101, timings)).toEqual({ kind: 'claim' });
     // The crashed request's effect may be durable: the key still stands for it.
     expect(judge(fold([claimed]), other, 101, timings)).toEqual({ kind: 'reused' });
+    expect(judge(fold([claimed]), other, 1_001, timings)).toEqual({ kind: 'claim' });
   });
 
   it('for a sole writer, reruns at once a claim its earlier run left behind', () => {
