@@ -41,9 +41,57 @@ export function eventIdsFor(actor: Actor, accountId: string) {
     : undefined;
 }
 
-function idsFor(actor: Actor, accountId: string) {
-  const eventIds = eventIdsFor(actor, accountId);
-  return eventIds ? { eventIds } : {};
+/**
+ * The event ids a command is appended with, and the refusal for a request that finds a
+ * different effect stored under them.
+ */
+interface CommandIds {
+  eventIds: ((event: unknown, index: number) => string) | undefined;
+  reused: () => DomainError;
+  /** Refuses a rerun the account's history since makes meaningless (a rejected withdrawal). */
+  checkRerun?: (history: readonly AccountEvent[]) => void;
+}
+
+function keyIds(actor: Actor, accountId: string): CommandIds {
+  return {
+    eventIds: eventIdsFor(actor, accountId),
+    reused: () =>
+      conflict(
+        'idempotency-key-reused',
+        `Idempotency-Key ${actor.idempotency?.key ?? ''} was used for another request on account ${accountId}.`,
+        { accountId },
+      ),
+  };
+}
+
+/**
+ * A withdrawal id the client chose is used once on its account, for ever: the events of the
+ * withdrawal take ids derived from it, so a resend after the withdrawal was paid (or approved)
+ * finds it instead of asking again, and another withdrawal under the id is refused.
+ */
+function withdrawalIds(coopId: string, accountId: string, withdrawalId: string): CommandIds {
+  return {
+    eventIds: derivedEventIds('withdrawal', `${coopId}:${accountId}:${withdrawalId}`),
+    reused: () =>
+      conflict(
+        'withdrawal-id-used',
+        `Withdrawal id ${withdrawalId} was used for another withdrawal on account ${accountId}; a withdrawal id is used once.`,
+        { accountId, withdrawalId },
+      ),
+    checkRerun: (history) => {
+      const rejection = history.find(
+        (e): e is Extract<AccountEvent, { type: 'WithdrawalRejected' }> =>
+          e.type === 'WithdrawalRejected' && e.data.withdrawalId === withdrawalId,
+      );
+      if (rejection) {
+        throw conflict(
+          'withdrawal-rejected',
+          `Withdrawal ${withdrawalId} was rejected on ${rejection.data.on}; a withdrawal id is used once.`,
+          { accountId, withdrawalId },
+        );
+      }
+    },
+  };
 }
 
 export interface OpenRequest {
@@ -287,6 +335,7 @@ export class AccountService {
     decide: (state: AccountState) => AccountEvent[],
     actor: Actor,
     expectedRevision?: number | 'no_stream',
+    ids: CommandIds = keyIds(actor, accountId),
   ): Promise<Executed<AccountState, AccountEvent>> {
     let decided: AccountEvent[] = [];
     try {
@@ -295,35 +344,38 @@ export class AccountService {
         (state) => (decided = decide(state)),
         {
           metadata: actor.metadata,
-          ...idsFor(actor, accountId),
+          ...(ids.eventIds ? { eventIds: ids.eventIds } : {}),
           ...(expectedRevision === undefined ? {} : { expectedRevision }),
         },
       );
     } catch (error) {
       if (!(error instanceof AlreadyApplied)) throw error;
-      return this.rerun(accountId, decided, actor);
+      return this.rerun(accountId, decided, ids);
     }
   }
 
-  private async rerun(accountId: string, decided: readonly AccountEvent[], actor: Actor) {
-    const firstId = eventIdsFor(actor, accountId)?.(undefined, 0);
-    const stored = (await this.accounts.store.readStream(accountStream(accountId))).find(
-      (event) => event.id === firstId,
-    );
+  private async rerun(accountId: string, decided: readonly AccountEvent[], ids: CommandIds) {
+    const firstId = ids.eventIds?.(undefined, 0);
+    const history = await this.accounts.store.readStream(accountStream(accountId));
+    const stored = history.find((event) => event.id === firstId);
     const first = decided[0];
     if (!stored || !first || !sameTerms(toDomain<AccountEvent>(stored), first)) {
-      throw conflict(
-        'idempotency-key-reused',
-        `Idempotency-Key ${actor.idempotency?.key ?? ''} was used for another request on account ${accountId}.`,
-        { accountId },
-      );
+      throw ids.reused();
     }
+    ids.checkRerun?.(history.map((event) => toDomain<AccountEvent>(event)));
     const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
     return { state, revision, events: [] };
   }
 
   /** Runs a command built from the account as it is now, under the caller's coop. */
-  async run(coopId: string, accountId: string, build: Decide, actor: Actor, on?: IsoDate) {
+  async run(
+    coopId: string,
+    accountId: string,
+    build: Decide,
+    actor: Actor,
+    on?: IsoDate,
+    ids?: CommandIds,
+  ) {
     const account = await this.accounts.known(coopId, accountId);
     const ctx = await this.accounts.contextFor(account, on);
     return this.execute(
@@ -339,6 +391,7 @@ export class AccountService {
       },
       actor,
       actor.expectedRevision,
+      ids,
     );
   }
 
@@ -388,6 +441,10 @@ export class AccountService {
         approvalThreshold: threshold,
       }),
       actor,
+      undefined,
+      input.withdrawalId === undefined
+        ? undefined
+        : withdrawalIds(coopId, accountId, input.withdrawalId),
     );
   }
 

@@ -72,6 +72,50 @@ describe('maker-checker', () => {
   });
 });
 
+describe('withdrawal ids', () => {
+  it('a withdrawal id is used once: a resend after approval or rejection pays nothing again', async () => {
+    // The threshold is Rp1,000,000 from the maker-checker case above.
+    await open('m-1', 'SUKARELA', {
+      accountId: 'w-once',
+      initialDeposit: { amount: idr(9_000_000) },
+    });
+    const ask = (withdrawalId: string, amount = 2_000_000) =>
+      post('/accounts/w-once/withdrawals', world.h.keys.coopA, {
+        amount: idr(amount),
+        withdrawalId,
+      });
+    await ask('w-paid').expect(202);
+    await post('/accounts/w-once/withdrawals/w-paid/approve', world.h.keys.coopA2).expect(200);
+    const resent = await ask('w-paid');
+    expect(resent.status).toBe(200);
+    expect(resent.body).toMatchObject({ outcome: 'completed', withdrawalId: 'w-paid' });
+    expect(resent.body.account.pendingWithdrawals).toEqual([]);
+    const other = await ask('w-paid', 3_000_000);
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('withdrawal-id-used');
+
+    await ask('w-no').expect(202);
+    await post('/accounts/w-once/withdrawals/w-no/reject', world.h.keys.coopA2, {
+      reason: 'not verified',
+    }).expect(200);
+    const again = await ask('w-no');
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('withdrawal-rejected');
+
+    await ask('w-small', 100_000).expect(200);
+    const small = await ask('w-small', 100_000);
+    expect(small.status).toBe(200);
+    expect(small.body).toMatchObject({ outcome: 'completed', withdrawalId: 'w-small' });
+    const after = await get('/accounts/w-once', world.h.keys.coopA).expect(200);
+    expect(after.body).toMatchObject({
+      balance: idr(6_900_000),
+      availableBalance: idr(6_900_000),
+      pendingWithdrawals: [],
+    });
+    expect(after.headers.etag).toBe('"7"');
+  });
+});
+
 describe('holds', () => {
   it('places, partly captures (releasing the rest) and releases holds; available = balance − holds', async () => {
     await open('m-2', 'SUKARELA', {

@@ -152,13 +152,15 @@ export function accountRoutes(accounts: Accounts, service: AccountService): Rout
         const requested = result.events.find((e) => e.type === 'WithdrawalRequested');
         const view = await viewOf(accounts, result);
         const withdrawalId =
-          requested?.type === 'WithdrawalRequested' ? requested.data.withdrawalId : null;
+          requested?.type === 'WithdrawalRequested'
+            ? requested.data.withdrawalId
+            : (body.withdrawalId ?? null);
         const body202 = { outcome: 'pending_approval' as const, withdrawalId, account: view.body };
         return requested
           ? { status: 202, body: body202, ...(view.etag === undefined ? {} : { etag: view.etag }) }
           : {
               status: 200,
-              body: { outcome: 'completed' as const, withdrawalId: null, account: view.body },
+              body: { outcome: 'completed' as const, withdrawalId, account: view.body },
               ...(view.etag === undefined ? {} : { etag: view.etag }),
             };
       },
