@@ -46,6 +46,11 @@ export function recordActivity(book: MemberActivityBook, received: Received): vo
       );
       return;
     }
+    case 'SavingsInterestTaxWithheld': {
+      const { data } = received;
+      change('tax', data, data.product.kind, -BigInt(data.tax.amount));
+      return;
+    }
     case 'SavingsCharged': {
       const { data } = received;
       change(

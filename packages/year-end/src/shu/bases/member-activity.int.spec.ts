@@ -101,4 +101,41 @@ describe('SHU bases from the books', () => {
       { memberId: 'm1', capitalBasis: '730000.000000', businessBasis: '0' },
     ]);
   });
+
+  it('counts savings interest net of the tax withheld from it', async () => {
+    const book = new MemberActivityBook(new Database(':memory:'), {
+      capitalKinds: ['sukarela'],
+      businessParts: ['fee'],
+    });
+    recordActivity(book, deposit('m1', 'sukarela', 1_000_000, '2024-12-01'));
+    const march = { ...holder('m1'), product: product('sukarela') };
+    recordActivity(
+      book,
+      received('SavingsInterestPosted', {
+        ...march,
+        interest: idr(365_000),
+        periodStart: '2025-03-01',
+        periodEnd: '2025-03-31',
+        basis: 'daily_balance',
+        rateBasisPoints: 900,
+        businessDate: '2025-03-31',
+      }),
+    );
+    recordActivity(
+      book,
+      received('SavingsInterestTaxWithheld', {
+        ...march,
+        tax: idr(36_500),
+        businessDate: '2025-03-31',
+        rateBasisPoints: 1000,
+        monthlyThreshold: idr(240_000),
+        source: 'PP 15/2009',
+        months: [{ month: '2025-03', grossInterest: idr(365_000), tax: idr(36_500) }],
+      }),
+    );
+    // 1,000,000 all year + 328,500 net interest held 31 March..31 December (276 days).
+    expect(await book.basesFor('kop-a', 2025)).toEqual([
+      { memberId: 'm1', capitalBasis: '1248400.000000', businessBasis: '0' },
+    ]);
+  });
 });
