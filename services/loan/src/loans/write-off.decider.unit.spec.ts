@@ -11,6 +11,7 @@ import {
 import { refusal, when } from '../testing/refusal';
 import type { LoanCommand } from './loan-commands';
 import type { LoanEvent } from './loan-events';
+import { billedUnpaid } from './loan-state';
 
 const closeDays = (events: LoanEvent[], from: string, to: string) => {
   const commands: LoanCommand[] = [];
@@ -104,6 +105,32 @@ describe('loan decider: write-off and recoveries', () => {
       pointer: '/writtenOffOn',
     });
     expect(types(when(repaid, on('2026-06-30')))).toContain('LoanWrittenOff');
+  });
+
+  it('claims the interest arrears a restructuring carried into the installment in progress', () => {
+    const lost = closeDays(disbursedLoan(), '2026-01-31', '2026-08-31');
+    const arrearsInterest = billedUnpaid(given(lost), '2026-08-31').interest;
+    const restructured = [
+      ...lost,
+      ...when(lost, {
+        type: 'RestructureLoan',
+        restructuredOn: '2026-08-31',
+        installments: 12,
+        graceMonths: 0,
+        method: null,
+        annualRatePercent: null,
+        fee: 0n,
+        restructuredBy: 'key-officer',
+      }),
+    ];
+    const later = closeDays(restructured, '2026-08-31', '2026-09-01');
+    const state = given(later);
+    expect(state.kolektibilitas).toBe('M');
+    const events = when(later, { ...writeOff, writtenOffOn: '2026-09-02' });
+    const data = events.find((e) => e.type === 'LoanWrittenOff')!.data as Record<string, string>;
+    const interestClaimed = BigInt(data.accruedInterest!) + BigInt(data.unaccruedInterest!);
+    expect(interestClaimed).toBe(state.restructuredCarriedInterest);
+    expect(interestClaimed).toBeGreaterThanOrEqual(arrearsInterest);
   });
 
   it('records recoveries up to the written-off claim', () => {

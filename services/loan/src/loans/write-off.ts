@@ -1,7 +1,12 @@
 import { conflict, rejected } from '@kopfed/domain';
 import type { LoanCommand } from './loan-commands';
 import type { LoanEvent } from './loan-events';
-import { outstandingPrincipal, unpaidInterest, type LoanState } from './loan-state';
+import {
+  earnedUnbilledInterest,
+  outstandingPrincipal,
+  unpaidInterest,
+  type LoanState,
+} from './loan-state';
 import { notBeforeRecorded } from './repayment';
 
 type Command<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
@@ -40,7 +45,11 @@ export function writeOff(command: Command<'WriteOffLoan'>, state: LoanState): Lo
   const billedInterest = state.installments
     .filter((i) => i.dueDate <= on)
     .reduce((sum, i) => sum + unpaidInterest(i), 0n);
-  const unaccrued = billedInterest - state.interestReceivable;
+  // Interest owed now, as a payoff would collect it: billed, and earned on the one in progress.
+  const inProgress = state.installments.find((i) => i.dueDate > on);
+  const owedInterest =
+    billedInterest + (inProgress ? earnedUnbilledInterest(state, inProgress, billedInterest) : 0n);
+  const unaccrued = owedInterest - state.interestReceivable;
   const events: LoanEvent[] = [];
   if (principal > state.provision)
     events.push({
