@@ -307,6 +307,39 @@ describe('member batches from a primary coop', () => {
     });
   });
 
+  it('answers a coop member sent with personal data the same way every time', async () => {
+    const coopP = await fixture.key('coop', COOP.P);
+    const postP = (body: object) =>
+      request(fixture.app)
+        .post(`/api/member/v1/coops/${COOP.P}/member-batches`)
+        .set(f.auth(coopP))
+        .send(body)
+        .expect(200);
+    const item = {
+      externalId: 'MC-B',
+      memberNumber: 'P-2',
+      kind: 'coop',
+      memberCoopId: COOP.B,
+      joinedOn: '2026-02-01',
+      person: person(150),
+    };
+    const first = await postP({ sequence: 20, items: [item] });
+    const again = await postP({ sequence: 21, items: [item] });
+    const outcome = (r: { body: { results: Array<{ status: string; problem?: object }> } }) =>
+      r.body.results[0];
+    expect(outcome(first)).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'personal_data_not_allowed', pointer: '/person' },
+    });
+    expect(outcome(again)).toEqual(outcome(first));
+    const stray = { ...memberItems(151, 1)[0], memberCoopId: COOP.B };
+    const res = await post({ sequence: 70, items: [stray] }).expect(200);
+    expect(res.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'member_coop_not_allowed', pointer: '/memberCoopId' },
+    });
+  });
+
   it('attaches the coop’s own external id to a person moved into it, never a second membership', async () => {
     const postB = (body: object) =>
       request(fixture.app)

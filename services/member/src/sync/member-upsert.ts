@@ -127,6 +127,15 @@ export async function upsertItem(
         'rejected',
         '/memberCoopId',
       );
+    // Else a coop member joined ignoring the data, and its resend was refused for carrying it.
+    if (item.kind === 'coop' && item.person)
+      throw refused('personal_data_not_allowed', 'a coop member has no personal data', '/person');
+    if (item.kind === 'person' && item.memberCoopId)
+      throw refused(
+        'member_coop_not_allowed',
+        'a person member names no member coop',
+        '/memberCoopId',
+      );
     const row = lookup.members.get(memberId);
     const known = row && fromRow(row);
     if (known) refuseFixedChanges(known, item);
