@@ -130,7 +130,7 @@ export async function createSettlement(
   // Year end: each member's savings and loan activity, the bases of the SHU split (issue 9).
   const shuBases = new MemberActivityBook(db);
   const routes: Route[] = [
-    ...transferRoutes(transfers),
+    ...transferRoutes(transfers, (transfer) => payments.paymentOf(transfer)),
     ...limitsRoutes(limits, directory),
     ...batchRoutes(batches, clock),
     ...ledgerRoutes(ledgers, commands, unposted, clock),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { notFound } from '@kopfed/domain';
+import { conflict, notFound } from '@kopfed/domain';
 import { defineRoute, type AuthenticatedContext, type Route } from '@kopfed/service-kit';
 import { requireReach } from '../shared/access';
 import { GroupId, TransferId } from '../shared/schemas';
 import type { TransferService } from './engine/transfer-service';
+import type { TransferRecord } from './model';
 import {
   GroupBody,
   GroupOut,
@@ -34,7 +35,24 @@ const seen = (
   return view;
 };
 
-export function transferRoutes(transfers: TransferService): Route[] {
+/** The payment a transfer belongs to, if any: only that payment posts or voids it. */
+export type PaymentOfTransfer = (transfer: TransferRecord) => Promise<string | undefined>;
+
+async function requireNotOfPayment(
+  paymentOf: PaymentOfTransfer,
+  view: TransferView,
+): Promise<void> {
+  const paymentId = await paymentOf(view.record);
+  if (paymentId !== undefined) {
+    throw conflict(
+      'transfer-of-payment',
+      `Transfer ${view.record.transferId} belongs to payment ${paymentId}, which posts or voids it.`,
+      { paymentId },
+    );
+  }
+}
+
+export function transferRoutes(transfers: TransferService, paymentOf: PaymentOfTransfer): Route[] {
   return [
     defineRoute({
       method: 'POST',
@@ -123,6 +141,7 @@ export function transferRoutes(transfers: TransferService): Route[] {
       handler: async ({ params, body }, ctx) => {
         const view = seen(ctx, await transfers.get(params.transferId), params.transferId);
         requireReach(ctx, view.record.fromCoopId, '/transferId');
+        await requireNotOfPayment(paymentOf, view);
         const amount = body?.amount
           ? { amount: body.amount.amount, currency: body.amount.currency }
           : undefined;
@@ -144,6 +163,7 @@ export function transferRoutes(transfers: TransferService): Route[] {
       handler: async ({ params }, ctx) => {
         const view = seen(ctx, await transfers.get(params.transferId), params.transferId);
         requireReach(ctx, view.record.fromCoopId, '/transferId');
+        await requireNotOfPayment(paymentOf, view);
         return {
           status: 200,
           body: transferOut(await transfers.void(params.transferId, ctx.metadata)),

@@ -8,6 +8,7 @@ import {
   type RecordedEvent,
 } from '@kopfed/eventstore';
 import type { TransferService } from '../clearing/engine/transfer-service';
+import type { TransferRecord } from '../clearing/model';
 import { KeyedLock } from '../shared/keyed-lock';
 import {
   nextStep,
@@ -75,6 +76,24 @@ export class PaymentRunner {
       state: await this.run(request.paymentId, metadata).catch(() => this.state(request.paymentId)),
       created,
     };
+  }
+
+  /**
+   * The payment whose reserve step made this transfer, if one did: its id is the payment's
+   * step id and its parties and amount are the payment's. Only the payment posts or voids it.
+   */
+  async paymentOf(transfer: TransferRecord): Promise<string | undefined> {
+    const prefix = stepId('');
+    if (!transfer.transferId.startsWith(prefix)) return undefined;
+    const paymentId = transfer.transferId.slice(prefix.length);
+    const { request } = await this.state(paymentId);
+    const ours =
+      request !== null &&
+      request.payer.coopId === transfer.fromCoopId &&
+      request.payee.coopId === transfer.toCoopId &&
+      request.amount.amount === transfer.amount.amount &&
+      request.amount.currency === transfer.amount.currency;
+    return ours ? paymentId : undefined;
   }
 
   async state(paymentId: string): Promise<PaymentState> {

@@ -88,6 +88,26 @@ describe('member-to-member payments across coops', () => {
     expect((await h.get('/payments/p-5', h.kit.keys.coopB)).body.status).toBe('completed');
     expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
   });
+
+  it("leaves a payment's transfer to the payment: no one voids or posts it by hand", async () => {
+    savings.outages.set('credit', 1);
+    const waiting = await pay('p-9');
+    expect(waiting.body).toMatchObject({ status: 'in_progress', stepsDone: ['hold', 'reserve'] });
+    for (const key of [h.kit.keys.coopA, h.kit.keys.treasurerP]) {
+      expect((await h.post('/transfers/pay-p-9/void', undefined, key)).body).toMatchObject({
+        status: 409,
+        code: 'transfer-of-payment',
+      });
+      expect((await h.post('/transfers/pay-p-9/post', { amount: idr(1) }, key)).body).toMatchObject(
+        { status: 409, code: 'transfer-of-payment' },
+      );
+    }
+    expect((await h.get('/transfers/pay-p-9')).body.status).toBe('pending');
+    expect(await h.settlement.payments.resumeAll()).toBe(1);
+    expect((await h.get('/payments/p-9', h.kit.keys.coopA)).body.status).toBe('completed');
+    expect((await h.get('/transfers/pay-p-9')).body.postedAmount).toEqual(idr(250_000));
+    expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
+  });
 });
 
 /** Savings whose captures fail while `unreachable`, and wait at `gate` once it is set. */
