@@ -63,6 +63,15 @@ function configureChart(command: Command<'ConfigureChart'>, state: LedgerState):
       throw conflict('account-in-use', message, { account: code });
     }
   }
+  // The year-end close rolls forward what SHU tahun berjalan holds: moving the role away from
+  // an undivided SHU would leave it there for good.
+  const shuAccount = state.chart?.roles.currentYearShu;
+  if (shuAccount !== undefined && chart.roles.currentYearShu !== shuAccount) {
+    if (state.balances.has(shuAccount)) {
+      const message = `SHU tahun berjalan ${shuAccount} holds an SHU not yet divided or carried forward; it stays the role's account.`;
+      throw conflict('role-in-use', message, { account: shuAccount });
+    }
+  }
   return [
     {
       type: 'ChartConfigured',

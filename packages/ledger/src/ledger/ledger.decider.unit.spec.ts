@@ -14,6 +14,7 @@ import {
   POKOK,
   posted,
   refusal,
+  SHU_BERJALAN,
   SUKARELA,
 } from '../testing/fixtures';
 import type { LedgerCommand, LedgerEvent } from './ledger-model';
@@ -88,6 +89,40 @@ describe('ledger decider: ConfigureChart', () => {
       'account-in-use',
     ]);
     expect(refusal(() => decide(configure({ remove: [BANK] }), state))).toEqual(['none']);
+  });
+
+  it('keeps SHU tahun berjalan where it is while that account holds an SHU not yet divided', () => {
+    const configure: LedgerCommand = {
+      type: 'ConfigureChart',
+      coopId: COOP,
+      configuredAt: '2027-01-02T00:00:00.000Z',
+      changes: {
+        upsert: [
+          {
+            code: code('3-510'),
+            name: 'SHU Tahun Berjalan',
+            gloss: 'SHU of the last closed year',
+            type: 'equity',
+            contra: false,
+            parent: code('3-000'),
+            postable: true,
+            balanceRule: { kind: 'none' },
+          },
+        ],
+        roles: { currentYearShu: code('3-510') },
+      },
+    };
+    expect(refusal(() => decide(configure, given([chartConfigured(), posted(deposit)])))).toEqual([
+      'none',
+    ]);
+    const result = entry('shu', '2026-12-31', [
+      debit(KAS, idr(5_000)),
+      credit(SHU_BERJALAN, idr(5_000)),
+    ]);
+    expect(refusal(() => decide(configure, given([chartConfigured(), posted(result)])))).toEqual([
+      'conflict',
+      'role-in-use',
+    ]);
   });
 });
 

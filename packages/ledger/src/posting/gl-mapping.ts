@@ -170,6 +170,13 @@ export function glMappingProblems(mapping: GlMapping, chart: Chart): string[] {
   for (const slot of Object.keys(SLOT_TYPES) as (keyof GlSlots)[]) {
     check(slot, mapping[slot], SLOT_TYPES[slot]);
   }
+  // The RAT divides what the year-end close put into the chart's SHU tahun berjalan.
+  const { currentYearShu } = chart.roles;
+  if (mapping.undividedShu !== currentYearShu) {
+    problems.push(
+      `undividedShu: ${mapping.undividedShu} is not the chart's SHU tahun berjalan ${currentYearShu}, where the year-end close puts the SHU`,
+    );
+  }
   for (const [product, gl] of Object.entries(mapping.savings)) {
     for (const slot of Object.keys(SAVINGS_TYPES) as (keyof SavingsProductGl)[]) {
       check(`savings ${product} ${slot}`, gl[slot], SAVINGS_TYPES[slot]);

@@ -27,6 +27,13 @@ describe('GL mapping', () => {
     ]);
   });
 
+  it('divides the SHU out of the account the year-end close puts it in', () => {
+    const elsewhere = { ...defaultGlMapping(COOP, '2026-01-01'), undividedShu: code('3-400') };
+    expect(glMappingProblems(elsewhere, DEFAULT_CHART)).toEqual([
+      "undividedShu: 3-400 is not the chart's SHU tahun berjalan 3-500, where the year-end close puts the SHU",
+    ]);
+  });
+
   it('uses the version in force on the business date', () => {
     const v2: GlMapping = { ...mapping, effectiveFrom: '2026-07-01', cash: code('1-120') };
     const other: GlMapping = { ...mapping, coopId: KSP_B, effectiveFrom: '2026-03-01' };
