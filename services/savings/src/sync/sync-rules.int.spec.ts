@@ -118,6 +118,43 @@ describe('external ids in bulk sync', () => {
     expect(same[0]!.status).toBe('unchanged');
     expect(await balance('S-2')).toEqual(idr(1_050_000));
   });
+
+  it('answers an opening applied before its record was kept by what was stored', async () => {
+    // A crash between opening S-CR and recording O-S-CR: the account exists, the record does not.
+    const item = {
+      externalId: 'O-S-CR',
+      accountId: 'S-CR',
+      type: 'open',
+      memberId: 'm-1',
+      productCode: 'SUKARELA',
+      businessDate: '2026-01-05',
+      openingBalance: idr(300_000),
+    };
+    await new AccountService(h.savings.accounts).open(
+      COOPS.A,
+      {
+        accountId: 'S-CR',
+        memberId: 'm-1',
+        productCode: 'SUKARELA',
+        openedOn: '2026-01-05',
+        externalId: 'O-S-CR',
+        initialDeposit: { amount: 300_000n, via: 'cash' },
+      },
+      { keyId: 'sync', metadata: { coopId: COOPS.A } },
+    );
+    const revision = await h.store.streamRevision(accountStream('S-CR'));
+    const [other] = await sync({ ...item, openingBalance: idr(400_000) });
+    expect(other).toMatchObject({ status: 'rejected', problem: { code: 'external-id-reused' } });
+    const [same] = await sync(item);
+    expect(same!.status).toBe('unchanged');
+    const [again] = await sync(item);
+    expect(again!.status).toBe('unchanged');
+    // Another item opening the same account is still refused as the account it is.
+    const [another] = await sync({ ...item, externalId: 'O-S-CR-2' });
+    expect(another).toMatchObject({ status: 'rejected', problem: { code: 'account-exists' } });
+    expect(await h.store.streamRevision(accountStream('S-CR'))).toBe(revision);
+    expect(await balance('S-CR')).toEqual(idr(300_000));
+  });
 });
 
 describe('what bulk sync refuses', () => {

@@ -132,6 +132,15 @@ export class SyncService {
         return { ...base, status: 'unchanged' };
       }
       if (!(error instanceof DomainError)) throw error;
+      if (item.type === 'open' && error.code === 'account-exists') {
+        // Opened before its record was written (a crash): the stored opening says whether it is this item.
+        const same = await this.openedBefore(coopId, item);
+        if (same === false) return reused(base);
+        if (same) {
+          await this.record(coopId, item, fingerprint, metadata);
+          return { ...base, status: 'unchanged' };
+        }
+      }
       return {
         ...base,
         status: 'rejected',
@@ -161,6 +170,45 @@ export class SyncService {
       event.data.on === item.businessDate &&
       event.data.via === item.via &&
       event.data.externalId === item.externalId
+    );
+  }
+
+  /**
+   * Whether the account this opening names was opened by it: undefined when another opening
+   * (not under this external id) opened it, false when one under this id had other terms.
+   */
+  private async openedBefore(
+    coopId: string,
+    item: Extract<SyncItem, { type: 'open' }>,
+  ): Promise<boolean | undefined> {
+    const events = (await this.accounts.store.readStream(accountStream(item.accountId))).map(
+      (event) => toDomain<AccountEvent>(event),
+    );
+    const opened = events.find((event) => event.type === 'AccountOpened');
+    if (opened?.type !== 'AccountOpened' || opened.data.externalId !== item.externalId) {
+      return undefined;
+    }
+    const memberId =
+      item.memberId ??
+      (item.memberExternalId &&
+        this.accounts.members.memberIdByExternalId(coopId, item.memberExternalId));
+    const deposit = events.find(
+      (event) => event.type === 'Deposited' && event.data.externalId === item.externalId,
+    );
+    const paidIn =
+      deposit?.type === 'Deposited' ? { amount: deposit.data.amount, via: deposit.data.via } : null;
+    const d = opened.data;
+    return (
+      d.coopId === coopId &&
+      d.memberId === memberId &&
+      d.product.code === item.productCode &&
+      d.openedOn === item.businessDate &&
+      JSON.stringify(d.timeDeposit?.instruction ?? null) ===
+        JSON.stringify(item.maturityInstruction ?? null) &&
+      JSON.stringify(paidIn) ===
+        JSON.stringify(
+          item.openingBalance ? { amount: item.openingBalance.amount, via: item.via } : null,
+        )
     );
   }
 
