@@ -7,7 +7,8 @@ import { jsonPointer } from './validation';
  * compressed, with a Content-Length within the limit. Read here directly, it answers exactly
  * as Express's body parser (strict JSON, an empty body is `{}`, a BOM is dropped, the same
  * error types for the problem mapping); anything else — chunked, compressed, another charset
- * or JSON type, too long — goes through that parser. Returns undefined when not plain.
+ * or JSON type, too long — is read by that parser as text, and parsed by parseStrictJson too.
+ * Returns undefined when not plain.
  */
 export function plainJsonLength(req: Request, limitBytes: number): number | undefined {
   const { headers } = req;
@@ -97,8 +98,9 @@ export function parseStrictJson(decoded: string): unknown {
   if (text[first] !== '{' && text[first] !== '[') {
     throw new BodyReadError('the body is not a JSON object or array', 400, 'entity.parse.failed');
   }
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch (error) {
     throw new BodyReadError(
       error instanceof Error ? error.message : 'invalid JSON',
@@ -106,6 +108,94 @@ export function parseStrictJson(decoded: string): unknown {
       'entity.parse.failed',
     );
   }
+  const twice = memberNamedTwice(text);
+  if (twice !== undefined) {
+    throw new HttpProblem(
+      'bad-request',
+      `The body names ${jsonPointer(twice)} twice; send each member once.`,
+      { errors: [{ in: 'body', pointer: jsonPointer(twice), detail: 'named twice' }] },
+    );
+  }
+  return body;
+}
+
+/** The charsets JSON may come in (RFC 8259 §8.1); the parser is told to refuse the others. */
+export function refuseNonUnicodeCharset(
+  _req: unknown,
+  _res: unknown,
+  _buf: Buffer,
+  charset: string,
+): void {
+  if (!charset.toLowerCase().startsWith('utf-')) {
+    throw new BodyReadError(`unsupported charset "${charset}"`, 415, 'charset.unsupported');
+  }
+}
+
+interface Container {
+  keys: Set<string> | undefined;
+  expectsKey: boolean;
+  /** The member name or the element index now being read. */
+  at: string | number;
+}
+
+/**
+ * The path of the first member an object of `text` names twice, or undefined. JSON.parse keeps
+ * the last and drops the first without a word, where another reader of the same bytes (a proxy,
+ * an auditor's tool) may keep the first: I-JSON (RFC 7493 §2.3) forbids the ambiguity. `text`
+ * has already parsed, so only strings, brackets, colons and commas need telling apart; names
+ * are compared decoded ("c" and "\u0063" are one name).
+ */
+export function memberNamedTwice(text: string): (string | number)[] | undefined {
+  const open: Container[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const top = open.at(-1);
+    switch (text.charCodeAt(i)) {
+      case 0x7b /* { */:
+        open.push({ keys: new Set(), expectsKey: true, at: '' });
+        break;
+      case 0x5b /* [ */:
+        open.push({ keys: undefined, expectsKey: false, at: 0 });
+        break;
+      case 0x7d /* } */:
+      case 0x5d /* ] */:
+        open.pop();
+        break;
+      case 0x2c /* , */:
+        if (top?.keys) top.expectsKey = true;
+        else if (top) top.at = (top.at as number) + 1;
+        break;
+      case 0x3a /* : */:
+        if (top) top.expectsKey = false;
+        break;
+      case 0x22 /* " */: {
+        const end = closingQuote(text, i);
+        if (top?.keys && top.expectsKey) {
+          const raw = text.slice(i + 1, end);
+          const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+          top.at = name;
+          if (top.keys.has(name)) return open.map((container) => container.at);
+          top.keys.add(name);
+        }
+        i = end;
+        break;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The index of the quote closing the string that opens at `start`: one not escaped. */
+function closingQuote(text: string, start: number): number {
+  for (
+    let quote = text.indexOf('"', start + 1);
+    quote !== -1;
+    quote = text.indexOf('"', quote + 1)
+  ) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
+  return text.length;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { HttpProblem, type FieldError } from '../problem/problem';
 import type { Route, RouteInput } from './route';
-import { assertJsonDepth, plainJsonLength, readPlainJson } from './json-body';
+import { assertJsonDepth, parseStrictJson, plainJsonLength, readPlainJson } from './json-body';
 import { fieldErrors, validationProblem, type RequestPart } from './validation';
 
 /** The media types read as JSON: the body parser must be given the same list. */
@@ -52,6 +52,10 @@ async function parseBody(
         );
     });
   });
+  // The parser inflates, decodes the charset and bounds the size; the JSON is read here, as
+  // for a plain body, so both paths answer alike.
+  if (typeof req.body !== 'string') throw new Error('the JSON body parser left no text');
+  req.body = parseStrictJson(req.body);
   return req.body as unknown;
 }
 

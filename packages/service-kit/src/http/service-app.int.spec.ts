@@ -151,6 +151,32 @@ describe('service app', () => {
       await request(app).get(A).set(as(fx.keys.coopA)).expect(200, { counterId: 'c1', value: 3 });
     });
 
+    it('refuses a body that names a member twice, at any depth and on either path', async () => {
+      const post = (text: string, type = 'application/json') =>
+        request(app)
+          .post(`/api/counter/v1/coops/${COOPS.A}/batches`)
+          .set(as(fx.keys.coopA))
+          .set('Content-Type', type)
+          .set('Idempotency-Key', `dup-${text.length}-${type.length}`)
+          .send(text);
+      for (const [text, pointer] of [
+        ['{"items":[1],"items":[1,2]}', '/items'],
+        ['{"items":[{"a":1},{"a":1,"b":{"c":1,"\\u0063":2}}]}', '/items/1/b/c'],
+        ['{"items":[{"a/b~":{"x":1,"x":1}}]}', '/items/0/a~1b~0/x'],
+      ]) {
+        for (const type of ['application/json', 'application/json; charset="utf-8"']) {
+          const twice = await post(text as string, type).expect(400);
+          expect(twice.body).toMatchObject({
+            code: 'bad-request',
+            errors: [{ in: 'body', pointer, detail: 'named twice' }],
+          });
+        }
+      }
+      const siblings = '{"items":[{"a":1,"s":"\\"a\\":{,"},{"a":2,"s":"}]"},["a","a"]]}';
+      await post(siblings).expect(202, { received: 3 });
+      await post(siblings, 'application/json; charset="utf-8"').expect(202, { received: 3 });
+    });
+
     it('refuses a body nested deeper than 64 levels with 400, keyed or not, and takes 64', async () => {
       const nested = (depth: number) =>
         `{"items":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;

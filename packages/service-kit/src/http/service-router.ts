@@ -21,6 +21,7 @@ import {
 } from '../rate-limit/token-bucket';
 import { routeDispatcher } from './dispatch';
 import { accessLog, problemErrorHandler } from './fallbacks';
+import { refuseNonUnicodeCharset } from './json-body';
 import { routeHandler, type RouteEnvironment } from './pipeline';
 import { JSON_TYPES } from './request-input';
 import { requestNotes } from './request-context';
@@ -79,9 +80,15 @@ export function createServiceRouter(
     rateLimiter: deps.rateLimiter ?? new TokenBucketLimiter(DEFAULT_RATE_LIMIT),
     idempotency: new IdempotencyGuard({ ...deps.idempotency, store: deps.store, logger }),
     logger,
-    // The same types readJsonBody admits: with the parser's default (application/json only)
-    // an application/*+json body was admitted, then silently left unread.
-    jsonBody: express.json({ limit: bodyLimitBytes, strict: true, type: JSON_TYPES }),
+    // Reads the text of the bodies plainJsonLength does not take (compressed, chunked, another
+    // JSON type or charset); readJsonBody parses it. The same types readJsonBody admits: with
+    // the parser's default an application/*+json body was admitted, then silently left unread.
+    jsonBody: express.text({
+      limit: bodyLimitBytes,
+      type: JSON_TYPES,
+      defaultCharset: 'utf-8',
+      verify: refuseNonUnicodeCharset,
+    }),
     bodyLimitBytes,
   };
   const prefix = `/api/${definition.service}`;
