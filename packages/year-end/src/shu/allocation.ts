@@ -110,9 +110,13 @@ function parsePercents(allocation: ShuAllocationPercents): Record<ShuPool, Decim
   return percents;
 }
 
-/** Member numbers compare as numbers when both are all digits, else as text. */
+/** Member numbers compare as numbers when both are all digits (leading zeros aside), else as text. */
 function compareMemberKeys(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b) && a.length !== b.length) return a.length - b.length;
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const [x, y] = [a.replace(/^0+(?=\d)/, ''), b.replace(/^0+(?=\d)/, '')];
+    if (x.length !== y.length) return x.length - y.length;
+    if (x !== y) return x < y ? -1 : 1;
+  }
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -70,6 +70,35 @@ describe('allocateShu', () => {
     ]);
   });
 
+  it('gives a tied rupiah to the lower member number when numbers are zero-padded unevenly', () => {
+    // 3 rupiah in four equal parts: 0 each and 3 spare, to the three lowest numbers 99, 100, 101.
+    const result = allocateShu({
+      surplusMinor: 3n,
+      allocation: {
+        ...BYLAWS,
+        reserve: '0',
+        memberCapital: '0',
+        memberBusiness: '100',
+        board: '0',
+        staff: '0',
+        education: '0',
+        social: '0',
+      },
+      bases: [
+        { memberId: 'm-102', memberNumber: '102', capitalBasis: '0', businessBasis: '1' },
+        { memberId: 'm-101', memberNumber: '101', capitalBasis: '0', businessBasis: '1' },
+        { memberId: 'm-100', memberNumber: '100', capitalBasis: '0', businessBasis: '1' },
+        { memberId: 'm-99', memberNumber: '00099', capitalBasis: '0', businessBasis: '1' },
+      ],
+    });
+    expect(result.members.map((m) => [m.memberId, m.businessShareMinor])).toEqual([
+      ['m-99', 1n],
+      ['m-100', 1n],
+      ['m-101', 1n],
+      ['m-102', 0n],
+    ]);
+  });
+
   it('refuses an allocation that does not sum to exactly 100, naming the field', () => {
     const error = refusal(() =>
       allocateShu({ surplusMinor: 1_000n, allocation: { ...BYLAWS, social: '7.4' }, bases: [] }),
