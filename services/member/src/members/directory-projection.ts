@@ -250,12 +250,12 @@ export function directoryLacksDataHash(db: Database.Database): boolean {
 /** Where a person is or was a member, with the sealed data each membership holds. */
 type Membership = Pick<
   MemberRow,
-  'member_id' | 'coop_id' | 'status' | 'left_reason' | 'sealed' | 'erased'
+  'member_id' | 'coop_id' | 'status' | 'left_on' | 'left_reason' | 'sealed' | 'erased'
 >;
 export function membershipsOfPerson(db: Database.Database, personId: string): Membership[] {
   return stmt<[string], Membership>(
     db,
-    `SELECT member_id, coop_id, status, left_reason, sealed, erased FROM members
+    `SELECT member_id, coop_id, status, left_on, left_reason, sealed, erased FROM members
       WHERE person_id = ? ORDER BY member_id`,
   ).all(personId);
 }

@@ -477,6 +477,13 @@ describe('member batches from a primary coop', () => {
       memberNumber: 'S-130-R',
       joinedOn: '2026-06-01',
     };
+    // Joining again within the ended membership is no return: it would count them twice.
+    const overlapping = { ...returning, joinedOn: '2026-03-01' };
+    const early = await post({ sequence: 57, items: [overlapping] }).expect(200);
+    expect(early.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'duplicate_nik' },
+    });
     const res = await post({ sequence: 52, items: [returning] }).expect(200);
     expect(res.body.results[0]).toMatchObject({ externalId: 'AGT-130-R', status: 'created' });
     const memberOf = async (memberId: string) =>

@@ -162,7 +162,7 @@ export async function upsertItem(
         return await its.guard(() => upsertFromStream(ctx, coopId, coop, attaching, metadata, its));
       }
       // Or a person whose memberships here have all ended, coming back under a new id.
-      const returning = await returningPerson(ctx, coopId, item.person);
+      const returning = await returningPerson(ctx, coopId, item.person, item.joinedOn);
       if (!returning) throw error;
       return await rejoin(ctx, coopId, coop, { ...entry, personId: returning }, metadata);
     }

@@ -47,14 +47,17 @@ export async function movedInMembership(
 
 /**
  * The person a sync item under a new external id names by NIK when they come back: they were
- * a member of this coop, every membership here has ended, and not by death. The coop's
- * refusal of the old id sends a returning member to a new one; the NIK stays the person's
- * claim in the coop, so the new membership is theirs, keeping one person and their history.
+ * a member of this coop, every membership here has ended by the day they join again, and not
+ * by death. The coop's refusal of the old id sends a returning member to a new one; the NIK
+ * stays the person's claim in the coop, so the new membership is theirs, keeping one person
+ * and their history. A joining within an ended membership's period is no return: it would
+ * count the person twice for those days.
  */
 export async function returningPerson(
   ctx: MemberContext,
   coopId: string,
   person: PersonalData,
+  joinedOn: string,
 ): Promise<string | undefined> {
   const nikHash = ctx.vault.nikHash(coopId, person.nik);
   const personId = await reservationHolder(ctx.store, nikScope(coopId, nikHash));
@@ -67,6 +70,7 @@ export async function returningPerson(
       'member_deceased',
       'the person with this NIK left this coop as deceased and cannot join it again',
     );
+  if (here.some((row) => row.left_on! > joinedOn)) return undefined;
   if (await personErased(ctx, personId)) throw conflict('person_erased', 'this person was erased');
   return personId;
 }
