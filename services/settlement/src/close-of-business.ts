@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { DomainError } from '@kopfed/domain';
 import { WrongExpectedRevisionError, type EventStore } from '@kopfed/eventstore';
 import type { BatchService } from './batches/batch-service';
 import type { ClearingCore } from './clearing/engine/clearing-core';
@@ -43,8 +44,13 @@ export async function closeOfBusiness(
     b.status === 'open' && Date.parse(b.ref.windowEnd) <= dayEnd ? [b.ref.batchId] : [],
   );
   for (const batchId of due) {
-    await parts.batches.close(batchId, { correlationId: stream });
-    closedBatches.push(batchId);
+    try {
+      await parts.batches.close(batchId, { correlationId: stream });
+      closedBatches.push(batchId);
+    } catch (error) {
+      // A treasurer closed it meanwhile: what the run is for is done.
+      if (!(error instanceof DomainError && error.code === 'batch-not-open')) throw error;
+    }
   }
   const retry = parts.unposted.events(MAX_RETRIED);
   await parts.poster.post(retry, { correlationId: stream });
