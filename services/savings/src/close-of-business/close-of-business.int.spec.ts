@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { accountDecider } from '../accounts/account.decider';
+import { TransferService } from '../transfers/transfer-service';
+import { CloseOfBusiness } from './close-of-business';
 import {
   COOPS,
   idr,
@@ -138,6 +140,46 @@ describe('close of business', () => {
     const before = dump();
     await h.savings.projection.rebuild();
     expect(dump()).toEqual(before);
+  });
+});
+
+describe('close of business with more transfers under way than it reads at once', () => {
+  it('finishes every one of them in the run', async () => {
+    const many = await savingsHarness({ start: '2026-03-01T02:00:00.000Z' });
+    try {
+      const send = (path: string, body: object) =>
+        request(many.app).post(`${base}${path}`).set(as(many.keys.coopA)).send(body);
+      for (const product of [PRODUCTS.SUKARELA, PRODUCTS.BERJANGKA_3])
+        await send(`/coops/${COOPS.A}/products`, product).expect(201);
+      await many.joinPerson(COOPS.A, 'm-1');
+      await send(`/coops/${COOPS.A}/accounts`, {
+        memberId: 'm-1',
+        accountId: 'sk',
+        productCode: 'SUKARELA',
+        initialDeposit: { amount: idr(100_000) },
+      }).expect(201);
+      for (const id of ['bj-1', 'bj-2', 'bj-3']) {
+        await send(`/coops/${COOPS.A}/accounts`, {
+          memberId: 'm-1',
+          accountId: id,
+          productCode: 'BERJANGKA_3',
+          initialDeposit: { amount: idr(1_000_000), via: 'bank' },
+          maturityInstruction: { kind: 'move_to_account', accountId: 'sk' },
+        }).expect(201);
+      }
+      many.setNow('2026-06-02T01:00:00.000Z');
+      const { accounts, projection } = many.savings;
+      // Two accounts a page: the three deposits maturing on 1 June take two pages.
+      const cob = new CloseOfBusiness(accounts, projection, new TransferService(accounts), 2);
+      const summary = await cob.run('2026-06-01');
+      expect(summary.transfersCompleted).toBe(3);
+      for (const id of ['bj-1', 'bj-2', 'bj-3']) {
+        const { account } = await accounts.account(COOPS.A, id);
+        expect([account.status, account.balance]).toEqual(['closed', 0n]);
+      }
+    } finally {
+      await many.close();
+    }
   });
 });
 

@@ -21,6 +21,8 @@ export interface CloseOfBusinessSummary {
 }
 
 const PAGE = 5_000;
+/** Accounts with a transfer under way read at once; every page is finished in the run. */
+const TRANSFER_PAGE = 10_000;
 /** Accounts decided at once: enough for the store to commit them in large groups. */
 const IN_FLIGHT = 512;
 
@@ -39,6 +41,7 @@ export class CloseOfBusiness {
     private readonly accounts: Accounts,
     private readonly projection: Projection,
     private readonly transfers: TransferService,
+    private readonly transferPage = TRANSFER_PAGE,
   ) {}
 
   async recorded(businessDate: string): Promise<CloseOfBusinessSummary | undefined> {
@@ -144,25 +147,30 @@ export class CloseOfBusiness {
   }
 
   private async finishTransfers(date: string): Promise<number> {
-    const rows = this.accounts.db
-      .prepare<[], { account_id: string }>(
-        `SELECT account_id FROM savings_accounts WHERE pending_transfers > 0 LIMIT 10000`,
-      )
-      .all();
+    // Paged by account id: a finished account leaves the read model's list only once it catches up.
+    const page = this.accounts.db.prepare<[string, number], { account_id: string }>(
+      `SELECT account_id FROM savings_accounts WHERE pending_transfers > 0 AND account_id > ?
+        ORDER BY account_id LIMIT ?`,
+    );
     let finished = 0;
     const metadata = { correlationId: `close-of-business-${date}` };
-    for (const row of rows) {
-      const { state } = await this.accounts.aggregates.load(accountStream(row.account_id));
-      if (state.status === 'none') continue;
-      for (const [transferId, pending] of Object.entries(state.transfersOut)) {
-        await this.transfers.complete(
-          row.account_id,
-          transferId,
-          pending.toAccountId,
-          pending.amount,
-          { metadata },
-        );
-        finished++;
+    for (let after = '', guard = 0; guard < 1_000_000; guard++) {
+      const rows = page.all(after, this.transferPage);
+      if (rows.length === 0) break;
+      after = rows.at(-1)!.account_id;
+      for (const row of rows) {
+        const { state } = await this.accounts.aggregates.load(accountStream(row.account_id));
+        if (state.status === 'none') continue;
+        for (const [transferId, pending] of Object.entries(state.transfersOut)) {
+          await this.transfers.complete(
+            row.account_id,
+            transferId,
+            pending.toAccountId,
+            pending.amount,
+            { metadata },
+          );
+          finished++;
+        }
       }
     }
     return finished;
