@@ -133,6 +133,21 @@ describe('service app guards', () => {
       await request(app).get(A).set(as(fx.keys.coopA)).expect(200, { counterId: 'c1', value: 2 });
     });
 
+    it('answers a read whose If-Match is not the current ETag with 412', async () => {
+      await request(app).post(`${A}/increments`).set(as(fx.keys.coopA)).send({ by: 1 });
+      await request(app).post(`${A}/increments`).set(as(fx.keys.coopA)).send({ by: 1 });
+      const stale = await request(app).get(A).set(as(fx.keys.coopA)).set('If-Match', '"0"');
+      expect(stale.status).toBe(412);
+      expect(stale.body.code).toBe('precondition-failed');
+      expect(stale.text).not.toContain('"value"');
+      await request(app)
+        .get(A)
+        .set(as(fx.keys.coopA))
+        .set('If-Match', '"1"')
+        .expect(200, { counterId: 'c1', value: 2 });
+      await request(app).get(A).set(as(fx.keys.coopA)).set('If-Match', '*').expect(200);
+    });
+
     it('answers a malformed If-Match with 400 and a foreign tag with 412', async () => {
       const post = (ifMatch: string) =>
         request(app)

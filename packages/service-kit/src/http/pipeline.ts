@@ -179,6 +179,7 @@ async function execute(
   try {
     const result = await route.handler(input, ctx);
     assertDeclared(route, result.status, result.body);
+    assertReadMatches(route, ctx, result.etag);
     const headers: Record<string, string> = {};
     if (result.etag !== undefined) headers.ETag = formatEtag(result.etag);
     if (result.location !== undefined) headers.Location = result.location;
@@ -188,6 +189,17 @@ async function execute(
     const response = errorAsResponse(exchange.req, exchange.res, error, exchange);
     const code = (response.body as { code?: unknown } | null)?.code;
     return { response, record: response.status < 500 && code !== 'concurrency-conflict' };
+  }
+}
+
+/**
+ * A read changes nothing, so no handler applies its If-Match: the kit compares it with the ETag
+ * read (RFC 9110 §13.1.1), and a representation at another revision is a 412, not sent.
+ */
+function assertReadMatches(route: Route, ctx: RequestContext, etag: number | undefined): void {
+  if (route.method !== 'GET' || ctx.ifMatch.kind !== 'revision') return;
+  if (etag !== ctx.ifMatch.revision) {
+    throw new HttpProblem('precondition-failed', 'The resource is not at the ETag in If-Match.');
   }
 }
 
