@@ -89,6 +89,23 @@ describe('member-to-member payments across coops', () => {
     expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
   });
 
+  it('refuses a payment to a member of the payer’s own coop before it holds anything', async () => {
+    savings.open(A, 'ani', 0);
+    const within = await h.post(
+      '/payments',
+      {
+        paymentId: 'p-10',
+        payer: { coopId: A, accountId: 'siti' },
+        payee: { coopId: A, accountId: 'ani' },
+        amount: idr(1_000),
+      },
+      h.kit.keys.coopA,
+    );
+    expect(within.body).toMatchObject({ status: 422, code: 'payment-within-coop' });
+    expect(savings.holdsPlaced()).toBe(0);
+    expect((await h.get('/payments/p-10', h.kit.keys.coopA)).status).toBe(404);
+  });
+
   it("leaves a payment's transfer to the payment: no one voids or posts it by hand", async () => {
     savings.outages.set('credit', 1);
     const waiting = await pay('p-9');

@@ -1,4 +1,11 @@
-import { conflict, invariant, unreachable, type Decider, type DomainEvent } from '@kopfed/domain';
+import {
+  conflict,
+  invariant,
+  rejected,
+  unreachable,
+  type Decider,
+  type DomainEvent,
+} from '@kopfed/domain';
 import type { MoneyJson } from '../shared/money';
 
 /**
@@ -151,6 +158,14 @@ export const paymentDecider: Decider<PaymentState, PaymentCommand, PaymentEvent>
   decide(command, state) {
     switch (command.type) {
       case 'RequestPayment': {
+        const { payer, payee } = command.request;
+        // Between members of one coop no parent clears anything: that is a savings transfer.
+        if (payer.coopId === payee.coopId)
+          throw rejected(
+            'payment-within-coop',
+            `Payer and payee are both at coop ${payer.coopId}; a payment here goes between coops.`,
+            '/payee/coopId',
+          );
         if (state.request === null) {
           const { request, holdExpiresAt, now } = command;
           return [{ type: 'PaymentRequested', data: { request, holdExpiresAt, requestedAt: now } }];

@@ -91,6 +91,20 @@ describe('the payment saga decider', () => {
     ).toThrow(/cannot be refused/);
   });
 
+  it('refuses a payment between two members of one coop: no parent clears it', () => {
+    expect(() =>
+      paymentDecider.decide(
+        {
+          type: 'RequestPayment',
+          request: { ...request, payee: { coopId: 'a', accountId: 'acc-a2' } },
+          holdExpiresAt: 'x',
+          now: NOW,
+        },
+        given([]),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'payment-within-coop', pointer: '/payee/coopId' }));
+  });
+
   it('takes the same request again, and refuses a different one under the same id', () => {
     expect(
       paymentDecider.decide(

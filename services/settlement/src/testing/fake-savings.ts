@@ -49,6 +49,11 @@ export class FakeSavings implements SavingsPort {
       .get()!.n;
   }
 
+  /** Every hold ever placed, released and captured ones too. */
+  holdsPlaced(): number {
+    return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM fake_holds').get()!.n;
+  }
+
   private outage(kind: 'hold' | 'capture' | 'release' | 'credit'): void {
     const n = (this.calls.get(kind) ?? 0) + 1;
     this.calls.set(kind, n);
