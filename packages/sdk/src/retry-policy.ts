@@ -22,14 +22,22 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   timeoutMs: 30_000,
 };
 
+/** The longest a Node timer waits: past it, Node fires the timer after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
   for (const [name, value] of Object.entries(policy)) {
     if (!Number.isInteger(value) || value < 0) {
       throw new RangeError(`retry policy ${name} must be a whole number ≥ 0, got ${value}`);
     }
+    if (name !== 'maxAttempts' && value > MAX_TIMER_MS) {
+      throw new RangeError(`retry policy ${name} must be at most ${MAX_TIMER_MS} ms, got ${value}`);
+    }
   }
   if (policy.maxAttempts < 1) throw new RangeError('retry policy maxAttempts must be ≥ 1');
+  // AbortSignal.timeout(0) aborts at once: every attempt would fail unanswered.
+  if (policy.timeoutMs < 1) throw new RangeError('retry policy timeoutMs must be ≥ 1 ms');
   return policy;
 }
 
@@ -43,11 +51,15 @@ export function backoffMs(
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt - 1, 30));
   const jittered = Math.floor(random() * cap);
   if (retryAfterMs === undefined) return jittered;
-  return Math.min(policy.maxRetryAfterMs, retryAfterMs) + Math.floor(random() * policy.baseDelayMs);
+  const jitter = Math.floor(random() * policy.baseDelayMs);
+  return Math.min(MAX_TIMER_MS, Math.min(policy.maxRetryAfterMs, retryAfterMs) + jitter);
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
   if (value === null || value.trim() === '') return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1_000;

@@ -6,12 +6,16 @@ describe('retry policy', () => {
 
   it('waits a random share of an exponentially growing cap, never above the maximum', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, r) => {
-        const cap = Math.min(5_000, 100 * 2 ** (attempt - 1));
-        const wait = backoffMs(policy, attempt, undefined, () => r);
-        expect(wait).toBeGreaterThanOrEqual(0);
-        expect(wait).toBeLessThan(cap);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (attempt, r) => {
+          const cap = Math.min(5_000, 100 * 2 ** (attempt - 1));
+          const wait = backoffMs(policy, attempt, undefined, () => r);
+          expect(wait).toBeGreaterThanOrEqual(0);
+          expect(wait).toBeLessThan(cap);
+        },
+      ),
     );
     expect(backoffMs(policy, 1, undefined, () => 0.999)).toBe(99);
     expect(backoffMs(policy, 4, undefined, () => 0.5)).toBe(400);
@@ -42,5 +46,16 @@ describe('retry policy', () => {
     expect(() => retryPolicy({ maxAttempts: 0 })).toThrow(/maxAttempts/);
     expect(() => retryPolicy({ timeoutMs: -1 })).toThrow(/timeoutMs/);
     expect(() => retryPolicy({ baseDelayMs: 1.5 })).toThrow(/baseDelayMs/);
+  });
+
+  it('refuses times a timer cannot keep: no time limit at all, or past 2^31 − 1 ms', () => {
+    // Node runs a longer timer after 1 ms, and AbortSignal.timeout(0) aborts every attempt.
+    expect(() => retryPolicy({ timeoutMs: 0 })).toThrow(/timeoutMs/);
+    for (const name of ['timeoutMs', 'maxDelayMs', 'maxRetryAfterMs', 'baseDelayMs'] as const) {
+      expect(() => retryPolicy({ [name]: 2 ** 31 })).toThrow(new RegExp(name));
+    }
+    expect(retryPolicy({ timeoutMs: 2 ** 31 - 1, maxRetryAfterMs: 2 ** 31 - 1 }).timeoutMs).toBe(
+      2 ** 31 - 1,
+    );
   });
 });
