@@ -62,11 +62,11 @@ export type CoopCommand =
       registeredOn: string;
       parent: ParentView | null;
     }
-  | { type: 'ApproveCoop'; on: string }
-  | { type: 'SuspendCoop'; on: string; reason: StatusReason }
-  | { type: 'ReinstateCoop'; on: string }
-  | { type: 'ExitCoop'; on: string; reason: StatusReason }
   /** `today` is the Jakarta business date the command arrives on. */
+  | { type: 'ApproveCoop'; on: string; today: string }
+  | { type: 'SuspendCoop'; on: string; reason: StatusReason; today: string }
+  | { type: 'ReinstateCoop'; on: string; today: string }
+  | { type: 'ExitCoop'; on: string; reason: StatusReason; today: string }
   | { type: 'RecordRat'; financialYear: number; heldOn: string; today: string };
 
 export interface CoopState {
@@ -109,14 +109,14 @@ export const coopDecider: Decider<CoopState, CoopCommand, CoopEvent> = {
     if (!state.status) throw notFound('coop_not_found', 'no such coop');
     switch (command.type) {
       case 'ApproveCoop':
-        return [changeStatus(state, 'applied', 'active', 'approved', command.on)];
+        return [changeStatus(state, 'applied', 'active', 'approved', command)];
       case 'SuspendCoop':
-        return [changeStatus(state, 'active', 'suspended', command.reason, command.on)];
+        return [changeStatus(state, 'active', 'suspended', command.reason, command)];
       case 'ReinstateCoop':
-        return [changeStatus(state, 'suspended', 'active', 'reinstated', command.on)];
+        return [changeStatus(state, 'suspended', 'active', 'reinstated', command)];
       case 'ExitCoop':
         if (state.status === 'exited') throw conflict('coop_exited', 'the coop has already exited');
-        return [changeStatus(state, state.status, 'exited', command.reason, command.on)];
+        return [changeStatus(state, state.status, 'exited', command.reason, command)];
       case 'RecordRat':
         return recordRat(command, state);
       default:
@@ -175,7 +175,7 @@ function changeStatus(
   from: CoopStatus,
   to: CoopStatus,
   reason: StatusReason,
-  on: string,
+  { on, today }: { on: string; today: string },
 ): CoopEvent {
   if (state.status !== from) {
     throw conflict(
@@ -185,6 +185,15 @@ function changeStatus(
   }
   if (state.registeredOn && on < state.registeredOn) {
     throw rejected('date_before_registration', 'the date is before the coop was registered', '/on');
+  }
+  // The change takes effect when recorded (every service acts on it at once): a date to come
+  // would make the coop's status now disagree with its status on the days before that date.
+  if (on > today) {
+    throw rejected(
+      'date_in_future',
+      `a status change is recorded once it takes effect (today is ${today})`,
+      '/on',
+    );
   }
   if (state.statusChangedOn && on < state.statusChangedOn) {
     throw rejected(

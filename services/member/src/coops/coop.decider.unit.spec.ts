@@ -49,6 +49,9 @@ function refusal(events: CoopEvent[], command: CoopCommand): DomainError {
   throw new Error('the command was accepted');
 }
 
+/** A Jakarta business date after every date the status changes below are dated. */
+const TODAY = '2027-06-30';
+
 describe('coop decider', () => {
   describe('RegisterCoop', () => {
     const register = (
@@ -114,96 +117,138 @@ describe('coop decider', () => {
 
   describe('lifecycle', () => {
     it('is approved, suspended, reinstated and exits', () => {
-      expect(when([registered], { type: 'ApproveCoop', on: '2026-01-12' })).toEqual([approved]);
+      expect(when([registered], { type: 'ApproveCoop', today: TODAY, on: '2026-01-12' })).toEqual([
+        approved,
+      ]);
       const suspended = when([registered, approved], {
         type: 'SuspendCoop',
+        today: TODAY,
         on: '2026-07-01',
         reason: 'rat_not_held',
       });
       expect(suspended[0]!.data).toMatchObject({ from: 'active', to: 'suspended' });
       expect(
-        when([registered, approved, ...suspended], { type: 'ReinstateCoop', on: '2026-08-01' })[0]!
-          .data,
+        when([registered, approved, ...suspended], {
+          type: 'ReinstateCoop',
+          today: TODAY,
+          on: '2026-08-01',
+        })[0]!.data,
       ).toMatchObject({ to: 'active', reason: 'reinstated' });
       expect(
-        when([registered, approved], { type: 'ExitCoop', on: '2026-12-31', reason: 'merged' })[0]!
-          .data,
+        when([registered, approved], {
+          type: 'ExitCoop',
+          today: TODAY,
+          on: '2026-12-31',
+          reason: 'merged',
+        })[0]!.data,
       ).toMatchObject({ from: 'active', to: 'exited' });
     });
     it.each([
       [
         'approve an active coop',
         [registered, approved],
-        { type: 'ApproveCoop', on: '2026-02-01' },
+        { type: 'ApproveCoop', today: TODAY, on: '2026-02-01' },
         'coop_status',
       ],
       [
         'suspend an applied coop',
         [registered],
-        { type: 'SuspendCoop', on: '2026-02-01', reason: 'other' },
+        { type: 'SuspendCoop', today: TODAY, on: '2026-02-01', reason: 'other' },
         'coop_status',
       ],
       [
         'reinstate an active coop',
         [registered, approved],
-        { type: 'ReinstateCoop', on: '2026-02-01' },
+        { type: 'ReinstateCoop', today: TODAY, on: '2026-02-01' },
         'coop_status',
       ],
       [
         'approve before registration',
         [registered],
-        { type: 'ApproveCoop', on: '2026-01-01' },
+        { type: 'ApproveCoop', today: TODAY, on: '2026-01-01' },
         'date_before_registration',
       ],
       [
         'exit before registration',
         [registered, approved],
-        { type: 'ExitCoop', on: '2025-12-31', reason: 'dissolved' },
+        { type: 'ExitCoop', today: TODAY, on: '2025-12-31', reason: 'dissolved' },
         'date_before_registration',
       ],
       [
         'suspend before the approval',
         [registered, approved],
-        { type: 'SuspendCoop', on: '2026-01-11', reason: 'other' },
+        { type: 'SuspendCoop', today: TODAY, on: '2026-01-11', reason: 'other' },
         'date_before_status_change',
       ],
       [
         'reinstate before the suspension',
         [registered, approved, suspendedInJuly],
-        { type: 'ReinstateCoop', on: '2026-06-30' },
+        { type: 'ReinstateCoop', today: TODAY, on: '2026-06-30' },
         'date_before_status_change',
       ],
       [
         'exit before the suspension',
         [registered, approved, suspendedInJuly],
-        { type: 'ExitCoop', on: '2026-02-01', reason: 'dissolved' },
+        { type: 'ExitCoop', today: TODAY, on: '2026-02-01', reason: 'dissolved' },
         'date_before_status_change',
       ],
-      ['act on an unknown coop', [], { type: 'ApproveCoop', on: '2026-01-01' }, 'coop_not_found'],
+      [
+        'approve with effect from a day to come',
+        [registered],
+        { type: 'ApproveCoop', today: '2026-01-12', on: '2026-01-13' },
+        'date_in_future',
+      ],
+      [
+        'suspend with effect from a day to come',
+        [registered, approved],
+        { type: 'SuspendCoop', today: '2026-06-30', on: '2026-07-01', reason: 'rat_not_held' },
+        'date_in_future',
+      ],
+      [
+        'exit at the end of a year not yet over',
+        [registered, approved],
+        { type: 'ExitCoop', today: '2026-11-30', on: '2026-12-31', reason: 'merged' },
+        'date_in_future',
+      ],
+      [
+        'act on an unknown coop',
+        [],
+        { type: 'ApproveCoop', today: TODAY, on: '2026-01-01' },
+        'coop_not_found',
+      ],
     ] as const)('refuses to %s', (_, history, command, code) => {
       expect(refusal([...history], command as CoopCommand).code).toBe(code);
     });
     it('takes a status change on the day of the one before it', () => {
       expect(
-        when([registered, approved, suspendedInJuly], { type: 'ReinstateCoop', on: '2026-07-01' }),
+        when([registered, approved, suspendedInJuly], {
+          type: 'ReinstateCoop',
+          today: TODAY,
+          on: '2026-07-01',
+        }),
       ).toHaveLength(1);
     });
     it('refuses anything but RAT records after the exit, and a second exit', () => {
       const exited = when([registered, approved], {
         type: 'ExitCoop',
+        today: TODAY,
         on: '2026-12-31',
         reason: 'merged',
       });
       expect(
         refusal([registered, approved, ...exited], {
           type: 'ExitCoop',
+          today: TODAY,
           on: '2027-01-01',
           reason: 'other',
         }).code,
       ).toBe('coop_exited');
       expect(
-        refusal([registered, approved, ...exited], { type: 'ReinstateCoop', on: '2027-01-01' })
-          .code,
+        refusal([registered, approved, ...exited], {
+          type: 'ReinstateCoop',
+          today: TODAY,
+          on: '2027-01-01',
+        }).code,
       ).toBe('coop_status');
     });
   });

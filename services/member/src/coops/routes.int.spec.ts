@@ -73,4 +73,21 @@ describe('coops over HTTP, on the Jakarta business date', () => {
       .expect(200);
     expect(coop.body.status).toBe('suspended');
   });
+  it('refuses a suspension dated after today in Jakarta, and takes one dated today', async () => {
+    now = new Date('2026-07-31T17:30:00Z'); // 00:30 on 1 August in Jakarta
+    const suspend = (on: string) =>
+      request(fixture.app)
+        .post(api(`/coops/${COOP.B}/suspension`))
+        .set(f.auth(f.treasurerP))
+        .send({ on, reason: 'rat_not_held' });
+    const early = await suspend('2026-08-02');
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({ code: 'date_in_future', errors: [{ pointer: '/on' }] });
+    const coop = await request(fixture.app)
+      .get(api(`/coops/${COOP.B}`))
+      .set(f.auth(f.coopB))
+      .expect(200);
+    expect(coop.body.status).toBe('active');
+    expect((await suspend('2026-08-01').expect(200)).body.status).toBe('suspended');
+  });
 });

@@ -73,7 +73,11 @@ export function coopRoutes(ctx: MemberContext): Route[] {
     path: string,
     operationId: string,
     summary: string,
-    to: (reason: StatusReason | undefined, on: string) => Parameters<typeof coopCommand>[2],
+    to: (
+      reason: StatusReason | undefined,
+      on: string,
+      today: string,
+    ) => Parameters<typeof coopCommand>[2],
   ) =>
     defineRoute({
       method: 'POST',
@@ -89,7 +93,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
         const result = await coopCommand(
           ctx,
           params.coopId,
-          to(body.reason, body.on),
+          to(body.reason, body.on, today()),
           rctx.metadata,
           rctx.expectedRevision,
         );
@@ -183,22 +187,25 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       'approval',
       'approveCoop',
       'Approve an applied coop (its parent’s treasurer or an admin)',
-      (_, on) => ({ type: 'ApproveCoop', on }),
+      (_, on, today) => ({ type: 'ApproveCoop', on, today }),
     ),
-    statusChange('suspension', 'suspendCoop', 'Suspend an active coop', (reason, on) => ({
+    statusChange('suspension', 'suspendCoop', 'Suspend an active coop', (reason, on, today) => ({
       type: 'SuspendCoop',
       on,
       reason: reason ?? 'federation_decision',
+      today,
     })),
-    statusChange('reinstatement', 'reinstateCoop', 'Reinstate a suspended coop', (_, on) => ({
-      type: 'ReinstateCoop',
-      on,
-    })),
+    statusChange(
+      'reinstatement',
+      'reinstateCoop',
+      'Reinstate a suspended coop',
+      (_, on, today) => ({ type: 'ReinstateCoop', on, today }),
+    ),
     statusChange(
       'exit',
       'exitCoop',
       'Record that a coop has left the federation (final)',
-      (reason, on) => ({ type: 'ExitCoop', on, reason: reason ?? 'other' }),
+      (reason, on, today) => ({ type: 'ExitCoop', on, reason: reason ?? 'other', today }),
     ),
     defineRoute({
       method: 'POST',
