@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { catalog, type EventName } from '@kopfed/contracts';
 import { expectBooksBalance } from './testing/books';
-import { A, idr, P, settlementHarness, type Harness } from './testing/harness';
+import { A, B, idr, P, settlementHarness, type Harness } from './testing/harness';
 
 describe('the savings and loan services’ money events in the books', () => {
   let h: Harness;
@@ -9,7 +9,7 @@ describe('the savings and loan services’ money events in the books', () => {
     h = await settlementHarness();
   });
   afterAll(async () => {
-    await expectBooksBalance(h.settlement, [A, P]);
+    await expectBooksBalance(h.settlement, [A, B, P]);
     await h.close();
   });
 
@@ -131,6 +131,20 @@ describe('the savings and loan services’ money events in the books', () => {
     await deliver('SavingsWithdrawn', withdrawn, id);
     expect(h.settlement.limits.view(A).currencies[0]!.liquidityCover).toEqual(idr(1_700_000));
     expect(await balance(P, '2-110')).toBe(-1_700_000n);
+  });
+
+  it('leaves the cover alone when the member coop deposits with a coop other than its parent', async () => {
+    await deliver('SavingsDeposited', {
+      ...holder(B, A),
+      product: sukarela,
+      amount: idr(5_000_000),
+      via: 'bank',
+      businessDate: '2026-11-27',
+      externalId: null,
+    });
+    // B holds the money, not A's parent P: it covers nothing A owes at P.
+    expect(h.settlement.limits.view(A).currencies[0]!.liquidityCover).toEqual(idr(1_700_000));
+    expect(await balance(B, '2-110')).toBe(-5_000_000n);
   });
 
   it('posts a loan’s life: disbursed into savings, interest accrued, repaid, provisioned', async () => {

@@ -89,6 +89,7 @@ export function settlementConsumers(
         const change = moneyJson(cover.change.amountMinor, cover.change.currency);
         await limits.changeCover(
           cover.memberCoopId,
+          event.data.coopId,
           change,
           { kind: 'savings', eventId: id },
           metadataOf(received),

@@ -71,14 +71,21 @@ export class LimitsService {
     return this.view(coopId);
   }
 
-  /** A deposit with the parent moved: applied once per message (the key derives the ids). */
+  /**
+   * A deposit with the parent moved: applied once per message (the key derives the ids).
+   * Savings `coopId` keeps at `heldAt`, a coop other than its parent, cover nothing it owes
+   * at its parent; a coop the directory does not know yet is taken to keep them there.
+   */
   async changeCover(
     coopId: string,
+    heldAt: string,
     change: MoneyJson,
     source: CoverSource,
     metadata: EventMetadata,
     messageId: string,
   ): Promise<void> {
+    const parent = this.directory.parentOf(coopId);
+    if (parent !== undefined && parent !== heldAt) return;
     await this.run(
       coopId,
       (now) => ({ type: 'ChangeCover', coopId, change, source, now }),
