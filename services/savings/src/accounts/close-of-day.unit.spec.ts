@@ -208,6 +208,32 @@ describe('close of business for one account', () => {
       });
     });
 
+    it('rolls over every term that ended, when close of business comes late', () => {
+      // Onboarded, or after an outage: three terms ended by 20 October, the rate cut in July.
+      const first = berjangka.versions[0]!;
+      const cut: Product = {
+        ...berjangka,
+        versions: [first, { ...first, effectiveFrom: '2026-07-01', rateBasisPoints: 500 }],
+      };
+      const events = when(placed({ kind: 'roll_over' }), close('2026-10-20', cut));
+      expect(
+        events.filter((e) => e.type === 'TimeDepositRolledOver').map((e) => e.data),
+      ).toMatchObject([
+        { on: '2026-04-15', maturesOn: '2026-07-15', rateBasisPoints: 730 },
+        { on: '2026-07-15', maturesOn: '2026-10-15', rateBasisPoints: 500 },
+        { on: '2026-10-15', maturesOn: '2027-01-15', rateBasisPoints: 500 },
+      ]);
+      // Interest to the eve of the last maturity, 15 January to 14 October, every day once, each
+      // term at its own rate: from 15 July at the rate it rolled over at.
+      const posted = events.flatMap((e) => (e.type === 'InterestPosted' ? [e.data] : []));
+      expect(posted.reduce((days, d) => days + d.days, 0)).toBe(273);
+      expect(
+        posted.filter((d) => d.periodStart >= '2026-07-15').map((d) => d.rateBasisPoints),
+      ).toEqual([500, 500, 500, 500]);
+      const later = when([...placed({ kind: 'roll_over' }), ...events], close('2026-10-20', cut));
+      expect(later).toEqual([]);
+    });
+
     it('moves the money to another account of the member', () => {
       const events = when(
         placed({ kind: 'move_to_account', accountId: 'sk-1' }),

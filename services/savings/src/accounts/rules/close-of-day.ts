@@ -17,6 +17,8 @@ import { nextInterestDue, postDuePeriods, postPeriod } from './interest-posting'
 
 /** A wajib account onboarded long after it opened catches up at most this many months per night. */
 const MAX_WAJIB_MONTHS_PER_RUN = 240;
+/** Terms of a rolled-over deposit matured in one run: ten years of monthly terms. */
+const MAX_TERMS_PER_RUN = 120;
 
 /**
  * Close of business for one account and one business date: expired holds are released,
@@ -31,8 +33,11 @@ export function closeBusinessDay(
   if (state.status !== 'open') return [];
   const draft = new Draft(state);
   releaseExpiredHolds(draft, command.date);
-  const deposit = draft.state.timeDeposit;
-  if (deposit && !deposit.matured && deposit.maturesOn <= command.date) {
+  // A run that comes late (an onboarded deposit, an outage) matures every term that ended;
+  // past the bound, the next run goes on from there.
+  for (let term = 0; term < MAX_TERMS_PER_RUN; term++) {
+    const deposit = draft.state.timeDeposit;
+    if (!deposit || deposit.matured || deposit.maturesOn > command.date) break;
     // Interest to the eve of maturity is posted before the deposit pays out or rolls over.
     const eve = addDays(deposit.maturesOn, -1);
     postDuePeriods(draft, eve, command.product);
