@@ -56,3 +56,14 @@ export function parseMt940(content: string): StatementLine[] {
   problems.throwIfAny();
   return lines;
 }
+
+/** The currencies the statement's balances (`:60F:`, `:62F:`, …) are in: the account's. */
+export function mt940Currencies(content: string): Set<string> {
+  const currencies = new Set<string>();
+  for (const field of fields(content)) {
+    if (!/^6[02][FM]$|^64$|^65$/.test(field.tag)) continue;
+    const currency = /^[CD]\d{6}(?<currency>[A-Z]{3})/.exec(field.value)?.groups?.currency;
+    if (currency !== undefined) currencies.add(currency);
+  }
+  return currencies;
+}

@@ -13,7 +13,7 @@ import type { ClearingCore } from '../clearing/engine/clearing-core';
 import type { LedgerHost } from '../ledger/ledger-host';
 import { minorOf } from '../shared/money';
 import { parseCsvStatement, type CsvLayout } from './csv-statement';
-import { parseMt940 } from './mt940';
+import { mt940Currencies, parseMt940 } from './mt940';
 import {
   decideRecords,
   foldRecords,
@@ -67,6 +67,17 @@ export class ReconciliationService {
   ): Promise<{ statement: BankStatementImported; created: boolean }> {
     if (input.format === 'csv' && !input.csv)
       throw rejected('csv-layout-missing', 'A CSV statement needs its column layout.', '/csv');
+    if (input.format === 'mt940') {
+      // The statement names its account's currency: one it contradicts would be reconciled
+      // against settlements in the wrong currency.
+      const stated = [...mt940Currencies(input.content)].filter((c) => c !== input.currency);
+      if (stated.length > 0)
+        throw rejected(
+          'statement-currency-differs',
+          `The statement's balances are in ${stated.join(', ')}, not ${input.currency}.`,
+          '/currency',
+        );
+    }
     const lines =
       input.format === 'csv'
         ? parseCsvStatement(input.content, input.csv!)

@@ -229,6 +229,28 @@ describe('bank statements of parents whose ids extend one another', () => {
   });
   afterEach(async () => h.close());
 
+  it('refuses an MT940 statement whose balances are in another currency than the one named', async () => {
+    const usd = mt940('777000', 'STL-P-001').replace(/IDR/g, 'USD');
+    const refused = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'usd-1',
+      format: 'mt940',
+      content: usd,
+    });
+    expect(refused.body).toMatchObject({
+      status: 422,
+      code: 'statement-currency-differs',
+      errors: [{ pointer: '/currency' }],
+    });
+    expect((await h.get(`/coops/${P}/bank-statements/usd-1`)).status).toBe(404);
+    const named = await h.post(`/coops/${P}/bank-statements`, {
+      statementId: 'usd-1',
+      currency: 'USD',
+      format: 'mt940',
+      content: usd,
+    });
+    expect(named.body).toMatchObject({ currency: 'USD', lineCount: 1 });
+  });
+
   it('keeps each parent’s statement its own', async () => {
     const mine = await h.post(`/coops/${P}/bank-statements`, {
       statementId: 'x-1',
