@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import { openEventStore, type EventStore } from '@kopfed/eventstore';
 import { ApiKeyRegistry } from './api-key-registry';
 
@@ -46,6 +47,32 @@ describe('API key registry authentication', () => {
     }
     expect(here.get(key.keyId)?.revokedAt).not.toBeNull();
     expect(await here.authenticate(token)).toBeUndefined();
+  });
+
+  it('refuses a revoked key even after its live view of the keys has stopped', async () => {
+    const here = await open();
+    const { token, key } = await here.create({ role: 'coop', coopId: 'a', createdBy: 't' });
+    expect(await here.authenticate(token)).toBeDefined();
+    // The next read of the log fails (a disk error): the subscription feeding `here` stops.
+    const readAll = jest.spyOn(store, 'readAll').mockRejectedValueOnce(new Error('disk I/O error'));
+    await store.append('other-1', [{ id: uuidv7(), type: 'Nudged', schemaVersion: 1, data: {} }], {
+      expectedRevision: 'no_stream',
+    });
+    const deadline = Date.now() + 5_000;
+    while (here.healthy && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    readAll.mockRestore();
+    expect(here.healthy).toBe(false);
+    const elsewhere = await open();
+    await elsewhere.revoke(key.keyId, { revokedBy: 't' });
+    expect(await here.authenticate(token)).toBeUndefined();
+    const other = await elsewhere.create({ role: 'treasurer', coopId: 'p', createdBy: 't' });
+    expect(await here.authenticate(other.token)).toEqual({
+      keyId: other.key.keyId,
+      role: 'treasurer',
+      coopId: 'p',
+    });
   });
 
   it('refuses an accepted key once it expires, and another secret under its id', async () => {

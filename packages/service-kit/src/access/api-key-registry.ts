@@ -79,7 +79,7 @@ export class ApiKeyRegistry {
 
   readonly authenticate: Authenticator = async (token) => {
     const keyId = keyIdOf(token);
-    const key = keyId === undefined ? undefined : this.projection.get(keyId);
+    const key = keyId === undefined ? undefined : await this.current(keyId);
     if (!key || !this.verified.matches(token, key) || statusOf(key, this.clock()) !== 'active') {
       return undefined;
     }
@@ -158,11 +158,23 @@ export class ApiKeyRegistry {
   }
 
   private async settled(keyId: string, position: number | undefined): Promise<ApiKeyRecord> {
-    if (position !== undefined)
+    if (position !== undefined && this.healthy)
       await this.projection.waitFor(position, READ_YOUR_WRITES_TIMEOUT_MS);
-    const key = this.projection.get(keyId);
+    const key = await this.current(keyId);
     if (!key) throw new Error(`API key ${keyId} is missing from the projection`);
     return key;
+  }
+
+  /**
+   * The key as the store has it now. Once the subscription feeding the projection has stopped,
+   * the projection no longer hears of revocations: the key's own stream is read instead, so a
+   * revoked key is refused however the projection fares (fail closed, at the cost of a read).
+   */
+  private async current(keyId: string): Promise<ApiKeyRecord | undefined> {
+    if (this.healthy) return this.projection.get(keyId);
+    const stream = new ApiKeyProjection();
+    for (const event of await this.store.readStream(`${CATEGORY}-${keyId}`)) stream.apply(event);
+    return stream.get(keyId);
   }
 }
 
