@@ -296,6 +296,16 @@ describe('account decider: holds, transfers, closing', () => {
         data: { amount: '20000', basisPoints: 100 },
       });
     });
+    it('waits for approval when the payout passes the threshold by its interest', () => {
+      // Rp1,000,000, exactly the threshold, earned Rp1,000 from 10 to 19 March: Rp1,001,000 goes.
+      const events = when(opened(sukarela, 1_000_000n), close());
+      expect(events.map((e) => e.type)).toEqual(['WithdrawalRequested']);
+      expect(when(opened(sukarela, 999_000n), close()).map((e) => e.type)).toEqual([
+        'InterestPosted',
+        'Withdrawn',
+        'AccountClosed',
+      ]);
+    });
     it('waits for approval above the threshold, then closes', () => {
       const history = then(opened(sukarela, 2_000_000n), close());
       expect(history.at(-1)).toMatchObject({

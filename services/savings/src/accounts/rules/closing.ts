@@ -31,7 +31,7 @@ export function closeAccount(
   requireNothingUnderWay(account, command.now, null);
   const draft = new Draft(account);
   releaseLapsedHolds(draft, command);
-  if (command.approvalThreshold !== null && account.balance > command.approvalThreshold) {
+  if (command.approvalThreshold !== null && payoutOf(draft, command) > command.approvalThreshold) {
     draft.push({
       type: 'WithdrawalRequested',
       data: {
@@ -47,6 +47,14 @@ export function closeAccount(
   }
   closeNow(draft, { ...command, approvedBy: null, withdrawalId: null });
   return draft.events;
+}
+
+/** What closing now would pay out: the balance with its interest to yesterday, less any penalty. */
+function payoutOf(draft: Draft, command: Command<'CloseAccount'>): bigint {
+  const trial = new Draft(draft.state);
+  closeNow(trial, { ...command, approvedBy: null, withdrawalId: null });
+  const paid = trial.events.find((e) => e.type === 'Withdrawn');
+  return paid?.type === 'Withdrawn' ? BigInt(paid.data.amount) : 0n;
 }
 
 /**
