@@ -29,6 +29,12 @@ import type { ClosedYear } from '@kopfed/year-end';
 import type { LedgerHost } from '../ledger/ledger-host';
 
 const MAX_GROUP = 5_000;
+
+/** A period runs forwards: `from` after `to` is a mistake, not an empty statement. */
+function assertPeriod(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && from > to)
+    throw rejected('period-reversed', `\`from\` (${from}) is after \`to\` (${to}).`, '/from');
+}
 const PAGE = 10_000;
 
 /** The books of each coop, and consolidated up the federation tree (BRIEF §2, §5). */
@@ -60,6 +66,7 @@ export class BooksService {
       recordedAt?: string;
     },
   ): Promise<GeneralLedger> {
+    assertPeriod(options.from, options.to);
     const { chart } = await this.books(coopId);
     if (!isAccountCode(options.account) || !chart.accounts.has(accountCode(options.account))) {
       throw notFound('account-not-found', `Coop ${coopId} has no account ${options.account}.`);
@@ -85,7 +92,7 @@ export class BooksService {
     coopId: string,
     options: { from: string; to: string; currency?: string; recordedAt?: string },
   ): Promise<ShuStatement> {
-    if (options.from > options.to) throw rejected('period-reversed', '`from` is after `to`.');
+    assertPeriod(options.from, options.to);
     const { chart } = await this.books(coopId);
     const entries = entriesAsOf(
       await this.host.journal(coopId),
@@ -196,6 +203,7 @@ export class BooksService {
     rootId: string,
     options: { from: string; to: string; currency?: string },
   ): Promise<{ coops: string[]; statement: ShuStatement }> {
+    assertPeriod(options.from, options.to);
     const { tree, books } = await this.groupBooks(rootId);
     const consolidated = consolidatedTrialBalance(tree, toCoopId(rootId), books);
     const entries = groupEntries(tree, toCoopId(rootId), books);

@@ -230,6 +230,14 @@ describe('the books over HTTP: chart, GL mapping, journal, periods, statements',
     );
     expect(shu.body.statement.result).toBe('60000');
     expect(
+      (await h.get(`/coops/${P}/books/consolidated/shu-statement?from=2026-12-31&to=2026-01-01`))
+        .body,
+    ).toMatchObject({ status: 422, code: 'period-reversed' });
+    expect(
+      (await h.get(`/coops/${A}/books/general-ledger?account=1-110&from=2026-12-01&to=2026-11-01`))
+        .body,
+    ).toMatchObject({ status: 422, code: 'period-reversed' });
+    expect(
       (await h.get(`/coops/${P}/books/consolidated/trial-balance`, h.kit.keys.auditorP)).status,
     ).toBe(200);
     expect(
