@@ -190,6 +190,27 @@ describe('bootstrap admin key', () => {
     await registry.close();
   });
 
+  it.each([
+    ['a generated key', undefined],
+    ['the operator’s key', `kpf_00112233445566aa_${'s'.repeat(40)}`],
+  ])(
+    'creates one admin key when processes sharing an empty store start at once (%s)',
+    async (_what, adminKey) => {
+      // One container per service, each opening the shared access store on first deployment.
+      const registries = await Promise.all([1, 2, 3].map(() => ApiKeyRegistry.open(fx.store)));
+      const results = await Promise.all(
+        registries.map((registry) =>
+          bootstrapAdminKey(registry, { coopId: COOPS.P, ...(adminKey ? { adminKey } : {}) }),
+        ),
+      );
+      expect(results.filter((result) => result.created)).toHaveLength(1);
+      expect(results.filter((result) => !result.created)).toHaveLength(2);
+      const created = await fx.store.readAll({ categories: ['apikey'], maxCount: 10 });
+      expect(created.map((event) => event.type)).toEqual(['ApiKeyCreated']);
+      await Promise.all(registries.map((registry) => registry.close()));
+    },
+  );
+
   it('uses the operator’s key and does not hand it back', async () => {
     const registry = await ApiKeyRegistry.open(fx.store);
     const adminKey = `kpf_00112233445566aa_${'s'.repeat(40)}`;

@@ -8,8 +8,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 export const API_KEY_PATTERN = /^kpf_([0-9a-f]{16})_([A-Za-z0-9_-]{32,128})$/;
 export const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
 
-export function generateApiKey(): { keyId: string; token: string } {
-  const keyId = randomBytes(8).toString('hex');
+export function generateApiKey(keyId: string = randomBytes(8).toString('hex')): {
+  keyId: string;
+  token: string;
+} {
   return { keyId, token: `kpf_${keyId}_${randomBytes(32).toString('base64url')}` };
 }
 
