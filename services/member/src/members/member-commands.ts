@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { conflict, invariant, notFound, rejected } from '@kopfed/domain';
 import {
   handleCommand,
+  jakartaBusinessDate,
   loadAggregate,
   WrongExpectedRevisionError,
   type EventMetadata,
@@ -216,7 +217,7 @@ export async function leaveCoop(
   return memberCommand(
     ctx,
     memberId,
-    { type: 'LeaveCoop', ...leaving },
+    { type: 'LeaveCoop', ...leaving, today: jakartaBusinessDate(ctx.clock()) },
     metadata,
     expectedRevision,
   );
@@ -273,7 +274,7 @@ export async function movePerson(
     );
   if (to.toCoopId === fromCoopId)
     throw rejected('same_coop', 'the member is already in this coop', '/toCoopId');
-  const step = admitMove(state, to.toCoopId, to.on);
+  const step = admitMove(state, to.toCoopId, to.on, jakartaBusinessDate(ctx.clock()));
   const personId = state.membership.personId;
   const sealed = await latestSealed(ctx, memberId);
   if (!sealed) throw conflict('person_erased', 'this person was erased');

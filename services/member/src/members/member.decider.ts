@@ -79,9 +79,18 @@ export type MemberCommand =
       personErased: boolean;
       /** The sync batch the item came in: an item of an earlier batch than the member's last is stale. */
       batchSequence?: number;
+      /** The Jakarta business date the item arrives on. */
+      today: string;
     } & JoinDetails)
   | { type: 'RecordPersonalData'; personalData: SealedPersonalData; personErased: boolean }
-  | { type: 'LeaveCoop'; reason: LeftReason; leftOn: string; movedToCoopId: string | null };
+  | {
+      type: 'LeaveCoop';
+      reason: LeftReason;
+      leftOn: string;
+      movedToCoopId: string | null;
+      /** The Jakarta business date the command arrives on. */
+      today: string;
+    };
 
 export interface MemberState {
   memberId?: string;
@@ -186,7 +195,7 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
         // The move route names the coop moved to; a coop's sync may report a move away without.
         if (command.reason === 'moved' && !command.movedToCoopId)
           throw rejected('move_needs_coop', 'a move names the coop moved to', '/toCoopId');
-        return leave(state, command.reason, command.leftOn, command.movedToCoopId);
+        return leave(state, command.reason, command.leftOn, command.movedToCoopId, command.today);
       default:
         return unreachable(command, 'member command');
     }
@@ -239,7 +248,12 @@ export function admitJoin(
  * retried move: it is `finish`ed (the joining there made sure of), not refused. The handler
  * asks before it joins the person to the other coop, so a refused move changes nothing.
  */
-export function admitMove(state: MemberState, toCoopId: string, on: string): 'leave' | 'finish' {
+export function admitMove(
+  state: MemberState,
+  toCoopId: string,
+  on: string,
+  today: string,
+): 'leave' | 'finish' {
   requireMember(state);
   if (state.status === 'left') {
     if (state.leftReason === 'moved' && state.movedToCoopId === toCoopId) return 'finish';
@@ -250,6 +264,12 @@ export function admitMove(state: MemberState, toCoopId: string, on: string): 'le
   }
   if (state.joinedOn && on < state.joinedOn)
     throw rejected('moved_before_joined', 'a member cannot move before joining', '/on');
+  if (on > today)
+    throw rejected(
+      'moved_in_future',
+      `a move is recorded once it takes effect (today is ${today})`,
+      '/on',
+    );
   return 'leave';
 }
 
@@ -315,7 +335,9 @@ function upsertEvents(
   }
   const after = events.reduce(memberDecider.evolve, state);
   if (command.leaving && after.status === 'active') {
-    events.push(...leave(after, command.leaving.reason, command.leaving.leftOn, null));
+    events.push(
+      ...leave(after, command.leaving.reason, command.leaving.leftOn, null, command.today),
+    );
   }
   return events;
 }
@@ -353,10 +375,19 @@ function leave(
   reason: LeftReason,
   leftOn: string,
   movedToCoopId: string | null,
+  today: string,
 ): MemberEvent[] {
   if (state.status === 'left')
     throw conflict('member_left', `the member already left on ${state.leftOn}`);
   if (state.joinedOn && leftOn < state.joinedOn)
     throw rejected('left_before_joined', 'a member cannot leave before joining', '/leftOn');
+  // Savings and loan settle a member's accounts when they hear of the departure: it is
+  // recorded once it takes effect, not announced for a day to come.
+  if (leftOn > today)
+    throw rejected(
+      'left_in_future',
+      `a departure is recorded once it takes effect (today is ${today})`,
+      '/leftOn',
+    );
   return [{ type: 'MemberLeft', data: { coopId: state.coopId!, reason, leftOn, movedToCoopId } }];
 }

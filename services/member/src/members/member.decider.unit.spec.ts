@@ -57,6 +57,9 @@ function refusal(events: MemberEvent[], command: MemberCommand): DomainError {
   throw new Error('accepted');
 }
 
+/** The Jakarta business date the commands below arrive on: after every date they name. */
+const TODAY = '2026-12-31';
+
 describe('member decider', () => {
   describe('JoinCoop', () => {
     it('lets a person join an active primary coop with sealed personal data', () => {
@@ -133,6 +136,7 @@ describe('member decider', () => {
       ...joinPerson(),
       leaving: null,
       personErased: false,
+      today: TODAY,
       ...overrides,
     });
     it('creates a new member', () => expect(when([], upsert())).toEqual(joined));
@@ -160,6 +164,11 @@ describe('member decider', () => {
       expect(refusal([...movedIn, attached], upsert({ externalId: 'KM-8' })).code).toBe(
         'external_id_changed',
       );
+    });
+    it('refuses a departure the coop reports for a day to come', () => {
+      const leaving = { reason: 'resigned', leftOn: '2026-08-01' } as const;
+      expect(refusal(joined, upsert({ leaving, today: '2026-07-31' })).code).toBe('left_in_future');
+      expect(when(joined, upsert({ leaving, today: '2026-08-01' }))).toHaveLength(1);
     });
     it('records a departure the coop reports, once', () => {
       const left = when(joined, upsert({ leaving: { reason: 'resigned', leftOn: '2026-06-30' } }));
@@ -240,6 +249,7 @@ describe('member decider', () => {
       expect(
         when(joined, {
           type: 'LeaveCoop',
+          today: TODAY,
           reason: 'moved',
           leftOn: '2026-09-01',
           movedToCoopId: 'ksp-2',
@@ -274,10 +284,12 @@ describe('member decider', () => {
       ['before joining', joined, 'resigned', '2026-01-01', null, 'left_before_joined'],
       ['as moved without the new coop', joined, 'moved', '2026-06-01', null, 'move_needs_coop'],
       ['when not a member', [], 'resigned', '2026-06-01', null, 'member_not_found'],
+      ['on a day to come', joined, 'resigned', '2027-01-01', null, 'left_in_future'],
     ] as const)('refuses to leave %s', (_, history, reason, leftOn, movedToCoopId, code) => {
-      expect(refusal([...history], { type: 'LeaveCoop', reason, leftOn, movedToCoopId }).code).toBe(
-        code,
-      );
+      expect(
+        refusal([...history], { type: 'LeaveCoop', reason, leftOn, movedToCoopId, today: TODAY })
+          .code,
+      ).toBe(code);
     });
   });
 
@@ -321,10 +333,12 @@ describe('member decider', () => {
       throw new Error('accepted');
     };
     it('moves an active member on or after the day they joined', () => {
-      expect(admitMove(given(joined), 'ksp-2', '2026-02-01')).toBe('leave');
+      expect(admitMove(given(joined), 'ksp-2', '2026-02-01', TODAY)).toBe('leave');
     });
     it('finishes a move already recorded to the same coop (a retry)', () => {
-      expect(admitMove(given(leftAs('moved', 'ksp-2')), 'ksp-2', '2026-05-01')).toBe('finish');
+      expect(admitMove(given(leftAs('moved', 'ksp-2')), 'ksp-2', '2026-05-01', TODAY)).toBe(
+        'finish',
+      );
     });
     it.each([
       ['a deceased member', leftAs('deceased', null), '2026-06-01', 'member_left', 'conflict'],
@@ -336,9 +350,10 @@ describe('member decider', () => {
         'conflict',
       ],
       ['before the member joined', joined, '2026-01-31', 'moved_before_joined', 'rejected'],
+      ['on a day to come', joined, '2027-01-01', 'moved_in_future', 'rejected'],
       ['a member that does not exist', [], '2026-06-01', 'member_not_found', 'not_found'],
     ] as const)('refuses to move %s', (_, history, on, code, kind) => {
-      expect(refusalOf(() => admitMove(given([...history]), 'ksp-2', on))).toMatchObject({
+      expect(refusalOf(() => admitMove(given([...history]), 'ksp-2', on, TODAY))).toMatchObject({
         code,
         kind,
       });

@@ -256,6 +256,28 @@ describe('member service over HTTP', () => {
       .set(f.auth(f.coopA))
       .send({ reason: 'deceased', leftOn: '2026-06-01' })
       .expect(200);
+    // Today is 1 August in Jakarta: a move or a departure on a day to come is not yet recorded.
+    const planned = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0052',
+      joinedOn: '2026-02-01',
+      person: person(52),
+    }).expect(201);
+    const ahead = await move(planned.body.memberId, 'B-0052', '2026-08-02');
+    expect(ahead.status).toBe(422);
+    expect(ahead.body).toMatchObject({ code: 'moved_in_future', errors: [{ pointer: '/on' }] });
+    expect(await inB('B-0052')).toEqual([]);
+    const leaving = await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/members/${planned.body.memberId}/departure`))
+      .set(f.auth(f.coopA))
+      .send({ reason: 'resigned', leftOn: '2026-08-31' });
+    expect(leaving.status).toBe(422);
+    expect(leaving.body.code).toBe('left_in_future');
+    const still = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}/members/${planned.body.memberId}`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(still.body.status).toBe('active');
     const late = await move(a.body.memberId, 'B-0050', '2026-07-01');
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('member_left');

@@ -1,7 +1,7 @@
 import type { ItemResult } from '@kopfed/batch-sync';
 import { DomainError, rejected as refused } from '@kopfed/domain';
 import type { memberHttp } from '@kopfed/contracts';
-import type { EventMetadata } from '@kopfed/eventstore';
+import { jakartaBusinessDate, type EventMetadata } from '@kopfed/eventstore';
 import type { z } from 'zod';
 import type { ParentView } from '../coops/coop.decider';
 import type { MemberContext } from '../context';
@@ -280,6 +280,7 @@ async function joiningUpsert(
     leaving: leavingOf(item),
     personErased: false,
     batchSequence: sequence,
+    today: jakartaBusinessDate(ctx.clock()),
   };
 }
 
@@ -318,7 +319,7 @@ async function upsertFromStream(
     const { events } = await memberCommand(
       ctx,
       memberId,
-      upsert(coopId, { ...entry, personId }, coop, personalData, leaving),
+      upsert(coopId, { ...entry, personId }, coop, personalData, leaving, ctx.clock()),
       metadata,
     );
     // A renumbered member, or one whose NIK was corrected, gives the old ones back to the coop.
@@ -354,6 +355,7 @@ function upsert(
   coop: ParentView | null,
   personalData: Extract<MemberCommand, { type: 'UpsertMember' }>['personalData'],
   leaving: Extract<MemberCommand, { type: 'UpsertMember' }>['leaving'],
+  now: Date,
 ): MemberCommand {
   return {
     type: 'UpsertMember',
@@ -372,6 +374,7 @@ function upsert(
     leaving,
     personErased: false,
     batchSequence: sequence,
+    today: jakartaBusinessDate(now),
   };
 }
 
