@@ -99,6 +99,12 @@ export class TransferService {
     const from = await this.accounts.aggregates.load(accountStream(fromAccountId));
     if (from.state.status === 'none') return 'reversed';
     const source = from.state;
+    // Finished already (a retry, or close of business after the request): settled once the
+    // target was credited, reversed once it refused. A reversed transfer is never credited.
+    if (!Object.hasOwn(source.transfersOut, transferId)) {
+      const credited = await this.credited(source.accountId, transferId, toAccountId, amount);
+      return credited ? 'completed' : 'reversed';
+    }
     const movedOn =
       on ?? (await this.transferredOut(fromAccountId, transferId))?.on ?? this.accounts.today();
     let outcome: TransferOutcome = 'completed';
@@ -163,24 +169,31 @@ export class TransferService {
       );
     } catch (error) {
       if (!(error instanceof AlreadyApplied)) throw error;
-      const credited = (await this.accounts.store.readStream(accountStream(toAccountId))).some(
-        (recorded) => {
-          const event = toDomain<AccountEvent>(recorded);
-          return (
-            event.type === 'TransferredIn' &&
-            event.data.transferId === transferId &&
-            event.data.fromAccountId === source.accountId &&
-            event.data.amount === amount.toString()
-          );
-        },
-      );
-      if (!credited) {
+      if (!(await this.credited(source.accountId, transferId, toAccountId, amount))) {
         throw rejected(
           'transfer-id-reused',
           `Transfer id ${transferId} credited another transfer.`,
         );
       }
     }
+  }
+
+  /** Whether the target holds this transfer's credit: from this source, for this amount. */
+  private async credited(
+    fromAccountId: string,
+    transferId: string,
+    toAccountId: string,
+    amount: bigint,
+  ): Promise<boolean> {
+    return (await this.accounts.store.readStream(accountStream(toAccountId))).some((recorded) => {
+      const event = toDomain<AccountEvent>(recorded);
+      return (
+        event.type === 'TransferredIn' &&
+        event.data.transferId === transferId &&
+        event.data.fromAccountId === fromAccountId &&
+        event.data.amount === amount.toString()
+      );
+    });
   }
 
   /**

@@ -1,5 +1,8 @@
 import request from 'supertest';
 import { accountStream } from '../accounts/account-context';
+import { accountDecider } from '../accounts/account.decider';
+import { derivedEventIds } from '../shared/event-ids';
+import { TransferService } from './transfer-service';
 import {
   COOPS,
   idr,
@@ -79,6 +82,56 @@ describe('transfer ids', () => {
     expect(await h.store.headPosition()).toBeGreaterThan(head);
     expect(await balanceOf(COOPS.A, 'a-sk')).toEqual(idr(450_000));
     expect(await balanceOf(COOPS.A, 'a-wj')).toEqual(idr(50_000));
+  });
+});
+
+describe('a transfer the target refused', () => {
+  it('stays reversed when it is sent again and the target would take it now', async () => {
+    await post(`/coops/${COOPS.A}/accounts`, {
+      accountId: 'a-pk',
+      memberId: 'm-1',
+      productCode: 'POKOK',
+      initialDeposit: { amount: idr(100_000) },
+    }).expect(201);
+    // T-R left a-sk after its check of the target, and the full pokok refused it: reversed.
+    const { accounts } = h.savings;
+    const { account: source } = await accounts.account(COOPS.A, 'a-sk');
+    const ctx = await accounts.contextFor(source);
+    await accounts.aggregates.execute(
+      accountStream('a-sk'),
+      (state) =>
+        accountDecider.decide(
+          {
+            type: 'TransferOut',
+            ...ctx,
+            transferId: 'T-R',
+            toAccountId: 'a-pk',
+            toProductCode: 'POKOK',
+            amount: 30_000n,
+          },
+          state,
+        ),
+      { eventIds: derivedEventIds('transfer-out', `${COOPS.A}:T-R`) },
+    );
+    const transfers = new TransferService(accounts);
+    expect(await transfers.complete('a-sk', 'T-R', 'a-pk', 30_000n, { metadata: {} })).toBe(
+      'reversed',
+    );
+    const sk = await balanceOf(COOPS.A, 'a-sk');
+    // The share is raised from today: the pokok has room for T-R now.
+    await post(`/coops/${COOPS.A}/products/POKOK/revisions`, {
+      effectiveFrom: '2026-03-02',
+      pokokAmount: idr(200_000),
+    }).expect(200);
+    const again = await post(`/coops/${COOPS.A}/transfers`, {
+      transferId: 'T-R',
+      fromAccountId: 'a-sk',
+      toAccountId: 'a-pk',
+      amount: idr(30_000),
+    });
+    expect([again.status, again.body.outcome]).toEqual([201, 'reversed']);
+    expect(await balanceOf(COOPS.A, 'a-sk')).toEqual(sk);
+    expect(await balanceOf(COOPS.A, 'a-pk')).toEqual(idr(100_000));
   });
 });
 
