@@ -44,7 +44,10 @@ export function routeHandler(route: Route, env: RouteEnvironment): RequestHandle
 async function serve(route: Route, env: RouteEnvironment, req: Request, res: Response) {
   const notes = requestNotes(req, res);
   notes.route = `${route.method} ${route.path}`;
-  const hadIfMatch = req.get('if-match') !== undefined;
+  // Whether the request named a revision in If-Match: only then is losing the stream to
+  // another writer a failed precondition (412, kept for the key); under `*`, or none, it is a
+  // race (409 concurrency-conflict, which the key does not keep, so a retry runs).
+  let hadIfMatch = false;
   try {
     const principal =
       route.policy === 'public' ? undefined : await authenticate(req, env.authenticate);
@@ -64,6 +67,7 @@ async function serve(route: Route, env: RouteEnvironment, req: Request, res: Res
     });
     const input = parseInput(route, req, body);
     const ifMatch = parseIfMatch(req.get('if-match'));
+    hadIfMatch = ifMatch.kind === 'revision';
     if (ifMatch.kind === 'revision' && !route.ifMatch) {
       throw new HttpProblem('precondition-failed', 'This operation has no ETag to match.');
     }

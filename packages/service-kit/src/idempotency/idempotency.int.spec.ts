@@ -6,6 +6,7 @@ import { defineRoute } from '../http/route';
 import { createServiceApp } from '../http/service-app';
 import { counterService } from '../testing/counter-service';
 import { COOPS, kitFixture, type KitFixture } from '../testing/kit-fixture';
+import { WrongExpectedRevisionError } from '@kopfed/eventstore';
 import { DAY_MS } from './idempotency-guard';
 import { sha256Hex } from './fingerprint';
 
@@ -51,12 +52,30 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
     },
   });
 
+  let racedCalls: number;
+  const raced = defineRoute({
+    method: 'POST',
+    path: '/coops/{coopId}/raced',
+    operationId: 'raced',
+    summary: 'Loses a race for its stream the first time',
+    request: { params: z.strictObject({ coopId: z.string().max(64) }) },
+    responses: { 201: z.object({ call: z.number() }) },
+    policy: { roles: ['coop'], coopScope: { pathParam: 'coopId' } },
+    ifMatch: true,
+    handler: async () => {
+      racedCalls += 1;
+      if (racedCalls === 1) throw new WrongExpectedRevisionError('raced-1', 3, 4);
+      return { status: 201, body: { call: racedCalls } };
+    },
+  });
+
   beforeEach(async () => {
     now = new Date('2026-03-01T00:00:00Z');
     flakyCalls = 0;
+    racedCalls = 0;
     entered = new Promise<void>((resolve) => (enter = resolve));
     fx = await kitFixture();
-    app = createServiceApp(counterService(fx.store, [flaky, slow]), {
+    app = createServiceApp(counterService(fx.store, [flaky, slow, raced]), {
       ...fx.deps,
       idempotency: { clock: () => now, waitMs: 2_000, pollMs: 5, soleWriter },
     });
@@ -150,6 +169,20 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
       .expect('Idempotent-Replayed', 'true');
     expect(retry.body).toEqual(refused.body);
     expect(retry.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it('frees the key after a lost race under If-Match: * (any revision), so the retry runs', async () => {
+    const path = `/api/counter/v1/coops/${COOPS.A}/raced`;
+    const send = () =>
+      request(app)
+        .post(path)
+        .set('Authorization', `Bearer ${fx.keys.coopA}`)
+        .set('Idempotency-Key', 'k-race-any')
+        .set('If-Match', '*');
+    const lost = await send().expect(409);
+    expect(lost.body.code).toBe('concurrency-conflict');
+    await send().expect(201, { call: 2 });
+    await send().expect(201, { call: 2 }).expect('Idempotent-Replayed', 'true');
   });
 
   it('frees the key after a 5xx, so the retry runs', async () => {
