@@ -195,9 +195,13 @@ export class ReconciliationService {
       cursor = page[page.length - 1]!.batch.batchId;
     }
     const journal = await this.ledgers.journal(parentCoopId).catch(() => []);
+    // A settlement's entry that was reversed is no longer in the books.
+    const reversed = new Set(
+      journal.flatMap((e) => (e.reverses === undefined ? [] : [e.reverses])),
+    );
     const booked = new Set(
       journal
-        .filter((e) => e.source.type === 'CoopSettlementConfirmed')
+        .filter((e) => e.source.type === 'CoopSettlementConfirmed' && !reversed.has(e.entryId))
         .map((e) => e.source.eventId.split(':').pop()),
     );
     return lifecycles

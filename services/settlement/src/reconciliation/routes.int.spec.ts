@@ -201,6 +201,26 @@ describe('three-way reconciliation over HTTP', () => {
     expect(b.coop).toEqual([expect.objectContaining({ recordId: `own-${B}`, amount: '200000' })]);
     expect((await h.get(`/coops/${P}/reconciliation`, h.kit.keys.coopA)).status).toBe(403);
   });
+
+  it('counts a settlement whose entry in the parent’s books was reversed as not booked', async () => {
+    await h.settlement.settle();
+    const entry = (await h.settlement.ledgers.journal(P)).find(
+      (e) => e.source.type === 'CoopSettlementConfirmed' && e.source.eventId.endsWith(refs[C]!),
+    )!;
+    const reversal = await h.post(`/coops/${P}/journal-entries/${entry.entryId}/reversal`, {
+      reason: 'dibukukan ke rekening yang salah',
+    });
+    expect(reversal.status).toBe(201);
+    const report = await h.get(`/coops/${P}/reconciliation`);
+    const c = report.body.coops.find((x: { coopId: string }) => x.coopId === C).items[0];
+    expect(c.booked).toBe(false);
+    expect(c.mismatches).toContainEqual({
+      source: 'parent_books',
+      cause: 'missing',
+      expected: '50000',
+      actual: null,
+    });
+  });
 });
 
 describe('bank statements of parents whose ids extend one another', () => {
