@@ -72,6 +72,29 @@ export function closeBusinessDayOf(
   }
   const penalty = penaltyFor(d.state, businessDate);
   if (penalty) d.emit(penalty);
+  reclassify(d, businessDate, policies);
+  if (!NON_PERFORMING.has(d.state.kolektibilitas)) {
+    const interest =
+      interestEarnedThrough(d.state.installments, businessDate) - d.state.interestRecognised;
+    if (interest > 0n)
+      d.emit({
+        type: 'LoanInterestAccrued',
+        data: { interest: interest.toString(), accruedThrough: businessDate },
+      });
+  }
+  provide(d, businessDate, policies);
+  return { events: d.events, state: d.state };
+}
+
+/**
+ * The kolektibilitas by the days past due on `businessDate` under the table then in force, no
+ * better than a restructuring's floor while it holds; a change is recorded.
+ */
+export function reclassify(
+  d: Decision,
+  businessDate: string,
+  policies: readonly KolektibilitasPolicy[] = KOLEKTIBILITAS_POLICIES,
+): void {
   const policy = policyOn(businessDate, policies);
   const oldest = oldestUnpaidBefore(d.state, businessDate);
   const daysPastDue = oldest ? daysBetween(oldest.dueDate, businessDate) : 0;
@@ -90,15 +113,15 @@ export function closeBusinessDayOf(
         reclassifiedOn: businessDate,
       },
     });
-  if (!NON_PERFORMING.has(d.state.kolektibilitas)) {
-    const interest =
-      interestEarnedThrough(d.state.installments, businessDate) - d.state.interestRecognised;
-    if (interest > 0n)
-      d.emit({
-        type: 'LoanInterestAccrued',
-        data: { interest: interest.toString(), accruedThrough: businessDate },
-      });
-  }
+}
+
+/** The provision (PPAP) the loan's class requires on `businessDate`; a change is recorded. */
+export function provide(
+  d: Decision,
+  businessDate: string,
+  policies: readonly KolektibilitasPolicy[] = KOLEKTIBILITAS_POLICIES,
+): void {
+  const policy = policyOn(businessDate, policies);
   const required = provisionFor(
     policy,
     d.state.kolektibilitas,
@@ -118,11 +141,10 @@ export function closeBusinessDayOf(
         effectiveOn: businessDate,
       },
     });
-  return { events: d.events, state: d.state };
 }
 
 /** The events decided so far, each evolved into the state as it is decided. */
-class Decision {
+export class Decision {
   readonly events: LoanEvent[] = [];
   constructor(public state: LoanState) {}
 
@@ -133,7 +155,7 @@ class Decision {
 }
 
 /** The day's denda on overdue principal and interest; the fraction of a rupiah is carried. */
-function penaltyFor(s: LoanState, businessDate: string): LoanEvent | undefined {
+export function penaltyFor(s: LoanState, businessDate: string): LoanEvent | undefined {
   if (s.penaltyChargedThrough !== null && s.penaltyChargedThrough >= businessDate) return undefined;
   let overdue = 0n;
   for (const i of s.installments) {

@@ -49,6 +49,33 @@ describe('LoanBookProjection: a book written before disbursedVia was kept', () =
   });
 });
 
+describe('LoanBookProjection: a book written before the late charges were kept', () => {
+  it('is rebuilt from the log, and a stale row is folded from its stream meanwhile', async () => {
+    const store = new SqliteEventStore({ file: ':memory:' });
+    try {
+      await seedActiveLoans(store, 1, '2026-03-15');
+      const first = new LoanBookProjection(store);
+      first.start();
+      await first.catchUp();
+      await first.stop();
+      const db = store.database;
+      db.exec(`UPDATE loan_book SET dynamic = json_remove(dynamic, '$.lateCharges')`);
+      const loanId = db.prepare('SELECT loan_id FROM loan_book').pluck().get() as string;
+      const { state } = await new LoanRepository(store, db).load(loanId);
+      expect(state.lateCharges).not.toBeNull();
+      const book = new LoanBookProjection(store);
+      expect(book.position).toBe(0);
+      book.start();
+      await book.catchUp();
+      await book.stop();
+      const kept = db.prepare(`SELECT json_type(dynamic, '$.lateCharges') FROM loan_book`);
+      expect(kept.pluck().all()).toEqual(['object']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("LoanBookProjection: the state a writer's own events lead to", () => {
   const businessDate = '2026-03-15';
   let store: SqliteEventStore;

@@ -7,6 +7,7 @@ import {
   LOAN_BOOK_NAME,
   LOAN_BOOK_TABLES,
   predatesDisbursedVia,
+  predatesLateCharges,
   prepareBook,
   rowOf,
 } from './loan-book';
@@ -34,7 +35,7 @@ export class LoanBookProjection {
   constructor(private readonly store: SqliteEventStore) {
     const db = store.database;
     if (isFirstLayout(db)) dropBook(db, `projection:loan-book-v1`);
-    else if (predatesDisbursedVia(db)) dropBook(db, this.checkpointName);
+    else if (predatesDisbursedVia(db) || predatesLateCharges(db)) dropBook(db, this.checkpointName);
     db.exec(LOAN_BOOK_TABLES);
     this.statements = prepareBook(db);
     this.readCheckpoint = db.prepare<[string], { position: number }>(

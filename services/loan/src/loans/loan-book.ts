@@ -80,6 +80,20 @@ export function predatesDisbursedVia(db: Database.Database): boolean {
   return stale.get() !== undefined;
 }
 
+/**
+ * Whether the book has an active loan written before its state kept the late charges a
+ * back-dated repayment waives: the book is rebuilt from the log, which has them all.
+ */
+export function predatesLateCharges(db: Database.Database): boolean {
+  const tables = db.prepare("SELECT name FROM pragma_table_info('loan_book')").all();
+  if (tables.length === 0) return false;
+  const stale = db.prepare(
+    `SELECT 1 FROM loan_book WHERE status = 'active'
+       AND json_type(dynamic, '$.lateCharges') IS NOT 'object' LIMIT 1`,
+  );
+  return stale.get() !== undefined;
+}
+
 /** What changed since the row was written: unchanged parts are not written again. */
 export interface Changed {
   fixed: boolean;

@@ -1,6 +1,6 @@
 import { invariant } from '@kopfed/domain';
 import { dayNumber, fromDayNumber } from '../shared/dates';
-import type { Installment, LoanState } from './loan-state';
+import type { Installment, LateCharges, LoanState } from './loan-state';
 
 /**
  * The loan state as the loan book stores it: the installments as a binary schedule (four
@@ -134,6 +134,7 @@ export function encodeDynamic(state: LoanState): string {
     restructuredCarriedInterest: state.restructuredCarriedInterest.toString(),
     closedOn: state.closedOn,
     recordedThrough: state.recordedThrough,
+    lateCharges: state.lateCharges && encodeLateCharges(state.lateCharges),
     collateral: state.collateral && {
       ...state.collateral,
       required: state.collateral.required.toString(),
@@ -145,6 +146,43 @@ export function encodeDynamic(state: LoanState): string {
       recovered: state.writtenOff.recovered.toString(),
     },
   });
+}
+
+interface StoredLateCharges {
+  penalties: [string, string, string, string | null][];
+  overdue: [number, string, string][];
+  closedThrough: string | null;
+}
+
+/** Compact tuples: the log is rewritten every night a loan is overdue. */
+function encodeLateCharges(log: LateCharges): StoredLateCharges {
+  return {
+    penalties: log.penalties.map((p) => [
+      p.chargedFor,
+      p.penalty.toString(),
+      p.penaltyAccruedBefore,
+      p.chargedThroughBefore,
+    ]),
+    overdue: log.overdue.map((m) => [m.number, m.overdueOn, m.fee.toString()]),
+    closedThrough: log.closedThrough,
+  };
+}
+
+function decodeLateCharges(stored: StoredLateCharges): LateCharges {
+  return {
+    penalties: stored.penalties.map(([chargedFor, penalty, before, throughBefore]) => ({
+      chargedFor,
+      penalty: BigInt(penalty),
+      penaltyAccruedBefore: before,
+      chargedThroughBefore: throughBefore,
+    })),
+    overdue: stored.overdue.map(([number, overdueOn, fee]) => ({
+      number,
+      overdueOn,
+      fee: BigInt(fee),
+    })),
+    closedThrough: stored.closedThrough,
+  };
 }
 
 type Fixed = Omit<Pick<LoanState, (typeof STATIC_KEYS)[number]>, 'principal' | 'disbursedVia'> & {
@@ -167,6 +205,8 @@ type Dynamic = Pick<
 > & {
   /** Absent from rows written before it was kept: read as null. */
   recordedThrough?: string | null;
+  /** Absent from rows written before it was kept: read as null (unknown). */
+  lateCharges?: StoredLateCharges | null;
   /** Absent from rows written before it was kept: read as 0 (as those loans' events have it). */
   restructuredCarriedInterest?: string;
   penaltyDue: string;
@@ -205,11 +245,13 @@ function termsOf(text: string): LoanState['terms'] {
  */
 /**
  * Whether a decoded row has every field a disbursed loan's decisions need: a row written before
- * recordedThrough and disbursedVia were kept lacks them, and the loan is folded from its stream.
+ * recordedThrough, disbursedVia and lateCharges were kept lacks them, and the loan is folded
+ * from its stream.
  */
 export function isComplete(state: LoanState): boolean {
   return (
-    state.disbursedOn === null || (state.recordedThrough !== null && state.disbursedVia !== null)
+    state.disbursedOn === null ||
+    (state.recordedThrough !== null && state.disbursedVia !== null && state.lateCharges !== null)
   );
 }
 
@@ -260,6 +302,7 @@ export function decodeLoanState(stored: StoredLoan): LoanState {
     restructuredCarriedInterest: BigInt(d.restructuredCarriedInterest ?? '0'),
     closedOn: d.closedOn,
     recordedThrough: d.recordedThrough ?? null,
+    lateCharges: d.lateCharges ? decodeLateCharges(d.lateCharges) : null,
     writtenOff: d.writtenOff && {
       writtenOffOn: d.writtenOff.writtenOffOn,
       claim: BigInt(d.writtenOff.claim),

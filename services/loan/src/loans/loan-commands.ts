@@ -80,6 +80,8 @@ export type LoanCommand =
       via: Funds;
       receivedBy: string;
       externalId: string | null;
+      /** The kolektibilitas tables, for a repayment dated before a close of business (default). */
+      policies?: readonly KolektibilitasPolicy[];
     }
   | {
       type: 'RestructureLoan';

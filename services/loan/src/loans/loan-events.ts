@@ -111,6 +111,26 @@ export type LoanEvent =
         penaltyAccrued: string;
       }
     >
+  | E<
+      'LoanLateChargesWaived',
+      {
+        /**
+         * The date of a repayment recorded after closes of business that had charged for days on
+         * or after it: those days were decided again as if it had arrived on its date.
+         */
+        paidOn: string;
+        /** Penalties charged for those days that the repayment would have prevented. */
+        penalty: Amount;
+        /** Late fees of installments the repayment settled before they fell overdue. */
+        fee: Amount;
+        /** Those installments: their overdue marks are withdrawn. */
+        installments: number[];
+        /** Each of those days' penalty now, with the running total after it. */
+        penalties: { chargedFor: string; penalty: Amount; penaltyAccrued: string }[];
+        penaltyAccrued: string;
+        penaltyChargedThrough: string | null;
+      }
+    >
   | E<'LoanInterestAccrued', { interest: Amount; accruedThrough: string }>
   | E<
       'LoanReclassified',
@@ -224,6 +244,7 @@ export const LOAN_EVENT_TYPES: readonly LoanEventType[] = [
   'LoanInstallmentOverdue',
   'LoanFeeCharged',
   'LoanPenaltyCharged',
+  'LoanLateChargesWaived',
   'LoanInterestAccrued',
   'LoanReclassified',
   'LoanProvisionAdded',

@@ -1,5 +1,11 @@
 import { unreachable } from '@kopfed/domain';
-import { initialLoanState, later, type Installment, type LoanState } from './loan-state';
+import {
+  initialLoanState,
+  later,
+  type Installment,
+  type LateCharges,
+  type LoanState,
+} from './loan-state';
 import type { LoanEvent, StoredInstallment } from './loan-events';
 
 /** Folds one event into the state. Plain bookkeeping: every decision was made in `decide`. */
@@ -69,30 +75,70 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         recordedThrough: later(state.recordedThrough, event.data.disbursedOn),
         installments: fromStored(event.data.installments, event.data.disbursedOn, []),
       };
-    case 'LoanInstallmentOverdue':
-      return mapInstallment(state, event.data.number, (i) => ({ ...i, overdue: true }));
-    case 'LoanFeeCharged':
-      return {
-        ...state,
-        feeDue: state.feeDue + BigInt(event.data.fee),
-      };
-    case 'LoanPenaltyCharged':
-      return {
-        ...state,
-        penaltyDue: state.penaltyDue + BigInt(event.data.penalty),
-        penaltyAccrued: event.data.penaltyAccrued,
-        penaltyChargedThrough: event.data.chargedFor,
-      };
+    case 'LoanInstallmentOverdue': {
+      const { number, overdueOn } = event.data;
+      return logged(
+        mapInstallment(state, number, (i) => ({ ...i, overdue: true })),
+        (log) => ({
+          ...log,
+          overdue: [...log.overdue, { number, overdueOn, fee: 0n }],
+          closedThrough: later(log.closedThrough, overdueOn),
+        }),
+      );
+    }
+    case 'LoanFeeCharged': {
+      const { fee, reason, chargedOn } = event.data;
+      const charged = { ...state, feeDue: state.feeDue + BigInt(fee) };
+      if (reason !== 'late_installment') return charged;
+      // A close of business charges the late fee right after the mark it goes with.
+      return logged(charged, (log) => {
+        const mark = log.overdue[log.overdue.length - 1];
+        if (!mark || mark.overdueOn !== chargedOn || mark.fee !== 0n) return log;
+        return { ...log, overdue: [...log.overdue.slice(0, -1), { ...mark, fee: BigInt(fee) }] };
+      });
+    }
+    case 'LoanPenaltyCharged': {
+      const d = event.data;
+      return logged(
+        {
+          ...state,
+          penaltyDue: state.penaltyDue + BigInt(d.penalty),
+          penaltyAccrued: d.penaltyAccrued,
+          penaltyChargedThrough: d.chargedFor,
+        },
+        (log) => ({
+          ...log,
+          penalties: [
+            ...log.penalties,
+            {
+              chargedFor: d.chargedFor,
+              penalty: BigInt(d.penalty),
+              penaltyAccruedBefore: state.penaltyAccrued,
+              chargedThroughBefore: state.penaltyChargedThrough,
+            },
+          ],
+          closedThrough: later(log.closedThrough, d.chargedFor),
+        }),
+      );
+    }
+    case 'LoanLateChargesWaived':
+      return waived(state, event.data);
     case 'LoanInterestAccrued': {
       const interest = BigInt(event.data.interest);
-      return {
-        ...state,
-        interestRecognised: state.interestRecognised + interest,
-        interestReceivable: state.interestReceivable + interest,
-      };
+      return logged(
+        {
+          ...state,
+          interestRecognised: state.interestRecognised + interest,
+          interestReceivable: state.interestReceivable + interest,
+        },
+        (log) => ({ ...log, closedThrough: later(log.closedThrough, event.data.accruedThrough) }),
+      );
     }
     case 'LoanReclassified':
-      return { ...state, kolektibilitas: event.data.to };
+      return logged({ ...state, kolektibilitas: event.data.to }, (log) => ({
+        ...log,
+        closedThrough: later(log.closedThrough, event.data.reclassifiedOn),
+      }));
     case 'LoanProvisionAdded':
     case 'LoanProvisionReleased':
       return { ...state, provision: BigInt(event.data.provision) };
@@ -157,6 +203,61 @@ function outstanding(state: LoanState): bigint {
   return state.installments.reduce((sum, i) => sum + i.principal - i.paidPrincipal, 0n);
 }
 
+/** The state with its late-charges log changed (an unknown log stays unknown). */
+function logged(state: LoanState, change: (log: LateCharges) => LateCharges): LoanState {
+  return state.lateCharges ? { ...state, lateCharges: change(state.lateCharges) } : state;
+}
+
+/** Nothing can be dated before `date` any more: what was charged for earlier days is final. */
+function finalBefore(log: LateCharges, date: string): LateCharges {
+  return {
+    ...log,
+    penalties: log.penalties.filter((p) => p.chargedFor >= date),
+    overdue: log.overdue.filter((m) => m.overdueOn >= date),
+  };
+}
+
+function waived(
+  state: LoanState,
+  d: Extract<LoanEvent, { type: 'LoanLateChargesWaived' }>['data'],
+): LoanState {
+  const withdrawn = new Set(d.installments);
+  const marked = mapInstallments(state, (i) =>
+    withdrawn.has(i.number) ? { ...i, overdue: false } : i,
+  );
+  return logged(
+    {
+      ...marked,
+      penaltyDue: state.penaltyDue - BigInt(d.penalty),
+      feeDue: state.feeDue - BigInt(d.fee),
+      penaltyAccrued: d.penaltyAccrued,
+      penaltyChargedThrough: d.penaltyChargedThrough,
+    },
+    (log) => {
+      const kept = log.penalties.filter((p) => p.chargedFor < d.paidOn);
+      const first = log.penalties.find((p) => p.chargedFor >= d.paidOn);
+      let accruedBefore = first ? first.penaltyAccruedBefore : state.penaltyAccrued;
+      let throughBefore = first ? first.chargedThroughBefore : state.penaltyChargedThrough;
+      const again = d.penalties.map((p) => {
+        const day = {
+          chargedFor: p.chargedFor,
+          penalty: BigInt(p.penalty),
+          penaltyAccruedBefore: accruedBefore,
+          chargedThroughBefore: throughBefore,
+        };
+        accruedBefore = p.penaltyAccrued;
+        throughBefore = p.chargedFor;
+        return day;
+      });
+      return {
+        ...log,
+        penalties: [...kept, ...again],
+        overdue: log.overdue.filter((m) => m.overdueOn < d.paidOn || !withdrawn.has(m.number)),
+      };
+    },
+  );
+}
+
 function repaid(
   state: LoanState,
   d: Extract<LoanEvent, { type: 'LoanRepaid' }>['data'],
@@ -164,6 +265,7 @@ function repaid(
   const applied = new Map(d.applied.map((a) => [a.number, a]));
   return {
     ...state,
+    lateCharges: state.lateCharges && finalBefore(state.lateCharges, d.paidOn),
     penaltyDue: state.penaltyDue - BigInt(d.penalty),
     feeDue: state.feeDue - BigInt(d.fee),
     interestReceivable: state.interestReceivable - BigInt(d.accruedInterest),
@@ -209,6 +311,12 @@ function restructured(
     restructuredFromNumber: d.fromNumber,
     restructuredCarriedInterest: BigInt(d.carriedInterest ?? '0'),
     recordedThrough: later(state.recordedThrough, d.restructuredOn),
+    // What was overdue moved into the new schedule: its charges are not decided again.
+    lateCharges: state.lateCharges && {
+      penalties: [],
+      overdue: [],
+      closedThrough: state.lateCharges.closedThrough,
+    },
   };
 }
 
@@ -248,8 +356,9 @@ function mapInstallment(
   number: number,
   change: (i: Installment) => Installment,
 ): LoanState {
-  return {
-    ...state,
-    installments: state.installments.map((i) => (i.number === number ? change(i) : i)),
-  };
+  return mapInstallments(state, (i) => (i.number === number ? change(i) : i));
+}
+
+function mapInstallments(state: LoanState, change: (i: Installment) => Installment): LoanState {
+  return { ...state, installments: state.installments.map(change) };
 }

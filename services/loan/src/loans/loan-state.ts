@@ -18,6 +18,34 @@ export interface Installment {
   overdue: boolean;
 }
 
+/** A day's penalty as a close of business charged it, with the running totals before it. */
+export interface PenaltyDay {
+  chargedFor: string;
+  penalty: bigint;
+  penaltyAccruedBefore: string;
+  chargedThroughBefore: string | null;
+}
+
+/** An installment a close of business marked overdue, and the late fee charged with the mark. */
+export interface OverdueMark {
+  number: number;
+  overdueOn: string;
+  fee: bigint;
+}
+
+/**
+ * What closes of business charged for days on or after the loan's recorded history: a
+ * repayment recorded after them but dated on or before those days is allocated as if it had
+ * arrived on its date, and what it would have prevented is waived (repayment.ts). Earlier days
+ * are dropped as the history moves past them: nothing can be dated before it.
+ */
+export interface LateCharges {
+  penalties: PenaltyDay[];
+  overdue: OverdueMark[];
+  /** The latest business date a close of business decided something on for this loan. */
+  closedThrough: string | null;
+}
+
 export interface Collateral {
   savingsAccountId: string;
   /** The share of the principal the product requires held, at approval. */
@@ -89,6 +117,8 @@ export interface LoanState {
    * history synced after them (onboarding) and payments entered a day late are accepted.
    */
   recordedThrough: string | null;
+  /** Null only when decoded from a loan book row written before it was kept (not decided on). */
+  lateCharges: LateCharges | null;
 }
 
 export function initialLoanState(): LoanState {
@@ -131,6 +161,7 @@ export function initialLoanState(): LoanState {
     closedOn: null,
     writtenOff: null,
     recordedThrough: null,
+    lateCharges: { penalties: [], overdue: [], closedThrough: null },
   };
 }
 

@@ -4,7 +4,7 @@ import { disbursedLoan, given } from '../testing/loan-fixtures';
 import { decodeLoanState, encodeLoanState } from './loan-codec';
 import { loanDecider } from './loan.decider';
 import type { LoanEvent } from './loan-events';
-import { isSettled, outstandingPrincipal, type LoanState } from './loan-state';
+import { billedUnpaid, isSettled, outstandingPrincipal, type LoanState } from './loan-state';
 import { payoffAmount } from './views';
 
 /**
@@ -153,4 +153,83 @@ describe('a loan lived at random (property)', () => {
       { numRuns: 60 },
     );
   });
+
+  it('treats repayments recorded after closes of business as if they had arrived on their dates', () => {
+    const payment = fc.record({
+      day: fc.integer({ min: 0, max: 150 }),
+      share: fc.integer({ min: 1, max: 1_000 }),
+      /** Days of close of business run before it is recorded. */
+      lag: fc.integer({ min: 0, max: 40 }),
+    });
+    const repay = (amount: bigint, paidOn: string) =>
+      ({
+        type: 'RepayLoan',
+        amount,
+        paidOn,
+        via: { kind: 'cash' },
+        receivedBy: 't',
+        externalId: null,
+      }) as const;
+    const owed = (s: LoanState) => ({
+      penaltyDue: s.penaltyDue,
+      feeDue: s.feeDue,
+      penaltyAccrued: s.penaltyAccrued,
+      penaltyChargedThrough: s.penaltyChargedThrough,
+      installments: s.installments,
+      kolektibilitas: s.kolektibilitas,
+      provision: s.provision,
+      lateCharges: s.lateCharges,
+    });
+    fc.assert(
+      fc.property(fc.array(payment, { minLength: 1, maxLength: 4 }), (drawn) => {
+        const start = disbursedLoan();
+        // On time: each payment recorded on its date, before that day's close of business. It
+        // pays part of what is due then (a prepayment would collect accrued interest).
+        let onTime = given(start);
+        let date = '2026-01-31';
+        const made: { amount: bigint; paidOn: string; recordedAfter: string }[] = [];
+        for (const { day, share, lag } of [...drawn].sort((a, b) => a.day - b.day)) {
+          const paidOn = addDays('2026-01-31', day);
+          for (; date < paidOn; date = addDays(date, 1))
+            onTime = fold(onTime, { type: 'CloseBusinessDay', businessDate: date });
+          const billed = billedUnpaid(onTime, paidOn);
+          const due = onTime.penaltyDue + onTime.feeDue + billed.principal + billed.interest;
+          const amount = (due * BigInt(share)) / 1_000n;
+          if (amount === 0n) continue;
+          onTime = fold(onTime, repay(amount, paidOn));
+          made.push({ amount, paidOn, recordedAfter: addDays(paidOn, lag - 1) });
+        }
+        // Late: each payment recorded after the closes of business of `lag` days from its date.
+        let events = start;
+        let late = given(events);
+        let closed = '2026-01-30';
+        const step = (command: Parameters<typeof loanDecider.decide>[0]) => {
+          const fresh = loanDecider.decide(command, late);
+          events = [...events, ...fresh];
+          late = fresh.reduce(loanDecider.evolve, late);
+        };
+        const closeThrough = (through: string) => {
+          for (; closed < through;) {
+            closed = addDays(closed, 1);
+            step({ type: 'CloseBusinessDay', businessDate: closed });
+          }
+        };
+        for (const { amount, paidOn, recordedAfter } of made) {
+          closeThrough(recordedAfter);
+          step(repay(amount, paidOn));
+        }
+        closeThrough(addDays(date, 1));
+        for (; date <= closed; date = addDays(date, 1))
+          onTime = fold(onTime, { type: 'CloseBusinessDay', businessDate: date });
+        expect(owed(late)).toEqual(owed(onTime));
+        expect(given(events)).toEqual(late);
+        expect(decodeLoanState(encodeLoanState(late))).toEqual(late);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
+
+function fold(state: LoanState, command: Parameters<typeof loanDecider.decide>[0]): LoanState {
+  return loanDecider.decide(command, state).reduce(loanDecider.evolve, state);
+}

@@ -57,7 +57,8 @@ describe('loan decider: repayments', () => {
     const late = closeDays(loan, '2026-01-31', '2026-03-05');
     const state = given(late);
     expect(state.feeDue).toBe(25_000n);
-    const events = when(late, repay(state.penaltyDue + 10n, '2026-03-05'));
+    // Paid the day after the last close: everything charged through 5 March is due.
+    const events = when(late, repay(state.penaltyDue + 10n, '2026-03-06'));
     expect(repaid(events)).toMatchObject({
       penalty: state.penaltyDue.toString(),
       fee: '10',
@@ -284,17 +285,17 @@ describe('loan decider: repayments', () => {
         facts: PERSON_FACTS,
       },
     ]).events;
-    // The single installment falls due on 28 February and is paid late, on 3 March.
+    // The single installment falls due on 28 February and is paid late, on 4 March.
     const late = closeDays(secured, '2026-01-31', '2026-03-03');
     const owed = given(late);
     const installment = owed.installments[0]!;
     const due = installment.principal + installment.interest;
-    const principalPaid = run([repay(due, '2026-03-03')], late).events;
+    const principalPaid = run([repay(due, '2026-03-04')], late).events;
     const open = given(principalPaid);
     expect(open.status).toBe('active');
     expect(open.penaltyDue + open.feeDue).toBeGreaterThan(0n);
     expect(open.collateral?.held).toBe(5_000_000n);
-    const rest = when(principalPaid, repay(open.penaltyDue + open.feeDue, '2026-03-03'));
+    const rest = when(principalPaid, repay(open.penaltyDue + open.feeDue, '2026-03-04'));
     expect(types(rest)).toEqual([
       'LoanRepaid',
       'LoanCollateralHoldReleased',

@@ -1,6 +1,8 @@
 import { conflict, invariant, rejected } from '@kopfed/domain';
 import { amortise } from '../schedule/schedule';
 import { MonthlyRate, percentOf } from '../shared/rate';
+import { Decision, provide, reclassify } from './close-of-day';
+import { asOfPaidOn, chargedFrom, closedThrough, waiverOf } from './late-charges';
 import type { LoanCommand } from './loan-commands';
 import { evolveLoan } from './loan-evolve';
 import type { AppliedToInstallment, LoanEvent, StoredInstallment } from './loan-events';
@@ -23,6 +25,10 @@ const min = (...values: bigint[]) => values.reduce((a, b) => (a < b ? a : b));
  * pays the interest accrued on the installment in progress, then prepays principal, and the
  * remaining installments are recomputed by the loan's method (the one in progress keeps its
  * interest, fixed when its period began). More than the payoff amount is refused.
+ *
+ * Recorded after closes of business that charged for days on or after `paidOn`, it is treated
+ * as if it had arrived on its date (late-charges.ts): allocated before those charges, which are
+ * waived as far as it prevents them, and the class follows the loan as it now stands.
  */
 export function repay(command: Repay, state: LoanState): LoanEvent[] {
   if (state.status !== 'active')
@@ -31,6 +37,26 @@ export function repay(command: Repay, state: LoanState): LoanEvent[] {
   if (paidOn < state.disbursedOn!)
     throw rejected('paid_before_disbursed', 'a repayment comes after the disbursement', '/paidOn');
   notBeforeRecorded(state, paidOn, '/paidOn');
+  const charged = chargedFrom(state, paidOn);
+  const then = charged ? asOfPaidOn(state, charged) : state;
+  const events = allocate(command, then);
+  const waiver = charged && waiverOf(fold(then, events), charged, state);
+  if (waiver) events.push(waiver);
+  const repaid = fold(state, events);
+  const closing = afterRepayment(repaid, paidOn);
+  const d = new Decision(fold(repaid, closing));
+  const closed = closedThrough(state);
+  if (d.state.status === 'active' && closed !== null && closed >= paidOn) {
+    // The closes of business since the payment's date classed the loan without it.
+    reclassify(d, closed, command.policies);
+    provide(d, closed, command.policies);
+  }
+  return [...events, ...closing, ...d.events];
+}
+
+/** The repayment's allocation over the loan as it stood on `paidOn`, and its recomputed schedule. */
+function allocate(command: Repay, state: LoanState): LoanEvent[] {
+  const paidOn = command.paidOn;
   const billed = state.installments.filter((i) => i.dueDate <= paidOn && !isSettled(i));
   const future = state.installments.filter((i) => i.dueDate > paidOn);
   const applied = new Map<number, { principal: bigint; interest: bigint }>();
@@ -105,7 +131,7 @@ export function repay(command: Repay, state: LoanState): LoanEvent[] {
   ];
   if (inProgress && prepaid > 0n)
     events.push(recomputed(state, future, prepaid, prepaidInterest, outstandingAfter, paidOn));
-  return [...events, ...afterRepayment(fold(state, events), paidOn)];
+  return events;
 }
 
 /**

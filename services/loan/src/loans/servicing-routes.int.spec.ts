@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { API, COOPS, loanHarness, productBody, type LoanHarness } from '../testing/harness';
+import {
+  activeLoan,
+  API,
+  COOPS,
+  loanHarness,
+  productBody,
+  type LoanHarness,
+} from '../testing/harness';
 
 /** Restructuring, write-off and recoveries over HTTP, on a loan disbursed months before today. */
 describe('servicing a loan over HTTP', () => {
@@ -100,5 +107,50 @@ describe('servicing a loan over HTTP', () => {
     expect([409, 422]).toContain(refused.status);
     expect(refused.body.code).toBe('write_off_not_allowed');
     expect((await get(`/${loanId}`)).status).toBe('active');
+  });
+
+  it('takes a payment entered after the close of business of its date as paid on that date', async () => {
+    h.setToday('2026-01-31');
+    const loanId = await activeLoan(h);
+    // Installment 1 (888,488) was due on Saturday 28 February; Sunday's close of business
+    // marked it overdue, charged the late fee and a day's penalty, and classed the loan DPK.
+    await h.closeDays('2026-01-31', '2026-03-01');
+    h.setToday('2026-03-03');
+    expect(await get(`/${loanId}`)).toMatchObject({ kolektibilitas: 'DPK', daysPastDue: 3 });
+    // The teller enters Saturday's payment on Tuesday, while Monday's close of business runs.
+    const [paid] = await Promise.all([
+      post(`/${loanId}/repayments`, {
+        amount: { amount: '888488', currency: 'IDR' },
+        via: { kind: 'cash' },
+        paidOn: '2026-02-28',
+      }).expect(200),
+      h.instance.closeOfBusiness!('2026-03-02'),
+    ]);
+    expect(paid.body).toMatchObject({ kolektibilitas: 'L' });
+    const loan = await get(`/${loanId}`);
+    expect(loan).toMatchObject({
+      kolektibilitas: 'L',
+      daysPastDue: 0,
+      due: {
+        principal: { amount: '0' },
+        interest: { amount: '0' },
+        penalty: { amount: '0' },
+        fee: { amount: '0' },
+      },
+    });
+    const history = (await get(`/${loanId}/history`)) as { events: { type: string }[] };
+    expect(history.events.map((e) => e.type)).toContain('LoanLateChargesWaived');
+    const statement = (await get(`/${loanId}/statement?from=2026-02-01&to=2026-03-02`)) as {
+      lines: { kind: string; amount: { amount: string } }[];
+    };
+    // Whichever of the two went first, every charge on the statement is waived.
+    const total = (kinds: string[]) =>
+      statement.lines
+        .filter((l) => kinds.includes(l.kind))
+        .reduce((sum, l) => sum + BigInt(l.amount.amount), 0n);
+    expect(total(['fee', 'penalty'])).toBeGreaterThanOrEqual(25_888n);
+    expect(total(['waiver'])).toBe(total(['fee', 'penalty']));
+    await h.closeDays('2026-03-03', '2026-03-03');
+    expect(await get(`/${loanId}`)).toMatchObject({ kolektibilitas: 'L', daysPastDue: 0 });
   });
 });

@@ -16,7 +16,7 @@ export function servicingRoutes(ctx: LoanContext): Route[] {
       summary:
         "Repay any amount, allocated by the product's order; an overpayment prepays principal",
       description:
-        'Pays what is due (default order penalty, fee, interest, principal), then the interest accrued on the installment in progress, then prepays principal and recomputes the remaining installments. More than the payoff amount is refused (422, with the payoff amount).',
+        'Pays what is due (default order penalty, fee, interest, principal), then the interest accrued on the installment in progress, then prepays principal and recomputes the remaining installments. More than the payoff amount is refused (422, with the payoff amount). A payment dated on or before a business date already closed is allocated as of its date: the late fees, penalties and overdue marks it would have prevented are waived, and the kolektibilitas follows.',
       tags,
       request: { params: LoanParams, body: RepayBody },
       responses: { 200: LoanOut },

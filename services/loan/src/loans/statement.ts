@@ -8,7 +8,14 @@ import type { LoanEvent } from './loan-events';
 export interface StatementLine {
   date: string;
   kind:
-    'disbursement' | 'repayment' | 'fee' | 'penalty' | 'restructuring' | 'write_off' | 'recovery';
+    | 'disbursement'
+    | 'repayment'
+    | 'fee'
+    | 'penalty'
+    | 'waiver'
+    | 'restructuring'
+    | 'write_off'
+    | 'recovery';
   amount: bigint;
   principal: bigint;
   interest: bigint;
@@ -115,6 +122,18 @@ function lineOf(
         date: event.data.chargedFor,
         kind: 'penalty',
         amounts: { amount: penalty, penalty },
+        outstanding,
+      };
+    }
+    case 'LoanLateChargesWaived': {
+      // Charged for days a repayment dated before them had covered: taken back as of its date.
+      const penalty = BigInt(event.data.penalty);
+      const fee = BigInt(event.data.fee);
+      if (penalty === 0n && fee === 0n) return undefined;
+      return {
+        date: event.data.paidOn,
+        kind: 'waiver',
+        amounts: { amount: penalty + fee, penalty, fee },
         outstanding,
       };
     }
