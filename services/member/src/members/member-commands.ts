@@ -26,6 +26,7 @@ import {
 } from './claims';
 import {
   admitJoin,
+  admitJoiningDate,
   admitMove,
   memberDecider,
   type JoinDetails,
@@ -83,6 +84,8 @@ export async function prepareJoin(
     member.membership.kind === 'coop' ? await coopView(ctx, member.membership.memberCoopId) : null;
   // Refused before anything is claimed: a joining the rules forbid holds no NIK or number.
   admitJoin(coop, member.membership.kind, memberCoop);
+  const today = jakartaBusinessDate(ctx.clock());
+  admitJoiningDate(member.joinedOn, today);
   let membership: Membership;
   let personalData: SealedPersonalData | null = null;
   if (member.membership.kind === 'person') {
@@ -116,6 +119,7 @@ export async function prepareJoin(
     personalData,
     coop,
     memberCoop,
+    today,
   };
 }
 
@@ -135,6 +139,13 @@ export async function sealForMember(
 ): Promise<SealedPersonalData> {
   const problem = validateNik(person.nik, person.birthDate, person.gender);
   if (problem) throw rejected(`nik_${problem}`, NIK_PROBLEM_TEXT[problem], '/person/nik');
+  const today = jakartaBusinessDate(ctx.clock());
+  if (person.birthDate > today)
+    throw rejected(
+      'birth_date_in_future',
+      `the birth date is after today (${today} in Jakarta)`,
+      '/person/birthDate',
+    );
   if (knownErased ?? (await personErased(ctx, personId)))
     throw conflict('person_erased', 'this person was erased');
   const nikHash = ctx.vault.nikHash(coopId, person.nik);

@@ -68,6 +68,8 @@ export interface JoinDetails {
   coop: CoopView;
   /** For coop members: the member coop, which must sit in a lower tier. */
   memberCoop: CoopView | null;
+  /** The Jakarta business date the command arrives on. */
+  today: string;
 }
 
 export type MemberCommand =
@@ -79,8 +81,6 @@ export type MemberCommand =
       personErased: boolean;
       /** The sync batch the item came in: an item of an earlier batch than the member's last is stale. */
       batchSequence?: number;
-      /** The Jakarta business date the item arrives on. */
-      today: string;
     } & JoinDetails)
   | { type: 'RecordPersonalData'; personalData: SealedPersonalData; personErased: boolean }
   | {
@@ -243,6 +243,19 @@ export function admitJoin(
 }
 
 /**
+ * Savings opens a member's standing when it hears MemberJoined: a joining is recorded once it
+ * takes effect, not for a day to come. The handler asks before it claims anything.
+ */
+export function admitJoiningDate(joinedOn: string, today: string): void {
+  if (joinedOn > today)
+    throw rejected(
+      'joined_in_future',
+      `a joining is recorded once it takes effect (today is ${today})`,
+      '/joinedOn',
+    );
+}
+
+/**
  * Whether a person may move from this membership to `toCoopId` on `on`: only an active member
  * moves, and not before joining. A membership already ended as moved to that very coop is a
  * retried move: it is `finish`ed (the joining there made sure of), not refused. The handler
@@ -276,6 +289,7 @@ export function admitMove(
 function join(details: JoinDetails): MemberEvent[] {
   const { coop, membership } = details;
   admitJoin(coop, membership.kind, details.memberCoop);
+  admitJoiningDate(details.joinedOn, details.today);
   if (membership.kind === 'person' && !details.personalData)
     throw rejected('personal_data_required', 'a person member needs personal data', '/person');
   const events: MemberEvent[] = [

@@ -15,6 +15,8 @@ const personal = {
   nikHash: 'nik#1',
   dataHash: 'data#1',
 };
+/** The Jakarta business date the commands below arrive on: after every date they name. */
+const TODAY = '2026-12-31';
 const joinPerson = (overrides: Partial<JoinDetails> = {}): JoinDetails => ({
   memberId: 'm-1',
   coopId: 'ksp-1',
@@ -25,6 +27,7 @@ const joinPerson = (overrides: Partial<JoinDetails> = {}): JoinDetails => ({
   personalData: personal,
   coop: primary,
   memberCoop: null,
+  today: TODAY,
   ...overrides,
 });
 const joined: MemberEvent[] = [
@@ -56,9 +59,6 @@ function refusal(events: MemberEvent[], command: MemberCommand): DomainError {
   }
   throw new Error('accepted');
 }
-
-/** The Jakarta business date the commands below arrive on: after every date they name. */
-const TODAY = '2026-12-31';
 
 describe('member decider', () => {
   describe('JoinCoop', () => {
@@ -117,6 +117,11 @@ describe('member decider', () => {
         }),
         'member_coop_not_found',
       ],
+      [
+        'on a day to come',
+        joinPerson({ joinedOn: '2026-02-01', today: '2026-01-31' }),
+        'joined_in_future',
+      ],
     ])('refuses to let someone join %s', (_, details, code) => {
       expect(refusal([], { type: 'JoinCoop', ...details }).code).toBe(code);
     });
@@ -136,7 +141,6 @@ describe('member decider', () => {
       ...joinPerson(),
       leaving: null,
       personErased: false,
-      today: TODAY,
       ...overrides,
     });
     it('creates a new member', () => expect(when([], upsert())).toEqual(joined));

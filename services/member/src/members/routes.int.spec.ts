@@ -400,4 +400,42 @@ describe('member service over HTTP', () => {
     expect(joined.body).toMatchObject({ memberNumber: 'B-0090' });
     expect(joined.status).toBe(201);
   });
+
+  it('refuses a joining or a birth dated after today in Jakarta, claiming nothing', async () => {
+    // Today is 1 August 2026 in Jakarta.
+    const body = { kind: 'person', memberNumber: 'B-0095', person: person(95) };
+    const early = await join(f.coopB, COOP.B, { ...body, joinedOn: '2026-08-02' });
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({
+      code: 'joined_in_future',
+      errors: [{ pointer: '/joinedOn' }],
+    });
+    const unborn = {
+      ...person(96),
+      birthDate: '2026-08-02',
+      nik: '3374024208260001',
+      gender: 'female',
+    };
+    const baby = await join(f.coopB, COOP.B, {
+      ...body,
+      memberNumber: 'B-0096',
+      joinedOn: '2026-08-01',
+      person: unborn,
+    });
+    expect(baby.status).toBe(422);
+    expect(baby.body).toMatchObject({
+      code: 'birth_date_in_future',
+      errors: [{ pointer: '/person/birthDate' }],
+    });
+    const synced = await request(fixture.app)
+      .post(api(`/coops/${COOP.B}/member-batches`))
+      .set(f.auth(f.coopB))
+      .send({ sequence: 1, items: [{ ...body, externalId: 'KM-95', joinedOn: '2026-08-02' }] })
+      .expect(200);
+    expect(synced.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'joined_in_future' },
+    });
+    await join(f.coopB, COOP.B, { ...body, joinedOn: '2026-08-01' }).expect(201);
+  });
 });

@@ -280,7 +280,6 @@ async function joiningUpsert(
     leaving: leavingOf(item),
     personErased: false,
     batchSequence: sequence,
-    today: jakartaBusinessDate(ctx.clock()),
   };
 }
 
