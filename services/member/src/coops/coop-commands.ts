@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   type EventMetadata,
   handleCommand,
+  jakartaBusinessDate,
   loadAggregate,
   type RecordedEvent,
 } from '@kopfed/eventstore';
@@ -50,6 +51,7 @@ export async function registerCoop(
       details: input.details,
       registeredOn: input.registeredOn,
       parent,
+      today: jakartaBusinessDate(ctx.clock()),
     },
     metadata: { ...metadata, coopId },
     upcast: asCoopEvent,

@@ -61,6 +61,8 @@ export type CoopCommand =
       details: CoopDetails;
       registeredOn: string;
       parent: ParentView | null;
+      /** The Jakarta business date the command arrives on. */
+      today: string;
     }
   /** `today` is the Jakarta business date the command arrives on. */
   | { type: 'ApproveCoop'; on: string; today: string }
@@ -154,6 +156,15 @@ function register(
         '/parentCoopId',
       );
     }
+  }
+  // Savings, loan and settlement take a coop in when they hear of it: it is registered once
+  // it exists, not for a day to come.
+  if (command.registeredOn > command.today) {
+    throw rejected(
+      'registered_in_future',
+      `a coop is registered once it exists (today is ${command.today})`,
+      '/registeredOn',
+    );
   }
   if (details.nikKoperasi && details.nikKoperasi.validUntil < command.registeredOn) {
     throw rejected(

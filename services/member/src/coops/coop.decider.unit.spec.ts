@@ -62,6 +62,7 @@ describe('coop decider', () => {
       details: details(),
       registeredOn: '2026-01-10',
       parent,
+      today: TODAY,
       ...overrides,
     });
     it('registers a coop under its active parent of a higher tier, as applied', () => {
@@ -108,6 +109,13 @@ describe('coop decider', () => {
           }),
         }),
         'nik_koperasi_expired',
+        'rejected',
+      ],
+      [
+        'for a day to come',
+        [],
+        register({ today: '2026-01-09' }),
+        'registered_in_future',
         'rejected',
       ],
     ] as const)('refuses to register %s', (_, history, command, code, kind) => {
