@@ -48,15 +48,18 @@ export type StreamProof = z.infer<typeof StreamProof>;
 export type ProofCheck = { valid: true } | { valid: false; reason: string };
 
 /**
- * Checks a proof with nothing but the proof: the leaf is the text's hash, the path leads to
- * the signed root, the text is the event at that position, and the signature holds — by one
- * of `trustedKeyIds` when given (the node keys the checker trusts).
+ * Checks a proof with nothing but the proof: the checkpoint is of the store the proof names,
+ * the leaf is the text's hash, the path leads to the signed root, the text is the event at
+ * that position, and the signature holds — by one of `trustedKeyIds` when given (the node
+ * keys the checker trusts).
  */
 export function checkInclusionProof(
   proof: InclusionProof,
   trustedKeyIds?: readonly string[],
 ): ProofCheck {
   const { statement, signature } = proof.checkpoint;
+  if (proof.store !== statement.store)
+    return invalid(`the proof names store ${proof.store}, the checkpoint is of ${statement.store}`);
   if (proof.treeSize !== statement.lastPosition)
     return invalid('the tree size is not the checkpoint’s');
   if (positionIn(proof.canonicalText) !== proof.position)

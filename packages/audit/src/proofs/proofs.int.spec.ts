@@ -62,6 +62,10 @@ describe('inclusion and stream proofs', () => {
         checkpoint: { ...proof.checkpoint, statement },
       }).valid,
     ).toBe(false);
+    expect(checkInclusionProof({ ...proof, store: 'savings' })).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/ledger/),
+    });
     expect(checkInclusionProof(proof, ['0'.repeat(32)])).toMatchObject({
       valid: false,
       reason: expect.stringMatching(/not trusted/),
@@ -114,5 +118,6 @@ describe('inclusion and stream proofs', () => {
     expect(checkStreamProof(page).valid).toBe(true);
     const gap = { ...proof, events: proof.events.filter((_, i) => i !== 3) };
     expect(checkStreamProof(gap)).toMatchObject({ valid: false, reason: 'revision 3 is missing' });
+    expect(checkStreamProof({ ...proof, store: 'savings' }).valid).toBe(false);
   });
 });
