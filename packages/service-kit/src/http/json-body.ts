@@ -108,12 +108,15 @@ export function parseStrictJson(decoded: string): unknown {
       'entity.parse.failed',
     );
   }
-  const twice = memberNamedTwice(text);
-  if (twice !== undefined) {
+  const problem = shapeProblem(text);
+  if (problem !== undefined) {
+    const pointer = jsonPointer(problem.path);
     throw new HttpProblem(
       'bad-request',
-      `The body names ${jsonPointer(twice)} twice; send each member once.`,
-      { errors: [{ in: 'body', pointer: jsonPointer(twice), detail: 'named twice' }] },
+      problem.kind === 'named-twice'
+        ? `The body names ${pointer} twice; send each member once.`
+        : `The body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep.`,
+      { errors: [{ in: 'body', pointer, detail: problem.kind.replace('-', ' ') }] },
     );
   }
   return body;
@@ -132,36 +135,60 @@ export function refuseNonUnicodeCharset(
 }
 
 interface Container {
-  keys: Set<string> | undefined;
+  object: boolean;
   expectsKey: boolean;
   /** The member name or the element index now being read. */
   at: string | number;
+  /** Member names so far: `at` alone for the first, a set from the second (most have one). */
+  names: number;
+  seen: Set<string> | undefined;
 }
 
 /**
- * The path of the first member an object of `text` names twice, or undefined. JSON.parse keeps
- * the last and drops the first without a word, where another reader of the same bytes (a proxy,
- * an auditor's tool) may keep the first: I-JSON (RFC 7493 §2.3) forbids the ambiguity. `text`
- * has already parsed, so only strings, brackets, colons and commas need telling apart; names
- * are compared decoded ("c" and "\u0063" are one name).
+ * How deep a request body may nest objects and arrays. The deepest contract body is a handful
+ * of levels; without a bound, a body of a few hundred kilobytes of `[` (legal JSON, and legal
+ * in a field typed `unknown`) overflows the stack of whatever walks it next — the
+ * Idempotency-Key fingerprint first — and the request ends in a 500.
  */
-export function memberNamedTwice(text: string): (string | number)[] | undefined {
+export const MAX_JSON_DEPTH = 64;
+
+export interface ShapeProblem {
+  kind: 'nested-too-deep' | 'named-twice';
+  /** Where: the container nested too deep, or the member named the second time. */
+  path: (string | number)[];
+}
+
+/**
+ * The first thing wrong with the shape of `text`, already parsed as JSON, or undefined:
+ * - a container nested more than `maxDepth` levels deep;
+ * - a member an object names twice. JSON.parse keeps the last and drops the first without a
+ *   word, where another reader of the same bytes (a proxy, an auditor's tool) may keep the
+ *   first: I-JSON (RFC 7493 §2.3) forbids the ambiguity. Names are compared decoded ("c" and
+ *   "\u0063" are one name).
+ * One pass over the text, without recursion; as it has parsed, only strings, brackets, colons
+ * and commas need telling apart.
+ */
+export function shapeProblem(text: string, maxDepth = MAX_JSON_DEPTH): ShapeProblem | undefined {
   const open: Container[] = [];
+  const path = () => open.map((container) => container.at);
   for (let i = 0; i < text.length; i++) {
     const top = open.at(-1);
     switch (text.charCodeAt(i)) {
       case 0x7b /* { */:
-        open.push({ keys: new Set(), expectsKey: true, at: '' });
-        break;
       case 0x5b /* [ */:
-        open.push({ keys: undefined, expectsKey: false, at: 0 });
+        if (open.length === maxDepth) return { kind: 'nested-too-deep', path: path() };
+        open.push(
+          text.charCodeAt(i) === 0x7b
+            ? { object: true, expectsKey: true, at: '', names: 0, seen: undefined }
+            : { object: false, expectsKey: false, at: 0, names: 0, seen: undefined },
+        );
         break;
       case 0x7d /* } */:
       case 0x5d /* ] */:
         open.pop();
         break;
       case 0x2c /* , */:
-        if (top?.keys) top.expectsKey = true;
+        if (top?.object) top.expectsKey = true;
         else if (top) top.at = (top.at as number) + 1;
         break;
       case 0x3a /* : */:
@@ -169,12 +196,14 @@ export function memberNamedTwice(text: string): (string | number)[] | undefined 
         break;
       case 0x22 /* " */: {
         const end = closingQuote(text, i);
-        if (top?.keys && top.expectsKey) {
+        if (top?.object && top.expectsKey) {
           const raw = text.slice(i + 1, end);
           const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+          if (top.names === 1) top.seen = new Set([top.at as string]);
           top.at = name;
-          if (top.keys.has(name)) return open.map((container) => container.at);
-          top.keys.add(name);
+          top.names += 1;
+          if (top.seen?.has(name)) return { kind: 'named-twice', path: path() };
+          top.seen?.add(name);
         }
         i = end;
         break;
@@ -196,35 +225,4 @@ function closingQuote(text: string, start: number): number {
     if (backslashes % 2 === 0) return quote;
   }
   return text.length;
-}
-
-/**
- * How deep a request body may nest objects and arrays. The deepest contract body is a handful
- * of levels; without a bound, a body of a few hundred kilobytes of `[` (legal JSON, and legal
- * in a field typed `unknown`) overflows the stack of whatever walks it next — the
- * Idempotency-Key fingerprint first — and the request ends in a 500.
- */
-export const MAX_JSON_DEPTH = 64;
-
-/** Refuses, with a 400 naming where, a body nested deeper than `maxDepth`. Walks without recursion. */
-export function assertJsonDepth(body: unknown, maxDepth = MAX_JSON_DEPTH): void {
-  const pending: { value: unknown; depth: number; path: readonly string[] }[] = [
-    { value: body, depth: 1, path: [] },
-  ];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { value, depth, path } = next;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > maxDepth) {
-      throw new HttpProblem(
-        'bad-request',
-        `The body nests objects or arrays more than ${maxDepth} levels deep.`,
-        { errors: [{ in: 'body', pointer: jsonPointer(path), detail: 'nested too deep' }] },
-      );
-    }
-    for (const [key, child] of Object.entries(value)) {
-      if (typeof child === 'object' && child !== null) {
-        pending.push({ value: child, depth: depth + 1, path: [...path, key] });
-      }
-    }
-  }
 }

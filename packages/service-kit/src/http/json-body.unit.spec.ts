@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { assertJsonDepth, memberNamedTwice } from './json-body';
+import { shapeProblem } from './json-body';
 
 describe('JSON body shape', () => {
   it('finds no member named twice in JSON that JSON.stringify wrote', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        expect(memberNamedTwice(JSON.stringify(value))).toBeUndefined();
-        expect(memberNamedTwice(JSON.stringify(value, null, 2))).toBeUndefined();
+        expect(shapeProblem(JSON.stringify(value))).toBeUndefined();
+        expect(shapeProblem(JSON.stringify(value, null, 2))).toBeUndefined();
       }),
     );
   });
@@ -16,15 +16,22 @@ describe('JSON body shape', () => {
       fc.property(fc.jsonValue(), fc.string(), fc.jsonValue(), (before, name, value) => {
         const key = JSON.stringify(name);
         const text = `{"items":[{"before":${JSON.stringify(before)},${key}:${JSON.stringify(value)},${key}:1}]}`;
-        expect(memberNamedTwice(text)).toEqual(['items', 0, name]);
+        expect(shapeProblem(text)).toEqual({ kind: 'named-twice', path: ['items', 0, name] });
       }),
     );
   });
 
   it('bounds the depth of a body, however deep, without recursion', () => {
-    expect(() => assertJsonDepth(JSON.parse(`${'['.repeat(64)}${']'.repeat(64)}`))).not.toThrow();
-    expect(() => assertJsonDepth(JSON.parse(`${'['.repeat(65)}${']'.repeat(65)}`))).toThrow(/64/);
-    const deep = JSON.parse(`${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`) as unknown;
-    expect(() => assertJsonDepth(deep)).toThrow(/64/);
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    expect(shapeProblem(nested(64))).toBeUndefined();
+    expect(shapeProblem(nested(65))).toEqual({
+      kind: 'nested-too-deep',
+      path: Array.from({ length: 64 }, () => 0),
+    });
+    const deep = `{"x":[1,${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}]}`;
+    expect(shapeProblem(deep)).toEqual({
+      kind: 'nested-too-deep',
+      path: ['x', 1, ...Array.from({ length: 62 }, () => 'a')],
+    });
   });
 });

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { HttpProblem, type FieldError } from '../problem/problem';
 import type { Route, RouteInput } from './route';
-import { assertJsonDepth, parseStrictJson, plainJsonLength, readPlainJson } from './json-body';
+import { parseStrictJson, plainJsonLength, readPlainJson } from './json-body';
 import { fieldErrors, validationProblem, type RequestPart } from './validation';
 
 /** The media types read as JSON: the body parser must be given the same list. */
@@ -14,23 +14,16 @@ function hasBody(req: Request): boolean {
   return req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
 }
 
-/** Reads a JSON body with the size limit and the depth bound; none at all gives undefined. */
+/**
+ * Reads a JSON body with the size limit (and parseStrictJson's bounds on its shape); none at
+ * all gives undefined.
+ */
 export async function readJsonBody(
   req: Request,
   res: Response,
   body: { parser: RequestHandler; limitBytes: number },
 ): Promise<unknown> {
   if (!hasBody(req)) return undefined;
-  const parsed = await parseBody(req, res, body);
-  assertJsonDepth(parsed);
-  return parsed;
-}
-
-async function parseBody(
-  req: Request,
-  res: Response,
-  body: { parser: RequestHandler; limitBytes: number },
-): Promise<unknown> {
   const plainLength = plainJsonLength(req, body.limitBytes);
   if (plainLength !== undefined) {
     req.body = await readPlainJson(req, plainLength);
