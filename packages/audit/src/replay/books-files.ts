@@ -13,9 +13,17 @@ export function booksJson(value: unknown): string {
 /** What a CSV cell holds: text, a number or an amount in minor units, or nothing. */
 export type CsvCell = string | number | bigint | null | undefined;
 
+/**
+ * Text a spreadsheet would run as a formula (OWASP "CSV injection"): a description or memo
+ * typed by a coop's user is opened by the auditor in Excel. Such text gets a leading `'`;
+ * numbers and amounts are written as they are, negative ones included.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function csv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
   const cell = (value: CsvCell): string => {
-    const text = value === null || value === undefined ? '' : String(value);
+    const raw = value === null || value === undefined ? '' : String(value);
+    const text = typeof value === 'string' && FORMULA_START.test(raw) ? `'${raw}` : raw;
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return [header, ...rows].map((row) => `${row.map(cell).join(',')}\r\n`).join('');
