@@ -6,11 +6,13 @@ import {
   coopId as toCoopId,
   credit,
   debit,
+  DEFAULT_CHART,
   entryId,
   glMappingOn,
   type Account,
   type ChartChanges,
   type JournalEntry,
+  type LedgerCommand,
   type Period,
 } from '@kopfed/ledger';
 import { money } from '@kopfed/money';
@@ -110,13 +112,15 @@ export class LedgerCommands {
     input: z.output<typeof GlMappingIn>,
     metadata: EventMetadata,
   ) {
-    const chart = await this.ensureChart(coopId, metadata);
+    // Checked against the chart the coop would start on; its books start only once it fits.
+    const chart = (await this.host.state(coopId)).chart ?? DEFAULT_CHART;
     const mapping: GlMappingJson = { effectiveFrom, ...input };
     await this.mappings.execute(
       coopId,
       { type: 'SetGlMapping', coopId, mapping, chart, now: this.clock().toISOString() },
       metadata,
     );
+    await this.ensureChart(coopId, metadata);
     return this.glMappingOn(coopId, effectiveFrom);
   }
 
@@ -137,7 +141,6 @@ export class LedgerCommands {
     input: z.output<typeof ManualEntryIn>,
     metadata: EventMetadata,
   ): Promise<JournalEntry> {
-    await this.ensureChart(coopId, metadata);
     const sourceEventId = `manual:${input.entryId}`;
     // The ledger keys its inbox by source, not entry id: an id the books already gave another
     // entry would be posted a second time, under one id, before the check below could refuse it.
@@ -161,7 +164,25 @@ export class LedgerCommands {
       ),
       source: { eventId: sourceEventId, type: 'ManualEntry' },
     };
-    const result = await this.host.execute(coopId, () => [{ type: 'PostEntry', entry }], metadata);
+    // The default chart and the entry in one append: a refused entry starts no books.
+    const configuredAt = entry.recordedAt;
+    const result = await this.host.execute(
+      coopId,
+      (s): LedgerCommand[] => [
+        ...(s.chart === null
+          ? [
+              {
+                type: 'ConfigureChart' as const,
+                coopId: toCoopId(coopId),
+                changes: {},
+                configuredAt,
+              },
+            ]
+          : []),
+        { type: 'PostEntry', entry },
+      ],
+      metadata,
+    );
     const posted = result.state.posted.get(entry.source.eventId);
     const recorded = (await this.host.journal(coopId)).find((e) => e.entryId === posted);
     const same = (e: JournalEntry) =>

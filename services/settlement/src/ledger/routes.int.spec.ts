@@ -1,5 +1,5 @@
 import { expectBooksBalance } from '../testing/books';
-import { A, B, idr, P, settlementHarness, type Harness } from '../testing/harness';
+import { A, B, C, idr, P, settlementHarness, type Harness } from '../testing/harness';
 
 describe('the books over HTTP: chart, GL mapping, journal, periods, statements', () => {
   let h: Harness;
@@ -124,6 +124,23 @@ describe('the books over HTTP: chart, GL mapping, journal, periods, statements',
     expect(
       (await h.post(`/coops/${A}/journal-entries/oops-1/reversal`, { reason: 'again' })).body.code,
     ).toBe('entry-already-reversed');
+  });
+
+  it('starts no books for a coop whose first entry or mapping is refused', async () => {
+    const unbalanced = await entry(C, 'first-1', '2026-10-01', [
+      { account: '1-110', debit: idr(2) },
+      { account: '3-300', credit: idr(1) },
+    ]);
+    expect(unbalanced.body).toMatchObject({ status: 422, code: 'entry-unbalanced' });
+    const mapping = (await h.get(`/coops/${C}/gl-mapping`)).body;
+    for (const key of ['coopId', 'effectiveFrom', 'memberClearing']) delete mapping[key];
+    const broken = await h.put(`/coops/${C}/gl-mapping/2026-12-01`, { ...mapping, cash: '1-999' });
+    expect(broken.body).toMatchObject({ status: 422, code: 'gl-mapping-invalid' });
+    expect((await h.get(`/coops/${C}/chart`)).body).toMatchObject({
+      status: 404,
+      code: 'ledger-not-found',
+    });
+    expect(await h.settlement.books.yearOpen(C, 2026)).toBe(false);
   });
 
   it('refuses a manual entry under the id of an entry the books made, and posts nothing', async () => {
