@@ -111,12 +111,13 @@ export function parseStrictJson(decoded: string): unknown {
   const problem = shapeProblem(text);
   if (problem !== undefined) {
     const pointer = jsonPointer(problem.path);
+    const twice = problem.kind === 'named-twice';
     throw new HttpProblem(
       'bad-request',
-      problem.kind === 'named-twice'
+      twice
         ? `The body names ${pointer} twice; send each member once.`
         : `The body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep.`,
-      { errors: [{ in: 'body', pointer, detail: problem.kind.replace('-', ' ') }] },
+      { errors: [{ in: 'body', pointer, detail: twice ? 'named twice' : 'nested too deep' }] },
     );
   }
   return body;

@@ -194,7 +194,11 @@ describe('service app', () => {
         [100_000, 'deep-2'],
       ] as const) {
         const deep = await post(nested(depth), key).expect(400);
-        expect(deep.body).toMatchObject({ code: 'bad-request', status: 400 });
+        expect(deep.body).toMatchObject({
+          code: 'bad-request',
+          status: 400,
+          errors: [{ in: 'body', detail: 'nested too deep' }],
+        });
         expect(deep.body.detail).toContain('64');
       }
       // A quoted charset is not the plain form read directly: Express's parser reads it.
