@@ -126,4 +126,16 @@ describe('Relay', () => {
     expect(errors).toHaveLength(2);
     expect(received).toHaveLength(1);
   });
+
+  it('stopped while it starts, it stops at once and publishes nothing', async () => {
+    await append('thing-1', 'ThingHappened', 1);
+    const relay = relayFor(store, bus);
+    relay.start();
+    const stopped = relay.stop().then(() => 'stopped');
+    const timedOut = new Promise((resolve) => setTimeout(() => resolve('still running'), 1_000));
+    expect(await Promise.race([stopped, timedOut])).toBe('stopped');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received).toHaveLength(0);
+    expect(await store.checkpoints.get('relay:test')).toBeUndefined();
+  });
 });

@@ -73,6 +73,9 @@ export class Relay {
           continue;
         }
         this.stored = await store.checkpoints.get(name);
+        // stop() may have come while the lease or the checkpoint was being read: it found no
+        // subscription to stop, so none may start now.
+        if (!this.running) break;
         this.checkpoint = this.stored ?? 0;
         let failure: unknown;
         const subscription = store.subscribe({
@@ -134,6 +137,10 @@ export class Relay {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      if (!this.running) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
