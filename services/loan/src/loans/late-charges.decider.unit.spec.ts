@@ -3,7 +3,7 @@ import { disbursedLoan, given, run, types } from '../testing/loan-fixtures';
 import { when } from '../testing/refusal';
 import type { LoanCommand } from './loan-commands';
 import type { LoanEvent } from './loan-events';
-import type { LoanState } from './loan-state';
+import { LATE_CHARGES_WINDOW_DAYS, type LoanState } from './loan-state';
 
 const repay = (amount: bigint, paidOn: string): LoanCommand => ({
   type: 'RepayLoan',
@@ -147,6 +147,22 @@ describe('loan decider: a repayment recorded after the close of business of its 
     );
     expect(owed(given(both))).toEqual(owed(expected));
     expect(given(both).lateCharges).toEqual(expected.lateCharges);
+  });
+
+  it('keeps a window of charges behind the last close, and allocates a payment dated before it as recorded', () => {
+    // Overdue from 1 March and never paid: five months of daily penalties.
+    const long = closeDays(loan, '2026-01-31', '2026-07-31');
+    const log = given(long).lateCharges!;
+    expect(log.penalties).toHaveLength(LATE_CHARGES_WINDOW_DAYS);
+    expect(log.penalties[0]!.chargedFor).toBe(
+      addDays('2026-07-31', -(LATE_CHARGES_WINDOW_DAYS - 1)),
+    );
+    // Dated before the window: the charges it finds stand, as for a payment recorded on time.
+    const old = when(long, repay(888_488n, '2026-04-01'));
+    expect(types(old)).not.toContain('LoanLateChargesWaived');
+    // Dated inside it: what the closes since charged on what it paid is decided again.
+    const recent = when(long, repay(888_488n, addDays('2026-07-31', -10)));
+    expect(types(recent)).toContain('LoanLateChargesWaived');
   });
 
   it('changes nothing a payment dated after the last close of business pays', () => {

@@ -2,7 +2,13 @@ import { invariant } from '@kopfed/domain';
 import { penaltyFor } from './close-of-day';
 import { evolveLoan } from './loan-evolve';
 import type { LoanEvent } from './loan-events';
-import { isSettled, type OverdueMark, type PenaltyDay, type LoanState } from './loan-state';
+import {
+  isSettled,
+  lateChargesKeptFrom,
+  type OverdueMark,
+  type PenaltyDay,
+  type LoanState,
+} from './loan-state';
 
 /**
  * A repayment recorded after closes of business that charged for days on or after its date is
@@ -25,6 +31,9 @@ export interface ChargedFrom {
 export function chargedFrom(state: LoanState, paidOn: string): ChargedFrom | undefined {
   const log = state.lateCharges;
   invariant(log !== null, `loan ${state.loanId} was decided without its late charges`);
+  // Older than the log's window: allocated as recorded (see LATE_CHARGES_WINDOW_DAYS).
+  const keptFrom = lateChargesKeptFrom(log);
+  if (keptFrom !== null && paidOn < keptFrom) return undefined;
   const penalties = log.penalties.filter((p) => p.chargedFor >= paidOn);
   const overdue = log.overdue.filter((m) => m.overdueOn >= paidOn);
   if (penalties.length === 0 && overdue.length === 0) return undefined;

@@ -2,6 +2,7 @@ import { unreachable } from '@kopfed/domain';
 import {
   initialLoanState,
   later,
+  lateChargesKeptFrom,
   type Installment,
   type LateCharges,
   type LoanState,
@@ -203,9 +204,15 @@ function outstanding(state: LoanState): bigint {
   return state.installments.reduce((sum, i) => sum + i.principal - i.paidPrincipal, 0n);
 }
 
-/** The state with its late-charges log changed (an unknown log stays unknown). */
+/**
+ * The state with its late-charges log changed (an unknown log stays unknown), and what fell
+ * out of the log's window behind the last close dropped.
+ */
 function logged(state: LoanState, change: (log: LateCharges) => LateCharges): LoanState {
-  return state.lateCharges ? { ...state, lateCharges: change(state.lateCharges) } : state;
+  if (!state.lateCharges) return state;
+  const log = change(state.lateCharges);
+  const keptFrom = lateChargesKeptFrom(log);
+  return { ...state, lateCharges: keptFrom === null ? log : finalBefore(log, keptFrom) };
 }
 
 /** Nothing can be dated before `date` any more: what was charged for earlier days is final. */

@@ -1,4 +1,5 @@
 import type { Kolektibilitas } from '../policies/kolektibilitas';
+import { addDays } from '../shared/dates';
 import type { LoanProductTerms } from '../products/terms';
 import type { LoanMethod } from '../schedule/schedule';
 import type { Borrower, Funds, LoanOrigin } from './loan-events';
@@ -44,6 +45,20 @@ export interface LateCharges {
   overdue: OverdueMark[];
   /** The latest business date a close of business decided something on for this loan. */
   closedThrough: string | null;
+}
+
+/**
+ * How far back the log reaches behind the last close: a repayment dated earlier than that is
+ * allocated as recorded, its charges not decided again. It keeps a loan overdue for years from
+ * carrying (and rewriting each night) a charge per day it has been overdue.
+ */
+export const LATE_CHARGES_WINDOW_DAYS = 92;
+
+/** The first day the log still holds every charge of, or null before any close. */
+export function lateChargesKeptFrom(log: LateCharges): string | null {
+  return log.closedThrough === null
+    ? null
+    : addDays(log.closedThrough, -(LATE_CHARGES_WINDOW_DAYS - 1));
 }
 
 export interface Collateral {
