@@ -154,6 +154,8 @@ export class ReconciliationService {
 
   /** The three sources for every member coop of `parentCoopId`, optionally within dates. */
   async report(parentCoopId: string, from?: string, to?: string): Promise<ThreeWayReport> {
+    if (from !== undefined && to !== undefined && from > to)
+      throw rejected('period-reversed', `\`from\` (${from}) is after \`to\` (${to}).`, '/from');
     const parent = (await this.parentItems(parentCoopId)).filter((i) =>
       inWindow(i.expectedDate, from, to),
     );

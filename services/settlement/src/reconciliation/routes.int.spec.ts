@@ -200,6 +200,9 @@ describe('three-way reconciliation over HTTP', () => {
     ]);
     expect(b.coop).toEqual([expect.objectContaining({ recordId: `own-${B}`, amount: '200000' })]);
     expect((await h.get(`/coops/${P}/reconciliation`, h.kit.keys.coopA)).status).toBe(403);
+    expect(
+      (await h.get(`/coops/${P}/reconciliation?from=2026-11-27&to=2026-11-26`)).body,
+    ).toMatchObject({ status: 422, code: 'period-reversed' });
   });
 
   it('counts a settlement whose entry in the parent’s books was reversed as not booked', async () => {
