@@ -44,6 +44,9 @@ export interface Execution {
 
 const DEFAULTS = { retentionMs: 30 * DAY_MS, abandonAfterMs: 60_000, waitMs: 10_000, pollMs: 25 };
 
+/** The keys being run in this process, per store. */
+const RUNNING = new WeakMap<EventStore, Map<string, Promise<void>>>();
+
 /**
  * Runs a state-changing request at most once per (scope, Idempotency-Key):
  * - the first request claims the key (an append with the expected revision, so exactly one
@@ -60,8 +63,12 @@ export class IdempotencyGuard {
   private readonly clock: () => Date;
   /** This guard's run: claims carry it, so a later run can tell its own claims from a dead one's. */
   private readonly owner = uuidv7();
-  /** Keys this process is running, from their read to their outcome: local duplicates wait on them. */
-  private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Keys this process is running, from their read to their outcome: local duplicates wait on
+   * them. Shared by every guard over the same store (the node mounts two services on one), so
+   * a sole writer's duplicate sent to the other service waits too.
+   */
+  private readonly running: Map<string, Promise<void>>;
 
   constructor(private readonly options: IdempotencyOptions) {
     this.timings = {
@@ -72,6 +79,8 @@ export class IdempotencyGuard {
     this.waitMs = options.waitMs ?? DEFAULTS.waitMs;
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
     this.clock = options.clock ?? (() => new Date());
+    this.running = RUNNING.get(options.store) ?? new Map<string, Promise<void>>();
+    RUNNING.set(options.store, this.running);
   }
 
   async run(

@@ -269,6 +269,48 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
     expect((await other).body.code).toBe('idempotency-key-reused');
   });
 
+  it('makes a duplicate sent to another service on the same store wait, then refuses it', async () => {
+    // The node mounts the access and operations services over one store.
+    const other = createServiceApp(
+      {
+        service: 'other',
+        version: 'v1',
+        title: 'another service on the same store',
+        routes: [
+          defineRoute({
+            method: 'POST',
+            path: '/coops/{coopId}/things',
+            operationId: 'makeThing',
+            summary: 'Makes a thing',
+            request: { params: z.strictObject({ coopId: z.string().max(64) }) },
+            responses: { 201: z.object({}) },
+            policy: { roles: ['coop'], coopScope: { pathParam: 'coopId' } },
+            handler: async () => {
+              otherCalls += 1;
+              return { status: 201, body: {} };
+            },
+          }),
+        ],
+      },
+      { ...fx.deps, idempotency: { clock: () => now, waitMs: 2_000, pollMs: 5, soleWriter } },
+    );
+    let otherCalls = 0;
+    const path = `/api/counter/v1/coops/${COOPS.A}/slow`;
+    const first = increment('k-11', undefined, fx.keys.coopA, path).then((r) => r);
+    await entered;
+    const second = request(other)
+      .post(`/api/other/v1/coops/${COOPS.A}/things`)
+      .set('Authorization', `Bearer ${fx.keys.coopA}`)
+      .set('Idempotency-Key', 'k-11')
+      .then((r) => r);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    expect((await first).status).toBe(201);
+    expect((await second).status).toBe(409);
+    expect((await second).body.code).toBe('idempotency-key-reused');
+    expect(otherCalls).toBe(0);
+  });
+
   it('refuses a malformed key with 400', async () => {
     const response = await increment('bad key with spaces', { by: 1 }).expect(400);
     expect(response.body.errors).toEqual([
