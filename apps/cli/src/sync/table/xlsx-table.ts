@@ -1,5 +1,5 @@
 import type { CellValue } from 'exceljs';
-import { MAX_ROWS, type Table } from './table';
+import { MAX_ROWS, unguardFormula, type Table } from './table';
 
 /**
  * An Excel workbook (.xlsx): the named sheet or the first one, its first non-empty row as
@@ -33,8 +33,9 @@ export async function readXlsx(file: string, sheetName?: string): Promise<Table>
 
 function cellText(value: CellValue): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+  if (typeof value === 'string') return unguardFormula(value);
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? BigInt(value).toString() : String(value);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if ('richText' in value) return value.richText.map((part) => part.text).join('');
