@@ -40,7 +40,9 @@ export function oidcAuthenticator(options: OidcOptions): Authenticator {
       const coopId = payload[OIDC_CLAIMS.coop];
       const subject = payload.sub;
       if (
+        // The subject names the credential (audit actor, rate-limit budget): one, never empty.
         subject === undefined ||
+        subject.length === 0 ||
         !isRole(role) ||
         typeof coopId !== 'string' ||
         !COOP_ID_PATTERN.test(coopId)

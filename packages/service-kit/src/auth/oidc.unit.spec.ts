@@ -16,7 +16,7 @@ describe('OIDC bearer tokens', () => {
   let authenticate: Authenticator;
   let sign: (
     claims: JWTPayload,
-    options?: { issuer?: string; expiresIn?: string },
+    options?: { issuer?: string; expiresIn?: string; subject?: string },
   ) => Promise<string>;
   let signWithStranger: typeof sign;
 
@@ -31,10 +31,13 @@ describe('OIDC bearer tokens', () => {
     });
     const signer =
       (key: KeyLike) =>
-      (claims: JWTPayload, options: { issuer?: string; expiresIn?: string } = {}) =>
+      (
+        claims: JWTPayload,
+        options: { issuer?: string; expiresIn?: string; subject?: string } = {},
+      ) =>
         new SignJWT(claims)
           .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-          .setSubject('user-42')
+          .setSubject(options.subject ?? 'user-42')
           .setIssuer(options.issuer ?? ISSUER)
           .setAudience(AUDIENCE)
           .setIssuedAt()
@@ -66,6 +69,8 @@ describe('OIDC bearer tokens', () => {
       () => sign({ kopfed_role: 'coop', kopfed_coop: 'a' }, { expiresIn: '-10m' }),
     ],
     ['a foreign signature', () => signWithStranger({ kopfed_role: 'coop', kopfed_coop: 'a' })],
+    // Every such token would be one credential, `oidc:`, in the audit trail and the rate limit.
+    ['an empty subject', () => sign({ kopfed_role: 'coop', kopfed_coop: 'a' }, { subject: '' })],
   ])('grants nothing for %s', async (_what, token) => {
     expect(await authenticate(await token())).toBeUndefined();
   });
