@@ -369,6 +369,23 @@ describe('inter-coop transfers over HTTP', () => {
     expect((await h.get('/transfers/g-2-a')).status).toBe(404);
   });
 
+  it('shows a coop only the legs of a group it is a party to', async () => {
+    const legs = [
+      transfer('g-4a', { amount: idr(1_000) }),
+      transfer('g-4b', { amount: idr(2_000), toCoopId: C }),
+    ];
+    expect((await h.post('/transfer-groups', { groupId: 'g-4', transfers: legs })).status).toBe(
+      201,
+    );
+    const ids = async (key: string) =>
+      (await h.get('/transfer-groups/g-4', key)).body.transfers.map(
+        (t: { transferId: string }) => t.transferId,
+      );
+    expect(await ids(h.kit.keys.coopB)).toEqual(['g-4a']);
+    expect(await ids(h.kit.keys.coopA)).toEqual(['g-4a', 'g-4b']);
+    expect(await ids(h.kit.keys.treasurerP)).toEqual(['g-4a', 'g-4b']);
+  });
+
   it('posts and voids pending legs of a group one by one', async () => {
     const legs = [transfer('g-3a', { pending: true }), transfer('g-3b', { pending: true })];
     expect((await h.post('/transfer-groups', { groupId: 'g-3', transfers: legs })).status).toBe(

@@ -104,15 +104,14 @@ export function transferRoutes(transfers: TransferService, paymentOf: PaymentOfT
       policy: { roles: READERS, coopScope: 'federation' },
       handler: async ({ params }, ctx) => {
         const group = await transfers.group(params.groupId);
-        if (
-          !group ||
-          !group.transfers.some(
-            (t) => ctx.reaches(t.record.fromCoopId) || ctx.reaches(t.record.toCoopId),
-          )
-        ) {
+        // A coop sees the legs it pays or receives, not the other coops' legs beside them.
+        const visible = (group?.transfers ?? []).filter(
+          (t) => ctx.reaches(t.record.fromCoopId) || ctx.reaches(t.record.toCoopId),
+        );
+        if (!group || visible.length === 0) {
           throw notFound('group-not-found', `No transfer group ${params.groupId}.`);
         }
-        return { status: 200, body: groupOut(group) };
+        return { status: 200, body: groupOut({ ...group, transfers: visible }) };
       },
     }),
     defineRoute({
