@@ -29,7 +29,7 @@ export interface VerifyDataDirOptions {
 /**
  * `verify` over a data directory: every SQLite store in it, with the audit store's signers,
  * witnesses and countersignatures, and any trusted exports. A store the audit store has
- * witnessed but whose file is gone is reported as removed.
+ * witnessed, or a trusted export names, but whose file is gone is reported as removed.
  */
 export async function verifyDataDir(
   dataDir: string,
@@ -64,8 +64,13 @@ export async function verifyDataDir(
     );
   }
   const present = new Set(files.map((f) => f.name));
-  const witnessed = [...(records?.witnesses.keys() ?? [])].filter((store) => !present.has(store));
-  for (const store of witnessed) stores.push(missingStore(dataDir, store, records!));
+  const seen = [
+    ...(records?.witnesses.keys() ?? []),
+    ...(options.trusted ?? []).flatMap((e) => e.stores.map((s) => s.store)),
+  ];
+  for (const store of new Set(seen)) {
+    if (!present.has(store)) stores.push(missingStore(dataDir, store, records, options.trusted));
+  }
   return { dataDir, intact: stores.every((s) => s.intact), stores };
 }
 
@@ -132,17 +137,27 @@ function trustedFor(store: string, exports: readonly CheckpointExport[]): Outsid
   );
 }
 
-function missingStore(dataDir: string, store: string, records: AuditRecords): StoreVerification {
-  const witnesses = records.witnesses.get(store) ?? [];
+function missingStore(
+  dataDir: string,
+  store: string,
+  records: AuditRecords | undefined,
+  trusted: readonly CheckpointExport[] = [],
+): StoreVerification {
+  const witnesses = records?.witnesses.get(store) ?? [];
+  const exported = trustedFor(store, trusted);
+  const [count, source] =
+    witnesses.length > 0
+      ? [witnesses.length, 'the audit store witnessed']
+      : [exported.length, `${exported[0]?.source ?? 'a trusted export'} holds`];
   const result = failed(
     store,
     `${dataDir}/${store}.db`,
-    `the store is gone, though the audit store witnessed ${witnesses.length} of its checkpoints`,
+    `the store is gone, though ${source} ${count} of its checkpoints`,
   );
   result.first!.kind = 'removed';
   result.first!.position = 1;
   result.first!.stream = AUDIT_STREAMS.checkpoints(store);
-  result.checkpoints = witnesses.length;
+  result.checkpoints = count;
   return result;
 }
 

@@ -359,6 +359,33 @@ describe('verify', () => {
       detail: expect.stringMatching(/the store is gone/),
     });
   });
+
+  it('reports a store a trusted export names whose file is gone, with the audit store started anew', async () => {
+    const copy = copyDataDir(sample);
+    copies.push(copy);
+    const db = openReadOnly(join(copy, 'ledger.db'));
+    const trusted: CheckpointExport = {
+      format: CHECKPOINT_EXPORT_FORMAT,
+      exportedAt: '2026-08-02T00:00:00.000Z',
+      stores: [{ store: 'ledger', checkpoints: exportStoreCheckpoints('ledger', db, undefined) }],
+    };
+    db.close();
+    // The ledger gone, and the audit store that witnessed it replaced by an empty one.
+    for (const file of ['ledger.db', `${AUDIT_STORE}.db`]) unlinkSync(join(copy, file));
+    await new SqliteEventStore({ file: join(copy, `${AUDIT_STORE}.db`) }).close();
+
+    const result = await verifyDataDir(copy, { trusted: [trusted] });
+
+    expect(result.intact).toBe(false);
+    expect(result.stores.find((s) => s.store === 'ledger')).toMatchObject({
+      intact: false,
+      checkpoints: trusted.stores[0]!.checkpoints.length,
+      first: {
+        kind: 'removed',
+        detail: expect.stringMatching(/the store is gone, though the trusted export of 2026-08-02/),
+      },
+    });
+  });
 });
 
 /** Runs `write` right after the first statement starting with `sql` has read its rows. */
