@@ -25,13 +25,7 @@ export function openObjects(schema: unknown, root: unknown, at = ''): string[] {
       }
       continue;
     }
-    if (
-      isObjectSchema(node) &&
-      node.additionalProperties === undefined &&
-      node.unevaluatedProperties !== false
-    ) {
-      open.push(pointer || '/');
-    }
+    if (isObjectSchema(node) && takesUnnamedFields(node)) open.push(pointer || '/');
     for (const [keyword, value] of Object.entries(node)) {
       for (const [suffix, child] of children(keyword, value)) {
         stack.push({ node: child, pointer: `${pointer}/${keyword}${suffix}` });
@@ -60,6 +54,18 @@ function children(keyword: string, value: unknown): [string, unknown][] {
     default:
       return [];
   }
+}
+
+/**
+ * Whether an object schema takes fields it does not name: no additionalProperties at all, or,
+ * beside named properties, any value whatever (`{}` or `true`: a z.looseObject or a catchall of
+ * unknown). A map (additionalProperties without named properties) is meant to take any name.
+ */
+function takesUnnamedFields(node: Schema): boolean {
+  const extra = node.additionalProperties;
+  if (extra === undefined) return node.unevaluatedProperties !== false;
+  const anything = extra === true || (isSchema(extra) && Object.keys(extra).length === 0);
+  return anything && isSchema(node.properties);
 }
 
 function isSchema(node: unknown): node is Schema {

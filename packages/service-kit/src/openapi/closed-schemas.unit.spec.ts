@@ -24,6 +24,9 @@ describe('openObjects', () => {
         lines: { type: 'array', items: { type: 'object', properties: {} } },
         either: { oneOf: [{ type: 'object', additionalProperties: false }, { type: 'object' }] },
         tags: { type: 'object', additionalProperties: { type: 'string' } },
+        anything: { type: 'object', additionalProperties: {} },
+        named: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: {} },
+        open: { type: 'object', properties: {}, additionalProperties: true },
       },
     };
     expect(openObjects(schema, root).sort()).toEqual(
@@ -31,6 +34,8 @@ describe('openObjects', () => {
         '#/components/schemas/Loose',
         '/properties/either/oneOf/1',
         '/properties/lines/items',
+        '/properties/named',
+        '/properties/open',
       ].sort(),
     );
   });

@@ -130,6 +130,17 @@ describe('route tables the kit refuses to mount', () => {
       },
       /request body objects must be strict.*inner/,
     ],
+    [
+      'a nested body object that takes any other field',
+      {
+        method: 'POST',
+        request: {
+          ...base.request,
+          body: z.strictObject({ inner: z.looseObject({ a: z.string().max(3) }) }),
+        },
+      },
+      /request body objects must be strict.*inner/,
+    ],
     ['a bad path', { path: '/coops/:coopId/things' }, /path/],
   ])('refuses %s', (_what, overrides, message) => {
     expect(() => mount(route(overrides))).toThrow(message);
