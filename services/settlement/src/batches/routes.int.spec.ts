@@ -221,6 +221,24 @@ describe('settlement batches over HTTP', () => {
     expect((await h.post(`/settlement-batches/${batchId}/commit`, undefined)).status).toBe(409);
   });
 
+  it("answers a coop's dispute with its own part of the batch, not the other coops'", async () => {
+    const batchId = await closedBatch();
+    for (const step of ['record-settlement', 'reserve'])
+      expect((await h.post(`/settlement-batches/${batchId}/${step}`, undefined)).status).toBe(200);
+    const disputed = await h.post(
+      `/settlement-batches/${batchId}/disputes`,
+      { coopId: B, reason: 'we count 290000 from A' },
+      h.kit.keys.coopB,
+    );
+    expect(disputed.body).toMatchObject({ status: 'disputed', dispute: { coopId: B } });
+    const coops = (items: { coopId: string }[]) => [...new Set(items.map((i) => i.coopId))];
+    expect(coops(disputed.body.instructions)).toEqual([B]);
+    expect(disputed.body.reservations).toEqual([]);
+    const whole = await h.get(`/settlement-batches/${batchId}`);
+    expect(coops(whole.body.instructions)).toEqual([A, B, C]);
+    expect(coops(whole.body.reservations)).toEqual([A]);
+  });
+
   it('refuses to reserve a net debit above the cover, unless the shortfall may become a liquidity loan', async () => {
     const batchId = await closedBatch();
     await h.put(`/coops/${A}/liquidity-cover/IDR`, { amount: idr(100_000) });

@@ -15,6 +15,18 @@ const TREASURY = ['treasurer', 'admin'] as const;
 const READERS = ['treasurer', 'auditor', 'admin'] as const;
 type Lifecycle = Exclude<BatchCommand, { type: 'CloseBatch' }>;
 
+/** The batch as one member coop may see it: its own instructions, reservation and settlement. */
+function coopPart(view: BatchView, coopId: string): BatchView {
+  const own = <T extends { coopId: string }>(items: readonly T[]) =>
+    items.filter((i) => i.coopId === coopId);
+  return {
+    ...view,
+    instructions: own(view.instructions),
+    reservations: own(view.reservations),
+    settlements: own(view.settlements),
+  };
+}
+
 function reached(ctx: AuthenticatedContext, batches: BatchService, batchId: string): BatchView {
   const view = batches.view(batchId);
   if (!view || !ctx.reaches(view.parentCoopId))
@@ -218,13 +230,15 @@ export function batchRoutes(batches: BatchService, clock: () => Date): Route[] {
         if (!batches.view(params.batchId)?.parentCoopId)
           throw notFound('batch-not-found', `No settlement batch ${params.batchId}.`);
         const { coopId, reason } = body;
+        const view = await batches.run(
+          params.batchId,
+          (now) => ({ type: 'DisputeBatch', coopId, reason, now }),
+          ctx.metadata,
+        );
+        // A member coop is answered with its own part: the batch is its parent's to read.
         return {
           status: 200,
-          body: await batches.run(
-            params.batchId,
-            (now) => ({ type: 'DisputeBatch', coopId, reason, now }),
-            ctx.metadata,
-          ),
+          body: ctx.reaches(view.parentCoopId) ? view : coopPart(view, coopId),
         };
       },
     }),
