@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { SqliteProjection, type SqliteProjectionDefinition } from './sqlite-projection';
@@ -104,5 +107,34 @@ describe('SqliteProjection', () => {
     await store.close();
     await projection.stop();
     expect(failures).toEqual([]);
+  });
+});
+
+describe('SqliteProjection run by two stores on one file', () => {
+  let directory: string;
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'kopfed-projection-'));
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('applies each event once, whichever process gets to a batch first', async () => {
+    const file = join(directory, 'savings.db');
+    const first = new SqliteEventStore({ file, pollIntervalMs: 10 });
+    const second = new SqliteEventStore({ file, pollIntervalMs: 10 });
+    for (let n = 0; n < 20; n++)
+      await first.append(`tally-${n % 4}`, [event('Counted', 1)], { expectedRevision: 'any' });
+    const projections = [first, second].map((store) => new SqliteProjection(store, totals));
+    const failures: unknown[] = [];
+    for (const projection of projections) projection.start((error) => failures.push(error));
+    await Promise.all(projections.map((projection) => projection.catchUp()));
+    for (let n = 0; n < 20; n++)
+      await second.append(`tally-${n % 4}`, [event('Counted', 1)], { expectedRevision: 'any' });
+    await Promise.all(projections.map((projection) => projection.catchUp()));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const total = first.database.prepare('SELECT sum(n) AS n FROM totals').get() as { n: number };
+    expect(total.n).toBe(40);
+    expect(failures).toEqual([]);
+    await Promise.all(projections.map((projection) => projection.stop()));
+    await Promise.all([first.close(), second.close()]);
   });
 });

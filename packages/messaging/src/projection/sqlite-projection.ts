@@ -25,6 +25,8 @@ export class SqliteProjection {
   private readonly readCheckpoint;
   private readonly writeCheckpoint;
   private failure: unknown;
+  private running = false;
+  private onError: ((error: unknown) => void) | undefined;
 
   constructor(
     private readonly store: SqliteEventStore,
@@ -52,28 +54,51 @@ export class SqliteProjection {
 
   start(onError?: (error: unknown) => void): void {
     if (this.subscription) return;
+    this.running = true;
+    this.onError = onError;
     this.failure = undefined;
+    this.follow();
+  }
+
+  private follow(): void {
     const db = this.store.database;
-    const applyBatch = (events: RecordedEvent[]) => () => {
+    /** The checkpoint this subscription's next batch moves on from. */
+    let after = this.position;
+    const applyBatch = (events: RecordedEvent[]) => (): boolean => {
+      // Another process on this file moved the checkpoint: it applied these events already.
+      if (this.position !== after) return false;
       for (const event of events) this.definition.apply(db, event);
       this.writeCheckpoint.run(this.checkpointName, events[events.length - 1]!.position);
+      return true;
     };
-    this.subscription = this.store.subscribe({
-      after: this.position,
+    const subscription = this.store.subscribe({
+      after,
       batchSize: 1_000,
       ...(this.definition.types ? { types: this.definition.types } : {}),
       // Rides the store's next group commit, in a savepoint: no commit (and fsync) of its own.
-      batchHandler: (events) => this.store.commitWith(applyBatch(events)),
+      batchHandler: async (events) => {
+        if (!(await this.store.commitWith(applyBatch(events)))) throw new CheckpointMovedError();
+        after = events[events.length - 1]!.position;
+      },
       onError: (error) => {
         // The store closed under a batch it had read: nothing was applied, nothing failed.
         if (error instanceof EventStoreClosedError) return;
+        // Follows on from where the other process left the checkpoint.
+        if (error instanceof CheckpointMovedError) {
+          if (this.subscription !== subscription) return;
+          this.subscription = undefined;
+          if (this.running) this.follow();
+          return;
+        }
         this.failure = error;
-        onError?.(error);
+        this.onError?.(error);
       },
     });
+    this.subscription = subscription;
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     await this.subscription?.stop();
     this.subscription = undefined;
   }
@@ -101,7 +126,7 @@ export class SqliteProjection {
       db.prepare('DELETE FROM checkpoints WHERE name = ?').run(this.checkpointName);
       this.definition.setUp(db);
     }).immediate();
-    this.start();
+    this.start(this.onError);
     await this.catchUp();
   }
 
@@ -116,6 +141,11 @@ export class SqliteProjection {
       .get(this.position, target, ...this.definition.types);
     return (row?.n ?? 0) === 0;
   }
+}
+
+/** A batch found the checkpoint moved by another process on the same file, and applied nothing. */
+class CheckpointMovedError extends Error {
+  override readonly name = 'CheckpointMovedError';
 }
 
 function asError(error: unknown): Error {
