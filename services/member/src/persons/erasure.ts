@@ -23,6 +23,8 @@ export async function erasePerson(
   if (state.membership?.kind !== 'person')
     throw rejected('not_a_person', 'a coop member has no personal data to erase');
   const personId = state.membership.personId;
+  // A join or move of this person still being applied must be listed too.
+  await ctx.projections.directory.catchUp();
   const memberIds = stmt<[string], { member_id: string }>(
     ctx.db,
     'SELECT member_id FROM members WHERE person_id = ? ORDER BY member_id',

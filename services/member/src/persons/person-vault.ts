@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { conflict } from '@kopfed/domain';
 import type { KeyStore } from './key-store';
 import { PersonalData } from './personal-data';
 import { RandomPool } from './random-pool';
@@ -73,8 +74,7 @@ export class PersonVault {
   /**
    * Creates the keys of many new persons in one write (bulk sync), and keeps them unwrapped
    * for the seals and read models that follow. A person who already has a key keeps it.
-   * Never pass an erased person: their key would come back (a new one, so their old data
-   * stays unreadable, but their new data would not be).
+   * An erased person gets no key (the key store keeps their tombstone).
    */
   ensureKeys(personIds: readonly string[]): void {
     const fresh = [...new Set(personIds)]
@@ -85,8 +85,10 @@ export class PersonVault {
     for (const [id, key] of fresh) if (stored.has(id)) this.cache.set(id, key);
   }
 
+  /** Seals with the person's key, made on first use; an erased person gets none (409). */
   seal(personId: string, data: PersonalData): string {
-    const key = this.personKey(personId, true)!;
+    const key = this.personKey(personId, true);
+    if (!key) throw conflict('person_erased', 'this person was erased');
     const iv = this.random.take(12);
     const cipher = createCipheriv(ALGORITHM, key, iv);
     cipher.setAAD(Buffer.from(personId, 'utf8'));

@@ -38,6 +38,25 @@ describe('PersonVault', () => {
     expect(vault.isErased('p-4')).toBe(true);
   });
 
+  it('never makes an erased person a key again, so data sealed after an erasure is refused', () => {
+    vault.seal('p-8', siti);
+    vault.erase('p-8');
+    // A request under way when the erasure landed seals afterwards: no new key, a 409.
+    expect(() => vault.seal('p-8', siti)).toThrow(
+      expect.objectContaining({ code: 'person_erased', kind: 'conflict' }),
+    );
+    vault.ensureKeys(['p-8']);
+    expect(() => vault.seal('p-8', siti)).toThrow(
+      expect.objectContaining({ code: 'person_erased' }),
+    );
+    expect(vault.isErased('p-8')).toBe(true);
+    // A person erased before any key was made is buried too.
+    expect(vault.erase('p-9')).toBe(false);
+    expect(() => vault.seal('p-9', siti)).toThrow(
+      expect.objectContaining({ code: 'person_erased' }),
+    );
+  });
+
   it('zeroes the unwrapped key in memory when the person is erased', () => {
     vault.ensureKeys(['p-7']);
     vault.seal('p-7', siti);
