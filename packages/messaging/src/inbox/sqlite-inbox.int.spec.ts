@@ -60,4 +60,22 @@ describe('SqliteInbox', () => {
     expect(other.applyOnce('m', effect('m', 1))).toBe(true);
     expect(count()).toBe(2);
   });
+
+  it('fails the whole group, applying nothing, when an effect ends the transaction itself', async () => {
+    // A full disk or an I/O error rolls back the whole transaction, not just the savepoint.
+    db.exec(`CREATE TABLE guarded (id TEXT);
+      CREATE TRIGGER refuse BEFORE INSERT ON guarded
+      BEGIN SELECT RAISE(ROLLBACK, 'refused by trigger'); END;`);
+    const results = await Promise.allSettled([
+      inbox.apply('a', effect('a', 1)),
+      inbox.apply('b', () => void db.prepare('INSERT INTO guarded VALUES (?)').run('b')),
+      inbox.apply('c', effect('c', 3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(count()).toBe(0);
+    expect(['a', 'b', 'c'].filter((id) => inbox.has(id))).toEqual([]);
+    // Redelivered, each message takes effect (and says so) once.
+    expect(await inbox.apply('c', effect('c', 3))).toBe(true);
+    expect(count()).toBe(1);
+  });
 });

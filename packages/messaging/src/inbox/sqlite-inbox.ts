@@ -119,6 +119,10 @@ export class SqliteInbox {
             try {
               return { applied: inSavepoint(pending) };
             } catch (error) {
+              // Some errors (a full disk, an I/O error, a trigger's RAISE(ROLLBACK)) roll back the
+              // whole transaction, not the savepoint: the rest of the group would then commit one
+              // by one while reported failed. The group fails as one instead.
+              if (!this.database.inTransaction) throw error;
               return { error };
             }
           }
