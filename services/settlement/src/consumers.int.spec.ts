@@ -221,11 +221,29 @@ describe('the savings and loan services’ money events in the books', () => {
     expect(unposted.body.items).toEqual([
       expect.objectContaining({ eventType: 'SavingsDeposited', code: 'product-not-mapped' }),
     ]);
+    // A deposit of October, refused too: October cannot close without it.
+    await deliver('SavingsDeposited', {
+      ...holder(A),
+      product: { code: 'SIBUHAR', kind: 'sukarela', classification: 'liability' },
+      amount: idr(2_000),
+      via: 'cash',
+      businessDate: '2026-10-15',
+      externalId: null,
+    });
+    const october = { period: { kind: 'month', month: '2026-10' } };
+    expect((await h.post(`/coops/${A}/periods/close`, october)).body).toMatchObject({
+      status: 409,
+      code: 'period-has-unposted-events',
+    });
+    expect((await h.get(`/coops/${A}/chart`)).status).toBe(200);
     const mapping = (await h.get(`/coops/${A}/gl-mapping`)).body;
     for (const key of ['coopId', 'effectiveFrom', 'memberClearing']) delete mapping[key];
     mapping.savings.SIBUHAR = mapping.savings.SUKARELA;
     expect((await h.put(`/coops/${A}/gl-mapping/1900-01-01`, mapping)).status).toBe(200);
     await h.settlement.instance.closeOfBusiness!('2026-11-26');
     expect((await h.get(`/coops/${A}/books/unposted`)).body.items).toEqual([]);
+    expect((await h.post(`/coops/${A}/periods/close`, october)).body).toMatchObject({
+      closedThrough: '2026-10-31',
+    });
   });
 });

@@ -115,7 +115,7 @@ export async function createSettlement(
   });
   const books = new BooksService(store, ledgers, directory);
 
-  const commands = new LedgerCommands(ledgers, mappings, clock);
+  const commands = new LedgerCommands(ledgers, mappings, unposted, clock);
   const payments = new PaymentRunner(
     store,
     options.savings ?? NO_SAVINGS,

@@ -13,6 +13,7 @@ import {
   type ChartChanges,
   type JournalEntry,
   type LedgerCommand,
+  periodEnd,
   type Period,
 } from '@kopfed/ledger';
 import { money } from '@kopfed/money';
@@ -21,6 +22,7 @@ import type { GlMappingBook } from './gl-mapping-book';
 import { mappingsOf, type GlMappingJson } from './gl-mapping.decider';
 import type { LedgerHost } from './ledger-host';
 import type { AccountIn, ChartChangesIn, GlMappingIn, ManualEntryIn } from './ledger-schemas';
+import type { UnpostedTable } from './unposted-table';
 
 const ID_NAMESPACE = '2a4c0f61-8d7e-4b3a-9c15-7e6f5d4c3b2a';
 const derivedId = (text: string): string => uuidv5(text, ID_NAMESPACE);
@@ -59,6 +61,7 @@ export class LedgerCommands {
   constructor(
     private readonly host: LedgerHost,
     private readonly mappings: GlMappingBook,
+    private readonly unposted: UnpostedTable,
     private readonly clock: () => Date,
   ) {}
 
@@ -236,6 +239,17 @@ export class LedgerCommands {
   }
 
   async closePeriod(coopId: string, period: Period, metadata: EventMetadata) {
+    // A period closed with money events of it still refused would lose them for good: they
+    // could no longer be posted, and its statements (and the year's SHU) would miss them.
+    const { closedThrough } = await this.host.state(coopId);
+    const waiting = this.unposted.datedIn(coopId, closedThrough, periodEnd(period));
+    if (waiting.length > 0) {
+      throw conflict(
+        'period-has-unposted-events',
+        `${waiting.length} money event(s) dated in the period are not posted yet (first: ${waiting[0]!.eventType} of ${waiting[0]!.businessDate}); fix their cause (books/unposted), then close.`,
+        { unposted: waiting.length },
+      );
+    }
     const now = this.clock();
     const key = period.kind === 'month' ? period.month : String(period.year);
     const result = await this.host.execute(

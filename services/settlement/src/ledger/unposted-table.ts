@@ -2,6 +2,9 @@ import type Database from 'better-sqlite3';
 import type { MoneyEvent } from '@kopfed/ledger';
 import { decodeMoneyEvent, encodeMoneyEvent } from './money-event-codec';
 
+/** More refused events than a coop's treasurer could ever work through; past it, some wait. */
+const MAX_SCANNED = 100_000;
+
 export interface UnpostedItem {
   coopId: string;
   sourceId: string;
@@ -97,5 +100,13 @@ export class UnpostedTable {
 
   events(limit: number): MoneyEvent[] {
     return this.all.all(limit).map((r) => decodeMoneyEvent(r.event));
+  }
+
+  /** The coop's refused money events dated after `after` (null: any) and up to `through`. */
+  datedIn(coopId: string, after: string | null, through: string): MoneyEvent[] {
+    return this.forCoop
+      .all(coopId, MAX_SCANNED)
+      .map((r) => decodeMoneyEvent(r.event))
+      .filter((e) => (after === null || e.businessDate > after) && e.businessDate <= through);
   }
 }
