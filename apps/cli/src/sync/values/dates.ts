@@ -3,9 +3,10 @@ import { parsed, refused, type Parsed } from './result';
 /**
  * Dates as Indonesian spreadsheets hold them: DD/MM/YYYY (also with - or .), "2 Januari 2024",
  * ISO YYYY-MM-DD (how the Excel reader passes real date cells on), and Excel serial day
- * numbers (days since 1899-12-30, the 1900 leap-year bug included). Two-digit years are
- * refused: the century would be a guess.
+ * numbers (serial 1 is 1900-01-01; Excel's 29/02/1900, serial 60, is refused). Two-digit
+ * years are refused: the century would be a guess.
  */
+// prettier-ignore
 const MONTHS: Readonly<Record<string, number>> = {
   jan: 1, januari: 1, january: 1,
   feb: 2, februari: 2, february: 2, peb: 2, pebruari: 2,
@@ -22,7 +23,9 @@ const MONTHS: Readonly<Record<string, number>> = {
 };
 /** Serial 1 is 1900-01-01; 2958465 is 9999-12-31. */
 const MAX_EXCEL_SERIAL = 2_958_465;
+/** Serial 61 on is days since 1899-12-30; 60 is Excel's 29/02/1900 (Lotus 1-2-3's leap-year bug). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+const EXCEL_FICTITIOUS_LEAP_DAY = 60;
 const DAY_MS = 86_400_000;
 
 export function parseDate(raw: string): Parsed<string> {
@@ -64,7 +67,12 @@ function fromSerial(serial: number, text: string): Parsed<string> {
   if (!Number.isInteger(serial) || serial < 1 || serial > MAX_EXCEL_SERIAL) {
     return refused('date_invalid', `"${text}" is not a date (use DD/MM/YYYY)`);
   }
-  return parsed(new Date(EXCEL_EPOCH_MS + serial * DAY_MS).toISOString().slice(0, 10));
+  if (serial === EXCEL_FICTITIOUS_LEAP_DAY) {
+    return refused('date_impossible', `"${text}" is 29/02/1900 in Excel, a day that never was`);
+  }
+  // Before that day Excel counts from 1899-12-31: serial 1 is 1900-01-01.
+  const days = serial < EXCEL_FICTITIOUS_LEAP_DAY ? serial + 1 : serial;
+  return parsed(new Date(EXCEL_EPOCH_MS + days * DAY_MS).toISOString().slice(0, 10));
 }
 
 /** Today's business date in Asia/Jakarta (UTC+7, no daylight saving). */

@@ -4,7 +4,8 @@ import { accountId } from './identifiers';
 import { parseRupiah, positiveRupiah } from './rupiah';
 import { cleanNik, parseGender, parseMonths, parsePhone } from './text';
 
-const value = <T>(r: { ok: true; value: T } | { ok: false; code: string }) => (r.ok ? r.value : `!${r.code}`);
+const value = <T>(r: { ok: true; value: T } | { ok: false; code: string }) =>
+  r.ok ? r.value : `!${r.code}`;
 
 describe('rupiah from a spreadsheet cell', () => {
   it('reads the usual ways of writing whole rupiah', () => {
@@ -59,6 +60,9 @@ describe('dates from a spreadsheet cell', () => {
       ['17 Agustus 1945', '1945-08-17'],
       ['1 Mei 2024', '2024-05-01'],
       ['45292', '2024-01-01'],
+      ['1', '1900-01-01'],
+      ['59', '1900-02-28'],
+      ['61', '1900-03-01'],
     ] as const) {
       expect([cell, value(parseDate(cell))]).toEqual([cell, iso]);
     }
@@ -73,6 +77,8 @@ describe('dates from a spreadsheet cell', () => {
       ['1 Brumaire 2024', 'date_invalid'],
       ['kemarin', 'date_invalid'],
       ['', 'date_missing'],
+      // Excel's serial 60 is 29 February 1900, a day that never was (Lotus 1-2-3's leap-year bug).
+      ['60', 'date_impossible'],
     ] as const) {
       expect([cell, value(parseDate(cell))]).toEqual([cell, `!${code}`]);
     }
@@ -89,13 +95,19 @@ describe('dates from a spreadsheet cell', () => {
 describe('other cells', () => {
   it('cleans NIKs kept as text, reads L/P, phones and months', () => {
     expect(cleanNik("'3374 0252.0385-0001")).toBe('3374025203850001');
-    expect([value(parseGender('L')), value(parseGender('Perempuan')), value(parseGender('X'))]).toEqual([
-      'male',
-      'female',
-      '!gender_invalid',
+    expect([
+      value(parseGender('L')),
+      value(parseGender('Perempuan')),
+      value(parseGender('X')),
+    ]).toEqual(['male', 'female', '!gender_invalid']);
+    expect([value(parsePhone('0812-2345-6789')), value(parsePhone('12'))]).toEqual([
+      '081223456789',
+      '!phone_invalid',
     ]);
-    expect([value(parsePhone('0812-2345-6789')), value(parsePhone('12'))]).toEqual(['081223456789', '!phone_invalid']);
-    expect([value(parseMonths('12 bulan', 1)), value(parseMonths('0', 1))]).toEqual([12, '!months_invalid']);
+    expect([value(parseMonths('12 bulan', 1)), value(parseMonths('0', 1))]).toEqual([
+      12,
+      '!months_invalid',
+    ]);
   });
 
   it('prefixes account numbers with the coop, hashing what an id cannot hold', () => {
