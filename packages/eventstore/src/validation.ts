@@ -381,15 +381,19 @@ export function revisionMatches(expected: ExpectedRevision, current: number | un
   }
 }
 
-export function assertLeaseRequest(name: unknown, owner: unknown, ttlMs?: unknown): void {
+/** A lease's name and owner; `ttlMs` too when `acquiring`: a lease always has a deadline. */
+export function assertLeaseRequest(
+  name: unknown,
+  owner: unknown,
+  ...acquiring: [ttlMs: unknown] | []
+): void {
   assertCheckpointName(name);
   if (typeof owner !== 'string' || owner.length === 0 || owner.length > 256) {
     throw new InvalidEventStoreRequestError('owner', 'must be a string of 1 to 256 characters');
   }
-  if (
-    ttlMs !== undefined &&
-    (!Number.isSafeInteger(ttlMs) || (ttlMs as number) < 1 || (ttlMs as number) > 3_600_000)
-  ) {
+  if (acquiring.length === 0) return;
+  const [ttlMs] = acquiring;
+  if (!Number.isSafeInteger(ttlMs) || (ttlMs as number) < 1 || (ttlMs as number) > 3_600_000) {
     throw new InvalidEventStoreRequestError('ttlMs', 'must be an integer from 1 to 3,600,000');
   }
 }

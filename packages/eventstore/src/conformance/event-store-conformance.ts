@@ -526,6 +526,15 @@ export function describeEventStoreConformance(target: EventStoreUnderTest): void
         expect(await store.leases.acquire('relay', 'node-a', 1_000)).toBe(false);
       });
 
+      it('refuses a lease asked for without a ttl, so none is held without a deadline', async () => {
+        const store = openStore();
+        for (const ttlMs of [undefined, Number.NaN, 0])
+          await expect(
+            store.leases.acquire('relay', 'node-a', ttlMs as number),
+          ).rejects.toBeInstanceOf(InvalidEventStoreRequestError);
+        expect(await store.leases.acquire('relay', 'node-b', 60_000)).toBe(true);
+      });
+
       it('grants a contended lease to exactly one of several owners', async () => {
         const store = openStore();
         const results = await Promise.all(
