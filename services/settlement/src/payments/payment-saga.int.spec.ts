@@ -74,6 +74,17 @@ describe('member-to-member payments across coops', () => {
       refusal: { step: 'hold', code: 'insufficient-funds' },
     });
     expect((await h.get('/transfers/pay-p-4')).status).toBe(404);
+    // The payer's balance and limits are the payer's business, not the payee coop's.
+    expect((await h.get('/payments/p-4', h.kit.keys.coopA)).body.refusal.detail).toMatch(
+      /available 1000000/,
+    );
+    const seenByPayee = await h.get('/payments/p-4', h.kit.keys.coopB);
+    expect(seenByPayee.body.refusal).toEqual({
+      step: 'hold',
+      code: 'insufficient-funds',
+      detail: "The payer's side refused the payment.",
+    });
+    expect((await h.get('/payments/p-3', h.kit.keys.coopB)).body.refusal.detail).not.toMatch(/\d/);
   });
 
   it('finishes a payment after the savings service was unreachable at the capture', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '@kopfed/domain';
-import { defineRoute, type Route } from '@kopfed/service-kit';
+import { defineRoute, type AuthenticatedContext, type Route } from '@kopfed/service-kit';
 import { requireReach } from '../shared/access';
 import { CoopId, MoneyOut, PositiveMoney, Reference } from '../shared/schemas';
 import type { PaymentState } from './payment.decider';
@@ -34,13 +34,21 @@ const PaymentOut = z.object({
   transferId: z.string(),
 });
 
-function paymentOut(state: PaymentState) {
+/**
+ * The payment as `caller` may see it. Why the payer's savings or the parent refused (the
+ * member's balance, the coop's cap and position) is the payer's business: the payee's coop
+ * learns the step and the code only.
+ */
+function paymentOut(state: PaymentState, ctx: AuthenticatedContext) {
   const request = state.request!;
+  const { refusal } = state;
+  const payersOwn =
+    refusal !== null && refusal.step !== 'credit' && !ctx.reaches(request.payer.coopId);
   return {
     ...request,
     status: state.status,
     stepsDone: state.done,
-    refusal: state.refusal,
+    refusal: payersOwn ? { ...refusal, detail: "The payer's side refused the payment." } : refusal,
     transferId: `pay-${request.paymentId}`,
   };
 }
@@ -68,7 +76,7 @@ export function paymentRoutes(runner: PaymentRunner): Route[] {
         };
         const { state, created } = await runner.request(request, ctx.metadata);
         const ended = state.status === 'completed' || state.status === 'failed';
-        return { status: !created ? 200 : ended ? 201 : 202, body: paymentOut(state) };
+        return { status: !created ? 200 : ended ? 201 : 202, body: paymentOut(state, ctx) };
       },
     }),
     defineRoute({
@@ -88,7 +96,7 @@ export function paymentRoutes(runner: PaymentRunner): Route[] {
         ) {
           throw notFound('payment-not-found', `No payment ${params.paymentId}.`);
         }
-        return { status: 200, body: paymentOut(state) };
+        return { status: 200, body: paymentOut(state, ctx) };
       },
     }),
   ];
