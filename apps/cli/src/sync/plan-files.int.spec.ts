@@ -81,6 +81,34 @@ describe('reading a coop’s files', () => {
     });
   });
 
+  it('a row with more cells than the header names is refused, not read shifted (1,500,000 unquoted)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const file = join(dir, 'savings.csv');
+    writeFileSync(
+      file,
+      [
+        'No. Transaksi,No. Rekening,No. Anggota,Jenis Simpanan,Tanggal,Jenis Transaksi,Jumlah,Keterangan',
+        'TRX-0001,SS-0001,A-0001,Sukarela,02/01/2023,Buka,,,',
+        'TRX-0002,SS-0001,,,03/01/2023,Setor,1,500,000,gaji',
+        'TRX-0003,SS-0001,,,04/01/2023,Setor,"1,500,000",gaji',
+        '',
+      ].join('\r\n'),
+    );
+    const planned = planSync('savings', await readTable(file), {
+      coopId: 'ksp-sejahtera',
+      today: '2026-11-28',
+      config: config.savings,
+      batchSize: 1_000,
+    });
+    expect(planned.batches.flat().map((p) => p.item.externalId)).toEqual(['TRX-0001', 'TRX-0003']);
+    expect(planned.batches[0]![1]!.item).toMatchObject({
+      amount: { amount: '1500000', currency: 'IDR' },
+    });
+    expect(planned.rejections).toEqual([
+      expect.objectContaining({ line: 3, codes: ['row_too_long'] }),
+    ]);
+  });
+
   it('a file without a required column is refused by name before anything is planned', async () => {
     const table = await readTable(join(SAMPLES, 'loans.csv'));
     expect(() =>

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { MAX_SYNC_BATCH_ITEMS as MAX_BATCH_ITEMS, type SyncItems, type SyncStream } from '@kopfed/sdk';
+import {
+  MAX_SYNC_BATCH_ITEMS as MAX_BATCH_ITEMS,
+  type SyncItems,
+  type SyncStream,
+} from '@kopfed/sdk';
 import type { StreamConfig } from '../config';
 import { FILE_KINDS } from '../streams';
-import { buildContext } from '../streams/stream';
-import type { Table } from '../table/read-table';
+import { buildContext, type RowProblem } from '../streams/stream';
+import type { Table, TableRow } from '../table/read-table';
 
 export interface PlannedItem<S extends SyncStream> {
   item: SyncItems[S];
@@ -43,7 +47,11 @@ export function planSync<S extends SyncStream>(
   table: Table,
   options: { coopId: string; today: string; config: StreamConfig; batchSize: number },
 ): Plan<S> {
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > MAX_BATCH_ITEMS) {
+  if (
+    !Number.isInteger(options.batchSize) ||
+    options.batchSize < 1 ||
+    options.batchSize > MAX_BATCH_ITEMS
+  ) {
     throw new RangeError(`a batch holds 1 to ${MAX_BATCH_ITEMS} items`);
   }
   const build = FILE_KINDS[stream].prepare(table.headers, options.config);
@@ -53,13 +61,17 @@ export function planSync<S extends SyncStream>(
   const rejections: Rejection[] = [];
   for (const row of table.rows) {
     const outcome = build(row, context);
-    if (!outcome.ok) {
+    const problems = [
+      ...overflowOf(row, table.headers.length),
+      ...(outcome.ok ? [] : outcome.problems),
+    ];
+    if (!outcome.ok || problems.length > 0) {
       rejections.push({
         line: row.line,
         externalId: '',
         stage: 'local',
-        codes: outcome.problems.map((p) => p.code),
-        reasons: outcome.problems.map((p) => `${p.column}: ${p.reason}`),
+        codes: problems.map((p) => p.code),
+        reasons: problems.map((p) => `${p.column}: ${p.reason}`),
       });
       continue;
     }
@@ -94,6 +106,26 @@ export function planSync<S extends SyncStream>(
     rejections,
     sha256: fingerprint(stream, batches),
   };
+}
+
+/**
+ * Cells past the last header are a row read shifted: a CSV value holding the separator
+ * unquoted (1,500,000 in a comma-separated file) splits into cells, and every column after
+ * it reads its neighbour's (the amount "1", the note "500"). Empty ones (a trailing comma) are
+ * nothing.
+ */
+function overflowOf(row: TableRow, headerCount: number): RowProblem[] {
+  const extra = row.cells.slice(headerCount).filter((cell) => cell.trim() !== '').length;
+  if (extra === 0) return [];
+  return [
+    {
+      column: 'after the last column',
+      code: 'row_too_long',
+      reason:
+        `the row has ${extra} more cell${extra === 1 ? '' : 's'} than the header names: ` +
+        'a value with an unquoted separator (1,500,000) splits into cells; put it in quotes or write it 1.500.000',
+    },
+  ];
 }
 
 function fingerprint(stream: SyncStream, batches: readonly PlannedItem<SyncStream>[][]): string {
