@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { memberModule } from '../module';
-import { COOP, federation } from '../testing/federation';
+import { COOP, coopBody, federation } from '../testing/federation';
 
 describe('coops over HTTP, on the Jakarta business date', () => {
   let fixture: HostFixture;
@@ -89,5 +89,78 @@ describe('coops over HTTP, on the Jakarta business date', () => {
       .expect(200);
     expect(coop.body.status).toBe('active');
     expect((await suspend('2026-08-01').expect(200)).body.status).toBe('suspended');
+  });
+});
+
+describe("a coop's status, decided by its parent", () => {
+  let fixture: HostFixture;
+  let f: Awaited<ReturnType<typeof federation>>;
+  const api = (path: string) => `/api/member/v1${path}`;
+  const INDUK = 'inkopdit-nasional';
+  const PUSKOP = 'puskopdit-jabar';
+  const KSP = 'ksp-bandung';
+  let treasurerInduk: string;
+  beforeAll(async () => {
+    fixture = await hostFixture([memberModule], { clock: () => new Date('2026-02-01T03:00:00Z') });
+    f = await federation(fixture);
+    await request(fixture.app)
+      .post(api('/coops'))
+      .set(f.auth(f.admin))
+      .send(coopBody(INDUK, 'tertiary', null))
+      .expect(201);
+    await request(fixture.app)
+      .post(api(`/coops/${INDUK}/approval`))
+      .set(f.auth(f.admin))
+      .send({ on: '2026-01-06' })
+      .expect(200);
+    treasurerInduk = await fixture.key('treasurer', INDUK);
+    await request(fixture.app)
+      .post(api(`/coops/${INDUK}/member-coops`))
+      .set(f.auth(treasurerInduk))
+      .send(coopBody(PUSKOP, 'secondary', INDUK))
+      .expect(201);
+    await request(fixture.app)
+      .post(api(`/coops/${PUSKOP}/approval`))
+      .set(f.auth(treasurerInduk))
+      .send({ on: '2026-01-07' })
+      .expect(200);
+    const treasurerPuskop = await fixture.key('treasurer', PUSKOP);
+    await request(fixture.app)
+      .post(api(`/coops/${PUSKOP}/member-coops`))
+      .set(f.auth(treasurerPuskop))
+      .send(coopBody(KSP, 'primary', PUSKOP))
+      .expect(201);
+  });
+  afterAll(() => fixture.close());
+
+  it.each(['approval', 'suspension', 'exit'])(
+    'refuses the %s by the treasurer of the parent’s parent, changing nothing',
+    async (path) => {
+      const res = await request(fixture.app)
+        .post(api(`/coops/${KSP}/${path}`))
+        .set(f.auth(treasurerInduk))
+        .send({ on: '2026-01-08' });
+      expect(res.status).toBe(403);
+      const coop = await request(fixture.app)
+        .get(api(`/coops/${KSP}`))
+        .set(f.auth(treasurerInduk))
+        .expect(200);
+      expect(coop.body.status).toBe('applied');
+    },
+  );
+
+  it('refuses a sibling’s treasurer and takes the parent’s', async () => {
+    const sibling = await request(fixture.app)
+      .post(api(`/coops/${KSP}/approval`))
+      .set(f.auth(f.treasurerP))
+      .send({ on: '2026-01-08' });
+    expect(sibling.status).toBe(403);
+    const treasurerPuskop = await fixture.key('treasurer', PUSKOP);
+    const approved = await request(fixture.app)
+      .post(api(`/coops/${KSP}/approval`))
+      .set(f.auth(treasurerPuskop))
+      .send({ on: '2026-01-08' })
+      .expect(200);
+    expect(approved.body.status).toBe('active');
   });
 });

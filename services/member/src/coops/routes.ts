@@ -37,12 +37,23 @@ export function coopView(row: CoopRow, today: string): z.input<typeof memberHttp
   };
 }
 
-/** Approving, suspending and reinstating a coop is its parent's decision, not its own. */
-function requireParentAuthority(ctx: AuthenticatedContext, coopId: string): void {
-  if (ctx.principal.role !== 'admin' && ctx.principal.coopId === coopId) {
+/**
+ * Approving, suspending, reinstating and exiting a coop is its parent's decision (BRIEF §2):
+ * the parent's treasurer or an admin; not the coop itself, nor a coop further up, whose
+ * treasurer reaches the coop but does not decide for the tier between.
+ */
+async function requireParentAuthority(
+  ctx: MemberContext,
+  rctx: AuthenticatedContext,
+  coopId: string,
+): Promise<void> {
+  if (rctx.principal.role === 'admin') return;
+  const { state } = await loadCoop(ctx, coopId);
+  if (!state.details) return; // no such coop: the command says so
+  if (rctx.principal.coopId !== state.details.parentCoopId) {
     throw new HttpProblem(
       'forbidden',
-      "a coop's status is decided by its parent's treasurer or an admin, not by the coop itself",
+      "a coop's status is decided by its parent's treasurer or an admin, not by the coop itself or a coop further up",
     );
   }
 }
@@ -89,7 +100,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       policy: { roles: ['treasurer', 'admin'], coopScope: { pathParam: 'coopId' } },
       ifMatch: true,
       handler: async ({ params, body }, rctx) => {
-        requireParentAuthority(rctx, params.coopId);
+        await requireParentAuthority(ctx, rctx, params.coopId);
         const result = await coopCommand(
           ctx,
           params.coopId,
