@@ -15,7 +15,7 @@ const LOAN_TYPES: ReadonlySet<string> = new Set(LOAN_EVENT_TYPES);
  * LoanInterestAccrued, LoanRepaid, LoanProvisionAdded/Released, LoanWrittenOff and
  * LoanRecovered post; penalties and fees post when collected (LoanRepaid); the collateral
  * events drive the savings holds. Applications, approvals, overdue marks, schedule
- * recomputations, late charges a back-dated repayment waived, products, sync records and close-of-business records stay private.
+ * recomputations, late charges a back-dated repayment waived, holds the savings service ended on its own, products, sync records and close-of-business records stay private.
  */
 export function toPublic(event: RecordedEvent): PublicEvent<Name> | undefined {
   if (!LOAN_TYPES.has(event.type) || !event.stream.startsWith('loan-')) return undefined;
@@ -163,6 +163,7 @@ export function toPublic(event: RecordedEvent): PublicEvent<Name> | undefined {
     case 'LoanCollateralHoldPlaced':
     case 'LoanInstallmentOverdue':
     case 'LoanScheduleRecomputed':
+    case 'LoanCollateralHoldEnded':
       return undefined;
     case 'LoanLateChargesWaived':
       // contracts/src/events/loan has no waiver yet: the books post penalties and fees only

@@ -59,6 +59,14 @@ export type LoanCommand =
       amount: bigint;
       placedOn: string;
     }
+  /** The savings service released the hold, or let it expire, without the loan asking. */
+  | {
+      type: 'RecordCollateralHoldEnded';
+      holdId: string;
+      savingsAccountId: string;
+      reason: 'released' | 'expired';
+      endedOn: string;
+    }
   | {
       type: 'DisburseLoan';
       disbursedOn: string;

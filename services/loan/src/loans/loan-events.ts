@@ -216,6 +216,20 @@ export type LoanEvent =
       'LoanCollateralHoldReleased',
       { holdId: string | null; savingsAccountId: string; released: Amount; releasedOn: string }
     >
+  /**
+   * The savings service ended the hold on its own (staff released it, or it expired): the loan
+   * no longer counts it. Private: it is what savings reported, not a request to savings.
+   */
+  | E<
+      'LoanCollateralHoldEnded',
+      {
+        holdId: string;
+        savingsAccountId: string;
+        released: Amount;
+        reason: 'released' | 'expired';
+        endedOn: string;
+      }
+    >
   | E<'LoanClosed', { closedOn: string }>
   | E<
       'LoanWrittenOff',
@@ -254,6 +268,7 @@ export const LOAN_EVENT_TYPES: readonly LoanEventType[] = [
   'LoanRestructured',
   'LoanCollateralHoldReduced',
   'LoanCollateralHoldReleased',
+  'LoanCollateralHoldEnded',
   'LoanClosed',
   'LoanWrittenOff',
   'LoanRecovered',

@@ -166,6 +166,7 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
           }
         : state;
     case 'LoanCollateralHoldReleased':
+    case 'LoanCollateralHoldEnded':
       return state.collateral ? { ...state, collateral: { ...state.collateral, held: 0n } } : state;
     case 'LoanClosed':
       return { ...state, status: 'closed', closedOn: event.data.closedOn };

@@ -4,7 +4,7 @@ import type { LoanCommand } from './loan-commands';
 import { evolveLoan } from './loan-evolve';
 import type { LoanEvent } from './loan-events';
 import { initialLoanState, type LoanState } from './loan-state';
-import { apply, approve, disburse, recordHold, reject } from './origination';
+import { apply, approve, disburse, recordHold, recordHoldEnded, reject } from './origination';
 import { repay } from './repayment';
 import { restructure } from './restructuring';
 import { recover, writeOff } from './write-off';
@@ -28,6 +28,8 @@ export const loanDecider: Decider<LoanState, LoanCommand, LoanEvent> = {
         return reject(command, state);
       case 'RecordCollateralHold':
         return recordHold(command, state);
+      case 'RecordCollateralHoldEnded':
+        return recordHoldEnded(command, state);
       case 'DisburseLoan':
         return disburse(command, state);
       case 'RepayLoan':

@@ -244,6 +244,38 @@ export function recordHold(
   ];
 }
 
+/**
+ * The hold that secured the loan ended in savings without the loan asking (released by staff,
+ * or expired): the loan holds nothing there any more, so it no longer secures the payout, is
+ * no longer deducted before provisioning, and no longer stands in the way of a write-off. Any
+ * other hold, or one already ended, is nothing to the loan.
+ */
+export function recordHoldEnded(
+  command: Command<'RecordCollateralHoldEnded'>,
+  state: LoanState,
+): LoanEvent[] {
+  const collateral = state.collateral;
+  if (
+    !collateral ||
+    collateral.held === 0n ||
+    collateral.holdId !== command.holdId ||
+    collateral.savingsAccountId !== command.savingsAccountId
+  )
+    return [];
+  return [
+    {
+      type: 'LoanCollateralHoldEnded',
+      data: {
+        holdId: command.holdId,
+        savingsAccountId: command.savingsAccountId,
+        released: collateral.held.toString(),
+        reason: command.reason,
+        endedOn: command.endedOn,
+      },
+    },
+  ];
+}
+
 function sameFunds(a: Funds, b: Funds | null): boolean {
   if (b === null || a.kind !== b.kind) return false;
   if (a.kind !== 'savings' || b.kind !== 'savings') return true;

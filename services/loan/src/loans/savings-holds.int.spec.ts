@@ -95,4 +95,49 @@ describe('savings holds for secured loans', () => {
     await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
     await disburse(loanId).expect(200);
   });
+
+  const holdReleased = (holdId: string, reason: 'released' | 'expired', accountId = 'sav-a1') => ({
+    coopId: COOPS.A,
+    accountId,
+    holdId,
+    amount: { amount: '2500000', currency: 'IDR' },
+    reason,
+    businessDate: '2026-01-31',
+  });
+
+  it('no longer counts a hold the savings service released or let expire, once', async () => {
+    const loanId = await approvedSecuredLoan();
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
+    await disburse(loanId).expect(200);
+
+    // Another hold on the account, or the same id on another account, is not the loan's.
+    await h.savingsEvent('SavingsHoldReleased', 'sav-a1', holdReleased('pay-2026-1', 'released'));
+    await h.savingsEvent(
+      'SavingsHoldReleased',
+      'sav-a9',
+      holdReleased(loanId, 'expired', 'sav-a9'),
+    );
+    const kept = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(kept.body.collateral.held).toEqual({ amount: '2500000', currency: 'IDR' });
+
+    // Staff released it in savings: the loan holds nothing there any more.
+    await h.savingsEvent('SavingsHoldReleased', 'sav-a1', holdReleased(loanId, 'released'));
+    const loan = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(loan.body.collateral).toMatchObject({
+      required: { amount: '2500000', currency: 'IDR' },
+      held: { amount: '0', currency: 'IDR' },
+    });
+    await h.savingsEvent('SavingsHoldReleased', 'sav-a1', holdReleased(loanId, 'expired'));
+    const again = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(again.headers.etag).toBe(loan.headers.etag);
+
+    // The loan does not ask savings to release it again: the end is recorded privately.
+    const history = await request(h.app)
+      .get(`${loans}/${loanId}/history`)
+      .set(h.as(h.fx.keys.coopA))
+      .expect(200);
+    const types = (history.body.events as { type: string }[]).map((e) => e.type);
+    expect(types).not.toContain('LoanCollateralHoldReleased');
+    expect(types.filter((t) => t === 'LoanCollateralHoldEnded')).toHaveLength(1);
+  });
 });

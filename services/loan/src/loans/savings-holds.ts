@@ -2,6 +2,7 @@ import { catalog } from '@kopfed/contracts';
 import { DomainError } from '@kopfed/domain';
 import { integrationEventHandler } from '@kopfed/messaging';
 import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
+import type { LoanCommand } from './loan-commands';
 import type { LoanRepository } from './loan-repository';
 
 export const SAVINGS_HOLDS_GROUP = 'loan.savings-holds';
@@ -14,7 +15,8 @@ type Consumption = NonNullable<ServiceInstance['consumes']>[number];
  * it (as `POST …/collateral-holds` would), once per message. Holds placed for anything else
  * (inter-coop payments, another coop's loan) are not this service's business and are skipped,
  * as is a hold the loan refuses (another account, a loan already disbursed): the refusal is
- * logged, and staff settle it over HTTP.
+ * logged, and staff settle it over HTTP. SavingsHoldReleased for the loan's hold (staff released
+ * it in savings, or it expired) is recorded as LoanCollateralHoldEnded: the loan counts it no more.
  */
 export function savingsHoldsConsumption(
   loans: LoanRepository,
@@ -24,37 +26,54 @@ export function savingsHoldsConsumption(
     topic: catalog.topicOf('savings'),
     group: SAVINGS_HOLDS_GROUP,
     handler: integrationEventHandler(catalog, async (event) => {
-      if (event.name !== 'SavingsHoldPlaced') return;
-      const d = event.data;
-      const { state, revision } = await loans.load(d.holdId);
-      if (revision === undefined || state.coopId !== d.coopId || state.collateral === null) return;
-      try {
-        await loans.execute(
-          d.holdId,
-          {
-            type: 'RecordCollateralHold',
-            holdId: d.holdId,
-            savingsAccountId: d.accountId,
-            amount: BigInt(d.amount.amount),
-            placedOn: d.businessDate,
-          },
-          {
-            metadata: {
-              correlationId: event.envelope.correlationid,
-              causationId: event.envelope.id,
-              coopId: d.coopId,
-            },
-            idempotencyKey: event.envelope.id,
-            businessDate: d.businessDate,
-          },
-        );
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        logger.warn(
-          { loanId: d.holdId, code: error.code, eventId: event.envelope.id },
-          'savings hold not recorded on the loan',
-        );
+      if (event.name === 'SavingsHoldPlaced') {
+        const d = event.data;
+        await record(event, d.holdId, d.coopId, d.businessDate, {
+          type: 'RecordCollateralHold',
+          holdId: d.holdId,
+          savingsAccountId: d.accountId,
+          amount: BigInt(d.amount.amount),
+          placedOn: d.businessDate,
+        });
+      } else if (event.name === 'SavingsHoldReleased') {
+        const d = event.data;
+        await record(event, d.holdId, d.coopId, d.businessDate, {
+          type: 'RecordCollateralHoldEnded',
+          holdId: d.holdId,
+          savingsAccountId: d.accountId,
+          reason: d.reason,
+          endedOn: d.businessDate,
+        });
       }
     }),
   };
+
+  /** Records what savings did to the hold named by a loan id on that loan, once per message. */
+  async function record(
+    event: { envelope: { id: string; correlationid: string } },
+    loanId: string,
+    coopId: string,
+    businessDate: string,
+    command: LoanCommand,
+  ): Promise<void> {
+    const { state, revision } = await loans.load(loanId);
+    if (revision === undefined || state.coopId !== coopId || state.collateral === null) return;
+    try {
+      await loans.execute(loanId, command, {
+        metadata: {
+          correlationId: event.envelope.correlationid,
+          causationId: event.envelope.id,
+          coopId,
+        },
+        idempotencyKey: event.envelope.id,
+        businessDate,
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      logger.warn(
+        { loanId, code: error.code, eventId: event.envelope.id },
+        'savings hold not recorded on the loan',
+      );
+    }
+  }
 }
