@@ -109,6 +109,37 @@ describe('reading a coop’s files', () => {
     ]);
   });
 
+  it('a date that reads either way is refused where its column also writes the month first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const file = join(dir, 'savings.csv');
+    writeFileSync(
+      file,
+      [
+        'No. Transaksi,No. Rekening,No. Anggota,Jenis Simpanan,Tanggal,Jenis Transaksi,Jumlah,Keterangan',
+        'TRX-0001,SS-0001,A-0001,Sukarela,1/2/2023,Buka,,',
+        'TRX-0002,SS-0001,,,1/25/2023,Setor,50000,',
+        'TRX-0003,SS-0001,,,2/2/2023,Setor,50000,',
+        'TRX-0004,SS-0001,,,2/13/2023,Setor,50000,',
+        '',
+      ].join('\r\n'),
+    );
+    const planned = planSync('savings', await readTable(file), {
+      coopId: 'ksp-sejahtera',
+      today: '2026-11-28',
+      config: config.savings,
+      batchSize: 1_000,
+    });
+    // 1/2/2023 is 2 January here, not 1 February: nothing of this file is read day first.
+    expect(planned.items).toBe(1);
+    expect(planned.batches[0]![0]!.item).toMatchObject({ externalId: 'TRX-0003' });
+    expect(planned.rejections.map((r) => [r.line, r.codes])).toEqual([
+      [2, ['date_order_ambiguous']],
+      [3, ['date_impossible']],
+      [5, ['date_impossible']],
+    ]);
+    expect(planned.rejections[0]!.reasons[0]).toMatch(/Tanggal: "1\/2\/2023" could be day first/);
+  });
+
   it('a file without a required column is refused by name before anything is planned', async () => {
     const table = await readTable(join(SAMPLES, 'loans.csv'));
     expect(() =>

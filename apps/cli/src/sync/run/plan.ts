@@ -8,6 +8,7 @@ import type { StreamConfig } from '../config';
 import { FILE_KINDS } from '../streams';
 import { buildContext, type RowProblem } from '../streams/stream';
 import type { Table, TableRow } from '../table/read-table';
+import { ambiguousDates, monthFirstColumns } from '../values/date-order';
 
 export interface PlannedItem<S extends SyncStream> {
   item: SyncItems[S];
@@ -59,10 +60,12 @@ export function planSync<S extends SyncStream>(
   const firstLine = new Map<string, number>();
   const items: PlannedItem<S>[] = [];
   const rejections: Rejection[] = [];
+  const monthFirst = monthFirstColumns(table);
   for (const row of table.rows) {
     const outcome = build(row, context);
     const problems = [
       ...overflowOf(row, table.headers.length),
+      ...ambiguousDates(row, table.headers, monthFirst),
       ...(outcome.ok ? [] : outcome.problems),
     ];
     if (!outcome.ok || problems.length > 0) {
