@@ -70,7 +70,8 @@ describe('account decider: holds, transfers, closing', () => {
       expect(balanceOf(captured)).toBe(350_000n);
       expect(refusal(held, capture(200_001n)).code).toBe('capture-exceeds-hold');
       expect(refusal(held, capture(null, '2026-04-01T00:00:00.000Z')).code).toBe('hold-expired');
-      expect(refusal(captured, capture(null)).code).toBe('hold-not-found');
+      expect(when(captured, capture(150_000n))).toEqual([]);
+      expect(refusal(captured, capture(null)).code).toBe('hold-captured');
     });
     describe('capture', () => {
       const capture = (overrides: Partial<Extract<AccountCommand, { type: 'CaptureHold' }>> = {}) =>
@@ -129,24 +130,43 @@ describe('account decider: holds, transfers, closing', () => {
         approvalThreshold: 1_000_000n,
       };
       const release: AccountCommand = { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' };
-      for (const finished of [then(held, capture), then(held, release)]) {
+      for (const [finished, ended] of [
+        [then(held, capture), 'hold-captured'],
+        [then(held, release), 'hold-released'],
+      ] as const) {
         expect(when(finished, hold(200_000n))).toEqual([]);
         expect(when(finished, hold(200_000n, { now: '2026-05-01T00:00:00.000Z' }))).toEqual([]);
         const reused = refusal(finished, hold(100_000n));
         expect([reused.code, reused.kind]).toEqual(['hold-id-used', 'conflict']);
         expect(refusal(finished, hold(200_000n, { reason: 'other' })).code).toBe('hold-id-used');
-        expect(refusal(finished, capture).code).toBe('hold-not-found');
+        expect(refusal(finished, { ...capture, amount: 1n }).code).toBe(ended);
       }
+      expect(when(then(held, capture), capture)).toEqual([]);
+      expect(refusal(then(held, release), capture).code).toBe('hold-released');
     });
-    it('releases a hold once', () => {
-      const released = then(held, { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' });
+    it('releases a hold once; a retried release changes nothing, a captured hold stays captured', () => {
+      const release: AccountCommand = { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' };
+      const released = then(held, release);
       expect(released.at(-1)).toMatchObject({
         type: 'HoldReleased',
         data: { reason: 'released', amount: '200000' },
       });
-      expect(refusal(released, { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' }).code).toBe(
-        'hold-not-found',
-      );
+      expect(when(released, release)).toEqual([]);
+      const captured = then(held, {
+        type: 'CaptureHold',
+        ...ctx(sukarela),
+        holdId: 'h-1',
+        amount: 50_000n,
+        via: 'settlement_in_transit',
+        reference: null,
+      });
+      const error = refusal(captured, release);
+      expect([error.code, error.kind, error.details]).toEqual([
+        'hold-captured',
+        'conflict',
+        { captured: '50000' },
+      ]);
+      expect(refusal(opened(), release).code).toBe('hold-not-found');
     });
   });
 

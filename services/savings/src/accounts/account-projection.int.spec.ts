@@ -102,7 +102,7 @@ describe('accounts read model: a node upgraded from savings-accounts-v1', () => 
     const db = world.h.savings.accounts.db;
     db.exec(`UPDATE savings_accounts SET state = json_remove(state, '$.finishedHolds')`);
     db.exec(
-      `UPDATE savings_checkpoints SET name = 'savings-accounts-v1' WHERE name = 'savings-accounts-v2'`,
+      `UPDATE savings_checkpoints SET name = 'savings-accounts-v1' WHERE name = 'savings-accounts-v3'`,
     );
     expect(stateOf('up').finishedHolds).toBeUndefined();
     const upgraded = new Projection(world.h.store, db, accountsProjection());
@@ -112,7 +112,12 @@ describe('accounts read model: a node upgraded from savings-accounts-v1', () => 
       await upgraded.catchUp();
       const live = { tables: rowsOf(TABLES), up: stateOf('up') };
       expect(live.up.finishedHolds).toEqual({
-        h1: { amount: '100000', reason: 'x', expiresAt: '2027-01-01T00:00:00.000Z' },
+        h1: {
+          amount: '100000',
+          reason: 'x',
+          expiresAt: '2027-01-01T00:00:00.000Z',
+          ended: { kind: 'released' },
+        },
       });
       expect(accountSnapshots(db)('account-up')).toBeDefined();
       await upgraded.rebuild();

@@ -199,12 +199,12 @@ function putHold(
 }
 
 /**
- * v2 keeps each account's finished holds in its state. A v1 row has none, and no later event
- * can tell which hold ids it used, so a node upgraded from v1 builds the read model again from
- * the log, once, instead of carrying the gap on.
+ * v2 keeps each account's finished holds in its state, v3 how each ended. An older row lacks
+ * them, and no later event can tell, so a node upgraded builds the read model again from the
+ * log, once, instead of carrying the gap on.
  */
-const PROJECTION_NAME = 'savings-accounts-v2';
-const SUPERSEDED = ['savings-accounts-v1'];
+const PROJECTION_NAME = 'savings-accounts-v3';
+const SUPERSEDED = ['savings-accounts-v1', 'savings-accounts-v2'];
 
 /** Drops a read model an earlier version of this projection built, with its checkpoint. */
 function dropSuperseded(db: Database.Database): void {
@@ -314,8 +314,9 @@ export function accountSnapshots(db: Database.Database) {
     const found = get.get(stream.slice('account-'.length));
     if (!found) return undefined;
     const state = decodeAccount(found.state);
-    // Written before finished holds were kept: the stream alone says which hold ids are used.
+    // Written before finished holds (or how they ended) were kept: the stream alone says.
     if (state.finishedHolds === null) return undefined;
+    if (Object.values(state.finishedHolds).some((h) => h.ended === undefined)) return undefined;
     return { state, revision: found.revision };
   };
 }

@@ -1,4 +1,4 @@
-import type { OpenedAccount } from './account-state';
+import type { HoldTerms, OpenedAccount } from './account-state';
 
 /**
  * The account state as JSON, and back, field by field: money (bigint) becomes a decimal string.
@@ -11,7 +11,7 @@ type Wire = Omit<
   balance: string;
   holds: Record<string, Omit<OpenedAccount['holds'][string], 'amount'> & { amount: string }>;
   /** Absent in snapshots written before finished holds were kept. */
-  finishedHolds?: Record<string, { amount: string; reason: string; expiresAt: string }> | null;
+  finishedHolds?: Record<string, FinishedHoldWire> | null;
   withdrawals: Record<
     string,
     Omit<OpenedAccount['withdrawals'][string], 'amount'> & { amount: string }
@@ -26,6 +26,46 @@ type Wire = Omit<
   wajib: { requiredToDate: string; paidToDate: string; closedThrough: string | null } | null;
 };
 
+interface FinishedHoldWire {
+  amount: string;
+  reason: string;
+  expiresAt: string;
+  /** Absent in snapshots written before a finished hold kept how it ended. */
+  ended?: { kind: 'captured'; amount: string } | { kind: 'released' | 'expired' };
+}
+
+function encodeFinished(h: HoldTerms): FinishedHoldWire {
+  const { ended, ...terms } = h;
+  return {
+    ...terms,
+    amount: h.amount.toString(),
+    ...(ended === undefined
+      ? {}
+      : {
+          ended:
+            ended.kind === 'captured'
+              ? { kind: 'captured', amount: ended.amount.toString() }
+              : { kind: ended.kind },
+        }),
+  };
+}
+
+function decodeFinished(h: FinishedHoldWire): HoldTerms {
+  const { ended, ...terms } = h;
+  return {
+    ...terms,
+    amount: BigInt(h.amount),
+    ...(ended === undefined
+      ? {}
+      : {
+          ended:
+            ended.kind === 'captured'
+              ? { kind: 'captured', amount: BigInt(ended.amount) }
+              : { kind: ended.kind },
+        }),
+  };
+}
+
 function mapValues<A, B>(record: Record<string, A>, f: (a: A) => B): Record<string, B> {
   const out: Record<string, B> = {};
   for (const key of Object.keys(record)) out[key] = f(record[key]!);
@@ -38,8 +78,7 @@ export function encodeAccount(account: OpenedAccount): string {
     ...account,
     balance: account.balance.toString(),
     holds: mapValues(account.holds, (h) => ({ ...h, amount: h.amount.toString() })),
-    finishedHolds:
-      finishedHolds && mapValues(finishedHolds, (h) => ({ ...h, amount: h.amount.toString() })),
+    finishedHolds: finishedHolds && mapValues(finishedHolds, encodeFinished),
     withdrawals: mapValues(account.withdrawals, (w) => ({ ...w, amount: w.amount.toString() })),
     transfersOut: mapValues(account.transfersOut, (t) => ({ ...t, amount: t.amount.toString() })),
     interest: {
@@ -72,9 +111,7 @@ export function decodeAccount(text: string): OpenedAccount {
     balance: BigInt(wire.balance),
     holds: mapValues(wire.holds, (h) => ({ ...h, amount: BigInt(h.amount) })),
     // An older snapshot does not know which hold ids were used: null until the stream is replayed.
-    finishedHolds: finishedHolds
-      ? mapValues(finishedHolds, (h) => ({ ...h, amount: BigInt(h.amount) }))
-      : null,
+    finishedHolds: finishedHolds ? mapValues(finishedHolds, decodeFinished) : null,
     withdrawals: mapValues(wire.withdrawals, (w) => ({ ...w, amount: BigInt(w.amount) })),
     transfersOut: mapValues(wire.transfersOut, (t) => ({ ...t, amount: BigInt(t.amount) })),
     interest: {

@@ -1,4 +1,4 @@
-import { given, hold, opened, then } from './account-fixtures';
+import { ctx, given, hold, opened, PRODUCTS, then } from './account-fixtures';
 import { decodeAccount, encodeAccount } from './account-snapshot';
 import type { OpenedAccount } from './account-state';
 
@@ -18,9 +18,34 @@ describe('account snapshot', () => {
   it('round-trips the state, the used hold ids included', () => {
     const state = stateOf(released);
     expect(state.finishedHolds).toEqual({
-      'h-1': { amount: 200_000n, reason: 'loan collateral', expiresAt: '2026-04-01T00:00:00.000Z' },
+      'h-1': {
+        amount: 200_000n,
+        reason: 'loan collateral',
+        expiresAt: '2026-04-01T00:00:00.000Z',
+        ended: { kind: 'released' },
+      },
     });
     expect(decodeAccount(encodeAccount(state))).toEqual(state);
+    const captured = stateOf(
+      then(then(opened(), hold(200_000n)), {
+        type: 'CaptureHold',
+        ...ctx(PRODUCTS.sukarela),
+        holdId: 'h-1',
+        amount: 70_000n,
+        via: 'settlement_in_transit',
+        reference: null,
+      }),
+    );
+    expect(captured.finishedHolds?.['h-1']?.ended).toEqual({ kind: 'captured', amount: 70_000n });
+    expect(decodeAccount(encodeAccount(captured))).toEqual(captured);
+  });
+
+  it('decodes a snapshot written before finished holds kept how they ended, as not knowing it', () => {
+    const wire = JSON.parse(encodeAccount(stateOf(released))) as {
+      finishedHolds: Record<string, { ended?: unknown }>;
+    };
+    delete wire.finishedHolds['h-1']!.ended;
+    expect(decodeAccount(JSON.stringify(wire)).finishedHolds?.['h-1']?.ended).toBeUndefined();
   });
 
   it('decodes a snapshot written before used hold ids were kept, as not knowing them', () => {

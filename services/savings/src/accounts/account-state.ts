@@ -23,7 +23,15 @@ export interface HoldTerms {
   amount: bigint;
   reason: string;
   expiresAt: string;
+  /**
+   * How a finished hold ended, so a retried capture or release is answered as it ended;
+   * undefined in snapshots written before this was kept.
+   */
+  ended?: HoldEnding;
 }
+
+export type HoldEnding =
+  { kind: 'captured'; amount: bigint } | { kind: 'released' } | { kind: 'expired' };
 
 export interface PendingWithdrawal {
   amount: bigint;
@@ -171,7 +179,7 @@ function without<V>(record: Record<string, V>, key: string): Record<string, V> {
   return rest;
 }
 
-function finishHold(account: OpenedAccount, holdId: string): OpenedAccount {
+function finishHold(account: OpenedAccount, holdId: string, ended: HoldEnding): OpenedAccount {
   if (!Object.hasOwn(account.holds, holdId)) return account;
   const { amount, reason, expiresAt } = account.holds[holdId]!;
   return {
@@ -179,7 +187,7 @@ function finishHold(account: OpenedAccount, holdId: string): OpenedAccount {
     holds: without(account.holds, holdId),
     finishedHolds: account.finishedHolds && {
       ...account.finishedHolds,
-      [holdId]: { amount, reason, expiresAt },
+      [holdId]: { amount, reason, expiresAt, ended },
     },
   };
 }
@@ -229,8 +237,12 @@ function applyEvent(
       return { ...account, holds: { ...account.holds, [holdId]: held } };
     }
     case 'HoldCaptured':
+      return finishHold(account, event.data.holdId, {
+        kind: 'captured',
+        amount: BigInt(event.data.amount),
+      });
     case 'HoldReleased':
-      return finishHold(account, event.data.holdId);
+      return finishHold(account, event.data.holdId, { kind: event.data.reason });
     case 'TransferredOut': {
       const { transferId, amount, toAccountId } = event.data;
       return {

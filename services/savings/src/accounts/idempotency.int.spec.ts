@@ -95,3 +95,46 @@ describe('an Idempotency-Key whose record expired', () => {
     expect(await balance()).toEqual(idr(1_050_000));
   });
 });
+
+describe('a hold captured or released under a key whose record is gone', () => {
+  const release = (holdId: string) =>
+    request(h.app)
+      .post(`${base}/coops/${COOPS.A}/accounts/sk/holds/${holdId}/release`)
+      .set(as(h.keys.coopA))
+      .set('Idempotency-Key', `${holdId}:release`);
+  const place = (holdId: string) =>
+    send('/holds', `${holdId}:hold`, {
+      holdId,
+      amount: idr(100_000),
+      reason: 'inter-coop payment',
+      expiresAt: '2027-01-01T00:00:00Z',
+    }).expect(201);
+
+  it('answers a rerun of the capture as it ended, debiting once', async () => {
+    await place('pay-1');
+    const capture = { via: 'settlement_in_transit', reference: 'payment 1' };
+    await send('/holds/pay-1/capture', 'pay-1:capture', capture).expect(200);
+    const after = await balance();
+    later('2026-07-12T03:00:00.000Z');
+    const revision = await h.store.streamRevision('account-sk');
+    const rerun = await send('/holds/pay-1/capture', 'pay-1:capture', capture);
+    expect([rerun.status, rerun.body.balance]).toEqual([200, after]);
+    expect(await h.store.streamRevision('account-sk')).toBe(revision);
+  });
+
+  it('answers a rerun of the release as it ended, and refuses to release a captured hold', async () => {
+    await place('pay-2');
+    await release('pay-2').expect(200);
+    later('2026-08-12T03:00:00.000Z');
+    const revision = await h.store.streamRevision('account-sk');
+    await release('pay-2').expect(200);
+    // The capture above took the money: a release now would tell its caller nothing was taken.
+    const late = await release('pay-1');
+    expect([late.status, late.body.code]).toEqual([409, 'hold-captured']);
+    const capture = await send('/holds/pay-2/capture', 'pay-2:capture', {
+      via: 'settlement_in_transit',
+    });
+    expect([capture.status, capture.body.code]).toEqual([409, 'hold-released']);
+    expect(await h.store.streamRevision('account-sk')).toBe(revision);
+  });
+});

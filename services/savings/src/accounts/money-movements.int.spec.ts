@@ -149,7 +149,8 @@ describe('holds', () => {
       availableBalance: idr(700_000),
       holds: [],
     });
-    await post('/accounts/held/holds/pay-1/release', world.h.keys.coopA).expect(404);
+    const late = await post('/accounts/held/holds/pay-1/release', world.h.keys.coopA);
+    expect([late.status, late.body.code]).toEqual([409, 'hold-captured']);
     await post('/accounts/held/holds', world.h.keys.coopA, {
       holdId: 'loan-1',
       amount: idr(100_000),
@@ -247,7 +248,13 @@ describe('captures obey the rules of a withdrawal', () => {
       amount: idr(200_000),
     });
     expect([other.status, other.body.code]).toEqual([409, 'hold-id-used']);
-    await post('/accounts/once/holds/pay-1/capture', world.h.keys.coopA, capture).expect(404);
+    // A retried capture is answered as it ended; another amount is refused.
+    await post('/accounts/once/holds/pay-1/capture', world.h.keys.coopA, capture).expect(200);
+    const more = await post('/accounts/once/holds/pay-1/capture', world.h.keys.coopA, {
+      ...capture,
+      amount: idr(100_000),
+    });
+    expect([more.status, more.body.code]).toEqual([409, 'hold-captured']);
     expect(await balanceOf('once')).toEqual(idr(700_000));
   });
 });

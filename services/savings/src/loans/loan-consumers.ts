@@ -120,8 +120,8 @@ export class LoanConsumers {
           event,
           d.savingsAccountId,
           (actor) => s.releaseHold(d.coopId, d.savingsAccountId, holdId, actor),
-          // Nothing held (its request was refused): nothing to release.
-          'hold-not-found',
+          // Nothing held (its request was refused) or nothing held any more: nothing to release.
+          ['hold-not-found', 'hold-captured'],
         );
         return;
       }
@@ -139,7 +139,7 @@ export class LoanConsumers {
     event: Received & { data: { coopId: string; memberId: string; loanId: string } },
     accountId: string,
     effect: (actor: Actor) => Promise<unknown>,
-    nothingToDo?: string,
+    nothingToDo: readonly string[] = [],
   ): Promise<void> {
     const { coopId, memberId, loanId } = event.data;
     const actor: Actor = {
@@ -164,7 +164,7 @@ export class LoanConsumers {
       if (!(error instanceof DomainError) || error.code === 'concurrency-conflict') throw error;
       if (await this.appliedBefore(actor, accountId)) return;
       const facts = { loanId, accountId, eventId: event.envelope.id, code: error.code };
-      if (error.code === nothingToDo) {
+      if (nothingToDo.includes(error.code)) {
         this.logger.info(facts, `${event.name}: nothing to do in savings`);
         return;
       }

@@ -1,4 +1,4 @@
-import { conflict, notFound, rejected } from '@kopfed/domain';
+import { conflict, notFound, rejected, unreachable } from '@kopfed/domain';
 import type { AccountCommand } from '../account-commands';
 import type { AccountEvent } from '../account-events';
 import {
@@ -6,6 +6,7 @@ import {
   reservedInAll,
   type AccountState,
   type Hold,
+  type HoldEnding,
   type HoldTerms,
   type OpenedAccount,
 } from '../account-state';
@@ -75,6 +76,13 @@ export function placeHold(command: Command<'PlaceHold'>, state: AccountState): A
  */
 export function captureHold(command: Command<'CaptureHold'>, state: AccountState): AccountEvent[] {
   const account = requireOpen(state);
+  const ended = finishedHold(account, command.holdId)?.ended;
+  if (ended && !activeHold(account, command.holdId)) {
+    // A retried capture is answered as it ended: the money left once.
+    const asked = command.amount ?? finishedHold(account, command.holdId)!.amount;
+    if (ended.kind === 'captured' && ended.amount === asked) return [];
+    throw endedAlready(command.holdId, ended);
+  }
   const hold = requireHold(account, command.holdId);
   if (hold.expiresAt <= command.now) {
     throw conflict('hold-expired', `Hold ${command.holdId} expired at ${hold.expiresAt}.`);
@@ -116,6 +124,12 @@ export function captureHold(command: Command<'CaptureHold'>, state: AccountState
 
 export function releaseHold(command: Command<'ReleaseHold'>, state: AccountState): AccountEvent[] {
   const account = requireOpen(state);
+  const ended = finishedHold(account, command.holdId)?.ended;
+  if (ended && !activeHold(account, command.holdId)) {
+    // A retried release changes nothing; a captured hold is not reported released.
+    if (ended.kind !== 'captured') return [];
+    throw endedAlready(command.holdId, ended);
+  }
   const hold = requireHold(account, command.holdId);
   return [
     {
@@ -159,6 +173,23 @@ export function reduceHold(command: Command<'ReduceHold'>, state: AccountState):
       },
     },
   ];
+}
+
+function endedAlready(holdId: string, ended: HoldEnding) {
+  switch (ended.kind) {
+    case 'captured':
+      return conflict(
+        'hold-captured',
+        `Hold ${holdId} was captured for ${ended.amount} rupiah; a hold id is used once.`,
+        { captured: ended.amount.toString() },
+      );
+    case 'released':
+      return conflict('hold-released', `Hold ${holdId} was released; a hold id is used once.`);
+    case 'expired':
+      return conflict('hold-expired', `Hold ${holdId} expired and was released.`);
+    default:
+      return unreachable(ended, 'hold ending');
+  }
 }
 
 function sameTerms(terms: HoldTerms, command: Command<'PlaceHold'>): boolean {
