@@ -138,6 +138,20 @@ describe('reading a coop’s files', () => {
       [5, ['date_impossible']],
     ]);
     expect(planned.rejections[0]!.reasons[0]).toMatch(/Tanggal: "1\/2\/2023" could be day first/);
+
+    // Day first elsewhere in the column (25/01/2023): 1/25/2023 is a typo, 1/2/2023 is 1 February.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('2/2/2023', '25/01/2023'));
+    const dayFirst = planSync('savings', await readTable(file), {
+      coopId: 'ksp-sejahtera',
+      today: '2026-11-28',
+      config: config.savings,
+      batchSize: 1_000,
+    });
+    expect(dayFirst.batches[0]![0]!.item).toMatchObject({ businessDate: '2023-02-01' });
+    expect(dayFirst.rejections.map((r) => [r.line, r.codes])).toEqual([
+      [3, ['date_impossible']],
+      [5, ['date_impossible']],
+    ]);
   });
 
   it('a file without a required column is refused by name before anything is planned', async () => {

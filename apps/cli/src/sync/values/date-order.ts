@@ -10,20 +10,26 @@ const partsOf = (cell: string): [number, number] | undefined => {
 };
 
 /**
- * The columns where some cell can only be month first (12/25/2023): an export from a
- * computer set to US English. Such a cell is refused as impossible, but in the same column
- * 01/02/2024 would be read, day first, as 1 February when the file means 2 January.
+ * The columns where some cell can only be month first (12/25/2023) and none only day first
+ * (25/12/2023): an export from a computer set to US English. Such a cell is refused as
+ * impossible, but in the same column 01/02/2024 would be read, day first, as 1 February when
+ * the file means 2 January. A day-first column with a typo (05/13/2024) is not one.
  */
 export function monthFirstColumns(table: Table): Map<number, string> {
-  const columns = new Map<number, string>();
+  const monthFirst = new Map<number, string>();
+  const dayFirst = new Set<number>();
   for (const row of table.rows) {
     row.cells.forEach((cell, index) => {
       const parts = partsOf(cell);
-      if (parts && parts[0] <= 12 && parts[1] > 12 && parts[1] <= 31 && !columns.has(index))
-        columns.set(index, cell.trim());
+      if (!parts) return;
+      const [first, second] = parts;
+      if (first > 12 && first <= 31 && second <= 12) dayFirst.add(index);
+      if (first <= 12 && second > 12 && second <= 31 && !monthFirst.has(index))
+        monthFirst.set(index, cell.trim());
     });
   }
-  return columns;
+  for (const index of dayFirst) monthFirst.delete(index);
+  return monthFirst;
 }
 
 /** A row's dates that read either way in a column that elsewhere writes the month first. */
