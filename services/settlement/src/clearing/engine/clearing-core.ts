@@ -60,6 +60,13 @@ export class ClearingCore {
   private sinceSnapshot = 0;
   private appending = 0;
   private writable = false;
+  /**
+   * Until when (performance.now()) the lease is surely ours: the TTL counted from when the
+   * last granted acquire was sent. A renewal that never answers (a remote store with no
+   * deadline) cannot keep the engine writing past it while another engine takes the lease.
+   */
+  private leaseUntil = 0;
+  private lapseLogged = false;
   private closed = false;
   private leaseTimer: NodeJS.Timeout | undefined;
   private renewal: Promise<void> | undefined;
@@ -86,7 +93,12 @@ export class ClearingCore {
   async open(waitMs = 60_000): Promise<void> {
     const ttl = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const deadline = Date.now() + waitMs;
-    while (!(await this.store.leases.acquire(LEASE, this.owner, ttl))) {
+    for (;;) {
+      const sent = performance.now();
+      if (await this.store.leases.acquire(LEASE, this.owner, ttl)) {
+        this.leaseUntil = sent + ttl;
+        break;
+      }
       if (Date.now() > deadline) throw new Error('another clearing engine holds the lease');
       await new Promise((resolve) => setTimeout(resolve, Math.min(ttl / 3, 1_000)));
     }
@@ -105,6 +117,7 @@ export class ClearingCore {
   }
 
   private async renew(ttl: number): Promise<void> {
+    const sent = performance.now();
     const held = await this.store.leases.acquire(LEASE, this.owner, ttl).catch(() => false);
     if (this.closed) {
       // Landed after close gave the lease up (a write slower than the wait): give it up again.
@@ -114,6 +127,28 @@ export class ClearingCore {
     if (!held && this.writable)
       this.options.logger.error('clearing engine lost its lease; refusing writes');
     this.writable = held;
+    if (held) {
+      this.leaseUntil = sent + ttl;
+      this.lapseLogged = false;
+    }
+  }
+
+  /**
+   * Holds the lease, and surely still: while a renewal is unanswered, writes stop a fifth of
+   * the TTL before the lease could lapse, until one answers (renewals run every third of it,
+   * so a healthy store never gets there). Without a renewal in flight the lease lapses only if
+   * the event loop stalls for longer than the TTL, and that refuses no write here.
+   */
+  private get writer(): boolean {
+    if (!this.writable) return false;
+    const ttl = this.options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    if (!this.renewal || performance.now() < this.leaseUntil - ttl / 5) return true;
+    if (!this.lapseLogged)
+      this.options.logger.error(
+        'clearing engine lease renewals are not answering; refusing writes until one does',
+      );
+    this.lapseLogged = true;
+    return false;
   }
 
   /** Loads the snapshot and folds every clearing event recorded after it. */
@@ -198,7 +233,7 @@ export class ClearingCore {
     idempotencyKey?: string,
   ): Promise<number> {
     invariant(events.length > 0, 'nothing to append');
-    if (!this.writable)
+    if (!this.writer)
       throw new HttpProblem(
         'unavailable',
         'The clearing engine is not the active writer; retry shortly.',

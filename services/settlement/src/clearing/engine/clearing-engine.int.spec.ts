@@ -183,6 +183,43 @@ describe('closing the clearing engine', () => {
 
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  it('stops writing when renewals stop answering, before the lease could lapse, and resumes once one does', async () => {
+    const { store } = h.kit;
+    let hang = false;
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    // A remote store whose renewals hang (no deadline on the call) until `answer`.
+    const hangingLeases = new Proxy(store, {
+      get: (target, key) =>
+        key === 'leases'
+          ? {
+              acquire: async (name: string, owner: string, ttlMs: number) => {
+                if (hang) await answered;
+                return target.leases.acquire(name, owner, ttlMs);
+              },
+              release: (name: string, owner: string) => target.leases.release(name, owner),
+            }
+          : (Reflect.get(target, key, target) as unknown),
+    });
+    const logger = createLogger({ level: 'silent' });
+    const db = (store as SqliteEventStore).database;
+    const core = new ClearingCore({ store: hangingLeases, db, logger, leaseTtlMs: 300 });
+    await core.open();
+    const writer = () => (core as unknown as { writer: boolean }).writer;
+    expect(writer()).toBe(true);
+    hang = true;
+    await pause(300); // past the TTL: another engine may hold the lease by now
+    expect(writer()).toBe(false);
+    await expect(
+      core.append('clearing-never', [{} as never], undefined, { correlationId: 'c' }),
+    ).rejects.toMatchObject({ code: 'unavailable' });
+    hang = false;
+    answer(); // the hung renewal lands (the lease was free), and the next ones answer at once
+    await pause(150);
+    expect(writer()).toBe(true);
+    await core.close();
+  });
+
   it('renews once at a time, and gives up again a lease a renewal slower than its wait took back', async () => {
     const { store } = h.kit;
     // Renewals every 100 ms (TTL 300): the first renewal's write lands after 600 ms, the
