@@ -66,7 +66,8 @@ export type LedgerCommand =
  * coop's stream costs:
  * - `balances`: accounts × currencies, bounded by the chart;
  * - `byYear`: the same per business-date year — years × accounts × currencies;
- * - `closedThrough`, `lastClosedYear`: two values, as periods close in order;
+ * - `closedThrough`, `firstClosedYear`, `lastClosedYear`: three values, as periods close in
+ *   order;
  * - `posted`: source event id → entry id of every entry: the one part that grows with the
  *   entries (~100 bytes each). It is the permanent exactly-once rule (BRIEF §4: client ids
  *   are deduplicated permanently) and lets a reversal check that its original was posted.
@@ -83,6 +84,11 @@ export interface LedgerState {
   /** The net change of each business-date year: a year end's balance is the sum up to it. */
   byYear: ReadonlyMap<number, Balances>;
   closedThrough: BusinessDate | null;
+  /**
+   * The first financial year these books closed: years close in order from it, so every year
+   * from it to `lastClosedYear` was closed here; an earlier one was kept elsewhere.
+   */
+  firstClosedYear: number | null;
   lastClosedYear: number | null;
   posted: AppendOnlyIndex<EntryId>;
   reversed: ReadonlySet<EntryId>;

@@ -14,6 +14,7 @@ export function initialLedgerState(): LedgerState {
     balances: NO_BALANCES,
     byYear: new Map(),
     closedThrough: null,
+    firstClosedYear: null,
     lastClosedYear: null,
     posted: AppendOnlyIndex.empty<EntryId>(),
     reversed: new Set(),
@@ -53,6 +54,10 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       return {
         ...state,
         closedThrough: later(state.closedThrough, closedThrough),
+        firstClosedYear:
+          period.kind === 'year' && state.firstClosedYear === null
+            ? period.year
+            : state.firstClosedYear,
         lastClosedYear: period.kind === 'year' ? period.year : state.lastClosedYear,
       };
     }

@@ -109,17 +109,20 @@ export class BooksService {
    * A financial year the books here have closed: its result (income less expense, in
    * rupiah) as the year-end closing entry put it into SHU tahun berjalan, read from that
    * entry's lines by their account codes, so an account removed from the chart since still
-   * counts. `null` when the coop keeps no books here, the year is open, or the close found
-   * no income or expense dated in it (a year of opening balances only).
+   * counts. A year closed with no income or expense posts no closing entry: its result is 0,
+   * not a figure left to the request. `null` when the coop keeps no books here, the year is
+   * open, or it is earlier than the first year these books closed (kept elsewhere).
    */
   async closedYear(coopId: string, financialYear: number): Promise<ClosedYear | null> {
-    const { chart, lastClosedYear } = await this.host.state(coopId);
-    if (chart === null || lastClosedYear === null || lastClosedYear < financialYear) return null;
+    const { chart, firstClosedYear, lastClosedYear } = await this.host.state(coopId);
+    if (chart === null || firstClosedYear === null || lastClosedYear === null) return null;
+    if (financialYear < firstClosedYear || lastClosedYear < financialYear) return null;
+    const carriedForward = lastClosedYear > financialYear;
     const yearEnd = `${financialYear}-12-31`;
     const closing = (await this.host.journal(coopId)).find(
       (entry) => entry.source.type === YEAR_END_CLOSING && entry.businessDate === yearEnd,
     );
-    if (!closing) return null;
+    if (!closing) return { result: 0n, carriedForward };
     let result = 0n;
     for (const line of closing.lines) {
       const type = typeOfCode(line.account);
@@ -128,7 +131,7 @@ export class BooksService {
       if (line.debit?.currency === IDR) result += line.debit.amountMinor;
       if (line.credit?.currency === IDR) result -= line.credit.amountMinor;
     }
-    return { result, carriedForward: lastClosedYear > financialYear };
+    return { result, carriedForward };
   }
 
   /** True when the coop keeps its books here and has not closed `financialYear` yet. */

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { A, B, C, idr, settlementHarness, type Harness } from '../testing/harness';
+import { A, B, C, P, idr, settlementHarness, type Harness } from '../testing/harness';
 
 const ALLOCATION = {
   reserve: '40',
@@ -189,5 +189,37 @@ describe('the SHU a simulation divides, against the books', () => {
       .expect(422);
     expect(late.body).toMatchObject({ code: 'shu-year-carried-forward' });
     expect(await h.kit.store.readStream(`shu-${C}-2026`)).toEqual([]);
+  });
+
+  it('a year the books closed with no income or expense divides nothing, whatever the request says', async () => {
+    const D = 'coop-d';
+    h.kit.directory.setParent(D, P);
+    await h.post(`/coops/${D}/chart/changes`, {}).expect(200);
+    await h.post(`/coops/${D}/periods/close`, { period: { kind: 'year', year: 2026 } }).expect(200);
+    await expect(h.settlement.books.closedYear(D, 2026)).resolves.toEqual({
+      result: 0n,
+      carriedForward: false,
+    });
+    const invented = await h
+      .post(`/coops/${D}/shu-simulations`, {
+        financialYear: 2026,
+        surplus: '1000000',
+        allocation: ALLOCATION,
+        bases: BASES,
+      })
+      .expect(422);
+    expect(invented.body).toMatchObject({ code: 'shu-surplus-differs-from-books' });
+    expect(await h.kit.store.readStream(`shu-${D}-2026`)).toEqual([]);
+    // A year before these books began is not the books' to judge: the request says it.
+    await expect(h.settlement.books.closedYear(D, 2025)).resolves.toBeNull();
+    await h
+      .post(`/coops/${D}/shu-simulations`, {
+        financialYear: 2025,
+        surplus: '1000000',
+        allocation: ALLOCATION,
+        bases: BASES,
+      })
+      .expect(201);
+    expect(await balance(D, '3-500')).toBe(0n);
   });
 });
