@@ -64,10 +64,13 @@ export type CoopCommand =
       /** The Jakarta business date the command arrives on. */
       today: string;
     }
-  /** `today` is the Jakarta business date the command arrives on. */
-  | { type: 'ApproveCoop'; on: string; today: string }
+  /**
+   * `today` is the Jakarta business date the command arrives on; `parent` is the coop's
+   * parent as the handler found it (null for the top of a federation, or when not found).
+   */
+  | { type: 'ApproveCoop'; on: string; today: string; parent: ParentView | null }
   | { type: 'SuspendCoop'; on: string; reason: StatusReason; today: string }
-  | { type: 'ReinstateCoop'; on: string; today: string }
+  | { type: 'ReinstateCoop'; on: string; today: string; parent: ParentView | null }
   | { type: 'ExitCoop'; on: string; reason: StatusReason; today: string }
   | { type: 'RecordRat'; financialYear: number; heldOn: string; today: string };
 
@@ -111,10 +114,12 @@ export const coopDecider: Decider<CoopState, CoopCommand, CoopEvent> = {
     if (!state.status) throw notFound('coop_not_found', 'no such coop');
     switch (command.type) {
       case 'ApproveCoop':
+        requireActiveParent(state, command.parent);
         return [changeStatus(state, 'applied', 'active', 'approved', command)];
       case 'SuspendCoop':
         return [changeStatus(state, 'active', 'suspended', command.reason, command)];
       case 'ReinstateCoop':
+        requireActiveParent(state, command.parent);
         return [changeStatus(state, 'suspended', 'active', 'reinstated', command)];
       case 'ExitCoop':
         if (state.status === 'exited') throw conflict('coop_exited', 'the coop has already exited');
@@ -179,6 +184,21 @@ function register(
       data: { coopId: command.coopId, registeredOn: command.registeredOn, ...details },
     },
   ];
+}
+
+/**
+ * A coop becomes active only under an active parent, as it is registered only under one: the
+ * parent clears its transfers and answers for it, which an exited or suspended parent does not.
+ */
+function requireActiveParent(state: CoopState, parent: ParentView | null): void {
+  const parentCoopId = state.details?.parentCoopId ?? null;
+  if (parentCoopId === null) return;
+  if (!parent || parent.coopId !== parentCoopId || parent.status !== 'active') {
+    throw conflict(
+      'parent_not_active',
+      `the parent coop ${parentCoopId} is ${parent?.status ?? 'not found'}, not active`,
+    );
+  }
 }
 
 function changeStatus(

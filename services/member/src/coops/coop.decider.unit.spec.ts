@@ -125,9 +125,9 @@ describe('coop decider', () => {
 
   describe('lifecycle', () => {
     it('is approved, suspended, reinstated and exits', () => {
-      expect(when([registered], { type: 'ApproveCoop', today: TODAY, on: '2026-01-12' })).toEqual([
-        approved,
-      ]);
+      expect(
+        when([registered], { type: 'ApproveCoop', parent, today: TODAY, on: '2026-01-12' }),
+      ).toEqual([approved]);
       const suspended = when([registered, approved], {
         type: 'SuspendCoop',
         today: TODAY,
@@ -138,6 +138,7 @@ describe('coop decider', () => {
       expect(
         when([registered, approved, ...suspended], {
           type: 'ReinstateCoop',
+          parent,
           today: TODAY,
           on: '2026-08-01',
         })[0]!.data,
@@ -155,7 +156,7 @@ describe('coop decider', () => {
       [
         'approve an active coop',
         [registered, approved],
-        { type: 'ApproveCoop', today: TODAY, on: '2026-02-01' },
+        { type: 'ApproveCoop', parent, today: TODAY, on: '2026-02-01' },
         'coop_status',
       ],
       [
@@ -167,13 +168,13 @@ describe('coop decider', () => {
       [
         'reinstate an active coop',
         [registered, approved],
-        { type: 'ReinstateCoop', today: TODAY, on: '2026-02-01' },
+        { type: 'ReinstateCoop', parent, today: TODAY, on: '2026-02-01' },
         'coop_status',
       ],
       [
         'approve before registration',
         [registered],
-        { type: 'ApproveCoop', today: TODAY, on: '2026-01-01' },
+        { type: 'ApproveCoop', parent, today: TODAY, on: '2026-01-01' },
         'date_before_registration',
       ],
       [
@@ -191,7 +192,7 @@ describe('coop decider', () => {
       [
         'reinstate before the suspension',
         [registered, approved, suspendedInJuly],
-        { type: 'ReinstateCoop', today: TODAY, on: '2026-06-30' },
+        { type: 'ReinstateCoop', parent, today: TODAY, on: '2026-06-30' },
         'date_before_status_change',
       ],
       [
@@ -203,7 +204,7 @@ describe('coop decider', () => {
       [
         'approve with effect from a day to come',
         [registered],
-        { type: 'ApproveCoop', today: '2026-01-12', on: '2026-01-13' },
+        { type: 'ApproveCoop', parent, today: '2026-01-12', on: '2026-01-13' },
         'date_in_future',
       ],
       [
@@ -221,16 +222,34 @@ describe('coop decider', () => {
       [
         'act on an unknown coop',
         [],
-        { type: 'ApproveCoop', today: TODAY, on: '2026-01-01' },
+        { type: 'ApproveCoop', parent, today: TODAY, on: '2026-01-01' },
         'coop_not_found',
       ],
     ] as const)('refuses to %s', (_, history, command, code) => {
       expect(refusal([...history], command as CoopCommand).code).toBe(code);
     });
+    it.each([
+      ['suspended', 'ApproveCoop', [registered]],
+      ['exited', 'ApproveCoop', [registered]],
+      ['exited', 'ReinstateCoop', [registered, approved, suspendedInJuly]],
+    ] as const)(
+      'refuses to make a coop active under a parent that is %s (%s)',
+      (status, type, history) => {
+        const command = { type, parent: { ...parent, status }, today: TODAY, on: '2026-08-01' };
+        expect(refusal([...history], command).code).toBe('parent_not_active');
+      },
+    );
+    it('refuses to make a coop active when its parent is not found', () => {
+      expect(
+        refusal([registered], { type: 'ApproveCoop', parent: null, today: TODAY, on: '2026-02-01' })
+          .code,
+      ).toBe('parent_not_active');
+    });
     it('takes a status change on the day of the one before it', () => {
       expect(
         when([registered, approved, suspendedInJuly], {
           type: 'ReinstateCoop',
+          parent,
           today: TODAY,
           on: '2026-07-01',
         }),
@@ -254,6 +273,7 @@ describe('coop decider', () => {
       expect(
         refusal([registered, approved, ...exited], {
           type: 'ReinstateCoop',
+          parent,
           today: TODAY,
           on: '2027-01-01',
         }).code,

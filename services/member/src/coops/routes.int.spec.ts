@@ -163,4 +163,29 @@ describe("a coop's status, decided by its parent", () => {
       .expect(200);
     expect(approved.body.status).toBe('active');
   });
+
+  it('refuses to approve a coop once its parent has exited, changing nothing', async () => {
+    const treasurerPuskop = await fixture.key('treasurer', PUSKOP);
+    await request(fixture.app)
+      .post(api(`/coops/${PUSKOP}/member-coops`))
+      .set(f.auth(treasurerPuskop))
+      .send(coopBody('ksp-cimahi', 'primary', PUSKOP))
+      .expect(201);
+    await request(fixture.app)
+      .post(api(`/coops/${PUSKOP}/exit`))
+      .set(f.auth(treasurerInduk))
+      .send({ on: '2026-01-20', reason: 'merged' })
+      .expect(200);
+    const approval = await request(fixture.app)
+      .post(api('/coops/ksp-cimahi/approval'))
+      .set(f.auth(treasurerPuskop))
+      .send({ on: '2026-01-21' });
+    expect(approval.status).toBe(409);
+    expect(approval.body).toMatchObject({ code: 'parent_not_active' });
+    const coop = await request(fixture.app)
+      .get(api('/coops/ksp-cimahi'))
+      .set(f.auth(f.admin))
+      .expect(200);
+    expect(coop.body.status).toBe('applied');
+  });
 });

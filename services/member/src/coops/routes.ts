@@ -9,8 +9,8 @@ import {
   type Route,
 } from '@kopfed/service-kit';
 import { caughtUp, type MemberContext } from '../context';
-import { coopCommand, loadCoop, registerCoop } from './coop-commands';
-import { ratOverdue, type StatusReason } from './coop.decider';
+import { coopCommand, coopView as parentView, loadCoop, registerCoop } from './coop-commands';
+import { ratOverdue, type ParentView, type StatusReason } from './coop.decider';
 import { findCoop, type CoopRow } from './coop-projection';
 
 const CoopParams = z.strictObject({ coopId: CoopId });
@@ -46,16 +46,18 @@ async function requireParentAuthority(
   ctx: MemberContext,
   rctx: AuthenticatedContext,
   coopId: string,
-): Promise<void> {
-  if (rctx.principal.role === 'admin') return;
+): Promise<ParentView | null> {
   const { state } = await loadCoop(ctx, coopId);
-  if (!state.details) return; // no such coop: the command says so
-  if (rctx.principal.coopId !== state.details.parentCoopId) {
+  const parentCoopId = state.details?.parentCoopId ?? null;
+  const parent = parentCoopId === null ? null : await parentView(ctx, parentCoopId);
+  if (rctx.principal.role === 'admin' || !state.details) return parent; // no such coop: the command says so
+  if (rctx.principal.coopId !== parentCoopId) {
     throw new HttpProblem(
       'forbidden',
       "a coop's status is decided by its parent's treasurer or an admin, not by the coop itself or a coop further up",
     );
   }
+  return parent;
 }
 
 export function coopRoutes(ctx: MemberContext): Route[] {
@@ -88,6 +90,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       reason: StatusReason | undefined,
       on: string,
       today: string,
+      parent: ParentView | null,
     ) => Parameters<typeof coopCommand>[2],
   ) =>
     defineRoute({
@@ -100,11 +103,11 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       policy: { roles: ['treasurer', 'admin'], coopScope: { pathParam: 'coopId' } },
       ifMatch: true,
       handler: async ({ params, body }, rctx) => {
-        await requireParentAuthority(ctx, rctx, params.coopId);
+        const parent = await requireParentAuthority(ctx, rctx, params.coopId);
         const result = await coopCommand(
           ctx,
           params.coopId,
-          to(body.reason, body.on, today()),
+          to(body.reason, body.on, today(), parent),
           rctx.metadata,
           rctx.expectedRevision,
         );
@@ -198,7 +201,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       'approval',
       'approveCoop',
       'Approve an applied coop (its parent’s treasurer or an admin)',
-      (_, on, today) => ({ type: 'ApproveCoop', on, today }),
+      (_, on, today, parent) => ({ type: 'ApproveCoop', on, today, parent }),
     ),
     statusChange('suspension', 'suspendCoop', 'Suspend an active coop', (reason, on, today) => ({
       type: 'SuspendCoop',
@@ -210,7 +213,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       'reinstatement',
       'reinstateCoop',
       'Reinstate a suspended coop',
-      (_, on, today) => ({ type: 'ReinstateCoop', on, today }),
+      (_, on, today, parent) => ({ type: 'ReinstateCoop', on, today, parent }),
     ),
     statusChange(
       'exit',
