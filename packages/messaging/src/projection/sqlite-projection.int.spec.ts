@@ -84,6 +84,35 @@ describe('SqliteProjection', () => {
     await projection.stop();
   });
 
+  it('follows on after a failure that passes, from its checkpoint, with nothing applied twice', async () => {
+    await store.append('tally-a', [event('Counted', 2), event('Counted', 3)], {
+      expectedRevision: 'no_stream',
+    });
+    let busy = true;
+    const flaky: SqliteProjectionDefinition = {
+      ...totals,
+      name: 'flaky-totals-v1',
+      apply(db, e) {
+        // The second event meets a busy database until it frees up.
+        if (busy && (e.data as { n: number }).n === 3) throw new Error('database is locked');
+        totals.apply(db, e);
+      },
+    };
+    const failures: unknown[] = [];
+    const projection = new SqliteProjection(store, flaky, { retryFirstMs: 20 });
+    projection.start((error) => failures.push(error));
+    for (let tries = 0; tries < 100 && failures.length === 0; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(rows()).toEqual([]);
+    await expect(projection.catchUp(undefined, 50)).rejects.toThrow(/database is locked/);
+    busy = false;
+    for (let tries = 0; tries < 100 && projection.position < 2; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await projection.catchUp();
+    expect(rows()).toEqual([{ stream: 'tally-a', n: 5 }]);
+    await projection.stop();
+  });
+
   it('rebuilds from the whole log, also while a batch waits for its commit', async () => {
     await store.append('tally-a', [event('Counted', 1), event('Counted', 1)], {
       expectedRevision: 'no_stream',

@@ -20,8 +20,14 @@ export interface SqliteProjectionDefinition {
   apply(db: Database.Database, event: RecordedEvent): void;
 }
 
+/** After a failure, the pause before following again: doubling from the first, up to a minute. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
 export class SqliteProjection {
   private subscription: Subscription | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private retryDelayMs: number;
   private readonly readCheckpoint;
   private readonly writeCheckpoint;
   private failure: unknown;
@@ -31,7 +37,9 @@ export class SqliteProjection {
   constructor(
     private readonly store: SqliteEventStore,
     readonly definition: SqliteProjectionDefinition,
+    private readonly options: { retryFirstMs?: number } = {},
   ) {
+    this.retryDelayMs = options.retryFirstMs ?? RETRY_FIRST_MS;
     const db = store.database;
     definition.setUp(db);
     this.readCheckpoint = db.prepare<[string], { position: number }>(
@@ -79,6 +87,8 @@ export class SqliteProjection {
       batchHandler: async (events) => {
         if (!(await this.store.commitWith(applyBatch(events)))) throw new CheckpointMovedError();
         after = events[events.length - 1]!.position;
+        this.failure = undefined;
+        this.retryDelayMs = this.options.retryFirstMs ?? RETRY_FIRST_MS;
       },
       onError: (error) => {
         // The store closed under a batch it had read: nothing was applied, nothing failed.
@@ -92,13 +102,31 @@ export class SqliteProjection {
         }
         this.failure = error;
         this.onError?.(error);
+        // A failure may pass (a busy database, a group commit failed by another write): follow
+        // on from the checkpoint after a pause rather than leave the read model stale for good.
+        if (this.subscription !== subscription) return;
+        this.subscription = undefined;
+        this.followLater();
       },
     });
     this.subscription = subscription;
   }
 
+  private followLater(): void {
+    if (!this.running || this.retry) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(delay * 2, RETRY_MAX_MS);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (this.running && !this.subscription) this.follow();
+    }, delay);
+    this.retry.unref();
+  }
+
   async stop(): Promise<void> {
     this.running = false;
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await this.subscription?.stop();
     this.subscription = undefined;
   }
