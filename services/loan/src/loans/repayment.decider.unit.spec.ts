@@ -235,7 +235,8 @@ describe('loan decider: repayments', () => {
       },
     ]).events;
     const first = when(secured, repay(888_488n, '2026-02-28'));
-    expect(first[1]).toEqual({
+    expect(types(first)).toEqual(['LoanCollateralHoldReduced', 'LoanRepaid']);
+    expect(first[0]).toEqual({
       type: 'LoanCollateralHoldReduced',
       data: {
         holdId: 'loan-1',
@@ -247,11 +248,58 @@ describe('loan decider: repayments', () => {
     });
     const rest = when([...secured, ...first], repay(9_211_512n, '2026-03-01'));
     expect(types(rest)).toEqual([
+      'LoanCollateralHoldReleased',
       'LoanRepaid',
       'LoanScheduleRecomputed',
-      'LoanCollateralHoldReleased',
       'LoanClosed',
     ]);
+  });
+
+  it('frees the savings hold before the repayment debits the held account', () => {
+    // Savings debits only what is available, held money excluded: paying off from the held
+    // account works only if the hold is released (or reduced) first, in the loan's stream order.
+    const secured = run([
+      {
+        type: 'ApplyForLoan',
+        ...application({
+          product: productWith({ collateralSharePercent: '20' }),
+          collateralSavingsAccountId: 'sav-9',
+        }),
+      },
+      { type: 'ApproveLoan', approvedBy: 'c', approvedOn: '2026-01-25' },
+      {
+        type: 'RecordCollateralHold',
+        holdId: 'loan-1',
+        savingsAccountId: 'sav-9',
+        amount: 2_000_000n,
+        placedOn: '2026-01-26',
+      },
+      {
+        type: 'DisburseLoan',
+        disbursedOn: '2026-01-31',
+        via: { kind: 'cash' },
+        disbursedBy: 't',
+        externalId: null,
+        bookOutstandingPrincipal: 0n,
+        facts: PERSON_FACTS,
+      },
+    ]).events;
+    const fromHeld: LoanCommand = {
+      type: 'RepayLoan',
+      amount: 10_000_000n,
+      paidOn: '2026-01-31',
+      via: { kind: 'savings', savingsAccountId: 'sav-9', productCode: 'SUKARELA' },
+      receivedBy: 'key-teller',
+      externalId: null,
+    };
+    const events = when(secured, fromHeld);
+    const released = types(events).indexOf('LoanCollateralHoldReleased');
+    expect(released).toBeGreaterThanOrEqual(0);
+    expect(released).toBeLessThan(types(events).indexOf('LoanRepaid'));
+    expect(given([...secured, ...events])).toMatchObject({
+      status: 'closed',
+      collateral: { held: 0n },
+    });
   });
 
   it('keeps the savings hold while a penalty or fee is owed after the principal, and releases it at close', () => {
@@ -297,11 +345,11 @@ describe('loan decider: repayments', () => {
     expect(open.collateral?.held).toBe(5_000_000n);
     const rest = when(principalPaid, repay(open.penaltyDue + open.feeDue, '2026-03-04'));
     expect(types(rest)).toEqual([
-      'LoanRepaid',
       'LoanCollateralHoldReleased',
+      'LoanRepaid',
       'LoanProvisionReleased',
       'LoanClosed',
     ]);
-    expect(rest[1]!.data).toMatchObject({ released: '5000000' });
+    expect(rest[0]!.data).toMatchObject({ released: '5000000' });
   });
 });

@@ -51,8 +51,14 @@ export function repay(command: Repay, state: LoanState): LoanEvent[] {
     reclassify(d, closed, command.policies);
     provide(d, closed, command.policies);
   }
-  return [...events, ...closing, ...d.events];
+  // The savings service debits only money not on hold and acts on the loan's events in order:
+  // the hold shrinks (or is lifted) first, so a repayment from the held account can be debited.
+  const hold = closing.filter(isHoldChange);
+  return [...hold, ...events, ...closing.filter((e) => !isHoldChange(e)), ...d.events];
 }
+
+const isHoldChange = (event: LoanEvent): boolean =>
+  event.type === 'LoanCollateralHoldReduced' || event.type === 'LoanCollateralHoldReleased';
 
 /** The repayment's allocation over the loan as it stood on `paidOn`, and its recomputed schedule. */
 function allocate(command: Repay, state: LoanState): LoanEvent[] {
