@@ -395,10 +395,11 @@ export class AccountService {
     );
   }
 
+  /** `on` dates a deposit another service made on an earlier business date (a loan's payout). */
   deposit(
     coopId: string,
     accountId: string,
-    input: { amount: bigint; via: DepositFunds; reference?: string },
+    input: { amount: bigint; via: DepositFunds; reference?: string; on?: IsoDate },
     actor: Actor,
   ) {
     return this.run(
@@ -413,6 +414,7 @@ export class AccountService {
         externalId: null,
       }),
       actor,
+      input.on,
     );
   }
 

@@ -51,11 +51,18 @@ export class LoanConsumers {
         if (d.via.kind !== 'savings' || d.netAmount.amount === '0') return;
         const accountId = d.via.savingsAccountId;
         const amount = BigInt(d.netAmount.amount);
+        // Credited on the day the loan's books pay it out, however late the message arrives.
+        const on = d.disbursedOn < s.accounts.today() ? d.disbursedOn : undefined;
         await this.apply(event, accountId, (actor) =>
           s.deposit(
             d.coopId,
             accountId,
-            { amount, via: LOAN_FUNDS, reference: `loan ${d.loanId} disbursed` },
+            {
+              amount,
+              via: LOAN_FUNDS,
+              reference: `loan ${d.loanId} disbursed`,
+              ...(on ? { on } : {}),
+            },
             actor,
           ),
         );

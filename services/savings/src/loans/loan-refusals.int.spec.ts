@@ -180,3 +180,32 @@ describe('loan events savings refuses or passes over', () => {
     expect((await account('acc-m1')).balance).toEqual(idr(900_000));
   });
 });
+
+describe('a loan paid into savings after the day it was disbursed', () => {
+  it('is credited on the loan’s disbursement date, as the loan’s books post it', async () => {
+    // Delivered the next morning (the bus was down overnight), 09:00 in Jakarta on 11 March.
+    h.setNow('2026-03-11T02:00:00.000Z');
+    try {
+      const before = await account('acc-m1');
+      await loanEvent('LoanDisbursed', disbursed(savingsOf('acc-m1')));
+      const paid = BigInt(before.balance.amount) + 1_980_000n;
+      expect((await account('acc-m1')).balance).toEqual(idr(paid));
+      const statement = await request(h.app)
+        .get(`${base}/accounts/acc-m1/statement?from=2026-03-10&to=2026-03-11`)
+        .set(as(h.keys.coopA))
+        .expect(200);
+      expect(statement.body.lines.at(-1)).toMatchObject({
+        businessDate: '2026-03-10',
+        amount: idr(1_980_000),
+        reference: 'loan loan-1 disbursed',
+      });
+      const effective = await request(h.app)
+        .get(`${base}/accounts/acc-m1/balance?on=2026-03-10`)
+        .set(as(h.keys.coopA))
+        .expect(200);
+      expect(effective.body.balance).toEqual(idr(paid));
+    } finally {
+      h.setNow('2026-03-10T03:00:00.000Z');
+    }
+  });
+});
