@@ -154,6 +154,17 @@ describe('reading a coop’s files', () => {
     ]);
   });
 
+  it('a CSV that is not UTF-8 (Excel’s plain “CSV” on Windows) is refused, not read with its letters lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const file = join(dir, 'members.csv');
+    const sample = readFileSync(join(SAMPLES, 'members.csv'), 'utf8').split('\n').slice(0, 3);
+    writeFileSync(
+      file,
+      Buffer.from(sample.join('\r\n').replace('Siti Rahayu', 'Siti Rahayu Pérez'), 'latin1'),
+    );
+    await expect(readTable(file)).rejects.toThrow(/not UTF-8.*line 2.*CSV UTF-8/);
+  });
+
   it('a file without a required column is refused by name before anything is planned', async () => {
     const table = await readTable(join(SAMPLES, 'loans.csv'));
     expect(() =>
