@@ -19,6 +19,7 @@ import {
 } from './batch-view';
 
 type LifecycleCommand = Exclude<BatchCommand, { type: 'CloseBatch' }>;
+const OPEN_CURSOR = 'open-';
 
 /** Closing settlement batches and moving them through settlement (BRIEF §6). */
 export class BatchService {
@@ -145,22 +146,36 @@ export class BatchService {
     return lifecycle ? closedPositionsView(lifecycle) : undefined;
   }
 
-  /** Open batches (from the clearing state) first, then closed ones by batch id. */
+  /**
+   * Open batches (from the clearing state) by batch id first, then closed ones by batch id,
+   * at most `limit`. A cursor within the open batches is `open-<batchId>`; one within the
+   * closed ones is the batch id itself (batch ids start with a capital, so never `open-`).
+   */
   list(
     status: BatchView['status'] | undefined,
     cursor: string | undefined,
     limit: number,
   ): { items: BatchView[]; next: string | null } {
-    const open =
-      cursor === undefined && (status === undefined || status === 'open')
-        ? [...this.core.state.batches.values()].flatMap((b) =>
-            b.status === 'open' ? [openBatchView(b)] : [],
-          )
-        : [];
-    if (status === 'open') return { items: open.slice(0, limit), next: null };
-    const rows = this.table.list(status, cursor ?? '', limit + 1);
-    const items = [...open, ...rows.slice(0, limit).map(closedBatchView)];
-    return { items, next: rows.length > limit ? rows[limit - 1]!.batch.batchId : null };
+    const inOpen = cursor === undefined || cursor.startsWith(OPEN_CURSOR);
+    const items: BatchView[] = [];
+    if (inOpen && (status === undefined || status === 'open')) {
+      const after = cursor?.slice(OPEN_CURSOR.length) ?? '';
+      const open = [...this.core.state.batches.values()]
+        .flatMap((b) => (b.status === 'open' ? [openBatchView(b)] : []))
+        .filter((view) => view.batchId > after)
+        .sort((a, b) => (a.batchId < b.batchId ? -1 : 1));
+      items.push(...open.slice(0, limit));
+      if (open.length > limit)
+        return { items, next: OPEN_CURSOR + items[items.length - 1]!.batchId };
+    }
+    if (status === 'open') return { items, next: null };
+    const room = limit - items.length;
+    const rows = this.table.list(status, inOpen ? '' : cursor, room + 1);
+    items.push(...rows.slice(0, room).map(closedBatchView));
+    if (rows.length <= room) return { items, next: null };
+    // The page is full of open batches and closed ones follow: go on from the last open one.
+    const last = items[items.length - 1]!;
+    return { items, next: room === 0 ? OPEN_CURSOR + last.batchId : last.batchId };
   }
 
   view(batchId: string): BatchView | undefined {

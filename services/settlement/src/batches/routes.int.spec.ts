@@ -280,4 +280,33 @@ describe('settlement batches over HTTP', () => {
       expect.arrayContaining(['NetDebitAlarmRaised', 'NetDebitAlarmCleared']),
     );
   });
+
+  it('pages batches, open ones first, never more than the limit, each one reached once', async () => {
+    const closedId = await closedBatch();
+    await send('t-10', A, B, 10_000);
+    h.advance(86_400_000);
+    await send('t-11', A, B, 10_000);
+    const opened = (await h.get('/settlement-batches?status=open')).body.items.map(
+      (b: { batchId: string }) => b.batchId,
+    );
+    expect(opened).toHaveLength(2);
+    const walk = async (query: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 10; page++) {
+        const res = await h.get(
+          `/settlement-batches?limit=1${query}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(1);
+        seen.push(...res.body.items.map((b: { batchId: string }) => b.batchId));
+        cursor = res.body.next;
+        if (cursor === null) return seen;
+      }
+      throw new Error('paging did not end');
+    };
+    expect(await walk('')).toEqual([...[...opened].sort(), closedId]);
+    expect(await walk('&status=open')).toEqual([...opened].sort());
+    expect(await walk('&status=closed')).toEqual([closedId]);
+  });
 });
