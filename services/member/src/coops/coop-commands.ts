@@ -28,8 +28,8 @@ export async function loadCoop(
 
 export async function coopView(ctx: MemberContext, coopId: string): Promise<ParentView | null> {
   const { state } = await loadCoop(ctx, coopId);
-  return state.details && state.status
-    ? { coopId, kind: state.details.kind, status: state.status }
+  return state.details && state.status && state.registeredOn
+    ? { coopId, kind: state.details.kind, status: state.status, registeredOn: state.registeredOn }
     : null;
 }
 

@@ -52,6 +52,7 @@ export interface ParentView {
   coopId: string;
   kind: CoopKind;
   status: CoopStatus;
+  registeredOn: string;
 }
 
 export type CoopCommand =
@@ -159,6 +160,14 @@ function register(
         'parent_tier',
         `a ${details.kind} coop's parent must be of a higher tier than ${parent.kind}`,
         '/parentCoopId',
+      );
+    }
+    // Counts as of a date consolidate a coop under its parent: it cannot be there before it.
+    if (command.registeredOn < parent.registeredOn) {
+      throw rejected(
+        'registered_before_parent',
+        `a coop joins the federation under its parent, registered on ${parent.registeredOn}`,
+        '/registeredOn',
       );
     }
   }

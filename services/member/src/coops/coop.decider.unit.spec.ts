@@ -18,7 +18,12 @@ const details = (overrides: Partial<CoopDetails> = {}): CoopDetails => ({
   parentCoopId: 'puskopdit',
   ...overrides,
 });
-const parent = { coopId: 'puskopdit', kind: 'secondary' as const, status: 'active' as const };
+const parent = {
+  coopId: 'puskopdit',
+  kind: 'secondary' as const,
+  status: 'active' as const,
+  registeredOn: '2026-01-05',
+};
 const registered: CoopEvent = {
   type: 'CoopRegistered',
   data: { coopId: 'ksp-1', registeredOn: '2026-01-10', ...details() },
@@ -69,6 +74,9 @@ describe('coop decider', () => {
       expect(when([], register())).toEqual([registered]);
       expect(given([registered]).status).toBe('applied');
     });
+    it('registers a coop on the day its parent was registered', () => {
+      expect(when([], register({ registeredOn: '2026-01-05' }))).toHaveLength(1);
+    });
     it('registers the top coop of a federation without a parent', () => {
       expect(
         when(
@@ -116,6 +124,13 @@ describe('coop decider', () => {
         [],
         register({ today: '2026-01-09' }),
         'registered_in_future',
+        'rejected',
+      ],
+      [
+        'before its parent joined the federation',
+        [],
+        register({ registeredOn: '2026-01-04' }),
+        'registered_before_parent',
         'rejected',
       ],
     ] as const)('refuses to register %s', (_, history, command, code, kind) => {

@@ -73,6 +73,18 @@ describe('coops over HTTP, on the Jakarta business date', () => {
       .expect(200);
     expect(coop.body.status).toBe('suspended');
   });
+  it('refuses a coop registered before its parent joined the federation, registering nothing', async () => {
+    const early = await request(fixture.app)
+      .post(api(`/coops/${COOP.P}/member-coops`))
+      .set(f.auth(f.treasurerP))
+      .send({ ...coopBody('ksp-dini', 'primary', COOP.P), registeredOn: '2026-01-04' });
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({
+      code: 'registered_before_parent',
+      errors: [{ pointer: '/registeredOn' }],
+    });
+    await request(fixture.app).get(api('/coops/ksp-dini')).set(f.auth(f.admin)).expect(404);
+  });
   it('refuses a suspension dated after today in Jakarta, and takes one dated today', async () => {
     now = new Date('2026-07-31T17:30:00Z'); // 00:30 on 1 August in Jakarta
     const suspend = (on: string) =>
