@@ -144,6 +144,28 @@ describe('account decider: holds, transfers, closing', () => {
       expect(when(then(held, capture), capture)).toEqual([]);
       expect(refusal(then(held, release), capture).code).toBe('hold-released');
     });
+    it('refuses to capture a hold close of business released at its expiry, as expired', () => {
+      const lapsed = then(held, {
+        type: 'CloseBusinessDay',
+        date: '2026-04-01',
+        product: sukarela,
+        memberActive: true,
+      });
+      expect(lapsed.find((e) => e.type === 'HoldReleased')).toMatchObject({
+        data: { holdId: 'h-1', reason: 'expired' },
+      });
+      const capture: AccountCommand = {
+        type: 'CaptureHold',
+        ...ctx(sukarela, { now: '2026-04-02T03:00:00.000Z' }),
+        holdId: 'h-1',
+        amount: null,
+        via: 'settlement_in_transit',
+        reference: null,
+      };
+      const error = refusal(lapsed, capture);
+      expect([error.code, error.kind]).toEqual(['hold-expired', 'conflict']);
+      expect(when(lapsed, { type: 'ReleaseHold', on: '2026-04-02', holdId: 'h-1' })).toEqual([]);
+    });
     it('releases a hold once; a retried release changes nothing, a captured hold stays captured', () => {
       const release: AccountCommand = { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' };
       const released = then(held, release);
