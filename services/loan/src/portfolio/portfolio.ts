@@ -85,6 +85,7 @@ const CLASS_SUMS = [
 ].join(', ');
 
 type RawRow = Record<string, bigint | string | null>;
+type ScopeParams = { coop: string; consolidated: number; asOf: string; reached: string | null };
 
 /** Joins each `x_hi`, `x_lo` pair of a row into `x` (a sum over no rows is 0). */
 function joinWide<Row>(raw: RawRow): Row {
@@ -108,19 +109,20 @@ export class PortfolioQueries {
   private readonly federationByClass;
 
   constructor(db: Database.Database) {
-    const scope = `WITH RECURSIVE tree(coop_id, depth) AS (
+    // The subtree, less the coops the caller does not reach (@reached: a JSON array, or null
+    // when it reaches them all): what is not shown by coop is not counted in the totals either.
+    const scope = `WITH RECURSIVE subtree(coop_id, depth) AS (
         SELECT @coop, 0
-        UNION SELECT c.coop_id, t.depth + 1 FROM loan_party_coops c JOIN tree t ON c.parent_coop_id = t.coop_id
-        WHERE @consolidated = 1 AND t.depth < 16)`;
+        UNION SELECT c.coop_id, t.depth + 1 FROM loan_party_coops c JOIN subtree t ON c.parent_coop_id = t.coop_id
+        WHERE @consolidated = 1 AND t.depth < 16),
+      tree(coop_id) AS (SELECT coop_id FROM subtree
+        WHERE @reached IS NULL OR coop_id IN (SELECT value FROM json_each(@reached)))`;
     const active = `FROM loan_book WHERE status = 'active' AND coop_id IN (SELECT coop_id FROM tree)`;
     const prepare = <Row>(sql: string) => {
-      const statement = db
-        .prepare<[{ coop: string; consolidated: number; asOf: string }], RawRow>(sql)
-        .safeIntegers(true);
+      const statement = db.prepare<[ScopeParams], RawRow>(sql).safeIntegers(true);
       return {
-        all: (p: { coop: string; consolidated: number; asOf: string }) =>
-          statement.all(p).map((r) => joinWide<Row>(r)),
-        get: (p: { coop: string; consolidated: number; asOf: string }) => {
+        all: (p: ScopeParams) => statement.all(p).map((r) => joinWide<Row>(r)),
+        get: (p: ScopeParams) => {
           const row = statement.get(p);
           return row === undefined ? undefined : joinWide<Row>(row);
         },
@@ -175,9 +177,24 @@ export class PortfolioQueries {
     return classSummary(classes);
   }
 
-  portfolio(coopId: string, consolidated: boolean, asOf: string): Portfolio {
-    const p = { coop: coopId, consolidated: consolidated ? 1 : 0, asOf };
+  /**
+   * The portfolio of the coop, or of its subtree, counting only the coops `reaches` allows
+   * (every one when absent): the totals are always the sum of what is shown by coop.
+   */
+  portfolio(
+    coopId: string,
+    consolidated: boolean,
+    asOf: string,
+    reaches: (coopId: string) => boolean = () => true,
+  ): Portfolio {
     const s = this.statements;
+    const all = { coop: coopId, consolidated: consolidated ? 1 : 0, asOf, reached: null };
+    const subtree = s.coops.all(all).map((r) => r.coop_id);
+    const reached = subtree.filter(reaches);
+    const p = {
+      ...all,
+      reached: reached.length === subtree.length ? null : JSON.stringify(reached),
+    };
     const classes = new Map(s.byClass.all(p).map((r) => [r.kolektibilitas, r]));
     const summary = classSummary(classes);
     const sum = (f: (r: ClassRow) => bigint) =>

@@ -78,6 +78,23 @@ describe('the loan portfolio', () => {
       .expect(403);
   });
 
+  it('consolidates only the coops the credential reaches: its totals are its coops’ sum', async () => {
+    // A secondary's own system (role coop) reaches the secondary, not its member coops.
+    const coopP = (await h.fx.registry.create({ role: 'coop', coopId: COOPS.P, createdBy: 'test' }))
+      .token;
+    const p = (await get(COOPS.P, coopP, true)).body;
+    expect(p.coopIds).toEqual([COOPS.P]);
+    expect(p.byCoop.map((c: { coopId: string }) => c.coopId)).toEqual([COOPS.P]);
+    expect(p.loans).toBe(1);
+    expect(p.outstandingPrincipal.amount).toBe('60000000');
+    expect(p.provisionRequired.amount).toBe(p.byCoop[0].provision.amount);
+    expect(p.interCoopOutstanding.amount).toBe('0');
+    expect(p.ageing.reduce((n: number, b: { loans: number }) => n + b.loans, 0)).toBe(1);
+    // The same figures as P's own portfolio, not consolidated.
+    const own = (await get(COOPS.P, coopP, false)).body;
+    expect({ ...p, consolidated: false }).toEqual(own);
+  });
+
   it('publishes the federation’s figures without credentials: sums only, equal to the root’s consolidation', async () => {
     const open = await request(h.app).get(`${API}/public/portfolio`).expect(200);
     const root = (await get(COOPS.P, h.fx.keys.treasurerP, true)).body;

@@ -112,9 +112,8 @@ export function portfolioRoutes(ctx: LoanContext): Route[] {
         await ctx.book.catchUp();
         const asOf = (await ctx.closeOfBusiness.lastClosedDate()) ?? businessDateOf(ctx.clock);
         const consolidated = query.consolidated === 'true';
-        const p = queries.portfolio(params.coopId, consolidated, asOf);
-        // A treasurer sees its subtree; nothing it does not reach is counted by coop.
-        const byCoop = p.byCoop.filter((c) => rc.reaches(c.coopId));
+        // Only the coops the caller reaches are counted, in the totals as by coop.
+        const p = queries.portfolio(params.coopId, consolidated, asOf, (c) => rc.reaches(c));
         return {
           status: 200,
           body: {
@@ -142,7 +141,7 @@ export function portfolioRoutes(ctx: LoanContext): Route[] {
               outstandingPrincipal: money(a.outstandingPrincipal),
               overdueAmount: money(a.overdueAmount),
             })),
-            byCoop: byCoop.map((c) => ({
+            byCoop: p.byCoop.map((c) => ({
               coopId: c.coopId,
               loans: c.loans,
               outstandingPrincipal: money(c.outstandingPrincipal),
