@@ -165,6 +165,35 @@ describe('reading a coop’s files', () => {
     await expect(readTable(file)).rejects.toThrow(/not UTF-8.*line 2.*CSV UTF-8/);
   });
 
+  it('a workbook holding a number too long to be exact (a Papua NIK typed as a number) is refused, not read rounded', async () => {
+    const { default: excel } = await import('exceljs');
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const file = join(dir, 'members.xlsx');
+    const workbook = new excel.Workbook();
+    const sheet = workbook.addWorksheet('Anggota');
+    sheet.addRow([
+      'No. Anggota',
+      'Nama',
+      'NIK',
+      'Tanggal Lahir',
+      'Jenis Kelamin',
+      'Alamat',
+      'Tgl Masuk',
+    ]);
+    // 9171011203850013 is past 2^53: as a number it is 9171011203850012, another valid NIK.
+    sheet.addRow([
+      'P-0001',
+      'Yohana Wenda',
+      Number('9171011203850013'),
+      '12/03/1985',
+      'P',
+      'Jl. Raya Sentani 1',
+      '02/01/2023',
+    ]);
+    await workbook.xlsx.writeFile(file);
+    await expect(readTable(file)).rejects.toThrow(/row 2, column C: .*too many digits.*as Text/);
+  });
+
   it('a file without a required column is refused by name before anything is planned', async () => {
     const table = await readTable(join(SAMPLES, 'loans.csv'));
     expect(() =>
