@@ -93,7 +93,7 @@ export function accountReadRoutes(
           throw rejected('bad-range', 'The statement ends on or after it begins.', '/to');
         await accounts.account(params.coopId, params.accountId);
         await fresh();
-        const cursor = parseCursor(query.cursor);
+        const cursor = parseCursor(query.cursor, query.from, query.to);
         const page = models.statement(params.accountId, query.from, query.to, cursor, query.limit);
         let running = page.opening + page.before;
         const lines = page.lines.slice(0, query.limit).map((l) => {
@@ -128,9 +128,15 @@ export function accountReadRoutes(
   ];
 }
 
-function parseCursor(cursor: string | undefined): { on: string; revision: number } | undefined {
+/** A cursor names the last line given out, so it falls within the statement's dates. */
+function parseCursor(
+  cursor: string | undefined,
+  from: string,
+  to: string,
+): { on: string; revision: number } | undefined {
   if (cursor === undefined) return undefined;
   const match = /^(\d{4}-\d{2}-\d{2}):(\d{1,9})$/.exec(cursor);
-  if (!match) throw rejected('bad-cursor', 'Not a cursor this statement gave out.', '/cursor');
+  if (!match || match[1]! < from || match[1]! > to)
+    throw rejected('bad-cursor', 'Not a cursor this statement gave out.', '/cursor');
   return { on: match[1]!, revision: Number(match[2]) };
 }

@@ -183,6 +183,15 @@ describe('bulk sync of savings transactions', () => {
       }),
     ]);
     expect(second.body.nextCursor).toBeNull();
+    // A cursor from outside the statement's dates (another statement's) is not this one's.
+    for (const cursor of ['2000-01-01:0', '2026-01-01:1']) {
+      const outside = await request(h.app)
+        .get(
+          `${base}/coops/${COOPS.A}/accounts/AGT-001-S/statement?from=2025-01-01&to=2025-12-31&cursor=${cursor}`,
+        )
+        .set({ Authorization: `Bearer ${h.keys.coopA}` });
+      expect([outside.status, outside.body.code]).toEqual([422, 'bad-cursor']);
+    }
   });
 
   it('totals balances per product for the coop', async () => {
