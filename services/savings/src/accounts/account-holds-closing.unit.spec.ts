@@ -166,6 +166,34 @@ describe('account decider: holds, transfers, closing', () => {
       expect([error.code, error.kind]).toEqual(['hold-expired', 'conflict']);
       expect(when(lapsed, { type: 'ReleaseHold', on: '2026-04-02', holdId: 'h-1' })).toEqual([]);
     });
+    it('answers a retried capture or release as it ended after the account closed', () => {
+      const captureCmd: AccountCommand = {
+        type: 'CaptureHold',
+        ...ctx(sukarela),
+        holdId: 'h-1',
+        amount: 50_000n,
+        via: 'settlement_in_transit',
+        reference: null,
+      };
+      const closeCmd: AccountCommand = {
+        type: 'CloseAccount',
+        ...ctx(sukarela),
+        withdrawalId: 'c-1',
+        via: 'cash',
+        requestedBy: 'maker',
+        approvalThreshold: 1_000_000n,
+      };
+      const release: AccountCommand = { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-2' };
+      const closed = then(
+        then(then(then(held, captureCmd), { ...hold(10_000n), holdId: 'h-2' }), release),
+        closeCmd,
+      );
+      expect(closed.at(-1)?.type).toBe('AccountClosed');
+      expect(when(closed, captureCmd)).toEqual([]);
+      expect(when(closed, release)).toEqual([]);
+      expect(refusal(closed, { ...captureCmd, amount: 1n }).code).toBe('hold-captured');
+      expect(refusal(closed, hold(1n, { holdId: 'h-3' })).code).toBe('account-closed');
+    });
     it('releases a hold once; a retried release changes nothing, a captured hold stays captured', () => {
       const release: AccountCommand = { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-1' };
       const released = then(held, release);

@@ -15,6 +15,7 @@ import {
   requireActiveMember,
   requireFunds,
   requireOpen,
+  requireOpened,
   requireWithdrawable,
   requireWithinLimit,
 } from './guards';
@@ -75,7 +76,8 @@ export function placeHold(command: Command<'PlaceHold'>, state: AccountState): A
  * transit is exempt: an inter-coop payment or a loan was approved where it was made.
  */
 export function captureHold(command: Command<'CaptureHold'>, state: AccountState): AccountEvent[] {
-  const account = requireOpen(state);
+  // A finished hold is answered as it ended, on an account closed since too.
+  const account = requireOpened(state);
   const ended = finishedHold(account, command.holdId)?.ended;
   if (ended && !activeHold(account, command.holdId)) {
     // A retried capture is answered as it ended: the money left once.
@@ -83,6 +85,7 @@ export function captureHold(command: Command<'CaptureHold'>, state: AccountState
     if (ended.kind === 'captured' && ended.amount === asked) return [];
     throw endedAlready(command.holdId, ended);
   }
+  requireOpen(account);
   const hold = requireHold(account, command.holdId);
   if (hold.expiresAt <= command.now) {
     throw conflict('hold-expired', `Hold ${command.holdId} expired at ${hold.expiresAt}.`);
@@ -123,13 +126,14 @@ export function captureHold(command: Command<'CaptureHold'>, state: AccountState
 }
 
 export function releaseHold(command: Command<'ReleaseHold'>, state: AccountState): AccountEvent[] {
-  const account = requireOpen(state);
+  const account = requireOpened(state);
   const ended = finishedHold(account, command.holdId)?.ended;
   if (ended && !activeHold(account, command.holdId)) {
     // A retried release changes nothing; a captured hold is not reported released.
     if (ended.kind !== 'captured') return [];
     throw endedAlready(command.holdId, ended);
   }
+  requireOpen(account);
   const hold = requireHold(account, command.holdId);
   return [
     {
