@@ -10,6 +10,7 @@ import {
   type SignedCheckpoint,
 } from '../checkpoints/checkpoint';
 import { FingerprintTable } from '../checkpoints/fingerprints';
+import { streamCategory } from '@kopfed/eventstore';
 import type { AuditRecords } from '../signers/audit-records';
 import type { FindingLog } from './findings';
 
@@ -64,6 +65,7 @@ export function gatherEvidence(
     checkpoints: 0,
   };
   const stream = AUDIT_STREAMS.checkpoints(store);
+  findForeignCheckpoint(db, stream, store, findings);
   const inStore = readInStore(db, stream, store, findings);
   evidence.checkpoints = inStore.length;
   const batchSeal = db.prepare<
@@ -131,6 +133,34 @@ export function gatherEvidence(
   }
   for (const o of outside) checkOutside(o, stream, inStore, evidence, findings);
   return evidence;
+}
+
+/**
+ * Checkpoints of another store in this one: the file was renamed or swapped for another
+ * store's (whose own checkpoints it then lacks, so nothing else would say so with the audit
+ * store gone). Every store keeps only its own, stream `auditcheckpoints-<store>`.
+ */
+function findForeignCheckpoint(
+  db: Database.Database,
+  stream: string,
+  store: string,
+  findings: FindingLog,
+): void {
+  const category = streamCategory(stream);
+  const foreign = db
+    .prepare<[string, string], { position: number; stream: string; revision: number; id: string }>(
+      'SELECT position, stream, revision, id FROM events WHERE category = ? AND stream <> ? ORDER BY position LIMIT 1',
+    )
+    .get(category, stream);
+  if (!foreign) return;
+  findings.add({
+    kind: 'altered',
+    position: foreign.position,
+    stream: foreign.stream,
+    revision: foreign.revision,
+    eventId: foreign.id,
+    detail: `a checkpoint of ${foreign.stream.slice(category.length + 1)} sits at position ${foreign.position} in ${store}.db: the file is another store's, or holds its events`,
+  });
 }
 
 function readInStore(

@@ -360,6 +360,22 @@ describe('verify', () => {
     });
   });
 
+  it('reports a store file that holds another store’s checkpoints, the audit store gone', async () => {
+    const copy = copyDataDir(sample);
+    copies.push(copy);
+    unlinkSync(join(copy, `${AUDIT_STORE}.db`));
+    renameSync(join(copy, 'ledger.db'), join(copy, 'savings.db'));
+
+    const result = await verifyDataDir(copy);
+
+    expect(result.intact).toBe(false);
+    expect(result.stores.find((s) => s.store === 'savings')!.first).toMatchObject({
+      kind: 'altered',
+      stream: 'auditcheckpoints-ledger',
+      detail: expect.stringMatching(/checkpoint of ledger .* in savings\.db/),
+    });
+  });
+
   it('reports a store a trusted export names whose file is gone, with the audit store started anew', async () => {
     const copy = copyDataDir(sample);
     copies.push(copy);
