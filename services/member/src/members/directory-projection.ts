@@ -4,7 +4,7 @@ import type { PersonEvent } from '../persons/person.decider';
 import type { PersonVault } from '../persons/person-vault';
 import { stmt } from '../sql';
 import { idOf } from '../stream-ids';
-import type { MemberEvent } from './member.decider';
+import type { MemberEvent, PastMembership } from './member.decider';
 
 export interface MemberRow {
   member_id: string;
@@ -287,4 +287,14 @@ export function memberWithExternalId(
     db,
     'SELECT member_id FROM members WHERE coop_id = ? AND external_id = ? AND member_id != ? LIMIT 1',
   ).get(coopId, externalId, exceptMemberId)?.member_id;
+}
+
+/** The person's memberships, as the rules on a known person's joining read them. */
+export function pastMemberships(db: Database.Database, personId: string): PastMembership[] {
+  return membershipsOfPerson(db, personId).map((row) => ({
+    coopId: row.coop_id,
+    status: row.status,
+    leftOn: row.left_on,
+    leftReason: row.left_reason,
+  }));
 }

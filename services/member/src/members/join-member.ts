@@ -5,8 +5,8 @@ import type { MemberContext } from '../context';
 import type { PersonalData } from '../persons/personal-data';
 import { streams } from '../stream-ids';
 import { claimPersonInCoop, FreshClaims } from './claims';
-import { memberWithExternalId, membershipsOfPerson } from './directory-projection';
-import { memberDecider } from './member.decider';
+import { memberWithExternalId, membershipsOfPerson, pastMemberships } from './directory-projection';
+import { admitKnownPerson, memberDecider } from './member.decider';
 import { derivedId, memberIdForExternalId, prepareJoin, type NewMember } from './member-commands';
 import { asMemberEvent, loadMember } from './member-stream';
 
@@ -34,8 +34,10 @@ export async function joinMember(
   const { membership } = member;
   // A person named by id is an existing person: prove it, and keep them to one membership here.
   const named = membership.kind === 'person' ? membership.personId : undefined;
-  if (membership.kind === 'person' && named !== undefined)
+  if (membership.kind === 'person' && named !== undefined) {
     await provePerson(ctx, named, membership.person, caller);
+    admitKnownPerson(pastMemberships(ctx.db, named), coopId, member.joinedOn);
+  }
   const claims = new FreshClaims(ctx, memberId);
   const joining = claims.guard(async () => {
     const details = await prepareJoin(

@@ -24,9 +24,11 @@ import {
   reserveMemberNumber,
   reserveNik,
 } from './claims';
+import { pastMemberships } from './directory-projection';
 import {
   admitJoin,
   admitJoiningDate,
+  admitKnownPerson,
   admitMove,
   memberDecider,
   type JoinDetails,
@@ -294,6 +296,8 @@ export async function movePerson(
   const newMemberId = derivedId(to.toCoopId, memberId, 'moved');
   const { state: existing } = await loadMember(ctx, newMemberId);
   if (!existing.status) {
+    await ctx.projections.directory.catchUp();
+    admitKnownPerson(pastMemberships(ctx.db, personId), to.toCoopId, to.on);
     const claims = new FreshClaims(ctx, newMemberId);
     await claims.guard(async () => {
       const details = await prepareJoin(

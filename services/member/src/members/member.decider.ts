@@ -286,6 +286,37 @@ export function admitMove(
   return 'leave';
 }
 
+/** A membership of the person as the directory holds it. */
+export interface PastMembership {
+  coopId: string;
+  status: 'active' | 'left';
+  leftOn: string | null;
+  leftReason: LeftReason | null;
+}
+
+/**
+ * Whether a known person may begin a membership of `coopId` on `joinedOn` (joined by hand
+ * under their id, or moved there): not once they left a coop as deceased, and not within a
+ * membership of that coop that has ended, which would count them twice for those days. They
+ * come back from the day it ended, as the sync takes a returning member.
+ */
+export function admitKnownPerson(
+  memberships: readonly PastMembership[],
+  coopId: string,
+  joinedOn: string,
+): void {
+  if (memberships.some((m) => m.leftReason === 'deceased'))
+    throw conflict('member_deceased', 'this person left a coop as deceased and joins none again');
+  const overlapping = memberships.find(
+    (m) => m.coopId === coopId && m.status === 'left' && m.leftOn! > joinedOn,
+  );
+  if (overlapping)
+    throw conflict(
+      'membership_overlaps',
+      `the person was a member of this coop until ${overlapping.leftOn}; they join again from that day`,
+    );
+}
+
 function join(details: JoinDetails): MemberEvent[] {
   const { coop, membership } = details;
   admitJoin(coop, membership.kind, details.memberCoop);

@@ -1,8 +1,10 @@
 import { DomainError } from '@kopfed/domain';
 import {
+  admitKnownPerson,
   admitMove,
   memberDecider,
   type JoinDetails,
+  type LeftReason,
   type MemberCommand,
   type MemberEvent,
   type MemberState,
@@ -361,6 +363,43 @@ describe('member decider', () => {
         code,
         kind,
       });
+    });
+  });
+  describe('admitKnownPerson', () => {
+    const left = (coopId: string, leftOn: string, leftReason: LeftReason = 'resigned') => ({
+      coopId,
+      status: 'left' as const,
+      leftOn,
+      leftReason,
+    });
+    const codeOf = (run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof DomainError) return error.code;
+        throw error;
+      }
+      return undefined;
+    };
+    it('takes a person back from the day their membership there ended, and elsewhere at any date', () => {
+      expect(
+        codeOf(() => admitKnownPerson([left('ksp-1', '2026-05-31')], 'ksp-1', '2026-05-31')),
+      ).toBeUndefined();
+      expect(
+        codeOf(() => admitKnownPerson([left('ksp-2', '2026-05-31')], 'ksp-1', '2026-03-01')),
+      ).toBeUndefined();
+    });
+    it('refuses a joining within an ended membership of the same coop', () => {
+      expect(
+        codeOf(() => admitKnownPerson([left('ksp-1', '2026-05-31')], 'ksp-1', '2026-05-30')),
+      ).toBe('membership_overlaps');
+    });
+    it('refuses a person who left any coop as deceased', () => {
+      expect(
+        codeOf(() =>
+          admitKnownPerson([left('ksp-2', '2026-04-01', 'deceased')], 'ksp-1', '2026-06-01'),
+        ),
+      ).toBe('member_deceased');
     });
   });
 });

@@ -295,6 +295,96 @@ describe('member service over HTTP', () => {
     expect(await inB('B-0051')).toHaveLength(1);
   });
 
+  it('takes a person back by hand only from the day their last membership there ended', async () => {
+    const siti = person(60);
+    const first = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0060',
+      joinedOn: '2026-02-01',
+      person: siti,
+    }).expect(201);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/members/${first.body.memberId}/departure`))
+      .set(f.auth(f.coopA))
+      .send({ reason: 'resigned', leftOn: '2026-05-31' })
+      .expect(200);
+    const back = (memberNumber: string, joinedOn: string) =>
+      join(f.coopA, COOP.A, {
+        kind: 'person',
+        memberNumber,
+        joinedOn,
+        personId: first.body.personId,
+        person: siti,
+      });
+    const overlapping = await back('A-0061', '2026-03-01');
+    expect(overlapping.status).toBe(409);
+    expect(overlapping.body).toMatchObject({ code: 'membership_overlaps' });
+    const listed = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}/members?memberNumber=A-0061`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(listed.body.items).toEqual([]);
+    const returned = await back('A-0061', '2026-05-31').expect(201);
+    expect(returned.body).toMatchObject({ personId: first.body.personId, status: 'active' });
+  });
+
+  it('moves no one into a coop within a membership of theirs there that has ended', async () => {
+    const rina = person(65);
+    const inA = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0065',
+      joinedOn: '2026-02-01',
+      person: rina,
+    }).expect(201);
+    const inB = await join(f.treasurerP, COOP.B, {
+      kind: 'person',
+      memberNumber: 'B-0065',
+      joinedOn: '2026-02-01',
+      personId: inA.body.personId,
+      person: rina,
+    }).expect(201);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.B}/members/${inB.body.memberId}/departure`))
+      .set(f.auth(f.coopB))
+      .send({ reason: 'resigned', leftOn: '2026-06-30' })
+      .expect(200);
+    const move = await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/members/${inA.body.memberId}/move`))
+      .set(f.auth(f.treasurerP))
+      .send({ toCoopId: COOP.B, toMemberNumber: 'B-0066', on: '2026-04-01' });
+    expect(move.status).toBe(409);
+    expect(move.body).toMatchObject({ code: 'membership_overlaps' });
+    const stillInA = await request(fixture.app)
+      .get(api(`/coops/${COOP.A}/members/${inA.body.memberId}`))
+      .set(f.auth(f.coopA))
+      .expect(200);
+    expect(stillInA.body.status).toBe('active');
+  });
+
+  it('joins no coop by hand a person who left a coop as deceased', async () => {
+    const budi = person(63);
+    const died = await join(f.coopA, COOP.A, {
+      kind: 'person',
+      memberNumber: 'A-0063',
+      joinedOn: '2026-02-01',
+      person: budi,
+    }).expect(201);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/members/${died.body.memberId}/departure`))
+      .set(f.auth(f.coopA))
+      .send({ reason: 'deceased', leftOn: '2026-04-01' })
+      .expect(200);
+    const joined = await join(f.treasurerP, COOP.B, {
+      kind: 'person',
+      memberNumber: 'B-0063',
+      joinedOn: '2026-06-01',
+      personId: died.body.personId,
+      person: budi,
+    });
+    expect(joined.status).toBe(409);
+    expect(joined.body).toMatchObject({ code: 'member_deceased' });
+  });
+
   it('counts coops and members for the command center, consolidated under the parent', async () => {
     const stats = await request(fixture.app)
       .get(api(`/coops/${COOP.P}/statistics`))

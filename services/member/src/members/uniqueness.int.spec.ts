@@ -75,13 +75,16 @@ describe('members unique within a coop', () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('person_already_member');
     expect(await members(COOP.A, 'memberNumber=U-10b')).toEqual([]);
-    // Once that membership ends, the person may join again under their own id.
+    // Once that membership ends, the person may join again under their own id, from that day.
     await request(fixture.app)
       .post(api(`/coops/${COOP.A}/members/${first.body.memberId}/departure`))
       .set(f.auth(f.coopA))
       .send({ reason: 'resigned', leftOn: '2026-03-01' })
       .expect(200);
-    const rejoined = await joinPerson(COOP.A, 'U-10c', 210, { personId: first.body.personId });
+    const rejoined = await joinPerson(COOP.A, 'U-10c', 210, {
+      personId: first.body.personId,
+      joinedOn: '2026-03-01',
+    });
     expect(rejoined.status).toBe(201);
   });
 
