@@ -37,7 +37,16 @@ export type LedgerEvent = ChartConfigured | EntryPosted | EntryReversed | Period
 
 export type LedgerCommand =
   | { type: 'ConfigureChart'; coopId: CoopId; changes: ChartChanges; configuredAt: string }
-  | { type: 'PostEntry'; entry: JournalEntry }
+  | {
+      type: 'PostEntry';
+      entry: JournalEntry;
+      /**
+       * Today's business date, for an entry made by hand: it is dated neither after today
+       * nor before the books could have begun. A money event of another service carries
+       * its own date and comes without it.
+       */
+      today?: BusinessDate;
+    }
   | {
       type: 'ReverseEntry';
       /** The entry as posted, read by the service from the journal; checked against state. */
@@ -48,6 +57,8 @@ export type LedgerCommand =
       businessDate: BusinessDate;
       recordedAt: string;
       reason: string;
+      /** Today's business date, for a reversal asked for by hand: not dated after it. */
+      today?: BusinessDate;
     }
   | {
       type: 'ClosePeriod';
@@ -66,8 +77,8 @@ export type LedgerCommand =
  * coop's stream costs:
  * - `balances`: accounts × currencies, bounded by the chart;
  * - `byYear`: the same per business-date year — years × accounts × currencies;
- * - `closedThrough`, `firstClosedYear`, `lastClosedYear`: three values, as periods close in
- *   order;
+ * - `closedThrough`, `earliestEntryDate`, `firstClosedYear`, `lastClosedYear`: four values,
+ *   as periods close in order;
  * - `posted`: source event id → entry id of every entry: the one part that grows with the
  *   entries (~100 bytes each). It is the permanent exactly-once rule (BRIEF §4: client ids
  *   are deduplicated permanently) and lets a reversal check that its original was posted.
@@ -84,6 +95,8 @@ export interface LedgerState {
   /** The net change of each business-date year: a year end's balance is the sum up to it. */
   byYear: ReadonlyMap<number, Balances>;
   closedThrough: BusinessDate | null;
+  /** The earliest business date of any entry: where these books begin. */
+  earliestEntryDate: BusinessDate | null;
   /**
    * The first financial year these books closed: years close in order from it, so every year
    * from it to `lastClosedYear` was closed here; an earlier one was kept elsewhere.

@@ -14,6 +14,7 @@ export function initialLedgerState(): LedgerState {
     balances: NO_BALANCES,
     byYear: new Map(),
     closedThrough: null,
+    earliestEntryDate: null,
     firstClosedYear: null,
     lastClosedYear: null,
     posted: AppendOnlyIndex.empty<EntryId>(),
@@ -29,6 +30,10 @@ function withEntry(state: LedgerState, entry: JournalEntry): LedgerState {
     ...state,
     balances: applyLines(state.balances, entry.lines),
     byYear,
+    earliestEntryDate:
+      state.earliestEntryDate !== null && state.earliestEntryDate <= entry.businessDate
+        ? state.earliestEntryDate
+        : entry.businessDate,
     posted: state.posted.with(entry.source.eventId, entry.entryId),
   };
 }

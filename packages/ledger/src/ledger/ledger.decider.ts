@@ -5,6 +5,7 @@ import { assertBalanceRules } from '../journal/balance-rules';
 import { netChanges } from '../journal/balances';
 import { ENTRY_REVERSAL, reversalOf, SHU_ROLL_FORWARD, YEAR_END_CLOSING } from '../journal/entry';
 import { assertPostable } from '../journal/entry-checks';
+import { yearOf, type BusinessDate } from '../period';
 import type { LedgerCommand, LedgerEvent, LedgerState } from './ledger-model';
 import { evolveLedger, initialLedgerState } from './ledger-state';
 import { decideClose } from './year-end-close';
@@ -96,7 +97,34 @@ function assertOpen(state: LedgerState, businessDate: string): void {
   }
 }
 
-function postEntry({ entry }: Command<'PostEntry'>, state: LedgerState): LedgerEvent[] {
+/**
+ * An entry made by hand is dated on or before today, and not before the books could have
+ * begun: the earliest date they hold, or, on books holding nothing that early, 31 December
+ * two years back (the opening balances of last financial year). A date outside is a typo
+ * that would otherwise hold the books' periods open, or closed, for good.
+ */
+function assertDatedInBooks(state: LedgerState, businessDate: BusinessDate, today: BusinessDate) {
+  if (businessDate > today) {
+    throw rejected(
+      'entry-dated-ahead',
+      `The entry is dated ${businessDate}, after today's business date ${today} (Asia/Jakarta).`,
+      '/businessDate',
+    );
+  }
+  const opening = `${yearOf(today) - 2}-12-31`;
+  const { earliestEntryDate } = state;
+  const floor =
+    earliestEntryDate !== null && earliestEntryDate < opening ? earliestEntryDate : opening;
+  if (businessDate < floor) {
+    throw rejected(
+      'entry-before-books',
+      `The entry is dated ${businessDate}, before these books begin (${floor}).`,
+      '/businessDate',
+    );
+  }
+}
+
+function postEntry({ entry, today }: Command<'PostEntry'>, state: LedgerState): LedgerEvent[] {
   const chart = chartOf(state, entry.coopId);
   if (entry.reverses !== undefined) {
     throw rejected('use-reverse-entry', 'A reversal is made with ReverseEntry.', '/reverses');
@@ -106,6 +134,7 @@ function postEntry({ entry }: Command<'PostEntry'>, state: LedgerState): LedgerE
   }
   if (state.posted.has(entry.source.eventId)) return [];
   assertPostable(entry, chart);
+  if (today !== undefined) assertDatedInBooks(state, entry.businessDate, today);
   assertOpen(state, entry.businessDate);
   assertBalanceRules(chart, state.balances, netChanges(entry.lines));
   return [{ type: 'EntryPosted', data: { entry } }];
@@ -134,6 +163,7 @@ function reverseEntry(command: Command<'ReverseEntry'>, state: LedgerState): Led
       '/businessDate',
     );
   }
+  if (command.today !== undefined) assertDatedInBooks(state, command.businessDate, command.today);
   const reversal = reversalOf(original, {
     entryId: command.reversalEntryId,
     businessDate: command.businessDate,

@@ -180,6 +180,30 @@ describe('ledger decider: PostEntry', () => {
     expect(refusal(post({ ...deposit, businessDate: '2026-02-01' }))).toEqual(['none']);
   });
 
+  it('refuses a manual entry dated after today, or before the books could have begun', () => {
+    const manual = (businessDate: string, today: string, state = given([chartConfigured()])) =>
+      refusal(() =>
+        decide({ type: 'PostEntry', entry: { ...deposit, businessDate }, today }, state),
+      );
+    expect(manual('2026-06-02', '2026-06-01')).toEqual(['rejected', 'entry-dated-ahead']);
+    expect(manual('2026-06-01', '2026-06-01')).toEqual(['none']);
+    // On books holding nothing earlier: back to the opening balances of last financial year.
+    expect(manual('2006-06-01', '2026-06-01')).toEqual(['rejected', 'entry-before-books']);
+    expect(manual('2024-12-30', '2026-06-01')).toEqual(['rejected', 'entry-before-books']);
+    expect(manual('2024-12-31', '2026-06-01')).toEqual(['none']);
+    // Books already holding an earlier date take an entry as early as it.
+    const old = entry('old', '2020-03-01', [debit(KAS, idr(5)), credit(SUKARELA, idr(5))]);
+    const held = given([chartConfigured(), posted(old)]);
+    expect(manual('2020-03-01', '2026-06-01', held)).toEqual(['none']);
+    expect(manual('2020-02-29', '2026-06-01', held)).toEqual(['rejected', 'entry-before-books']);
+    // A money event of another service is dated by that service: no today to judge it by.
+    expect(
+      refusal(() =>
+        decide({ type: 'PostEntry', entry: { ...deposit, businessDate: '2006-06-01' } }, held),
+      ),
+    ).toEqual(['none']);
+  });
+
   it('keeps kas from going below zero, but lets a lifted rule through', () => {
     const overdraw = entry('w', '2026-01-11', [
       debit(SUKARELA, idr(150_000)),
@@ -247,6 +271,25 @@ describe('ledger decider: ClosePeriod (month)', () => {
       'period-out-of-order',
     ]);
     expect(decide(close('2026-02'), closed)).toHaveLength(1);
+  });
+
+  it('refuses a first close of a month before the books hold anything dated in or before it', () => {
+    const state = given([chartConfigured(), posted(deposit)]);
+    // A typo (2016 for 2026) would otherwise force closing every month since, one by one.
+    expect(refusal(() => decide(close('2016-10'), state))).toEqual([
+      'rejected',
+      'period-before-books',
+    ]);
+    expect(refusal(() => decide(close('2025-12'), state))).toEqual([
+      'rejected',
+      'period-before-books',
+    ]);
+    expect(refusal(() => decide(close('2026-01'), given([chartConfigured()])))).toEqual([
+      'rejected',
+      'period-before-books',
+    ]);
+    expect(decide(close('2026-01'), state)).toHaveLength(1);
+    expect(decide(close('2026-02'), state)).toHaveLength(1);
   });
 
   it('refuses a month that is not over, a bad period, and before the chart', () => {

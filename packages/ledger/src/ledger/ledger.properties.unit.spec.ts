@@ -145,7 +145,10 @@ describe('ledger properties', () => {
           ],
           events,
         );
-        expect(closed.refused).toBe(0);
+        // Books holding nothing dated in 2026 or before have not begun: the close is refused.
+        const begun = journalOf(events).some((e) => e.businessDate <= '2026-12-31');
+        expect(closed.refused).toBe(begun ? 0 : 1);
+        if (!begun) return;
         const journal = journalOf(closed.events);
         const closing = journal.find((e) => e.source.type === YEAR_END_CLOSING);
         const atYearEnd = balancesAtYearEnd(closed.state, 2026).get(SHU_BERJALAN);

@@ -95,6 +95,15 @@ describe('ledger decider: ReverseEntry', () => {
     ]);
   });
 
+  it('refuses a reversal asked for by hand dated after today', () => {
+    expect(
+      refusal(() => decide(reverse({ businessDate: '2026-01-13', today: '2026-01-12' }), state)),
+    ).toEqual(['rejected', 'entry-dated-ahead']);
+    expect(
+      decide(reverse({ businessDate: '2026-01-12', today: '2026-01-12' }), state),
+    ).toHaveLength(1);
+  });
+
   it('refuses a reversal that would break a balance rule', () => {
     const withdrawal = entry('w', '2026-01-11', [
       debit(SUKARELA, idr(100_000)),

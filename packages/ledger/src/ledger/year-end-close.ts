@@ -37,6 +37,20 @@ export function decideClose(command: ClosePeriod, state: LedgerState, chart: Cha
   if (command.today <= end) {
     throw rejected('period-not-over', `${name} ends on ${end}; close it from ${nextDay(end)}.`);
   }
+  // Periods close in order from the first one closed: a first close before the books begin
+  // (a typo of a year) would leave every period since to be closed one by one.
+  const first =
+    period.kind === 'month' ? state.closedThrough === null : state.lastClosedYear === null;
+  const { earliestEntryDate } = state;
+  if (first && (earliestEntryDate === null || end < earliestEntryDate)) {
+    throw rejected(
+      'period-before-books',
+      earliestEntryDate === null
+        ? `The books hold no entry yet: there is nothing in ${name} to close.`
+        : `These books begin on ${earliestEntryDate}: ${name} is before them; close the period that holds it first.`,
+      '/period',
+    );
+  }
   const closed = (closedThrough: string): LedgerEvent => ({
     type: 'PeriodClosed',
     data: { coopId: command.coopId, period, closedThrough, closedAt: command.closedAt },

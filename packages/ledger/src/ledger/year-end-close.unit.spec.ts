@@ -188,6 +188,19 @@ describe('year-end close', () => {
     ]);
   });
 
+  it('refuses a first close of a year before the books hold anything dated in or before it', () => {
+    const state = given([chartConfigured(), ...year2026]);
+    expect(refusal(() => decide(closeYear(2016), state))).toEqual([
+      'rejected',
+      'period-before-books',
+    ]);
+    expect(refusal(() => decide(closeYear(2025), state))).toEqual([
+      'rejected',
+      'period-before-books',
+    ]);
+    expect(decide(closeYear(2026), state).at(-1)).toMatchObject({ type: 'PeriodClosed' });
+  });
+
   it('closes a year after its months were closed and even after January of the next', () => {
     const months: LedgerEvent = {
       type: 'PeriodClosed',

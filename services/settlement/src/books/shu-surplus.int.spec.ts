@@ -194,7 +194,18 @@ describe('the SHU a simulation divides, against the books', () => {
   it('a year the books closed with no income or expense divides nothing, whatever the request says', async () => {
     const D = 'coop-d';
     h.kit.directory.setParent(D, P);
-    await h.post(`/coops/${D}/chart/changes`, {}).expect(200);
+    // Opening balances only: no income or expense dated in 2026.
+    await h
+      .post(`/coops/${D}/journal-entries`, {
+        entryId: 'opening-d',
+        businessDate: '2026-12-31',
+        description: 'Saldo awal (opening balance)',
+        lines: [
+          { account: '1-110', debit: idr(5_000_000) },
+          { account: '3-300', credit: idr(5_000_000) },
+        ],
+      })
+      .expect(201);
     await h.post(`/coops/${D}/periods/close`, { period: { kind: 'year', year: 2026 } }).expect(200);
     await expect(h.settlement.books.closedYear(D, 2026)).resolves.toEqual({
       result: 0n,

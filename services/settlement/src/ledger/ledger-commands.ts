@@ -182,7 +182,7 @@ export class LedgerCommands {
               },
             ]
           : []),
-        { type: 'PostEntry', entry },
+        { type: 'PostEntry', entry, today: jakartaBusinessDate(this.clock()) },
       ],
       metadata,
     );
@@ -231,6 +231,7 @@ export class LedgerCommands {
           businessDate: businessDate ?? jakartaBusinessDate(now),
           recordedAt: now.toISOString(),
           reason,
+          today: jakartaBusinessDate(now),
         },
       ],
       metadata,

@@ -261,4 +261,39 @@ describe('the books over HTTP: chart, GL mapping, journal, periods, statements',
       (await h.get(`/coops/${P}/books/consolidated/trial-balance`, h.kit.keys.coopA)).status,
     ).toBe(403);
   });
+
+  it('refuses an entry dated after today or long before the books, and a first close before them', async () => {
+    const lines = [
+      { account: '1-110', debit: idr(1_000) },
+      { account: '3-300', credit: idr(1_000) },
+    ];
+    const before = await h.get(`/coops/${A}/books/trial-balance`);
+    // Today is 2026-11-27 in Jakarta.
+    expect((await entry(A, 'ahead-1', '2026-11-28', lines)).body).toMatchObject({
+      status: 422,
+      code: 'entry-dated-ahead',
+    });
+    expect((await entry(A, 'typo-1', '2006-11-02', lines)).body).toMatchObject({
+      status: 422,
+      code: 'entry-before-books',
+    });
+    const reversal = await h.post(`/coops/${A}/journal-entries/open-1/reversal`, {
+      reason: 'salah tanggal',
+      businessDate: '2026-11-28',
+    });
+    expect(reversal.body).toMatchObject({ status: 422, code: 'entry-dated-ahead' });
+    expect((await h.get(`/coops/${A}/books/trial-balance`)).body).toEqual(before.body);
+
+    // B's books begin in 2026 and no period of them is closed yet: a typo of 2016 is refused.
+    expect((await h.settlement.ledgers.state(B)).closedThrough).toBeNull();
+    const typoMonth = await h.post(`/coops/${B}/periods/close`, {
+      period: { kind: 'month', month: '2016-10' },
+    });
+    expect(typoMonth.body).toMatchObject({ status: 422, code: 'period-before-books' });
+    const typoYear = await h.post(`/coops/${B}/periods/close`, {
+      period: { kind: 'year', year: 2016 },
+    });
+    expect(typoYear.body).toMatchObject({ status: 422, code: 'period-before-books' });
+    expect((await h.settlement.ledgers.state(B)).closedThrough).toBeNull();
+  });
 });
