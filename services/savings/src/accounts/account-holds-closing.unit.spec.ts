@@ -185,7 +185,7 @@ describe('account decider: holds, transfers, closing', () => {
       };
       const release: AccountCommand = { type: 'ReleaseHold', on: '2026-03-10', holdId: 'h-2' };
       const closed = then(
-        then(then(then(held, captureCmd), { ...hold(10_000n), holdId: 'h-2' }), release),
+        then(then(then(held, captureCmd), hold(10_000n, { holdId: 'h-2' })), release),
         closeCmd,
       );
       expect(closed.at(-1)?.type).toBe('AccountClosed');
