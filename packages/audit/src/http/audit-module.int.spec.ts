@@ -173,4 +173,16 @@ describe('audit over HTTP', () => {
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     await request(fixture.app).get(api('/checkpoints?limit=5000')).set(as('auditor')).expect(400);
   });
+
+  it('refuses to export the checkpoints of a store the node does not have, instead of an empty export', async () => {
+    const res = await request(fixture.app)
+      .get(api('/checkpoints?store=ledgr'))
+      .set(as('auditor'))
+      .expect(404);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body).toMatchObject({
+      code: 'store_not_found',
+      detail: expect.stringMatching(/ledgr/),
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { notFound } from '@kopfed/domain';
 import { defineRoute, type Route } from '@kopfed/service-kit';
 import {
   CHECKPOINT_EXPORT_FORMAT,
@@ -42,11 +43,14 @@ export function verifyRoutes(ctx: AuditContext): Route[] {
       operationId: 'exportCheckpoints',
       summary: 'Export signed checkpoints with their countersignatures',
       description:
-        'The checkpoints of every store (or of `store`), from `fromSequence`, as the JSON an auditor keeps and later gives to `kopfed audit verify --trusted`.',
+        'The checkpoints of every store (or of `store`, 404 when the node has no such store), from `fromSequence`, as the JSON an auditor keeps and later gives to `kopfed audit verify --trusted`.',
       request: { query: CheckpointsQuery },
       responses: { 200: CheckpointExport },
       policy: AUDITORS,
       handler: async ({ query }) => {
+        // An empty export, kept as the auditor's anchor, would hold the node to nothing.
+        if (query.store !== undefined && !ctx.stores.has(query.store))
+          throw notFound('store_not_found', `this node has no store ${query.store}`);
         const records = await ctx.audit.records();
         const names = [...ctx.stores.keys()]
           .filter((name) => query.store === undefined || name === query.store)
