@@ -291,10 +291,28 @@ export function memberWithExternalId(
 
 /** The person's memberships, as the rules on a known person's joining read them. */
 export function pastMemberships(db: Database.Database, personId: string): PastMembership[] {
-  return membershipsOfPerson(db, personId).map((row) => ({
+  return membershipsOfPerson(db, personId).map(asPast);
+}
+
+/** The memberships a coop holds as a member coop, as the rules on its joining read them. */
+export function pastMembershipsAsCoop(
+  db: Database.Database,
+  memberCoopId: string,
+): PastMembership[] {
+  return stmt<[string], Membership>(
+    db,
+    `SELECT member_id, coop_id, status, left_on, left_reason, sealed, erased FROM members
+      WHERE member_coop_id = ? ORDER BY member_id`,
+  )
+    .all(memberCoopId)
+    .map(asPast);
+}
+
+function asPast(row: Membership): PastMembership {
+  return {
     coopId: row.coop_id,
     status: row.status,
     leftOn: row.left_on,
     leftReason: row.left_reason,
-  }));
+  };
 }

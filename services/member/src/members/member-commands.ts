@@ -24,8 +24,9 @@ import {
   reserveMemberNumber,
   reserveNik,
 } from './claims';
-import { pastMemberships } from './directory-projection';
+import { pastMemberships, pastMembershipsAsCoop } from './directory-projection';
 import {
+  admitAfterEnded,
   admitJoin,
   admitJoiningDate,
   admitKnownPerson,
@@ -105,6 +106,8 @@ export async function prepareJoin(
     membership = { kind: 'person', personId };
   } else {
     const { memberCoopId } = member.membership;
+    await ctx.projections.directory.catchUp();
+    admitAfterEnded(pastMembershipsAsCoop(ctx.db, memberCoopId), coopId, member.joinedOn);
     await claimMemberCoop(ctx, coopId, memberCoopId, memberId, metadata, claims);
     membership = { kind: 'coop', memberCoopId };
   }

@@ -296,9 +296,8 @@ export interface PastMembership {
 
 /**
  * Whether a known person may begin a membership of `coopId` on `joinedOn` (joined by hand
- * under their id, or moved there): not once they left a coop as deceased, and not within a
- * membership of that coop that has ended, which would count them twice for those days. They
- * come back from the day it ended, as the sync takes a returning member.
+ * under their id, or moved there): not once they left a coop as deceased, and not within an
+ * ended membership of that coop (see admitAfterEnded).
  */
 export function admitKnownPerson(
   memberships: readonly PastMembership[],
@@ -307,13 +306,26 @@ export function admitKnownPerson(
 ): void {
   if (memberships.some((m) => m.leftReason === 'deceased'))
     throw conflict('member_deceased', 'this person left a coop as deceased and joins none again');
+  admitAfterEnded(memberships, coopId, joinedOn);
+}
+
+/**
+ * A person or a member coop joins a coop again only from the day their last membership of it
+ * ended, as the sync takes a returning member: a joining within an ended membership's period
+ * would count them twice for those days.
+ */
+export function admitAfterEnded(
+  memberships: readonly PastMembership[],
+  coopId: string,
+  joinedOn: string,
+): void {
   const overlapping = memberships.find(
     (m) => m.coopId === coopId && m.status === 'left' && m.leftOn! > joinedOn,
   );
   if (overlapping)
     throw conflict(
       'membership_overlaps',
-      `the person was a member of this coop until ${overlapping.leftOn}; they join again from that day`,
+      `a membership of this coop ended on ${overlapping.leftOn}; a new one begins on that day or later`,
     );
 }
 

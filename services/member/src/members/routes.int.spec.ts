@@ -156,6 +156,21 @@ describe('member service over HTTP', () => {
     }).expect(201);
   });
 
+  it('takes a member coop back only from the day its last membership ended', async () => {
+    const joinP = (memberNumber: string, joinedOn: string) =>
+      join(f.treasurerP, COOP.P, { kind: 'coop', memberNumber, joinedOn, memberCoopId: COOP.B });
+    const first = await joinP('P-B', '2026-02-03').expect(201);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.P}/members/${first.body.memberId}/departure`))
+      .set(f.auth(f.treasurerP))
+      .send({ reason: 'resigned', leftOn: '2026-06-30' })
+      .expect(200);
+    const overlapping = await joinP('P-B2', '2026-03-01');
+    expect(overlapping.status).toBe(409);
+    expect(overlapping.body).toMatchObject({ code: 'membership_overlaps' });
+    await joinP('P-B2', '2026-06-30').expect(201);
+  });
+
   it('makes a retried join with the same Idempotency-Key land on the same member', async () => {
     const body = {
       kind: 'person',
