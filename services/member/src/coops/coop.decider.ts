@@ -118,12 +118,14 @@ export const coopDecider: Decider<CoopState, CoopCommand, CoopEvent> = {
         requireActiveParent(state, command.parent);
         return [changeStatus(state, 'applied', 'active', 'approved', command)];
       case 'SuspendCoop':
+        requireReasonFor('suspension', command.reason);
         return [changeStatus(state, 'active', 'suspended', command.reason, command)];
       case 'ReinstateCoop':
         requireActiveParent(state, command.parent);
         return [changeStatus(state, 'suspended', 'active', 'reinstated', command)];
       case 'ExitCoop':
         if (state.status === 'exited') throw conflict('coop_exited', 'the coop has already exited');
+        requireReasonFor('exit', command.reason);
         return [changeStatus(state, state.status, 'exited', command.reason, command)];
       case 'RecordRat':
         return recordRat(command, state);
@@ -193,6 +195,12 @@ function register(
       data: { coopId: command.coopId, registeredOn: command.registeredOn, ...details },
     },
   ];
+}
+
+/** `approved` and `reinstated` name the changes that make a coop active, never another. */
+function requireReasonFor(change: 'suspension' | 'exit', reason: StatusReason): void {
+  if (reason === 'approved' || reason === 'reinstated')
+    throw rejected('status_reason', `"${reason}" is not a reason for a ${change}`, '/reason');
 }
 
 /**

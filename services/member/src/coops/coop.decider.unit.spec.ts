@@ -260,6 +260,15 @@ describe('coop decider', () => {
           .code,
       ).toBe('parent_not_active');
     });
+    it.each([
+      ['SuspendCoop', 'approved', [registered, approved]],
+      ['SuspendCoop', 'reinstated', [registered, approved]],
+      ['ExitCoop', 'approved', [registered, approved]],
+      ['ExitCoop', 'reinstated', [registered]],
+    ] as const)('refuses a %s giving the reason %s', (type, reason, history) => {
+      const error = refusal([...history], { type, reason, today: TODAY, on: '2026-08-01' });
+      expect(error).toMatchObject({ code: 'status_reason', kind: 'rejected', pointer: '/reason' });
+    });
     it('takes a status change on the day of the one before it', () => {
       expect(
         when([registered, approved, suspendedInJuly], {
