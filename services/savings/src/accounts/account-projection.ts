@@ -199,12 +199,12 @@ function putHold(
 }
 
 /**
- * v2 keeps each account's finished holds in its state, v3 how each ended. An older row lacks
- * them, and no later event can tell, so a node upgraded builds the read model again from the
- * log, once, instead of carrying the gap on.
+ * v2 keeps each account's finished holds in its state, v3 how each ended, v4 a wajib account's
+ * payments in months not counted yet. An older row lacks them, and no later event can tell, so
+ * a node upgraded builds the read model again from the log, once, instead of carrying the gap on.
  */
-const PROJECTION_NAME = 'savings-accounts-v3';
-const SUPERSEDED = ['savings-accounts-v1', 'savings-accounts-v2'];
+const PROJECTION_NAME = 'savings-accounts-v4';
+const SUPERSEDED = ['savings-accounts-v1', 'savings-accounts-v2', 'savings-accounts-v3'];
 
 /** Drops a read model an earlier version of this projection built, with its checkpoint. */
 function dropSuperseded(db: Database.Database): void {
@@ -317,6 +317,7 @@ export function accountSnapshots(db: Database.Database) {
     // Written before finished holds (or how they ended) were kept: the stream alone says.
     if (state.finishedHolds === null) return undefined;
     if (Object.values(state.finishedHolds).some((h) => h.ended === undefined)) return undefined;
+    if (state.wajib && state.wajib.paidInOpenMonths === undefined) return undefined;
     return { state, revision: found.revision };
   };
 }

@@ -23,7 +23,13 @@ type Wire = Omit<
     carriedMicro: string;
     lastMonth: { month: string; gross: string; tax: string } | null;
   };
-  wajib: { requiredToDate: string; paidToDate: string; closedThrough: string | null } | null;
+  wajib: {
+    requiredToDate: string;
+    paidToDate: string;
+    closedThrough: string | null;
+    /** Absent in snapshots written before payments in months not yet counted were kept. */
+    paidInOpenMonths?: Record<string, string>;
+  } | null;
 };
 
 interface FinishedHoldWire {
@@ -98,6 +104,9 @@ export function encodeAccount(account: OpenedAccount): string {
       requiredToDate: wajib.requiredToDate.toString(),
       paidToDate: wajib.paidToDate.toString(),
       closedThrough: wajib.closedThrough,
+      ...(wajib.paidInOpenMonths === undefined
+        ? {}
+        : { paidInOpenMonths: mapValues(wajib.paidInOpenMonths, (a) => a.toString()) }),
     },
   };
   return JSON.stringify(wire);
@@ -128,6 +137,9 @@ export function decodeAccount(text: string): OpenedAccount {
       requiredToDate: BigInt(wajib.requiredToDate),
       paidToDate: BigInt(wajib.paidToDate),
       closedThrough: wajib.closedThrough,
+      ...(wajib.paidInOpenMonths === undefined
+        ? {}
+        : { paidInOpenMonths: mapValues(wajib.paidInOpenMonths, (a) => BigInt(a)) }),
     },
   };
 }

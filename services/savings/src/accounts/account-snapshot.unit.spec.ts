@@ -1,4 +1,4 @@
-import { ctx, given, hold, opened, PRODUCTS, then } from './account-fixtures';
+import { ctx, given, hold, opened, openCommand, PRODUCTS, then, when } from './account-fixtures';
 import { decodeAccount, encodeAccount } from './account-snapshot';
 import type { OpenedAccount } from './account-state';
 
@@ -38,6 +38,21 @@ describe('account snapshot', () => {
     );
     expect(captured.finishedHolds?.['h-1']?.ended).toEqual({ kind: 'captured', amount: 70_000n });
     expect(decodeAccount(encodeAccount(captured))).toEqual(captured);
+  });
+
+  it('round-trips a wajib account’s payments in months not counted yet', () => {
+    const wajib = stateOf(
+      then(when([], openCommand(PRODUCTS.wajib, { on: '2026-03-10', today: '2026-03-10' })), {
+        type: 'Deposit',
+        ...ctx(PRODUCTS.wajib, { on: '2026-03-12' }),
+        amount: 50_000n,
+        via: 'cash',
+        reference: null,
+        externalId: null,
+      }),
+    );
+    expect(wajib.wajib?.paidInOpenMonths).toEqual({ '2026-03': 50_000n });
+    expect(decodeAccount(encodeAccount(wajib))).toEqual(wajib);
   });
 
   it('decodes a snapshot written before finished holds kept how they ended, as not knowing it', () => {

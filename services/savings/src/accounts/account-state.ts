@@ -1,5 +1,5 @@
 import { invariant, unreachable } from '@kopfed/domain';
-import { addDays } from '../shared/dates';
+import { addDays, monthOf } from '../shared/dates';
 import { sumOf } from '../shared/money';
 import {
   balanceChange,
@@ -55,6 +55,37 @@ export interface WajibTrack {
   paidToDate: bigint;
   /** The last month whose obligation has been counted, `YYYY-MM`; null before the first. */
   closedThrough: string | null;
+  /**
+   * What was paid dated in each month not counted yet, so a month closed late counts as paid
+   * by its end only what was. Undefined in snapshots written before this was kept.
+   */
+  paidInOpenMonths?: Record<string, bigint>;
+}
+
+/** What was paid on or before the last day of `month`: every payment, less those dated later. */
+export function wajibPaidBy(wajib: WajibTrack, month: string): bigint {
+  let later = 0n;
+  for (const [m, amount] of Object.entries(wajib.paidInOpenMonths ?? {}))
+    if (m > month) later += amount;
+  return wajib.paidToDate - later;
+}
+
+function wajibPaid(wajib: WajibTrack, on: string, amount: bigint): WajibTrack {
+  const month = monthOf(on);
+  const counted = wajib.closedThrough !== null && month <= wajib.closedThrough;
+  const open = wajib.paidInOpenMonths ?? {};
+  return {
+    ...wajib,
+    paidToDate: wajib.paidToDate + amount,
+    paidInOpenMonths: counted ? open : { ...open, [month]: (open[month] ?? 0n) + amount },
+  };
+}
+
+function wajibMonthClosed(wajib: WajibTrack, month: string, requiredToDate: bigint): WajibTrack {
+  const open: Record<string, bigint> = {};
+  for (const [m, amount] of Object.entries(wajib.paidInOpenMonths ?? {}))
+    if (m > month) open[m] = amount;
+  return { ...wajib, requiredToDate, closedThrough: month, paidInOpenMonths: open };
 }
 
 export interface OpenedAccount {
@@ -143,7 +174,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       timeDeposit: d.timeDeposit && { ...d.timeDeposit, placedOn: d.openedOn, matured: false },
       wajib:
         d.product.kind === 'wajib'
-          ? { requiredToDate: 0n, paidToDate: 0n, closedThrough: null }
+          ? { requiredToDate: 0n, paidToDate: 0n, closedThrough: null, paidInOpenMonths: {} }
           : null,
       lastOn: d.openedOn,
     };
@@ -202,10 +233,7 @@ function applyEvent(
       return account.wajib
         ? {
             ...account,
-            wajib: {
-              ...account.wajib,
-              paidToDate: account.wajib.paidToDate + BigInt(event.data.amount),
-            },
+            wajib: wajibPaid(account.wajib, event.data.on, BigInt(event.data.amount)),
           }
         : account;
     case 'Withdrawn':
@@ -285,11 +313,9 @@ function applyEvent(
     case 'WajibMonthClosed':
       return {
         ...account,
-        wajib: account.wajib && {
-          ...account.wajib,
-          requiredToDate: BigInt(event.data.requiredToDate),
-          closedThrough: event.data.month,
-        },
+        wajib:
+          account.wajib &&
+          wajibMonthClosed(account.wajib, event.data.month, BigInt(event.data.requiredToDate)),
       };
     case 'AccountClosed':
       return { ...account, status: 'closed', closedOn: event.data.on };

@@ -272,6 +272,42 @@ describe('close of business for one account', () => {
       expect(when([...history, ...events], close('2026-05-31', wajib))).toEqual([]);
     });
 
+    it('counts as paid by a month’s end only what was paid on or before it, however late it closes', () => {
+      // Onboarded: March paid on time, April not; both paid in June, synced before May closed.
+      const history = then(
+        then(then(wajibOpened, paid(50_000n, '2026-03-12')), paid(100_000n, '2026-06-02')),
+        paid(10_000n, '2026-05-31'),
+      );
+      const late = when(history, close('2026-06-03', wajib));
+      const months = late.flatMap((e) =>
+        e.type === 'WajibMonthClosed' ? [[e.data.month, e.data.paidToDate, e.data.arrears]] : [],
+      );
+      expect(months).toEqual([
+        ['2026-03', '50000', '0'],
+        ['2026-04', '50000', '50000'],
+        ['2026-05', '60000', '100000'],
+      ]);
+      // The same months closed each on time tell the same story.
+      const onTime = [
+        paid(50_000n, '2026-03-12'),
+        close('2026-03-31', wajib),
+        close('2026-04-30', wajib),
+        paid(10_000n, '2026-05-31'),
+        close('2026-05-31', wajib),
+        paid(100_000n, '2026-06-02'),
+      ].reduce<AccountEvent[]>((events, command) => then(events, command), wajibOpened);
+      expect(
+        onTime.flatMap((e) =>
+          e.type === 'WajibMonthClosed' ? [[e.data.month, e.data.paidToDate, e.data.arrears]] : [],
+        ),
+      ).toEqual(months);
+      const state = given([...history, ...late]);
+      expect(state.status !== 'none' && state.wajib).toMatchObject({
+        requiredToDate: 160_000n,
+        paidToDate: 160_000n,
+      });
+    });
+
     it('stops counting once the membership has ended', () => {
       expect(when(wajibOpened, close('2026-05-31', wajib, false))).toEqual([]);
     });

@@ -11,7 +11,7 @@ import {
 } from '../../shared/dates';
 import type { AccountCommand } from '../account-commands';
 import type { AccountEvent } from '../account-events';
-import type { AccountState, OpenedAccount } from '../account-state';
+import { wajibPaidBy, type AccountState, type OpenedAccount } from '../account-state';
 import { Draft } from '../draft';
 import { nextInterestDue, postDuePeriods, postPeriod } from './interest-posting';
 
@@ -132,7 +132,9 @@ function closeWajibMonths(draft: Draft, date: IsoDate, product: Product): void {
     const current = draft.state.wajib!;
     const required = termsOn(product, end).wajibMonthlyAmount ?? 0n;
     const requiredToDate = current.requiredToDate + required;
-    const arrears = requiredToDate > current.paidToDate ? requiredToDate - current.paidToDate : 0n;
+    // Paid by the month's end: a payment dated later does not clear this month's arrears.
+    const paidToDate = wajibPaidBy(current, month);
+    const arrears = requiredToDate > paidToDate ? requiredToDate - paidToDate : 0n;
     draft.push({
       type: 'WajibMonthClosed',
       data: {
@@ -140,7 +142,7 @@ function closeWajibMonths(draft: Draft, date: IsoDate, product: Product): void {
         on: end,
         required: required.toString(),
         requiredToDate: requiredToDate.toString(),
-        paidToDate: current.paidToDate.toString(),
+        paidToDate: paidToDate.toString(),
         arrears: arrears.toString(),
       },
     });
