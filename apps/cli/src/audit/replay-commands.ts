@@ -110,6 +110,9 @@ export function registerReplayCommands(audit: Command): void {
     });
 }
 
+/** A coop's statement as writeReplay names it (a coop id is letters, digits, _ and -). */
+const REPLAY_STATEMENT = /^[A-Za-z0-9_-]{1,64}\.(trial-balance|balance-sheet|shu-statement)\.csv$/;
+
 function writeReplay(out: string, replay: BooksReplay): void {
   const files = new Map<string, string>();
   for (const coop of replay.coops) {
@@ -118,7 +121,7 @@ function writeReplay(out: string, replay: BooksReplay): void {
     files.set(`${coop.coopId}.shu-statement.csv`, shuStatementCsv(coop.shuStatement));
   }
   files.set('replay.json', booksJson(replay));
-  writeReportFiles(out, files, 'replay.json');
+  writeReportFiles(out, files, 'replay.json', REPLAY_STATEMENT);
 }
 
 function report(replay: BooksReplay): void {

@@ -119,16 +119,24 @@ function codeOf(error: unknown): string {
  * Writes a report's files into `dir`, each whole, with `index` (the manifest, or the file
  * that lists the others) removed first and written last: a folder holding the index holds
  * every file it lists as written by the same run, whatever stopped an earlier run midway.
+ * Files named like the report's own (`ownNames`) that this run does not write are an
+ * earlier run's, of another as-of or coop: they are removed once the index is; any other
+ * file is left alone.
  */
 export function writeReportFiles(
   dir: string,
   files: ReadonlyMap<string, string>,
   index: string,
+  ownNames?: RegExp,
 ): void {
   const last = files.get(index);
   if (last === undefined) throw new Error(`a report without its ${index}`);
   fs.mkdirSync(dir, { recursive: true });
   fs.rmSync(join(dir, index), { force: true });
+  if (ownNames) {
+    for (const name of fs.readdirSync(dir))
+      if (ownNames.test(name) && !files.has(name)) fs.rmSync(join(dir, name), { force: true });
+  }
   for (const [name, content] of files) if (name !== index) writeFileWhole(join(dir, name), content);
   writeFileWhole(join(dir, index), last);
 }

@@ -621,6 +621,37 @@ describe('kopfed audit reports cut short by a full disk: what is left is whole',
   });
 });
 
+describe('kopfed audit replay --out over an earlier replay', () => {
+  let books: string;
+  beforeAll(async () => {
+    books = await buildSampleBooks();
+    dirs.push(books);
+  });
+
+  it('leaves no statements of a coop the new replay.json does not hold, and no other file goes', async () => {
+    const out = join(books, 'replay-again');
+    const args = ['audit', 'replay', '--data-dir', books, '--out', out];
+    expect((await kopfed(...args, '--as-of', '2026-06-30')).code).toBe(0);
+    const first = readdirSync(out);
+    expect(first).toEqual(
+      expect.arrayContaining(['KSP-A.balance-sheet.csv', 'KSP-B.balance-sheet.csv']),
+    );
+    fs.writeFileSync(join(out, 'notes.txt'), 'the auditor’s own\n');
+
+    expect((await kopfed(...args, '--as-of', '2026-12-31', '--coop', 'KSP-B')).code).toBe(0);
+
+    expect(readdirSync(out).sort()).toEqual(
+      [
+        'KSP-B.balance-sheet.csv',
+        'KSP-B.shu-statement.csv',
+        'KSP-B.trial-balance.csv',
+        'notes.txt',
+        'replay.json',
+      ].sort(),
+    );
+  });
+});
+
 describe('kopfed audit printing to a reader that is gone', () => {
   it('ends as the command would, without a stack, when its output is piped to a reader that quit', async () => {
     const copy = copyDataDir(dataDir);
