@@ -531,6 +531,31 @@ describe('member batches from a primary coop', () => {
     });
   });
 
+  it('takes back no one who died as a member of another coop', async () => {
+    const [mover] = memberItems(140, 1);
+    const inA = await post({ sequence: 80, items: [mover] }).expect(200);
+    const moved = await request(fixture.app)
+      .post(`/api/member/v1/coops/${COOP.A}/members/${inA.body.results[0].id}/move`)
+      .set(f.auth(f.treasurerP))
+      .send({ toCoopId: COOP.B, toMemberNumber: 'B-140', on: '2026-07-01' })
+      .expect(200);
+    await request(fixture.app)
+      .post(`/api/member/v1/coops/${COOP.B}/members/${moved.body.to.memberId}/departure`)
+      .set(f.auth(f.coopB))
+      .send({ reason: 'deceased', leftOn: '2026-08-01' })
+      .expect(200);
+    const ghost = await post({
+      sequence: 81,
+      items: [
+        { ...mover, externalId: 'AGT-140-R', memberNumber: 'S-140-R', joinedOn: '2026-09-01' },
+      ],
+    }).expect(200);
+    expect(ghost.body.results[0]).toMatchObject({
+      status: 'rejected',
+      problem: { code: 'member_deceased' },
+    });
+  });
+
   it('refuses a batch of more than 1,000 items and another coop’s key', async () => {
     expect((await post({ sequence: 8, items: memberItems(100, 1_001) })).status).toBe(400);
     expect(

@@ -47,9 +47,9 @@ export async function movedInMembership(
 
 /**
  * The person a sync item under a new external id names by NIK when they come back: they were
- * a member of this coop, every membership here has ended by the day they join again, and not
- * by death. The coop's refusal of the old id sends a returning member to a new one; the NIK
- * stays the person's claim in the coop, so the new membership is theirs, keeping one person
+ * a member of this coop, every membership here has ended by the day they join again, and
+ * none, here or elsewhere, by death. The coop's refusal of the old id sends a returning
+ * member to a new one; the NIK stays the person's claim in the coop, so the new membership is theirs, keeping one person
  * and their history. A joining within an ended membership's period is no return: it would
  * count the person twice for those days.
  */
@@ -63,12 +63,14 @@ export async function returningPerson(
   const personId = await reservationHolder(ctx.store, nikScope(coopId, nikHash));
   if (personId === undefined) return undefined;
   await ctx.projections.directory.catchUp();
-  const here = membershipsOfPerson(ctx.db, personId).filter((row) => row.coop_id === coopId);
+  const memberships = membershipsOfPerson(ctx.db, personId);
+  const here = memberships.filter((row) => row.coop_id === coopId);
   if (here.length === 0 || here.some((row) => row.status === 'active')) return undefined;
-  if (here.some((row) => row.left_reason === 'deceased'))
+  // Death ends every membership: one recorded by any coop (after a move, say) is final here too.
+  if (memberships.some((row) => row.left_reason === 'deceased'))
     throw conflict(
       'member_deceased',
-      'the person with this NIK left this coop as deceased and cannot join it again',
+      'the person with this NIK left a coop as deceased and cannot join one again',
     );
   if (here.some((row) => row.left_on! > joinedOn)) return undefined;
   if (await personErased(ctx, personId)) throw conflict('person_erased', 'this person was erased');
