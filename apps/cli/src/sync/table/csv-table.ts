@@ -15,7 +15,8 @@ export function readCsv(file: string): Table {
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
-    to: MAX_ROWS + 1,
+    // The header, MAX_ROWS rows, and one more to tell a file past the limit.
+    to: MAX_ROWS + 2,
   });
   // With `info: true` csv-parse yields { record, info } objects; its types do not say so.
   const records = parsed.filter(isRecordWithInfo);
