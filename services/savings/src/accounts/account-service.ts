@@ -485,6 +485,8 @@ export class AccountService {
       accountId,
       (_a, ctx) => ({ type: 'ApproveWithdrawal', ...ctx, withdrawalId, approvedBy: actor.keyId }),
       actor,
+    ).catch((error: unknown) =>
+      this.decidedBefore(accountId, withdrawalId, 'approved', actor, error),
     );
   }
 
@@ -500,6 +502,46 @@ export class AccountService {
         reason,
       }),
       actor,
+    ).catch((error: unknown) =>
+      this.decidedBefore(accountId, withdrawalId, 'rejected', actor, error),
+    );
+  }
+
+  /**
+   * A decision on a withdrawal no longer waiting (or on an account its approval closed): the
+   * same decision by the same person is a retry, answered with the account as it is; another
+   * decision is refused as the one taken. Anything else keeps its refusal.
+   */
+  private async decidedBefore(
+    accountId: string,
+    withdrawalId: string,
+    asked: 'approved' | 'rejected',
+    actor: Actor,
+    error: unknown,
+  ): Promise<Executed<AccountState, AccountEvent>> {
+    const code = error instanceof DomainError ? error.code : undefined;
+    if (code !== 'withdrawal-not-found' && code !== 'account-closed') throw error;
+    const history = await this.accounts.store.readStream(accountStream(accountId));
+    const decision = history
+      .map((event) => toDomain<AccountEvent>(event))
+      .find(
+        (e): e is Extract<AccountEvent, { type: 'WithdrawalApproved' | 'WithdrawalRejected' }> =>
+          (e.type === 'WithdrawalApproved' || e.type === 'WithdrawalRejected') &&
+          e.data.withdrawalId === withdrawalId,
+      );
+    if (!decision) throw error;
+    const [taken, by] =
+      decision.type === 'WithdrawalApproved'
+        ? (['approved', decision.data.approvedBy] as const)
+        : (['rejected', decision.data.rejectedBy] as const);
+    if (taken === asked && by === actor.keyId) {
+      const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
+      return { state, revision, events: [] };
+    }
+    throw conflict(
+      `withdrawal-${taken}`,
+      `Withdrawal ${withdrawalId} was ${taken} on ${decision.data.on}.`,
+      { accountId, withdrawalId },
     );
   }
 

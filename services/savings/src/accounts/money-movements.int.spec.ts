@@ -72,6 +72,50 @@ describe('maker-checker', () => {
   });
 });
 
+describe('a decision on a withdrawal, sent again', () => {
+  it('is answered as it ended for its checker, and refused as decided for anyone else', async () => {
+    // The threshold is Rp1,000,000 from the maker-checker case above.
+    await open('m-1', 'SUKARELA', {
+      accountId: 'twice',
+      initialDeposit: { amount: idr(5_000_000) },
+    });
+    const ask = (withdrawalId: string) =>
+      post('/accounts/twice/withdrawals', world.h.keys.coopA, {
+        amount: idr(2_000_000),
+        withdrawalId,
+      }).expect(202);
+    const approve = (withdrawalId: string, key: string) =>
+      post(`/accounts/twice/withdrawals/${withdrawalId}/approve`, key);
+    const reject = (withdrawalId: string, key: string) =>
+      post(`/accounts/twice/withdrawals/${withdrawalId}/reject`, key, { reason: 'no' });
+    await ask('w-a');
+    await approve('w-a', world.h.keys.coopA2).expect(200);
+    const retried = await approve('w-a', world.h.keys.coopA2);
+    expect([retried.status, retried.body.balance]).toEqual([200, idr(3_000_000)]);
+    const second = await approve('w-a', world.h.keys.treasurerP);
+    expect([second.status, second.body.code]).toEqual([409, 'withdrawal-approved']);
+    const late = await reject('w-a', world.h.keys.treasurerP);
+    expect([late.status, late.body.code]).toEqual([409, 'withdrawal-approved']);
+
+    await ask('w-r');
+    await reject('w-r', world.h.keys.treasurerP).expect(200);
+    await reject('w-r', world.h.keys.treasurerP).expect(200);
+    const afterRejection = await approve('w-r', world.h.keys.coopA2);
+    expect([afterRejection.status, afterRejection.body.code]).toEqual([409, 'withdrawal-rejected']);
+    expect(await balanceOf('twice')).toEqual(idr(3_000_000));
+
+    // A close that waited: its approval, sent again once the account is closed.
+    const closing = await post('/accounts/twice/close', world.h.keys.coopA, { via: 'cash' });
+    expect(closing.status).toBe(202);
+    const closeId = closing.body.withdrawalId as string;
+    await approve(closeId, world.h.keys.coopA2).expect(200);
+    const again = await approve(closeId, world.h.keys.coopA2);
+    expect([again.status, again.body.status]).toEqual([200, 'closed']);
+    const other = await approve(closeId, world.h.keys.treasurerP);
+    expect([other.status, other.body.code]).toEqual([409, 'withdrawal-approved']);
+  });
+});
+
 describe('withdrawal ids', () => {
   it('a withdrawal id is used once: a resend after approval or rejection pays nothing again', async () => {
     // The threshold is Rp1,000,000 from the maker-checker case above.
