@@ -169,3 +169,21 @@ export function subtreeOf(db: Database.Database, coopId: string): string[] {
     .all(coopId)
     .map((r) => r.coop_id);
 }
+
+/**
+ * A coop still in the federation (not exited), other than `exceptCoopId`, registered under
+ * this legal-entity number (compared trimmed, spaces collapsed, upper case).
+ */
+export function coopWithLegalEntity(
+  db: Database.Database,
+  normalNumber: string,
+  exceptCoopId: string,
+): string | undefined {
+  return stmt<[string], Pick<CoopRow, 'coop_id' | 'legal_entity_number'>>(
+    db,
+    `SELECT coop_id, legal_entity_number FROM coops
+      WHERE status != 'exited' AND upper(trim(legal_entity_number)) = upper(trim(?))`,
+  )
+    .all(normalNumber)
+    .find((row) => row.coop_id !== exceptCoopId)?.coop_id;
+}

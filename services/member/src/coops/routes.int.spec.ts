@@ -73,6 +73,41 @@ describe('coops over HTTP, on the Jakarta business date', () => {
       .expect(200);
     expect(coop.body.status).toBe('suspended');
   });
+  it('registers a legal entity once: a resend without a coop id is refused, not a second coop', async () => {
+    const body = { ...coopBody('unused', 'primary', COOP.P), legalEntityNumber: 'AHU-0007.AH.01' };
+    const { coopId: _, ...withoutId } = body;
+    const first = await request(fixture.app)
+      .post(api(`/coops/${COOP.P}/member-coops`))
+      .set(f.auth(f.treasurerP))
+      .send(withoutId)
+      .expect(201);
+    const resent = await request(fixture.app)
+      .post(api(`/coops/${COOP.P}/member-coops`))
+      .set(f.auth(f.treasurerP))
+      .send({ ...withoutId, legalEntityNumber: ' ahu-0007.ah.01 ' });
+    expect(resent.status).toBe(409);
+    expect(resent.body).toMatchObject({ code: 'legal_entity_registered' });
+    const listed = await request(fixture.app)
+      .get(api(`/coops/${COOP.P}/member-coops`))
+      .set(f.auth(f.treasurerP))
+      .expect(200);
+    const same = (listed.body.items as { legalEntityNumber: string }[]).filter((c) =>
+      /0007/.test(c.legalEntityNumber),
+    );
+    expect(same).toHaveLength(1);
+    // Once that coop has exited, the legal entity may join the federation again.
+    await request(fixture.app)
+      .post(api(`/coops/${first.body.coopId}/exit`))
+      .set(f.auth(f.treasurerP))
+      .send({ on: '2026-02-01', reason: 'members_resolution' })
+      .expect(200);
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.P}/member-coops`))
+      .set(f.auth(f.treasurerP))
+      .send(withoutId)
+      .expect(201);
+  });
+
   it('refuses a coop registered before its parent joined the federation, registering nothing', async () => {
     const early = await request(fixture.app)
       .post(api(`/coops/${COOP.P}/member-coops`))
