@@ -57,6 +57,14 @@ export async function copyStore(
   const head = await source.headPosition();
   let stored = resumedAfter;
   let position = resumedAfter ?? 0;
+  if (stored === undefined) {
+    // Claimed before the first append: a copy cut short before its first checkpoint is still
+    // this migration's, resumed from the start (the appends it made are answered again).
+    if (!(await target.checkpoints.compareAndSet(MIGRATION_CHECKPOINT, undefined, 0))) {
+      throw new MigrationError('another migration is writing to the same target');
+    }
+    stored = 0;
+  }
   let copiedEvents = 0;
   let appends = 0;
   const checkpoint = async () => {

@@ -171,6 +171,25 @@ describe('kopfed migrate, SQLite to SQLite', () => {
     expect(b.events.map((e) => e.id)).toEqual(a.events.map((e) => e.id));
   });
 
+  it('resumes after an interruption before its first checkpoint, instead of refusing its own copy', async () => {
+    const [from, to] = [freshDir(), freshDir()];
+    await seed(from, 'member', 5, 2_500);
+    const source = openEventStore(`sqlite:${from}`, { service: 'member' });
+    const target = openEventStore(`sqlite:${to}`, { service: 'member' });
+    // The five small appends and the first part of the big batch land, then the link drops.
+    await expect(
+      copyStore(source, failingAfter(target, 6), { maxAppendEvents: 1_000 }),
+    ).rejects.toThrow('connection lost');
+    await Promise.all([source.close(), target.close()]);
+
+    const plan = planMigration({ from: `sqlite:${from}`, to: `sqlite:${to}` });
+    const [outcome] = await runMigration(plan, { maxAppendEvents: 1_000, verifyOnly: false });
+
+    expect(outcome!.verified).toBe(true);
+    const [a, b] = [await readAllOf(from, 'member'), await readAllOf(to, 'member')];
+    expect(b.events.map((e) => e.id)).toEqual(a.events.map((e) => e.id));
+  });
+
   it('splits a batch larger than --max-append-events and still verifies the new chain', async () => {
     const [from, to] = [freshDir(), freshDir()];
     await seed(from, 'member', 5, 2_500);
