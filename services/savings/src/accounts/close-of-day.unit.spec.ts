@@ -180,6 +180,44 @@ describe('close of business for one account', () => {
         }),
       );
 
+    it.each<[string, Extract<AccountCommand, { type: 'OpenAccount' }>['maturityInstruction']]>([
+      ['paid out', { kind: 'pay_out', via: 'bank' }],
+      ['moved to another account', { kind: 'move_to_account', accountId: 'sk-1' }],
+    ])(
+      'leaves a deposit to be %s where it is while its early close waits for approval',
+      (_name, instruction) => {
+        const closing: AccountCommand = {
+          type: 'CloseAccount',
+          ...ctx(berjangka, { on: '2026-04-10', now: '2026-04-10T03:00:00.000Z' }),
+          withdrawalId: 'c-1',
+          via: 'cash',
+          requestedBy: 'maker',
+          approvalThreshold: 1_000_000n,
+        };
+        const waiting = then(placed(instruction), closing);
+        expect(waiting.at(-1)?.type).toBe('WithdrawalRequested');
+        const matured = when(waiting, close('2026-04-15', berjangka));
+        expect(types(matured)).not.toContain('AccountClosed');
+        expect(types(matured)).not.toContain('TransferredOut');
+        expect(types(matured)).toContain('TimeDepositMatured');
+        const after = [...waiting, ...matured];
+        expect(given(after)).toMatchObject({ status: 'open', withdrawals: { 'c-1': {} } });
+        // Approved after maturity, it pays everything out, without the early-withdrawal penalty.
+        const approved = when(after, {
+          type: 'ApproveWithdrawal',
+          ...ctx(berjangka, { on: '2026-04-16', now: '2026-04-16T03:00:00.000Z' }),
+          withdrawalId: 'c-1',
+          approvedBy: 'checker',
+        });
+        expect(types(approved)).not.toContain('PenaltyCharged');
+        expect(given([...after, ...approved])).toMatchObject({
+          status: 'closed',
+          balance: 0n,
+          withdrawals: {},
+        });
+      },
+    );
+
     it('pays out with interest to the eve of maturity, and closes', () => {
       const history = then(
         then(placed({ kind: 'pay_out', via: 'bank' }), close('2026-01-31', berjangka)),

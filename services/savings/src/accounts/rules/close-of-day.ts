@@ -65,7 +65,10 @@ function mature(draft: Draft, product: Product): void {
   invariant(deposit !== null, 'only a time deposit matures');
   const on = deposit.maturesOn;
   const { instruction } = deposit;
-  const held = Object.keys(draft.state.holds).length > 0;
+  // Held money (a loan's collateral), or money a withdrawal or close waiting for approval
+  // reserved, stays put: the checker's decision, not the maturity, pays it out.
+  const held =
+    Object.keys(draft.state.holds).length > 0 || Object.keys(draft.state.withdrawals).length > 0;
   if (instruction.kind === 'roll_over') {
     draft.push({
       type: 'TimeDepositRolledOver',
@@ -79,7 +82,6 @@ function mature(draft: Draft, product: Product): void {
     return;
   }
   draft.push({ type: 'TimeDepositMatured', data: { on, instruction } });
-  // Held money (a loan's collateral) stays put; the member or the lender decides later.
   const balance = draft.state.balance;
   if (held || balance === 0n) return;
   if (instruction.kind === 'pay_out') {
