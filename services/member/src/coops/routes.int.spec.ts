@@ -119,6 +119,12 @@ describe('coops over HTTP, on the Jakarta business date', () => {
       errors: [{ pointer: '/registeredOn' }],
     });
     await request(fixture.app).get(api('/coops/ksp-dini')).set(f.auth(f.admin)).expect(404);
+    // The refused registration held no claim on the legal entity.
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.P}/member-coops`))
+      .set(f.auth(f.treasurerP))
+      .send({ ...coopBody('ksp-dini-2', 'primary', COOP.P), legalEntityNumber: 'AHU-ksp-dini' })
+      .expect(201);
   });
   it('refuses a suspension dated after today in Jakarta, and takes one dated today', async () => {
     now = new Date('2026-07-31T17:30:00Z'); // 00:30 on 1 August in Jakarta
