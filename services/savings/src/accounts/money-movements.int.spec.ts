@@ -226,6 +226,42 @@ describe('holds', () => {
   });
 });
 
+describe('a release racing a capture', () => {
+  it('one of them wins; the other is told how the hold ended, and the balance agrees', async () => {
+    await open('m-2', 'SUKARELA', {
+      accountId: 'race-h',
+      initialDeposit: { amount: idr(1_000_000) },
+    });
+    for (let round = 0; round < 10; round++) {
+      const holdId = `pay-${round}`;
+      await post('/accounts/race-h/holds', world.h.keys.treasurerP, {
+        holdId,
+        amount: idr(10_000),
+        reason: 'inter-coop payment',
+        expiresAt: '2027-01-01T00:00:00Z',
+      }).expect(201);
+      const [captured, released] = await Promise.all([
+        post(`/accounts/race-h/holds/${holdId}/capture`, world.h.keys.treasurerP, {
+          via: 'settlement_in_transit',
+        }),
+        post(`/accounts/race-h/holds/${holdId}/release`, world.h.keys.treasurerP),
+      ]);
+      const outcome = [captured.status, released.status];
+      if (outcome[0] === 200)
+        expect([released.status, released.body.code]).toEqual([409, 'hold-captured']);
+      else
+        expect([captured.status, captured.body.code, released.status]).toEqual([
+          409,
+          'hold-released',
+          200,
+        ]);
+    }
+    const events = await world.h.store.readStream('account-race-h');
+    const captures = events.filter((e) => e.type === 'HoldCaptured').length;
+    expect(await balanceOf('race-h')).toEqual(idr(1_000_000 - captures * 10_000));
+  });
+});
+
 describe('captures obey the rules of a withdrawal', () => {
   const place = (accountId: string, holdId: string, amount: number) =>
     post(`/accounts/${accountId}/holds`, world.h.keys.coopA, {
