@@ -194,6 +194,24 @@ describe('reading a coop’s files', () => {
     await expect(readTable(file)).rejects.toThrow(/row 2, column C: .*too many digits.*as Text/);
   });
 
+  it('a report or state path naming the file being synced is refused, and the file left as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const file = join(dir, 'members.csv');
+    const content = readFileSync(join(SAMPLES, 'members.csv'), 'utf8');
+    writeFileSync(file, content);
+    for (const overrides of [
+      { dryRun: true, reportPath: join(dir, '.', 'members.csv') },
+      { statePath: file, url: 'http://127.0.0.1:9', token: 'k' },
+      { statePath: join(dir, 'same.json'), reportPath: join(dir, 'same.json') },
+    ]) {
+      const { run } = runAgent('members', file, overrides, config);
+      await expect(run()).rejects.toThrow(
+        /--(report|state) .* (is the file being synced|is also the)/,
+      );
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    }
+  });
+
   it('a file without a required column is refused by name before anything is planned', async () => {
     const table = await readTable(join(SAMPLES, 'loans.csv'));
     expect(() =>

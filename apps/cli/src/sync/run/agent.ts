@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   createKopfedClient,
   fetchSyncStatus,
@@ -43,6 +45,7 @@ const DRY_RUN_SAMPLE = 3;
 /** Reads, checks and plans the file, then (unless a dry run) sends or resumes it. */
 export async function runSync(request: SyncRequest): Promise<SyncSummary> {
   if (!COOP_ID.test(request.coopId)) throw new Error(`"${request.coopId}" is not a coop id`);
+  assertSeparatePaths(request);
   const table = await readTable(request.file, request.sheet);
   const plan = planSync(request.stream, table, {
     coopId: request.coopId,
@@ -168,6 +171,24 @@ function rowsAfterEachBatch(plan: Plan<SyncStream>): number[] {
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+/**
+ * The report and the state file are replaced whole on every run: naming the file being
+ * synced (or each other) would overwrite the coop's export with them.
+ */
+function assertSeparatePaths(request: SyncRequest): void {
+  const same = (a: string, b: string) => {
+    if (resolve(a) === resolve(b)) return true;
+    const [x, y] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+    return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
+  };
+  if (same(request.reportPath, request.file))
+    throw new Error(`--report ${request.reportPath} is the file being synced: name another file`);
+  if (same(request.statePath, request.file))
+    throw new Error(`--state ${request.statePath} is the file being synced: name another file`);
+  if (same(request.statePath, request.reportPath))
+    throw new Error(`--state ${request.statePath} is also the --report: name two files`);
 }
 
 /** The node's address, checked before anything is sent: a bad one is no reason to retry. */
