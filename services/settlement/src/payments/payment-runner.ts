@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError } from '@kopfed/domain';
 import {
@@ -13,6 +14,7 @@ import { KeyedLock } from '../shared/keyed-lock';
 import {
   nextStep,
   paymentDecider,
+  type PaymentCommand,
   type PaymentEvent,
   type PaymentRequest,
   type PaymentState,
@@ -23,6 +25,13 @@ import type { PortOutcome, SavingsPort } from './savings-port';
 export const paymentStream = (paymentId: string): string => `payment-${paymentId}`;
 /** The hold, the transfer and the credit of a payment all carry this id. */
 export const stepId = (paymentId: string): string => `pay-${paymentId}`;
+
+/**
+ * The id of the `n`-th hold placed again after the first lapsed: within the savings service's
+ * 64 characters whatever the payment id's length.
+ */
+export const renewedHoldId = (paymentId: string, n: number): string =>
+  `pay-r${n}-${createHash('sha256').update(paymentId).digest('hex').slice(0, 40)}`;
 
 /** Points where the crash test kills the process. */
 export interface PaymentHooks {
@@ -35,6 +44,8 @@ const MAX_STEPS = 12;
 const HOLD_DAYS = 7;
 const PAGE = 1_000;
 const upcast = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as PaymentEvent;
+/** Steps a business refusal of which undoes the payment; past them a refusal is retried. */
+const REFUSABLE: readonly Step[] = ['hold', 'reserve', 'credit'];
 
 /**
  * Drives payments through their steps, recording each outcome in `payment-<id>` before the
@@ -57,12 +68,16 @@ export class PaymentRunner {
     private readonly hooks: PaymentHooks = {},
   ) {}
 
+  private holdExpiry(now: Date): string {
+    return new Date(now.getTime() + HOLD_DAYS * 86_400_000).toISOString();
+  }
+
   async request(
     request: PaymentRequest,
     metadata: EventMetadata,
   ): Promise<{ state: PaymentState; created: boolean }> {
     const now = this.clock();
-    const holdExpiresAt = new Date(now.getTime() + HOLD_DAYS * 86_400_000).toISOString();
+    const holdExpiresAt = this.holdExpiry(now);
     const result = await handleCommand(this.store, {
       stream: paymentStream(request.paymentId),
       decider: paymentDecider,
@@ -117,6 +132,10 @@ export class PaymentRunner {
         this.hooks.beforeStep?.(step);
         const outcome = await this.perform(step, state);
         this.hooks.afterStep?.(step);
+        if (!outcome.ok && !REFUSABLE.includes(step)) {
+          state = await this.pastThePivot(state, step, outcome, metadata);
+          continue;
+        }
         const result = await handleCommand(this.store, {
           stream: paymentStream(paymentId),
           decider: paymentDecider,
@@ -134,6 +153,54 @@ export class PaymentRunner {
     const ended = () => this.inProgress.delete(running);
     running.then(ended, ended);
     return running;
+  }
+
+  /**
+   * A step past the pivot the savings service refused. A lapsed hold is held again under a
+   * new id (the next run of the capture places and captures it); any other refusal is
+   * recorded as a stall the treasurer sees on the payment, and the step is retried later.
+   */
+  private async pastThePivot(
+    state: PaymentState,
+    step: Step,
+    refusal: { code: string; detail: string },
+    metadata: EventMetadata,
+  ): Promise<PaymentState> {
+    const { paymentId } = state.request!;
+    const now = this.clock();
+    const record = async (command: PaymentCommand) =>
+      (
+        await handleCommand(this.store, {
+          stream: paymentStream(paymentId),
+          decider: paymentDecider,
+          command,
+          metadata,
+          upcast,
+        })
+      ).state;
+    // A renewed hold whose expiry passed before it could be placed lapsed too.
+    const lapsed = refusal.code === 'hold-expired' || refusal.code === 'hold-expiry-past';
+    if (step === 'capture' && lapsed) {
+      const holdId = renewedHoldId(paymentId, state.renewals + 1);
+      const holdExpiresAt = this.holdExpiry(now);
+      return record({ type: 'RenewHold', holdId, holdExpiresAt, now: now.toISOString() });
+    }
+    const detail =
+      step === 'release'
+        ? `The payer's hold could not be released: ${refusal.detail}`
+        : `The payee was credited, but the payer's savings could not be debited: ${refusal.detail}`;
+    await record({
+      type: 'RecordStall',
+      step,
+      code: refusal.code,
+      detail,
+      now: now.toISOString(),
+    });
+    this.logger.error(
+      { paymentId, step, code: refusal.code },
+      'payment stalled: the savings service refuses a step that cannot be undone',
+    );
+    throw new Error(`payment step ${step} was refused (${refusal.code}); retrying later`);
   }
 
   /**
@@ -179,11 +246,21 @@ export class PaymentRunner {
         return this.settleTransfer(id, 'posted', () =>
           this.transfers.post(id, undefined, { correlationId: paymentStream(request.paymentId) }),
         );
-      case 'capture':
-        return mustSucceed(
-          step,
-          await this.savings.capture({ ...payer, holdId: id, amount, reference }),
-        );
+      case 'capture': {
+        const renewed = state.renewedHold;
+        if (renewed) {
+          const held = await this.savings.hold({
+            ...payer,
+            holdId: renewed.holdId,
+            amount,
+            reason: `Pembayaran antar koperasi ${request.paymentId} (ditahan ulang)`,
+            expiresAt: renewed.expiresAt,
+          });
+          if (!held.ok) return held;
+        }
+        const holdId = renewed?.holdId ?? id;
+        return this.savings.capture({ ...payer, holdId, amount, reference });
+      }
       case 'void':
         return this.settleTransfer(
           id,
@@ -192,7 +269,7 @@ export class PaymentRunner {
           request,
         );
       case 'release':
-        return mustSucceed(step, await this.savings.release({ ...payer, holdId: id }));
+        return this.savings.release({ ...payer, holdId: id });
     }
   }
 
@@ -272,13 +349,4 @@ async function refusalOf(act: () => Promise<unknown>): Promise<PortOutcome> {
     if (error instanceof DomainError) return { ok: false, code: error.code, detail: error.message };
     throw error;
   }
-}
-
-/** Steps past the pivot are retried, never recorded as refused. */
-function mustSucceed(step: Step, outcome: PortOutcome): PortOutcome {
-  if (!outcome.ok)
-    throw new Error(
-      `payment step ${step} was refused (${outcome.code}: ${outcome.detail}); retrying later`,
-    );
-  return outcome;
 }

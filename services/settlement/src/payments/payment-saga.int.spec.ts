@@ -100,6 +100,47 @@ describe('member-to-member payments across coops', () => {
     expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
   });
 
+  it('captures a new hold when the first lapsed while the savings service was unreachable past the pivot', async () => {
+    savings.outages.set('capture', 1);
+    const waiting = await pay('p-6');
+    expect(waiting.body).toMatchObject({ stepsDone: ['hold', 'reserve', 'credit', 'post'] });
+    // A week without the savings service: the payer's hold lapses, the payee has the money.
+    h.advance(8 * 86_400_000);
+    savings.expire('pay-p-6');
+    expect(await h.settlement.payments.resumeAll()).toBe(1);
+    const paid = await h.get('/payments/p-6', h.kit.keys.coopA);
+    expect(paid.body).toMatchObject({ status: 'completed', stalled: null });
+    expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
+    expect(savings.holdsPlaced()).toBe(2);
+  });
+
+  it('shows a payment the payer can no longer pay past the pivot as stalled, and finishes it once it can', async () => {
+    savings.outages.set('capture', 1);
+    await pay('p-7');
+    h.advance(8 * 86_400_000);
+    savings.expire('pay-p-7');
+    // Meanwhile the lapsed hold let the member take the money out.
+    savings.refusals.set(`${A}/siti`, { step: 'hold', code: 'insufficient-funds' });
+    await h.settlement.payments.resumeAll();
+    const stuck = await h.get('/payments/p-7', h.kit.keys.coopA);
+    expect(stuck.body).toMatchObject({
+      status: 'in_progress',
+      stepsDone: ['hold', 'reserve', 'credit', 'post'],
+      stalled: { step: 'capture', code: 'insufficient-funds' },
+    });
+    expect(stuck.body.stalled.detail).toMatch(/payee was credited/);
+    await h.settlement.payments.resumeAll();
+    const stalls = (await h.kit.store.readStream('payment-p-7')).filter(
+      (e) => e.type === 'PaymentStalled',
+    );
+    expect(stalls).toHaveLength(1);
+    savings.refusals.delete(`${A}/siti`);
+    await h.settlement.payments.resumeAll();
+    const paid = await h.get('/payments/p-7', h.kit.keys.coopA);
+    expect(paid.body).toMatchObject({ status: 'completed', stalled: null });
+    expect([savings.balance(A, 'siti'), savings.balance(B, 'budi')]).toEqual([750_000, 250_000]);
+  });
+
   it('refuses a payment to a member of the payer’s own coop before it holds anything', async () => {
     savings.open(A, 'ani', 0);
     const within = await h.post(

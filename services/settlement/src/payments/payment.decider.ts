@@ -15,6 +15,10 @@ import type { MoneyJson } from '../shared/money';
  * Crediting the payee is the pivot: a refusal before or at it is undone (void the transfer,
  * release the hold); every step after it cannot be refused for a business reason and is
  * retried until done. Each step is idempotent on ids derived from the payment id.
+ * The payer's hold lapses after a while (a week): a capture that comes later (the savings
+ * service was unreachable past the pivot) holds the amount again under a new hold id and
+ * captures that. What the payer's side still refuses past the pivot is recorded as a stall,
+ * for the treasurer to see, and retried.
  */
 export const FORWARD = ['hold', 'reserve', 'credit', 'post', 'capture'] as const;
 export const UNDO = ['void', 'release'] as const;
@@ -45,6 +49,8 @@ export type PaymentEvent =
       'PaymentStepRefused',
       { step: ForwardStep; code: string; detail: string; at: string }
     >
+  | DomainEvent<'PaymentHoldRenewed', { holdId: string; holdExpiresAt: string; at: string }>
+  | DomainEvent<'PaymentStalled', { step: Step; code: string; detail: string; at: string }>
   | DomainEvent<'PaymentCompleted', { at: string }>
   | DomainEvent<'PaymentFailed', { step: ForwardStep; code: string; detail: string; at: string }>;
 
@@ -56,6 +62,11 @@ export interface PaymentState {
   status: PaymentStatus;
   done: Step[];
   refusal: { step: ForwardStep; code: string; detail: string } | null;
+  /** The hold placed again after the first lapsed, the latest one; null while the first holds. */
+  renewedHold: { holdId: string; expiresAt: string } | null;
+  renewals: number;
+  /** A step past the pivot the payer's side refuses, retried until it is done. */
+  stalled: { step: Step; code: string; detail: string; since: string } | null;
 }
 
 export type PaymentCommand =
@@ -65,7 +76,9 @@ export type PaymentCommand =
       step: Step;
       outcome: { ok: true } | { ok: false; code: string; detail: string };
       now: string;
-    };
+    }
+  | { type: 'RenewHold'; holdId: string; holdExpiresAt: string; now: string }
+  | { type: 'RecordStall'; step: Step; code: string; detail: string; now: string };
 
 /** The step to run next, or null when the payment has reached its end. */
 export function nextStep(state: PaymentState): Step | null {
@@ -94,6 +107,9 @@ const initial = (): PaymentState => ({
   status: 'in_progress',
   done: [],
   refusal: null,
+  renewedHold: null,
+  renewals: 0,
+  stalled: null,
 });
 
 function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
@@ -101,7 +117,19 @@ function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
     case 'PaymentRequested':
       return { ...state, request: event.data.request, holdExpiresAt: event.data.holdExpiresAt };
     case 'PaymentStepDone':
-      return { ...state, done: [...state.done, event.data.step] };
+      return {
+        ...state,
+        done: [...state.done, event.data.step],
+        stalled: state.stalled?.step === event.data.step ? null : state.stalled,
+      };
+    case 'PaymentHoldRenewed': {
+      const { holdId, holdExpiresAt: expiresAt } = event.data;
+      return { ...state, renewedHold: { holdId, expiresAt }, renewals: state.renewals + 1 };
+    }
+    case 'PaymentStalled': {
+      const { step, code, detail, at } = event.data;
+      return { ...state, stalled: { step, code, detail, since: at } };
+    }
     case 'PaymentStepRefused':
       return {
         ...state,
@@ -184,6 +212,23 @@ export const paymentDecider: Decider<PaymentState, PaymentCommand, PaymentEvent>
       }
       case 'RecordStep':
         return recordStep(command, state);
+      case 'RenewHold':
+        // Only a capture still to come needs the amount held again.
+        if (nextStep(state) !== 'capture' || state.renewedHold?.holdId === command.holdId)
+          return [];
+        return [
+          {
+            type: 'PaymentHoldRenewed',
+            data: { holdId: command.holdId, holdExpiresAt: command.holdExpiresAt, at: command.now },
+          },
+        ];
+      case 'RecordStall': {
+        const { step, code, detail, now: at } = command;
+        // A stall is recorded once while it lasts, not at every retry.
+        if (nextStep(state) !== step) return [];
+        if (state.stalled?.step === step && state.stalled.code === code) return [];
+        return [{ type: 'PaymentStalled', data: { step, code, detail, at } }];
+      }
       default:
         return unreachable(command, 'payment command');
     }

@@ -91,6 +91,56 @@ describe('the payment saga decider', () => {
     ).toThrow(/cannot be refused/);
   });
 
+  it('holds again once, only before a capture still to come, and records a stall once while it lasts', () => {
+    const posted = given([
+      requested,
+      ...(['hold', 'reserve', 'credit', 'post'] as const).map(done),
+    ]);
+    const renew: PaymentCommand = {
+      type: 'RenewHold',
+      holdId: 'pay-r1-x',
+      holdExpiresAt: '2026-12-11T03:00:00.000Z',
+      now: NOW,
+    };
+    const renewed = paymentDecider.decide(renew, posted);
+    expect(renewed).toEqual([
+      {
+        type: 'PaymentHoldRenewed',
+        data: { holdId: 'pay-r1-x', holdExpiresAt: '2026-12-11T03:00:00.000Z', at: NOW },
+      },
+    ]);
+    const after = renewed.reduce(paymentDecider.evolve, posted);
+    expect(after).toMatchObject({
+      renewedHold: { holdId: 'pay-r1-x', expiresAt: '2026-12-11T03:00:00.000Z' },
+      renewals: 1,
+    });
+    expect(paymentDecider.decide(renew, after)).toEqual([]);
+    expect(paymentDecider.decide(renew, given([requested, done('hold')]))).toEqual([]);
+
+    const stall: PaymentCommand = {
+      type: 'RecordStall',
+      step: 'capture',
+      code: 'insufficient-funds',
+      detail: 'available 0',
+      now: NOW,
+    };
+    const stalled = paymentDecider.decide(stall, after);
+    expect(stalled.map((e) => e.type)).toEqual(['PaymentStalled']);
+    const stuck = stalled.reduce(paymentDecider.evolve, after);
+    expect(stuck.stalled).toEqual({
+      step: 'capture',
+      code: 'insufficient-funds',
+      detail: 'available 0',
+      since: NOW,
+    });
+    expect(paymentDecider.decide(stall, stuck)).toEqual([]);
+    expect(paymentDecider.decide({ ...stall, step: 'post' }, stuck)).toEqual([]);
+    const finished = paymentDecider
+      .decide(ok('capture'), stuck)
+      .reduce(paymentDecider.evolve, stuck);
+    expect(finished).toMatchObject({ status: 'completed', stalled: null });
+  });
+
   it('refuses a payment between two members of one coop: no parent clears it', () => {
     expect(() =>
       paymentDecider.decide(

@@ -31,6 +31,12 @@ const PaymentOut = z.object({
   status: z.enum(['in_progress', 'undoing', 'completed', 'failed']),
   stepsDone: z.array(z.string()),
   refusal: z.object({ step: z.string(), code: z.string(), detail: z.string() }).nullable(),
+  stalled: z
+    .object({ step: z.string(), code: z.string(), detail: z.string(), since: z.string() })
+    .nullable()
+    .describe(
+      "a step past the pivot the payer's savings refuse (the payee is credited already): retried until done, for the treasurer to resolve",
+    ),
   transferId: z.string(),
 });
 
@@ -44,11 +50,14 @@ function paymentOut(state: PaymentState, ctx: AuthenticatedContext) {
   const { refusal } = state;
   const payersOwn =
     refusal !== null && refusal.step !== 'credit' && !ctx.reaches(request.payer.coopId);
+  const { stalled } = state;
+  const payerHidden = stalled !== null && !ctx.reaches(request.payer.coopId);
   return {
     ...request,
     status: state.status,
     stepsDone: state.done,
     refusal: payersOwn ? { ...refusal, detail: "The payer's side refused the payment." } : refusal,
+    stalled: payerHidden ? { ...stalled, detail: "The payer's side refuses the step." } : stalled,
     transferId: `pay-${request.paymentId}`,
   };
 }

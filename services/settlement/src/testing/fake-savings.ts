@@ -54,6 +54,11 @@ export class FakeSavings implements SavingsPort {
     return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM fake_holds').get()!.n;
   }
 
+  /** Lets a hold lapse, as its expiry does: it can no longer be captured. */
+  expire(holdId: string): void {
+    this.db.prepare("UPDATE fake_holds SET status = 'expired' WHERE hold_id = ?").run(holdId);
+  }
+
   private outage(kind: 'hold' | 'capture' | 'release' | 'credit'): void {
     const n = (this.calls.get(kind) ?? 0) + 1;
     this.calls.set(kind, n);
@@ -109,6 +114,8 @@ export class FakeSavings implements SavingsPort {
         )
         .get(input.holdId);
       if (hold?.status === 'captured') return { ok: true };
+      if (hold?.status === 'expired')
+        return { ok: false, code: 'hold-expired', detail: `${input.holdId} expired` };
       if (hold?.status !== 'active')
         return { ok: false, code: 'hold-not-found', detail: input.holdId };
       this.db
