@@ -110,7 +110,9 @@ export function accountReadRoutes(
         });
         const last = lines.at(-1);
         const nextCursor =
-          page.lines.length > query.limit && last ? `${last.businessDate}:${last.revision}` : null;
+          page.lines.length > query.limit && last
+            ? `${last.businessDate}:${last.revision}:${page.upTo}`
+            : null;
         return {
           status: 200,
           body: {
@@ -128,15 +130,20 @@ export function accountReadRoutes(
   ];
 }
 
-/** A cursor names the last line given out, so it falls within the statement's dates. */
+/**
+ * A cursor names the last line given out, so it falls within the statement's dates, and the
+ * store position the statement was read up to (absent in cursors given out before it was kept).
+ */
 function parseCursor(
   cursor: string | undefined,
   from: string,
   to: string,
-): { on: string; revision: number } | undefined {
+): { on: string; revision: number; upTo?: number } | undefined {
   if (cursor === undefined) return undefined;
-  const match = /^(\d{4}-\d{2}-\d{2}):(\d{1,9})$/.exec(cursor);
+  const match = /^(\d{4}-\d{2}-\d{2}):(\d{1,9})(?::(\d{1,15}))?$/.exec(cursor);
   if (!match || match[1]! < from || match[1]! > to)
     throw rejected('bad-cursor', 'Not a cursor this statement gave out.', '/cursor');
-  return { on: match[1]!, revision: Number(match[2]) };
+  const on = match[1]!;
+  const revision = Number(match[2]);
+  return match[3] === undefined ? { on, revision } : { on, revision, upTo: Number(match[3]) };
 }

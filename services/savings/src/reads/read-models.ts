@@ -37,27 +37,36 @@ export class ReadModels {
              FROM savings_accounts GROUP BY kind, classification ORDER BY kind, classification`,
         )
         .safeIntegers(true),
+      lastPosition: db
+        .prepare<[string], { last: bigint | null }>(
+          'SELECT max(position) AS last FROM savings_statement_lines WHERE account_id = ?',
+        )
+        .safeIntegers(true),
       opening: db
-        .prepare<[string, string], { total: bigint | null }>(
-          'SELECT sum(amount) AS total FROM savings_statement_lines WHERE account_id = ? AND on_date < ?',
+        .prepare<[string, string, number], { total: bigint | null }>(
+          `SELECT sum(amount) AS total FROM savings_statement_lines
+            WHERE account_id = ? AND on_date < ? AND position <= ?`,
         )
         .safeIntegers(true),
       lines: db
-        .prepare<[string, string, string, string, number, number], LineRow>(
+        .prepare<[string, string, string, string, number, number, number], LineRow>(
           `SELECT revision, on_date, recorded_at, type, amount, reference FROM savings_statement_lines
             WHERE account_id = ? AND on_date <= ? AND (on_date > ? OR (on_date = ? AND revision > ?))
+              AND position <= ?
             ORDER BY on_date, revision LIMIT ?`,
         )
         .safeIntegers(true),
       sumBefore: db
-        .prepare<[string, string, string, string, number], { total: bigint | null }>(
+        .prepare<[string, string, string, string, number, number], { total: bigint | null }>(
           `SELECT sum(amount) AS total FROM savings_statement_lines
-            WHERE account_id = ? AND on_date >= ? AND (on_date < ? OR (on_date = ? AND revision <= ?))`,
+            WHERE account_id = ? AND on_date >= ? AND (on_date < ? OR (on_date = ? AND revision <= ?))
+              AND position <= ?`,
         )
         .safeIntegers(true),
       inRange: db
-        .prepare<[string, string, string], { total: bigint | null }>(
-          'SELECT sum(amount) AS total FROM savings_statement_lines WHERE account_id = ? AND on_date >= ? AND on_date <= ?',
+        .prepare<[string, string, string, number], { total: bigint | null }>(
+          `SELECT sum(amount) AS total FROM savings_statement_lines
+            WHERE account_id = ? AND on_date >= ? AND on_date <= ? AND position <= ?`,
         )
         .safeIntegers(true),
       wajib: db
@@ -107,21 +116,36 @@ export class ReadModels {
     return this.s.federationTotals.all();
   }
 
+  /**
+   * A statement as it stood when its first page was read: lines recorded up to `upTo` (the
+   * store position of the account's last line then; the cursor carries it on), so a back-dated
+   * line recorded between pages moves neither the running balance nor the closing balance.
+   */
   statement(
     accountId: string,
     from: string,
     to: string,
-    cursor: { on: string; revision: number } | undefined,
+    cursor: { on: string; revision: number; upTo?: number } | undefined,
     limit: number,
   ) {
-    const opening = this.s.opening.get(accountId, from)?.total ?? 0n;
-    const closing = opening + (this.s.inRange.get(accountId, from, to)?.total ?? 0n);
+    const upTo = cursor?.upTo ?? Number(this.s.lastPosition.get(accountId)?.last ?? 0n);
+    const opening = this.s.opening.get(accountId, from, upTo)?.total ?? 0n;
+    const closing = opening + (this.s.inRange.get(accountId, from, to, upTo)?.total ?? 0n);
     const start = cursor ?? { on: from, revision: -1 };
     const before = cursor
-      ? (this.s.sumBefore.get(accountId, from, cursor.on, cursor.on, cursor.revision)?.total ?? 0n)
+      ? (this.s.sumBefore.get(accountId, from, cursor.on, cursor.on, cursor.revision, upTo)
+          ?.total ?? 0n)
       : 0n;
-    const lines = this.s.lines.all(accountId, to, start.on, start.on, start.revision, limit + 1);
-    return { opening, closing, before, lines };
+    const lines = this.s.lines.all(
+      accountId,
+      to,
+      start.on,
+      start.on,
+      start.revision,
+      upTo,
+      limit + 1,
+    );
+    return { opening, closing, before, lines, upTo };
   }
 
   wajibMonths(coopId: string, memberId: string) {

@@ -266,3 +266,50 @@ describe('bulk sync of savings transactions', () => {
     expect(account.body).toMatchObject({ memberId: 'm-moved' });
   });
 });
+
+describe('a statement paged while a back-dated item arrives', () => {
+  it('keeps to the statement as it stood at its first page: lines, running balance and closing agree', async () => {
+    const page = (cursor?: string) =>
+      request(h.app)
+        .get(
+          `${base}/coops/${COOPS.A}/accounts/AGT-001-S/statement?from=2025-01-01&to=2025-12-31&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        )
+        .set({ Authorization: `Bearer ${h.keys.coopA}` })
+        .expect(200);
+    const first = await page();
+    expect(first.body.lines).toEqual([
+      expect.objectContaining({ businessDate: '2025-06-01', balance: idr(1_200_000) }),
+    ]);
+    // The coop's core sends a deposit it had dated May, before the line the cursor names.
+    const sent = await sync({
+      sequence: 5,
+      items: [
+        {
+          externalId: 'TX-LATE',
+          accountId: 'AGT-001-S',
+          type: 'deposit',
+          amount: idr(50_000),
+          businessDate: '2025-05-01',
+        },
+      ],
+    }).expect(200);
+    expect(sent.body.counts).toMatchObject({ created: 1 });
+    const second = await page(first.body.nextCursor);
+    expect(second.body).toMatchObject({
+      openingBalance: first.body.openingBalance,
+      closingBalance: first.body.closingBalance,
+      lines: [
+        expect.objectContaining({
+          businessDate: '2025-06-03',
+          amount: idr(-100_000),
+          balance: idr(1_100_000),
+        }),
+      ],
+      nextCursor: null,
+    });
+    // A statement asked for afresh shows the late deposit.
+    const fresh = await page();
+    expect(fresh.body.lines[0]).toMatchObject({ businessDate: '2025-05-01', amount: idr(50_000) });
+    expect(fresh.body.closingBalance).toEqual(idr(1_150_000));
+  });
+});
