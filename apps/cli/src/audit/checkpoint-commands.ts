@@ -28,7 +28,7 @@ import {
   printJson,
   readJsonFileAs,
 } from './options';
-import { isStreamPath, writeFileWhole } from './report-files';
+import { isSqliteFile, isStreamPath, writeFileWhole } from './report-files';
 
 export function registerCheckpointCommands(audit: Command): void {
   audit
@@ -78,6 +78,11 @@ export function registerCheckpointCommands(audit: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .action((options: { dataDir?: string; store?: string; out?: string }) => {
       const dataDir = dataDirOf(options);
+      // A mistyped --out (data/audit.db for data/audit.json) would put the export in its place.
+      if (options.out && isSqliteFile(options.out))
+        failed(
+          `${options.out} is a SQLite database (an event store?): not replacing it with the export`,
+        );
       const all = findStoreFiles(dataDir);
       const files = all.filter((f) => !options.store || f.name === options.store);
       // An export of nothing, kept as the auditor's anchor, would hold the node to nothing.

@@ -58,6 +58,25 @@ export function writeFileWhole(path: string, content: string, options: WriteWhol
   }
 }
 
+const SQLITE_HEADER = Buffer.from('SQLite format 3\u0000', 'latin1');
+
+/** Whether `path` is a SQLite database (an event store, the audit store): no report replaces one. */
+export function isSqliteFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    const read = fs.readSync(fd, head, 0, head.length, 0);
+    return read === head.length && head.equals(SQLITE_HEADER);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Whether `path` is written to where it is (a stream), never replaced: see writeFileWhole. */
 export function isStreamPath(path: string): boolean {
   const stats = fs.statSync(path, { throwIfNoEntry: false });

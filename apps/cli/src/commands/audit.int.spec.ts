@@ -587,6 +587,14 @@ describe('kopfed audit reports cut short by a full disk: what is left is whole',
     noTemporaryFiles(join(books, 'trusted'));
   });
 
+  it('checkpoints --out refuses to replace an event store (a SQLite file) with the export', async () => {
+    const store = join(books, 'settlement.db');
+    const before = hash('sha256', readFileSync(store), 'hex');
+    const { code } = await kopfed('audit', 'checkpoints', '--data-dir', books, '--out', store);
+    expect(code).toBe(1);
+    expect(hash('sha256', readFileSync(store), 'hex')).toBe(before);
+  });
+
   it('export --out over an earlier package leaves no manifest that the files do not match', async () => {
     const out = join(books, 'package');
     const args = ['audit', 'export', '--year', '2026', '--data-dir', books, '--out', out];
