@@ -100,9 +100,11 @@ function assertOpen(state: LedgerState, businessDate: string): void {
 /**
  * An entry made by hand is dated on or before today, and not before the books could have
  * begun: the earliest date they hold, or, on books holding nothing that early, 31 December
- * two years back (the opening balances of last financial year). A date outside is a typo
- * that would otherwise hold the books' periods open, or closed, for good.
+ * ten years back (books are kept ten years, UU KUP Ps. 28(11); a coop that brings its history
+ * in may post opening balances that old). A date outside is a typo.
  */
+const BOOKS_KEPT_YEARS = 10;
+
 function assertDatedInBooks(state: LedgerState, businessDate: BusinessDate, today: BusinessDate) {
   if (businessDate > today) {
     throw rejected(
@@ -111,7 +113,7 @@ function assertDatedInBooks(state: LedgerState, businessDate: BusinessDate, toda
       '/businessDate',
     );
   }
-  const opening = `${yearOf(today) - 2}-12-31`;
+  const opening = `${yearOf(today) - BOOKS_KEPT_YEARS}-12-31`;
   const { earliestEntryDate } = state;
   const floor =
     earliestEntryDate !== null && earliestEntryDate < opening ? earliestEntryDate : opening;

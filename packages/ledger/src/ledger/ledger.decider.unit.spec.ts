@@ -187,15 +187,17 @@ describe('ledger decider: PostEntry', () => {
       );
     expect(manual('2026-06-02', '2026-06-01')).toEqual(['rejected', 'entry-dated-ahead']);
     expect(manual('2026-06-01', '2026-06-01')).toEqual(['none']);
-    // On books holding nothing earlier: back to the opening balances of last financial year.
+    // On books holding nothing earlier: back to the end of the year ten years ago (books are
+    // kept ten years), so a coop bringing its history in can post its opening balances.
     expect(manual('2006-06-01', '2026-06-01')).toEqual(['rejected', 'entry-before-books']);
-    expect(manual('2024-12-30', '2026-06-01')).toEqual(['rejected', 'entry-before-books']);
-    expect(manual('2024-12-31', '2026-06-01')).toEqual(['none']);
+    expect(manual('2016-12-30', '2026-06-01')).toEqual(['rejected', 'entry-before-books']);
+    expect(manual('2016-12-31', '2026-06-01')).toEqual(['none']);
+    expect(manual('2024-01-02', '2026-06-01')).toEqual(['none']);
     // Books already holding an earlier date take an entry as early as it.
-    const old = entry('old', '2020-03-01', [debit(KAS, idr(5)), credit(SUKARELA, idr(5))]);
+    const old = entry('old', '2014-03-01', [debit(KAS, idr(5)), credit(SUKARELA, idr(5))]);
     const held = given([chartConfigured(), posted(old)]);
-    expect(manual('2020-03-01', '2026-06-01', held)).toEqual(['none']);
-    expect(manual('2020-02-29', '2026-06-01', held)).toEqual(['rejected', 'entry-before-books']);
+    expect(manual('2014-03-01', '2026-06-01', held)).toEqual(['none']);
+    expect(manual('2014-02-28', '2026-06-01', held)).toEqual(['rejected', 'entry-before-books']);
     // A money event of another service is dated by that service: no today to judge it by.
     expect(
       refusal(() =>
