@@ -78,20 +78,27 @@ function withdrawalIds(coopId: string, accountId: string, withdrawalId: string):
         `Withdrawal id ${withdrawalId} was used for another withdrawal on account ${accountId}; a withdrawal id is used once.`,
         { accountId, withdrawalId },
       ),
-    checkRerun: (history) => {
-      const rejection = history.find(
-        (e): e is Extract<AccountEvent, { type: 'WithdrawalRejected' }> =>
-          e.type === 'WithdrawalRejected' && e.data.withdrawalId === withdrawalId,
-      );
-      if (rejection) {
-        throw conflict(
-          'withdrawal-rejected',
-          `Withdrawal ${withdrawalId} was rejected on ${rejection.data.on}; a withdrawal id is used once.`,
-          { accountId, withdrawalId },
-        );
-      }
-    },
+    checkRerun: (history) => requireNotRejected(history, accountId, withdrawalId),
   };
+}
+
+/** A withdrawal asked for again after it was rejected is not asked for again. */
+function requireNotRejected(
+  history: readonly AccountEvent[],
+  accountId: string,
+  withdrawalId: string,
+): void {
+  const rejection = history.find(
+    (e): e is Extract<AccountEvent, { type: 'WithdrawalRejected' }> =>
+      e.type === 'WithdrawalRejected' && e.data.withdrawalId === withdrawalId,
+  );
+  if (rejection) {
+    throw conflict(
+      'withdrawal-rejected',
+      `Withdrawal ${withdrawalId} was rejected on ${rejection.data.on}; a withdrawal id is used once.`,
+      { accountId, withdrawalId },
+    );
+  }
 }
 
 export interface OpenRequest {
@@ -362,9 +369,13 @@ export class AccountService {
     if (!stored || !first || !sameTerms(toDomain<AccountEvent>(stored), first)) {
       throw ids.reused();
     }
-    ids.checkRerun?.(history.map((event) => toDomain<AccountEvent>(event)));
+    const past = history.map((event) => toDomain<AccountEvent>(event));
+    ids.checkRerun?.(past);
+    const applied = toDomain<AccountEvent>(stored);
+    if (applied.type === 'WithdrawalRequested')
+      requireNotRejected(past, accountId, applied.data.withdrawalId);
     const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
-    return { state, revision, events: [] };
+    return { state, revision, events: [], replayed: [applied] };
   }
 
   /** Runs a command built from the account as it is now, under the caller's coop. */

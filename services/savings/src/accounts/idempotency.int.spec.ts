@@ -138,3 +138,33 @@ describe('a hold captured or released under a key whose record is gone', () => {
     expect(await h.store.streamRevision('account-sk')).toBe(revision);
   });
 });
+
+describe('a withdrawal waiting for approval, asked again under its key once the record is gone', () => {
+  it('is answered as waiting, with its id, not as paid', async () => {
+    await request(h.app)
+      .put(`${base}/coops/${COOPS.A}/savings-policy`)
+      .set(as(h.keys.coopA))
+      .send({ effectiveFrom: '2026-08-12', withdrawalApprovalThreshold: idr(100_000) })
+      .expect(200);
+    const asked = await send('/withdrawals', 'K-0010', { amount: idr(200_000) });
+    expect([asked.status, asked.body.outcome]).toEqual([202, 'pending_approval']);
+    const withdrawalId = asked.body.withdrawalId as string;
+    later('2026-09-20T03:00:00.000Z');
+    const revision = await h.store.streamRevision('account-sk');
+    const rerun = await send('/withdrawals', 'K-0010', { amount: idr(200_000) });
+    expect([rerun.status, rerun.body.outcome, rerun.body.withdrawalId]).toEqual([
+      202,
+      'pending_approval',
+      withdrawalId,
+    ]);
+    expect(await h.store.streamRevision('account-sk')).toBe(revision);
+    await request(h.app)
+      .post(`${base}/coops/${COOPS.A}/accounts/sk/withdrawals/${withdrawalId}/reject`)
+      .set(as(h.keys.coopA2))
+      .send({ reason: 'not verified' })
+      .expect(200);
+    later('2026-10-25T03:00:00.000Z');
+    const rejected = await send('/withdrawals', 'K-0010', { amount: idr(200_000) });
+    expect([rejected.status, rejected.body.code]).toEqual([409, 'withdrawal-rejected']);
+  });
+});

@@ -149,14 +149,21 @@ export function accountRoutes(accounts: Accounts, service: AccountService): Rout
           },
           actorOf(ctx),
         );
-        const requested = result.events.find((e) => e.type === 'WithdrawalRequested');
+        // A rerun is answered by what it asked for then: waiting still, or decided since.
+        const requested = [...result.events, ...(result.replayed ?? [])].find(
+          (e) => e.type === 'WithdrawalRequested',
+        );
         const view = await viewOf(accounts, result);
         const withdrawalId =
           requested?.type === 'WithdrawalRequested'
             ? requested.data.withdrawalId
             : (body.withdrawalId ?? null);
+        const waiting =
+          withdrawalId !== null &&
+          result.state.status !== 'none' &&
+          Object.hasOwn(result.state.withdrawals, withdrawalId);
         const body202 = { outcome: 'pending_approval' as const, withdrawalId, account: view.body };
-        return requested
+        return waiting
           ? { status: 202, body: body202, ...(view.etag === undefined ? {} : { etag: view.etag }) }
           : {
               status: 200,

@@ -46,6 +46,8 @@ export interface ExecuteOptions<Event, State = unknown> {
 export interface Executed<State, Event> extends Loaded<State> {
   events: Event[];
   position?: number;
+  /** A rerun of a command applied before: the events it appended then (nothing new now). */
+  replayed?: Event[];
 }
 
 /** Raised when deterministic event ids show the command was already applied. */
