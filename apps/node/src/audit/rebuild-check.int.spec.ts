@@ -110,7 +110,8 @@ describe('rebuild-check of a running node, over HTTP', () => {
     expect(check.projections.map((p) => [p.store, p.projection, p.verdict])).toEqual(
       expect.arrayContaining([
         ['member', 'member-directory-v1', 'EQUAL'],
-        ['savings', 'savings-accounts-v2', 'EQUAL'],
+        // The version in the name moves when the read model's shape changes.
+        ['savings', expect.stringMatching(/^savings-accounts-v\d+$/), 'EQUAL'],
         ['loan', 'loan-book-v2', 'EQUAL'],
         ['settlement', 'settlement-clearing', 'EQUAL'],
       ]),
@@ -195,7 +196,7 @@ describe('rebuild-check of a running node, over HTTP', () => {
     expect(check.projections.filter((p) => p.verdict !== 'EQUAL')).toEqual([
       expect.objectContaining({
         store: 'savings',
-        projection: 'savings-accounts-v2',
+        projection: expect.stringMatching(/^savings-accounts-v\d+$/),
         verdict: 'DIFFERS',
       }),
     ]);
