@@ -167,4 +167,22 @@ describe('a withdrawal waiting for approval, asked again under its key once the 
     const rejected = await send('/withdrawals', 'K-0010', { amount: idr(200_000) });
     expect([rejected.status, rejected.body.code]).toEqual([409, 'withdrawal-rejected']);
   });
+
+  it('is answered as paid, with its id, once approved', async () => {
+    const asked = await send('/withdrawals', 'K-0011', { amount: idr(150_000) }).expect(202);
+    const withdrawalId = asked.body.withdrawalId as string;
+    await request(h.app)
+      .post(`${base}/coops/${COOPS.A}/accounts/sk/withdrawals/${withdrawalId}/approve`)
+      .set(as(h.keys.coopA2))
+      .expect(200);
+    const paid = await balance();
+    later('2026-12-01T03:00:00.000Z');
+    const rerun = await send('/withdrawals', 'K-0011', { amount: idr(150_000) });
+    expect([rerun.status, rerun.body.outcome, rerun.body.withdrawalId]).toEqual([
+      200,
+      'completed',
+      withdrawalId,
+    ]);
+    expect(await balance()).toEqual(paid);
+  });
 });
