@@ -233,6 +233,14 @@ describe('the surplus a simulation divides', () => {
       .send({ ...withoutSurplus, financialYear: 2025 })
       .expect(422);
     expect(deficit.body).toMatchObject({ code: 'shu-no-surplus' });
+    // A year closed with no income or expense (nothing to close) divides nothing either.
+    const nothing = await request(withBooks(0n))
+      .post(pathB)
+      .set(auth(fixture.keys.coopB))
+      .send({ ...withoutSurplus, financialYear: 2025 })
+      .expect(422);
+    expect(nothing.body).toMatchObject({ code: 'shu-no-surplus' });
+    expect(nothing.body.detail).toMatch(/neither surplus nor deficit/);
     expect(await recorded()).toEqual(before);
   });
 

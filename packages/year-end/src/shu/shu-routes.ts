@@ -182,10 +182,12 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
         'shu-year-carried-forward',
         `The books have closed ${year + 1} too: what was left of the SHU of ${year} is in SHU ditahan now, and is not divided.`,
       );
-    if (booked.result < 0n)
+    if (booked.result <= 0n)
       throw rejected(
         'shu-no-surplus',
-        `The books closed ${year} with a deficit of ${-booked.result} rupiah: there is no SHU to divide.`,
+        booked.result === 0n
+          ? `The books closed ${year} with neither surplus nor deficit: there is no SHU to divide.`
+          : `The books closed ${year} with a deficit of ${-booked.result} rupiah: there is no SHU to divide.`,
       );
     return booked.result;
   };
