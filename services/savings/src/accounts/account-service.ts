@@ -637,6 +637,38 @@ export class AccountService {
         approvalThreshold: threshold,
       }),
       actor,
-    );
+    ).catch((error: unknown) => this.closedBefore(accountId, actor, error));
+  }
+
+  /**
+   * A close refused as closed, asked for under the Idempotency-Key of the close that closed the
+   * account (or of its request an approval then carried out): a rerun, answered with the
+   * account as it is. The events of one request are contiguous in the stream, so the close's
+   * own AccountClosed carries the id derived for its place among them.
+   */
+  private async closedBefore(
+    accountId: string,
+    actor: Actor,
+    error: unknown,
+  ): Promise<Executed<AccountState, AccountEvent>> {
+    const ids = eventIdsFor(actor, accountId);
+    if (!(error instanceof DomainError) || error.code !== 'account-closed' || !ids) throw error;
+    const history = await this.accounts.store.readStream(accountStream(accountId));
+    const first = history.find((e) => e.id === ids(undefined, 0));
+    const closed = history.find((e) => e.type === 'AccountClosed');
+    if (!first || !closed) throw error;
+    const request = toDomain<AccountEvent>(first);
+    const closedByIt = ids(undefined, closed.revision - first.revision) === closed.id;
+    const approvedRequest =
+      request.type === 'WithdrawalRequested' &&
+      request.data.closeAccount &&
+      history.some(
+        (e) =>
+          e.type === 'WithdrawalApproved' &&
+          (e.data as { withdrawalId: string }).withdrawalId === request.data.withdrawalId,
+      );
+    if (!closedByIt && !approvedRequest) throw error;
+    const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
+    return { state, revision, events: [] };
   }
 }

@@ -186,3 +186,70 @@ describe('a withdrawal waiting for approval, asked again under its key once the 
     expect(await balance()).toEqual(paid);
   });
 });
+
+describe('a close asked for again under its key once the record is gone', () => {
+  it('is answered as the close it was, not refused as closed', async () => {
+    await request(h.app)
+      .post(`${base}/coops/${COOPS.A}/accounts`)
+      .set(as(h.keys.coopA))
+      .send({
+        accountId: 'sk-close',
+        memberId: 'm-1',
+        productCode: 'SUKARELA',
+        initialDeposit: { amount: idr(50_000) },
+      })
+      .expect(201);
+    const close = () =>
+      request(h.app)
+        .post(`${base}/coops/${COOPS.A}/accounts/sk-close/close`)
+        .set(as(h.keys.coopA))
+        .set('Idempotency-Key', 'K-0020')
+        .send({ via: 'cash' });
+    const closed = await close().expect(200);
+    expect(closed.body).toMatchObject({ outcome: 'completed', account: { status: 'closed' } });
+    later('2027-01-05T03:00:00.000Z');
+    const revision = await h.store.streamRevision('account-sk-close');
+    const rerun = await close();
+    expect([rerun.status, rerun.body.outcome, rerun.body.account?.status]).toEqual([
+      200,
+      'completed',
+      'closed',
+    ]);
+    expect(await h.store.streamRevision('account-sk-close')).toBe(revision);
+    const other = await request(h.app)
+      .post(`${base}/coops/${COOPS.A}/accounts/sk-close/close`)
+      .set(as(h.keys.coopA))
+      .set('Idempotency-Key', 'K-0021')
+      .send({ via: 'cash' });
+    expect([other.status, other.body.code]).toEqual([409, 'account-closed']);
+  });
+
+  it('is answered as done when the close waited for approval and was approved', async () => {
+    await request(h.app)
+      .post(`${base}/coops/${COOPS.A}/accounts`)
+      .set(as(h.keys.coopA))
+      .send({
+        accountId: 'sk-wait',
+        memberId: 'm-1',
+        productCode: 'SUKARELA',
+        initialDeposit: { amount: idr(500_000) },
+      })
+      .expect(201);
+    const close = () =>
+      request(h.app)
+        .post(`${base}/coops/${COOPS.A}/accounts/sk-wait/close`)
+        .set(as(h.keys.coopA))
+        .set('Idempotency-Key', 'K-0022')
+        .send({ via: 'cash' });
+    const asked = await close().expect(202);
+    await request(h.app)
+      .post(
+        `${base}/coops/${COOPS.A}/accounts/sk-wait/withdrawals/${asked.body.withdrawalId}/approve`,
+      )
+      .set(as(h.keys.coopA2))
+      .expect(200);
+    later('2027-02-10T03:00:00.000Z');
+    const rerun = await close();
+    expect([rerun.status, rerun.body.account?.status]).toEqual([200, 'closed']);
+  });
+});
