@@ -10,8 +10,9 @@ export interface StoreFile {
 }
 
 /**
- * Every SQLite event store in a data directory: the `*.db` files holding an `events` and a
- * `batches` table (member-keys.db and other side files are not stores). Sorted by name.
+ * Every SQLite event store in a data directory: the `*.db` files holding an `events` or a
+ * `batches` table (one without the other is a damaged store; member-keys.db and other side
+ * files hold neither and are not stores). Sorted by name.
  */
 export function findStoreFiles(dataDir: string): StoreFile[] {
   if (!existsSync(dataDir)) throw new Error(`${dataDir}: no such directory`);
@@ -40,7 +41,8 @@ function probe(file: string): 'store' | 'other' | 'unreadable' {
       )
       .pluck(true)
       .all();
-    return tables.length === 2 ? 'store' : 'other';
+    // One of the two without the other is a store with a table dropped, not another file.
+    return tables.length > 0 ? 'store' : 'other';
   } catch {
     return 'unreadable';
   } finally {

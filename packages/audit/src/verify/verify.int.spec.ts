@@ -360,6 +360,28 @@ describe('verify', () => {
     });
   });
 
+  it('reports a store whose seal table was dropped, instead of passing it over as no store', async () => {
+    const copy = copyDataDir(sample);
+    copies.push(copy);
+    withStoreFile(join(copy, 'ledger.db'), (db) => db.exec('DROP TABLE batches'));
+    unlinkSync(join(copy, `${AUDIT_STORE}.db`));
+    const savings = new SqliteEventStore({ file: join(copy, 'savings.db') });
+    await savings.append(
+      'account-1',
+      [{ id: crypto.randomUUID(), type: 'SavingsDeposited', schemaVersion: 1, data: { n: 1 } }],
+      { expectedRevision: 'no_stream' },
+    );
+    await savings.close();
+
+    const result = await verifyDataDir(copy);
+
+    expect(result.intact).toBe(false);
+    expect(result.stores.find((s) => s.store === 'ledger')).toMatchObject({
+      intact: false,
+      first: { detail: expect.stringMatching(/batches/) },
+    });
+  });
+
   it('reports a store file that holds another store’s checkpoints, the audit store gone', async () => {
     const copy = copyDataDir(sample);
     copies.push(copy);
