@@ -8,6 +8,7 @@ import { agreementRoutes } from './agreements/routes';
 import { loadMasterKey } from './config';
 import type { MemberContext } from './context';
 import { coopProjection } from './coops/coop-projection';
+import { finishExits } from './coops/exit';
 import { coopRoutes } from './coops/routes';
 import { directoryLacksDataHash, directoryProjection } from './members/directory-projection';
 import { memberRoutes } from './members/routes';
@@ -79,6 +80,14 @@ export const memberModule: ServiceModule = {
         const repaired = await finishErasures(ctx);
         if (repaired > 0)
           deps.logger.warn({ repaired }, 'finished erasures interrupted by a crash');
+        const exits = await finishExits(ctx);
+        if (exits.ended > 0)
+          deps.logger.warn({ ended: exits.ended }, 'ended memberships of coops that had exited');
+        if (exits.pending.length > 0)
+          deps.logger.error(
+            { coopIds: exits.pending },
+            'memberships of exited coops could not end yet; tried again at the next start',
+          );
       },
       async close() {
         await Promise.all(Object.values(ctx.projections).map((p) => p.stop()));

@@ -83,6 +83,8 @@ export interface CoopState {
   /** The latest effective date of a status change: a later change cannot be dated before it. */
   statusChangedOn?: string;
   ratYears: number[];
+  /** The exit, once the coop has exited: its effective date and reason. */
+  exit?: { on: string; reason: StatusReason };
 }
 
 const TIER: Record<CoopKind, number> = { primary: 1, secondary: 2, tertiary: 3 };
@@ -96,12 +98,13 @@ export const coopDecider: Decider<CoopState, CoopCommand, CoopEvent> = {
         return { ...state, coopId, details, registeredOn, status: 'applied' };
       }
       case 'CoopStatusChanged': {
-        const { to, effectiveOn } = event.data;
+        const { to, effectiveOn, reason } = event.data;
         const last = state.statusChangedOn;
         return {
           ...state,
           status: to,
           statusChangedOn: last !== undefined && last > effectiveOn ? last : effectiveOn,
+          ...(to === 'exited' ? { exit: { on: effectiveOn, reason } } : {}),
         };
       }
       case 'CoopRatHeld':
@@ -195,6 +198,16 @@ function register(
       data: { coopId: command.coopId, registeredOn: command.registeredOn, ...details },
     },
   ];
+}
+
+/**
+ * How an exit ends the coop's memberships as a member coop: put out by the federation's
+ * decision (or for failing to hold its RAT) it is expelled, as a member the board removes
+ * (diberhentikan); leaving on its members' resolution, merging, dissolving or for another
+ * reason, it resigned (berhenti atas permintaan sendiri, or ceased to be).
+ */
+export function leftReasonOfExit(reason: StatusReason): 'resigned' | 'expelled' {
+  return reason === 'federation_decision' || reason === 'rat_not_held' ? 'expelled' : 'resigned';
 }
 
 /** `approved` and `reinstated` name the changes that make a coop active, never another. */

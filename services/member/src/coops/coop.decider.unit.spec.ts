@@ -1,6 +1,7 @@
 import { DomainError } from '@kopfed/domain';
 import {
   coopDecider,
+  leftReasonOfExit,
   ratOverdue,
   type CoopCommand,
   type CoopDetails,
@@ -302,6 +303,34 @@ describe('coop decider', () => {
           on: '2027-01-01',
         }).code,
       ).toBe('coop_status');
+    });
+  });
+
+  describe('exit', () => {
+    it('ends the coop’s memberships as expelled when the federation put it out, else as resigned', () => {
+      expect(leftReasonOfExit('federation_decision')).toBe('expelled');
+      expect(leftReasonOfExit('rat_not_held')).toBe('expelled');
+      for (const reason of [
+        'members_resolution',
+        'government_decision',
+        'merged',
+        'dissolved',
+        'other',
+      ] as const)
+        expect(leftReasonOfExit(reason)).toBe('resigned');
+    });
+    it('keeps the exit’s date and reason in the state', () => {
+      const exited = when([registered, approved], {
+        type: 'ExitCoop',
+        today: TODAY,
+        on: '2026-12-31',
+        reason: 'federation_decision',
+      });
+      const state = [registered, approved, ...exited].reduce(
+        coopDecider.evolve,
+        coopDecider.initialState(),
+      );
+      expect(state.exit).toEqual({ on: '2026-12-31', reason: 'federation_decision' });
     });
   });
 

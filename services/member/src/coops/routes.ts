@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CoopId, memberHttp } from '@kopfed/contracts';
-import { notFound } from '@kopfed/domain';
+import { invariant, notFound } from '@kopfed/domain';
 import { jakartaBusinessDate } from '@kopfed/eventstore';
 import {
   defineRoute,
@@ -12,6 +12,7 @@ import { caughtUp, type MemberContext } from '../context';
 import { coopCommand, coopView as parentView, loadCoop, registerCoop } from './coop-commands';
 import { ratOverdue, type ParentView, type StatusReason } from './coop.decider';
 import { findCoop, type CoopRow } from './coop-projection';
+import { exitCoop } from './exit';
 
 const CoopParams = z.strictObject({ coopId: CoopId });
 const ParentParams = z.strictObject({ parentCoopId: CoopId });
@@ -92,6 +93,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       today: string,
       parent: ParentView | null,
     ) => Parameters<typeof coopCommand>[2],
+    run: typeof coopCommand = coopCommand,
   ) =>
     defineRoute({
       method: 'POST',
@@ -104,7 +106,7 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       ifMatch: true,
       handler: async ({ params, body }, rctx) => {
         const parent = await requireParentAuthority(ctx, rctx, params.coopId);
-        const result = await coopCommand(
+        const result = await run(
           ctx,
           params.coopId,
           to(body.reason, body.on, today(), parent),
@@ -220,6 +222,11 @@ export function coopRoutes(ctx: MemberContext): Route[] {
       'exitCoop',
       'Record that a coop has left the federation (final)',
       (reason, on, today) => ({ type: 'ExitCoop', on, reason: reason ?? 'other', today }),
+      async (_, coopId, command, metadata, expectedRevision) => {
+        invariant(command.type === 'ExitCoop', 'the exit route exits');
+        const { on, reason } = command;
+        return exitCoop(ctx, coopId, { on, reason }, metadata, expectedRevision);
+      },
     ),
     defineRoute({
       method: 'POST',

@@ -4,7 +4,7 @@ import type { PersonEvent } from '../persons/person.decider';
 import type { PersonVault } from '../persons/person-vault';
 import { stmt } from '../sql';
 import { idOf } from '../stream-ids';
-import type { MemberEvent, PastMembership } from './member.decider';
+import type { MemberEvent, MembershipAsCoop, PastMembership } from './member.decider';
 
 export interface MemberRow {
   member_id: string;
@@ -306,6 +306,18 @@ export function pastMembershipsAsCoop(
   )
     .all(memberCoopId)
     .map(asPast);
+}
+
+/** The memberships a coop holds as a member coop that have not ended. */
+export function activeMembershipsAsCoop(
+  db: Database.Database,
+  memberCoopId: string,
+): MembershipAsCoop[] {
+  return stmt<[string], MembershipAsCoop>(
+    db,
+    `SELECT member_id AS memberId, coop_id AS coopId, joined_on AS joinedOn FROM members
+      WHERE member_coop_id = ? AND status = 'active' ORDER BY member_id`,
+  ).all(memberCoopId);
 }
 
 function asPast(row: Membership): PastMembership {

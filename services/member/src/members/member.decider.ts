@@ -90,7 +90,15 @@ export type MemberCommand =
       movedToCoopId: string | null;
       /** The Jakarta business date the command arrives on. */
       today: string;
-    };
+    }
+  /**
+   * The member coop exited the federation on `exitedOn`: its membership ends then, if it has
+   * not ended already (by hand, by sync, or by this command retried).
+   */
+  | { type: 'EndMembershipOnExit'; exitedOn: string; reason: ExitLeftReason; today: string };
+
+/** How a member coop's exit ends its memberships: it left, or its parent put it out. */
+export type ExitLeftReason = Extract<LeftReason, 'resigned' | 'expelled'>;
 
 export interface MemberState {
   memberId?: string;
@@ -196,6 +204,8 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
         if (command.reason === 'moved' && !command.movedToCoopId)
           throw rejected('move_needs_coop', 'a move names the coop moved to', '/toCoopId');
         return leave(state, command.reason, command.leftOn, command.movedToCoopId, command.today);
+      case 'EndMembershipOnExit':
+        return endOnExit(state, command);
       default:
         return unreachable(command, 'member command');
     }
@@ -326,6 +336,46 @@ export function admitAfterEnded(
     throw conflict(
       'membership_overlaps',
       `a membership of this coop ended on ${overlapping.leftOn}; a new one begins on that day or later`,
+    );
+}
+
+/**
+ * A coop that exits is no longer a member of any coop (an exited coop joins none either): its
+ * membership ends on the exit's date. The exit is refused beforehand when dated before a
+ * membership began (admitExitDate); one begun after it all the same (recorded by an earlier
+ * version, or joined while the exit was decided) ends on its first day.
+ */
+function endOnExit(
+  state: MemberState,
+  command: Extract<MemberCommand, { type: 'EndMembershipOnExit' }>,
+): MemberEvent[] {
+  requireMember(state);
+  if (state.membership.kind !== 'coop')
+    throw rejected('not_a_coop', 'only a member coop leaves by its exit from the federation');
+  if (state.status === 'left') return [];
+  const joinedOn = state.joinedOn ?? command.exitedOn;
+  const leftOn = joinedOn > command.exitedOn ? joinedOn : command.exitedOn;
+  return leave(state, command.reason, leftOn, null, command.today);
+}
+
+/** An active membership of a coop as a member coop, as the directory holds it. */
+export interface MembershipAsCoop {
+  memberId: string;
+  coopId: string;
+  joinedOn: string;
+}
+
+/**
+ * Whether a coop may exit on `on`: its memberships end on that day, so none may begin after
+ * it. The handler asks before it records the exit, so a refused exit changes nothing.
+ */
+export function admitExitDate(memberships: readonly MembershipAsCoop[], on: string): void {
+  const later = memberships.find((m) => m.joinedOn > on);
+  if (later)
+    throw rejected(
+      'exit_before_membership',
+      `the coop is a member of coop ${later.coopId} since ${later.joinedOn}; its exit, which ends that membership, cannot be dated before`,
+      '/on',
     );
 }
 

@@ -1,5 +1,6 @@
 import { DomainError } from '@kopfed/domain';
 import {
+  admitExitDate,
   admitKnownPerson,
   admitMove,
   memberDecider,
@@ -296,6 +297,65 @@ describe('member decider', () => {
         refusal([...history], { type: 'LeaveCoop', reason, leftOn, movedToCoopId, today: TODAY })
           .code,
       ).toBe(code);
+    });
+  });
+
+  describe('EndMembershipOnExit', () => {
+    const memberCoop: MemberEvent[] = [
+      {
+        type: 'MemberJoined',
+        data: {
+          memberId: 'm-9',
+          coopId: 'puskopdit',
+          memberNumber: 'P-01',
+          externalId: null,
+          joinedOn: '2026-02-01',
+          kind: 'coop',
+          memberCoopId: 'ksp-1',
+        },
+      },
+    ];
+    const exit = (exitedOn: string, reason: 'resigned' | 'expelled' = 'resigned') =>
+      ({ type: 'EndMembershipOnExit', exitedOn, reason, today: TODAY }) as const;
+    it('ends a member coop’s membership on the day it exited, with the exit’s reason', () => {
+      expect(when(memberCoop, exit('2026-09-30', 'expelled'))).toEqual([
+        {
+          type: 'MemberLeft',
+          data: {
+            coopId: 'puskopdit',
+            reason: 'expelled',
+            leftOn: '2026-09-30',
+            movedToCoopId: null,
+          },
+        },
+      ]);
+    });
+    it('ends nothing once the membership has ended, by the exit retried or by hand before it', () => {
+      const ended = when(memberCoop, exit('2026-09-30'));
+      expect(when([...memberCoop, ...ended], exit('2026-09-30'))).toEqual([]);
+      const byHand = when(memberCoop, {
+        type: 'LeaveCoop',
+        reason: 'resigned',
+        leftOn: '2026-06-30',
+        movedToCoopId: null,
+        today: TODAY,
+      });
+      expect(when([...memberCoop, ...byHand], exit('2026-09-30'))).toEqual([]);
+    });
+    it('ends a membership begun after the exit’s date on its first day', () => {
+      expect(when(memberCoop, exit('2026-01-15'))[0]!.data).toMatchObject({
+        leftOn: '2026-02-01',
+      });
+    });
+    it('ends no person’s membership', () => {
+      expect(refusal(joined, exit('2026-09-30')).code).toBe('not_a_coop');
+    });
+    it('refuses an exit dated before a membership of the coop began', () => {
+      const memberships = [{ memberId: 'm-9', coopId: 'puskopdit', joinedOn: '2026-02-01' }];
+      expect(() => admitExitDate(memberships, '2026-02-01')).not.toThrow();
+      expect(() => admitExitDate(memberships, '2026-01-31')).toThrow(
+        expect.objectContaining({ code: 'exit_before_membership' }),
+      );
     });
   });
 
