@@ -27,6 +27,9 @@ const BATCH = 5_000;
 /** Idle polling, and the pause after a batch so that busy times commit few, large batches. */
 const POLL_MS = 20;
 const SETTLE_MS = 50;
+/** After a failure, the pause before trying again: doubling from the first, up to a minute. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
 
 export class Projection {
   private running: Promise<void> | undefined;
@@ -35,12 +38,15 @@ export class Projection {
   private readonly readCheckpoint;
   private readonly writeCheckpoint;
   private readonly commit: ReadModelCommit;
+  /** Ends the pause under way early, when stopping. */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly db: Database.Database,
     readonly definition: ProjectionDefinition,
     commit?: ReadModelCommit,
+    private readonly retryFirstMs = RETRY_FIRST_MS,
   ) {
     this.commit = commit ?? (async (work) => db.transaction(work).immediate());
     db.exec(
@@ -69,25 +75,51 @@ export class Projection {
       this.writeCheckpoint.run(this.definition.name, events[events.length - 1]!.position);
     };
     this.running = (async () => {
+      let retryMs = this.retryFirstMs;
       while (!this.stopping) {
-        const events = await this.store.readAll({
-          after: this.position,
-          maxCount: BATCH,
-          categories: this.definition.categories,
-        });
-        if (events.length > 0) await this.commit(apply(events));
-        await sleep(events.length === BATCH ? 0 : events.length > 0 ? SETTLE_MS : POLL_MS);
+        try {
+          const events = await this.store.readAll({
+            after: this.position,
+            maxCount: BATCH,
+            categories: this.definition.categories,
+          });
+          if (events.length > 0) await this.commit(apply(events));
+          this.failure = undefined;
+          retryMs = this.retryFirstMs;
+          await this.pause(events.length === BATCH ? 0 : events.length > 0 ? SETTLE_MS : POLL_MS);
+        } catch (error) {
+          // A failure may pass (a busy database, a commit failed by another write): the batch
+          // was undone whole, so try again from the checkpoint after a pause rather than leave
+          // the read model stale for good. catchUp reports the failure meanwhile.
+          this.failure = error;
+          onError?.(error);
+          await this.pause(retryMs);
+          retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        }
       }
-    })().catch((error: unknown) => {
-      this.failure = error;
-      onError?.(error);
-    });
+    })();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wake?.();
     await this.running;
     this.running = undefined;
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
   }
 
   /** Resolves once every matching event up to `position` (the head when absent) is applied. */
