@@ -76,7 +76,10 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
     ],
     start: () =>
       projection.start((error) =>
-        deps.logger.error({ err: error }, 'savings accounts projection failed; trying again from its checkpoint'),
+        deps.logger.error(
+          { err: error },
+          'savings accounts projection failed; trying again from its checkpoint',
+        ),
       ),
     closeOfBusiness: (businessDate) => cob.run(businessDate),
     close: () => projection.stop(),
