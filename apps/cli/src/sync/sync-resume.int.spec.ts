@@ -19,14 +19,14 @@ import { writeMembersCsv, writeSavingsCsv, type MembersFile, type SavingsFile } 
  */
 const FULL = process.env.KOPFED_SYNC_SCALE === 'full';
 const MEMBERS = FULL ? 20_000 : 400;
-const BATCH_SIZE = FULL ? 1_000 : 100;
+const BATCH_SIZE = FULL ? 1_000 : 25;
 /** Each member's account: an opening and four movements (100,000 at full scale). */
 const MOVEMENTS_PER_MEMBER = 4;
 const BAD_MEMBER_EVERY = FULL ? 500 : 40;
 const BAD_SAVINGS_EVERY = FULL ? 2_500 : 200;
 /** Where the agent is killed: once this share of the batches is acknowledged, then a moment later. */
-const KILL_POINTS = [0.2, 0.45, 0.7] as const;
-const KILL_DELAY_MS = 300;
+const KILL_POINTS = [0.15, 0.4, 0.6] as const;
+const KILL_DELAY_MS = 60;
 /** A bound on runs of one stream: kills, plus runs that gave up on a bad stretch of link. */
 const MAX_RUNS = 20;
 const SEED = 20_261_128;
