@@ -68,6 +68,8 @@ export class DeadLetterBox {
   private readonly insert;
   private readonly one;
   private readonly waitingCount;
+  private readonly settleOne;
+  private readonly failedReplay;
 
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS host_dead_letters (
@@ -83,28 +85,45 @@ export class DeadLetterBox {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting')`,
     );
     this.one = db.prepare<[number], Row>('SELECT * FROM host_dead_letters WHERE id = ?');
+    this.settleOne = db.prepare(
+      `UPDATE host_dead_letters SET status = :status, settled_at = :at, settled_by = :by,
+         reason = :reason, replays = replays + :replayed,
+         last_replay_at = CASE WHEN :replayed THEN :at ELSE last_replay_at END,
+         last_replay_error = CASE WHEN :replayed THEN NULL ELSE last_replay_error END
+       WHERE id = :id AND status = 'waiting'`,
+    );
+    this.failedReplay = db.prepare(
+      `UPDATE host_dead_letters SET replays = replays + 1, last_replay_at = ?, last_replay_error = ?
+       WHERE id = ? AND status = 'waiting'`,
+    );
     this.waitingCount = db
       .prepare<[], number>("SELECT count(*) FROM host_dead_letters WHERE status = 'waiting'")
       .pluck();
   }
 
   /** Keeps what the bus dead-lettered: the original topic, group and error come from its headers. */
-  record(dead: DeadLetter, at: Date): number {
+  record(
+    dead: DeadLetter,
+    at: Date,
+  ): Pick<DeadLetterRecord, 'id' | 'topic' | 'group' | 'key' | 'error'> {
     const headers = dead.message.headers ?? {};
     const own = Object.fromEntries(
       Object.entries(headers).filter(([name]) => !DEAD_LETTER_HEADER_NAMES.has(name)),
     );
+    const topic = headers[DEAD_LETTER_HEADERS.originalTopic] ?? dead.topic.replace(/\.dlq$/, '');
+    const group = headers[DEAD_LETTER_HEADERS.group] ?? '';
+    const error = headers[DEAD_LETTER_HEADERS.error] ?? 'unknown';
     const result = this.insert.run(
-      headers[DEAD_LETTER_HEADERS.originalTopic] ?? dead.topic.replace(/\.dlq$/, ''),
-      headers[DEAD_LETTER_HEADERS.group] ?? '',
+      topic,
+      group,
       dead.message.key,
       dead.message.value,
       JSON.stringify(own),
-      headers[DEAD_LETTER_HEADERS.error] ?? 'unknown',
+      error,
       Number(headers[DEAD_LETTER_HEADERS.attempts] ?? 0) || 0,
       at.toISOString(),
     );
-    return Number(result.lastInsertRowid);
+    return { id: Number(result.lastInsertRowid), topic, group, key: dead.message.key, error };
   }
 
   get(id: number): DeadLetterRecord | undefined {
@@ -143,36 +162,13 @@ export class DeadLetterBox {
     reason: string | null,
   ): boolean {
     const replayed = status === 'replayed' ? 1 : 0;
-    return (
-      this.db
-        .prepare(
-          `UPDATE host_dead_letters SET status = ?, settled_at = ?, settled_by = ?, reason = ?,
-             replays = replays + ?, last_replay_at = CASE WHEN ? THEN ? ELSE last_replay_at END,
-             last_replay_error = CASE WHEN ? THEN NULL ELSE last_replay_error END
-           WHERE id = ? AND status = 'waiting'`,
-        )
-        .run(
-          status,
-          at.toISOString(),
-          by,
-          reason,
-          replayed,
-          replayed,
-          at.toISOString(),
-          replayed,
-          id,
-        ).changes === 1
-    );
+    const run = { status, at: at.toISOString(), by, reason, replayed, id };
+    return this.settleOne.run(run).changes === 1;
   }
 
   /** A replay that failed again: the dead letter keeps waiting, with the new error. */
   noteFailedReplay(id: number, at: Date, error: string): void {
-    this.db
-      .prepare(
-        `UPDATE host_dead_letters SET replays = replays + 1, last_replay_at = ?, last_replay_error = ?
-         WHERE id = ? AND status = 'waiting'`,
-      )
-      .run(at.toISOString(), error.slice(0, 2_000), id);
+    this.failedReplay.run(at.toISOString(), error.slice(0, 2_000), id);
   }
 }
 

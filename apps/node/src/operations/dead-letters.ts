@@ -28,16 +28,9 @@ export class DeadLetters {
 
   /** The sink for the bus's and the host's dead letters: kept, then logged with their id. */
   readonly keep = (dead: DeadLetter): void => {
-    const id = this.box.record(dead, this.clock());
-    const letter = this.box.get(id)!;
+    const { id, ...letter } = this.box.record(dead, this.clock());
     this.logger.error(
-      {
-        deadLetterId: id,
-        topic: letter.topic,
-        group: letter.group,
-        key: letter.key,
-        error: letter.error,
-      },
+      { deadLetterId: id, ...letter },
       'a message failed every retry and is kept as a dead letter: replay it once the cause is fixed',
     );
   };
