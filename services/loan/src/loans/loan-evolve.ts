@@ -213,7 +213,12 @@ function logged(state: LoanState, change: (log: LateCharges) => LateCharges): Lo
   if (!state.lateCharges) return state;
   const log = change(state.lateCharges);
   const keptFrom = lateChargesKeptFrom(log);
-  return { ...state, lateCharges: keptFrom === null ? log : finalBefore(log, keptFrom) };
+  // Runs for every close-of-business event: copy the lists only when something falls out.
+  const stale =
+    keptFrom !== null &&
+    ((log.penalties[0]?.chargedFor ?? keptFrom) < keptFrom ||
+      (log.overdue[0]?.overdueOn ?? keptFrom) < keptFrom);
+  return { ...state, lateCharges: stale ? finalBefore(log, keptFrom) : log };
 }
 
 /** Nothing can be dated before `date` any more: what was charged for earlier days is final. */
