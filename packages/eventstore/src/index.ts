@@ -5,6 +5,11 @@ export { computeSeal, canonicalEventText, GENESIS_SEAL, type SealableEvent } fro
 export { LIMITS, streamCategory, toJsonText } from './validation';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { EVENTS_TABLE_DDL, applyPragmas } from './sqlite/schema';
+export {
+  SqliteWriterThread,
+  type SqlWrite,
+  type SqliteWriterThreadOptions,
+} from './sqlite/sqlite-writer-thread';
 export { openEventStore, type OpenEventStoreOptions } from './open-event-store';
 export { pollingSubscription } from './subscription';
 export * from './command-handler';
