@@ -61,12 +61,22 @@ export function toPublic(
             : { ...common, memberKind: 'coop', memberCoopId: e.data.memberCoopId },
       };
     }
-    case 'MemberLeft':
+    case 'MemberLeft': {
+      const { coopId, reason, leftOn, movedToCoopId, movedToMemberId } = e.data;
+      // Where a moved member went, so a consumer tells a move from a resignation.
       return {
         name: 'MemberLeft',
         subject: id,
-        data: { coopId: e.data.coopId, memberId: id, reason: e.data.reason, leftOn: e.data.leftOn },
+        data: {
+          coopId,
+          memberId: id,
+          reason,
+          leftOn,
+          ...(movedToCoopId ? { movedToCoopId } : {}),
+          ...(movedToMemberId ? { movedToMemberId } : {}),
+        },
       };
+    }
     case 'PersonErased':
       return {
         name: 'PersonErased',

@@ -226,7 +226,12 @@ export async function commandNewMember(
 export async function leaveCoop(
   ctx: MemberContext,
   memberId: string,
-  leaving: { reason: LeftReason; leftOn: string; movedToCoopId: string | null },
+  leaving: {
+    reason: LeftReason;
+    leftOn: string;
+    movedToCoopId: string | null;
+    movedToMemberId?: string;
+  },
   metadata: EventMetadata,
   expectedRevision?: number,
 ) {
@@ -329,7 +334,7 @@ export async function movePerson(
     await leaveCoop(
       ctx,
       memberId,
-      { reason: 'moved', leftOn: to.on, movedToCoopId: to.toCoopId },
+      { reason: 'moved', leftOn: to.on, movedToCoopId: to.toCoopId, movedToMemberId: newMemberId },
       metadata,
     );
   }

@@ -1,4 +1,4 @@
-import { conflict, notFound, rejected, unreachable, type Decider } from '@kopfed/domain';
+import { conflict, invariant, notFound, rejected, unreachable, type Decider } from '@kopfed/domain';
 
 /**
  * A membership: a person or a coop belonging to one coop, under a member number (nomor
@@ -46,6 +46,8 @@ export type MemberEvent =
         reason: LeftReason;
         leftOn: string;
         movedToCoopId: string | null;
+        /** A move's membership of the coop moved to (absent before it was kept, or unknown). */
+        movedToMemberId?: string;
       } & FromBatch;
     };
 
@@ -88,6 +90,8 @@ export type MemberCommand =
       reason: LeftReason;
       leftOn: string;
       movedToCoopId: string | null;
+      /** A move's membership of the coop moved to, when the move made it. */
+      movedToMemberId?: string;
       /** The Jakarta business date the command arrives on. */
       today: string;
     }
@@ -203,7 +207,13 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
         // The move route names the coop moved to; a coop's sync may report a move away without.
         if (command.reason === 'moved' && !command.movedToCoopId)
           throw rejected('move_needs_coop', 'a move names the coop moved to', '/toCoopId');
-        return leave(state, command.reason, command.leftOn, command.movedToCoopId, command.today);
+        invariant(
+          command.reason === 'moved' || (!command.movedToCoopId && !command.movedToMemberId),
+          'only a move names where the member went',
+        );
+        return leave(state, command.reason, command.leftOn, command.movedToCoopId, command.today, {
+          movedToMemberId: command.movedToMemberId,
+        });
       case 'EndMembershipOnExit':
         return endOnExit(state, command);
       default:
@@ -483,6 +493,7 @@ function leave(
   leftOn: string,
   movedToCoopId: string | null,
   today: string,
+  move: { movedToMemberId?: string | undefined } = {},
 ): MemberEvent[] {
   if (state.status === 'left')
     throw conflict('member_left', `the member already left on ${state.leftOn}`);
@@ -496,5 +507,17 @@ function leave(
       `a departure is recorded once it takes effect (today is ${today})`,
       '/leftOn',
     );
-  return [{ type: 'MemberLeft', data: { coopId: state.coopId!, reason, leftOn, movedToCoopId } }];
+  const { movedToMemberId } = move;
+  return [
+    {
+      type: 'MemberLeft',
+      data: {
+        coopId: state.coopId!,
+        reason,
+        leftOn,
+        movedToCoopId,
+        ...(movedToMemberId === undefined ? {} : { movedToMemberId }),
+      },
+    },
+  ];
 }

@@ -268,6 +268,49 @@ describe('member decider', () => {
         },
       ]);
     });
+    it('names the membership a move made in the coop moved to', () => {
+      const left = when(joined, {
+        type: 'LeaveCoop',
+        today: TODAY,
+        reason: 'moved',
+        leftOn: '2026-09-01',
+        movedToCoopId: 'ksp-2',
+        movedToMemberId: 'm-2',
+      });
+      expect(left).toEqual([
+        {
+          type: 'MemberLeft',
+          data: {
+            coopId: 'ksp-1',
+            reason: 'moved',
+            leftOn: '2026-09-01',
+            movedToCoopId: 'ksp-2',
+            movedToMemberId: 'm-2',
+          },
+        },
+      ]);
+      expect(given([...joined, ...left])).toMatchObject({
+        status: 'left',
+        leftReason: 'moved',
+        movedToCoopId: 'ksp-2',
+      });
+    });
+    it('names no coop moved to for a resignation', () => {
+      expect(
+        when(joined, {
+          type: 'LeaveCoop',
+          today: TODAY,
+          reason: 'resigned',
+          leftOn: '2026-09-01',
+          movedToCoopId: null,
+        }),
+      ).toEqual([
+        {
+          type: 'MemberLeft',
+          data: { coopId: 'ksp-1', reason: 'resigned', leftOn: '2026-09-01', movedToCoopId: null },
+        },
+      ]);
+    });
     it.each([
       [
         'twice',

@@ -29,6 +29,16 @@ describe('member service over HTTP', () => {
   });
   afterAll(() => fixture.close());
 
+  /** The MemberLeft published for a member, once the relay has published it. */
+  const publishedLeft = async (memberId: string) => {
+    const deadline = Date.now() + 5_000;
+    const find = () =>
+      published.find(
+        (p) => p.name === 'MemberLeft' && (p.data as { memberId: string }).memberId === memberId,
+      );
+    while (!find() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return find()?.data;
+  };
   const join = (token: string, coopId: string, body: Record<string, unknown>) =>
     request(fixture.app)
       .post(api(`/coops/${coopId}/members`))
@@ -222,6 +232,15 @@ describe('member service over HTTP', () => {
       status: 'active',
       personId: a.body.personId,
     });
+    // Consumers tell the move from a resignation by where the member went.
+    expect(await publishedLeft(a.body.memberId)).toEqual({
+      coopId: COOP.A,
+      memberId: a.body.memberId,
+      reason: 'moved',
+      leftOn: '2026-07-01',
+      movedToCoopId: COOP.B,
+      movedToMemberId: moved.body.to.memberId,
+    });
     const b = await join(f.coopA, COOP.A, {
       kind: 'person',
       memberNumber: 'A-0041',
@@ -238,6 +257,12 @@ describe('member service over HTTP', () => {
       .set(f.auth(f.coopA))
       .send({ reason: 'resigned', leftOn: '2026-06-30' });
     expect(again.status).toBe(409);
+    expect(await publishedLeft(b.body.memberId)).toEqual({
+      coopId: COOP.A,
+      memberId: b.body.memberId,
+      reason: 'resigned',
+      leftOn: '2026-06-30',
+    });
   });
 
   it('refuses a move before joining or after leaving, joining no one to the other coop', async () => {
