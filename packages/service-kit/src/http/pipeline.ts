@@ -91,7 +91,12 @@ async function serve(route: Route, env: RouteEnvironment, req: Request, res: Res
     const run = () => execute(route, input, ctx, { req, res, hadIfMatch, logger: env.logger });
     if (idempotencyKey !== undefined && principal) {
       const fingerprint = fingerprintOf(req.method, req.originalUrl, body);
-      const outcome = await env.idempotency.run(principal.coopId, idempotencyKey, fingerprint, run);
+      const outcome = await env.idempotency.run(
+        principal.coopId,
+        idempotencyKey,
+        { fingerprint, caller: principal },
+        run,
+      );
       send(res, outcome.response, outcome.replayed);
     } else {
       send(res, (await run()).response);

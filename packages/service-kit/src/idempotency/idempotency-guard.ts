@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { WrongExpectedRevisionError, type EventStore } from '@kopfed/eventstore';
 import { HttpProblem } from '../problem/problem';
-import { sha256Hex, type RequestFingerprint } from './fingerprint';
+import { sha256Hex } from './fingerprint';
 import {
   evolveKey,
   judge,
   type IdempotencyEvent,
+  type KeyRequest,
   type KeyState,
   type KeyTimings,
   type StoredResponse,
@@ -52,8 +53,9 @@ const RUNNING = new WeakMap<EventStore, Map<string, Promise<void>>>();
  * - the first request claims the key (an append with the expected revision, so exactly one
  *   claimant wins, in this process or any other sharing the store), runs, and records its
  *   response;
- * - a retry with the same fingerprint gets the recorded response back;
- * - a request with another fingerprint is refused (409 idempotency-key-reused);
+ * - a retry with the same fingerprint, from the same caller, gets the recorded response back;
+ * - a request with another fingerprint, or from another caller in the scope, is refused
+ *   (409 idempotency-key-reused);
  * - a duplicate that arrives while the first runs waits for it, at most `waitMs`.
  */
 export class IdempotencyGuard {
@@ -86,7 +88,7 @@ export class IdempotencyGuard {
   async run(
     scope: string,
     key: string,
-    fingerprint: RequestFingerprint,
+    request: KeyRequest,
     execute: () => Promise<Execution>,
   ): Promise<{ response: StoredResponse; replayed: boolean }> {
     const stream = `idempotency-${sha256Hex(`${scope}\n${key}`)}`;
@@ -104,7 +106,7 @@ export class IdempotencyGuard {
       const release = this.hold(stream);
       try {
         const { state, revision } = await this.load(stream);
-        const verdict = judge(state, fingerprint, this.clock().getTime(), this.timings);
+        const verdict = judge(state, request, this.clock().getTime(), this.timings);
         switch (verdict.kind) {
           case 'replay':
             return { response: verdict.response, replayed: true };
@@ -113,15 +115,20 @@ export class IdempotencyGuard {
               'idempotency-key-reused',
               'This Idempotency-Key was already used with another method, path or body; nothing was changed.',
             );
+          case 'foreign':
+            throw new HttpProblem(
+              'idempotency-key-reused',
+              'This Idempotency-Key was already used by another credential of this coop; nothing was changed. Choose a key of your own.',
+            );
           case 'wait':
             if (Date.now() >= deadlineMs) throw inProgress();
             break;
           case 'claim': {
             if (this.timings.soleWriter !== undefined) {
-              const response = await this.runAlone(stream, revision, fingerprint, execute);
+              const response = await this.runAlone(stream, revision, request, execute);
               return { response, replayed: false };
             }
-            const claimed = await this.claim(stream, revision, fingerprint);
+            const claimed = await this.claim(stream, revision, request);
             if (claimed === undefined) continue;
             return { response: await this.execute(stream, claimed, execute), replayed: false };
           }
@@ -157,17 +164,12 @@ export class IdempotencyGuard {
   private async claim(
     stream: string,
     revision: number | undefined,
-    fingerprint: RequestFingerprint,
+    request: KeyRequest,
   ): Promise<number | undefined> {
     try {
       return await this.append(
         stream,
-        [
-          {
-            type: 'IdempotencyKeyClaimed',
-            data: { fingerprint, claimedAt: this.now(), owner: this.owner },
-          },
-        ],
+        [{ type: 'IdempotencyKeyClaimed', data: this.claimOf(request, this.now()) }],
         revision,
       );
     } catch (error) {
@@ -210,7 +212,7 @@ export class IdempotencyGuard {
   private async runAlone(
     stream: string,
     revision: number | undefined,
-    fingerprint: RequestFingerprint,
+    request: KeyRequest,
     execute: () => Promise<Execution>,
   ): Promise<StoredResponse> {
     const claimedAt = this.now();
@@ -219,7 +221,7 @@ export class IdempotencyGuard {
       await this.settle(
         stream,
         revision,
-        { type: 'IdempotencyKeyClaimed', data: { fingerprint, claimedAt, owner: this.owner } },
+        { type: 'IdempotencyKeyClaimed', data: this.claimOf(request, claimedAt) },
         {
           type: 'IdempotentResponseRecorded',
           data: { response: outcome.stored ?? outcome.response, recordedAt: this.now() },
@@ -262,6 +264,16 @@ export class IdempotencyGuard {
       { expectedRevision: revision === undefined ? 'no_stream' : revision },
     );
     return result.nextExpectedRevision;
+  }
+
+  private claimOf(request: KeyRequest, claimedAt: string) {
+    const { fingerprint, caller } = request;
+    return {
+      fingerprint,
+      claimedAt,
+      owner: this.owner,
+      caller: { keyId: caller.keyId, role: caller.role },
+    };
   }
 
   private now(): string {

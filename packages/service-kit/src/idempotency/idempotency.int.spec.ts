@@ -9,6 +9,7 @@ import { COOPS, kitFixture, type KitFixture } from '../testing/kit-fixture';
 import { WrongExpectedRevisionError } from '@kopfed/eventstore';
 import { DAY_MS } from './idempotency-guard';
 import { sha256Hex } from './fingerprint';
+import { keyIdOf } from '../access/api-key-token';
 
 const A = `/api/counter/v1/coops/${COOPS.A}/counters/c1`;
 const STREAM = `counter-${COOPS.A}.c1`;
@@ -309,6 +310,123 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
     expect((await second).status).toBe(409);
     expect((await second).body.code).toBe('idempotency-key-reused');
     expect(otherCalls).toBe(0);
+  });
+
+  describe('bound to the credential that sent it', () => {
+    let coopA2: string;
+    beforeEach(async () => {
+      coopA2 = (await fx.registry.create({ role: 'coop', coopId: COOPS.A, createdBy: 'test' }))
+        .token;
+    });
+    const keyStream = (key: string) => `idempotency-${sha256Hex(`${COOPS.A}\n${key}`)}`;
+    /** A key recorded by a version that did not yet bind keys to a credential. */
+    const legacyRecord = async (key: string, body: object) => {
+      await fx.store.append(
+        keyStream(key),
+        [
+          {
+            id: uuidv7(),
+            type: 'IdempotencyKeyClaimed',
+            schemaVersion: 1,
+            data: {
+              fingerprint: {
+                method: 'POST',
+                target: `${A}/increments`,
+                bodySha256: sha256Hex(JSON.stringify(body)),
+              },
+              claimedAt: now.toISOString(),
+            },
+          },
+          {
+            id: uuidv7(),
+            type: 'IdempotentResponseRecorded',
+            schemaVersion: 1,
+            data: {
+              response: {
+                status: 200,
+                body: { counterId: 'c1', value: 41 },
+                headers: { ETag: '"0"' },
+              },
+              recordedAt: now.toISOString(),
+            },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+    };
+
+    it('replays to the same credential; another credential of the coop is refused, changing nothing', async () => {
+      const first = await increment('abc', { by: 5 }).expect(200);
+      await increment('abc', { by: 5 }).expect(200).expect('Idempotent-Replayed', 'true');
+      for (const body of [{ by: 5 }, { by: 6 }]) {
+        const other = await increment('abc', body, coopA2).expect(409);
+        expect(other.body.code).toBe('idempotency-key-reused');
+        expect(other.body.detail).toMatch(/another credential/);
+        expect(other.headers['idempotent-replayed']).toBeUndefined();
+        expect(JSON.stringify(other.body)).not.toContain(JSON.stringify(first.body));
+      }
+      expect(await events()).toBe(1);
+      await increment('abc', { by: 5 }).expect(200).expect('Idempotent-Replayed', 'true');
+    });
+
+    it('refuses another credential under a key still running, once the first has answered', async () => {
+      const path = `/api/counter/v1/coops/${COOPS.A}/slow`;
+      const first = increment('k-c1', undefined, fx.keys.coopA, path).then((r) => r);
+      await entered;
+      const same = increment('k-c1', undefined, fx.keys.coopA, path).then((r) => r);
+      const other = increment('k-c1', undefined, coopA2, path).then((r) => r);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      expect((await first).status).toBe(201);
+      expect([(await same).status, (await same).headers['idempotent-replayed']]).toEqual([
+        201,
+        'true',
+      ]);
+      expect([(await other).status, (await other).body.code]).toEqual([
+        409,
+        'idempotency-key-reused',
+      ]);
+    });
+
+    it('does not let another credential take over a claim its holder abandoned', async () => {
+      await fx.store.append(
+        keyStream('k-c2'),
+        [
+          {
+            id: uuidv7(),
+            type: 'IdempotencyKeyClaimed',
+            schemaVersion: 1,
+            data: {
+              fingerprint: {
+                method: 'POST',
+                target: `${A}/increments`,
+                bodySha256: sha256Hex('{"by":1}'),
+              },
+              claimedAt: new Date(now.getTime() - 120_000).toISOString(),
+              caller: { keyId: keyIdOf(fx.keys.coopA), role: 'coop' },
+            },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      const other = await increment('k-c2', { by: 1 }, coopA2).expect(409);
+      expect(other.body.code).toBe('idempotency-key-reused');
+      expect(await events()).toBe(0);
+      await increment('k-c2', { by: 1 }).expect(200);
+      expect(await events()).toBe(1);
+    });
+
+    it('keeps a key recorded without a credential (an earlier version) bound to its coop and request', async () => {
+      await legacyRecord('k-old', { by: 1 });
+      for (const token of [fx.keys.coopA, coopA2]) {
+        await increment('k-old', { by: 1 }, token)
+          .expect(200, { counterId: 'c1', value: 41 })
+          .expect('Idempotent-Replayed', 'true');
+      }
+      const other = await increment('k-old', { by: 2 }, coopA2).expect(409);
+      expect(other.body.code).toBe('idempotency-key-reused');
+      expect(await events()).toBe(0);
+    });
   });
 
   it('refuses a malformed key with 400', async () => {
