@@ -19,6 +19,7 @@ export { LogDamagedError } from './checkpoints/log-source';
 export { sealTexts } from './checkpoints/seal-chain';
 export { leafHash, nodeHash, rootOf, MerkleFrontier, EMPTY_ROOT } from './merkle/merkle-tree';
 export { auditPath, rootFromAuditPath } from './merkle/inclusion';
+export { streamHeadText, StreamHeadsTree, type StreamHead } from './merkle/stream-heads';
 export {
   signingKeyFromSeed,
   keyIdOfPublicKey,

@@ -42,6 +42,12 @@ export const CheckpointStatement = z.strictObject({
   merkleRoot: Hex256,
   /** SHA-256 of the leaf fingerprints the checkpoint event carries (see CheckpointEventData). */
   fingerprintsDigest: Hex256,
+  /**
+   * Root of the stream heads tree at lastPosition (merkle/stream-heads.ts): every stream's last
+   * revision, so a stream proof shows it holds the stream's last events. Absent from the
+   * checkpoints signed before it was added; their stream proofs cannot show completeness.
+   */
+  streamHeadsRoot: Hex256.optional(),
   /** SHA-256 of the previous checkpoint's statement text; null for the first. */
   previous: Hex256.nullable(),
   signedAt: z.iso.datetime(),
@@ -77,15 +83,22 @@ export type CheckpointEventData = z.infer<typeof CheckpointEventData>;
 
 export const FINGERPRINT_BYTES = 8;
 
-/** The signed bytes: the statement's fields in a fixed order, as JSON. */
+/**
+ * The signed bytes: the statement's fields in a fixed order, as JSON. A statement without
+ * streamHeadsRoot has the text it was signed with before that field existed.
+ */
 export function statementText(s: CheckpointStatement): string {
   const b = s.lastBatch;
+  const heads =
+    s.streamHeadsRoot === undefined
+      ? ''
+      : `"streamHeadsRoot":${JSON.stringify(s.streamHeadsRoot)},`;
   return (
     `{"format":${JSON.stringify(s.format)},"store":${JSON.stringify(s.store)},"sequence":${s.sequence},` +
     `"lastPosition":${s.lastPosition},"lastBatch":{"batch":${b.batch},"firstPosition":${b.firstPosition},` +
     `"lastPosition":${b.lastPosition},"seal":${JSON.stringify(b.seal)},"stream":${JSON.stringify(b.stream)},` +
     `"firstRevision":${b.firstRevision}},"merkleRoot":${JSON.stringify(s.merkleRoot)},` +
-    `"fingerprintsDigest":${JSON.stringify(s.fingerprintsDigest)},` +
+    `"fingerprintsDigest":${JSON.stringify(s.fingerprintsDigest)},${heads}` +
     `"previous":${JSON.stringify(s.previous)},"signedAt":${JSON.stringify(s.signedAt)}}`
   );
 }

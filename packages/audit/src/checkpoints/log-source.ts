@@ -6,6 +6,7 @@ import {
   type RecordedEvent,
   type SealedBatch,
 } from '@kopfed/eventstore';
+import type { StreamHead } from '../merkle/stream-heads';
 import { sqliteDatabaseOf } from '../verify/read-only-store';
 
 /** One sealed append batch with its events' canonical texts, as the sealer hashes them. */
@@ -26,6 +27,8 @@ export interface LogSource {
   batchesAfter(afterBatch: number, maxEvents: number): Promise<BatchWithTexts[]>;
   /** Canonical texts of positions after `afterPosition` (at most `maxCount`), in order. */
   texts(afterPosition: number, maxCount: number): Promise<{ position: number; text: string }[]>;
+  /** Every stream's head at `throughPosition`, in the order of the streams' first events. */
+  streamHeads(throughPosition: number): Promise<StreamHead[]>;
 }
 
 const BATCH_PAGE = 1_000;
@@ -57,6 +60,12 @@ function sqliteSource(store: EventStore, db: Database.Database): LogSource {
       'SELECT position, body FROM events WHERE position > ? ORDER BY position LIMIT ?',
     )
     .raw(true);
+  // One pass over the log: the price of a stream proof, and of a sealer's first round.
+  const heads = db
+    .prepare<[number], [string, number, number, number]>(
+      'SELECT stream, MAX(revision), MAX(position), MIN(position) AS first FROM events WHERE position <= ? GROUP BY stream ORDER BY first',
+    )
+    .raw(true);
   return {
     headPosition: () => store.headPosition(),
     async batchesAfter(afterBatch, maxEvents) {
@@ -84,6 +93,13 @@ function sqliteSource(store: EventStore, db: Database.Database): LogSource {
     },
     async texts(afterPosition, maxCount) {
       return texts.all(afterPosition, maxCount).map(([position, text]) => ({ position, text }));
+    },
+    async streamHeads(throughPosition) {
+      return heads.all(throughPosition).map(([stream, lastRevision, lastPosition]) => ({
+        stream,
+        lastRevision,
+        lastPosition,
+      }));
     },
   };
 }
@@ -126,6 +142,18 @@ function portSource(store: EventStore): LogSource {
         position,
         text,
       }));
+    },
+    async streamHeads(throughPosition) {
+      const heads = new Map<string, StreamHead>();
+      for (let after = 0; after < throughPosition;) {
+        const page = await read(after, Math.min(BATCH_PAGE, throughPosition - after));
+        if (page.length === 0) break;
+        for (const { stream, revision, position } of page)
+          if (position <= throughPosition)
+            heads.set(stream, { stream, lastRevision: revision, lastPosition: position });
+        after = page[page.length - 1]!.position;
+      }
+      return [...heads.values()];
     },
   };
 }
@@ -172,6 +200,10 @@ function splitIntoBatches(batches: readonly SealedBatch[], rows: readonly Row[])
       const row = rows[next];
       if (row?.position !== position)
         throw new LogDamagedError(`position ${position} of batch ${batch.batch} is missing`);
+      if (row.stream !== first!.stream || row.revision !== first!.revision + texts.length)
+        throw new LogDamagedError(
+          `batch ${batch.batch} is not one stream's consecutive revisions at position ${position}`,
+        );
       texts.push(row.text);
       ids.push(row.id);
       next += 1;

@@ -102,6 +102,26 @@ describe('audit primitives', () => {
     expect(signatureHolds(statement, { ...signature, keyId: '0'.repeat(32) })).toBe(false);
   });
 
+  it('signs the stream heads root when there is one, and the older text unchanged when not', () => {
+    expect(statementText(statement)).not.toContain('streamHeadsRoot');
+    expect(statementText(statement)).toContain(
+      `"fingerprintsDigest":"${'c'.repeat(64)}","previous"`,
+    );
+    const withHeads = { ...statement, streamHeadsRoot: 'e'.repeat(64) };
+    expect(CheckpointStatement.parse(JSON.parse(statementText(withHeads)))).toEqual(withHeads);
+    const key = signingKeyFromSeed(Buffer.alloc(32, 3));
+    const signature = {
+      keyId: key.keyId,
+      publicKey: key.publicKey,
+      value: key.sign(statementText(withHeads)),
+    };
+    expect(signatureHolds(withHeads, signature)).toBe(true);
+    expect(signatureHolds(statement, signature)).toBe(false);
+    expect(signatureHolds({ ...withHeads, streamHeadsRoot: 'f'.repeat(64) }, signature)).toBe(
+      false,
+    );
+  });
+
   it('finds fingerprints by position across checkpoints, and refuses ranges that do not fit', () => {
     const table = new FingerprintTable();
     const bytes = (n: number, id: string) => {

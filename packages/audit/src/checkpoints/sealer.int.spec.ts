@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { signingKeyFromSeed } from '../keys/ed25519';
 import { leafHash, rootOf } from '../merkle/merkle-tree';
+import { streamHeadText } from '../merkle/stream-heads';
 import { AuditStore } from '../signers/audit-store';
 import { alterOneByte, withStoreFile } from '../testing/tamper';
 import { AUDIT_STREAMS, CheckpointEventData, signatureHolds } from './checkpoint';
@@ -51,6 +52,17 @@ const rootThrough = (through: number) =>
       .map(leafHash),
   ).toString('hex');
 
+/** The stream heads root at `through`, from scratch: each stream's last event, first seen first. */
+const headsRootThrough = (through: number) =>
+  rootOf(
+    ledger.database
+      .prepare<[number], { stream: string; lastRevision: number; lastPosition: number }>(
+        'SELECT stream, MAX(revision) AS lastRevision, MAX(position) AS lastPosition FROM events WHERE position <= ? GROUP BY stream ORDER BY MIN(position)',
+      )
+      .all(through)
+      .map((head) => leafHash(streamHeadText(head))),
+  ).toString('hex');
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'kopfed-sealer-'));
   ledger = new SqliteEventStore({ file: join(dir, 'ledger.db') });
@@ -73,6 +85,7 @@ describe('checkpoint sealer', () => {
       store: 'ledger',
     });
     expect(first!.statement.merkleRoot).toBe(rootThrough(30));
+    expect(first!.statement.streamHeadsRoot).toBe(headsRootThrough(30));
     expect(signatureHolds(first!.statement, first!.signature)).toBe(true);
 
     await appendMany(20);
@@ -80,6 +93,7 @@ describe('checkpoint sealer', () => {
     const [second] = await sealer().seal();
     expect(second!.statement).toMatchObject({ sequence: 2, lastPosition: 51 });
     expect(second!.statement.merkleRoot).toBe(rootThrough(51));
+    expect(second!.statement.streamHeadsRoot).toBe(headsRootThrough(51));
     const witnessed = await new AuditStore(audit).records();
     expect(witnessed.witnesses.get('ledger')!.map((w) => w.checkpointPosition)).toEqual([31, 52]);
   });

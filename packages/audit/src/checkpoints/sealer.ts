@@ -3,6 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { GENESIS_SEAL, type EventStore } from '@kopfed/eventstore';
 import type { SigningKey } from '../keys/ed25519';
 import { leafHash, MerkleFrontier } from '../merkle/merkle-tree';
+import { StreamHeadsTree, type StreamHead } from '../merkle/stream-heads';
 import type { AuditStore } from '../signers/audit-store';
 import {
   AUDIT_EVENT_TYPES,
@@ -36,6 +37,8 @@ export interface SealerOptions {
 
 interface SealerState {
   frontier: MerkleFrontier;
+  /** Every stream's head at frontier.size: rebuilt from the log when the sealer starts. */
+  heads: StreamHeadsTree;
   sequence: number;
   lastBatch: BatchReference | undefined;
   previousDigest: string | null;
@@ -99,6 +102,7 @@ export class CheckpointSealer {
     const frontier = state.frontier.clone();
     const nodes: CachedNode[] = [];
     const fingerprints: Buffer[] = [];
+    const moved: StreamHead[] = [];
     let previousSeal = state.lastBatch?.seal ?? GENESIS_SEAL;
     let expectedBatch = (state.lastBatch?.batch ?? 0) + 1;
     let last: BatchWithTexts | undefined;
@@ -130,6 +134,11 @@ export class CheckpointSealer {
             if (level >= CACHED_LEVEL) nodes.push({ level, index, hash });
           });
         }
+        moved.push({
+          stream: entry.stream,
+          lastRevision: entry.firstRevision + texts.length - 1,
+          lastPosition: batch.lastPosition,
+        });
         previousSeal = batch.seal;
         expectedBatch += 1;
         events += texts.length;
@@ -137,6 +146,24 @@ export class CheckpointSealer {
       }
     }
     if (!last) return undefined;
+    try {
+      return await this.signAndAppend(state, frontier, last, moved, fingerprints, nodes);
+    } catch (error) {
+      // The heads moved in place: reload them with the rest of the state before the next round.
+      this.state = undefined;
+      throw error;
+    }
+  }
+
+  private async signAndAppend(
+    state: SealerState,
+    frontier: MerkleFrontier,
+    last: BatchWithTexts,
+    moved: readonly StreamHead[],
+    fingerprints: readonly Buffer[],
+    nodes: readonly CachedNode[],
+  ): Promise<SignedCheckpoint> {
+    for (const head of moved) state.heads.set(head);
     const fingerprintBytes = Buffer.concat(fingerprints);
     const statement: CheckpointStatement = {
       format: CHECKPOINT_FORMAT,
@@ -146,6 +173,7 @@ export class CheckpointSealer {
       lastBatch: { ...last.batch, stream: last.stream, firstRevision: last.firstRevision },
       merkleRoot: frontier.root().toString('hex'),
       fingerprintsDigest: fingerprintsDigest(fingerprintBytes),
+      streamHeadsRoot: state.heads.root().toString('hex'),
       previous: state.previousDigest,
       signedAt: this.clock().toISOString(),
     };
@@ -172,6 +200,7 @@ export class CheckpointSealer {
     );
     this.state = {
       frontier,
+      heads: state.heads,
       sequence: statement.sequence,
       lastBatch: statement.lastBatch,
       previousDigest: statementDigest(statement),
@@ -196,6 +225,7 @@ export class CheckpointSealer {
     if (!newest) {
       this.state = {
         frontier: MerkleFrontier.empty(),
+        heads: new StreamHeadsTree(),
         sequence: 0,
         lastBatch: undefined,
         previousDigest: null,
@@ -213,8 +243,18 @@ export class CheckpointSealer {
       throw new LogDamagedError(
         `checkpoint ${statement.sequence} of ${this.options.name} does not hold together`,
       );
+    const heads = StreamHeadsTree.of(await this.source.streamHeads(statement.lastPosition));
+    // A checkpoint signed before stream heads existed has no root to hold them to.
+    if (
+      statement.streamHeadsRoot !== undefined &&
+      heads.root().toString('hex') !== statement.streamHeadsRoot
+    )
+      throw new LogDamagedError(
+        `the stream heads of ${this.options.name} are not those checkpoint ${statement.sequence} signed`,
+      );
     this.state = {
       frontier,
+      heads,
       sequence: statement.sequence,
       lastBatch: statement.lastBatch,
       previousDigest: statementDigest(statement),

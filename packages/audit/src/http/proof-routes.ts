@@ -36,7 +36,7 @@ export function proofRoutes(ctx: AuditContext): Route[] {
       operationId: 'proveStream',
       summary: 'A stream’s events up to a checkpoint, each with its audit path (the balance proof)',
       description:
-        'What an account’s balance at a checkpoint is computed from: at most 1,000 events from `fromRevision`; `complete` is false when more follow before the checkpoint.',
+        'What an account’s balance at a checkpoint is computed from: at most 1,000 events from `fromRevision`; `complete` is false when more follow before the checkpoint. `head` is the stream’s last revision at the checkpoint with its path to the checkpoint’s signed `streamHeadsRoot`, so `kopfed audit check-proof` finds a proof whose last events were dropped; checkpoints signed before stream heads existed have neither. 422 when the stream has no events in the checkpoint, or `fromRevision` is past its head.',
       request: {
         params: z.strictObject({ store: StoreName, stream: StreamName }),
         query: StreamProofQuery,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { auditPath, rootFromAuditPath } from './inclusion';
 import { EMPTY_ROOT, leafHash, MerkleFrontier, nodeHash, rootOf, type Hash } from './merkle-tree';
+import { streamHeadText, StreamHeadsTree, type StreamHead } from './stream-heads';
 
 const leaves = (n: number): Hash[] => Array.from({ length: n }, (_, i) => leafHash(`event ${i}`));
 const rangeHasherOver = (all: readonly Hash[]) => async (start: number, end: number) =>
@@ -90,5 +91,51 @@ describe('Merkle tree (RFC 6962)', () => {
   it('rejects a leaf index outside the tree', async () => {
     await expect(auditPath(3, 3, rangeHasherOver(leaves(3)))).rejects.toThrow(RangeError);
     expect(rootFromAuditPath(leafHash('x'), 3, 3, [])).toBeUndefined();
+  });
+});
+
+describe('stream heads tree', () => {
+  it('keeps, as heads move, the root of its streams’ last heads in first-seen order, each provable', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 0, maxLength: 200 }),
+        async (writes) => {
+          const tree = new StreamHeadsTree();
+          const heads = new Map<string, StreamHead>();
+          writes.forEach((n, i) => {
+            const stream = `account-${n}`;
+            const head = {
+              stream,
+              lastRevision: (heads.get(stream)?.lastRevision ?? -1) + 1,
+              lastPosition: i + 1,
+            };
+            heads.set(stream, head);
+            tree.set(head);
+          });
+          const expected = [...heads.values()].map((head) => leafHash(streamHeadText(head)));
+          expect(tree.size).toBe(heads.size);
+          expect(tree.root()).toEqual(rootOf(expected));
+          expect(StreamHeadsTree.of(heads.values()).root()).toEqual(tree.root());
+          for (const [stream, head] of heads) {
+            const index = tree.index(stream)!;
+            const path = await tree.path(stream);
+            const leaf = leafHash(streamHeadText(head));
+            expect(rootFromAuditPath(leaf, index, tree.size, path)).toEqual(tree.root());
+            const older = leafHash(
+              streamHeadText({ ...head, lastRevision: head.lastRevision - 1 }),
+            );
+            expect(rootFromAuditPath(older, index, tree.size, path)).not.toEqual(tree.root());
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('hashes a head as fixed JSON, the stream name escaped', () => {
+    expect(streamHeadText({ stream: 'a"b', lastRevision: 2, lastPosition: 9 })).toBe(
+      '{"stream":"a\\"b","lastRevision":2,"lastPosition":9}',
+    );
+    expect(new StreamHeadsTree().root()).toEqual(EMPTY_ROOT);
   });
 });

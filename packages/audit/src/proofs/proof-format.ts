@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { signatureHolds, SignedCheckpoint } from '../checkpoints/checkpoint';
 import { rootFromAuditPath } from '../merkle/inclusion';
 import { leafHash } from '../merkle/merkle-tree';
+import { streamHeadText } from '../merkle/stream-heads';
 
 export const INCLUSION_PROOF_FORMAT = 'kopfed-inclusion-proof-v1';
 export const STREAM_PROOF_FORMAT = 'kopfed-stream-proof-v1';
@@ -24,9 +25,24 @@ export const InclusionProof = z.strictObject({
 export type InclusionProof = z.infer<typeof InclusionProof>;
 
 /**
+ * Where the stream stood at the checkpoint, and the audit path of that head in the
+ * checkpoint's stream heads tree (its leaf `index` of `streamCount`), which leads to the
+ * signed `streamHeadsRoot`.
+ */
+export const StreamHeadProof = z.strictObject({
+  lastRevision: z.number().int().min(0),
+  lastPosition: z.number().int().min(1),
+  index: z.number().int().min(0),
+  streamCount: z.number().int().min(1),
+  auditPath: z.array(Hex256).max(64),
+});
+export type StreamHeadProof = z.infer<typeof StreamHeadProof>;
+
+/**
  * A stream's events up to a checkpoint, each with its audit path: what an account's balance
  * at that checkpoint is computed from. Revisions run without a gap from `fromRevision`;
- * `complete` says the last one is the stream's last at or before the checkpoint.
+ * `complete` says the last one is the stream's last at or before the checkpoint, which
+ * `head` proves when the checkpoint signs the stream heads (older checkpoints do not).
  */
 export const StreamProof = z.strictObject({
   format: z.literal(STREAM_PROOF_FORMAT),
@@ -42,10 +58,15 @@ export const StreamProof = z.strictObject({
     }),
   ),
   complete: z.boolean(),
+  head: StreamHeadProof.optional(),
 });
 export type StreamProof = z.infer<typeof StreamProof>;
 
-export type ProofCheck = { valid: true } | { valid: false; reason: string };
+/**
+ * `warnings` name what a valid proof does not show: that it holds the whole stream (a page,
+ * or a checkpoint signed before checkpoints signed the stream heads).
+ */
+export type ProofCheck = { valid: true; warnings?: string[] } | { valid: false; reason: string };
 
 /**
  * Checks a proof with nothing but the proof: the checkpoint is of the store the proof names,
@@ -79,7 +100,11 @@ export function checkInclusionProof(
   return { valid: true };
 }
 
-/** Checks every event of a stream proof, their stream and their unbroken revisions. */
+/**
+ * Checks every event of a stream proof, their stream and their unbroken revisions, and,
+ * against the signed stream heads, that a proof claiming to be complete ends at the stream's
+ * head: dropping its last events is found, not passed.
+ */
 export function checkStreamProof(
   proof: StreamProof,
   trustedKeyIds?: readonly string[],
@@ -103,7 +128,65 @@ export function checkStreamProof(
     if (parsed.revision !== revision) return invalid(`revision ${revision} is missing`);
     revision += 1;
   }
-  return { valid: true };
+  return checkStreamHead(proof, revision - 1);
+}
+
+/** `through`: the last revision the proof holds (fromRevision - 1 when it holds none). */
+function checkStreamHead(proof: StreamProof, through: number): ProofCheck {
+  const { statement } = proof.checkpoint;
+  const checkpoint = `checkpoint ${statement.sequence} of ${statement.store}`;
+  if (statement.streamHeadsRoot === undefined) {
+    if (proof.head) return invalid(`${checkpoint} signs no stream heads, yet the proof gives one`);
+    return withWarnings([
+      `${checkpoint} was signed before checkpoints signed the streams' heads: the proof cannot show that it holds the last events of ${proof.stream}`,
+    ]);
+  }
+  const { head } = proof;
+  if (!head)
+    return invalid(
+      `${checkpoint} signs every stream's head, but the proof gives none for ${proof.stream}`,
+    );
+  const leaf = leafHash(
+    streamHeadText({
+      stream: proof.stream,
+      lastRevision: head.lastRevision,
+      lastPosition: head.lastPosition,
+    }),
+  );
+  const root = rootFromAuditPath(
+    leaf,
+    head.index,
+    head.streamCount,
+    head.auditPath.map((node) => Buffer.from(node, 'hex')),
+  );
+  if (root?.toString('hex') !== statement.streamHeadsRoot)
+    return invalid(
+      `the head of ${proof.stream} (revision ${head.lastRevision} at position ${head.lastPosition}) is not the one ${checkpoint} signed`,
+    );
+  if (through > head.lastRevision)
+    return invalid(
+      `the proof reaches past the head of ${proof.stream} (revision ${head.lastRevision}) at ${checkpoint}`,
+    );
+  const lastEvent = proof.events[proof.events.length - 1];
+  if (through === head.lastRevision && lastEvent && lastEvent.position !== head.lastPosition)
+    return invalid(`the last event is not at the head's position ${head.lastPosition}`);
+  const missing = head.lastRevision - through;
+  if (proof.complete && missing > 0)
+    return invalid(
+      `the proof ends at revision ${through}, but ${proof.stream} reached revision ${head.lastRevision} at ${checkpoint}: its last ${missing} event(s) are missing`,
+    );
+  const warnings: string[] = [];
+  if (missing > 0)
+    warnings.push(
+      `the proof holds revisions ${proof.fromRevision} to ${through} of ${proof.stream}, which reached revision ${head.lastRevision} at ${checkpoint}: not the whole stream`,
+    );
+  if (proof.fromRevision > 0)
+    warnings.push(`the proof starts at revision ${proof.fromRevision}: not the whole stream`);
+  return withWarnings(warnings);
+}
+
+function withWarnings(warnings: string[]): ProofCheck {
+  return warnings.length === 0 ? { valid: true } : { valid: true, warnings };
 }
 
 function positionIn(text: string): number | undefined {

@@ -1,10 +1,17 @@
 import type { EventStore } from '@kopfed/eventstore';
+import { statementDigest, type CheckpointStatement } from '../checkpoints/checkpoint';
 import { CheckpointIndex, type StoredCheckpoint } from '../checkpoints/checkpoint-index';
 import { logSourceOf } from '../checkpoints/log-source';
 import type { MerkleNodeCache } from '../checkpoints/node-cache';
+import { StreamHeadsTree, type StreamHead } from '../merkle/stream-heads';
 import { InclusionProver, ProofUnavailableError } from './inclusion-prover';
 import { sqliteDatabaseOf } from '../verify/read-only-store';
-import { STREAM_PROOF_FORMAT, type InclusionProof, type StreamProof } from './proof-format';
+import {
+  STREAM_PROOF_FORMAT,
+  type InclusionProof,
+  type StreamHeadProof,
+  type StreamProof,
+} from './proof-format';
 
 export interface EventLocation {
   store: string;
@@ -18,8 +25,18 @@ export interface EventLocation {
 /** Largest stream proof given at once; ask again from `fromRevision` for the rest. */
 export const MAX_STREAM_PROOF_EVENTS = 1_000;
 
+/** A checkpoint's stream heads, rebuilt from the log: kept for the next stream proof at it. */
+interface HeadsAt {
+  key: string;
+  heads: StreamHead[];
+  tree: StreamHeadsTree;
+}
+
 /** Inclusion proofs and stream (balance) proofs over a node's stores. */
 export class ProofService {
+  /** One checkpoint's heads only: an auditor proves many streams at the same checkpoint. */
+  private lastHeads: HeadsAt | undefined;
+
   constructor(
     private readonly stores: ReadonlyMap<string, EventStore>,
     private readonly cache?: MerkleNodeCache,
@@ -79,6 +96,11 @@ export class ProofService {
     if (!checkpoint) throw new ProofUnavailableError(`${storeName} has no such checkpoint yet`);
     const { statement, signature } = checkpoint.data;
     const fromRevision = options.fromRevision ?? 0;
+    const head = await this.headProof(storeName, store, statement, stream);
+    if (head && fromRevision > head.lastRevision + 1)
+      throw new ProofUnavailableError(
+        `${stream} reached only revision ${head.lastRevision} at checkpoint ${statement.sequence}`,
+      );
     const limit = Math.min(options.maxEvents ?? MAX_STREAM_PROOF_EVENTS, MAX_STREAM_PROOF_EVENTS);
     const events = await store.readStream(stream, { fromRevision, maxCount: limit + 1 });
     const covered = events.filter((e) => e.position <= statement.lastPosition);
@@ -101,6 +123,44 @@ export class ProofService {
       checkpoint: { statement, signature },
       events: proofs,
       complete: covered.length <= limit,
+      ...(head ? { head } : {}),
+    };
+  }
+
+  /**
+   * The stream's head in the checkpoint's stream heads tree, rebuilt from the log (one pass
+   * over it) and held to the signed root; none for a checkpoint that signs no heads.
+   */
+  private async headProof(
+    storeName: string,
+    store: EventStore,
+    statement: CheckpointStatement,
+    stream: string,
+  ): Promise<StreamHeadProof | undefined> {
+    if (statement.streamHeadsRoot === undefined) return undefined;
+    const key = `${storeName}:${statementDigest(statement)}`;
+    if (this.lastHeads?.key !== key) {
+      const heads = await logSourceOf(store).streamHeads(statement.lastPosition);
+      const tree = StreamHeadsTree.of(heads);
+      if (tree.root().toString('hex') !== statement.streamHeadsRoot)
+        throw new ProofUnavailableError(
+          `the log no longer matches the stream heads of checkpoint ${statement.sequence} of ${storeName}: run verify`,
+        );
+      this.lastHeads = { key, heads, tree };
+    }
+    const { heads, tree } = this.lastHeads;
+    const index = tree.index(stream);
+    if (index === undefined)
+      throw new ProofUnavailableError(
+        `${stream} has no events in checkpoint ${statement.sequence} of ${storeName}`,
+      );
+    const head = heads[index]!;
+    return {
+      lastRevision: head.lastRevision,
+      lastPosition: head.lastPosition,
+      index,
+      streamCount: tree.size,
+      auditPath: (await tree.path(stream)).map((node) => node.toString('hex')),
     };
   }
 

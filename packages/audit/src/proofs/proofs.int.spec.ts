@@ -1,18 +1,30 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@kopfed/eventstore';
+import { statementText } from '../checkpoints/checkpoint';
 import { SqliteMerkleNodeCache } from '../checkpoints/node-cache';
 import { signingKeyFromSeed } from '../keys/ed25519';
 import { buildSampleStores, SAMPLE_SEED } from '../testing/sample-stores';
 import { ProofUnavailableError } from './inclusion-prover';
-import { checkInclusionProof, checkStreamProof } from './proof-format';
+import { checkInclusionProof, checkStreamProof, type StreamProof } from './proof-format';
 import { ProofService } from './proof-service';
 
 let dataDir: string;
 let ledger: SqliteEventStore;
 let audit: SqliteEventStore;
 let proofs: ProofService;
-const nodeKeyId = signingKeyFromSeed(SAMPLE_SEED).keyId;
+const nodeKey = signingKeyFromSeed(SAMPLE_SEED);
+const nodeKeyId = nodeKey.keyId;
+
+/** The proof as a node gave it before checkpoints signed the stream heads: no root, no head. */
+function olderKindOf({ head: _head, ...proof }: StreamProof): StreamProof {
+  const { streamHeadsRoot: _root, ...statement } = proof.checkpoint.statement;
+  const signature = {
+    ...proof.checkpoint.signature,
+    value: nodeKey.sign(statementText(statement)),
+  };
+  return { ...proof, checkpoint: { statement, signature } };
+}
 
 beforeAll(async () => {
   // 300 appends: past 256 events, so proofs use cached subtrees as well as hashed leaves.
@@ -119,5 +131,77 @@ describe('inclusion and stream proofs', () => {
     const gap = { ...proof, events: proof.events.filter((_, i) => i !== 3) };
     expect(checkStreamProof(gap)).toMatchObject({ valid: false, reason: 'revision 3 is missing' });
     expect(checkStreamProof({ ...proof, store: 'savings' }).valid).toBe(false);
+  });
+
+  it('finds a stream proof with its last events dropped, against the head its checkpoint signed', async () => {
+    const proof = await proofs.stream('ledger', 'account-3', { sequence: 1 });
+    const head = proof.head!;
+    const last = JSON.parse(proof.events.at(-1)!.canonicalText) as { revision: number };
+    expect(head).toMatchObject({ lastRevision: last.revision, index: expect.any(Number) });
+    expect(head.lastPosition).toBe(proof.events.at(-1)!.position);
+
+    const shortened = { ...proof, events: proof.events.slice(0, -1) };
+    expect(checkStreamProof(shortened, [nodeKeyId])).toEqual({
+      valid: false,
+      reason: `the proof ends at revision ${last.revision - 1}, but account-3 reached revision ${last.revision} at checkpoint 1 of ledger: its last 1 event(s) are missing`,
+    });
+    expect(checkStreamProof({ ...proof, events: [] }).valid).toBe(false);
+    // Passed off as a page, it holds, and says it is not the whole stream.
+    expect(checkStreamProof({ ...shortened, complete: false })).toEqual({
+      valid: true,
+      warnings: [expect.stringMatching(/not the whole stream/)],
+    });
+    // Nor can the head be dropped, moved back, or taken from another stream.
+    const { head: _dropped, ...headless } = shortened;
+    expect(checkStreamProof(headless)).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/gives none for account-3/),
+    });
+    const movedBack = {
+      ...head,
+      lastRevision: last.revision - 1,
+      lastPosition: shortened.events.at(-1)!.position,
+    };
+    expect(checkStreamProof({ ...shortened, head: movedBack })).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/is not the one checkpoint 1 of ledger signed/),
+    });
+    const other = await proofs.stream('ledger', 'account-4', { sequence: 1 });
+    expect(checkStreamProof({ ...shortened, head: other.head! }).valid).toBe(false);
+  });
+
+  it('still checks a proof of the older kind, saying it cannot show the stream is whole', async () => {
+    const older = olderKindOf(await proofs.stream('ledger', 'account-3', { sequence: 1 }));
+    const warning = expect.stringMatching(
+      /checkpoint 1 of ledger was signed before checkpoints signed the streams' heads: the proof cannot show that it holds the last events of account-3/,
+    );
+    expect(checkStreamProof(older, [nodeKeyId])).toEqual({ valid: true, warnings: [warning] });
+    // Its last events can be dropped unseen: the very gap the stream heads close.
+    const shortened = { ...older, events: older.events.slice(0, -1) };
+    expect(checkStreamProof(shortened, [nodeKeyId])).toEqual({ valid: true, warnings: [warning] });
+    // A current proof cannot pass for one of the older kind: its root is in the signed text.
+    const current = await proofs.stream('ledger', 'account-3', { sequence: 1 });
+    const { streamHeadsRoot: _root, ...stripped } = current.checkpoint.statement;
+    const downgraded = { ...current, checkpoint: { ...current.checkpoint, statement: stripped } };
+    expect(checkStreamProof(downgraded).valid).toBe(false);
+  });
+
+  it('gives no stream proof for a stream with no events in the checkpoint, nor past its head', async () => {
+    await expect(proofs.stream('ledger', 'account-none', { sequence: 1 })).rejects.toThrow(
+      /account-none has no events in checkpoint 1 of ledger/,
+    );
+    const { head } = await proofs.stream('ledger', 'account-3', { sequence: 1 });
+    const tail = await proofs.stream('ledger', 'account-3', {
+      sequence: 1,
+      fromRevision: head!.lastRevision + 1,
+    });
+    expect(tail.events).toEqual([]);
+    expect(checkStreamProof(tail)).toEqual({
+      valid: true,
+      warnings: [expect.stringMatching(/starts at revision/)],
+    });
+    await expect(
+      proofs.stream('ledger', 'account-3', { sequence: 1, fromRevision: head!.lastRevision + 2 }),
+    ).rejects.toThrow(ProofUnavailableError);
   });
 });

@@ -1,0 +1,85 @@
+import { invariant } from '@kopfed/domain';
+import { auditPath } from './inclusion';
+import { EMPTY_ROOT, largestPowerOfTwoBelow, leafHash, nodeHash, type Hash } from './merkle-tree';
+
+/** Where a stream stood at a checkpoint: its last revision and that event's position. */
+export interface StreamHead {
+  stream: string;
+  lastRevision: number;
+  lastPosition: number;
+}
+
+/** The head's leaf text: fixed field order, so the sealer and every checker hash the same bytes. */
+export function streamHeadText(head: StreamHead): string {
+  return `{"stream":${JSON.stringify(head.stream)},"lastRevision":${head.lastRevision},"lastPosition":${head.lastPosition}}`;
+}
+
+/**
+ * The stream heads of a store's log as an RFC 6962 Merkle tree: one leaf per stream, in the
+ * order of each stream's first event, holding its head (see streamHeadText). A checkpoint
+ * signs its root, so a stream proof can show the stream's last revision at that checkpoint
+ * and a proof missing the stream's last events no longer checks. A stream keeps its leaf
+ * index for good, so the sealer updates a head in log2(streams) hashes: `levels[h][i]` is
+ * the root of the perfect subtree over leaves [i·2^h, (i+1)·2^h), kept for complete ones.
+ */
+export class StreamHeadsTree {
+  private readonly indexOf = new Map<string, number>();
+  private readonly levels: Hash[][] = [[]];
+
+  static of(heads: Iterable<StreamHead>): StreamHeadsTree {
+    const tree = new StreamHeadsTree();
+    for (const head of heads) tree.set(head);
+    return tree;
+  }
+
+  get size(): number {
+    return this.levels[0]!.length;
+  }
+
+  /** The stream's leaf index, if the stream has a head. */
+  index(stream: string): number | undefined {
+    return this.indexOf.get(stream);
+  }
+
+  /** Sets a stream's head: a new stream takes the next leaf, a known one keeps its own. */
+  set(head: StreamHead): void {
+    let index = this.indexOf.get(head.stream);
+    if (index === undefined) {
+      index = this.size;
+      this.indexOf.set(head.stream, index);
+    }
+    this.levels[0]![index] = leafHash(streamHeadText(head));
+    const size = this.size;
+    // Up through the complete subtrees holding the leaf: at most 53 levels below 2^53 leaves.
+    for (let level = 1; level <= 53; level++) {
+      const at = Math.floor(index / 2 ** level);
+      if ((at + 1) * 2 ** level > size) break;
+      const below = this.levels[level - 1]!;
+      (this.levels[level] ??= [])[at] = nodeHash(below[2 * at]!, below[2 * at + 1]!);
+    }
+  }
+
+  root(): Hash {
+    return this.size === 0 ? EMPTY_ROOT : this.range(0, this.size);
+  }
+
+  /** The audit path of the stream's leaf (RFC 6962 PATH), checkable with rootFromAuditPath. */
+  async path(stream: string): Promise<Hash[]> {
+    const index = this.indexOf.get(stream);
+    invariant(index !== undefined, `stream ${stream} has no head in this tree`);
+    return auditPath(index, this.size, async (start, end) => this.range(start, end));
+  }
+
+  /** MTH(leaves[start:end]) for an aligned perfect subtree, or one ending at the tree's edge. */
+  private range(start: number, end: number): Hash {
+    const width = end - start;
+    const level = Math.log2(width);
+    if (Number.isInteger(level) && start % width === 0) {
+      const node = this.levels[level]?.[start / width];
+      invariant(node !== undefined, `subtree ${level}/${start / width} is not complete`);
+      return node;
+    }
+    const k = largestPowerOfTwoBelow(width);
+    return nodeHash(this.range(start, start + k), this.range(start + k, end));
+  }
+}
