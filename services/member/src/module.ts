@@ -12,6 +12,7 @@ import { finishExits } from './coops/exit';
 import { coopRoutes } from './coops/routes';
 import { directoryLacksDataHash, directoryProjection } from './members/directory-projection';
 import { memberRoutes } from './members/routes';
+import { DeathPolicy } from './persons/death';
 import { finishErasures } from './persons/erasure';
 import { SqliteKeyStore } from './persons/key-store';
 import { PersonVault } from './persons/person-vault';
@@ -57,6 +58,15 @@ export const memberModule: ServiceModule = {
     }
     const onError = (error: unknown) =>
       deps.logger.error({ err: error }, 'member projection failed');
+    const deaths = new DeathPolicy(ctx, {
+      refused: ({ deceasedMemberId, memberId, error }) =>
+        deps.logger.error(
+          { deceasedMemberId, memberId, code: error.code, detail: error.message },
+          'a membership of a person who died could not end',
+        ),
+      failed: (error) =>
+        deps.logger.error({ err: error }, 'the death policy failed; following again shortly'),
+    });
     return {
       definition: {
         service: 'member',
@@ -88,8 +98,10 @@ export const memberModule: ServiceModule = {
             { coopIds: exits.pending },
             'memberships of exited coops could not end yet; tried again at the next start',
           );
+        await deaths.start();
       },
       async close() {
+        await deaths.stop();
         await Promise.all(Object.values(ctx.projections).map((p) => p.stop()));
         keys.close();
       },

@@ -4,7 +4,12 @@ import type { PersonEvent } from '../persons/person.decider';
 import type { PersonVault } from '../persons/person-vault';
 import { stmt } from '../sql';
 import { idOf } from '../stream-ids';
-import type { MemberEvent, MembershipAsCoop, PastMembership } from './member.decider';
+import type {
+  ActiveMembership,
+  MemberEvent,
+  MembershipAsCoop,
+  PastMembership,
+} from './member.decider';
 
 export interface MemberRow {
   member_id: string;
@@ -318,6 +323,19 @@ export function activeMembershipsAsCoop(
     `SELECT member_id AS memberId, coop_id AS coopId, joined_on AS joinedOn FROM members
       WHERE member_coop_id = ? AND status = 'active' ORDER BY member_id`,
   ).all(memberCoopId);
+}
+
+/** The person's memberships that have not ended, but for `exceptMemberId`. */
+export function activeMembershipsOfPerson(
+  db: Database.Database,
+  personId: string,
+  exceptMemberId: string,
+): ActiveMembership[] {
+  return stmt<[string, string], ActiveMembership>(
+    db,
+    `SELECT member_id AS memberId, coop_id AS coopId, joined_on AS joinedOn FROM members
+      WHERE person_id = ? AND status = 'active' AND member_id != ? ORDER BY member_id`,
+  ).all(personId, exceptMemberId);
 }
 
 function asPast(row: Membership): PastMembership {

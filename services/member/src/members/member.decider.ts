@@ -99,7 +99,13 @@ export type MemberCommand =
    * The member coop exited the federation on `exitedOn`: its membership ends then, if it has
    * not ended already (by hand, by sync, or by this command retried).
    */
-  | { type: 'EndMembershipOnExit'; exitedOn: string; reason: ExitLeftReason; today: string };
+  | { type: 'EndMembershipOnExit'; exitedOn: string; reason: ExitLeftReason; today: string }
+  /**
+   * The person died on `diedOn`, as another of their memberships recorded: this one ends as
+   * deceased then, if it has not ended already (by hand, by sync, by a move, or by this
+   * command retried).
+   */
+  | { type: 'EndMembershipOnDeath'; diedOn: string; today: string };
 
 /** How a member coop's exit ends its memberships: it left, or its parent put it out. */
 export type ExitLeftReason = Extract<LeftReason, 'resigned' | 'expelled'>;
@@ -216,6 +222,8 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
         });
       case 'EndMembershipOnExit':
         return endOnExit(state, command);
+      case 'EndMembershipOnDeath':
+        return endOnDeath(state, command);
       default:
         return unreachable(command, 'member command');
     }
@@ -366,6 +374,47 @@ function endOnExit(
   const joinedOn = state.joinedOn ?? command.exitedOn;
   const leftOn = joinedOn > command.exitedOn ? joinedOn : command.exitedOn;
   return leave(state, command.reason, leftOn, null, command.today);
+}
+
+/**
+ * A person who died is a member of no coop: each of their memberships ends as deceased on the
+ * day of death that one coop recorded. The death is refused beforehand when dated before
+ * another membership began (admitDeathDate); one begun after it all the same (recorded by a
+ * coop's sync) ends on its first day.
+ */
+function endOnDeath(
+  state: MemberState,
+  command: Extract<MemberCommand, { type: 'EndMembershipOnDeath' }>,
+): MemberEvent[] {
+  requireMember(state);
+  if (state.membership.kind !== 'person')
+    throw rejected('not_a_person', 'only a person’s membership ends by their death');
+  if (state.status === 'left') return [];
+  const joinedOn = state.joinedOn ?? command.diedOn;
+  const leftOn = joinedOn > command.diedOn ? joinedOn : command.diedOn;
+  return leave(state, 'deceased', leftOn, null, command.today);
+}
+
+/** A person's active membership of a coop, as the directory holds it. */
+export interface ActiveMembership {
+  memberId: string;
+  coopId: string;
+  joinedOn: string;
+}
+
+/**
+ * Whether a person's death may be recorded as on `on`: it ends their other memberships on that
+ * day, so none of them may have begun after it. The handler asks before it records the death,
+ * so a refused death changes nothing.
+ */
+export function admitDeathDate(otherMemberships: readonly ActiveMembership[], on: string): void {
+  const later = otherMemberships.find((m) => m.joinedOn > on);
+  if (later)
+    throw rejected(
+      'died_before_membership',
+      `the person is a member of coop ${later.coopId} since ${later.joinedOn}; their death, which ends that membership, cannot be dated before`,
+      '/leftOn',
+    );
 }
 
 /** An active membership of a coop as a member coop, as the directory holds it. */

@@ -1,5 +1,6 @@
 import { DomainError } from '@kopfed/domain';
 import {
+  admitDeathDate,
   admitExitDate,
   admitKnownPerson,
   admitMove,
@@ -398,6 +399,57 @@ describe('member decider', () => {
       expect(() => admitExitDate(memberships, '2026-02-01')).not.toThrow();
       expect(() => admitExitDate(memberships, '2026-01-31')).toThrow(
         expect.objectContaining({ code: 'exit_before_membership' }),
+      );
+    });
+  });
+
+  describe('EndMembershipOnDeath', () => {
+    const died = (diedOn: string) =>
+      ({ type: 'EndMembershipOnDeath', diedOn, today: TODAY }) as const;
+    const leftAs = (reason: LeftReason, leftOn: string): MemberEvent => ({
+      type: 'MemberLeft',
+      data: {
+        coopId: 'ksp-1',
+        reason,
+        leftOn,
+        movedToCoopId: reason === 'moved' ? 'ksp-2' : null,
+      },
+    });
+    it('ends a person’s membership as deceased on the day another coop recorded', () => {
+      expect(when(joined, died('2026-09-30'))).toEqual([leftAs('deceased', '2026-09-30')]);
+    });
+    it.each([
+      ['the death retried', leftAs('deceased', '2026-09-30')],
+      ['a resignation before it', leftAs('resigned', '2026-06-30')],
+      ['a move before it', leftAs('moved', '2026-06-30')],
+    ])('ends nothing once the membership has ended, by %s', (_, ended) => {
+      expect(when([...joined, ended], died('2026-09-30'))).toEqual([]);
+    });
+    it('ends a membership begun after the day of death on its first day', () => {
+      expect(when(joined, died('2026-01-15'))).toEqual([leftAs('deceased', '2026-02-01')]);
+    });
+    it('ends no coop’s membership, and no membership that is not there', () => {
+      const memberCoop: MemberEvent = {
+        type: 'MemberJoined',
+        data: {
+          memberId: 'm-9',
+          coopId: 'puskopdit',
+          memberNumber: 'P-01',
+          externalId: null,
+          joinedOn: '2026-02-01',
+          kind: 'coop',
+          memberCoopId: 'ksp-1',
+        },
+      };
+      expect(refusal([memberCoop], died('2026-09-30')).code).toBe('not_a_person');
+      expect(refusal([], died('2026-09-30')).code).toBe('member_not_found');
+    });
+    it('refuses a death dated before another membership of the person began', () => {
+      const others = [{ memberId: 'm-2', coopId: 'ksp-2', joinedOn: '2026-05-01' }];
+      expect(() => admitDeathDate(others, '2026-05-01')).not.toThrow();
+      expect(() => admitDeathDate([], '2026-01-01')).not.toThrow();
+      expect(() => admitDeathDate(others, '2026-04-30')).toThrow(
+        expect.objectContaining({ code: 'died_before_membership', pointer: '/leftOn' }),
       );
     });
   });

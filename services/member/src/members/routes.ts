@@ -8,6 +8,7 @@ import {
   type Route,
 } from '@kopfed/service-kit';
 import { caughtUp, type MemberContext } from '../context';
+import { admitDeath, endMembershipsOfDeceased } from '../persons/death';
 import { stmt } from '../sql';
 import { findMember, type MemberRow } from './directory-projection';
 import { joinMember } from './join-member';
@@ -234,6 +235,8 @@ export function memberRoutes(ctx: MemberContext): Route[] {
       ifMatch: true,
       handler: async ({ params, body }, rctx) => {
         await read(params.coopId, params.memberId);
+        const died = body.reason === 'deceased';
+        if (died) await admitDeath(ctx, params.memberId, body.leftOn);
         const result = await leaveCoop(
           ctx,
           params.memberId,
@@ -241,6 +244,15 @@ export function memberRoutes(ctx: MemberContext): Route[] {
           rctx.metadata,
           rctx.expectedRevision,
         );
+        // The person is a member of no coop now; the death policy ends whatever this does not.
+        if (died)
+          await endMembershipsOfDeceased(
+            ctx,
+            params.memberId,
+            body.leftOn,
+            rctx.metadata,
+            result.position,
+          );
         return {
           status: 200,
           body: ref(await read(params.coopId, params.memberId)),
