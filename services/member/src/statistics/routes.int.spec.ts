@@ -1,9 +1,21 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
+import { SqliteEventStore } from '@kopfed/eventstore';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
+import { SqliteProjection } from '@kopfed/messaging';
+import { loadMasterKey } from '../config';
+import { coopProjection } from '../coops/coop-projection';
+import { directoryProjection } from '../members/directory-projection';
 import { memberModule } from '../module';
+import { SqliteKeyStore } from '../persons/key-store';
+import { PersonVault } from '../persons/person-vault';
 import { COOP, federation, memberItems } from '../testing/federation';
+import { statistics, UNKNOWN_BUCKET, type OpenBucket } from './statistics';
 
 type Count = { key: string; count: number };
+type Statistics = ReturnType<typeof statistics>;
 const sum = (counts: Count[]) => counts.reduce((n, c) => n + c.count, 0);
 const keyed = (counts: Count[]) => Object.fromEntries(counts.map((c) => [c.key, c.count]));
 
@@ -108,6 +120,95 @@ describe('statistics for the command center, as of a business date', () => {
     const res = await stats('2026-08-02');
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'as_of_in_future' });
+  });
+
+  it('counts no member of a coop once it has exited, consolidated alike at every level', async () => {
+    const of = (coopId: string | null, asOf: string) =>
+      request(fixture.app)
+        .get(
+          api(
+            coopId ? `/coops/${coopId}/statistics?asOf=${asOf}` : `/public/statistics?asOf=${asOf}`,
+          ),
+        )
+        .set(f.auth(f.auditorP))
+        .expect(200)
+        .then((res) => res.body as Statistics);
+    const before = await of(COOP.P, '2026-07-30');
+    expect(before.members).toMatchObject({ total: 5, persons: 5 });
+    await request(fixture.app)
+      .post(api(`/coops/${COOP.A}/exit`))
+      .set(f.auth(f.treasurerP))
+      .send({ on: '2026-07-31', reason: 'dissolved' })
+      .expect(200);
+
+    // A's members counted while it was in the federation, not from the day it exited.
+    expect(await of(COOP.P, '2026-07-30')).toEqual(before);
+    const after = await of(COOP.P, '2026-07-31');
+    expect(keyed(after.coops.byStatus)).toEqual({ active: 1, suspended: 1, exited: 1 });
+    expect(after.members).toEqual({
+      total: 0,
+      persons: 0,
+      coops: 0,
+      byCoop: [],
+      byProvince: [],
+      byGender: [],
+      byAgeBand: [],
+    });
+    expect((await of(COOP.A, '2026-08-01')).members.total).toBe(0);
+
+    // Each total is the sum of its breakdowns, and a parent's the sum of its coops'.
+    for (const asOf of ['2026-07-15', '2026-07-30', '2026-08-01']) {
+      const [p, a, b, all] = await Promise.all([
+        of(COOP.P, asOf),
+        of(COOP.A, asOf),
+        of(COOP.B, asOf),
+        of(null, asOf),
+      ]);
+      for (const { members } of [p, a, b, all]) {
+        expect(sum(members.byCoop)).toBe(members.total);
+        for (const by of [members.byProvince, members.byGender, members.byAgeBand])
+          expect(sum(by)).toBe(members.persons);
+      }
+      const own = keyed(p.members.byCoop)[COOP.P] ?? 0;
+      expect(p.members.total).toBe(own + a.members.total + b.members.total);
+      expect(all.members).toEqual(p.members);
+    }
+  });
+
+  it('gives the same counts from read models rebuilt from the log', async () => {
+    const dates = ['2026-04-30', '2026-07-15', '2026-07-30', '2026-08-01'];
+    const served = await Promise.all(
+      dates.map(async (asOf) => (await stats(asOf).expect(200)).body as Statistics),
+    );
+    const { dataDir } = fixture;
+    const live = fixture.stores.get('member')!.database;
+    live.pragma('wal_checkpoint(TRUNCATE)');
+    const copyDir = mkdtempSync(join(tmpdir(), 'kopfed-statistics-'));
+    copyFileSync(join(dataDir, 'member.db'), join(copyDir, 'member.db'));
+    const replica = new SqliteEventStore({ file: join(copyDir, 'member.db') });
+    const keys = new SqliteKeyStore(join(dataDir, 'member-keys.db'));
+    try {
+      const vault = new PersonVault(keys, loadMasterKey({}, join(dataDir, 'member-master.key')));
+      for (const definition of [coopProjection, directoryProjection(vault)]) {
+        const projection = new SqliteProjection(replica, definition);
+        await projection.rebuild();
+        await projection.stop();
+      }
+      const openBucket: OpenBucket = (personId, sealed) => {
+        const data = vault.openTrusted(personId, sealed);
+        if (data === 'erased') return UNKNOWN_BUCKET;
+        const birthYear = Number(data.birthDate.slice(0, 4));
+        return { province: data.address.province, gender: data.gender, birthYear };
+      };
+      const rebuilt = dates.map((asOf) =>
+        JSON.parse(JSON.stringify(statistics(replica.database, COOP.P, asOf, openBucket))),
+      );
+      expect(rebuilt).toEqual(served);
+    } finally {
+      keys.close();
+      await replica.close();
+      rmSync(copyDir, { recursive: true, force: true });
+    }
   });
 
   it('lists the public coop directory as of a past date', async () => {

@@ -26,12 +26,18 @@ const AGE_BANDS: ReadonlyArray<readonly [string, number, number]> = [
   ['65+', 65, 200],
 ];
 
+/** A coop's members count while it is in the federation: not once it has exited (nor before approval). */
+const COUNTING_STATUSES: ReadonlySet<string> = new Set(['active', 'suspended']);
+
 /**
  * The command center's counts for a coop and everything below it (or the whole federation),
  * as they stood on the business date `asOf`: coops registered by then, by kind, status and
- * province; members who had joined and not yet left, by coop, province, gender and age band;
- * RAT compliance with the RATs held by then. Personal attributes come from the counts table,
- * corrected by the few persons whose membership differs on `asOf`: numbers, never people.
+ * province; members who had joined and not yet left, by coop, province, gender and age band,
+ * of the coops active or suspended that day (a coop that has exited has left the federation,
+ * and its members with it); RAT compliance with the RATs held by then. Every member count is
+ * taken over the same coops, so the totals, the breakdowns and a parent's consolidation of
+ * its children agree. Personal attributes come from the counts table, corrected by the few
+ * persons whose membership differs on `asOf`: numbers, never people.
  */
 export function statistics(
   db: Database.Database,
@@ -41,17 +47,19 @@ export function statistics(
 ) {
   const scope = scopeCoopId ? new Set(subtreeOf(db, scopeCoopId)) : null;
   const coops = coopsAsOf(db, asOf).filter((c) => !scope || scope.has(c.coop_id));
-  const inScope = new Set(coops.map((c) => c.coop_id));
+  const counting = new Set(
+    coops.filter((c) => COUNTING_STATUSES.has(c.status)).map((c) => c.coop_id),
+  );
   const memberRows = stmt<[string, string], { coop_id: string; kind: string; n: number }>(
     db,
     `SELECT coop_id, kind, count(*) AS n FROM members
       WHERE joined_on <= ? AND (left_on IS NULL OR left_on > ?) GROUP BY coop_id, kind`,
   )
     .all(asOf, asOf)
-    .filter((r) => inScope.has(r.coop_id));
+    .filter((r) => counting.has(r.coop_id));
   const persons = memberRows.filter((r) => r.kind === 'person').reduce((n, r) => n + r.n, 0);
   const coopMembers = memberRows.filter((r) => r.kind === 'coop').reduce((n, r) => n + r.n, 0);
-  const buckets = personBuckets(db, inScope, asOf, persons, openBucket);
+  const buckets = personBuckets(db, counting, asOf, persons, openBucket);
   const year = Number(asOf.slice(0, 4));
   const active = coops.filter((c) => c.status === 'active');
   const overdue = active.filter((c) =>
@@ -95,7 +103,7 @@ interface PersonRow {
  */
 function personBuckets(
   db: Database.Database,
-  inScope: ReadonlySet<string>,
+  counting: ReadonlySet<string>,
   asOf: string,
   personsThen: number,
   openBucket: OpenBucket,
@@ -117,14 +125,14 @@ function personBuckets(
          OR (status = 'left' AND joined_on <= ? AND left_on > ?))`,
   )
     .all(asOf, asOf, asOf)
-    .filter((r) => inScope.has(r.coop_id));
+    .filter((r) => counting.has(r.coop_id));
   if (differing.length <= personsThen) {
     for (const b of stmt<
       [],
       { coop_id: string; province: string; gender: string; birth_year: number; count: number }
     >(db, 'SELECT coop_id, province, gender, birth_year, count FROM member_counts WHERE count > 0')
       .all()
-      .filter((r) => inScope.has(r.coop_id)))
+      .filter((r) => counting.has(r.coop_id)))
       add({ province: b.province, gender: b.gender, birthYear: b.birth_year }, b.count);
     for (const row of differing) {
       const bucket = open(row);
@@ -137,7 +145,7 @@ function personBuckets(
         WHERE kind = 'person' AND joined_on <= ? AND (left_on IS NULL OR left_on > ?)`,
     )
       .all(asOf, asOf)
-      .filter((r) => inScope.has(r.coop_id))) {
+      .filter((r) => counting.has(r.coop_id))) {
       const bucket = open(row);
       if (bucket) add(bucket, 1);
     }
