@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const MAIN = resolve(__dirname, 'sync-main.ts');
-const POLL_MS = 20;
+const ENTRIES = {
+  /** The sync command alone, and the one entry that arms a test crash point. */
+  tests: ['--import', 'tsx', resolve(__dirname, 'sync-main.ts')],
+  /** What a primary coop runs: `npx kopfed`, which must ignore test crash points. */
+  installed: [resolve(__dirname, '../../../bin/kopfed.js')],
+} as const;
 
 export interface AgentRun {
   code: number | null;
@@ -12,19 +16,19 @@ export interface AgentRun {
 }
 
 export interface SpawnOptions {
-  /** Polled while the agent runs: once it answers true, the agent gets SIGKILL. */
-  killWhen?: () => boolean;
+  entry: keyof typeof ENTRIES;
   /** The agent is killed after this long whatever happens (a hung agent fails the test). */
   timeoutMs: number;
 }
 
-/**
- * `kopfed sync …` as a primary coop runs it: a process of its own (tsx, as bin/kopfed.js
- * does), killed with SIGKILL — no chance to tidy up — when `killWhen` says so.
- */
-export function spawnAgent(args: readonly string[], env: NodeJS.ProcessEnv, options: SpawnOptions): Promise<AgentRun> {
+/** `kopfed sync …` as a primary coop runs it: a process of its own (tsx, as bin/kopfed.js does). */
+export function spawnAgent(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: SpawnOptions,
+): Promise<AgentRun> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'sync', ...args], {
+    const child = spawn(process.execPath, [...ENTRIES[options.entry], 'sync', ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -33,15 +37,9 @@ export function spawnAgent(args: readonly string[], env: NodeJS.ProcessEnv, opti
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     const deadline = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    const poll = options.killWhen
-      ? setInterval(() => {
-          if (options.killWhen!()) child.kill('SIGKILL');
-        }, POLL_MS)
-      : undefined;
     child.on('error', fail);
     child.on('close', (code, signal) => {
       clearTimeout(deadline);
-      clearInterval(poll);
       done({ code, signal, stdout, stderr });
     });
   });
