@@ -2,7 +2,12 @@
 // countersignatures, inclusion and stream proofs, verify, rebuild-check, and the audit HTTP module.
 export * from './checkpoints/checkpoint';
 export { CheckpointSealer, type SealerOptions } from './checkpoints/sealer';
-export { SealingLoop, type SealingOptions, type SealingLogger } from './checkpoints/sealing-loop';
+export {
+  SealingLoop,
+  SigningKeyRevokedError,
+  type SealingOptions,
+  type SealingLogger,
+} from './checkpoints/sealing-loop';
 export { CheckpointIndex, type StoredCheckpoint } from './checkpoints/checkpoint-index';
 export {
   CheckpointExport,

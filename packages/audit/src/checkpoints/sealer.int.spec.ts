@@ -11,7 +11,7 @@ import { AUDIT_STREAMS, CheckpointEventData, signatureHolds } from './checkpoint
 import { CheckpointIndex } from './checkpoint-index';
 import { LogDamagedError } from './log-source';
 import { CheckpointSealer } from './sealer';
-import { SealingLoop } from './sealing-loop';
+import { SealingLoop, SigningKeyRevokedError } from './sealing-loop';
 
 const key = signingKeyFromSeed(Buffer.alloc(32, 9));
 let dir: string;
@@ -202,5 +202,35 @@ describe('checkpoint sealer', () => {
     expect([...signers.values()]).toEqual([
       expect.objectContaining({ keyId: key.keyId, role: 'node' }),
     ]);
+  });
+
+  it('signs nothing with a revoked key, and counts an older revocation from when it was recorded', async () => {
+    const witness = new AuditStore(audit);
+    const loop = new SealingLoop({ stores: new Map([['ledger', ledger]]), audit: witness, key });
+    await appendMany(3);
+    await loop.sealAll();
+    // A revocation written before revocations had an effective time.
+    await audit.append(
+      AUDIT_STREAMS.signer(key.keyId),
+      [
+        {
+          id: crypto.randomUUID(),
+          type: 'AuditSignerRevoked',
+          schemaVersion: 1,
+          data: { keyId: key.keyId, revokedBy: 'admin', reason: 'rotated' },
+        },
+      ],
+      { expectedRevision: 0 },
+    );
+    const signer = await witness.signer(key.keyId);
+    expect(signer).toMatchObject({ revocationReason: 'rotated', revokedBy: 'admin' });
+    const recorded = (await audit.readStream(AUDIT_STREAMS.signer(key.keyId)))[1]!.recordedAt;
+    expect(signer!.revokedAt).toBe(recorded);
+    await appendMany(3);
+    await expect(loop.sealAll()).rejects.toThrow(SigningKeyRevokedError);
+    expect(await ledger.streamRevision(AUDIT_STREAMS.checkpoints('ledger'))).toBe(0);
+    expect(
+      await witness.revokeSigner({ keyId: key.keyId, revokedBy: 'admin', reason: 'again' }),
+    ).toBe('not_revocable');
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WrongExpectedRevisionError, type EventStore } from '@kopfed/eventstore';
 import type { SigningKey } from '../keys/ed25519';
+import { isRevokedAt } from '../signers/audit-records';
 import type { AuditStore } from '../signers/audit-store';
 import { AUDIT_STORE, type SignedCheckpoint } from './checkpoint';
 import type { MerkleNodeCache } from './node-cache';
@@ -112,6 +113,7 @@ export class SealingLoop {
     name: string,
     sealer: CheckpointSealer,
   ): Promise<SignedCheckpoint[]> {
+    await this.assertKeyNotRevoked(name);
     const store = this.options.stores.get(name)!;
     if (!(await store.leases.acquire(LEASE, this.owner, 60_000))) return [];
     try {
@@ -131,6 +133,18 @@ export class SealingLoop {
     }
   }
 
+  /** A checkpoint signed with a revoked key fails verify: better none, and a loud error. */
+  private async assertKeyNotRevoked(name: string): Promise<void> {
+    const { key, audit, clock } = this.options;
+    const signer = await audit.signer(key.keyId);
+    if (!isRevokedAt(signer, (clock?.() ?? new Date()).toISOString())) return;
+    // Tried again after the interval, not every tick: the error is the same until a new key.
+    this.lastSealedAt.set(name, Date.now());
+    throw new SigningKeyRevokedError(
+      `the node's signing key ${key.keyId} was revoked from ${signer!.revokedAt} (${signer!.revocationReason}): no checkpoint is signed until the node has a new key (KOPFED_AUDIT_SIGNING_KEY)`,
+    );
+  }
+
   private async registerNodeKey(): Promise<void> {
     const { key, audit } = this.options;
     await audit.registerSigner({
@@ -142,4 +156,9 @@ export class SealingLoop {
       registeredBy: 'sealer',
     });
   }
+}
+
+/** The node's checkpoint key is revoked: the sealer signs nothing with it. */
+export class SigningKeyRevokedError extends Error {
+  override readonly name = 'SigningKeyRevokedError';
 }

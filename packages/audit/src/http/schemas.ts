@@ -74,8 +74,23 @@ export const SignerView = z.strictObject({
   name: z.string(),
   registeredBy: z.string(),
   registeredAt: z.string(),
+  /** From when the key no longer counts: what it signed from then on fails verify. */
   revokedAt: Nullable(z.string()),
+  revokedBy: Nullable(z.string()),
+  revocationReason: Nullable(z.string()),
 });
+
+export const RevokeSignerRequest = z.strictObject({
+  reason: z.string().trim().min(1).max(500),
+  /**
+   * From when the key no longer counts, with its offset; not in the future. A checkpoint it
+   * signed with a signedAt from then on fails verify, and its countersignatures recorded
+   * from then on no longer count.
+   */
+  effectiveAt: z.iso.datetime({ offset: true }),
+});
+
+export const KeyIdParams = z.strictObject({ keyId: z.string().regex(KEY_ID_PATTERN) });
 
 export const SignersResponse = z.strictObject({ signers: z.array(SignerView) });
 

@@ -1,14 +1,16 @@
-import { notFound, rejected } from '@kopfed/domain';
+import { conflict, notFound, rejected } from '@kopfed/domain';
 import { defineRoute, type Route } from '@kopfed/service-kit';
 import { CheckpointIndex } from '../checkpoints/checkpoint-index';
 import { signatureHolds, statementDigest } from '../checkpoints/checkpoint';
 import { keyIdOfPublicKey } from '../keys/ed25519';
-import type { Signer } from '../signers/audit-records';
+import { isRevokedAt, type Signer } from '../signers/audit-records';
 import type { AuditContext } from './audit-context';
 import {
   CountersignatureView,
   CountersignRequest,
+  KeyIdParams,
   RegisterSignerRequest,
+  RevokeSignerRequest,
   SignersResponse,
   SignerView,
 } from './schemas';
@@ -53,6 +55,37 @@ export function signerRoutes(ctx: AuditContext): Route[] {
     }),
     defineRoute({
       method: 'POST',
+      path: '/signers/{keyId}/revocation',
+      operationId: 'revokeSigner',
+      summary: 'Revoke a signing key from a time on, saying why',
+      description:
+        'From `effectiveAt` (not in the future) the key no longer counts: `verify` reports every checkpoint it signed with a `signedAt` from then on, and every countersignature of it recorded from then on; what it signed before still verifies. A revoked node key no longer signs checkpoints: give the node a new key (`KOPFED_AUDIT_SIGNING_KEY`). 404 for an unknown key, 409 for one already revoked; neither changes anything.',
+      request: { params: KeyIdParams, body: RevokeSignerRequest },
+      responses: { 201: SignerView },
+      policy: { roles: ['admin'], coopScope: 'federation' },
+      handler: async ({ params, body }, rctx) => {
+        const effectiveAt = new Date(body.effectiveAt).toISOString();
+        if (Date.parse(effectiveAt) > ctx.clock().getTime())
+          throw rejected(
+            'revocation_in_future',
+            'a revocation takes effect now or from a past time, not a future one',
+            '/effectiveAt',
+          );
+        const signer = (await ctx.audit.signer(params.keyId)) ?? unknownSigner();
+        if (signer.revokedAt !== null) throw alreadyRevoked(signer);
+        const outcome = await ctx.audit.revokeSigner({
+          keyId: params.keyId,
+          revokedBy: rctx.principal.keyId,
+          reason: body.reason,
+          effectiveAt,
+        });
+        const revoked = (await ctx.audit.signer(params.keyId))!;
+        if (outcome === 'not_revocable') throw alreadyRevoked(revoked);
+        return { status: 201, body: revoked };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
       path: '/countersignatures',
       operationId: 'countersignCheckpoint',
       summary: 'Record an auditor’s or a coop’s countersignature of a checkpoint',
@@ -73,7 +106,7 @@ export function signerRoutes(ctx: AuditContext): Route[] {
         const mayUse =
           signer !== undefined &&
           signer.role !== 'node' &&
-          signer.revokedAt === null &&
+          !isRevokedAt(signer, ctx.clock().toISOString()) &&
           (role === 'admin' ||
             (signer.coopId !== null &&
               rctx.reaches(signer.coopId) &&
@@ -124,4 +157,15 @@ export function signerRoutes(ctx: AuditContext): Route[] {
       },
     }),
   ];
+}
+
+function unknownSigner(): never {
+  throw notFound('signer_not_found', 'no registered signing key with this id');
+}
+
+function alreadyRevoked(signer: Signer) {
+  return conflict(
+    'signer_already_revoked',
+    `this key was revoked from ${signer.revokedAt}: ${signer.revocationReason ?? ''}`,
+  );
 }

@@ -31,7 +31,14 @@ export const SignerRevoked = z.strictObject({
   keyId: z.string().regex(KEY_ID_PATTERN),
   revokedBy: z.string().min(1).max(200),
   reason: z.string().max(500),
+  /**
+   * From when the key no longer counts (ISO instant, UTC): a checkpoint it signed with a
+   * signedAt from then on fails verify. Absent from older revocations: they took effect
+   * when recorded.
+   */
+  effectiveAt: z.iso.datetime().optional(),
 });
+export type SignerRevoked = z.infer<typeof SignerRevoked>;
 
 export const CheckpointWitnessed = z.strictObject({
   checkpoint: SignedCheckpoint,
@@ -53,7 +60,10 @@ export type CheckpointCountersigned = z.infer<typeof CheckpointCountersigned>;
 
 export interface Signer extends SignerRegistered {
   registeredAt: string;
+  /** When the revocation took effect; null while the key counts. */
   revokedAt: string | null;
+  revokedBy: string | null;
+  revocationReason: string | null;
 }
 
 export interface Countersignature extends CheckpointCountersigned {
@@ -105,13 +115,25 @@ function apply(records: AuditRecords, event: StoredEvent): void {
   switch (event.type) {
     case AUDIT_EVENT_TYPES.signerRegistered: {
       const data = SignerRegistered.parse(event.data);
-      records.signers.set(data.keyId, { ...data, registeredAt: event.recordedAt, revokedAt: null });
+      records.signers.set(data.keyId, {
+        ...data,
+        registeredAt: event.recordedAt,
+        revokedAt: null,
+        revokedBy: null,
+        revocationReason: null,
+      });
       return;
     }
     case AUDIT_EVENT_TYPES.signerRevoked: {
       const data = SignerRevoked.parse(event.data);
       const signer = records.signers.get(data.keyId);
-      if (signer) signer.revokedAt = event.recordedAt;
+      // The first revocation stands: its time is what earlier verifications were told.
+      if (signer && signer.revokedAt === null)
+        Object.assign(signer, {
+          revokedAt: data.effectiveAt ?? event.recordedAt,
+          revokedBy: data.revokedBy,
+          revocationReason: data.reason,
+        });
       return;
     }
     case AUDIT_EVENT_TYPES.checkpointWitnessed: {
@@ -127,6 +149,12 @@ function apply(records: AuditRecords, event: StoredEvent): void {
     default:
       throw new Error(`unknown audit record type ${event.type}`);
   }
+}
+
+/** The key was revoked, and `at` (an ISO instant) is at or after the revocation took effect. */
+export function isRevokedAt(signer: Signer | undefined, at: string): boolean {
+  const from = signer?.revokedAt;
+  return typeof from === 'string' && Date.parse(at) >= Date.parse(from);
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

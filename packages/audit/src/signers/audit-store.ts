@@ -6,7 +6,9 @@ import {
   foldAuditRecords,
   type AuditRecords,
   type CheckpointCountersigned,
+  type Signer,
   type SignerRegistered,
+  type SignerRevoked,
 } from './audit-records';
 
 const PAGE = 1_000;
@@ -54,19 +56,36 @@ export class AuditStore {
     }
   }
 
-  async revokeSigner(keyId: string, revokedBy: string, reason: string): Promise<void> {
-    await this.store.append(
-      AUDIT_STREAMS.signer(keyId),
-      [
-        {
-          id: randomUUID(),
-          type: AUDIT_EVENT_TYPES.signerRevoked,
-          schemaVersion: 1,
-          data: { keyId, revokedBy, reason },
-        },
-      ],
-      { expectedRevision: 'stream_exists' },
-    );
+  /**
+   * Revokes a registered signer once: its stream holds the registration alone (revision 0)
+   * until then, so of two revocations at once only one is written; 'not_revocable' when the
+   * key is unknown or already revoked.
+   */
+  async revokeSigner(revocation: SignerRevoked): Promise<'revoked' | 'not_revocable'> {
+    try {
+      await this.store.append(
+        AUDIT_STREAMS.signer(revocation.keyId),
+        [
+          {
+            id: randomUUID(),
+            type: AUDIT_EVENT_TYPES.signerRevoked,
+            schemaVersion: 1,
+            data: revocation,
+          },
+        ],
+        { expectedRevision: 0 },
+      );
+      return 'revoked';
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return 'not_revocable';
+      throw error;
+    }
+  }
+
+  /** One signer, read from its own stream: cheap enough for the sealer to ask before signing. */
+  async signer(keyId: string): Promise<Signer | undefined> {
+    const events = await this.store.readStream(AUDIT_STREAMS.signer(keyId), { maxCount: 10 });
+    return foldAuditRecords(events).signers.get(keyId);
   }
 
   /** Witness n of a store sits at revision n-1 of its witness stream: written once, in order. */

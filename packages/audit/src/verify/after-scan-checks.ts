@@ -1,5 +1,5 @@
 import { signatureHolds, statementDigest, AUDIT_STREAMS } from '../checkpoints/checkpoint';
-import type { AuditRecords } from '../signers/audit-records';
+import { isRevokedAt, type AuditRecords } from '../signers/audit-records';
 import type { CheckpointEvidence, ExtentClaim } from './checkpoint-evidence';
 import type { FindingLog } from './findings';
 
@@ -51,6 +51,12 @@ export function checkCountersignatures(
         kind: 'signature',
         ...at,
         detail: `checkpoint ${c.sequence} is countersigned by key ${c.signature.keyId}, which is not a registered auditor or coop key`,
+      });
+    else if (isRevokedAt(signer, c.recordedAt))
+      findings.add({
+        kind: 'signature',
+        ...at,
+        detail: `checkpoint ${c.sequence} was countersigned at ${c.recordedAt} by ${signer.name} with key ${signer.keyId}, revoked from ${signer.revokedAt} (${signer.revocationReason}): it does not count`,
       });
     else if (!statement)
       findings.add({

@@ -11,7 +11,7 @@ import {
 } from '../checkpoints/checkpoint';
 import { FingerprintTable } from '../checkpoints/fingerprints';
 import { streamCategory } from '@kopfed/eventstore';
-import type { AuditRecords } from '../signers/audit-records';
+import { isRevokedAt, type AuditRecords } from '../signers/audit-records';
 import type { FindingLog } from './findings';
 
 /** A checkpoint known from outside the store: its witness in the audit store, or a trusted export. */
@@ -90,6 +90,12 @@ export function gatherEvidence(
         kind: 'signature',
         ...at,
         detail: `checkpoint ${statement.sequence} is signed by key ${signature.keyId}, which is not a registered node key${records ? '' : ' (there is no audit store)'}`,
+      });
+    else if (isRevokedAt(signer, statement.signedAt))
+      findings.add({
+        kind: 'signature',
+        ...at,
+        detail: `checkpoint ${statement.sequence} was signed at ${statement.signedAt} by key ${signature.keyId}, revoked from ${signer.revokedAt} (${signer.revocationReason}): it does not count`,
       });
     if (statement.sequence !== revision + 1 || statement.store !== store)
       findings.add({
