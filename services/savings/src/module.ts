@@ -1,9 +1,10 @@
 import { publicEventEncoder } from '@kopfed/messaging';
 import { catalog } from '@kopfed/contracts';
-import { SqliteEventStore } from '@kopfed/eventstore';
+import { SqliteEventStore, type SqlWrite } from '@kopfed/eventstore';
 import type { ServiceInstance, ServiceModule, ServiceModuleDeps } from '@kopfed/service-kit';
 import { Accounts } from './accounts/account-context';
 import { accountsProjection } from './accounts/account-projection';
+import { openAccountsFile } from './accounts/accounts-file';
 import { AccountService } from './accounts/account-service';
 import { holdRoutes } from './accounts/hold-routes';
 import { accountRoutes } from './accounts/routes';
@@ -17,7 +18,7 @@ import { toPublic } from './public-events';
 import { ReadModels } from './reads/read-models';
 import { accountReadRoutes } from './reads/account-read-routes';
 import { coopReadRoutes } from './reads/coop-read-routes';
-import { Projection } from './shared/projection';
+import { inlineWriter, Projection } from './shared/projection';
 import { shuCreditsConsumption } from './shu/shu-credits';
 import { syncRoutes } from './sync/routes';
 import { SyncService } from './sync/sync-service';
@@ -33,23 +34,28 @@ export interface SavingsInstance extends ServiceInstance {
 
 /** Builds the savings service over a host's store, read-model database, clock and logger. */
 export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsInstance> {
-  // Close of business reads every due account's row: keep the read model's pages in memory
-  // (this connection's page cache only; 128 MiB).
-  deps.readModels.pragma('cache_size = -131072');
   const members = new MembershipDirectory(deps.readModels);
-  // Read models in the store's own file commit with its appends: one fsync for both.
-  const commit =
-    deps.store instanceof SqliteEventStore && deps.store.database === deps.readModels
-      ? deps.store.commitWith.bind(deps.store)
+  // A file-backed node keeps the accounts read model in a file of its own, written by a thread;
+  // in memory (tests, the simulation) it stays beside the store and commits with it.
+  const accountsFile = deps.readModels.memory
+    ? undefined
+    : await openAccountsFile(deps.dataDir, deps.readModels);
+  const accountsDb = accountsFile?.db ?? deps.readModels;
+  const store = deps.store;
+  const writer = accountsFile
+    ? (writes: readonly SqlWrite[]) => accountsFile.thread.commit(writes)
+    : store instanceof SqliteEventStore && store.database === deps.readModels
+      ? // Read models in the store's own file commit with its appends: one fsync for both.
+        inlineWriter(deps.readModels, store.commitWith.bind(store))
       : undefined;
-  const projection = new Projection(deps.store, deps.readModels, accountsProjection(), commit);
+  const projection = new Projection(deps.store, accountsDb, accountsProjection(), writer);
   const catalogue = new CatalogueStore(deps.store);
-  const accounts = new Accounts(deps.store, deps.readModels, catalogue, members, deps.clock);
+  const accounts = new Accounts(deps.store, accountsDb, catalogue, members, deps.clock);
   const service = new AccountService(accounts);
   const transfers = new TransferService(accounts);
   const cob = new CloseOfBusiness(accounts, projection, transfers);
   const sync = new SyncService(accounts, service);
-  const models = new ReadModels(deps.readModels);
+  const models = new ReadModels(accountsDb);
   return {
     definition: {
       service: 'savings',
@@ -82,7 +88,10 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
         ),
       ),
     closeOfBusiness: (businessDate) => cob.run(businessDate),
-    close: () => projection.stop(),
+    close: async () => {
+      await projection.stop();
+      await accountsFile?.close();
+    },
     projection,
     accounts,
   };

@@ -80,7 +80,8 @@ async function listen(h: SavingsHarness): Promise<Server> {
  * events would put the same rows there, one inbox commit each, which only slows the setup.
  */
 function seedMembers(h: SavingsHarness, memberIds: readonly string[]): void {
-  const db = h.savings.accounts.db;
+  // The membership directory lives in the store's file (the harness's read-model database).
+  const db = h.store.database;
   const insert = db.prepare(
     `INSERT OR IGNORE INTO savings_members (coop_id, member_id, kind, member_coop_id, external_id, active) VALUES (?, ?, 'person', NULL, NULL, 1)`,
   );

@@ -56,7 +56,8 @@ describe('kopfed audit rebuild-check over a node with activity in every service'
 
   it.each([
     [
-      'savings',
+      // The accounts read model has a file of its own, beside savings.db.
+      'savings-accounts',
       'UPDATE savings_accounts SET balance = balance + 1 WHERE account_id = (SELECT min(account_id) FROM savings_accounts)',
       /savings: savings-accounts-v\d+ +DIFFERS/,
     ],
@@ -76,11 +77,11 @@ describe('kopfed audit rebuild-check over a node with activity in every service'
       /settlement: settlement-clearing +DIFFERS/,
     ],
   ])(
-    'names the %s projection whose row was tampered with, and exits 1',
-    async (store, sql, line) => {
+    'names the projection whose row in %s.db was tampered with, and exits 1',
+    async (file, sql, line) => {
       const copy = copyDataDir(dataDir);
       dirs.push(copy);
-      withStoreFile(join(copy, `${store}.db`), (db) => {
+      withStoreFile(join(copy, `${file}.db`), (db) => {
         expect(db.prepare(sql).run().changes).toBe(1);
       });
       const { code, out } = await kopfed('audit', 'rebuild-check', '--data-dir', copy);

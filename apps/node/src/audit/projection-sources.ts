@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   auditableRunner,
@@ -15,7 +16,12 @@ import { coopProjection } from '@kopfed/member/src/coops/coop-projection';
 import { directoryProjection } from '@kopfed/member/src/members/directory-projection';
 import { SqliteKeyStore } from '@kopfed/member/src/persons/key-store';
 import { PersonVault } from '@kopfed/member/src/persons/person-vault';
-import { accountsProjection, Projection } from '@kopfed/savings';
+import {
+  ACCOUNTS_FILE,
+  accountsProjection,
+  openAccountsDatabase,
+  Projection,
+} from '@kopfed/savings';
 import { settlementClearingProjection } from './settlement-projection';
 
 /** The member service's read models, over a copy of its store and its key files. */
@@ -33,14 +39,22 @@ const memberProjections: ProjectionSource = {
   },
 };
 
-/** The savings accounts read model (accounts, statement lines, wajib months). */
+/**
+ * The savings accounts read model (accounts, statement lines, wajib months, holds): in its own
+ * file beside the store since it is written by a thread, in the store's file before that.
+ */
 const savingsProjections: ProjectionSource = {
   store: 'savings',
-  open({ store }) {
+  open({ store, dataDir }) {
     const definition = accountsProjection();
     const tables = tablesCreatedBy((db) => accountsProjection().setUp(db));
-    const projection = new Projection(store, store.database, definition);
-    return { projections: [auditableRunner(definition.name, tables, projection)] };
+    const file = join(dataDir, ACCOUNTS_FILE);
+    const db = existsSync(file) ? openAccountsDatabase(file) : undefined;
+    const projection = new Projection(store, db ?? store.database, definition);
+    return {
+      projections: [auditableRunner(definition.name, tables, projection, db)],
+      close: () => void db?.close(),
+    };
   },
 };
 

@@ -180,7 +180,8 @@ describe('rebuild-check of a running node, over HTTP', () => {
   }, 90_000);
 
   it('names the projection whose live row was tampered with', async () => {
-    const db = new Database(join(dataDir, 'savings.db'));
+    // The accounts read model has a file of its own, beside savings.db.
+    const db = new Database(join(dataDir, 'savings-accounts.db'));
     try {
       const changed = db
         .prepare(

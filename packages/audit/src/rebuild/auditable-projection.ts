@@ -10,6 +10,8 @@ export interface AuditableProjection {
   name: string;
   /** Every table the projection owns: their contents are its state. */
   tables: readonly string[];
+  /** Where those tables are, when not in the store's own file (a read model's file of its own). */
+  database?: Database.Database;
   /** Brings the read model up to the store's head the way it runs live (incrementally). */
   catchUp(): Promise<void>;
   /** Drops the read model and builds it again from the whole log. */
@@ -64,10 +66,12 @@ export function auditableRunner(
   name: string,
   tables: readonly string[],
   projection: ProjectionRunner,
+  database?: Database.Database,
 ): AuditableProjection {
   return {
     name,
     tables,
+    ...(database ? { database } : {}),
     async catchUp() {
       projection.start();
       try {

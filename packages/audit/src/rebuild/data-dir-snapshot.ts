@@ -31,6 +31,8 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
  * after its event store, and the copy keeps every key either holds. A key destroyed while
  * the events were copied is kept; its person reads as before the erasure, as the events do.
  * Not covered: a key both stored and destroyed while the event store itself is copied.
+ * A read model kept in a file of its own is copied before its store, for the same reason:
+ * its checkpoint must not be past the log it is checked against.
  *
  * Between files it lets the event loop turn, so a running node goes on answering while its
  * directory is copied, and an aborted `signal` (the node closing) stops the copy there; one
@@ -50,7 +52,13 @@ export async function snapshotDataDir(
       statSync(join(dataDir, entry), { throwIfNoEntry: false })?.isFile(),
   );
   const keyStores = new Set(entries.filter((e) => KEY_STORE.test(e) && pairOf(e, entries)));
-  for (const entry of entries) {
+  // A read model in a file of its own is copied before its event store, so that the copy's
+  // checkpoint is never past the copy's log: rebuild-check catches it up from there.
+  const readModelsFirst = [
+    ...entries.filter((e) => readModelOf(e, entries)),
+    ...entries.filter((e) => !readModelOf(e, entries)),
+  ];
+  for (const entry of readModelsFirst) {
     if (keyStores.has(entry)) continue;
     await new Promise((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
@@ -62,6 +70,15 @@ export async function snapshotDataDir(
       keepKeysOf(join(into, `${keyStore}.before`), join(into, keyStore));
     }
   }
+}
+
+/**
+ * Whether `entry` is a read model's own file beside its event store (`savings-accounts.db`
+ * beside `savings.db`): any `<store>-<name>.db` but a key store.
+ */
+function readModelOf(entry: string, entries: readonly string[]): boolean {
+  const match = /^([^-]+)-.+\.db$/.exec(entry);
+  return match !== null && !KEY_STORE.test(entry) && entries.includes(`${match[1]}.db`);
 }
 
 /** The event store a key store goes with, if it is in the directory. */

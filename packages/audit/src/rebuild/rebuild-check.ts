@@ -115,9 +115,10 @@ async function checkOne(
   try {
     const position = await store.headPosition();
     await projection.catchUp();
-    const live = hashTables(store.database, projection.tables);
+    const db = projection.database ?? store.database;
+    const live = hashTables(db, projection.tables);
     await projection.rebuild();
-    const rebuilt = hashTables(store.database, projection.tables);
+    const rebuilt = hashTables(db, projection.tables);
     invariant(
       (await store.headPosition()) === position,
       'the snapshot of the store moved while its projection was checked',

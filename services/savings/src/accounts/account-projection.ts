@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { RecordedEvent } from '@kopfed/eventstore';
 import { decodeAccount, encodeAccount } from './account-snapshot';
 import { toDomain } from '../shared/aggregate-store';
-import type { ProjectionDefinition } from '../shared/projection';
+import type { ProjectionDefinition, ReadModelBatch } from '../shared/projection';
 import { balanceChange, type AccountEvent } from './account-events';
 import {
   evolveAccount,
@@ -55,12 +55,14 @@ CREATE TABLE IF NOT EXISTS savings_holds (
 CREATE INDEX IF NOT EXISTS savings_holds_by_expiry ON savings_holds (coop_id, expires_at);
 `;
 
-const TABLES = [
+/** The tables the read model owns. */
+export const ACCOUNTS_TABLES = [
   'savings_accounts',
   'savings_statement_lines',
   'savings_wajib_months',
   'savings_holds',
-];
+] as const;
+const TABLES = ACCOUNTS_TABLES;
 
 /** What a statement line points back to: the client's or the system's id of the movement. */
 function referenceOf(event: AccountEvent): string | null {
@@ -76,7 +78,7 @@ function referenceOf(event: AccountEvent): string | null {
 const CACHED_STATES = 20_000;
 
 export function accountsProjection(): ProjectionDefinition {
-  let statements: ReturnType<typeof prepare> | undefined;
+  let readState: Database.Statement<[string], { state: string; revision: number }> | undefined;
   const cache = new LRUCache<string, { state: AccountState; revision: number }>({
     max: CACHED_STATES,
   });
@@ -86,15 +88,16 @@ export function accountsProjection(): ProjectionDefinition {
     setUp: (db) => {
       dropSuperseded(db);
       createTables(db);
-      statements = undefined;
+      readState = undefined;
     },
     reset: (db) => {
       cache.clear();
       for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
     },
-    applyBatch: (db, events) => {
-      statements ??= prepare(db);
-      const s = statements;
+    applyBatch: ({ db, write }, events) => {
+      readState ??= db.prepare(GET_STATE);
+      const get = readState;
+      const s = writes(write);
       const touched = new Map<string, { state: AccountState; revision: number }>();
       for (const recorded of events) {
         const accountId = recorded.stream.slice('account-'.length);
@@ -102,7 +105,7 @@ export function accountsProjection(): ProjectionDefinition {
         if (!entry) entry = cache.get(accountId);
         if (entry) touched.set(accountId, entry);
         if (!entry) {
-          const row = s.get.get(accountId);
+          const row = get.get(accountId);
           entry = row
             ? { state: decodeAccount(row.state), revision: row.revision }
             : { state: initialAccountState(), revision: -1 };
@@ -122,6 +125,8 @@ export function accountsProjection(): ProjectionDefinition {
         cache.set(accountId, entry);
       }
     },
+    // The cached states may be ahead of what committed: read them again from the rows.
+    discard: () => cache.clear(),
   };
 }
 
@@ -205,6 +210,8 @@ function putHold(
  */
 const PROJECTION_NAME = 'savings-accounts-v4';
 const SUPERSEDED = ['savings-accounts-v1', 'savings-accounts-v2', 'savings-accounts-v3'];
+/** Every checkpoint name the read model has had. */
+export const ACCOUNTS_PROJECTION_NAMES = [...SUPERSEDED, PROJECTION_NAME];
 
 /** Drops a read model an earlier version of this projection built, with its checkpoint. */
 function dropSuperseded(db: Database.Database): void {
@@ -273,31 +280,38 @@ function row(accountId: string, account: OpenedAccount, revision: number) {
   };
 }
 
-type Statements = ReturnType<typeof prepare>;
+type Statements = ReturnType<typeof writes>;
 
-function prepare(db: Database.Database) {
+const GET_STATE = 'SELECT state, revision FROM savings_accounts WHERE account_id = ?';
+
+/** The batch's writes, each by its statement (they run where the batch commits). */
+function writes(write: ReadModelBatch['write']) {
+  const statement = (sql: string) => ({
+    run: (...params: unknown[]) => write(sql, params),
+  });
   return {
-    get: db.prepare<[string], { state: string; revision: number }>(
-      'SELECT state, revision FROM savings_accounts WHERE account_id = ?',
-    ),
     // An upsert updates the row in place: only the indexes whose columns changed are touched.
-    put: db.prepare(
-      `INSERT INTO savings_accounts (account_id, coop_id, member_id, product_code, kind, classification,
-         status, balance, reserved, opened_on, closed_on, next_due_on, pending_transfers, wajib_arrears, revision, state)
-       VALUES (@account_id, @coop_id, @member_id, @product_code, @kind, @classification, @status, @balance, @reserved,
-         @opened_on, @closed_on, @next_due_on, @pending_transfers, @wajib_arrears, @revision, @state)
-       ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, balance = excluded.balance,
-         reserved = excluded.reserved, closed_on = excluded.closed_on, next_due_on = excluded.next_due_on,
-         pending_transfers = excluded.pending_transfers, wajib_arrears = excluded.wajib_arrears,
-         revision = excluded.revision, state = excluded.state`,
-    ),
-    line: db.prepare(
+    put: {
+      run: (row: Record<string, unknown>) =>
+        write(
+          `INSERT INTO savings_accounts (account_id, coop_id, member_id, product_code, kind, classification,
+             status, balance, reserved, opened_on, closed_on, next_due_on, pending_transfers, wajib_arrears, revision, state)
+           VALUES (@account_id, @coop_id, @member_id, @product_code, @kind, @classification, @status, @balance, @reserved,
+             @opened_on, @closed_on, @next_due_on, @pending_transfers, @wajib_arrears, @revision, @state)
+           ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, balance = excluded.balance,
+             reserved = excluded.reserved, closed_on = excluded.closed_on, next_due_on = excluded.next_due_on,
+             pending_transfers = excluded.pending_transfers, wajib_arrears = excluded.wajib_arrears,
+             revision = excluded.revision, state = excluded.state`,
+          row,
+        ),
+    },
+    line: statement(
       `INSERT OR IGNORE INTO savings_statement_lines (account_id, revision, position, on_date, recorded_at, type, amount, reference)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    putHold: db.prepare(PUT_HOLD),
-    dropHold: db.prepare('DELETE FROM savings_holds WHERE account_id = ? AND hold_id = ?'),
-    wajib: db.prepare(
+    putHold: statement(PUT_HOLD),
+    dropHold: statement('DELETE FROM savings_holds WHERE account_id = ? AND hold_id = ?'),
+    wajib: statement(
       `INSERT OR REPLACE INTO savings_wajib_months (account_id, coop_id, member_id, month, required, required_to_date, paid_to_date, arrears)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -307,9 +321,7 @@ function prepare(db: Database.Database) {
 /** The snapshot the aggregate store starts from. */
 export function accountSnapshots(db: Database.Database) {
   createTables(db);
-  const get = db.prepare<[string], { state: string; revision: number }>(
-    'SELECT state, revision FROM savings_accounts WHERE account_id = ?',
-  );
+  const get = db.prepare<[string], { state: string; revision: number }>(GET_STATE);
   return (stream: string) => {
     const found = get.get(stream.slice('account-'.length));
     if (!found) return undefined;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventStore, RecordedEvent } from '@kopfed/eventstore';
+import type { EventStore, RecordedEvent, SqlWrite } from '@kopfed/eventstore';
 
 /**
  * A read model in the service's read-model database, fed from its own event store and
@@ -13,15 +13,56 @@ export interface ProjectionDefinition {
   categories: readonly string[];
   setUp(db: Database.Database): void;
   reset(db: Database.Database): void;
-  /** Applies a page of events inside one transaction. */
-  applyBatch(db: Database.Database, events: readonly RecordedEvent[]): void;
+  /** Turns a page of events into the writes of one batch. */
+  applyBatch(batch: ReadModelBatch, events: readonly RecordedEvent[]): void;
+  /** The batch last applied did not commit: forget whatever it left in memory. */
+  discard?(): void;
+}
+
+/** What a batch reads and how it writes. */
+export interface ReadModelBatch {
+  /** The read model as the batches before this one left it. */
+  readonly db: Database.Database;
+  /** Queues a write: a batch's writes commit together with its checkpoint, all or none. */
+  readonly write: (sql: string, params: SqlWrite['params']) => void;
 }
 
 /**
- * Commits a batch of the read model: by default its own immediate transaction; a store that
- * keeps the read models in its own file lets it ride the store's group commit instead.
+ * Commits a batch's writes: by default in an immediate transaction of the read model's own
+ * connection (inlineWriter); a store that keeps the read models in its own file lets them
+ * ride its group commit; a read model in a file of its own can be written by a thread.
  */
-export type ReadModelCommit = <T>(work: () => T) => Promise<T>;
+export type ReadModelWriter = (writes: readonly SqlWrite[]) => Promise<void>;
+
+/**
+ * Runs a batch's writes on `db`, inside `commit` (a transaction of its own by default),
+ * preparing each distinct statement once.
+ */
+export function inlineWriter(
+  db: Database.Database,
+  commit: <T>(work: () => T) => Promise<T> = async (work) => db.transaction(work).immediate(),
+): ReadModelWriter {
+  const statements = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let found = statements.get(sql);
+    if (!found) {
+      found = db.prepare(sql);
+      statements.set(sql, found);
+    }
+    return found;
+  };
+  return (writes) =>
+    commit(() => {
+      for (const { sql, params } of writes) {
+        if (Array.isArray(params)) statement(sql).run(...(params as unknown[]));
+        else statement(sql).run(params);
+      }
+    });
+}
+
+const CHECKPOINT_DDL = `CREATE TABLE IF NOT EXISTS savings_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID`;
+const WRITE_CHECKPOINT = `INSERT INTO savings_checkpoints (name, position) VALUES (?, ?)
+  ON CONFLICT (name) DO UPDATE SET position = excluded.position`;
 
 const BATCH = 5_000;
 /** Idle polling, and the pause after a batch so that busy times commit few, large batches. */
@@ -36,8 +77,7 @@ export class Projection {
   private stopping = false;
   private failure: unknown;
   private readonly readCheckpoint;
-  private readonly writeCheckpoint;
-  private readonly commit: ReadModelCommit;
+  private readonly writer: ReadModelWriter;
   /** Ends the pause under way early, when stopping. */
   private wake: (() => void) | undefined;
 
@@ -45,20 +85,14 @@ export class Projection {
     private readonly store: EventStore,
     private readonly db: Database.Database,
     readonly definition: ProjectionDefinition,
-    commit?: ReadModelCommit,
+    writer?: ReadModelWriter,
     private readonly retryFirstMs = RETRY_FIRST_MS,
   ) {
-    this.commit = commit ?? (async (work) => db.transaction(work).immediate());
-    db.exec(
-      `CREATE TABLE IF NOT EXISTS savings_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID`,
-    );
+    this.writer = writer ?? inlineWriter(db);
+    db.exec(CHECKPOINT_DDL);
     definition.setUp(db);
     this.readCheckpoint = db.prepare<[string], { position: number }>(
       'SELECT position FROM savings_checkpoints WHERE name = ?',
-    );
-    this.writeCheckpoint = db.prepare<[string, number]>(
-      `INSERT INTO savings_checkpoints (name, position) VALUES (?, ?)
-       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
     );
   }
 
@@ -70,9 +104,22 @@ export class Projection {
     if (this.running) return;
     this.stopping = false;
     this.failure = undefined;
-    const apply = (events: RecordedEvent[]) => () => {
-      this.definition.applyBatch(this.db, events);
-      this.writeCheckpoint.run(this.definition.name, events[events.length - 1]!.position);
+    const apply = async (events: RecordedEvent[]) => {
+      const writes: SqlWrite[] = [];
+      try {
+        this.definition.applyBatch(
+          { db: this.db, write: (sql, params) => void writes.push({ sql, params }) },
+          events,
+        );
+        writes.push({
+          sql: WRITE_CHECKPOINT,
+          params: [this.definition.name, events[events.length - 1]!.position],
+        });
+        await this.writer(writes);
+      } catch (error) {
+        this.definition.discard?.();
+        throw error;
+      }
     };
     this.running = (async () => {
       let retryMs = this.retryFirstMs;
@@ -83,7 +130,7 @@ export class Projection {
             maxCount: BATCH,
             categories: this.definition.categories,
           });
-          if (events.length > 0) await this.commit(apply(events));
+          if (events.length > 0) await apply(events);
           this.failure = undefined;
           retryMs = this.retryFirstMs;
           await this.pause(events.length === BATCH ? 0 : events.length > 0 ? SETTLE_MS : POLL_MS);

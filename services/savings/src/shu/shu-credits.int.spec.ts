@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { catalog } from '@kopfed/contracts';
-import { type SqliteEventStore, type RecordedEvent } from '@kopfed/eventstore';
+import { type RecordedEvent } from '@kopfed/eventstore';
 import { publicEventEncoder } from '@kopfed/messaging';
 import { createNode, SERVICE_MODULES, type FederationNode } from '@kopfed/node';
 import type { SavingsInstance } from '../module';
@@ -60,8 +60,8 @@ async function joinMember(n: number): Promise<string> {
 
 /** Each member's SUKARELA accounts and their balances, from the savings read model. */
 function sukarela(): Map<string, { accountId: string; balance: number }[]> {
-  const db = (node.stores.get('savings') as SqliteEventStore).database;
-  const rows = db
+  const savings = node.host.services.find((s) => s.name === 'savings')!.instance;
+  const rows = (savings as SavingsInstance).accounts.db
     .prepare<[string], { member_id: string; account_id: string; balance: number }>(
       "SELECT member_id, account_id, balance FROM savings_accounts WHERE coop_id = ? AND product_code = 'SUKARELA' ORDER BY member_id, account_id",
     )

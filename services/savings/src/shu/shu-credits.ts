@@ -34,12 +34,12 @@ export function shuProductOf(env: NodeJS.ProcessEnv): string {
  */
 export function shuCreditsConsumption(
   service: AccountService,
-  deps: Pick<ServiceModuleDeps, 'readModels' | 'env' | 'logger'>,
+  deps: Pick<ServiceModuleDeps, 'env' | 'logger'>,
   /** Waits for the accounts read model to hold every account opened so far. */
   accountsCaughtUp: () => Promise<void>,
 ): Consumption {
   const productCode = shuProductOf(deps.env);
-  const openAccount = openAccountQuery(deps.readModels);
+  const openAccount = openAccountQuery(service.accounts.db);
   return {
     topic: catalog.topicOf('settlement'),
     group: 'savings.shu',
