@@ -1,5 +1,6 @@
 import { DomainError } from '@kopfed/domain';
 import {
+  EventStoreClosedError,
   jakartaBusinessDate,
   type EventMetadata,
   type RecordedEvent,
@@ -94,7 +95,6 @@ export class DeathPolicy {
   private running = false;
   private retry: NodeJS.Timeout | undefined;
   private retryDelayMs = RETRY_FIRST_MS;
-  private failure: unknown;
 
   constructor(
     private readonly ctx: MemberContext,
@@ -115,23 +115,6 @@ export class DeathPolicy {
     this.subscription = undefined;
   }
 
-  /** Resolves once every death up to the store's head now is handled (bounded wait). */
-  async catchUp(timeoutMs = 30_000): Promise<void> {
-    const { store } = this.ctx;
-    const target = await store.headPosition();
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const after = (await store.checkpoints.get(DEATH_POLICY_CHECKPOINT)) ?? 0;
-      const [next] = await store.readAll({ after, maxCount: 1, types: ['MemberLeft'] });
-      if (next === undefined || next.position > target) return;
-      if (Date.now() > deadline)
-        throw new Error(`the death policy did not reach ${target} in ${timeoutMs} ms`, {
-          cause: this.failure,
-        });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
   private async follow(): Promise<void> {
     const { store } = this.ctx;
     this.checkpoint = await store.checkpoints.get(DEATH_POLICY_CHECKPOINT);
@@ -148,11 +131,11 @@ export class DeathPolicy {
         )
           throw new Error(`checkpoint ${DEATH_POLICY_CHECKPOINT} was moved by another writer`);
         this.checkpoint = next;
-        this.failure = undefined;
         this.retryDelayMs = RETRY_FIRST_MS;
       },
       onError: (error) => {
-        this.failure = error;
+        // The store closed under a page it had read: nothing was handled, nothing failed.
+        if (error instanceof EventStoreClosedError) return;
         this.log.failed(error);
         if (this.subscription !== subscription) return;
         this.subscription = undefined;
@@ -170,7 +153,6 @@ export class DeathPolicy {
       this.retry = undefined;
       if (this.running && !this.subscription)
         void this.follow().catch((error: unknown) => {
-          this.failure = error;
           this.log.failed(error);
           this.followLater();
         });
