@@ -19,12 +19,15 @@ export function streamHeadText(head: StreamHead): string {
  * order of each stream's first event, holding its head (see streamHeadText). A checkpoint
  * signs its root, so a stream proof can show the stream's last revision at that checkpoint
  * and a proof missing the stream's last events no longer checks. A stream keeps its leaf
- * index for good, so the sealer updates a head in log2(streams) hashes: `levels[h][i]` is
- * the root of the perfect subtree over leaves [i·2^h, (i+1)·2^h), kept for complete ones.
+ * index for good, so the sealer rehashes only what moved: `levels[h][i]` is the root of the
+ * perfect subtree over leaves [i·2^h, (i+1)·2^h), kept for complete ones, and the subtrees
+ * over leaves set since the last root are rehashed once each, level by level.
  */
 export class StreamHeadsTree {
   private readonly indexOf = new Map<string, number>();
   private readonly levels: Hash[][] = [[]];
+  /** Leaves set since the subtrees above them were last hashed. */
+  private dirty = new Set<number>();
 
   static of(heads: Iterable<StreamHead>): StreamHeadsTree {
     const tree = new StreamHeadsTree();
@@ -49,24 +52,38 @@ export class StreamHeadsTree {
       this.indexOf.set(head.stream, index);
     }
     this.levels[0]![index] = leafHash(streamHeadText(head));
-    const size = this.size;
-    // Up through the complete subtrees holding the leaf: at most 53 levels below 2^53 leaves.
-    for (let level = 1; level <= 53; level++) {
-      const at = Math.floor(index / 2 ** level);
-      if ((at + 1) * 2 ** level > size) break;
-      const below = this.levels[level - 1]!;
-      (this.levels[level] ??= [])[at] = nodeHash(below[2 * at]!, below[2 * at + 1]!);
-    }
+    this.dirty.add(index);
   }
 
   root(): Hash {
+    this.settle();
     return this.size === 0 ? EMPTY_ROOT : this.range(0, this.size);
+  }
+
+  /** Rehashes the complete subtrees over the leaves set since: at most 53 levels. */
+  private settle(): void {
+    const size = this.size;
+    let moved = this.dirty;
+    this.dirty = new Set();
+    for (let level = 1; level <= 53 && moved.size > 0; level++) {
+      const width = 2 ** level;
+      const below = this.levels[level - 1]!;
+      const nodes = (this.levels[level] ??= []);
+      const parents = new Set<number>();
+      for (const child of moved) {
+        const at = Math.floor(child / 2);
+        if ((at + 1) * width <= size) parents.add(at);
+      }
+      for (const at of parents) nodes[at] = nodeHash(below[2 * at]!, below[2 * at + 1]!);
+      moved = parents;
+    }
   }
 
   /** The audit path of the stream's leaf (RFC 6962 PATH), checkable with rootFromAuditPath. */
   async path(stream: string): Promise<Hash[]> {
     const index = this.indexOf.get(stream);
     invariant(index !== undefined, `stream ${stream} has no head in this tree`);
+    this.settle();
     return auditPath(index, this.size, async (start, end) => this.range(start, end));
   }
 

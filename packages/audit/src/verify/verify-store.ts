@@ -1,6 +1,7 @@
 import type { AuditRecords } from '../signers/audit-records';
 import { checkCountersignatures, checkExtent } from './after-scan-checks';
 import { gatherEvidence, type OutsideCheckpoint } from './checkpoint-evidence';
+import { checkStreamHeads } from './stream-heads-check';
 import { FindingLog, type Finding } from './findings';
 import type { Progress } from './log-scan';
 import { scanRevisions } from './revision-scan';
@@ -47,7 +48,8 @@ export interface VerifyStoreOptions {
  * Verifies one SQLite store file in one read snapshot, changing nothing: checkpoints first
  * (signatures, chain, witnesses), then every event and batch in log order (positions, columns,
  * seals, fingerprints, Merkle roots), then every stream's revisions, then the log's extent
- * against everything that saw it longer, then countersignatures.
+ * against everything that saw it longer, then the stream heads the checkpoints signed, then
+ * countersignatures.
  */
 export async function verifyStoreFile(
   storeFile: StoreFile,
@@ -70,6 +72,7 @@ export async function verifyStoreFile(
       await scanRevisions(db, findings, removed);
     }
     checkExtent(name, scan.head, evidence.claims, findings);
+    checkStreamHeads(db, evidence, findings);
     const countersignatures = checkCountersignatures(name, records, evidence, findings);
     const sorted = findings.sorted();
     const covered = evidence.fingerprints.coveredThrough;

@@ -10,6 +10,7 @@ import {
 import { AUDIT_STORE, statementDigest, statementText } from '../checkpoints/checkpoint';
 import { SealingLoop } from '../checkpoints/sealing-loop';
 import { signingKeyFromSeed } from '../keys/ed25519';
+import { StreamHeadsTree } from '../merkle/stream-heads';
 import { AuditStore } from '../signers/audit-store';
 import {
   alterOneByte,
@@ -22,7 +23,7 @@ import {
   swapEvents,
   withStoreFile,
 } from '../testing/tamper';
-import { buildSampleStores } from '../testing/sample-stores';
+import { buildSampleStores, SAMPLE_SEED } from '../testing/sample-stores';
 import { openReadOnly } from './store-files';
 import { readAuditRecords, verifyDataDir } from './verify-data-dir';
 
@@ -347,6 +348,51 @@ describe('verify', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('catches a checkpoint that signed stream heads other than the log’s, the root over the log right', async () => {
+    const copy = copyDataDir(sample);
+    copies.push(copy);
+    const ledger = new SqliteEventStore({ file: join(copy, 'ledger.db') });
+    const audit = new SqliteEventStore({ file: join(copy, `${AUDIT_STORE}.db`) });
+    await ledger.append(
+      'account-1',
+      [{ id: crypto.randomUUID(), type: 'SavingsWithdrawn', schemaVersion: 1, data: { n: 1 } }],
+      { expectedRevision: 'any' },
+    );
+    // The sealer asks for the root twice: to check the heads it loaded, then to sign the next.
+    const real = StreamHeadsTree.prototype.root;
+    let calls = 0;
+    const forged = jest.spyOn(StreamHeadsTree.prototype, 'root').mockImplementation(function (
+      this: StreamHeadsTree,
+    ) {
+      calls += 1;
+      return calls === 2 ? Buffer.alloc(32, 1) : real.call(this);
+    });
+    try {
+      const loop = new SealingLoop({
+        stores: new Map([['ledger', ledger]]),
+        audit: new AuditStore(audit),
+        key: signingKeyFromSeed(SAMPLE_SEED),
+      });
+      await loop.sealAll();
+      await loop.stop();
+    } finally {
+      forged.mockRestore();
+      await ledger.close();
+      await audit.close();
+    }
+    expect(calls).toBe(2);
+    const result = await verifyDataDir(copy, { split: 'never' });
+    const { findings } = result.stores.find((s) => s.store === 'ledger')!;
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'altered',
+        detail: expect.stringMatching(
+          /^checkpoint 3 signed stream heads that are not those of positions 1\.\.\d+: a stream proof against it could hide a stream's last events$/,
+        ),
+      }),
+    ]);
   });
 
   it('reports a store the audit store witnessed whose file is gone', async () => {
