@@ -9,7 +9,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { CommanderError } from 'commander';
 import request from 'supertest';
-import type { DataDirVerification } from '@kopfed/audit';
+import { ProofService, ReadOnlySqliteStore, type DataDirVerification } from '@kopfed/audit';
 import {
   alterOneByte,
   buildSampleBooks,
@@ -525,6 +525,30 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
     },
     60_000,
   );
+
+  it('holds a stream proof, and not the same proof with its last event dropped', async () => {
+    const member = new ReadOnlySqliteStore(join(dataDir, 'member.db'));
+    const proof = await new ProofService(new Map([['member', member]]))
+      .stream('member', 'auditprobe-1')
+      .finally(() => member.close());
+    expect(proof).toMatchObject({ complete: true, head: { lastRevision: 5 } });
+    const whole = await kopfedBinary(
+      'audit',
+      'check-proof',
+      file('stream.json', JSON.stringify(proof)),
+    );
+    expect(whole).toMatchObject({ code: 0, stdout: 'the proof holds\n' });
+    const shortened = { ...proof, events: proof.events.slice(0, -1) };
+    const cut = await kopfedBinary(
+      'audit',
+      'check-proof',
+      file('cut.json', JSON.stringify(shortened)),
+    );
+    expect(cut.code).toBe(1);
+    expect(cut.stderr.trimEnd()).toBe(
+      'the proof does not hold: the proof ends at revision 4, but auditprobe-1 reached revision 5 at checkpoint 2 of member: its last 1 event(s) are missing',
+    );
+  }, 60_000);
 });
 
 describe('kopfed audit --out /dev/stdout (a pipe here): written to, never replaced', () => {
