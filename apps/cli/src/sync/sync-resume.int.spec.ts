@@ -248,8 +248,9 @@ describe(`a resumable sync of ${MEMBERS} members and ${MEMBERS * (1 + MOVEMENTS_
         rejectedRows: { local: savings.bad.length, server: 0 },
       });
       expect(reported('savings')).toEqual(savings.bad);
+      const accountsDb = fed.savingsAccounts();
       await eventually(async () => {
-        const lines = db
+        const lines = accountsDb
           .prepare(
             `SELECT count(*) AS n, count(DISTINCT l.reference) AS refs FROM savings_statement_lines l
            JOIN savings_accounts a USING (account_id) WHERE a.coop_id = ?`,
@@ -259,7 +260,7 @@ describe(`a resumable sync of ${MEMBERS} members and ${MEMBERS * (1 + MOVEMENTS_
       }, 120_000);
       const { reset, cutResponses, blackholed, delayed } = proxy.stats;
       expect(reset + cutResponses + blackholed + delayed).toBeGreaterThan(0);
-      const balances = db
+      const balances = accountsDb
         .prepare('SELECT account_id AS id, balance FROM savings_accounts WHERE coop_id = ?')
         .all(COOPS.A) as { id: string; balance: number }[];
       const expected = [...savings.balances].map(([account, balance]) => [

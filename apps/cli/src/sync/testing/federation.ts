@@ -7,7 +7,7 @@ import { SqliteEventStore } from '@kopfed/eventstore';
 import { loanModule } from '@kopfed/loan';
 import { memberModule } from '@kopfed/member';
 import { createNode, type FederationNode } from '@kopfed/node';
-import { savingsModule } from '@kopfed/savings';
+import { savingsModule, type SavingsInstance } from '@kopfed/savings';
 import { createKopfedClient, ok, type KopfedClient } from '@kopfed/sdk';
 import type { Role } from '@kopfed/service-kit';
 
@@ -18,6 +18,8 @@ export interface SyncFederation {
   url: string;
   /** A service's read models, to check what arrived without going through the API. */
   database(service: 'member' | 'savings' | 'loan'): SqliteEventStore['database'];
+  /** Savings' accounts read model, which has a file of its own (written by a thread). */
+  savingsAccounts(): SqliteEventStore['database'];
   /** The primary coop's API key, as its sync agent holds it. */
   coopToken: string;
   coop: KopfedClient;
@@ -68,6 +70,10 @@ export async function syncFederation(): Promise<SyncFederation> {
       const store = node.stores.get(service);
       if (!(store instanceof SqliteEventStore)) throw new Error(`no SQLite store for ${service}`);
       return store.database;
+    },
+    savingsAccounts() {
+      const savings = node.host.services.find((s) => s.name === 'savings')!.instance;
+      return (savings as SavingsInstance).accounts.db;
     },
     coopToken,
     coop,
