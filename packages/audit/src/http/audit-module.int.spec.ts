@@ -91,12 +91,30 @@ describe('audit over HTTP', () => {
       .set(as('auditor'))
       .expect(200);
     const proof = res.body as StreamProof;
-    expect(proof).toMatchObject({ stream: 'account-2', complete: true });
+    expect(proof).toMatchObject({ stream: 'account-2', complete: true, head: expect.any(Object) });
     expect(checkStreamProof(proof, [nodeKeyId])).toEqual({ valid: true });
+    expect(checkStreamProof({ ...proof, events: proof.events.slice(0, -1) })).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/its last 1 event\(s\) are missing$/),
+    });
     await request(fixture.app)
       .get(api('/stores/ledger/streams/account-2/proof'))
       .set(as('strangerAuditor'))
       .expect(404);
+    // Out of scope, even a page past the stream's head says nothing of how far it got.
+    const pastHead = api('/stores/ledger/streams/account-2/proof?fromRevision=100000');
+    const hidden = await request(fixture.app).get(pastHead).set(as('strangerAuditor')).expect(404);
+    expect(JSON.stringify(hidden.body)).not.toMatch(/revision/);
+    const unavailable = await request(fixture.app).get(pastHead).set(as('auditor')).expect(422);
+    expect(unavailable.body).toMatchObject({
+      code: 'proof_unavailable',
+      detail: expect.stringMatching(/^account-2 reached only revision \d+ at checkpoint \d+$/),
+    });
+    const none = await request(fixture.app)
+      .get(api('/stores/ledger/streams/account-none/proof'))
+      .set(as('auditor'))
+      .expect(422);
+    expect(none.body.detail).toMatch(/account-none has no events in checkpoint \d+ of ledger/);
     await request(fixture.app)
       .get(api('/stores/nowhere/streams/account-2/proof'))
       .set(as('auditor'))

@@ -44,15 +44,21 @@ export function proofRoutes(ctx: AuditContext): Route[] {
       responses: { 200: StreamProof },
       policy: AUDITORS,
       handler: async ({ params, query }, rctx) => {
-        if (!ctx.stores.has(params.store))
-          throw notFound('store_not_found', `this node has no store ${params.store}`);
+        const store = ctx.stores.get(params.store);
+        if (!store) throw notFound('store_not_found', `this node has no store ${params.store}`);
+        // Before the proof: a refusal to prove must not tell how far another coop's stream got.
+        const [first] = await store.readStream(params.stream, { maxCount: 1 });
+        if (first) assertReachable([first.metadata], rctx);
         const proof = await unavailableAs422(() =>
           ctx.proofs.stream(params.store, params.stream, {
             fromRevision: query.fromRevision,
             ...(query.checkpoint === undefined ? {} : { sequence: query.checkpoint }),
           }),
         );
-        assertReachable(proof, rctx);
+        assertReachable(
+          proof.events.map((e) => (JSON.parse(e.canonicalText) as { metadata?: unknown }).metadata),
+          rctx,
+        );
         return { status: 200, body: proof };
       },
     }),
@@ -60,10 +66,9 @@ export function proofRoutes(ctx: AuditContext): Route[] {
 }
 
 /** A stream is shown only when the caller reaches every coop its events belong to. */
-function assertReachable(proof: StreamProof, rctx: AuthenticatedContext): void {
-  for (const event of proof.events) {
-    const coopId = (JSON.parse(event.canonicalText) as { metadata?: { coopId?: unknown } }).metadata
-      ?.coopId;
+function assertReachable(metadata: readonly unknown[], rctx: AuthenticatedContext): void {
+  for (const m of metadata) {
+    const coopId = (m as { coopId?: unknown } | undefined)?.coopId;
     if (typeof coopId === 'string' && !rctx.reaches(coopId))
       throw notFound('stream_not_found', 'no such stream in your scope');
   }
