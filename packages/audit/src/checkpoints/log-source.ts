@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import {
   canonicalEventText,
@@ -32,18 +33,23 @@ export interface LogSource {
 }
 
 const BATCH_PAGE = 1_000;
+/** Positions grouped at once when gathering stream heads, a turn of the event loop between. */
+const HEADS_RANGE = 50_000;
 
 /**
  * The SQLite adapter keeps each event as its canonical text, so the sealer reads the bodies
  * raw. Any other store is read through the port and its events written back into canonical
  * form — the same text, since data and metadata are JSON written by JSON.stringify.
  */
-export function logSourceOf(store: EventStore): LogSource {
+export function logSourceOf(
+  store: EventStore,
+  { headsRange = HEADS_RANGE }: { headsRange?: number } = {},
+): LogSource {
   const db = sqliteDatabaseOf(store);
-  return db ? sqliteSource(store, db) : portSource(store);
+  return db ? sqliteSource(store, db, headsRange) : portSource(store);
 }
 
-function sqliteSource(store: EventStore, db: Database.Database): LogSource {
+function sqliteSource(store: EventStore, db: Database.Database, headsRange: number): LogSource {
   const batches = db.prepare<
     [number, number],
     { batch: number; first_position: number; last_position: number; seal: string }
@@ -60,10 +66,10 @@ function sqliteSource(store: EventStore, db: Database.Database): LogSource {
       'SELECT position, body FROM events WHERE position > ? ORDER BY position LIMIT ?',
     )
     .raw(true);
-  // One pass over the log: the price of a stream proof, and of a sealer's first round.
+  // One pass over the log, range by range: the price of a stream proof and of a sealer's start.
   const heads = db
-    .prepare<[number], [string, number, number, number]>(
-      'SELECT stream, MAX(revision), MAX(position), MIN(position) AS first FROM events WHERE position <= ? GROUP BY stream ORDER BY first',
+    .prepare<[number, number], [string, number, number, number]>(
+      'SELECT stream, MAX(revision), MAX(position), MIN(position) AS first FROM events WHERE position > ? AND position <= ? GROUP BY stream ORDER BY first',
     )
     .raw(true);
   return {
@@ -95,11 +101,15 @@ function sqliteSource(store: EventStore, db: Database.Database): LogSource {
       return texts.all(afterPosition, maxCount).map(([position, text]) => ({ position, text }));
     },
     async streamHeads(throughPosition) {
-      return heads.all(throughPosition).map(([stream, lastRevision, lastPosition]) => ({
-        stream,
-        lastRevision,
-        lastPosition,
-      }));
+      // A stream met again keeps its place in the map: the order of the streams' first events.
+      const found = new Map<string, StreamHead>();
+      for (let after = 0; after < throughPosition; after += headsRange) {
+        if (after > 0) await setImmediate();
+        const through = Math.min(after + headsRange, throughPosition);
+        for (const [stream, lastRevision, lastPosition] of heads.iterate(after, through))
+          found.set(stream, { stream, lastRevision, lastPosition });
+      }
+      return [...found.values()];
     },
   };
 }

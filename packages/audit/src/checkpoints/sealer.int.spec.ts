@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { signingKeyFromSeed } from '../keys/ed25519';
 import { leafHash, rootOf } from '../merkle/merkle-tree';
-import { streamHeadText } from '../merkle/stream-heads';
+import { streamHeadText, StreamHeadsTree } from '../merkle/stream-heads';
 import { AuditStore } from '../signers/audit-store';
 import { alterOneByte, withStoreFile } from '../testing/tamper';
 import { AUDIT_STREAMS, CheckpointEventData, signatureHolds } from './checkpoint';
 import { CheckpointIndex } from './checkpoint-index';
-import { LogDamagedError } from './log-source';
+import { LogDamagedError, logSourceOf } from './log-source';
 import { CheckpointSealer } from './sealer';
 import { SealingLoop, SigningKeyRevokedError } from './sealing-loop';
 
@@ -96,6 +96,23 @@ describe('checkpoint sealer', () => {
     expect(second!.statement.streamHeadsRoot).toBe(headsRootThrough(51));
     const witnessed = await new AuditStore(audit).records();
     expect(witnessed.witnesses.get('ledger')!.map((w) => w.checkpointPosition)).toEqual([31, 52]);
+  });
+
+  it('gathers the stream heads range by range as from the whole log, and through the port too', async () => {
+    await appendMany(60, 2);
+    const fromScratch = headsRootThrough(55);
+    for (const headsRange of [1, 7, 55, 1_000]) {
+      const heads = await logSourceOf(ledger, { headsRange }).streamHeads(55);
+      expect(StreamHeadsTree.of(heads).root().toString('hex')).toBe(fromScratch);
+      expect((await StreamHeadsTree.built(heads)).root().toString('hex')).toBe(fromScratch);
+    }
+    const viaPort = {
+      ...ledger,
+      headPosition: () => ledger.headPosition(),
+      readAll: (options: Parameters<typeof ledger.readAll>[0]) => ledger.readAll(options),
+    } as unknown as SqliteEventStore;
+    const heads = await logSourceOf(viaPort).streamHeads(55);
+    expect(StreamHeadsTree.of(heads).root().toString('hex')).toBe(fromScratch);
   });
 
   it('counts pending events without its own checkpoint, and signs nothing when nothing is new', async () => {

@@ -243,7 +243,9 @@ export class CheckpointSealer {
       throw new LogDamagedError(
         `checkpoint ${statement.sequence} of ${this.options.name} does not hold together`,
       );
-    const heads = StreamHeadsTree.of(await this.source.streamHeads(statement.lastPosition));
+    const heads = await StreamHeadsTree.built(
+      await this.source.streamHeads(statement.lastPosition),
+    );
     // A checkpoint signed before stream heads existed has no root to hold them to.
     if (
       statement.streamHeadsRoot !== undefined &&

@@ -141,7 +141,7 @@ export class ProofService {
     const key = `${storeName}:${statementDigest(statement)}`;
     if (this.lastHeads?.key !== key) {
       const heads = await logSourceOf(store).streamHeads(statement.lastPosition);
-      const tree = StreamHeadsTree.of(heads);
+      const tree = await StreamHeadsTree.built(heads);
       if (tree.root().toString('hex') !== statement.streamHeadsRoot)
         throw new ProofUnavailableError(
           `the log no longer matches the stream heads of checkpoint ${statement.sequence} of ${storeName}: run verify`,
