@@ -72,5 +72,8 @@ export function registerProofCommands(audit: Command): void {
           : { valid: false as const, reason: 'not an inclusion or stream proof' };
       if (!check.valid) return failed(`the proof does not hold: ${check.reason}`);
       print('the proof holds');
+      // What a valid proof does not show (a page of the stream, a checkpoint signed before
+      // stream heads were): the auditor must see it, not only the verdict.
+      for (const warning of check.warnings ?? []) print(`warning: ${warning}`);
     });
 }

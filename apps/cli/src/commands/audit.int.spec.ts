@@ -538,6 +538,19 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
       file('stream.json', JSON.stringify(proof)),
     );
     expect(whole).toMatchObject({ code: 0, stdout: 'the proof holds\n' });
+    const member2 = new ReadOnlySqliteStore(join(dataDir, 'member.db'));
+    const page = await new ProofService(new Map([['member', member2]]))
+      .stream('member', 'auditprobe-1', { fromRevision: 2 })
+      .finally(() => member2.close());
+    const partial = await kopfedBinary(
+      'audit',
+      'check-proof',
+      file('page.json', JSON.stringify(page)),
+    );
+    expect(partial).toMatchObject({
+      code: 0,
+      stdout: 'the proof holds\nwarning: the proof starts at revision 2: not the whole stream\n',
+    });
     const shortened = { ...proof, events: proof.events.slice(0, -1) };
     const cut = await kopfedBinary(
       'audit',
