@@ -39,7 +39,7 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
   // in memory (tests, the simulation) it stays beside the store and commits with it.
   const accountsFile = deps.readModels.memory
     ? undefined
-    : await openAccountsFile(deps.dataDir, deps.readModels);
+    : await openAccountsFile(deps.dataDir, deps.readModels, await deps.store.headPosition());
   const accountsDb = accountsFile?.db ?? deps.readModels;
   const store = deps.store;
   const writer = accountsFile

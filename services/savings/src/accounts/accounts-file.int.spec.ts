@@ -1,10 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import { createLogger, InMemoryCoopDirectory } from '@kopfed/service-kit';
+import { createSavings } from '../module';
 import { COOPS, idr, PRODUCTS, savingsHarness } from '../testing/savings-harness';
-import { ACCOUNTS_DDL } from './account-projection';
+import { ACCOUNTS_DDL, ACCOUNTS_TABLES } from './account-projection';
 import { ACCOUNTS_FILE, openAccountsFile } from './accounts-file';
 
 const tableNames = (db: Database.Database) =>
@@ -69,7 +72,7 @@ describe('the accounts read model in a file of its own', () => {
       former
         .prepare('INSERT INTO savings_checkpoints VALUES (?, ?), (?, ?)')
         .run('savings-accounts-v4', 120, 'another-read-model', 7);
-      const file = await openAccountsFile(dir, former);
+      const file = await openAccountsFile(dir, former, 120);
       await file.close();
       expect(tableNames(former)).toEqual(['savings_checkpoints']);
       expect(former.prepare('SELECT name, position FROM savings_checkpoints').all()).toEqual([
@@ -81,4 +84,213 @@ describe('the accounts read model in a file of its own', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('a data directory carried from one version to the next', () => {
+  const base = '/api/savings/v1';
+  const clock = () => new Date('2026-03-10T03:00:00.000Z');
+
+  /** The read model's rows, table by table, in an order of their own. */
+  const contents = (db: Database.Database) =>
+    Object.fromEntries(
+      ACCOUNTS_TABLES.map((table) => [
+        table,
+        db
+          .prepare(`SELECT * FROM ${table}`)
+          .all()
+          .map((row) => JSON.stringify(row))
+          .sort(),
+      ]),
+    );
+
+  const balanceOf = (db: Database.Database, accountId: string) =>
+    db
+      .prepare<[string], number>('SELECT balance FROM savings_accounts WHERE account_id = ?')
+      .pluck(true)
+      .get(accountId);
+
+  /** The savings service alone over `dataDir`'s savings.db, as a node opens it. */
+  async function openService(dataDir: string) {
+    const store = new SqliteEventStore({ file: join(dataDir, 'savings.db'), pollIntervalMs: 10 });
+    const savings = await createSavings({
+      store,
+      readModels: store.database,
+      coopDirectory: new InMemoryCoopDirectory(),
+      logger: createLogger({ level: 'silent' }),
+      clock,
+      dataDir,
+      env: {},
+    });
+    return {
+      store,
+      savings,
+      close: async () => {
+        await savings.close?.();
+        await store.close();
+      },
+    };
+  }
+
+  /** A node's savings data with some history: accounts, deposits, a withdrawal and a hold. */
+  async function withHistory(): Promise<{
+    dataDir: string;
+    rows: ReturnType<typeof contents>;
+    /** savings.db and the read model as they were once the accounts were opened. */
+    backup: { file: string; rows: ReturnType<typeof contents> };
+  }> {
+    const h = await savingsHarness({ file: true });
+    const dataDir = dirname(h.store.database.name);
+    try {
+      const as = { Authorization: `Bearer ${h.keys.coopA}` };
+      await h.joinPerson(COOPS.A, 'm-1');
+      await h.joinPerson(COOPS.A, 'm-2');
+      await request(h.app)
+        .post(`${base}/coops/${COOPS.A}/products`)
+        .set(as)
+        .send(PRODUCTS.SUKARELA)
+        .expect(201);
+      for (const [accountId, memberId] of [
+        ['up-1', 'm-1'],
+        ['up-2', 'm-2'],
+      ])
+        await request(h.app)
+          .post(`${base}/coops/${COOPS.A}/accounts`)
+          .set(as)
+          .send({
+            accountId,
+            memberId,
+            productCode: 'SUKARELA',
+            initialDeposit: { amount: idr(500_000) },
+          })
+          .expect(201);
+      await h.savings.projection.catchUp();
+      const backup = {
+        file: join(dataDir, 'savings.db.backup'),
+        rows: contents(h.savings.accounts.db),
+      };
+      h.store.database.prepare('VACUUM INTO ?').run(backup.file);
+      await request(h.app)
+        .post(`${base}/coops/${COOPS.A}/accounts/up-1/deposits`)
+        .set(as)
+        .send({ amount: idr(125_000), via: 'bank' })
+        .expect(200);
+      await request(h.app)
+        .post(`${base}/coops/${COOPS.A}/accounts/up-2/withdrawals`)
+        .set(as)
+        .send({ amount: idr(40_000) })
+        .expect(200);
+      await request(h.app)
+        .post(`${base}/coops/${COOPS.A}/accounts/up-1/holds`)
+        .set(as)
+        .send({
+          holdId: 'h-1',
+          amount: idr(10_000),
+          reason: 'x',
+          expiresAt: '2027-01-01T00:00:00Z',
+        })
+        .expect(201);
+      await h.savings.projection.catchUp();
+      const rows = contents(h.savings.accounts.db);
+      expect(balanceOf(h.savings.accounts.db, 'up-1')).toBe(625_000);
+      expect(balanceOf(h.savings.accounts.db, 'up-2')).toBe(460_000);
+      return { dataDir, rows, backup };
+    } finally {
+      await h.close();
+    }
+  }
+
+  /** Puts the read model back where the version before kept it: in savings.db, with its checkpoint. */
+  function asFormerVersionKeptIt(dataDir: string): void {
+    const own = join(dataDir, ACCOUNTS_FILE);
+    const store = new Database(join(dataDir, 'savings.db'));
+    try {
+      store.exec(ACCOUNTS_DDL);
+      store.exec(
+        'CREATE TABLE IF NOT EXISTS savings_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID',
+      );
+      store.prepare('ATTACH DATABASE ? AS own').run(own);
+      for (const table of ACCOUNTS_TABLES)
+        store.exec(`INSERT INTO main.${table} SELECT * FROM own.${table}`);
+      store.exec('INSERT INTO main.savings_checkpoints SELECT * FROM own.savings_checkpoints');
+      store.exec('DETACH DATABASE own');
+    } finally {
+      store.close();
+    }
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${own}${suffix}`, { force: true });
+  }
+
+  it('drops the read model the former version kept in savings.db and builds the same in its own file', async () => {
+    const { dataDir, rows } = await withHistory();
+    try {
+      asFormerVersionKeptIt(dataDir);
+      const node = await openService(dataDir);
+      try {
+        expect(tableNames(node.store.database)).not.toContain('savings_accounts');
+        expect(
+          node.store.database
+            .prepare(
+              "SELECT count(*) AS n FROM savings_checkpoints WHERE name LIKE 'savings-accounts-%'",
+            )
+            .get(),
+        ).toEqual({ n: 0 });
+        await node.savings.start?.();
+        await node.savings.projection.catchUp();
+        const db = node.savings.accounts.db;
+        expect(db.name).toBe(join(dataDir, ACCOUNTS_FILE));
+        expect(contents(db)).toEqual(rows);
+        expect(node.savings.projection.position).toBe(await node.store.headPosition());
+        // What rebuild-check holds: the read model caught up is the one built from the whole log.
+        await node.savings.projection.rebuild();
+        expect(contents(db)).toEqual(rows);
+      } finally {
+        await node.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('opens its own file again at the next start, from its checkpoint, without building it again', async () => {
+    const { dataDir, rows } = await withHistory();
+    try {
+      const head = new SqliteEventStore({ file: join(dataDir, 'savings.db') });
+      const position = await head.headPosition();
+      await head.close();
+      const node = await openService(dataDir);
+      try {
+        // Before the projection runs, the file already holds every row up to the head.
+        expect(node.savings.projection.position).toBe(position);
+        expect(contents(node.savings.accounts.db)).toEqual(rows);
+        expect(tableNames(node.store.database)).not.toContain('savings_accounts');
+      } finally {
+        await node.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('builds the read model again when savings.db is restored from a backup older than its file', async () => {
+    const { dataDir, backup } = await withHistory();
+    try {
+      // The operator guide's restore: savings.db put back, its -wal and -shm removed; the
+      // accounts file, not in the backup, is the live one: past the restored log.
+      for (const suffix of ['-wal', '-shm'])
+        rmSync(join(dataDir, `savings.db${suffix}`), { force: true });
+      renameSync(backup.file, join(dataDir, 'savings.db'));
+      const node = await openService(dataDir);
+      try {
+        await node.savings.start?.();
+        await node.savings.projection.catchUp();
+        const db = node.savings.accounts.db;
+        expect(node.savings.projection.position).toBe(await node.store.headPosition());
+        expect(contents(db)).toEqual(backup.rows);
+        expect(balanceOf(db, 'up-1')).toBe(500_000);
+      } finally {
+        await node.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

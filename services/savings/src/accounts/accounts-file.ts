@@ -22,17 +22,24 @@ export interface AccountsFile {
  * Opens (or creates) `savings-accounts.db` in `dataDir`. A read model an earlier version kept
  * in `formerHome` (the store's own file) is dropped there, with its checkpoint: this file's is
  * built again from the log, and until it catches up a command reads its account's whole stream.
+ *
+ * The file is dropped the same way when its checkpoint is past `logHead`, the store's head
+ * position: the log was put back from a backup older than the file (the two files are backed
+ * up and restored apart). Its rows would hold money the log does not, serve as snapshots past
+ * their streams, and the events appended from there on would be skipped as applied.
  */
 export async function openAccountsFile(
   dataDir: string,
   formerHome: Database.Database,
+  logHead: number,
 ): Promise<AccountsFile> {
   const db = openAccountsDatabase(join(dataDir, ACCOUNTS_FILE));
   try {
     // Close of business reads every due account's row: keep its pages in memory (this
     // connection's page cache only; 128 MiB).
     db.pragma('cache_size = -131072');
-    dropFormerReadModel(formerHome);
+    dropReadModel(formerHome);
+    if (checkpointOf(db) > logHead) dropReadModel(db);
     const thread = await SqliteWriterThread.open(db.name);
     return {
       db,
@@ -61,11 +68,28 @@ export function openAccountsDatabase(file: string): Database.Database {
   }
 }
 
-function dropFormerReadModel(db: Database.Database): void {
-  const has = (table: string) =>
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !==
-    undefined;
-  if (!ACCOUNTS_TABLES.some(has)) return;
+/** How far the read model in `db` has applied the log (0 when it has no checkpoint). */
+function checkpointOf(db: Database.Database): number {
+  if (!hasTable(db, 'savings_checkpoints')) return 0;
+  const names = ACCOUNTS_PROJECTION_NAMES.map(() => '?').join(', ');
+  return (
+    db
+      .prepare<string[], number | null>(
+        `SELECT max(position) FROM savings_checkpoints WHERE name IN (${names})`,
+      )
+      .pluck(true)
+      .get(...ACCOUNTS_PROJECTION_NAMES) ?? 0
+  );
+}
+
+const hasTable = (db: Database.Database, table: string) =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !==
+  undefined;
+
+/** Drops the accounts read model in `db`, with its checkpoint, so that it is built again. */
+function dropReadModel(db: Database.Database): void {
+  const has = (table: string) => hasTable(db, table);
+  if (!ACCOUNTS_TABLES.some(has) && checkpointOf(db) === 0) return;
   db.transaction(() => {
     for (const table of ACCOUNTS_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
     if (has('savings_checkpoints')) {
