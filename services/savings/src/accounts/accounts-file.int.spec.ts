@@ -7,7 +7,9 @@ import { SqliteEventStore } from '@kopfed/eventstore';
 import { createLogger, InMemoryCoopDirectory } from '@kopfed/service-kit';
 import { createSavings } from '../module';
 import { COOPS, idr, PRODUCTS, savingsHarness } from '../testing/savings-harness';
-import { ACCOUNTS_DDL, ACCOUNTS_TABLES } from './account-projection';
+import type { Worker } from 'node:worker_threads';
+import { Projection } from '../shared/projection';
+import { ACCOUNTS_DDL, ACCOUNTS_TABLES, accountsProjection } from './account-projection';
 import { ACCOUNTS_FILE, openAccountsFile } from './accounts-file';
 
 const tableNames = (db: Database.Database) =>
@@ -15,6 +17,19 @@ const tableNames = (db: Database.Database) =>
     .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     .pluck(true)
     .all();
+
+/** The read model's rows, table by table, in an order of their own. */
+const contents = (db: Database.Database) =>
+  Object.fromEntries(
+    ACCOUNTS_TABLES.map((table) => [
+      table,
+      db
+        .prepare(`SELECT * FROM ${table}`)
+        .all()
+        .map((row) => JSON.stringify(row))
+        .sort(),
+    ]),
+  );
 
 describe('the accounts read model in a file of its own', () => {
   it('is written by its thread into savings-accounts.db, not the store file, and reads back', async () => {
@@ -89,19 +104,6 @@ describe('the accounts read model in a file of its own', () => {
 describe('a data directory carried from one version to the next', () => {
   const base = '/api/savings/v1';
   const clock = () => new Date('2026-03-10T03:00:00.000Z');
-
-  /** The read model's rows, table by table, in an order of their own. */
-  const contents = (db: Database.Database) =>
-    Object.fromEntries(
-      ACCOUNTS_TABLES.map((table) => [
-        table,
-        db
-          .prepare(`SELECT * FROM ${table}`)
-          .all()
-          .map((row) => JSON.stringify(row))
-          .sort(),
-      ]),
-    );
 
   const balanceOf = (db: Database.Database, accountId: string) =>
     db
@@ -291,6 +293,94 @@ describe('a data directory carried from one version to the next', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+describe('the accounts read model when its writer thread dies in a batch', () => {
+  it('applies the batch again from its checkpoint, and holds what a rebuild from the log holds', async () => {
+    const h = await savingsHarness();
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-accounts-thread-'));
+    const formerHome = new Database(':memory:');
+    const file = await openAccountsFile(dir, formerHome, 0);
+    let projection: Projection | undefined;
+    try {
+      const as = { Authorization: `Bearer ${h.keys.coopA}` };
+      const base = `/api/savings/v1/coops/${COOPS.A}`;
+      await h.joinPerson(COOPS.A, 'm-1');
+      await request(h.app).post(`${base}/products`).set(as).send(PRODUCTS.SUKARELA).expect(201);
+      for (const accountId of ['t-1', 't-2'])
+        await request(h.app)
+          .post(`${base}/accounts`)
+          .set(as)
+          .send({
+            accountId,
+            memberId: 'm-1',
+            productCode: 'SUKARELA',
+            initialDeposit: { amount: idr(300_000) },
+          })
+          .expect(201);
+      // The thread is stopped right after a batch is sent to it: whether or not the batch
+      // committed before, its answer is lost.
+      let killNext = false;
+      const failures: unknown[] = [];
+      projection = new Projection(
+        h.store,
+        file.db,
+        accountsProjection(),
+        async (writes) => {
+          const sent = file.thread.commit(writes);
+          if (killNext) {
+            killNext = false;
+            await (file.thread as unknown as { worker: Worker }).worker.terminate();
+          }
+          await sent;
+        },
+        20,
+      );
+      const caughtUp = async () => {
+        const head = await h.store.headPosition();
+        for (let tries = 0; tries < 400 && projection!.position < head; tries++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        await projection!.catchUp();
+      };
+      projection.start((error) => failures.push(error));
+      await caughtUp();
+      // Its states are cached now; the next batch moves both accounts on.
+      killNext = true;
+      await request(h.app)
+        .post(`${base}/accounts/t-1/deposits`)
+        .set(as)
+        .send({ amount: idr(75_000), via: 'bank' })
+        .expect(200);
+      await request(h.app)
+        .post(`${base}/accounts/t-2/withdrawals`)
+        .set(as)
+        .send({ amount: idr(20_000) })
+        .expect(200);
+      await request(h.app)
+        .post(`${base}/accounts/t-1/holds`)
+        .set(as)
+        .send({ holdId: 'h-1', amount: idr(5_000), reason: 'x', expiresAt: '2027-01-01T00:00:00Z' })
+        .expect(201);
+      await caughtUp();
+      expect(failures).toHaveLength(1);
+      expect(String(failures[0])).toMatch(/writer thread stopped/);
+      const live = contents(file.db);
+      expect(
+        file.db.prepare('SELECT account_id, balance FROM savings_accounts ORDER BY 1').all(),
+      ).toEqual([
+        { account_id: 't-1', balance: 375_000 },
+        { account_id: 't-2', balance: 280_000 },
+      ]);
+      await projection.rebuild();
+      expect(contents(file.db)).toEqual(live);
+    } finally {
+      await projection?.stop();
+      await file.close();
+      formerHome.close();
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
 });
