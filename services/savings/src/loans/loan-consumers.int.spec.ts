@@ -28,7 +28,8 @@ interface LoanView {
 describe('savings consumes the loan events (in the node)', () => {
   let node: FederationNode;
   const logs: { level: number; msg: string; code?: string }[] = [];
-  const keys = { coopA: '', treasurerP: '' };
+  const keys = { coopA: '', treasurerP: '', admin: '' };
+  let now = new Date(`${TODAY}T03:00:00.000Z`);
   let memberId = '';
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
   const savings = `/api/savings/v1/coops/${COOP.A}`;
@@ -38,7 +39,7 @@ describe('savings consumes the loan events (in the node)', () => {
     node = await createNode({
       dataDir: mkdtempSync(join(tmpdir(), 'kopfed-savings-loans-')),
       modules: SERVICE_MODULES.filter((m) => ['member', 'savings', 'loan'].includes(m.name)),
-      clock: () => new Date(`${TODAY}T03:00:00.000Z`),
+      clock: () => now,
       logger: createLogger(
         { level: 'info' },
         { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) },
@@ -47,6 +48,7 @@ describe('savings consumes the loan events (in the node)', () => {
     node.coopDirectory.setParent(COOP.A, COOP.P);
     const admin = node.bootstrap.created ? node.bootstrap.token : undefined;
     if (!admin) throw new Error('a fresh node hands out its admin key');
+    keys.admin = admin;
     const key = async (role: string, coopId: string) =>
       (
         await request(node.app)
@@ -282,11 +284,68 @@ describe('savings consumes the loan events (in the node)', () => {
     expect(debited.balance).toEqual(idr(10_000));
   }, 60_000);
 
+  it('takes a back-dated repayment from savings on the day it was paid, after both services closed that day', async () => {
+    await savingsAccount('lc-late', 2_000_000);
+    const loanId = await approvedLoan();
+    await request(node.app)
+      .post(`${loans}/${loanId}/disbursement`)
+      .set(auth(keys.coopA))
+      .send({ via: { kind: 'cash' } })
+      .expect(200);
+    // Three days on, both services have closed 2–4 March; the repayment made on 3 March is
+    // entered only now.
+    now = new Date('2026-03-05T03:00:00.000Z');
+    for (const day of ['2026-03-02', '2026-03-03', '2026-03-04'])
+      for (const service of ['savings', 'loan'])
+        await request(node.app)
+          .post(`/api/${service}/v1/close-of-business`)
+          .set(auth(keys.admin))
+          .send({ businessDate: day })
+          .expect(200);
+    await request(node.app)
+      .post(`${loans}/${loanId}/repayments`)
+      .set(auth(keys.coopA))
+      .send({ amount: idr(500_000), via: viaSavings('lc-late'), paidOn: '2026-03-03' })
+      .expect(200);
+    const debited = await eventually(
+      () => account('lc-late'),
+      (a) => a.balance.amount !== '2000000',
+    );
+    expect(debited.balance).toEqual(idr(1_500_000));
+    const statement = await request(node.app)
+      .get(`${savings}/accounts/lc-late/statement?from=2026-03-02&to=2026-03-05`)
+      .set(auth(keys.coopA))
+      .expect(200);
+    expect(statement.body.lines.at(-1)).toMatchObject({
+      businessDate: '2026-03-03',
+      amount: { amount: '-500000' },
+      reference: `loan ${loanId} repaid`,
+    });
+    const onThe3rd = await request(node.app)
+      .get(`${savings}/accounts/lc-late/balance?on=2026-03-03`)
+      .set(auth(keys.coopA))
+      .expect(200);
+    expect(onThe3rd.body.balance).toEqual(idr(1_500_000));
+    // The loan's books took it on the same day.
+    const loanStatement = await request(node.app)
+      .get(`${loans}/${loanId}/statement`)
+      .set(auth(keys.coopA))
+      .expect(200);
+    expect(loanStatement.body.lines.at(-1)).toMatchObject({
+      date: '2026-03-03',
+      amount: idr(500_000),
+    });
+  }, 60_000);
+
   it('applies each loan message once: redelivering all of them changes nothing', async () => {
     const hosted = (name: string) => node.host.services.find((s) => s.name === name)!.instance;
     const consumer = hosted('savings').consumes!.find((c) => c.group === LoanConsumers.GROUP)!;
     const encode = hosted('loan').publishes!.encode;
-    const before = { secured: await account('lc-secured'), thin: await account('lc-thin') };
+    const before = {
+      secured: await account('lc-secured'),
+      thin: await account('lc-thin'),
+      late: await account('lc-late'),
+    };
     const savingsHead = await node.stores.get('savings')!.headPosition();
     const refusedAgain: string[] = [];
     const redelivered: string[] = [];
@@ -319,6 +378,7 @@ describe('savings consumes the loan events (in the node)', () => {
     expect({
       secured: await account('lc-secured'),
       thin: await account('lc-thin'),
+      late: await account('lc-late'),
     }).toEqual(before);
   }, 60_000);
 });

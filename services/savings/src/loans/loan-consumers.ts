@@ -4,7 +4,9 @@ import { DomainError, rejected } from '@kopfed/domain';
 import { integrationEventHandler } from '@kopfed/messaging';
 import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
 import { accountStream } from '../accounts/account-context';
+import type { AccountCommand } from '../accounts/account-commands';
 import { eventIdsFor, type AccountService, type Actor } from '../accounts/account-service';
+import type { IsoDate } from '../shared/dates';
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
 type Received = ReceivedEvent<(typeof catalog.definitions)[number]>;
@@ -21,8 +23,8 @@ const LOAN_FUNDS = 'settlement_in_transit';
 /**
  * What the savings service does for the loan service's events (contracts/src/events/loan):
  * a payout into a savings account credits it, a repayment or recovery taken from one debits it
- * (never below what the product allows), and a secured loan's hold is placed under the loan's
- * hold id, shrunk as principal is repaid, and released. Each effect's event ids derive from the
+ * (never below what the product allows) on the day the loan took it, and a secured loan's hold
+ * is placed under the loan's hold id, shrunk as principal is repaid, and released. Each effect's event ids derive from the
  * message's envelope id, so a redelivered message changes nothing. A message savings must
  * refuse (no such account, not the borrower's, not enough available) is logged and
  * dead-lettered for staff; it is never half applied.
@@ -73,16 +75,19 @@ export class LoanConsumers {
         const d = event.data;
         if (d.via.kind !== 'savings') return;
         const accountId = d.via.savingsAccountId;
-        const what = event.name === 'LoanRepaid' ? 'repaid' : 'recovered';
+        const [what, on] =
+          event.name === 'LoanRepaid'
+            ? ['repaid', event.data.paidOn]
+            : ['recovered', event.data.recoveredOn];
         await this.apply(event, accountId, (actor) =>
-          s.debit(
+          this.debit(
             d.coopId,
             accountId,
             {
               amount: BigInt(d.amount.amount),
-              via: LOAN_FUNDS,
               reference: `loan ${d.loanId} ${what}`,
               withdrawalId: event.envelope.id,
+              on,
             },
             actor,
           ),
@@ -135,6 +140,43 @@ export class LoanConsumers {
       default:
         return;
     }
+  }
+
+  /**
+   * Takes a repayment or recovery from savings on the business date the loan's books took it
+   * (`on`), so the loan and the account agree on the day the money moved however late the
+   * message comes. Dated on savings' today if the loan's clock ran ahead of it (never in the
+   * future); refused before the account opened (`before-opening`: dead-lettered for staff). A
+   * date savings already closed is kept: the statement line and the balance effective that day
+   * include it, interest still to post counts it from that day, and interest already posted is
+   * not recomputed (the debit earns from the day after the last posting, as a back-dated sync
+   * item does). The product's rules and the available balance apply as they stand now;
+   * maker-checker does not — the repayment was approved where it was taken.
+   */
+  private debit(
+    coopId: string,
+    accountId: string,
+    input: { amount: bigint; reference: string; withdrawalId: string; on: IsoDate },
+    actor: Actor,
+  ) {
+    const today = this.service.accounts.today();
+    return this.service.run(
+      coopId,
+      accountId,
+      (_account, ctx): AccountCommand => ({
+        type: 'Withdraw',
+        ...ctx,
+        withdrawalId: input.withdrawalId,
+        amount: input.amount,
+        via: LOAN_FUNDS,
+        reference: input.reference,
+        externalId: null,
+        requestedBy: actor.keyId,
+        approvalThreshold: null,
+      }),
+      actor,
+      input.on < today ? input.on : today,
+    );
   }
 
   /**

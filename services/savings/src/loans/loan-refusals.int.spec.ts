@@ -46,9 +46,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** Publishes a loan event on the loan topic; resolves once savings handled (or dead-lettered) it. */
-async function loanEvent(name: EventName, data: object): Promise<void> {
+async function loanEvent(name: EventName, data: object, id = uuidv7()): Promise<void> {
   const envelope = catalog.toEnvelope(name, {
-    id: uuidv7(),
+    id,
     subject: LOAN.loanId,
     time: h.now().toISOString(),
     businessDate: '2026-03-10',
@@ -207,5 +207,83 @@ describe('a loan paid into savings after the day it was disbursed', () => {
     } finally {
       h.setNow('2026-03-10T03:00:00.000Z');
     }
+  });
+});
+
+describe('a loan repaid from savings after the day it was paid', () => {
+  const repaid = (amount: number, paidOn: string) => ({
+    amount: idr(amount),
+    via: savingsOf('acc-m1'),
+    principal: idr(amount),
+    prepaidPrincipal: idr(0),
+    interest: idr(0),
+    accruedInterest: idr(0),
+    penalty: idr(0),
+    fee: idr(0),
+    outstandingPrincipal: idr(1_000_000),
+    paidOn,
+    externalId: null,
+  });
+  const lines = async (from: string, to: string) =>
+    (
+      await request(h.app)
+        .get(`${base}/accounts/acc-m1/statement?from=${from}&to=${to}`)
+        .set(as(h.keys.coopA))
+        .expect(200)
+    ).body.lines as { businessDate: string; amount: { amount: string }; reference: string }[];
+  const balanceOn = async (on: string) =>
+    BigInt(
+      (
+        (
+          await request(h.app)
+            .get(`${base}/accounts/acc-m1/balance?on=${on}`)
+            .set(as(h.keys.coopA))
+            .expect(200)
+        ).body as { balance: { amount: string } }
+      ).balance.amount,
+    );
+
+  beforeAll(() => h.setNow('2026-03-12T02:00:00.000Z'));
+  afterAll(() => h.setNow('2026-03-10T03:00:00.000Z'));
+
+  it('is debited on the repayment’s date, after that day’s close of business, once however often it arrives', async () => {
+    // Savings closed 11 March before the message came: the debit still belongs to that day.
+    await h.savings.closeOfBusiness('2026-03-10');
+    await h.savings.closeOfBusiness('2026-03-11');
+    const before = BigInt((await account('acc-m1')).balance.amount);
+    const closingOn11 = await balanceOn('2026-03-11');
+    const dead = h.bus.deadLetters().length;
+    const id = uuidv7();
+    await loanEvent('LoanRepaid', repaid(200_000, '2026-03-11'), id);
+    expect((await account('acc-m1')).balance).toEqual(idr(before - 200_000n));
+    expect((await lines('2026-03-11', '2026-03-12')).at(-1)).toMatchObject({
+      businessDate: '2026-03-11',
+      reference: 'loan loan-1 repaid',
+    });
+    expect(await balanceOn('2026-03-11')).toBe(closingOn11 - 200_000n);
+    expect(await balanceOn('2026-03-10')).toBe(closingOn11);
+
+    // The bus delivers it again: nothing more is taken.
+    await loanEvent('LoanRepaid', repaid(200_000, '2026-03-11'), id);
+    expect((await account('acc-m1')).balance).toEqual(idr(before - 200_000n));
+    expect(h.bus.deadLetters().length).toBe(dead);
+  });
+
+  it('dead-letters a repayment dated before the account opened, debiting nothing', async () => {
+    const before = await account('acc-m1');
+    const dead = h.bus.deadLetters().length;
+    await loanEvent('LoanRepaid', repaid(100_000, '2026-03-09'));
+    expect(h.bus.deadLetters().length).toBe(dead + 1);
+    expect(await account('acc-m1')).toEqual(before);
+  });
+
+  it('dates a repayment the loan’s clock put after savings’ today on savings’ today', async () => {
+    const before = BigInt((await account('acc-m1')).balance.amount);
+    await loanEvent('LoanRepaid', repaid(50_000, '2026-03-13'));
+    expect((await account('acc-m1')).balance).toEqual(idr(before - 50_000n));
+    expect((await lines('2026-03-12', '2026-03-13')).at(-1)).toMatchObject({
+      businessDate: '2026-03-12',
+      reference: 'loan loan-1 repaid',
+    });
   });
 });
