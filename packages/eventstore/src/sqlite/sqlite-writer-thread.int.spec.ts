@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SqliteWriterThread } from './sqlite-writer-thread';
@@ -86,4 +87,151 @@ describe('SqliteWriterThread', () => {
     await expect(thread.commit([put('a', 1)])).rejects.toThrow(/closed/);
     expect(rows()).toEqual([]);
   });
+
+  it('closes after the batches sent before it, which commit', async () => {
+    thread = await SqliteWriterThread.open(file);
+    const sent = thread.commit(Array.from({ length: 2_000 }, (_, i) => put(`k${i}`, i)));
+    const closed = thread.close();
+    await expect(sent).resolves.toBeUndefined();
+    await closed;
+    expect(rows()).toHaveLength(2_000);
+    await expect(thread.commit([put('after', 1)])).rejects.toThrow(/closed/);
+  });
+
+  it('closes a thread that has just died, and starts no other', async () => {
+    thread = await SqliteWriterThread.open(file);
+    const worker = (thread as unknown as { worker: Worker }).worker;
+    const dying = worker.terminate();
+    await thread.close();
+    await dying;
+    await expect(thread.commit([put('a', 1)])).rejects.toThrow(/closed/);
+    expect((thread as unknown as { worker?: Worker }).worker).toBeUndefined();
+    expect(rows()).toEqual([]);
+  });
+});
+
+/**
+ * A process of its own that writes `file` through a writer thread: batch n puts rows
+ * (n, 0..perBatch-1) and the checkpoint n in one commit, and prints `ack n` once it has;
+ * `until-killed` runs batches from `first` on.
+ */
+function writerProcess(file: string, mode: 'idle' | 'one-batch' | 'until-killed', first = 1) {
+  const script = `
+    const { SqliteWriterThread } = require(${JSON.stringify(join(__dirname, 'sqlite-writer-thread.ts'))});
+    const perBatch = 50;
+    const batch = (n) => [
+      ...Array.from({ length: perBatch }, (_, i) => ({
+        sql: 'INSERT INTO rows (batch, i, padding) VALUES (?, ?, ?)',
+        params: [n, i, 'x'.repeat(500)],
+      })),
+      { sql: 'UPDATE checkpoint SET position = ?', params: [n] },
+    ];
+    SqliteWriterThread.open(${JSON.stringify(file)}).then(async (thread) => {
+      process.stdout.write('opened\\n');
+      if (${JSON.stringify(mode)} === 'idle') return;
+      if (${JSON.stringify(mode)} === 'one-batch') {
+        // Nothing else keeps the process alive: only the batch in flight may.
+        void thread.commit(Array.from({ length: 200 }, (_, n) => batch(n + 1)).flat())
+          .then(() => process.stdout.write('ack 200\\n'));
+        return;
+      }
+      for (let n = ${first}; ; n++) {
+        await thread.commit(batch(n));
+        process.stdout.write('ack ' + n + '\\n');
+      }
+    });
+  `;
+  return spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+describe('SqliteWriterThread in a process of its own', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kopfed-writer-process-'));
+    file = join(dir, 'read-model.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec(`CREATE TABLE rows (batch INTEGER NOT NULL, i INTEGER NOT NULL, padding TEXT NOT NULL,
+               PRIMARY KEY (batch, i)) WITHOUT ROWID;
+             CREATE TABLE checkpoint (position INTEGER NOT NULL);
+             INSERT INTO checkpoint VALUES (0);`);
+    db.close();
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The checkpoint and what the rows say was applied, read once the writer is gone. */
+  const state = () => {
+    const db = new Database(file, { fileMustExist: true });
+    const one = (sql: string) => db.prepare<[], number>(sql).pluck(true).get()!;
+    try {
+      return {
+        integrity: db.pragma('integrity_check', { simple: true }),
+        checkpoint: one('SELECT position FROM checkpoint'),
+        rows: one('SELECT count(*) FROM rows'),
+        lastBatch: one('SELECT coalesce(max(batch), 0) FROM rows'),
+      };
+    } finally {
+      db.close();
+    }
+  };
+
+  const lines = (child: ChildProcess, onLine: (line: string) => void) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const complete = buffered.split('\n');
+      buffered = complete.pop()!;
+      complete.forEach(onLine);
+    });
+  };
+
+  it('lets its process exit while the thread it opened is idle', async () => {
+    const child = writerProcess(file, 'idle');
+    const said: string[] = [];
+    lines(child, (line) => said.push(line));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_, killed) => resolve(killed)),
+    );
+    clearTimeout(timer);
+    expect(said).toEqual(['opened']);
+    expect(signal).toBeNull();
+  }, 30_000);
+
+  it('stays alive while a batch is in flight, and exits once the thread is idle', async () => {
+    const child = writerProcess(file, 'one-batch');
+    const acks: string[] = [];
+    lines(child, (line) => acks.push(line));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(acks).toEqual(['opened', 'ack 200']);
+    expect(state()).toEqual({ integrity: 'ok', checkpoint: 200, rows: 200 * 50, lastBatch: 200 });
+  }, 30_000);
+
+  it('leaves rows and checkpoint together when killed with SIGKILL mid-writes', async () => {
+    for (let cycle = 0; cycle < 3; cycle++) {
+      // Each run goes on from the checkpoint the last one left, as a projection does.
+      const from = state().checkpoint;
+      const child = writerProcess(file, 'until-killed', from + 1);
+      const killAfter = from + 5 + Math.floor(Math.random() * 40);
+      let acked = 0;
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      lines(child, (line) => {
+        if (line.startsWith('ack ')) acked = Number(line.slice(4));
+        if (acked === killAfter) child.kill('SIGKILL');
+      });
+      await exited;
+      const after = state();
+      expect(after.integrity).toBe('ok');
+      // Nothing acknowledged is lost, and no batch is there without its checkpoint or half.
+      expect(after.checkpoint).toBeGreaterThanOrEqual(acked);
+      expect(after.lastBatch).toBe(after.checkpoint);
+      expect(after.rows).toBe(after.checkpoint * 50);
+    }
+  }, 60_000);
 });

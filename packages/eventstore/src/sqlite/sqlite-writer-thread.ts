@@ -138,11 +138,12 @@ export class SqliteWriterThread {
           busyTimeoutMs: this.options.busyTimeoutMs,
         },
       });
-      // Only a batch in flight keeps the process alive (see send).
-      worker.unref();
       this.worker = worker;
       worker.on('message', (reply: Reply) => {
         if (reply.id === 0) {
+          // Only its start and a batch in flight keep the process alive (see send). Not
+          // before: listening to the worker refs it again.
+          if (this.pending.size === 0) worker.unref();
           resolve();
           return;
         }
