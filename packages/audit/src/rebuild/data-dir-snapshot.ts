@@ -51,18 +51,9 @@ export async function snapshotDataDir(
       !/-(wal|shm|journal)$/.test(entry) &&
       statSync(join(dataDir, entry), { throwIfNoEntry: false })?.isFile(),
   );
-  const keyStores = new Set(entries.filter((e) => KEY_STORE.test(e) && pairOf(e, entries)));
-  // A read model in a file of its own is copied before its event store, so that the copy's
-  // checkpoint is never past the copy's log: rebuild-check catches it up from there.
-  const readModelsFirst = [
-    ...entries.filter((e) => readModelOf(e, entries)),
-    ...entries.filter((e) => !readModelOf(e, entries)),
-  ];
-  for (const entry of readModelsFirst) {
-    if (keyStores.has(entry)) continue;
+  for (const { entry, keyStore } of copyOrder(entries)) {
     await new Promise((resolve) => setImmediate(resolve));
     signal?.throwIfAborted();
-    const keyStore = entries.find((e) => keyStores.has(e) && pairOf(e, entries) === entry);
     if (keyStore) copyFile(dataDir, keyStore, into, `${keyStore}.before`);
     copyFile(dataDir, entry, into, entry);
     if (keyStore) {
@@ -73,12 +64,37 @@ export async function snapshotDataDir(
 }
 
 /**
- * Whether `entry` is a read model's own file beside its event store (`savings-accounts.db`
- * beside `savings.db`): any `<store>-<name>.db` but a key store.
+ * The order a data directory's files are copied in: a read model in a file of its own before
+ * its event store, so that the copy's checkpoint is never past the copy's log (rebuild-check
+ * catches it up from there); the rest as listed. A key store goes with its event store, copied
+ * before and after it, and not on its own.
  */
-function readModelOf(entry: string, entries: readonly string[]): boolean {
-  const match = /^([^-]+)-.+\.db$/.exec(entry);
-  return match !== null && !KEY_STORE.test(entry) && entries.includes(`${match[1]}.db`);
+export function copyOrder(
+  entries: readonly string[],
+): { entry: string; keyStore?: string | undefined }[] {
+  const keyStores = entries.filter((e) => KEY_STORE.test(e) && pairOf(e, entries));
+  const files = entries.filter((e) => !keyStores.includes(e));
+  // A read model's name is longer than its store's: longest first puts each before its store,
+  // should that store be a read model's file itself.
+  const readModels = files
+    .filter((e) => storeOfReadModel(e, entries) !== undefined)
+    .sort((a, b) => b.length - a.length);
+  return [...readModels, ...files.filter((e) => !readModels.includes(e))].map((entry) => ({
+    entry,
+    keyStore: keyStores.find((k) => pairOf(k, entries) === entry),
+  }));
+}
+
+/**
+ * The event store whose read model `entry` is, kept in a file of its own beside it
+ * (`savings-accounts.db` beside `savings.db`): any `<store>-<name>.db` but a key store, the
+ * longest such store when store names hold hyphens themselves.
+ */
+function storeOfReadModel(entry: string, entries: readonly string[]): string | undefined {
+  if (!entry.endsWith('.db') || KEY_STORE.test(entry)) return undefined;
+  return entries
+    .filter((store) => store.endsWith('.db') && entry.startsWith(`${store.slice(0, -3)}-`))
+    .sort((a, b) => b.length - a.length)[0];
 }
 
 /** The event store a key store goes with, if it is in the directory. */
