@@ -164,6 +164,7 @@ export function toPublic(event: RecordedEvent): PublicEvent<Name> | undefined {
     case 'LoanInstallmentOverdue':
     case 'LoanScheduleRecomputed':
     case 'LoanCollateralHoldEnded':
+    case 'LoanCollateralHoldRefused':
       return undefined;
     case 'LoanLateChargesWaived':
       // contracts/src/events/loan has no waiver yet: the books post penalties and fees only

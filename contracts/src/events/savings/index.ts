@@ -9,6 +9,7 @@ export * from './savings-interest-tax-withheld';
 export * from './savings-charged';
 export * from './savings-hold-placed';
 export * from './savings-hold-released';
+export * from './savings-hold-refused';
 
 import { SavingsAccountClosed } from './savings-account-closed';
 import { SavingsAccountOpened } from './savings-account-opened';
@@ -16,6 +17,7 @@ import { SavingsCharged } from './savings-charged';
 import { SavingsDeposited } from './savings-deposited';
 import { SavingsHoldPlaced } from './savings-hold-placed';
 import { SavingsHoldReleased } from './savings-hold-released';
+import { SavingsHoldRefused } from './savings-hold-refused';
 import { SavingsInterestPosted } from './savings-interest-posted';
 import { SavingsInterestTaxWithheld } from './savings-interest-tax-withheld';
 import { SavingsTransferred } from './savings-transferred';
@@ -36,4 +38,5 @@ export const SAVINGS_EVENTS = [
   SavingsCharged,
   SavingsHoldPlaced,
   SavingsHoldReleased,
+  SavingsHoldRefused,
 ] as const;

@@ -215,9 +215,10 @@ type Dynamic = Pick<
   interestReceivable: string;
   provision: string;
   collateral:
-    | (Omit<NonNullable<LoanState['collateral']>, 'required' | 'held'> & {
+    | (Omit<NonNullable<LoanState['collateral']>, 'required' | 'held' | 'refused'> & {
         required: string;
         held: string;
+        refused?: NonNullable<LoanState['collateral']>['refused'];
       })
     | null;
   writtenOff:
@@ -284,6 +285,8 @@ export function decodeLoanState(stored: StoredLoan): LoanState {
       holdId: d.collateral.holdId,
       held: BigInt(d.collateral.held),
       requested: d.collateral.requested,
+      // Absent from rows written before refusals were reported: none was.
+      refused: d.collateral.refused ?? null,
     },
     disbursedOn: f.disbursedOn,
     disbursementExternalId: f.disbursementExternalId,

@@ -67,6 +67,16 @@ export type LoanCommand =
       reason: 'released' | 'expired';
       endedOn: string;
     }
+  /** The savings service refused the hold the loan asked for. */
+  | {
+      type: 'RecordCollateralHoldRefused';
+      holdId: string;
+      savingsAccountId: string;
+      amount: bigint;
+      reason: string;
+      detail: string;
+      refusedOn: string;
+    }
   | {
       type: 'DisburseLoan';
       disbursedOn: string;

@@ -230,6 +230,22 @@ export type LoanEvent =
         endedOn: string;
       }
     >
+  /**
+   * The savings service refused the hold the loan asked for (SavingsHoldRefused): nothing is
+   * held, so the loan is not secured and is not paid out. Private: it is what savings reported.
+   */
+  | E<
+      'LoanCollateralHoldRefused',
+      {
+        holdId: string;
+        savingsAccountId: string;
+        amount: Amount;
+        /** The savings service's refusal code, e.g. insufficient-funds, account-closed. */
+        reason: string;
+        detail: string;
+        refusedOn: string;
+      }
+    >
   | E<'LoanClosed', { closedOn: string }>
   | E<
       'LoanWrittenOff',
@@ -269,6 +285,7 @@ export const LOAN_EVENT_TYPES: readonly LoanEventType[] = [
   'LoanCollateralHoldReduced',
   'LoanCollateralHoldReleased',
   'LoanCollateralHoldEnded',
+  'LoanCollateralHoldRefused',
   'LoanClosed',
   'LoanWrittenOff',
   'LoanRecovered',

@@ -39,6 +39,7 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
           holdId: null,
           held: 0n,
           requested: false,
+          refused: null,
         },
       };
     }
@@ -63,6 +64,7 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
               ...state.collateral,
               holdId: event.data.holdId,
               held: BigInt(event.data.amount),
+              refused: null,
             },
           }
         : state;
@@ -168,6 +170,20 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
     case 'LoanCollateralHoldReleased':
     case 'LoanCollateralHoldEnded':
       return state.collateral ? { ...state, collateral: { ...state.collateral, held: 0n } } : state;
+    case 'LoanCollateralHoldRefused': {
+      const { reason, detail, refusedOn } = event.data;
+      // Nothing was placed, so nothing is left to release.
+      return state.collateral
+        ? {
+            ...state,
+            collateral: {
+              ...state.collateral,
+              requested: false,
+              refused: { reason, detail, refusedOn },
+            },
+          }
+        : state;
+    }
     case 'LoanClosed':
       return { ...state, status: 'closed', closedOn: event.data.closedOn };
     case 'LoanWrittenOff': {

@@ -68,6 +68,15 @@ export interface Collateral {
   holdId: string | null;
   held: bigint;
   requested: boolean;
+  /** The savings service refused the requested hold; cleared when a hold is placed after all. */
+  refused: HoldRefusal | null;
+}
+
+export interface HoldRefusal {
+  /** The savings service's refusal code, e.g. insufficient-funds, account-closed. */
+  reason: string;
+  detail: string;
+  refusedOn: string;
 }
 
 export interface WrittenOff {

@@ -4,6 +4,7 @@ import type { LoanCommand } from './loan-commands';
 import { evolveLoan } from './loan-evolve';
 import type { LoanEvent } from './loan-events';
 import { initialLoanState, type LoanState } from './loan-state';
+import { recordHoldRefused } from './hold-refusal';
 import { apply, approve, disburse, recordHold, recordHoldEnded, reject } from './origination';
 import { repay } from './repayment';
 import { restructure } from './restructuring';
@@ -30,6 +31,8 @@ export const loanDecider: Decider<LoanState, LoanCommand, LoanEvent> = {
         return recordHold(command, state);
       case 'RecordCollateralHoldEnded':
         return recordHoldEnded(command, state);
+      case 'RecordCollateralHoldRefused':
+        return recordHoldRefused(command, state);
       case 'DisburseLoan':
         return disburse(command, state);
       case 'RepayLoan':

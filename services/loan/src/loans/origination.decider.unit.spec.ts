@@ -221,6 +221,67 @@ describe('loan decider: origination', () => {
       );
       expect(refusal(when([], apply()), hold).code).toBe('loan_not_secured');
     });
+    const refused = {
+      type: 'RecordCollateralHoldRefused' as const,
+      holdId: 'loan-1',
+      savingsAccountId: 'sav-9',
+      amount: 2_000_000n,
+      reason: 'insufficient-funds',
+      detail: 'Only 500000 rupiah can be taken.',
+      refusedOn: '2026-01-26',
+    };
+    it('records a hold savings refused: the loan is not secured and is not paid out', () => {
+      const events = when(secured, refused);
+      expect(events).toEqual([
+        {
+          type: 'LoanCollateralHoldRefused',
+          data: {
+            holdId: 'loan-1',
+            savingsAccountId: 'sav-9',
+            amount: '2000000',
+            reason: 'insufficient-funds',
+            detail: 'Only 500000 rupiah can be taken.',
+            refusedOn: '2026-01-26',
+          },
+        },
+      ]);
+      const after = [...secured, ...events];
+      expect(given(after).collateral).toMatchObject({
+        held: 0n,
+        requested: false,
+        refused: { reason: 'insufficient-funds', refusedOn: '2026-01-26' },
+      });
+      expect(refusal(after, disburse)).toMatchObject({
+        code: 'collateral_refused',
+        details: { reason: 'insufficient-funds', refusedOn: '2026-01-26' },
+      });
+      // Reported again: recorded once. Rejected: nothing was placed, nothing to release.
+      expect(when(after, refused)).toEqual([]);
+      expect(
+        types(
+          when(after, {
+            type: 'RejectLoan',
+            rejectedBy: 'k',
+            rejectedOn: '2026-01-27',
+            reason: 'x',
+          }),
+        ),
+      ).toEqual(['LoanRejected']);
+    });
+    it('is secured after all by a hold savings places later under the loan id', () => {
+      const after = [...secured, ...when(secured, refused)];
+      const held = [...after, ...when(after, hold)];
+      expect(given(held).collateral).toMatchObject({ held: 2_000_000n, refused: null });
+      expect(types(when(held, disburse))).toEqual(['LoanDisbursed']);
+      // A refusal that comes after the hold was placed changes nothing.
+      expect(when(held, refused)).toEqual([]);
+    });
+    it('passes over a refusal of another hold or account, or of an unsecured or pending loan', () => {
+      expect(when(secured, { ...refused, holdId: 'pay-1' })).toEqual([]);
+      expect(when(secured, { ...refused, savingsAccountId: 'sav-x' })).toEqual([]);
+      expect(when(when([], apply()), refused)).toEqual([]);
+      expect(when(secured.slice(0, 1), refused)).toEqual([]);
+    });
     it('releases the requested hold when the loan is rejected', () => {
       const events = when(secured, {
         type: 'RejectLoan',

@@ -308,6 +308,14 @@ export function disburse(command: Command<'DisburseLoan'>, state: LoanState): Lo
       '/disbursedOn',
     );
   stillEligible(command.facts, state.coopId, command.disbursedOn);
+  const refused = state.collateral?.refused;
+  if (refused)
+    throw rejected(
+      'collateral_refused',
+      `the savings service refused the hold securing the loan on ${refused.refusedOn} (${refused.reason}: ${refused.detail}); place it in savings under the loan id, or reject the loan`,
+      undefined,
+      { reason: refused.reason, refusedOn: refused.refusedOn },
+    );
   if (state.collateral && state.collateral.held < state.collateral.required)
     throw rejected(
       'collateral_not_held',

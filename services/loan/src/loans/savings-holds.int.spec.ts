@@ -76,6 +76,7 @@ describe('savings holds for secured loans', () => {
       required: { amount: '2500000', currency: 'IDR' },
       held: { amount: '2500000', currency: 'IDR' },
       holdId: loanId,
+      refused: null,
     });
     const revision = held.headers.etag;
     // The same hold delivered again changes nothing.
@@ -93,6 +94,64 @@ describe('savings holds for secured loans', () => {
     const loan = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
     expect(loan.body.collateral.held).toEqual({ amount: '0', currency: 'IDR' });
     await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
+    await disburse(loanId).expect(200);
+  });
+
+  const holdRefused = (loanId: string, accountId = 'sav-a1') => ({
+    coopId: COOPS.A,
+    accountId,
+    memberId: 'm-a1',
+    loanId,
+    holdId: loanId,
+    amount: { amount: '2500000', currency: 'IDR' },
+    reason: 'insufficient-funds',
+    detail: 'Only 400000 rupiah can be taken (available 410000, minimum balance 10000).',
+    businessDate: '2026-01-31',
+  });
+
+  it('records a hold the savings service refused, once: the loan is not secured and not paid out', async () => {
+    const loanId = await approvedSecuredLoan();
+    // Another loan's refusal, or one on another account, is not this loan's.
+    await h.savingsEvent('SavingsHoldRefused', 'sav-a1', {
+      ...holdRefused('loan-x'),
+      memberId: 'm-a1',
+    });
+    await h.savingsEvent('SavingsHoldRefused', 'sav-a9', holdRefused(loanId, 'sav-a9'));
+    const untouched = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(untouched.body.collateral.refused).toBeNull();
+
+    await h.savingsEvent('SavingsHoldRefused', 'sav-a1', holdRefused(loanId));
+    const refused = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(refused.body.status).toBe('approved');
+    expect(refused.body.collateral).toEqual({
+      savingsAccountId: 'sav-a1',
+      required: { amount: '2500000', currency: 'IDR' },
+      held: { amount: '0', currency: 'IDR' },
+      holdId: null,
+      refused: {
+        reason: 'insufficient-funds',
+        detail: 'Only 400000 rupiah can be taken (available 410000, minimum balance 10000).',
+        refusedOn: '2026-01-31',
+      },
+    });
+    const refusal = await disburse(loanId).expect(422);
+    expect(refusal.body).toMatchObject({
+      code: 'collateral_refused',
+      details: { reason: 'insufficient-funds', refusedOn: '2026-01-31' },
+    });
+    expect(refusal.body.detail).toContain('insufficient-funds');
+    await h.savingsEvent('SavingsHoldRefused', 'sav-a1', holdRefused(loanId));
+    const history = await request(h.app)
+      .get(`${loans}/${loanId}/history`)
+      .set(h.as(h.fx.keys.coopA))
+      .expect(200);
+    const types = (history.body.events as { type: string }[]).map((e) => e.type);
+    expect(types.filter((t) => t === 'LoanCollateralHoldRefused')).toHaveLength(1);
+
+    // The member saved more and staff placed the hold under the loan id: secured after all.
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
+    const held = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(held.body.collateral).toMatchObject({ held: { amount: '2500000' }, refused: null });
     await disburse(loanId).expect(200);
   });
 

@@ -17,6 +17,8 @@ type Consumption = NonNullable<ServiceInstance['consumes']>[number];
  * as is a hold the loan refuses (another account, a loan already disbursed): the refusal is
  * logged, and staff settle it over HTTP. SavingsHoldReleased for the loan's hold (staff released
  * it in savings, or it expired) is recorded as LoanCollateralHoldEnded: the loan counts it no more.
+ * SavingsHoldRefused (savings' rules refused the requested hold) is recorded as
+ * LoanCollateralHoldRefused: the loan is not secured, and is not paid out.
  */
 export function savingsHoldsConsumption(
   loans: LoanRepository,
@@ -43,6 +45,17 @@ export function savingsHoldsConsumption(
           savingsAccountId: d.accountId,
           reason: d.reason,
           endedOn: d.businessDate,
+        });
+      } else if (event.name === 'SavingsHoldRefused') {
+        const d = event.data;
+        await record(event, d.loanId, d.coopId, d.businessDate, {
+          type: 'RecordCollateralHoldRefused',
+          holdId: d.holdId,
+          savingsAccountId: d.accountId,
+          amount: BigInt(d.amount.amount),
+          reason: d.reason,
+          detail: d.detail,
+          refusedOn: d.businessDate,
         });
       }
     }),

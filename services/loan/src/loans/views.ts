@@ -50,6 +50,12 @@ export const LoanOut = z.object({
       required: MoneyOut,
       held: MoneyOut,
       holdId: z.string().nullable(),
+      refused: z
+        .object({ reason: z.string(), detail: z.string(), refusedOn: z.string() })
+        .nullable()
+        .describe(
+          'the savings service refused the hold (e.g. insufficient-funds): the loan is not secured and is not disbursed',
+        ),
     })
     .nullable(),
   nextInstallment: z.object({ number: z.int(), dueDate: z.string(), amount: MoneyOut }).nullable(),
@@ -104,6 +110,7 @@ export function loanView(state: LoanState, today: string): LoanOut {
       required: money(state.collateral.required),
       held: money(state.collateral.held),
       holdId: state.collateral.holdId,
+      refused: state.collateral.refused,
     },
     nextInstallment: next
       ? {
