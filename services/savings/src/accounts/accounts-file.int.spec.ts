@@ -99,6 +99,19 @@ describe('the accounts read model in a file of its own', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('makes the data directory it is opened in when it does not exist yet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-accounts-file-'));
+    const former = new Database(':memory:');
+    try {
+      const file = await openAccountsFile(join(dir, 'data', 'savings'), former, 0);
+      await file.close();
+      expect(existsSync(join(dir, 'data', 'savings', ACCOUNTS_FILE))).toBe(true);
+    } finally {
+      former.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a data directory carried from one version to the next', () => {

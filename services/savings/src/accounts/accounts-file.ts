@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteWriterThread } from '@kopfed/eventstore';
@@ -33,6 +34,9 @@ export async function openAccountsFile(
   formerHome: Database.Database,
   logHead: number,
 ): Promise<AccountsFile> {
+  // A service whose events and read models are elsewhere (KurrentDB, KOPFED_READ_MODELS_FILE)
+  // may not have made its data directory yet.
+  mkdirSync(dataDir, { recursive: true });
   const db = openAccountsDatabase(join(dataDir, ACCOUNTS_FILE));
   try {
     // Close of business reads every due account's row: keep its pages in memory (this
