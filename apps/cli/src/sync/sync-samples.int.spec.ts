@@ -1,12 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { items, ok } from '@kopfed/sdk';
 import { loadConfig } from './config';
-import { exitCodeOf } from './run/summary';
+import { exitCodeOf, type SyncSummary } from './run/summary';
 import { fieldsOf } from './streams';
 import { COOPS, eventually, syncFederation, type SyncFederation } from './testing/federation';
 import { recordingFetch, runAgent, SAMPLES } from './testing/run-agent';
+import { spawnAgent } from './testing/spawn-agent';
 
 let fed: SyncFederation;
 const config = loadConfig(join(SAMPLES, 'kopfed-sync.yaml'), fieldsOf);
@@ -243,4 +245,34 @@ describe('syncing the sample files', () => {
     );
     expect(existsSync(agent.request.statePath)).toBe(false);
   });
+
+  it('a request lost without a word ends at its time limit and is sent again: the agent never exits mid-sync', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-lost-'));
+    const args = [
+      'loans',
+      join(SAMPLES, 'loans.csv'),
+      '--url',
+      fed.url,
+      '--config',
+      join(SAMPLES, 'kopfed-sync.yaml'),
+      '--state',
+      join(dir, 'state.json'),
+      '--report',
+      join(dir, 'rejected.csv'),
+      '--timeout-ms',
+      '300',
+      '--no-progress',
+      '--json',
+    ];
+    const run = await spawnAgent(
+      args,
+      { KOPFED_TOKEN: fed.coopToken },
+      { entry: 'tests', loseFirstPost: true, timeoutMs: 20_000 },
+    );
+    expect(run.stdout).not.toBe('');
+    const summary = JSON.parse(run.stdout) as SyncSummary;
+    expect(summary).toMatchObject({ complete: true });
+    expect(run.code).toBe(exitCodeOf(summary));
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   createKopfedClient,
   fetchSyncStatus,
+  retryPolicy,
   type KopfedClient,
   type RetryPolicy,
   type SyncStream,
@@ -10,6 +11,7 @@ import {
 import type { SyncConfig } from '../config';
 import { readTable } from '../table/read-table';
 import { jakartaToday } from '../values/dates';
+import { withAttemptLimit } from './attempt-limit';
 import { planSync, type Plan } from './plan';
 import { Progress } from './progress';
 import { allRejections, writeReport } from './report';
@@ -73,7 +75,10 @@ export async function runSync(request: SyncRequest): Promise<SyncSummary> {
     retry: request.retry,
     onRetry: () => void retries++,
     userAgent: 'kopfed-sync',
-    ...(request.fetch ? { fetch: request.fetch } : {}),
+    fetch: withAttemptLimit(
+      request.fetch ?? globalThis.fetch,
+      retryPolicy(request.retry).timeoutMs,
+    ),
   });
   let state = request.restart ? undefined : loadState(request.statePath);
   if (state) assertSameSync(state, plan, request);

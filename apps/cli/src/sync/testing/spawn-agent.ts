@@ -2,11 +2,13 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const ENTRIES = {
-  /** The sync command alone, and the one entry that arms a test crash point. */
-  tests: ['--import', 'tsx', resolve(__dirname, 'sync-main.ts')],
-  /** What a primary coop runs: `npx kopfed`, which must ignore test crash points. */
-  installed: [resolve(__dirname, '../../../bin/kopfed.js')],
+  /** The sync command alone (run through tsx), and the one entry that arms a test crash point. */
+  tests: resolve(__dirname, 'sync-main.ts'),
+  /** What a primary coop runs: `npx kopfed` (which registers tsx itself); it must ignore test crash points. */
+  installed: resolve(__dirname, '../../../bin/kopfed.js'),
 } as const;
+
+const LOSE_FIRST_POST = resolve(__dirname, 'lose-first-post.ts');
 
 export interface AgentRun {
   code: number | null;
@@ -17,6 +19,8 @@ export interface AgentRun {
 
 export interface SpawnOptions {
   entry: keyof typeof ENTRIES;
+  /** Preloads `lose-first-post.ts`: the agent's first POST gets no answer and holds nothing open. */
+  loseFirstPost?: boolean;
   /** The agent is killed after this long whatever happens (a hung agent fails the test). */
   timeoutMs: number;
 }
@@ -27,8 +31,13 @@ export function spawnAgent(
   env: NodeJS.ProcessEnv,
   options: SpawnOptions,
 ): Promise<AgentRun> {
+  const lose = options.loseFirstPost === true;
+  const flags = [
+    ...(options.entry === 'tests' || lose ? ['--import', 'tsx'] : []),
+    ...(lose ? ['--expose-gc', '--import', LOSE_FIRST_POST] : []),
+  ];
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...ENTRIES[options.entry], 'sync', ...args], {
+    const child = spawn(process.execPath, [...flags, ENTRIES[options.entry], 'sync', ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
