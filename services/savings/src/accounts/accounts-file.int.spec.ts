@@ -285,6 +285,39 @@ describe('a data directory carried from one version to the next', () => {
     }
   }, 30_000);
 
+  it('closes while a batch is on its thread: the batch commits whole, and the next start goes on', async () => {
+    const { dataDir, rows } = await withHistory();
+    try {
+      // Without its file the first batch is the whole log; close as soon as it is under way.
+      for (const suffix of ['', '-wal', '-shm'])
+        rmSync(join(dataDir, `${ACCOUNTS_FILE}${suffix}`), { force: true });
+      const first = await openService(dataDir);
+      const head = await first.store.headPosition();
+      await first.savings.start?.();
+      await first.close();
+      const reader = new Database(join(dataDir, ACCOUNTS_FILE), { readonly: true });
+      try {
+        // The batch read before the close was sent, waited for, and committed whole.
+        expect(
+          reader.prepare<[], number>('SELECT position FROM savings_checkpoints').pluck(true).get(),
+        ).toBe(head);
+        expect(contents(reader)).toEqual(rows);
+      } finally {
+        reader.close();
+      }
+      const next = await openService(dataDir);
+      try {
+        await next.savings.start?.();
+        await next.savings.projection.catchUp();
+        expect(contents(next.savings.accounts.db)).toEqual(rows);
+      } finally {
+        await next.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('builds the read model again when savings.db is restored from a backup older than its file', async () => {
     const { dataDir, backup } = await withHistory();
     try {
