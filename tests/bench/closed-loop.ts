@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -28,10 +29,33 @@ export interface ClosedLoopOutcome {
   warmupStatuses: Record<number, number>;
   /** This (the server's) process's CPU time over the measured window, in ms. */
   serverCpuMs: number;
+  /**
+   * The same, of its main thread alone (the event loop that answers requests), where the
+   * system says (Linux): what a design that moves work onto other threads frees.
+   */
+  serverMainThreadCpuMs?: number;
 }
 
 type ChildMessage = { phase: 'measuring' } | { phase: 'done'; outcome: ClientOutcome };
-export type ClientOutcome = Omit<ClosedLoopOutcome, 'serverCpuMs'>;
+export type ClientOutcome = Omit<ClosedLoopOutcome, 'serverCpuMs' | 'serverMainThreadCpuMs'>;
+
+/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The main thread's CPU time so far in ms (its task's utime + stime), or undefined off Linux. */
+export function mainThreadCpuMs(): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The fields after the command name (in parentheses, which may hold spaces): utime and
+  // stime are the 14th and 15th of the whole line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? (ticks * 1_000) / CLOCK_TICKS_PER_SECOND : undefined;
+}
 
 /** How long the client process may take beyond its warm-up and measurement before it is killed. */
 const GRACE_MS = 60_000;
@@ -49,6 +73,7 @@ export function closedLoopInChild(spec: ClosedLoopSpec): Promise<ClosedLoopOutco
       stdio: ['ignore', 2, 2, 'ipc'],
     });
     let cpuAtWarm = process.cpuUsage();
+    let mainAtWarm = mainThreadCpuMs();
     let reported: ClosedLoopOutcome | undefined;
     const timer = setTimeout(
       () => child.kill('SIGKILL'),
@@ -57,10 +82,18 @@ export function closedLoopInChild(spec: ClosedLoopSpec): Promise<ClosedLoopOutco
     child.on('message', (message: ChildMessage) => {
       if (message.phase === 'measuring') {
         cpuAtWarm = process.cpuUsage();
+        mainAtWarm = mainThreadCpuMs();
         return;
       }
       const cpu = process.cpuUsage(cpuAtWarm);
-      reported = { ...message.outcome, serverCpuMs: (cpu.user + cpu.system) / 1_000 };
+      const main = mainThreadCpuMs();
+      reported = {
+        ...message.outcome,
+        serverCpuMs: (cpu.user + cpu.system) / 1_000,
+        ...(main !== undefined && mainAtWarm !== undefined
+          ? { serverMainThreadCpuMs: main - mainAtWarm }
+          : {}),
+      };
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {

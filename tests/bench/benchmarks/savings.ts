@@ -156,6 +156,11 @@ export async function measureDeposits(): Promise<
       p99Ms: round(outcome.p99Ms),
       // The server's CPU per deposit (the clients' process not counted): what contention cannot inflate much.
       cpuMsPerDeposit: round(outcome.serverCpuMs / deposited, 3),
+      // Of which on the event loop: work moved to other threads (checkpoints, the accounts read
+      // model's writes) leaves it.
+      ...(outcome.serverMainThreadCpuMs !== undefined
+        ? { mainThreadCpuMsPerDeposit: round(outcome.serverMainThreadCpuMs / deposited, 3) }
+        : {}),
       failures: failuresOf(outcome, 200),
     };
   } finally {
