@@ -80,6 +80,12 @@ describe('SqliteWriterThread', () => {
     expect(rows()).toContainEqual({ name: 'b', amount: 2n });
   });
 
+  it('refuses to open a file not in WAL mode, where NORMAL is not sound through a power cut', async () => {
+    const rollback = join(dir, 'rollback.db');
+    new Database(rollback).close();
+    await expect(SqliteWriterThread.open(rollback)).rejects.toThrow(/not in WAL mode/);
+  });
+
   it('refuses to open a file that does not exist, and to write once closed', async () => {
     await expect(SqliteWriterThread.open(join(dir, 'missing.db'))).rejects.toThrow();
     thread = await SqliteWriterThread.open(file);

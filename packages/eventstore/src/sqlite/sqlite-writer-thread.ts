@@ -16,6 +16,12 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
+// synchronous = NORMAL is sound through a power cut in WAL mode only: in a rollback journal
+// it can leave the file corrupt.
+if (db.pragma('journal_mode', { simple: true }) !== 'wal') {
+  db.close();
+  throw new Error(workerData.file + ' is not in WAL mode');
+}
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 db.pragma('synchronous = ' + workerData.synchronous);
 const statements = new Map();
