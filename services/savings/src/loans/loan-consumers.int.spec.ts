@@ -2,10 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { catalog } from '@kopfed/contracts';
+import { publicEventEncoder } from '@kopfed/messaging';
 import { createNode, SERVICE_MODULES, type FederationNode } from '@kopfed/node';
-import { createLogger } from '@kopfed/service-kit';
+import { createLogger, type ServiceModule } from '@kopfed/service-kit';
+import { toPublic } from '../public-events';
 import { idr, PRODUCTS } from '../testing/savings-harness';
 import { LoanConsumers, LOAN_HOLD_EXPIRY } from './loan-consumers';
+import { withLoanHoldRefusals } from './loan-hold-refusals';
 
 /**
  * The loan service's events reaching savings through the whole node (member, savings, loan on
@@ -22,8 +26,31 @@ interface AccountView {
 
 interface LoanView {
   status: string;
-  collateral: { held: { amount: string }; holdId: string | null } | null;
+  collateral: {
+    held: { amount: string };
+    holdId: string | null;
+    refused: { reason: string; detail: string; refusedOn: string } | null;
+  } | null;
 }
+
+/**
+ * The savings module publishing its loan hold refusals. module.ts is to publish
+ * `withLoanHoldRefusals(toPublic)` itself; until it does, this test wires it so.
+ */
+const withRefusalsPublished = (module: ServiceModule): ServiceModule =>
+  module.name !== 'savings'
+    ? module
+    : {
+        ...module,
+        create: async (deps) => {
+          const instance = await module.create(deps);
+          instance.publishes = {
+            topic: catalog.topicOf('savings'),
+            encode: publicEventEncoder(catalog, withLoanHoldRefusals(toPublic)),
+          };
+          return instance;
+        },
+      };
 
 describe('savings consumes the loan events (in the node)', () => {
   let node: FederationNode;
@@ -38,7 +65,9 @@ describe('savings consumes the loan events (in the node)', () => {
   beforeAll(async () => {
     node = await createNode({
       dataDir: mkdtempSync(join(tmpdir(), 'kopfed-savings-loans-')),
-      modules: SERVICE_MODULES.filter((m) => ['member', 'savings', 'loan'].includes(m.name)),
+      modules: SERVICE_MODULES.filter((m) => ['member', 'savings', 'loan'].includes(m.name)).map(
+        withRefusalsPublished,
+      ),
       clock: () => now,
       logger: createLogger(
         { level: 'info' },
@@ -284,6 +313,62 @@ describe('savings consumes the loan events (in the node)', () => {
     expect(debited.balance).toEqual(idr(10_000));
   }, 60_000);
 
+  it('tells the loan of a hold savings refused: the loan is not paid out until a hold is placed', async () => {
+    const deadLetters = () =>
+      logs.filter((l) => l.msg.startsWith('a message failed every retry and is kept')).length;
+    const dead = deadLetters();
+    await savingsAccount('lc-short', 1_000_000);
+    const loanId = await approvedLoan('lc-short');
+
+    // 2,500,000 is asked for; 990,000 is available above the minimum balance.
+    const refused = await eventually(
+      () => loan(loanId),
+      (l) => l.collateral?.refused != null,
+    );
+    expect(refused.status).toBe('approved');
+    expect(refused.collateral).toMatchObject({
+      held: idr(0),
+      holdId: null,
+      refused: { reason: 'insufficient-funds', refusedOn: TODAY },
+    });
+    expect(refused.collateral!.refused!.detail).toContain('990000 rupiah can be taken');
+    expect((await account('lc-short')).holds).toEqual([]);
+    expect(deadLetters()).toBe(dead);
+    const notPaid = await request(node.app)
+      .post(`${loans}/${loanId}/disbursement`)
+      .set(auth(keys.coopA))
+      .send({ via: viaSavings('lc-short') })
+      .expect(422);
+    expect(notPaid.body.code).toBe('collateral_refused');
+
+    // The member saves more and staff hold it under the loan id: the loan is secured after all.
+    await request(node.app)
+      .post(`${savings}/accounts/lc-short/deposits`)
+      .set(auth(keys.coopA))
+      .send({ amount: idr(2_000_000) })
+      .expect(200);
+    await request(node.app)
+      .post(`${savings}/accounts/lc-short/holds`)
+      .set(auth(keys.coopA))
+      .send({
+        holdId: loanId,
+        amount: idr(2_500_000),
+        reason: `collateral for loan ${loanId}`,
+        expiresAt: LOAN_HOLD_EXPIRY,
+      })
+      .expect(201);
+    const secured = await eventually(
+      () => loan(loanId),
+      (l) => l.collateral?.held.amount === '2500000',
+    );
+    expect(secured.collateral).toMatchObject({ holdId: loanId, refused: null });
+    await request(node.app)
+      .post(`${loans}/${loanId}/disbursement`)
+      .set(auth(keys.coopA))
+      .send({ via: viaSavings('lc-short') })
+      .expect(200);
+  }, 60_000);
+
   it('takes a back-dated repayment from savings on the day it was paid, after both services closed that day', async () => {
     await savingsAccount('lc-late', 2_000_000);
     const loanId = await approvedLoan();
@@ -345,6 +430,7 @@ describe('savings consumes the loan events (in the node)', () => {
       secured: await account('lc-secured'),
       thin: await account('lc-thin'),
       late: await account('lc-late'),
+      short: await account('lc-short'),
     };
     const savingsHead = await node.stores.get('savings')!.headPosition();
     const refusedAgain: string[] = [];
@@ -379,6 +465,7 @@ describe('savings consumes the loan events (in the node)', () => {
       secured: await account('lc-secured'),
       thin: await account('lc-thin'),
       late: await account('lc-late'),
+      short: await account('lc-short'),
     }).toEqual(before);
   }, 60_000);
 });

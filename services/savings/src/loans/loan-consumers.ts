@@ -7,6 +7,7 @@ import { accountStream } from '../accounts/account-context';
 import type { AccountCommand } from '../accounts/account-commands';
 import { eventIdsFor, type AccountService, type Actor } from '../accounts/account-service';
 import type { IsoDate } from '../shared/dates';
+import { recordLoanHoldRefusal } from './loan-hold-refusals';
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
 type Received = ReceivedEvent<(typeof catalog.definitions)[number]>;
@@ -25,9 +26,10 @@ const LOAN_FUNDS = 'settlement_in_transit';
  * a payout into a savings account credits it, a repayment or recovery taken from one debits it
  * (never below what the product allows) on the day the loan took it, and a secured loan's hold
  * is placed under the loan's hold id, shrunk as principal is repaid, and released. Each effect's event ids derive from the
- * message's envelope id, so a redelivered message changes nothing. A message savings must
- * refuse (no such account, not the borrower's, not enough available) is logged and
- * dead-lettered for staff; it is never half applied.
+ * message's envelope id, so a redelivered message changes nothing. A hold savings must refuse
+ * (no such account, not the borrower's, not enough available, closed) is reported back to the
+ * loan as SavingsHoldRefused (loan-hold-refusals.ts); any other message savings must refuse is
+ * logged and dead-lettered for staff. Nothing is ever half applied.
  */
 export class LoanConsumers {
   static readonly GROUP = 'savings.loans';
@@ -96,18 +98,41 @@ export class LoanConsumers {
       }
       case 'LoanCollateralHoldRequested': {
         const d = event.data;
-        await this.apply(event, d.savingsAccountId, (actor) =>
-          s.placeHold(
-            d.coopId,
-            d.savingsAccountId,
-            {
-              holdId: d.holdId,
-              amount: BigInt(d.amount.amount),
-              reason: `collateral for loan ${d.loanId}`,
-              expiresAt: LOAN_HOLD_EXPIRY,
-            },
-            actor,
-          ),
+        await this.apply(
+          event,
+          d.savingsAccountId,
+          (actor) =>
+            s.placeHold(
+              d.coopId,
+              d.savingsAccountId,
+              {
+                holdId: d.holdId,
+                amount: BigInt(d.amount.amount),
+                reason: `collateral for loan ${d.loanId}`,
+                expiresAt: LOAN_HOLD_EXPIRY,
+              },
+              actor,
+            ),
+          {
+            // The loan waits for its hold: a refusal is its answer (SavingsHoldRefused).
+            report: (error, actor) =>
+              recordLoanHoldRefusal(
+                s.accounts.store,
+                event.envelope.id,
+                {
+                  coopId: d.coopId,
+                  accountId: d.savingsAccountId,
+                  memberId: d.memberId,
+                  loanId: d.loanId,
+                  holdId: d.holdId,
+                  amount: d.amount.amount,
+                  reason: error.code,
+                  detail: error.message.slice(0, 500),
+                  on: s.accounts.today(),
+                },
+                actor.metadata,
+              ),
+          },
         );
         return;
       }
@@ -133,7 +158,7 @@ export class LoanConsumers {
           d.savingsAccountId,
           (actor) => s.releaseHold(d.coopId, d.savingsAccountId, holdId, actor),
           // Nothing held (its request was refused) or nothing held any more: nothing to release.
-          ['hold-not-found', 'hold-captured'],
+          { nothingToDo: ['hold-not-found', 'hold-captured'] },
         );
         return;
       }
@@ -182,13 +207,19 @@ export class LoanConsumers {
   /**
    * Runs the effect of one loan event on one of the borrower's accounts, once. A refusal is
    * either this message applied before (its events are in the account's stream), a refusal
-   * that means there is nothing to do (`nothingToDo`), or final: logged and dead-lettered.
+   * that means there is nothing to do (`nothingToDo`), a refusal the loan hears of (`report`
+   * records it for the relay to publish), or final: logged and dead-lettered. Only savings'
+   * business refusals (a DomainError) get that far: anything else, a write that lost a race
+   * included, is thrown to the bus to be retried, then dead-lettered.
    */
   private async apply(
     event: Received & { data: { coopId: string; memberId: string; loanId: string } },
     accountId: string,
     effect: (actor: Actor) => Promise<unknown>,
-    nothingToDo: readonly string[] = [],
+    refusals: {
+      nothingToDo?: readonly string[];
+      report?: (error: DomainError, actor: Actor) => Promise<boolean>;
+    } = {},
   ): Promise<void> {
     const { coopId, memberId, loanId } = event.data;
     const actor: Actor = {
@@ -213,8 +244,16 @@ export class LoanConsumers {
       if (!(error instanceof DomainError) || error.code === 'concurrency-conflict') throw error;
       if (await this.appliedBefore(actor, accountId)) return;
       const facts = { loanId, accountId, eventId: event.envelope.id, code: error.code };
-      if (nothingToDo.includes(error.code)) {
+      if (refusals.nothingToDo?.includes(error.code)) {
         this.logger.info(facts, `${event.name}: nothing to do in savings`);
+        return;
+      }
+      if (refusals.report) {
+        const recorded = await refusals.report(error, actor);
+        this.logger.warn(
+          { ...facts, reason: error.message, recorded },
+          `${event.name} refused by savings; the loan is told`,
+        );
         return;
       }
       this.logger.warn({ ...facts, reason: error.message }, `${event.name} refused by savings`);

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
 import { catalog, type EventName } from '@kopfed/contracts';
+import { publicEventEncoder } from '@kopfed/messaging';
+import { toPublic } from '../public-events';
 import {
   COOPS,
   idr,
@@ -8,10 +10,12 @@ import {
   savingsHarness,
   type SavingsHarness,
 } from '../testing/savings-harness';
+import { loanHoldRefusalStream, withLoanHoldRefusals } from './loan-hold-refusals';
 
 /**
  * The loan events savings cannot or need not act on, fed as the loan service's contract events
- * (not its code): refusals are dead-lettered and change nothing; nothing to do is no error.
+ * (not its code): a refused hold is told to the loan, other refusals are dead-lettered, and
+ * neither changes the account; nothing to do is no error.
  */
 const base = `/api/savings/v1/coops/${COOPS.A}`;
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -57,6 +61,22 @@ async function loanEvent(name: EventName, data: object, id = uuidv7()): Promise<
   await h.bus.publish(catalog.topicOf('loan'), [
     { key: envelope.subject, value: JSON.stringify(envelope) },
   ]);
+}
+
+/** What the relay publishes for the refusal of hold request `requestId`, if savings recorded one. */
+async function refusalOf(
+  requestId: string,
+): Promise<{ name: string; subject: string; data: Record<string, unknown> } | undefined> {
+  const [recorded, ...more] = await h.store.readStream(loanHoldRefusalStream(requestId));
+  expect(more).toEqual([]);
+  if (!recorded) return undefined;
+  const message = publicEventEncoder(catalog, withLoanHoldRefusals(toPublic))(recorded, undefined);
+  const envelope = JSON.parse(message!.value) as {
+    type: string;
+    subject: string;
+    data: Record<string, unknown>;
+  };
+  return { name: envelope.type, subject: envelope.subject, data: envelope.data };
 }
 
 const account = async (accountId: string) =>
@@ -105,16 +125,38 @@ describe('loan events savings refuses or passes over', () => {
     expect((await account('acc-m1')).balance).toEqual(idr(1_000_000));
   });
 
-  it('dead-letters a hold the available balance cannot cover, placing none', async () => {
+  it('tells the loan of a hold the available balance cannot cover, once, placing none', async () => {
     const dead = h.bus.deadLetters().length;
-    await loanEvent('LoanCollateralHoldRequested', {
+    const head = await h.store.headPosition();
+    const request = {
       holdId: 'loan-1',
       savingsAccountId: 'acc-m1',
       amount: idr(990_001),
       requestedOn: '2026-03-10',
-    });
-    expect(h.bus.deadLetters().length).toBe(dead + 1);
+    };
+    const id = uuidv7();
+    await loanEvent('LoanCollateralHoldRequested', request, id);
+    expect(h.bus.deadLetters().length).toBe(dead);
     expect((await account('acc-m1')).holds).toEqual([]);
+    expect(await refusalOf(id)).toEqual({
+      name: 'kopfed.savings.SavingsHoldRefused.v1',
+      subject: 'acc-m1',
+      data: {
+        coopId: COOPS.A,
+        accountId: 'acc-m1',
+        memberId: 'm-1',
+        loanId: 'loan-1',
+        holdId: 'loan-1',
+        amount: idr(990_001),
+        reason: 'insufficient-funds',
+        detail: expect.stringContaining('990000 rupiah can be taken') as string,
+        businessDate: '2026-03-10',
+      },
+    });
+    // Delivered again: refused again, reported once; the account's stream is untouched.
+    await loanEvent('LoanCollateralHoldRequested', request, id);
+    expect(h.bus.deadLetters().length).toBe(dead);
+    expect(await h.store.headPosition()).toBe(head + 1);
     // Released before any hold was placed: nothing to release, and no error.
     await loanEvent('LoanCollateralHoldReleased', {
       holdId: null,
@@ -122,7 +164,56 @@ describe('loan events savings refuses or passes over', () => {
       released: idr(0),
       releasedOn: '2026-03-10',
     });
+    expect(h.bus.deadLetters().length).toBe(dead);
+  });
+
+  it.each([
+    ['another member’s account', 'acc-m2', 'not-borrowers-account'],
+    ['an account that does not exist', 'acc-none', 'account-not-found'],
+  ])('tells the loan of a hold on %s, placing none', async (_name, accountId, reason) => {
+    const dead = h.bus.deadLetters().length;
+    const id = uuidv7();
+    await loanEvent(
+      'LoanCollateralHoldRequested',
+      {
+        holdId: 'loan-1',
+        savingsAccountId: accountId,
+        amount: idr(1_000),
+        requestedOn: '2026-03-10',
+      },
+      id,
+    );
+    expect(h.bus.deadLetters().length).toBe(dead);
+    expect((await refusalOf(id))?.data).toMatchObject({ accountId, loanId: 'loan-1', reason });
+    expect((await account('acc-m2')).holds).toEqual([]);
+  });
+
+  it('retries a hold that failed for want of the store, then dead-letters it, telling the loan nothing', async () => {
+    const dead = h.bus.deadLetters().length;
+    const append = jest
+      .spyOn(h.savings.accounts.store, 'append')
+      .mockRejectedValue(new Error('disk I/O error'));
+    const id = uuidv7();
+    let attempts: number;
+    try {
+      await loanEvent(
+        'LoanCollateralHoldRequested',
+        {
+          holdId: 'loan-1',
+          savingsAccountId: 'acc-m1',
+          amount: idr(1_000),
+          requestedOn: '2026-03-10',
+        },
+        id,
+      );
+    } finally {
+      attempts = append.mock.calls.length;
+      append.mockRestore();
+    }
+    expect(attempts).toBeGreaterThan(1);
     expect(h.bus.deadLetters().length).toBe(dead + 1);
+    expect(await refusalOf(id)).toBeUndefined();
+    expect((await account('acc-m1')).holds).toEqual([]);
   });
 
   it('refuses to grow a hold; shrinking it to nothing releases it', async () => {
