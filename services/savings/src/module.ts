@@ -44,61 +44,70 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
   const accountsFile = deps.readModels.memory
     ? undefined
     : await openAccountsFile(deps.dataDir, deps.readModels, await deps.store.headPosition());
-  const accountsDb = accountsFile?.db ?? deps.readModels;
-  const store = deps.store;
-  const writer = accountsFile
-    ? (writes: readonly SqlWrite[]) => accountsFile.thread.commit(writes)
-    : store instanceof SqliteEventStore && store.database === deps.readModels
-      ? // Read models in the store's own file commit with its appends: one fsync for both.
-        inlineWriter(deps.readModels, store.commitWith.bind(store))
-      : undefined;
-  const projection = new Projection(deps.store, accountsDb, accountsProjection(), writer);
-  const catalogue = new CatalogueStore(deps.store);
-  const accounts = new Accounts(deps.store, accountsDb, catalogue, members, deps.clock);
-  const service = new AccountService(accounts);
-  const transfers = new TransferService(accounts);
-  const cob = new CloseOfBusiness(accounts, projection, transfers);
-  const sync = new SyncService(accounts, service);
-  const models = new ReadModels(accountsDb);
-  return {
-    definition: {
-      service: 'savings',
-      version: 'v1',
-      title: 'kopfed savings',
-      description:
-        'Simpanan pokok, wajib, sukarela and berjangka: products, accounts, holds, transfers, interest, withholding tax, close of business and bulk sync.',
-      routes: [
-        ...productRoutes(catalogue, () => accounts.today()),
-        ...accountRoutes(accounts, service),
-        ...holdRoutes(accounts, service),
-        ...transferRoutes(accounts, transfers),
-        ...accountReadRoutes(accounts, projection, models),
-        ...coopReadRoutes(accounts, projection, models),
-        ...syncRoutes(sync),
-        ...closeOfBusinessRoutes(cob),
+  try {
+    const accountsDb = accountsFile?.db ?? deps.readModels;
+    const store = deps.store;
+    const writer = accountsFile
+      ? (writes: readonly SqlWrite[]) => accountsFile.thread.commit(writes)
+      : store instanceof SqliteEventStore && store.database === deps.readModels
+        ? // Read models in the store's own file commit with its appends: one fsync for both.
+          inlineWriter(deps.readModels, store.commitWith.bind(store))
+        : undefined;
+    const projection = new Projection(deps.store, accountsDb, accountsProjection(), writer);
+    const catalogue = new CatalogueStore(deps.store);
+    const accounts = new Accounts(deps.store, accountsDb, catalogue, members, deps.clock);
+    const service = new AccountService(accounts);
+    const transfers = new TransferService(accounts);
+    const cob = new CloseOfBusiness(accounts, projection, transfers);
+    const sync = new SyncService(accounts, service);
+    const models = new ReadModels(accountsDb);
+    return {
+      definition: {
+        service: 'savings',
+        version: 'v1',
+        title: 'kopfed savings',
+        description:
+          'Simpanan pokok, wajib, sukarela and berjangka: products, accounts, holds, transfers, interest, withholding tax, close of business and bulk sync.',
+        routes: [
+          ...productRoutes(catalogue, () => accounts.today()),
+          ...accountRoutes(accounts, service),
+          ...holdRoutes(accounts, service),
+          ...transferRoutes(accounts, transfers),
+          ...accountReadRoutes(accounts, projection, models),
+          ...coopReadRoutes(accounts, projection, models),
+          ...syncRoutes(sync),
+          ...closeOfBusinessRoutes(cob),
+        ],
+      },
+      publishes: {
+        topic: catalog.topicOf('savings'),
+        encode: publicEventEncoder(catalog, toPublic),
+      },
+      consumes: [
+        members.consumption(),
+        new LoanConsumers(service, deps.logger).consumption(),
+        shuCreditsConsumption(service, deps, () => projection.catchUp()),
       ],
-    },
-    publishes: { topic: catalog.topicOf('savings'), encode: publicEventEncoder(catalog, toPublic) },
-    consumes: [
-      members.consumption(),
-      new LoanConsumers(service, deps.logger).consumption(),
-      shuCreditsConsumption(service, deps, () => projection.catchUp()),
-    ],
-    start: () =>
-      projection.start((error) =>
-        deps.logger.error(
-          { err: error },
-          'savings accounts projection failed; trying again from its checkpoint',
+      start: () =>
+        projection.start((error) =>
+          deps.logger.error(
+            { err: error },
+            'savings accounts projection failed; trying again from its checkpoint',
+          ),
         ),
-      ),
-    closeOfBusiness: (businessDate) => cob.run(businessDate),
-    close: async () => {
-      await projection.stop();
-      await accountsFile?.close();
-    },
-    projection,
-    accounts,
-  };
+      closeOfBusiness: (businessDate) => cob.run(businessDate),
+      close: async () => {
+        await projection.stop();
+        await accountsFile?.close();
+      },
+      projection,
+      accounts,
+    };
+  } catch (error) {
+    // Nothing will close what was opened for a service that failed to start.
+    await accountsFile?.close();
+    throw error;
+  }
 }
 
 /** The savings service as the node (or its own main) mounts it. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
-import { SqliteEventStore } from '@kopfed/eventstore';
+import { SqliteEventStore, SqliteWriterThread } from '@kopfed/eventstore';
 import { createLogger, InMemoryCoopDirectory } from '@kopfed/service-kit';
 import { createSavings } from '../module';
 import { COOPS, idr, PRODUCTS, savingsHarness } from '../testing/savings-harness';
@@ -233,6 +233,23 @@ describe('a data directory carried from one version to the next', () => {
     }
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${own}${suffix}`, { force: true });
   }
+
+  it('closes its accounts file when the service fails to start after opening it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-savings-fails-'));
+    // A table of that name without the columns the read model's indexes need: its set-up fails.
+    const damaged = new Database(join(dataDir, ACCOUNTS_FILE));
+    damaged.pragma('journal_mode = WAL');
+    damaged.exec('CREATE TABLE savings_accounts (account_id TEXT PRIMARY KEY)');
+    damaged.close();
+    const closed = jest.spyOn(SqliteWriterThread.prototype, 'close');
+    try {
+      await expect(openService(dataDir)).rejects.toThrow(/no such column/);
+      expect(closed).toHaveBeenCalledTimes(1);
+    } finally {
+      closed.mockRestore();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 
   it('drops the read model the former version kept in savings.db and builds the same in its own file', async () => {
     const { dataDir, rows } = await withHistory();
