@@ -59,12 +59,12 @@ export type LoanCommand =
       amount: bigint;
       placedOn: string;
     }
-  /** The savings service released the hold, or let it expire, without the loan asking. */
+  /** The savings service released the hold, let it expire or captured it, without the loan asking. */
   | {
       type: 'RecordCollateralHoldEnded';
       holdId: string;
       savingsAccountId: string;
-      reason: 'released' | 'expired';
+      reason: 'released' | 'expired' | 'captured';
       endedOn: string;
     }
   /** The savings service refused the hold the loan asked for. */

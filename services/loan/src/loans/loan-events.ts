@@ -217,8 +217,9 @@ export type LoanEvent =
       { holdId: string | null; savingsAccountId: string; released: Amount; releasedOn: string }
     >
   /**
-   * The savings service ended the hold on its own (staff released it, or it expired): the loan
-   * no longer counts it. Private: it is what savings reported, not a request to savings.
+   * The savings service ended the hold on its own (staff released it, it expired, or staff
+   * captured it — took the money out of savings): the loan no longer counts it. Private: it is
+   * what savings reported, not a request to savings.
    */
   | E<
       'LoanCollateralHoldEnded',
@@ -226,7 +227,7 @@ export type LoanEvent =
         holdId: string;
         savingsAccountId: string;
         released: Amount;
-        reason: 'released' | 'expired';
+        reason: 'released' | 'expired' | 'captured';
         endedOn: string;
       }
     >

@@ -246,7 +246,8 @@ export function recordHold(
 
 /**
  * The hold that secured the loan ended in savings without the loan asking (released by staff,
- * or expired): the loan holds nothing there any more, so it no longer secures the payout, is
+ * expired, or captured by staff — the money taken out of savings, which reaches the loan only
+ * as the repayment staff record for it): the loan holds nothing there any more, so it no longer secures the payout, is
  * no longer deducted before provisioning, and no longer stands in the way of a write-off. Any
  * other hold, or one already ended, is nothing to the loan.
  */

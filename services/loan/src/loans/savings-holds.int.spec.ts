@@ -155,6 +155,57 @@ describe('savings holds for secured loans', () => {
     await disburse(loanId).expect(200);
   });
 
+  const holdCaptured = (holdId: string, accountId = 'sav-a1') => ({
+    coopId: COOPS.A,
+    accountId,
+    memberId: 'm-a1',
+    memberKind: 'person',
+    memberCoopId: null,
+    product: { code: 'SUKARELA', kind: 'sukarela', classification: 'liability' },
+    amount: { amount: '2000000', currency: 'IDR' },
+    via: 'cash',
+    businessDate: '2026-01-31',
+    reason: 'hold_captured',
+    hold: { holdId, released: { amount: '500000', currency: 'IDR' } },
+    externalId: null,
+  });
+
+  it('no longer counts a hold staff captured in savings, once; other withdrawals are not the loan’s', async () => {
+    const loanId = await approvedSecuredLoan();
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
+    await disburse(loanId).expect(200);
+
+    // A payment's hold captured, the loan's hold id on another account, a plain withdrawal.
+    await h.savingsEvent('SavingsWithdrawn', 'sav-a1', holdCaptured('pay-2026-1'));
+    await h.savingsEvent('SavingsWithdrawn', 'sav-a9', holdCaptured(loanId, 'sav-a9'));
+    await h.savingsEvent('SavingsWithdrawn', 'sav-a1', {
+      ...holdCaptured(loanId),
+      reason: 'withdrawal',
+      hold: null,
+    });
+    const kept = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(kept.body.collateral.held).toEqual({ amount: '2500000', currency: 'IDR' });
+
+    // Staff captured the loan's hold: 2,000,000 taken, the rest released; nothing is held.
+    await h.savingsEvent('SavingsWithdrawn', 'sav-a1', holdCaptured(loanId));
+    const loan = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
+    expect(loan.body.collateral).toMatchObject({
+      required: { amount: '2500000', currency: 'IDR' },
+      held: { amount: '0', currency: 'IDR' },
+    });
+    // The captured money is not a repayment until staff record it as one.
+    expect(loan.body.outstandingPrincipal).toEqual(kept.body.outstandingPrincipal);
+    await h.savingsEvent('SavingsWithdrawn', 'sav-a1', holdCaptured(loanId));
+    const history = await request(h.app)
+      .get(`${loans}/${loanId}/history`)
+      .set(h.as(h.fx.keys.coopA))
+      .expect(200);
+    const ended = (history.body.events as { type: string; data: { reason?: string } }[]).filter(
+      (e) => e.type === 'LoanCollateralHoldEnded',
+    );
+    expect(ended.map((e) => e.data.reason)).toEqual(['captured']);
+  });
+
   const holdReleased = (holdId: string, reason: 'released' | 'expired', accountId = 'sav-a1') => ({
     coopId: COOPS.A,
     accountId,

@@ -16,7 +16,9 @@ type Consumption = NonNullable<ServiceInstance['consumes']>[number];
  * (inter-coop payments, another coop's loan) are not this service's business and are skipped,
  * as is a hold the loan refuses (another account, a loan already disbursed): the refusal is
  * logged, and staff settle it over HTTP. SavingsHoldReleased for the loan's hold (staff released
- * it in savings, or it expired) is recorded as LoanCollateralHoldEnded: the loan counts it no more.
+ * it in savings, or it expired), and SavingsWithdrawn capturing it, are recorded as
+ * LoanCollateralHoldEnded: the loan counts it no more. The captured money is not applied to the
+ * loan here: staff record it as a repayment (or recovery) from where the capture sent it.
  * SavingsHoldRefused (savings' rules refused the requested hold) is recorded as
  * LoanCollateralHoldRefused: the loan is not secured, and is not paid out.
  */
@@ -44,6 +46,17 @@ export function savingsHoldsConsumption(
           holdId: d.holdId,
           savingsAccountId: d.accountId,
           reason: d.reason,
+          endedOn: d.businessDate,
+        });
+      } else if (event.name === 'SavingsWithdrawn' && event.data.hold) {
+        // A captured hold: its money left savings (to `via`), the hold with it.
+        const d = event.data;
+        const holdId = event.data.hold.holdId;
+        await record(event, holdId, d.coopId, d.businessDate, {
+          type: 'RecordCollateralHoldEnded',
+          holdId,
+          savingsAccountId: d.accountId,
+          reason: 'captured',
           endedOn: d.businessDate,
         });
       } else if (event.name === 'SavingsHoldRefused') {

@@ -369,6 +369,42 @@ describe('savings consumes the loan events (in the node)', () => {
       .expect(200);
   }, 60_000);
 
+  it('tells the loan its hold was captured: the loan counts it no more, and later repayments go through', async () => {
+    await savingsAccount('lc-captured', 3_000_000);
+    const loanId = await approvedLoan('lc-captured');
+    await eventually(
+      () => loan(loanId),
+      (l) => l.collateral?.held.amount === '2500000',
+    );
+    await request(node.app)
+      .post(`${loans}/${loanId}/disbursement`)
+      .set(auth(keys.coopA))
+      .send({ via: { kind: 'cash' } })
+      .expect(200);
+
+    // Staff take 100,000 of the collateral in cash; the rest of the hold is released with it.
+    await request(node.app)
+      .post(`${savings}/accounts/lc-captured/holds/${loanId}/capture`)
+      .set(auth(keys.coopA))
+      .send({ amount: idr(100_000), via: 'cash' })
+      .expect(200);
+    const captured = await eventually(
+      () => loan(loanId),
+      (l) => l.collateral?.held.amount === '0',
+    );
+    expect(captured.collateral).toMatchObject({ holdId: loanId, held: idr(0) });
+    expect((await account('lc-captured')).holds).toEqual([]);
+
+    // Staff record the captured cash on the loan; a repayment from savings asks no hold change.
+    await repay(loanId, 100_000, { kind: 'cash' }).expect(200);
+    await repay(loanId, 200_000, viaSavings('lc-captured')).expect(200);
+    const debited = await eventually(
+      () => account('lc-captured'),
+      (a) => a.balance.amount !== '2900000',
+    );
+    expect(debited.balance).toEqual(idr(2_700_000));
+  }, 60_000);
+
   it('takes a back-dated repayment from savings on the day it was paid, after both services closed that day', async () => {
     await savingsAccount('lc-late', 2_000_000);
     const loanId = await approvedLoan();
@@ -431,6 +467,7 @@ describe('savings consumes the loan events (in the node)', () => {
       thin: await account('lc-thin'),
       late: await account('lc-late'),
       short: await account('lc-short'),
+      captured: await account('lc-captured'),
     };
     const savingsHead = await node.stores.get('savings')!.headPosition();
     const refusedAgain: string[] = [];
@@ -466,6 +503,7 @@ describe('savings consumes the loan events (in the node)', () => {
       thin: await account('lc-thin'),
       late: await account('lc-late'),
       short: await account('lc-short'),
+      captured: await account('lc-captured'),
     }).toEqual(before);
   }, 60_000);
 });
