@@ -360,6 +360,20 @@ describe('a loan repaid from savings after the day it was paid', () => {
     expect(h.bus.deadLetters().length).toBe(dead);
   });
 
+  it('debits a recovery taken from savings on the day the loan recovered it', async () => {
+    const before = BigInt((await account('acc-m1')).balance.amount);
+    await loanEvent('LoanRecovered', {
+      amount: idr(30_000),
+      via: savingsOf('acc-m1'),
+      recoveredOn: '2026-03-11',
+    });
+    expect((await account('acc-m1')).balance).toEqual(idr(before - 30_000n));
+    expect((await lines('2026-03-11', '2026-03-12')).at(-1)).toMatchObject({
+      businessDate: '2026-03-11',
+      reference: 'loan loan-1 recovered',
+    });
+  });
+
   it('dead-letters a repayment dated before the account opened, debiting nothing', async () => {
     const before = await account('acc-m1');
     const dead = h.bus.deadLetters().length;
