@@ -2,14 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { catalog } from '@kopfed/contracts';
-import { publicEventEncoder } from '@kopfed/messaging';
 import { createNode, SERVICE_MODULES, type FederationNode } from '@kopfed/node';
-import { createLogger, type ServiceModule } from '@kopfed/service-kit';
-import { toPublic } from '../public-events';
+import { createLogger } from '@kopfed/service-kit';
 import { idr, PRODUCTS } from '../testing/savings-harness';
 import { LoanConsumers, LOAN_HOLD_EXPIRY } from './loan-consumers';
-import { withLoanHoldRefusals } from './loan-hold-refusals';
 
 /**
  * The loan service's events reaching savings through the whole node (member, savings, loan on
@@ -33,25 +29,6 @@ interface LoanView {
   } | null;
 }
 
-/**
- * The savings module publishing its loan hold refusals. module.ts is to publish
- * `withLoanHoldRefusals(toPublic)` itself; until it does, this test wires it so.
- */
-const withRefusalsPublished = (module: ServiceModule): ServiceModule =>
-  module.name !== 'savings'
-    ? module
-    : {
-        ...module,
-        create: async (deps) => {
-          const instance = await module.create(deps);
-          instance.publishes = {
-            topic: catalog.topicOf('savings'),
-            encode: publicEventEncoder(catalog, withLoanHoldRefusals(toPublic)),
-          };
-          return instance;
-        },
-      };
-
 describe('savings consumes the loan events (in the node)', () => {
   let node: FederationNode;
   const logs: { level: number; msg: string; code?: string }[] = [];
@@ -65,9 +42,7 @@ describe('savings consumes the loan events (in the node)', () => {
   beforeAll(async () => {
     node = await createNode({
       dataDir: mkdtempSync(join(tmpdir(), 'kopfed-savings-loans-')),
-      modules: SERVICE_MODULES.filter((m) => ['member', 'savings', 'loan'].includes(m.name)).map(
-        withRefusalsPublished,
-      ),
+      modules: SERVICE_MODULES.filter((m) => ['member', 'savings', 'loan'].includes(m.name)),
       clock: () => now,
       logger: createLogger(
         { level: 'info' },
