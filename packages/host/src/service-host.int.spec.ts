@@ -102,3 +102,37 @@ describe('stopping the host', () => {
     expect(seen).toEqual(['handled early', 'closing', 'closed']);
   });
 });
+
+describe('a host that fails to start', () => {
+  it('closes the services it had already created, and says why it failed', async () => {
+    const closed: string[] = [];
+    const opens = (name: string): ServiceModule => ({
+      name,
+      create: async () => ({
+        definition: {} as ServiceDefinition,
+        close: async () => void closed.push(name),
+      }),
+    });
+    const fails: ServiceModule = {
+      name: 'broken',
+      create: async () => {
+        throw new Error('its tables could not be set up');
+      },
+    };
+    await expect(
+      ServiceHost.start({
+        name: 'test',
+        modules: [opens('first'), opens('second'), fails],
+        store: () => ({}) as EventStore,
+        readModels: () => new Database(':memory:'),
+        hostDatabase: new Database(':memory:'),
+        bus: new InProcessBus(),
+        coopDirectory: new InMemoryCoopDirectory(),
+        logger: createLogger({ level: 'silent' }),
+        dataDir: mkdtempSync(join(tmpdir(), 'kopfed-host-')),
+      }),
+    ).rejects.toThrow('its tables could not be set up');
+    // In the reverse of the order they were created, as a host that stops.
+    expect(closed).toEqual(['second', 'first']);
+  });
+});

@@ -65,8 +65,29 @@ export class ServiceHost {
   ) {}
 
   static async start(options: HostOptions): Promise<ServiceHost> {
-    const clock = options.clock ?? (() => new Date());
     const services: HostedService[] = [];
+    const host = new ServiceHost(services, options);
+    try {
+      await host.startWith(services);
+      return host;
+    } catch (error) {
+      // Nothing else will close what was opened before the failure: services already created
+      // (their files, their threads), consumers subscribed, relays started.
+      await host
+        .stop()
+        .catch((stopError: unknown) =>
+          options.logger.error(
+            { err: stopError },
+            'a host that failed to start did not stop cleanly',
+          ),
+        );
+      throw error;
+    }
+  }
+
+  private async startWith(services: HostedService[]): Promise<void> {
+    const options = this.options;
+    const clock = options.clock ?? (() => new Date());
     for (const module of options.modules) {
       const instance = await module.create({
         store: options.store(module.name),
@@ -79,7 +100,6 @@ export class ServiceHost {
       });
       services.push({ name: module.name, instance });
     }
-    const host = new ServiceHost(services, options);
     const treeGroup = `${options.name}.coop-tree`;
     const tree = new CoopTree(options.hostDatabase, options.coopDirectory, treeGroup);
     const consumptions: Consumption[] = [
@@ -93,11 +113,11 @@ export class ServiceHost {
         handler: consumption.handler,
         ...(consumption.maxKeysInFlight ? { maxKeysInFlight: consumption.maxKeysInFlight } : {}),
       });
-      host.subscriptions.push(subscription);
+      this.subscriptions.push(subscription);
     }
     // Projections run before the groups catch up: a consumer may read its service's models.
     for (const { instance } of services) await instance.start?.();
-    if (options.bus instanceof InProcessBus) await host.catchUpGroups(consumptions);
+    if (options.bus instanceof InProcessBus) await this.catchUpGroups(consumptions);
     for (const { name, instance } of services) {
       if (!instance.publishes) continue;
       const relay = new Relay({
@@ -114,10 +134,10 @@ export class ServiceHost {
           ),
       });
       relay.start();
-      host.relays.push(relay);
+      this.relays.push(relay);
     }
     if (options.nightlyCloseOfBusiness) {
-      host.nightly = new NightlyCloseOfBusiness({
+      this.nightly = new NightlyCloseOfBusiness({
         host: options.name,
         services,
         database: options.hostDatabase,
@@ -125,9 +145,8 @@ export class ServiceHost {
         logger: options.logger,
         ...(options.nightlyRetryDelaysMs ? { retryDelaysMs: options.nightlyRetryDelaysMs } : {}),
       });
-      host.nightly.start();
+      this.nightly.start();
     }
-    return host;
   }
 
   /**
