@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createKopfedClient, ok } from './client';
 import { ProblemError } from './problem-error';
 import { RetriesExhaustedError } from './resilient-fetch';
@@ -104,6 +106,22 @@ describe('the SDK over a flaky link', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(seen).toHaveLength(2);
   });
+
+  it('gives up on a stalled attempt even when garbage collection runs while it waits', async () => {
+    // Node 20's AbortSignal.any drops a timeout signal that nothing else holds: once collected,
+    // the attempt waited for ever (or the process, with nothing else to do, exited).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    behaviour = (_req, res, attempt) => (attempt === 1 ? undefined : json(res, 200, { lastSequence: 3, batchesReceived: 3, gaps: [], missingCount: 0 }));
+    const collect = setTimeout(gc, 50);
+    try {
+      const status = await fetchSyncStatus(client({ timeoutMs: 300 }), 'members', 'ksp-a');
+      expect(status.lastSequence).toBe(3);
+      expect(seen).toHaveLength(2);
+    } finally {
+      clearTimeout(collect);
+    }
+  }, 10_000);
 
   it('retries 5xx and 429, honouring Retry-After, and a key still in progress', async () => {
     waits.length = 0;

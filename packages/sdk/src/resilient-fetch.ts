@@ -52,11 +52,11 @@ export function resilientFetch(options: ResilientFetchOptions): FetchLike {
     const body = request.body ? await request.arrayBuffer() : undefined;
     let lastError: unknown;
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(policy.timeoutMs)]);
+      const limit = attemptLimit(request.signal, policy.timeoutMs);
       let retryAfterMs: number | undefined;
       let reason: string;
       try {
-        const response = await send(request.url, { method: request.method, headers, body, signal });
+        const response = await send(request.url, { method: request.method, headers, body, signal: limit.signal });
         const buffered = await bufferedResponse(response);
         const retry = await retryReason(buffered);
         if (retry === undefined || attempt === policy.maxAttempts) return buffered;
@@ -66,6 +66,8 @@ export function resilientFetch(options: ResilientFetchOptions): FetchLike {
         if (request.signal.aborted) throw error;
         lastError = error;
         reason = describe(error);
+      } finally {
+        limit.end();
       }
       if (attempt === policy.maxAttempts) break;
       const waitMs = backoffMs(policy, attempt, retryAfterMs, options.random);
@@ -73,6 +75,31 @@ export function resilientFetch(options: ResilientFetchOptions): FetchLike {
       await pause(waitMs, request.signal);
     }
     throw new RetriesExhaustedError(policy.maxAttempts, lastError);
+  };
+}
+
+/**
+ * One attempt's signal: aborted by the caller's, or after `timeoutMs` (a TimeoutError). Its
+ * own timer, not `AbortSignal.any([..., AbortSignal.timeout(ms)])`: on Node 20 a timeout signal
+ * that only the combined one refers to can be garbage-collected, and the attempt then never
+ * times out; nor does that timer keep the process alive, so a script with nothing else to do
+ * exited in the middle of a request. `end` clears it once the answer (body included) is in.
+ */
+function attemptLimit(outer: AbortSignal, timeoutMs: number): { signal: AbortSignal; end: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(outer.reason);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`the attempt took longer than ${timeoutMs} ms`, 'TimeoutError')),
+    timeoutMs,
+  );
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    end: () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onAbort);
+    },
   };
 }
 
