@@ -243,7 +243,13 @@ describe('a data directory carried from one version to the next', () => {
     damaged.close();
     const closed = jest.spyOn(SqliteWriterThread.prototype, 'close');
     try {
-      await expect(openService(dataDir)).rejects.toThrow(/no such column/);
+      // Caught as a value, so that a failure shows what came back instead (nothing, or a
+      // rejection that is not an Error), not only that nothing was thrown.
+      const failure = await openService(dataDir).then(
+        () => 'it started',
+        (error: unknown) => error,
+      );
+      expect(String(failure)).toMatch(/no such column/);
       expect(closed).toHaveBeenCalledTimes(1);
     } finally {
       closed.mockRestore();
