@@ -10,10 +10,12 @@ export * from './savings-charged';
 export * from './savings-hold-placed';
 export * from './savings-hold-released';
 export * from './savings-hold-refused';
+export * from './savings-debit-refused';
 
 import { SavingsAccountClosed } from './savings-account-closed';
 import { SavingsAccountOpened } from './savings-account-opened';
 import { SavingsCharged } from './savings-charged';
+import { SavingsDebitRefused } from './savings-debit-refused';
 import { SavingsDeposited } from './savings-deposited';
 import { SavingsHoldPlaced } from './savings-hold-placed';
 import { SavingsHoldReleased } from './savings-hold-released';
@@ -39,4 +41,5 @@ export const SAVINGS_EVENTS = [
   SavingsHoldPlaced,
   SavingsHoldReleased,
   SavingsHoldRefused,
+  SavingsDebitRefused,
 ] as const;

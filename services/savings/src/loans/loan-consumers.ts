@@ -7,6 +7,7 @@ import { accountStream } from '../accounts/account-context';
 import type { AccountCommand } from '../accounts/account-commands';
 import { eventIdsFor, type AccountService, type Actor } from '../accounts/account-service';
 import type { IsoDate } from '../shared/dates';
+import { recordLoanDebitRefusal } from './loan-debit-refusals';
 import { recordLoanHoldRefusal } from './loan-hold-refusals';
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
@@ -28,7 +29,9 @@ const LOAN_FUNDS = 'settlement_in_transit';
  * is placed under the loan's hold id, shrunk as principal is repaid, and released. Each effect's event ids derive from the
  * message's envelope id, so a redelivered message changes nothing. A hold savings must refuse
  * (no such account, not the borrower's, not enough available, closed) is reported back to the
- * loan as SavingsHoldRefused (loan-hold-refusals.ts); any other message savings must refuse is
+ * loan as SavingsHoldRefused (loan-hold-refusals.ts), and a repayment or recovery debit it must
+ * refuse (not enough available, closed or frozen, before the account opened, …) as
+ * SavingsDebitRefused (loan-debit-refusals.ts); any other message savings must refuse is
  * logged and dead-lettered for staff. Nothing is ever half applied.
  */
 export class LoanConsumers {
@@ -81,18 +84,43 @@ export class LoanConsumers {
           event.name === 'LoanRepaid'
             ? ['repaid', event.data.paidOn]
             : ['recovered', event.data.recoveredOn];
-        await this.apply(event, accountId, (actor) =>
-          this.debit(
-            d.coopId,
-            accountId,
-            {
-              amount: BigInt(d.amount.amount),
-              reference: `loan ${d.loanId} ${what}`,
-              withdrawalId: event.envelope.id,
-              on,
-            },
-            actor,
-          ),
+        await this.apply(
+          event,
+          accountId,
+          (actor) =>
+            this.debit(
+              d.coopId,
+              accountId,
+              {
+                amount: BigInt(d.amount.amount),
+                reference: `loan ${d.loanId} ${what}`,
+                withdrawalId: event.envelope.id,
+                on,
+              },
+              actor,
+            ),
+          {
+            // The loan booked the payment when it asked: a refusal is its answer
+            // (SavingsDebitRefused), so the loan takes the payment back.
+            report: (error, actor) =>
+              recordLoanDebitRefusal(
+                s.accounts.store,
+                {
+                  coopId: d.coopId,
+                  accountId,
+                  memberId: d.memberId,
+                  loanId: d.loanId,
+                  request: event.name,
+                  requestId: event.envelope.id,
+                  amount: d.amount.amount,
+                  requestedOn: on,
+                  reason: error.code,
+                  detail: error.message.slice(0, 500),
+                  on: s.accounts.today(),
+                },
+                actor.metadata,
+              ),
+          },
         );
         return;
       }
@@ -171,7 +199,7 @@ export class LoanConsumers {
    * Takes a repayment or recovery from savings on the business date the loan's books took it
    * (`on`), so the loan and the account agree on the day the money moved however late the
    * message comes. Dated on savings' today if the loan's clock ran ahead of it (never in the
-   * future); refused before the account opened (`before-opening`: dead-lettered for staff). A
+   * future); refused before the account opened (`before-opening`: reported to the loan). A
    * date savings already closed is kept: the statement line and the balance effective that day
    * include it, interest still to post counts it from that day, and interest already posted is
    * not recomputed (the debit earns from the day after the last posting, as a back-dated sync

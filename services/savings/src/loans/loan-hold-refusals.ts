@@ -7,6 +7,7 @@ import {
 import type { EventMetadata, EventStore, RecordedEvent } from '@kopfed/eventstore';
 import type { PublicEvent } from '@kopfed/messaging';
 import { wire } from '../shared/money';
+import { loanDebitRefusalToPublic } from './loan-debit-refusals';
 
 /** A loan's collateral hold savings' rules refused, as recorded in the savings store. */
 export interface LoanHoldRefusal {
@@ -84,11 +85,14 @@ export function loanHoldRefusalToPublic(event: RecordedEvent): PublicEvent<Event
 }
 
 /**
- * The savings service's public events with the loan hold refusals: the module publishes
- * `withLoanHoldRefusals(toPublic)` (module.ts), since accounts' own events know nothing of them.
+ * The savings service's public events with the refusals it owes the loan — of holds
+ * (SavingsHoldRefused) and of repayment or recovery debits (SavingsDebitRefused,
+ * loan-debit-refusals.ts): the module publishes `withLoanHoldRefusals(toPublic)` (module.ts),
+ * since accounts' own events know nothing of them.
  */
 export function withLoanHoldRefusals(
   toPublic: (event: RecordedEvent) => PublicEvent<EventName> | undefined,
 ): (event: RecordedEvent) => PublicEvent<EventName> | undefined {
-  return (event) => toPublic(event) ?? loanHoldRefusalToPublic(event);
+  return (event) =>
+    toPublic(event) ?? loanHoldRefusalToPublic(event) ?? loanDebitRefusalToPublic(event);
 }

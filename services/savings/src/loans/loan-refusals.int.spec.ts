@@ -10,6 +10,7 @@ import {
   savingsHarness,
   type SavingsHarness,
 } from '../testing/savings-harness';
+import { loanDebitRefusalStream } from './loan-debit-refusals';
 import { loanHoldRefusalStream, withLoanHoldRefusals } from './loan-hold-refusals';
 
 /**
@@ -63,11 +64,15 @@ async function loanEvent(name: EventName, data: object, id = uuidv7()): Promise<
   ]);
 }
 
-/** What the relay publishes for the refusal of hold request `requestId`, if savings recorded one. */
+/**
+ * What the relay publishes for the refusal of hold (or, with `loanDebitRefusalStream`, debit) request
+ * `requestId`, if savings recorded one.
+ */
 async function refusalOf(
   requestId: string,
+  stream = loanHoldRefusalStream,
 ): Promise<{ name: string; subject: string; data: Record<string, unknown> } | undefined> {
-  const [recorded, ...more] = await h.store.readStream(loanHoldRefusalStream(requestId));
+  const [recorded, ...more] = await h.store.readStream(stream(requestId));
   expect(more).toEqual([]);
   if (!recorded) return undefined;
   const message = publicEventEncoder(catalog, withLoanHoldRefusals(toPublic))(recorded, undefined);
@@ -374,11 +379,84 @@ describe('a loan repaid from savings after the day it was paid', () => {
     });
   });
 
-  it('dead-letters a repayment dated before the account opened, debiting nothing', async () => {
+  it('tells the loan of a repayment dated before the account opened, debiting nothing', async () => {
     const before = await account('acc-m1');
     const dead = h.bus.deadLetters().length;
-    await loanEvent('LoanRepaid', repaid(100_000, '2026-03-09'));
+    const id = uuidv7();
+    await loanEvent('LoanRepaid', repaid(100_000, '2026-03-09'), id);
+    expect(h.bus.deadLetters().length).toBe(dead);
+    expect((await refusalOf(id, loanDebitRefusalStream))?.data).toMatchObject({
+      request: 'LoanRepaid',
+      requestId: id,
+      requestedOn: '2026-03-09',
+      reason: 'before-opening',
+    });
+    expect(await account('acc-m1')).toEqual(before);
+  });
+
+  it('tells the loan of a repayment the available balance cannot cover, once, debiting nothing', async () => {
+    const before = await account('acc-m1');
+    const dead = h.bus.deadLetters().length;
+    const id = uuidv7();
+    const tooMuch = BigInt(before.availableBalance.amount) + 1n;
+    await loanEvent('LoanRepaid', repaid(Number(tooMuch), '2026-03-11'), id);
+    expect(h.bus.deadLetters().length).toBe(dead);
+    expect(await account('acc-m1')).toEqual(before);
+    expect(await refusalOf(id, loanDebitRefusalStream)).toEqual({
+      name: 'kopfed.savings.SavingsDebitRefused.v1',
+      subject: 'acc-m1',
+      data: {
+        coopId: COOPS.A,
+        accountId: 'acc-m1',
+        memberId: 'm-1',
+        loanId: 'loan-1',
+        request: 'LoanRepaid',
+        requestId: id,
+        amount: idr(tooMuch),
+        requestedOn: '2026-03-11',
+        reason: 'insufficient-funds',
+        detail: expect.stringContaining('rupiah can be taken') as string,
+        businessDate: '2026-03-12',
+      },
+    });
+    // Delivered again: refused again, reported once.
+    const head = await h.store.headPosition();
+    await loanEvent('LoanRepaid', repaid(Number(tooMuch), '2026-03-11'), id);
+    expect(h.bus.deadLetters().length).toBe(dead);
+    expect(await h.store.headPosition()).toBe(head);
+    expect(await account('acc-m1')).toEqual(before);
+  });
+
+  it('tells the loan of a recovery from another member’s account, debiting nothing', async () => {
+    const other = await account('acc-m2');
+    const id = uuidv7();
+    await loanEvent(
+      'LoanRecovered',
+      { amount: idr(10_000), via: savingsOf('acc-m2'), recoveredOn: '2026-03-11' },
+      id,
+    );
+    expect((await refusalOf(id, loanDebitRefusalStream))?.data).toMatchObject({
+      accountId: 'acc-m2',
+      request: 'LoanRecovered',
+      reason: 'not-borrowers-account',
+    });
+    expect(await account('acc-m2')).toEqual(other);
+  });
+
+  it('retries a repayment that failed for want of the store, then dead-letters it, telling the loan nothing', async () => {
+    const before = await account('acc-m1');
+    const dead = h.bus.deadLetters().length;
+    const append = jest
+      .spyOn(h.savings.accounts.store, 'append')
+      .mockRejectedValue(new Error('disk I/O error'));
+    const id = uuidv7();
+    try {
+      await loanEvent('LoanRepaid', repaid(1_000, '2026-03-11'), id);
+    } finally {
+      append.mockRestore();
+    }
     expect(h.bus.deadLetters().length).toBe(dead + 1);
+    expect(await refusalOf(id, loanDebitRefusalStream)).toBeUndefined();
     expect(await account('acc-m1')).toEqual(before);
   });
 
