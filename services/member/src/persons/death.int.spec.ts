@@ -6,6 +6,7 @@ import request from 'supertest';
 import { catalog } from '@kopfed/contracts';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
+import type { ServiceModule } from '@kopfed/service-kit';
 import { memberModule } from '../module';
 import { COOP, federation, person } from '../testing/federation';
 import { DEATH_POLICY_CHECKPOINT } from './death';
@@ -25,17 +26,36 @@ describe('a death recorded in one coop ends the person’s memberships everywher
   let f: Awaited<ReturnType<typeof federation>>;
   let published: Array<{ name: string; data: { memberId?: string } }> = [];
 
-  const open = async () => {
-    fixture = await hostFixture([memberModule], { clock, env, dataDir });
-    published = [];
-    await fixture.bus.subscribe({
-      topic: catalog.topicOf('member'),
-      group: 'test.listener',
-      handler: (m) => {
-        const event = catalog.fromEnvelope(JSON.parse(m.value));
-        published.push({ name: event.name, data: event.data as { memberId?: string } });
+  /**
+   * Listens to what the member service publishes as a consumer of the host, subscribed before
+   * its relay starts: a listener subscribed after the fixture is up misses what the relay
+   * publishes first (after a restart, the death recorded while the node was down).
+   */
+  const listener: ServiceModule = {
+    name: 'listener',
+    create: async () => ({
+      definition: {
+        service: 'listener',
+        version: 'v1',
+        title: 'test listener',
+        description: 'What the member service publishes, for the test.',
+        routes: [],
       },
-    });
+      consumes: [
+        {
+          topic: catalog.topicOf('member'),
+          group: 'test.listener',
+          handler: (m) => {
+            const event = catalog.fromEnvelope(JSON.parse(m.value));
+            published.push({ name: event.name, data: event.data as { memberId?: string } });
+          },
+        },
+      ],
+    }),
+  };
+  const open = async () => {
+    published = [];
+    fixture = await hostFixture([memberModule, listener], { clock, env, dataDir });
   };
   const db = () => fixture.stores.get('member')!.database;
   const departuresRecorded = (memberId: string) =>
