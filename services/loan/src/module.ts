@@ -10,6 +10,7 @@ import { LoanBookProjection } from './loans/loan-book-projection';
 import { LoanRepository } from './loans/loan-repository';
 import { originationRoutes } from './loans/origination-routes';
 import { readRoutes } from './loans/read-routes';
+import { savingsDebitsConsumption } from './loans/savings-debits';
 import { savingsHoldsConsumption } from './loans/savings-holds';
 import { MAX_BOOK_PRINCIPAL } from './loans/origination';
 import { servicingRoutes } from './loans/servicing-routes';
@@ -66,7 +67,11 @@ export const loanModule: ServiceModule = {
         ],
       },
       publishes: { topic: catalog.topicOf('loan'), encode: encodeLoanEvent },
-      consumes: [ctx.parties.consumption(), savingsHoldsConsumption(loans, deps.logger)],
+      consumes: [
+        ctx.parties.consumption(),
+        savingsHoldsConsumption(loans, deps.logger),
+        savingsDebitsConsumption(loans, store, deps.logger),
+      ],
       async start() {
         book.start((error) => deps.logger.error({ err: error }, 'loan book projection failed'));
         await book.catchUp();

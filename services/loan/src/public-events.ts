@@ -12,8 +12,8 @@ const LOAN_TYPES: ReadonlySet<string> = new Set(LOAN_EVENT_TYPES);
 /**
  * Which loan events other services hear, in the words of contracts/src/events/loan. Each maps
  * onto a ledger movement (packages/ledger/src/posting/movements.ts): LoanDisbursed,
- * LoanInterestAccrued, LoanRepaid, LoanProvisionAdded/Released, LoanWrittenOff and
- * LoanRecovered post; penalties and fees post when collected (LoanRepaid); the collateral
+ * LoanInterestAccrued, LoanRepaid, LoanRepaymentReversed (a repayment savings refused to
+ * debit, its mirror), LoanProvisionAdded/Released, LoanWrittenOff and LoanRecovered post; penalties and fees post when collected (LoanRepaid); the collateral
  * events drive the savings holds. Applications, approvals, overdue marks, schedule
  * recomputations, late charges a back-dated repayment waived, holds the savings service ended on its own, products, sync records and close-of-business records stay private.
  */
@@ -70,6 +70,25 @@ export function toPublic(event: RecordedEvent): PublicEvent<Name> | undefined {
         outstandingPrincipal: IDR(d.outstandingPrincipal),
         paidOn: d.paidOn,
         externalId: d.externalId,
+      });
+    }
+    case 'LoanRepaymentReversed': {
+      // The books post it as the repayment's mirror: the same parts, funds and date.
+      const d = e.data;
+      return published('LoanRepaymentReversed', {
+        repaymentId: d.repaymentId,
+        amount: IDR(d.amount),
+        via: d.via,
+        principal: IDR(d.principal),
+        prepaidPrincipal: IDR(d.prepaidPrincipal),
+        interest: IDR(d.interest),
+        accruedInterest: IDR(d.accruedInterest),
+        penalty: IDR(d.penalty),
+        fee: IDR(d.fee),
+        outstandingPrincipal: IDR(d.outstandingPrincipal),
+        paidOn: d.paidOn,
+        reason: d.reason,
+        reversedOn: d.refusedOn,
       });
     }
     case 'LoanPenaltyCharged':
@@ -165,6 +184,9 @@ export function toPublic(event: RecordedEvent): PublicEvent<Name> | undefined {
     case 'LoanScheduleRecomputed':
     case 'LoanCollateralHoldEnded':
     case 'LoanCollateralHoldRefused':
+      return undefined;
+    case 'LoanRepaymentFailed':
+      // Nothing moved: the repayment it names stands in the books until staff settle it.
       return undefined;
     case 'LoanLateChargesWaived':
       // contracts/src/events/loan has no waiver yet: the books post penalties and fees only

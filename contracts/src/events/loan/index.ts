@@ -18,6 +18,7 @@ export * from './loan-closed';
 export * from './loan-collateral-hold-requested';
 export * from './loan-collateral-hold-reduced';
 export * from './loan-collateral-hold-released';
+export * from './loan-repayment-reversed';
 
 import { LoanDisbursed } from './loan-disbursed';
 import { LoanInterestAccrued } from './loan-interest-accrued';
@@ -34,6 +35,7 @@ import { LoanClosed } from './loan-closed';
 import { LoanCollateralHoldRequested } from './loan-collateral-hold-requested';
 import { LoanCollateralHoldReduced } from './loan-collateral-hold-reduced';
 import { LoanCollateralHoldReleased } from './loan-collateral-hold-released';
+import { LoanRepaymentReversed } from './loan-repayment-reversed';
 
 export const LOAN_EVENTS = [
   LoanDisbursed,
@@ -51,4 +53,5 @@ export const LOAN_EVENTS = [
   LoanCollateralHoldRequested,
   LoanCollateralHoldReduced,
   LoanCollateralHoldReleased,
+  LoanRepaymentReversed,
 ] as const;

@@ -135,6 +135,7 @@ export function encodeDynamic(state: LoanState): string {
     closedOn: state.closedOn,
     recordedThrough: state.recordedThrough,
     lateCharges: state.lateCharges && encodeLateCharges(state.lateCharges),
+    failedRepayments: state.failedRepayments,
     collateral: state.collateral && {
       ...state.collateral,
       required: state.collateral.required.toString(),
@@ -209,6 +210,8 @@ type Dynamic = Pick<
   lateCharges?: StoredLateCharges | null;
   /** Absent from rows written before it was kept: read as 0 (as those loans' events have it). */
   restructuredCarriedInterest?: string;
+  /** Absent from rows written before savings reported refused debits: none was. */
+  failedRepayments?: LoanState['failedRepayments'];
   penaltyDue: string;
   feeDue: string;
   interestRecognised: string;
@@ -306,6 +309,7 @@ export function decodeLoanState(stored: StoredLoan): LoanState {
     closedOn: d.closedOn,
     recordedThrough: d.recordedThrough ?? null,
     lateCharges: d.lateCharges ? decodeLateCharges(d.lateCharges) : null,
+    failedRepayments: d.failedRepayments ?? [],
     writtenOff: d.writtenOff && {
       writtenOffOn: d.writtenOff.writtenOffOn,
       claim: BigInt(d.writtenOff.claim),

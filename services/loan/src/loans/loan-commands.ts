@@ -2,7 +2,7 @@ import type { KolektibilitasPolicy } from '../policies/kolektibilitas';
 import type { RateCapPolicy } from '../policies/rate-cap';
 import type { ProductState } from '../products/product.decider';
 import type { LoanMethod } from '../schedule/schedule';
-import type { Funds } from './loan-events';
+import type { Funds, LoanEvent, StoredInstallment } from './loan-events';
 
 /**
  * What the lending coop and the borrower look like to the loan service, from its projection
@@ -115,4 +115,20 @@ export type LoanCommand =
     }
   | { type: 'WriteOffLoan'; writtenOffOn: string; writtenOffBy: string; reason: string }
   | { type: 'RecordRecovery'; amount: bigint; recoveredOn: string; via: Funds; recordedBy: string }
-  | { type: 'CloseBusinessDay'; businessDate: string; policies?: readonly KolektibilitasPolicy[] };
+  | { type: 'CloseBusinessDay'; businessDate: string; policies?: readonly KolektibilitasPolicy[] }
+  | {
+      type: 'RecordRepaymentRefused';
+      /** The LoanRepaid event savings refused to debit (the id of the message it answered). */
+      repaymentId: string;
+      savingsAccountId: string;
+      reason: string;
+      detail: string;
+      refusedOn: string;
+      /** From the loan's stream: that repayment (null if the loan recorded none by that id), */
+      repayment: Extract<LoanEvent, { type: 'LoanRepaid' }>['data'] | null;
+      /** the installments just before it, */
+      scheduleBefore: readonly StoredInstallment[];
+      /** and the events recorded after it, its own consequences included. */
+      later: readonly LoanEvent[];
+      policies?: readonly KolektibilitasPolicy[];
+    };

@@ -261,7 +261,48 @@ export type LoanEvent =
         reason: string;
       }
     >
-  | E<'LoanRecovered', { amount: Amount; via: Funds; recoveredOn: string; recordedBy: string }>;
+  | E<'LoanRecovered', { amount: Amount; via: Funds; recoveredOn: string; recordedBy: string }>
+  | E<
+      'LoanRepaymentReversed',
+      {
+        /** The LoanRepaid event (its id, the message savings answered) this takes back. */
+        repaymentId: string;
+        amount: Amount;
+        via: Funds;
+        paidOn: string;
+        /** The repayment's allocation, undone: each part is owed again. */
+        penalty: Amount;
+        fee: Amount;
+        interest: Amount;
+        accruedInterest: Amount;
+        principal: Amount;
+        prepaidPrincipal: Amount;
+        applied: AppliedToInstallment[];
+        /** The installments as they were before the repayment recomputed them; null if it did not. */
+        restoredSchedule: { fromNumber: number; installments: StoredInstallment[] } | null;
+        /** The repayment had closed the loan: it is active again. */
+        reopened: boolean;
+        outstandingPrincipal: Amount;
+        /** Why savings did not debit the account (its refusal code and words). */
+        reason: string;
+        detail: string;
+        refusedOn: string;
+      }
+    >
+  | E<
+      'LoanRepaymentFailed',
+      {
+        /** The LoanRepaid event savings refused to debit, which the loan could not take back. */
+        repaymentId: string;
+        amount: Amount;
+        paidOn: string;
+        reason: string;
+        detail: string;
+        refusedOn: string;
+        /** The later event that built on the repayment (a later repayment, restructuring, …). */
+        blockedBy: string;
+      }
+    >;
 
 export type LoanEventType = LoanEvent['type'];
 
@@ -290,4 +331,6 @@ export const LOAN_EVENT_TYPES: readonly LoanEventType[] = [
   'LoanClosed',
   'LoanWrittenOff',
   'LoanRecovered',
+  'LoanRepaymentReversed',
+  'LoanRepaymentFailed',
 ];

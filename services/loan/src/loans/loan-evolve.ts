@@ -3,6 +3,7 @@ import {
   initialLoanState,
   later,
   lateChargesKeptFrom,
+  type FailedRepayment,
   type Installment,
   type LateCharges,
   type LoanState,
@@ -212,6 +213,15 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
             },
           }
         : state;
+    case 'LoanRepaymentReversed':
+      return reversed(state, event.data);
+    case 'LoanRepaymentFailed': {
+      const d = event.data;
+      return {
+        ...state,
+        failedRepayments: [...state.failedRepayments, failure(d, false)],
+      };
+    }
     default:
       return unreachable(event, 'loan event');
   }
@@ -310,6 +320,54 @@ function repaid(
           }
         : i;
     }),
+  };
+}
+
+/** The repayment undone: what it paid is owed again, on the schedule it had replaced. */
+function reversed(
+  state: LoanState,
+  d: Extract<LoanEvent, { type: 'LoanRepaymentReversed' }>['data'],
+): LoanState {
+  const applied = new Map(d.applied.map((a) => [a.number, a]));
+  const unpaid = state.installments.map((i) => {
+    const a = applied.get(i.number);
+    return a
+      ? {
+          ...i,
+          paidPrincipal: i.paidPrincipal - BigInt(a.principal),
+          paidInterest: i.paidInterest - BigInt(a.interest),
+        }
+      : i;
+  });
+  const restored = d.restoredSchedule;
+  const installments = restored
+    ? [
+        ...unpaid.filter((i) => i.number < restored.fromNumber),
+        ...fromStored(restored.installments, startOf(unpaid, restored.fromNumber), unpaid),
+      ]
+    : unpaid;
+  return {
+    ...state,
+    status: d.reopened ? 'active' : state.status,
+    closedOn: d.reopened ? null : state.closedOn,
+    penaltyDue: state.penaltyDue + BigInt(d.penalty),
+    feeDue: state.feeDue + BigInt(d.fee),
+    interestReceivable: state.interestReceivable + BigInt(d.accruedInterest),
+    interestRecognised: state.interestRecognised - BigInt(d.interest),
+    installments,
+    failedRepayments: [...state.failedRepayments, failure(d, true)],
+  };
+}
+
+function failure(d: Omit<FailedRepayment, 'reversed'>, reversed: boolean): FailedRepayment {
+  return {
+    repaymentId: d.repaymentId,
+    amount: d.amount,
+    paidOn: d.paidOn,
+    reason: d.reason,
+    detail: d.detail,
+    refusedOn: d.refusedOn,
+    reversed,
   };
 }
 

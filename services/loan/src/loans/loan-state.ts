@@ -79,6 +79,22 @@ export interface HoldRefusal {
   refusedOn: string;
 }
 
+/**
+ * A repayment to be taken from savings that the savings service refused to debit: reversed
+ * (owed again, as if never paid) or, when later history built on it, left for staff.
+ */
+export interface FailedRepayment {
+  /** The LoanRepaid event's id. */
+  repaymentId: string;
+  /** Rupiah, a decimal string. */
+  amount: string;
+  paidOn: string;
+  reason: string;
+  detail: string;
+  refusedOn: string;
+  reversed: boolean;
+}
+
 export interface WrittenOff {
   writtenOffOn: string;
   /** What was still owed when written off: principal, interest, penalties and fees. */
@@ -143,6 +159,8 @@ export interface LoanState {
   recordedThrough: string | null;
   /** Null only when decoded from a loan book row written before it was kept (not decided on). */
   lateCharges: LateCharges | null;
+  /** Repayments from savings the savings service refused to debit, oldest first. */
+  failedRepayments: FailedRepayment[];
 }
 
 export function initialLoanState(): LoanState {
@@ -186,6 +204,7 @@ export function initialLoanState(): LoanState {
     writtenOff: null,
     recordedThrough: null,
     lateCharges: { penalties: [], overdue: [], closedThrough: null },
+    failedRepayments: [],
   };
 }
 

@@ -7,6 +7,7 @@ import { initialLoanState, type LoanState } from './loan-state';
 import { recordHoldRefused } from './hold-refusal';
 import { apply, approve, disburse, recordHold, recordHoldEnded, reject } from './origination';
 import { repay } from './repayment';
+import { recordRepaymentRefused } from './repayment-reversal';
 import { restructure } from './restructuring';
 import { recover, writeOff } from './write-off';
 
@@ -43,6 +44,8 @@ export const loanDecider: Decider<LoanState, LoanCommand, LoanEvent> = {
         return writeOff(command, state);
       case 'RecordRecovery':
         return recover(command, state);
+      case 'RecordRepaymentRefused':
+        return recordRepaymentRefused(command, state);
       case 'CloseBusinessDay':
         return closeBusinessDay(state, command.businessDate, command.policies);
       default:

@@ -353,3 +353,104 @@ describe('loan decider: repayments', () => {
     expect(rest[0]!.data).toMatchObject({ released: '5000000' });
   });
 });
+
+describe('loan decider: a repayment from savings the savings service refused', () => {
+  const fromSavings = {
+    kind: 'savings',
+    savingsAccountId: 'sav-1',
+    productCode: 'SUKARELA',
+  } as const;
+  const fromSavingsOn = (amount: bigint, paidOn: string): LoanCommand => ({
+    type: 'RepayLoan',
+    amount,
+    paidOn,
+    via: fromSavings,
+    receivedBy: 'key-teller',
+    externalId: null,
+  });
+  /** Savings' refusal of the repayment `repayment` decided over `before`, with `later` after it. */
+  const refused = (
+    before: LoanEvent[],
+    repayment: LoanEvent[],
+    later: LoanEvent[] = [],
+  ): Extract<LoanCommand, { type: 'RecordRepaymentRefused' }> => {
+    const at = repayment.findIndex((e) => e.type === 'LoanRepaid');
+    return {
+      type: 'RecordRepaymentRefused',
+      repaymentId: 'repayment-1',
+      savingsAccountId: 'sav-1',
+      reason: 'insufficient-funds',
+      detail: 'not enough available',
+      refusedOn: '2026-03-06',
+      repayment: repayment[at]!.data as Extract<LoanEvent, { type: 'LoanRepaid' }>['data'],
+      scheduleBefore: given(before).installments.map((i) => ({
+        number: i.number,
+        dueDate: i.dueDate,
+        principal: i.principal.toString(),
+        interest: i.interest.toString(),
+      })),
+      later: [...repayment.slice(at + 1), ...later],
+    };
+  };
+  const owed = (events: LoanEvent[]) => {
+    const s = given(events);
+    return {
+      status: s.status,
+      penaltyDue: s.penaltyDue,
+      feeDue: s.feeDue,
+      interestReceivable: s.interestReceivable,
+      interestRecognised: s.interestRecognised,
+      installments: s.installments,
+      kolektibilitas: s.kolektibilitas,
+      provision: s.provision,
+    };
+  };
+
+  it('owes again every part it paid — penalty, fee, accrued interest, principal — on the schedule it replaced', () => {
+    const late = closeDays(loan, '2026-01-31', '2026-03-05');
+    const repayment = when(late, fromSavingsOn(3_000_000n, '2026-03-06'));
+    expect(types(repayment)).toContain('LoanScheduleRecomputed');
+    const paid = [...late, ...repayment];
+    expect(repaid(repayment)).toMatchObject({ fee: '25000', accruedInterest: '114857' });
+    expect(repaid(repayment).penalty).not.toBe('0');
+    const reversal = when(paid, refused(late, repayment));
+    expect(types(reversal)[0]).toBe('LoanRepaymentReversed');
+    expect(owed([...paid, ...reversal])).toEqual(owed(late));
+    expect(given([...paid, ...reversal]).failedRepayments).toEqual([
+      expect.objectContaining({ repaymentId: 'repayment-1', reversed: true }),
+    ]);
+    // Told again: nothing more.
+    expect(when([...paid, ...reversal], refused(late, repayment))).toEqual([]);
+  });
+
+  it('reopens the loan a payoff closed, with its provision as its class requires', () => {
+    const repayment = when(loan, fromSavingsOn(10_000_000n, '2026-01-31'));
+    expect(types(repayment)).toContain('LoanClosed');
+    const paid = [...loan, ...repayment];
+    const reversal = when(paid, refused(loan, repayment));
+    expect(owed([...paid, ...reversal])).toEqual(owed(loan));
+    expect(given([...paid, ...reversal]).closedOn).toBeNull();
+  });
+
+  it('records, without undoing anything, one a later repayment was allocated over', () => {
+    const repayment = when(loan, fromSavingsOn(500_000n, '2026-02-10'));
+    const next = when([...loan, ...repayment], repay(300_000n, '2026-02-11'));
+    const all = [...loan, ...repayment, ...next];
+    const events = when(all, refused(loan, repayment, next));
+    expect(events).toEqual([
+      {
+        type: 'LoanRepaymentFailed',
+        data: expect.objectContaining({ repaymentId: 'repayment-1', blockedBy: 'LoanRepaid' }),
+      },
+    ]);
+    expect(owed([...all, ...events])).toEqual(owed(all));
+  });
+
+  it('ignores a refusal of a repayment from another account, or from cash', () => {
+    const repayment = when(loan, fromSavingsOn(500_000n, '2026-02-10'));
+    const paid = [...loan, ...repayment];
+    expect(when(paid, { ...refused(loan, repayment), savingsAccountId: 'sav-9' })).toEqual([]);
+    const cash = when(loan, repay(500_000n, '2026-02-10'));
+    expect(when([...loan, ...cash], refused(loan, cash))).toEqual([]);
+  });
+});

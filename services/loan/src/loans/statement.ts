@@ -10,6 +10,8 @@ export interface StatementLine {
   kind:
     | 'disbursement'
     | 'repayment'
+    /** A repayment from savings the savings service refused: taken back as of its date. */
+    | 'repayment_reversed'
     | 'fee'
     | 'penalty'
     | 'waiver'
@@ -96,6 +98,21 @@ function lineOf(
       return {
         date: d.paidOn,
         kind: 'repayment',
+        amounts: {
+          amount: BigInt(d.amount),
+          principal: BigInt(d.principal),
+          interest: BigInt(d.interest) + BigInt(d.accruedInterest),
+          penalty: BigInt(d.penalty),
+          fee: BigInt(d.fee),
+        },
+        outstanding: BigInt(d.outstandingPrincipal),
+      };
+    }
+    case 'LoanRepaymentReversed': {
+      const d = event.data;
+      return {
+        date: d.paidOn,
+        kind: 'repayment_reversed',
         amounts: {
           amount: BigInt(d.amount),
           principal: BigInt(d.principal),

@@ -59,6 +59,21 @@ export const LoanOut = z.object({
     })
     .nullable(),
   nextInstallment: z.object({ number: z.int(), dueDate: z.string(), amount: MoneyOut }).nullable(),
+  failedRepayments: z
+    .array(
+      z.object({
+        repaymentId: z.string(),
+        amount: MoneyOut,
+        paidOn: z.string(),
+        reason: z.string(),
+        detail: z.string(),
+        refusedOn: z.string(),
+        reversed: z.boolean(),
+      }),
+    )
+    .describe(
+      'repayments from savings the savings service refused to debit (e.g. insufficient-funds): reversed, they are owed again; not reversed (later history built on them), staff settle them',
+    ),
   closedOn: z.string().nullable(),
   writtenOff: z
     .object({ writtenOffOn: z.string(), claim: MoneyOut, recovered: MoneyOut })
@@ -119,6 +134,10 @@ export function loanView(state: LoanState, today: string): LoanOut {
           amount: money(unpaidPrincipal(next) + unpaidInterest(next)),
         }
       : null,
+    failedRepayments: state.failedRepayments.map((f) => ({
+      ...f,
+      amount: money(BigInt(f.amount)),
+    })),
     closedOn: state.closedOn,
     writtenOff: state.writtenOff && {
       writtenOffOn: state.writtenOff.writtenOffOn,

@@ -1,0 +1,114 @@
+import { catalog } from '@kopfed/contracts';
+import { DomainError } from '@kopfed/domain';
+import type { EventStore, RecordedEvent } from '@kopfed/eventstore';
+import { integrationEventHandler } from '@kopfed/messaging';
+import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
+import { loanStream } from '../shared/streams';
+import { LOAN_EVENT_TYPES, type LoanEvent, type StoredInstallment } from './loan-events';
+import { evolveLoan } from './loan-evolve';
+import type { LoanRepository } from './loan-repository';
+import { initialLoanState } from './loan-state';
+
+export const SAVINGS_DEBITS_GROUP = 'loan.savings-debits';
+
+type Consumption = NonNullable<ServiceInstance['consumes']>[number];
+const LOAN_TYPES: ReadonlySet<string> = new Set(LOAN_EVENT_TYPES);
+
+/**
+ * A repayment from savings is booked on the loan when the loan asks savings to debit the
+ * account (LoanRepaid via savings); SavingsDebitRefused is savings' answer when its rules
+ * refused the debit. The loan records it once per message (RecordRepaymentRefused,
+ * repayment-reversal.ts), reading from its stream the repayment the refusal names (by the
+ * LoanRepaid event's id), the installments just before it and what was recorded after it.
+ * A refused recovery is logged for staff: a written-off loan's books are not reopened here.
+ */
+export function savingsDebitsConsumption(
+  loans: LoanRepository,
+  store: EventStore,
+  logger: ServiceModuleDeps['logger'],
+): Consumption {
+  return {
+    topic: catalog.topicOf('savings'),
+    group: SAVINGS_DEBITS_GROUP,
+    handler: integrationEventHandler(catalog, async (event) => {
+      if (event.name !== 'SavingsDebitRefused') return;
+      const d = event.data;
+      if (d.request !== 'LoanRepaid') {
+        logger.warn(
+          { loanId: d.loanId, requestId: d.requestId, reason: d.reason },
+          'a recovery from savings was refused by savings; staff settle it',
+        );
+        return;
+      }
+      const { state, revision } = await loans.load(d.loanId);
+      if (revision === undefined || state.coopId !== d.coopId) return;
+      const history = await repaymentHistory(store, d.loanId, d.requestId);
+      try {
+        await loans.execute(
+          d.loanId,
+          {
+            type: 'RecordRepaymentRefused',
+            repaymentId: d.requestId,
+            savingsAccountId: d.accountId,
+            reason: d.reason,
+            detail: d.detail,
+            refusedOn: d.businessDate,
+            ...history,
+          },
+          {
+            metadata: {
+              correlationId: event.envelope.correlationid,
+              causationId: event.envelope.id,
+              coopId: d.coopId,
+            },
+            idempotencyKey: event.envelope.id,
+            businessDate: d.businessDate,
+          },
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        logger.warn(
+          { loanId: d.loanId, code: error.code, eventId: event.envelope.id },
+          'refused savings debit not recorded on the loan',
+        );
+      }
+    }),
+  };
+}
+
+/**
+ * The repayment recorded as event `repaymentId` on the loan, the installments just before it
+ * and the loan's events after it; no repayment if the loan recorded none by that id.
+ */
+async function repaymentHistory(
+  store: EventStore,
+  loanId: string,
+  repaymentId: string,
+): Promise<{
+  repayment: Extract<LoanEvent, { type: 'LoanRepaid' }>['data'] | null;
+  scheduleBefore: StoredInstallment[];
+  later: LoanEvent[];
+}> {
+  const recorded = await store.readStream(loanStream(loanId));
+  const at = recorded.findIndex((e) => e.id === repaymentId && e.type === 'LoanRepaid');
+  if (at < 0) return { repayment: null, scheduleBefore: [], later: [] };
+  const loanEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as LoanEvent;
+  const before = recorded
+    .slice(0, at)
+    .filter((e) => LOAN_TYPES.has(e.type))
+    .map(loanEvent);
+  const state = before.reduce(evolveLoan, initialLoanState());
+  return {
+    repayment: loanEvent(recorded[at]!).data as Extract<LoanEvent, { type: 'LoanRepaid' }>['data'],
+    scheduleBefore: state.installments.map((i) => ({
+      number: i.number,
+      dueDate: i.dueDate,
+      principal: i.principal.toString(),
+      interest: i.interest.toString(),
+    })),
+    later: recorded
+      .slice(at + 1)
+      .filter((e) => LOAN_TYPES.has(e.type))
+      .map(loanEvent),
+  };
+}
