@@ -22,6 +22,10 @@ interface AccountView {
 
 interface LoanView {
   status: string;
+  outstandingPrincipal: { amount: string; currency: string };
+  payoffAmount: { amount: string; currency: string };
+  due: Record<string, { amount: string; currency: string }>;
+  failedRepayments: { amount: { amount: string }; reason: string; reversed: boolean }[];
   collateral: {
     held: { amount: string };
     holdId: string | null;
@@ -255,7 +259,10 @@ describe('savings consumes the loan events (in the node)', () => {
     expect((await loan(loanId)).status).toBe('closed');
   }, 60_000);
 
-  it('refuses a repayment savings cannot cover: logged, dead-lettered, the account untouched', async () => {
+  it('refuses a repayment savings cannot cover and tells the loan, which takes it back: outstanding as it was', async () => {
+    const deadLetters = () =>
+      logs.filter((l) => l.msg.startsWith('a message failed every retry and is kept')).length;
+    const dead = deadLetters();
     await savingsAccount('lc-thin', 100_000);
     const loanId = await approvedLoan();
     await request(node.app)
@@ -263,29 +270,49 @@ describe('savings consumes the loan events (in the node)', () => {
       .set(auth(keys.coopA))
       .send({ via: { kind: 'cash' } })
       .expect(200);
-    // 100,000 less the 10,000 minimum balance is all that can be taken.
-    await repay(loanId, 90_001, viaSavings('lc-thin')).expect(200);
+    const before = await loan(loanId);
+    expect(before.outstandingPrincipal).toEqual(idr(10_000_000));
+    // 100,000 less the 10,000 minimum balance is all that can be taken. The loan books the
+    // repayment when it asks savings for it…
+    const booked = await repay(loanId, 90_001, viaSavings('lc-thin')).expect(200);
+    expect(BigInt(booked.body.outstandingPrincipal.amount)).toBeLessThan(10_000_000n);
     const refusal = await eventually(
-      async () => logs.find((l) => l.msg === 'LoanRepaid refused by savings'),
+      async () => logs.find((l) => l.msg === 'LoanRepaid refused by savings; the loan is told'),
       (l) => l !== undefined,
     );
     expect(refusal).toMatchObject({ code: 'insufficient-funds', accountId: 'lc-thin', loanId });
-    const deadLettered = await eventually(
-      async () => logs.filter((l) => l.msg.startsWith('a message failed every retry and is kept')),
-      (l) => l.length > 0,
+    // …and takes it back when savings refuses it (SavingsDebitRefused).
+    const reversed = await eventually(
+      () => loan(loanId),
+      (l) => l.failedRepayments.length > 0,
     );
-    expect(deadLettered.length).toBe(1);
+    expect(reversed.outstandingPrincipal).toEqual(before.outstandingPrincipal);
+    expect(reversed.due).toEqual(before.due);
+    expect(reversed.payoffAmount).toEqual(before.payoffAmount);
+    expect(reversed.failedRepayments).toEqual([
+      expect.objectContaining({
+        amount: idr(90_001),
+        paidOn: TODAY,
+        reason: 'insufficient-funds',
+        refusedOn: TODAY,
+        reversed: true,
+      }),
+    ]);
+    expect(deadLetters()).toBe(dead);
     const untouched = await account('lc-thin');
     expect(untouched.balance).toEqual(idr(100_000));
     expect(untouched.availableBalance).toEqual(idr(100_000));
 
-    // A repayment it can cover goes through.
+    // A repayment it can cover goes through, and stands.
     await repay(loanId, 90_000, viaSavings('lc-thin')).expect(200);
     const debited = await eventually(
       () => account('lc-thin'),
       (a) => a.balance.amount !== '100000',
     );
     expect(debited.balance).toEqual(idr(10_000));
+    const repaid = await loan(loanId);
+    expect(BigInt(repaid.outstandingPrincipal.amount)).toBeLessThan(10_000_000n);
+    expect(repaid.failedRepayments).toHaveLength(1);
   }, 60_000);
 
   it('tells the loan of a hold savings refused: the loan is not paid out until a hold is placed', async () => {
@@ -470,8 +497,9 @@ describe('savings consumes the loan events (in the node)', () => {
     ]) {
       expect(redelivered.filter((type) => type.includes(name)).length).toBeGreaterThan(0);
     }
-    // Only the repayment savings could not cover is refused again; nothing else is appended.
-    expect(refusedAgain).toEqual(['UnprocessableMessageError']);
+    // The repayment savings could not cover is refused again, its refusal already reported:
+    // nothing is thrown, and nothing is appended.
+    expect(refusedAgain).toEqual([]);
     expect(await node.stores.get('savings')!.headPosition()).toBe(savingsHead);
     expect({
       secured: await account('lc-secured'),
