@@ -13,7 +13,8 @@ const LOAN_TYPES: ReadonlySet<string> = new Set(LOAN_EVENT_TYPES);
  * Which loan events other services hear, in the words of contracts/src/events/loan. Each maps
  * onto a ledger movement (packages/ledger/src/posting/movements.ts): LoanDisbursed,
  * LoanInterestAccrued, LoanRepaid, LoanRepaymentReversed (a repayment savings refused to
- * debit, its mirror), LoanProvisionAdded/Released, LoanWrittenOff and LoanRecovered post; penalties and fees post when collected (LoanRepaid); the collateral
+ * debit, its mirror), LoanProvisionAdded/Released, LoanWrittenOff, LoanRecovered and
+ * LoanRecoveryReversed post; penalties and fees post when collected (LoanRepaid); the collateral
  * events drive the savings holds. Applications, approvals, overdue marks, schedule
  * recomputations, late charges a back-dated repayment waived, holds the savings service ended on its own, products, sync records and close-of-business records stay private.
  */
@@ -87,6 +88,18 @@ export function toPublic(event: RecordedEvent): PublicEvent<Name> | undefined {
         fee: IDR(d.fee),
         outstandingPrincipal: IDR(d.outstandingPrincipal),
         paidOn: d.paidOn,
+        reason: d.reason,
+        reversedOn: d.refusedOn,
+      });
+    }
+    case 'LoanRecoveryReversed': {
+      // The books post it as the recovery's mirror: the same amount, funds and date.
+      const d = e.data;
+      return published('LoanRecoveryReversed', {
+        recoveryId: d.recoveryId,
+        amount: IDR(d.amount),
+        via: d.via,
+        recoveredOn: d.recoveredOn,
         reason: d.reason,
         reversedOn: d.refusedOn,
       });

@@ -19,6 +19,7 @@ export * from './loan-collateral-hold-requested';
 export * from './loan-collateral-hold-reduced';
 export * from './loan-collateral-hold-released';
 export * from './loan-repayment-reversed';
+export * from './loan-recovery-reversed';
 
 import { LoanDisbursed } from './loan-disbursed';
 import { LoanInterestAccrued } from './loan-interest-accrued';
@@ -36,6 +37,7 @@ import { LoanCollateralHoldRequested } from './loan-collateral-hold-requested';
 import { LoanCollateralHoldReduced } from './loan-collateral-hold-reduced';
 import { LoanCollateralHoldReleased } from './loan-collateral-hold-released';
 import { LoanRepaymentReversed } from './loan-repayment-reversed';
+import { LoanRecoveryReversed } from './loan-recovery-reversed';
 
 export const LOAN_EVENTS = [
   LoanDisbursed,
@@ -54,4 +56,5 @@ export const LOAN_EVENTS = [
   LoanCollateralHoldReduced,
   LoanCollateralHoldReleased,
   LoanRepaymentReversed,
+  LoanRecoveryReversed,
 ] as const;

@@ -131,4 +131,15 @@ export type LoanCommand =
       /** and the events recorded after it, its own consequences included. */
       later: readonly LoanEvent[];
       policies?: readonly KolektibilitasPolicy[];
+    }
+  | {
+      type: 'RecordRecoveryRefused';
+      /** The LoanRecovered event savings refused to debit (the id of the message it answered). */
+      recoveryId: string;
+      savingsAccountId: string;
+      reason: string;
+      detail: string;
+      refusedOn: string;
+      /** From the loan's stream: that recovery, or null if the loan recorded none by that id. */
+      recovery: Extract<LoanEvent, { type: 'LoanRecovered' }>['data'] | null;
     };

@@ -290,6 +290,19 @@ export type LoanEvent =
       }
     >
   | E<
+      'LoanRecoveryReversed',
+      {
+        /** The LoanRecovered event (its id, the message savings answered) this takes back. */
+        recoveryId: string;
+        amount: Amount;
+        via: Funds;
+        recoveredOn: string;
+        reason: string;
+        detail: string;
+        refusedOn: string;
+      }
+    >
+  | E<
       'LoanRepaymentFailed',
       {
         /** The LoanRepaid event savings refused to debit, which the loan could not take back. */
@@ -333,4 +346,5 @@ export const LOAN_EVENT_TYPES: readonly LoanEventType[] = [
   'LoanRecovered',
   'LoanRepaymentReversed',
   'LoanRepaymentFailed',
+  'LoanRecoveryReversed',
 ];

@@ -215,6 +215,27 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         : state;
     case 'LoanRepaymentReversed':
       return reversed(state, event.data);
+    case 'LoanRecoveryReversed': {
+      const d = event.data;
+      const failed: FailedRepayment = {
+        kind: 'recovery',
+        repaymentId: d.recoveryId,
+        amount: d.amount,
+        paidOn: d.recoveredOn,
+        reason: d.reason,
+        detail: d.detail,
+        refusedOn: d.refusedOn,
+        reversed: true,
+      };
+      return {
+        ...state,
+        writtenOff: state.writtenOff && {
+          ...state.writtenOff,
+          recovered: state.writtenOff.recovered - BigInt(d.amount),
+        },
+        failedRepayments: [...state.failedRepayments, failed],
+      };
+    }
     case 'LoanRepaymentFailed': {
       const d = event.data;
       return {
@@ -359,8 +380,12 @@ function reversed(
   };
 }
 
-function failure(d: Omit<FailedRepayment, 'reversed'>, reversed: boolean): FailedRepayment {
+function failure(
+  d: Omit<FailedRepayment, 'kind' | 'reversed'>,
+  reversed: boolean,
+): FailedRepayment {
   return {
+    kind: 'repayment',
     repaymentId: d.repaymentId,
     amount: d.amount,
     paidOn: d.paidOn,

@@ -80,11 +80,13 @@ export interface HoldRefusal {
 }
 
 /**
- * A repayment to be taken from savings that the savings service refused to debit: reversed
- * (owed again, as if never paid) or, when later history built on it, left for staff.
+ * A repayment (or a written-off loan's recovery) to be taken from savings that the savings
+ * service refused to debit: reversed (owed again, as if never paid) or, when later history
+ * built on it, left for staff.
  */
 export interface FailedRepayment {
-  /** The LoanRepaid event's id. */
+  kind: 'repayment' | 'recovery';
+  /** The LoanRepaid (or LoanRecovered) event's id. */
   repaymentId: string;
   /** Rupiah, a decimal string. */
   amount: string;

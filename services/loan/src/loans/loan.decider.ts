@@ -7,7 +7,7 @@ import { initialLoanState, type LoanState } from './loan-state';
 import { recordHoldRefused } from './hold-refusal';
 import { apply, approve, disburse, recordHold, recordHoldEnded, reject } from './origination';
 import { repay } from './repayment';
-import { recordRepaymentRefused } from './repayment-reversal';
+import { recordRecoveryRefused, recordRepaymentRefused } from './repayment-reversal';
 import { restructure } from './restructuring';
 import { recover, writeOff } from './write-off';
 
@@ -46,6 +46,8 @@ export const loanDecider: Decider<LoanState, LoanCommand, LoanEvent> = {
         return recover(command, state);
       case 'RecordRepaymentRefused':
         return recordRepaymentRefused(command, state);
+      case 'RecordRecoveryRefused':
+        return recordRecoveryRefused(command, state);
       case 'CloseBusinessDay':
         return closeBusinessDay(state, command.businessDate, command.policies);
       default:

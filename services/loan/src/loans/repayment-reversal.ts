@@ -101,3 +101,38 @@ export function recordRepaymentRefused(
   }
   return d.events;
 }
+
+/**
+ * A written-off loan's recovery from savings that savings refused to debit never came: the claim
+ * is open by its amount again (LoanRecoveryReversed), which the books post as the recovery's
+ * mirror. Later recoveries are bounded by the claim, so none builds on it. One the loan has no
+ * record of, from another account, or recorded already, is nothing to the loan.
+ */
+export function recordRecoveryRefused(
+  command: Extract<LoanCommand, { type: 'RecordRecoveryRefused' }>,
+  state: LoanState,
+): LoanEvent[] {
+  const recovery = command.recovery;
+  if (
+    recovery === null ||
+    state.writtenOff === null ||
+    recovery.via.kind !== 'savings' ||
+    recovery.via.savingsAccountId !== command.savingsAccountId ||
+    state.failedRepayments.some((f) => f.repaymentId === command.recoveryId)
+  )
+    return [];
+  return [
+    {
+      type: 'LoanRecoveryReversed',
+      data: {
+        recoveryId: command.recoveryId,
+        amount: recovery.amount,
+        via: recovery.via,
+        recoveredOn: recovery.recoveredOn,
+        reason: command.reason,
+        detail: command.detail,
+        refusedOn: command.refusedOn,
+      },
+    },
+  ];
+}

@@ -97,6 +97,7 @@ describe('repayments from savings the savings service refused to debit', () => {
         detail: expect.stringContaining('100000 rupiah') as string,
         refusedOn: '2026-03-05',
         reversed: true,
+        kind: 'repayment',
       },
     ]);
     expect(await get(`/${loanId}/schedule`)).toEqual(scheduleBefore);
@@ -170,6 +171,40 @@ describe('repayments from savings the savings service refused to debit', () => {
     ]);
     const history = (await get(`/${loanId}/history`)) as { events: { type: string }[] };
     expect(history.events.at(-1)?.type).toBe('LoanRepaymentFailed');
+  });
+
+  it('takes back a written-off loan’s recovery savings refused: the claim is open by it again', async () => {
+    const loanId = await activeLoan(h);
+    await h.closeDays('2026-02-01', '2026-07-31');
+    h.setToday('2026-07-31');
+    await request(h.app)
+      .post(`${loans}/${loanId}/write-off`)
+      .set(h.as(h.fx.keys.coopA))
+      .send({ reason: 'macet' })
+      .expect(200);
+    const before = await get(`/${loanId}`);
+    await request(h.app)
+      .post(`${loans}/${loanId}/recoveries`)
+      .set(h.as(h.fx.keys.coopA))
+      .send({ amount: { amount: '400000', currency: 'IDR' }, via: fromSavings })
+      .expect(200);
+    const recoveryId = (await h.store.readStream(loanStream(loanId))).find(
+      (e) => e.type === 'LoanRecovered',
+    )!.id;
+    await savingsRefused({
+      ...refused(loanId, recoveryId, '400000'),
+      request: 'LoanRecovered',
+    });
+    const after = await get(`/${loanId}`);
+    expect(after.writtenOff).toEqual(before.writtenOff);
+    expect(after.failedRepayments).toEqual([
+      expect.objectContaining({ kind: 'recovery', repaymentId: recoveryId, reversed: true }),
+    ]);
+    const events = await h.store.readStream(loanStream(loanId));
+    expect(toPublic(events.at(-1)!)).toMatchObject({
+      name: 'LoanRecoveryReversed',
+      data: { recoveryId, amount: { amount: '400000', currency: 'IDR' }, via: fromSavings },
+    });
   });
 
   it('ignores a refusal of a repayment the loan has no record of, or of another account', async () => {

@@ -6,6 +6,7 @@ import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
 import { loanStream } from '../shared/streams';
 import { LOAN_EVENT_TYPES, type LoanEvent, type StoredInstallment } from './loan-events';
 import { evolveLoan } from './loan-evolve';
+import type { LoanCommand } from './loan-commands';
 import type { LoanRepository } from './loan-repository';
 import { initialLoanState } from './loan-state';
 
@@ -20,7 +21,7 @@ const LOAN_TYPES: ReadonlySet<string> = new Set(LOAN_EVENT_TYPES);
  * refused the debit. The loan records it once per message (RecordRepaymentRefused,
  * repayment-reversal.ts), reading from its stream the repayment the refusal names (by the
  * LoanRepaid event's id), the installments just before it and what was recorded after it.
- * A refused recovery is logged for staff: a written-off loan's books are not reopened here.
+ * A written-off loan's recovery savings refused is found the same way (RecordRecoveryRefused).
  */
 export function savingsDebitsConsumption(
   loans: LoanRepository,
@@ -33,38 +34,38 @@ export function savingsDebitsConsumption(
     handler: integrationEventHandler(catalog, async (event) => {
       if (event.name !== 'SavingsDebitRefused') return;
       const d = event.data;
-      if (d.request !== 'LoanRepaid') {
-        logger.warn(
-          { loanId: d.loanId, requestId: d.requestId, reason: d.reason },
-          'a recovery from savings was refused by savings; staff settle it',
-        );
-        return;
-      }
       const { state, revision } = await loans.load(d.loanId);
       if (revision === undefined || state.coopId !== d.coopId) return;
-      const history = await repaymentHistory(store, d.loanId, d.requestId);
+      const refusal = {
+        savingsAccountId: d.accountId,
+        reason: d.reason,
+        detail: d.detail,
+        refusedOn: d.businessDate,
+      };
+      const command: LoanCommand =
+        d.request === 'LoanRepaid'
+          ? {
+              type: 'RecordRepaymentRefused',
+              repaymentId: d.requestId,
+              ...refusal,
+              ...(await repaymentHistory(store, d.loanId, d.requestId)),
+            }
+          : {
+              type: 'RecordRecoveryRefused',
+              recoveryId: d.requestId,
+              ...refusal,
+              recovery: await recovery(store, d.loanId, d.requestId),
+            };
       try {
-        await loans.execute(
-          d.loanId,
-          {
-            type: 'RecordRepaymentRefused',
-            repaymentId: d.requestId,
-            savingsAccountId: d.accountId,
-            reason: d.reason,
-            detail: d.detail,
-            refusedOn: d.businessDate,
-            ...history,
+        await loans.execute(d.loanId, command, {
+          metadata: {
+            correlationId: event.envelope.correlationid,
+            causationId: event.envelope.id,
+            coopId: d.coopId,
           },
-          {
-            metadata: {
-              correlationId: event.envelope.correlationid,
-              causationId: event.envelope.id,
-              coopId: d.coopId,
-            },
-            idempotencyKey: event.envelope.id,
-            businessDate: d.businessDate,
-          },
-        );
+          idempotencyKey: event.envelope.id,
+          businessDate: d.businessDate,
+        });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         logger.warn(
@@ -111,4 +112,15 @@ async function repaymentHistory(
       .filter((e) => LOAN_TYPES.has(e.type))
       .map(loanEvent),
   };
+}
+
+/** The recovery recorded as event `recoveryId` on the loan, if any. */
+async function recovery(
+  store: EventStore,
+  loanId: string,
+  recoveryId: string,
+): Promise<Extract<LoanEvent, { type: 'LoanRecovered' }>['data'] | null> {
+  const recorded = await store.readStream(loanStream(loanId));
+  const found = recorded.find((e) => e.id === recoveryId && e.type === 'LoanRecovered');
+  return found ? (found.data as Extract<LoanEvent, { type: 'LoanRecovered' }>['data']) : null;
 }

@@ -17,7 +17,9 @@ export interface StatementLine {
     | 'waiver'
     | 'restructuring'
     | 'write_off'
-    | 'recovery';
+    | 'recovery'
+    /** A recovery from savings the savings service refused: taken back as of its date. */
+    | 'recovery_reversed';
   amount: bigint;
   principal: bigint;
   interest: bigint;
@@ -169,6 +171,13 @@ function lineOf(
       return {
         date: event.data.recoveredOn,
         kind: 'recovery',
+        amounts: { amount: BigInt(event.data.amount) },
+        outstanding,
+      };
+    case 'LoanRecoveryReversed':
+      return {
+        date: event.data.recoveredOn,
+        kind: 'recovery_reversed',
         amounts: { amount: BigInt(event.data.amount) },
         outstanding,
       };

@@ -62,7 +62,10 @@ export const LoanOut = z.object({
   failedRepayments: z
     .array(
       z.object({
-        repaymentId: z.string(),
+        kind: z.enum(['repayment', 'recovery']),
+        repaymentId: z
+          .string()
+          .describe('the LoanRepaid (or LoanRecovered) event savings answered'),
         amount: MoneyOut,
         paidOn: z.string(),
         reason: z.string(),
@@ -72,7 +75,7 @@ export const LoanOut = z.object({
       }),
     )
     .describe(
-      'repayments from savings the savings service refused to debit (e.g. insufficient-funds): reversed, they are owed again; not reversed (later history built on them), staff settle them',
+      'repayments (and recoveries) from savings the savings service refused to debit (e.g. insufficient-funds): reversed, they are owed again; not reversed (later history built on them), staff settle them',
     ),
   closedOn: z.string().nullable(),
   writtenOff: z

@@ -162,3 +162,45 @@ describe('loan decider: write-off and recoveries', () => {
     expect(refusal(disbursedLoan(), recovery(1n)).code).toBe('loan_not_written_off');
   });
 });
+
+describe('loan decider: a recovery from savings the savings service refused', () => {
+  const written = [...doubtful, ...when(doubtful, writeOff)];
+  const fromSavings = {
+    kind: 'savings',
+    savingsAccountId: 'sav-1',
+    productCode: 'SUKARELA',
+  } as const;
+  const recovered = when(written, {
+    type: 'RecordRecovery',
+    amount: 1_000_000n,
+    recoveredOn: '2026-07-10',
+    via: fromSavings,
+    recordedBy: 'key-teller',
+  });
+  const refused = (savingsAccountId = 'sav-1'): LoanCommand => ({
+    type: 'RecordRecoveryRefused',
+    recoveryId: 'recovery-1',
+    savingsAccountId,
+    reason: 'account-closed',
+    detail: 'the account is closed',
+    refusedOn: '2026-07-10',
+    recovery: recovered[0]!.data as Extract<LoanEvent, { type: 'LoanRecovered' }>['data'],
+  });
+
+  it('opens the claim by the recovery again, once', () => {
+    const all = [...written, ...recovered];
+    expect(given(all).writtenOff!.recovered).toBe(1_000_000n);
+    const events = when(all, refused());
+    expect(types(events)).toEqual(['LoanRecoveryReversed']);
+    const after = given([...all, ...events]);
+    expect(after.writtenOff).toEqual(given(written).writtenOff);
+    expect(after.failedRepayments).toEqual([
+      expect.objectContaining({ kind: 'recovery', repaymentId: 'recovery-1', reversed: true }),
+    ]);
+    expect(when([...all, ...events], refused())).toEqual([]);
+  });
+
+  it('ignores a refusal naming another account', () => {
+    expect(when([...written, ...recovered], refused('sav-9'))).toEqual([]);
+  });
+});
