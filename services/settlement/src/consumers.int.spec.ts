@@ -208,6 +208,71 @@ describe('the savings and loan services’ money events in the books', () => {
     expect(await balance(A, '4-110')).toBe(-15_000n);
   });
 
+  it('takes back a repayment from savings the savings service refused: its mirror, on its date', async () => {
+    const loan = { loanId: 'l-2', coopId: A, memberId: 'm-1', productCode: 'PINJAMAN' };
+    const fromSavings = { kind: 'savings', savingsAccountId: 'acc-1', productCode: 'SUKARELA' };
+    await deliver('LoanDisbursed', {
+      ...loan,
+      borrower: { kind: 'person' },
+      origin: 'kopfed',
+      principal: idr(1_000_000),
+      fee: idr(0),
+      netAmount: idr(1_000_000),
+      via: fromSavings,
+      method: 'EFFECTIVE',
+      annualRatePercent: '18',
+      termMonths: 12,
+      graceMonths: 0,
+      firstDueDate: '2026-12-27',
+      maturityDate: '2027-11-27',
+      disbursedOn: '2026-11-27',
+    });
+    await deliver('SavingsDeposited', {
+      ...holder(A),
+      product: sukarela,
+      amount: idr(1_000_000),
+      via: 'settlement_in_transit',
+      businessDate: '2026-11-27',
+      externalId: null,
+    });
+    const before = { principal: await balance(A, '1-140'), inTransit: await balance(A, '1-170') };
+    const parts = {
+      principal: idr(100_000),
+      interest: idr(12_000),
+      accruedInterest: idr(0),
+      penalty: idr(3_000),
+      fee: idr(0),
+    };
+    await deliver('LoanRepaid', {
+      ...loan,
+      amount: idr(115_000),
+      via: fromSavings,
+      ...parts,
+      prepaidPrincipal: idr(0),
+      outstandingPrincipal: idr(900_000),
+      paidOn: '2026-11-28',
+      externalId: null,
+    });
+    // Booked against funds in transit, waiting for the savings service's debit…
+    expect(await balance(A, '1-170')).toBe(before.inTransit + 115_000n);
+    // …which never comes: savings refused, and the loan takes the repayment back.
+    await deliver('LoanRepaymentReversed', {
+      ...loan,
+      repaymentId: '0193a3d0-2d3e-7f40-8a51-6b7c8d9e0f12',
+      amount: idr(115_000),
+      via: fromSavings,
+      ...parts,
+      prepaidPrincipal: idr(0),
+      outstandingPrincipal: idr(1_000_000),
+      paidOn: '2026-11-28',
+      reason: 'insufficient-funds',
+      reversedOn: '2026-11-29',
+    });
+    expect(await balance(A, '1-170')).toBe(before.inTransit);
+    expect(await balance(A, '1-140')).toBe(before.principal);
+    expect((await h.get(`/coops/${A}/books/unposted`)).body.items).toEqual([]);
+  });
+
   it('keeps an event its ledger refuses (an unmapped product) for the treasurer, and retries it', async () => {
     await deliver('SavingsDeposited', {
       ...holder(A),

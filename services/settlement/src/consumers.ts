@@ -34,6 +34,8 @@ function loanMoney(event: Received): LoanMoneyEvent | undefined {
     case 'LoanProvisionReleased':
     case 'LoanWrittenOff':
     case 'LoanRecovered':
+    case 'LoanRepaymentReversed':
+    case 'LoanRecoveryReversed':
       return event;
     default:
       return undefined;

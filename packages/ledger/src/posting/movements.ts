@@ -39,6 +39,22 @@ export type Movement =
   | { type: 'LoanProvisionReleased'; product: ProductCode; amount: Money }
   | { type: 'LoanWrittenOff'; product: ProductCode; principal: Money; accruedInterest?: Money }
   | { type: 'LoanRecovered'; product: ProductCode; amount: Money; via: Funds }
+  /**
+   * A repayment booked (LoanRepaid) whose money never came — the savings account it was to be
+   * debited from refused — taken back: the exact mirror of that LoanRepaid.
+   */
+  | {
+      type: 'LoanRepaymentReversed';
+      product: ProductCode;
+      via: Funds;
+      principal?: Money;
+      interest?: Money;
+      accruedInterest?: Money;
+      penalty?: Money;
+      fee?: Money;
+    }
+  /** A recovery (LoanRecovered) whose money never came, taken back: its exact mirror. */
+  | { type: 'LoanRecoveryReversed'; product: ProductCode; amount: Money; via: Funds }
   | { type: 'InterCoopTransferSent'; amount: Money; from: Funds }
   | { type: 'InterCoopTransferReceived'; amount: Money; to: Funds }
   | { type: 'InterCoopTransferCleared'; payerCoop: CoopId; payeeCoop: CoopId; amount: Money }

@@ -10,7 +10,8 @@
  *             the withheld tax, PP 15/2009), SavingsCharged (fee, early-withdrawal penalty)
  *   loans     LoanDisbursed (fee deducted), LoanInterestAccrued, LoanRepaid (principal,
  *             interest, accrued interest, penalty, fee), LoanProvisionAdded/Released (PPAP),
- *             LoanWrittenOff, LoanRecovered
+ *             LoanWrittenOff, LoanRecovered; LoanRepaymentReversed and LoanRecoveryReversed (a
+ *             repayment or recovery whose money never came, each the mirror of what it takes back)
  *   clearing  InterCoopTransferSent (at the paying coop), InterCoopTransferReceived (at the
  *             receiving coop), InterCoopTransferCleared (at their parent), NetPositionPaid /
  *             NetPositionReceived (a member coop settles with its parent),
@@ -156,6 +157,21 @@ export const POSTING_RULES: PostingRules = {
   LoanRecovered: {
     description: 'Penerimaan pinjaman yang telah dihapusbukukan (recovery)',
     lines: [dr({ funds: 'via' }, 'amount'), cr({ loan: 'recoveryIncome' }, 'amount')],
+  },
+  LoanRepaymentReversed: {
+    description: 'Pembatalan angsuran pinjaman (loan repayment reversed: the money never came)',
+    lines: [
+      cr({ funds: 'via' }, 'principal', 'interest', 'accruedInterest', 'penalty', 'fee'),
+      dr({ loan: 'principal' }, 'principal'),
+      dr({ loan: 'interestIncome' }, 'interest'),
+      dr({ loan: 'interestReceivable' }, 'accruedInterest'),
+      dr({ loan: 'penaltyIncome' }, 'penalty'),
+      dr({ loan: 'feeIncome' }, 'fee'),
+    ],
+  },
+  LoanRecoveryReversed: {
+    description: 'Pembatalan penerimaan pinjaman yang telah dihapusbukukan (recovery reversed)',
+    lines: [cr({ funds: 'via' }, 'amount'), dr({ loan: 'recoveryIncome' }, 'amount')],
   },
   InterCoopTransferSent: {
     description: 'Transfer antar koperasi keluar (inter-coop transfer sent)',

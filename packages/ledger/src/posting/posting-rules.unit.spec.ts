@@ -144,6 +144,32 @@ const table: [string, Movement, JournalLine[]][] = [
     [debit(kas, idr(60)), credit(pemulihan, idr(60))],
   ],
   [
+    'repayment reversed: the mirror of the repayment',
+    {
+      type: 'LoanRepaymentReversed',
+      product: PINJAMAN,
+      via: cash,
+      principal: idr(100),
+      interest: idr(15),
+      accruedInterest: idr(20),
+      penalty: idr(3),
+      fee: idr(2),
+    },
+    [
+      credit(kas, idr(140)),
+      debit(piutang, idr(100)),
+      debit(bungaPinjaman, idr(15)),
+      debit(piutangBunga, idr(20)),
+      debit(denda, idr(3)),
+      debit(administrasi, idr(2)),
+    ],
+  ],
+  [
+    'recovery reversed',
+    { type: 'LoanRecoveryReversed', product: PINJAMAN, amount: idr(60), via: cash },
+    [credit(kas, idr(60)), debit(pemulihan, idr(60))],
+  ],
+  [
     'transfer sent from savings',
     { type: 'InterCoopTransferSent', amount: idr(500), from: toSukarela },
     [debit(sukarela, idr(500)), credit(kliring, idr(500))],

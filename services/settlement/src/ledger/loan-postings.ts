@@ -9,7 +9,9 @@ type LoanName =
   | 'LoanProvisionAdded'
   | 'LoanProvisionReleased'
   | 'LoanWrittenOff'
-  | 'LoanRecovered';
+  | 'LoanRecovered'
+  | 'LoanRepaymentReversed'
+  | 'LoanRecoveryReversed';
 export type LoanMoneyEvent = { [N in LoanName]: { name: N; data: EventData<N> } }[LoanName];
 
 export const LOAN_MONEY_EVENTS: readonly LoanName[] = [
@@ -20,6 +22,8 @@ export const LOAN_MONEY_EVENTS: readonly LoanName[] = [
   'LoanProvisionReleased',
   'LoanWrittenOff',
   'LoanRecovered',
+  'LoanRepaymentReversed',
+  'LoanRecoveryReversed',
 ];
 
 const m = (wire: { amount: string; currency: string }): Money =>
@@ -98,6 +102,36 @@ function posting(event: LoanMoneyEvent): { movement: Movement; businessDate: str
       const d = event.data;
       return {
         movement: { type: 'LoanRecovered', product, amount: m(d.amount), via: funds(d.via) },
+        businessDate: d.recoveredOn,
+      };
+    }
+    // The money never came (savings refused the debit): the mirror of what it takes back, on
+    // that one's date, so the two cancel in every report that spans it.
+    case 'LoanRepaymentReversed': {
+      const d = event.data;
+      return {
+        movement: {
+          type: 'LoanRepaymentReversed',
+          product,
+          via: funds(d.via),
+          principal: m(d.principal),
+          interest: m(d.interest),
+          accruedInterest: m(d.accruedInterest),
+          penalty: m(d.penalty),
+          fee: m(d.fee),
+        },
+        businessDate: d.paidOn,
+      };
+    }
+    case 'LoanRecoveryReversed': {
+      const d = event.data;
+      return {
+        movement: {
+          type: 'LoanRecoveryReversed',
+          product,
+          amount: m(d.amount),
+          via: funds(d.via),
+        },
         businessDate: d.recoveredOn,
       };
     }
