@@ -90,3 +90,4 @@ export {
 } from './replay/audit-package';
 export { booksJson, balanceSheetCsv, shuStatementCsv, trialBalanceCsv } from './replay/books-files';
 export { latestCheckpointOf } from './replay/statement-checkpoint';
+export { SignersResponse } from './http/schemas';

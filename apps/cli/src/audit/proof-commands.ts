@@ -8,6 +8,7 @@ import {
   InclusionProof,
   ProofService,
   ReadOnlySqliteStore,
+  SignersResponse,
   StreamProof,
 } from '@kopfed/audit';
 import {
@@ -17,6 +18,7 @@ import {
   print,
   printJson,
   readJsonFile,
+  readJsonFileAs,
 } from './options';
 
 export function registerProofCommands(audit: Command): void {
@@ -60,15 +62,20 @@ export function registerProofCommands(audit: Command): void {
       (id: string, ids: string[]) => [...ids, id],
       [],
     )
-    .action((file: string, options: { trust: string[] }) => {
+    .option(
+      '--signers <file>',
+      "the node's signer list (the answer of GET /api/audit/v1/signers): a checkpoint signed by a key revoked by then does not hold",
+    )
+    .action((file: string, options: { trust: string[]; signers?: string }) => {
       const json = readJsonFile(file);
       const trusted = options.trust.length > 0 ? options.trust : undefined;
+      const revoked = options.signers ? revocationsIn(options.signers) : undefined;
       const inclusion = InclusionProof.safeParse(json);
       const stream = StreamProof.safeParse(json);
       const check = inclusion.success
-        ? checkInclusionProof(inclusion.data, trusted)
+        ? checkInclusionProof(inclusion.data, trusted, revoked)
         : stream.success
-          ? checkStreamProof(stream.data, trusted)
+          ? checkStreamProof(stream.data, trusted, revoked)
           : { valid: false as const, reason: 'not an inclusion or stream proof' };
       if (!check.valid) return failed(`the proof does not hold: ${check.reason}`);
       print('the proof holds');
@@ -76,4 +83,16 @@ export function registerProofCommands(audit: Command): void {
       // stream heads were): the auditor must see it, not only the verdict.
       for (const warning of check.warnings ?? []) print(`warning: ${warning}`);
     });
+}
+
+/** The keys a signer list says are revoked, with the instant from which each no longer counts. */
+function revocationsIn(file: string): Map<string, string> {
+  const { signers } = readJsonFileAs(
+    file,
+    'a signer list (GET /api/audit/v1/signers)',
+    SignersResponse,
+  );
+  return new Map(
+    signers.flatMap((s) => (s.revokedAt === null ? [] : [[s.keyId, s.revokedAt] as const])),
+  );
 }

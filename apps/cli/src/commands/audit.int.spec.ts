@@ -526,7 +526,7 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
     60_000,
   );
 
-  it('holds a stream proof, and not the same proof with its last event dropped', async () => {
+  it('holds a stream proof, not the same proof with its last event dropped, nor one signed by a key revoked by then', async () => {
     const member = new ReadOnlySqliteStore(join(dataDir, 'member.db'));
     const proof = await new ProofService(new Map([['member', member]]))
       .stream('member', 'auditprobe-1')
@@ -551,6 +551,49 @@ describe('kopfed audit on bad input: a one-line reason on stderr and exit 1, no 
       code: 0,
       stdout: 'the proof holds\nwarning: the proof starts at revision 2: not the whole stream\n',
     });
+    // With the node's signer list: a key revoked by the time it signed makes the proof fail.
+    const { keyId } = proof.checkpoint.signature;
+    const signedAt = Date.parse(proof.checkpoint.statement.signedAt);
+    const signers = (revokedAt: string | null) =>
+      file(
+        'signers.json',
+        JSON.stringify({
+          signers: [
+            {
+              keyId,
+              publicKey: 'AAAA',
+              role: 'node',
+              coopId: null,
+              name: 'the node',
+              registeredBy: 'node',
+              registeredAt: '2026-01-01T00:00:00.000Z',
+              revokedAt,
+              revokedBy: revokedAt === null ? null : 'admin',
+              revocationReason: revokedAt === null ? null : 'seed leaked',
+            },
+          ],
+        }),
+      );
+    const stream = file('stream-again.json', JSON.stringify(proof));
+    const later = new Date(signedAt + 1).toISOString();
+    expect(
+      await kopfedBinary('audit', 'check-proof', stream, '--signers', signers(later)),
+    ).toMatchObject({ code: 0, stdout: 'the proof holds\n' });
+    const earlier = new Date(signedAt).toISOString();
+    const revoked = await kopfedBinary(
+      'audit',
+      'check-proof',
+      stream,
+      '--signers',
+      signers(earlier),
+    );
+    expect(revoked.code).toBe(1);
+    expect(revoked.stderr.trimEnd()).toMatch(
+      new RegExp(`revoked from ${earlier}: it does not count$`),
+    );
+    const notAList = await kopfedBinary('audit', 'check-proof', stream, '--signers', stream);
+    expect(notAList.code).toBe(1);
+    expect(notAList.stderr).toMatch(/not a signer list/);
     const shortened = { ...proof, events: proof.events.slice(0, -1) };
     const cut = await kopfedBinary(
       'audit',

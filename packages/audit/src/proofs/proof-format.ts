@@ -72,11 +72,14 @@ export type ProofCheck = { valid: true; warnings?: string[] } | { valid: false; 
  * Checks a proof with nothing but the proof: the checkpoint is of the store the proof names,
  * the leaf is the text's hash, the path leads to the signed root, the text is the event at
  * that position, and the signature holds — by one of `trustedKeyIds` when given (the node
- * keys the checker trusts).
+ * keys the checker trusts), and by a key not revoked by the time it signed (`revokedFrom`,
+ * from the node's signer list).
  */
 export function checkInclusionProof(
   proof: InclusionProof,
   trustedKeyIds?: readonly string[],
+  /** Keys revoked, by key id, with the instant from which they no longer count. */
+  revokedFrom?: ReadonlyMap<string, string>,
 ): ProofCheck {
   const { statement, signature } = proof.checkpoint;
   if (proof.store !== statement.store)
@@ -97,6 +100,11 @@ export function checkInclusionProof(
     return invalid('the checkpoint signature does not hold');
   if (trustedKeyIds && !trustedKeyIds.includes(signature.keyId))
     return invalid(`the checkpoint is signed by ${signature.keyId}, which is not trusted`);
+  const revoked = revokedFrom?.get(signature.keyId);
+  if (revoked !== undefined && Date.parse(statement.signedAt) >= Date.parse(revoked))
+    return invalid(
+      `the checkpoint was signed at ${statement.signedAt} by ${signature.keyId}, revoked from ${revoked}: it does not count`,
+    );
   return { valid: true };
 }
 
@@ -108,6 +116,7 @@ export function checkInclusionProof(
 export function checkStreamProof(
   proof: StreamProof,
   trustedKeyIds?: readonly string[],
+  revokedFrom?: ReadonlyMap<string, string>,
 ): ProofCheck {
   let revision = proof.fromRevision;
   for (const event of proof.events) {
@@ -120,6 +129,7 @@ export function checkStreamProof(
         ...event,
       },
       trustedKeyIds,
+      revokedFrom,
     );
     if (!check.valid) return invalid(`position ${event.position}: ${check.reason}`);
     const parsed = parseEvent(event.canonicalText);

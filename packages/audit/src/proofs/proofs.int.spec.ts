@@ -84,6 +84,24 @@ describe('inclusion and stream proofs', () => {
     });
   });
 
+  it('refuses a checkpoint signed by a key revoked by then, and holds one signed before', async () => {
+    const proof = await proofs.inclusion('ledger', 300);
+    const { signedAt } = proof.checkpoint.statement;
+    const { keyId } = proof.checkpoint.signature;
+    const at = (ms: number) => new Date(Date.parse(signedAt) + ms).toISOString();
+    expect(checkInclusionProof(proof, undefined, new Map([[keyId, at(0)]]))).toEqual({
+      valid: false,
+      reason: `the checkpoint was signed at ${signedAt} by ${keyId}, revoked from ${at(0)}: it does not count`,
+    });
+    expect(checkInclusionProof(proof, undefined, new Map([[keyId, at(1)]]))).toEqual({
+      valid: true,
+    });
+    // Another key's revocation is nothing to this checkpoint.
+    expect(checkInclusionProof(proof, undefined, new Map([['0'.repeat(32), at(-1)]]))).toEqual({
+      valid: true,
+    });
+  });
+
   it('proves against a named later checkpoint, and says when none covers the event yet', async () => {
     const proof = await proofs.inclusion('ledger', 5, 2);
     expect(proof.checkpoint.statement.sequence).toBe(2);
