@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import {
   createKopfedClient,
   fetchSyncStatus,
-  retryPolicy,
   type KopfedClient,
   type RetryPolicy,
   type SyncStream,
@@ -11,7 +10,6 @@ import {
 import type { SyncConfig } from '../config';
 import { readTable } from '../table/read-table';
 import { jakartaToday } from '../values/dates';
-import { withAttemptLimit } from './attempt-limit';
 import { planSync, type Plan } from './plan';
 import { Progress } from './progress';
 import { allRejections, writeReport } from './report';
@@ -75,10 +73,8 @@ export async function runSync(request: SyncRequest): Promise<SyncSummary> {
     retry: request.retry,
     onRetry: () => void retries++,
     userAgent: 'kopfed-sync',
-    fetch: withAttemptLimit(
-      request.fetch ?? globalThis.fetch,
-      retryPolicy(request.retry).timeoutMs,
-    ),
+    // The SDK holds each attempt, body included, to the policy's time limit (4fe6de7).
+    ...(request.fetch ? { fetch: request.fetch } : {}),
   });
   let state = request.restart ? undefined : loadState(request.statePath);
   if (state) assertSameSync(state, plan, request);
