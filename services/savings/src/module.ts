@@ -12,7 +12,7 @@ import { CloseOfBusiness } from './close-of-business/close-of-business';
 import { closeOfBusinessRoutes } from './close-of-business/routes';
 import { MembershipDirectory } from './membership/membership-directory';
 import { LoanConsumers } from './loans/loan-consumers';
-import { withLoanHoldRefusals } from './loans/loan-hold-refusals';
+import { withLoanRefusals } from './loans/loan-hold-refusals';
 import { CatalogueStore } from './products/catalogue-store';
 import { productRoutes } from './products/routes';
 import { toPublic } from './public-events';
@@ -82,7 +82,7 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
       },
       publishes: {
         topic: catalog.topicOf('savings'),
-        encode: publicEventEncoder(catalog, withLoanHoldRefusals(toPublic)),
+        encode: publicEventEncoder(catalog, withLoanRefusals(toPublic)),
       },
       consumes: [
         members.consumption(),

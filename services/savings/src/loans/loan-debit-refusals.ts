@@ -1,12 +1,8 @@
 import type { EventName } from '@kopfed/contracts';
-import {
-  deterministicUuid,
-  DuplicateEventIdError,
-  WrongExpectedRevisionError,
-} from '@kopfed/eventstore';
 import type { EventMetadata, EventStore, RecordedEvent } from '@kopfed/eventstore';
 import type { PublicEvent } from '@kopfed/messaging';
 import { wire } from '../shared/money';
+import { recordOnce } from './record-once';
 
 /** A loan's repayment or recovery savings' rules refused to debit, as recorded in the savings store. */
 export interface LoanDebitRefusal {
@@ -41,28 +37,13 @@ export async function recordLoanDebitRefusal(
   refusal: LoanDebitRefusal,
   metadata: EventMetadata,
 ): Promise<boolean> {
-  try {
-    await store.append(
-      loanDebitRefusalStream(refusal.requestId),
-      [
-        {
-          id: deterministicUuid('savings', CATEGORY, refusal.requestId),
-          type: TYPE,
-          schemaVersion: 1,
-          data: refusal,
-          metadata,
-          businessDate: refusal.on,
-        },
-      ],
-      { expectedRevision: 'no_stream' },
-    );
-    return true;
-  } catch (error) {
-    // Recorded before, for this message: the stream, or its one event, is there.
-    if (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)
-      return false;
-    throw error;
-  }
+  return recordOnce(
+    store,
+    CATEGORY,
+    refusal.requestId,
+    { type: TYPE, data: refusal, businessDate: refusal.on },
+    metadata,
+  );
 }
 
 /** The refusal as its contract (contracts/src/events/savings/savings-debit-refused.ts). */

@@ -1,12 +1,8 @@
 import type { EventName } from '@kopfed/contracts';
-import {
-  deterministicUuid,
-  DuplicateEventIdError,
-  WrongExpectedRevisionError,
-} from '@kopfed/eventstore';
 import type { EventMetadata, EventStore, RecordedEvent } from '@kopfed/eventstore';
 import type { PublicEvent } from '@kopfed/messaging';
 import { wire } from '../shared/money';
+import { recordOnce } from './record-once';
 import { loanDebitRefusalToPublic } from './loan-debit-refusals';
 
 /** A loan's collateral hold savings' rules refused, as recorded in the savings store. */
@@ -39,28 +35,13 @@ export async function recordLoanHoldRefusal(
   refusal: LoanHoldRefusal,
   metadata: EventMetadata,
 ): Promise<boolean> {
-  try {
-    await store.append(
-      loanHoldRefusalStream(requestId),
-      [
-        {
-          id: deterministicUuid('savings', CATEGORY, requestId),
-          type: TYPE,
-          schemaVersion: 1,
-          data: refusal,
-          metadata,
-          businessDate: refusal.on,
-        },
-      ],
-      { expectedRevision: 'no_stream' },
-    );
-    return true;
-  } catch (error) {
-    // Recorded before, for this message: the stream, or its one event, is there.
-    if (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)
-      return false;
-    throw error;
-  }
+  return recordOnce(
+    store,
+    CATEGORY,
+    requestId,
+    { type: TYPE, data: refusal, businessDate: refusal.on },
+    metadata,
+  );
 }
 
 /** The refusal as its contract (contracts/src/events/savings/savings-hold-refused.ts). */
@@ -87,10 +68,10 @@ export function loanHoldRefusalToPublic(event: RecordedEvent): PublicEvent<Event
 /**
  * The savings service's public events with the refusals it owes the loan — of holds
  * (SavingsHoldRefused) and of repayment or recovery debits (SavingsDebitRefused,
- * loan-debit-refusals.ts): the module publishes `withLoanHoldRefusals(toPublic)` (module.ts),
+ * loan-debit-refusals.ts): the module publishes `withLoanRefusals(toPublic)` (module.ts),
  * since accounts' own events know nothing of them.
  */
-export function withLoanHoldRefusals(
+export function withLoanRefusals(
   toPublic: (event: RecordedEvent) => PublicEvent<EventName> | undefined,
 ): (event: RecordedEvent) => PublicEvent<EventName> | undefined {
   return (event) =>

@@ -11,7 +11,7 @@ import {
   type SavingsHarness,
 } from '../testing/savings-harness';
 import { loanDebitRefusalStream } from './loan-debit-refusals';
-import { loanHoldRefusalStream, withLoanHoldRefusals } from './loan-hold-refusals';
+import { loanHoldRefusalStream, withLoanRefusals } from './loan-hold-refusals';
 
 /**
  * The loan events savings cannot or need not act on, fed as the loan service's contract events
@@ -75,7 +75,7 @@ async function refusalOf(
   const [recorded, ...more] = await h.store.readStream(stream(requestId));
   expect(more).toEqual([]);
   if (!recorded) return undefined;
-  const message = publicEventEncoder(catalog, withLoanHoldRefusals(toPublic))(recorded, undefined);
+  const message = publicEventEncoder(catalog, withLoanRefusals(toPublic))(recorded, undefined);
   const envelope = JSON.parse(message!.value) as {
     type: string;
     subject: string;
