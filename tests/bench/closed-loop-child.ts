@@ -21,7 +21,11 @@ async function run(spec: ClosedLoopSpec): Promise<ClientOutcome> {
   const warmupStatuses: Record<number, number> = {};
   const warmEnd = performance.now() + spec.warmupMs;
   const end = warmEnd + spec.measureMs;
-  const warmTimer = setTimeout(() => process.send!({ phase: 'measuring' }), spec.warmupMs);
+  let cpuAtWarm = process.cpuUsage();
+  const warmTimer = setTimeout(() => {
+    cpuAtWarm = process.cpuUsage();
+    process.send!({ phase: 'measuring' });
+  }, spec.warmupMs);
   await Promise.all(
     Array.from({ length: spec.clients }, async (_, client) => {
       for (let k = 0; ; k++) {
@@ -37,6 +41,7 @@ async function run(spec: ClosedLoopSpec): Promise<ClientOutcome> {
       }
     }),
   );
+  const cpu = process.cpuUsage(cpuAtWarm);
   clearTimeout(warmTimer);
   agent.destroy();
   const seconds = spec.measureMs / 1000;
@@ -47,6 +52,7 @@ async function run(spec: ClosedLoopSpec): Promise<ClientOutcome> {
     p99Ms: percentile(latencies, 99),
     statuses,
     warmupStatuses,
+    clientCpuMs: (cpu.user + cpu.system) / 1_000,
   };
 }
 

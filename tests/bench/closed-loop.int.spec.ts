@@ -60,6 +60,9 @@ describe('closedLoopInChild', () => {
     expect(outcome.perSecond).toBeCloseTo(outcome.requests / 0.7, 5);
     expect(outcome.p99Ms).toBeGreaterThanOrEqual(outcome.p50Ms);
     expect(outcome.serverCpuMs).toBeGreaterThan(0);
+    // The client's own CPU over the measured window: something, and not more than it had.
+    expect(outcome.clientCpuMs).toBeGreaterThan(0);
+    expect(outcome.clientCpuMs).toBeLessThan(2 * 700 + 100);
   }, 30_000);
 
   it('reports the answers that failed, in the warm-up and after it', async () => {

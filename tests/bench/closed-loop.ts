@@ -27,6 +27,11 @@ export interface ClosedLoopOutcome {
   statuses: Record<number, number>;
   /** Answers by status during the warm-up, so that a failure there is not lost. */
   warmupStatuses: Record<number, number>;
+  /**
+   * The client process's CPU time from the end of the warm-up to its last answer, in ms: on a
+   * machine of two cores, what the load itself takes from the server.
+   */
+  clientCpuMs: number;
   /** This (the server's) process's CPU time over the measured window, in ms. */
   serverCpuMs: number;
   /**
@@ -44,9 +49,18 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** The main thread's CPU time so far in ms (its task's utime + stime), or undefined off Linux. */
 export function mainThreadCpuMs(): number | undefined {
+  return cpuMsOf(`/proc/self/task/${process.pid}/stat`);
+}
+
+/** A process's CPU time so far in ms, all its threads together, or undefined off Linux. */
+export function processCpuMs(pid: number): number | undefined {
+  return cpuMsOf(`/proc/${pid}/stat`);
+}
+
+function cpuMsOf(statFile: string): number | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    stat = readFileSync(statFile, 'utf8');
   } catch {
     return undefined;
   }

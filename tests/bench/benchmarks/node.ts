@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, NodeProcess } from '../../e2e/node-process';
+import { processCpuMs } from '../closed-loop';
 import { load } from '../http-load';
 import { eventsIn, fillTo, mixed, setUp } from '../node-workload';
 import { atLeast, atMost, round, type Benchmark } from '../report';
@@ -31,12 +32,16 @@ export const nodeBenchmark: Benchmark = {
     const node = new NodeProcess({ dataDir, port, env: { LOG_LEVEL: 'error' } });
     await node.start();
     const fixture = await setUp(node, coopIds);
+    const nodeCpuBefore = processCpuMs(node.pid!);
+    const loadCpuBefore = process.cpuUsage();
     const result = await load({
       port,
       concurrency: CLIENTS,
       total: REQUESTS,
       request: (n) => mixed(fixture, n),
     });
+    const loadCpu = process.cpuUsage(loadCpuBefore);
+    const nodeCpuAfter = processCpuMs(node.pid!);
     const ok = Object.entries(result.statuses)
       .filter(([status]) => Number(status) < 300)
       .reduce((sum, [, count]) => sum + count, 0);
@@ -68,6 +73,12 @@ export const nodeBenchmark: Benchmark = {
           commandsPerSecond: Math.round(result.perSecond),
           p50Ms: round(result.p50Ms, 1),
           p99Ms: round(result.p99Ms, 1),
+          // CPU per command of the node (all its threads) and of the load generator: on two
+          // cores, 2,000 ms of CPU per second is all there is for both.
+          ...(nodeCpuBefore !== undefined && nodeCpuAfter !== undefined
+            ? { nodeCpuMsPerCommand: round((nodeCpuAfter - nodeCpuBefore) / result.requests, 3) }
+            : {}),
+          loadCpuMsPerCommand: round((loadCpu.user + loadCpu.system) / 1_000 / result.requests, 3),
           statuses: JSON.stringify(result.statuses),
         },
         {

@@ -161,6 +161,8 @@ export async function measureDeposits(): Promise<
       ...(outcome.serverMainThreadCpuMs !== undefined
         ? { mainThreadCpuMsPerDeposit: round(outcome.serverMainThreadCpuMs / deposited, 3) }
         : {}),
+      // The load's own process: on two cores, the server and its clients share the machine.
+      clientCpuMsPerDeposit: round(outcome.clientCpuMs / deposited, 3),
       failures: failuresOf(outcome, 200),
     };
   } finally {
