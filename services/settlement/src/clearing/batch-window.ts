@@ -30,9 +30,15 @@ function computeWindow(instant: string, windowMinutes: number): TimeWindow {
   };
 }
 
-/** The Asia/Jakarta business date `instant` falls on (`2026-11-27`). */
-export const jakartaDateOf = (instant: string): string =>
-  new Date(Date.parse(instant) + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
+let lastDate: { instant: string; date: string } | undefined;
+
+/** The Asia/Jakarta business date `instant` falls on (`2026-11-27`); the last answer is kept as above. */
+export function jakartaDateOf(instant: string): string {
+  if (lastDate?.instant === instant) return lastDate.date;
+  const date = new Date(Date.parse(instant) + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
+  lastDate = { instant, date };
+  return date;
+}
 
 const MODEL_LETTER: Record<SettlementModel, string> = {
   multilateral_net: 'M',
