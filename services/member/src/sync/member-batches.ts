@@ -187,9 +187,11 @@ function knownMembers(
   const unknown = direct.filter((e) => !members.has(e.memberId));
   if (unknown.length === 0) return { entries: direct, members };
   const attached = new Map(
+    // Without INDEXED BY the planner serves the ORDER BY from members_by_coop and reads every
+    // member of the coop, each batch: a first sync of n members would read n²/2000 rows.
     stmt<[string, string], SyncedMember & { external_id: string }>(
       db,
-      `SELECT ${SYNCED_COLUMNS} FROM members
+      `SELECT ${SYNCED_COLUMNS} FROM members INDEXED BY members_by_external_id
         WHERE coop_id = ? AND external_id IN (SELECT value FROM json_each(?))
         ORDER BY member_id DESC`,
     )
