@@ -18,6 +18,7 @@ import {
   outstandingPrincipal,
   unpaidInterest,
   unpaidPrincipal,
+  type Installment,
   type LoanState,
 } from './loan-state';
 
@@ -50,26 +51,7 @@ export function closeBusinessDayOf(
   if (state.status !== 'active' || state.disbursedOn === null || state.disbursedOn > businessDate)
     return { events: [], state };
   const d = new Decision(state);
-  const terms = state.terms!;
-  for (const i of d.state.installments) {
-    if (i.dueDate >= businessDate) break;
-    if (i.overdue || isSettled(i)) continue;
-    d.emit({
-      type: 'LoanInstallmentOverdue',
-      data: {
-        number: i.number,
-        dueDate: i.dueDate,
-        principal: unpaidPrincipal(i).toString(),
-        interest: unpaidInterest(i).toString(),
-        overdueOn: businessDate,
-      },
-    });
-    if (BigInt(terms.lateFee) > 0n)
-      d.emit({
-        type: 'LoanFeeCharged',
-        data: { fee: terms.lateFee, reason: 'late_installment', chargedOn: businessDate },
-      });
-  }
+  markOverdue(d, businessDate);
   const penalty = penaltyFor(d.state, businessDate);
   if (penalty) d.emit(penalty);
   reclassify(d, businessDate, policies);
@@ -84,6 +66,35 @@ export function closeBusinessDayOf(
   }
   provide(d, businessDate, policies);
   return { events: d.events, state: d.state };
+}
+
+/**
+ * Installments that fell past due by `businessDate` and are not marked yet, each with the
+ * product's late fee. `reversalOf` names a repayment taken back whose date's closes had counted
+ * them paid (repayment-reversal.ts).
+ */
+export function markOverdue(d: Decision, businessDate: string, reversalOf?: string): void {
+  const lateFee = d.state.terms!.lateFee;
+  for (const i of d.state.installments) {
+    if (i.dueDate >= businessDate) break;
+    if (i.overdue || isSettled(i)) continue;
+    d.emit({
+      type: 'LoanInstallmentOverdue',
+      data: {
+        number: i.number,
+        dueDate: i.dueDate,
+        principal: unpaidPrincipal(i).toString(),
+        interest: unpaidInterest(i).toString(),
+        overdueOn: businessDate,
+        ...(reversalOf === undefined ? {} : { reversalOf }),
+      },
+    });
+    if (BigInt(lateFee) > 0n)
+      d.emit({
+        type: 'LoanFeeCharged',
+        data: { fee: lateFee, reason: 'late_installment', chargedOn: businessDate },
+      });
+  }
 }
 
 /**
@@ -157,17 +168,40 @@ export class Decision {
 /** The day's denda on overdue principal and interest; the fraction of a rupiah is carried. */
 export function penaltyFor(s: LoanState, businessDate: string): LoanEvent | undefined {
   if (s.penaltyChargedThrough !== null && s.penaltyChargedThrough >= businessDate) return undefined;
+  const overdue = overdueOn(s.installments, businessDate);
+  if (overdue === 0n) return undefined;
+  const rate = s.terms!.penaltyPercentPerDay;
+  if (Decimal.parse(rate).isZero()) return undefined;
+  return penaltyCharged(s, businessDate, overdue, dayPenalty(overdue, rate));
+}
+
+/** Principal and interest of the installments due before `businessDate` still unpaid. */
+export function overdueOn(installments: readonly Installment[], businessDate: string): bigint {
   let overdue = 0n;
-  for (const i of s.installments) {
+  for (const i of installments) {
     if (i.dueDate >= businessDate) break;
     overdue += unpaidPrincipal(i) + unpaidInterest(i);
   }
-  if (overdue === 0n) return undefined;
-  const rate = Decimal.parse(s.terms!.penaltyPercentPerDay);
-  if (rate.isZero()) return undefined;
+  return overdue;
+}
+
+/** A day's exact penalty on `overdue` rupiah at `ratePercent` a day. */
+export function dayPenalty(overdue: bigint, ratePercent: string): Decimal {
+  return Decimal.integer(overdue)
+    .times(Decimal.parse(ratePercent))
+    .dividedBy(Decimal.integer(100), PENALTY_SCALE);
+}
+
+/** `exact` more penalty for `businessDate`: the whole rupiah it brings the running total to. */
+export function penaltyCharged(
+  s: LoanState,
+  businessDate: string,
+  overdue: bigint,
+  exact: Decimal,
+  reversalOf?: string,
+): LoanEvent {
   const before = Decimal.parse(s.penaltyAccrued);
-  const today = Decimal.integer(overdue).times(rate).dividedBy(Decimal.integer(100), PENALTY_SCALE);
-  const after = before.plus(today).rescale(PENALTY_SCALE);
+  const after = before.plus(exact).rescale(PENALTY_SCALE);
   return {
     type: 'LoanPenaltyCharged',
     data: {
@@ -175,6 +209,7 @@ export function penaltyFor(s: LoanState, businessDate: string): LoanEvent | unde
       overdueAmount: overdue.toString(),
       chargedFor: businessDate,
       penaltyAccrued: after.toString(),
+      ...(reversalOf === undefined ? {} : { reversalOf }),
     },
   };
 }

@@ -128,8 +128,10 @@ export type LoanCommand =
       repayment: Extract<LoanEvent, { type: 'LoanRepaid' }>['data'] | null;
       /** the installments just before it, */
       scheduleBefore: readonly StoredInstallment[];
-      /** and the events recorded after it, its own consequences included. */
+      /** and the events recorded after it, its own consequences included; */
       later: readonly LoanEvent[];
+      /** the business dates whose closes counted it paid, oldest first (`closesAfter`). */
+      closedSince: readonly string[];
       policies?: readonly KolektibilitasPolicy[];
     }
   | {

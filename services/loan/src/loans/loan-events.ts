@@ -95,7 +95,15 @@ export type LoanEvent =
     >
   | E<
       'LoanInstallmentOverdue',
-      { number: number; dueDate: string; principal: Amount; interest: Amount; overdueOn: string }
+      {
+        number: number;
+        dueDate: string;
+        principal: Amount;
+        interest: Amount;
+        overdueOn: string;
+        /** See LoanPenaltyCharged's `reversalOf`; absent from a close of business's own mark. */
+        reversalOf?: string;
+      }
     >
   | E<
       'LoanFeeCharged',
@@ -109,6 +117,12 @@ export type LoanEvent =
         chargedFor: string;
         /** Every penalty so far, exact to 10 decimal places: the residue is carried. */
         penaltyAccrued: string;
+        /**
+         * The repayment (its LoanRepaid event id) whose reversal charged this day again: the
+         * day's close had counted it paid. Charged after later days, and final: a repayment
+         * dated before it does not decide it again. Absent from a close of business's own charge.
+         */
+        reversalOf?: string;
       }
     >
   | E<

@@ -80,12 +80,16 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
         installments: fromStored(event.data.installments, event.data.disbursedOn, []),
       };
     case 'LoanInstallmentOverdue': {
-      const { number, overdueOn } = event.data;
+      const { number, overdueOn, reversalOf } = event.data;
       return logged(
         mapInstallment(state, number, (i) => ({ ...i, overdue: true })),
         (log) => ({
           ...log,
-          overdue: [...log.overdue, { number, overdueOn, fee: 0n }],
+          // Marked again by a reversal: final, not decided again (see `reversed`).
+          overdue:
+            reversalOf === undefined
+              ? [...log.overdue, { number, overdueOn, fee: 0n }]
+              : log.overdue,
           closedThrough: later(log.closedThrough, overdueOn),
         }),
       );
@@ -103,24 +107,24 @@ export function evolveLoan(state: LoanState, event: LoanEvent): LoanState {
     }
     case 'LoanPenaltyCharged': {
       const d = event.data;
+      const day = {
+        chargedFor: d.chargedFor,
+        penalty: BigInt(d.penalty),
+        penaltyAccruedBefore: state.penaltyAccrued,
+        chargedThroughBefore: state.penaltyChargedThrough,
+      };
       return logged(
         {
           ...state,
           penaltyDue: state.penaltyDue + BigInt(d.penalty),
           penaltyAccrued: d.penaltyAccrued,
-          penaltyChargedThrough: d.chargedFor,
+          // A reversal charges days again after later ones: the latest day charged stays.
+          penaltyChargedThrough: later(state.penaltyChargedThrough, d.chargedFor),
         },
         (log) => ({
           ...log,
-          penalties: [
-            ...log.penalties,
-            {
-              chargedFor: d.chargedFor,
-              penalty: BigInt(d.penalty),
-              penaltyAccruedBefore: state.penaltyAccrued,
-              chargedThroughBefore: state.penaltyChargedThrough,
-            },
-          ],
+          // Charged again by a reversal: final, not decided again (see `reversed`).
+          penalties: d.reversalOf === undefined ? [...log.penalties, day] : log.penalties,
           closedThrough: later(log.closedThrough, d.chargedFor),
         }),
       );
@@ -369,6 +373,10 @@ function reversed(
     : unpaid;
   return {
     ...state,
+    // The closes since its date charged with it counted; with what the reversal charges again
+    // (repayment-reversal.ts) that is final: a repayment dated in those days is allocated as
+    // recorded, as one older than the log's window is.
+    lateCharges: state.lateCharges && { ...state.lateCharges, penalties: [], overdue: [] },
     status: d.reopened ? 'active' : state.status,
     closedOn: d.reopened ? null : state.closedOn,
     penaltyDue: state.penaltyDue + BigInt(d.penalty),

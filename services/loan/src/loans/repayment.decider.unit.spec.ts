@@ -390,6 +390,7 @@ describe('loan decider: a repayment from savings the savings service refused', (
         interest: i.interest.toString(),
       })),
       later: [...repayment.slice(at + 1), ...later],
+      closedSince: [],
     };
   };
   const owed = (events: LoanEvent[]) => {

@@ -69,6 +69,8 @@ describe('repayments from savings the savings service refused to debit', () => {
 
   it('takes back a refused repayment of arrears and more: owed again, schedule and class as before, once', async () => {
     const loanId = await activeLoan(h);
+    // The same loan, never repaid: what the refused one owes once its repayment is taken back.
+    const twin = await activeLoan(h);
     // Installment 1 (due 2026-02-28) is 5 days past due after the close of 2026-03-05: DPK.
     await h.closeDays('2026-02-01', '2026-03-04');
     h.setToday('2026-03-05');
@@ -87,7 +89,10 @@ describe('repayments from savings the savings service refused to debit', () => {
     const message = uuidv7();
     await savingsRefused(refused(loanId, repaymentId!, '2000000'), message);
     const after = await get(`/${loanId}`);
-    expect(parts(after)).toEqual(parts(before));
+    // As before it, and charged the day's penalty the close of 2026-03-05 left out.
+    expect(parts(after)).toEqual(parts(await get(`/${twin}`)));
+    expect(BigInt(after.due.penalty.amount)).toBeGreaterThan(BigInt(before.due.penalty.amount));
+    expect({ ...parts(after), due: null }).toEqual({ ...parts(before), due: null });
     expect(after.failedRepayments).toEqual([
       {
         repaymentId,
@@ -130,6 +135,50 @@ describe('repayments from savings the savings service refused to debit', () => {
     const again = await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA));
     expect(again.headers.etag).toBe(revision);
     expect(h.bus.deadLetters()).toEqual([]);
+  });
+
+  it('charges what the closes since the refused repayment left out: late fee, penalties, class', async () => {
+    const loanId = await activeLoan(h);
+    const twin = await activeLoan(h);
+    await h.closeDays('2026-02-01', '2026-02-27');
+    h.setToday('2026-02-28');
+    // Installment 1 paid from savings on its due date; three closes after it count it paid.
+    const due = (await get(`/${loanId}`)).nextInstallment as { amount: { amount: string } };
+    await repay(loanId, due.amount.amount);
+    await h.closeDays('2026-02-28', '2026-03-03');
+    h.setToday('2026-03-04');
+    expect(await get(`/${loanId}`)).toMatchObject({ kolektibilitas: 'L', daysPastDue: 0 });
+    const [repaymentId] = await repaymentIds(loanId);
+
+    await savingsRefused(refused(loanId, repaymentId!, due.amount.amount));
+    const after = await get(`/${loanId}`);
+    const never = await get(`/${twin}`);
+    expect(never).toMatchObject({ kolektibilitas: 'DPK', daysPastDue: 4 });
+    expect(BigInt(never.due.penalty.amount)).toBeGreaterThan(0n);
+    expect(parts(after)).toEqual(parts(never));
+    expect(after.provision).toEqual(never.provision);
+
+    // The late fee and each day's penalty are the loan's own charges, heard as any close's.
+    const events = await h.store.readStream(loanStream(loanId));
+    const charges = events.slice(events.findIndex((e) => e.type === 'LoanRepaymentReversed'));
+    expect(charges.map((e) => toPublic(e)?.name).filter(Boolean)).toEqual([
+      'LoanRepaymentReversed',
+      'LoanFeeCharged',
+      'LoanPenaltyCharged',
+      'LoanPenaltyCharged',
+      'LoanPenaltyCharged',
+      'LoanReclassified',
+      'LoanProvisionAdded',
+    ]);
+    const statement = await get(`/${loanId}/statement?from=2026-03-01&to=2026-03-04`);
+    expect(statement.lines.map((l: { kind: string }) => l.kind)).toEqual(
+      expect.arrayContaining(['fee', 'penalty']),
+    );
+
+    // The next close charges the next day as for the loan never repaid.
+    await h.closeDays('2026-03-04', '2026-03-04');
+    h.setToday('2026-03-05');
+    expect(parts(await get(`/${loanId}`))).toEqual(parts(await get(`/${twin}`)));
   });
 
   it('reopens a loan a refused payoff had closed, owing all it owed', async () => {

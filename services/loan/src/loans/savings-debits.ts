@@ -3,12 +3,14 @@ import { DomainError } from '@kopfed/domain';
 import type { EventStore, RecordedEvent } from '@kopfed/eventstore';
 import { integrationEventHandler } from '@kopfed/messaging';
 import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
-import { loanStream } from '../shared/streams';
+import { addDays } from '../shared/dates';
+import { CLOSE_OF_BUSINESS_CALENDAR, loanStream } from '../shared/streams';
 import { LOAN_EVENT_TYPES, type LoanEvent, type StoredInstallment } from './loan-events';
 import { evolveLoan } from './loan-evolve';
 import type { LoanCommand } from './loan-commands';
 import type { LoanRepository } from './loan-repository';
 import { initialLoanState } from './loan-state';
+import { closesAfter, MAX_DAYS_CHARGED_AGAIN } from './repayment-reversal';
 
 export const SAVINGS_DEBITS_GROUP = 'loan.savings-debits';
 
@@ -89,16 +91,24 @@ async function repaymentHistory(
   repayment: Extract<LoanEvent, { type: 'LoanRepaid' }>['data'] | null;
   scheduleBefore: StoredInstallment[];
   later: LoanEvent[];
+  closedSince: string[];
 }> {
   const recorded = await store.readStream(loanStream(loanId));
   const at = recorded.findIndex((e) => e.id === repaymentId && e.type === 'LoanRepaid');
-  if (at < 0) return { repayment: null, scheduleBefore: [], later: [] };
+  if (at < 0) return { repayment: null, scheduleBefore: [], later: [], closedSince: [] };
   const loanEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as LoanEvent;
   const before = recorded
     .slice(0, at)
     .filter((e) => LOAN_TYPES.has(e.type))
     .map(loanEvent);
   const state = before.reduce(evolveLoan, initialLoanState());
+  const later = recorded
+    .slice(at + 1)
+    .filter((e) => LOAN_TYPES.has(e.type))
+    .map(loanEvent);
+  // The last close the loan recorded before the repayment, or the eve of its disbursement.
+  const closedBefore =
+    state.lateCharges?.closedThrough ?? (state.disbursedOn && addDays(state.disbursedOn, -1));
   return {
     repayment: loanEvent(recorded[at]!).data as Extract<LoanEvent, { type: 'LoanRepaid' }>['data'],
     scheduleBefore: state.installments.map((i) => ({
@@ -107,11 +117,32 @@ async function repaymentHistory(
       principal: i.principal.toString(),
       interest: i.interest.toString(),
     })),
-    later: recorded
-      .slice(at + 1)
-      .filter((e) => LOAN_TYPES.has(e.type))
-      .map(loanEvent),
+    later,
+    closedSince: closesAfter(await closedAfter(store, closedBefore), closedBefore, later),
   };
+}
+
+const CALENDAR_PAGE = 100;
+
+/** The business dates closed after `date` (every one if null), newest first, bounded. */
+async function closedAfter(store: EventStore, date: string | null): Promise<string[]> {
+  const dates: string[] = [];
+  let fromRevision: number | undefined;
+  for (let pages = 0; pages < Math.floor(MAX_DAYS_CHARGED_AGAIN / CALENDAR_PAGE); pages++) {
+    const page = await store.readStream(CLOSE_OF_BUSINESS_CALENDAR, {
+      direction: 'backwards',
+      maxCount: CALENDAR_PAGE,
+      ...(fromRevision === undefined ? {} : { fromRevision }),
+    });
+    for (const e of page) {
+      const closed = (e.data as { businessDate: string }).businessDate;
+      if (date !== null && closed <= date) return dates;
+      dates.push(closed);
+    }
+    if (page.length < CALENDAR_PAGE) return dates;
+    fromRevision = page[page.length - 1]!.revision - 1;
+  }
+  return dates;
 }
 
 /** The recovery recorded as event `recoveryId` on the loan, if any. */
