@@ -1,5 +1,6 @@
 import type { Kolektibilitas } from '../policies/kolektibilitas';
 import { addDays } from '../shared/dates';
+import { percentOf } from '../shared/rate';
 import type { LoanProductTerms } from '../products/terms';
 import type { LoanMethod } from '../schedule/schedule';
 import type { Borrower, Funds, LoanOrigin } from './loan-events';
@@ -219,6 +220,20 @@ export function outstandingPrincipal(state: LoanState): bigint {
   let sum = 0n;
   for (const i of state.installments) sum += unpaidPrincipal(i);
   return state.status === 'approved' || state.status === 'applied' ? state.principal : sum;
+}
+
+/**
+ * What an active secured loan needs held (its product's share of the outstanding principal,
+ * as repayments shrink the hold to) beyond what is held. Repayments keep the hold at or above
+ * it; it falls short when, for example, a repayment savings refused to debit had shrunk or
+ * released the hold (savings holds never grow and a hold id is used once, so the loan cannot
+ * ask for it back), or savings ended the hold on its own.
+ */
+export function collateralShortfall(state: LoanState): bigint {
+  const collateral = state.collateral;
+  if (collateral === null || state.status !== 'active') return 0n;
+  const needed = percentOf(outstandingPrincipal(state), state.terms!.collateralSharePercent);
+  return needed > collateral.held ? needed - collateral.held : 0n;
 }
 
 /** Installments due on or before `date`: billed, whether paid or not. */

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { loanStream } from '../shared/streams';
 import { API, COOPS, loanHarness, productBody, type LoanHarness } from '../testing/harness';
 
 /** A savings-secured loan: the hold the loan asks for, placed by the savings service. */
@@ -77,6 +78,7 @@ describe('savings holds for secured loans', () => {
       held: { amount: '2500000', currency: 'IDR' },
       holdId: loanId,
       refused: null,
+      shortfall: { amount: '0', currency: 'IDR' },
     });
     const revision = held.headers.etag;
     // The same hold delivered again changes nothing.
@@ -133,6 +135,7 @@ describe('savings holds for secured loans', () => {
         detail: 'Only 400000 rupiah can be taken (available 410000, minimum balance 10000).',
         refusedOn: '2026-01-31',
       },
+      shortfall: { amount: '0', currency: 'IDR' },
     });
     const refusal = await disburse(loanId).expect(422);
     expect(refusal.body).toMatchObject({
@@ -192,6 +195,7 @@ describe('savings holds for secured loans', () => {
     expect(loan.body.collateral).toMatchObject({
       required: { amount: '2500000', currency: 'IDR' },
       held: { amount: '0', currency: 'IDR' },
+      shortfall: { amount: '2500000', currency: 'IDR' },
     });
     // The captured money is not a repayment until staff record it as one.
     expect(loan.body.outstandingPrincipal).toEqual(kept.body.outstandingPrincipal);
@@ -249,5 +253,71 @@ describe('savings holds for secured loans', () => {
     const types = (history.body.events as { type: string }[]).map((e) => e.type);
     expect(types).not.toContain('LoanCollateralHoldReleased');
     expect(types.filter((t) => t === 'LoanCollateralHoldEnded')).toHaveLength(1);
+  });
+  const fromSavings = { kind: 'savings', savingsAccountId: 'sav-a1', productCode: 'SUKARELA' };
+  /** The repayment from savings savings refused to debit (SavingsDebitRefused), by its event id. */
+  async function debitRefused(loanId: string, amount: string): Promise<void> {
+    const events = await h.store.readStream(loanStream(loanId));
+    const repaid = events.findLast((e) => e.type === 'LoanRepaid')!;
+    await h.savingsEvent('SavingsDebitRefused', 'sav-a1', {
+      coopId: COOPS.A,
+      accountId: 'sav-a1',
+      memberId: 'm-a1',
+      loanId,
+      request: 'LoanRepaid',
+      requestId: repaid.id,
+      amount: { amount, currency: 'IDR' },
+      requestedOn: '2026-01-31',
+      reason: 'account-frozen',
+      detail: 'The account is frozen.',
+      businessDate: '2026-01-31',
+    });
+  }
+
+  it('shows the hold a refused repayment had shrunk or released as short of what the loan needs', async () => {
+    const loanId = await approvedSecuredLoan();
+    await h.savingsEvent('SavingsHoldPlaced', 'sav-a1', holdPlaced(loanId, '2500000'));
+    await disburse(loanId).expect(200);
+    const get = async () =>
+      (await request(h.app).get(`${loans}/${loanId}`).set(h.as(h.fx.keys.coopA)).expect(200))
+        .body as {
+        collateral: Record<string, { amount: string }>;
+        outstandingPrincipal: { amount: string };
+        payoffAmount: { amount: string };
+      };
+    const secured = await get();
+
+    // A prepayment from the held account shrinks the hold to 25% of what is left.
+    await request(h.app)
+      .post(`${loans}/${loanId}/repayments`)
+      .set(h.as(h.fx.keys.coopA))
+      .send({ amount: { amount: '4000000', currency: 'IDR' }, via: fromSavings })
+      .expect(200);
+    const shrunk = await get();
+    expect(BigInt(shrunk.collateral.held!.amount)).toBeLessThan(2_500_000n);
+    expect(shrunk.collateral.shortfall).toEqual({ amount: '0', currency: 'IDR' });
+
+    // Savings refused the debit: the principal is owed again, the hold stays as savings has it.
+    await debitRefused(loanId, '4000000');
+    const short = await get();
+    expect(short.outstandingPrincipal).toEqual(secured.outstandingPrincipal);
+    expect(short.collateral.held).toEqual(shrunk.collateral.held);
+    expect(short.collateral.shortfall).toEqual({
+      amount: (2_500_000n - BigInt(shrunk.collateral.held!.amount)).toString(),
+      currency: 'IDR',
+    });
+
+    // A payoff from savings released the hold; refused, the whole share is short.
+    await request(h.app)
+      .post(`${loans}/${loanId}/repayments`)
+      .set(h.as(h.fx.keys.coopA))
+      .send({ amount: short.payoffAmount, via: fromSavings })
+      .expect(200);
+    await debitRefused(loanId, short.payoffAmount.amount);
+    const released = await get();
+    expect(released.collateral).toMatchObject({
+      held: { amount: '0', currency: 'IDR' },
+      shortfall: { amount: '2500000', currency: 'IDR' },
+    });
   });
 });

@@ -3,6 +3,7 @@ import { MoneyOut, money } from '../shared/http-schemas';
 import { daysBetween } from '../shared/dates';
 import {
   billedUnpaid,
+  collateralShortfall,
   earnedUnbilledInterest,
   isSettled,
   oldestUnpaidBefore,
@@ -56,6 +57,9 @@ export const LoanOut = z.object({
         .describe(
           'the savings service refused the hold (e.g. insufficient-funds): the loan is not secured and is not disbursed',
         ),
+      shortfall: MoneyOut.describe(
+        "what an active loan's share of its outstanding principal needs held beyond what is held: the hold a repayment savings refused had shrunk or released, or one savings ended on its own; 0 when fully secured",
+      ),
     })
     .nullable(),
   nextInstallment: z.object({ number: z.int(), dueDate: z.string(), amount: MoneyOut }).nullable(),
@@ -129,6 +133,7 @@ export function loanView(state: LoanState, today: string): LoanOut {
       held: money(state.collateral.held),
       holdId: state.collateral.holdId,
       refused: state.collateral.refused,
+      shortfall: money(collateralShortfall(state)),
     },
     nextInstallment: next
       ? {
