@@ -44,16 +44,17 @@ export function exposureOf(
  * loan. The refusal names the limit, the position and the headroom left (issue 8).
  */
 export function assertDebitAllowed(
-  state: ClearingState,
+  /** The coop's exposure before `earlierMinor`: debits of earlier legs of the same group. */
+  e: Exposure,
+  earlierMinor: bigint,
   coopId: string,
   currency: string,
   amountMinor: bigint,
-  inFlightMinor: bigint,
   /** '' for a single transfer, `/transfers/3` for a leg of a group. */
   at: string,
 ): void {
-  const e = exposureOf(state, coopId, currency, inFlightMinor);
-  const after = e.positionMinor + amountMinor;
+  const positionMinor = e.positionMinor + earlierMinor;
+  const after = positionMinor + amountMinor;
   if (e.capMinor === undefined) {
     throw rejected(
       'net-debit-cap-not-set',
@@ -63,7 +64,7 @@ export function assertDebitAllowed(
     );
   }
   if (after > e.capMinor) {
-    const headroom = maxBigint(e.capMinor - e.positionMinor, 0n);
+    const headroom = maxBigint(e.capMinor - positionMinor, 0n);
     throw rejected(
       'net-debit-cap-exceeded',
       `Coop ${coopId} would owe ${after} ${currency}, over its net debit cap of ${e.capMinor}; headroom ${headroom}.`,
@@ -71,14 +72,14 @@ export function assertDebitAllowed(
       {
         coopId,
         netDebitCap: moneyJson(e.capMinor, currency),
-        position: moneyJson(e.positionMinor, currency),
+        position: moneyJson(positionMinor, currency),
         amount: moneyJson(amountMinor, currency),
         headroom: moneyJson(headroom, currency),
       },
     );
   }
   if (!e.autoLiquidityLoan && after > e.coverMinor) {
-    const headroom = maxBigint(e.coverMinor - e.positionMinor, 0n);
+    const headroom = maxBigint(e.coverMinor - positionMinor, 0n);
     throw rejected(
       'liquidity-cover-exceeded',
       `Coop ${coopId} would owe ${after} ${currency}, over its liquidity cover of ${e.coverMinor}; headroom ${headroom}.`,
@@ -86,7 +87,7 @@ export function assertDebitAllowed(
       {
         coopId,
         liquidityCover: moneyJson(e.coverMinor, currency),
-        position: moneyJson(e.positionMinor, currency),
+        position: moneyJson(positionMinor, currency),
         amount: moneyJson(amountMinor, currency),
         headroom: moneyJson(headroom, currency),
       },

@@ -8,7 +8,13 @@ import {
   type OpenBatch,
   type PendingTransfer,
 } from './clearing-state';
-import { assertDebitAllowed, exposureKey, type InFlightDebits } from './limits';
+import {
+  assertDebitAllowed,
+  exposureKey,
+  exposureOf,
+  type Exposure,
+  type InFlightDebits,
+} from './limits';
 import type {
   BatchRef,
   GroupLeg,
@@ -197,24 +203,37 @@ export function batchFor(context: DecisionContext, record: TransferRecord, now: 
   );
 }
 
+/**
+ * What a decision has debited each payer so far, per payer and currency, beside its exposure
+ * before them (the state and what is in flight, read once: a decision does not change them).
+ */
+type Debited = Map<string, Map<string, { exposure: Exposure; earlierMinor: bigint }>>;
+
 function checkLimits(
   context: DecisionContext,
   record: TransferRecord,
-  extra: Map<string, bigint>,
+  amountMinor: bigint,
+  debited: Debited,
   at: string,
 ): void {
-  const key = exposureKey(record.fromCoopId, record.amount.currency);
-  const amountMinor = minorOf(record.amount);
-  const inFlight = (context.inFlight.get(key) ?? 0n) + (extra.get(key) ?? 0n);
-  assertDebitAllowed(
-    context.state,
-    record.fromCoopId,
-    record.amount.currency,
-    amountMinor,
-    inFlight,
-    at,
-  );
-  extra.set(key, (extra.get(key) ?? 0n) + amountMinor);
+  const { fromCoopId } = record;
+  const { currency } = record.amount;
+  let byCurrency = debited.get(fromCoopId);
+  if (byCurrency === undefined) {
+    byCurrency = new Map();
+    debited.set(fromCoopId, byCurrency);
+  }
+  let payer = byCurrency.get(currency);
+  if (payer === undefined) {
+    const inFlight = context.inFlight.get(exposureKey(fromCoopId, currency)) ?? 0n;
+    payer = {
+      exposure: exposureOf(context.state, fromCoopId, currency, inFlight),
+      earlierMinor: 0n,
+    };
+    byCurrency.set(currency, payer);
+  }
+  assertDebitAllowed(payer.exposure, payer.earlierMinor, fromCoopId, currency, amountMinor, at);
+  payer.earlierMinor += amountMinor;
 }
 
 function createTransfer(
@@ -222,10 +241,11 @@ function createTransfer(
   context: DecisionContext,
 ): TransferEvent[] {
   const record = recordOf(command.request, command.counterparties, null, context, command.now, '');
-  checkLimits(context, record, new Map(), '');
+  const amountMinor = minorOf(record.amount);
+  checkLimits(context, record, amountMinor, new Map(), '');
   if (record.pending) return [{ type: 'TransferReserved', data: { transfer: record } }];
   const batch = batchFor(context, record, command.now);
-  assertBatchRoom(context, batch, minorOf(record.amount), new Map(), '');
+  assertBatchRoom(context, batch, amountMinor, new Map(), '');
   return [
     {
       type: 'TransferPosted',
@@ -234,16 +254,23 @@ function createTransfer(
   ];
 }
 
+function batchOf(batches: readonly BatchRef[], record: TransferRecord): BatchRef | undefined {
+  for (const batch of batches)
+    if (batch.model === record.model && batch.currency === record.amount.currency) return batch;
+  return undefined;
+}
+
 /** Every leg or none (issue 8): one event, so the group is durable all at once. */
 function submitGroup(
   command: Extract<TransferCommand, { type: 'SubmitGroup' }>,
   context: DecisionContext,
 ): TransferGroupSubmitted[] {
   const seen = new Set<string>();
-  const extra = new Map<string, bigint>();
+  const debited: Debited = new Map();
   const posted = new Map<string, bigint>();
-  // Every leg has the same parent and time: its batch depends only on its model and currency.
-  const batches = new Map<string, BatchRef>();
+  // Every leg has the same parent and time: its batch depends only on its model and currency,
+  // so a group has a few at most, found by a scan.
+  const batches: BatchRef[] = [];
   let parent: string | undefined;
   const legs = command.legs.map(({ request, counterparties }, index): GroupLeg => {
     const at = `/transfers/${index}`;
@@ -264,15 +291,15 @@ function submitGroup(
       );
     }
     parent = record.parentCoopId;
-    checkLimits(context, record, extra, at);
+    const amountMinor = minorOf(record.amount);
+    checkLimits(context, record, amountMinor, debited, at);
     if (record.pending) return { transfer: record, batch: null };
-    const batchKey = `${record.model} ${record.amount.currency}`;
-    let batch = batches.get(batchKey);
+    let batch = batchOf(batches, record);
     if (batch === undefined) {
       batch = batchFor(context, record, command.now);
-      batches.set(batchKey, batch);
+      batches.push(batch);
     }
-    assertBatchRoom(context, batch, minorOf(record.amount), posted, at);
+    assertBatchRoom(context, batch, amountMinor, posted, at);
     return { transfer: record, batch };
   });
   if (parent === undefined)

@@ -183,11 +183,13 @@ function debitsOf(requests: readonly TransferRequest[]): InFlightDebit[] {
   return [...debits.values()];
 }
 
-/** The batches the group's posted legs go into, each once. */
+/** The batches the group's posted legs go into, each once with the legs' total. */
 function batchesOf(event: TransferGroupSubmitted): InFlightPost[] {
-  return event.data.legs.flatMap((leg) =>
-    leg.batch ? [{ batchId: leg.batch.batchId, amountMinor: minorOf(leg.transfer.amount) }] : [],
-  );
+  const totals = new Map<string, bigint>();
+  for (const { batch, transfer } of event.data.legs)
+    if (batch)
+      totals.set(batch.batchId, (totals.get(batch.batchId) ?? 0n) + minorOf(transfer.amount));
+  return [...totals].map(([batchId, amountMinor]) => ({ batchId, amountMinor }));
 }
 
 function groupView(
