@@ -24,8 +24,12 @@ export class AgreementTable {
   private readonly upsertSigned;
   private readonly upsertTerminated;
   private readonly forPair;
-  /** By pair, both orders: emptied whenever an agreement is signed or terminated. */
-  private readonly cache = new Map<string, CooperationAgreement[]>();
+  /**
+   * By pair, the lower coop id first: emptied whenever an agreement is signed or terminated.
+   * Two levels, so that a lookup builds no key: a group asks once per leg.
+   */
+  private readonly cache = new Map<string, Map<string, CooperationAgreement[]>>();
+  private cachedPairs = 0;
 
   constructor(db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS settlement_cooperation_agreements (
@@ -60,24 +64,35 @@ export class AgreementTable {
   signed(agreement: Omit<CooperationAgreement, 'terminatedOn'>): void {
     const { agreementId, coopId, partnerCoopId, validFrom, validUntil } = agreement;
     this.upsertSigned.run(agreementId, coopId, partnerCoopId, validFrom, validUntil);
-    this.cache.clear();
+    this.forget();
   }
 
   terminated(agreementId: string, terminatedOn: string): void {
     this.upsertTerminated.run(agreementId, terminatedOn);
-    this.cache.clear();
+    this.forget();
   }
 
   /** The agreements signed between two coops, in either direction. */
   between(a: string, b: string): CooperationAgreement[] {
-    const key = a < b ? `${a}\n${b}` : `${b}\n${a}`;
-    let found = this.cache.get(key);
-    if (found === undefined) {
-      found = this.read(a, b);
-      if (this.cache.size >= CACHED_PAIRS) this.cache.clear();
-      this.cache.set(key, found);
+    const low = a < b ? a : b;
+    const high = a < b ? b : a;
+    const cached = this.cache.get(low)?.get(high);
+    if (cached !== undefined) return cached;
+    const found = this.read(a, b);
+    if (this.cachedPairs >= CACHED_PAIRS) this.forget();
+    let byHigh = this.cache.get(low);
+    if (byHigh === undefined) {
+      byHigh = new Map();
+      this.cache.set(low, byHigh);
     }
+    byHigh.set(high, found);
+    this.cachedPairs++;
     return found;
+  }
+
+  private forget(): void {
+    this.cache.clear();
+    this.cachedPairs = 0;
   }
 
   private read(a: string, b: string): CooperationAgreement[] {

@@ -9,7 +9,6 @@ import {
   transferView,
   type TransferView,
 } from '../transfer-view';
-import { exposureKey } from '../limits';
 import type { AlarmReview } from './alarm-review';
 import type { ClearingCore } from './clearing-core';
 import type { InFlightDebit, InFlightPost } from './in-flight';
@@ -166,21 +165,26 @@ export class GroupService {
   }
 }
 
-/** The group's debits in flight, one per payer and currency. */
+/** The group's debits in flight, one per payer and currency (a payer pays in one or two). */
 function debitsOf(requests: readonly TransferRequest[]): InFlightDebit[] {
-  const debits = new Map<string, InFlightDebit>();
+  const byPayer = new Map<string, InFlightDebit[]>();
+  const debits: InFlightDebit[] = [];
   for (const { fromCoopId, amount } of requests) {
-    const key = exposureKey(fromCoopId, amount.currency);
-    const debit = debits.get(key);
-    if (debit) debit.amountMinor += minorOf(amount);
-    else
-      debits.set(key, {
-        coopId: fromCoopId,
-        currency: amount.currency,
-        amountMinor: minorOf(amount),
-      });
+    const amountMinor = minorOf(amount);
+    let payer = byPayer.get(fromCoopId);
+    if (payer === undefined) {
+      payer = [];
+      byPayer.set(fromCoopId, payer);
+    }
+    const debit = payer.find((d) => d.currency === amount.currency);
+    if (debit) debit.amountMinor += amountMinor;
+    else {
+      const first = { coopId: fromCoopId, currency: amount.currency, amountMinor };
+      payer.push(first);
+      debits.push(first);
+    }
   }
-  return [...debits.values()];
+  return debits;
 }
 
 /** The batches the group's posted legs go into, each once with the legs' total. */
