@@ -8,6 +8,7 @@ import { ServiceHost } from '@kopfed/host';
 import {
   ApiKeyRegistry,
   createBaseApp,
+  mountServices,
   createLogger,
   createServiceRouter,
   InMemoryCoopDirectory,
@@ -209,15 +210,17 @@ export class World {
 
   private appOf(services: readonly { name: string; instance: ServiceInstance }[]): Express {
     const app = createBaseApp();
-    for (const { name, instance } of services) {
-      const http = createServiceRouter(instance.definition, {
-        authenticate: this.registry.authenticate,
-        coopDirectory: this.directory,
-        store: this.store(name),
-        logger: this.logger,
-      });
-      app.use(http.router);
-    }
+    mountServices(
+      app,
+      services.map(({ name, instance }) =>
+        createServiceRouter(instance.definition, {
+          authenticate: this.registry.authenticate,
+          coopDirectory: this.directory,
+          store: this.store(name),
+          logger: this.logger,
+        }),
+      ),
+    );
     app.use(notFoundHandler());
     app.use(problemErrorHandler(this.logger));
     return app;

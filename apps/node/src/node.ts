@@ -9,6 +9,7 @@ import {
   ApiKeyRegistry,
   bootstrapAdminKey,
   createBaseApp,
+  mountServices,
   createLogger,
   createServiceRouter,
   DAY_MS,
@@ -248,7 +249,7 @@ function nodeApp(
       })),
     });
   });
-  for (const service of services) app.use(service.router);
+  mountServices(app, services);
   // The web console at `/`, over the same public APIs (built on first visit when missing).
   mountConsole(app, { logger });
   app.use(notFoundHandler());

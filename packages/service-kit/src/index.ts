@@ -37,6 +37,7 @@ export {
 } from './http/service-router';
 export { createServiceApp, mountHealth } from './http/service-app';
 export { createBaseApp, notFoundHandler, problemErrorHandler } from './http/fallbacks';
+export { mountServices, type ApiLane } from './http/api-lane';
 export { createLogger, REDACTED_PATHS } from './http/logging';
 export { formatEtag, parseIfMatch, type IfMatch } from './http/etag';
 export { jsonPointer } from './http/validation';

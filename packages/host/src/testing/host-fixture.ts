@@ -8,6 +8,7 @@ import { SqliteEventStore } from '@kopfed/eventstore';
 import {
   ApiKeyRegistry,
   createBaseApp,
+  mountServices,
   createLogger,
   createServiceRouter,
   InMemoryCoopDirectory,
@@ -67,15 +68,17 @@ export async function hostFixture(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const app = createBaseApp();
-  for (const { name, instance } of host.services) {
-    const service = createServiceRouter(instance.definition, {
-      authenticate: registry.authenticate,
-      coopDirectory: directory,
-      store: store(name),
-      logger,
-    });
-    app.use(service.router);
-  }
+  mountServices(
+    app,
+    host.services.map(({ name, instance }) =>
+      createServiceRouter(instance.definition, {
+        authenticate: registry.authenticate,
+        coopDirectory: directory,
+        store: store(name),
+        logger,
+      }),
+    ),
+  );
   app.use(notFoundHandler());
   app.use(problemErrorHandler(logger));
   return {

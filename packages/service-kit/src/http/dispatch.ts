@@ -1,11 +1,13 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { KitRequest } from './kit-request';
 import type { HttpMethod } from './route';
 
 export interface DispatchEntry {
   method: HttpMethod;
   /** Relative to the router the dispatcher is mounted in, with `{name}` parameters. */
   path: string;
-  handler: (req: Request, res: Response, next: NextFunction) => unknown;
+  handler: (req: KitRequest, res: ServerResponse) => Promise<void>;
 }
 
 interface Compiled extends DispatchEntry {
@@ -13,35 +15,51 @@ interface Compiled extends DispatchEntry {
   names: readonly string[];
 }
 
+/** The entry a request's method and path select, with its path parameters decoded. */
+export interface RouteMatch {
+  entry: DispatchEntry;
+  params: Record<string, string>;
+}
+
 /**
- * Routes a request to the first entry whose method and path match, as Express's router would
- * with `caseSensitive` and non-strict paths: a parameter is one non-empty segment, decoded (a
- * bad escape is a 400), one trailing slash is allowed, HEAD is served by GET. Our templates
- * have no wildcards or optional parts, so a table of patterns tried in order is all it takes,
- * without a layer and a route object per request and per route.
+ * Finds the first entry whose method and path match, as Express's router would with
+ * `caseSensitive` and non-strict paths: a parameter is one non-empty segment, decoded (a bad
+ * escape throws a 400 error), one trailing slash is allowed, HEAD is served by GET. Our
+ * templates have no wildcards or optional parts, so a table of patterns tried in order is all
+ * it takes, without a layer and a route object per request and per route.
  */
-export function routeDispatcher(entries: readonly DispatchEntry[]): RequestHandler {
+export function routeMatcher(
+  entries: readonly DispatchEntry[],
+): (method: string, path: string) => RouteMatch | undefined {
   const compiled = entries.map(compile);
-  return (req, res, next) => {
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const path = req.path;
+  return (requestMethod, path) => {
+    const method = requestMethod === 'HEAD' ? 'GET' : requestMethod;
     for (const entry of compiled) {
       if (entry.method !== method) continue;
       const match = entry.pattern.exec(path);
-      if (match === null) continue;
-      let params: Record<string, string>;
-      try {
-        params = paramsOf(entry.names, match);
-      } catch (error) {
-        next(error);
-        return;
-      }
-      req.params = params;
-      const result = entry.handler(req, res, next);
-      if (result instanceof Promise) result.catch(next);
+      if (match !== null) return { entry, params: paramsOf(entry.names, match) };
+    }
+    return undefined;
+  };
+}
+
+/** Routes a request within an Express router: the matched entry's handler, or on to `next`. */
+export function routeDispatcher(entries: readonly DispatchEntry[]): RequestHandler {
+  const match = routeMatcher(entries);
+  return (req, res, next) => {
+    let found: RouteMatch | undefined;
+    try {
+      found = match(req.method, req.path);
+    } catch (error) {
+      next(error);
       return;
     }
-    next();
+    if (found === undefined) {
+      next();
+      return;
+    }
+    req.params = found.params;
+    found.entry.handler(req, res).catch(next);
   };
 }
 

@@ -1,6 +1,8 @@
+import type { ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { KIT_PROBLEMS } from '../problem/problem';
+import type { KitRequest } from './kit-request';
 import { requestNotes } from './request-context';
 import { errorAsResponse, problemAsResponse, send } from './respond';
 
@@ -20,7 +22,9 @@ export function createBaseApp(): Express {
 }
 
 /** One line per request: id, route template, status, time, credential — never bodies or headers. */
-export function accessLog(logger: Logger): RequestHandler {
+export function accessLog(
+  logger: Logger,
+): (req: KitRequest, res: ServerResponse, next: () => void) => void {
   return (req, res, next) => {
     // Checked per request, as a logger's level may change while the process runs.
     if (!logger.isLevelEnabled('info')) {

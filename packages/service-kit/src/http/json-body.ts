@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { HttpProblem } from '../problem/problem';
 import { jsonPointer } from './validation';
 
@@ -10,7 +10,7 @@ import { jsonPointer } from './validation';
  * or JSON type, too long — is read by that parser as text, and parsed by parseStrictJson too.
  * Returns undefined when not plain.
  */
-export function plainJsonLength(req: Request, limitBytes: number): number | undefined {
+export function plainJsonLength(req: IncomingMessage, limitBytes: number): number | undefined {
   const { headers } = req;
   const type = headers['content-type'];
   if (type !== 'application/json') {
@@ -40,7 +40,7 @@ class BodyReadError extends Error {
 }
 
 /** Reads `length` bytes of the request and parses them as strict JSON. */
-export function readPlainJson(req: Request, length: number): Promise<unknown> {
+export function readPlainJson(req: IncomingMessage, length: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EventMetadata } from '@kopfed/eventstore';
 import { traceparentOf } from '@kopfed/tracing';
@@ -11,8 +11,9 @@ import type { Execution, IdempotencyGuard } from '../idempotency/idempotency-gua
 import { HttpProblem } from '../problem/problem';
 import type { RateLimiter } from '../rate-limit/token-bucket';
 import { formatEtag, parseIfMatch } from './etag';
+import { header, originalUrlOf, type KitRequest } from './kit-request';
 import { callerTraceparent, correlationIdOf, requestNotes } from './request-context';
-import { idempotencyKeyOf, parseInput, readJsonBody } from './request-input';
+import { idempotencyKeyOf, parseInput, readJsonBody, type BodyParser } from './request-input';
 import { asJson, errorAsResponse, send } from './respond';
 import {
   responseBodySchema,
@@ -28,7 +29,7 @@ export interface RouteEnvironment {
   rateLimiter: RateLimiter;
   idempotency: IdempotencyGuard;
   logger: Logger;
-  jsonBody: RequestHandler;
+  jsonBody: BodyParser;
   bodyLimitBytes: number;
 }
 
@@ -37,11 +38,14 @@ export interface RouteEnvironment {
  * role and the path's coop (403) → read the body (413/415/400) → validate (400) → If-Match
  * (400/412) → run the handler once per Idempotency-Key → respond. Every failure is a problem.
  */
-export function routeHandler(route: Route, env: RouteEnvironment): RequestHandler {
+export function routeHandler(
+  route: Route,
+  env: RouteEnvironment,
+): (req: KitRequest, res: ServerResponse) => Promise<void> {
   return (req, res) => serve(route, env, req, res);
 }
 
-async function serve(route: Route, env: RouteEnvironment, req: Request, res: Response) {
+async function serve(route: Route, env: RouteEnvironment, req: KitRequest, res: ServerResponse) {
   const notes = requestNotes(req, res);
   notes.route = `${route.method} ${route.path}`;
   // Whether the request named a revision in If-Match: only then is losing the stream to
@@ -52,7 +56,10 @@ async function serve(route: Route, env: RouteEnvironment, req: Request, res: Res
     const principal =
       route.policy === 'public' ? undefined : await authenticate(req, env.authenticate);
     if (principal) notes.keyId = principal.keyId;
-    limitRate(env.rateLimiter, principal ? `key:${principal.keyId}` : `ip:${req.ip ?? ''}`);
+    limitRate(
+      env.rateLimiter,
+      principal ? `key:${principal.keyId}` : `ip:${req.socket.remoteAddress ?? ''}`,
+    );
     if (route.policy !== 'public' && principal) {
       const decision = authorise(
         route.policy,
@@ -66,7 +73,7 @@ async function serve(route: Route, env: RouteEnvironment, req: Request, res: Res
       limitBytes: env.bodyLimitBytes,
     });
     const input = parseInput(route, req, body);
-    const ifMatch = parseIfMatch(req.get('if-match'));
+    const ifMatch = parseIfMatch(header(req, 'if-match'));
     hadIfMatch = ifMatch.kind === 'revision';
     if (ifMatch.kind === 'revision' && !route.ifMatch) {
       throw new HttpProblem('precondition-failed', 'This operation has no ETag to match.');
@@ -90,7 +97,7 @@ async function serve(route: Route, env: RouteEnvironment, req: Request, res: Res
       : base;
     const run = () => execute(route, input, ctx, { req, res, hadIfMatch, logger: env.logger });
     if (idempotencyKey !== undefined && principal) {
-      const fingerprint = fingerprintOf(req.method, req.originalUrl, body);
+      const fingerprint = fingerprintOf(req.method, originalUrlOf(req), body);
       const outcome = await env.idempotency.run(
         principal.coopId,
         idempotencyKey,
@@ -106,8 +113,8 @@ async function serve(route: Route, env: RouteEnvironment, req: Request, res: Res
   }
 }
 
-async function authenticate(req: Request, authenticator: Authenticator): Promise<Principal> {
-  const bearer = bearerToken(req.get('authorization'));
+async function authenticate(req: KitRequest, authenticator: Authenticator): Promise<Principal> {
+  const bearer = bearerToken(header(req, 'authorization'));
   if (bearer.kind === 'absent') {
     throw new HttpProblem('unauthenticated', 'Send an API key as "Authorization: Bearer <key>".', {
       headers: { 'WWW-Authenticate': 'Bearer realm="kopfed"' },
@@ -135,7 +142,7 @@ function authenticatedContext(
   base: RequestContext,
   principal: Principal,
   route: Route,
-  req: Request,
+  req: KitRequest,
   directory: CoopDirectory,
 ): AuthenticatedContext {
   const scopeParam =
@@ -159,7 +166,7 @@ function authenticatedContext(
 }
 
 /** Our templates have no wildcards, so every routed parameter is one string. */
-function pathParamsOf(req: Request): Record<string, string> {
+function pathParamsOf(req: KitRequest): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.params)) {
     if (typeof value === 'string') params[name] = value;
@@ -168,8 +175,8 @@ function pathParamsOf(req: Request): Record<string, string> {
 }
 
 interface Exchange {
-  req: Request;
-  res: Response;
+  req: KitRequest;
+  res: ServerResponse;
   hadIfMatch: boolean;
   logger: Logger;
 }

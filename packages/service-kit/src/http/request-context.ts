@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import { header, originalUrlOf, type KitRequest } from './kit-request';
 import { v7 as uuidv7 } from 'uuid';
 
 /** Ids a client may choose: bounded, printable, nothing that could forge a log line. */
@@ -6,6 +7,7 @@ const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+const REQUEST_ID = 'x-request-id';
 
 /** What the kit notes about a request for the access log. */
 export interface RequestNotes {
@@ -16,14 +18,14 @@ export interface RequestNotes {
 }
 
 const NOTES = Symbol('kopfed.requestNotes');
-type Annotated = Response & { [NOTES]?: RequestNotes };
+type Annotated = ServerResponse & { [NOTES]?: RequestNotes };
 
 /** The request's notes, creating its id (the client's `X-Request-Id`, or a new one) on first use. */
-export function requestNotes(req: Request, res: Response): RequestNotes {
+export function requestNotes(req: KitRequest, res: ServerResponse): RequestNotes {
   const annotated = res as Annotated;
   let notes = annotated[NOTES];
   if (!notes) {
-    const offered = req.get(REQUEST_ID_HEADER);
+    const offered = header(req, REQUEST_ID);
     notes = { requestId: offered && CLIENT_ID.test(offered) ? offered : uuidv7() };
     annotated[NOTES] = notes;
     res.setHeader(REQUEST_ID_HEADER, notes.requestId);
@@ -31,19 +33,19 @@ export function requestNotes(req: Request, res: Response): RequestNotes {
   return notes;
 }
 
-export function correlationIdOf(req: Request, requestId: string): string {
-  const offered = req.get('X-Correlation-Id');
+export function correlationIdOf(req: KitRequest, requestId: string): string {
+  const offered = header(req, 'x-correlation-id');
   return offered && CLIENT_ID.test(offered) ? offered : requestId;
 }
 
 /** The caller's W3C trace context, when it sent a well-formed one. */
-export function callerTraceparent(req: Request): string | undefined {
-  const offered = req.get('traceparent');
+export function callerTraceparent(req: KitRequest): string | undefined {
+  const offered = header(req, 'traceparent');
   return offered && TRACEPARENT.test(offered) ? offered : undefined;
 }
 
 /** The request path without its query, as problem details' `instance`. */
-export function instanceOf(req: Request): string {
-  const path = req.originalUrl.split('?')[0] ?? '/';
+export function instanceOf(req: KitRequest): string {
+  const path = originalUrlOf(req).split('?')[0] ?? '/';
   return path.length > 512 ? `${path.slice(0, 512)}…` : path;
 }

@@ -1,17 +1,32 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { HttpProblem, type FieldError } from '../problem/problem';
+import { header, type KitRequest } from './kit-request';
 import type { Route, RouteInput } from './route';
 import { parseStrictJson, plainJsonLength, readPlainJson } from './json-body';
 import { fieldErrors, validationProblem, type RequestPart } from './validation';
 
 /** The media types read as JSON: the body parser must be given the same list. */
 export const JSON_TYPES = ['application/json', 'application/*+json'];
+const JSON_MEDIA_TYPE = /^application\/(?:json|[^/\s;]+\+json)$/;
+
+/** A connect-style body parser (Express's `express.text`): reports through `next`. */
+export type BodyParser = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-function hasBody(req: Request): boolean {
-  const length = req.get('content-length');
-  return req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+function hasBody(req: IncomingMessage): boolean {
+  const length = header(req, 'content-length');
+  return header(req, 'transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Whether the body's media type is one of JSON_TYPES, parameters aside (as Express's `req.is`). */
+function isJson(req: IncomingMessage): boolean {
+  const type = header(req, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  return type !== undefined && JSON_MEDIA_TYPE.test(type);
 }
 
 /**
@@ -19,23 +34,23 @@ function hasBody(req: Request): boolean {
  * all gives undefined.
  */
 export async function readJsonBody(
-  req: Request,
-  res: Response,
-  body: { parser: RequestHandler; limitBytes: number },
+  req: KitRequest,
+  res: ServerResponse,
+  body: { parser: BodyParser; limitBytes: number },
 ): Promise<unknown> {
   if (!hasBody(req)) return undefined;
   const plainLength = plainJsonLength(req, body.limitBytes);
   if (plainLength !== undefined) {
     req.body = await readPlainJson(req, plainLength);
-    return req.body as unknown;
+    return req.body;
   }
-  if (!req.is(JSON_TYPES)) {
+  if (!isJson(req)) {
     throw new HttpProblem('unsupported-media-type', 'Send the body as application/json.');
   }
   const parser = body.parser;
   await new Promise<void>((resolve, reject) => {
     // The parser reports through next(err); it never returns a promise.
-    void parser(req, res, (error?: unknown) => {
+    parser(req, res, (error?: unknown) => {
       if (error === undefined || error === null) resolve();
       else
         reject(
@@ -50,11 +65,11 @@ export async function readJsonBody(
   // It leaves no text only where it sees no body, as readJsonBody does for none at all.
   if (typeof req.body !== 'string') return undefined;
   req.body = parseStrictJson(req.body);
-  return req.body as unknown;
+  return req.body;
 }
 
 /** Validates every part at once, so one 400 names every bad field. */
-export function parseInput(route: Route, req: Request, body: unknown): RouteInput {
+export function parseInput(route: Route, req: KitRequest, body: unknown): RouteInput {
   const schemas = route.request ?? {};
   const errors: FieldError[] = [];
   const parse = (part: RequestPart, schema: z.ZodType, value: unknown): unknown => {
@@ -82,8 +97,8 @@ export function parseInput(route: Route, req: Request, body: unknown): RouteInpu
   return input as RouteInput;
 }
 
-export function idempotencyKeyOf(req: Request): string | undefined {
-  const key = req.get('idempotency-key');
+export function idempotencyKeyOf(req: KitRequest): string | undefined {
+  const key = header(req, 'idempotency-key');
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw validationProblem([

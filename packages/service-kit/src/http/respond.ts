@@ -1,15 +1,21 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { JsonValue } from '@kopfed/eventstore';
 import { mapError } from '../problem/error-mapping';
 import { PROBLEM_CONTENT_TYPE, problemResponse, type ProblemFacts } from '../problem/problem';
 import type { StoredResponse } from '../idempotency/idempotency-record';
+import type { KitRequest } from './kit-request';
 import { instanceOf, requestNotes } from './request-context';
 
 /** A response as the kit sends, stores and replays it. */
 export type KitResponse = StoredResponse;
 
-export function problemAsResponse(req: Request, res: Response, facts: ProblemFacts): KitResponse {
+export function problemAsResponse(
+  req: KitRequest,
+  res: ServerResponse,
+  facts: ProblemFacts,
+): KitResponse {
   const problem = problemResponse(facts, {
     instance: instanceOf(req),
     requestId: requestNotes(req, res).requestId,
@@ -23,8 +29,8 @@ export function problemAsResponse(req: Request, res: Response, facts: ProblemFac
 
 /** Maps any error to its problem response; unexpected ones are logged with their stack. */
 export function errorAsResponse(
-  req: Request,
-  res: Response,
+  req: KitRequest,
+  res: ServerResponse,
   error: unknown,
   context: { hadIfMatch: boolean; logger: Logger },
 ): KitResponse {
@@ -41,7 +47,7 @@ const JSON_TEXT = new WeakMap<object, string>();
 /** `type; charset=utf-8`, as Express's res.send would write it, by media type. */
 const WITH_CHARSET = new Map<string, string>();
 
-export function send(res: Response, response: KitResponse, replayed = false): void {
+export function send(res: ServerResponse, response: KitResponse, replayed = false): void {
   res.statusCode = response.status;
   for (const name in response.headers) res.setHeader(name, response.headers[name] as string);
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -52,27 +58,35 @@ export function send(res: Response, response: KitResponse, replayed = false): vo
   const type = res.getHeader('Content-Type') ?? 'application/json';
   const body = response.body;
   const text = (typeof body === 'object' ? JSON_TEXT.get(body) : undefined) ?? JSON.stringify(body);
-  if (typeof type !== 'string' || type.includes(';') || needsExpress(res.req)) {
+  if (needsExpress(res.req)) {
     res.setHeader('Content-Type', type);
-    res.send(text);
+    // Only Express's own requests get here: the API lane leaves HEAD and conditional reads to it.
+    (res as Response).send(text);
     return;
   }
-  let withCharset = WITH_CHARSET.get(type);
-  if (withCharset === undefined) {
-    withCharset = `${type.toLowerCase()}; charset=utf-8`;
-    if (WITH_CHARSET.size < 16) WITH_CHARSET.set(type, withCharset);
-  }
-  res.setHeader('Content-Type', withCharset);
+  res.setHeader('Content-Type', withCharset(type));
   res.setHeader('Content-Length', Buffer.byteLength(text));
   // One string: Node writes the head and the body in one go.
   res.end(text);
+}
+
+/** `type; charset=utf-8`, as Express's res.send writes a JSON text's type; a type with parameters stays as it is. */
+function withCharset(type: number | string | string[]): string {
+  if (typeof type !== 'string') return String(type);
+  if (type.includes(';')) return type;
+  let typed = WITH_CHARSET.get(type);
+  if (typed === undefined) {
+    typed = `${type.toLowerCase()}; charset=utf-8`;
+    if (WITH_CHARSET.size < 16) WITH_CHARSET.set(type, typed);
+  }
+  return typed;
 }
 
 /**
  * HEAD (no body) and conditional reads (a 304 when fresh) take Express's res.send, which
  * handles both; every other answer is written directly, with the same headers.
  */
-function needsExpress(req: Request): boolean {
+function needsExpress(req: IncomingMessage): boolean {
   if (req.method === 'HEAD') return true;
   return (
     req.method === 'GET' &&

@@ -1,6 +1,7 @@
 import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { KIT_PROBLEMS } from '../problem/problem';
+import { mountServices } from './api-lane';
 import { createBaseApp, notFoundHandler, problemErrorHandler } from './fallbacks';
 import { problemAsResponse, send } from './respond';
 import { createServiceRouter, type ServiceDefinition, type ServiceKitDeps } from './service-router';
@@ -14,7 +15,7 @@ export function createServiceApp(definition: ServiceDefinition, deps: ServiceKit
   const service = createServiceRouter(definition, deps);
   const app = createBaseApp();
   mountHealth(app, [service.ready], deps.logger);
-  app.use(service.router);
+  mountServices(app, [service]);
   app.use(notFoundHandler());
   app.use(problemErrorHandler(deps.logger));
   return app;
