@@ -89,7 +89,7 @@ export class PersonVault {
   seal(personId: string, data: PersonalData): string {
     const key = this.personKey(personId, true);
     if (!key) throw conflict('person_erased', 'this person was erased');
-    const iv = this.random.take(12);
+    const iv = this.random.takeNonSecret(12);
     const cipher = createCipheriv(ALGORITHM, key, iv);
     cipher.setAAD(Buffer.from(personId, 'utf8'));
     const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
@@ -163,7 +163,7 @@ export class PersonVault {
   }
 
   private wrap(key: Buffer): Buffer {
-    const iv = this.random.take(12);
+    const iv = this.random.takeNonSecret(12);
     const cipher = createCipheriv(ALGORITHM, this.wrappingKey, iv);
     const body = Buffer.concat([cipher.update(key), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]);

@@ -30,6 +30,26 @@ describe('RandomPool', () => {
 
   it.each([0, -1, 1.5, 8_193, Number.NaN])('refuses a take of %p bytes', (size) => {
     expect(() => new RandomPool().take(size)).toThrow(RangeError);
+    expect(() => new RandomPool().takeNonSecret(size)).toThrow(RangeError);
+  });
+
+  it('draws bytes that are no secret from the same stream, zeroed there and never repeated', () => {
+    const pool = new RandomPool();
+    const seen = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const bytes = i % 2 === 0 ? pool.take(32) : pool.takeNonSecret(12);
+      expect(bytes).toHaveLength(i % 2 === 0 ? 32 : 12);
+      seen.add(bytes.toString('hex'));
+    }
+    expect(seen.size).toBe(2_000);
+    const iv = pool.takeNonSecret(12);
+    const copy = Buffer.from(iv);
+    for (let i = 0; i < 1_000; i++) pool.takeNonSecret(12);
+    expect(iv.equals(copy)).toBe(true);
+    const fresh = new RandomPool();
+    fresh.takeNonSecret(12);
+    const internal = (fresh as unknown as { pool: Buffer }).pool;
+    expect(internal.subarray(0, 12).equals(Buffer.alloc(12))).toBe(true);
   });
 
   it('gives each take memory of its own, not a view of a shared slab', () => {
