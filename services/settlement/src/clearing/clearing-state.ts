@@ -149,10 +149,9 @@ function post(
     state.openBatchByKey.set(key, ref.batchId);
     state.generations.set(key, (state.generations.get(key) ?? 0) + 1);
   }
-  invariant(
-    batch.status === 'open',
-    `transfer ${record.transferId} posted into closed batch ${ref.batchId}`,
-  );
+  // The message is built only when the invariant fails: this runs for every leg.
+  if (batch.status !== 'open')
+    invariant(false, `transfer ${record.transferId} posted into closed batch ${ref.batchId}`);
   addTransfer(batch.positions, {
     fromCoopId: record.fromCoopId,
     toCoopId: record.toCoopId,

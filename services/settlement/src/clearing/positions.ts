@@ -14,8 +14,8 @@ export interface CoopTotals {
  */
 export interface BatchPositions {
   coops: Map<string, CoopTotals>;
-  /** `from to` → gross amount sent from → to: the bilateral matrix. */
-  bilateral: Map<string, bigint>;
+  /** Payer → payee → gross amount sent: the bilateral matrix (two levels: no key to build). */
+  bilateral: Map<string, Map<string, bigint>>;
   transferCount: number;
   totalMinor: bigint;
 }
@@ -47,8 +47,6 @@ export const emptyPositions = (): BatchPositions => ({
   totalMinor: 0n,
 });
 
-const pairKey = (from: string, to: string): string => `${from} ${to}`;
-
 function totalsOf(positions: BatchPositions, coopId: string): CoopTotals {
   let totals = positions.coops.get(coopId);
   if (!totals) {
@@ -61,8 +59,12 @@ function totalsOf(positions: BatchPositions, coopId: string): CoopTotals {
 export function addTransfer(positions: BatchPositions, leg: TransferLeg): void {
   totalsOf(positions, leg.fromCoopId).debitsMinor += leg.amountMinor;
   totalsOf(positions, leg.toCoopId).creditsMinor += leg.amountMinor;
-  const key = pairKey(leg.fromCoopId, leg.toCoopId);
-  positions.bilateral.set(key, (positions.bilateral.get(key) ?? 0n) + leg.amountMinor);
+  let sent = positions.bilateral.get(leg.fromCoopId);
+  if (!sent) {
+    sent = new Map();
+    positions.bilateral.set(leg.fromCoopId, sent);
+  }
+  sent.set(leg.toCoopId, (sent.get(leg.toCoopId) ?? 0n) + leg.amountMinor);
   positions.transferCount += 1;
   positions.totalMinor += leg.amountMinor;
 }
@@ -87,8 +89,33 @@ export function positionRows(positions: BatchPositions, currency: string): CoopP
     }));
 }
 
+/** The bilateral matrix as `from to` and amount, in the order it was filled. */
+export function bilateralPairs(positions: BatchPositions): [string, bigint][] {
+  const pairs: [string, bigint][] = [];
+  for (const [from, sent] of positions.bilateral)
+    for (const [to, amountMinor] of sent) pairs.push([`${from} ${to}`, amountMinor]);
+  return pairs;
+}
+
+/** The inverse of `bilateralPairs`. */
+export function bilateralFromPairs(
+  pairs: readonly (readonly [string, bigint])[],
+): BatchPositions['bilateral'] {
+  const bilateral: BatchPositions['bilateral'] = new Map();
+  for (const [key, amountMinor] of pairs) {
+    const [from = '', to = ''] = key.split(' ');
+    let sent = bilateral.get(from);
+    if (!sent) {
+      sent = new Map();
+      bilateral.set(from, sent);
+    }
+    sent.set(to, amountMinor);
+  }
+  return bilateral;
+}
+
 export function bilateralRows(positions: BatchPositions, currency: string): BilateralPosition[] {
-  return [...positions.bilateral.entries()]
+  return bilateralPairs(positions)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, amountMinor]) => {
       const [fromCoopId = '', toCoopId = ''] = key.split(' ');

@@ -1,4 +1,5 @@
 import type { BatchLifecycle } from '../batches/batch.decider';
+import { bilateralFromPairs, bilateralPairs } from './positions';
 import type { ClearingConfig, BatchRef } from './model';
 import type {
   Alarm,
@@ -107,7 +108,7 @@ export function encodeClearing(state: ClearingState): ClearingSnapshot {
                 t.debitsMinor.toString(),
                 t.creditsMinor.toString(),
               ]),
-              bilateral: bigints(batch.positions.bilateral),
+              bilateral: bilateralPairs(batch.positions).map(([k, v]) => [k, v.toString()]),
               transferCount: batch.positions.transferCount,
               totalMinor: batch.positions.totalMinor.toString(),
             },
@@ -142,7 +143,7 @@ export function decodeClearing(json: ClearingSnapshot): ClearingState {
                     { debitsMinor: BigInt(d), creditsMinor: BigInt(cr) },
                   ]),
                 ),
-                bilateral: fromBigints(b.bilateral),
+                bilateral: bilateralFromPairs(b.bilateral.map(([k, v]) => [k, BigInt(v)])),
                 transferCount: b.transferCount,
                 totalMinor: BigInt(b.totalMinor),
               },
