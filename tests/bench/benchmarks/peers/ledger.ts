@@ -37,6 +37,25 @@ export interface WrittenRows {
 }
 
 /**
+ * A leg as the route hands it to the service (its `toRequest`): every field named, in one
+ * order, so every leg has one object shape. Spread objects of mixed shapes cost the service
+ * about a quarter more CPU than what the route gives it.
+ */
+function asRouteRequest(l: ReturnType<typeof leg>) {
+  return {
+    transferId: l.transferId,
+    fromCoopId: l.fromCoopId,
+    toCoopId: l.toCoopId,
+    amount: { amount: l.amount.amount, currency: l.amount.currency },
+    pending: false,
+    timeoutSeconds: undefined,
+    reference: undefined,
+    memo: undefined,
+    settlementModel: undefined,
+  };
+}
+
+/**
  * `groups` atomic groups submitted straight to the transfer service (the handler behind
  * POST /transfer-groups, without HTTP), by `callers` concurrent callers each awaiting its own.
  */
@@ -56,10 +75,9 @@ export async function kopfedGroups(
             const groupId = `${tag}-${g}`;
             const { created } = await s.settlement.transfers.submitGroup(
               groupId,
-              Array.from({ length: GROUP_SIZE }, (_, i) => ({
-                ...leg(`${groupId}-${i}`, g * 31 + i),
-                pending: false,
-              })),
+              Array.from({ length: GROUP_SIZE }, (_, i) =>
+                asRouteRequest(leg(`${groupId}-${i}`, g * 31 + i)),
+              ),
               {},
             );
             if (!created) throw new Error(`group ${groupId} was not created`);
