@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from 'express';
+import express_, { type Express, type RequestHandler } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { counterService } from '../testing/counter-service';
@@ -207,6 +207,17 @@ describe('the API lane', () => {
     await request(lane.app).get(`${base}/counters/%E0%A4%A`).expect(400);
     await request(lane.app).get('/api/counter/openapi.json').expect(200);
     expect(lane.throughExpress()).toBe(before + 6);
+  });
+
+  it('answers alike when the app is mounted in a parent Express app', async () => {
+    // A parent app gives the request Express's prototype first (its `query` a getter alone).
+    const parent = express_();
+    parent.use(lane.app);
+    for (const exchange of exchanges) {
+      const viaParent = await answer({ ...lane, app: parent }, exchange);
+      const viaExpress = await answer(express, exchange);
+      expect({ exchange, answer: viaParent }).toEqual({ exchange, answer: viaExpress });
+    }
   });
 
   it('logs a lane request as the router would: route template, status, key', async () => {

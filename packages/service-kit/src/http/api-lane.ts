@@ -55,7 +55,14 @@ export function apiLane(
       request.originalUrl = url;
       request.params = found.params;
       // As Express's default ("simple") query parser: Node's querystring, null-prototype object.
-      request.query = parseQuery(q === -1 ? '' : url.slice(q + 1));
+      // Defined, not assigned: under a parent Express app the request already has Express's
+      // prototype, whose `query` is a getter alone.
+      Object.defineProperty(request, 'query', {
+        value: parseQuery(q === -1 ? '' : url.slice(q + 1)),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
       const handler = found.entry.handler;
       const fail = (error: unknown) => {
         if (res.headersSent) res.destroy();
