@@ -14,6 +14,10 @@ const program = new Command()
       for (const b of BENCHMARKS) process.stdout.write(`${b.name.padEnd(14)} ${b.description}\n`);
       return;
     }
+    // The JSON report is all that goes to stdout: what a library under test logs to the
+    // console (emmett prints its own SQLite errors) goes to stderr instead.
+    // eslint-disable-next-line no-console -- rerouting others' console output, not logging
+    if (options.json) console.log = console.info = console.debug = console.error;
     const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
     if (unknown.length > 0) program.error(`unknown benchmark: ${unknown.join(', ')} (try --list)`);
     const selected =

@@ -95,7 +95,7 @@ export const peersBenchmark: Benchmark = {
       esLoad,
     );
     const storeApi = pair(
-      `event store (information): the same appends ÷ emmett's getSQLiteEventStore (a connection opened and closed per call; ${config.emmettStoreApiAppends} appends, one round)`,
+      `event store (information): the same appends ÷ emmett's getSQLiteEventStore (a connection opened and closed per call; ${config.emmettStoreApiAppends} appends, one round${config.emmettStoreApiAttempts > 1 ? `, after ${config.emmettStoreApiAttempts - 1} failed with SQLITE_BUSY` : ''})`,
       'Appends',
       es.appends.kopfed,
       es.appends.emmettStoreApi,
