@@ -9,4 +9,10 @@ describe('deterministicUuid', () => {
     // Parts are separated: ('ab', 'c') is not ('a', 'bc').
     expect(deterministicUuid('ab', 'c')).not.toBe(deterministicUuid('a', 'bc'));
   });
+
+  it('keeps the ids already stored: SHA-256 of the UTF-8 parts joined by NUL', () => {
+    // Appended events carry these ids: a change of derivation would duplicate retried effects.
+    expect(deterministicUuid('coop-1', 'AGT-7')).toBe('7dacd7af-6aad-8819-b05d-869b89ebcee2');
+    expect(deterministicUuid('koperasi-é', 'ß')).toBe('b9119119-4411-82db-9087-a9b5e984b0c8');
+  });
 });

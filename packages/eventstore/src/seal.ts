@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The seal chain: every committed append batch is sealed with
@@ -56,7 +56,8 @@ export function canonicalPreparedText(
 export function sealTexts(previousSeal: string, canonicalTexts: readonly string[]): string {
   const text =
     canonicalTexts.length === 0 ? previousSeal : `${previousSeal}${canonicalTexts.join('\n')}\n`;
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // One-shot: no Hash object per seal (strings are hashed as UTF-8).
+  return hash('sha256', text, 'hex');
 }
 
 export function computeSeal(previousSeal: string, events: readonly SealableEvent[]): string {
