@@ -21,7 +21,8 @@ export interface ApiLane {
    * Answers the request when it is one of the service's routes and needs nothing of Express:
    * true, and it is answered. Otherwise false, having done nothing: HEAD and conditional reads
    * (Express's `res.send` answers 304s and bodiless HEADs), paths no route has (404, 405,
-   * OPTIONS), a path parameter that does not decode, the OpenAPI document.
+   * OPTIONS), a path parameter that does not decode, a URL with a fragment or whitespace (see
+   * REPARSED), the OpenAPI document.
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean;
 }
@@ -42,6 +43,7 @@ export function apiLane(
       const method = req.method;
       if (url === undefined || method === undefined || !url.startsWith(under)) return false;
       if (method === 'HEAD' || (method === 'GET' && isConditional(req))) return false;
+      if (REPARSED.test(url)) return false;
       const q = url.indexOf('?');
       let found: RouteMatch | undefined;
       try {
@@ -52,7 +54,9 @@ export function apiLane(
       }
       if (found === undefined) return false;
       const request = req as KitRequest;
-      request.originalUrl = url;
+      // Under a parent app mounted at a path, Express has kept the URL as received here and
+      // stripped the mount path from `url`.
+      request.originalUrl ??= url;
       request.params = found.params;
       // As Express's default ("simple") query parser: Node's querystring, null-prototype object.
       // Defined, not assigned: under a parent Express app the request already has Express's
@@ -82,6 +86,14 @@ export function apiLane(
     },
   };
 }
+
+/**
+ * The characters after which Express's URL parser (parseurl) gives up its fast path and
+ * re-parses the URL with Node's url.parse, which drops a fragment (`#`) from the path and the
+ * query, trims and escapes: the path and query Express's router sees are then not the text
+ * either side of the `?`. Such URLs are rare, so the lane leaves them to Express.
+ */
+const REPARSED = /[\t\n\f\r #\u00a0\ufeff]/;
 
 function isConditional(req: IncomingMessage): boolean {
   return (
