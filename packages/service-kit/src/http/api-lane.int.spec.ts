@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express_, { type Express, type RequestHandler } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
+import { initTracing, SpanKind } from '@kopfed/tracing';
 import { counterService } from '../testing/counter-service';
 import { COOPS, kitFixture, type KitFixture } from '../testing/kit-fixture';
 import { mountServices } from './api-lane';
@@ -302,5 +303,65 @@ describe('the API lane', () => {
       method: 'POST',
     });
     expect(line?.keyId).toEqual(expect.any(String));
+  });
+});
+
+describe('the API lane while tracing records', () => {
+  type Exporter = NonNullable<Parameters<typeof initTracing>[0]['exporter']>;
+  type Finished = Parameters<Exporter['export']>[0][number];
+  const finished: Finished[] = [];
+  const exporter: Exporter = {
+    export: (spans, done) => {
+      finished.push(...spans);
+      done({ code: 0 });
+    },
+    shutdown: async () => undefined,
+  };
+  let tracing: ReturnType<typeof initTracing>;
+  // Started here, not as the file loads, so the tests above run untraced; spans then stay
+  // recorded for the rest of the process, so these tests come last.
+  beforeAll(() => {
+    tracing = initTracing({ serviceName: 'api-lane-test', exporter });
+  });
+  afterAll(() => tracing.shutdown());
+
+  it('makes the server span Express’s router makes, under a parent app’s mount path too', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const spansOf = async (lane: boolean) => {
+      const s = await side(lane);
+      try {
+        for (const app of [s.app, express_().use('/node', s.app)]) {
+          const prefix = app === s.app ? '' : '/node';
+          await request(app)
+            .post(`${prefix}${base}/counters/c1/increments`)
+            .set('Authorization', `Bearer ${s.fx.keys.coopA}`)
+            .set('traceparent', traceparent)
+            .send({ by: 1 })
+            .expect(200);
+          await request(app).get(`${prefix}${base}/counters/c1`).expect(401);
+        }
+      } finally {
+        await s.fx.close();
+      }
+      // The server spans; a request without a traceparent starts a trace of its own.
+      return finished
+        .splice(0)
+        .filter((span) => span.kind === SpanKind.SERVER)
+        .map((span) => ({
+          name: span.name,
+          attributes: span.attributes,
+          continued: span.spanContext().traceId === traceparent.split('-')[1],
+        }));
+    };
+    const viaLane = await spansOf(true);
+    const viaExpress = await spansOf(false);
+    expect(viaLane).toEqual(viaExpress);
+    expect(viaLane.map((span) => span.name)).toEqual(
+      expect.arrayContaining([
+        `POST ${base}/counters/c1/increments`,
+        `POST /node${base}/counters/c1/increments`,
+        `GET /node${base}/counters/c1`,
+      ]),
+    );
   });
 });
