@@ -249,6 +249,9 @@ function nodeApp(
       })),
     });
   });
+  // The services' routes are answered ahead of Express (service-kit's API lane): middleware
+  // added to this app with `app.use` does not run for them. Put per-request work for the API
+  // in service-kit's pipeline instead.
   mountServices(app, services);
   // The web console at `/`, over the same public APIs (built on first visit when missing).
   mountConsole(app, { logger });

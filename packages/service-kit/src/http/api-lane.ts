@@ -111,6 +111,8 @@ type Handle = (
  * Mounts services in an app: each one's router (everything the lane leaves to Express), and,
  * in front of Express's own request handling, their API lanes. `app.handle` is what the app
  * function, `app.listen`'s server and supertest all call, so every way in takes the lanes.
+ * Middleware the app uses (`app.use`) therefore does not run for a lane's requests, and the
+ * lane ignores the app's settings (it parses queries as Express's default does).
  */
 export function mountServices(
   app: Express,
