@@ -1,4 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  validateHeaderName,
+  validateHeaderValue,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { JsonValue } from '@kopfed/eventstore';
@@ -48,6 +53,12 @@ const JSON_TEXT = new WeakMap<object, string>();
 const WITH_CHARSET = new Map<string, string>();
 
 export function send(res: ServerResponse, response: KitResponse, replayed = false): void {
+  // Every header is checked before any is set: one that cannot be sent (a line break in a
+  // Location) throws here, and the 500 answered instead carries none of this answer's.
+  for (const name in response.headers) {
+    validateHeaderName(name);
+    validateHeaderValue(name, response.headers[name] as string);
+  }
   res.statusCode = response.status;
   for (const name in response.headers) res.setHeader(name, response.headers[name] as string);
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -27,6 +27,21 @@ const offContract = defineRoute({
   // A buggy handler, as the type system would not let one be written.
   handler: async () => ({ status: 200, body: { ok: 'yes' as unknown as boolean } }),
 });
+const badLocation = defineRoute({
+  method: 'GET',
+  path: '/bad-location',
+  operationId: 'badLocation',
+  summary: 'Answers with a Location no header may carry',
+  responses: { 200: z.object({ ok: z.boolean() }) },
+  policy: { roles: ['admin'], coopScope: 'federation' },
+  // A buggy handler: a line break in a header would split the response.
+  handler: async () => ({
+    status: 200,
+    body: { ok: true },
+    etag: 7,
+    location: '/x\r\nSet-Cookie: a=b',
+  }),
+});
 const stats = defineRoute({
   method: 'GET',
   path: '/stats',
@@ -60,7 +75,10 @@ describe('service app', () => {
 
   beforeEach(async () => {
     fx = await kitFixture();
-    app = createServiceApp(counterService(fx.store, [boom, offContract, stats, batch]), fx.deps);
+    app = createServiceApp(
+      counterService(fx.store, [boom, offContract, badLocation, stats, batch]),
+      fx.deps,
+    );
   });
   afterEach(() => fx.close());
 
@@ -255,6 +273,17 @@ describe('service app', () => {
         .set(as(fx.keys.admin));
       expect(response.status).toBe(500);
       expect(response.text).not.toContain('yes');
+    });
+
+    it('answers 500 with none of the failed answer’s headers when one cannot be sent', async () => {
+      const response = await request(app)
+        .get('/api/counter/v1/bad-location')
+        .set(as(fx.keys.admin));
+      expect(response.status).toBe(500);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers.etag).toBeUndefined();
+      expect(response.headers.location).toBeUndefined();
+      expect(response.headers['set-cookie']).toBeUndefined();
     });
   });
 
