@@ -1,9 +1,4 @@
-import {
-  validateHeaderName,
-  validateHeaderValue,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { JsonValue } from '@kopfed/eventstore';
@@ -53,14 +48,15 @@ const JSON_TEXT = new WeakMap<object, string>();
 const WITH_CHARSET = new Map<string, string>();
 
 export function send(res: ServerResponse, response: KitResponse, replayed = false): void {
-  // Every header is checked before any is set: one that cannot be sent (a line break in a
-  // Location) throws here, and the 500 answered instead carries none of this answer's.
-  for (const name in response.headers) {
-    validateHeaderName(name);
-    validateHeaderValue(name, response.headers[name] as string);
-  }
   res.statusCode = response.status;
-  for (const name in response.headers) res.setHeader(name, response.headers[name] as string);
+  try {
+    for (const name in response.headers) res.setHeader(name, response.headers[name] as string);
+  } catch (error) {
+    // A header that cannot be sent (a line break in a Location): the 500 answered instead
+    // carries none of this answer's headers.
+    for (const name in response.headers) res.removeHeader(name);
+    throw error;
+  }
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
   if (response.body === null || response.status === 204) {
     res.end();
