@@ -8,17 +8,20 @@ import { atMost, round, type BenchCase, type Benchmark } from '../report';
 
 const REQUESTS = Number(process.env.SCALING_REQUESTS ?? 5_000);
 const CLIENTS = 50;
+/** Measured loads per point; the point reports the median of each figure over them. */
+const ROUNDS = Number(process.env.SCALING_ROUNDS ?? 3);
 const COOP_COUNTS = (process.env.SCALING_COOPS ?? '1,10,100,1000').split(',').map(Number);
 const EVENT_COUNTS = (process.env.SCALING_EVENTS ?? '100000,1000000,10000000')
   .split(',')
   .map(Number);
 const AXES = (process.env.SCALING_AXES ?? 'coops,events').split(',');
 /**
- * Requests of the same mix sent before each point's measured load and not counted (0 by
- * default: the load starts right after the restart, caches cold). They touch the accounts,
- * loans and coops the measured load touches, so the point measures the node warmed up.
+ * Requests of the same mix sent before each point's measured loads and not counted. They
+ * touch the accounts, loans and coops the measured load touches, so a point measures the node
+ * in its steady state, not the first reads of a thousand coops' ledgers and catalogues after a
+ * restart. SCALING_WARMUP=0 measures right after the restart, caches cold.
  */
-const WARMUP = Number(process.env.SCALING_WARMUP ?? 0);
+const WARMUP = Number(process.env.SCALING_WARMUP ?? 5_000);
 /** Request numbers of the warm-up start here (a multiple of the mix's 10 and the 1,000 members), apart from the measured ones. */
 const WARMUP_FROM = 10_000_000;
 let warmedUp = 0;
@@ -58,7 +61,23 @@ async function settle(node: NodeProcess): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function measure(port: number, fixture: Fixture, from: number): Promise<LoadResult> {
+/** One measured load: its figures and the node's CPU per command while it ran. */
+interface Round {
+  result: LoadResult;
+  nodeCpuMsPerCommand: number;
+}
+
+/**
+ * A point's measured loads, ROUNDS of them, each on a node that has settled: after the warm-up
+ * and after the round before, its relays, projections, postings and the audit sealer have
+ * caught up, so no round pays for work the load before it left behind.
+ */
+async function measure(
+  node: NodeProcess,
+  port: number,
+  fixture: Fixture,
+  from: number,
+): Promise<Round[]> {
   if (WARMUP > 0) {
     const first = WARMUP_FROM + warmedUp;
     warmedUp += WARMUP;
@@ -69,27 +88,57 @@ async function measure(port: number, fixture: Fixture, from: number): Promise<Lo
       request: (n) => mixed(fixture, first + n),
     });
   }
-  return load({
-    port,
-    concurrency: CLIENTS,
-    total: REQUESTS,
-    request: (n) => mixed(fixture, from + n),
-  });
+  const rounds: Round[] = [];
+  for (let index = 0; index < ROUNDS; index++) {
+    if (WARMUP > 0 || index > 0) await settle(node);
+    const cpuBefore = cpuSeconds(node.pid!);
+    const result = await load({
+      port,
+      concurrency: CLIENTS,
+      total: REQUESTS,
+      request: (n) => mixed(fixture, from + index * REQUESTS + n),
+    });
+    const nodeCpuMsPerCommand = ((cpuSeconds(node.pid!) - cpuBefore) * 1000) / result.requests;
+    rounds.push({ result, nodeCpuMsPerCommand });
+  }
+  return rounds;
 }
 
-function point(name: string, result: LoadResult, extra: Record<string, number>): BenchCase {
-  const ok = Object.entries(result.statuses)
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const succeededIn = (result: LoadResult) =>
+  Object.entries(result.statuses)
     .filter(([status]) => Number(status) < 300)
     .reduce((sum, [, count]) => sum + count, 0);
+
+/** A point's figures: the median of its rounds, each figure on its own; the rounds beside. */
+function point(name: string, rounds: Round[], extra: Record<string, number>): BenchCase {
+  const of = (figure: (r: Round) => number) => median(rounds.map(figure));
   return {
     name,
     ...extra,
-    requests: result.requests,
+    requests: rounds.reduce((sum, { result }) => sum + result.requests, 0),
     warmupRequests: WARMUP,
-    succeeded: ok,
-    commandsPerSecond: Math.round(result.perSecond),
-    p50Ms: round(result.p50Ms, 1),
-    p99Ms: round(result.p99Ms, 1),
+    succeeded: rounds.reduce((sum, { result }) => sum + succeededIn(result), 0),
+    commandsPerSecond: Math.round(of((r) => r.result.perSecond)),
+    p50Ms: round(
+      of((r) => r.result.p50Ms),
+      1,
+    ),
+    p99Ms: round(
+      of((r) => r.result.p99Ms),
+      1,
+    ),
+    nodeCpuMsPerCommand: round(
+      of((r) => r.nodeCpuMsPerCommand),
+      3,
+    ),
+    roundsCommandsPerSecond: rounds.map((r) => Math.round(r.result.perSecond)).join(', '),
+    roundsP99Ms: rounds.map((r) => round(r.result.p99Ms, 1)).join(', '),
   };
 }
 
@@ -139,7 +188,7 @@ async function coopsAxis(log: (line: string) => void): Promise<BenchCase[]> {
         const events = await growTo(node, dataDir, COOPS_AXIS_EVENTS);
         const settledIn = await settle(node);
         log(`scaling: ${count} coops, ${events} events, settled in ${round(settledIn, 0)} s`);
-        return point(`${count} primary coops`, await measure(port, fixture, 0), {
+        return point(`${count} primary coops`, await measure(node, port, fixture, 0), {
           coops: count,
           events,
         });
@@ -160,9 +209,9 @@ async function eventsAxis(log: (line: string) => void): Promise<BenchCase[]> {
       log(
         `scaling: ${EVENTS_AXIS_COOPS} coops, ${events} events, settled in ${round(settledIn, 0)} s`,
       );
-      const result = await measure(port, fixture, index * REQUESTS);
+      const rounds = await measure(node, port, fixture, index * ROUNDS * REQUESTS);
       cases.push(
-        point(`${events.toLocaleString('en')} events`, result, {
+        point(`${events.toLocaleString('en')} events`, rounds, {
           coops: EVENTS_AXIS_COOPS,
           events,
         }),
@@ -209,8 +258,9 @@ export const scalingBenchmark: Benchmark = {
       notes: [
         'spread = (largest − smallest) ÷ largest along the axis; the target is within 20%',
         WARMUP > 0
-          ? `each point first sends ${WARMUP.toLocaleString('en')} requests of the same mix (SCALING_WARMUP), not counted, so its caches are warm when the measured load starts`
+          ? `each point first sends ${WARMUP.toLocaleString('en')} requests of the same mix (SCALING_WARMUP), not counted, so its caches are warm when the measured loads start`
           : 'each point is measured right after the node restarted, caches cold (SCALING_WARMUP sends an uncounted warm-up first)',
+        `each point is ${ROUNDS} measured loads of ${REQUESTS.toLocaleString('en')} requests (SCALING_ROUNDS, SCALING_REQUESTS), each started once the node is idle again; its commands/s, p50, p99 and node CPU per command are the medians of the rounds, each figure on its own, and the rounds' commands/s and p99 are listed beside them`,
         `the coops axis has ${COOPS_AXIS_EVENTS.toLocaleString('en')} events under every point (the federation’s own plus imported history); the events axis has ${EVENTS_AXIS_COOPS} primary coops`,
         `the coops axis spreads ${COOPS_AXIS_MEMBERS.toLocaleString('en')} members over its coops, the events axis has 10 members a coop; every member has a sukarela account and a loan; one coop alone pays a payee coop that has no load of its own`,
         'imported history is appended to the savings store in streams no projection reads; each point waits until the node is idle (its relays, projections and the audit sealer have caught up) before the load',
