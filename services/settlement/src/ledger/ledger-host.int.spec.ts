@@ -54,7 +54,7 @@ class CountingStore extends SqliteEventStore {
     this.appends++;
     if (this.refuse?.(events)) return Promise.reject(new Error('the disk said no'));
     const ahead = this.aheadOf;
-    if (ahead && events.some((e) => e.metadata.causationId === ahead.causationId)) {
+    if (ahead && events.some((e) => e.metadata?.causationId === ahead.causationId)) {
       this.aheadOf = undefined;
       void super.append(stream, ahead.events, { expectedRevision: 'any' });
     }
@@ -119,7 +119,7 @@ describe('LedgerHost', () => {
       host.execute(COOP, () => [post(2)], meta(2)),
       host.execute(COOP, () => [post(3), post(4, 0n)], meta(3)),
       host.execute(COOP, () => [post(5)], meta(4)),
-    ];
+    ] as const;
     const [first, second, refused, last] = await Promise.allSettled(calls);
 
     expect(first.status).toBe('fulfilled');
@@ -136,7 +136,7 @@ describe('LedgerHost', () => {
       host.execute(COOP, () => [post(1)], meta(1)),
       host.execute(COOP, () => [post(2), post(3, 0n)], meta(2), true),
       host.execute(COOP, () => [post(4)], meta(3), true),
-    ];
+    ] as const;
     const [, isolated, after] = await Promise.all(calls);
 
     expect(isolated.events).toHaveLength(1);
@@ -148,7 +148,7 @@ describe('LedgerHost', () => {
   it('tries each call alone when the store refuses the append they share', async () => {
     const blocker = host.execute(COOP, () => [post(1)], meta(1));
     // The store refuses any append carrying the event of call m-3.
-    store.refuse = (events) => events.some((e) => e.metadata.causationId === 'm-3');
+    store.refuse = (events) => events.some((e) => e.metadata?.causationId === 'm-3');
     const calls = [2, 3, 4].map((n) => host.execute(COOP, () => [post(n)], meta(n)));
     await blocker;
     const outcomes = await Promise.allSettled(calls);
