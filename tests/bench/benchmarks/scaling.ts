@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, NodeProcess, sleep } from '../../e2e/node-process';
+import { processCpuMs } from '../closed-loop';
 import { load, type LoadResult } from '../http-load';
 import { eventsIn, fillTo, mixed, setUp, type Fixture } from '../node-workload';
-import { atMost, round, type BenchCase, type Benchmark } from '../report';
+import { atMost, percentile, round, type BenchCase, type Benchmark } from '../report';
 
 const REQUESTS = Number(process.env.SCALING_REQUESTS ?? 5_000);
 const CLIENTS = 50;
@@ -38,10 +39,12 @@ const STORES = ['member', 'savings', 'loan', 'settlement', 'audit', 'access'];
 
 const coops = (count: number) => Array.from({ length: count }, (_, i) => `bench-${i}`);
 
-/** CPU seconds the process has used (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** CPU time the node has used so far, in ms (all its threads), from /proc. */
+function nodeCpuMs(node: NodeProcess): number {
+  const ms = processCpuMs(node.pid!);
+  if (ms === undefined)
+    throw new Error('the scaling benchmark reads the node’s CPU time from /proc');
+  return ms;
 }
 
 /**
@@ -51,11 +54,11 @@ function cpuSeconds(pid: number): number {
 async function settle(node: NodeProcess): Promise<number> {
   const started = performance.now();
   let quiet = 0;
-  let before = cpuSeconds(node.pid!);
+  let before = nodeCpuMs(node);
   while (quiet < 2 && performance.now() - started < 15 * 60_000) {
     await sleep(1_000);
-    const now = cpuSeconds(node.pid!);
-    quiet = now - before < 0.05 ? quiet + 1 : 0;
+    const now = nodeCpuMs(node);
+    quiet = now - before < 50 ? quiet + 1 : 0;
     before = now;
   }
   return (performance.now() - started) / 1000;
@@ -91,23 +94,17 @@ async function measure(
   const rounds: Round[] = [];
   for (let index = 0; index < ROUNDS; index++) {
     if (WARMUP > 0 || index > 0) await settle(node);
-    const cpuBefore = cpuSeconds(node.pid!);
+    const cpuBefore = nodeCpuMs(node);
     const result = await load({
       port,
       concurrency: CLIENTS,
       total: REQUESTS,
       request: (n) => mixed(fixture, from + index * REQUESTS + n),
     });
-    const nodeCpuMsPerCommand = ((cpuSeconds(node.pid!) - cpuBefore) * 1000) / result.requests;
+    const nodeCpuMsPerCommand = (nodeCpuMs(node) - cpuBefore) / result.requests;
     rounds.push({ result, nodeCpuMsPerCommand });
   }
   return rounds;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const succeededIn = (result: LoadResult) =>
@@ -117,7 +114,7 @@ const succeededIn = (result: LoadResult) =>
 
 /** A point's figures: the median of its rounds, each figure on its own; the rounds beside. */
 function point(name: string, rounds: Round[], extra: Record<string, number>): BenchCase {
-  const of = (figure: (r: Round) => number) => median(rounds.map(figure));
+  const of = (figure: (r: Round) => number) => percentile(rounds.map(figure), 50);
   return {
     name,
     ...extra,
