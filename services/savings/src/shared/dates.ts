@@ -92,8 +92,19 @@ export function endOfBusinessDate(date: IsoDate): string {
   return new Date((dayNumber(date) + 1) * DAY_MS - 7 * 3_600_000).toISOString();
 }
 
+const JAKARTA_OFFSET_MS = 7 * 3_600_000;
+/** The day last asked for and its date: every command asks for today's, so it is kept. */
+let lastDay = Number.NaN;
+let lastDate: IsoDate = '';
+
 /** The Jakarta business date an instant falls on. */
 export function businessDateOf(instant: string | Date): IsoDate {
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
+  const day = Math.floor((ms + JAKARTA_OFFSET_MS) / DAY_MS);
+  if (day !== lastDay) {
+    // An instant that is no date (NaN, out of range) throws here, as it always did.
+    lastDate = new Date(ms + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDate;
 }
