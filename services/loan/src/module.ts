@@ -33,9 +33,6 @@ export const loanModule: ServiceModule = {
       throw new Error('the loan service keeps its read models in its SQLite store');
     }
     const store = deps.store;
-    // The close of business reads and rewrites every active loan's row and appends to its
-    // stream: a page cache the size of a large book's hot pages (this connection's; 128 MiB).
-    deps.readModels.pragma('cache_size = -131072');
     const book = new LoanBookProjection(store);
     const loans = new LoanRepository(store, deps.readModels);
     const ctx: LoanContext = {

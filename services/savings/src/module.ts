@@ -35,10 +35,6 @@ export interface SavingsInstance extends ServiceInstance {
 
 /** Builds the savings service over a host's store, read-model database, clock and logger. */
 export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsInstance> {
-  // The store's connection reads event rows and their index on every command (the account's
-  // stream after its snapshot, the Idempotency-Key's): keep those pages in memory, as before
-  // the accounts read model moved out of this file (this connection's page cache; 128 MiB).
-  deps.readModels.pragma('cache_size = -131072');
   const members = new MembershipDirectory(deps.readModels);
   // A file-backed node keeps the accounts read model in a file of its own, written by a thread;
   // in memory (tests, the simulation) it stays beside the store and commits with it.
