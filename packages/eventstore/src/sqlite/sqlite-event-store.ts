@@ -518,7 +518,8 @@ export class SqliteEventStore implements EventStore {
  * rebalancing renumbered pages (most group commits of many small appends) ends by walking
  * every page this cache holds. With 128 MiB, which savings and loan once set for their reads,
  * that walk cost 3.4% of the savings service's event loop and 25-37 us of CPU per append
- * (docs/performance.md, "A page cache walked at every commit").
+ * (docs/performance.md: "Savings deposits: the tail, the warm-up, and a page cache walked at
+ * every commit").
  */
 export const COMMITTING_CACHE_KIB = 16_000;
 
