@@ -517,7 +517,7 @@ export class SqliteEventStore implements EventStore {
  * named so that no service raises it. While a file is under 1 GiB, a commit whose b-tree
  * rebalancing renumbered pages (most group commits of many small appends) ends by walking
  * every page this cache holds. With 128 MiB, which savings and loan once set for their reads,
- * that walk cost 3.4% of the savings service's event loop and 25-37 us of CPU per append
+ * that walk cost 3.4% of the savings service's event loop and 23-37 us of CPU per append
  * (docs/performance.md: "Savings deposits: the tail, the warm-up, and a page cache walked at
  * every commit").
  */
