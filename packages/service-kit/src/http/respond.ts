@@ -8,8 +8,14 @@ import type { StoredResponse } from '../idempotency/idempotency-record';
 import type { KitRequest } from './kit-request';
 import { instanceOf, requestNotes } from './request-context';
 
-/** A response as the kit sends, stores and replays it. */
-export type KitResponse = StoredResponse;
+/**
+ * A response as the kit sends, stores and replays it. `text` is the body's JSON text for an
+ * answer that is only sent, never kept for an Idempotency-Key: then `body` is null and nothing
+ * parses the text back into a value (asJson does, for answers that are kept).
+ */
+export interface KitResponse extends StoredResponse {
+  text?: string;
+}
 
 export function problemAsResponse(
   req: KitRequest,
@@ -58,13 +64,16 @@ export function send(res: ServerResponse, response: KitResponse, replayed = fals
     throw error;
   }
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-  if (response.body === null || response.status === 204) {
+  const body = response.body;
+  if ((body === null && response.text === undefined) || response.status === 204) {
     res.end();
     return;
   }
   const type = res.getHeader('Content-Type') ?? 'application/json';
-  const body = response.body;
-  const text = (typeof body === 'object' ? JSON_TEXT.get(body) : undefined) ?? JSON.stringify(body);
+  const text =
+    response.text ??
+    (typeof body === 'object' ? JSON_TEXT.get(body!) : undefined) ??
+    JSON.stringify(body);
   if (needsExpress(res.req)) {
     res.setHeader('Content-Type', type);
     // Only Express's own requests get here: the API lane leaves HEAD and conditional reads to it.

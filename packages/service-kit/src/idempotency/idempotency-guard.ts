@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { WrongExpectedRevisionError, type EventStore } from '@kopfed/eventstore';
+import type { KitResponse } from '../http/respond';
 import { HttpProblem } from '../problem/problem';
 import { sha256Hex } from './fingerprint';
 import {
@@ -37,7 +38,8 @@ export interface IdempotencyOptions {
 
 /** The outcome of running the request: its response, and whether the key should keep it. */
 export interface Execution {
-  response: StoredResponse;
+  /** What is sent now, and what the key keeps unless `stored` says otherwise. */
+  response: KitResponse;
   /** What the key keeps when it differs from what was sent (a secret shown once). */
   stored?: StoredResponse;
   record: boolean;
