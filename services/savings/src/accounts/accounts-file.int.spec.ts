@@ -153,7 +153,7 @@ describe('a data directory carried from one version to the next', () => {
     /** savings.db and the read model as they were once the accounts were opened. */
     backup: { file: string; rows: ReturnType<typeof contents> };
   }> {
-    const h = await savingsHarness({ file: true });
+    const h = await savingsHarness({ file: true, keepDataDir: true });
     const dataDir = dirname(h.store.database.name);
     try {
       const as = { Authorization: `Bearer ${h.keys.coopA}` };

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -56,6 +56,8 @@ export async function savingsHarness(
      * but not kept, because a node keeps none and a run publishes tens of thousands.
      */
     keepPublished?: boolean;
+    /** Leave the data directory behind at close, for a test that opens its files again. */
+    keepDataDir?: boolean;
   } = {},
 ): Promise<SavingsHarness> {
   let now = new Date(options.start ?? '2026-03-10T03:00:00.000Z');
@@ -176,6 +178,8 @@ export async function savingsHarness(
       await store.close();
       await access.close();
       hostDb.close();
+      // The accounts file (and the store, with `file`) lived here: a benchmark's is 70 MB.
+      if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
