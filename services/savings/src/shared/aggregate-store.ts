@@ -116,7 +116,7 @@ export class AggregateStore<State, Event extends DomainEvent> {
   ): Promise<Executed<State, Event>> {
     for (let attempt = 1; ; attempt++) {
       const remembered = attempt === 1 ? this.remembered(stream, options.hint) : undefined;
-      const { state, revision } = remembered ?? (await this.load(stream));
+      const { state, revision } = remembered?.loaded ?? (await this.load(stream));
       const unconfirmed = remembered !== undefined && !remembered.trusted;
       const expected = options.expectedRevision;
       if (expected !== undefined && expected !== (revision ?? 'no_stream')) {
@@ -169,10 +169,11 @@ export class AggregateStore<State, Event extends DomainEvent> {
   private remembered(
     stream: string,
     hint: (Loaded<State> & { revision: number }) | undefined,
-  ): (Loaded<State> & { trusted: boolean }) | undefined {
+  ): { loaded: Loaded<State>; trusted: boolean } | undefined {
     const cached = this.cache.get(stream);
-    if (hint && !(cached && cached.revision >= hint.revision)) return { ...hint, trusted: true };
-    return cached && { ...cached, trusted: false };
+    if (hint && !(cached && cached.revision >= hint.revision))
+      return { loaded: hint, trusted: true };
+    return cached && { loaded: cached, trusted: false };
   }
 
   private toNew(
