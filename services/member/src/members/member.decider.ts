@@ -470,8 +470,11 @@ function upsert(
   const events = upsertEvents(command, state);
   const { batchSequence } = command;
   if (batchSequence === undefined) return events;
+  // Object.assign, not `{ ...event.data, batchSequence }`: a key written after a spread is
+  // V8's slow path on Node 20, 1-3 us an object (docs/performance.md).
   return events.map(
-    (event) => ({ ...event, data: { ...event.data, batchSequence } }) as MemberEvent,
+    (event) =>
+      ({ ...event, data: Object.assign({}, event.data, { batchSequence }) }) as MemberEvent,
   );
 }
 
