@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import {
+  BOUND_LIMIT,
   canonicalEventText,
   LIMITS,
   type EventStore,
@@ -54,7 +55,7 @@ function sqliteSource(store: EventStore, db: Database.Database, headsRange: numb
     [number, number],
     { batch: number; first_position: number; last_position: number; seal: string }
   >(
-    'SELECT batch, first_position, last_position, seal FROM batches WHERE batch > ? ORDER BY batch LIMIT ?',
+    `SELECT batch, first_position, last_position, seal FROM batches WHERE batch > ? ORDER BY batch ${BOUND_LIMIT}`,
   );
   const rows = db
     .prepare<[number, number], [number, string, string, number, string]>(
@@ -63,7 +64,7 @@ function sqliteSource(store: EventStore, db: Database.Database, headsRange: numb
     .raw(true);
   const texts = db
     .prepare<[number, number], [number, string]>(
-      'SELECT position, body FROM events WHERE position > ? ORDER BY position LIMIT ?',
+      `SELECT position, body FROM events WHERE position > ? ORDER BY position ${BOUND_LIMIT}`,
     )
     .raw(true);
   // One pass over the log, range by range: the price of a stream proof and of a sealer's start.

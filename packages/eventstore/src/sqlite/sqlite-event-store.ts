@@ -35,7 +35,7 @@ import {
   type PreparedEvent,
 } from '../validation';
 import { openReadOnlyDatabase, readOnlyRefusal, refusingLeases } from './read-only';
-import { applyPragmas, migrate } from './schema';
+import { applyPragmas, BOUND_LIMIT, migrate } from './schema';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { SqliteLeaseStore } from './sqlite-lease-store';
 import {
@@ -522,16 +522,6 @@ export class SqliteEventStore implements EventStore {
  * every commit").
  */
 export const COMMITTING_CACHE_KIB = 16_000;
-
-/**
- * A LIMIT bound at each call, written so that SQLite does not plan with the bound value. This
- * SQLite (3.53) reads a bound integer LIMIT while planning, and a statement planned with a
- * parameter's value is prepared again whenever that parameter is bound anew: with `LIMIT ?`,
- * every relay and projection read of the log was parsed and planned afresh, 13-18 us a call
- * against 4-7.5 us (docs/performance.md, "Spreads, a bound LIMIT, and answers parsed back").
- * The plans are the same.
- */
-const BOUND_LIMIT = 'LIMIT (? + 0)';
 
 function openWritable(file: string, busyTimeoutMs: number): Database.Database {
   const database = new Database(file);
