@@ -2,7 +2,11 @@
  * Calendar arithmetic on business dates (`YYYY-MM-DD`, Asia/Jakarta) as whole days, so that
  * interest counts days exactly. No clock here: "today" always comes from the caller.
  */
+import { jakartaBusinessDate } from '@kopfed/eventstore';
+
 const DAY_MS = 86_400_000;
+/** Jakarta (WIB) is UTC+7 all year. */
+const JAKARTA_OFFSET_MS = 7 * 3_600_000;
 
 export type IsoDate = string;
 /** A calendar month, `YYYY-MM`. */
@@ -89,10 +93,9 @@ export const minDate = (a: IsoDate, b: IsoDate): IsoDate => (a <= b ? a : b);
 
 /** The first instant after a business date ends: midnight in Jakarta (UTC+7) is 17:00 UTC. */
 export function endOfBusinessDate(date: IsoDate): string {
-  return new Date((dayNumber(date) + 1) * DAY_MS - 7 * 3_600_000).toISOString();
+  return new Date((dayNumber(date) + 1) * DAY_MS - JAKARTA_OFFSET_MS).toISOString();
 }
 
-const JAKARTA_OFFSET_MS = 7 * 3_600_000;
 /** The day last asked for and its date: every command asks for today's, so it is kept. */
 let lastDay = Number.NaN;
 let lastDate: IsoDate = '';
@@ -103,7 +106,7 @@ export function businessDateOf(instant: string | Date): IsoDate {
   const day = Math.floor((ms + JAKARTA_OFFSET_MS) / DAY_MS);
   if (day !== lastDay) {
     // An instant that is no date (NaN, out of range) throws here, as it always did.
-    lastDate = new Date(ms + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
+    lastDate = jakartaBusinessDate(new Date(ms));
     lastDay = day;
   }
   return lastDate;
