@@ -1,9 +1,9 @@
 /**
  * Calendar arithmetic on business dates (`YYYY-MM-DD`, Asia/Jakarta) as whole days, so that
- * interest counts days exactly. No clock here: "today" always comes from the caller.
+ * interest counts days exactly. No clock here: "today" always comes from the caller. Deciders
+ * import this file, so it imports nothing: not even @kopfed/eventstore's jakartaBusinessDate,
+ * whose package index brings the store's I/O (the decider-does-io rule of lint:deps).
  */
-import { jakartaBusinessDate } from '@kopfed/eventstore';
-
 const DAY_MS = 86_400_000;
 /** Jakarta (WIB) is UTC+7 all year. */
 const JAKARTA_OFFSET_MS = 7 * 3_600_000;
@@ -106,7 +106,7 @@ export function businessDateOf(instant: string | Date): IsoDate {
   const day = Math.floor((ms + JAKARTA_OFFSET_MS) / DAY_MS);
   if (day !== lastDay) {
     // An instant that is no date (NaN, out of range) throws here, as it always did.
-    lastDate = jakartaBusinessDate(new Date(ms));
+    lastDate = new Date(ms + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
     lastDay = day;
   }
   return lastDate;
