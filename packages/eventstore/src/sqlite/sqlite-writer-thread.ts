@@ -69,9 +69,13 @@ export interface SqliteWriterThreadOptions {
   /**
    * `NORMAL` suits a read model: in WAL mode it loses no commit to a crash of the process, and
    * a power cut can only take back its last commits whole, rows and checkpoint together, which
-   * the projection then applies again. `FULL` syncs every commit.
+   * the projection then applies again. `FULL` syncs every commit. `OFF` never syncs: a crash
+   * of the process still loses nothing (the writes are in the system's page cache), but a
+   * crash of the system or a power cut can leave the file torn, so only an owner that builds
+   * the file again after one may ask for it (the savings accounts file does: see
+   * accounts-file.ts).
    */
-  synchronous?: 'NORMAL' | 'FULL';
+  synchronous?: 'OFF' | 'NORMAL' | 'FULL';
   busyTimeoutMs?: number;
 }
 
@@ -97,6 +101,11 @@ export class SqliteWriterThread {
     readonly file: string,
     private readonly options: Required<SqliteWriterThreadOptions>,
   ) {}
+
+  /** How the thread's connection syncs its commits. */
+  get synchronous(): 'OFF' | 'NORMAL' | 'FULL' {
+    return this.options.synchronous;
+  }
 
   /** Starts the thread on `file`; resolves once its connection is open. */
   static async open(

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,7 +18,7 @@ import { COOPS, idr, PRODUCTS, savingsHarness } from '../testing/savings-harness
 import type { Worker } from 'node:worker_threads';
 import { Projection } from '../shared/projection';
 import { ACCOUNTS_DDL, ACCOUNTS_TABLES, accountsProjection } from './account-projection';
-import { ACCOUNTS_FILE, openAccountsFile } from './accounts-file';
+import { ACCOUNTS_FILE, openAccountsFile, SESSION_FILE } from './accounts-file';
 
 const tableNames = (db: Database.Database) =>
   db
@@ -111,6 +119,93 @@ describe('the accounts read model in a file of its own', () => {
       former.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the accounts file after a crash', () => {
+  let dir: string;
+  let former: Database.Database;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kopfed-accounts-session-'));
+    former = new Database(':memory:');
+  });
+  afterEach(() => {
+    former.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const session = () => JSON.parse(readFileSync(join(dir, SESSION_FILE), 'utf8')) as unknown;
+
+  /** Opens the file in boot `bootId` and leaves a row the thread wrote (synced or not). */
+  async function writeRow(bootId: string | undefined) {
+    const file = await openAccountsFile(dir, former, 0, () => bootId);
+    await file.thread.commit([
+      { sql: 'CREATE TABLE IF NOT EXISTS probe (x INTEGER)', params: [] },
+      { sql: 'INSERT INTO probe VALUES (1)', params: [] },
+    ]);
+    return file;
+  }
+
+  /** A process killed: its thread and connection end, its session is never closed. */
+  async function killed(file: Awaited<ReturnType<typeof writeRow>>) {
+    await file.thread.close();
+    file.db.close();
+  }
+
+  async function probeAfterOpening(bootId: string | undefined): Promise<string[]> {
+    const file = await openAccountsFile(dir, former, 0, () => bootId);
+    try {
+      return tableNames(file.db).filter((name) => name === 'probe');
+    } finally {
+      await file.close();
+    }
+  }
+
+  it('does not sync where the boot id tells a system crash from a process crash, and records the session', async () => {
+    const file = await writeRow('boot-1');
+    expect(file.thread.synchronous).toBe('OFF');
+    expect(session()).toEqual({ bootId: 'boot-1', open: true });
+    await file.close();
+    expect(session()).toEqual({ bootId: 'boot-1', open: false });
+    // Closed, everything is in the file itself: the WAL is empty.
+    expect(statSync(join(dir, `${ACCOUNTS_FILE}-wal`), { throwIfNoEntry: false })?.size ?? 0).toBe(
+      0,
+    );
+  });
+
+  it('syncs as before where the system gives no boot id, and records no session', async () => {
+    const file = await writeRow(undefined);
+    expect(file.thread.synchronous).toBe('NORMAL');
+    await file.close();
+    expect(existsSync(join(dir, SESSION_FILE))).toBe(false);
+  });
+
+  it('keeps the file when the process was killed and the machine kept running', async () => {
+    await killed(await writeRow('boot-1'));
+    expect(await probeAfterOpening('boot-1')).toEqual(['probe']);
+  });
+
+  it('builds the file again when the machine booted since a session was cut short', async () => {
+    await killed(await writeRow('boot-1'));
+    expect(await probeAfterOpening('boot-2')).toEqual([]);
+    expect(session()).toEqual({ bootId: 'boot-2', open: false });
+  });
+
+  it('keeps the file a session closed, whatever boot opens it next', async () => {
+    await (await writeRow('boot-1')).close();
+    expect(await probeAfterOpening('boot-2')).toEqual(['probe']);
+  });
+
+  it('builds the file again when the session record cannot be read', async () => {
+    await (await writeRow('boot-1')).close();
+    writeFileSync(join(dir, SESSION_FILE), '{"bootId": "boot-1", "op');
+    expect(await probeAfterOpening('boot-1')).toEqual([]);
+  });
+
+  it('builds the file again when a session was cut short and the system gives no boot id now', async () => {
+    await killed(await writeRow('boot-1'));
+    expect(await probeAfterOpening(undefined)).toEqual([]);
+    expect(existsSync(join(dir, SESSION_FILE))).toBe(false);
   });
 });
 
