@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from './config';
 import { planSync } from './run/plan';
 import { exitCodeOf } from './run/summary';
 import { fieldsOf } from './streams';
 import { readTable } from './table/read-table';
-import { Captured, runAgent, SAMPLES } from './testing/run-agent';
+import { Captured, removeTempFolders, runAgent, SAMPLES, tempFolder } from './testing/run-agent';
 
 const config = loadConfig(join(SAMPLES, 'kopfed-sync.yaml'), fieldsOf);
 const plan = async (file: string) =>
@@ -16,6 +15,8 @@ const plan = async (file: string) =>
     config: config.members,
     batchSize: 1_000,
   });
+
+afterEach(removeTempFolders);
 
 describe('reading a coop’s files', () => {
   it('an Excel workbook (real dates, serial numbers, text) gives the same items and rejections as its CSV export', async () => {
@@ -49,7 +50,7 @@ describe('reading a coop’s files', () => {
   });
 
   it('the report keeps a cell that a spreadsheet would run as a formula as text, and reads back as it was', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const dir = tempFolder();
     const file = join(dir, 'members.csv');
     const sample = readFileSync(join(SAMPLES, 'members.csv'), 'utf8').split('\n');
     const hostile = sample[1]!
@@ -82,7 +83,7 @@ describe('reading a coop’s files', () => {
   });
 
   it('a row with more cells than the header names is refused, not read shifted (1,500,000 unquoted)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const dir = tempFolder();
     const file = join(dir, 'savings.csv');
     writeFileSync(
       file,
@@ -110,7 +111,7 @@ describe('reading a coop’s files', () => {
   });
 
   it('a date that reads either way is refused where its column also writes the month first', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const dir = tempFolder();
     const file = join(dir, 'savings.csv');
     writeFileSync(
       file,
@@ -155,7 +156,7 @@ describe('reading a coop’s files', () => {
   });
 
   it('a CSV that is not UTF-8 (Excel’s plain “CSV” on Windows) is refused, not read with its letters lost', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const dir = tempFolder();
     const file = join(dir, 'members.csv');
     const sample = readFileSync(join(SAMPLES, 'members.csv'), 'utf8').split('\n').slice(0, 3);
     writeFileSync(
@@ -167,7 +168,7 @@ describe('reading a coop’s files', () => {
 
   it('a workbook holding a number too long to be exact (a Papua NIK typed as a number) is refused, not read rounded', async () => {
     const { default: excel } = await import('exceljs');
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const dir = tempFolder();
     const file = join(dir, 'members.xlsx');
     const workbook = new excel.Workbook();
     const sheet = workbook.addWorksheet('Anggota');
@@ -195,7 +196,7 @@ describe('reading a coop’s files', () => {
   });
 
   it('a report or state path naming the file being synced is refused, and the file left as it was', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+    const dir = tempFolder();
     const file = join(dir, 'members.csv');
     const content = readFileSync(join(SAMPLES, 'members.csv'), 'utf8');
     writeFileSync(file, content);

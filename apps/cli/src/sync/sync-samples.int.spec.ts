@@ -7,7 +7,7 @@ import { loadConfig } from './config';
 import { exitCodeOf, type SyncSummary } from './run/summary';
 import { fieldsOf } from './streams';
 import { COOPS, eventually, syncFederation, type SyncFederation } from './testing/federation';
-import { recordingFetch, runAgent, SAMPLES } from './testing/run-agent';
+import { recordingFetch, removeTempFolders, runAgent, SAMPLES } from './testing/run-agent';
 import { spawnAgent } from './testing/spawn-agent';
 
 let fed: SyncFederation;
@@ -17,6 +17,7 @@ beforeAll(async () => {
   fed = await syncFederation();
 }, 60_000);
 afterAll(() => fed.close());
+afterEach(removeTempFolders);
 
 const reportOf = (path: string) =>
   parse<Record<string, string>>(readFileSync(path, 'utf8'), { bom: true, columns: true }).map(

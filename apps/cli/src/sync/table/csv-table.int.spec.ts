@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv } from './csv-table';
@@ -6,8 +6,15 @@ import { readCsv } from './csv-table';
 // A small row limit, so that a file past it is a few lines.
 jest.mock('./table', () => ({ ...jest.requireActual<object>('./table'), MAX_ROWS: 3 }));
 
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 const csvFile = (lines: readonly string[]) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'kopfed-csv-')), 'rows.csv');
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-csv-'));
+  dirs.push(dir);
+  const file = join(dir, 'rows.csv');
   writeFileSync(file, `${lines.join('\r\n')}\r\n`);
   return file;
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SyncStream } from '@kopfed/sdk';
@@ -10,10 +10,28 @@ export { Captured } from './captured';
 
 export const SAMPLES = resolve(__dirname, '../../../samples');
 
+const folders: string[] = [];
+
+/** A fresh folder under the system's temp folder, removed by removeTempFolders. */
+export function tempFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+  folders.push(dir);
+  return dir;
+}
+
+/** Removes the folders tempFolder and runAgent made: a spec calls it in its afterEach. */
+export function removeTempFolders(): void {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** Runs the agent in process on a file, with its state and report in a fresh folder. */
-export function runAgent(stream: SyncStream, file: string, overrides: Partial<SyncRequest> = {}, config: SyncConfig = emptyConfig()) {
-  const dir = mkdtempSync(join(tmpdir(), 'kopfed-sync-'));
+export function runAgent(
+  stream: SyncStream,
+  file: string,
+  overrides: Partial<SyncRequest> = {},
+  config: SyncConfig = emptyConfig(),
+) {
+  const dir = tempFolder();
   const request: SyncRequest = {
     stream,
     file,
@@ -38,7 +56,8 @@ export function runAgent(stream: SyncStream, file: string, overrides: Partial<Sy
 export function recordingFetch(bodies: string[]): typeof globalThis.fetch {
   return async (input, init) => {
     if (typeof init?.body === 'string') bodies.push(init.body);
-    else if (init?.body instanceof ArrayBuffer) bodies.push(Buffer.from(init.body).toString('utf8'));
+    else if (init?.body instanceof ArrayBuffer)
+      bodies.push(Buffer.from(init.body).toString('utf8'));
     return fetch(input, init);
   };
 }
