@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,16 @@ import { createNode, type FederationNode } from './node';
 import { serveNode } from './serve';
 import { SERVICE_MODULES } from './services';
 
-const dataDir = () => mkdtempSync(join(tmpdir(), 'kopfed-node-'));
+const dirs: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-node-'));
+  dirs.push(dir);
+  return dir;
+};
+// Runs after each describe's own afterEach has closed its node.
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe('federation node', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,11 @@ import { createNode } from './node';
 import { serveNode, type Serving } from './serve';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * A node serving one slow command, `POST …/slow-increments/{n}`: request 1 takes 100 ms,
@@ -53,10 +58,9 @@ async function slowNode() {
       return { definition: counterService(deps.store, [slowIncrement]) };
     },
   };
-  const node = await createNode({
-    dataDir: mkdtempSync(join(tmpdir(), 'kopfed-drain-')),
-    modules: [counter],
-  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-drain-'));
+  dirs.push(dataDir);
+  const node = await createNode({ dataDir, modules: [counter] });
   const admin = node.bootstrap.created ? node.bootstrap.token! : '';
   const serving: Serving = await serveNode(node, {
     port: 0,

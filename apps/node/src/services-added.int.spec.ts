@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -17,13 +17,17 @@ const modules = (...names: string[]) => SERVICE_MODULES.filter((m) => names.incl
  */
 describe('a service added to a node that ran without it', () => {
   let node: FederationNode | undefined;
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kopfed-node-added-'));
+  });
   afterEach(async () => {
     await node?.close();
     node = undefined;
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('has the cooperation agreements signed before it was added', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-node-added-'));
     const clock = () => new Date('2026-03-02T03:00:00.000Z');
     node = await createNode({ dataDir: dir, env: {}, modules: modules('member'), clock });
     const admin = node.bootstrap.created ? node.bootstrap.token! : '';

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,10 +19,12 @@ describe('the demo federation, small, against a listening node', () => {
   let url: string;
   let result: DemoResult;
   let admin: DemoClient;
+  let dataDir: string;
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kopfed-demo-'));
     node = await createNode({
-      dataDir: mkdtempSync(join(tmpdir(), 'kopfed-demo-')),
+      dataDir,
       adminKey: ADMIN_KEY,
       clock: () => new Date(`${TODAY}T05:00:00Z`),
       rateLimit: { ratePerSecond: 10_000, burst: 10_000 },
@@ -47,6 +49,7 @@ describe('the demo federation, small, against a listening node', () => {
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
     await node.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const classes = () => {

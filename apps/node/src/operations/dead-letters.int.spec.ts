@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -39,13 +39,20 @@ function flaky(state: { down: boolean; handled: string[] }): ServiceModule {
 
 describe('dead letters on the node', () => {
   let node: FederationNode | undefined;
+  const dirs: string[] = [];
+  const dataDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-dead-letters-'));
+    dirs.push(dir);
+    return dir;
+  };
   afterEach(async () => {
     await node?.close();
     node = undefined;
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('are kept across restarts, listed, replayed to the group that failed them, or discarded', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-dead-letters-'));
+    const dir = dataDir();
     const state = { down: true, handled: [] as string[] };
     const start = () =>
       createNode({
@@ -130,7 +137,7 @@ describe('dead letters on the node', () => {
   });
 
   it('discards a waiting one with a reason; refuses a group the node does not run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kopfed-dead-letters-'));
+    const dir = dataDir();
     const state = { down: true, handled: [] as string[] };
     node = await createNode({ dataDir: dir, env: {}, modules: [memberModule, flaky(state)] });
     const admin = node.bootstrap.created ? node.bootstrap.token! : '';
@@ -183,7 +190,7 @@ describe('dead letters on the node', () => {
   });
 
   it('are for admins only', async () => {
-    node = await createNode({ dataDir: mkdtempSync(join(tmpdir(), 'kopfed-dead-letters-')) });
+    node = await createNode({ dataDir: dataDir() });
     const admin = node.bootstrap.created ? node.bootstrap.token! : '';
     const { body } = await request(node.app)
       .post('/api/access/v1/keys')
