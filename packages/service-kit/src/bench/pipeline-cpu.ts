@@ -15,7 +15,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, Agent, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -65,9 +65,7 @@ async function serve(mode: Mode): Promise<{ server: Server; token: string }> {
   }
   // `--file`: the service's store in a SQLite file (WAL, synchronous FULL), as the node has it.
   const store = process.argv.includes('--file')
-    ? openEventStore(`sqlite:${mkdtempSync(join(tmpdir(), 'kopfed-pipeline-'))}`, {
-        service: 'bench',
-      })
+    ? openEventStore(`sqlite:${scratchDir()}`, { service: 'bench' })
     : openEventStore('sqlite::memory:', { service: 'bench' });
   const registry = await ApiKeyRegistry.open(
     openEventStore('sqlite::memory:', { service: 'access' }),
@@ -259,3 +257,10 @@ main().catch((error: unknown) => {
   );
   process.exit(1);
 });
+
+/** A folder for the store's file, removed when the process exits. */
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-pipeline-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
