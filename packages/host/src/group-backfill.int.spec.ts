@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -66,11 +66,14 @@ describe('consumer groups on an embedded node', () => {
   const hostDatabase = new Database(':memory:');
   /** Hosts still running: a failed expectation must not leave relays polling. */
   const running = new Set<ServiceHost>();
+  const dirs: string[] = [];
   const stop = async (host: ServiceHost) => {
     running.delete(host);
     await host.stop();
   };
   const start = async (modules: ServiceModule[], database = hostDatabase) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-host-'));
+    dirs.push(dataDir);
     const host = await ServiceHost.start({
       name: 'node',
       modules,
@@ -80,7 +83,7 @@ describe('consumer groups on an embedded node', () => {
       bus: new InProcessBus(),
       coopDirectory: new InMemoryCoopDirectory(),
       logger: createLogger({ level: 'silent' }),
-      dataDir: mkdtempSync(join(tmpdir(), 'kopfed-host-')),
+      dataDir,
     });
     running.add(host);
     return host;
@@ -107,6 +110,7 @@ describe('consumer groups on an embedded node', () => {
   };
   afterEach(async () => {
     for (const host of running) await stop(host);
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
   afterAll(async () => {
     for (const s of stores.values()) await s.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +11,16 @@ import {
   type ServiceModule,
 } from '@kopfed/service-kit';
 import { ServiceHost } from './service-host';
+
+const dirs: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-host-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the nightly close of business', () => {
   afterEach(() => jest.useRealTimers());
@@ -43,7 +53,7 @@ describe('the nightly close of business', () => {
       bus: new InProcessBus(),
       coopDirectory: new InMemoryCoopDirectory(),
       logger: createLogger({ level: 'silent' }),
-      dataDir: mkdtempSync(join(tmpdir(), 'kopfed-host-')),
+      dataDir: dataDir(),
       nightlyCloseOfBusiness: true,
     });
     await jest.advanceTimersByTimeAsync(89_000);
@@ -95,7 +105,7 @@ describe('stopping the host', () => {
       bus,
       coopDirectory: new InMemoryCoopDirectory(),
       logger: createLogger({ level: 'silent' }),
-      dataDir: mkdtempSync(join(tmpdir(), 'kopfed-host-')),
+      dataDir: dataDir(),
     });
     await bus.publish('kopfed.elsewhere.events', [{ key: 'early', value: '{}', headers: {} }]);
     await host.stop();
@@ -129,7 +139,7 @@ describe('a host that fails to start', () => {
         bus: new InProcessBus(),
         coopDirectory: new InMemoryCoopDirectory(),
         logger: createLogger({ level: 'silent' }),
-        dataDir: mkdtempSync(join(tmpdir(), 'kopfed-host-')),
+        dataDir: dataDir(),
       }),
     ).rejects.toThrow('its tables could not be set up');
     // In the reverse of the order they were created, as a host that stops.
