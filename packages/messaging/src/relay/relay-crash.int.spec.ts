@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -94,6 +94,8 @@ describe('relay, bus and inbox under SIGKILL', () => {
     } finally {
       producer.process.kill('SIGKILL');
       consumer.process.kill('SIGKILL');
+      await Promise.all([exited(producer.process), exited(consumer.process)]);
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
 });
