@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -134,8 +134,14 @@ describe('a coop’s exit ends its membership of its parent', () => {
 });
 
 describe('an exit whose membership did not end', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('ends it when the exit is retried, and at start when it was recorded by an earlier version or before a crash', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-exit-'));
+    dirs.push(dataDir);
     const first = await hostFixture([memberModule], { clock, dataDir });
     const f = await federation(first);
     const memberIds: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import pino from 'pino';
@@ -21,11 +21,18 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('erasing a person', () => {
+  // Removed once the test has read every file's bytes.
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('leaves neither name nor NIK in any file, reads "erased", and replays to the same read models', async () => {
     const masterKey = randomBytes(32).toString('base64');
     const logs: string[] = [];
     const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) });
     const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-erasure-'));
+    dirs.push(dataDir);
     const fixture = await hostFixture([memberModule], {
       env: { KOPFED_MASTER_KEY: masterKey },
       logger,

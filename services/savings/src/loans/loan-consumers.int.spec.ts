@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -42,10 +42,12 @@ describe('savings consumes the loan events (in the node)', () => {
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
   const savings = `/api/savings/v1/coops/${COOP.A}`;
   const loans = `/api/loan/v1/coops/${COOP.A}/loans`;
+  let dataDir: string;
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kopfed-savings-loans-'));
     node = await createNode({
-      dataDir: mkdtempSync(join(tmpdir(), 'kopfed-savings-loans-')),
+      dataDir,
       modules: SERVICE_MODULES.filter((m) => ['member', 'savings', 'loan'].includes(m.name)),
       clock: () => now,
       logger: createLogger(
@@ -121,7 +123,10 @@ describe('savings consumes the loan events (in the node)', () => {
         .expect(201);
     }
   }, 60_000);
-  afterAll(() => node.close());
+  afterAll(async () => {
+    await node.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   /** Polls until `read` returns something `done` accepts (the relays carry events in ms). */
   async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
