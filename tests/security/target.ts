@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import {
   createServer,
   type IncomingMessage,
@@ -34,6 +34,7 @@ export interface SecurityTarget {
   keys: Keys;
   /** Every store's head position: a malformed request must leave them all where they were. */
   heads(): Promise<Record<string, number>>;
+  /** Stops the server and the node, and removes the node's data directory. */
   close(): Promise<void>;
 }
 
@@ -58,8 +59,9 @@ export interface TargetOptions {
 
 /** The federation node, in process, with every service it mounts. */
 export async function nodeTarget(options: TargetOptions = {}): Promise<SecurityTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-security-'));
   const node = await createNode({
-    dataDir: mkdtempSync(join(tmpdir(), 'kopfed-security-')),
+    dataDir,
     // The suite sends thousands of requests with a handful of keys.
     rateLimit: { ratePerSecond: 1_000_000, burst: 1_000_000 },
     // No background sealing: a checkpoint signed on the minute while a check runs would move
@@ -120,6 +122,7 @@ export async function nodeTarget(options: TargetOptions = {}): Promise<SecurityT
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await node.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
