@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PatientClient } from './http';
@@ -85,7 +85,9 @@ describe(`the node killed ${KILLS} times under load (seed ${SEED}; CRASH_SEED=${
   let node: NodeProcess;
 
   afterAll(async () => {
+    // kill() resolves once the node's process has exited: nothing uses the folder after it.
     await node?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('loses and duplicates no acknowledged command', async () => {
