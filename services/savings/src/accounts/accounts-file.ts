@@ -35,7 +35,7 @@ export interface AccountsFile {
  * Writes the system has accepted but not yet put on disk can only be lost with the system
  * itself, and the machine gets a new boot id when it comes back.
  */
-export function currentBootId(): string | undefined {
+function currentBootId(): string | undefined {
   try {
     const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     return id.length > 0 ? id : undefined;
