@@ -1,5 +1,7 @@
 // Bundles the node's own TypeScript (every @kopfed workspace it imports) into one CommonJS
-// file, dist/main.js, and the audit worker thread (verify and replay) into dist/audit-worker.js.
+// file, dist/main.js, and each worker thread's script beside it: the audit's (verify and
+// replay) into dist/audit-worker.js, the savings accounts projection's into
+// dist/accounts-projection.worker.js (service-kit's workerScript finds them there).
 // Loading one file instead of a thousand transpiled-on-the-fly modules is what brings the
 // node's start-up under a couple of seconds: `npm start` and the tests that start the node as
 // a real process (crash, scenario) run the bundle.
@@ -16,17 +18,19 @@ const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const ENTRY = join(APP, 'src', 'main.ts');
 export const BUNDLE = join(APP, 'dist', 'main.js');
-/** The audit worker thread: packages/audit/src/threads/worker-tasks.ts looks for it in dist/. */
-const AUDIT_WORKER = join(
-  APP,
-  '..',
-  '..',
-  'packages',
-  'audit',
-  'src',
-  'threads',
-  'audit-worker.ts',
-);
+const ROOT = join(APP, '..', '..');
+/** Each worker thread's script, by the name it is looked for under in dist/. */
+const WORKERS = {
+  'audit-worker': join(ROOT, 'packages', 'audit', 'src', 'threads', 'audit-worker.ts'),
+  'accounts-projection.worker': join(
+    ROOT,
+    'services',
+    'savings',
+    'src',
+    'accounts',
+    'accounts-projection.worker.ts',
+  ),
+};
 
 /**
  * Writes dist/main.js and its source map, each by an atomic rename: a node started from the
@@ -35,7 +39,7 @@ const AUDIT_WORKER = join(
 export async function bundle() {
   const { outputFiles } = await build({
     write: false,
-    entryPoints: { main: ENTRY, 'audit-worker': AUDIT_WORKER },
+    entryPoints: { main: ENTRY, ...WORKERS },
     outdir: dirname(BUNDLE),
     bundle: true,
     platform: 'node',

@@ -87,3 +87,5 @@ export type {
   ServiceModuleDeps,
   ServiceInstance,
 } from './http/service-module';
+
+export { workerScript, type WorkerScript } from './threads/worker-script';

@@ -1,10 +1,11 @@
 import { publicEventEncoder } from '@kopfed/messaging';
 import { catalog } from '@kopfed/contracts';
-import { SqliteEventStore, type SqlWrite } from '@kopfed/eventstore';
+import { SqliteEventStore } from '@kopfed/eventstore';
 import type { ServiceInstance, ServiceModule, ServiceModuleDeps } from '@kopfed/service-kit';
 import { Accounts } from './accounts/account-context';
 import { accountsProjection } from './accounts/account-projection';
 import { openAccountsFile } from './accounts/accounts-file';
+import { openAccountsProjection } from './accounts/accounts-projection-thread';
 import { AccountService } from './accounts/account-service';
 import { holdRoutes } from './accounts/hold-routes';
 import { accountRoutes } from './accounts/routes';
@@ -19,7 +20,7 @@ import { toPublic } from './public-events';
 import { ReadModels } from './reads/read-models';
 import { accountReadRoutes } from './reads/account-read-routes';
 import { coopReadRoutes } from './reads/coop-read-routes';
-import { inlineWriter, Projection } from './shared/projection';
+import { inlineWriter, Projection, type ReadModelProjection } from './shared/projection';
 import { shuCreditsConsumption } from './shu/shu-credits';
 import { syncRoutes } from './sync/routes';
 import { SyncService } from './sync/sync-service';
@@ -29,7 +30,7 @@ import { TransferService } from './transfers/transfer-service';
 export interface SavingsInstance extends ServiceInstance {
   closeOfBusiness: (businessDate: string) => ReturnType<CloseOfBusiness['run']>;
   /** The accounts read model, for tests and operators: catch up, rebuild. */
-  projection: Projection;
+  projection: ReadModelProjection;
   accounts: Accounts;
 }
 
@@ -41,16 +42,26 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
   const accountsFile = deps.readModels.memory
     ? undefined
     : await openAccountsFile(deps.dataDir, deps.readModels, await deps.store.headPosition());
+  let threaded: Awaited<ReturnType<typeof openAccountsProjection>> | undefined;
+  const closeAccounts = async () => {
+    await threaded?.close();
+    await accountsFile?.close();
+  };
   try {
     const accountsDb = accountsFile?.db ?? deps.readModels;
     const store = deps.store;
-    const writer = accountsFile
-      ? (writes: readonly SqlWrite[]) => accountsFile.thread.commit(writes)
-      : store instanceof SqliteEventStore && store.database === deps.readModels
-        ? // Read models in the store's own file commit with its appends: one fsync for both.
-          inlineWriter(deps.readModels, store.commitWith.bind(store))
-        : undefined;
-    const projection = new Projection(deps.store, accountsDb, accountsProjection(), writer);
+    if (accountsFile) threaded = await openAccountsProjection(store, accountsFile);
+    const projection =
+      threaded?.projection ??
+      new Projection(
+        store,
+        accountsDb,
+        accountsProjection(),
+        store instanceof SqliteEventStore && store.database === deps.readModels
+          ? // Read models in the store's own file commit with its appends: one fsync for both.
+            inlineWriter(deps.readModels, store.commitWith.bind(store))
+          : undefined,
+      );
     const catalogue = new CatalogueStore(deps.store);
     const accounts = new Accounts(deps.store, accountsDb, catalogue, members, deps.clock);
     const service = new AccountService(accounts);
@@ -95,14 +106,14 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
       closeOfBusiness: (businessDate) => cob.run(businessDate),
       close: async () => {
         await projection.stop();
-        await accountsFile?.close();
+        await closeAccounts();
       },
       projection,
       accounts,
     };
   } catch (error) {
     // Nothing will close what was opened for a service that failed to start.
-    await accountsFile?.close();
+    await closeAccounts();
     throw error;
   }
 }

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '@kopfed/service-kit';
 
 /**
  * Work verify and replay hand to a second thread: the later part of a log to scan
@@ -31,7 +30,7 @@ export interface RunningTask<T> {
  * to undefined: the caller then does the work itself.
  */
 export function startWorkerTask<T>(task: WorkerTask): RunningTask<T> | undefined {
-  const entry = workerEntry();
+  const entry = workerScript(__dirname, 'audit-worker');
   if (!entry) return undefined;
   const worker = new Worker(entry.script, { eval: entry.eval, workerData: task });
   const running: RunningTask<T> = {
@@ -49,25 +48,4 @@ export function startWorkerTask<T>(task: WorkerTask): RunningTask<T> | undefined
     },
   };
   return running;
-}
-
-/**
- * The worker's script: the TypeScript source through tsx's require hook where the sources are
- * (tests, the CLI, benchmarks), or the bundled script beside the node's bundle (dist/).
- */
-function workerEntry(): { script: string; eval: boolean } | undefined {
-  const source = join(__dirname, 'audit-worker.ts');
-  if (existsSync(source)) {
-    try {
-      const tsx = require.resolve('tsx/cjs/api');
-      return {
-        script: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`,
-        eval: true,
-      };
-    } catch {
-      return undefined;
-    }
-  }
-  const bundled = join(__dirname, 'audit-worker.js');
-  return existsSync(bundled) ? { script: bundled, eval: false } : undefined;
 }

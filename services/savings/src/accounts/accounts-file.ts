@@ -10,7 +10,6 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteWriterThread } from '@kopfed/eventstore';
 import { ACCOUNTS_TABLES, ACCOUNTS_PROJECTION_NAMES } from './account-projection';
 
 /** The accounts read model's own file, in the service's data directory. */
@@ -19,14 +18,19 @@ export const ACCOUNTS_FILE = 'savings-accounts.db';
 export const SESSION_FILE = `${ACCOUNTS_FILE}.session`;
 
 /**
- * The accounts read model in a file of its own, written by a thread of its own: the rows and
- * statement lines of every money movement, and their commits, leave the event loop. The main
- * thread keeps a connection to read it (account snapshots, lists, statements, close of
- * business) and to create or drop its tables.
+ * The accounts read model in a file of its own, written by a thread of its own (see
+ * accounts-read-model.ts): the rows and statement lines of every money movement, and their
+ * commits, leave the event loop. The main thread keeps a connection to read it (account
+ * snapshots, lists, statements, close of business) and to create or drop its tables.
  */
 export interface AccountsFile {
   db: Database.Database;
-  thread: SqliteWriterThread;
+  /**
+   * How the writing thread's connection syncs its commits: `OFF` where the session record
+   * stands for the syncs (below), else `NORMAL`.
+   */
+  synchronous: 'OFF' | 'NORMAL';
+  /** Once the writing thread is closed: syncs the whole file and records the session closed. */
   close(): Promise<void>;
 }
 
@@ -91,14 +95,10 @@ export async function openAccountsFile(
     // short by a system crash is answered by building the file again (mayBeTorn).
     if (bootId !== undefined) writeSession(dataDir, { bootId, open: true });
     else rmSync(join(dataDir, SESSION_FILE), { force: true });
-    const thread = await SqliteWriterThread.open(db.name, {
-      synchronous: bootId === undefined ? 'NORMAL' : 'OFF',
-    });
     return {
       db,
-      thread,
+      synchronous: bootId === undefined ? 'NORMAL' : 'OFF',
       close: async () => {
-        await thread.close();
         try {
           if (bootId !== undefined && syncedWhole(db)) {
             writeSession(dataDir, { bootId, open: false });

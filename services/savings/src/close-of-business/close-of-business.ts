@@ -7,7 +7,7 @@ import type { AccountEvent } from '../accounts/account-events';
 import { decodeAccount } from '../accounts/account-snapshot';
 import { accountDecider } from '../accounts/account.decider';
 import type { Product } from '../products/product';
-import type { Projection } from '../shared/projection';
+import type { ReadModelProjection } from '../shared/projection';
 import type { TransferService } from '../transfers/transfer-service';
 
 export interface CloseOfBusinessSummary {
@@ -39,7 +39,7 @@ export const closeOfBusinessStream = (date: string) => `closeofbusiness-${date}`
 export class CloseOfBusiness {
   constructor(
     private readonly accounts: Accounts,
-    private readonly projection: Projection,
+    private readonly projection: ReadModelProjection,
     private readonly transfers: TransferService,
     private readonly transferPage = TRANSFER_PAGE,
   ) {}

@@ -4,7 +4,7 @@ import { defineRoute, type Route } from '@kopfed/service-kit';
 import { accountStream, type Accounts } from '../accounts/account-context';
 import { availableAt } from '../accounts/account-state';
 import { wire } from '../shared/money';
-import type { Projection } from '../shared/projection';
+import type { ReadModelProjection } from '../shared/projection';
 import { READ } from '../shared/policies';
 import { AccountParams, BusinessDate, Cursor, Instant, Limit } from '../shared/schemas';
 import { balanceAsRecorded, balanceEffectiveOn } from './balance-as-of';
@@ -13,7 +13,7 @@ import { Balance, Statement } from './views';
 
 export function accountReadRoutes(
   accounts: Accounts,
-  projection: Projection,
+  projection: ReadModelProjection,
   models: ReadModels,
 ): Route[] {
   const fresh = () => projection.catchUp(undefined, 10_000);

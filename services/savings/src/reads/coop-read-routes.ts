@@ -3,7 +3,7 @@ import { defineRoute, type Route } from '@kopfed/service-kit';
 import type { Accounts } from '../accounts/account-context';
 import { type PRODUCT_KINDS } from '../products/product';
 import { wire } from '../shared/money';
-import type { Projection } from '../shared/projection';
+import type { ReadModelProjection } from '../shared/projection';
 import { READ } from '../shared/policies';
 import {
   CoopIdParam,
@@ -18,7 +18,7 @@ import { AccountSummary } from './views';
 
 export function coopReadRoutes(
   accounts: Accounts,
-  projection: Projection,
+  projection: ReadModelProjection,
   models: ReadModels,
 ): Route[] {
   const fresh = () => projection.catchUp(undefined, 10_000);

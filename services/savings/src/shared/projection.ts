@@ -60,6 +60,21 @@ export function inlineWriter(
     });
 }
 
+/**
+ * A read model kept up to date in the background, wherever its batches run: on the event loop
+ * (Projection) or on a thread of its own (accounts/accounts-projection-thread.ts).
+ */
+export interface ReadModelProjection {
+  /** How far the committed read model has applied the log. */
+  readonly position: number;
+  start(onError?: (error: unknown) => void): void;
+  stop(): Promise<void>;
+  /** Resolves once every matching event up to `position` (the head when absent) is applied. */
+  catchUp(position?: number, timeoutMs?: number): Promise<void>;
+  /** Drops the read model and builds it again from the whole log. */
+  rebuild(): Promise<void>;
+}
+
 const CHECKPOINT_DDL = `CREATE TABLE IF NOT EXISTS savings_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID`;
 const WRITE_CHECKPOINT = `INSERT INTO savings_checkpoints (name, position) VALUES (?, ?)
   ON CONFLICT (name) DO UPDATE SET position = excluded.position`;
@@ -72,38 +87,90 @@ const SETTLE_MS = 50;
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
-export class Projection {
+/**
+ * Makes the checkpoint table and the read model's tables in `db`, and returns what reads its
+ * checkpoint: the position the committed read model has reached (0 before its first batch).
+ */
+export function checkpointOf(
+  db: Database.Database,
+  definition: ProjectionDefinition,
+): () => number {
+  db.exec(CHECKPOINT_DDL);
+  definition.setUp(db);
+  const read = db.prepare<[string], { position: number }>(
+    'SELECT position FROM savings_checkpoints WHERE name = ?',
+  );
+  return () => read.get(definition.name)?.position ?? 0;
+}
+
+/**
+ * Waits until the read model has applied every event of its categories up to `position` (the
+ * store's head when absent), or throws the failure that holds it back (`failure()`), or after
+ * `timeoutMs`.
+ */
+export async function catchUpWith(
+  store: Pick<EventStore, 'readAll' | 'headPosition'>,
+  projection: { name: string; categories: readonly string[]; position: () => number },
+  failure: () => unknown,
+  position?: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const target = position ?? (await store.headPosition());
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const failed = failure();
+    if (failed !== undefined)
+      throw failed instanceof Error ? failed : new Error('the projection failed');
+    const next = await store.readAll({
+      after: projection.position(),
+      maxCount: 1,
+      categories: projection.categories,
+    });
+    if (next.length === 0 || next[0]!.position > target) return;
+    if (Date.now() > deadline)
+      throw new Error(`projection ${projection.name} did not reach ${target} in ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+/** A read model whose batches run on the event loop. */
+export class Projection implements ReadModelProjection {
   private running: Promise<void> | undefined;
   private stopping = false;
   private failure: unknown;
-  private readonly readCheckpoint;
+  /** What start was told, for the start after a rebuild. */
+  private listeners: { onError?: (error: unknown) => void; onHealthy?: () => void } = {};
+  private readonly readCheckpoint: () => number;
   private readonly writer: ReadModelWriter;
   /** Ends the pause under way early, when stopping. */
   private wake: (() => void) | undefined;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: Pick<EventStore, 'readAll' | 'headPosition'>,
     private readonly db: Database.Database,
     readonly definition: ProjectionDefinition,
     writer?: ReadModelWriter,
     private readonly retryFirstMs = RETRY_FIRST_MS,
   ) {
     this.writer = writer ?? inlineWriter(db);
-    db.exec(CHECKPOINT_DDL);
-    definition.setUp(db);
-    this.readCheckpoint = db.prepare<[string], { position: number }>(
-      'SELECT position FROM savings_checkpoints WHERE name = ?',
-    );
+    this.readCheckpoint = checkpointOf(db, definition);
   }
 
   get position(): number {
-    return this.readCheckpoint.get(this.definition.name)?.position ?? 0;
+    return this.readCheckpoint();
   }
 
-  start(onError?: (error: unknown) => void): void {
+  /**
+   * Starts applying the log in the background. `onError` hears each failed batch (the loop tries
+   * again from the checkpoint after a pause), `onHealthy` the first pass to succeed after the
+   * start and after each failure.
+   */
+  start(onError?: (error: unknown) => void, onHealthy?: () => void): void {
     if (this.running) return;
     this.stopping = false;
     this.failure = undefined;
+    this.listeners = { onError, onHealthy };
+    let healthy = false;
     const apply = async (events: RecordedEvent[]) => {
       const writes: SqlWrite[] = [];
       try {
@@ -132,6 +199,10 @@ export class Projection {
           });
           if (events.length > 0) await apply(events);
           this.failure = undefined;
+          if (!healthy) {
+            healthy = true;
+            onHealthy?.();
+          }
           retryMs = this.retryFirstMs;
           await this.pause(events.length === BATCH ? 0 : events.length > 0 ? SETTLE_MS : POLL_MS);
         } catch (error) {
@@ -139,6 +210,7 @@ export class Projection {
           // was undone whole, so try again from the checkpoint after a pause rather than leave
           // the read model stale for good. catchUp reports the failure meanwhile.
           this.failure = error;
+          healthy = false;
           onError?.(error);
           await this.pause(retryMs);
           retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
@@ -169,29 +241,21 @@ export class Projection {
     });
   }
 
-  /** Resolves once every matching event up to `position` (the head when absent) is applied. */
-  async catchUp(position?: number, timeoutMs = 30_000): Promise<void> {
-    const target = position ?? (await this.store.headPosition());
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.failure !== undefined)
-        throw this.failure instanceof Error ? this.failure : new Error('the projection failed');
-      const next = await this.store.readAll({
-        after: this.position,
-        maxCount: 1,
-        categories: this.definition.categories,
-      });
-      if (next.length === 0 || next[0]!.position > target) return;
-      if (Date.now() > deadline)
-        throw new Error(
-          `projection ${this.definition.name} did not reach ${target} in ${timeoutMs} ms`,
-        );
-      await sleep(5);
-    }
+  catchUp(position?: number, timeoutMs?: number): Promise<void> {
+    const { name, categories } = this.definition;
+    const read = { name, categories, position: () => this.position };
+    return catchUpWith(this.store, read, () => this.failure, position, timeoutMs);
   }
 
   /** Drops the read model and builds it again from the whole log. */
   async rebuild(): Promise<void> {
+    await this.reset();
+    this.start(this.listeners.onError, this.listeners.onHealthy);
+    await this.catchUp();
+  }
+
+  /** Stops, then drops the read model with its checkpoint: the next start builds it again. */
+  async reset(): Promise<void> {
     await this.stop();
     this.db
       .transaction(() => {
@@ -200,8 +264,6 @@ export class Projection {
         this.definition.setUp(this.db);
       })
       .immediate();
-    this.start();
-    await this.catchUp();
   }
 }
 
