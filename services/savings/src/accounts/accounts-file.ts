@@ -19,8 +19,8 @@ export const SESSION_FILE = `${ACCOUNTS_FILE}.session`;
 
 /**
  * The accounts read model in a file of its own, written by a thread of its own (see
- * accounts-read-model.ts): the rows and statement lines of every money movement, and their
- * commits, leave the event loop. The main thread keeps a connection to read it (account
+ * accounts-projection-thread.ts): the rows and statement lines of every money movement, and
+ * their commits, leave the event loop. The main thread keeps a connection to read it (account
  * snapshots, lists, statements, close of business) and to create or drop its tables.
  */
 export interface AccountsFile {
