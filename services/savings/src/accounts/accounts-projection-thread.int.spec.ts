@@ -59,6 +59,14 @@ describe('the accounts projection on a thread of its own', () => {
       )
       .all('a-1');
   const workerOf = (p: AccountsProjectionThread) => (p as unknown as { worker?: Worker }).worker;
+  /** Waits for `condition`, which start, stop and rebuild make true a little later. */
+  async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error('the condition did not hold in time');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 
   /** Tries catchUp until it resolves: a projection that failed reports it until it recovers. */
   async function caughtUpEventually(timeoutMs = 15_000): Promise<void> {
@@ -112,6 +120,7 @@ describe('the accounts projection on a thread of its own', () => {
     await projection.stop();
     const failures: unknown[] = [];
     projection.start((error) => failures.push(error));
+    await until(() => workerOf(projection) !== undefined);
     const first = workerOf(projection)!;
     await first.terminate();
     expect(String(failures[0])).toMatch(/the projection thread stopped/);
@@ -141,9 +150,72 @@ describe('the accounts projection on a thread of its own', () => {
     await projection.catchUp();
     const before = reader.prepare('SELECT * FROM savings_accounts').all();
     const linesBefore = lines();
+    // Damaged, as a rebuild's reason may be: only building again from the log mends it.
+    reader.exec('UPDATE savings_accounts SET balance = 0; DELETE FROM savings_statement_lines');
     await projection.rebuild();
     expect(reader.prepare('SELECT * FROM savings_accounts').all()).toEqual(before);
     expect(lines()).toEqual(linesBefore);
     expect(projection.position).toBe(await h.store.headPosition());
+  });
+
+  it('goes on from its checkpoint when a rebuild cannot drop the read model', async () => {
+    // Another connection holds the file's write lock past the thread's busy timeout (5 s): the
+    // new thread cannot even set up its tables, and ends.
+    await projection.stop();
+    const failures: unknown[] = [];
+    projection.start((error) => failures.push(error));
+    // A batch applied first: the thread is up before the lock is taken.
+    await deposit(1_000);
+    await projection.catchUp();
+    reader.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(projection.rebuild()).rejects.toThrow(/the projection thread stopped/);
+    } finally {
+      reader.exec('COMMIT');
+    }
+    expect(failures.map(String)).toContainEqual(expect.stringMatching(/database is locked/));
+    // Nothing was dropped, and the thread that replaces it applies what comes next.
+    expect(balance()).toBe(101_000);
+    await deposit(2_000);
+    await caughtUpEventually();
+    expect(balance()).toBe(103_000);
+  }, 20_000);
+
+  it('keeps one thread however start, stop and rebuild overlap, and none once stopped', async () => {
+    // Every thread the projection starts from here on, to see which are still running.
+    const spawned: Worker[] = [];
+    const internals = projection as unknown as { spawn: () => Worker };
+    const spawn = internals.spawn.bind(projection);
+    internals.spawn = () => {
+      const worker = spawn();
+      spawned.push(worker);
+      return worker;
+    };
+    const live = () => spawned.filter((worker) => worker.threadId !== -1);
+    const oneThreadAndItsOwn = async () => {
+      await until(() => live().length <= 1);
+      // By thread id: a diff of Worker objects cannot be printed.
+      expect(live().map((worker) => worker.threadId)).toEqual([workerOf(projection)?.threadId]);
+    };
+    // A start while a stop closes the thread.
+    const stopping = projection.stop();
+    projection.start();
+    await stopping;
+    await deposit(9_000);
+    await projection.catchUp();
+    expect(balance()).toBe(109_000);
+    await oneThreadAndItsOwn();
+    // A rebuild, a stop and a start, none waiting for the one before.
+    const rebuilding = projection.rebuild();
+    const stoppingAgain = projection.stop();
+    projection.start();
+    await Promise.all([rebuilding, stoppingAgain]);
+    await deposit(1_000);
+    await projection.catchUp();
+    expect(balance()).toBe(110_000);
+    await oneThreadAndItsOwn();
+    await projection.stop();
+    await until(() => live().length === 0);
+    expect(workerOf(projection)).toBeUndefined();
   });
 });

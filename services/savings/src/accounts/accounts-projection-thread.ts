@@ -56,8 +56,13 @@ export async function openAccountsProjection(
     return { projection, close: () => projection.stop() };
   }
   const thread = await SqliteWriterThread.open(file.db.name, { synchronous: file.synchronous });
-  const writer = thread.commit.bind(thread);
-  const projection = new Projection(store, file.db, accountsProjection(), writer);
+  let projection: Projection;
+  try {
+    projection = new Projection(store, file.db, accountsProjection(), thread.commit.bind(thread));
+  } catch (error) {
+    await thread.close();
+    throw error;
+  }
   return {
     projection,
     close: async () => {
@@ -90,6 +95,7 @@ export class AccountsProjectionThread implements ReadModelProjection {
   private nextId = 1;
   private restartMs = RESTART_FIRST_MS;
   private restartTimer: NodeJS.Timeout | undefined;
+  private lifecycle: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: SqliteEventStore,
@@ -108,25 +114,17 @@ export class AccountsProjectionThread implements ReadModelProjection {
   }
 
   start(onError?: (error: unknown) => void): void {
-    if (this.wanted) return;
-    this.wanted = true;
-    this.onError = onError;
-    this.failure = undefined;
-    void this.launch('start');
+    void this.serially(async () => {
+      if (this.wanted) return;
+      this.wanted = true;
+      this.onError = onError;
+      this.failure = undefined;
+      await this.launch('start');
+    });
   }
 
-  async stop(): Promise<void> {
-    this.wanted = false;
-    clearTimeout(this.restartTimer);
-    const worker = this.worker;
-    if (!worker) return;
-    try {
-      await this.order(worker, 'close');
-    } catch {
-      // A thread already lost has nothing left to close.
-    }
-    this.worker = undefined;
-    await worker.terminate();
+  stop(): Promise<void> {
+    return this.serially(() => this.halt());
   }
 
   catchUp(position?: number, timeoutMs?: number): Promise<void> {
@@ -136,16 +134,45 @@ export class AccountsProjectionThread implements ReadModelProjection {
   }
 
   async rebuild(): Promise<void> {
-    const onError = this.onError;
-    await this.stop();
-    this.wanted = true;
-    this.onError = onError;
-    this.failure = undefined;
-    await this.launch('reset');
+    await this.serially(async () => {
+      await this.halt();
+      this.wanted = true;
+      this.failure = undefined;
+      await this.launch('reset');
+    });
     await this.catchUp();
   }
 
-  /** Starts a thread and gives it its first order: start from the checkpoint, or reset first. */
+  /**
+   * Runs start, stop, rebuild and a lost thread's replacement one after another, each after
+   * the one before has settled: none of them ever sees another's thread half started or half
+   * closed.
+   */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const done = this.lifecycle.then(work);
+    this.lifecycle = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Closes the thread, after the batch it is applying: its connections close with it. */
+  private async halt(): Promise<void> {
+    this.wanted = false;
+    clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    if (!worker) return;
+    try {
+      await this.order(worker, 'close');
+    } catch {
+      // A thread already lost has nothing left to close.
+    }
+    if (this.worker === worker) this.worker = undefined;
+    await worker.terminate();
+  }
+
+  /**
+   * Starts a thread and gives it its first order: start from the checkpoint, or reset first
+   * (the thread then starts from the beginning; if the reset fails, from the checkpoint).
+   */
   private launch(kind: 'start' | 'reset'): Promise<void> {
     const worker = this.spawn();
     return this.order(worker, kind).catch((error: Error) => {
@@ -163,32 +190,43 @@ export class AccountsProjectionThread implements ReadModelProjection {
       retryFirstMs: this.retryFirstMs,
     };
     const worker = new Worker(this.script.script, { eval: this.script.eval, workerData: data });
-    // The projection never holds the process open: the service's close stops it.
-    worker.unref();
     this.worker = worker;
     worker.on('message', (reply: ProjectionReply) => {
       if (reply.kind === 'failed') this.fail(new Error(reply.reason));
       else if (reply.kind === 'healthy') {
         this.failure = undefined;
         this.restartMs = RESTART_FIRST_MS;
-      } else if (reply.kind === 'done' || reply.kind === 'refused') {
+      } else {
         const waiting = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
+        this.settle(worker, reply.id);
         if (reply.kind === 'done') waiting?.resolve();
         else waiting?.reject(new Error(reply.reason));
       }
     });
-    worker.on('error', (error) => this.lose(worker, error.message));
+    // A thread's uncaught error arrives as a copy that may have lost its message (a
+    // SqliteError keeps only its code); the thread reported it whole before it ended.
+    worker.on('error', (error: { message?: unknown; code?: unknown }) =>
+      this.lose(worker, reasonOf(error)),
+    );
     worker.on('exit', (code) => this.lose(worker, `exit code ${code}`));
+    // Only an order in flight holds the process open (see order); a running projection does
+    // not, the service's close stops it. Not before the listeners: adding one refs it again.
+    worker.unref();
     return worker;
   }
 
   private order(worker: Worker, kind: ProjectionOrder['kind']): Promise<void> {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
+      if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, kind } satisfies ProjectionOrder);
     });
+  }
+
+  private settle(worker: Worker, id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) worker.unref();
   }
 
   private fail(error: Error): void {
@@ -207,9 +245,18 @@ export class AccountsProjectionThread implements ReadModelProjection {
     if (!this.wanted) return;
     this.fail(error);
     this.restartTimer = setTimeout(() => {
-      if (this.wanted && !this.worker) void this.launch('start');
+      void this.serially(async () => {
+        if (this.wanted && !this.worker) await this.launch('start');
+      });
     }, this.restartMs);
     this.restartTimer.unref();
     this.restartMs = Math.min(this.restartMs * 2, RESTART_MAX_MS);
   }
+}
+
+/** What a thread's error says: its message, else its code (see spawn). */
+function reasonOf(error: { message?: unknown; code?: unknown }): string {
+  if (typeof error.message === 'string') return error.message;
+  if (typeof error.code === 'string') return error.code;
+  return 'an uncaught error';
 }

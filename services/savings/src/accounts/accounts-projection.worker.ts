@@ -19,13 +19,37 @@ const port = parentPort!;
 const data = workerData as ProjectionThreadData;
 const send = (reply: ProjectionReply) => port.postMessage(reply);
 
-const store = SqliteEventStore.open({ file: data.storeFile, readonly: true });
-const db = openAccountsDatabase(data.accountsFile);
-db.pragma(`synchronous = ${data.synchronous}`);
-const projection = new Projection(store, db, accountsProjection(), undefined, data.retryFirstMs);
 const report = (error: unknown) =>
   send({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
 const healthy = () => send({ kind: 'healthy' });
+
+/** The thread's connections and its projection. */
+function open() {
+  const store = SqliteEventStore.open({ file: data.storeFile, readonly: true });
+  try {
+    const db = openAccountsDatabase(data.accountsFile);
+    try {
+      db.pragma(`synchronous = ${data.synchronous}`);
+      const projection = new Projection(
+        store,
+        db,
+        accountsProjection(),
+        undefined,
+        data.retryFirstMs,
+      );
+      return { store, db, projection };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } catch (error) {
+    void store.close();
+    // Said with its message: an error that ends a thread reaches the event loop without one.
+    report(error);
+    throw error;
+  }
+}
+const { store, db, projection } = open();
 
 async function run(order: ProjectionOrder): Promise<void> {
   switch (order.kind) {
@@ -33,8 +57,12 @@ async function run(order: ProjectionOrder): Promise<void> {
       projection.start(report, healthy);
       return;
     case 'reset':
-      await projection.reset();
-      projection.start(report, healthy);
+      try {
+        await projection.reset();
+      } finally {
+        // Reset or not (its transaction is whole or nothing), the projection runs on.
+        projection.start(report, healthy);
+      }
       return;
     case 'close':
       await projection.stop();
