@@ -41,11 +41,11 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
   // in memory (tests, the simulation) it stays beside the store and commits with it.
   const accountsFile = deps.readModels.memory
     ? undefined
-    : await openAccountsFile(deps.dataDir, deps.readModels, await deps.store.headPosition());
+    : openAccountsFile(deps.dataDir, deps.readModels, await deps.store.headPosition());
   let threaded: Awaited<ReturnType<typeof openAccountsProjection>> | undefined;
   const closeAccounts = async () => {
     await threaded?.close();
-    await accountsFile?.close();
+    accountsFile?.close();
   };
   try {
     const accountsDb = accountsFile?.db ?? deps.readModels;

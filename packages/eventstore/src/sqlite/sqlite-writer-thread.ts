@@ -102,11 +102,6 @@ export class SqliteWriterThread {
     private readonly options: Required<SqliteWriterThreadOptions>,
   ) {}
 
-  /** How the thread's connection syncs its commits. */
-  get synchronous(): 'OFF' | 'NORMAL' | 'FULL' {
-    return this.options.synchronous;
-  }
-
   /** Starts the thread on `file`; resolves once its connection is open. */
   static async open(
     file: string,

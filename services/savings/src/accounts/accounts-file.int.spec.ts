@@ -95,8 +95,8 @@ describe('the accounts read model in a file of its own', () => {
       former
         .prepare('INSERT INTO savings_checkpoints VALUES (?, ?), (?, ?)')
         .run('savings-accounts-v4', 120, 'another-read-model', 7);
-      const file = await openAccountsFile(dir, former, 120);
-      await file.close();
+      const file = openAccountsFile(dir, former, 120);
+      file.close();
       expect(tableNames(former)).toEqual(['savings_checkpoints']);
       expect(former.prepare('SELECT name, position FROM savings_checkpoints').all()).toEqual([
         { name: 'another-read-model', position: 7 },
@@ -112,8 +112,8 @@ describe('the accounts read model in a file of its own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kopfed-accounts-file-'));
     const former = new Database(':memory:');
     try {
-      const file = await openAccountsFile(join(dir, 'data', 'savings'), former, 0);
-      await file.close();
+      const file = openAccountsFile(join(dir, 'data', 'savings'), former, 0);
+      file.close();
       expect(existsSync(join(dir, 'data', 'savings', ACCOUNTS_FILE))).toBe(true);
     } finally {
       former.close();
@@ -137,31 +137,31 @@ describe('the accounts file after a crash', () => {
   const session = () => JSON.parse(readFileSync(join(dir, SESSION_FILE), 'utf8')) as unknown;
 
   /** Opens the file in boot `bootId` and leaves a row in it. */
-  async function writeRow(bootId: string | undefined) {
-    const file = await openAccountsFile(dir, former, 0, () => bootId);
+  function writeRow(bootId: string | undefined) {
+    const file = openAccountsFile(dir, former, 0, () => bootId);
     file.db.exec('CREATE TABLE IF NOT EXISTS probe (x INTEGER); INSERT INTO probe VALUES (1)');
     return file;
   }
 
   /** A process killed: its connection ends, its session is never closed. */
-  function killed(file: Awaited<ReturnType<typeof writeRow>>) {
+  function killed(file: ReturnType<typeof writeRow>) {
     file.db.close();
   }
 
-  async function probeAfterOpening(bootId: string | undefined): Promise<string[]> {
-    const file = await openAccountsFile(dir, former, 0, () => bootId);
+  function probeAfterOpening(bootId: string | undefined): string[] {
+    const file = openAccountsFile(dir, former, 0, () => bootId);
     try {
       return tableNames(file.db).filter((name) => name === 'probe');
     } finally {
-      await file.close();
+      file.close();
     }
   }
 
   it('does not sync where the boot id tells a system crash from a process crash, and records the session', async () => {
-    const file = await writeRow('boot-1');
+    const file = writeRow('boot-1');
     expect(file.synchronous).toBe('OFF');
     expect(session()).toEqual({ bootId: 'boot-1', open: true });
-    await file.close();
+    file.close();
     expect(session()).toEqual({ bootId: 'boot-1', open: false });
     // Closed, everything is in the file itself: the WAL is empty.
     expect(statSync(join(dir, `${ACCOUNTS_FILE}-wal`), { throwIfNoEntry: false })?.size ?? 0).toBe(
@@ -170,37 +170,37 @@ describe('the accounts file after a crash', () => {
   });
 
   it('syncs as before where the system gives no boot id, and records no session', async () => {
-    const file = await writeRow(undefined);
+    const file = writeRow(undefined);
     expect(file.synchronous).toBe('NORMAL');
-    await file.close();
+    file.close();
     expect(existsSync(join(dir, SESSION_FILE))).toBe(false);
   });
 
   it('keeps the file when the process was killed and the machine kept running', async () => {
-    killed(await writeRow('boot-1'));
-    expect(await probeAfterOpening('boot-1')).toEqual(['probe']);
+    killed(writeRow('boot-1'));
+    expect(probeAfterOpening('boot-1')).toEqual(['probe']);
   });
 
   it('builds the file again when the machine booted since a session was cut short', async () => {
-    killed(await writeRow('boot-1'));
-    expect(await probeAfterOpening('boot-2')).toEqual([]);
+    killed(writeRow('boot-1'));
+    expect(probeAfterOpening('boot-2')).toEqual([]);
     expect(session()).toEqual({ bootId: 'boot-2', open: false });
   });
 
   it('keeps the file a session closed, whatever boot opens it next', async () => {
-    await (await writeRow('boot-1')).close();
-    expect(await probeAfterOpening('boot-2')).toEqual(['probe']);
+    writeRow('boot-1').close();
+    expect(probeAfterOpening('boot-2')).toEqual(['probe']);
   });
 
   it('builds the file again when the session record cannot be read', async () => {
-    await (await writeRow('boot-1')).close();
+    writeRow('boot-1').close();
     writeFileSync(join(dir, SESSION_FILE), '{"bootId": "boot-1", "op');
-    expect(await probeAfterOpening('boot-1')).toEqual([]);
+    expect(probeAfterOpening('boot-1')).toEqual([]);
   });
 
   it('builds the file again when a session was cut short and the system gives no boot id now', async () => {
-    killed(await writeRow('boot-1'));
-    expect(await probeAfterOpening(undefined)).toEqual([]);
+    killed(writeRow('boot-1'));
+    expect(probeAfterOpening(undefined)).toEqual([]);
     expect(existsSync(join(dir, SESSION_FILE))).toBe(false);
   });
 });
@@ -463,7 +463,7 @@ describe('the accounts read model when its writer thread dies in a batch', () =>
     const h = await savingsHarness();
     const dir = mkdtempSync(join(tmpdir(), 'kopfed-accounts-thread-'));
     const formerHome = new Database(':memory:');
-    const file = await openAccountsFile(dir, formerHome, 0);
+    const file = openAccountsFile(dir, formerHome, 0);
     // The projection on the event loop and its writer thread: the accounts file's read model
     // where the events are not in a SQLite file (KurrentDB).
     const thread = await SqliteWriterThread.open(file.db.name, { synchronous: file.synchronous });
@@ -542,7 +542,7 @@ describe('the accounts read model when its writer thread dies in a batch', () =>
     } finally {
       await projection?.stop();
       await thread.close();
-      await file.close();
+      file.close();
       formerHome.close();
       await h.close();
       rmSync(dir, { recursive: true, force: true });

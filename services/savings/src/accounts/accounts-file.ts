@@ -31,7 +31,7 @@ export interface AccountsFile {
    */
   synchronous: 'OFF' | 'NORMAL';
   /** Once the writing thread is closed: syncs the whole file and records the session closed. */
-  close(): Promise<void>;
+  close(): void;
 }
 
 /**
@@ -69,12 +69,12 @@ interface Session {
  * cannot be read) means a system crash or power cut may have torn the file: it is removed and
  * built again from the log, as when it is dropped above.
  */
-export async function openAccountsFile(
+export function openAccountsFile(
   dataDir: string,
   formerHome: Database.Database,
   logHead: number,
   bootIdOf: () => string | undefined = currentBootId,
-): Promise<AccountsFile> {
+): AccountsFile {
   const bootId = bootIdOf();
   // A service whose events and read models are elsewhere (KurrentDB, KOPFED_READ_MODELS_FILE)
   // may not have made its data directory yet.
@@ -98,7 +98,7 @@ export async function openAccountsFile(
     return {
       db,
       synchronous: bootId === undefined ? 'NORMAL' : 'OFF',
-      close: async () => {
+      close: () => {
         try {
           if (bootId !== undefined && syncedWhole(db)) {
             writeSession(dataDir, { bootId, open: false });

@@ -19,8 +19,8 @@ const port = parentPort!;
 const data = workerData as ProjectionThreadData;
 const send = (reply: ProjectionReply) => port.postMessage(reply);
 
-const report = (error: unknown) =>
-  send({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const report = (error: unknown) => send({ kind: 'failed', reason: messageOf(error) });
 const healthy = () => send({ kind: 'healthy' });
 
 /** The thread's connections and its projection. */
@@ -77,12 +77,7 @@ port.on('message', (order: ProjectionOrder) => {
   queue = queue.then(() =>
     run(order).then(
       () => send({ kind: 'done', id: order.id }),
-      (error: unknown) =>
-        send({
-          kind: 'refused',
-          id: order.id,
-          reason: error instanceof Error ? error.message : String(error),
-        }),
+      (error: unknown) => send({ kind: 'refused', id: order.id, reason: messageOf(error) }),
     ),
   );
 });
