@@ -500,7 +500,7 @@ describe('the accounts read model when its writer thread dies in a batch', () =>
           }
           await sent;
         },
-        20,
+        { retryFirstMs: 20 },
       );
       const caughtUp = async () => {
         const head = await h.store.headPosition();

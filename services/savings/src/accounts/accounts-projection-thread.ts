@@ -176,9 +176,11 @@ export class AccountsProjectionThread implements ReadModelProjection {
   private launch(kind: 'start' | 'reset'): Promise<void> {
     const worker = this.spawn();
     return this.order(worker, kind).catch((error: Error) => {
+      // A refused reset is the rebuild's to report: the thread runs on from the checkpoint and
+      // reports its own health (its 'healthy' may even come before this refusal).
+      if (kind === 'reset') throw error;
       // The thread reports its own failures as they happen; this one it could not.
       if (this.worker === worker) this.fail(error);
-      if (kind === 'reset') throw error;
     });
   }
 

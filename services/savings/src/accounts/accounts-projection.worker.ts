@@ -30,13 +30,11 @@ function open() {
     const db = openAccountsDatabase(data.accountsFile);
     try {
       db.pragma(`synchronous = ${data.synchronous}`);
-      const projection = new Projection(
-        store,
-        db,
-        accountsProjection(),
-        undefined,
-        data.retryFirstMs,
-      );
+      // The event loop's connection made the tables before it started this thread.
+      const projection = new Projection(store, db, accountsProjection(), undefined, {
+        retryFirstMs: data.retryFirstMs,
+        tablesMade: true,
+      });
       return { store, db, projection };
     } catch (error) {
       db.close();

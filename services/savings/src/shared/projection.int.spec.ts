@@ -77,7 +77,9 @@ describe('savings projection', () => {
     await store.append('tally-a', [counted(2), counted(3)], { expectedRevision: 'no_stream' });
     const state = { busy: true };
     const failures: unknown[] = [];
-    const projection = new Projection(store, store.database, totals(state), undefined, 20);
+    const projection = new Projection(store, store.database, totals(state), undefined, {
+      retryFirstMs: 20,
+    });
     running.push({ projection, store });
     projection.start((error) => failures.push(error));
     for (let tries = 0; tries < 100 && failures.length === 0; tries++)
@@ -103,13 +105,9 @@ describe('savings projection', () => {
         expectedRevision: 'no_stream',
       },
     );
-    const projection = new Projection(
-      store,
-      store.database,
-      totals({ busy: true }),
-      undefined,
-      60_000,
-    );
+    const projection = new Projection(store, store.database, totals({ busy: true }), undefined, {
+      retryFirstMs: 60_000,
+    });
     running.push({ projection, store });
     const failed = new Promise<void>((resolve) => projection.start(() => resolve()));
     await failed;
@@ -138,7 +136,9 @@ describe('savings projection', () => {
       await inline(writes);
     };
     const failures: unknown[] = [];
-    const projection = new Projection(store, store.database, definition, writer, 20);
+    const projection = new Projection(store, store.database, definition, writer, {
+      retryFirstMs: 20,
+    });
     running.push({ projection, store });
     projection.start((error) => failures.push(error));
     for (let tries = 0; tries < 200 && projection.position === 0; tries++)

@@ -97,10 +97,26 @@ export function checkpointOf(
 ): () => number {
   db.exec(CHECKPOINT_DDL);
   definition.setUp(db);
+  return checkpointReader(db, definition);
+}
+
+/** What reads the checkpoint, where `checkpointOf` has made the tables already. */
+function checkpointReader(db: Database.Database, definition: ProjectionDefinition): () => number {
   const read = db.prepare<[string], { position: number }>(
     'SELECT position FROM savings_checkpoints WHERE name = ?',
   );
   return () => read.get(definition.name)?.position ?? 0;
+}
+
+export interface ProjectionOptions {
+  /** The first pause after a failed batch (doubling from there, up to a minute). */
+  retryFirstMs?: number;
+  /**
+   * Another connection made the tables (`checkpointOf`) before this one opened: set-up is
+   * left out, for it writes (dropping a superseded read model's checkpoints), and so waits on
+   * the file's write lock. A reset still makes them again.
+   */
+  tablesMade?: boolean;
 }
 
 /**
@@ -145,15 +161,20 @@ export class Projection implements ReadModelProjection {
   /** Ends the pause under way early, when stopping. */
   private wake: (() => void) | undefined;
 
+  private readonly retryFirstMs: number;
+
   constructor(
     private readonly store: Pick<EventStore, 'readAll' | 'headPosition'>,
     private readonly db: Database.Database,
     readonly definition: ProjectionDefinition,
     writer?: ReadModelWriter,
-    private readonly retryFirstMs = RETRY_FIRST_MS,
+    options: ProjectionOptions = {},
   ) {
     this.writer = writer ?? inlineWriter(db);
-    this.readCheckpoint = checkpointOf(db, definition);
+    this.retryFirstMs = options.retryFirstMs ?? RETRY_FIRST_MS;
+    this.readCheckpoint = options.tablesMade
+      ? checkpointReader(db, definition)
+      : checkpointOf(db, definition);
   }
 
   get position(): number {
