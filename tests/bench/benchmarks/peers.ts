@@ -4,7 +4,7 @@ import { EMMETT_VERSION, loadEmmett } from './peers/emmett';
 import { compareEventStores } from './peers/event-stores';
 import { compareHttp, type HttpRun } from './peers/http';
 import { ensurePeersInstalled } from './peers/install';
-import { GROUP_SIZE, kopfedGroups, rawInsert } from './peers/ledger';
+import { GROUP_SIZE, kopfedGroups, rawInsert, storeAlone } from './peers/ledger';
 import { medianOf, type Timed } from './peers/timing';
 
 /** Groups per ledger case: 20,000 transfers in atomic groups of 100. */
@@ -54,24 +54,51 @@ function httpCase(kopfed: HttpRun, express: HttpRun, load: number): BenchCase & 
   };
 }
 
-/** Kopfed and the raw insert of the rows it wrote, ROUNDS times in turn; the median of each. */
-async function ledgerCase(callers: number): Promise<BenchCase & { ratio: number }> {
+/**
+ * Kopfed and the raw insert of the rows it wrote, ROUNDS times in turn; the median of each.
+ * With `storeAlone`, each round also appends those events again through kopfed's event store
+ * by itself (see `storeAlone`), an information row that splits the gap between the store and
+ * the service.
+ */
+async function ledgerCase(
+  callers: number,
+  withStoreAlone = false,
+): Promise<{ ledger: BenchCase & { ratio: number }; storeAlone?: BenchCase }> {
   const load = load1m();
-  const rounds: { kopfed: Timed; raw: Timed }[] = [];
+  const rounds: { kopfed: Timed; raw: Timed; store?: Timed }[] = [];
+  const transfers = LEDGER_GROUPS * GROUP_SIZE;
   for (let r = 0; r < LEDGER_ROUNDS; r++) {
     const kopfed = await kopfedGroups(LEDGER_GROUPS, callers, `peers-${callers}-${r}`);
-    const raw = await rawInsert(kopfed.rows, LEDGER_GROUPS * GROUP_SIZE);
-    if (raw.events !== kopfed.rows.events.length || raw.batches !== kopfed.rows.batches.length)
-      throw new Error('the raw baseline did not insert the rows kopfed wrote');
-    rounds.push({ kopfed: kopfed.timing, raw: raw.timing });
+    const raw = await rawInsert(kopfed.rows, transfers);
+    const store = withStoreAlone ? await storeAlone(kopfed.rows, transfers) : undefined;
+    for (const copy of [raw, store])
+      if (
+        copy &&
+        (copy.events !== kopfed.rows.events.length || copy.batches !== kopfed.rows.batches.length)
+      )
+        throw new Error('a ledger baseline did not write the rows kopfed wrote');
+    rounds.push({ kopfed: kopfed.timing, raw: raw.timing, store: store?.timing });
   }
-  return pair(
-    `ledger: ${LEDGER_GROUPS} transfer groups of ${GROUP_SIZE}, ${callers} caller${callers === 1 ? '' : 's'} ÷ raw better-sqlite3 insert of the same rows`,
-    'Transfers',
-    medianOf(rounds.map((r) => r.kopfed)),
-    medianOf(rounds.map((r) => r.raw)),
-    load,
-  );
+  const raw = medianOf(rounds.map((r) => r.raw));
+  const stores = rounds.flatMap((r) => (r.store ? [r.store] : []));
+  return {
+    ledger: pair(
+      `ledger: ${LEDGER_GROUPS} transfer groups of ${GROUP_SIZE}, ${callers} caller${callers === 1 ? '' : 's'} ÷ raw better-sqlite3 insert of the same rows`,
+      'Transfers',
+      medianOf(rounds.map((r) => r.kopfed)),
+      raw,
+      load,
+    ),
+    ...(stores.length > 0 && {
+      storeAlone: pair(
+        `ledger (information): kopfed's event store alone appending the same events, one append per group, ${callers} caller${callers === 1 ? '' : 's'} ÷ raw insert: the ceiling of the ledger ratio with one caller, whose every group is this same append and the service's work besides`,
+        'Transfers',
+        medianOf(stores),
+        raw,
+        load,
+      ),
+    }),
+  };
 }
 
 export const peersBenchmark: Benchmark = {
@@ -127,8 +154,8 @@ export const peersBenchmark: Benchmark = {
     const http = await compareHttp();
     const httpRow = httpCase(http.kopfed, http.express, httpLoad);
 
-    const ledgerConcurrent = await ledgerCase(LEDGER_CALLERS);
-    const ledgerSingle = await ledgerCase(1);
+    const { ledger: ledgerConcurrent } = await ledgerCase(LEDGER_CALLERS);
+    const { ledger: ledgerSingle, storeAlone: ledgerStoreAlone } = await ledgerCase(1, true);
 
     const cpu = process.cpuUsage(cpu0);
     const loadAtEnd = loadavg().map((l) => round(l, 2));
@@ -142,6 +169,7 @@ export const peersBenchmark: Benchmark = {
         httpRow,
         ledgerConcurrent,
         ledgerSingle,
+        ...(ledgerStoreAlone ? [ledgerStoreAlone] : []),
       ],
       targets: [
         atLeast('event store appends, one writer each: kopfed ÷ emmett', appends.ratio, 2),
@@ -159,7 +187,7 @@ export const peersBenchmark: Benchmark = {
         `event store: both stores are SQLite files in the same temporary folder with WAL and synchronous FULL (emmett sets WAL on every connection it opens; synchronous FULL is set on its connection here, as kopfed's applyPragmas does; emmett's connection reported journal_mode ${es.emmettPragmas.journalMode}, synchronous ${es.emmettPragmas.synchronous}); emmett is driven through its own appendToStream, readStream and readMessagesBatch over one long-lived connection, the fastest way its API allows; no optimistic-concurrency check on either side (kopfed 'any', emmett no expected version); each event-store case is the median of ${config.rounds} rounds, kopfed and emmett interleaved; the read cases read the same ${config.eventsRead.toLocaleString('en')} events written by each store, and check that both folds give the same total`,
         "event store: every append on either side is one transaction and one fsync of the WAL; kopfed is better-sqlite3 (synchronous, on the main thread), emmett is sqlite3 (each statement a round trip to the libuv thread pool, about five per append); CpuMsPerOp is this process's CPU time (all threads) per operation",
         `HTTP: both servers run in this process behind node:http; autocannon 8.0.0 runs in a child process with ${http.config.connections} connections, a 1 s warm-up, then ${http.config.seconds} s measured, ${http.config.rounds} rounds alternating Express and kopfed, median kept; the same POST path, body and bearer token for both; kopfed is the savings service as the savings bench builds it (savingsHarness, SQLite file store, WAL, synchronous FULL, ${http.config.accounts.toLocaleString('en')} accounts seeded, deposits spread over the sukarela ones); ServerCpuMsPerRequest is this process's CPU time per request while measuring`,
-        `ledger: kopfed is the settlement service's transfer service called in-process (the handler behind POST /transfer-groups, without HTTP), ${LEDGER_GROUPS} groups of ${GROUP_SIZE} transfers; it makes one TransferGroupSubmitted event and one seal row durable per group, and with concurrent callers it commits several groups per transaction. The raw side inserts exactly those rows (same bytes, kopfed's schema and pragmas: WAL, synchronous FULL) with better-sqlite3, one immediate transaction per group, one writer; each ledger case is the median of ${LEDGER_ROUNDS} rounds, kopfed then raw`,
+        `ledger: kopfed is the settlement service's transfer service called in-process (the handler behind POST /transfer-groups, without HTTP), ${LEDGER_GROUPS} groups of ${GROUP_SIZE} transfers; it makes one TransferGroupSubmitted event and one seal row durable per group, and with concurrent callers it commits several groups per transaction. The raw side inserts exactly those rows (same bytes, kopfed's schema and pragmas: WAL, synchronous FULL) with better-sqlite3, one immediate transaction per group, one writer; each ledger case is the median of ${LEDGER_ROUNDS} rounds, kopfed then raw. The information row appends the events kopfed wrote with one caller again through kopfed's SqliteEventStore alone (a fresh file, one append call per group as the service made it, each awaited): the same serialising, sealing and fsync per group as the service's append, without the service's work`,
         "cpuRatio in every row is the peer's CPU time per operation ÷ kopfed's (the same direction as ratio: above 1, kopfed costs less): on a machine shared with other work it moves far less than the wall-clock ratio",
       ],
     };

@@ -1,4 +1,4 @@
-import { GROUP_SIZE, kopfedGroups, rawInsert } from './ledger';
+import { GROUP_SIZE, kopfedGroups, rawInsert, storeAlone } from './ledger';
 
 describe('the raw ledger baseline of the peers benchmark', () => {
   it('inserts exactly the rows kopfed made durable for the transfer groups, one batch per group', async () => {
@@ -13,5 +13,11 @@ describe('the raw ledger baseline of the peers benchmark', () => {
     expect(raw.events).toBe(rows.events.length);
     expect(raw.batches).toBe(rows.batches.length);
     expect(raw.timing.ops).toBe(groups * GROUP_SIZE);
+
+    // The store by itself: the same events again, one append per group.
+    const alone = await storeAlone(rows, groups * GROUP_SIZE);
+    expect(alone.events).toBe(rows.events.length);
+    expect(alone.batches).toBe(rows.batches.length);
+    expect(alone.timing.ops).toBe(groups * GROUP_SIZE);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { applyPragmas, SqliteEventStore } from '@kopfed/eventstore';
+import { applyPragmas, SqliteEventStore, type NewEvent } from '@kopfed/eventstore';
 import { service } from '../settlement';
 import { GROUP_SIZE, leg } from '../settlement-load';
 import { syncTimed, timed, type Timed } from './timing';
@@ -140,4 +140,57 @@ export async function rawInsert(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * kopfed's event store by itself, without the settlement service: the events kopfed wrote,
+ * appended again to a fresh store file, one append call per batch kopfed committed (so one
+ * transaction and one fsync each), by one caller awaiting each. What is left between this and
+ * the raw insert is the store's own work (serialising, sealing, the revision check); what is
+ * left between this and `kopfedGroups` with one caller is the service's.
+ */
+export async function storeAlone(
+  rows: WrittenRows,
+  transfers: number,
+): Promise<{ timing: Timed; events: number; batches: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-bench-peers-store-'));
+  const store = new SqliteEventStore({ file: join(dir, 'store.db') });
+  try {
+    const appends = appendsOf(rows);
+    const timing = await timed(transfers, async () => {
+      for (const { stream, events } of appends)
+        await store.append(stream, events, { expectedRevision: 'no_stream' });
+    });
+    const count = (sql: string) => store.database.prepare(sql).pluck().get() as number;
+    return {
+      timing,
+      events: count('SELECT count(*) FROM events'),
+      batches: count('SELECT count(*) FROM batches'),
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The append calls behind the rows: each batch's events, read back from their bodies. */
+function appendsOf(rows: WrittenRows): { stream: string; events: NewEvent[] }[] {
+  const byBatch = new Map<number, { stream: string; events: NewEvent[] }>();
+  for (const row of rows.events) {
+    const e = JSON.parse(row.body) as NewEvent & { stream: string; revision: number };
+    if (e.revision !== 0 && !byBatch.has(row.batch))
+      throw new Error(`batch ${row.batch} does not start its stream ${row.stream}`);
+    const append = byBatch.get(row.batch) ?? { stream: e.stream, events: [] };
+    append.events.push({
+      id: e.id,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: e.data,
+      metadata: e.metadata,
+      recordedAt: e.recordedAt,
+      businessDate: e.businessDate,
+    });
+    byBatch.set(row.batch, append);
+  }
+  return [...byBatch.values()];
 }
