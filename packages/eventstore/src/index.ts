@@ -10,6 +10,7 @@ export {
   type SqlWrite,
   type SqliteWriterThreadOptions,
 } from './sqlite/sqlite-writer-thread';
+export { OrdersInFlight, type OrderedWorker } from './sqlite/orders-in-flight';
 export { openEventStore, type OpenEventStoreOptions } from './open-event-store';
 export { pollingSubscription } from './subscription';
 export * from './command-handler';

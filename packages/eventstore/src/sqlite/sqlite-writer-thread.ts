@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { OrdersInFlight } from './orders-in-flight';
 
 /** One statement of a batch: its SQL and its parameters, positional or named. */
 export interface SqlWrite {
@@ -93,8 +94,7 @@ export interface SqliteWriterThreadOptions {
 export class SqliteWriterThread {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  private nextId = 1;
+  private readonly orders = new OrdersInFlight();
   private closed = false;
 
   private constructor(
@@ -153,15 +153,14 @@ export class SqliteWriterThread {
         if (reply.id === 0) {
           // Only its start and a batch in flight keep the process alive (see send). Not
           // before: listening to the worker refs it again.
-          if (this.pending.size === 0) worker.unref();
+          if (this.orders.size === 0) worker.unref();
           resolve();
           return;
         }
-        const waiting = this.pending.get(reply.id);
-        if (!waiting) return;
-        this.settle(reply.id);
-        if (reply.kind === 'failed') waiting.reject(new Error(`${this.file}: ${reply.reason}`));
-        else waiting.resolve();
+        this.orders.settle(
+          reply.id,
+          reply.kind === 'failed' ? new Error(`${this.file}: ${reply.reason}`) : undefined,
+        );
       });
       const lose = (reason: string) => {
         if (this.worker !== worker) return;
@@ -169,9 +168,7 @@ export class SqliteWriterThread {
         this.ready = undefined;
         const error = new Error(`${this.file}: the writer thread stopped (${reason})`);
         reject(error);
-        const waiting = [...this.pending.values()];
-        this.pending.clear();
-        for (const w of waiting) w.reject(error);
+        this.orders.failAll(worker, error);
       };
       worker.on('error', (error) => lose(error.message));
       worker.on('exit', (code) => lose(`exit code ${code}`));
@@ -182,16 +179,6 @@ export class SqliteWriterThread {
   private send(order: (id: number) => Order): Promise<void> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error(`${this.file}: the writer thread stopped`));
-    const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage(order(id));
-    });
-  }
-
-  private settle(id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.worker?.unref();
+    return this.orders.post(worker, order);
   }
 }

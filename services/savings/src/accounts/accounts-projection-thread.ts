@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { SqliteEventStore, SqliteWriterThread, type EventStore } from '@kopfed/eventstore';
+import {
+  OrdersInFlight,
+  SqliteEventStore,
+  SqliteWriterThread,
+  type EventStore,
+} from '@kopfed/eventstore';
 import { workerScript, type WorkerScript } from '@kopfed/service-kit';
 import {
   catchUpWith,
@@ -88,11 +93,7 @@ export class AccountsProjectionThread implements ReadModelProjection {
   private wanted = false;
   private failure: Error | undefined;
   private onError: ((error: unknown) => void) | undefined;
-  private readonly pending = new Map<
-    number,
-    { resolve: () => void; reject: (error: Error) => void }
-  >();
-  private nextId = 1;
+  private readonly orders = new OrdersInFlight();
   private restartMs = RESTART_FIRST_MS;
   private restartTimer: NodeJS.Timeout | undefined;
   private lifecycle: Promise<void> = Promise.resolve();
@@ -199,10 +200,7 @@ export class AccountsProjectionThread implements ReadModelProjection {
         this.failure = undefined;
         this.restartMs = RESTART_FIRST_MS;
       } else {
-        const waiting = this.pending.get(reply.id);
-        this.settle(worker, reply.id);
-        if (reply.kind === 'done') waiting?.resolve();
-        else waiting?.reject(new Error(reply.reason));
+        this.orders.settle(reply.id, reply.kind === 'done' ? undefined : new Error(reply.reason));
       }
     });
     // A thread's uncaught error arrives as a copy that may have lost its message (a
@@ -218,17 +216,7 @@ export class AccountsProjectionThread implements ReadModelProjection {
   }
 
   private order(worker: Worker, kind: ProjectionOrder['kind']): Promise<void> {
-    const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, kind } satisfies ProjectionOrder);
-    });
-  }
-
-  private settle(worker: Worker, id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size === 0) worker.unref();
+    return this.orders.post(worker, (id): ProjectionOrder => ({ id, kind }));
   }
 
   private fail(error: Error): void {
@@ -241,9 +229,7 @@ export class AccountsProjectionThread implements ReadModelProjection {
     if (this.worker !== worker) return;
     this.worker = undefined;
     const error = new Error(`${this.file.db.name}: the projection thread stopped (${reason})`);
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const w of waiting) w.reject(error);
+    this.orders.failAll(worker, error);
     if (!this.wanted) return;
     this.fail(error);
     this.restartTimer = setTimeout(() => {
