@@ -209,8 +209,9 @@ export class AccountsProjectionThread implements ReadModelProjection {
       this.lose(worker, reasonOf(error)),
     );
     worker.on('exit', (code) => this.lose(worker, `exit code ${code}`));
-    // Only an order in flight holds the process open (see order); a running projection does
-    // not, the service's close stops it. Not before the listeners: adding one refs it again.
+    // Only an order in flight holds the process open (OrdersInFlight refs it); a running
+    // projection does not, the service's close stops it. Not before the listeners: adding one
+    // refs it again.
     worker.unref();
     return worker;
   }

@@ -160,7 +160,6 @@ export class Projection implements ReadModelProjection {
   private readonly writer: ReadModelWriter;
   /** Ends the pause under way early, when stopping. */
   private wake: (() => void) | undefined;
-
   private readonly retryFirstMs: number;
 
   constructor(
