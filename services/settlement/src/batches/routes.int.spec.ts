@@ -281,6 +281,52 @@ describe('settlement batches over HTTP', () => {
     );
   });
 
+  describe('clears the alarm of a coop whose position falls as it is paid', () => {
+    const alarmedCoops = async () =>
+      (await h.get('/alarms')).body.items.map((a: { coopId: string }) => a.coopId);
+    const alarmOfA = async () =>
+      (await h.get(`/coops/${A}/limits`)).body.currencies[0].alarm as unknown;
+
+    beforeEach(async () => {
+      expect((await send('t-9', A, B, 850_000)).status).toBe(201);
+      expect(await alarmedCoops()).toEqual([A]);
+    });
+
+    it('by a transfer it receives', async () => {
+      expect((await send('t-10', B, A, 500_000)).status).toBe(201);
+      expect((await h.get(`/coops/${A}/limits`)).body.currencies[0].position).toEqual(idr(350_000));
+      expect(await alarmOfA()).toBeNull();
+      expect(await alarmedCoops()).toEqual([]);
+    });
+
+    it('by a pending transfer to it, once posted', async () => {
+      const reserved = await h.post('/transfers', {
+        transferId: 't-10',
+        fromCoopId: B,
+        toCoopId: A,
+        amount: idr(500_000),
+        pending: true,
+      });
+      expect(reserved.status).toBe(201);
+      expect(await alarmedCoops()).toEqual([A]);
+      expect((await h.post('/transfers/t-10/post', {})).status).toBe(200);
+      expect(await alarmOfA()).toBeNull();
+    });
+
+    it('by a group in which it is paid', async () => {
+      const group = await h.post('/transfer-groups', {
+        groupId: 'g-back',
+        transfers: [
+          { transferId: 't-10', fromCoopId: B, toCoopId: A, amount: idr(300_000) },
+          { transferId: 't-11', fromCoopId: C, toCoopId: A, amount: idr(200_000) },
+        ],
+      });
+      expect(group.status).toBe(201);
+      expect(await alarmOfA()).toBeNull();
+      expect(await alarmedCoops()).toEqual([]);
+    });
+  });
+
   it('pages batches, open ones first, never more than the limit, each one reached once', async () => {
     const closedId = await closedBatch();
     await send('t-10', A, B, 10_000);

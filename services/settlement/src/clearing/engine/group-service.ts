@@ -88,7 +88,7 @@ export class GroupService {
       } finally {
         end();
       }
-      await this.alarms.review([...new Set(requests.map((r) => r.fromCoopId))], metadata);
+      await this.alarms.review(partiesOf(requests), metadata);
       return { value: groupView(event, new Map()), created: true };
     });
   }
@@ -163,6 +163,13 @@ export class GroupService {
     const group = await findGroup(this.core.store, groupId);
     return group ? this.now(group) : undefined;
   }
+}
+
+/** Every coop a group moves, once: a payer's position rises, a payee's falls (its alarm may clear). */
+function partiesOf(requests: readonly TransferRequest[]): string[] {
+  const coops = new Set<string>();
+  for (const { fromCoopId, toCoopId } of requests) coops.add(fromCoopId).add(toCoopId);
+  return [...coops];
 }
 
 /** The group's debits in flight, one per payer and currency (a payer pays in one or two). */

@@ -115,7 +115,7 @@ export class TransferService {
       } finally {
         end();
       }
-      await this.alarms.review([request.fromCoopId], metadata);
+      await this.alarms.review([request.fromCoopId, request.toCoopId], metadata);
       return {
         value: transferView(event.data.transfer, [], posts[0]?.batchId ?? null),
         created: true,
@@ -191,7 +191,7 @@ export class TransferService {
       } finally {
         end();
       }
-      await this.alarms.review([pending.record.fromCoopId], metadata);
+      await this.alarms.review([pending.record.fromCoopId, pending.record.toCoopId], metadata);
       return transferView(
         pending.record,
         events.filter((e) => e.type !== 'TransferGroupSubmitted'),
