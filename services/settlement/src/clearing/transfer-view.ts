@@ -71,17 +71,21 @@ export function firstDifference(
     ['/amount/amount', record.amount.amount, request.amount.amount],
     ['/amount/currency', record.amount.currency, request.amount.currency],
     ['/pending', record.pending, request.pending],
-    [
-      '/timeoutSeconds',
-      record.timeoutSeconds,
-      request.pending ? (request.timeoutSeconds ?? null) : record.timeoutSeconds,
-    ],
+    ['/timeoutSeconds', record.timeoutSeconds, request.timeoutSeconds ?? null],
     ['/reference', record.reference, request.reference ?? null],
     ['/memo', record.memo, request.memo ?? null],
     ['/settlementModel', record.model, request.settlementModel ?? record.model],
   ];
   const differing = fields.find(([, recorded, requested]) => recorded !== requested);
   return differing === undefined ? undefined : `${at}${differing[0]}`;
+}
+
+/**
+ * Whether a caller naming `payer` as the paying coop is a party to a recorded transfer. The
+ * caller is known to reach the payer it names (the routes check it), not the payee.
+ */
+export function isPartyTo(record: TransferRecord, payer: string): boolean {
+  return payer === record.fromCoopId || payer === record.toCoopId;
 }
 
 /**
@@ -94,8 +98,7 @@ export function transferIdConflict(
   pointer: string,
   request: Pick<TransferRequest, 'fromCoopId'>,
 ): DomainError {
-  // The caller is known to reach the payer it names (the routes check it), not the payee.
-  if (request.fromCoopId !== record.fromCoopId && request.fromCoopId !== record.toCoopId) {
+  if (!isPartyTo(record, request.fromCoopId)) {
     const at = /^\/transfers\/\d+/.exec(pointer)?.[0] ?? '';
     return new DomainError(
       'transfer-id-conflict',

@@ -54,6 +54,13 @@ describe('inter-coop transfers over HTTP', () => {
       transfer('t-1', { reference: 'INV-7', toCoopId: C }),
     );
     expect(otherPayee.body.errors[0].pointer).toBe('/toCoopId');
+    // A timeout the posted original did not have differs too (and alone would be refused).
+    const withTimeout = await h.post(
+      '/transfers',
+      transfer('t-1', { reference: 'INV-7', timeoutSeconds: 60 }),
+    );
+    expect(withTimeout.status).toBe(409);
+    expect(withTimeout.body.errors[0].pointer).toBe('/timeoutSeconds');
 
     // A transfer id taken under another federation tells its coops nothing but that.
     for (const coop of ['coop-q1', 'coop-q2']) h.kit.directory.setParent(coop, 'coop-q');
@@ -384,6 +391,32 @@ describe('inter-coop transfers over HTTP', () => {
     expect(await ids(h.kit.keys.coopB)).toEqual(['g-4a']);
     expect(await ids(h.kit.keys.coopA)).toEqual(['g-4a', 'g-4b']);
     expect(await ids(h.kit.keys.treasurerP)).toEqual(['g-4a', 'g-4b']);
+  });
+
+  it('tells a coop reusing the group id of a group it is no party to only that the id is taken', async () => {
+    const legs = ['g-5a', 'g-5b', 'g-5c'].map((id) =>
+      transfer(id, { amount: idr(1_000), toCoopId: C }),
+    );
+    const made = await h.post('/transfer-groups', { groupId: 'g-5', transfers: legs });
+    expect(made.status).toBe(201);
+    const other = await h.post(
+      '/transfer-groups',
+      {
+        groupId: 'g-5',
+        transfers: [{ transferId: 'g-5x', fromCoopId: B, toCoopId: A, amount: idr(5) }],
+      },
+      h.kit.keys.coopB,
+    );
+    expect(other.body).toMatchObject({
+      status: 409,
+      code: 'group-id-conflict',
+      detail: 'Group id g-5 is already in use: choose another.',
+      errors: [{ in: 'body', pointer: '/groupId' }],
+    });
+    // A party to it still learns what differs.
+    const party = await h.post('/transfer-groups', { groupId: 'g-5', transfers: legs.slice(0, 2) });
+    expect(party.body).toMatchObject({ status: 409, detail: 'Group g-5 has 3 transfers.' });
+    expect((await h.get('/transfers/g-5x')).status).toBe(404);
   });
 
   it('posts and voids pending legs of a group one by one', async () => {

@@ -4,6 +4,7 @@ import { minorOf } from '../../shared/money';
 import { groupStream, type TransferGroupSubmitted } from '../model';
 import { decideTransfer, type Counterparties, type TransferRequest } from '../transfer.decider';
 import {
+  isPartyTo,
   sameOrConflict,
   transferIdConflict,
   transferView,
@@ -133,6 +134,15 @@ export class GroupService {
     requests: readonly TransferRequest[],
   ): Promise<GroupView> {
     const { legs, groupId } = group.data;
+    // As for a single transfer id: another coop learns only that the group id is taken.
+    if (!requests.some((r) => legs.some(({ transfer: t }) => isPartyTo(t, r.fromCoopId)))) {
+      throw new DomainError(
+        'group-id-conflict',
+        `Group id ${groupId} is already in use: choose another.`,
+        'conflict',
+        '/groupId',
+      );
+    }
     if (legs.length !== requests.length) {
       throw new DomainError(
         'group-id-conflict',
