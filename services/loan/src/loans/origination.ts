@@ -1,6 +1,6 @@
 import { MONEY_MAX_DIGITS } from '@kopfed/contracts';
 import { conflict, DomainError, rejected } from '@kopfed/domain';
-import { exceedsCap, rateCapOn } from '../policies/rate-cap';
+import { loanExceedsCap, rateCapOn } from '../policies/rate-cap';
 import { versionOn } from '../products/product.decider';
 import { effectiveRateOf } from '../schedule/preview';
 import { buildSchedule } from '../schedule/schedule';
@@ -64,10 +64,10 @@ export function apply(
   };
   const rate = effectiveRateOf(scheduleTerms, buildSchedule(scheduleTerms));
   const cap = rateCapOn(application.appliedOn, application.rateCaps);
-  if (exceedsCap(rate, cap))
+  if (loanExceedsCap(scheduleTerms, cap))
     throw rejected(
       'rate_cap_exceeded',
-      `this loan's effective annual rate is ${rate}%, above the ${cap.maxEffectiveAnnualRatePercent}% cap (${cap.version})`,
+      `this loan's effective annual rate is ${rate}% (rounded), above the ${cap.maxEffectiveAnnualRatePercent}% cap (${cap.version})`,
       '/termMonths',
       { effectiveAnnualRatePercent: rate, capPercent: cap.maxEffectiveAnnualRatePercent },
     );

@@ -1,6 +1,6 @@
 import { conflict, rejected } from '@kopfed/domain';
 import { divideHalfUp } from '@kopfed/money';
-import { exceedsCap, rateCapOn } from '../policies/rate-cap';
+import { loanExceedsCap, rateCapOn } from '../policies/rate-cap';
 import { effectiveRateOf } from '../schedule/preview';
 import { amortise } from '../schedule/schedule';
 import { daysBetween, monthlyDueDates } from '../shared/dates';
@@ -70,10 +70,16 @@ export function restructure(command: Restructure, state: LoanState): LoanEvent[]
     schedule,
   );
   const cap = rateCapOn(on, command.rateCaps);
-  if (exceedsCap(rate, cap))
+  const contract = {
+    method,
+    annualRatePercent,
+    termMonths: command.installments,
+    graceMonths: command.graceMonths,
+  };
+  if (loanExceedsCap(contract, cap))
     throw rejected(
       'rate_cap_exceeded',
-      `the new terms have an effective annual rate of ${rate}%, above the ${cap.maxEffectiveAnnualRatePercent}% cap (${cap.version})`,
+      `the new terms have an effective annual rate of ${rate}% (rounded), above the ${cap.maxEffectiveAnnualRatePercent}% cap (${cap.version})`,
       '/annualRatePercent',
       { effectiveAnnualRatePercent: rate, capPercent: cap.maxEffectiveAnnualRatePercent },
     );

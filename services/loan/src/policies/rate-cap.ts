@@ -1,5 +1,6 @@
 import { Decimal } from '@kopfed/money';
 import { invariant } from '@kopfed/domain';
+import { contractRateExceeds, type ContractTerms } from '../schedule/effective-rate';
 
 /**
  * The cap on a loan's *effective* annual rate (Permenkop 8/2023 Ps. 27: 24% a year; a 24% flat
@@ -31,6 +32,15 @@ export function rateCapOn(
   return found;
 }
 
+/**
+ * Whether a loan on these terms breaks the cap, judged on its exact effective rate: the rate
+ * shown (rounded to hundredths) is for reading, never for this decision.
+ */
+export function loanExceedsCap(terms: ContractTerms, cap: RateCapPolicy): boolean {
+  return contractRateExceeds(terms, cap.maxEffectiveAnnualRatePercent);
+}
+
+/** An exactly stated effective rate against the cap; at the cap is not above it. */
 export function exceedsCap(effectiveAnnualRatePercent: string, cap: RateCapPolicy): boolean {
   return (
     Decimal.parse(effectiveAnnualRatePercent).compare(

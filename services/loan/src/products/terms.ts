@@ -1,8 +1,13 @@
 import { rejected } from '@kopfed/domain';
 import { Decimal } from '@kopfed/money';
-import { exceedsCap, type RateCapPolicy } from '../policies/rate-cap';
+import { loanExceedsCap, type RateCapPolicy } from '../policies/rate-cap';
 import { effectiveRateOf } from '../schedule/preview';
-import { buildSchedule, MAX_TERM_MONTHS, type LoanMethod } from '../schedule/schedule';
+import {
+  buildSchedule,
+  MAX_TERM_MONTHS,
+  type LoanMethod,
+  type ScheduleTerms,
+} from '../schedule/schedule';
 
 /** Where a repayment goes, in the product's order (default penalty → fee → interest → principal). */
 export const ALLOCATION_BUCKETS = ['penalty', 'fee', 'interest', 'principal'] as const;
@@ -60,15 +65,30 @@ export function assertValidTerms(terms: LoanProductTerms, cap: RateCapPolicy): v
     if (Decimal.parse(terms[field]).compare(Decimal.integer(100)) > 0)
       fail('percent_above_100', 'at most 100 percent', field);
   }
-  const worst = highestEffectiveRate(terms);
-  if (exceedsCap(worst.rate, cap)) {
+  const breach = worstBreach(terms, cap);
+  if (breach) {
     throw rejected(
       'rate_cap_exceeded',
-      `a ${terms.annualRatePercent}% ${terms.method} loan of ${worst.termMonths} months has an effective annual rate of ${worst.rate}%, above the ${cap.maxEffectiveAnnualRatePercent}% cap (${cap.version})`,
+      `a ${terms.annualRatePercent}% ${terms.method} loan of ${breach.termMonths} months has an effective annual rate of ${breach.rate}% (rounded), above the ${cap.maxEffectiveAnnualRatePercent}% cap (${cap.version})`,
       '/terms/annualRatePercent',
-      { effectiveAnnualRatePercent: worst.rate, capPercent: cap.maxEffectiveAnnualRatePercent },
+      { effectiveAnnualRatePercent: breach.rate, capPercent: cap.maxEffectiveAnnualRatePercent },
     );
   }
+}
+
+/** Among the loans the product allows, the highest-rated one that breaks the cap, judged exactly. */
+function worstBreach(
+  terms: LoanProductTerms,
+  cap: RateCapPolicy,
+): { rate: string; termMonths: number } | undefined {
+  let worst: { rate: string; termMonths: number } | undefined;
+  for (const scheduleTerms of loansToJudge(terms)) {
+    if (!loanExceedsCap(scheduleTerms, cap)) continue;
+    const rate = effectiveRateOf(scheduleTerms, buildSchedule(scheduleTerms));
+    if (!worst || Decimal.parse(rate).compare(Decimal.parse(worst.rate)) > 0)
+      worst = { rate, termMonths: scheduleTerms.termMonths };
+  }
+  return worst;
 }
 
 /**
@@ -80,25 +100,30 @@ export function highestEffectiveRate(terms: LoanProductTerms): {
   rate: string;
   termMonths: number;
 } {
-  const termsToCheck: number[] = [];
-  for (let n = terms.minTermMonths; n <= terms.maxTermMonths; n++) {
-    if (terms.method === 'FLAT' || n === terms.minTermMonths || n === terms.maxTermMonths)
-      termsToCheck.push(n);
-  }
   let worst = { rate: '0.00', termMonths: terms.minTermMonths };
-  for (const termMonths of termsToCheck) {
-    for (const graceMonths of new Set([0, Math.min(terms.maxGraceMonths, termMonths - 1)])) {
-      const scheduleTerms = {
+  for (const scheduleTerms of loansToJudge(terms)) {
+    const rate = effectiveRateOf(scheduleTerms, buildSchedule(scheduleTerms));
+    if (Decimal.parse(rate).compare(Decimal.parse(worst.rate)) > 0)
+      worst = { rate, termMonths: scheduleTerms.termMonths };
+  }
+  return worst;
+}
+
+/** Every term in the range (the ends only unless FLAT), without grace and with the longest. */
+function loansToJudge(terms: LoanProductTerms): ScheduleTerms[] {
+  const loans: ScheduleTerms[] = [];
+  for (let n = terms.minTermMonths; n <= terms.maxTermMonths; n++) {
+    if (terms.method !== 'FLAT' && n !== terms.minTermMonths && n !== terms.maxTermMonths) continue;
+    for (const graceMonths of new Set([0, Math.min(terms.maxGraceMonths, n - 1)])) {
+      loans.push({
         method: terms.method,
         principal: REFERENCE_PRINCIPAL,
         annualRatePercent: terms.annualRatePercent,
-        termMonths,
+        termMonths: n,
         graceMonths,
         disbursementDate: '2026-01-15',
-      };
-      const rate = effectiveRateOf(scheduleTerms, buildSchedule(scheduleTerms));
-      if (Decimal.parse(rate).compare(Decimal.parse(worst.rate)) > 0) worst = { rate, termMonths };
+      });
     }
   }
-  return worst;
+  return loans;
 }

@@ -1,4 +1,6 @@
-import type { ScheduledInstallment } from './schedule';
+import { Decimal } from '@kopfed/money';
+import { MonthlyRate } from '../shared/rate';
+import type { LoanMethod, ScheduledInstallment } from './schedule';
 
 /**
  * effectiveAnnualRatePercent = 12 × the monthly internal rate of return of the disbursement
@@ -86,15 +88,55 @@ function npvAtBoundaryIsNonNegative(principal: bigint, flows: readonly bigint[],
 
 const SCALE_BITS = 128n;
 
-/** NPV × a^N = Σ CF_t × a^(N−t) × b^t, by Horner, in integers. */
 function exactNpvIsNonNegative(principal: bigint, flows: readonly bigint[], a: bigint, b: bigint) {
+  return scaledNpv(principal, flows, a, b) >= 0n;
+}
+
+/** NPV × a^N = Σ CF_t × a^(N−t) × b^t at 1 + i = a ÷ b, by Horner, in integers: its sign is exact. */
+function scaledNpv(principal: bigint, flows: readonly bigint[], a: bigint, b: bigint): bigint {
   let sum = -principal;
   let bPower = 1n;
   for (const flow of flows) {
     bPower *= b;
     sum = sum * a + flow * bPower;
   }
-  return sum >= 0n;
+  return sum;
+}
+
+export interface ContractTerms {
+  method: LoanMethod;
+  annualRatePercent: string;
+  termMonths: number;
+  graceMonths: number;
+}
+
+/**
+ * Whether the contract's effective annual rate (12 × its monthly IRR) is above `capPercent`,
+ * decided exactly, not on the rate rounded for display: 24.004% is above 24%.
+ *
+ * Judged on the contract's cash flows before rounding to whole rupiah, which charge the stated
+ * rate exactly: half-up rupiah puts a 24% annuity a hair above or below 24% depending on the
+ * principal, and that is rounding, not a rate. Grace, EFFECTIVE, ANNUITY and BULLET charge
+ * r on what is outstanding each month, so their IRR is the nominal rate itself. FLAT charges
+ * r on the whole principal: per rupiah lent, −1 at month 0, r in each of the g grace months,
+ * then 1 ÷ m + r in each of the m months that repay; the IRR is above the cap iff the NPV at
+ * the cap's monthly rate is positive (NPV falls as the rate rises), and scaled by q × m
+ * (r = p ÷ q) those flows are integers, so the sign is computed exactly.
+ */
+export function contractRateExceeds(terms: ContractTerms, capPercent: string): boolean {
+  const nominalAboveCap =
+    Decimal.parse(terms.annualRatePercent).compare(Decimal.parse(capPercent)) > 0;
+  if (terms.method !== 'FLAT' || nominalAboveCap) return nominalAboveCap;
+  const rate = MonthlyRate.ofAnnualPercent(terms.annualRatePercent);
+  const cap = MonthlyRate.ofAnnualPercent(capPercent);
+  const repaying = BigInt(terms.termMonths - terms.graceMonths);
+  const graceFlow = rate.numerator * repaying;
+  const repayFlow = rate.denominator + graceFlow;
+  const flows = Array.from({ length: terms.termMonths }, (_, t) =>
+    t < terms.graceMonths ? graceFlow : repayFlow,
+  );
+  const lent = rate.denominator * repaying;
+  return scaledNpv(lent, flows, cap.denominator + cap.numerator, cap.denominator) > 0n;
 }
 
 /** The largest k in [0, MAX] for which the monotone (true…true false…false) test holds. */
