@@ -6,6 +6,7 @@ import {
   reserve,
   WrongExpectedRevisionError,
   type EventMetadata,
+  type RecordedEvent,
 } from '@kopfed/eventstore';
 import { AlreadyApplied, toDomain, type Executed } from '../shared/aggregate-store';
 import { KeyedLock } from '../shared/keyed-lock';
@@ -14,6 +15,7 @@ import type { IsoDate } from '../shared/dates';
 import type { AccountCommand, Context } from './account-commands';
 import { accountStream, type Accounts } from './account-context';
 import type { AccountEvent, DepositFunds, FundsKind, MaturityInstruction } from './account-events';
+import { evolveAccount, initialAccountState } from './account-state';
 import type { AccountState, OpenedAccount } from './account-state';
 import { accountDecider } from './account.decider';
 import { checkMaturityTarget } from './rules/opening';
@@ -145,6 +147,29 @@ function sameTerms(stored: AccountEvent, fresh: AccountEvent): boolean {
   return stored.type === fresh.type && terms(stored) === terms(fresh);
 }
 
+/**
+ * Whether an opening's stored events (AccountOpened, and Deposited when it paid in) are what
+ * this request asks for. The day it opened counts only when the request names one.
+ */
+function sameOpening(coopId: string, request: OpenRequest, applied: AccountEvent[]): boolean {
+  const [opened, deposited] = applied;
+  if (opened?.type !== 'AccountOpened') return false;
+  const d = opened.data;
+  const paid = deposited?.type === 'Deposited' ? deposited.data : undefined;
+  const flat = (o: object | null | undefined) =>
+    JSON.stringify(Object.entries(o ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  return (
+    d.coopId === coopId &&
+    d.memberId === request.memberId &&
+    d.product.code === request.productCode &&
+    (request.openedOn === undefined || request.openedOn === d.openedOn) &&
+    d.externalId === (request.externalId ?? null) &&
+    flat(d.timeDeposit?.instruction) === flat(request.maturityInstruction) &&
+    paid?.amount === request.initialDeposit?.amount.toString() &&
+    paid?.via === request.initialDeposit?.via
+  );
+}
+
 /** The account use cases: each loads what the decider needs, decides, and appends. */
 export class AccountService {
   private readonly memberProducts = new KeyedLock();
@@ -152,6 +177,13 @@ export class AccountService {
   constructor(readonly accounts: Accounts) {}
 
   async open(coopId: string, request: OpenRequest, actor: Actor, today = this.accounts.today()) {
+    const accountId =
+      request.accountId ??
+      (actor.idempotency
+        ? deterministicUuid('savings-account', actor.idempotency.scope, actor.idempotency.key)
+        : uuidv7());
+    const earlier = await this.openedBefore(coopId, accountId, request, actor);
+    if (earlier) return earlier;
     const member = this.accounts.members.member(coopId, request.memberId);
     if (!member)
       throw rejected(
@@ -166,11 +198,6 @@ export class AccountService {
           ? rejected(error.code, error.message, '/productCode')
           : error;
       });
-    const accountId =
-      request.accountId ??
-      (actor.idempotency
-        ? deterministicUuid('savings-account', actor.idempotency.scope, actor.idempotency.key)
-        : uuidv7());
     const instruction = request.maturityInstruction;
     if (
       product.kind === 'berjangka' &&
@@ -202,6 +229,31 @@ export class AccountService {
     return this.memberProducts.run(`${coopId}-${member.memberId}-${product.code}`, () =>
       this.openUnderClaim(command, actor, open),
     );
+  }
+
+  /**
+   * An opening asked for again under its Idempotency-Key once the kit's record of the key is
+   * gone (the account refuses to open twice): answered with the account it opened when it asks
+   * for the same account, on whatever day; another request under the key is refused.
+   */
+  private async openedBefore(
+    coopId: string,
+    accountId: string,
+    request: OpenRequest,
+    actor: Actor,
+  ): Promise<Executed<AccountState, AccountEvent> | undefined> {
+    const ids = eventIdsFor(actor, accountId);
+    if (!ids) return undefined;
+    const history = await this.accounts.store.readStream(accountStream(accountId));
+    const at = history.findIndex((event) => event.id === ids(undefined, 0));
+    if (at < 0) return undefined;
+    const applied = history
+      .slice(at, at + 2)
+      .filter((event, i) => event.id === ids(undefined, i))
+      .map((event) => toDomain<AccountEvent>(event));
+    if (!sameOpening(coopId, request, applied)) throw keyIds(actor, accountId).reused();
+    const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
+    return { state, revision, events: [], replayed: applied };
   }
 
   /** The account a time deposit moves to at maturity, checked by the opening rules. */
@@ -356,14 +408,52 @@ export class AccountService {
         },
       );
     } catch (error) {
-      if (!(error instanceof AlreadyApplied)) throw error;
-      return this.rerun(accountId, decided, ids);
+      if (error instanceof AlreadyApplied) return this.rerun(accountId, decided, ids);
+      if (!(error instanceof DomainError) || !ids.eventIds) throw error;
+      const rerun = await this.refusedRerun(accountId, decide, ids);
+      if (!rerun) throw error;
+      return rerun;
     }
   }
 
-  private async rerun(accountId: string, decided: readonly AccountEvent[], ids: CommandIds) {
+  /**
+   * A request the account refuses as it is now, whose events are stored already: the request it
+   * resends is why it is refused (it took the money, or waits for approval). Decided on the
+   * account as it was just before those events, a request with the same terms is that rerun;
+   * anything else keeps its refusal.
+   */
+  private async refusedRerun(
+    accountId: string,
+    decide: (state: AccountState) => AccountEvent[],
+    ids: CommandIds,
+  ): Promise<Executed<AccountState, AccountEvent> | undefined> {
     const firstId = ids.eventIds?.(undefined, 0);
     const history = await this.accounts.store.readStream(accountStream(accountId));
+    const at = history.findIndex((event) => event.id === firstId);
+    if (at < 0) return undefined;
+    const before = history
+      .slice(0, at)
+      .reduce((state, event) => evolveAccount(state, toDomain(event)), initialAccountState());
+    let decided: AccountEvent[];
+    try {
+      decided = decide(before);
+    } catch (error) {
+      if (error instanceof DomainError) return undefined;
+      throw error;
+    }
+    const first = decided[0];
+    if (!first || !sameTerms(toDomain<AccountEvent>(history[at]!), first)) return undefined;
+    return this.rerun(accountId, decided, ids, history);
+  }
+
+  private async rerun(
+    accountId: string,
+    decided: readonly AccountEvent[],
+    ids: CommandIds,
+    stream?: readonly RecordedEvent[],
+  ) {
+    const firstId = ids.eventIds?.(undefined, 0);
+    const history = stream ?? (await this.accounts.store.readStream(accountStream(accountId)));
     const stored = history.find((event) => event.id === firstId);
     const first = decided[0];
     if (!stored || !first || !sameTerms(toDomain<AccountEvent>(stored), first)) {

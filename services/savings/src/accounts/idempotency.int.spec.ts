@@ -253,3 +253,80 @@ describe('a close asked for again under its key once the record is gone', () => 
     expect([rerun.status, rerun.body.account?.status]).toEqual([200, 'closed']);
   });
 });
+
+describe('a request the account refuses now because it was applied, rerun under its key once the record is gone', () => {
+  const openUnder = (key: string, body: object) =>
+    request(h.app)
+      .post(`${base}/coops/${COOPS.A}/accounts`)
+      .set(as(h.keys.coopA))
+      .set('Idempotency-Key', key)
+      .send({ memberId: 'm-1', productCode: 'SUKARELA', ...body });
+
+  it('an opening is answered 201 with the account it opened; another opening under the key is refused', async () => {
+    const opened = await openUnder('K-0030', { initialDeposit: { amount: idr(20_000) } });
+    expect(opened.status).toBe(201);
+    const accountId = opened.body.accountId as string;
+    later('2027-03-20T03:00:00.000Z');
+    const revision = await h.store.streamRevision(`account-${accountId}`);
+    const rerun = await openUnder('K-0030', { initialDeposit: { amount: idr(20_000) } });
+    expect([rerun.status, rerun.body.code, rerun.body.accountId, rerun.body.balance]).toEqual([
+      201,
+      undefined,
+      accountId,
+      idr(20_000),
+    ]);
+    const other = await openUnder('K-0030', { initialDeposit: { amount: idr(30_000) } });
+    expect([other.status, other.body.code]).toEqual([409, 'idempotency-key-reused']);
+    expect(await h.store.streamRevision(`account-${accountId}`)).toBe(revision);
+  });
+
+  it('a withdrawal that emptied the account to its floor is answered 200', async () => {
+    await openUnder('K-0031', {
+      accountId: 'sk-floor',
+      initialDeposit: { amount: idr(60_000) },
+    }).expect(201);
+    const withdraw = () =>
+      request(h.app)
+        .post(`${base}/coops/${COOPS.A}/accounts/sk-floor/withdrawals`)
+        .set(as(h.keys.coopA))
+        .set('Idempotency-Key', 'K-0032')
+        .send({ amount: idr(50_000) });
+    await withdraw().expect(200);
+    later('2027-04-25T03:00:00.000Z');
+    const revision = await h.store.streamRevision('account-sk-floor');
+    const rerun = await withdraw();
+    expect([rerun.status, rerun.body.code, rerun.body.outcome]).toEqual([
+      200,
+      undefined,
+      'completed',
+    ]);
+    expect(await h.store.streamRevision('account-sk-floor')).toBe(revision);
+    expect(
+      (await request(h.app).get(`${base}/coops/${COOPS.A}/accounts/sk-floor`).set(as(h.keys.coopA)))
+        .body.balance,
+    ).toEqual(idr(10_000));
+  });
+
+  it('a close waiting for approval is answered as waiting (202)', async () => {
+    await openUnder('K-0033', {
+      accountId: 'sk-pend',
+      initialDeposit: { amount: idr(500_000) },
+    }).expect(201);
+    const close = () =>
+      request(h.app)
+        .post(`${base}/coops/${COOPS.A}/accounts/sk-pend/close`)
+        .set(as(h.keys.coopA))
+        .set('Idempotency-Key', 'K-0034')
+        .send({ via: 'cash' });
+    const asked = await close().expect(202);
+    later('2027-05-30T03:00:00.000Z');
+    const revision = await h.store.streamRevision('account-sk-pend');
+    const rerun = await close();
+    expect([rerun.status, rerun.body.outcome, rerun.body.withdrawalId]).toEqual([
+      202,
+      'pending_approval',
+      asked.body.withdrawalId,
+    ]);
+    expect(await h.store.streamRevision('account-sk-pend')).toBe(revision);
+  });
+});

@@ -193,10 +193,17 @@ export function accountRoutes(accounts: Accounts, service: AccountService): Rout
           { via: body.via },
           actorOf(ctx),
         );
-        const requested = result.events.find((e) => e.type === 'WithdrawalRequested');
+        // A rerun of a close that waits for approval is answered as waiting still.
+        const requested = [...result.events, ...(result.replayed ?? [])].find(
+          (e) => e.type === 'WithdrawalRequested',
+        );
         const view = await viewOf(accounts, result);
         const etag = view.etag === undefined ? {} : { etag: view.etag };
-        return requested?.type === 'WithdrawalRequested'
+        const waiting =
+          requested?.type === 'WithdrawalRequested' &&
+          result.state.status !== 'none' &&
+          Object.hasOwn(result.state.withdrawals, requested.data.withdrawalId);
+        return waiting && requested?.type === 'WithdrawalRequested'
           ? {
               status: 202,
               body: {

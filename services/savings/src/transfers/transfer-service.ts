@@ -43,33 +43,15 @@ export class TransferService {
         '/toAccountId',
       );
     }
-    // Refused by the target's rules before any money leaves the source.
-    const targetCtx = await this.accounts.contextFor(to);
-    accountDecider.decide(this.transferIn(from, input.transferId, input.amount, targetCtx), to);
-    const sourceCtx = await this.accounts.contextFor(from);
-    let movedOn = sourceCtx.on;
+    let movedOn: IsoDate;
     try {
-      await this.accounts.aggregates.execute(
-        accountStream(from.accountId),
-        (state) =>
-          accountDecider.decide(
-            {
-              type: 'TransferOut',
-              ...sourceCtx,
-              transferId: input.transferId,
-              toAccountId: to.accountId,
-              toProductCode: to.product.code,
-              amount: input.amount,
-            },
-            state,
-          ),
-        {
-          metadata: actor.metadata,
-          eventIds: derivedEventIds('transfer-out', `${coopId}:${input.transferId}`),
-        },
-      );
+      movedOn = await this.debit(coopId, input, from, to, actor);
     } catch (error) {
-      if (!(error instanceof AlreadyApplied)) throw error;
+      // Sent again: the accounts may refuse it now because it was made (the target's share is
+      // full, the source emptied), so the source's debit under its id is looked for first.
+      const refused = error instanceof DomainError;
+      if (!(error instanceof AlreadyApplied) && !refused) throw error;
+      if (refused && !(await this.transferredOut(from.accountId, input.transferId))) throw error;
       movedOn = (await this.sameTransferOut(coopId, input)).on;
     }
     return this.complete(
@@ -80,6 +62,40 @@ export class TransferService {
       actor,
       movedOn,
     );
+  }
+
+  /** The first half: the source is debited, once the target's rules would take the money. */
+  private async debit(
+    coopId: string,
+    input: { transferId: string; amount: bigint },
+    from: OpenedAccount,
+    to: OpenedAccount,
+    actor: Actor,
+  ): Promise<IsoDate> {
+    // Refused by the target's rules before any money leaves the source.
+    const targetCtx = await this.accounts.contextFor(to);
+    accountDecider.decide(this.transferIn(from, input.transferId, input.amount, targetCtx), to);
+    const sourceCtx = await this.accounts.contextFor(from);
+    await this.accounts.aggregates.execute(
+      accountStream(from.accountId),
+      (state) =>
+        accountDecider.decide(
+          {
+            type: 'TransferOut',
+            ...sourceCtx,
+            transferId: input.transferId,
+            toAccountId: to.accountId,
+            toProductCode: to.product.code,
+            amount: input.amount,
+          },
+          state,
+        ),
+      {
+        metadata: actor.metadata,
+        eventIds: derivedEventIds('transfer-out', `${coopId}:${input.transferId}`),
+      },
+    );
+    return sourceCtx.on;
   }
 
   /**

@@ -85,6 +85,70 @@ describe('transfer ids', () => {
   });
 });
 
+describe('a transfer sent again after it completed', () => {
+  const transfer = (
+    transferId: string,
+    fromAccountId: string,
+    toAccountId: string,
+    amount: number,
+  ) =>
+    post(`/coops/${COOPS.A}/transfers`, {
+      transferId,
+      fromAccountId,
+      toAccountId,
+      amount: idr(amount),
+    });
+
+  it('is answered as completed when it filled the pokok share the target now refuses more of', async () => {
+    await h.joinPerson(COOPS.A, 'm-2');
+    const open = (accountId: string, productCode: string, amount: number) =>
+      post(`/coops/${COOPS.A}/accounts`, {
+        accountId,
+        memberId: 'm-2',
+        productCode,
+        initialDeposit: { amount: idr(amount) },
+      }).expect(201);
+    await open('rv-sk', 'SUKARELA', 500_000);
+    await open('rv-pk', 'POKOK', 40_000);
+    const first = await transfer('T-fill', 'rv-sk', 'rv-pk', 60_000);
+    expect([first.status, first.body.outcome]).toEqual([201, 'completed']);
+    const head = await h.store.headPosition();
+    const resent = await transfer('T-fill', 'rv-sk', 'rv-pk', 60_000);
+    expect([resent.status, resent.body.code, resent.body.outcome]).toEqual([
+      201,
+      undefined,
+      'completed',
+    ]);
+    // Another transfer under the id is refused as one, not as what the pokok would refuse.
+    const other = await transfer('T-fill', 'rv-sk', 'rv-pk', 50_000);
+    expect([other.status, other.body.code]).toEqual([409, 'transfer-id-reused']);
+    expect(await h.store.headPosition()).toBe(head);
+    expect(await balanceOf(COOPS.A, 'rv-sk')).toEqual(idr(440_000));
+    expect(await balanceOf(COOPS.A, 'rv-pk')).toEqual(idr(100_000));
+  });
+
+  it('is answered as completed when it took all the source could give', async () => {
+    await post(`/coops/${COOPS.A}/accounts`, {
+      accountId: 'rv-sk2',
+      memberId: 'm-2',
+      productCode: 'SUKARELA',
+      initialDeposit: { amount: idr(60_000) },
+    }).expect(201);
+    await post(`/coops/${COOPS.A}/accounts`, {
+      accountId: 'rv-wj',
+      memberId: 'm-2',
+      productCode: 'WAJIB',
+    }).expect(201);
+    await transfer('T-all', 'rv-sk2', 'rv-wj', 50_000).expect(201);
+    const head = await h.store.headPosition();
+    const resent = await transfer('T-all', 'rv-sk2', 'rv-wj', 50_000);
+    expect([resent.status, resent.body.outcome]).toEqual([201, 'completed']);
+    expect(await h.store.headPosition()).toBe(head);
+    expect(await balanceOf(COOPS.A, 'rv-sk2')).toEqual(idr(10_000));
+    expect(await balanceOf(COOPS.A, 'rv-wj')).toEqual(idr(50_000));
+  });
+});
+
 describe('a transfer the target refused', () => {
   it('stays reversed when it is sent again and the target would take it now', async () => {
     await post(`/coops/${COOPS.A}/accounts`, {
