@@ -5,8 +5,8 @@ import type { ClearingCore } from '../clearing/engine/clearing-core';
 import type { TransferService } from '../clearing/engine/transfer-service';
 import { batchStream } from '../clearing/model';
 import { bilateralRows, positionRows } from '../clearing/positions';
-import { moneyJson } from '../shared/money';
-import { batchDecider, evolveBatch, type BatchLifecycle } from './batch.decider';
+import { maxBigint, moneyJson } from '../shared/money';
+import { batchDecider, coverHeldMinor, evolveBatch, type BatchLifecycle } from './batch.decider';
 import type { BatchCommand, BatchEvent, CoopLiquidity } from './batch-events';
 import { BatchTable } from './batch-table';
 import {
@@ -81,13 +81,21 @@ export class BatchService {
       : notFound('batch-not-found', `No settlement batch ${batchId}.`);
   }
 
-  /** Runs a lifecycle command on a closed batch. */
+  /**
+   * Runs a lifecycle command on a closed batch. Lifecycle commands of the batches of one
+   * parent and currency run one at a time: a reservation reads the cover the others hold.
+   */
   async run(
     batchId: string,
     command: (now: string) => LifecycleCommand,
     metadata: EventMetadata,
   ): Promise<BatchView> {
-    return this.core.lock.run([`b:${batchId}`], async () => {
+    const live = this.core.state.batches.get(batchId);
+    const ref = live?.status === 'open' ? live.ref : live?.lifecycle.batch;
+    const keys = ref
+      ? [`b:${batchId}`, `cover:${ref.parentCoopId}:${ref.currency}`]
+      : [`b:${batchId}`];
+    return this.core.lock.run(keys, async () => {
       const batch = this.core.state.batches.get(batchId);
       if (batch?.status !== 'closed') {
         if (batch?.status === 'open')
@@ -114,17 +122,34 @@ export class BatchService {
     });
   }
 
+  /** Each coop's cover less what its reservations in the other unsettled batches hold. */
   private liquidity(batch: ClosedBatch): Map<string, CoopLiquidity> {
-    const { currency } = batch.lifecycle.batch;
+    const { batchId, currency } = batch.lifecycle.batch;
     const liquidity = new Map<string, CoopLiquidity>();
     for (const { coopId } of batch.lifecycle.instructions) {
       const coop = this.core.state.coops.get(coopId);
+      const cover = coop?.coverMinor.get(currency) ?? 0n;
       liquidity.set(coopId, {
-        coverMinor: coop?.coverMinor.get(currency) ?? 0n,
+        coverMinor: maxBigint(cover - this.coverHeldElsewhere(coopId, currency, batchId), 0n),
         autoLiquidityLoan: coop?.limits.get(currency)?.autoLiquidityLoan ?? false,
       });
     }
     return liquidity;
+  }
+
+  /**
+   * Derived from the unsettled batches of the clearing state (bounded by them), so it comes
+   * back with them from a snapshot or a replay.
+   */
+  private coverHeldElsewhere(coopId: string, currency: string, batchId: string): bigint {
+    let held = 0n;
+    for (const other of this.core.state.batches.values()) {
+      if (other.status !== 'closed') continue;
+      const { batch } = other.lifecycle;
+      if (batch.batchId === batchId || batch.currency !== currency) continue;
+      held += coverHeldMinor(other.lifecycle, coopId);
+    }
+    return held;
   }
 
   private closedOrSettled(batchId: string): BatchLifecycle {

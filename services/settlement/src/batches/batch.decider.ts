@@ -353,6 +353,19 @@ export function evolveBatch(
   }
 }
 
+/**
+ * The liquidity cover this batch's reservation holds for a coop: the part of its amount the
+ * cover pays (the shortfall is a liquidity loan's). It is held from the reservation until the
+ * coop's settlement here is confirmed or the reservation is aborted, so another batch is
+ * offered only the cover this one left.
+ */
+export function coverHeldMinor(state: BatchLifecycle, coopId: string): bigint {
+  if (state.status === 'settled' || state.settlements.some((s) => s.coopId === coopId)) return 0n;
+  return state.reservations
+    .filter((r) => r.coopId === coopId)
+    .reduce((held, r) => held + minorOf(r.amount) - minorOf(r.shortfall), 0n);
+}
+
 /** What a coop's settlement in this batch moves, signed as its net (+ receives). */
 export function coopSettlementMinor(state: BatchLifecycle, coopId: string): bigint {
   return signedTotal(state.instructions.filter((i) => i.coopId === coopId));

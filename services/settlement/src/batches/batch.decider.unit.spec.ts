@@ -1,5 +1,5 @@
 import type { BatchRef } from '../clearing/model';
-import { batchDecider, type BatchLifecycle } from './batch.decider';
+import { batchDecider, coverHeldMinor, type BatchLifecycle } from './batch.decider';
 import type { BatchCommand, BatchEvent, CoopLiquidity } from './batch-events';
 
 const NOW = '2026-11-28T01:00:00.000Z';
@@ -140,6 +140,43 @@ describe('the settlement batch decider', () => {
         requestedAt: NOW,
       },
     });
+  });
+
+  it('holds what the cover pays of a reservation until the coop settles or the reservation is aborted', () => {
+    const borrowing = liquidity([['a', { coverMinor: 100n, autoLiquidityLoan: true }]]);
+    const recorded = run([close(), { type: 'RecordSettlement', now: NOW }]);
+    expect(coverHeldMinor(given(recorded)!, 'a')).toBe(0n);
+    const reserved = [
+      ...recorded,
+      ...batchDecider.decide(
+        { type: 'ReserveSettlement', liquidity: borrowing, now: NOW },
+        given(recorded),
+      ),
+    ];
+    // a owes 250: the cover pays 100 of it, a liquidity loan the other 150.
+    expect(coverHeldMinor(given(reserved)!, 'a')).toBe(100n);
+    expect(coverHeldMinor(given(reserved)!, 'b')).toBe(0n);
+    const aborted = batchDecider.decide(
+      { type: 'AbortSettlement', reason: 'wrong account', now: NOW },
+      given(reserved),
+    );
+    expect(coverHeldMinor(given([...reserved, ...aborted])!, 'a')).toBe(0n);
+    const committed = [
+      ...reserved,
+      ...batchDecider.decide({ type: 'CommitSettlement', now: NOW }, given(reserved)),
+    ];
+    expect(coverHeldMinor(given(committed)!, 'a')).toBe(100n);
+    const settled = batchDecider.decide(
+      {
+        type: 'ConfirmCoopSettlement',
+        coopId: 'a',
+        bankReference: 'ref-a',
+        settledOn: '2026-11-28',
+        now: NOW,
+      },
+      given(committed),
+    );
+    expect(coverHeldMinor(given([...committed, ...settled])!, 'a')).toBe(0n);
   });
 
   it('aborts back to closed before commit, never after', () => {
