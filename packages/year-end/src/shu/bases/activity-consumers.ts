@@ -84,6 +84,26 @@ export function recordActivity(book: MemberActivityBook, received: Received): vo
       });
       return;
     }
+    case 'LoanRepaymentReversed': {
+      // The repayment never arrived: its parts are taken back, dated as it was (the ledger
+      // posts the mirror on `paidOn` too), so the year it counted in loses them even when the
+      // refusal comes in a later year. Rows of their own, keyed by this event's id: the sum is
+      // right whichever of the two is delivered first, and however often.
+      const { data } = received;
+      book.recordLoanPayment({
+        sourceId: id,
+        coopId: data.coopId,
+        memberId: data.memberId,
+        businessDate: data.paidOn,
+        parts: {
+          interest: -BigInt(data.interest.amount),
+          accruedInterest: -BigInt(data.accruedInterest.amount),
+          fee: -BigInt(data.fee.amount),
+          penalty: -BigInt(data.penalty.amount),
+        },
+      });
+      return;
+    }
     default:
       return;
   }

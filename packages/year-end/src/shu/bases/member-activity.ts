@@ -32,6 +32,10 @@ export interface SavingsChange {
   deltaMinor: bigint;
 }
 
+/**
+ * The parts of one loan repayment (positive), or of its reversal (negative, dated as the
+ * repayment it takes back).
+ */
 export interface LoanPayment {
   sourceId: string;
   coopId: string;
@@ -85,7 +89,7 @@ export class MemberActivityBook implements ShuBasesSource {
   recordLoanPayment(payment: LoanPayment): void {
     this.db.transaction(() => {
       for (const [part, amount] of Object.entries(payment.parts))
-        if (amount > 0n)
+        if (amount !== 0n)
           this.insertPayment.run(
             payment.sourceId,
             part,
@@ -130,6 +134,8 @@ export class MemberActivityBook implements ShuBasesSource {
       .all(coopId, start, end, ...parts);
     for (const p of payments)
       business.set(p.member_id, (business.get(p.member_id) ?? 0n) + BigInt(p.amount));
+    // A reversal delivered before its repayment leaves a member below zero for a while: none.
+    for (const [memberId, paid] of business) if (paid < 0n) business.set(memberId, 0n);
 
     const members = [...new Set([...capital.keys(), ...business.keys()])].sort();
     const bases = members
