@@ -22,7 +22,10 @@ export type ShuAllocationPercents = Readonly<Record<ShuPool, string>>;
 
 export interface MemberBasis {
   readonly memberId: string;
-  /** Ties in the rupiah left over go to the lower member number; the member id when absent. */
+  /**
+   * Ties in the rupiah left over go to the lower member number (`compareMemberKeys`: digits-only
+   * numbers first, by value, then the others as text); the member id when absent.
+   */
   readonly memberNumber?: string;
   /** Decimal text ≥ 0: the member's savings counted for jasa modal (e.g. average pokok + wajib). */
   readonly capitalBasis: string;
@@ -59,7 +62,8 @@ const HUNDRED = Decimal.integer(100).rescale(MAX_PERCENT_PLACES);
  * The split, exact to the rupiah:
  * - each pool = surplus × percent ÷ 100, floored; the rupiah left over go to the reserve;
  * - within a member pool each member gets pool × basis ÷ Σ bases, floored, and the rupiah
- *   left over go one each to the largest fractional remainders (ties: ascending member number).
+ *   left over go one each to the largest fractional remainders (ties: ascending member number,
+ *   digits-only numbers first by value, then the others as text; then the member id).
  * Shares add up to their pool and the pools to the surplus, which is asserted.
  * Refuses (422, naming the field) percents not summing to exactly 100, malformed numbers,
  * duplicate members, and a non-empty member pool with no basis to split it by.
@@ -110,9 +114,15 @@ function parsePercents(allocation: ShuAllocationPercents): Record<ShuPool, Decim
   return percents;
 }
 
-/** Member numbers compare as numbers when both are all digits (leading zeros aside), else as text. */
+/**
+ * One total order of member numbers, so the rupiah left over go to the same member whatever
+ * order the members come in: numbers of digits only first, by their value; then the others,
+ * as text; numbers of equal value ("007", "7") by their text.
+ */
 function compareMemberKeys(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+  const [aDigits, bDigits] = [/^\d+$/.test(a), /^\d+$/.test(b)];
+  if (aDigits !== bDigits) return aDigits ? -1 : 1;
+  if (aDigits) {
     const [x, y] = [a.replace(/^0+(?=\d)/, ''), b.replace(/^0+(?=\d)/, '')];
     if (x.length !== y.length) return x.length - y.length;
     if (x !== y) return x < y ? -1 : 1;

@@ -12,6 +12,16 @@ const BYLAWS: ShuAllocationPercents = {
   social: '7.5',
 };
 
+const ALL_TO_BUSINESS: ShuAllocationPercents = {
+  reserve: '0',
+  memberCapital: '0',
+  memberBusiness: '100',
+  board: '0',
+  staff: '0',
+  education: '0',
+  social: '0',
+};
+
 function refusal(run: () => unknown): DomainError {
   try {
     run();
@@ -97,6 +107,62 @@ describe('allocateShu', () => {
       ['m-101', 1n],
       ['m-102', 0n],
     ]);
+  });
+
+  it('gives a tied rupiah to the same member whatever order the members come in', () => {
+    // 1 rupiah in three equal parts: digits-only numbers come first, by value, so 9 gets it.
+    const members = [
+      { memberId: 'm-9', memberNumber: '9', capitalBasis: '0', businessBasis: '1' },
+      { memberId: 'm-10', memberNumber: '10', capitalBasis: '0', businessBasis: '1' },
+      { memberId: 'm-1a', memberNumber: '1A', capitalBasis: '0', businessBasis: '1' },
+    ];
+    const [a, b, c] = members;
+    const orders = [
+      [a!, b!, c!],
+      [a!, c!, b!],
+      [b!, a!, c!],
+      [b!, c!, a!],
+      [c!, a!, b!],
+      [c!, b!, a!],
+    ];
+    const winners = orders.map((bases) => {
+      const result = allocateShu({ surplusMinor: 1n, allocation: ALL_TO_BUSINESS, bases });
+      return result.members.filter((m) => m.businessShareMinor === 1n).map((m) => m.memberId);
+    });
+    expect(winners).toEqual(orders.map(() => ['m-9']));
+  });
+
+  it('lists and pays the members the same way whatever order they come in', () => {
+    const numbered = fc.uniqueArray(
+      fc.record({
+        memberId: fc.uuid(),
+        memberNumber: fc.option(fc.stringMatching(/^(0{0,2}[0-9]{1,3}|[0-9A-C]{1,3})$/), {
+          nil: undefined,
+        }),
+        capitalBasis: fc.constant('0'),
+        businessBasis: fc.constantFrom('1', '2'),
+      }),
+      { minLength: 1, maxLength: 12, selector: (b) => b.memberId },
+    );
+    fc.assert(
+      fc.property(
+        numbered.chain((bases) =>
+          fc.tuple(
+            fc.constant(bases),
+            fc.shuffledSubarray(bases, {
+              minLength: bases.length,
+            }),
+          ),
+        ),
+        fc.bigInt({ min: 0n, max: 50n }),
+        ([bases, shuffled], surplus) => {
+          const split = (b: typeof bases) =>
+            allocateShu({ surplusMinor: surplus, allocation: ALL_TO_BUSINESS, bases: b }).members;
+          expect(split(shuffled)).toEqual(split(bases));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses an allocation that does not sum to exactly 100, naming the field', () => {
