@@ -115,19 +115,40 @@ function referencePattern(reference: string): RegExp | null {
   return new RegExp(`(?<![${first}])${chars.join('[^A-Z0-9]*')}(?![${last}])`);
 }
 
-function mentions(line: BankLine, item: ParentItem, pattern: RegExp | null): boolean {
-  return (
-    (pattern !== null && pattern.test(`${line.reference} ${line.description}`.toUpperCase())) ||
-    (item.bankReference !== null && normalise(line.reference) === normalise(item.bankReference))
-  );
+const quotes = (line: BankLine, pattern: RegExp | null): boolean =>
+  pattern !== null && pattern.test(`${line.reference} ${line.description}`.toUpperCase());
+
+const carriesBankReference = (line: BankLine, item: ParentItem): boolean =>
+  item.bankReference !== null && normalise(line.reference) === normalise(item.bankReference);
+
+/**
+ * The settlements a bank line is for. A quoted instruction reference names one; the bank
+ * reference a coop was confirmed with is shared by all its instructions in the batch (gross
+ * and bilateral give it several), so it counts only when the line quotes no instruction, and
+ * among several it picks by amount, else by direction. Not exactly one: the line is unmatched.
+ */
+function settlementsOf(
+  line: BankLine,
+  parent: readonly ParentItem[],
+  patterns: ReadonlyMap<ParentItem, RegExp | null>,
+): ParentItem[] {
+  const candidates = parent.filter((p) => p.currency === line.currency);
+  const quoted = candidates.filter((p) => quotes(line, patterns.get(p)!));
+  if (quoted.length > 0) return quoted;
+  const confirmed = candidates.filter((p) => carriesBankReference(line, p));
+  if (confirmed.length <= 1) return confirmed;
+  const sameAmount = confirmed.filter((p) => bankAmount(p) === line.amountMinor);
+  if (sameAmount.length > 0) return sameAmount;
+  const direction = line.amountMinor > 0n ? 'pay' : 'receive';
+  return confirmed.filter((p) => p.direction === direction);
 }
 
 /**
  * Matches the parent's settlements, the coops' own records and the bank statement by
- * reference, then — for a settlement the bank shows under no reference — by amount and date
- * (a mis-keyed reference). Only amounts in the settlement's currency match it: 150000 in a
- * rupiah account is not a settlement of 150000 US cents. Every difference is listed with its
- * cause.
+ * reference (an instruction's before a coop's bank reference), then — for a settlement the
+ * bank shows under no reference — by amount and date (a mis-keyed reference). Only amounts
+ * in the settlement's currency match it: 150000 in a rupiah account is not a settlement of
+ * 150000 US cents. Every difference is listed with its cause.
  */
 export function reconcile(
   parent: readonly ParentItem[],
@@ -138,9 +159,7 @@ export function reconcile(
   const bankFor = new Map<ParentItem, BankLine[]>(parent.map((p) => [p, []]));
   const patterns = new Map(parent.map((p) => [p, referencePattern(p.reference)]));
   for (const line of lines) {
-    const hits = parent.filter(
-      (p) => p.currency === line.currency && mentions(line, p, patterns.get(p)!),
-    );
+    const hits = settlementsOf(line, parent, patterns);
     if (hits.length !== 1) continue;
     bankFor.get(hits[0]!)!.push(line);
     unmatchedLines.delete(line);

@@ -160,6 +160,52 @@ describe('three-way reconciliation', () => {
     expect(bankMismatches).toEqual([]);
   });
 
+  describe('a coop with several instructions, confirmed under one bank reference', () => {
+    // A gross batch: a pays 100000 and receives 30000, both confirmed as BNI-778899.
+    const confirmedAs = (p: ParentItem): ParentItem => ({
+      ...p,
+      batchId: 'G-1',
+      bankReference: 'BNI-778899',
+    });
+    const gross = [
+      confirmedAs(item('a', 'STL-AB12CD34-001', 'pay', 100_000)),
+      confirmedAs(item('a', 'STL-AB12CD34-002', 'receive', 30_000)),
+    ];
+    const quoting = (l: BankLine, description: string): BankLine => ({ ...l, description });
+    const bankLines = (report: ReturnType<typeof reconcile>) =>
+      report.coops[0]!.items.map((i) => i.bank.map((l) => l.lineNo));
+    const bankMismatches = (report: ReturnType<typeof reconcile>) =>
+      report.coops[0]!.items.flatMap((i) => i.mismatches.filter((m) => m.source === 'bank'));
+
+    it('matches each statement line to the instruction whose reference it quotes', () => {
+      const lines = [
+        quoting(line(1, 100_000, 'BNI-778899'), 'Settlement STL-AB12CD34-001'),
+        quoting(line(2, -30_000, 'BNI-778900'), 'Settlement STL-AB12CD34-002'),
+      ];
+      const report = reconcile(gross, [], lines);
+      expect(report.unmatchedBankLines).toEqual([]);
+      expect(bankLines(report)).toEqual([[1], [2]]);
+      expect(bankMismatches(report)).toEqual([]);
+    });
+
+    it('matches a line quoting only the bank reference to the instruction of its amount', () => {
+      const lines = [line(1, -30_000, 'BNI-778899'), line(2, 100_000, 'BNI 778899')];
+      const report = reconcile(gross, [], lines);
+      expect(report.unmatchedBankLines).toEqual([]);
+      expect(bankLines(report)).toEqual([[2], [1]]);
+      expect(bankMismatches(report)).toEqual([]);
+    });
+
+    it('else to the one of its direction, and says the amount differs', () => {
+      const report = reconcile(gross, [], [line(1, 99_000, 'BNI-778899')]);
+      expect(bankLines(report)).toEqual([[1], []]);
+      expect(bankMismatches(report)).toEqual([
+        { source: 'bank', cause: 'amount_differs', expected: '100000', actual: '99000' },
+        { source: 'bank', cause: 'missing', expected: '-30000', actual: null },
+      ]);
+    });
+  });
+
   it('does not call an outstanding settlement missing at the bank', () => {
     const report = reconcile([{ ...parent[0]!, confirmed: false }], [], []);
     expect(report.coops[0]!.items[0]!.mismatches).toEqual([]);
