@@ -1,6 +1,7 @@
 import type { AccountCommand } from './account-commands';
 import type { AccountEvent } from './account-events';
 import { ctx, given, openCommand, PRODUCTS, then, when } from './account-fixtures';
+import { maturityTransferId } from './rules/close-of-day';
 import type { Product } from '../products/product';
 
 const { sukarela, wajib, berjangka } = PRODUCTS;
@@ -281,6 +282,18 @@ describe('close of business for one account', () => {
         { type: 'TimeDepositMatured' },
         { type: 'TransferredOut', data: { toAccountId: 'sk-1' } },
       ]);
+    });
+
+    it('gives each move its own transfer id, however long the account ids', () => {
+      expect(maturityTransferId('bj-1', '2026-04-15')).toBe('m20260415-bj-1');
+      const long = (end: string) => `${'b'.repeat(62)}${end}`;
+      const ids = ['01', '02', 'x'.repeat(2)].map((end) =>
+        maturityTransferId(long(end), '2026-04-15'),
+      );
+      expect(new Set(ids).size).toBe(3);
+      for (const id of ids) expect(id).toMatch(/^m20260415_[0-9a-f]{54}$/);
+      // A transfer id holds 64 characters: the longest verbatim one is kept as it is.
+      expect(maturityTransferId('c'.repeat(54), '2026-04-15')).toBe(`m20260415-${'c'.repeat(54)}`);
     });
   });
 

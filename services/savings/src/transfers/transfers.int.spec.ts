@@ -222,6 +222,37 @@ describe('a time deposit moved to another account at maturity', () => {
     expect(BigInt((await on('a-sk', '2026-06-02')).amount)).toBeGreaterThan(2_450_000n);
   });
 
+  it('moves each of two deposits with long ids maturing the same day to its target', async () => {
+    h.setNow('2026-06-04T02:00:00.000Z');
+    await h.joinPerson(COOPS.A, 'm-3');
+    await post(`/coops/${COOPS.A}/accounts`, {
+      accountId: 'sk',
+      memberId: 'm-3',
+      productCode: 'SUKARELA',
+    }).expect(201);
+    // 64 characters, the longest an account id may be, differing only in the last two.
+    const ids = ['01', '02'].map((end) => `${'bj-long-'.repeat(7)}${'x'.repeat(6)}${end}`);
+    for (const accountId of ids) {
+      expect(accountId).toHaveLength(64);
+      await post(`/coops/${COOPS.A}/accounts`, {
+        accountId,
+        memberId: 'm-3',
+        productCode: 'BERJANGKA_3',
+        initialDeposit: { amount: idr(2_000_000), via: 'bank' },
+        maturityInstruction: { kind: 'move_to_account', accountId: 'sk' },
+      }).expect(201);
+    }
+    h.setNow('2026-09-05T02:00:00.000Z');
+    await h.savings.closeOfBusiness('2026-09-04');
+    for (const accountId of ids) expect(await balanceOf(COOPS.A, accountId)).toEqual(idr(0));
+    const statement = await get(
+      `/coops/${COOPS.A}/accounts/sk/statement?from=2026-09-01&to=2026-09-30`,
+    ).expect(200);
+    const moved = statement.body.lines.filter((l: { type: string }) => l.type === 'TransferredIn');
+    expect(moved).toHaveLength(2);
+    expect(BigInt((await balanceOf(COOPS.A, 'sk')).amount)).toBeGreaterThan(4_000_000n);
+  });
+
   it('never moves into an account of another coop (an instruction stored before openings checked it)', async () => {
     // An account opened before the opening checked its target: a copy of a-bj's opening and
     // placement whose instruction names coop B's account of coop B's m-1.

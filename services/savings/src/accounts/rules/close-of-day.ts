@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { invariant } from '@kopfed/domain';
 import { termsOn, type Product } from '../../products/product';
 import {
@@ -120,8 +121,17 @@ function mature(draft: Draft, product: Product): void {
   });
 }
 
+/**
+ * The transfer id of a deposit moved at maturity: `m<yyyymmdd>-<account id>` while that fits
+ * the 64 characters of a transfer id. A longer one takes the account id's SHA-256 instead
+ * (`m<yyyymmdd>_<54 hex>`): cut short, two account ids sharing their first 54 characters would
+ * share it, and the second credit be refused as a reuse of the first. A move under way is read
+ * back from its TransferredOut, so ids stored before keep their old form.
+ */
 export function maturityTransferId(accountId: string, maturesOn: IsoDate): string {
-  return `m${maturesOn.replaceAll('-', '')}-${accountId}`.slice(0, 64);
+  const day = maturesOn.replaceAll('-', '');
+  const id = `m${day}-${accountId}`;
+  return id.length <= 64 ? id : `m${day}_${hash('sha256', accountId, 'hex').slice(0, 54)}`;
 }
 
 function closeWajibMonths(draft: Draft, date: IsoDate, product: Product): void {
