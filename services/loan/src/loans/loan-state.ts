@@ -1,5 +1,6 @@
-import type { Kolektibilitas } from '../policies/kolektibilitas';
-import { addDays } from '../shared/dates';
+import { divideHalfUp } from '@kopfed/money';
+import { NON_PERFORMING, type Kolektibilitas } from '../policies/kolektibilitas';
+import { addDays, daysBetween } from '../shared/dates';
 import { percentOf } from '../shared/rate';
 import type { LoanProductTerms } from '../products/terms';
 import type { LoanMethod } from '../schedule/schedule';
@@ -266,24 +267,51 @@ export function oldestUnpaidBefore(state: LoanState, date: string): Installment 
 }
 
 /**
- * The interest of the installment in progress a payoff or prepayment collects now: what has
+ * The interest of the installment in progress a payoff or prepayment collects on `on`: what has
  * been accrued beyond the billed interest, and at least the unpaid part of what a restructuring
  * carried into it (arrears and interest earned before it began, owed whether accrued or not).
+ * A KL, D or M loan accrues nothing (it earns interest when paid), so for it the part earned by
+ * `on` is measured as accrual would: pro rata by day (`interestEarnedOn`).
  */
 export function earnedUnbilledInterest(
   state: LoanState,
   inProgress: Installment,
   billedInterest: bigint,
+  on: string,
 ): bigint {
+  const unpaid = unpaidInterest(inProgress);
+  if (NON_PERFORMING.has(state.kolektibilitas)) {
+    const earned = interestEarnedOn(state, inProgress, on) - inProgress.paidInterest;
+    return earned < unpaid ? earned : unpaid;
+  }
   const accrued = state.interestReceivable - billedInterest;
   const carried =
     inProgress.number === state.restructuredFromNumber
       ? state.restructuredCarriedInterest - inProgress.paidInterest
       : 0n;
   const earned = accrued > carried ? accrued : carried;
-  const unpaid = unpaidInterest(inProgress);
   return earned <= 0n ? 0n : earned < unpaid ? earned : unpaid;
 }
+
+/**
+ * The interest earned on the installment in progress by `on`: its own interest pro rata by
+ * days, at least what was paid on it. When it is the first installment of an earlier
+ * restructuring, the interest that one carried in was earned before it began: it counts whole,
+ * and only the rest is pro rata.
+ */
+export function interestEarnedOn(state: LoanState, inProgress: Installment, on: string): bigint {
+  const carried =
+    inProgress.number === state.restructuredFromNumber
+      ? min(state.restructuredCarriedInterest, inProgress.interest)
+      : 0n;
+  const prorated = divideHalfUp(
+    (inProgress.interest - carried) * BigInt(daysBetween(inProgress.startDate, on)),
+    BigInt(daysBetween(inProgress.startDate, inProgress.dueDate)),
+  );
+  const earned = carried + prorated;
+  return earned > inProgress.paidInterest ? earned : inProgress.paidInterest;
+}
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
 /** The later of two business dates (null is before every date). */
 export function later(recorded: string | null, date: string): string {

@@ -91,7 +91,7 @@ function allocate(command: Repay, state: LoanState): LoanEvent[] {
   const billedInterest = billed.reduce((sum, i) => sum + unpaidInterest(i), 0n);
   const inProgress = future[0];
   const unbilledAccrued = inProgress
-    ? earnedUnbilledInterest(state, inProgress, billedInterest)
+    ? earnedUnbilledInterest(state, inProgress, billedInterest, paidOn)
     : 0n;
   const unbilledPrincipal = future.reduce((sum, i) => sum + unpaidPrincipal(i), 0n);
   const prepaidInterest = min(left, unbilledAccrued);

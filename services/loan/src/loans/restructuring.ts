@@ -1,16 +1,15 @@
 import { conflict, rejected } from '@kopfed/domain';
-import { divideHalfUp } from '@kopfed/money';
 import { loanExceedsCap, rateCapOn } from '../policies/rate-cap';
 import { effectiveRateOf } from '../schedule/preview';
 import { amortise } from '../schedule/schedule';
-import { daysBetween, monthlyDueDates } from '../shared/dates';
+import { monthlyDueDates } from '../shared/dates';
 import { MonthlyRate } from '../shared/rate';
 import type { LoanCommand } from './loan-commands';
 import type { LoanEvent } from './loan-events';
 import {
+  interestEarnedOn,
   outstandingPrincipal,
   unpaidInterest,
-  type Installment,
   type LoanState,
 } from './loan-state';
 import { notBeforeRecorded } from './repayment';
@@ -54,7 +53,7 @@ export function restructure(command: Restructure, state: LoanState): LoanEvent[]
   const inProgress = state.installments.find((i) => i.dueDate > on);
   const fromNumber = inProgress?.number ?? (past[past.length - 1]?.number ?? 0) + 1;
   const arrearsInterest = past.reduce((sum, i) => sum + unpaidInterest(i), 0n);
-  const earnedInProgress = inProgress ? earnedOn(state, inProgress, on) : 0n;
+  const earnedInProgress = inProgress ? interestEarnedOn(state, inProgress, on) : 0n;
   const dueDate = monthlyDueDates(on);
   const schedule = amortise({
     method,
@@ -121,24 +120,3 @@ export function restructure(command: Restructure, state: LoanState): LoanEvent[]
     });
   return events;
 }
-
-const max = (a: bigint, b: bigint) => (a > b ? a : b);
-
-/**
- * The interest earned on the installment in progress by `on`: its own interest pro rata by
- * days, at least what was paid on it. When it is the first installment of an earlier
- * restructuring, the interest that one carried in was earned before it began: it counts whole,
- * and only the rest is pro rata.
- */
-function earnedOn(state: LoanState, inProgress: Installment, on: string): bigint {
-  const carried =
-    inProgress.number === state.restructuredFromNumber
-      ? min(state.restructuredCarriedInterest, inProgress.interest)
-      : 0n;
-  const prorated = divideHalfUp(
-    (inProgress.interest - carried) * BigInt(daysBetween(inProgress.startDate, on)),
-    BigInt(daysBetween(inProgress.startDate, inProgress.dueDate)),
-  );
-  return max(carried + prorated, inProgress.paidInterest);
-}
-const min = (a: bigint, b: bigint) => (a < b ? a : b);

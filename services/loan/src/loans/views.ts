@@ -160,7 +160,7 @@ export function payoffAmount(state: LoanState, on: string): bigint {
   const billed = billedUnpaid(state, on);
   const inProgress = state.installments.find((i) => i.dueDate > on);
   const unbilledInterest = inProgress
-    ? earnedUnbilledInterest(state, inProgress, billed.interest)
+    ? earnedUnbilledInterest(state, inProgress, billed.interest, on)
     : 0n;
   return (
     state.penaltyDue +

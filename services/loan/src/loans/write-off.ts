@@ -48,7 +48,8 @@ export function writeOff(command: Command<'WriteOffLoan'>, state: LoanState): Lo
   // Interest owed now, as a payoff would collect it: billed, and earned on the one in progress.
   const inProgress = state.installments.find((i) => i.dueDate > on);
   const owedInterest =
-    billedInterest + (inProgress ? earnedUnbilledInterest(state, inProgress, billedInterest) : 0n);
+    billedInterest +
+    (inProgress ? earnedUnbilledInterest(state, inProgress, billedInterest, on) : 0n);
   const unaccrued = owedInterest - state.interestReceivable;
   const events: LoanEvent[] = [];
   if (principal > state.provision)
