@@ -66,31 +66,31 @@ describe('SHU over HTTP', () => {
     await request(app)
       .post(`${path}/2026-1/distribution`)
       .set(auth(fixture.keys.coopA))
-      .send({ businessDate: '2027-03-02' })
+      .send({ businessDate: '2027-01-20' })
       .expect(409);
     await request(app)
       .post(`${path}/2026-1/approval`)
       .set(auth(fixture.keys.coopA))
-      .send({ ratReference: 'RAT-2027/01', ratHeldOn: '2027-03-01' })
+      .send({ ratReference: 'RAT-2027/01', ratHeldOn: '2027-01-15' })
       .expect(200);
     const distributed = await request(app)
       .post(`${path}/2026-1/distribution`)
       .set(auth(fixture.keys.treasurerP))
-      .send({ businessDate: '2027-03-02' })
+      .send({ businessDate: '2027-01-20' })
       .expect(200);
-    expect(distributed.body).toMatchObject({ status: 'distributed', distributedOn: '2027-03-02' });
+    expect(distributed.body).toMatchObject({ status: 'distributed', distributedOn: '2027-01-20' });
 
     const again = await request(app)
       .post(`${path}/2026-1/distribution`)
       .set(auth(fixture.keys.coopA))
-      .send({ businessDate: '2027-03-03' })
+      .send({ businessDate: '2027-01-21' })
       .expect(409);
     expect(again.body).toMatchObject({ code: 'shu-already-distributed' });
     const read = await request(app)
       .get(`${path}/2026-1`)
       .set(auth(fixture.keys.auditorP))
       .expect(200);
-    expect(read.body).toMatchObject({ status: 'distributed', distributedOn: '2027-03-02' });
+    expect(read.body).toMatchObject({ status: 'distributed', distributedOn: '2027-01-20' });
   });
 
   it('refuses an allocation not summing to 100 with the field named, and records nothing', async () => {
@@ -123,6 +123,64 @@ describe('SHU over HTTP', () => {
     await request(app).post(path).set(auth(fixture.keys.auditorP)).send(body).expect(403);
     await request(app).get(`${path}/2026-9`).set(auth(fixture.keys.coopA)).expect(404);
     await request(app).get(`${path}/2026-1`).set(auth(fixture.keys.coopB)).expect(403);
+  });
+});
+
+describe("SHU dated after today (the routes' clock: 2027-02-01 in Jakarta)", () => {
+  it('refuses a distribution dated decades after today, naming the field and recording nothing', async () => {
+    await request(app)
+      .post(path)
+      .set(auth(fixture.keys.coopA))
+      .send({ ...body, financialYear: 2022 })
+      .expect(201);
+    await request(app)
+      .post(`${path}/2022-1/approval`)
+      .set(auth(fixture.keys.coopA))
+      .send({ ratReference: 'RAT-2027/01', ratHeldOn: '2027-01-15' })
+      .expect(200);
+    const before = await fixture.store.readStream(`shu-${COOPS.A}-2022`);
+    // Meant 2027-01-20: distributed once, it would be recorded as 2072 for good.
+    for (const businessDate of ['2072-01-20', '2027-02-02']) {
+      const typo = await request(app)
+        .post(`${path}/2022-1/distribution`)
+        .set(auth(fixture.keys.coopA))
+        .send({ businessDate })
+        .expect(422);
+      expect(typo.body).toMatchObject({ code: 'shu-distribution-dated-ahead' });
+      expect(typo.body.errors).toEqual([expect.objectContaining({ pointer: '/businessDate' })]);
+    }
+    expect(await fixture.store.readStream(`shu-${COOPS.A}-2022`)).toEqual(before);
+    const distributed = await request(app)
+      .post(`${path}/2022-1/distribution`)
+      .set(auth(fixture.keys.coopA))
+      .send({ businessDate: '2027-02-01' })
+      .expect(200);
+    expect(distributed.body).toMatchObject({ status: 'distributed', distributedOn: '2027-02-01' });
+  });
+
+  it('refuses a RAT "held" decades after today, which would lock the year, recording nothing', async () => {
+    await request(app)
+      .post(path)
+      .set(auth(fixture.keys.coopA))
+      .send({ ...body, financialYear: 2021 })
+      .expect(201);
+    const before = await fixture.store.readStream(`shu-${COOPS.A}-2021`);
+    for (const ratHeldOn of ['2072-01-15', '2027-02-02']) {
+      const typo = await request(app)
+        .post(`${path}/2021-1/approval`)
+        .set(auth(fixture.keys.coopA))
+        .send({ ratReference: 'RAT-2027/01', ratHeldOn })
+        .expect(422);
+      expect(typo.body).toMatchObject({ code: 'shu-rat-held-ahead' });
+      expect(typo.body.errors).toEqual([expect.objectContaining({ pointer: '/ratHeldOn' })]);
+    }
+    expect(await fixture.store.readStream(`shu-${COOPS.A}-2021`)).toEqual(before);
+    const approved = await request(app)
+      .post(`${path}/2021-1/approval`)
+      .set(auth(fixture.keys.coopA))
+      .send({ ratReference: 'RAT-2027/01', ratHeldOn: '2027-02-01' })
+      .expect(200);
+    expect(approved.body.status).toBe('approved');
   });
 });
 

@@ -3,6 +3,7 @@ import { CoopId, MemberId } from '@kopfed/contracts';
 import { notFound, rejected } from '@kopfed/domain';
 import {
   handleCommand,
+  jakartaBusinessDate,
   loadAggregate,
   type EventStore,
   type RecordedEvent,
@@ -323,6 +324,7 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
       handler: async ({ params, body }, ctx) => {
         const loaded = await load(params.coopId, params.simulationId);
         await assertMatchesBooks(params.coopId, loaded.simulation);
+        const now = deps.clock();
         const result = await handleCommand(deps.store, {
           stream: streamOf(params.coopId, yearOf(params.simulationId)),
           decider: shuDecider,
@@ -331,7 +333,8 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
             simulationId: params.simulationId,
             ratReference: body.ratReference,
             ratHeldOn: body.ratHeldOn,
-            approvedAt: deps.clock().toISOString(),
+            approvedAt: now.toISOString(),
+            today: jakartaBusinessDate(now),
           },
           metadata: ctx.metadata,
           upcast: asEvent,
@@ -365,6 +368,7 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
             `The books here have not closed ${financialYear}: close the year (periods/close), then distribute its SHU.`,
           );
         await assertMatchesBooks(params.coopId, loaded.simulation);
+        const now = deps.clock();
         const result = await handleCommand(deps.store, {
           stream: streamOf(params.coopId, yearOf(params.simulationId)),
           decider: shuDecider,
@@ -372,7 +376,8 @@ export function shuRoutes(deps: ShuRoutesDeps): Route[] {
             type: 'DistributeShu',
             simulationId: params.simulationId,
             businessDate: body.businessDate,
-            distributedAt: deps.clock().toISOString(),
+            distributedAt: now.toISOString(),
+            today: jakartaBusinessDate(now),
           },
           metadata: ctx.metadata,
           upcast: asEvent,

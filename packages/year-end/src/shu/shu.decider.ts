@@ -64,8 +64,17 @@ export type ShuCommand =
       ratReference: string;
       ratHeldOn: string;
       approvedAt: string;
+      /** Today's business date (Asia/Jakarta): a RAT is not approved before it is held. */
+      today: string;
     }
-  | { type: 'DistributeShu'; simulationId: string; businessDate: string; distributedAt: string };
+  | {
+      type: 'DistributeShu';
+      simulationId: string;
+      businessDate: string;
+      distributedAt: string;
+      /** Today's business date (Asia/Jakarta): a distribution is not dated ahead of it. */
+      today: string;
+    };
 
 export interface ShuState {
   simulations: ReadonlyMap<string, ShuSimulationData>;
@@ -132,6 +141,14 @@ export const shuDecider: Decider<ShuState, ShuCommand, ShuEvent> = {
             `The RAT dividing the SHU of ${simulation.financialYear} is held after ${yearEnd}, not on ${command.ratHeldOn}.`,
             '/ratHeldOn',
           );
+        // Approval happens once and holds distribution back until the RAT: a RAT "held" in
+        // the future is a typo that would lock the year with nothing to correct it.
+        if (command.ratHeldOn > command.today)
+          throw rejected(
+            'shu-rat-held-ahead',
+            `The RAT is held on ${command.ratHeldOn}, after today's business date ${command.today} (Asia/Jakarta): record its decision once it is held.`,
+            '/ratHeldOn',
+          );
         const { simulationId, ratReference, ratHeldOn, approvedAt } = command;
         return [
           { type: 'ShuApproved', data: { simulationId, ratReference, ratHeldOn, approvedAt } },
@@ -155,6 +172,13 @@ export const shuDecider: Decider<ShuState, ShuCommand, ShuEvent> = {
           throw rejected(
             'shu-distribution-before-rat',
             `The SHU is distributed on or after the RAT that approved it (${state.approved.ratHeldOn}), not on ${command.businessDate}.`,
+            '/businessDate',
+          );
+        // A year is distributed once: a date ahead of today would be recorded for good.
+        if (command.businessDate > command.today)
+          throw rejected(
+            'shu-distribution-dated-ahead',
+            `The distribution is dated ${command.businessDate}, after today's business date ${command.today} (Asia/Jakarta).`,
             '/businessDate',
           );
         return [

@@ -51,18 +51,21 @@ function given(events: ShuEvent[]) {
 }
 
 const simulated = (id: string): ShuEvent => ({ type: 'ShuSimulated', data: simulation(id) });
+const TODAY = '2027-03-02';
 const approve = (simulationId: string, ratHeldOn = '2027-03-01'): ShuCommand => ({
   type: 'ApproveShu',
   simulationId,
   ratReference: 'RAT-2027/01',
   ratHeldOn,
-  approvedAt: '2027-03-01T05:00:00.000Z',
+  approvedAt: '2027-03-02T01:00:00.000Z',
+  today: TODAY,
 });
-const distribute = (simulationId: string, businessDate = '2027-03-02'): ShuCommand => ({
+const distribute = (simulationId: string, businessDate = TODAY): ShuCommand => ({
   type: 'DistributeShu',
   simulationId,
   businessDate,
   distributedAt: '2027-03-02T01:00:00.000Z',
+  today: TODAY,
 });
 
 describe('SHU decider', () => {
@@ -122,6 +125,26 @@ describe('SHU decider', () => {
         pointer: '/businessDate',
       });
     expect(given(history).when(distribute('2026-1', '2027-03-01'))).toHaveLength(1);
+  });
+
+  it('approves no RAT held after today, and distributes on no date after today', () => {
+    // A RAT dated 2072 (meant 2027) would hold the distribution back until 2072, for good.
+    for (const ratHeldOn of ['2072-01-15', '2027-03-03'])
+      expect(given([simulated('2026-1')]).refuses(approve('2026-1', ratHeldOn))).toMatchObject({
+        code: 'shu-rat-held-ahead',
+        kind: 'rejected',
+        pointer: '/ratHeldOn',
+      });
+    const approved = given([simulated('2026-1')]).when(approve('2026-1', TODAY));
+    expect(approved).toHaveLength(1);
+    const history = [simulated('2026-1'), ...approved];
+    for (const businessDate of ['2072-01-20', '2027-03-03'])
+      expect(given(history).refuses(distribute('2026-1', businessDate))).toMatchObject({
+        code: 'shu-distribution-dated-ahead',
+        kind: 'rejected',
+        pointer: '/businessDate',
+      });
+    expect(given(history).when(distribute('2026-1', TODAY))).toHaveLength(1);
   });
 
   it('approves once, and takes no new simulation after approval', () => {
