@@ -124,7 +124,7 @@ export async function createSettlement(
     logger,
     options.paymentHooks,
   );
-  const reconciliation = new ReconciliationService(store, core, batches, ledgers, clock);
+  const reconciliation = new ReconciliationService(store, core, batches, ledgers, directory, clock);
   const runCloseOfBusiness = (businessDate: string) =>
     closeOfBusiness({ store, core, transfers, batches, poster, unposted }, businessDate);
   // Year end: each member's savings and loan activity, the bases of the SHU split (issue 9).

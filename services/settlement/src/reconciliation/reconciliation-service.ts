@@ -7,6 +7,7 @@ import {
   type EventMetadata,
   type EventStore,
 } from '@kopfed/eventstore';
+import type { CoopDirectory } from '@kopfed/service-kit';
 import type { BatchLifecycle } from '../batches/batch.decider';
 import type { BatchService } from '../batches/batch-service';
 import type { ClearingCore } from '../clearing/engine/clearing-core';
@@ -17,6 +18,7 @@ import { mt940Currencies, parseMt940 } from './mt940';
 import {
   decideRecords,
   foldRecords,
+  OWN_RECORDS_CATEGORY,
   ownRecordsStream,
   type ItemResult,
   type OwnRecord,
@@ -57,6 +59,7 @@ export class ReconciliationService {
     private readonly core: ClearingCore,
     private readonly batches: BatchService,
     private readonly ledgers: LedgerHost,
+    private readonly directory: CoopDirectory,
     private readonly clock: () => Date,
   ) {}
 
@@ -159,27 +162,10 @@ export class ReconciliationService {
     const parent = (await this.parentItems(parentCoopId)).filter((i) =>
       inWindow(i.expectedDate, from, to),
     );
-    const coops = [...new Set(parent.map((i) => i.coopId))];
-    const records: CoopRecord[] = [];
-    for (const coopId of coops) {
-      const own = foldRecords(
-        (await this.store.readStream(
-          ownRecordsStream(coopId),
-        )) as unknown as OwnSettlementRecorded[],
-      );
-      for (const r of own.values()) {
-        if (inWindow(r.date, from, to))
-          records.push({
-            coopId,
-            recordId: r.recordId,
-            reference: r.reference,
-            direction: r.direction,
-            amountMinor: minorOf(r.amount),
-            currency: r.amount.currency,
-            date: r.date,
-          });
-      }
-    }
+    const coops = new Set(parent.map((i) => i.coopId));
+    const records = (await this.ownRecords(parentCoopId, coops)).filter((r) =>
+      inWindow(r.date, from, to),
+    );
     const lines = (await this.bankLines(parentCoopId)).filter((l) =>
       inWindow(l.valueDate, from, to),
     );
@@ -230,6 +216,45 @@ export class ReconciliationService {
           };
         }),
       );
+  }
+
+  /**
+   * The own records of every member coop of `parentCoopId`, and of any other coop with a
+   * settlement of its: a record of a payment the parent never instructed is a mismatch too.
+   */
+  private async ownRecords(
+    parentCoopId: string,
+    settling: ReadonlySet<string>,
+  ): Promise<CoopRecord[]> {
+    const recorded = new Map<string, OwnSettlementRecorded[]>();
+    for (let after = 0; ;) {
+      const page = await this.store.readAll({
+        after,
+        categories: [OWN_RECORDS_CATEGORY],
+        maxCount: PAGE,
+      });
+      for (const event of page) {
+        const own = event as unknown as OwnSettlementRecorded;
+        const { coopId } = own.data;
+        if (!settling.has(coopId) && this.directory.parentOf(coopId) !== parentCoopId) continue;
+        const events = recorded.get(coopId);
+        if (events) events.push(own);
+        else recorded.set(coopId, [own]);
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.position;
+    }
+    return [...recorded].flatMap(([coopId, events]) =>
+      [...foldRecords(events).values()].map((r): CoopRecord => ({
+        coopId,
+        recordId: r.recordId,
+        reference: r.reference,
+        direction: r.direction,
+        amountMinor: minorOf(r.amount),
+        currency: r.amount.currency,
+        date: r.date,
+      })),
+    );
   }
 
   private async bankLines(parentCoopId: string): Promise<BankLine[]> {

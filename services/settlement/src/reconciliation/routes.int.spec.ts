@@ -435,3 +435,64 @@ describe('reconciliation across currencies', () => {
     ]);
   });
 });
+
+describe('own records of a coop the parent has no settlement for', () => {
+  let h: Harness;
+  // A coop under another parent, whose records are that parent's to reconcile.
+  const elsewhere = 'coop-x';
+  const otherParent = 'coop-q';
+  const own = (coopId: string, recordId: string, date: string) =>
+    h.post(
+      `/coops/${coopId}/settlement-records`,
+      {
+        records: [
+          { recordId, reference: 'STL-DEADBEEF-001', direction: 'paid', amount: idr(75_000), date },
+        ],
+      },
+      h.kit.keys.admin,
+    );
+  const unmatched = (body: { coops: { unmatchedCoopRecords: { recordId: string }[] }[] }) =>
+    body.coops.flatMap((c) => c.unmatchedCoopRecords.map((r) => r.recordId));
+
+  beforeAll(async () => {
+    h = await settlementHarness({ start: '2026-11-26T03:00:00.000Z' });
+    h.kit.directory.setParent(elsewhere, otherParent);
+    for (const coop of [A, B, C]) await h.fund(coop, 1_000_000);
+    const sent = await h.post('/transfers', {
+      transferId: 'u-1',
+      fromCoopId: A,
+      toCoopId: B,
+      amount: idr(300_000),
+    });
+    expect(sent.status).toBe(201);
+    for (const step of ['close', 'record-settlement', 'reserve', 'commit'])
+      expect(
+        (await h.post(`/settlement-batches/${sent.body.batchId}/${step}`, undefined)).status,
+      ).toBe(200);
+    expect((await own(C, 'own-c-1', '2026-11-26')).body.results).toEqual([
+      { recordId: 'own-c-1', status: 'created' },
+    ]);
+    expect((await own(C, 'own-c-0', '2026-10-15')).status).toBe(200);
+    expect((await own(elsewhere, 'own-x-1', '2026-11-26')).status).toBe(200);
+  });
+  afterAll(async () => h.close());
+
+  it('lists them among its unmatched records, within the period asked', async () => {
+    const report = await h.get(`/coops/${P}/reconciliation?from=2026-11-01&to=2026-11-30`);
+    expect(report.status).toBe(200);
+    expect(unmatched(report.body)).toEqual(['own-c-1']);
+    expect(report.body.coops.find((c: { coopId: string }) => c.coopId === C).items).toEqual([]);
+    const whole = await h.get(`/coops/${P}/reconciliation`);
+    expect(unmatched(whole.body).sort()).toEqual(['own-c-0', 'own-c-1']);
+  });
+
+  it("leaves out the records of another parent's coops, and a coop still may not read the report", async () => {
+    const token = (
+      await h.kit.registry.create({ role: 'treasurer', coopId: otherParent, createdBy: 'test' })
+    ).token;
+    expect(unmatched((await h.get(`/coops/${otherParent}/reconciliation`, token)).body)).toEqual([
+      'own-x-1',
+    ]);
+    expect((await h.get(`/coops/${P}/reconciliation`, h.kit.keys.coopA)).status).toBe(403);
+  });
+});
