@@ -63,7 +63,7 @@ export function apply(
     disbursementDate: application.appliedOn,
   };
   const rate = effectiveRateOf(scheduleTerms, buildSchedule(scheduleTerms));
-  const cap = rateCapOn(application.appliedOn, application.rateCaps);
+  const cap = rateCapOn(application.appliedOn, application.rateCaps, '/appliedOn');
   if (loanExceedsCap(scheduleTerms, cap))
     throw rejected(
       'rate_cap_exceeded',

@@ -68,7 +68,7 @@ export function restructure(command: Restructure, state: LoanState): LoanEvent[]
     { method, principal, annualRatePercent, termMonths: command.installments },
     schedule,
   );
-  const cap = rateCapOn(on, command.rateCaps);
+  const cap = rateCapOn(on, command.rateCaps, '/restructuredOn');
   const contract = {
     method,
     annualRatePercent,

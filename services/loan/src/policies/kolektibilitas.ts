@@ -1,4 +1,4 @@
-import { invariant } from '@kopfed/domain';
+import { invariant, rejected } from '@kopfed/domain';
 import { percentOf } from '../shared/rate';
 
 /**
@@ -42,10 +42,14 @@ export const KOLEKTIBILITAS_POLICIES: readonly KolektibilitasPolicy[] = [
   },
 ];
 
-/** The table in force on a business date: the latest that had started. */
+/**
+ * The table in force on a business date: the latest that had started. A date before every
+ * table is refused naming `pointer`.
+ */
 export function policyOn(
   businessDate: string,
   policies: readonly KolektibilitasPolicy[] = KOLEKTIBILITAS_POLICIES,
+  pointer = '/businessDate',
 ): KolektibilitasPolicy {
   let found: KolektibilitasPolicy | undefined;
   for (const policy of policies) {
@@ -55,7 +59,17 @@ export function policyOn(
     )
       found = policy;
   }
-  invariant(found, `no kolektibilitas policy is in force on ${businessDate}`);
+  if (!found) {
+    const earliest = policies.reduce(
+      (e, p) => (p.effectiveFrom < e ? p.effectiveFrom : e),
+      '9999-12-31',
+    );
+    throw rejected(
+      'kolektibilitas_policy_not_in_force',
+      `no kolektibilitas policy is in force on ${businessDate}; the earliest takes effect on ${earliest}`,
+      pointer,
+    );
+  }
   return found;
 }
 

@@ -6,7 +6,10 @@ import {
   worseOf,
   type KolektibilitasPolicy,
 } from './kolektibilitas';
-import { exceedsCap, rateCapOn } from './rate-cap';
+import { DomainError } from '@kopfed/domain';
+import { loanDecider } from '../loans/loan.decider';
+import { application } from '../testing/loan-fixtures';
+import { exceedsCap, RATE_CAP_POLICIES, rateCapOn } from './rate-cap';
 
 const policy = policyOn('2026-06-30');
 
@@ -61,5 +64,40 @@ describe('rate cap (Permenkop 8/2023 Ps. 27)', () => {
     expect(exceedsCap('24.00', cap)).toBe(false);
     expect(exceedsCap('24.01', cap)).toBe(true);
     expect(exceedsCap('35.07', cap)).toBe(true);
+  });
+});
+
+describe('a date before every policy version', () => {
+  const refusalOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof DomainError) return e;
+      throw e;
+    }
+    return undefined;
+  };
+
+  it('is refused as input naming the field, not an internal error', () => {
+    expect(refusalOf(() => rateCapOn('1969-12-31', undefined, '/effectiveFrom'))).toMatchObject({
+      code: 'rate_cap_not_in_force',
+      pointer: '/effectiveFrom',
+    });
+    expect(refusalOf(() => policyOn('1969-12-31'))).toMatchObject({
+      code: 'kolektibilitas_policy_not_in_force',
+      pointer: '/businessDate',
+    });
+    expect(rateCapOn('1970-01-01').version).toBe('permenkop-8-2023');
+  });
+
+  it('names the application date when the caps in force start later', () => {
+    const caps = [{ ...RATE_CAP_POLICIES[0]!, effectiveFrom: '2027-01-01' }];
+    const refused = refusalOf(() =>
+      loanDecider.decide(
+        { type: 'ApplyForLoan', ...application({ rateCaps: caps }) },
+        loanDecider.initialState(),
+      ),
+    );
+    expect(refused).toMatchObject({ code: 'rate_cap_not_in_force', pointer: '/appliedOn' });
   });
 });

@@ -1,5 +1,5 @@
 import { Decimal } from '@kopfed/money';
-import { invariant } from '@kopfed/domain';
+import { rejected } from '@kopfed/domain';
 import { contractRateExceeds, type ContractTerms } from '../schedule/effective-rate';
 
 /**
@@ -16,9 +16,15 @@ export const RATE_CAP_POLICIES: readonly RateCapPolicy[] = [
   { version: 'permenkop-8-2023', effectiveFrom: '1970-01-01', maxEffectiveAnnualRatePercent: '24' },
 ];
 
+/**
+ * The cap in force on a business date: the latest that had started. A date before every
+ * version is the caller's input (a product version, an application, a restructuring), refused
+ * naming `pointer`.
+ */
 export function rateCapOn(
   businessDate: string,
   policies: readonly RateCapPolicy[] = RATE_CAP_POLICIES,
+  pointer = '/businessDate',
 ): RateCapPolicy {
   let found: RateCapPolicy | undefined;
   for (const policy of policies) {
@@ -28,8 +34,17 @@ export function rateCapOn(
     )
       found = policy;
   }
-  invariant(found, `no rate cap is in force on ${businessDate}`);
+  if (!found)
+    throw rejected(
+      'rate_cap_not_in_force',
+      `no rate cap is in force on ${businessDate}; the earliest takes effect on ${earliest(policies)}`,
+      pointer,
+    );
   return found;
+}
+
+function earliest(policies: readonly RateCapPolicy[]): string {
+  return policies.reduce((e, p) => (p.effectiveFrom < e ? p.effectiveFrom : e), '9999-12-31');
 }
 
 /**

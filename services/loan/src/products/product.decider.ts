@@ -1,4 +1,5 @@
 import { conflict, notFound, rejected, unreachable, type Decider } from '@kopfed/domain';
+import { KOLEKTIBILITAS_POLICIES, policyOn } from '../policies/kolektibilitas';
 import { rateCapOn, type RateCapPolicy } from '../policies/rate-cap';
 import { assertValidTerms, type LoanProductTerms } from './terms';
 
@@ -74,7 +75,10 @@ function defineVersion(command: ProductCommand, state: ProductState): ProductEve
       { latestEffectiveFrom: latest.effectiveFrom },
     );
   }
-  assertValidTerms(command.terms, rateCapOn(command.effectiveFrom, command.rateCaps));
+  const cap = rateCapOn(command.effectiveFrom, command.rateCaps, '/effectiveFrom');
+  // Loans under the version are classified from their first day: a table must be in force.
+  policyOn(command.effectiveFrom, KOLEKTIBILITAS_POLICIES, '/effectiveFrom');
+  assertValidTerms(command.terms, cap);
   const { coopId, productCode, effectiveFrom, terms, definedBy } = command;
   return [
     {
