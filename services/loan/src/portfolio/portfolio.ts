@@ -18,7 +18,10 @@ export const AGEING_BUCKETS = [
   { bucket: 'over-180', from: 181, to: null },
 ] as const;
 
-/** A healthy portfolio keeps its NPL ratio at or under 5% (BRIEF §5). */
+/**
+ * A healthy portfolio keeps its NPL ratio at or under 5% (BRIEF §5), judged exactly: 5.004% is
+ * shown as 5.00 and is not healthy.
+ */
 const HEALTHY_NPL_HUNDREDTHS = 500n;
 
 export interface Portfolio {
@@ -273,6 +276,6 @@ function classSummary(classes: ReadonlyMap<Kolektibilitas, ClassRow>): Federatio
     byKolektibilitas,
     nplOutstanding: npl,
     nplRatioPercent: nplHundredths === null ? null : formatHundredths(nplHundredths),
-    healthy: nplHundredths === null || nplHundredths <= HEALTHY_NPL_HUNDREDTHS,
+    healthy: outstanding === 0n || npl * 10_000n <= HEALTHY_NPL_HUNDREDTHS * outstanding,
   };
 }
