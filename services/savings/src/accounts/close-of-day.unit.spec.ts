@@ -1,7 +1,7 @@
 import type { AccountCommand } from './account-commands';
 import type { AccountEvent } from './account-events';
 import { ctx, given, openCommand, PRODUCTS, then, when } from './account-fixtures';
-import { maturityTransferId } from './rules/close-of-day';
+import { maturityTransferId, nextDueOn } from './rules/close-of-day';
 import type { Product } from '../products/product';
 
 const { sukarela, wajib, berjangka } = PRODUCTS;
@@ -184,6 +184,7 @@ describe('close of business for one account', () => {
     it.each<[string, Extract<AccountCommand, { type: 'OpenAccount' }>['maturityInstruction']]>([
       ['paid out', { kind: 'pay_out', via: 'bank' }],
       ['moved to another account', { kind: 'move_to_account', accountId: 'sk-1' }],
+      ['rolled over', { kind: 'roll_over' }],
     ])(
       'leaves a deposit to be %s where it is while its early close waits for approval',
       (_name, instruction) => {
@@ -200,6 +201,7 @@ describe('close of business for one account', () => {
         const matured = when(waiting, close('2026-04-15', berjangka));
         expect(types(matured)).not.toContain('AccountClosed');
         expect(types(matured)).not.toContain('TransferredOut');
+        expect(types(matured)).not.toContain('TimeDepositRolledOver');
         expect(types(matured)).toContain('TimeDepositMatured');
         const after = [...waiting, ...matured];
         expect(given(after)).toMatchObject({ status: 'open', withdrawals: { 'c-1': {} } });
@@ -218,6 +220,42 @@ describe('close of business for one account', () => {
         });
       },
     );
+
+    it('rolls a deposit over at the next close of business once its waiting close is rejected', () => {
+      const closing: AccountCommand = {
+        type: 'CloseAccount',
+        ...ctx(berjangka, { on: '2026-04-10', now: '2026-04-10T03:00:00.000Z' }),
+        withdrawalId: 'c-1',
+        via: 'cash',
+        requestedBy: 'maker',
+        approvalThreshold: 1_000_000n,
+      };
+      const matured = then(
+        then(placed({ kind: 'roll_over' }), closing),
+        close('2026-04-15', berjangka),
+      );
+      const rejected = then(matured, {
+        type: 'RejectWithdrawal',
+        on: '2026-04-16',
+        withdrawalId: 'c-1',
+        rejectedBy: 'checker',
+        reason: 'the member changed her mind',
+      });
+      const account = given(rejected);
+      expect(account.status === 'open' && nextDueOn(account)).toBe('2026-04-15');
+      const events = when(rejected, close('2026-04-17', berjangka));
+      // The days it waited, matured, earn at the rate it matured with; then it rolls over.
+      expect(events.map((e) => e.type)).toEqual(['InterestPosted', 'TimeDepositRolledOver']);
+      expect(events[0]?.data).toMatchObject({ periodStart: '2026-04-15', periodEnd: '2026-04-16' });
+      expect(events[1]?.data).toMatchObject({
+        on: '2026-04-17',
+        rateBasisPoints: 730,
+        maturesOn: '2026-07-17',
+      });
+      const after = given([...rejected, ...events]);
+      expect(after).toMatchObject({ timeDeposit: { matured: false, placedOn: '2026-04-17' } });
+      expect(when([...rejected, ...events], close('2026-04-18', berjangka))).toEqual([]);
+    });
 
     it('pays out with interest to the eve of maturity, and closes', () => {
       const history = then(

@@ -229,3 +229,55 @@ describe('close of business over a row written before finished holds were kept',
     }
   });
 });
+
+describe('a roll-over deposit whose early close waits for approval at maturity', () => {
+  it('is paid out without the penalty when approved, and rolled over when rejected', async () => {
+    const w = await savingsHarness({ start: '2026-03-01T02:00:00.000Z' });
+    try {
+      const send = (path: string, body: object) =>
+        request(w.app).post(`${base}/coops/${COOPS.A}${path}`).set(as(w.keys.coopA)).send(body);
+      await send('/products', PRODUCTS.BERJANGKA_3).expect(201);
+      await request(w.app)
+        .put(`${base}/coops/${COOPS.A}/savings-policy`)
+        .set(as(w.keys.coopA))
+        .send({ effectiveFrom: '2026-03-01', withdrawalApprovalThreshold: idr(1_000_000) })
+        .expect(200);
+      await w.joinPerson(COOPS.A, 'm-1');
+      const closes: Record<string, string> = {};
+      for (const id of ['bj-approved', 'bj-rejected']) {
+        await send('/accounts', {
+          memberId: 'm-1',
+          accountId: id,
+          productCode: 'BERJANGKA_3',
+          initialDeposit: { amount: idr(2_000_000), via: 'bank' },
+          maturityInstruction: { kind: 'roll_over' },
+        }).expect(201);
+        const asked = await send(`/accounts/${id}/close`, { via: 'cash' }).expect(202);
+        closes[id] = asked.body.withdrawalId as string;
+      }
+      // Matures on 1 June, both closes still waiting.
+      w.setNow('2026-06-02T01:00:00.000Z');
+      await w.savings.closeOfBusiness('2026-06-01');
+      const decide = (id: string, decision: 'approve' | 'reject') => {
+        const asked = request(w.app)
+          .post(`${base}/coops/${COOPS.A}/accounts/${id}/withdrawals/${closes[id]}/${decision}`)
+          .set(as(w.keys.coopA2));
+        return (decision === 'reject' ? asked.send({ reason: 'kept' }) : asked).expect(200);
+      };
+      const approved = await decide('bj-approved', 'approve');
+      expect(approved.body).toMatchObject({ status: 'closed', balance: idr(0) });
+      const events = await w.store.readStream('account-bj-approved');
+      expect(events.map((e) => e.type)).not.toContain('PenaltyCharged');
+      expect(events.map((e) => e.type)).not.toContain('TimeDepositRolledOver');
+      await decide('bj-rejected', 'reject');
+      w.setNow('2026-06-03T01:00:00.000Z');
+      await w.savings.closeOfBusiness('2026-06-02');
+      const rolled = (await w.store.readStream('account-bj-rejected')).find(
+        (e) => e.type === 'TimeDepositRolledOver',
+      );
+      expect(rolled?.data).toMatchObject({ on: '2026-06-02', maturesOn: '2026-09-02' });
+    } finally {
+      await w.close();
+    }
+  });
+});

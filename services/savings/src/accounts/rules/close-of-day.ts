@@ -34,6 +34,7 @@ export function closeBusinessDay(
   if (state.status !== 'open') return [];
   const draft = new Draft(state);
   releaseExpiredHolds(draft, command.date);
+  rollOverAfterRejectedClose(draft, command.date, command.product);
   // A run that comes late (an onboarded deposit, an outage) matures every term that ended;
   // past the bound, the next run goes on from there.
   for (let term = 0; term < MAX_TERMS_PER_RUN; term++) {
@@ -67,24 +68,18 @@ function mature(draft: Draft, product: Product): void {
   const on = deposit.maturesOn;
   const { instruction } = deposit;
   // Held money (a loan's collateral), or money a withdrawal or close waiting for approval
-  // reserved, stays put: the checker's decision, not the maturity, pays it out.
+  // reserved, stays put: the checker's decision, not the maturity, pays it out. A deposit whose
+  // close waits is not rolled over either: approved, the close pays out a matured deposit,
+  // without the early-withdrawal penalty; rejected, the deposit rolls over then.
   const held =
     Object.keys(draft.state.holds).length > 0 || Object.keys(draft.state.withdrawals).length > 0;
-  if (instruction.kind === 'roll_over') {
-    draft.push({
-      type: 'TimeDepositRolledOver',
-      data: {
-        on,
-        principal: draft.state.balance.toString(),
-        rateBasisPoints: termsOn(product, on).rateBasisPoints,
-        maturesOn: addMonths(on, draft.state.product.termMonths ?? 1),
-      },
-    });
+  if (instruction.kind === 'roll_over' && !closeWaiting(draft.state)) {
+    rollOver(draft, on, product);
     return;
   }
   draft.push({ type: 'TimeDepositMatured', data: { on, instruction } });
   const balance = draft.state.balance;
-  if (held || balance === 0n) return;
+  if (held || balance === 0n || instruction.kind === 'roll_over') return;
   if (instruction.kind === 'pay_out') {
     draft.push({
       type: 'Withdrawn',
@@ -119,6 +114,43 @@ function mature(draft: Draft, product: Product): void {
       on,
     },
   });
+}
+
+function rollOver(draft: Draft, on: IsoDate, product: Product): void {
+  draft.push({
+    type: 'TimeDepositRolledOver',
+    data: {
+      on,
+      principal: draft.state.balance.toString(),
+      rateBasisPoints: termsOn(product, on).rateBasisPoints,
+      maturesOn: addMonths(on, draft.state.product.termMonths ?? 1),
+    },
+  });
+}
+
+/** A close of the account waits for a second person's approval. */
+function closeWaiting(account: OpenedAccount): boolean {
+  return Object.values(account.withdrawals).some((w) => w.closeAccount);
+}
+
+/**
+ * A roll-over deposit left matured because its close waited for approval at maturity, whose
+ * close was rejected since: it rolls over now, from this business date at the rate in force,
+ * its interest to the eve posted first at the rate it matured with.
+ */
+function rollsOverLate(account: OpenedAccount): boolean {
+  const deposit = account.timeDeposit;
+  return (
+    deposit?.matured === true && deposit.instruction.kind === 'roll_over' && !closeWaiting(account)
+  );
+}
+
+function rollOverAfterRejectedClose(draft: Draft, date: IsoDate, product: Product): void {
+  if (!rollsOverLate(draft.state)) return;
+  const eve = addDays(date, -1);
+  postDuePeriods(draft, eve, product);
+  postPeriod(draft, eve, product);
+  rollOver(draft, date, product);
 }
 
 /**
@@ -169,7 +201,7 @@ export function nextDueOn(account: OpenedAccount, memberActive = true): IsoDate 
   if (interest) dates.push(interest);
   for (const hold of Object.values(account.holds)) dates.push(businessDateBefore(hold.expiresAt));
   const deposit = account.timeDeposit;
-  if (deposit && !deposit.matured) dates.push(deposit.maturesOn);
+  if (deposit && (!deposit.matured || rollsOverLate(account))) dates.push(deposit.maturesOn);
   if (account.wajib && memberActive) {
     const month = account.wajib.closedThrough
       ? nextMonth(account.wajib.closedThrough)
