@@ -110,6 +110,9 @@ export type MemberCommand =
 /** How a member coop's exit ends its memberships: it left, or its parent put it out. */
 export type ExitLeftReason = Extract<LeftReason, 'resigned' | 'expelled'>;
 
+/** A coop neither dies nor moves (only people move between coops): it resigns or is expelled. */
+const COOP_LEAVES: ReadonlySet<LeftReason> = new Set<ExitLeftReason>(['resigned', 'expelled']);
+
 export interface MemberState {
   memberId?: string;
   coopId?: string;
@@ -219,6 +222,7 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
         );
         return leave(state, command.reason, command.leftOn, command.movedToCoopId, command.today, {
           movedToMemberId: command.movedToMemberId,
+          reasonPointer: '/reason',
         });
       case 'EndMembershipOnExit':
         return endOnExit(state, command);
@@ -505,7 +509,9 @@ function upsertEvents(
   const after = events.reduce(memberDecider.evolve, state);
   if (command.leaving && after.status === 'active') {
     events.push(
-      ...leave(after, command.leaving.reason, command.leaving.leftOn, null, command.today),
+      ...leave(after, command.leaving.reason, command.leaving.leftOn, null, command.today, {
+        reasonPointer: '/left/reason',
+      }),
     );
   }
   return events;
@@ -545,10 +551,16 @@ function leave(
   leftOn: string,
   movedToCoopId: string | null,
   today: string,
-  move: { movedToMemberId?: string | undefined } = {},
+  options: { movedToMemberId?: string | undefined; reasonPointer?: string } = {},
 ): MemberEvent[] {
   if (state.status === 'left')
     throw conflict('member_left', `the member already left on ${state.leftOn}`);
+  if (state.membership?.kind === 'coop' && !COOP_LEAVES.has(reason))
+    throw rejected(
+      'coop_leave_reason',
+      `a member coop leaves as resigned or expelled, never as ${reason}`,
+      options.reasonPointer,
+    );
   if (state.joinedOn && leftOn < state.joinedOn)
     throw rejected('left_before_joined', 'a member cannot leave before joining', '/leftOn');
   // Savings and loan settle a member's accounts when they hear of the departure: it is
@@ -559,7 +571,7 @@ function leave(
       `a departure is recorded once it takes effect (today is ${today})`,
       '/leftOn',
     );
-  const { movedToMemberId } = move;
+  const { movedToMemberId } = options;
   return [
     {
       type: 'MemberLeft',

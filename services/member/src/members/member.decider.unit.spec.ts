@@ -557,4 +557,72 @@ describe('member decider', () => {
       ).toBe('member_deceased');
     });
   });
+
+  describe('a member coop’s departure', () => {
+    const memberCoop: MemberEvent[] = [
+      {
+        type: 'MemberJoined',
+        data: {
+          memberId: 'm-9',
+          coopId: 'puskopdit',
+          memberNumber: 'P-01',
+          externalId: 'P-AGT-1',
+          joinedOn: '2026-02-01',
+          kind: 'coop',
+          memberCoopId: 'ksp-1',
+        },
+      },
+    ];
+    const leaveAs = (reason: LeftReason): MemberCommand => ({
+      type: 'LeaveCoop',
+      today: TODAY,
+      reason,
+      leftOn: '2026-03-01',
+      movedToCoopId: reason === 'moved' ? 'ksp-2' : null,
+    });
+    const syncedLeaving = (reason: LeftReason): MemberCommand => ({
+      type: 'UpsertMember',
+      ...joinPerson({
+        memberId: 'm-9',
+        coopId: 'puskopdit',
+        memberNumber: 'P-01',
+        externalId: 'P-AGT-1',
+        membership: { kind: 'coop', memberCoopId: 'ksp-1' },
+        personalData: null,
+        coop: { coopId: 'puskopdit', kind: 'secondary', status: 'active' },
+        memberCoop: primary,
+      }),
+      leaving: { reason, leftOn: '2026-03-01' },
+      personErased: false,
+    });
+    it.each(['resigned', 'expelled'] as const)('ends it as %s', (reason) => {
+      expect(when(memberCoop, leaveAs(reason))[0]!.data).toMatchObject({ reason });
+      expect(when(memberCoop, syncedLeaving(reason))[0]!.data).toMatchObject({ reason });
+    });
+    it.each(['deceased', 'moved'] as const)(
+      'refuses to end it as %s, by hand or by sync',
+      (reason) => {
+        const byHand = refusal(memberCoop, leaveAs(reason));
+        expect(byHand).toMatchObject({ code: 'coop_leave_reason', pointer: '/reason' });
+        const bySync = refusal(memberCoop, syncedLeaving(reason));
+        expect(bySync).toMatchObject({ code: 'coop_leave_reason', pointer: '/left/reason' });
+        expect(refusal([], syncedLeaving(reason)).code).toBe('coop_leave_reason');
+      },
+    );
+    it('still folds a member coop’s departure recorded as deceased before it was refused', () => {
+      const stored: MemberEvent = {
+        type: 'MemberLeft',
+        data: {
+          coopId: 'puskopdit',
+          reason: 'deceased',
+          leftOn: '2026-03-01',
+          movedToCoopId: null,
+        },
+      };
+      expect(given([...memberCoop, stored])).toMatchObject({
+        status: 'left',
+        leftReason: 'deceased',
+      });
+    });
+  });
 });
