@@ -8,6 +8,7 @@ import { conflict, DomainError, rejected } from '@kopfed/domain';
 import { handleCommand, WrongExpectedRevisionError, type EventMetadata } from '@kopfed/eventstore';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { LoanContext } from '../context';
+import type { Funds } from '../loans/loan-events';
 import { loadProduct } from '../products/routes';
 import { syncBatchStream, syncRepaymentStream } from '../shared/streams';
 import type { SyncItem } from './schemas';
@@ -190,7 +191,7 @@ async function repayOnce(
   loanId: string,
 ): Promise<'created' | 'unchanged'> {
   const stream = syncRepaymentStream(request.coopId, item.externalId);
-  const fingerprint = { loanId, amount: item.amount.amount, paidOn: item.paidOn };
+  const fingerprint = { loanId, amount: item.amount.amount, paidOn: item.paidOn, via: item.via };
   const fresh = await claimRepaymentId(ctx, stream, fingerprint, request.metadata);
   try {
     await ctx.loans.get(request.coopId, loanId);
@@ -218,7 +219,8 @@ async function repayOnce(
   }
 }
 
-type Fingerprint = { loanId: string; amount: string; paidOn: string };
+/** What a repayment external id was claimed for: the same id with another of these is refused. */
+type Fingerprint = { loanId: string; amount: string; paidOn: string; via: Funds };
 const CLAIM_ATTEMPTS = 5;
 const RESERVED = 'LoanRepaymentExternalIdReserved';
 const RELEASED = 'LoanRepaymentExternalIdReleased';
@@ -227,8 +229,14 @@ const sameFingerprint = (data: unknown, fingerprint: Fingerprint) => {
   return (
     d.loanId === fingerprint.loanId &&
     d.amount === fingerprint.amount &&
-    d.paidOn === fingerprint.paidOn
+    d.paidOn === fingerprint.paidOn &&
+    // Claims recorded before `via` was part of the fingerprint name none: they match any.
+    (d.via === undefined || sameFunds(d.via, fingerprint.via))
   );
+};
+const sameFunds = (a: Funds, b: Funds): boolean => {
+  if (a.kind !== 'savings' || b.kind !== 'savings') return a.kind === b.kind;
+  return a.savingsAccountId === b.savingsAccountId && a.productCode === b.productCode;
 };
 
 /** Claims the id for this repayment; true when this call made the claim. */
