@@ -99,6 +99,7 @@ export async function prepareJoin(
       coopId,
       personId,
       person,
+      { joinedOn: member.joinedOn, pointer: '/joinedOn' },
       metadata,
       claims,
       knownErased,
@@ -129,15 +130,36 @@ export async function prepareJoin(
 }
 
 /**
- * Checks the NIK, claims it within the coop and seals the data. `knownErased` is the caller's
- * own, equally fresh, answer to whether the person was erased (a sync batch asks the caught-up
- * directory for all its persons at once); absent, the person's stream is read.
+ * A membership begins within the person's lifetime: a joining dated before the birth date is
+ * a typo in one of the two. Asked where the plaintext is at hand, before anything is claimed;
+ * the problem names neither date (the birth date is personal data).
+ */
+export function admitBornBeforeJoining(
+  person: Pick<PersonalData, 'birthDate'>,
+  joinedOn: string,
+  pointer: string,
+): void {
+  if (joinedOn < person.birthDate)
+    throw rejected(
+      'joined_before_born',
+      'the joining date is before the person’s birth date',
+      pointer,
+    );
+}
+
+/**
+ * Checks the NIK and the birth date, claims the NIK within the coop and seals the data.
+ * `joining` is the membership's joining date, and where a joining before the birth date is
+ * blamed. `knownErased` is the caller's own, equally fresh, answer to whether the person was
+ * erased (a sync batch asks the caught-up directory for all its persons at once); absent, the
+ * person's stream is read.
  */
 export async function sealForMember(
   ctx: MemberContext,
   coopId: string,
   personId: string,
   person: PersonalData,
+  joining: { joinedOn: string; pointer: string },
   metadata: EventMetadata,
   claims: FreshClaims,
   knownErased?: boolean,
@@ -151,6 +173,7 @@ export async function sealForMember(
       `the birth date is after today (${today} in Jakarta)`,
       '/person/birthDate',
     );
+  admitBornBeforeJoining(person, joining.joinedOn, joining.pointer);
   if (knownErased ?? (await personErased(ctx, personId)))
     throw conflict('person_erased', 'this person was erased');
   const nikHash = ctx.vault.nikHash(coopId, person.nik);
@@ -259,7 +282,8 @@ export async function recordPersonalData(
   const { personId } = state.membership;
   const claims = new FreshClaims(ctx, memberId);
   const result = await claims.guard(async () => {
-    const sealed = await sealForMember(ctx, coopId, personId, person, metadata, claims);
+    const joining = { joinedOn: state.joinedOn!, pointer: '/birthDate' };
+    const sealed = await sealForMember(ctx, coopId, personId, person, joining, metadata, claims);
     return memberCommand(
       ctx,
       memberId,

@@ -311,9 +311,10 @@ async function upsertFromStream(
       await claimExternalId(ctx, coopId, item.externalId, memberId, metadata, claims);
     if (state.memberNumber !== item.memberNumber)
       await reserveMemberNumber(ctx, coopId, item.memberNumber, memberId, metadata, claims);
+    const corrected = { joinedOn: item.joinedOn, pointer: '/person/birthDate' };
     const personalData =
       item.person && dataHash !== state.dataHash
-        ? await sealForMember(ctx, coopId, personId, item.person, metadata, claims)
+        ? await sealForMember(ctx, coopId, personId, item.person, corrected, metadata, claims)
         : null;
     const { events } = await memberCommand(
       ctx,
