@@ -5,6 +5,8 @@ export const streams = {
   person: (personId: string) => `person-${personId}`,
   agreement: (agreementId: string) => `agreement-${agreementId}`,
   memberSync: (coopId: string) => `membersync-${coopId}`,
+  /** What one sync batch answered for its items (see sync/batch-answers.ts). */
+  memberBatch: (coopId: string, sequence: number) => `memberbatch-${coopId}-${sequence}`,
 } as const;
 
 /** The id part of a stream name. */

@@ -22,6 +22,7 @@ import { erasedPersons } from '../members/directory-projection';
 import { derivedId } from '../members/member-commands';
 import { stmt } from '../sql';
 import { streams } from '../stream-ids';
+import { answersOf, recordAnswers } from './batch-answers';
 import { rejected, upsertItem, type Entry, type Lookup, type SyncedMember } from './member-upsert';
 
 /**
@@ -55,7 +56,8 @@ export async function syncMemberBatch(
   await ctx.projections.directory.catchUp();
   const { entries, members } = knownMembers(ctx.db, coopId, checked);
   if (hasSequence(sequences.received, batch.sequence)) {
-    answerResent(batch.sequence, entries, members, results);
+    const answers = await answersOf(ctx, coopId, batch.sequence);
+    answerResent(batch.sequence, entries, members, answers, results);
     return {
       sequence: batch.sequence,
       duplicateSequence: true,
@@ -72,6 +74,8 @@ export async function syncMemberBatch(
     );
   }
   const counts = countResults(results);
+  const answers = entries.map((entry) => results[entry.index]!);
+  await recordAnswers(ctx, coopId, batch.sequence, answers, metadata);
   const recorded = await handleCommand(ctx.store, {
     stream: streams.memberSync(coopId),
     decider: batchSequenceDecider,
@@ -103,23 +107,34 @@ async function loadSequences(ctx: MemberContext, coopId: string) {
 }
 
 /**
- * The reply to a batch received before: a member it names is unchanged (this request
- * changed nothing); an item that made no member then makes none now, and says why.
+ * The reply to a batch received before, which changes nothing: an item the first sending
+ * rejected is rejected again with its problem, and a member an item made or named is
+ * unchanged. A batch kept without its answers (recorded before they were kept) or an item
+ * that was not in it: a member it names is unchanged; an item that made no member then makes
+ * none now, and says why.
  */
 function answerResent(
   sequence: number,
   entries: readonly Entry[],
   members: ReadonlyMap<string, SyncedMember>,
+  answers: ReadonlyMap<string, ItemResult> | undefined,
   results: ItemResult[],
 ): void {
   for (const { index, item, memberId } of entries) {
-    results[index] = members.has(memberId)
-      ? { externalId: item.externalId, status: 'unchanged', id: memberId }
-      : rejected(
-          item.externalId,
-          'batch_already_received',
-          `batch ${sequence} was received before and is not applied again; send new items in a batch with a new sequence`,
-        );
+    const answered = answers?.get(item.externalId);
+    if (answered?.status === 'rejected') results[index] = answered;
+    else if (answered || members.has(memberId))
+      results[index] = {
+        externalId: item.externalId,
+        status: 'unchanged',
+        id: answered?.id ?? memberId,
+      };
+    else
+      results[index] = rejected(
+        item.externalId,
+        'batch_already_received',
+        `batch ${sequence} was received before and is not applied again; send new items in a batch with a new sequence`,
+      );
   }
 }
 
