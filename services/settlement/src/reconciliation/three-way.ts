@@ -124,8 +124,12 @@ const carriesBankReference = (line: BankLine, item: ParentItem): boolean =>
 /**
  * The settlements a bank line is for. A quoted instruction reference names one; the bank
  * reference a coop was confirmed with is shared by all its instructions in the batch (gross
- * and bilateral give it several), so it counts only when the line quotes no instruction, and
- * among several it picks by amount, else by direction. Not exactly one: the line is unmatched.
+ * and bilateral give it several). A line that quotes an instruction and carries the bank
+ * reference of the same coop's settlements is for that instruction; one that quotes an
+ * instruction but carries another settlement's bank reference says two things, so it matches
+ * neither here (the amount and date decide later, as for a mis-keyed reference). A line with
+ * only a bank reference shared by several picks by amount, else by direction. Not exactly
+ * one: the line is unmatched.
  */
 function settlementsOf(
   line: BankLine,
@@ -134,8 +138,12 @@ function settlementsOf(
 ): ParentItem[] {
   const candidates = parent.filter((p) => p.currency === line.currency);
   const quoted = candidates.filter((p) => quotes(line, patterns.get(p)!));
-  if (quoted.length > 0) return quoted;
   const confirmed = candidates.filter((p) => carriesBankReference(line, p));
+  if (quoted.length > 0 && confirmed.length > 0) {
+    const both = quoted.filter((p) => confirmed.includes(p));
+    return both.length > 0 ? both : [...new Set([...quoted, ...confirmed])];
+  }
+  if (quoted.length > 0) return quoted;
   if (confirmed.length <= 1) return confirmed;
   const sameAmount = confirmed.filter((p) => bankAmount(p) === line.amountMinor);
   if (sameAmount.length > 0) return sameAmount;

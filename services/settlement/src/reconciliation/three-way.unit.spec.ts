@@ -206,6 +206,33 @@ describe('three-way reconciliation', () => {
     });
   });
 
+  it('leaves a line quoting one instruction under the bank reference of another to amount and date', () => {
+    // makmur receives (-001, confirmed BRI-OUT-1) what sejahtera pays (-002, BRI-000123).
+    const settlements = [
+      { ...item('makmur', 'STL-C7150CAC-001', 'receive', 11_100_000), bankReference: 'BRI-OUT-1' },
+      { ...item('sejahtera', 'STL-C7150CAC-002', 'pay', 11_100_000), bankReference: 'BRI-000123' },
+    ];
+    // Sejahtera's payment quotes makmur's instruction, under the reference it was confirmed with.
+    const lines = [
+      { ...line(2, 11_100_000, 'BRI-000123'), description: 'setoran STL-C7150CAC-001' },
+      { ...line(3, -11_100_000, 'BRI-OUT-1'), description: 'ke Makmur STL-C7150CAC-001' },
+    ];
+    const report = reconcile(settlements, [], lines);
+    expect(report.unmatchedBankLines).toEqual([]);
+    expect(
+      report.coops.map((c) => ({
+        coopId: c.coopId,
+        bank: c.items.flatMap((i) => i.bank.map((l) => l.lineNo)),
+        causes: c.items.flatMap((i) =>
+          i.mismatches.filter((m) => m.source === 'bank').map((m) => m.cause),
+        ),
+      })),
+    ).toEqual([
+      { coopId: 'makmur', bank: [3], causes: [] },
+      { coopId: 'sejahtera', bank: [2], causes: ['reference_differs'] },
+    ]);
+  });
+
   it('does not call an outstanding settlement missing at the bank', () => {
     const report = reconcile([{ ...parent[0]!, confirmed: false }], [], []);
     expect(report.coops[0]!.items[0]!.mismatches).toEqual([]);
