@@ -14,6 +14,8 @@ export interface MemberContext {
     coops: SqliteProjection;
     directory: SqliteProjection;
     agreements: SqliteProjection;
+    /** The latest sync batch that named each member (sync/batch-mentions.ts). */
+    batchMentions: SqliteProjection;
   };
 }
 

@@ -19,6 +19,7 @@ import { PersonVault } from './persons/person-vault';
 import { personRoutes } from './persons/routes';
 import { encodeMemberEvent } from './public-events';
 import { statisticsRoutes } from './statistics/routes';
+import { batchMentionProjection } from './sync/batch-mentions';
 import { syncRoutes } from './sync/routes';
 
 /**
@@ -49,6 +50,7 @@ export const memberModule: ServiceModule = {
         coops: new SqliteProjection(store, coopProjection),
         directory: new SqliteProjection(store, directoryProjection(vault)),
         agreements: new SqliteProjection(store, agreementProjection),
+        batchMentions: new SqliteProjection(store, batchMentionProjection),
       },
     };
     if (outdatedDirectory) {

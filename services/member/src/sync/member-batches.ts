@@ -23,6 +23,7 @@ import { derivedId } from '../members/member-commands';
 import { stmt } from '../sql';
 import { streams } from '../stream-ids';
 import { answersOf, recordAnswers } from './batch-answers';
+import { latestBatches } from './batch-mentions';
 import { rejected, upsertItem, type Entry, type Lookup, type SyncedMember } from './member-upsert';
 
 /**
@@ -53,7 +54,7 @@ export async function syncMemberBatch(
   // members' latest values, and applying them would undo the batches that came after it.
   const sequences = await loadSequences(ctx, coopId);
   // Caught up with the whole log: as fresh as reading each member's stream would be.
-  await ctx.projections.directory.catchUp();
+  await Promise.all([ctx.projections.directory.catchUp(), ctx.projections.batchMentions.catchUp()]);
   const { entries, members } = knownMembers(ctx.db, coopId, checked);
   if (hasSequence(sequences.received, batch.sequence)) {
     const answers = await answersOf(ctx, coopId, batch.sequence);
@@ -242,7 +243,7 @@ function lookUp(
       .filter((e) => !members.has(e.memberId) && !erased.has(e.personId))
       .map((e) => e.personId),
   );
-  return { members, erased };
+  return { members, erased, latestBatches: latestBatches(ctx.db, [...members.keys()]) };
 }
 
 const SYNCED_COLUMNS = `member_id, member_number, external_id, kind, person_id, member_coop_id,

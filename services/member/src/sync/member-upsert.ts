@@ -59,6 +59,8 @@ export type SyncedMember = Pick<
 export interface Lookup {
   members: Map<string, SyncedMember>;
   erased: Set<string>;
+  /** The latest batch that named each known member (sync/batch-mentions.ts). */
+  latestBatches: ReadonlyMap<string, number>;
 }
 
 /** A member as it stands, read from the directory or from its own stream. */
@@ -138,6 +140,10 @@ export async function upsertItem(
       );
     const row = lookup.members.get(memberId);
     const known = row && fromRow(row);
+    // A batch filling its gap late: a later batch named this member, changed or confirmed it.
+    // Asked first: what the late item says (even of what never changes) is no longer news.
+    if (known && entry.sequence < (lookup.latestBatches.get(memberId) ?? 0))
+      return { externalId: item.externalId, status: 'unchanged', id: memberId };
     if (known) refuseFixedChanges(known, item);
     if (known && isUnchanged(known, item, item.person && ctx.vault.dataHash(personId, item.person)))
       return { externalId: item.externalId, status: 'unchanged', id: memberId };
