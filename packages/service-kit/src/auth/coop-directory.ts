@@ -4,6 +4,8 @@
  */
 export interface CoopDirectory {
   parentOf(coopId: string): string | undefined;
+  /** The coops whose parent `parentId` is now. */
+  childrenOf(parentId: string): readonly string[];
 }
 
 /** A tree deeper than this is a cycle or corrupt data: primary → secondary → tertiary is 3. */
@@ -11,6 +13,7 @@ export const MAX_FEDERATION_DEPTH = 16;
 
 export class InMemoryCoopDirectory implements CoopDirectory {
   private readonly parents = new Map<string, string>();
+  private readonly children = new Map<string, Set<string>>();
 
   constructor(entries: Iterable<readonly [coopId: string, parentId: string]> = []) {
     for (const [coopId, parentId] of entries) this.setParent(coopId, parentId);
@@ -20,11 +23,20 @@ export class InMemoryCoopDirectory implements CoopDirectory {
     return this.parents.get(coopId);
   }
 
+  childrenOf(parentId: string): readonly string[] {
+    return [...(this.children.get(parentId) ?? [])];
+  }
+
   setParent(coopId: string, parentId: string): void {
     if (coopId === parentId || isWithin(this, parentId, coopId)) {
       throw new Error(`coop ${coopId} cannot have ${parentId} as its parent: that makes a cycle`);
     }
+    const before = this.parents.get(coopId);
+    if (before !== undefined) this.children.get(before)?.delete(coopId);
     this.parents.set(coopId, parentId);
+    const siblings = this.children.get(parentId);
+    if (siblings) siblings.add(coopId);
+    else this.children.set(parentId, new Set([coopId]));
   }
 }
 

@@ -111,4 +111,17 @@ describe('InMemoryCoopDirectory', () => {
     expect(() => tree.setParent('P', 'A')).toThrow(/cycle/);
     expect(() => tree.setParent('A', 'A')).toThrow(/cycle/);
   });
+
+  it('knows the children of a parent as they stand now, a coop that moved under its new one', () => {
+    const tree = new InMemoryCoopDirectory([
+      ['A', 'P'],
+      ['B', 'P'],
+      ['C', 'Q'],
+    ]);
+    expect([...tree.childrenOf('P')].sort()).toEqual(['A', 'B']);
+    tree.setParent('B', 'Q');
+    expect(tree.childrenOf('P')).toEqual(['A']);
+    expect([...tree.childrenOf('Q')].sort()).toEqual(['B', 'C']);
+    expect(tree.childrenOf('A')).toEqual([]);
+  });
 });

@@ -19,8 +19,7 @@ export type ItemResult =
   | { recordId: string; status: 'created' | 'unchanged' }
   | { recordId: string; status: 'conflict'; detail: string };
 
-export const OWN_RECORDS_CATEGORY = 'ownrecords';
-export const ownRecordsStream = (coopId: string): string => `${OWN_RECORDS_CATEGORY}-${coopId}`;
+export const ownRecordsStream = (coopId: string): string => `ownrecords-${coopId}`;
 
 export function foldRecords(events: readonly OwnSettlementRecorded[]): Map<string, OwnRecord> {
   return new Map(events.map((e) => [e.data.record.recordId, e.data.record]));

@@ -18,7 +18,6 @@ import { mt940Currencies, parseMt940 } from './mt940';
 import {
   decideRecords,
   foldRecords,
-  OWN_RECORDS_CATEGORY,
   ownRecordsStream,
   type ItemResult,
   type OwnRecord,
@@ -221,28 +220,16 @@ export class ReconciliationService {
   /**
    * The own records of every member coop of `parentCoopId`, and of any other coop with a
    * settlement of its: a record of a payment the parent never instructed is a mismatch too.
+   * Only those coops' streams are read, so a report costs what its own coops recorded.
    */
   private async ownRecords(
     parentCoopId: string,
     settling: ReadonlySet<string>,
   ): Promise<CoopRecord[]> {
     const recorded = new Map<string, OwnSettlementRecorded[]>();
-    for (let after = 0; ;) {
-      const page = await this.store.readAll({
-        after,
-        categories: [OWN_RECORDS_CATEGORY],
-        maxCount: PAGE,
-      });
-      for (const event of page) {
-        const own = event as unknown as OwnSettlementRecorded;
-        const { coopId } = own.data;
-        if (!settling.has(coopId) && this.directory.parentOf(coopId) !== parentCoopId) continue;
-        const events = recorded.get(coopId);
-        if (events) events.push(own);
-        else recorded.set(coopId, [own]);
-      }
-      if (page.length < PAGE) break;
-      after = page[page.length - 1]!.position;
+    for (const coopId of new Set([...this.directory.childrenOf(parentCoopId), ...settling])) {
+      const events = await this.store.readStream(ownRecordsStream(coopId));
+      if (events.length > 0) recorded.set(coopId, events as unknown as OwnSettlementRecorded[]);
     }
     return [...recorded].flatMap(([coopId, events]) =>
       [...foldRecords(events).values()].map((r): CoopRecord => ({

@@ -495,4 +495,22 @@ describe('own records of a coop the parent has no settlement for', () => {
     ]);
     expect((await h.get(`/coops/${P}/reconciliation`, h.kit.keys.coopA)).status).toBe(403);
   });
+
+  it("reads no own record of another parent's coops to reconcile P", async () => {
+    const streams = jest.spyOn(h.kit.store, 'readStream');
+    const log = jest.spyOn(h.kit.store, 'readAll');
+    try {
+      expect((await h.get(`/coops/${P}/reconciliation`)).status).toBe(200);
+      const read = streams.mock.calls.map(([stream]) => stream);
+      expect(read).toEqual(expect.arrayContaining([`ownrecords-${C}`]));
+      expect(read).not.toContain(`ownrecords-${elsewhere}`);
+      // Nor a scan of every coop's records in the log.
+      expect(log.mock.calls.flatMap(([options]) => options?.categories ?? [])).not.toContain(
+        'ownrecords',
+      );
+    } finally {
+      streams.mockRestore();
+      log.mockRestore();
+    }
+  });
 });
