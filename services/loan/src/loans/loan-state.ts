@@ -271,7 +271,10 @@ export function oldestUnpaidBefore(state: LoanState, date: string): Installment 
  * been accrued beyond the billed interest, and at least the unpaid part of what a restructuring
  * carried into it (arrears and interest earned before it began, owed whether accrued or not).
  * A KL, D or M loan accrues nothing (it earns interest when paid), so for it the part earned by
- * `on` is measured as accrual would: pro rata by day (`interestEarnedOn`).
+ * `on` is measured as accrual would: pro rata by day (`interestEarnedOn`); and at least what was
+ * accrued while it still performed, as for a performing loan. A repayment recorded late may be
+ * dated before closes of business that accrued past its date and then classed the loan KL: the
+ * payoff must collect that accrual too, or the closed loan keeps a receivable nothing clears.
  */
 export function earnedUnbilledInterest(
   state: LoanState,
@@ -280,11 +283,11 @@ export function earnedUnbilledInterest(
   on: string,
 ): bigint {
   const unpaid = unpaidInterest(inProgress);
-  if (NON_PERFORMING.has(state.kolektibilitas)) {
-    const earned = interestEarnedOn(state, inProgress, on) - inProgress.paidInterest;
-    return earned < unpaid ? earned : unpaid;
-  }
   const accrued = state.interestReceivable - billedInterest;
+  if (NON_PERFORMING.has(state.kolektibilitas)) {
+    const prorated = interestEarnedOn(state, inProgress, on) - inProgress.paidInterest;
+    return min(prorated > accrued ? prorated : accrued, unpaid);
+  }
   const carried =
     inProgress.number === state.restructuredFromNumber
       ? state.restructuredCarriedInterest - inProgress.paidInterest

@@ -1,4 +1,5 @@
 import { divideHalfUp } from '@kopfed/money';
+import fc from 'fast-check';
 import { addDays, daysBetween } from '../shared/dates';
 import { disbursedLoan, given, run, types } from '../testing/loan-fixtures';
 import { refusal, when } from '../testing/refusal';
@@ -115,4 +116,72 @@ describe('loan decider: paying off a non-performing loan (KL, D, M earn interest
       outstandingPrincipal(state) + billed.interest + earned + state.penaltyDue + state.feeDue,
     );
   });
+
+  describe('a payoff recorded after closes of business that accrued past its date', () => {
+    // Closed through 30 May: installment 1 (28 Feb) is 91 days past due, KL since that close;
+    // the closes through 29 May (DPK) accrued 29 of installment 4's 31 days (30 Apr → 31 May).
+    const kl = closeDays(disbursedLoan(), '2026-01-31', '2026-05-30');
+    const payoffOn = (history: LoanEvent[], paidOn: string) =>
+      BigInt(
+        (refusal(history, repay(100_000_000n, paidOn)).details as PayoffDetails).payoffAmount
+          .amount,
+      );
+
+    it('collects that accrual, and leaves no interest receivable on the closed loan', () => {
+      expect(given(kl).kolektibilitas).toBe('KL');
+      const paidOn = '2026-05-26'; // still DPK then
+      const events = when(kl, repay(payoffOn(kl, paidOn), paidOn));
+      const after = given([...kl, ...events]);
+      expect(after.status).toBe('closed');
+      expect(after.interestReceivable).toBe(0n);
+      const repaid = events.find((e) => e.type === 'LoanRepaid')!;
+      expect(repaid.data).toMatchObject({
+        accruedInterest: given(kl).interestReceivable.toString(),
+      });
+    });
+
+    it('closes any loan it pays off with no receivable, whatever the class and the date', () => {
+      // One close of business a day from disbursement to 30 Sep (L, DPK, KL, D and M).
+      const histories: LoanEvent[][] = [];
+      let history = disbursedLoan();
+      for (let d = '2026-01-31'; d <= '2026-09-30'; d = addDays(d, 1)) {
+        history = closeDays(history, d, d);
+        histories.push(history);
+      }
+      const drawn = fc.record({
+        closedDays: fc.integer({ min: 0, max: histories.length - 1 }),
+        daysBack: fc.integer({ min: -1, max: 45 }),
+      });
+      fc.assert(
+        fc.property(drawn, ({ closedDays, daysBack }) => {
+          const history = histories[closedDays]!;
+          const state = given(history);
+          // Not dated before an installment fell due that the accrual had already passed: such a
+          // payoff leaves the next installment's accrual behind, performing or not (a known gap).
+          const from = accrualReachedInto(state, history) ?? state.disbursedOn!;
+          const back = addDays(addDays('2026-01-31', closedDays), -daysBack);
+          const paidOn = back > from ? back : from;
+          const events = when(history, repay(payoffOn(history, paidOn), paidOn));
+          const after = given([...history, ...events]);
+          expect(after.status).toBe('closed');
+          expect(after.interestReceivable).toBe(0n);
+          // Income recognised is the interest the borrower paid: nothing accrued is left standing.
+          const paid = after.installments.reduce((sum, i) => sum + i.paidInterest, 0n);
+          expect(after.interestRecognised).toBe(paid);
+        }),
+        { numRuns: 150 },
+      );
+    });
+  });
 });
+
+type PayoffDetails = { payoffAmount: { amount: string } };
+
+/** The start of the installment the latest accrual reached into (null before any accrual). */
+function accrualReachedInto(state: LoanState, history: readonly LoanEvent[]): string | null {
+  const accruals = history.filter((e) => e.type === 'LoanInterestAccrued');
+  const last = accruals[accruals.length - 1];
+  if (!last) return null;
+  const through = last.data.accruedThrough;
+  return state.installments.find((i) => i.dueDate > through)?.startDate ?? through;
+}
