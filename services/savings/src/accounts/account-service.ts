@@ -54,12 +54,19 @@ interface CommandIds {
   checkRerun?: (history: readonly AccountEvent[]) => void;
 }
 
+/**
+ * A request under a key whose events differ from what it decides now. Closing depends on the day
+ * (interest to yesterday, the payout with it), so a close or the approval that carried one out,
+ * asked for again on a later day, is recognised after this refusal by what it did to the account.
+ */
+const KEY_REUSED = 'idempotency-key-reused';
+
 function keyIds(actor: Actor, accountId: string): CommandIds {
   return {
     eventIds: eventIdsFor(actor, accountId),
     reused: () =>
       conflict(
-        'idempotency-key-reused',
+        KEY_REUSED,
         `Idempotency-Key ${actor.idempotency?.key ?? ''} was used for another request on account ${accountId}.`,
         { accountId },
       ),
@@ -133,18 +140,34 @@ function claimedBy(owner: string): { accountId: string; revision: number | undef
 
 /**
  * Whether a stored event is the effect of this command too: the same type and terms. The
- * business date may differ (a rerun after midnight), and so may the withdrawal id a request
- * without one was given.
+ * business date may differ (a rerun after midnight), and so may the id of a withdrawal asked
+ * for without one (the server made one up each time). A Withdrawn carries no made-up id: none
+ * (null) or the id of the withdrawal an approval pays out, which is a term of the approval.
  */
 function sameTerms(stored: AccountEvent, fresh: AccountEvent): boolean {
   const terms = (event: AccountEvent) => {
     const data: Record<string, unknown> = { ...event.data };
     delete data.on;
-    if (event.type === 'Withdrawn' || event.type === 'WithdrawalRequested')
-      delete data.withdrawalId;
+    if (event.type === 'WithdrawalRequested') delete data.withdrawalId;
     return JSON.stringify(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));
   };
   return stored.type === fresh.type && terms(stored) === terms(fresh);
+}
+
+/**
+ * The events one request appended under `ids`, from the first at `at`: they are contiguous in
+ * the stream (one append), each under the id derived for its place.
+ */
+function storedUnder(
+  history: readonly RecordedEvent[],
+  at: number,
+  ids: NonNullable<CommandIds['eventIds']>,
+): AccountEvent[] {
+  const stored: AccountEvent[] = [];
+  for (let i = 0; at + i < history.length && history[at + i]!.id === ids(undefined, i); i++) {
+    stored.push(toDomain<AccountEvent>(history[at + i]!));
+  }
+  return stored;
 }
 
 /**
@@ -396,41 +419,40 @@ export class AccountService {
     expectedRevision?: number | 'no_stream',
     ids: CommandIds = keyIds(actor, accountId),
   ): Promise<Executed<AccountState, AccountEvent>> {
-    let decided: AccountEvent[] = [];
     try {
-      return await this.accounts.aggregates.execute(
-        accountStream(accountId),
-        (state) => (decided = decide(state)),
-        {
-          metadata: actor.metadata,
-          ...(ids.eventIds ? { eventIds: ids.eventIds } : {}),
-          ...(expectedRevision === undefined ? {} : { expectedRevision }),
-        },
-      );
+      return await this.accounts.aggregates.execute(accountStream(accountId), decide, {
+        metadata: actor.metadata,
+        ...(ids.eventIds ? { eventIds: ids.eventIds } : {}),
+        ...(expectedRevision === undefined ? {} : { expectedRevision }),
+      });
     } catch (error) {
-      if (error instanceof AlreadyApplied) return this.rerun(accountId, decided, ids);
-      if (!(error instanceof DomainError) || !ids.eventIds) throw error;
-      const rerun = await this.refusedRerun(accountId, decide, ids);
-      if (!rerun) throw error;
-      return rerun;
+      const collided = error instanceof AlreadyApplied;
+      if (!collided && !(error instanceof DomainError && ids.eventIds)) throw error;
+      const rerun = await this.rerunOf(accountId, decide, ids);
+      if (rerun) return rerun;
+      throw collided ? ids.reused() : error;
     }
   }
 
   /**
-   * A request the account refuses as it is now, whose events are stored already: the request it
-   * resends is why it is refused (it took the money, or waits for approval). Decided on the
-   * account as it was just before those events, a request with the same terms is that rerun;
-   * anything else keeps its refusal.
+   * A request whose event ids are stored already: a rerun of the request that appended them
+   * (refused now, or colliding with them, because it was applied), or another request under ids
+   * that are used. Decided on the account as it was just before those events, it is the rerun
+   * when it decides every one of them again, in order — answered with the account as it is and
+   * all those events replayed; anything else is refused as a reuse of the ids (BRIEF §4: the
+   * same key with a different body is refused). Resolves undefined when the ids are not stored.
    */
-  private async refusedRerun(
+  private async rerunOf(
     accountId: string,
     decide: (state: AccountState) => AccountEvent[],
     ids: CommandIds,
   ): Promise<Executed<AccountState, AccountEvent> | undefined> {
-    const firstId = ids.eventIds?.(undefined, 0);
+    const eventIds = ids.eventIds;
+    if (!eventIds) return undefined;
     const history = await this.accounts.store.readStream(accountStream(accountId));
-    const at = history.findIndex((event) => event.id === firstId);
+    const at = history.findIndex((event) => event.id === eventIds(undefined, 0));
     if (at < 0) return undefined;
+    const applied = storedUnder(history, at, eventIds);
     const before = history
       .slice(0, at)
       .reduce((state, event) => evolveAccount(state, toDomain(event)), initialAccountState());
@@ -438,34 +460,21 @@ export class AccountService {
     try {
       decided = decide(before);
     } catch (error) {
-      if (error instanceof DomainError) return undefined;
+      if (error instanceof DomainError) throw ids.reused();
       throw error;
     }
-    const first = decided[0];
-    if (!first || !sameTerms(toDomain<AccountEvent>(history[at]!), first)) return undefined;
-    return this.rerun(accountId, decided, ids, history);
-  }
-
-  private async rerun(
-    accountId: string,
-    decided: readonly AccountEvent[],
-    ids: CommandIds,
-    stream?: readonly RecordedEvent[],
-  ) {
-    const firstId = ids.eventIds?.(undefined, 0);
-    const history = stream ?? (await this.accounts.store.readStream(accountStream(accountId)));
-    const stored = history.find((event) => event.id === firstId);
-    const first = decided[0];
-    if (!stored || !first || !sameTerms(toDomain<AccountEvent>(stored), first)) {
-      throw ids.reused();
-    }
+    const same =
+      decided.length === applied.length &&
+      decided.every((event, i) => sameTerms(applied[i]!, event));
+    if (!same) throw ids.reused();
     const past = history.map((event) => toDomain<AccountEvent>(event));
     ids.checkRerun?.(past);
-    const applied = toDomain<AccountEvent>(stored);
-    if (applied.type === 'WithdrawalRequested')
-      requireNotRejected(past, accountId, applied.data.withdrawalId);
+    for (const event of applied) {
+      if (event.type === 'WithdrawalRequested')
+        requireNotRejected(past, accountId, event.data.withdrawalId);
+    }
     const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
-    return { state, revision, events: [], replayed: [applied] };
+    return { state, revision, events: [], replayed: applied };
   }
 
   /** Runs a command built from the account as it is now, under the caller's coop. */
@@ -611,7 +620,9 @@ export class AccountService {
   /**
    * A decision on a withdrawal no longer waiting (or on an account its approval closed): the
    * same decision by the same person is a retry, answered with the account as it is; another
-   * decision is refused as the one taken. Anything else keeps its refusal.
+   * decision is refused as the one taken. Under a key whose events differ from what it decides
+   * now, only the decision the key made is (an approval that closed the account, on a later
+   * day). Anything else keeps its refusal.
    */
   private async decidedBefore(
     accountId: string,
@@ -621,16 +632,20 @@ export class AccountService {
     error: unknown,
   ): Promise<Executed<AccountState, AccountEvent>> {
     const code = error instanceof DomainError ? error.code : undefined;
-    if (code !== 'withdrawal-not-found' && code !== 'account-closed') throw error;
+    if (code !== 'withdrawal-not-found' && code !== 'account-closed' && code !== KEY_REUSED)
+      throw error;
     const history = await this.accounts.store.readStream(accountStream(accountId));
-    const decision = history
-      .map((event) => toDomain<AccountEvent>(event))
-      .find(
-        (e): e is Extract<AccountEvent, { type: 'WithdrawalApproved' | 'WithdrawalRejected' }> =>
-          (e.type === 'WithdrawalApproved' || e.type === 'WithdrawalRejected') &&
-          e.data.withdrawalId === withdrawalId,
-      );
-    if (!decision) throw error;
+    const recorded = history.find(
+      (e) =>
+        (e.type === 'WithdrawalApproved' || e.type === 'WithdrawalRejected') &&
+        (e.data as { withdrawalId: string }).withdrawalId === withdrawalId,
+    );
+    if (!recorded) throw error;
+    if (code === KEY_REUSED && recorded.id !== eventIdsFor(actor, accountId)?.(undefined, 0))
+      throw error;
+    const decision = toDomain<AccountEvent>(recorded);
+    if (decision.type !== 'WithdrawalApproved' && decision.type !== 'WithdrawalRejected')
+      throw error;
     const [taken, by] =
       decision.type === 'WithdrawalApproved'
         ? (['approved', decision.data.approvedBy] as const)
@@ -731,9 +746,9 @@ export class AccountService {
   }
 
   /**
-   * A close refused as closed, asked for under the Idempotency-Key of the close that closed the
-   * account (or of its request an approval then carried out): a rerun, answered with the
-   * account as it is. The events of one request are contiguous in the stream, so the close's
+   * A close refused as closed (or as the key's reuse: on a later day a close decides other
+   * interest), asked for under the Idempotency-Key of the close that closed the account (or of
+   * its request an approval then carried out): a rerun, answered with the account as it is. The events of one request are contiguous in the stream, so the close's
    * own AccountClosed carries the id derived for its place among them.
    */
   private async closedBefore(
@@ -742,7 +757,8 @@ export class AccountService {
     error: unknown,
   ): Promise<Executed<AccountState, AccountEvent>> {
     const ids = eventIdsFor(actor, accountId);
-    if (!(error instanceof DomainError) || error.code !== 'account-closed' || !ids) throw error;
+    const code = error instanceof DomainError ? error.code : undefined;
+    if ((code !== 'account-closed' && code !== KEY_REUSED) || !ids) throw error;
     const history = await this.accounts.store.readStream(accountStream(accountId));
     const first = history.find((e) => e.id === ids(undefined, 0));
     const closed = history.find((e) => e.type === 'AccountClosed');

@@ -28,12 +28,13 @@ describe('a withdrawal sent again with its withdrawalId', () => {
       resent.body.outcome,
       resent.body.withdrawalId,
     ]).toEqual([200, undefined, 'completed', 'w-all']);
-    // Other terms under the id are not the withdrawal: the account's refusal stands.
+    // Other terms under the id are not the withdrawal: refused as the id's reuse, whether or
+    // not the account could pay them now.
     const other = await post('/accounts/rv-w/withdrawals', world.h.keys.coopA, {
       amount: idr(400_000),
       withdrawalId: 'w-all',
     });
-    expect([other.status, other.body.code]).toEqual([422, 'insufficient-funds']);
+    expect([other.status, other.body.code]).toEqual([409, 'withdrawal-id-used']);
     expect(await revisionOf('rv-w')).toBe(revision);
     expect(await balanceOf('rv-w')).toEqual(idr(10_000));
   });
@@ -79,7 +80,7 @@ describe('a withdrawal sent again with its withdrawalId', () => {
       ...body,
       amount: idr(3_000_000),
     });
-    expect([other.status, other.body.code]).toEqual([409, 'withdrawal-exists']);
+    expect([other.status, other.body.code]).toEqual([409, 'withdrawal-id-used']);
     expect(await revisionOf('rv-wait')).toBe(revision);
     const account = (await get('/accounts/rv-wait', world.h.keys.coopA).expect(200)).body;
     expect([account.balance, account.availableBalance]).toEqual([idr(5_000_000), idr(3_000_000)]);
