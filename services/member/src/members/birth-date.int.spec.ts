@@ -62,12 +62,13 @@ describe('a person’s joining and birth date', () => {
     });
     expect(JSON.stringify(refused.body)).not.toContain('2025-06-10');
     expect(await find('externalId=AGT-1')).toEqual([]);
-    // Nothing was claimed: the same NIK, number and external id join from the birth date on.
-    await join({ ...body, joinedOn: '2025-06-10' }).expect(201);
+    // Nothing was claimed: another external id with the same NIK and number joins from the
+    // birth date on (a claim kept for AGT-1 would refuse it as taken).
+    await join({ ...body, externalId: 'AGT-1b', joinedOn: '2025-06-10' }).expect(201);
   });
 
   it('refuses a correction of the birth date to after the joining', async () => {
-    const [member] = await find('externalId=AGT-1');
+    const [member] = await find('externalId=AGT-1b');
     const corrected = await request(fixture.app)
       .put(api(`/coops/${COOP.A}/members/${member.memberId}/personal-data`))
       .set(f.auth(f.coopA))
@@ -96,7 +97,8 @@ describe('a person’s joining and birth date', () => {
     });
     expect(JSON.stringify(early)).not.toContain('2025-06-10');
     expect(await find('externalId=AGT-2')).toEqual([]);
-    const born = { ...item, joinedOn: '2025-07-01' };
+    // Nothing was claimed: another external id with the same NIK and number goes through.
+    const born = { ...item, externalId: 'AGT-2b', joinedOn: '2025-07-01' };
     expect((await sync(2, [born]))[0]).toMatchObject({ status: 'created' });
     const later = { ...born, person: { ...born.person, birthDate: '2025-07-02' } };
     later.person.nik = '3374024207250002';
