@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError, WHOLE_ENVIRONMENT } from '@kopfed/config';
 import { API_KEY_PATTERN, COOP_ID_PATTERN, DEFAULT_RATE_LIMIT } from '@kopfed/service-kit';
 import { SERVICES, type ServiceName } from './services';
 
@@ -81,18 +82,19 @@ export interface NodeConfig {
   oidc?: { issuer: string; audience: string; jwksUrl: string };
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+/** The one configuration error of every module the node runs: main exits 2 with its message. */
+export { ConfigError };
 
 /** Reads the node's configuration; a bad value fails with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: issue.path.join('.') || WHOLE_ENVIRONMENT,
+        message: issue.message,
+      })),
     );
-    throw new ConfigError(`invalid configuration — ${problems.join('; ')}`);
   }
   const e = parsed.data;
   // `npm start` runs in the workspace folder; relative paths mean the folder npm was started in.

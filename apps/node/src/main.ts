@@ -2,7 +2,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
 import { fillOnStart } from './demo/on-start';
 import { createNode, type FederationNode } from './node';
-import { serveNode } from './serve';
+import { ListenError, serveNode } from './serve';
 import { selectModules } from './services';
 
 async function main(): Promise<void> {
@@ -88,10 +88,12 @@ function printBootstrap(node: FederationNode, logger: pino.Logger): void {
   );
 }
 
+// A bad setting (of the node or of any module it starts: one ConfigError class for all) exits 2,
+// a port it cannot listen on exits 1, each with one line and no stack; anything else is a bug.
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof ListenError) {
     process.stderr.write(`${error.message}\n`);
-    process.exit(2);
+    process.exit(error instanceof ConfigError ? 2 : 1);
   }
   throw error;
 });

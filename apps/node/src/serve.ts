@@ -14,16 +14,43 @@ export interface Serving {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Listens with the node's app; `stop` is the graceful shutdown. */
+/** The node could not listen where it was told to; the message says why and what to change. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+const LISTEN_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use (set PORT to a free one, or stop what holds it)',
+  EACCES: 'permission denied (a port below 1024 needs privileges; set PORT)',
+  EADDRNOTAVAIL: 'no such address on this machine (set HOST)',
+};
+
+/**
+ * Listens with the node's app; `stop` is the graceful shutdown. When it cannot listen, the
+ * node is closed (its stores and the services' threads) before the failure is reported.
+ */
 export async function serveNode(
   node: FederationNode,
   options: { port: number; host: string; logger: Logger },
 ): Promise<Serving> {
   const server = node.app.listen(options.port, options.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    await node
+      .close()
+      .catch((closeError: unknown) =>
+        options.logger.error({ err: closeError }, 'error while closing stores'),
+      );
+    const problem = LISTEN_PROBLEMS[(error as NodeJS.ErrnoException).code ?? ''];
+    if (problem === undefined) throw error;
+    throw new ListenError(`cannot listen on ${options.host}:${options.port}: ${problem}`, {
+      cause: error,
+    });
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const drain = drainOnClose(server);

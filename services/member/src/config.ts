@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { commonEnvironment, loadEnv, toCommonConfig } from '@kopfed/config';
+import { commonEnvironment, ConfigError, loadEnv, toCommonConfig } from '@kopfed/config';
 import type { AloneConfig } from '@kopfed/host';
 import { API_KEY_PATTERN, COOP_ID_PATTERN } from '@kopfed/service-kit';
 
@@ -15,7 +15,10 @@ export function loadMasterKey(env: NodeJS.ProcessEnv, file: string): Buffer {
   const fromEnv = env.KOPFED_MASTER_KEY;
   if (fromEnv !== undefined) {
     const key = Buffer.from(fromEnv, 'base64');
-    if (key.length !== 32) throw new Error('KOPFED_MASTER_KEY: must be 32 bytes, base64-encoded');
+    if (key.length !== 32)
+      throw new ConfigError([
+        { variable: 'KOPFED_MASTER_KEY', message: 'must be 32 bytes, base64-encoded' },
+      ]);
     return key;
   }
   if (existsSync(file)) {

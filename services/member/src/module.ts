@@ -34,11 +34,10 @@ export const memberModule: ServiceModule = {
       // Projections are SqliteProjections over the store's own file (see docs/service-conventions.md).
       throw new Error('the member service keeps its read models in its SQLite store');
     }
+    // The setting first: a bad KOPFED_MASTER_KEY stops the node before the key store is opened.
+    const masterKey = loadMasterKey(deps.env, join(deps.dataDir, 'member-master.key'));
     const keys = new SqliteKeyStore(join(deps.dataDir, 'member-keys.db'));
-    const vault = new PersonVault(
-      keys,
-      loadMasterKey(deps.env, join(deps.dataDir, 'member-master.key')),
-    );
+    const vault = new PersonVault(keys, masterKey);
     const store = deps.store;
     const outdatedDirectory = directoryLacksDataHash(deps.readModels);
     const ctx: MemberContext = {

@@ -46,7 +46,9 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
     async create(deps) {
       if (!(deps.store instanceof SqliteEventStore))
         throw new Error('the audit module runs on the embedded SQLite stores');
+      // Settings first: a bad one stops the node before any store file is opened here.
       const settings = sealingSettings(deps.env);
+      const key = loadNodeSigningKey(deps.dataDir, deps.env);
       const opened: SqliteEventStore[] = [];
       const others = options.stores?.(deps) ?? openStoreFiles(deps.dataDir, opened);
       const stores = new Map<string, SqliteEventStore>(
@@ -58,7 +60,7 @@ export function createAuditModule(options: AuditModuleOptions = {}): ServiceModu
       const loop = new SealingLoop({
         stores,
         audit,
-        key: loadNodeSigningKey(deps.dataDir, deps.env),
+        key,
         nodeCache,
         intervalMs: settings.intervalMs,
         everyEvents: settings.everyEvents,

@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '@kopfed/config';
 import { hostFixture } from '@kopfed/host/src/testing';
 import { AUDIT_STREAMS } from '../checkpoints/checkpoint';
-import { SIGNING_KEY_FILE } from '../keys/node-key';
+import { loadNodeSigningKey, SIGNING_KEY_ENV, SIGNING_KEY_FILE } from '../keys/node-key';
 import { createAuditModule } from './audit-module';
 import { sealingSettings } from './sealing-settings';
 
@@ -36,6 +37,20 @@ describe('the audit module in a host', () => {
     });
     expect(() => sealingSettings({ KOPFED_AUDIT_SEAL_EVERY_EVENTS: 'many' })).toThrow(
       /KOPFED_AUDIT_SEAL_EVERY_EVENTS/,
+    );
+  });
+
+  it('stops on a bad setting with the ConfigError the node reports by name (exit 2)', () => {
+    expect(() => sealingSettings({ KOPFED_AUDIT_SEAL_INTERVAL_SECONDS: 'abc' })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadNodeSigningKey('/nonexistent', { [SIGNING_KEY_ENV]: 'short' })).toThrow(
+      new ConfigError([
+        {
+          variable: SIGNING_KEY_ENV,
+          message: 'must be a 32-byte Ed25519 seed in base64 or base64url',
+        },
+      ]),
     );
   });
 });

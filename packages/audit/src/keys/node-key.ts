@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '@kopfed/config';
 import { signingKeyFromSeed, type SigningKey } from './ed25519';
 
 export const SIGNING_KEY_ENV = 'KOPFED_AUDIT_SIGNING_KEY';
@@ -14,7 +15,17 @@ export const SIGNING_KEY_FILE = 'audit-signing.key';
  */
 export function loadNodeSigningKey(dataDir: string, env: NodeJS.ProcessEnv): SigningKey {
   const fromEnv = env[SIGNING_KEY_ENV];
-  if (fromEnv !== undefined) return signingKeyFromSeed(decodeSeed(fromEnv, SIGNING_KEY_ENV));
+  if (fromEnv !== undefined) {
+    const seed = seedOf(fromEnv);
+    if (!seed)
+      throw new ConfigError([
+        {
+          variable: SIGNING_KEY_ENV,
+          message: 'must be a 32-byte Ed25519 seed in base64 or base64url',
+        },
+      ]);
+    return signingKeyFromSeed(seed);
+  }
   const file = join(dataDir, SIGNING_KEY_FILE);
   if (existsSync(file)) return signingKeyFromSeed(decodeSeed(readFileSync(file, 'utf8'), file));
   mkdirSync(dataDir, { recursive: true });
@@ -36,11 +47,17 @@ export function newSeed(): string {
 }
 
 export function decodeSeed(text: string, source: string): Buffer {
+  const seed = seedOf(text);
+  if (!seed) throw new Error(`${source}: not a 32-byte Ed25519 seed in base64`);
+  return seed;
+}
+
+/** The 32-byte seed a text holds (base64 or base64url), or undefined. */
+function seedOf(text: string): Buffer | undefined {
   const trimmed = text.trim();
   const seed = Buffer.from(
     trimmed,
     trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64',
   );
-  if (seed.length !== 32) throw new Error(`${source}: not a 32-byte Ed25519 seed in base64`);
-  return seed;
+  return seed.length === 32 ? seed : undefined;
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ConfigError } from '@kopfed/config';
 import { catalog } from '@kopfed/contracts';
 import { deterministicUuid, reserve, type EventMetadata } from '@kopfed/eventstore';
 import { integrationEventHandler } from '@kopfed/messaging';
@@ -21,7 +22,9 @@ export const DEFAULT_SHU_PRODUCT = 'SUKARELA';
 export function shuProductOf(env: NodeJS.ProcessEnv): string {
   const code = env.KOPFED_SAVINGS_SHU_PRODUCT ?? DEFAULT_SHU_PRODUCT;
   if (!ProductCode.safeParse(code).success)
-    throw new Error(`KOPFED_SAVINGS_SHU_PRODUCT must be a product code, got "${code}"`);
+    throw new ConfigError([
+      { variable: 'KOPFED_SAVINGS_SHU_PRODUCT', message: `must be a product code, got "${code}"` },
+    ]);
   return code;
 }
 

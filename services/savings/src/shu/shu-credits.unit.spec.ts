@@ -1,3 +1,4 @@
+import { ConfigError } from '@kopfed/config';
 import { DEFAULT_SHU_PRODUCT, shuProductOf } from './shu-credits';
 
 describe('the product SHU shares are credited to', () => {
@@ -8,8 +9,10 @@ describe('the product SHU shares are credited to', () => {
   });
 
   it('refuses a setting that is not a product code, at start', () => {
-    expect(() => shuProductOf({ KOPFED_SAVINGS_SHU_PRODUCT: 'sukarela; DROP' })).toThrow(
-      /KOPFED_SAVINGS_SHU_PRODUCT must be a product code/,
+    const setting = { KOPFED_SAVINGS_SHU_PRODUCT: 'sukarela; DROP' };
+    expect(() => shuProductOf(setting)).toThrow(ConfigError);
+    expect(() => shuProductOf(setting)).toThrow(
+      /KOPFED_SAVINGS_SHU_PRODUCT: must be a product code/,
     );
   });
 });
