@@ -18,7 +18,13 @@ interface Run {
   dataDir: string;
 }
 
-/** `node src/main.ts` on a fresh data directory with `env`, to its exit (killed after 30 s). */
+/**
+ * Each start costs ~2 s of CPU (loading every module); on a machine busy with other suites
+ * the four together take far longer, so they get a minute, and a node still up by then is killed.
+ */
+const PATIENCE_MS = 60_000;
+
+/** `node src/main.ts` on a fresh data directory with `env`, to its exit. */
 function startNode(env: Record<string, string>): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-main-'));
   dirs.push(dataDir);
@@ -37,7 +43,7 @@ function startNode(env: Record<string, string>): Promise<Run> {
     stderr += chunk.toString('utf8');
     output += chunk.toString('utf8');
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), PATIENCE_MS - 5_000);
   return new Promise((done) =>
     child.once('close', (code) => {
       clearTimeout(killer);
@@ -70,15 +76,19 @@ describe('the node process refuses to start, in one line, no stack, its stores c
     ['KOPFED_AUDIT_SEAL_INTERVAL_SECONDS', 'abc'],
     ['KOPFED_MASTER_KEY', 'short'],
     ['KOPFED_TRANSFER_EXPIRY_SWEEP_MS', '-5'],
-  ])('on a bad %s: exit 2, naming it', async (variable, value) => {
-    const run = await startNode({ PORT: '0', [variable]: value });
-    expect(run.stderr.trimEnd()).toMatch(
-      new RegExp(`^invalid configuration — ${variable}: [^\\n]+$`),
-    );
-    expect(run.output).not.toMatch(/^\s+at /m);
-    expect(run.code).toBe(2);
-    expectStoresClosed(run.dataDir);
-  });
+  ])(
+    'on a bad %s: exit 2, naming it',
+    async (variable, value) => {
+      const run = await startNode({ PORT: '0', [variable]: value });
+      expect(run.stderr.trimEnd()).toMatch(
+        new RegExp(`^invalid configuration — ${variable}: [^\\n]+$`),
+      );
+      expect(run.output).not.toMatch(/^\s+at /m);
+      expect(run.code).toBe(2);
+      expectStoresClosed(run.dataDir);
+    },
+    PATIENCE_MS,
+  );
 
   it.concurrent(
     'on a port already in use: says so, exits 1, having closed its stores',
@@ -97,5 +107,6 @@ describe('the node process refuses to start, in one line, no stack, its stores c
         held.close();
       }
     },
+    PATIENCE_MS,
   );
 });
