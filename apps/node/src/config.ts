@@ -4,10 +4,6 @@ import { ConfigError, WHOLE_ENVIRONMENT } from '@kopfed/config';
 import { API_KEY_PATTERN, COOP_ID_PATTERN, DEFAULT_RATE_LIMIT } from '@kopfed/service-kit';
 import { SERVICES, type ServiceName } from './services';
 
-/** An empty variable means "not set", as a blank line in an env file would. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
 const MIB = 1024 * 1024;
 
 /** Every setting comes from the environment, validated here with its default. */
@@ -19,11 +15,10 @@ const environment = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
-    KOPFED_ADMIN_KEY: optional(
-      z
-        .string()
-        .regex(API_KEY_PATTERN, 'must look like kpf_<16 hex digits>_<32–128 of A-Z a-z 0-9 _ ->'),
-    ),
+    KOPFED_ADMIN_KEY: z
+      .string()
+      .regex(API_KEY_PATTERN, 'must look like kpf_<16 hex digits>_<32–128 of A-Z a-z 0-9 _ ->')
+      .optional(),
     KOPFED_ADMIN_COOP_ID: z
       .string()
       .regex(COOP_ID_PATTERN, 'must be a coop id (1–64 letters, digits, _ or -)')
@@ -41,17 +36,16 @@ const environment = z
       .min(1_024)
       .max(64 * MIB)
       .default(MIB),
-    KOPFED_SERVICES: optional(
-      z
-        .string()
-        .transform((list) => list.split(',').map((name) => name.trim()))
-        .pipe(
-          z.array(z.enum(SERVICES, { error: `each must be one of ${SERVICES.join(', ')}` })).min(1),
-        ),
-    ),
-    KOPFED_OIDC_ISSUER: optional(z.url()),
-    KOPFED_OIDC_AUDIENCE: optional(z.string().min(1)),
-    KOPFED_OIDC_JWKS_URL: optional(z.url({ protocol: /^https?$/ })),
+    KOPFED_SERVICES: z
+      .string()
+      .transform((list) => list.split(',').map((name) => name.trim()))
+      .pipe(
+        z.array(z.enum(SERVICES, { error: `each must be one of ${SERVICES.join(', ')}` })).min(1),
+      )
+      .optional(),
+    KOPFED_OIDC_ISSUER: z.url().optional(),
+    KOPFED_OIDC_AUDIENCE: z.string().min(1).optional(),
+    KOPFED_OIDC_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   })
   .superRefine((env, ctx) => {
     const oidc = ['KOPFED_OIDC_ISSUER', 'KOPFED_OIDC_AUDIENCE', 'KOPFED_OIDC_JWKS_URL'] as const;
@@ -85,9 +79,17 @@ export interface NodeConfig {
 /** The one configuration error of every module the node runs: main exits 2 with its message. */
 export { ConfigError };
 
-/** Reads the node's configuration; a bad value fails with the variable's name. */
+/**
+ * Reads the node's configuration; a bad value fails with the variable's name. A blank variable
+ * (empty, or spaces only) means "not set", as a blank line in an env file or an empty `KEY=` in
+ * a compose file would: its default applies (`PORT=` is 8080, never port 0). That is the rule
+ * of every service run alone too (loadEnv in packages/config).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
-  const parsed = environment.safeParse(env);
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = environment.safeParse(set);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({

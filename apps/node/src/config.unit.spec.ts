@@ -47,11 +47,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ KOPFED_ADMIN_KEY: '' }).adminKey).toBeUndefined();
   });
 
+  it('takes a blank variable, empty or spaces only, as not set: its default applies', () => {
+    const defaults = loadConfig({});
+    expect(loadConfig({ PORT: '' }).port).toBe(8080);
+    expect(loadConfig({ PORT: ' ' }).port).toBe(8080);
+    expect(loadConfig({ HOST: '' }).host).toBe(defaults.host);
+    expect(loadConfig({ HOST: '  ' }).host).toBe(defaults.host);
+    expect(loadConfig({ KOPFED_DATA_DIR: '' }).dataDir).toBe(defaults.dataDir);
+    expect(loadConfig({ KOPFED_DATA_DIR: '\t' }).dataDir).toBe(defaults.dataDir);
+    expect(loadConfig({ LOG_LEVEL: ' ' }).logLevel).toBe('info');
+    expect(loadConfig({ KOPFED_SERVICES: ' ' }).services).toBeUndefined();
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+  });
+
   it.each([
     ['PORT', { PORT: 'eighty' }],
     ['PORT', { PORT: '70000' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
-    ['KOPFED_DATA_DIR', { KOPFED_DATA_DIR: '' }],
     ['KOPFED_ADMIN_KEY', { KOPFED_ADMIN_KEY: 'hunter2' }],
     ['KOPFED_ADMIN_COOP_ID', { KOPFED_ADMIN_COOP_ID: '../etc' }],
     ['KOPFED_RATE_LIMIT_PER_SECOND', { KOPFED_RATE_LIMIT_PER_SECOND: '0' }],
