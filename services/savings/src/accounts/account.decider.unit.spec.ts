@@ -55,6 +55,18 @@ describe('account decider', () => {
       expect(when([refused], command)).toEqual(opened());
       expect(() => given([...opened(), refused])).toThrow(/never opened/);
     });
+    it('opens for a member who has left since when it opens with their SHU share', () => {
+      const left = { memberActive: false, coopStatus: 'active' as const };
+      const share = { amount: 250_000n, via: 'shu_payable' as const };
+      const events = when([], openCommand(sukarela, { membership: left, initialDeposit: share }));
+      expect(events.map((e) => e.type)).toEqual(['AccountOpened', 'Deposited']);
+      const cash = { amount: 250_000n, via: 'cash' as const };
+      const refused = refusal(
+        [],
+        openCommand(sukarela, { membership: left, initialDeposit: cash }),
+      );
+      expect(refused.code).toBe('member-not-active');
+    });
     it('keeps an onboarded account’s original opening date, accruing from today', () => {
       const [event] = when([], openCommand(sukarela, { on: '2019-05-01' }));
       expect(event!.data).toMatchObject({ openedOn: '2019-05-01', accrualFrom: '2026-03-10' });
@@ -126,6 +138,15 @@ describe('account decider', () => {
   describe('Deposit', () => {
     it('credits the account', () => {
       expect(balanceOf(then(opened(), deposit(1_000n)))).toBe(501_000n);
+    });
+    it('credits an SHU share to a member who has left since, but not when the coop exited', () => {
+      const left = { memberActive: false, coopStatus: 'active' as const };
+      const share = (membership: typeof left | { memberActive: boolean; coopStatus: 'exited' }) =>
+        deposit(250_000n, sukarela, { via: 'shu_payable', membership });
+      expect(balanceOf(then(opened(), share(left)))).toBe(750_000n);
+      expect(refusal(opened(), share({ memberActive: false, coopStatus: 'exited' })).code).toBe(
+        'coop-exited',
+      );
     });
     it.each<[string, AccountEvent[], AccountCommand, string]>([
       ['an account never opened', [], deposit(1n), 'account-not-found'],

@@ -31,7 +31,9 @@ export function shuProductOf(env: NodeJS.ProcessEnv): string {
 /**
  * A coop's SHU distribution (settlement's `ShuDistributed`) reaching the members' savings:
  * each member's share is deposited into their open account of the SHU product (SUKARELA by
- * default), or into a new one opened with it when they have none. Exactly once per event and
+ * default), or into a new one opened with it when they have none — a member who has left since
+ * the year ended too: the share is theirs, and the coop pays it back to them as it pays out the
+ * rest of a former member's savings. Exactly once per event and
  * member: the target account is claimed once (a reservation stream), so a redelivery finds
  * the same account, and the deposit's event ids derive from the event id, so it appends nothing new.
  */

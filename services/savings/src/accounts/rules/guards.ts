@@ -3,6 +3,7 @@ import { conflict, notFound, rejected } from '@kopfed/domain';
 import { termsOn } from '../../products/product';
 import type { AccountState, OpenedAccount } from '../account-state';
 import type { Context, Membership } from '../account-commands';
+import type { DepositFunds } from '../account-events';
 
 export function requireOpened(state: AccountState): OpenedAccount {
   if (state.status === 'none') throw notFound('account-not-found', 'No such savings account.');
@@ -32,9 +33,21 @@ export function requireActiveMember(membership: Membership): void {
   if (!membership.memberActive) {
     throw rejected('member-not-active', 'The account holder is no longer a member of the coop.');
   }
+  requireCoopInFederation(membership);
+}
+
+export function requireCoopInFederation(membership: Membership): void {
   if (membership.coopStatus === 'exited')
     throw rejected('coop-exited', 'The coop has left the federation.');
 }
+
+/**
+ * An SHU share (from utang SHU, `shu_payable`) is owed to whoever earned it in the year, a
+ * member who has left since included: it is credited to them, and they take it out as a
+ * former member takes out the rest of their savings. Only the SHU consumer deposits from it.
+ */
+export const owedToFormerMembers = (via: DepositFunds | undefined): boolean =>
+  via === 'shu_payable';
 
 /**
  * Simpanan pokok and wajib are the member's capital: they are paid out only when the

@@ -1,13 +1,26 @@
 import { rejected } from '@kopfed/domain';
 import { termsOn } from '../../products/product';
 import type { AccountCommand, Context } from '../account-commands';
-import type { AccountEvent } from '../account-events';
+import type { AccountEvent, DepositFunds } from '../account-events';
 import type { AccountState, OpenedAccount } from '../account-state';
-import { requireActiveMember, requireOpen, requireOpenedBy, requireWithinLimit } from './guards';
+import {
+  owedToFormerMembers,
+  requireActiveMember,
+  requireCoopInFederation,
+  requireOpen,
+  requireOpenedBy,
+  requireWithinLimit,
+} from './guards';
 
 /** The product's rules for money coming in: pokok up to its share, no top-up of a time deposit. */
-export function checkIncoming(account: OpenedAccount, amount: bigint, ctx: Context): void {
-  requireActiveMember(ctx.membership);
+export function checkIncoming(
+  account: OpenedAccount,
+  amount: bigint,
+  ctx: Context,
+  via?: DepositFunds,
+): void {
+  if (owedToFormerMembers(via)) requireCoopInFederation(ctx.membership);
+  else requireActiveMember(ctx.membership);
   requireWithinLimit('balance-limit-exceeded', account.balance + amount);
   if (account.product.kind === 'berjangka') {
     throw rejected(
@@ -34,7 +47,7 @@ export function deposit(
 ): AccountEvent[] {
   const account = requireOpen(state);
   requireOpenedBy(account, command.on);
-  checkIncoming(account, command.amount, command);
+  checkIncoming(account, command.amount, command, command.via);
   return [
     {
       type: 'Deposited',

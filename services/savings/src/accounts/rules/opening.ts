@@ -4,6 +4,7 @@ import { addMonths } from '../../shared/dates';
 import type { AccountCommand, Context } from '../account-commands';
 import type { AccountEvent } from '../account-events';
 import type { AccountState, OpenedAccount } from '../account-state';
+import { owedToFormerMembers } from './guards';
 import { checkIncoming } from './money-in';
 import { evolveAccount } from '../account-state';
 
@@ -19,7 +20,8 @@ export function openAccount(command: Open, state: AccountState): AccountEvent[] 
   if (command.membership.coopStatus !== 'active') {
     throw rejected('coop-not-active', `The coop is ${command.membership.coopStatus}, not active.`);
   }
-  if (!command.membership.memberActive) {
+  const deposit = command.initialDeposit;
+  if (!command.membership.memberActive && !owedToFormerMembers(deposit?.via)) {
     throw rejected('member-not-active', 'Only an active member opens an account.', '/memberId');
   }
   const personAtPrimary = command.memberKind === 'person' && command.coopKind === 'primary';
@@ -66,11 +68,10 @@ export function openAccount(command: Open, state: AccountState): AccountEvent[] 
       externalId: command.externalId,
     },
   };
-  const deposit = command.initialDeposit;
   if (!deposit) return [opened];
   const account = evolveAccount({ status: 'none' }, opened);
   if (account.status === 'none') return [opened];
-  if (product.kind !== 'berjangka') checkIncoming(account, deposit.amount, command);
+  if (product.kind !== 'berjangka') checkIncoming(account, deposit.amount, command, deposit.via);
   return [
     opened,
     {
