@@ -19,14 +19,18 @@ export const LoanRepaymentReversedV1 = z.strictObject({
   penalty: NonNegativeMoney.describe('penalty owed again (its collection is taken back)'),
   fee: NonNegativeMoney.describe('fee owed again (its collection is taken back)'),
   outstandingPrincipal: NonNegativeMoney.describe('after this reversal'),
-  paidOn: IsoDate.describe("the repayment's date: the reversal posts on it, as its mirror"),
+  paidOn: IsoDate.describe(
+    "the repayment's date: the reversal posts on it, as its mirror, while its period is open",
+  ),
   reason: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,63}$/)
     .describe(
       "why the money never came: the savings service's refusal code (insufficient-funds, …)",
     ),
-  reversedOn: IsoDate.describe('the business date the savings service refused the debit'),
+  reversedOn: IsoDate.describe(
+    'the business date the savings service refused the debit: the reversal posts on it when the books have closed `paidOn`',
+  ),
 });
 export type LoanRepaymentReversedV1 = z.output<typeof LoanRepaymentReversedV1>;
 
@@ -34,7 +38,7 @@ export const LoanRepaymentReversed = defineEvent({
   name: 'LoanRepaymentReversed',
   service: 'loan',
   description:
-    'A repayment the loan had booked (LoanRepaid) never arrived — the savings service refused to debit the account — and is taken back: each part is owed again. The books post it as the exact mirror of that LoanRepaid (same amounts, same funds, on `paidOn`); amounts add up to `amount`.',
+    'A repayment the loan had booked (LoanRepaid) never arrived — the savings service refused to debit the account — and is taken back: each part is owed again. The books post it as the exact mirror of that LoanRepaid (same amounts, same funds, on `paidOn`; on `reversedOn` if the books have closed `paidOn` meanwhile); amounts add up to `amount`.',
   versions: [
     {
       version: 1,

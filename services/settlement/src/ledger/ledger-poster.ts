@@ -6,6 +6,7 @@ import {
   entryId,
   journalEntryFor,
   type Account,
+  type BusinessDate,
   type Chart,
   type LedgerCommand,
   type MoneyEvent,
@@ -14,6 +15,25 @@ import { entryIdOf } from './entry-id';
 import type { GlMappingBook } from './gl-mapping-book';
 import type { LedgerHost } from './ledger-host';
 import type { UnpostedTable } from './unposted-table';
+
+/**
+ * A money event as the poster takes it. A mirror of an earlier event (a repayment the savings
+ * service refused) is dated on that event's date, so the two cancel in every report that
+ * spans it. Once that date is closed, the mirror posts on `ifClosedPostOn` (the day it was
+ * taken back) instead: periods never reopen, and a closed one is corrected in the open one.
+ */
+export type MoneyEventToPost = MoneyEvent & { ifClosedPostOn?: BusinessDate };
+
+/** The event dated where it can post in a ledger closed through `closedThrough`. */
+export function datedToPost(
+  event: MoneyEventToPost,
+  closedThrough: BusinessDate | null,
+): MoneyEventToPost {
+  const { ifClosedPostOn } = event;
+  if (ifClosedPostOn === undefined || closedThrough === null) return event;
+  if (event.businessDate > closedThrough) return event;
+  return { ...event, businessDate: ifClosedPostOn };
+}
 
 const MEMBER_CLEARING_HEADER = '1-100';
 const MEMBER_CLEARING = /^1-160\.(\d{4})$/;
@@ -50,10 +70,10 @@ export class LedgerPoster {
    * is idempotent per source event).
    */
   async post(
-    events: readonly MoneyEvent[],
+    events: readonly MoneyEventToPost[],
     metadata: EventMetadata,
   ): Promise<{ posted: number; refused: number }> {
-    const byCoop = new Map<string, MoneyEvent[]>();
+    const byCoop = new Map<string, MoneyEventToPost[]>();
     for (const event of events) {
       const coopEvents = byCoop.get(event.coopId);
       if (coopEvents) coopEvents.push(event);
@@ -74,7 +94,7 @@ export class LedgerPoster {
 
   private async postInto(
     coopId: string,
-    coopEvents: readonly MoneyEvent[],
+    coopEvents: readonly MoneyEventToPost[],
     metadata: EventMetadata,
   ): Promise<{ posted: number; refused: number }> {
     const first = coopEvents[0]!;
@@ -86,13 +106,15 @@ export class LedgerPoster {
       metadata,
     );
     const mappings = await this.mappings.mappings(coopId);
-    const entries = new Map<string, MoneyEvent>();
+    const entries = new Map<string, MoneyEventToPost>();
     let refused = 0;
     const result = await this.host.execute(
       coopId,
       (state) =>
-        coopEvents.flatMap((event): LedgerCommand[] => {
-          if (state.posted.has(event.eventId)) return [];
+        coopEvents.flatMap((received): LedgerCommand[] => {
+          if (state.posted.has(received.eventId)) return [];
+          // Kept as dated: a refused mirror waits, and holds its period open, on that date.
+          const event = datedToPost(received, state.closedThrough);
           try {
             const entry = journalEntryFor(event, mappings, entryId(entryIdOf(event)));
             entries.set(entry.source.eventId, event);

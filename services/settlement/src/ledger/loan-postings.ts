@@ -1,6 +1,7 @@
 import type { EventData } from '@kopfed/contracts';
-import { coopId, productCode, type Funds, type MoneyEvent, type Movement } from '@kopfed/ledger';
+import { coopId, productCode, type Funds, type Movement } from '@kopfed/ledger';
 import { money, type Money } from '@kopfed/money';
+import type { MoneyEventToPost } from './ledger-poster';
 
 type LoanName =
   | 'LoanDisbursed'
@@ -39,7 +40,13 @@ function funds(via: EventData<'LoanDisbursed'>['via']): Funds {
   return via.kind === 'savings' ? { kind: 'settlement_in_transit' } : { kind: via.kind };
 }
 
-function posting(event: LoanMoneyEvent): { movement: Movement; businessDate: string } {
+interface Posting {
+  movement: Movement;
+  businessDate: string;
+  ifClosedPostOn?: string;
+}
+
+function posting(event: LoanMoneyEvent): Posting {
   const product = productCode(event.data.productCode);
   switch (event.name) {
     case 'LoanDisbursed': {
@@ -106,7 +113,8 @@ function posting(event: LoanMoneyEvent): { movement: Movement; businessDate: str
       };
     }
     // The money never came (savings refused the debit): the mirror of what it takes back, on
-    // that one's date, so the two cancel in every report that spans it.
+    // that one's date, so the two cancel in every report that spans it; on the day it was
+    // taken back if that date's period has closed meanwhile (it could never post there).
     case 'LoanRepaymentReversed': {
       const d = event.data;
       return {
@@ -121,6 +129,7 @@ function posting(event: LoanMoneyEvent): { movement: Movement; businessDate: str
           fee: m(d.fee),
         },
         businessDate: d.paidOn,
+        ifClosedPostOn: d.reversedOn,
       };
     }
     case 'LoanRecoveryReversed': {
@@ -133,6 +142,7 @@ function posting(event: LoanMoneyEvent): { movement: Movement; businessDate: str
           via: funds(d.via),
         },
         businessDate: d.recoveredOn,
+        ifClosedPostOn: d.reversedOn,
       };
     }
   }
@@ -143,13 +153,14 @@ export function loanPosting(
   event: LoanMoneyEvent,
   eventId: string,
   recordedAt: string,
-): MoneyEvent {
-  const { movement, businessDate } = posting(event);
+): MoneyEventToPost {
+  const { movement, businessDate, ifClosedPostOn } = posting(event);
   return {
     eventId,
     eventType: event.name,
     coopId: coopId(event.data.coopId),
     businessDate,
+    ...(ifClosedPostOn === undefined ? {} : { ifClosedPostOn }),
     recordedAt,
     movement,
     reference: event.data.loanId,

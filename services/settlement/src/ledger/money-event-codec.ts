@@ -1,17 +1,17 @@
-import type { MoneyEvent } from '@kopfed/ledger';
+import type { MoneyEventToPost } from './ledger-poster';
 
 /** Money events hold bigints: kept as `{ "$minor": "123" }` in JSON text. */
-export function encodeMoneyEvent(event: MoneyEvent): string {
+export function encodeMoneyEvent(event: MoneyEventToPost): string {
   return JSON.stringify(event, (_key, value: unknown) =>
     typeof value === 'bigint' ? { $minor: value.toString() } : value,
   );
 }
 
-export function decodeMoneyEvent(text: string): MoneyEvent {
+export function decodeMoneyEvent(text: string): MoneyEventToPost {
   return JSON.parse(text, (_key, value: unknown) => {
     if (typeof value === 'object' && value !== null && '$minor' in value) {
       return BigInt((value as { $minor: string }).$minor);
     }
     return value;
-  }) as MoneyEvent;
+  }) as MoneyEventToPost;
 }
