@@ -1,3 +1,4 @@
+import { LOAN_PRODUCT } from './books';
 import type { DemoClient } from './http';
 import { silentProgress, type Progress } from './progress';
 import { inPool, StreamSender } from './sync';
@@ -36,32 +37,32 @@ export async function syncMembers(
 }
 
 /** Simpanan pokok, wajib, sukarela and berjangka (BRIEF §5), as in the savings service's tests. */
-function savingsProducts(effectiveFrom: string) {
+export function savingsProducts(effectiveFrom: string) {
   return [
     {
       code: 'POKOK',
       name: 'Simpanan Pokok',
-      kind: 'pokok',
+      kind: 'pokok' as const,
       terms: { effectiveFrom, pokokAmount: idr(100_000) },
     },
     {
       code: 'WAJIB',
       name: 'Simpanan Wajib',
-      kind: 'wajib',
+      kind: 'wajib' as const,
       securesLoans: true,
       terms: { effectiveFrom, wajibMonthlyAmount: idr(50_000) },
     },
     {
       code: 'SUKARELA',
       name: 'Simpanan Sukarela',
-      kind: 'sukarela',
+      kind: 'sukarela' as const,
       interest: { basis: 'daily_balance', posting: 'monthly' },
       terms: { effectiveFrom, rateBasisPoints: 365, minimumBalance: idr(10_000) },
     },
     {
       code: 'BERJANGKA_3',
       name: 'Simpanan Berjangka 3 bulan',
-      kind: 'berjangka',
+      kind: 'berjangka' as const,
       securesLoans: true,
       termMonths: 3,
       interest: { basis: 'daily_balance', posting: 'monthly' },
@@ -122,7 +123,7 @@ export async function syncLoans(
   const base = `/api/loan/v1/coops/${plan.coopId}`;
   await coop.write(
     'POST',
-    `${base}/loan-products/PINJAMAN/versions`,
+    `${base}/loan-products/${LOAN_PRODUCT}/versions`,
     `loan-product:${plan.coopId}`,
     {
       effectiveFrom: foundedOn,
@@ -157,7 +158,7 @@ export async function syncLoans(
       kind: 'loan',
       externalId: loan.externalId,
       memberExternalId: loan.memberExternalId,
-      productCode: 'PINJAMAN',
+      productCode: LOAN_PRODUCT,
       principal: idr(loan.principal),
       termMonths: loan.termMonths,
       appliedOn: loan.disbursedOn,

@@ -128,6 +128,55 @@ describe('the demo federation, small, against a listening node', () => {
     }
   });
 
+  /** Each coop's books as the trial balance shows them: an account's balance on its normal side. */
+  const booked = async (coopId: string) => {
+    const tb = await admin.get<{
+      rows: { account: string; debitBalance: string; creditBalance: string }[];
+    }>(`/api/settlement/v1/coops/${coopId}/books/trial-balance`);
+    const row = (account: string) => tb.rows.find((r) => r.account === account);
+    return {
+      loansReceivable: row('1-140')?.debitBalance ?? '0',
+      allowance: row('1-141')?.creditBalance ?? '0',
+    };
+  };
+  /** The same two figures as the loan service holds them: outstanding principal and PPAP. */
+  const loanBook = async (coopId: string) => {
+    const portfolio = await admin.get<{
+      outstandingPrincipal: { amount: string };
+      provisionRequired: { amount: string };
+    }>(`/api/loan/v1/coops/${coopId}/portfolio`);
+    return {
+      loansReceivable: portfolio.outstandingPrincipal.amount,
+      allowance: portfolio.provisionRequired.amount,
+    };
+  };
+
+  // Every coop opened its books (opening balance, GL mapping for each product) before its
+  // system synced anything, so no money event waits in books/unposted for a close of business.
+  it('leaves no money event unposted in any coop’s books', async () => {
+    for (const coopId of [
+      result.plan.secondary.coopId,
+      ...result.plan.coops.map((c) => c.coopId),
+    ]) {
+      const unposted = await admin.get<{ items: { eventType: string; code: string }[] }>(
+        `/api/settlement/v1/coops/${coopId}/books/unposted`,
+      );
+      expect({ coopId, unposted: unposted.items }).toEqual({ coopId, unposted: [] });
+    }
+  });
+
+  it('books each coop’s loans as its loan book holds them: principal in 1-140, PPAP in 1-141', async () => {
+    for (const coop of result.plan.coops) {
+      const loans = await loanBook(coop.coopId);
+      expect(BigInt(loans.loansReceivable)).toBeGreaterThan(0n);
+      expect(BigInt(loans.allowance)).toBeGreaterThan(0n);
+      expect({ coopId: coop.coopId, ...(await booked(coop.coopId)) }).toEqual({
+        coopId: coop.coopId,
+        ...loans,
+      });
+    }
+  });
+
   it('simulates the year-end SHU for a primary coop', async () => {
     const coopId = result.plan.coops[0]!.coopId;
     const simulation = await admin.get<{ status: string; members: unknown[] }>(

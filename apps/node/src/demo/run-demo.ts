@@ -1,4 +1,5 @@
-import { syncLoans, syncMembers, syncSavings, bookSteps } from './coop-sync';
+import { openBooks } from './books';
+import { bookSteps, savingsProducts, syncLoans, syncMembers, syncSavings } from './coop-sync';
 import { addDays } from './dates';
 import { buildFederation, type DemoKeys } from './federation';
 import { DemoClient } from './http';
@@ -37,7 +38,7 @@ export async function runDemo(
   const transfers = plan.transferRounds.reduce((n, round) => n + round.length, 0);
   progress.start(
     4 +
-      plan.coops.length * 5 +
+      plan.coops.length * 7 +
       bookSteps(plan) +
       transfers +
       4 * (plan.transferRounds.length - 1) +
@@ -49,6 +50,15 @@ export async function runDemo(
     const memberIds = new Map<string, string>();
     await inPool(plan.coops, COOP_CONCURRENCY, async (coop) => {
       const asCoop = admin.as(keys.coops[coop.coopId]!);
+      progress.stage(`opening balances and GL mapping of ${coop.coopId}`);
+      await openBooks(
+        asCoop,
+        coop,
+        savingsProducts(plan.foundedOn),
+        plan.transferRounds,
+        plan.foundedOn,
+      );
+      progress.tick(2);
       progress.stage(`members, savings and loans of ${coop.coopId}`);
       for (const [externalId, id] of await syncMembers(asCoop, coop, progress))
         memberIds.set(externalId, id);
