@@ -214,7 +214,8 @@ export function penaltyCharged(
   };
 }
 
-function floorHolds(s: LoanState): boolean {
+/** Whether a restructuring's class floor still holds: fewer than three new installments paid. */
+export function floorHolds(s: LoanState): boolean {
   const from = s.restructuredFromNumber ?? 0;
   const paid = s.installments.filter((i) => i.number >= from && isSettled(i)).length;
   return paid < PAID_TO_LIFT_FLOOR;

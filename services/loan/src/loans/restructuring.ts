@@ -1,9 +1,11 @@
 import { conflict, rejected } from '@kopfed/domain';
+import { worseOf } from '../policies/kolektibilitas';
 import { loanExceedsCap, rateCapOn } from '../policies/rate-cap';
 import { effectiveRateOf } from '../schedule/preview';
 import { amortise } from '../schedule/schedule';
 import { monthlyDueDates } from '../shared/dates';
 import { MonthlyRate } from '../shared/rate';
+import { floorHolds } from './close-of-day';
 import type { LoanCommand } from './loan-commands';
 import type { LoanEvent } from './loan-events';
 import {
@@ -107,7 +109,12 @@ export function restructure(command: Restructure, state: LoanState): LoanEvent[]
         carriedInterest: (arrearsInterest + earnedInProgress).toString(),
         carriedPaidPrincipal: (inProgress?.paidPrincipal ?? 0n).toString(),
         outstandingPrincipal: principal.toString(),
-        classFloor: state.classFloor ?? state.kolektibilitas,
+        // An earlier restructuring's floor counts only while it still holds; once lifted it is
+        // history, and the class today is the new floor.
+        classFloor:
+          state.classFloor && floorHolds(state)
+            ? worseOf(state.classFloor, state.kolektibilitas)
+            : state.kolektibilitas,
         restructuredOn: on,
         restructuredBy: command.restructuredBy,
       },
