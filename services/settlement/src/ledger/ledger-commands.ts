@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { conflict, notFound } from '@kopfed/domain';
+import { conflict, invariant, notFound } from '@kopfed/domain';
 import { jakartaBusinessDate, type EventMetadata } from '@kopfed/eventstore';
 import {
   accountCode,
@@ -209,15 +209,18 @@ export class LedgerCommands {
     const journal = await this.host.journal(coopId);
     const original = journal.find((e) => e.entryId === originalId);
     if (!original) throw notFound('entry-not-found', `Coop ${coopId} has no entry ${originalId}.`);
-    const earlier = journal.find((e) => e.reverses === originalId);
-    if (earlier) {
-      // The same request again gets the reversal made; another one is refused.
-      if (earlier.description.endsWith(`: ${reason}`)) return earlier;
+    // The same request again gets the reversal made; another one is refused. "The same" is
+    // judged on what was stored: the reason exactly, and the date when the request names one.
+    const madeFor = (made: { reversal: JournalEntry; reason: string }): JournalEntry => {
+      const sameDate = businessDate === undefined || businessDate === made.reversal.businessDate;
+      if (made.reason === reason && sameDate) return made.reversal;
       throw conflict(
         'entry-already-reversed',
-        `Entry ${originalId} was reversed by ${earlier.entryId}.`,
+        `Entry ${originalId} was reversed by ${made.reversal.entryId}.`,
       );
-    }
+    };
+    const earlier = await this.host.reversalOfEntry(coopId, originalId);
+    if (earlier) return madeFor(earlier);
     const now = this.clock();
     const reversalEntryId = entryId(derivedId(`reversal\u0000${coopId}\u0000${originalId}`));
     await this.host.execute(
@@ -236,7 +239,10 @@ export class LedgerCommands {
       ],
       metadata,
     );
-    return (await this.host.journal(coopId)).find((e) => e.entryId === reversalEntryId)!;
+    // A request racing this one may have made the reversal first (this one then decided nothing).
+    const made = await this.host.reversalOfEntry(coopId, originalId);
+    invariant(made !== undefined, `Entry ${originalId} was reversed, yet no reversal is stored.`);
+    return madeFor(made);
   }
 
   async closePeriod(coopId: string, period: Period, metadata: EventMetadata) {

@@ -213,6 +213,21 @@ export class LedgerHost {
     return journalOf(recorded.map((e) => decodeLedgerEvent(e as unknown as StoredLedgerEvent)));
   }
 
+  /** The entry that reversed `entryId`, with the reason it was asked for; none if not reversed. */
+  async reversalOfEntry(
+    coopId: string,
+    entryId: string,
+  ): Promise<{ reversal: JournalEntry; reason: string } | undefined> {
+    const recorded = await readWholeStream(this.store, ledgerStream(coopId));
+    for (const stored of recorded) {
+      if (stored.type !== 'EntryReversed') continue;
+      const event = decodeLedgerEvent(stored as unknown as StoredLedgerEvent);
+      if (event.type === 'EntryReversed' && event.data.reversal.reverses === entryId)
+        return event.data;
+    }
+    return undefined;
+  }
+
   async revision(coopId: string): Promise<number | undefined> {
     return this.lock.run([coopId], async () => (await this.load(coopId)).revision);
   }
