@@ -79,6 +79,10 @@ export function registerReplayCommands(audit: Command): void {
           progress.finish();
           db.close();
         }
+        // A mistyped coop would otherwise print clean, empty books. One with a ledger in the
+        // store but nothing yet as of --as-of still gets its (empty) books.
+        if (options.coop !== undefined && replay.eventsRead === 0)
+          throw new Error(`Coop ${options.coop} has no books in the ${BOOKS_STORE} store.`);
         if (options.out) writeReplay(resolve(options.out), replay);
         if (options.json) process.stdout.write(booksJson(replay));
         else report(replay);

@@ -378,6 +378,25 @@ describe('kopfed audit replay and export', () => {
       expect(readFileSync(join(out[1]!, name))).toEqual(readFileSync(join(out[0]!, name)));
   });
 
+  it('refuses a coop with no books in the store, as export does, writing nothing', async () => {
+    const reason = 'Coop KSP-TYPO has no books in the settlement store.';
+    const out = join(books, 'replay-of-a-typo');
+    const replay = ['audit', 'replay', '--as-of', '2026-12-31', '--coop', 'KSP-TYPO'];
+    const exported = ['audit', 'export', '--year', '2026', '--coop', 'KSP-TYPO'];
+    await expect(kopfed(...replay, '--data-dir', books, '--out', out)).rejects.toThrow(reason);
+    await expect(kopfed(...exported, '--data-dir', books, '--out', out)).rejects.toThrow(reason);
+    expect(readdirSync(books)).not.toContain('replay-of-a-typo');
+    const binary = await kopfedBinary(...replay, '--data-dir', books);
+    expect(binary).toMatchObject({ code: 1, stdout: '', stderr: `${reason}\n` });
+  }, 60_000);
+
+  it('still prints the books of a coop with a ledger but no entry yet as of the date', async () => {
+    const replay = ['audit', 'replay', '--as-of', '2026-01-01', '--coop', 'KSP-B'];
+    const { code, out } = await kopfed(...replay, '--data-dir', books);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^KSP-B: 0 entries$/m);
+  });
+
   it('refuses an as-of that is neither a date nor an instant, changing nothing', async () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
