@@ -6,6 +6,7 @@ import { integrationEventHandler } from '@kopfed/messaging';
 import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
 import { accountStream } from '../accounts/account-context';
 import type { AccountService } from '../accounts/account-service';
+import { maxDate, minDate } from '../shared/dates';
 import { ProductCode } from '../shared/schemas';
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
@@ -58,6 +59,10 @@ export function shuCreditsConsumption(
         causationId: event.envelope.id,
         coopId: d.coopId,
       };
+      // The shares are credited on the distribution's business date, the day the books take them
+      // out of utang SHU, however late the message comes (never ahead of savings' today).
+      const today = service.accounts.today();
+      const creditedOn = minDate(d.businessDate, today);
       const failures: string[] = [];
       for (const { memberId, amount } of d.credits) {
         const key = `${event.envelope.id}:${memberId}`;
@@ -76,23 +81,34 @@ export function shuCreditsConsumption(
           if (target === fresh) {
             // Opened with the share as its first deposit: once it exists, the share is in.
             if (await opened(service, fresh)) continue;
+            // Opened that day, earning from it, as the share in an account held before does.
             await service.open(
               d.coopId,
               {
                 accountId: fresh,
                 memberId,
                 productCode,
+                openedOn: creditedOn,
                 initialDeposit: { amount: BigInt(amount.amount), via: SHU_FUNDS },
               },
               actor,
+              creditedOn,
             );
-          } else
+          } else {
+            // Nothing moves in before an account opened (`before-opening`).
+            const { openedOn } = await service.accounts.known(d.coopId, target);
             await service.deposit(
               d.coopId,
               target,
-              { amount: BigInt(amount.amount), via: SHU_FUNDS, reference },
+              {
+                amount: BigInt(amount.amount),
+                via: SHU_FUNDS,
+                reference,
+                on: maxDate(creditedOn, openedOn),
+              },
               actor,
             );
+          }
         } catch (error) {
           failures.push(`${memberId}: ${error instanceof Error ? error.message : String(error)}`);
         }

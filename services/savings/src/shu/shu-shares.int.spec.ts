@@ -128,3 +128,52 @@ describe('the SHU share of a member who has left since the year ended', () => {
     await post('/accounts/sk-2/deposits', { amount: idr(1_000) }).expect(422);
   });
 });
+
+describe('the day an SHU share is credited on', () => {
+  it('is the distribution’s business date, however late the message comes', async () => {
+    h.setNow('2027-03-10T03:00:00.000Z');
+    await h.joinPerson(COOPS.A, 'm-1');
+    await post('/accounts', {
+      accountId: 'sk-1',
+      memberId: 'm-1',
+      productCode: 'SUKARELA',
+      initialDeposit: { amount: idr(100_000) },
+    }).expect(201);
+    await h.joinPerson(COOPS.A, 'm-4');
+    h.setNow('2027-03-18T03:00:00.000Z');
+    const id = uuidv7();
+    await deliver(
+      [
+        { memberId: 'm-1', amount: 250_000n },
+        { memberId: 'm-4', amount: 250_000n },
+      ],
+      '2027-03-15',
+      id,
+    );
+    expect(await shuDeposits('sk-1')).toEqual([{ amount: '250000', on: '2027-03-15' }]);
+    const opened = deterministicUuid('savings-shu-account', id, 'm-4');
+    expect(await shuDeposits(opened)).toEqual([{ amount: '250000', on: '2027-03-15' }]);
+    const [openedEvent] = await h.store.readStream(`account-${opened}`, { maxCount: 1 });
+    expect(openedEvent!.data).toMatchObject({ openedOn: '2027-03-15', accrualFrom: '2027-03-15' });
+
+    // 3.65% a year: 10 rupiah a day on 100,000 from 10 March, 25 on the share from 15 March.
+    h.setNow('2027-04-01T03:00:00.000Z');
+    await h.savings.closeOfBusiness('2027-03-31');
+    const interest = async (accountId: string) =>
+      (await h.store.readStream(`account-${accountId}`))
+        .filter((e) => e.type === 'InterestPosted')
+        .map((e) => (e.data as { amount: string }).amount);
+    expect(await interest('sk-1')).toEqual([String(22 * 10 + 17 * 25)]);
+    expect(await interest(opened)).toEqual([String(17 * 25)]);
+  });
+
+  it('is the day the account opened when the distribution is dated before it', async () => {
+    h.setNow('2027-04-05T03:00:00.000Z');
+    await h.joinPerson(COOPS.A, 'm-5');
+    await post('/accounts', { accountId: 'sk-5', memberId: 'm-5', productCode: 'SUKARELA' }).expect(
+      201,
+    );
+    await deliver([{ memberId: 'm-5', amount: 250_000n }], '2027-03-15');
+    expect(await shuDeposits('sk-5')).toEqual([{ amount: '250000', on: '2027-04-05' }]);
+  });
+});
