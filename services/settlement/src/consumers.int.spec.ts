@@ -133,6 +133,46 @@ describe('the savings and loan services’ money events in the books', () => {
     expect(await balance(P, '2-110')).toBe(-1_700_000n);
   });
 
+  it('takes the cover to zero, not below, when the coop withdraws more than the cover stated', async () => {
+    await deliver('SavingsDeposited', {
+      ...holder(P, B),
+      product: sukarela,
+      amount: idr(2_000_000),
+      via: 'bank',
+      businessDate: '2026-11-27',
+      externalId: null,
+    });
+    // The treasurer states less than the coop really holds with P…
+    expect((await h.put(`/coops/${B}/liquidity-cover/IDR`, { amount: idr(500_000) })).status).toBe(
+      200,
+    );
+    const withdrawn = {
+      ...holder(P, B),
+      product: sukarela,
+      amount: idr(1_000_000),
+      via: 'bank',
+      businessDate: '2026-11-27',
+      reason: 'withdrawal',
+      hold: null,
+      externalId: null,
+    };
+    const id = await deliver('SavingsWithdrawn', withdrawn);
+    const coverOf = async () =>
+      (await h.get(`/coops/${B}/limits`)).body.currencies[0].liquidityCover;
+    expect(await coverOf()).toEqual(idr(0));
+    // …and a later deposit counts in full; the withdrawal delivered again changes nothing.
+    await deliver('SavingsDeposited', {
+      ...holder(P, B),
+      product: sukarela,
+      amount: idr(300_000),
+      via: 'bank',
+      businessDate: '2026-11-27',
+      externalId: null,
+    });
+    await deliver('SavingsWithdrawn', withdrawn, id);
+    expect(await coverOf()).toEqual(idr(300_000));
+  });
+
   it('leaves the cover alone when the member coop deposits with a coop other than its parent', async () => {
     await deliver('SavingsDeposited', {
       ...holder(B, A),

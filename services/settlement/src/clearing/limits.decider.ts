@@ -1,5 +1,5 @@
 import { rejected, unreachable } from '@kopfed/domain';
-import { minorOf, moneyJson, type MoneyJson } from '../shared/money';
+import { maxBigint, minorOf, moneyJson, type MoneyJson } from '../shared/money';
 import type { ClearingState } from './clearing-state';
 import { exposureOf } from './limits';
 import type {
@@ -112,14 +112,18 @@ export function decideLimits(command: LimitsCommand, state: ClearingState): Limi
       ];
     }
     case 'ChangeCover': {
+      // A cover is ≥ 0, as SetCover says: a withdrawal larger than the cover the treasurer
+      // stated takes it to zero, not below. The event is made even when that leaves the cover
+      // as it was: its source is what makes a redelivered savings event change nothing.
       const { currency } = command.change;
-      const next = cover(state, command.coopId, currency) + minorOf(command.change);
+      const before = cover(state, command.coopId, currency);
+      const next = maxBigint(before + minorOf(command.change), 0n);
       return [
         {
           type: 'LiquidityCoverChanged',
           data: {
             coopId: command.coopId,
-            change: command.change,
+            change: moneyJson(next - before, currency),
             cover: moneyJson(next, currency),
             source: command.source,
             changedAt: command.now,
