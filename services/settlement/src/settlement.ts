@@ -134,7 +134,7 @@ export async function createSettlement(
     ...limitsRoutes(limits, directory),
     ...batchRoutes(batches, clock),
     ...ledgerRoutes(ledgers, commands, unposted, clock),
-    ...booksRoutes(books),
+    ...booksRoutes(books, unposted),
     ...reconciliationRoutes(reconciliation),
     ...paymentRoutes(payments),
     ...closeOfBusinessRoutes(runCloseOfBusiness, clock),

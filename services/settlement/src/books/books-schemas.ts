@@ -74,8 +74,34 @@ export const GeneralLedgerOut = z.object({
   ),
 });
 
+/** Every report tells what it leaves out: money events refused by a ledger, not posted yet. */
+export const UnpostedSummaryOut = z
+  .object({
+    count: z.int().min(0).describe('money events waiting to post'),
+    oldestBusinessDate: z
+      .string()
+      .nullable()
+      .describe('the earliest business date among them; null when none waits'),
+    coops: z
+      .array(z.string())
+      .describe('the coops with events waiting: GET /coops/{coopId}/books/unposted lists them'),
+  })
+  .describe(
+    'Money events the ledger refused (books/unposted) and close of business retries: what waits now, whatever the as-of asked. The report leaves them out, so while count > 0 the books are incomplete.',
+  );
+
+/** A report of one coop's books, with what waits to post into them. */
+export const CoopReport = <T extends z.ZodObject>(inner: T) =>
+  inner.extend({ unposted: UnpostedSummaryOut });
+
+/** A report of a coop and every coop below it; `unposted` covers them all. */
 export const Consolidated = <T extends z.ZodType>(inner: T) =>
-  z.object({ root: z.string(), coops: z.array(z.string()), statement: inner });
+  z.object({
+    root: z.string(),
+    coops: z.array(z.string()),
+    statement: inner,
+    unposted: UnpostedSummaryOut,
+  });
 
 export const EliminationsOut = z.array(
   z.object({ coopId: z.string(), account: z.string(), currency: z.string(), eliminated: Minor }),

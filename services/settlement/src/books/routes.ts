@@ -8,9 +8,11 @@ import {
   shuStatementJson,
   trialBalanceJson,
 } from './books-json';
+import type { UnpostedTable } from '../ledger/unposted-table';
 import {
   BalanceSheetOut,
   Consolidated,
+  CoopReport,
   EliminationsOut,
   GeneralLedgerOut,
   ShuStatementOut,
@@ -36,7 +38,7 @@ const asOf = (q: { date?: string | undefined; recordedAt?: string | undefined })
 });
 const TAGS = ['books'];
 
-export function booksRoutes(books: BooksService): Route[] {
+export function booksRoutes(books: BooksService, unposted: UnpostedTable): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -46,11 +48,14 @@ export function booksRoutes(books: BooksService): Route[] {
         'Neraca saldo (trial balance), as effective on a business date and/or as recorded at an instant',
       tags: TAGS,
       request: { params: CoopParams, query: AsOfParams },
-      responses: { 200: TrialBalanceOut },
+      responses: { 200: CoopReport(TrialBalanceOut) },
       policy: READERS,
       handler: async ({ params, query }) => ({
         status: 200,
-        body: trialBalanceJson(await books.trialBalance(params.coopId, asOf(query))),
+        body: {
+          ...trialBalanceJson(await books.trialBalance(params.coopId, asOf(query))),
+          unposted: unposted.waiting([params.coopId]),
+        },
       }),
     }),
     defineRoute({
@@ -69,7 +74,7 @@ export function booksRoutes(books: BooksService): Route[] {
           recordedAt: IsoInstant.optional(),
         }),
       },
-      responses: { 200: GeneralLedgerOut },
+      responses: { 200: CoopReport(GeneralLedgerOut) },
       policy: READERS,
       handler: async ({ params, query }) => {
         const { account, currency, from, to, recordedAt } = query;
@@ -80,7 +85,10 @@ export function booksRoutes(books: BooksService): Route[] {
           ...(to ? { to } : {}),
           ...(recordedAt ? { recordedAt } : {}),
         });
-        return { status: 200, body: generalLedgerJson(gl) };
+        return {
+          status: 200,
+          body: { ...generalLedgerJson(gl), unposted: unposted.waiting([params.coopId]) },
+        };
       },
     }),
     defineRoute({
@@ -90,13 +98,14 @@ export function booksRoutes(books: BooksService): Route[] {
       summary: 'Neraca (SAK EP balance sheet)',
       tags: TAGS,
       request: { params: CoopParams, query: SheetQuery },
-      responses: { 200: BalanceSheetOut },
+      responses: { 200: CoopReport(BalanceSheetOut) },
       policy: READERS,
       handler: async ({ params, query }) => ({
         status: 200,
-        body: balanceSheetJson(
-          await books.balanceSheet(params.coopId, asOf(query), query.currency),
-        ),
+        body: {
+          ...balanceSheetJson(await books.balanceSheet(params.coopId, asOf(query), query.currency)),
+          unposted: unposted.waiting([params.coopId]),
+        },
       }),
     }),
     defineRoute({
@@ -106,7 +115,7 @@ export function booksRoutes(books: BooksService): Route[] {
       summary: 'Perhitungan hasil usaha (SHU statement) of a period',
       tags: TAGS,
       request: { params: CoopParams, query: ShuQuery },
-      responses: { 200: ShuStatementOut },
+      responses: { 200: CoopReport(ShuStatementOut) },
       policy: READERS,
       handler: async ({ params, query }) => {
         const { from, to, currency, recordedAt } = query;
@@ -116,7 +125,10 @@ export function booksRoutes(books: BooksService): Route[] {
           ...(currency ? { currency } : {}),
           ...(recordedAt ? { recordedAt } : {}),
         });
-        return { status: 200, body: shuStatementJson(st) };
+        return {
+          status: 200,
+          body: { ...shuStatementJson(st), unposted: unposted.waiting([params.coopId]) },
+        };
       },
     }),
     defineRoute({
@@ -143,6 +155,7 @@ export function booksRoutes(books: BooksService): Route[] {
               currency: e.currency,
               eliminated: e.eliminatedMinor.toString(),
             })),
+            unposted: unposted.waiting(c.coops),
           },
         };
       },
@@ -160,7 +173,12 @@ export function booksRoutes(books: BooksService): Route[] {
         const c = await books.consolidatedBalanceSheet(params.coopId, asOf(query), query.currency);
         return {
           status: 200,
-          body: { root: params.coopId, coops: c.coops, statement: balanceSheetJson(c.sheet) },
+          body: {
+            root: params.coopId,
+            coops: c.coops,
+            statement: balanceSheetJson(c.sheet),
+            unposted: unposted.waiting(c.coops),
+          },
         };
       },
     }),
@@ -185,7 +203,12 @@ export function booksRoutes(books: BooksService): Route[] {
         });
         return {
           status: 200,
-          body: { root: params.coopId, coops: c.coops, statement: shuStatementJson(c.statement) },
+          body: {
+            root: params.coopId,
+            coops: c.coops,
+            statement: shuStatementJson(c.statement),
+            unposted: unposted.waiting(c.coops),
+          },
         };
       },
     }),

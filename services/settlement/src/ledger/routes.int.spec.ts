@@ -194,7 +194,11 @@ describe('the books over HTTP: chart, GL mapping, journal, periods, statements',
     const before = await h.get(
       `/coops/${A}/books/trial-balance?recordedAt=2026-01-01T00:00:00.000Z`,
     );
-    expect(before.body).toEqual({ rows: [], totals: [] });
+    expect(before.body).toEqual({
+      rows: [],
+      totals: [],
+      unposted: { count: 0, oldestBusinessDate: null, coops: [] },
+    });
     const kas = await h.get(`/coops/${A}/books/general-ledger?account=1-110&from=2026-10-10`);
     expect(kas.body).toMatchObject({ opening: '1000000', closing: '1060000' });
     expect(kas.body.lines.map((l: { description: string }) => l.description)).toEqual([

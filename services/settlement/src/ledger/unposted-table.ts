@@ -14,6 +14,17 @@ export interface UnpostedItem {
   failedAt: string;
 }
 
+/** What waits to post for some coops: how many events, the earliest business date among them. */
+export interface UnpostedSummary {
+  count: number;
+  oldestBusinessDate: string | null;
+  /** The coops with at least one event waiting, in id order. */
+  coops: string[];
+}
+
+/** The business date inside the stored event; indexed under the same expression. */
+const BUSINESS_DATE = "json_extract(event, '$.businessDate')";
+
 /**
  * Money events a ledger refused (a product without GL mapping, a cash balance that would go
  * below zero in books onboarded without it): kept, shown to the treasurer, retried — never
@@ -24,6 +35,7 @@ export class UnpostedTable {
   private readonly remove;
   private readonly forCoop;
   private readonly all;
+  private readonly waitingIn;
 
   constructor(db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS settlement_unposted (
@@ -36,6 +48,9 @@ export class UnpostedTable {
       event TEXT NOT NULL,
       PRIMARY KEY (coop_id, source_id)
     ) WITHOUT ROWID`);
+    // An index on an expression, so databases made before it need no new column.
+    db.exec(`CREATE INDEX IF NOT EXISTS settlement_unposted_by_date
+      ON settlement_unposted (coop_id, ${BUSINESS_DATE})`);
     this.put = db.prepare<[string, string, string, string, string, string, string]>(
       `INSERT INTO settlement_unposted (coop_id, source_id, event_type, code, detail, failed_at, event)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (coop_id, source_id) DO UPDATE SET
@@ -68,6 +83,11 @@ export class UnpostedTable {
         event: string;
       }
     >('SELECT * FROM settlement_unposted ORDER BY failed_at LIMIT ?');
+    this.waitingIn = db.prepare<[string], { coop_id: string; waiting: number; oldest: string }>(
+      `SELECT coop_id, COUNT(*) AS waiting, MIN(${BUSINESS_DATE}) AS oldest
+       FROM settlement_unposted
+       WHERE coop_id IN (SELECT value FROM json_each(?)) GROUP BY coop_id ORDER BY coop_id`,
+    );
   }
 
   record(event: MoneyEvent, code: string, detail: string, at: string): void {
@@ -96,6 +116,21 @@ export class UnpostedTable {
       detail: r.detail,
       failedAt: r.failed_at,
     }));
+  }
+
+  /** What waits for these coops now: counted on the index, whatever the books' as-of. */
+  waiting(coopIds: readonly string[]): UnpostedSummary {
+    const rows = this.waitingIn.all(JSON.stringify(coopIds));
+    let oldestBusinessDate: string | null = null;
+    for (const r of rows) {
+      if (oldestBusinessDate === null || r.oldest < oldestBusinessDate)
+        oldestBusinessDate = r.oldest;
+    }
+    return {
+      count: rows.reduce((sum, r) => sum + r.waiting, 0),
+      oldestBusinessDate,
+      coops: rows.map((r) => r.coop_id),
+    };
   }
 
   events(limit: number): MoneyEvent[] {
