@@ -8,6 +8,8 @@ export const productStream = (coopId: string, productCode: string) =>
 export const syncBatchStream = (coopId: string) => `loansyncbatch-${coopId}`;
 export const syncRepaymentStream = (coopId: string, externalId: string) =>
   `loansyncrepayment-${coopId}.${externalId}`;
+export const syncDisbursementStream = (coopId: string, externalId: string) =>
+  `loansyncdisbursement-${coopId}.${externalId}`;
 export const closeOfBusinessStream = (businessDate: string) => `closeofbusiness-${businessDate}`;
 /** Every completed close of business, in order: a new one may not go back in time. */
 export const CLOSE_OF_BUSINESS_CALENDAR = 'closeofbusinesscalendar-loan';

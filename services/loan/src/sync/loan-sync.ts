@@ -4,13 +4,18 @@ import {
   type BatchResult,
   type ItemResult,
 } from '@kopfed/batch-sync';
-import { conflict, DomainError, rejected } from '@kopfed/domain';
-import { handleCommand, WrongExpectedRevisionError, type EventMetadata } from '@kopfed/eventstore';
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { DomainError, rejected } from '@kopfed/domain';
+import { handleCommand, type EventMetadata } from '@kopfed/eventstore';
+import { v5 as uuidv5 } from 'uuid';
 import type { LoanContext } from '../context';
-import type { Funds } from '../loans/loan-events';
 import { loadProduct } from '../products/routes';
-import { syncBatchStream, syncRepaymentStream } from '../shared/streams';
+import { syncBatchStream, syncDisbursementStream, syncRepaymentStream } from '../shared/streams';
+import {
+  claimExternalId,
+  DISBURSEMENT_IDS,
+  releaseExternalId,
+  REPAYMENT_IDS,
+} from './external-id-claims';
 import type { SyncItem } from './schemas';
 
 /** Namespace of the loan ids derived from (coop, external id): a synced loan is found again for ever. */
@@ -32,7 +37,7 @@ interface SyncRequest {
 
 /**
  * Applies a sync batch item by item — loans are upserted by external id (the same loan again
- * is unchanged), a disbursement once per loan, a repayment once per external id for ever —
+ * is unchanged), a disbursement and a repayment once per external id for ever —
  * then records the batch's sequence so gaps show. A bad item is rejected alone.
  */
 export async function applySyncBatch(ctx: LoanContext, request: SyncRequest): Promise<BatchResult> {
@@ -152,30 +157,54 @@ async function applyOne(
       );
       return result.events.length > 0 ? 'created' : 'unchanged';
     }
-    case 'disbursement': {
+    case 'disbursement':
       notAfter(item.disbursedOn, request.today, '/disbursedOn');
-      const { state } = await ctx.loans.load(loanId);
-      const facts = ctx.parties.factsFor(coopId, state.memberId, item.disbursedOn);
-      const result = await ctx.bookLimit.disburse(loanId, (bookOutstandingPrincipal) =>
-        ctx.loans.execute(
-          loanId,
-          {
-            type: 'DisburseLoan',
-            disbursedOn: item.disbursedOn,
-            via: item.via,
-            disbursedBy: request.actor,
-            externalId: item.externalId,
-            facts,
-            bookOutstandingPrincipal,
-          },
-          { metadata, coopId, businessDate: item.disbursedOn },
-        ),
-      );
-      return result.events.length > 0 ? 'created' : 'unchanged';
-    }
+      return disburseOnce(ctx, request, item, loanId);
     case 'repayment':
       notAfter(item.paidOn, request.today, '/paidOn');
       return repayOnce(ctx, request, item, loanId);
+  }
+}
+
+/**
+ * A disbursement's external id is the coop's for ever: it is claimed with the loan and the
+ * payout's terms before the loan is paid out, so it never pays out another loan. A claim whose
+ * disbursement the loan refused is given back. A loan paid out before ids were claimed is
+ * recognised by the loan itself (its disbursement external id), and its id is claimed then.
+ */
+async function disburseOnce(
+  ctx: LoanContext,
+  request: SyncRequest,
+  item: Extract<SyncItem, { kind: 'disbursement' }>,
+  loanId: string,
+): Promise<'created' | 'unchanged'> {
+  const { coopId, metadata } = request;
+  const stream = syncDisbursementStream(coopId, item.externalId);
+  const fingerprint = { loanId, disbursedOn: item.disbursedOn, via: item.via };
+  const fresh = await claimExternalId(ctx, DISBURSEMENT_IDS, stream, fingerprint, metadata);
+  try {
+    const { state } = await ctx.loans.load(loanId);
+    const facts = ctx.parties.factsFor(coopId, state.memberId, item.disbursedOn);
+    const result = await ctx.bookLimit.disburse(loanId, (bookOutstandingPrincipal) =>
+      ctx.loans.execute(
+        loanId,
+        {
+          type: 'DisburseLoan',
+          disbursedOn: item.disbursedOn,
+          via: item.via,
+          disbursedBy: request.actor,
+          externalId: item.externalId,
+          facts,
+          bookOutstandingPrincipal,
+        },
+        { metadata, coopId, businessDate: item.disbursedOn },
+      ),
+    );
+    return result.events.length > 0 ? 'created' : 'unchanged';
+  } catch (error) {
+    if (fresh && error instanceof DomainError)
+      await releaseExternalId(ctx, DISBURSEMENT_IDS, stream, fingerprint, metadata);
+    throw error;
   }
 }
 
@@ -192,7 +221,7 @@ async function repayOnce(
 ): Promise<'created' | 'unchanged'> {
   const stream = syncRepaymentStream(request.coopId, item.externalId);
   const fingerprint = { loanId, amount: item.amount.amount, paidOn: item.paidOn, via: item.via };
-  const fresh = await claimRepaymentId(ctx, stream, fingerprint, request.metadata);
+  const fresh = await claimExternalId(ctx, REPAYMENT_IDS, stream, fingerprint, request.metadata);
   try {
     await ctx.loans.get(request.coopId, loanId);
     const result = await ctx.loans.execute(
@@ -214,80 +243,8 @@ async function repayOnce(
     return result.alreadyApplied ? 'unchanged' : 'created';
   } catch (error) {
     if (fresh && error instanceof DomainError)
-      await releaseRepaymentId(ctx, stream, fingerprint, request.metadata);
+      await releaseExternalId(ctx, REPAYMENT_IDS, stream, fingerprint, request.metadata);
     throw error;
-  }
-}
-
-/** What a repayment external id was claimed for: the same id with another of these is refused. */
-type Fingerprint = { loanId: string; amount: string; paidOn: string; via: Funds };
-const CLAIM_ATTEMPTS = 5;
-const RESERVED = 'LoanRepaymentExternalIdReserved';
-const RELEASED = 'LoanRepaymentExternalIdReleased';
-const sameFingerprint = (data: unknown, fingerprint: Fingerprint) => {
-  const d = data as Partial<Fingerprint>;
-  return (
-    d.loanId === fingerprint.loanId &&
-    d.amount === fingerprint.amount &&
-    d.paidOn === fingerprint.paidOn &&
-    // Claims recorded before `via` was part of the fingerprint name none: they match any.
-    (d.via === undefined || sameFunds(d.via, fingerprint.via))
-  );
-};
-const sameFunds = (a: Funds, b: Funds): boolean => {
-  if (a.kind !== 'savings' || b.kind !== 'savings') return a.kind === b.kind;
-  return a.savingsAccountId === b.savingsAccountId && a.productCode === b.productCode;
-};
-
-/** Claims the id for this repayment; true when this call made the claim. */
-async function claimRepaymentId(
-  ctx: LoanContext,
-  stream: string,
-  fingerprint: Fingerprint,
-  metadata: EventMetadata,
-): Promise<boolean> {
-  for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
-    const [last] = await ctx.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-    if (last && last.type !== RELEASED) {
-      if (sameFingerprint(last.data, fingerprint)) return false;
-      throw rejected(
-        'external_id_reused',
-        'this repayment external id was used for another repayment',
-        '/externalId',
-      );
-    }
-    try {
-      await ctx.store.append(
-        stream,
-        [{ id: uuidv7(), type: RESERVED, schemaVersion: 1, data: fingerprint, metadata }],
-        { expectedRevision: last ? last.revision : 'no_stream' },
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-    }
-  }
-  throw conflict('external_id_contended', 'this repayment external id is being claimed; retry');
-}
-
-/** Gives back a claim this call made: its repayment did not happen. */
-async function releaseRepaymentId(
-  ctx: LoanContext,
-  stream: string,
-  fingerprint: Fingerprint,
-  metadata: EventMetadata,
-): Promise<void> {
-  const [last] = await ctx.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-  if (!last || last.type !== RESERVED || !sameFingerprint(last.data, fingerprint)) return;
-  try {
-    await ctx.store.append(
-      stream,
-      [{ id: uuidv7(), type: RELEASED, schemaVersion: 1, data: fingerprint, metadata }],
-      { expectedRevision: last.revision },
-    );
-  } catch (error) {
-    // Another call with the same repayment holds or released it meanwhile: leave it to it.
-    if (!(error instanceof WrongExpectedRevisionError)) throw error;
   }
 }
 
