@@ -111,7 +111,8 @@ export type AccountCommand =
       type: 'CloseBusinessDay';
       date: IsoDate;
       product: Product;
-      memberActive: boolean;
+      /** The day the account's member left its coop; null while a member. */
+      memberLeftOn: IsoDate | null;
     };
 
 export type AccountCommandType = AccountCommand['type'];

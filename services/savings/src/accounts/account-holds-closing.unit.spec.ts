@@ -149,7 +149,7 @@ describe('account decider: holds, transfers, closing', () => {
         type: 'CloseBusinessDay',
         date: '2026-04-01',
         product: sukarela,
-        memberActive: true,
+        memberLeftOn: null,
       });
       expect(lapsed.find((e) => e.type === 'HoldReleased')).toMatchObject({
         data: { holdId: 'h-1', reason: 'expired' },

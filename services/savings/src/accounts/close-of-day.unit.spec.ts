@@ -5,11 +5,15 @@ import { maturityTransferId, nextDueOn } from './rules/close-of-day';
 import type { Product } from '../products/product';
 
 const { sukarela, wajib, berjangka } = PRODUCTS;
-const close = (date: string, product: Product = sukarela, memberActive = true): AccountCommand => ({
+const close = (
+  date: string,
+  product: Product = sukarela,
+  memberLeftOn: string | null = null,
+): AccountCommand => ({
   type: 'CloseBusinessDay',
   date,
   product,
-  memberActive,
+  memberLeftOn,
 });
 const types = (events: readonly AccountEvent[]) => events.map((e) => e.type);
 const data = (events: readonly AccountEvent[], type: AccountEvent['type']) =>
@@ -398,7 +402,32 @@ describe('close of business for one account', () => {
     });
 
     it('stops counting once the membership has ended', () => {
-      expect(when(wajibOpened, close('2026-05-31', wajib, false))).toEqual([]);
+      expect(when(wajibOpened, close('2026-05-31', wajib, '2026-03-10'))).toEqual([]);
+    });
+
+    const monthsClosed = (events: readonly AccountEvent[]) =>
+      events.flatMap((e) =>
+        e.type === 'WajibMonthClosed' ? [[e.data.month, e.data.arrears]] : [],
+      );
+
+    it('closed late, counts the months that ended while the member was one', () => {
+      // Left on 2 April; March closed on 2 June, April and May not owed.
+      const late = when(wajibOpened, close('2026-05-31', wajib, '2026-04-02'));
+      expect(monthsClosed(late)).toEqual([['2026-03', '50000']]);
+      expect(when([...wajibOpened, ...late], close('2026-06-30', wajib, '2026-04-02'))).toEqual([]);
+    });
+
+    it('tells a month closed late what its close on time told', () => {
+      const leftOn = '2026-05-31';
+      const onTime = ['2026-03-31', '2026-04-30'].reduce<AccountEvent[]>(
+        (events, date) => then(events, close(date, wajib)),
+        wajibOpened,
+      );
+      // The 31 May close runs after the day ends: a member who left that day no longer owes May.
+      const afterLeaving = then(onTime, close('2026-05-31', wajib, leftOn));
+      const late = then(wajibOpened, close('2026-06-30', wajib, leftOn));
+      expect(monthsClosed(late)).toEqual(monthsClosed(afterLeaving));
+      expect(monthsClosed(late).map(([month]) => month)).toEqual(['2026-03', '2026-04']);
     });
   });
 });

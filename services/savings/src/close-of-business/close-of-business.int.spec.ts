@@ -99,7 +99,7 @@ describe('close of business', () => {
       const product = await accounts.catalogue.product(COOPS.A, state.product.code);
       const result = await accounts.aggregates.execute(`account-${id}`, (s) =>
         accountDecider.decide(
-          { type: 'CloseBusinessDay', date: '2026-03-31', product, memberActive: true },
+          { type: 'CloseBusinessDay', date: '2026-03-31', product, memberLeftOn: null },
           s,
         ),
       );

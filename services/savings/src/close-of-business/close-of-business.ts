@@ -6,7 +6,9 @@ import { accountStream, type Accounts } from '../accounts/account-context';
 import type { AccountEvent } from '../accounts/account-events';
 import { decodeAccount } from '../accounts/account-snapshot';
 import { accountDecider } from '../accounts/account.decider';
+import type { MemberView } from '../membership/membership-directory';
 import type { Product } from '../products/product';
+import type { IsoDate } from '../shared/dates';
 import type { ReadModelProjection } from '../shared/projection';
 import type { TransferService } from '../transfers/transfer-service';
 
@@ -27,6 +29,18 @@ const TRANSFER_PAGE = 10_000;
 const IN_FLIGHT = 512;
 
 export const closeOfBusinessStream = (date: string) => `closeofbusiness-${date}`;
+
+/** Before any month: the day of a departure the membership directory kept without one. */
+const LEFT_ON_UNKNOWN = '0000-01-01';
+
+/**
+ * The day the account's member left, null while a member. A member the directory does not know,
+ * or whose departure it kept before it kept the day, owes no further wajib month, as before.
+ */
+function leftOnOf(member: MemberView | undefined): IsoDate | null {
+  if (member?.memberActive) return null;
+  return member?.leftOn ?? LEFT_ON_UNKNOWN;
+}
 
 /**
  * Close of business for a business date: every account with something due that day (from the
@@ -124,7 +138,7 @@ export class CloseOfBusiness {
       const worker = async () => {
         for (let row = rows[next++]; row !== undefined; row = rows[next++]) {
           const product = await productOf(row.coop_id, row.product_code);
-          const memberActive = this.accounts.membershipOf(row.coop_id, row.member_id).memberActive;
+          const memberLeftOn = leftOnOf(this.accounts.members.member(row.coop_id, row.member_id));
           const state = decodeAccount(row.state);
           // A row written before finished holds were kept is no starting point: the state this
           // leaves in the cache would let a later hold reuse an id (see `accountSnapshots`).
@@ -133,7 +147,7 @@ export class CloseOfBusiness {
             accountStream(row.account_id),
             (state) =>
               accountDecider.decide(
-                { type: 'CloseBusinessDay', date, product, memberActive },
+                { type: 'CloseBusinessDay', date, product, memberLeftOn },
                 state,
               ),
             { metadata, ...(hint ? { hint } : {}) },

@@ -68,6 +68,7 @@ describe('MembershipDirectory', () => {
       memberCoopId: null,
       externalId: 'ext-1',
       memberActive: true,
+      leftOn: null,
     });
     expect(directory.member('coop-a', 'm-2')).toBeUndefined();
     expect(directory.member('coop-b', 'm-1')).toBeUndefined();
@@ -80,6 +81,37 @@ describe('MembershipDirectory', () => {
     expect(directory.member('coop-a', 'm-1')?.memberActive).toBe(false);
     await join('coop-a', 'm-1');
     expect(directory.member('coop-a', 'm-1')?.memberActive).toBe(true);
+  });
+
+  it('keeps the day a member left, until they join again', async () => {
+    await join('coop-a', 'm-1');
+    await leave('coop-a', 'm-1');
+    expect(directory.member('coop-a', 'm-1')).toMatchObject({
+      memberActive: false,
+      leftOn: '2026-03-10',
+    });
+    await join('coop-a', 'm-1');
+    expect(directory.member('coop-a', 'm-1')?.leftOn).toBeNull();
+  });
+
+  it('adds the day a member left to a table made before it was kept', async () => {
+    const old = new Database(':memory:');
+    old.exec(`
+      CREATE TABLE savings_coops (
+        coop_id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, parent_coop_id TEXT
+      ) WITHOUT ROWID;
+      CREATE TABLE savings_members (
+        coop_id TEXT NOT NULL, member_id TEXT NOT NULL, kind TEXT NOT NULL, member_coop_id TEXT,
+        external_id TEXT, active INTEGER NOT NULL, PRIMARY KEY (coop_id, member_id)
+      ) WITHOUT ROWID;
+      INSERT INTO savings_coops VALUES ('coop-a', 'primary', 'active', NULL);
+      INSERT INTO savings_members VALUES ('coop-a', 'm-1', 'person', NULL, NULL, 0);
+    `);
+    const migrated = new MembershipDirectory(old);
+    new MembershipDirectory(old);
+    // A departure kept before the day was: known to have left, not when.
+    expect(migrated.member('coop-a', 'm-1')).toMatchObject({ memberActive: false, leftOn: null });
+    old.close();
   });
 
   it("sees the coop's status change for every member it has answered about", async () => {

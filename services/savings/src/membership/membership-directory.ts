@@ -4,6 +4,7 @@ import { catalog } from '@kopfed/contracts';
 import { integrationEventHandler, SqliteInbox } from '@kopfed/messaging';
 import type { ServiceInstance } from '@kopfed/service-kit';
 import type { Membership } from '../accounts/account-commands';
+import type { IsoDate } from '../shared/dates';
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
 
@@ -17,10 +18,18 @@ export interface MemberView extends Membership {
   memberKind: 'person' | 'coop';
   memberCoopId: string | null;
   externalId: string | null;
+  /**
+   * The day the member left (MemberLeft's leftOn), null while a member — and for a departure
+   * this copy kept before it kept the day (the column came later).
+   */
+  leftOn: IsoDate | null;
 }
 
 type CoopFacts = Pick<MemberView, 'coopKind' | 'coopStatus'>;
-type MemberFacts = Pick<MemberView, 'memberKind' | 'memberCoopId' | 'externalId' | 'memberActive'>;
+type MemberFacts = Pick<
+  MemberView,
+  'memberKind' | 'memberCoopId' | 'externalId' | 'memberActive' | 'leftOn'
+>;
 
 /** Rows kept in memory: every command on an account asks about its member. */
 const CACHED_MEMBERS = 100_000;
@@ -50,10 +59,11 @@ export class MembershipDirectory {
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS savings_members (
         coop_id TEXT NOT NULL, member_id TEXT NOT NULL, kind TEXT NOT NULL, member_coop_id TEXT,
-        external_id TEXT, active INTEGER NOT NULL, PRIMARY KEY (coop_id, member_id)
+        external_id TEXT, active INTEGER NOT NULL, left_on TEXT, PRIMARY KEY (coop_id, member_id)
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS savings_members_by_external ON savings_members (coop_id, external_id);
     `);
+    addLeftOn(db);
     this.inbox = new SqliteInbox(db, MembershipDirectory.GROUP);
     this.statements = {
       coopRegistered: db.prepare<[string, string, string | null]>(
@@ -65,17 +75,18 @@ export class MembershipDirectory {
       ),
       memberJoined: db.prepare<[string, string, string, string | null, string | null]>(
         `INSERT INTO savings_members (coop_id, member_id, kind, member_coop_id, external_id, active)
-         VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (coop_id, member_id) DO UPDATE SET active = 1`,
+         VALUES (?, ?, ?, ?, ?, 1)
+         ON CONFLICT (coop_id, member_id) DO UPDATE SET active = 1, left_on = NULL`,
       ),
       externalIdAttached: db.prepare<[string, string, string]>(
         'UPDATE savings_members SET external_id = ? WHERE coop_id = ? AND member_id = ?',
       ),
-      memberLeft: db.prepare<[string, string]>(
-        'UPDATE savings_members SET active = 0 WHERE coop_id = ? AND member_id = ?',
+      memberLeft: db.prepare<[string, string, string]>(
+        'UPDATE savings_members SET active = 0, left_on = ? WHERE coop_id = ? AND member_id = ?',
       ),
       member: db.prepare<[string, string], MemberRow>(
         `SELECT m.coop_id, m.member_id, m.kind, m.member_coop_id, m.external_id, m.active,
-                c.kind AS coop_kind, c.status AS coop_status
+                m.left_on, c.kind AS coop_kind, c.status AS coop_status
            FROM savings_members m JOIN savings_coops c ON c.coop_id = m.coop_id
           WHERE m.coop_id = ? AND m.member_id = ?`,
       ),
@@ -128,9 +139,9 @@ export class MembershipDirectory {
             return;
           }
           case 'MemberLeft': {
-            const { coopId, memberId } = event.data;
+            const { coopId, memberId, leftOn } = event.data;
             await this.inbox.apply(event.envelope.id, () => {
-              s.memberLeft.run(coopId, memberId);
+              s.memberLeft.run(leftOn, coopId, memberId);
               this.members.delete(memberKey(coopId, memberId));
             });
             return;
@@ -155,6 +166,7 @@ export class MembershipDirectory {
         memberCoopId: row.member_coop_id,
         externalId: row.external_id,
         memberActive: row.active === 1,
+        leftOn: row.left_on,
       };
       this.coops.set(coopId, coop);
       this.members.set(key, member);
@@ -169,6 +181,18 @@ export class MembershipDirectory {
 
 const memberKey = (coopId: string, memberId: string) => `${coopId}\u0000${memberId}`;
 
+/**
+ * The day a member left came in later than the table: a table made before gets the column,
+ * empty. The table is the member service's events as this consumer took them (an inbox, not a
+ * projection of savings' own log), so it cannot be rebuilt here; a departure it kept before has
+ * no day, and owes no wajib month after it, as then.
+ */
+function addLeftOn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(savings_members)').all();
+  if (!columns.some((c) => c.name === 'left_on'))
+    db.exec('ALTER TABLE savings_members ADD COLUMN left_on TEXT');
+}
+
 interface MemberRow {
   coop_id: string;
   member_id: string;
@@ -176,6 +200,7 @@ interface MemberRow {
   member_coop_id: string | null;
   external_id: string | null;
   active: number;
+  left_on: string | null;
   coop_kind: string;
   coop_status: string;
 }

@@ -6,6 +6,7 @@ import {
   addMonths,
   endOfBusinessDate,
   lastDayOfMonth,
+  minDate,
   monthOf,
   nextMonth,
   type IsoDate,
@@ -47,8 +48,19 @@ export function closeBusinessDay(
     mature(draft, command.product);
   }
   if (draft.state.status === 'open') postDuePeriods(draft, command.date, command.product);
-  if (command.memberActive) closeWajibMonths(draft, command.date, command.product);
+  closeWajibMonths(draft, wajibCutOff(command), command.product);
   return draft.events;
+}
+
+/**
+ * The last day whose month end is owed: a wajib month is owed by a member who was still one
+ * when it ended, so a month closed late tells what its close on time would have (that close
+ * runs after the day, so a member who left on the month's last day no longer owed it). The
+ * command, not the events, carries the day: replaying stored events needs no membership.
+ */
+function wajibCutOff(command: Extract<AccountCommand, { type: 'CloseBusinessDay' }>): IsoDate {
+  const { date, memberLeftOn } = command;
+  return memberLeftOn === null ? date : minDate(date, addDays(memberLeftOn, -1));
 }
 
 function releaseExpiredHolds(draft: Draft, date: IsoDate): void {
@@ -166,13 +178,14 @@ export function maturityTransferId(accountId: string, maturesOn: IsoDate): strin
   return id.length <= 64 ? id : `m${day}_${hash('sha256', accountId, 'hex').slice(0, 54)}`;
 }
 
-function closeWajibMonths(draft: Draft, date: IsoDate, product: Product): void {
+/** Closes each wajib month that ended by `through`, with the arrears then. */
+function closeWajibMonths(draft: Draft, through: IsoDate, product: Product): void {
   const wajib = draft.state.wajib;
   if (!wajib || draft.state.status !== 'open') return;
   let month = wajib.closedThrough ? nextMonth(wajib.closedThrough) : monthOf(draft.state.openedOn);
   for (let i = 0; i < MAX_WAJIB_MONTHS_PER_RUN; i++, month = nextMonth(month)) {
     const end = lastDayOfMonth(`${month}-01`);
-    if (end > date) return;
+    if (end > through) return;
     const current = draft.state.wajib!;
     const required = termsOn(product, end).wajibMonthlyAmount ?? 0n;
     const requiredToDate = current.requiredToDate + required;
