@@ -1,7 +1,7 @@
 import type { EventData } from '@kopfed/contracts';
 import { coopId, productCode, type Funds, type Movement } from '@kopfed/ledger';
 import { money, type Money } from '@kopfed/money';
-import type { MoneyEventToPost } from './ledger-poster';
+import type { MoneyEventToPost } from './money-event-to-post';
 
 type LoanName =
   | 'LoanDisbursed'

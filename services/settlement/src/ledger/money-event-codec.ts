@@ -1,4 +1,4 @@
-import type { MoneyEventToPost } from './ledger-poster';
+import type { MoneyEventToPost } from './money-event-to-post';
 
 /** Money events hold bigints: kept as `{ "$minor": "123" }` in JSON text. */
 export function encodeMoneyEvent(event: MoneyEventToPost): string {
