@@ -1,7 +1,7 @@
-import { v7 as uuidv7 } from 'uuid';
-import { catalog, type EventName } from '@kopfed/contracts';
+import type { EventName } from '@kopfed/contracts';
 import { expectBooksBalance } from './testing/books';
 import { A, B, idr, P, settlementHarness, type Harness } from './testing/harness';
+import { deliverEvent } from './testing/deliver';
 
 describe('the savings and loan services’ money events in the books', () => {
   let h: Harness;
@@ -13,27 +13,8 @@ describe('the savings and loan services’ money events in the books', () => {
     await h.close();
   });
 
-  async function deliver(name: EventName, data: unknown, id = uuidv7()): Promise<string> {
-    const service = catalog.definition(name).service;
-    const consumption = h.settlement.instance.consumes!.find(
-      (c) => c.topic === catalog.topicOf(service),
-    )!;
-    const envelope = catalog.toEnvelope(name, {
-      id,
-      subject: 'x',
-      time: '2026-11-27T03:00:00.000Z',
-      businessDate: '2026-11-27',
-      data: data as never,
-    });
-    await consumption.handler({
-      topic: consumption.topic,
-      key: 'x',
-      value: JSON.stringify(envelope),
-      headers: {},
-      attempt: 1,
-    });
-    return id;
-  }
+  const deliver = (name: EventName, data: unknown, id?: string) =>
+    deliverEvent(h.settlement, name, data, { id });
 
   const holder = (coopId: string, memberCoopId: string | null = null) => ({
     coopId,

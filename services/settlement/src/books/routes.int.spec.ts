@@ -1,8 +1,8 @@
-import { v7 as uuidv7 } from 'uuid';
-import { catalog, type EventName } from '@kopfed/contracts';
+import type { EventName } from '@kopfed/contracts';
 import { buildOpenApiDocument } from '@kopfed/service-kit';
 import { expectBooksBalance } from '../testing/books';
 import { A, idr, P, settlementHarness, type Harness } from '../testing/harness';
+import { deliverEvent } from '../testing/deliver';
 
 /**
  * A money event the ledger refused waits in books/unposted until close of business retries
@@ -20,25 +20,7 @@ describe('the books reports tell what is still waiting to post', () => {
     await h.close();
   });
 
-  async function deliver(name: EventName, data: unknown): Promise<void> {
-    const consumption = h.settlement.instance.consumes!.find(
-      (c) => c.topic === catalog.topicOf(catalog.definition(name).service),
-    )!;
-    const envelope = catalog.toEnvelope(name, {
-      id: uuidv7(),
-      subject: 'x',
-      time: '2026-11-27T03:00:00.000Z',
-      businessDate: '2026-11-27',
-      data: data as never,
-    });
-    await consumption.handler({
-      topic: consumption.topic,
-      key: 'x',
-      value: JSON.stringify(envelope),
-      headers: {},
-      attempt: 1,
-    });
-  }
+  const deliver = (name: EventName, data: unknown) => deliverEvent(h.settlement, name, data);
 
   const reports = {
     trialBalance: `/coops/${A}/books/trial-balance`,

@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
-import { catalog, type EventName } from '@kopfed/contracts';
+import type { EventName } from '@kopfed/contracts';
 import { expectBooksBalance } from '../testing/books';
 import { A, idr, settlementHarness, type Harness } from '../testing/harness';
+import { deliverEvent } from '../testing/deliver';
 
 describe('a loan’s repayment or recovery taken back after its month closed', () => {
   let h: Harness;
@@ -23,28 +24,7 @@ describe('a loan’s repayment or recovery taken back after its month closed', (
     await h.close();
   });
 
-  async function deliver(name: EventName, data: unknown): Promise<string> {
-    const id = uuidv7();
-    const service = catalog.definition(name).service;
-    const consumption = h.settlement.instance.consumes!.find(
-      (c) => c.topic === catalog.topicOf(service),
-    )!;
-    const envelope = catalog.toEnvelope(name, {
-      id,
-      subject: 'x',
-      time: '2026-11-27T03:00:00.000Z',
-      businessDate: '2026-11-27',
-      data: data as never,
-    });
-    await consumption.handler({
-      topic: consumption.topic,
-      key: 'x',
-      value: JSON.stringify(envelope),
-      headers: {},
-      attempt: 1,
-    });
-    return id;
-  }
+  const deliver = (name: EventName, data: unknown) => deliverEvent(h.settlement, name, data);
 
   const balance = async (coop: string, account: string) => {
     const trial = await h.settlement.books.trialBalance(coop, {});

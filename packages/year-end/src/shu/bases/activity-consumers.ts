@@ -4,6 +4,16 @@ import type { ServiceInstance } from '@kopfed/service-kit';
 import type { MemberActivityBook, SavingsChange } from './member-activity';
 
 type Received = ReceivedEvent<(typeof catalog.definitions)[number]>;
+type Amount = { amount: string };
+type LoanPayment = {
+  coopId: string;
+  memberId: string;
+  paidOn: string;
+  interest: Amount;
+  accruedInterest: Amount;
+  fee: Amount;
+  penalty: Amount;
+};
 
 /**
  * What a savings or loan integration event means for SHU bases. Every leg is keyed by the
@@ -24,6 +34,20 @@ export function recordActivity(book: MemberActivityBook, received: Received): vo
       kind,
       businessDate: data.businessDate,
       deltaMinor,
+    });
+  /** A loan payment's parts that count toward jasa usaha, dated as paid; `-1n` takes them back. */
+  const payment = (data: LoanPayment, sign: 1n | -1n) =>
+    book.recordLoanPayment({
+      sourceId: id,
+      coopId: data.coopId,
+      memberId: data.memberId,
+      businessDate: data.paidOn,
+      parts: {
+        interest: sign * BigInt(data.interest.amount),
+        accruedInterest: sign * BigInt(data.accruedInterest.amount),
+        fee: sign * BigInt(data.fee.amount),
+        penalty: sign * BigInt(data.penalty.amount),
+      },
     });
   switch (received.name) {
     case 'SavingsDeposited': {
@@ -68,42 +92,16 @@ export function recordActivity(book: MemberActivityBook, received: Received): vo
       change('to', data, data.to.product.kind, amount);
       return;
     }
-    case 'LoanRepaid': {
-      const { data } = received;
-      book.recordLoanPayment({
-        sourceId: id,
-        coopId: data.coopId,
-        memberId: data.memberId,
-        businessDate: data.paidOn,
-        parts: {
-          interest: BigInt(data.interest.amount),
-          accruedInterest: BigInt(data.accruedInterest.amount),
-          fee: BigInt(data.fee.amount),
-          penalty: BigInt(data.penalty.amount),
-        },
-      });
+    case 'LoanRepaid':
+      payment(received.data, 1n);
       return;
-    }
-    case 'LoanRepaymentReversed': {
+    case 'LoanRepaymentReversed':
       // The repayment never arrived: its parts are taken back, dated as it was (the ledger
       // posts the mirror on `paidOn` too), so the year it counted in loses them even when the
       // refusal comes in a later year. Rows of their own, keyed by this event's id: the sum is
       // right whichever of the two is delivered first, and however often.
-      const { data } = received;
-      book.recordLoanPayment({
-        sourceId: id,
-        coopId: data.coopId,
-        memberId: data.memberId,
-        businessDate: data.paidOn,
-        parts: {
-          interest: -BigInt(data.interest.amount),
-          accruedInterest: -BigInt(data.accruedInterest.amount),
-          fee: -BigInt(data.fee.amount),
-          penalty: -BigInt(data.penalty.amount),
-        },
-      });
+      payment(received.data, -1n);
       return;
-    }
     default:
       return;
   }
