@@ -270,10 +270,7 @@ export class AccountService {
     const history = await this.accounts.store.readStream(accountStream(accountId));
     const at = history.findIndex((event) => event.id === ids(undefined, 0));
     if (at < 0) return undefined;
-    const applied = history
-      .slice(at, at + 2)
-      .filter((event, i) => event.id === ids(undefined, i))
-      .map((event) => toDomain<AccountEvent>(event));
+    const applied = storedUnder(history, at, ids);
     if (!sameOpening(coopId, request, applied)) throw keyIds(actor, accountId).reused();
     const { state, revision } = await this.accounts.aggregates.load(accountStream(accountId));
     return { state, revision, events: [], replayed: applied };
@@ -748,8 +745,9 @@ export class AccountService {
   /**
    * A close refused as closed (or as the key's reuse: on a later day a close decides other
    * interest), asked for under the Idempotency-Key of the close that closed the account (or of
-   * its request an approval then carried out): a rerun, answered with the account as it is. The events of one request are contiguous in the stream, so the close's
-   * own AccountClosed carries the id derived for its place among them.
+   * its request an approval then carried out): a rerun, answered with the account as it is.
+   * The events of one request are contiguous in the stream, so the close's own AccountClosed
+   * carries the id derived for its place among them.
    */
   private async closedBefore(
     accountId: string,
