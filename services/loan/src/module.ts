@@ -5,6 +5,8 @@ import { Parties } from './borrowers/parties';
 import { CloseOfBusiness } from './close-of-business/close-of-business';
 import { closeOfBusinessRoutes } from './close-of-business/routes';
 import type { LoanContext } from './context';
+import { LiquidityLoanRequests } from './liquidity-loans/requests';
+import { liquidityLoanRoutes } from './liquidity-loans/routes';
 import { LoanBookLimit } from './loans/loan-book-limit';
 import { LoanBookProjection } from './loans/loan-book-projection';
 import { LoanRepository } from './loans/loan-repository';
@@ -35,14 +37,24 @@ export const loanModule: ServiceModule = {
     const store = deps.store;
     const book = new LoanBookProjection(store);
     const loans = new LoanRepository(store, deps.readModels);
+    const parties = new Parties(deps.readModels);
     const ctx: LoanContext = {
       store,
       db: deps.readModels,
       book,
       loans,
-      parties: new Parties(deps.readModels),
+      parties,
       closeOfBusiness: new CloseOfBusiness(store, deps.readModels, book, loans, deps.clock),
       bookLimit: new LoanBookLimit(deps.readModels, book, loans, MAX_BOOK_PRINCIPAL),
+      liquidityLoans: new LiquidityLoanRequests({
+        db: deps.readModels,
+        store,
+        book,
+        loans,
+        parties,
+        clock: deps.clock,
+        logger: deps.logger,
+      }),
       clock: deps.clock,
     };
     return {
@@ -51,7 +63,7 @@ export const loanModule: ServiceModule = {
         version: 'v1',
         title: 'kopfed loan service',
         description:
-          'Loan products, exact schedules, the loan lifecycle with maker-checker approval, repayments, restructuring, write-off, close of business (accrual, arrears, kolektibilitas, PPAP, penalties), bulk sync and the portfolio.',
+          'Loan products, exact schedules, the loan lifecycle with maker-checker approval, liquidity loans to member coops at settlement’s request, repayments, restructuring, write-off, close of business (accrual, arrears, kolektibilitas, PPAP, penalties), bulk sync and the portfolio.',
         routes: [
           ...scheduleRoutes(),
           ...productRoutes(ctx),
@@ -61,6 +73,7 @@ export const loanModule: ServiceModule = {
           ...portfolioRoutes(ctx),
           ...syncRoutes(ctx),
           ...closeOfBusinessRoutes(ctx),
+          ...liquidityLoanRoutes(ctx),
         ],
       },
       publishes: { topic: catalog.topicOf('loan'), encode: encodeLoanEvent },
@@ -68,6 +81,7 @@ export const loanModule: ServiceModule = {
         ctx.parties.consumption(),
         savingsHoldsConsumption(loans, deps.logger),
         savingsDebitsConsumption(loans, store, deps.logger),
+        ctx.liquidityLoans.consumption(),
       ],
       async start() {
         book.start((error) => deps.logger.error({ err: error }, 'loan book projection failed'));

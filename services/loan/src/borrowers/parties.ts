@@ -29,6 +29,7 @@ const TABLES = `
     left_on TEXT
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS loan_party_members_external ON loan_party_members (coop_id, external_id);
+  CREATE INDEX IF NOT EXISTS loan_party_members_coop ON loan_party_members (coop_id, member_coop_id);
   CREATE TABLE IF NOT EXISTS loan_party_agreements (
     agreement_id TEXT PRIMARY KEY,
     coop_id TEXT NOT NULL,
@@ -65,6 +66,11 @@ export class Parties {
       ),
       memberByExternalId: db.prepare<[string, string], { member_id: string }>(
         'SELECT member_id FROM loan_party_members WHERE coop_id = ? AND external_id = ?',
+      ),
+      membership: db.prepare<[string, string], { member_id: string }>(
+        // A membership in force first; else the latest that ended, for the decider to refuse.
+        `SELECT member_id FROM loan_party_members WHERE coop_id = ? AND member_coop_id = ?
+          ORDER BY left_on IS NULL DESC, left_on DESC LIMIT 1`,
       ),
       agreement: db.prepare<
         [{ lender: string; member: string; on: string }],
@@ -123,6 +129,11 @@ export class Parties {
       memberCoop: memberCoop && { status: memberCoop.status },
       agreement: agreement ? { agreementId: agreement.agreement_id } : null,
     };
+  }
+
+  /** The member id a member coop has in `coopId` (its parent), if the member service reported one. */
+  coopMembership(coopId: string, memberCoopId: string): string | undefined {
+    return this.statements.membership.get(coopId, memberCoopId)?.member_id;
   }
 
   memberIdByExternalId(coopId: string, externalId: string): string | undefined {

@@ -13,3 +13,5 @@ export const syncDisbursementStream = (coopId: string, externalId: string) =>
 export const closeOfBusinessStream = (businessDate: string) => `closeofbusiness-${businessDate}`;
 /** Every completed close of business, in order: a new one may not go back in time. */
 export const CLOSE_OF_BUSINESS_CALENDAR = 'closeofbusinesscalendar-loan';
+/** A coop's designation of the loan product that lends its member coops liquidity. */
+export const liquidityProductStream = (coopId: string) => `liquidityloanproduct-${coopId}`;

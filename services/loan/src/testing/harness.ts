@@ -32,6 +32,8 @@ export interface LoanHarness {
   memberEvent(name: EventName, subject: string, data: unknown): Promise<void>;
   /** Publishes a savings-service event as the savings service would. */
   savingsEvent(name: EventName, subject: string, data: unknown): Promise<void>;
+  /** Publishes a settlement-service event; the same `id` again is a redelivery of it. */
+  settlementEvent(name: EventName, subject: string, data: unknown, id?: string): Promise<void>;
   /** Registers A, B (primary) under P (secondary); members m-a1 (person of A) and m-pa (coop A at P). */
   federation(): Promise<void>;
   as(token: string): { Authorization: string };
@@ -61,9 +63,10 @@ export async function loanHarness(today = '2026-01-31'): Promise<LoanHarness> {
   const instance = host.services[0]!.instance;
   const app = createServiceApp(instance.definition, { ...fx.deps, store });
   const publish =
-    (service: 'member' | 'savings') => async (name: EventName, subject: string, data: unknown) => {
+    (service: 'member' | 'savings' | 'settlement') =>
+    async (name: EventName, subject: string, data: unknown, id: string = uuidv7()) => {
       const envelope = catalog.toEnvelope(name, {
-        id: uuidv7(),
+        id,
         subject,
         time: now.toISOString(),
         businessDate: today,
@@ -86,6 +89,7 @@ export async function loanHarness(today = '2026-01-31'): Promise<LoanHarness> {
     },
     memberEvent,
     savingsEvent: publish('savings'),
+    settlementEvent: publish('settlement'),
     async federation() {
       await memberEvent('CoopRegistered', COOPS.P, coop(COOPS.P, 'secondary', null));
       await memberEvent('CoopRegistered', COOPS.A, coop(COOPS.A, 'primary', COOPS.P));

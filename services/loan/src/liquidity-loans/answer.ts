@@ -1,0 +1,62 @@
+import { deterministicUuid } from '@kopfed/eventstore';
+import type { Designation } from './designation';
+
+/**
+ * A liquidity loan request (LiquidityLoanRequested) as the parent's loan service keeps it: one
+ * per (settlement batch, member coop). Its id is the id of the loan application that answers
+ * it, so a request redelivered, or answered twice at once, finds that one application.
+ */
+export interface LiquidityLoanRequest {
+  requestId: string;
+  batchId: string;
+  /** The lender: the parent coop the settlement batch belongs to. */
+  parentCoopId: string;
+  /** The borrower: the member coop whose net debit exceeded its liquidity cover. */
+  coopId: string;
+  shortfallMinor: bigint;
+  currency: string;
+  requestedAt: string;
+}
+
+export const liquidityLoanRequestId = (batchId: string, coopId: string) =>
+  deterministicUuid('LiquidityLoanRequested', batchId, coopId);
+
+/** Why a request has no application yet, in the words a problem detail uses. */
+export interface Unanswered {
+  reason: string;
+  detail: string;
+}
+
+/** How a request is applied for: the designation, or what the treasurer names instead. */
+export type ApplicationTerms = Pick<Designation, 'productCode' | 'termMonths'>;
+
+/**
+ * What a request is applied for with, or what stops it before the loan decider judges it (the
+ * product's range, the rate cap, the borrower's standing and agreement are the decider's).
+ * `memberId` is the borrower coop's membership in the parent, as the member service reported it.
+ */
+export function readyToApply(
+  request: Pick<LiquidityLoanRequest, 'parentCoopId' | 'coopId' | 'currency'>,
+  terms: ApplicationTerms | null,
+  memberId: string | undefined,
+): { ready: true; terms: ApplicationTerms; memberId: string } | ({ ready: false } & Unanswered) {
+  if (request.currency !== 'IDR')
+    return {
+      ready: false,
+      reason: 'currency_not_lent',
+      detail: `kopfed loans are in IDR; the shortfall is in ${request.currency}`,
+    };
+  if (!terms)
+    return {
+      ready: false,
+      reason: 'no_liquidity_product',
+      detail: `coop ${request.parentCoopId} has designated no loan product for liquidity loans`,
+    };
+  if (memberId === undefined)
+    return {
+      ready: false,
+      reason: 'borrower_not_member',
+      detail: `coop ${request.coopId} is not a member of ${request.parentCoopId} as the member service reported it`,
+    };
+  return { ready: true, terms, memberId };
+}

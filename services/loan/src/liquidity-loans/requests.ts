@@ -1,0 +1,314 @@
+import type Database from 'better-sqlite3';
+import { catalog } from '@kopfed/contracts';
+import { DomainError, invariant, type DomainErrorKind } from '@kopfed/domain';
+import {
+  jakartaBusinessDate,
+  loadAggregate,
+  type EventMetadata,
+  type EventStore,
+} from '@kopfed/eventstore';
+import { integrationEventHandler, SqliteInbox } from '@kopfed/messaging';
+import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
+import type { Parties } from '../borrowers/parties';
+import type { LoanBookProjection } from '../loans/loan-book-projection';
+import type { LoanRepository } from '../loans/loan-repository';
+import { loadProduct } from '../products/routes';
+import { liquidityProductStream, loanStream } from '../shared/streams';
+import {
+  liquidityLoanRequestId,
+  readyToApply,
+  type ApplicationTerms,
+  type LiquidityLoanRequest,
+  type Unanswered,
+} from './answer';
+import { designationDecider, type DesignationEvent, type DesignationState } from './designation';
+
+export const LIQUIDITY_LOANS_GROUP = 'loan.liquidity-loans';
+/**
+ * Who applies for the loan when a request is answered on its own (on arrival, or when the
+ * product is designated): no key, so any of the parent's keys may approve it (maker-checker).
+ */
+export const LIQUIDITY_APPLICANT = 'kopfed:liquidity-loan-requested';
+/** Requests answered at once when the parent designates its product; the rest one at a time. */
+export const MAX_ANSWERED_AT_ONCE = 100;
+
+const TABLES = `
+  CREATE TABLE IF NOT EXISTS loan_liquidity_requests (
+    seq INTEGER PRIMARY KEY,
+    request_id TEXT NOT NULL UNIQUE,
+    parent_coop_id TEXT NOT NULL,
+    batch_id TEXT NOT NULL,
+    coop_id TEXT NOT NULL,
+    shortfall TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('unanswered', 'applied')),
+    reason TEXT,
+    detail TEXT,
+    attempted_at TEXT
+  );
+  CREATE INDEX IF NOT EXISTS loan_liquidity_requests_parent
+    ON loan_liquidity_requests (parent_coop_id, status, seq);`;
+
+type Consumption = NonNullable<ServiceInstance['consumes']>[number];
+
+export interface RequestRow {
+  seq: number;
+  request_id: string;
+  parent_coop_id: string;
+  batch_id: string;
+  coop_id: string;
+  shortfall: string;
+  currency: string;
+  requested_at: string;
+  status: 'unanswered' | 'applied';
+  reason: string | null;
+  detail: string | null;
+  attempted_at: string | null;
+  loan_status: string | null;
+}
+
+export type Answer =
+  | { status: 'applied'; loanId: string; alreadyApplied: boolean }
+  | ({ status: 'unanswered'; kind: DomainErrorKind } & Unanswered);
+
+export interface AnswerOptions {
+  appliedBy: string;
+  metadata: EventMetadata;
+  /** What the treasurer names instead of the designation. */
+  terms?: ApplicationTerms;
+}
+
+export interface LiquidityLoanDeps {
+  db: Database.Database;
+  store: EventStore;
+  book: LoanBookProjection;
+  loans: LoanRepository;
+  parties: Parties;
+  clock: () => Date;
+  logger: ServiceModuleDeps['logger'];
+}
+
+export async function loadDesignation(store: EventStore, coopId: string) {
+  return loadAggregate<DesignationState, DesignationEvent>(
+    store,
+    liquidityProductStream(coopId),
+    designationDecider,
+    (e) => e as unknown as DesignationEvent,
+  );
+}
+
+/**
+ * The settlement service's LiquidityLoanRequested, answered in the parent coop: each request is
+ * kept once (inbox), then applied for as a loan to the borrower coop's membership in the parent,
+ * for the shortfall, on the designated product; the application waits for approval and
+ * disbursement like any other. A request that cannot be applied for (no designated product, the
+ * coop not a member, the product's range, …) is kept unanswered with its reason, never
+ * dead-lettered: designating the product answers it, as does the treasurer quoting it.
+ */
+export class LiquidityLoanRequests {
+  private readonly inbox: SqliteInbox;
+  private readonly statements;
+
+  constructor(private readonly deps: LiquidityLoanDeps) {
+    const { db } = deps;
+    db.exec(TABLES);
+    this.inbox = new SqliteInbox(db, LIQUIDITY_LOANS_GROUP);
+    const select = `SELECT r.*, b.status AS loan_status FROM loan_liquidity_requests r
+      LEFT JOIN loan_book b ON b.loan_id = r.request_id`;
+    this.statements = {
+      insert: db.prepare<
+        [Omit<RequestRow, 'seq' | 'status' | 'reason' | 'detail' | 'attempted_at' | 'loan_status'>]
+      >(
+        `INSERT INTO loan_liquidity_requests
+           (request_id, parent_coop_id, batch_id, coop_id, shortfall, currency, requested_at, status)
+         VALUES (@request_id, @parent_coop_id, @batch_id, @coop_id, @shortfall, @currency, @requested_at, 'unanswered')
+         ON CONFLICT (request_id) DO NOTHING`,
+      ),
+      byId: db.prepare<[string], RequestRow>(`${select} WHERE r.request_id = ?`),
+      outcome: db.prepare<
+        [{ id: string; status: string; reason: string | null; detail: string | null; at: string }]
+      >(
+        `UPDATE loan_liquidity_requests SET status = @status, reason = @reason, detail = @detail,
+           attempted_at = @at WHERE request_id = @id`,
+      ),
+      list: db.prepare<
+        [
+          {
+            parent: string;
+            status: string | null;
+            batchId: string | null;
+            after: number;
+            limit: number;
+          },
+        ],
+        RequestRow
+      >(
+        `${select} WHERE r.parent_coop_id = @parent AND (@status IS NULL OR r.status = @status)
+           AND (@batchId IS NULL OR r.batch_id = @batchId) AND r.seq > @after ORDER BY r.seq LIMIT @limit`,
+      ),
+      unansweredIds: db.prepare<[string, number], { request_id: string }>(
+        `SELECT request_id FROM loan_liquidity_requests
+          WHERE parent_coop_id = ? AND status = 'unanswered' ORDER BY seq LIMIT ?`,
+      ),
+    };
+  }
+
+  /** The consumer of the settlement topic the module hands to its host. */
+  consumption(): Consumption {
+    return {
+      topic: catalog.topicOf('settlement'),
+      group: LIQUIDITY_LOANS_GROUP,
+      handler: integrationEventHandler(catalog, async (event) => {
+        if (event.name !== 'LiquidityLoanRequested') return;
+        const d = event.data;
+        const requestId = liquidityLoanRequestId(d.batchId, d.coopId);
+        await this.inbox.apply(event.envelope.id, () => {
+          this.statements.insert.run({
+            request_id: requestId,
+            parent_coop_id: d.parentCoopId,
+            batch_id: d.batchId,
+            coop_id: d.coopId,
+            shortfall: d.shortfall.amount,
+            currency: d.shortfall.currency,
+            requested_at: d.requestedAt,
+          });
+        });
+        // Kept and tried once: a redelivery (or a crash before the try) finds it tried, or not.
+        if (this.statements.byId.get(requestId)!.attempted_at !== null) return;
+        const answer = await this.answer(requestId, {
+          appliedBy: LIQUIDITY_APPLICANT,
+          metadata: {
+            correlationId: event.envelope.correlationid,
+            causationId: event.envelope.id,
+            coopId: d.parentCoopId,
+          },
+        });
+        if (answer.status === 'unanswered')
+          this.deps.logger.warn(
+            { requestId, parentCoopId: d.parentCoopId, reason: answer.reason },
+            'liquidity loan request kept unanswered',
+          );
+      }),
+    };
+  }
+
+  get(parentCoopId: string, requestId: string): RequestRow | undefined {
+    const row = this.statements.byId.get(requestId);
+    return row?.parent_coop_id === parentCoopId ? row : undefined;
+  }
+
+  async list(
+    parentCoopId: string,
+    query: {
+      status: RequestRow['status'] | null;
+      batchId: string | null;
+      after: number;
+      limit: number;
+    },
+  ): Promise<RequestRow[]> {
+    await this.deps.book.catchUp();
+    return this.statements.list.all({ parent: parentCoopId, ...query });
+  }
+
+  /**
+   * Applies for the loan that answers a request, unless one was applied for already (the
+   * request's id is the loan's): the outcome, applied or why not, is kept on the request.
+   */
+  async answer(requestId: string, options: AnswerOptions): Promise<Answer> {
+    const { store, loans, parties, clock } = this.deps;
+    const row = this.statements.byId.get(requestId);
+    invariant(
+      row !== undefined,
+      `liquidity loan request ${requestId} is kept before it is answered`,
+    );
+    const request = requestOf(row);
+    if ((await store.streamRevision(loanStream(requestId))) !== undefined)
+      return this.applied(requestId, true);
+    const terms =
+      options.terms ?? (await loadDesignation(store, request.parentCoopId)).state.designation;
+    const memberId = parties.coopMembership(request.parentCoopId, request.coopId);
+    const ready = readyToApply(request, terms, memberId);
+    if (!ready.ready) return this.unanswered(requestId, ready, 'rejected');
+    const { productCode, termMonths } = ready.terms;
+    const today = jakartaBusinessDate(clock());
+    try {
+      const product = await loadProduct(this.deps, request.parentCoopId, productCode);
+      await loans.execute(
+        requestId,
+        {
+          type: 'ApplyForLoan',
+          loanId: requestId,
+          coopId: request.parentCoopId,
+          memberId: ready.memberId,
+          productCode: productCode,
+          product: product.state,
+          facts: parties.factsFor(request.parentCoopId, ready.memberId, today),
+          principal: request.shortfallMinor,
+          termMonths: termMonths,
+          graceMonths: 0,
+          collateralSavingsAccountId: null,
+          appliedOn: today,
+          appliedBy: options.appliedBy,
+          externalId: null,
+        },
+        { metadata: { ...options.metadata, coopId: request.parentCoopId } },
+      );
+      return this.applied(requestId, false);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // Answered at the same moment by another delivery or by hand: that application stands.
+      if (error.code === 'loan_exists') return this.applied(requestId, true);
+      return this.unanswered(requestId, { reason: error.code, detail: error.message }, error.kind);
+    }
+  }
+
+  /** Answers the parent's unanswered requests, oldest first, at most MAX_ANSWERED_AT_ONCE. */
+  async answerUnanswered(
+    parentCoopId: string,
+    options: AnswerOptions,
+  ): Promise<{ applied: number; unanswered: number }> {
+    const counts = { applied: 0, unanswered: 0 };
+    for (const { request_id } of this.statements.unansweredIds.all(
+      parentCoopId,
+      MAX_ANSWERED_AT_ONCE,
+    )) {
+      const answer = await this.answer(request_id, options);
+      counts[answer.status]++;
+    }
+    return counts;
+  }
+
+  private applied(requestId: string, alreadyApplied: boolean): Answer {
+    this.record(requestId, 'applied', null);
+    return { status: 'applied', loanId: requestId, alreadyApplied };
+  }
+
+  private unanswered(requestId: string, why: Unanswered, kind: DomainErrorKind): Answer {
+    const { reason, detail } = why;
+    this.record(requestId, 'unanswered', { reason, detail });
+    return { status: 'unanswered', kind, reason, detail };
+  }
+
+  private record(requestId: string, status: RequestRow['status'], why: Unanswered | null): void {
+    this.statements.outcome.run({
+      id: requestId,
+      status,
+      reason: why?.reason ?? null,
+      detail: why?.detail ?? null,
+      at: this.deps.clock().toISOString(),
+    });
+  }
+}
+
+export function requestOf(row: RequestRow): LiquidityLoanRequest {
+  return {
+    requestId: row.request_id,
+    batchId: row.batch_id,
+    parentCoopId: row.parent_coop_id,
+    coopId: row.coop_id,
+    shortfallMinor: BigInt(row.shortfall),
+    currency: row.currency,
+    requestedAt: row.requested_at,
+  };
+}
