@@ -1,0 +1,155 @@
+import request from 'supertest';
+import { v7 as uuidv7 } from 'uuid';
+import { loanStream } from '../shared/streams';
+import { API, COOPS, loanHarness, productBody, type LoanHarness } from '../testing/harness';
+import { liquidityLoanRequestId } from './answer';
+import { LIQUIDITY_APPLICANT } from './requests';
+
+/** Settlement's LiquidityLoanRequested delivered to the loan service, as the node's bus would. */
+describe('liquidity loan requests from settlement', () => {
+  let h: LoanHarness;
+  beforeEach(async () => {
+    h = await loanHarness('2026-02-02');
+    await h.federation(); // m-pa: coop A's membership in its parent P
+    await h.memberEvent('CooperationAgreementSigned', 'agr-1', {
+      agreementId: 'agr-1',
+      coopId: COOPS.P,
+      partnerCoopId: COOPS.A,
+      validFrom: '2026-01-01',
+      validUntil: '2027-12-31',
+    });
+    await request(h.app)
+      .post(`${API}/coops/${COOPS.P}/loan-products/LIKUIDITAS/versions`)
+      .set(h.as(h.fx.keys.treasurerP))
+      .send(productBody({ name: 'Pinjaman likuiditas', maxGraceMonths: 0, minTermMonths: 1 }))
+      .expect(201);
+  });
+  afterEach(() => h.close());
+
+  const BATCH = 'MIDR20260202T0000-3fa2b1c9';
+  const requested = (coopId: string = COOPS.A, amount = '15000000', batchId = BATCH) => ({
+    batchId,
+    coopId,
+    parentCoopId: COOPS.P,
+    shortfall: { amount, currency: 'IDR' },
+    requestedAt: '2026-02-02T02:00:00.000Z',
+  });
+  const deliver = (data: ReturnType<typeof requested>, id?: string) =>
+    h.settlementEvent('LiquidityLoanRequested', data.coopId, data, id);
+  const designate = (termMonths = 3) =>
+    request(h.app)
+      .put(`${API}/coops/${COOPS.P}/liquidity-loan-product`)
+      .set(h.as(h.fx.keys.treasurerP))
+      .send({ productCode: 'LIKUIDITAS', termMonths });
+  const list = (query = '') =>
+    request(h.app)
+      .get(`${API}/coops/${COOPS.P}/liquidity-loan-requests${query}`)
+      .set(h.as(h.fx.keys.treasurerP))
+      .expect(200);
+  const parentLoans = () =>
+    request(h.app).get(`${API}/coops/${COOPS.P}/loans`).set(h.as(h.fx.keys.treasurerP)).expect(200);
+
+  it('applies in the parent for the shortfall to the borrower coop’s membership, once however often delivered', async () => {
+    await designate(3).expect(200);
+    const id = uuidv7();
+    await deliver(requested(), id);
+
+    const loanId = liquidityLoanRequestId(BATCH, COOPS.A);
+    const loan = await request(h.app)
+      .get(`${API}/coops/${COOPS.P}/loans/${loanId}`)
+      .set(h.as(h.fx.keys.treasurerP))
+      .expect(200);
+    expect(loan.body).toMatchObject({
+      loanId,
+      memberId: 'm-pa',
+      productCode: 'LIKUIDITAS',
+      status: 'applied',
+      principal: { amount: '15000000', currency: 'IDR' },
+      termMonths: 3,
+      borrower: { kind: 'coop', memberCoopId: COOPS.A, agreementId: 'agr-1' },
+    });
+    const stored = await h.store.readStream(loanStream(loanId));
+    expect(stored.map((e) => e.type)).toEqual(['LoanApplied']);
+    expect((stored[0]!.data as { appliedBy: string }).appliedBy).toBe(LIQUIDITY_APPLICANT);
+
+    // The same message again, and the same request in another message: no second application.
+    await deliver(requested(), id);
+    await deliver(requested());
+    expect((await h.store.readStream(loanStream(loanId))).length).toBe(1);
+    expect((await parentLoans()).body.loans).toHaveLength(1);
+    expect((await list()).body.requests).toEqual([
+      expect.objectContaining({
+        requestId: loanId,
+        batchId: BATCH,
+        coopId: COOPS.A,
+        shortfall: { amount: '15000000', currency: 'IDR' },
+        status: 'applied',
+        reason: null,
+        loan: { loanId, status: 'applied' },
+      }),
+    ]);
+
+    // The application waits for the parent's approval and payout like any other loan.
+    await request(h.app)
+      .post(`${API}/coops/${COOPS.P}/loans/${loanId}/approval`)
+      .set(h.as(h.fx.keys.treasurerP))
+      .expect(200);
+    const paid = await request(h.app)
+      .post(`${API}/coops/${COOPS.P}/loans/${loanId}/disbursement`)
+      .set(h.as(h.fx.keys.treasurerP))
+      .send({ via: { kind: 'savings', savingsAccountId: 'sav-pa', productCode: 'SUKARELA' } })
+      .expect(200);
+    expect(paid.body.status).toBe('active');
+    expect(h.bus.deadLetters()).toHaveLength(0);
+  });
+
+  it('keeps a request the parent has no product for unanswered, with its reason, dead-letters nothing, and answers it when the product is designated', async () => {
+    await deliver(requested());
+    await deliver(requested(COOPS.B, '2000000')); // B is no member of P as the loan service knows
+    expect(h.bus.deadLetters()).toHaveLength(0);
+    expect((await parentLoans()).body.loans).toHaveLength(0);
+    const waiting = (await list('?status=unanswered')).body.requests;
+    expect(waiting).toEqual([
+      expect.objectContaining({
+        coopId: COOPS.A,
+        status: 'unanswered',
+        reason: 'no_liquidity_product',
+        loan: null,
+      }),
+      expect.objectContaining({ coopId: COOPS.B, reason: 'no_liquidity_product' }),
+    ]);
+    expect(waiting[0].detail).toContain(COOPS.P);
+
+    const designated = await designate(3).expect(200);
+    expect(designated.body).toMatchObject({
+      productCode: 'LIKUIDITAS',
+      termMonths: 3,
+      requestsAnswered: { applied: 1, unanswered: 1 },
+    });
+    const after = (await list()).body.requests;
+    expect(after).toEqual([
+      expect.objectContaining({
+        coopId: COOPS.A,
+        status: 'applied',
+        loan: { loanId: liquidityLoanRequestId(BATCH, COOPS.A), status: 'applied' },
+      }),
+      expect.objectContaining({
+        coopId: COOPS.B,
+        status: 'unanswered',
+        reason: 'borrower_not_member',
+      }),
+    ]);
+    // A redelivery of a request kept unanswered does not try it again on its own.
+    await deliver(requested(COOPS.B, '2000000'));
+    expect((await list('?status=unanswered')).body.requests).toHaveLength(1);
+  });
+
+  it('keeps the loan application’s own refusal as the reason: a shortfall the product does not lend', async () => {
+    await designate(3).expect(200);
+    await deliver(requested(COOPS.A, '900000000'));
+    expect(h.bus.deadLetters()).toHaveLength(0);
+    expect((await list()).body.requests).toEqual([
+      expect.objectContaining({ status: 'unanswered', reason: 'principal_out_of_range' }),
+    ]);
+  });
+});
