@@ -22,7 +22,7 @@ export const LiquidityLoanRequested = defineEvent({
   name: 'LiquidityLoanRequested',
   service: 'settlement',
   description:
-    'A settlement was committed while a member coop (which opted in) owed more than its liquidity cover: the parent lends it the shortfall. The loan service makes the loan.',
+    'A settlement was committed while a member coop (which opted in) owed more than its liquidity cover: the parent lends it the shortfall. The loan service applies for the loan in the parent, on the product the parent designated for liquidity loans, and the parent approves and disburses it; a request it cannot apply for is listed with its reason until answered.',
   versions: [
     {
       version: 1,
