@@ -12,8 +12,8 @@ import type { ServiceInstance, ServiceModuleDeps } from '@kopfed/service-kit';
 import type { Parties } from '../borrowers/parties';
 import type { LoanBookProjection } from '../loans/loan-book-projection';
 import type { LoanRepository } from '../loans/loan-repository';
-import { loadProduct } from '../products/routes';
-import { liquidityProductStream, loanStream } from '../shared/streams';
+import { productDecider, type ProductEvent, type ProductState } from '../products/product.decider';
+import { liquidityProductStream, loanStream, productStream } from '../shared/streams';
 import {
   liquidityLoanRequestId,
   readyToApply,
@@ -233,7 +233,12 @@ export class LiquidityLoanRequests {
     const { productCode, termMonths } = ready.terms;
     const today = jakartaBusinessDate(clock());
     try {
-      const product = await loadProduct(this.deps, request.parentCoopId, productCode);
+      const product = await loadAggregate<ProductState, ProductEvent>(
+        store,
+        productStream(request.parentCoopId, productCode),
+        productDecider,
+        (e) => e as unknown as ProductEvent,
+      );
       await loans.execute(
         requestId,
         {

@@ -42,7 +42,7 @@ const RequestParams = CoopParams.extend({ requestId: LoanId });
 const RequestStatus = z.enum(['unanswered', 'applied']);
 const Cursor = z
   .string()
-  .regex(/^[1-9][0-9]{0,15}$/)
+  .regex(/^[1-9][0-9]{0,14}$/)
   .describe('the last request’s cursor of the previous page');
 const RequestOut = z.object({
   requestId: z.string().describe('also the id of the loan application that answers it'),

@@ -8,11 +8,7 @@ import { productStream } from '../shared/streams';
 import { productDecider, type ProductEvent, type ProductState } from './product.decider';
 import { DefineVersionBody, ProductOut, productView, termsOf } from './schemas';
 
-export async function loadProduct(
-  ctx: Pick<LoanContext, 'store'>,
-  coopId: string,
-  productCode: string,
-) {
+export async function loadProduct(ctx: LoanContext, coopId: string, productCode: string) {
   return loadAggregate<ProductState, ProductEvent>(
     ctx.store,
     productStream(coopId, productCode),
