@@ -25,6 +25,7 @@ import { streams } from '../stream-ids';
 import { answersOf, recordAnswers } from './batch-answers';
 import { latestBatches } from './batch-mentions';
 import { rejected, upsertItem, type Entry, type Lookup, type SyncedMember } from './member-upsert';
+import { oneBatchAtATime } from './one-batch-at-a-time';
 
 /**
  * Items upserted at once. All of a batch's items run together, so each step's appends (NIK
@@ -41,6 +42,16 @@ const asSyncEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as Ba
  * the batch's sequence number is recorded once, and a skipped number shows up as a gap.
  */
 export async function syncMemberBatch(
+  ctx: MemberContext,
+  coopId: string,
+  batch: { sequence: number; items: readonly unknown[] },
+  metadata: EventMetadata,
+): Promise<BatchResult> {
+  return oneBatchAtATime(ctx.store, coopId, () => applyBatch(ctx, coopId, batch, metadata));
+}
+
+/** Run holding the coop's batch lease: no other batch of the coop reads or writes meanwhile. */
+async function applyBatch(
   ctx: MemberContext,
   coopId: string,
   batch: { sequence: number; items: readonly unknown[] },
