@@ -64,7 +64,7 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
       );
     const catalogue = new CatalogueStore(deps.store);
     const accounts = new Accounts(deps.store, accountsDb, catalogue, members, deps.clock);
-    const service = new AccountService(accounts);
+    const service = new AccountService(accounts, () => projection.catchUp());
     const transfers = new TransferService(accounts);
     const cob = new CloseOfBusiness(accounts, projection, transfers);
     const sync = new SyncService(accounts, service);

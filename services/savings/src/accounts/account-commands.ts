@@ -1,3 +1,4 @@
+import type { MemberMonth } from '../interest/withholding-tax';
 import type { Product } from '../products/product';
 import type { IsoDate } from '../shared/dates';
 import type { DepositFunds, FundsKind, MaturityInstruction, MemberKind } from './account-events';
@@ -14,6 +15,11 @@ export interface Context {
   now: string;
   product: Product;
   membership: Membership;
+  /**
+   * The member's other accounts' interest and tax by month, for the tax on interest a close
+   * posts (PP 15/2009 judges the member's month); absent, they count for nothing.
+   */
+  memberInterest?: readonly MemberMonth[];
 }
 
 export type AccountCommand =
@@ -113,6 +119,8 @@ export type AccountCommand =
       product: Product;
       /** The day the account's member left its coop; null while a member. */
       memberLeftOn: IsoDate | null;
+      /** The member's other accounts' interest by month (see `Context`); absent, none counts. */
+      memberInterest?: readonly MemberMonth[];
     };
 
 export type AccountCommandType = AccountCommand['type'];

@@ -4,7 +4,10 @@ import type Database from 'better-sqlite3';
 import type { MembershipDirectory } from '../membership/membership-directory';
 import type { CatalogueStore } from '../products/catalogue-store';
 import { AggregateStore } from '../shared/aggregate-store';
-import { businessDateOf, type IsoDate } from '../shared/dates';
+import type { MemberAccountMonths } from '../interest/member-months';
+import { memberMonthsFor } from '../interest/member-months';
+import type { MemberMonth, MonthTax } from '../interest/withholding-tax';
+import { addDays, businessDateOf, monthOf, type IsoDate } from '../shared/dates';
 import type { Context, Membership } from './account-commands';
 import type { AccountEvent } from './account-events';
 import { accountSnapshots } from './account-projection';
@@ -37,11 +40,19 @@ export function accountFacts(account: OpenedAccount): AccountFacts {
   };
 }
 
+interface MonthRow {
+  account_id: string;
+  month: string;
+  gross: bigint;
+  tax: bigint;
+}
+
 export const accountStream = (accountId: string) => `account-${accountId}`;
 
 /** Everything the account use cases share: the store, the aggregates, the catalogue, the members, the time. */
 export class Accounts {
   readonly aggregates: AggregateStore<AccountState, AccountEvent>;
+  private interestMonths: Database.Statement<[string, string, string], MonthRow> | undefined;
 
   constructor(
     readonly store: EventStore,
@@ -61,6 +72,47 @@ export class Accounts {
           ? undefined
           : { coopId: state.coopId, account: accountFacts(state) },
     });
+  }
+
+  /**
+   * The interest and tax each of a member's accounts has posted in each month from `fromMonth`,
+   * as the accounts read model has them, in account id order.
+   */
+  interestPosted(coopId: string, memberId: string, fromMonth: string): MemberAccountMonths[] {
+    this.interestMonths ??= this.db
+      .prepare<[string, string, string], MonthRow>(
+        `SELECT account_id, month, gross, tax FROM savings_interest_months
+          WHERE coop_id = ? AND member_id = ? AND month >= ? ORDER BY account_id, month`,
+      )
+      .safeIntegers(true);
+    const accounts: { accountId: string; posted: MonthTax[]; posting: [] }[] = [];
+    for (const { account_id: accountId, month, gross, tax } of this.interestMonths.all(
+      coopId,
+      memberId,
+      fromMonth,
+    )) {
+      let account = accounts.at(-1);
+      if (account?.accountId !== accountId) {
+        account = { accountId, posted: [], posting: [] };
+        accounts.push(account);
+      }
+      account.posted.push({ month, gross, tax });
+    }
+    return accounts;
+  }
+
+  /**
+   * What the member's other accounts have posted in the months the account's next interest can
+   * fall in, for the tax on interest a command outside close of business posts (a close). A
+   * member that is a coop pays none: nothing to read.
+   */
+  memberInterest(account: OpenedAccount): MemberMonth[] {
+    if (account.memberKind === 'coop' || !account.product.interest) return [];
+    const from = monthOf(addDays(account.interest.postedThrough, 1));
+    return memberMonthsFor(
+      account.accountId,
+      this.interestPosted(account.coopId, account.memberId, from),
+    );
   }
 
   today(): IsoDate {

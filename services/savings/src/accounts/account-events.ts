@@ -179,6 +179,11 @@ export type AccountEvent =
         monthlyThreshold: Money;
         source: string;
         months: { month: string; gross: Money; tax: Money }[];
+        /**
+         * The member's gross in each month, on all its accounts (with what they post alongside),
+         * and its tax: what the threshold was judged on. Absent when no other account counted.
+         */
+        memberMonths?: { month: string; gross: Money; tax: Money }[];
       };
     }
   | {

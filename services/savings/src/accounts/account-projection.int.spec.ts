@@ -102,7 +102,7 @@ describe('accounts read model: a node upgraded from savings-accounts-v1', () => 
     const db = world.h.savings.accounts.db;
     db.exec(`UPDATE savings_accounts SET state = json_remove(state, '$.finishedHolds')`);
     db.exec(
-      `UPDATE savings_checkpoints SET name = 'savings-accounts-v1' WHERE name = 'savings-accounts-v4'`,
+      `UPDATE savings_checkpoints SET name = 'savings-accounts-v1' WHERE name = 'savings-accounts-v5'`,
     );
     expect(stateOf('up').finishedHolds).toBeUndefined();
     const upgraded = new Projection(world.h.store, db, accountsProjection());

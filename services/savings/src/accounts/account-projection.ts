@@ -18,7 +18,8 @@ import { nextDueOn } from './rules/close-of-day';
 /**
  * The accounts read model: one row per account with its state (the aggregate's snapshot, so a
  * command reads only the events after it), the columns lists, totals and close of business
- * query, each money movement as a statement line, and each closed wajib month.
+ * query, each money movement as a statement line, each closed wajib month, and each account's
+ * interest and tax in each month (a member's month is taxed as a whole, PP 15/2009).
  *
  * `reserved` counts every hold not yet released, lapsed ones too (close of business releases
  * them at night); a read model cannot know "now". `savings_holds` keeps each such hold with its
@@ -53,6 +54,11 @@ CREATE TABLE IF NOT EXISTS savings_holds (
   amount INTEGER NOT NULL, expires_at TEXT NOT NULL, PRIMARY KEY (account_id, hold_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS savings_holds_by_expiry ON savings_holds (coop_id, expires_at);
+CREATE TABLE IF NOT EXISTS savings_interest_months (
+  account_id TEXT NOT NULL, month TEXT NOT NULL, coop_id TEXT NOT NULL, member_id TEXT NOT NULL,
+  gross INTEGER NOT NULL, tax INTEGER NOT NULL, PRIMARY KEY (account_id, month)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS savings_interest_months_by_member ON savings_interest_months (coop_id, member_id, month);
 `;
 
 /** The tables the read model owns. */
@@ -61,6 +67,7 @@ export const ACCOUNTS_TABLES = [
   'savings_statement_lines',
   'savings_wajib_months',
   'savings_holds',
+  'savings_interest_months',
 ] as const;
 const TABLES = ACCOUNTS_TABLES;
 
@@ -118,6 +125,8 @@ export function accountsProjection(): ProjectionDefinition {
         line(s, accountId, recorded, event);
         if (event.type === 'WajibMonthClosed' && entry.state.status !== 'none')
           wajibMonth(s, entry.state, event);
+        if (event.type === 'InterestPosted' && entry.state.status !== 'none')
+          interestMonths(s, entry.state, event);
         if (entry.state.status !== 'none') holdRow(s, entry.state, event);
       }
       for (const [accountId, entry] of touched) {
@@ -169,6 +178,24 @@ function wajibMonth(
   );
 }
 
+/** The account's own interest and tax in each month the posting touched, as they now stand. */
+function interestMonths(
+  s: Statements,
+  account: OpenedAccount,
+  event: Extract<AccountEvent, { type: 'InterestPosted' }>,
+): void {
+  for (const m of event.data.months) {
+    s.interestMonth.run(
+      account.accountId,
+      m.month,
+      account.coopId,
+      account.memberId,
+      BigInt(m.gross),
+      BigInt(m.tax),
+    );
+  }
+}
+
 /** Keeps `savings_holds` equal to the account's holds not yet released. */
 function holdRow(s: Statements, account: OpenedAccount, event: AccountEvent): void {
   switch (event.type) {
@@ -205,11 +232,17 @@ function putHold(
 
 /**
  * v2 keeps each account's finished holds in its state, v3 how each ended, v4 a wajib account's
- * payments in months not counted yet. An older row lacks them, and no later event can tell, so
- * a node upgraded builds the read model again from the log, once, instead of carrying the gap on.
+ * payments in months not counted yet, v5 each account's interest months. An older row lacks
+ * them, and no later event can tell, so a node upgraded builds the read model again from the
+ * log, once, instead of carrying the gap on.
  */
-const PROJECTION_NAME = 'savings-accounts-v4';
-const SUPERSEDED = ['savings-accounts-v1', 'savings-accounts-v2', 'savings-accounts-v3'];
+const PROJECTION_NAME = 'savings-accounts-v5';
+const SUPERSEDED = [
+  'savings-accounts-v1',
+  'savings-accounts-v2',
+  'savings-accounts-v3',
+  'savings-accounts-v4',
+];
 /** Every checkpoint name the read model has had. */
 export const ACCOUNTS_PROJECTION_NAMES = [...SUPERSEDED, PROJECTION_NAME];
 
@@ -311,6 +344,10 @@ function writes(write: ReadModelBatch['write']) {
     ),
     putHold: statement(PUT_HOLD),
     dropHold: statement('DELETE FROM savings_holds WHERE account_id = ? AND hold_id = ?'),
+    interestMonth: statement(
+      `INSERT OR REPLACE INTO savings_interest_months (account_id, month, coop_id, member_id, gross, tax)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
     wajib: statement(
       `INSERT OR REPLACE INTO savings_wajib_months (account_id, coop_id, member_id, month, required, required_to_date, paid_to_date, arrears)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

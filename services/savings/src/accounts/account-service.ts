@@ -196,8 +196,13 @@ function sameOpening(coopId: string, request: OpenRequest, applied: AccountEvent
 /** The account use cases: each loads what the decider needs, decides, and appends. */
 export class AccountService {
   private readonly memberProducts = new KeyedLock();
+  private readonly memberCloses = new KeyedLock();
 
-  constructor(readonly accounts: Accounts) {}
+  constructor(
+    readonly accounts: Accounts,
+    /** Waits until the accounts read model has every event appended so far. */
+    private readonly readModelCaughtUp: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   async open(coopId: string, request: OpenRequest, actor: Actor, today = this.accounts.today()) {
     const accountId =
@@ -587,11 +592,27 @@ export class AccountService {
   }
 
   approve(coopId: string, accountId: string, withdrawalId: string, actor: Actor) {
-    return this.run(
-      coopId,
-      accountId,
-      (_a, ctx) => ({ type: 'ApproveWithdrawal', ...ctx, withdrawalId, approvedBy: actor.keyId }),
-      actor,
+    const approve = () =>
+      this.run(
+        coopId,
+        accountId,
+        (account, ctx) => ({
+          type: 'ApproveWithdrawal',
+          ...ctx,
+          // Approving a close posts interest: the member's other accounts count toward its tax.
+          ...(Object.hasOwn(account.withdrawals, withdrawalId) &&
+          account.withdrawals[withdrawalId]!.closeAccount
+            ? { memberInterest: this.accounts.memberInterest(account) }
+            : {}),
+          withdrawalId,
+          approvedBy: actor.keyId,
+        }),
+        actor,
+      );
+    return this.closingFor(coopId, accountId, approve, (account) =>
+      Object.hasOwn(account.withdrawals, withdrawalId)
+        ? account.withdrawals[withdrawalId]!.closeAccount
+        : false,
     ).catch((error: unknown) =>
       this.decidedBefore(accountId, withdrawalId, 'approved', actor, error),
     );
@@ -727,19 +748,44 @@ export class AccountService {
       coopId,
       this.accounts.today(),
     );
-    return this.run(
-      coopId,
-      accountId,
-      (_a, ctx) => ({
-        type: 'CloseAccount',
-        ...ctx,
-        withdrawalId: uuidv7(),
-        via: input.via,
-        requestedBy: actor.keyId,
-        approvalThreshold: threshold,
-      }),
-      actor,
-    ).catch((error: unknown) => this.closedBefore(accountId, actor, error));
+    const close = () =>
+      this.run(
+        coopId,
+        accountId,
+        (account, ctx) => ({
+          type: 'CloseAccount',
+          ...ctx,
+          memberInterest: this.accounts.memberInterest(account),
+          withdrawalId: uuidv7(),
+          via: input.via,
+          requestedBy: actor.keyId,
+          approvalThreshold: threshold,
+        }),
+        actor,
+      );
+    return this.closingFor(coopId, accountId, close).catch((error: unknown) =>
+      this.closedBefore(accountId, actor, error),
+    );
+  }
+
+  /**
+   * A close posts interest taxed on the member's month (PP 15/2009) as the accounts read model
+   * has the member's other accounts: a member's closes run one at a time, each once the read
+   * model has every event before it. Other commands go straight on.
+   */
+  private async closingFor<T>(
+    coopId: string,
+    accountId: string,
+    work: () => Promise<T>,
+    closes: (account: OpenedAccount) => boolean = () => true,
+  ): Promise<T> {
+    const account = await this.accounts.known(coopId, accountId);
+    if (account.memberKind === 'coop' || !account.product.interest || !closes(account))
+      return work();
+    return this.memberCloses.run(`${coopId}\u0000${account.memberId}`, async () => {
+      await this.readModelCaughtUp();
+      return work();
+    });
   }
 
   /**

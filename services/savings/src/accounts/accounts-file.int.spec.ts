@@ -94,7 +94,7 @@ describe('the accounts read model in a file of its own', () => {
       );
       former
         .prepare('INSERT INTO savings_checkpoints VALUES (?, ?), (?, ?)')
-        .run('savings-accounts-v4', 120, 'another-read-model', 7);
+        .run('savings-accounts-v5', 120, 'another-read-model', 7);
       const file = openAccountsFile(dir, former, 120);
       file.close();
       expect(tableNames(former)).toEqual(['savings_checkpoints']);

@@ -6,11 +6,13 @@ import { accountStream, type Accounts } from '../accounts/account-context';
 import type { AccountEvent } from '../accounts/account-events';
 import { decodeAccount } from '../accounts/account-snapshot';
 import { accountDecider } from '../accounts/account.decider';
+import { memberMonthsFor } from '../interest/member-months';
 import type { MemberView } from '../membership/membership-directory';
 import type { Product } from '../products/product';
 import type { IsoDate } from '../shared/dates';
 import type { ReadModelProjection } from '../shared/projection';
 import type { TransferService } from '../transfers/transfer-service';
+import { firstOpenMonth, memberAccounts, monthsAfter } from './member-tax';
 
 export interface CloseOfBusinessSummary {
   businessDate: string;
@@ -25,7 +27,7 @@ export interface CloseOfBusinessSummary {
 const PAGE = 5_000;
 /** Accounts with a transfer under way read at once; every page is finished in the run. */
 const TRANSFER_PAGE = 10_000;
-/** Accounts decided at once: enough for the store to commit them in large groups. */
+/** Members decided at once: enough for the store to commit their accounts in large groups. */
 const IN_FLIGHT = 512;
 
 export const closeOfBusinessStream = (date: string) => `closeofbusiness-${date}`;
@@ -44,8 +46,10 @@ function leftOnOf(member: MemberView | undefined): IsoDate | null {
 
 /**
  * Close of business for a business date: every account with something due that day (from the
- * accounts read model) gets one CloseBusinessDay command, many at a time so the store commits
- * them together; then transfers left half-done (a maturity moving money) are finished; then the
+ * accounts read model) gets one CloseBusinessDay command, many members at a time so the store
+ * commits them together, a member's accounts one after another in account id order, each told
+ * what the member's other accounts post in the months it posts interest for (PP 15/2009 taxes
+ * the member's month as a whole: see `withholdingTax`); then transfers left half-done (a maturity moving money) are finished; then the
  * date is recorded as closed (`closeofbusiness-<date>`, no_stream), so a second run changes
  * nothing. A run that crashed half-way is simply run again: each account's decision is
  * idempotent by its own state.
@@ -56,6 +60,7 @@ export class CloseOfBusiness {
     private readonly projection: ReadModelProjection,
     private readonly transfers: TransferService,
     private readonly transferPage = TRANSFER_PAGE,
+    private readonly duePage = PAGE,
   ) {}
 
   async recorded(businessDate: string): Promise<CloseOfBusinessSummary | undefined> {
@@ -113,10 +118,6 @@ export class CloseOfBusiness {
   }
 
   private async closeAccounts(date: string, counts: Record<string, number>): Promise<number> {
-    const page = this.accounts.db.prepare<[string, string, number], DueRow>(
-      `SELECT account_id, coop_id, member_id, product_code, revision, state FROM savings_accounts
-        WHERE next_due_on <= ? AND status = 'open' AND account_id > ? ORDER BY account_id LIMIT ?`,
-    );
     const products = new Map<string, Promise<Product>>();
     const productOf = (coopId: string, code: string) => {
       const key = `${coopId}\u0000${code}`;
@@ -124,40 +125,117 @@ export class CloseOfBusiness {
       if (!found) products.set(key, (found = this.accounts.catalogue.product(coopId, code)));
       return found;
     };
+    let visited = 0;
+    for (const members of this.dueMembers(date)) {
+      for (const member of members) visited += member.length;
+      let next = 0;
+      const worker = async () => {
+        for (let member = members[next++]; member !== undefined; member = members[next++])
+          await this.closeMember(date, member, productOf, counts);
+      };
+      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, members.length) }, worker));
+    }
+    return visited;
+  }
+
+  /**
+   * The accounts due by `date`, a page of members at a time, each member's accounts together in
+   * account id order. A day with few due (most days) reads them by due date at once; otherwise
+   * pages go in member order, a member cut short by a full page starting the next one.
+   */
+  private *dueMembers(date: string): Generator<DueRow[][]> {
+    const columns = 'account_id, coop_id, member_id, product_code, revision, state';
+    const few = this.accounts.db
+      .prepare<[string, number], DueRow>(
+        `SELECT ${columns} FROM savings_accounts INDEXED BY savings_accounts_by_due
+          WHERE next_due_on <= ? AND status = 'open' LIMIT ?`,
+      )
+      .all(date, this.duePage + 1);
+    if (few.length <= this.duePage) {
+      if (few.length > 0) yield byMember(few.sort(memberOrder));
+      return;
+    }
+    const page = this.accounts.db.prepare<[string, string, string, string, number], DueRow>(
+      `SELECT ${columns} FROM savings_accounts
+        WHERE next_due_on <= ? AND status = 'open' AND (coop_id, member_id, account_id) > (?, ?, ?)
+        ORDER BY coop_id, member_id, account_id LIMIT ?`,
+    );
+    const wholeMember = this.accounts.db.prepare<[string, string, string], DueRow>(
+      `SELECT ${columns} FROM savings_accounts
+        WHERE coop_id = ? AND member_id = ? AND next_due_on <= ? AND status = 'open'
+        ORDER BY account_id`,
+    );
+    let after: [string, string, string] = ['', '', ''];
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      const rows = page.all(date, ...after, this.duePage);
+      if (rows.length === 0) return;
+      let members = byMember(rows);
+      if (rows.length === this.duePage) {
+        const last = members.at(-1)![0]!;
+        members =
+          members.length > 1
+            ? members.slice(0, -1)
+            : [wholeMember.all(last.coop_id, last.member_id, date)];
+      }
+      const lastRow = members.at(-1)!.at(-1)!;
+      after = [lastRow.coop_id, lastRow.member_id, lastRow.account_id];
+      yield members;
+    }
+  }
+
+  /**
+   * One member's due accounts, one after another: each is told what the member's other accounts
+   * have posted in the months it posts interest for, and what those after it post now (decided
+   * ahead), so the month's tax falls on all of them in proportion (see `withholdingTax`).
+   */
+  private async closeMember(
+    date: string,
+    rows: readonly DueRow[],
+    productOf: (coopId: string, code: string) => Promise<Product>,
+    counts: Record<string, number>,
+  ): Promise<void> {
+    const { coop_id: coopId, member_id: memberId } = rows[0]!;
+    const memberLeftOn = leftOnOf(this.accounts.members.member(coopId, memberId));
+    const due = await Promise.all(
+      rows.map(async (row) => ({
+        row,
+        accountId: row.account_id,
+        state: decodeAccount(row.state),
+        command: {
+          type: 'CloseBusinessDay' as const,
+          date,
+          product: await productOf(row.coop_id, row.product_code),
+          memberLeftOn,
+        },
+      })),
+    );
+    const first = due[0]!.state.memberKind === 'person' ? firstOpenMonth(due) : undefined;
+    const accounts =
+      first === undefined
+        ? undefined
+        : memberAccounts(this.accounts.interestPosted(coopId, memberId, first), due);
     const metadata = {
       correlationId: `close-of-business-${date}`,
       causationId: `close-of-business-${date}`,
     };
-    let visited = 0;
-    for (let after = '', guard = 0; guard < 1_000_000; guard++) {
-      const rows = page.all(date, after, PAGE);
-      if (rows.length === 0) break;
-      after = rows.at(-1)!.account_id;
-      visited += rows.length;
-      let next = 0;
-      const worker = async () => {
-        for (let row = rows[next++]; row !== undefined; row = rows[next++]) {
-          const product = await productOf(row.coop_id, row.product_code);
-          const memberLeftOn = leftOnOf(this.accounts.members.member(row.coop_id, row.member_id));
-          const state = decodeAccount(row.state);
-          // A row written before finished holds were kept is no starting point: the state this
-          // leaves in the cache would let a later hold reuse an id (see `accountSnapshots`).
-          const hint = state.finishedHolds === null ? undefined : { state, revision: row.revision };
-          const result = await this.accounts.aggregates.execute(
-            accountStream(row.account_id),
-            (state) =>
-              accountDecider.decide(
-                { type: 'CloseBusinessDay', date, product, memberLeftOn },
-                state,
-              ),
-            { metadata, ...(hint ? { hint } : {}) },
-          );
-          count(counts, result.events);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rows.length) }, worker));
+    for (const { row, accountId, state, command } of due) {
+      const memberInterest = accounts && memberMonthsFor(accountId, accounts);
+      // A row written before finished holds were kept is no starting point: the state this
+      // leaves in the cache would let a later hold reuse an id (see `accountSnapshots`).
+      const hint = state.finishedHolds === null ? undefined : { state, revision: row.revision };
+      const result = await this.accounts.aggregates.execute(
+        accountStream(accountId),
+        (state) =>
+          accountDecider.decide(memberInterest ? { ...command, memberInterest } : command, state),
+        { metadata, ...(hint ? { hint } : {}) },
+      );
+      count(counts, result.events);
+      const at = accounts?.findIndex((a) => a.accountId === accountId) ?? -1;
+      if (accounts && at >= 0) {
+        const posted = monthsAfter(accounts[at]!.posted, result.events);
+        accounts[at] = { accountId, posted, posting: [] };
+      }
     }
-    return visited;
   }
 
   private async finishTransfers(date: string): Promise<number> {
@@ -198,6 +276,24 @@ interface DueRow {
   product_code: string;
   revision: number;
   state: string;
+}
+
+const memberOrder = (a: DueRow, b: DueRow) =>
+  compare(a.coop_id, b.coop_id) ||
+  compare(a.member_id, b.member_id) ||
+  compare(a.account_id, b.account_id);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Rows in member order, grouped by member. */
+function byMember(rows: readonly DueRow[]): DueRow[][] {
+  const members: DueRow[][] = [];
+  for (const row of rows) {
+    const last = members.at(-1)?.[0];
+    if (last?.coop_id === row.coop_id && last.member_id === row.member_id)
+      members.at(-1)!.push(row);
+    else members.push([row]);
+  }
+  return members;
 }
 
 function count(counts: Record<string, number>, events: readonly AccountEvent[]): void {

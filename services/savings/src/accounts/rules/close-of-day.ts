@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { invariant } from '@kopfed/domain';
+import type { MemberMonth } from '../../interest/withholding-tax';
 import { termsOn, type Product } from '../../products/product';
 import {
   addDays,
@@ -34,8 +35,9 @@ export function closeBusinessDay(
 ): AccountEvent[] {
   if (state.status !== 'open') return [];
   const draft = new Draft(state);
+  const member = command.memberInterest ?? [];
   releaseExpiredHolds(draft, command.date);
-  rollOverAfterRejectedClose(draft, command.date, command.product);
+  rollOverAfterRejectedClose(draft, command.date, command.product, member);
   // A run that comes late (an onboarded deposit, an outage) matures every term that ended;
   // past the bound, the next run goes on from there.
   for (let term = 0; term < MAX_TERMS_PER_RUN; term++) {
@@ -43,11 +45,11 @@ export function closeBusinessDay(
     if (!deposit || deposit.matured || deposit.maturesOn > command.date) break;
     // Interest to the eve of maturity is posted before the deposit pays out or rolls over.
     const eve = addDays(deposit.maturesOn, -1);
-    postDuePeriods(draft, eve, command.product);
-    postPeriod(draft, eve, command.product);
+    postDuePeriods(draft, eve, command.product, member);
+    postPeriod(draft, eve, command.product, member);
     mature(draft, command.product);
   }
-  if (draft.state.status === 'open') postDuePeriods(draft, command.date, command.product);
+  if (draft.state.status === 'open') postDuePeriods(draft, command.date, command.product, member);
   closeWajibMonths(draft, wajibCutOff(command), command.product);
   return draft.events;
 }
@@ -157,11 +159,16 @@ function rollsOverLate(account: OpenedAccount): boolean {
   );
 }
 
-function rollOverAfterRejectedClose(draft: Draft, date: IsoDate, product: Product): void {
+function rollOverAfterRejectedClose(
+  draft: Draft,
+  date: IsoDate,
+  product: Product,
+  member: readonly MemberMonth[],
+): void {
   if (!rollsOverLate(draft.state)) return;
   const eve = addDays(date, -1);
-  postDuePeriods(draft, eve, product);
-  postPeriod(draft, eve, product);
+  postDuePeriods(draft, eve, product, member);
+  postPeriod(draft, eve, product, member);
   rollOver(draft, date, product);
 }
 

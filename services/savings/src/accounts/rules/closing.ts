@@ -122,8 +122,9 @@ export function closeNow(
   } else {
     // Periods that ended while close of business did not run are posted each on its own.
     const eve = addDays(ctx.on, -1);
-    postDuePeriods(draft, eve, ctx.product);
-    postPeriod(draft, eve, ctx.product);
+    const member = ctx.memberInterest ?? [];
+    postDuePeriods(draft, eve, ctx.product, member);
+    postPeriod(draft, eve, ctx.product, member);
     forfeited = draft.state.interest.carriedMicro;
   }
   const payout = draft.state.balance;

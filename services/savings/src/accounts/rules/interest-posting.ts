@@ -1,7 +1,7 @@
 import { invariant } from '@kopfed/domain';
 import { accrue, type RateChange } from '../../interest/accrual';
 import { roundForPosting } from '../../interest/posting';
-import { withholdingTax } from '../../interest/withholding-tax';
+import { withholdingTax, type MemberMonth } from '../../interest/withholding-tax';
 import {
   minimumForInterestSchedule,
   rateSchedule,
@@ -49,8 +49,16 @@ function ratesOf(account: OpenedAccount, product: Product): RateChange[] {
     : rateSchedule(product);
 }
 
-/** Posts interest for one period, ending on `end` (a period end, or the eve of a maturity or closing). */
-export function postPeriod(draft: Draft, end: IsoDate, product: Product): void {
+/**
+ * Posts interest for one period, ending on `end` (a period end, or the eve of a maturity or
+ * closing). `member` is what the member's other accounts bring to the month's tax threshold.
+ */
+export function postPeriod(
+  draft: Draft,
+  end: IsoDate,
+  product: Product,
+  member: readonly MemberMonth[] = [],
+): void {
   const account = draft.state;
   const interest = account.product.interest;
   if (!interest || end <= account.interest.postedThrough) return;
@@ -73,6 +81,9 @@ export function postPeriod(draft: Draft, end: IsoDate, product: Product): void {
     months: accrual.months,
     memberKind: account.memberKind,
     previous: account.interest.lastMonth,
+    member,
+    // Never below zero: what the balance cannot give stays owed, for a later posting in the month.
+    limit: account.balance + amount,
     on: end,
   });
   draft.push({
@@ -102,6 +113,7 @@ export function postPeriod(draft: Draft, end: IsoDate, product: Product): void {
         monthlyThreshold: tax.rule.monthlyThreshold.toString(),
         source: tax.rule.source,
         months: tax.byMonth.map(wireMonth),
+        ...(member.length > 0 ? { memberMonths: tax.memberByMonth.map(wireMonth) } : {}),
       },
     });
   }
@@ -114,7 +126,12 @@ const wireMonth = (m: { month: string; gross: bigint; tax: bigint }) => ({
 });
 
 /** Posts every period that ended on or before `through`, oldest first. */
-export function postDuePeriods(draft: Draft, through: IsoDate, product: Product): void {
+export function postDuePeriods(
+  draft: Draft,
+  through: IsoDate,
+  product: Product,
+  member: readonly MemberMonth[] = [],
+): void {
   const posting = draft.state.product.interest?.posting;
   if (!posting) return;
   for (let i = 0; ; i++) {
@@ -126,7 +143,7 @@ export function postDuePeriods(draft: Draft, through: IsoDate, product: Product)
     if (first === undefined) return;
     const end = periodEndOf(first, posting);
     if (end > through) return;
-    postPeriod(draft, end, product);
+    postPeriod(draft, end, product, member);
     invariant(draft.state.interest.postedThrough >= end, 'a posting moves the posted-through date');
   }
 }
