@@ -123,16 +123,17 @@ describe('the SDK over a flaky link', () => {
     }
   }, 10_000);
 
-  it('retries 5xx and 429, honouring Retry-After, and a key still in progress', async () => {
+  it('retries 5xx and 429, honouring Retry-After, a key still in progress and a coop batch still applied', async () => {
     waits.length = 0;
     behaviour = (_req, res, attempt) => {
       if (attempt === 1) json(res, 503, problem(503, 'unavailable'));
       else if (attempt === 2) json(res, 429, problem(429, 'rate-limited'), { 'Retry-After': '1' });
       else if (attempt === 3) json(res, 409, problem(409, 'idempotency-key-in-progress'), { 'Retry-After': '1' });
+      else if (attempt === 4) json(res, 409, problem(409, 'member_batch_in_progress'));
       else json(res, 200, batchResult);
     };
     await sendSyncBatch(client(), 'members', 'ksp-a', batch);
-    expect(seen).toHaveLength(4);
+    expect(seen).toHaveLength(5);
     expect(new Set(seen.map((s) => s.key)).size).toBe(1);
     expect(waits[0]).toBeLessThan(50);
     expect(waits[1]).toBeGreaterThanOrEqual(1_000);

@@ -119,8 +119,14 @@ async function retryReason(response: Response): Promise<string | undefined> {
   const contentType = response.headers.get('Content-Type') ?? '';
   if (!contentType.includes(PROBLEM_CONTENT_TYPE)) return undefined;
   const text = await response.clone().text();
-  return text.includes('"idempotency-key-in-progress"') ? 'idempotency key in progress' : undefined;
+  return Object.entries(RETRYABLE_CONFLICTS).find(([code]) => text.includes(`"${code}"`))?.[1];
 }
+
+/** Conflicts that only say "not yet": the same request, sent again, goes through. */
+const RETRYABLE_CONFLICTS: Record<string, string> = {
+  'idempotency-key-in-progress': 'idempotency key in progress',
+  member_batch_in_progress: 'another member batch of the coop in progress',
+};
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

@@ -16,7 +16,7 @@ export function syncRoutes(ctx: MemberContext): Route[] {
       summary:
         'Upsert up to 1,000 members from a primary coop’s own system, with a per-coop batch sequence number',
       description:
-        'Each item is an upsert keyed by the coop’s external id, for ever: resending a batch changes nothing. Items are checked one by one; a bad item is rejected with its problem and the others go through. A sequence number that skips ahead is accepted and the gap is reported by sync-status.',
+        'Each item is an upsert keyed by the coop’s external id, for ever: resending a batch changes nothing. Items are checked one by one; a bad item is rejected with its problem and the others go through. A sequence number that skips ahead is accepted and the gap is reported by sync-status. A coop’s batches are applied one at a time: a batch sent while another of the same coop is applied waits for it, and after a minute is answered 409 member_batch_in_progress, to be sent again.',
       request: { params: CoopParams, body: memberHttp.MemberBatchRequest },
       responses: { 200: BatchResult },
       policy: { roles: ['coop', 'admin'], coopScope: { pathParam: 'coopId' } },
