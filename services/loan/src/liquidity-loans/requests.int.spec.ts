@@ -144,6 +144,20 @@ describe('liquidity loan requests from settlement', () => {
     expect((await list('?status=unanswered')).body.requests).toHaveLength(1);
   });
 
+  it('applies for a waiting request in the name of the treasurer who designates: that treasurer does not approve it', async () => {
+    await deliver(requested());
+    await designate(3).expect(200);
+    const loanId = liquidityLoanRequestId(BATCH, COOPS.A);
+    const stored = await h.store.readStream(loanStream(loanId));
+    expect((stored[0]!.data as { appliedBy: string }).appliedBy).not.toBe(LIQUIDITY_APPLICANT);
+    const approve = (token: string) =>
+      request(h.app).post(`${API}/coops/${COOPS.P}/loans/${loanId}/approval`).set(h.as(token));
+    const same = await approve(h.fx.keys.treasurerP);
+    expect(same.status).toBe(422);
+    expect(same.body.code).toBe('maker_checker');
+    await approve(h.fx.keys.admin).expect(200);
+  });
+
   it('keeps the loan application’s own refusal as the reason: a shortfall the product does not lend', async () => {
     await designate(3).expect(200);
     await deliver(requested(COOPS.A, '900000000'));

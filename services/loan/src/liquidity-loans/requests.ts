@@ -25,8 +25,9 @@ import { designationDecider, type DesignationEvent, type DesignationState } from
 
 export const LIQUIDITY_LOANS_GROUP = 'loan.liquidity-loans';
 /**
- * Who applies for the loan when a request is answered on its own (on arrival, or when the
- * product is designated): no key, so any of the parent's keys may approve it (maker-checker).
+ * Who applies for the loan when a request is answered on its own, on arrival: no key, so any of
+ * the parent's keys may approve it (maker-checker). Designating or applying by hand applies in
+ * the caller's key, which then does not approve.
  */
 export const LIQUIDITY_APPLICANT = 'kopfed:liquidity-loan-requested';
 /** Requests answered at once when the parent designates its product; the rest one at a time. */

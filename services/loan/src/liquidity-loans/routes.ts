@@ -9,7 +9,7 @@ import { loadProduct } from '../products/routes';
 import { businessDateOf, CoopParams, money, MoneyOut, Months } from '../shared/http-schemas';
 import { liquidityProductStream } from '../shared/streams';
 import { designationDecider } from './designation';
-import { LIQUIDITY_APPLICANT, loadDesignation, type RequestRow } from './requests';
+import { loadDesignation, type RequestRow } from './requests';
 
 const tags = ['liquidity loans'];
 /** The parent's finance staff decide; auditors read. */
@@ -81,7 +81,7 @@ export function liquidityLoanRoutes(ctx: LoanContext): Route[] {
       operationId: 'designateLiquidityLoanProduct',
       summary: 'Designate the loan product that lends member coops their settlement shortfall',
       description:
-        'When a settlement is committed while a member coop (that opted in) owes more than its liquidity cover, the settlement service requests a liquidity loan (LiquidityLoanRequested) and the loan service applies for it on this product and term, for the shortfall, in the parent coop; the application then waits for approval (by another key than the applicant) and disbursement. The product must be in force today, unsecured, and allow the term. Designating answers the requests still unanswered, up to 100.',
+        'When a settlement is committed while a member coop (that opted in) owes more than its liquidity cover, the settlement service requests a liquidity loan (LiquidityLoanRequested) and the loan service applies for it on this product and term, for the shortfall, in the parent coop; the application then waits for approval (by another key than the applicant) and disbursement. The product must be in force today, unsecured, and allow the term. Designating answers the requests still unanswered, up to 100, in the name of the designating key: that key does not approve them.',
       tags,
       request: { params: CoopParams, body: DesignationBody },
       responses: { 200: DesignatedOut },
@@ -106,8 +106,9 @@ export function liquidityLoanRoutes(ctx: LoanContext): Route[] {
           metadata: rc.metadata,
         });
         const designation = result.state.designation!;
+        // The designating treasurer is the applicant: maker-checker keeps them from approving.
         const requestsAnswered = await requests.answerUnanswered(params.coopId, {
-          appliedBy: LIQUIDITY_APPLICANT,
+          appliedBy: rc.principal.keyId,
           metadata: rc.metadata,
         });
         return {
