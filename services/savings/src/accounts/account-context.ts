@@ -5,6 +5,7 @@ import type { MembershipDirectory } from '../membership/membership-directory';
 import type { CatalogueStore } from '../products/catalogue-store';
 import { AggregateStore } from '../shared/aggregate-store';
 import type { MemberAccountMonths } from '../interest/member-months';
+import { MemberPostings } from '../interest/member-postings';
 import { memberMonthsFor } from '../interest/member-months';
 import type { MemberMonth, MonthTax } from '../interest/withholding-tax';
 import { addDays, businessDateOf, monthOf, type IsoDate } from '../shared/dates';
@@ -52,6 +53,8 @@ export const accountStream = (accountId: string) => `account-${accountId}`;
 /** Everything the account use cases share: the store, the aggregates, the catalogue, the members, the time. */
 export class Accounts {
   readonly aggregates: AggregateStore<AccountState, AccountEvent>;
+  /** A member's interest postings, one at a time (closes and close of business). */
+  readonly memberPostings = new MemberPostings();
   private interestMonths: Database.Statement<[string, string, string], MonthRow> | undefined;
 
   constructor(

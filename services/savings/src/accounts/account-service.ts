@@ -10,6 +10,7 @@ import {
 } from '@kopfed/eventstore';
 import { AlreadyApplied, toDomain, type Executed } from '../shared/aggregate-store';
 import { KeyedLock } from '../shared/keyed-lock';
+import { readModelReady } from '../interest/member-postings';
 import { derivedEventIds } from '../shared/event-ids';
 import type { IsoDate } from '../shared/dates';
 import type { AccountCommand, Context } from './account-commands';
@@ -196,7 +197,6 @@ function sameOpening(coopId: string, request: OpenRequest, applied: AccountEvent
 /** The account use cases: each loads what the decider needs, decides, and appends. */
 export class AccountService {
   private readonly memberProducts = new KeyedLock();
-  private readonly memberCloses = new KeyedLock();
 
   constructor(
     readonly accounts: Accounts,
@@ -770,8 +770,9 @@ export class AccountService {
 
   /**
    * A close posts interest taxed on the member's month (PP 15/2009) as the accounts read model
-   * has the member's other accounts: a member's closes run one at a time, each once the read
-   * model has every event before it. Other commands go straight on.
+   * has the member's other accounts: a member's closes, and close of business's postings for it,
+   * run one at a time, each once the read model has every event before it. Other commands go
+   * straight on.
    */
   private async closingFor<T>(
     coopId: string,
@@ -782,9 +783,14 @@ export class AccountService {
     const account = await this.accounts.known(coopId, accountId);
     if (account.memberKind === 'coop' || !account.product.interest || !closes(account))
       return work();
-    return this.memberCloses.run(`${coopId}\u0000${account.memberId}`, async () => {
-      await this.readModelCaughtUp();
-      return work();
+    const postings = this.accounts.memberPostings;
+    return postings.run(coopId, account.memberId, async () => {
+      await readModelReady(this.readModelCaughtUp);
+      try {
+        return await work();
+      } finally {
+        postings.closed(coopId, account.memberId);
+      }
     });
   }
 

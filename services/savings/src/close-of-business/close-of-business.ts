@@ -6,13 +6,14 @@ import { accountStream, type Accounts } from '../accounts/account-context';
 import type { AccountEvent } from '../accounts/account-events';
 import { decodeAccount } from '../accounts/account-snapshot';
 import { accountDecider } from '../accounts/account.decider';
-import { memberMonthsFor } from '../interest/member-months';
+import { MemberMonths } from '../interest/member-months';
 import type { MemberView } from '../membership/membership-directory';
 import type { Product } from '../products/product';
 import type { IsoDate } from '../shared/dates';
 import type { ReadModelProjection } from '../shared/projection';
 import type { TransferService } from '../transfers/transfer-service';
-import { firstOpenMonth, memberAccounts, monthsAfter } from './member-tax';
+import type { MemberMonth } from '../interest/withholding-tax';
+import { firstOpenMonth, memberAccounts, monthsAfter, type DueAccount } from './member-tax';
 
 export interface CloseOfBusinessSummary {
   businessDate: string;
@@ -83,9 +84,11 @@ export class CloseOfBusiness {
     const earlier = await this.recorded(businessDate);
     if (earlier) return earlier;
     const started = performance.now();
+    // Taken before the read model is read: a member closing an account after it is read again.
+    const mark = this.accounts.memberPostings.mark();
     await this.projection.catchUp();
     const events: Record<string, number> = {};
-    const accountsVisited = await this.closeAccounts(businessDate, events);
+    const accountsVisited = await this.closeAccounts(businessDate, mark, events);
     await this.projection.catchUp();
     const transfersCompleted = await this.finishTransfers(businessDate);
     const summary = {
@@ -117,7 +120,11 @@ export class CloseOfBusiness {
     return summary;
   }
 
-  private async closeAccounts(date: string, counts: Record<string, number>): Promise<number> {
+  private async closeAccounts(
+    date: string,
+    mark: number,
+    counts: Record<string, number>,
+  ): Promise<number> {
     const products = new Map<string, Promise<Product>>();
     const productOf = (coopId: string, code: string) => {
       const key = `${coopId}\u0000${code}`;
@@ -127,13 +134,22 @@ export class CloseOfBusiness {
     };
     let visited = 0;
     for (const members of this.dueMembers(date)) {
+      // Only a person's accounts that earn interest are taxed together, so posted one by one;
+      // any other account is closed on its own, alongside the rest.
+      const units = members.flatMap((rows) => {
+        const taxed = rows.filter(withTax);
+        const alone = rows.filter((row) => !withTax(row)).map((row) => [row]);
+        return taxed.length > 0 ? [taxed, ...alone] : alone;
+      });
       for (const member of members) visited += member.length;
       let next = 0;
       const worker = async () => {
-        for (let member = members[next++]; member !== undefined; member = members[next++])
-          await this.closeMember(date, member, productOf, counts);
+        for (let unit = units[next++]; unit !== undefined; unit = units[next++])
+          await (withTax(unit[0]!)
+            ? this.closeMember(date, mark, unit, productOf, counts)
+            : this.closeAlone(date, unit[0]!, productOf, counts));
       };
-      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, members.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, units.length) }, worker));
     }
     return visited;
   }
@@ -144,7 +160,6 @@ export class CloseOfBusiness {
    * pages go in member order, a member cut short by a full page starting the next one.
    */
   private *dueMembers(date: string): Generator<DueRow[][]> {
-    const columns = 'account_id, coop_id, member_id, product_code, revision, state';
     const few = this.accounts.db
       .prepare<[string, number], DueRow>(
         `SELECT ${columns} FROM savings_accounts INDEXED BY savings_accounts_by_due
@@ -160,11 +175,7 @@ export class CloseOfBusiness {
         WHERE next_due_on <= ? AND status = 'open' AND (coop_id, member_id, account_id) > (?, ?, ?)
         ORDER BY coop_id, member_id, account_id LIMIT ?`,
     );
-    const wholeMember = this.accounts.db.prepare<[string, string, string], DueRow>(
-      `SELECT ${columns} FROM savings_accounts
-        WHERE coop_id = ? AND member_id = ? AND next_due_on <= ? AND status = 'open'
-        ORDER BY account_id`,
-    );
+    const wholeMember = this.accounts.db.prepare<[string, string, string], DueRow>(MEMBER_DUE);
     let after: [string, string, string] = ['', '', ''];
     for (let guard = 0; guard < 1_000_000; guard++) {
       const rows = page.all(date, ...after, this.duePage);
@@ -184,19 +195,69 @@ export class CloseOfBusiness {
   }
 
   /**
-   * One member's due accounts, one after another: each is told what the member's other accounts
+   * One person's due accounts that earn interest, one after another, under the member's turn
+   * (closes wait for it, see `MemberPostings`): each is told what the member's other accounts
    * have posted in the months it posts interest for, and what those after it post now (decided
-   * ahead), so the month's tax falls on all of them in proportion (see `withholdingTax`).
+   * ahead), so the month's tax falls on all of them in proportion (see `withholdingTax`). A
+   * close of the member's that ran since `mark` changed what was read: it is read again, once
+   * the read model has it.
    */
   private async closeMember(
     date: string,
+    mark: number,
     rows: readonly DueRow[],
     productOf: (coopId: string, code: string) => Promise<Product>,
     counts: Record<string, number>,
   ): Promise<void> {
     const { coop_id: coopId, member_id: memberId } = rows[0]!;
-    const memberLeftOn = leftOnOf(this.accounts.members.member(coopId, memberId));
-    const due = await Promise.all(
+    let due = await this.dueAccounts(date, rows, productOf);
+    const postings = this.accounts.memberPostings;
+    await postings.run(coopId, memberId, async () => {
+      if (postings.closedSince(coopId, memberId, mark)) {
+        await this.projection.catchUp();
+        due = await this.dueAccounts(
+          date,
+          this.memberRows(coopId, memberId, date).filter(withTax),
+          productOf,
+        );
+      }
+      if (due.length === 0) return;
+      const first = firstOpenMonth(due);
+      const months =
+        first === undefined
+          ? undefined
+          : new MemberMonths(
+              memberAccounts(this.accounts.interestPosted(coopId, memberId, first), due),
+            );
+      for (const account of due) {
+        const memberInterest = months?.for(account.accountId);
+        const events = await this.closeOne(date, account, memberInterest, counts);
+        months?.done(account.accountId, monthsAfter(months.postedBy(account.accountId), events));
+      }
+    });
+  }
+
+  /** An account no tax ties to others (a coop's, or one without interest). */
+  private async closeAlone(
+    date: string,
+    row: DueRow,
+    productOf: (coopId: string, code: string) => Promise<Product>,
+    counts: Record<string, number>,
+  ): Promise<void> {
+    const [account] = await this.dueAccounts(date, [row], productOf);
+    await this.closeOne(date, account!, undefined, counts);
+  }
+
+  private async dueAccounts(
+    date: string,
+    rows: readonly DueRow[],
+    productOf: (coopId: string, code: string) => Promise<Product>,
+  ): Promise<DueAccount[]> {
+    if (rows.length === 0) return [];
+    const memberLeftOn = leftOnOf(
+      this.accounts.members.member(rows[0]!.coop_id, rows[0]!.member_id),
+    );
+    return Promise.all(
       rows.map(async (row) => ({
         row,
         accountId: row.account_id,
@@ -209,33 +270,36 @@ export class CloseOfBusiness {
         },
       })),
     );
-    const first = due[0]!.state.memberKind === 'person' ? firstOpenMonth(due) : undefined;
-    const accounts =
-      first === undefined
-        ? undefined
-        : memberAccounts(this.accounts.interestPosted(coopId, memberId, first), due);
+  }
+
+  private async closeOne(
+    date: string,
+    { row, accountId, state, command }: DueAccount,
+    memberInterest: MemberMonth[] | undefined,
+    counts: Record<string, number>,
+  ): Promise<AccountEvent[]> {
     const metadata = {
       correlationId: `close-of-business-${date}`,
       causationId: `close-of-business-${date}`,
     };
-    for (const { row, accountId, state, command } of due) {
-      const memberInterest = accounts && memberMonthsFor(accountId, accounts);
-      // A row written before finished holds were kept is no starting point: the state this
-      // leaves in the cache would let a later hold reuse an id (see `accountSnapshots`).
-      const hint = state.finishedHolds === null ? undefined : { state, revision: row.revision };
-      const result = await this.accounts.aggregates.execute(
-        accountStream(accountId),
-        (state) =>
-          accountDecider.decide(memberInterest ? { ...command, memberInterest } : command, state),
-        { metadata, ...(hint ? { hint } : {}) },
-      );
-      count(counts, result.events);
-      const at = accounts?.findIndex((a) => a.accountId === accountId) ?? -1;
-      if (accounts && at >= 0) {
-        const posted = monthsAfter(accounts[at]!.posted, result.events);
-        accounts[at] = { accountId, posted, posting: [] };
-      }
-    }
+    // A row written before finished holds were kept is no starting point: the state this
+    // leaves in the cache would let a later hold reuse an id (see `accountSnapshots`).
+    const hint = state.finishedHolds === null ? undefined : { state, revision: row.revision };
+    const result = await this.accounts.aggregates.execute(
+      accountStream(accountId),
+      (state) =>
+        accountDecider.decide(memberInterest ? { ...command, memberInterest } : command, state),
+      { metadata, ...(hint ? { hint } : {}) },
+    );
+    count(counts, result.events);
+    return result.events;
+  }
+
+  /** The member's accounts due by `date`, as the read model has them now, in account id order. */
+  private memberRows(coopId: string, memberId: string, date: string): DueRow[] {
+    return this.accounts.db
+      .prepare<[string, string, string], DueRow>(MEMBER_DUE)
+      .all(coopId, memberId, date);
   }
 
   private async finishTransfers(date: string): Promise<number> {
@@ -269,6 +333,13 @@ export class CloseOfBusiness {
   }
 }
 
+/** `taxed`: a person's account that earns interest, taxed with the member's others (PP 15/2009). */
+const columns = `account_id, coop_id, member_id, product_code, revision, state,
+  (json_extract(state, '$.memberKind') = 'person' AND json_extract(state, '$.product.interest') IS NOT NULL) AS taxed`;
+const MEMBER_DUE = `SELECT ${columns} FROM savings_accounts
+  WHERE coop_id = ? AND member_id = ? AND next_due_on <= ? AND status = 'open'
+  ORDER BY account_id`;
+
 interface DueRow {
   account_id: string;
   coop_id: string;
@@ -276,7 +347,10 @@ interface DueRow {
   product_code: string;
   revision: number;
   state: string;
+  taxed: 0 | 1;
 }
+
+const withTax = (row: DueRow) => row.taxed === 1;
 
 const memberOrder = (a: DueRow, b: DueRow) =>
   compare(a.coop_id, b.coop_id) ||

@@ -10,6 +10,7 @@ type CloseBusinessDay = Extract<AccountCommand, { type: 'CloseBusinessDay' }>;
 
 /** One of the member's accounts due in this close of business, with what closing it needs. */
 export interface DueAccount {
+  row: { revision: number };
   accountId: string;
   state: OpenedAccount;
   command: CloseBusinessDay;
@@ -65,7 +66,8 @@ export function memberAccounts(
   due: readonly DueAccount[],
 ): MemberAccountMonths[] {
   const byId = new Map(posted.map((a) => [a.accountId, a]));
-  const accounts = posted.filter((a) => !due.some((d) => d.accountId === a.accountId));
+  const dueIds = new Set(due.map((d) => d.accountId));
+  const accounts = posted.filter((a) => !dueIds.has(a.accountId));
   for (const { accountId, state, command } of due) {
     let events: AccountEvent[] = [];
     if (due.length > 1 && state.product.interest) {
