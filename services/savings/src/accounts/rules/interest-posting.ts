@@ -1,7 +1,7 @@
 import { invariant } from '@kopfed/domain';
 import { accrue, type RateChange } from '../../interest/accrual';
 import { roundForPosting } from '../../interest/posting';
-import { withholdingTax, type MemberMonth } from '../../interest/withholding-tax';
+import { withholdingTax, type MemberMonth, type MonthTax } from '../../interest/withholding-tax';
 import {
   minimumForInterestSchedule,
   rateSchedule,
@@ -99,7 +99,7 @@ export function postPeriod(
       carriedInMicro: carriedIn.toString(),
       carriedOutMicro: carriedOutMicro.toString(),
       amount: amount.toString(),
-      months: amount === 0n ? [] : tax.byMonth.map(wireMonth),
+      months: changedMonths(amount, tax.byMonth, account.interest.lastMonth).map(wireMonth),
     },
   });
   if (tax.tax > 0n) {
@@ -117,6 +117,16 @@ export function postPeriod(
       },
     });
   }
+}
+
+/**
+ * The months a posting changes: all of them when it pays interest; otherwise only those it
+ * withholds the member's tax still owed in, so that tax counts as the month's (and is not
+ * withheld again by a later posting in it).
+ */
+function changedMonths(amount: bigint, byMonth: readonly MonthTax[], previous: MonthTax | null) {
+  if (amount > 0n) return byMonth;
+  return byMonth.filter((m) => m.tax !== (previous?.month === m.month ? previous.tax : 0n));
 }
 
 const wireMonth = (m: { month: string; gross: bigint; tax: bigint }) => ({
