@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
-import { loanStream } from '../shared/streams';
+import { liquidityProductStream, loanStream } from '../shared/streams';
 import { API, COOPS, loanHarness, productBody, type LoanHarness } from '../testing/harness';
 import { liquidityLoanRequestId } from './answer';
 import { LIQUIDITY_APPLICANT } from './requests';
@@ -156,6 +156,44 @@ describe('liquidity loan requests from settlement', () => {
     expect(same.status).toBe(422);
     expect(same.body.code).toBe('maker_checker');
     await approve(h.fx.keys.admin).expect(200);
+  });
+
+  it('does not list a request unanswered when its loan was applied for while its own attempt read no designation', async () => {
+    // The consumer's attempt reads the designation (none yet), and is held there while the
+    // treasurer designates and so applies for the request.
+    const readStream = h.store.readStream.bind(h.store);
+    let reached!: () => void;
+    const atRead = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    jest.spyOn(h.store, 'readStream').mockImplementation(async (stream, ...rest) => {
+      const events = await readStream(stream, ...rest);
+      if (stream === liquidityProductStream(COOPS.P) && !held) {
+        held = true;
+        reached();
+        await gate;
+      }
+      return events;
+    });
+    const delivered = deliver(requested());
+    await atRead;
+    expect((await designate(3).expect(200)).body.requestsAnswered).toEqual({
+      applied: 1,
+      unanswered: 0,
+    });
+    release();
+    await delivered;
+
+    const loanId = liquidityLoanRequestId(BATCH, COOPS.A);
+    expect((await list()).body.requests).toEqual([
+      expect.objectContaining({
+        status: 'applied',
+        reason: null,
+        loan: { loanId, status: 'applied' },
+      }),
+    ]);
+    expect((await list('?status=unanswered')).body.requests).toEqual([]);
   });
 
   it('keeps the loan application’s own refusal as the reason: a shortfall the product does not lend', async () => {

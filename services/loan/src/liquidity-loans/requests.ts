@@ -127,11 +127,15 @@ export class LiquidityLoanRequests {
          ON CONFLICT (request_id) DO NOTHING`,
       ),
       byId: db.prepare<[string], RequestRow>(`${select} WHERE r.request_id = ?`),
-      outcome: db.prepare<
-        [{ id: string; status: string; reason: string | null; detail: string | null; at: string }]
-      >(
-        `UPDATE loan_liquidity_requests SET status = @status, reason = @reason, detail = @detail,
+      applied: db.prepare<[{ id: string; at: string }]>(
+        `UPDATE loan_liquidity_requests SET status = 'applied', reason = NULL, detail = NULL,
            attempted_at = @at WHERE request_id = @id`,
+      ),
+      // Only while no application is recorded: an attempt that read the designation before
+      // another applied for the request (designating, by hand) does not undo that answer.
+      unanswered: db.prepare<[{ id: string; reason: string; detail: string; at: string }]>(
+        `UPDATE loan_liquidity_requests SET reason = @reason, detail = @detail, attempted_at = @at
+          WHERE request_id = @id AND status = 'unanswered'`,
       ),
       list: db.prepare<
         [
@@ -286,24 +290,18 @@ export class LiquidityLoanRequests {
   }
 
   private applied(requestId: string, alreadyApplied: boolean): Answer {
-    this.record(requestId, 'applied', null);
+    this.statements.applied.run({ id: requestId, at: this.now() });
     return { status: 'applied', loanId: requestId, alreadyApplied };
   }
 
   private unanswered(requestId: string, why: Unanswered, kind: DomainErrorKind): Answer {
     const { reason, detail } = why;
-    this.record(requestId, 'unanswered', { reason, detail });
+    this.statements.unanswered.run({ id: requestId, reason, detail, at: this.now() });
     return { status: 'unanswered', kind, reason, detail };
   }
 
-  private record(requestId: string, status: RequestRow['status'], why: Unanswered | null): void {
-    this.statements.outcome.run({
-      id: requestId,
-      status,
-      reason: why?.reason ?? null,
-      detail: why?.detail ?? null,
-      at: this.deps.clock().toISOString(),
-    });
+  private now(): string {
+    return this.deps.clock().toISOString();
   }
 }
 
