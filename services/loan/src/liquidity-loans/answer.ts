@@ -3,8 +3,8 @@ import type { Designation } from './designation';
 
 /**
  * A liquidity loan request (LiquidityLoanRequested) as the parent's loan service keeps it: one
- * per (settlement batch, member coop). Its id is the id of the loan application that answers
- * it, so a request redelivered, or answered twice at once, finds that one application.
+ * per (settlement batch, member coop). Its id is the id of its first loan application, so a
+ * request redelivered, or answered twice at once, finds that one application.
  */
 export interface LiquidityLoanRequest {
   requestId: string;
@@ -20,6 +20,20 @@ export interface LiquidityLoanRequest {
 
 export const liquidityLoanRequestId = (batchId: string, coopId: string) =>
   deterministicUuid('LiquidityLoanRequested', batchId, coopId);
+
+/** Applications one request may have: each after the one before it was rejected. */
+export const MAX_APPLICATIONS_PER_REQUEST = 10;
+
+/**
+ * The loan id of a request's `application`-th application (0 the first): the first takes the
+ * request's id, each after a rejection its own, so any two attempts at the same application find
+ * the one loan.
+ */
+export function liquidityLoanId(requestId: string, application: number): string {
+  return application === 0
+    ? requestId
+    : deterministicUuid('LiquidityLoanApplication', requestId, String(application));
+}
 
 /** Why a request has no application yet, in the words a problem detail uses. */
 export interface Unanswered {

@@ -196,6 +196,57 @@ describe('liquidity loan requests from settlement', () => {
     expect((await list('?status=unanswered')).body.requests).toEqual([]);
   });
 
+  it('lists a request whose loan was rejected as unanswered again; applying by hand makes a new application, once, and redelivery none', async () => {
+    await designate(3).expect(200);
+    const id = uuidv7();
+    await deliver(requested(), id);
+    const requestId = liquidityLoanRequestId(BATCH, COOPS.A);
+    await request(h.app)
+      .post(`${API}/coops/${COOPS.P}/loans/${requestId}/rejection`)
+      .set(h.as(h.fx.keys.treasurerP))
+      .send({ reason: 'the coop settles from its own reserves' })
+      .expect(200);
+    expect((await list('?status=unanswered')).body.requests).toEqual([
+      expect.objectContaining({
+        requestId,
+        status: 'unanswered',
+        reason: 'application_rejected',
+        loan: { loanId: requestId, status: 'rejected' },
+      }),
+    ]);
+    // Designating again does not undo the treasurer's rejection.
+    expect((await designate(6).expect(200)).body.requestsAnswered).toEqual({
+      applied: 0,
+      unanswered: 0,
+    });
+
+    const apply = () =>
+      request(h.app)
+        .post(`${API}/coops/${COOPS.P}/liquidity-loan-requests/${requestId}/application`)
+        .set(h.as(h.fx.keys.treasurerP))
+        .send({ productCode: 'LIKUIDITAS', termMonths: 6 });
+    const again = await apply().expect(201);
+    const loanId = again.body.loanId as string;
+    expect(loanId).not.toBe(requestId);
+    expect(again.body).toMatchObject({ status: 'applied', termMonths: 6, memberId: 'm-pa' });
+    expect((await list()).body.requests).toEqual([
+      expect.objectContaining({
+        requestId,
+        status: 'applied',
+        reason: null,
+        loan: { loanId, status: 'applied' },
+      }),
+    ]);
+    const twice = await apply();
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('liquidity_loan_request_answered');
+
+    await deliver(requested(), id);
+    await deliver(requested());
+    expect((await parentLoans()).body.loans).toHaveLength(2);
+    expect(h.bus.deadLetters()).toHaveLength(0);
+  });
+
   it('keeps the loan application’s own refusal as the reason: a shortfall the product does not lend', async () => {
     await designate(3).expect(200);
     await deliver(requested(COOPS.A, '900000000'));

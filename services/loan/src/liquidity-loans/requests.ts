@@ -15,7 +15,9 @@ import type { LoanRepository } from '../loans/loan-repository';
 import { productDecider, type ProductEvent, type ProductState } from '../products/product.decider';
 import { liquidityProductStream, loanStream, productStream } from '../shared/streams';
 import {
+  liquidityLoanId,
   liquidityLoanRequestId,
+  MAX_APPLICATIONS_PER_REQUEST,
   readyToApply,
   type ApplicationTerms,
   type LiquidityLoanRequest,
@@ -46,10 +48,39 @@ const TABLES = `
     status TEXT NOT NULL CHECK (status IN ('unanswered', 'applied')),
     reason TEXT,
     detail TEXT,
-    attempted_at TEXT
+    attempted_at TEXT,
+    loan_id TEXT,
+    application INTEGER
   );
   CREATE INDEX IF NOT EXISTS loan_liquidity_requests_parent
     ON loan_liquidity_requests (parent_coop_id, status, seq);`;
+
+/** A table kept before a request could have more than one application: its loan took its id. */
+function addApplicationColumns(db: Database.Database): void {
+  const columns = db
+    .prepare<[], { name: string }>('PRAGMA table_info(loan_liquidity_requests)')
+    .all();
+  if (columns.some((c) => c.name === 'loan_id')) return;
+  db.exec(`ALTER TABLE loan_liquidity_requests ADD COLUMN loan_id TEXT;
+    ALTER TABLE loan_liquidity_requests ADD COLUMN application INTEGER;
+    UPDATE loan_liquidity_requests SET loan_id = request_id, application = 0
+     WHERE status = 'applied';`);
+}
+
+/**
+ * A request as listed: answered while its current application stands, unanswered again once that
+ * application is rejected (reason application_rejected, unless a later attempt said otherwise).
+ * `status` as stored only says whether any application was ever recorded.
+ */
+const LISTED = `SELECT r.*, b.status AS loan_status,
+    CASE WHEN r.loan_id IS NULL OR b.status = 'rejected' THEN 'unanswered' ELSE 'applied' END
+      AS answer,
+    CASE WHEN b.status = 'rejected' AND r.reason IS NULL THEN 'application_rejected'
+      ELSE r.reason END AS shown_reason,
+    CASE WHEN b.status = 'rejected' AND r.reason IS NULL
+      THEN 'loan ' || r.loan_id || ' applied for the request was rejected; apply again by hand'
+      ELSE r.detail END AS shown_detail
+  FROM loan_liquidity_requests r LEFT JOIN loan_book b ON b.loan_id = r.loan_id`;
 
 type Consumption = NonNullable<ServiceInstance['consumes']>[number];
 
@@ -66,18 +97,31 @@ export interface RequestRow {
   reason: string | null;
   detail: string | null;
   attempted_at: string | null;
+  /** The current application's loan, and which application it is (0 the first). */
+  loan_id: string | null;
+  application: number | null;
   loan_status: string | null;
+  answer: 'unanswered' | 'applied';
+  shown_reason: string | null;
+  shown_detail: string | null;
 }
 
 export type Answer =
   | { status: 'applied'; loanId: string; alreadyApplied: boolean }
   | ({ status: 'unanswered'; kind: DomainErrorKind } & Unanswered);
 
+interface Application {
+  application: number;
+  loanId: string;
+}
+
 export interface AnswerOptions {
   appliedBy: string;
   metadata: EventMetadata;
   /** What the treasurer names instead of the designation. */
   terms?: ApplicationTerms;
+  /** Apply anew when the current application was rejected: only the treasurer, by hand. */
+  afterRejection?: boolean;
 }
 
 export interface LiquidityLoanDeps {
@@ -114,28 +158,43 @@ export class LiquidityLoanRequests {
   constructor(private readonly deps: LiquidityLoanDeps) {
     const { db } = deps;
     db.exec(TABLES);
+    addApplicationColumns(db);
     this.inbox = new SqliteInbox(db, LIQUIDITY_LOANS_GROUP);
-    const select = `SELECT r.*, b.status AS loan_status FROM loan_liquidity_requests r
-      LEFT JOIN loan_book b ON b.loan_id = r.request_id`;
     this.statements = {
       insert: db.prepare<
-        [Omit<RequestRow, 'seq' | 'status' | 'reason' | 'detail' | 'attempted_at' | 'loan_status'>]
+        [
+          Pick<
+            RequestRow,
+            | 'request_id'
+            | 'parent_coop_id'
+            | 'batch_id'
+            | 'coop_id'
+            | 'shortfall'
+            | 'currency'
+            | 'requested_at'
+          >,
+        ]
       >(
         `INSERT INTO loan_liquidity_requests
            (request_id, parent_coop_id, batch_id, coop_id, shortfall, currency, requested_at, status)
          VALUES (@request_id, @parent_coop_id, @batch_id, @coop_id, @shortfall, @currency, @requested_at, 'unanswered')
          ON CONFLICT (request_id) DO NOTHING`,
       ),
-      byId: db.prepare<[string], RequestRow>(`${select} WHERE r.request_id = ?`),
-      applied: db.prepare<[{ id: string; at: string }]>(
-        `UPDATE loan_liquidity_requests SET status = 'applied', reason = NULL, detail = NULL,
-           attempted_at = @at WHERE request_id = @id`,
+      byId: db.prepare<[string], RequestRow>(`${LISTED} WHERE r.request_id = ?`),
+      // A later application is never replaced by an earlier one recorded late.
+      applied: db.prepare<[{ id: string; loanId: string; application: number; at: string }]>(
+        `UPDATE loan_liquidity_requests SET status = 'applied', loan_id = @loanId,
+           application = @application, reason = NULL, detail = NULL, attempted_at = @at
+          WHERE request_id = @id AND (application IS NULL OR application <= @application)`,
       ),
-      // Only while no application is recorded: an attempt that read the designation before
-      // another applied for the request (designating, by hand) does not undo that answer.
-      unanswered: db.prepare<[{ id: string; reason: string; detail: string; at: string }]>(
+      // Only while the application the attempt saw is still the current one: an attempt that
+      // read the designation before another applied for the request (designating, by hand) does
+      // not undo that answer.
+      unanswered: db.prepare<
+        [{ id: string; seen: number | null; reason: string; detail: string; at: string }]
+      >(
         `UPDATE loan_liquidity_requests SET reason = @reason, detail = @detail, attempted_at = @at
-          WHERE request_id = @id AND status = 'unanswered'`,
+          WHERE request_id = @id AND application IS @seen`,
       ),
       list: db.prepare<
         [
@@ -149,8 +208,9 @@ export class LiquidityLoanRequests {
         ],
         RequestRow
       >(
-        `${select} WHERE r.parent_coop_id = @parent AND (@status IS NULL OR r.status = @status)
-           AND (@batchId IS NULL OR r.batch_id = @batchId) AND r.seq > @after ORDER BY r.seq LIMIT @limit`,
+        `SELECT * FROM (${LISTED} WHERE r.parent_coop_id = @parent
+           AND (@batchId IS NULL OR r.batch_id = @batchId) AND r.seq > @after)
+          WHERE (@status IS NULL OR answer = @status) ORDER BY seq LIMIT @limit`,
       ),
       unansweredIds: db.prepare<[string, number], { request_id: string }>(
         `SELECT request_id FROM loan_liquidity_requests
@@ -198,7 +258,8 @@ export class LiquidityLoanRequests {
     };
   }
 
-  get(parentCoopId: string, requestId: string): RequestRow | undefined {
+  async get(parentCoopId: string, requestId: string): Promise<RequestRow | undefined> {
+    await this.deps.book.catchUp();
     const row = this.statements.byId.get(requestId);
     return row?.parent_coop_id === parentCoopId ? row : undefined;
   }
@@ -206,7 +267,7 @@ export class LiquidityLoanRequests {
   async list(
     parentCoopId: string,
     query: {
-      status: RequestRow['status'] | null;
+      status: RequestRow['answer'] | null;
       batchId: string | null;
       after: number;
       limit: number;
@@ -217,8 +278,9 @@ export class LiquidityLoanRequests {
   }
 
   /**
-   * Applies for the loan that answers a request, unless one was applied for already (the
-   * request's id is the loan's): the outcome, applied or why not, is kept on the request.
+   * Applies for the loan that answers a request, unless its current application stands (or was
+   * rejected, and `afterRejection` is not asked): the outcome, applied or why not, is kept on the
+   * request.
    */
   async answer(requestId: string, options: AnswerOptions): Promise<Answer> {
     const { store, loans, parties, clock } = this.deps;
@@ -228,15 +290,32 @@ export class LiquidityLoanRequests {
       `liquidity loan request ${requestId} is kept before it is answered`,
     );
     const request = requestOf(row);
-    if ((await store.streamRevision(loanStream(requestId))) !== undefined)
-      return this.applied(requestId, true);
+    const current = await this.currentApplication(requestId);
+    if (current !== null) {
+      const { state } = await loans.load(current.loanId);
+      if (state.status !== 'rejected' || options.afterRejection !== true)
+        return this.applied(requestId, current, true);
+    }
+    const seen = current?.application ?? null;
+    const next = seen === null ? 0 : seen + 1;
+    if (next >= MAX_APPLICATIONS_PER_REQUEST)
+      return this.unanswered(
+        requestId,
+        seen,
+        {
+          reason: 'liquidity_loan_applications_exhausted',
+          detail: `the request has had ${MAX_APPLICATIONS_PER_REQUEST} applications, each rejected`,
+        },
+        'conflict',
+      );
     const terms =
       options.terms ?? (await loadDesignation(store, request.parentCoopId)).state.designation;
     const memberId = parties.coopMembership(request.parentCoopId, request.coopId);
     const ready = readyToApply(request, terms, memberId);
-    if (!ready.ready) return this.unanswered(requestId, ready, 'rejected');
+    if (!ready.ready) return this.unanswered(requestId, seen, ready, 'rejected');
     const { productCode, termMonths } = ready.terms;
     const today = jakartaBusinessDate(clock());
+    const application = { application: next, loanId: liquidityLoanId(requestId, next) };
     try {
       const product = await loadAggregate<ProductState, ProductEvent>(
         store,
@@ -245,10 +324,10 @@ export class LiquidityLoanRequests {
         (e) => e as unknown as ProductEvent,
       );
       await loans.execute(
-        requestId,
+        application.loanId,
         {
           type: 'ApplyForLoan',
-          loanId: requestId,
+          loanId: application.loanId,
           coopId: request.parentCoopId,
           memberId: ready.memberId,
           productCode: productCode,
@@ -264,13 +343,25 @@ export class LiquidityLoanRequests {
         },
         { metadata: { ...options.metadata, coopId: request.parentCoopId } },
       );
-      return this.applied(requestId, false);
+      return this.applied(requestId, application, false);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // Answered at the same moment by another delivery or by hand: that application stands.
-      if (error.code === 'loan_exists') return this.applied(requestId, true);
-      return this.unanswered(requestId, { reason: error.code, detail: error.message }, error.kind);
+      if (error.code === 'loan_exists') return this.applied(requestId, application, true);
+      const why = { reason: error.code, detail: error.message };
+      return this.unanswered(requestId, seen, why, error.kind);
     }
+  }
+
+  /** The request's latest application, from the loan streams themselves (not the table). */
+  private async currentApplication(requestId: string): Promise<Application | null> {
+    let current: Application | null = null;
+    for (let application = 0; application < MAX_APPLICATIONS_PER_REQUEST; application++) {
+      const loanId = liquidityLoanId(requestId, application);
+      if ((await this.deps.store.streamRevision(loanStream(loanId))) === undefined) break;
+      current = { application, loanId };
+    }
+    return current;
   }
 
   /** Answers the parent's unanswered requests, oldest first, at most MAX_ANSWERED_AT_ONCE. */
@@ -289,14 +380,19 @@ export class LiquidityLoanRequests {
     return counts;
   }
 
-  private applied(requestId: string, alreadyApplied: boolean): Answer {
-    this.statements.applied.run({ id: requestId, at: this.now() });
-    return { status: 'applied', loanId: requestId, alreadyApplied };
+  private applied(requestId: string, current: Application, alreadyApplied: boolean): Answer {
+    this.statements.applied.run({ id: requestId, ...current, at: this.now() });
+    return { status: 'applied', loanId: current.loanId, alreadyApplied };
   }
 
-  private unanswered(requestId: string, why: Unanswered, kind: DomainErrorKind): Answer {
+  private unanswered(
+    requestId: string,
+    seen: number | null,
+    why: Unanswered,
+    kind: DomainErrorKind,
+  ): Answer {
     const { reason, detail } = why;
-    this.statements.unanswered.run({ id: requestId, reason, detail, at: this.now() });
+    this.statements.unanswered.run({ id: requestId, seen, reason, detail, at: this.now() });
     return { status: 'unanswered', kind, reason, detail };
   }
 

@@ -45,16 +45,24 @@ const Cursor = z
   .regex(/^[1-9][0-9]{0,14}$/)
   .describe('the last request’s cursor of the previous page');
 const RequestOut = z.object({
-  requestId: z.string().describe('also the id of the loan application that answers it'),
+  requestId: z
+    .string()
+    .describe('also the id of its first loan application; one made after a rejection has its own'),
   batchId: z.string(),
   coopId: z.string().describe('the borrower: the member coop short of cover at settlement'),
   shortfall: MoneyOut,
   requestedAt: z.string(),
   status: RequestStatus,
-  reason: z.string().nullable().describe('why it is unanswered, as a problem code'),
+  reason: z
+    .string()
+    .nullable()
+    .describe('why it is unanswered, as a problem code (application_rejected: its loan was rejected)'),
   detail: z.string().nullable(),
   lastAttemptAt: z.string().nullable(),
-  loan: z.object({ loanId: z.string(), status: z.string().nullable() }).nullable(),
+  loan: z
+    .object({ loanId: z.string(), status: z.string().nullable() })
+    .nullable()
+    .describe('its current loan application, also when rejected'),
 });
 
 function requestView(row: RequestRow): z.input<typeof RequestOut> {
@@ -64,11 +72,11 @@ function requestView(row: RequestRow): z.input<typeof RequestOut> {
     coopId: row.coop_id,
     shortfall: { ...money(BigInt(row.shortfall)), currency: row.currency },
     requestedAt: row.requested_at,
-    status: row.status,
-    reason: row.reason,
-    detail: row.detail,
+    status: row.answer,
+    reason: row.shown_reason,
+    detail: row.shown_detail,
     lastAttemptAt: row.attempted_at,
-    loan: row.status === 'applied' ? { loanId: row.request_id, status: row.loan_status } : null,
+    loan: row.loan_id === null ? null : { loanId: row.loan_id, status: row.loan_status },
   };
 }
 
@@ -155,7 +163,7 @@ export function liquidityLoanRoutes(ctx: LoanContext): Route[] {
       operationId: 'listLiquidityLoanRequests',
       summary: 'The liquidity loans settlement requested of the coop, answered or not',
       description:
-        'One per settlement batch and member coop short of cover, oldest first. An unanswered request says why (no_liquidity_product, borrower_not_member, currency_not_lent, or the loan application’s own refusal such as principal_out_of_range or no_cooperation_agreement); designating the product, or applying by hand for the request, answers it.',
+        'One per settlement batch and member coop short of cover, oldest first. An unanswered request says why (no_liquidity_product, borrower_not_member, currency_not_lent, or the loan application’s own refusal such as principal_out_of_range or no_cooperation_agreement); designating the product, or applying by hand for the request, answers it. A request whose loan application was rejected is unanswered again (application_rejected, its loan shown rejected): only applying by hand answers it, with a new loan application.',
       tags,
       request: {
         params: CoopParams,
@@ -192,25 +200,26 @@ export function liquidityLoanRoutes(ctx: LoanContext): Route[] {
       operationId: 'applyForLiquidityLoan',
       summary: 'Apply by hand for a liquidity loan request, on a product and term you name',
       description:
-        'For a request left unanswered: the loan application is made for the shortfall to the borrower coop’s membership, with the request’s id as its loan id, and waits for approval by another key. A request already answered is refused with 409 liquidity_loan_request_answered; a refusal of the application is kept on the request as its reason.',
+        'For a request left unanswered: the loan application is made for the shortfall to the borrower coop’s membership, with the request’s id as its loan id (a new loan id when an earlier application was rejected), and waits for approval by another key. A request whose application stands is refused with 409 liquidity_loan_request_answered; a refusal of the application is kept on the request as its reason.',
       tags,
       request: { params: RequestParams, body: DesignationBody },
       responses: { 201: LoanOut },
       policy: TREASURY_WRITE,
       handler: async ({ params, body }, rc) => {
-        const row = requests.get(params.coopId, params.requestId);
+        const row = await requests.get(params.coopId, params.requestId);
         if (!row)
           throw notFound('liquidity_loan_request_not_found', 'no such liquidity loan request');
-        if (row.status === 'applied')
+        if (row.answer === 'applied' && row.loan_id !== null)
           throw conflict(
             'liquidity_loan_request_answered',
-            `the request was answered by loan ${row.request_id}`,
-            { loanId: row.request_id },
+            `the request was answered by loan ${row.loan_id}`,
+            { loanId: row.loan_id },
           );
         const answer = await requests.answer(row.request_id, {
           appliedBy: rc.principal.keyId,
           metadata: rc.metadata,
           terms: body,
+          afterRejection: true,
         });
         if (answer.status === 'unanswered')
           throw new DomainError(answer.reason, answer.detail, answer.kind);
