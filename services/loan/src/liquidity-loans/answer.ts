@@ -41,6 +41,22 @@ export interface Unanswered {
   detail: string;
 }
 
+/**
+ * The reasons a request waits for that designating the product can change: the product itself,
+ * or its refusal of the shortfall or term. Not the borrower's standing nor the currency, which a
+ * designation leaves as they were.
+ */
+export const REASONS_A_DESIGNATION_ANSWERS: readonly string[] = [
+  'no_liquidity_product',
+  'product_not_found',
+  'product_not_in_force',
+  'principal_out_of_range',
+  'term_out_of_range',
+  'grace_out_of_range',
+  'collateral_required',
+  'rate_cap_exceeded',
+];
+
 /** How a request is applied for: the designation, or what the treasurer names instead. */
 export type ApplicationTerms = Pick<Designation, 'productCode' | 'termMonths'>;
 

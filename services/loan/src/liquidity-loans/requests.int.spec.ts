@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { liquidityProductStream, loanStream } from '../shared/streams';
 import { API, COOPS, loanHarness, productBody, type LoanHarness } from '../testing/harness';
 import { liquidityLoanRequestId } from './answer';
-import { LIQUIDITY_APPLICANT } from './requests';
+import { LIQUIDITY_APPLICANT, MAX_ANSWERED_AT_ONCE } from './requests';
 
 /** Settlement's LiquidityLoanRequested delivered to the loan service, as the node's bus would. */
 describe('liquidity loan requests from settlement', () => {
@@ -181,6 +181,7 @@ describe('liquidity loan requests from settlement', () => {
     expect((await designate(3).expect(200)).body.requestsAnswered).toEqual({
       applied: 1,
       unanswered: 0,
+      remaining: 0,
     });
     release();
     await delivered;
@@ -218,6 +219,7 @@ describe('liquidity loan requests from settlement', () => {
     expect((await designate(6).expect(200)).body.requestsAnswered).toEqual({
       applied: 0,
       unanswered: 0,
+      remaining: 0,
     });
 
     const apply = () =>
@@ -245,6 +247,28 @@ describe('liquidity loan requests from settlement', () => {
     await deliver(requested());
     expect((await parentLoans()).body.loans).toHaveLength(2);
     expect(h.bus.deadLetters()).toHaveLength(0);
+  });
+
+  it('tries again on designating only the requests a designation can answer: the older ones it cannot do not starve them', async () => {
+    for (let n = 0; n < MAX_ANSWERED_AT_ONCE; n++) {
+      const batchId = `MIDR20260201T0000-${String(n).padStart(8, '0')}`;
+      const inDollars = {
+        ...requested(COOPS.A, '1000', batchId),
+        shortfall: { amount: '1000', currency: 'USD' },
+      };
+      await deliver(inDollars);
+    }
+    await deliver(requested());
+    const designated = await designate(3).expect(200);
+    expect(designated.body.requestsAnswered).toEqual({ applied: 1, unanswered: 0, remaining: 0 });
+    expect((await parentLoans()).body.loans).toEqual([
+      expect.objectContaining({ loanId: liquidityLoanRequestId(BATCH, COOPS.A) }),
+    ]);
+    const waiting = await list('?status=unanswered&limit=500');
+    expect(waiting.body.requests).toHaveLength(MAX_ANSWERED_AT_ONCE);
+    expect(new Set(waiting.body.requests.map((r: { reason: string }) => r.reason))).toEqual(
+      new Set(['currency_not_lent']),
+    );
   });
 
   it('keeps the loan application’s own refusal as the reason: a shortfall the product does not lend', async () => {

@@ -19,6 +19,7 @@ import {
   liquidityLoanRequestId,
   MAX_APPLICATIONS_PER_REQUEST,
   readyToApply,
+  REASONS_A_DESIGNATION_ANSWERS,
   type ApplicationTerms,
   type LiquidityLoanRequest,
   type Unanswered,
@@ -54,6 +55,10 @@ const TABLES = `
   );
   CREATE INDEX IF NOT EXISTS loan_liquidity_requests_parent
     ON loan_liquidity_requests (parent_coop_id, status, seq);`;
+
+/** Never applied for, and waiting for what a designation changes (or never tried). */
+const DESIGNATION_ANSWERS = `WHERE parent_coop_id = @parent AND status = 'unanswered'
+  AND (reason IS NULL OR reason IN (SELECT value FROM json_each(@reasons)))`;
 
 /** A table kept before a request could have more than one application: its loan took its id. */
 function addApplicationColumns(db: Database.Database): void {
@@ -212,9 +217,14 @@ export class LiquidityLoanRequests {
            AND (@batchId IS NULL OR r.batch_id = @batchId) AND r.seq > @after)
           WHERE (@status IS NULL OR answer = @status) ORDER BY seq LIMIT @limit`,
       ),
-      unansweredIds: db.prepare<[string, number], { request_id: string }>(
-        `SELECT request_id FROM loan_liquidity_requests
-          WHERE parent_coop_id = ? AND status = 'unanswered' ORDER BY seq LIMIT ?`,
+      designationAnswers: db.prepare<
+        [{ parent: string; reasons: string; limit: number }],
+        { request_id: string }
+      >(
+        `SELECT request_id FROM loan_liquidity_requests ${DESIGNATION_ANSWERS} ORDER BY seq LIMIT @limit`,
+      ),
+      designationAnswersCount: db.prepare<[{ parent: string; reasons: string }], { n: number }>(
+        `SELECT count(*) AS n FROM loan_liquidity_requests ${DESIGNATION_ANSWERS}`,
       ),
     };
   }
@@ -364,20 +374,25 @@ export class LiquidityLoanRequests {
     return current;
   }
 
-  /** Answers the parent's unanswered requests, oldest first, at most MAX_ANSWERED_AT_ONCE. */
+  /**
+   * Answers the parent's unanswered requests a designation can answer, oldest first, at most
+   * MAX_ANSWERED_AT_ONCE; `remaining` counts those left untried (designating again tries them).
+   * A request waiting for anything else (its borrower, its currency, a rejected application)
+   * is not tried, so any number of them never holds back the rest.
+   */
   async answerUnanswered(
     parentCoopId: string,
     options: AnswerOptions,
-  ): Promise<{ applied: number; unanswered: number }> {
+  ): Promise<{ applied: number; unanswered: number; remaining: number }> {
     const counts = { applied: 0, unanswered: 0 };
-    for (const { request_id } of this.statements.unansweredIds.all(
-      parentCoopId,
-      MAX_ANSWERED_AT_ONCE,
-    )) {
+    const which = { parent: parentCoopId, reasons: JSON.stringify(REASONS_A_DESIGNATION_ANSWERS) };
+    const { n } = this.statements.designationAnswersCount.get(which)!;
+    const ids = this.statements.designationAnswers.all({ ...which, limit: MAX_ANSWERED_AT_ONCE });
+    for (const { request_id } of ids) {
       const answer = await this.answer(request_id, options);
       counts[answer.status]++;
     }
-    return counts;
+    return { ...counts, remaining: n - ids.length };
   }
 
   private applied(requestId: string, current: Application, alreadyApplied: boolean): Answer {

@@ -56,7 +56,7 @@ describe('liquidity loan routes', () => {
       productCode: 'LIKUIDITAS',
       termMonths: 3,
       designatedOn: '2026-02-02',
-      requestsAnswered: { applied: 0, unanswered: 0 },
+      requestsAnswered: { applied: 0, unanswered: 0, remaining: 0 },
     });
     const shown = await request(h.app).get(product).set(h.as(h.fx.keys.auditorP)).expect(200);
     expect(shown.body).toEqual({

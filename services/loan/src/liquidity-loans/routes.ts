@@ -34,8 +34,14 @@ const DesignationOut = z.object({
 });
 const DesignatedOut = DesignationOut.extend({
   requestsAnswered: z
-    .object({ applied: z.int(), unanswered: z.int() })
-    .describe('unanswered requests tried again on the new designation, oldest first, up to 100'),
+    .object({
+      applied: z.int(),
+      unanswered: z.int(),
+      remaining: z.int().describe('those left untried beyond the 100: designate again to try them'),
+    })
+    .describe(
+      'unanswered requests a designation can answer (no product, or the product’s refusal), tried again oldest first, up to 100',
+    ),
 });
 
 const RequestParams = CoopParams.extend({ requestId: LoanId });
@@ -56,7 +62,9 @@ const RequestOut = z.object({
   reason: z
     .string()
     .nullable()
-    .describe('why it is unanswered, as a problem code (application_rejected: its loan was rejected)'),
+    .describe(
+      'why it is unanswered, as a problem code (application_rejected: its loan was rejected)',
+    ),
   detail: z.string().nullable(),
   lastAttemptAt: z.string().nullable(),
   loan: z
@@ -89,7 +97,7 @@ export function liquidityLoanRoutes(ctx: LoanContext): Route[] {
       operationId: 'designateLiquidityLoanProduct',
       summary: 'Designate the loan product that lends member coops their settlement shortfall',
       description:
-        'When a settlement is committed while a member coop (that opted in) owes more than its liquidity cover, the settlement service requests a liquidity loan (LiquidityLoanRequested) and the loan service applies for it on this product and term, for the shortfall, in the parent coop; the application then waits for approval (by another key than the applicant) and disbursement. The product must be in force today, unsecured, and allow the term. Designating answers the requests still unanswered, up to 100, in the name of the designating key: that key does not approve them.',
+        'When a settlement is committed while a member coop (that opted in) owes more than its liquidity cover, the settlement service requests a liquidity loan (LiquidityLoanRequested) and the loan service applies for it on this product and term, for the shortfall, in the parent coop; the application then waits for approval (by another key than the applicant) and disbursement. The product must be in force today, unsecured, and allow the term. Designating tries again, up to 100 and oldest first, the requests unanswered for want of a product or for its refusal (not those waiting on the borrower, the currency or a rejected application), in the name of the designating key: that key does not approve them.',
       tags,
       request: { params: CoopParams, body: DesignationBody },
       responses: { 200: DesignatedOut },
