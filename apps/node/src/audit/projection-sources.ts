@@ -74,7 +74,11 @@ const loanProjections: ProjectionSource = {
  * the node's audit module over HTTP (`/api/audit/v1/rebuild-checks`): one line per service.
  * Read models fed by other services' integration events through an inbox (savings' and loan's
  * copies of the member directory, settlement's SHU activity bases) are not a fold of the
- * service's own log and are not rebuilt here.
+ * service's own log and are not rebuilt here. Nor is loan's loan_liquidity_requests: it keeps
+ * settlement's LiquidityLoanRequested (batch, borrower coop, shortfall), which the loan log
+ * holds only once applied for, and for each request the reason and time of its last attempt
+ * that made no application, which no log records at all; only its loan ids follow from the loan
+ * streams.
  */
 export const PROJECTION_SOURCES: readonly ProjectionSource[] = [
   memberProjections,
