@@ -5,6 +5,7 @@ import { isCalendarDate } from '@kopfed/eventstore';
 import { accountStream, type Accounts } from '../accounts/account-context';
 import type { AccountEvent } from '../accounts/account-events';
 import { decodeAccount } from '../accounts/account-snapshot';
+import type { OpenedAccount } from '../accounts/account-state';
 import { accountDecider } from '../accounts/account.decider';
 import { MemberMonths } from '../interest/member-months';
 import type { MemberView } from '../membership/membership-directory';
@@ -261,7 +262,7 @@ export class CloseOfBusiness {
       rows.map(async (row) => ({
         row,
         accountId: row.account_id,
-        state: decodeAccount(row.state),
+        state: stateOf(row),
         command: {
           type: 'CloseBusinessDay' as const,
           date,
@@ -333,9 +334,7 @@ export class CloseOfBusiness {
   }
 }
 
-/** `taxed`: a person's account that earns interest, taxed with the member's others (PP 15/2009). */
-const columns = `account_id, coop_id, member_id, product_code, revision, state,
-  (json_extract(state, '$.memberKind') = 'person' AND json_extract(state, '$.product.interest') IS NOT NULL) AS taxed`;
+const columns = 'account_id, coop_id, member_id, product_code, revision, state';
 const MEMBER_DUE = `SELECT ${columns} FROM savings_accounts
   WHERE coop_id = ? AND member_id = ? AND next_due_on <= ? AND status = 'open'
   ORDER BY account_id`;
@@ -347,10 +346,16 @@ interface DueRow {
   product_code: string;
   revision: number;
   state: string;
-  taxed: 0 | 1;
+  /** `state` decoded, once. */
+  decoded?: OpenedAccount;
 }
 
-const withTax = (row: DueRow) => row.taxed === 1;
+const stateOf = (row: DueRow) => (row.decoded ??= decodeAccount(row.state));
+/** A person's account that earns interest: taxed with the member's others (PP 15/2009). */
+const withTax = (row: DueRow) => {
+  const state = stateOf(row);
+  return state.memberKind === 'person' && state.product.interest !== null;
+};
 
 const memberOrder = (a: DueRow, b: DueRow) =>
   compare(a.coop_id, b.coop_id) ||
