@@ -20,6 +20,7 @@ import { personRoutes } from './persons/routes';
 import { encodeMemberEvent } from './public-events';
 import { statisticsRoutes } from './statistics/routes';
 import { batchMentionProjection } from './sync/batch-mentions';
+import { dropBatchLeases } from './sync/one-batch-at-a-time';
 import { syncRoutes } from './sync/routes';
 
 /**
@@ -86,6 +87,10 @@ export const memberModule: ServiceModule = {
       },
       publishes: { topic: catalog.topicOf('member'), encode: encodeMemberEvent },
       async start() {
+        // The store's one writer (see above): a batch lease found now is a stopped node's.
+        const dropped = dropBatchLeases(deps.readModels);
+        if (dropped > 0)
+          deps.logger.warn({ dropped }, 'dropped member batch leases left by a stop');
         for (const projection of Object.values(ctx.projections)) projection.start(onError);
         await Promise.all(Object.values(ctx.projections).map((p) => p.catchUp()));
         const repaired = await finishErasures(ctx);

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { DomainError } from '@kopfed/domain';
 import type { EventMetadata } from '@kopfed/eventstore';
 import { traceparentOf } from '@kopfed/tracing';
 import { bearerToken, type Authenticator } from '../auth/authenticator';
@@ -195,8 +196,8 @@ interface Exchange {
 
 /**
  * Runs the handler and turns its result, or its refusal, into the response. Responses the
- * handler produced are kept for the Idempotency-Key; 5xx and lost concurrency races are not,
- * so a retry runs again. A response that no key will keep (`kept` false) is only sent: its
+ * handler produced are kept for the Idempotency-Key; 5xx, lost concurrency races and "not
+ * yet" conflicts (see notYet) are not, so a retry runs again. A response that no key will keep (`kept` false) is only sent: its
  * JSON text is made once and never parsed back (2.3% of the savings service's event loop).
  */
 async function execute(
@@ -221,9 +222,27 @@ async function execute(
     return { response, stored: withoutFields(response, route.omitOnReplay), record: true };
   } catch (error) {
     const response = errorAsResponse(exchange.req, exchange.res, error, exchange);
+    const retryAfterSeconds = notYet(error);
+    if (retryAfterSeconds !== undefined) {
+      response.headers = { ...response.headers, 'Retry-After': String(retryAfterSeconds) };
+      return { response, record: false };
+    }
     const code = (response.body as { code?: unknown } | null)?.code;
     return { response, record: response.status < 500 && code !== 'concurrency-conflict' };
   }
+}
+
+/**
+ * A conflict whose details name `retryAfterSeconds` (a whole number, 1 to 3,600) says "not
+ * yet", not "no": the state will allow the request shortly (another request holds what it
+ * needs). It is sent with Retry-After and not kept for the Idempotency-Key, so the same
+ * request sent again runs again instead of being answered this 409 for the key's retention.
+ */
+function notYet(error: unknown): number | undefined {
+  if (!(error instanceof DomainError) || error.kind !== 'conflict') return undefined;
+  const seconds = error.details?.retryAfterSeconds;
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds)) return undefined;
+  return seconds >= 1 && seconds <= 3_600 ? seconds : undefined;
 }
 
 /**

@@ -488,13 +488,22 @@ function upsertEvents(
 ): MemberEvent[] {
   const events: MemberEvent[] = state.status ? [] : join(command);
   if (state.status) {
-    if (state.membership?.kind !== command.membership.kind) {
-      throw rejected(
-        'member_kind_changed',
-        'a member cannot change from person to coop or back',
-        '/kind',
-      );
-    }
+    admitUpsert(
+      {
+        kind: state.membership?.kind,
+        memberCoopId: state.membership?.kind === 'coop' ? state.membership.memberCoopId : null,
+        joinedOn: state.joinedOn,
+        status: state.status,
+        leftOn: state.leftOn,
+        leftReason: state.leftReason,
+      },
+      {
+        kind: command.membership.kind,
+        memberCoopId: command.membership.kind === 'coop' ? command.membership.memberCoopId : null,
+        joinedOn: command.joinedOn,
+        left: command.leaving,
+      },
+    );
     events.push(...attachExternalId(state, command.externalId));
     if (command.memberNumber !== state.memberNumber) {
       events.push({
@@ -515,6 +524,65 @@ function upsertEvents(
     );
   }
   return events;
+}
+
+/** What a membership keeps for ever, as the stream or the directory has it. */
+export interface FixedStanding {
+  kind?: Membership['kind'] | undefined;
+  memberCoopId?: string | null | undefined;
+  joinedOn?: string | undefined;
+  status?: 'active' | 'left' | undefined;
+  leftOn?: string | null | undefined;
+  leftReason?: LeftReason | null | undefined;
+}
+
+/**
+ * What a membership keeps for ever: its kind, the member coop, the joining date, and a
+ * departure once recorded. A sync item that differs there is refused, never called unchanged:
+ * the upsert has no event to record such a change, and silence would hide it from the coop.
+ * The handler asks on what it read; the decider again on the stream as it is (a departure
+ * recorded by hand meanwhile).
+ */
+export function admitUpsert(
+  member: FixedStanding,
+  item: {
+    kind: Membership['kind'];
+    memberCoopId: string | null;
+    joinedOn: string;
+    left: { reason: LeftReason; leftOn: string } | null;
+  },
+): void {
+  if (member.kind !== item.kind)
+    throw rejected(
+      'member_kind_changed',
+      'a member cannot change from person to coop or back',
+      '/kind',
+    );
+  if (item.kind === 'coop' && member.memberCoopId !== item.memberCoopId)
+    throw rejected(
+      'member_coop_changed',
+      `this membership is coop ${member.memberCoopId}'s; another coop joins under its own external id`,
+      '/memberCoopId',
+    );
+  if (member.joinedOn !== item.joinedOn)
+    throw rejected(
+      'joined_on_changed',
+      `the member joined on ${member.joinedOn}; a joining date cannot be changed`,
+      '/joinedOn',
+    );
+  if (member.status !== 'left') return;
+  if (!item.left)
+    throw rejected(
+      'member_left',
+      `the member left on ${member.leftOn} (${member.leftReason}); a departure cannot be undone, a returning member joins under a new external id`,
+      '/left',
+    );
+  if (item.left.reason !== member.leftReason || item.left.leftOn !== member.leftOn)
+    throw rejected(
+      'left_changed',
+      `the member left on ${member.leftOn} (${member.leftReason}); a recorded departure cannot be changed`,
+      '/left',
+    );
 }
 
 /**

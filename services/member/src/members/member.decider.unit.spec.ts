@@ -242,6 +242,52 @@ describe('member decider', () => {
         ).code,
       ).toBe('person_erased');
     });
+    describe('what a membership keeps for ever, on the stream as it is when decided', () => {
+      // A departure recorded by hand while a batch item for the member was under way.
+      const departed: MemberEvent[] = [
+        ...joined,
+        {
+          type: 'MemberLeft',
+          data: { coopId: 'ksp-1', reason: 'resigned', leftOn: '2026-06-30', movedToCoopId: null },
+        },
+      ];
+      it('refuses to change a member who left, when the item does not report the departure', () => {
+        const renumber = upsert({ memberNumber: '2026.0099' });
+        expect(refusal(departed, renumber)).toMatchObject({
+          code: 'member_left',
+          pointer: '/left',
+        });
+      });
+      it('refuses an item that reports another departure than the one recorded', () => {
+        const other = { reason: 'expelled', leftOn: '2026-06-30' } as const;
+        expect(refusal(departed, upsert({ leaving: other })).code).toBe('left_changed');
+        const later = { reason: 'resigned', leftOn: '2026-07-01' } as const;
+        expect(refusal(departed, upsert({ leaving: later })).code).toBe('left_changed');
+      });
+      it('takes an item that reports the departure as recorded', () => {
+        const same = { reason: 'resigned', leftOn: '2026-06-30' } as const;
+        expect(when(departed, upsert({ leaving: same }))).toEqual([]);
+      });
+      it('refuses another joining date or member coop', () => {
+        expect(refusal(joined, upsert({ joinedOn: '2026-02-02' }))).toMatchObject({
+          code: 'joined_on_changed',
+          pointer: '/joinedOn',
+        });
+        const coopMember = upsert({
+          coopId: 'puskopdit',
+          membership: { kind: 'coop', memberCoopId: 'ksp-1' },
+          personalData: null,
+          coop: { coopId: 'puskopdit', kind: 'secondary', status: 'active' },
+          memberCoop: primary,
+        });
+        const coopJoined = when([], coopMember);
+        const otherCoop = upsert({
+          ...coopMember,
+          membership: { kind: 'coop', memberCoopId: 'ksp-2' },
+        } as Partial<Extract<MemberCommand, { type: 'UpsertMember' }>>);
+        expect(refusal(coopJoined, otherCoop).code).toBe('member_coop_changed');
+      });
+    });
     it('refuses to turn a person into a coop', () => {
       expect(
         refusal(

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import {
   batchSequenceDecider,
   countResults,
@@ -25,7 +26,7 @@ import { streams } from '../stream-ids';
 import { answersOf, recordAnswers } from './batch-answers';
 import { latestBatches } from './batch-mentions';
 import { rejected, upsertItem, type Entry, type Lookup, type SyncedMember } from './member-upsert';
-import { oneBatchAtATime } from './one-batch-at-a-time';
+import { oneBatchAtATime, type BatchLease } from './one-batch-at-a-time';
 
 /**
  * Items upserted at once. All of a batch's items run together, so each step's appends (NIK
@@ -46,8 +47,14 @@ export async function syncMemberBatch(
   coopId: string,
   batch: { sequence: number; items: readonly unknown[] },
   metadata: EventMetadata,
+  logger?: Pick<Logger, 'warn'>,
 ): Promise<BatchResult> {
-  return oneBatchAtATime(ctx.store, coopId, () => applyBatch(ctx, coopId, batch, metadata));
+  return oneBatchAtATime(
+    ctx.store,
+    coopId,
+    (lease) => applyBatch(ctx, coopId, batch, metadata, lease),
+    logger,
+  );
 }
 
 /** Run holding the coop's batch lease: no other batch of the coop reads or writes meanwhile. */
@@ -56,6 +63,7 @@ async function applyBatch(
   coopId: string,
   batch: { sequence: number; items: readonly unknown[] },
   metadata: EventMetadata,
+  lease: BatchLease,
 ): Promise<BatchResult> {
   const coop = await coopView(ctx, coopId);
   if (!coop) throw notFound('coop_not_found', `coop ${coopId} is not registered`);
@@ -87,7 +95,11 @@ async function applyBatch(
   }
   const counts = countResults(results);
   const answers = entries.map((entry) => results[entry.index]!);
+  // Fenced: a batch that lost the lease (its renewals failed, or stalled past the TTL) must not
+  // record its answers or its sequence over those of the batch that took the lease over.
+  await lease.confirm();
   await recordAnswers(ctx, coopId, batch.sequence, answers, metadata);
+  await lease.confirm();
   const recorded = await handleCommand(ctx.store, {
     stream: streams.memberSync(coopId),
     decider: batchSequenceDecider,

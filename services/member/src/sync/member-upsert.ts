@@ -20,6 +20,7 @@ import {
   type NewMember,
 } from '../members/member-commands';
 import {
+  admitUpsert,
   supersededBatch,
   type LeftReason,
   type MemberCommand,
@@ -179,43 +180,14 @@ export async function upsertItem(
   }
 }
 
-/**
- * What a membership keeps for ever: its kind, the member coop, the joining date, and a
- * departure once recorded. An item that differs there is refused, never called unchanged:
- * the upsert has no event to record such a change, and silence would hide it from the coop.
- */
+/** The fixed facts of a membership (see admitUpsert) against what the item says. */
 function refuseFixedChanges(member: Standing, item: Item): void {
-  if (member.kind !== item.kind)
-    throw refused(
-      'member_kind_changed',
-      'a member cannot change from person to coop or back',
-      '/kind',
-    );
-  if (item.kind === 'coop' && member.memberCoopId !== item.memberCoopId)
-    throw refused(
-      'member_coop_changed',
-      `this membership is coop ${member.memberCoopId}'s; another coop joins under its own external id`,
-      '/memberCoopId',
-    );
-  if (member.joinedOn !== item.joinedOn)
-    throw refused(
-      'joined_on_changed',
-      `the member joined on ${member.joinedOn}; a joining date cannot be changed`,
-      '/joinedOn',
-    );
-  if (member.status !== 'left') return;
-  if (!item.left)
-    throw refused(
-      'member_left',
-      `the member left on ${member.leftOn} (${member.leftReason}); a departure cannot be undone, a returning member joins under a new external id`,
-      '/left',
-    );
-  if (item.left.reason !== member.leftReason || item.left.leftOn !== member.leftOn)
-    throw refused(
-      'left_changed',
-      `the member left on ${member.leftOn} (${member.leftReason}); a recorded departure cannot be changed`,
-      '/left',
-    );
+  admitUpsert(member, {
+    kind: item.kind,
+    memberCoopId: item.memberCoopId ?? null,
+    joinedOn: item.joinedOn,
+    left: leavingOf(item),
+  });
 }
 
 /** The same external id, member number, data and standing: resending it changes nothing. */

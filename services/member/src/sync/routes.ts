@@ -16,16 +16,19 @@ export function syncRoutes(ctx: MemberContext): Route[] {
       summary:
         'Upsert up to 1,000 members from a primary coop’s own system, with a per-coop batch sequence number',
       description:
-        'Each item is an upsert keyed by the coop’s external id, for ever: resending a batch changes nothing. Items are checked one by one; a bad item is rejected with its problem and the others go through. A sequence number that skips ahead is accepted and the gap is reported by sync-status. A coop’s batches are applied one at a time: a batch sent while another of the same coop is applied waits for it, and after a minute is answered 409 member_batch_in_progress, to be sent again.',
+        'Each item is an upsert keyed by the coop’s external id, for ever: resending a batch changes nothing. Items are checked one by one; a bad item is rejected with its problem and the others go through. A sequence number that skips ahead is accepted and the gap is reported by sync-status. A coop’s batches are applied one at a time: a batch sent while another of the same coop is applied waits for it, and after 20 seconds is answered 409 member_batch_in_progress with Retry-After, to be sent again (with the same Idempotency-Key: that answer is not kept for it). A batch that lost its coop’s lease while applied (another took it over) records neither its answers nor its sequence, and is answered the same.',
       request: { params: CoopParams, body: memberHttp.MemberBatchRequest },
       responses: { 200: BatchResult },
       policy: { roles: ['coop', 'admin'], coopScope: { pathParam: 'coopId' } },
       handler: async ({ params, body }, rctx) => ({
         status: 200,
-        body: await syncMemberBatch(ctx, params.coopId, body, {
-          ...rctx.metadata,
-          coopId: params.coopId,
-        }),
+        body: await syncMemberBatch(
+          ctx,
+          params.coopId,
+          body,
+          { ...rctx.metadata, coopId: params.coopId },
+          rctx.logger,
+        ),
       }),
     }),
     defineRoute({
