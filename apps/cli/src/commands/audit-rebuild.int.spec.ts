@@ -42,7 +42,7 @@ describe('kopfed audit rebuild-check over a node with activity in every service'
     const { code, out } = await kopfed('audit', 'rebuild-check', '--data-dir', dataDir);
     expect(out).toMatch(/member: member-directory-v1 +identical/);
     expect(out).toMatch(
-      /savings: savings-accounts-v\d+ +identical 12 rows in savings_accounts, savings_holds, savings_statement_lines, savings_wajib_months/,
+      /savings: savings-accounts-v\d+ +identical 12 rows in savings_accounts, savings_holds, savings_interest_months, savings_statement_lines, savings_wajib_months/,
     );
     expect(out).toMatch(
       /loan: loan-book-v2 +identical 10 rows in loan_book, loan_book_detail, loan_products/,
