@@ -10,7 +10,7 @@ import {
 } from '@kopfed/eventstore';
 import { AlreadyApplied, toDomain, type Executed } from '../shared/aggregate-store';
 import { KeyedLock } from '../shared/keyed-lock';
-import { readModelReady } from '../interest/member-postings';
+import { readModelReady } from '../shared/read-model-ready';
 import { derivedEventIds } from '../shared/event-ids';
 import type { IsoDate } from '../shared/dates';
 import type { AccountCommand, Context } from './account-commands';

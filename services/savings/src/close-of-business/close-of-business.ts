@@ -12,6 +12,7 @@ import type { MemberView } from '../membership/membership-directory';
 import type { Product } from '../products/product';
 import type { IsoDate } from '../shared/dates';
 import type { ReadModelProjection } from '../shared/projection';
+import { readModelReady } from '../shared/read-model-ready';
 import type { TransferService } from '../transfers/transfer-service';
 import type { MemberMonth } from '../interest/withholding-tax';
 import { firstOpenMonth, memberAccounts, monthsAfter, type DueAccount } from './member-tax';
@@ -65,6 +66,14 @@ export class CloseOfBusiness {
     private readonly duePage = PAGE,
   ) {}
 
+  /**
+   * The due accounts, and the member rows read again, come from the accounts read model: one
+   * that failed or lags answers 503 with Retry-After (the run is simply run again), not 500.
+   */
+  private caughtUp(): Promise<void> {
+    return readModelReady(() => this.projection.catchUp());
+  }
+
   async recorded(businessDate: string): Promise<CloseOfBusinessSummary | undefined> {
     const [event] = await this.accounts.store.readStream(closeOfBusinessStream(businessDate), {
       maxCount: 1,
@@ -87,10 +96,10 @@ export class CloseOfBusiness {
     const started = performance.now();
     // Taken before the read model is read: a member closing an account after it is read again.
     const mark = this.accounts.memberPostings.mark();
-    await this.projection.catchUp();
+    await this.caughtUp();
     const events: Record<string, number> = {};
     const accountsVisited = await this.closeAccounts(businessDate, mark, events);
-    await this.projection.catchUp();
+    await this.caughtUp();
     const transfersCompleted = await this.finishTransfers(businessDate);
     const summary = {
       businessDate,
@@ -215,7 +224,7 @@ export class CloseOfBusiness {
     const postings = this.accounts.memberPostings;
     await postings.run(coopId, memberId, async () => {
       if (postings.closedSince(coopId, memberId, mark)) {
-        await this.projection.catchUp();
+        await this.caughtUp();
         due = await this.dueAccounts(
           date,
           this.memberRows(coopId, memberId, date).filter(withTax),

@@ -1,8 +1,4 @@
-import { HttpProblem } from '@kopfed/service-kit';
 import { KeyedLock } from '../shared/keyed-lock';
-
-/** Seconds a client is told to wait when the read model the tax needs is not there yet. */
-const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Interest posted on a member's accounts outside close of business (a close, or the approval
@@ -38,19 +34,3 @@ export class MemberPostings {
 }
 
 const key = (coopId: string, memberId: string) => `${coopId}\u0000${memberId}`;
-
-/**
- * Waits for the accounts read model; a read model that failed or is too far behind makes the
- * request wait and try again (503 with Retry-After), not fail as the server's bug.
- */
-export async function readModelReady(caughtUp: () => Promise<void>): Promise<void> {
-  try {
-    await caughtUp();
-  } catch (error) {
-    throw new HttpProblem(
-      'unavailable',
-      `The accounts read model is not up to date (${error instanceof Error ? error.message : String(error)}); try again shortly.`,
-      { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
-    );
-  }
-}

@@ -6,6 +6,7 @@ import { availableAt } from '../accounts/account-state';
 import { wire } from '../shared/money';
 import type { ReadModelProjection } from '../shared/projection';
 import { READ } from '../shared/policies';
+import { readModelReady } from '../shared/read-model-ready';
 import { AccountParams, BusinessDate, Cursor, Instant, Limit } from '../shared/schemas';
 import { balanceAsRecorded, balanceEffectiveOn } from './balance-as-of';
 import type { ReadModels } from './read-models';
@@ -16,7 +17,7 @@ export function accountReadRoutes(
   projection: ReadModelProjection,
   models: ReadModels,
 ): Route[] {
-  const fresh = () => projection.catchUp(undefined, 10_000);
+  const fresh = () => readModelReady(() => projection.catchUp(undefined, 10_000));
   return [
     defineRoute({
       method: 'GET',

@@ -5,6 +5,7 @@ import { type PRODUCT_KINDS } from '../products/product';
 import { wire } from '../shared/money';
 import type { ReadModelProjection } from '../shared/projection';
 import { READ } from '../shared/policies';
+import { readModelReady } from '../shared/read-model-ready';
 import {
   CoopIdParam,
   CoopParams,
@@ -21,7 +22,7 @@ export function coopReadRoutes(
   projection: ReadModelProjection,
   models: ReadModels,
 ): Route[] {
-  const fresh = () => projection.catchUp(undefined, 10_000);
+  const fresh = () => readModelReady(() => projection.catchUp(undefined, 10_000));
   return [
     defineRoute({
       method: 'GET',
