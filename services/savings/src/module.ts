@@ -11,6 +11,7 @@ import { holdRoutes } from './accounts/hold-routes';
 import { accountRoutes } from './accounts/routes';
 import { CloseOfBusiness } from './close-of-business/close-of-business';
 import { closeOfBusinessRoutes } from './close-of-business/routes';
+import { MemberPostings } from './interest/member-postings';
 import { MembershipDirectory } from './membership/membership-directory';
 import { LoanConsumers } from './loans/loan-consumers';
 import { withLoanRefusals } from './loans/loan-hold-refusals';
@@ -63,7 +64,10 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
           : undefined,
       );
     const catalogue = new CatalogueStore(deps.store);
-    const accounts = new Accounts(deps.store, accountsDb, catalogue, members, deps.clock);
+    // Other instances may write to any store but the embedded SQLite one, whose node is its one
+    // writer: a member's turn to post interest is then a lease in the store (see MemberPostings).
+    const postings = new MemberPostings(store instanceof SqliteEventStore ? undefined : store);
+    const accounts = new Accounts(deps.store, accountsDb, catalogue, members, deps.clock, postings);
     const service = new AccountService(accounts, () => projection.catchUp());
     const transfers = new TransferService(accounts);
     const cob = new CloseOfBusiness(accounts, projection, transfers);

@@ -53,8 +53,6 @@ export const accountStream = (accountId: string) => `account-${accountId}`;
 /** Everything the account use cases share: the store, the aggregates, the catalogue, the members, the time. */
 export class Accounts {
   readonly aggregates: AggregateStore<AccountState, AccountEvent>;
-  /** A member's interest postings, one at a time (closes and close of business). */
-  readonly memberPostings = new MemberPostings();
   private interestMonths: Database.Statement<[string, string, string], MonthRow> | undefined;
 
   constructor(
@@ -63,6 +61,8 @@ export class Accounts {
     readonly catalogue: CatalogueStore,
     readonly members: MembershipDirectory,
     readonly clock: () => Date,
+    /** A member's interest postings, one at a time (closes and close of business). */
+    readonly memberPostings = new MemberPostings(),
   ) {
     this.aggregates = new AggregateStore<AccountState, AccountEvent>(store, {
       initialState: initialAccountState,

@@ -783,14 +783,9 @@ export class AccountService {
     const account = await this.accounts.known(coopId, accountId);
     if (account.memberKind === 'coop' || !account.product.interest || !closes(account))
       return work();
-    const postings = this.accounts.memberPostings;
-    return postings.run(coopId, account.memberId, async () => {
+    return this.accounts.memberPostings.closing(coopId, account.memberId, async () => {
       await readModelReady(this.readModelCaughtUp);
-      try {
-        return await work();
-      } finally {
-        postings.closed(coopId, account.memberId);
-      }
+      return work();
     });
   }
 

@@ -8,6 +8,7 @@ import { decodeAccount } from '../accounts/account-snapshot';
 import type { OpenedAccount } from '../accounts/account-state';
 import { accountDecider } from '../accounts/account.decider';
 import { MemberMonths } from '../interest/member-months';
+import type { CloseWatch } from '../interest/member-postings';
 import type { MemberView } from '../membership/membership-directory';
 import type { Product } from '../products/product';
 import type { IsoDate } from '../shared/dates';
@@ -94,13 +95,19 @@ export class CloseOfBusiness {
     const earlier = await this.recorded(businessDate);
     if (earlier) return earlier;
     const started = performance.now();
-    // Taken before the read model is read: a member closing an account after it is read again.
-    const mark = this.accounts.memberPostings.mark();
-    await this.caughtUp();
+    // Begun before the read model is read: a member closing an account after it is read again.
+    const watch = await this.accounts.memberPostings.watch();
     const events: Record<string, number> = {};
-    const accountsVisited = await this.closeAccounts(businessDate, mark, events);
-    await this.caughtUp();
-    const transfersCompleted = await this.finishTransfers(businessDate);
+    let accountsVisited: number;
+    let transfersCompleted: number;
+    try {
+      await this.caughtUp();
+      accountsVisited = await this.closeAccounts(businessDate, watch, events);
+      await this.caughtUp();
+      transfersCompleted = await this.finishTransfers(businessDate);
+    } finally {
+      watch.stop();
+    }
     const summary = {
       businessDate,
       accountsVisited,
@@ -132,7 +139,7 @@ export class CloseOfBusiness {
 
   private async closeAccounts(
     date: string,
-    mark: number,
+    watch: CloseWatch,
     counts: Record<string, number>,
   ): Promise<number> {
     const products = new Map<string, Promise<Product>>();
@@ -156,7 +163,7 @@ export class CloseOfBusiness {
       const worker = async () => {
         for (let unit = units[next++]; unit !== undefined; unit = units[next++])
           await (withTax(unit[0]!)
-            ? this.closeMember(date, mark, unit, productOf, counts)
+            ? this.closeMember(date, watch, unit, productOf, counts)
             : this.closeAlone(date, unit[0]!, productOf, counts));
       };
       await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, units.length) }, worker));
@@ -209,12 +216,12 @@ export class CloseOfBusiness {
    * (closes wait for it, see `MemberPostings`): each is told what the member's other accounts
    * have posted in the months it posts interest for, and what those after it post now (decided
    * ahead), so the month's tax falls on all of them in proportion (see `withholdingTax`). A
-   * close of the member's that ran since `mark` changed what was read: it is read again, once
-   * the read model has it.
+   * close of the member's that ran since `watch` began (here or on another instance) changed
+   * what was read: it is read again, once the read model has it.
    */
   private async closeMember(
     date: string,
-    mark: number,
+    watch: CloseWatch,
     rows: readonly DueRow[],
     productOf: (coopId: string, code: string) => Promise<Product>,
     counts: Record<string, number>,
@@ -223,7 +230,7 @@ export class CloseOfBusiness {
     let due = await this.dueAccounts(date, rows, productOf);
     const postings = this.accounts.memberPostings;
     await postings.run(coopId, memberId, async () => {
-      if (postings.closedSince(coopId, memberId, mark)) {
+      if (await watch.closedSince(coopId, memberId)) {
         await this.caughtUp();
         due = await this.dueAccounts(
           date,

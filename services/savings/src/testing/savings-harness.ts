@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { InProcessBus } from '@kopfed/bus';
 import { catalog } from '@kopfed/contracts';
-import { SqliteEventStore } from '@kopfed/eventstore';
+import { SqliteEventStore, type EventStore } from '@kopfed/eventstore';
 import { ServiceHost } from '@kopfed/host';
 import {
   ApiKeyRegistry,
@@ -58,16 +58,25 @@ export async function savingsHarness(
     keepPublished?: boolean;
     /** Leave the data directory behind at close, for a test that opens its files again. */
     keepDataDir?: boolean;
+    /**
+     * Another instance of the service over this store (which its owner closes), as several
+     * instances share one KurrentDB: the service is handed the store as any store but its own
+     * SQLite one (`sharedStore`), and keeps its read models in a database of its own.
+     */
+    alongside?: SqliteEventStore;
   } = {},
 ): Promise<SavingsHarness> {
   let now = new Date(options.start ?? '2026-03-10T03:00:00.000Z');
   const clock = options.realClock ? () => new Date() : () => now;
   const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-savings-'));
-  const store = new SqliteEventStore({
-    file: options.file ? join(dataDir, 'savings.db') : ':memory:',
-    pollIntervalMs: options.pollIntervalMs ?? 10,
-    clock,
-  });
+  const store =
+    options.alongside ??
+    new SqliteEventStore({
+      file: options.file ? join(dataDir, 'savings.db') : ':memory:',
+      pollIntervalMs: options.pollIntervalMs ?? 10,
+      clock,
+    });
+  const readModels = options.alongside ? new Database(':memory:') : store.database;
   const access = new SqliteEventStore({ file: ':memory:' });
   const registry = await ApiKeyRegistry.open(access);
   const directory = new InMemoryCoopDirectory([
@@ -89,8 +98,8 @@ export async function savingsHarness(
   const host = await ServiceHost.start({
     name: 'savings-test',
     modules: [savingsModule],
-    store: () => store,
-    readModels: () => store.database,
+    store: () => (options.alongside ? sharedStore(store) : store),
+    readModels: () => readModels,
     hostDatabase: hostDb,
     bus,
     coopDirectory: directory,
@@ -175,12 +184,30 @@ export async function savingsHarness(
       await host.stop();
       await bus.close();
       await registry.close();
-      await store.close();
+      if (options.alongside) readModels.close();
+      else await store.close();
       await access.close();
       hostDb.close();
       // The accounts file (and the store, with `file`) lived here: a benchmark's is 70 MB.
       if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The store as an instance sees one that other instances write too: not as its own SQLite file. */
+function sharedStore(store: EventStore): EventStore {
+  return {
+    append: (...args) => store.append(...args),
+    readStream: (...args) => store.readStream(...args),
+    readAll: (...args) => store.readAll(...args),
+    headPosition: () => store.headPosition(),
+    streamRevision: (stream) => store.streamRevision(stream),
+    subscribe: (subscription) => store.subscribe(subscription),
+    readBatches: (...args) => store.readBatches(...args),
+    checkpoints: store.checkpoints,
+    leases: store.leases,
+    // Its owner closes it.
+    close: async () => undefined,
   };
 }
 
