@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventStore } from '@kopfed/eventstore';
 import type { SqliteProjection } from '@kopfed/messaging';
+import type { MemberWrites } from './members/member-writes';
 import type { PersonVault } from './persons/person-vault';
 
 /** What the member service's handlers work with. */
@@ -10,6 +11,8 @@ export interface MemberContext {
   db: Database.Database;
   vault: PersonVault;
   clock: () => Date;
+  /** Claiming writes and erasures, one at a time per member (members/member-writes.ts). */
+  memberWrites: MemberWrites;
   projections: {
     coops: SqliteProjection;
     directory: SqliteProjection;

@@ -11,6 +11,7 @@ import { coopProjection } from './coops/coop-projection';
 import { finishExits } from './coops/exit';
 import { coopRoutes } from './coops/routes';
 import { directoryLacksDataHash, directoryProjection } from './members/directory-projection';
+import { MemberWrites } from './members/member-writes';
 import { memberRoutes } from './members/routes';
 import { DeathPolicy } from './persons/death';
 import { finishErasures } from './persons/erasure';
@@ -46,6 +47,7 @@ export const memberModule: ServiceModule = {
       db: deps.readModels,
       vault,
       clock: deps.clock,
+      memberWrites: new MemberWrites(),
       projections: {
         coops: new SqliteProjection(store, coopProjection),
         directory: new SqliteProjection(store, directoryProjection(vault)),

@@ -38,8 +38,8 @@ interface Claim {
  * The claims one command made on its way. When the command then fails, whether refused, sent
  * with a stale If-Match or lost to an error, they go back, or no one could use that NIK or
  * number in the coop again: a claim is given back only while the member's stream does not
- * rely on it (a concurrent request for the same member may have written it meanwhile,
- * counting on the claim this command made).
+ * rely on it. The command runs alone on its member (MemberWrites), so no other command of the
+ * member claims, writes or gives back in between.
  */
 export class FreshClaims {
   private readonly made: Claim[] = [];
@@ -53,16 +53,21 @@ export class FreshClaims {
     this.made.push(claim);
   }
 
-  /** Runs the rest of the command; a failure gives back what this command claimed. */
-  async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      // The command's own failure is the answer; a claim that cannot be given back now (the
-      // store failing too) stays held, as it would have before.
-      if (this.made.length > 0) await this.giveBack().catch(() => undefined);
-      throw error;
-    }
+  /**
+   * Runs the rest of the command, from reading the member to giving back what it replaced,
+   * alone on the member; a failure gives back what this command claimed.
+   */
+  guard<T>(work: () => Promise<T>): Promise<T> {
+    return this.ctx.memberWrites.alone([this.memberId], async () => {
+      try {
+        return await work();
+      } catch (error) {
+        // The command's own failure is the answer; a claim that cannot be given back now (the
+        // store failing too) stays held, as it would have before.
+        if (this.made.length > 0) await this.giveBack().catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   private async giveBack(): Promise<void> {

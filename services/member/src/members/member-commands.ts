@@ -275,25 +275,25 @@ export async function recordPersonalData(
   metadata: EventMetadata,
   expectedRevision?: number,
 ) {
-  const { state } = await loadMember(ctx, memberId);
-  if (state.coopId !== coopId) throw notFound('member_not_found', 'no such member in this coop');
-  if (state.membership?.kind !== 'person')
-    throw rejected('not_a_person', 'coop members have no personal data');
-  const { personId } = state.membership;
   const claims = new FreshClaims(ctx, memberId);
-  const result = await claims.guard(async () => {
+  return claims.guard(async () => {
+    const { state } = await loadMember(ctx, memberId);
+    if (state.coopId !== coopId) throw notFound('member_not_found', 'no such member in this coop');
+    if (state.membership?.kind !== 'person')
+      throw rejected('not_a_person', 'coop members have no personal data');
+    const { personId } = state.membership;
     const joining = { joinedOn: state.joinedOn!, pointer: '/birthDate' };
     const sealed = await sealForMember(ctx, coopId, personId, person, joining, metadata, claims);
-    return memberCommand(
+    const result = await memberCommand(
       ctx,
       memberId,
       { type: 'RecordPersonalData', personalData: sealed, personErased: false },
       metadata,
       expectedRevision,
     );
+    await releaseReplacedClaims(ctx, memberId, state, metadata);
+    return result;
   });
-  await releaseReplacedClaims(ctx, memberId, state, metadata);
-  return result;
 }
 
 /**

@@ -32,21 +32,24 @@ export async function erasePerson(
     .all(personId)
     .map((r) => r.member_id);
   if (!memberIds.includes(memberId)) memberIds.push(memberId);
-  const result = await handleCommand(ctx.store, {
-    stream: streams.person(personId),
-    decider: personDecider,
-    command: {
-      type: 'ErasePerson',
-      personId,
-      memberIds,
-      erasedAt: ctx.clock().toISOString(),
-      requestedBy,
-    },
-    metadata,
-    upcast: (e: RecordedEvent) => ({ type: e.type, data: e.data }) as PersonEvent,
+  // A write of these memberships that found the person not erased records before the erasure.
+  await ctx.memberWrites.alone(memberIds, async () => {
+    const result = await handleCommand(ctx.store, {
+      stream: streams.person(personId),
+      decider: personDecider,
+      command: {
+        type: 'ErasePerson',
+        personId,
+        memberIds,
+        erasedAt: ctx.clock().toISOString(),
+        requestedBy,
+      },
+      metadata,
+      upcast: (e: RecordedEvent) => ({ type: e.type, data: e.data }) as PersonEvent,
+    });
+    await ctx.projections.directory.catchUp(result.position);
+    ctx.vault.erase(personId);
   });
-  await ctx.projections.directory.catchUp(result.position);
-  ctx.vault.erase(personId);
   return { personId, memberIds };
 }
 
