@@ -1,10 +1,11 @@
 import { conflict, invariant, type DomainError } from '@kopfed/domain';
 import { release, reservationHolder, reserve, type EventMetadata } from '@kopfed/eventstore';
 import type { MemberContext } from '../context';
-import { activeMemberAs, memberWithExternalId } from './directory-projection';
+import { activeMemberAs, membershipsOfPerson, memberWithExternalId } from './directory-projection';
 import type { MemberState } from './member.decider';
 import { memberIdForExternalId } from './member-ids';
 import { loadMember } from './member-stream';
+import { memberTurn, personTurn } from './member-writes';
 
 /**
  * Claim scopes, one reservation stream each. Coop ids, member numbers and external ids may
@@ -31,34 +32,68 @@ const externalIdScope = (coopId: string, externalId: string) =>
 
 interface Claim {
   release(): Promise<boolean>;
-  usedBy(state: MemberState): boolean;
+  /** Whether the member as the failed command left it, or another sharing the claim, uses it. */
+  usedBy(state: MemberState): boolean | Promise<boolean>;
+}
+
+/**
+ * The member a command found is a membership of another person than the one whose turn it
+ * holds (one joined meanwhile by hand, naming an existing person, under the member id the
+ * command derived): it must not record that person's data out of their turn. The caller runs
+ * again in the turn of `personId`.
+ */
+export class MemberOfAnotherPerson extends Error {
+  override readonly name = 'MemberOfAnotherPerson';
+  constructor(
+    readonly memberId: string,
+    readonly personId: string,
+  ) {
+    super(`member ${memberId} is a membership of another person than the one in turn`);
+  }
 }
 
 /**
  * The claims one command made on its way. When the command then fails, whether refused, sent
  * with a stale If-Match or lost to an error, they go back, or no one could use that NIK or
- * number in the coop again: a claim is given back only while the member's stream does not
- * rely on it. The command runs alone on its member (MemberWrites), so no other command of the
- * member claims, writes or gives back in between.
+ * number in the coop again: a claim is given back only while no member relies on it. The
+ * command runs alone on its member and on the person whose data it records or whom it makes
+ * a member (MemberWrites), so no other command of the member, or of any membership of the
+ * person, claims, writes or gives back in between.
  */
 export class FreshClaims {
   private readonly made: Claim[] = [];
 
+  /** `personId`: the person whose data the command records; none for a coop member. */
   constructor(
     private readonly ctx: MemberContext,
     private readonly memberId: string,
+    private readonly personId?: string,
   ) {}
 
   add(claim: Claim): void {
     this.made.push(claim);
   }
 
+  /** Asserts the command holds the person's turn: their data is recorded in no other. */
+  assertTurnOf(personId: string): void {
+    invariant(personId === this.personId, 'a person is written only in their turn (MemberWrites)');
+  }
+
+  /** Throws MemberOfAnotherPerson when the member is another person's than the one in turn. */
+  refuseOutOfTurn(state: MemberState): void {
+    const membership = state.membership;
+    if (membership?.kind === 'person' && membership.personId !== this.personId)
+      throw new MemberOfAnotherPerson(this.memberId, membership.personId);
+  }
+
   /**
    * Runs the rest of the command, from reading the member to giving back what it replaced,
-   * alone on the member; a failure gives back what this command claimed.
+   * alone on the member and its person; a failure gives back what this command claimed.
    */
   guard<T>(work: () => Promise<T>): Promise<T> {
-    return this.ctx.memberWrites.alone([this.memberId], async () => {
+    const turns = [memberTurn(this.memberId)];
+    if (this.personId !== undefined) turns.push(personTurn(this.personId));
+    return this.ctx.memberWrites.alone(turns, async () => {
       try {
         return await work();
       } catch (error) {
@@ -73,12 +108,15 @@ export class FreshClaims {
   private async giveBack(): Promise<void> {
     const { state } = await loadMember(this.ctx, this.memberId);
     for (const claim of this.made.splice(0).reverse()) {
-      if (!claim.usedBy(state)) await claim.release();
+      if (!(await claim.usedBy(state))) await claim.release();
     }
   }
 }
 
-/** Claims the keyed hash of a NIK within a coop for a person; the caller seals the data. */
+/**
+ * Claims the keyed hash of a NIK within a coop for a person; the caller seals the data. The
+ * claim is the person's, shared by all their memberships of the coop.
+ */
 export async function reserveNik(
   ctx: MemberContext,
   coopId: string,
@@ -87,6 +125,7 @@ export async function reserveNik(
   metadata: EventMetadata,
   claims: FreshClaims,
 ): Promise<void> {
+  claims.assertTurnOf(personId);
   const scope = nikScope(coopId, nikHash);
   const claim = await reserve(ctx.store, scope, personId, metadata);
   if (!claim.reserved)
@@ -94,9 +133,30 @@ export async function reserveNik(
   if (claim.fresh) {
     claims.add({
       release: () => release(ctx.store, scope, personId, metadata),
-      usedBy: (state) => state.nikHash === nikHash,
+      usedBy: async (state) =>
+        state.nikHash === nikHash || (await personHasNik(ctx, coopId, personId, nikHash)),
     });
   }
+}
+
+/**
+ * Whether a membership of the person in the coop has this NIK: a person who came back has an
+ * ended membership and an active one, both relying on the one claim. Asked in the person's
+ * turn, when every write making a membership of theirs or changing its data is done, so the
+ * directory, caught up, lists them all. A person has a few memberships of a coop at most.
+ */
+async function personHasNik(
+  ctx: MemberContext,
+  coopId: string,
+  personId: string,
+  nikHash: string,
+): Promise<boolean> {
+  await ctx.projections.directory.catchUp();
+  for (const { coop_id, member_id } of membershipsOfPerson(ctx.db, personId)) {
+    if (coop_id === coopId && (await loadMember(ctx, member_id)).state.nikHash === nikHash)
+      return true;
+  }
+  return false;
 }
 
 export async function reserveMemberNumber(
@@ -185,6 +245,8 @@ export async function claimMemberCoop(
 ): Promise<void> {
   await claimSoleMembership(ctx, memberCoopScope(coopId, memberCoopId), memberId, metadata, {
     claims,
+    isIts: (state) =>
+      state.membership?.kind === 'coop' && state.membership.memberCoopId === memberCoopId,
     unclaimedHolder: () => activeMemberAs(ctx.db, coopId, { memberCoopId }, memberId),
     taken: () =>
       conflict('member_coop_already_member', `coop ${memberCoopId} is already a member here`),
@@ -203,8 +265,10 @@ export async function claimPersonInCoop(
   metadata: EventMetadata,
   claims: FreshClaims,
 ): Promise<void> {
+  claims.assertTurnOf(personId);
   await claimSoleMembership(ctx, personScope(coopId, personId), memberId, metadata, {
     claims,
+    isIts: (state) => state.membership?.kind === 'person' && state.membership.personId === personId,
     unclaimedHolder: () => activeMemberAs(ctx.db, coopId, { personId }, memberId),
     taken: () =>
       conflict('person_already_member', 'this person is already an active member of this coop'),
@@ -216,9 +280,11 @@ const MAX_TAKEOVERS = 3;
 
 /**
  * Claims a scope for the membership `memberId`. A membership that has ended gives way: its
- * claim is released and taken over. One still joining (its stream empty) does not, as it may
- * be about to append. Memberships made before these claims existed, or by a path that takes
- * none, are found in the directory (`unclaimedHolder`, asked once it is caught up).
+ * claim is released and taken over; so does a member that is not this person's or coop's
+ * membership at all (a claim a failed command kept before its give-back asked whose the
+ * member was). One still joining (its stream empty) does not, as it may be about to append.
+ * Memberships made before these claims existed, or by a path that takes none, are found in
+ * the directory (`unclaimedHolder`, asked once it is caught up).
  */
 async function claimSoleMembership(
   ctx: MemberContext,
@@ -227,6 +293,8 @@ async function claimSoleMembership(
   metadata: EventMetadata,
   how: {
     claims: FreshClaims;
+    /** Whether a member is a membership of this person or coop. */
+    isIts: (state: MemberState) => boolean;
     unclaimedHolder: () => string | undefined;
     taken: () => DomainError;
   },
@@ -237,14 +305,17 @@ async function claimSoleMembership(
       if (!claim.fresh) return;
       how.claims.add({
         release: () => release(ctx.store, scope, memberId, metadata),
-        usedBy: (state) => state.status !== undefined,
+        // The member id may have been joined meanwhile by someone else (another writer of the
+        // same external id): it holds no claim on this person or coop then.
+        usedBy: (state) => state.status !== undefined && how.isIts(state),
       });
       await ctx.projections.directory.catchUp();
       if (how.unclaimedHolder() !== undefined) throw how.taken();
       return;
     }
     const { state: holder } = await loadMember(ctx, claim.heldBy);
-    if (holder.status !== 'left') throw how.taken();
+    const holds = holder.status === undefined || (holder.status === 'active' && how.isIts(holder));
+    if (holds) throw how.taken();
     await release(ctx.store, scope, claim.heldBy, metadata);
   }
   throw how.taken();
@@ -252,9 +323,10 @@ async function claimSoleMembership(
 
 /**
  * Gives back the NIK and member number a member used before a correction, once the member no
- * longer uses them: else a typo would keep the true holder of that NIK or number out of the
- * coop for ever. `before` is the member as it was before the command that changed them; the
- * sync's renumbering can call this too.
+ * longer uses them (the NIK, once no membership of the person in the coop does): else a typo
+ * would keep the true holder of that NIK or number out of the coop for ever. `before` is the
+ * member as it was before the command that changed them; the sync's renumbering can call this
+ * too. Run in the turn of the member and its person (FreshClaims.guard).
  */
 export async function releaseReplacedClaims(
   ctx: MemberContext,
@@ -270,6 +342,9 @@ export async function releaseReplacedClaims(
     await release(ctx.store, memberNumberScope(coopId, memberNumber), memberId, metadata);
     await release(ctx.store, legacyMemberNumberScope(coopId, memberNumber), memberId, metadata);
   }
-  if (nikHash !== undefined && nikHash !== state.nikHash && state.membership?.kind === 'person')
-    await release(ctx.store, nikScope(coopId, nikHash), state.membership.personId, metadata);
+  if (nikHash !== undefined && nikHash !== state.nikHash && state.membership?.kind === 'person') {
+    const { personId } = state.membership;
+    if (!(await personHasNik(ctx, coopId, personId, nikHash)))
+      await release(ctx.store, nikScope(coopId, nikHash), personId, metadata);
+  }
 }

@@ -7,7 +7,13 @@ import { streams } from '../stream-ids';
 import { claimPersonInCoop, FreshClaims } from './claims';
 import { memberWithExternalId, membershipsOfPerson, pastMemberships } from './directory-projection';
 import { admitKnownPerson, memberDecider } from './member.decider';
-import { derivedId, memberIdForExternalId, prepareJoin, type NewMember } from './member-commands';
+import {
+  derivedId,
+  joiningPersonId,
+  memberIdForExternalId,
+  prepareJoin,
+  type NewMember,
+} from './member-commands';
 import { asMemberEvent, loadMember } from './member-stream';
 
 /** Who asks for a joining: the key a retry resends, and the coops the credential reaches. */
@@ -38,16 +44,10 @@ export async function joinMember(
     await provePerson(ctx, named, membership.person, caller);
     admitKnownPerson(pastMemberships(ctx.db, named), coopId, member.joinedOn);
   }
-  const claims = new FreshClaims(ctx, memberId);
+  const joiner = withPersonId(member, idempotencyKey, coopId);
+  const claims = new FreshClaims(ctx, memberId, joiningPersonId(joiner, memberId));
   const joining = claims.guard(async () => {
-    const details = await prepareJoin(
-      ctx,
-      coopId,
-      memberId,
-      withPersonId(member, idempotencyKey, coopId),
-      metadata,
-      claims,
-    );
+    const details = await prepareJoin(ctx, coopId, memberId, joiner, metadata, claims);
     if (named !== undefined)
       await claimPersonInCoop(ctx, coopId, named, memberId, metadata, claims);
     return handleCommand(ctx.store, {

@@ -65,6 +65,12 @@ export interface NewMember {
     | { kind: 'coop'; memberCoopId: string };
 }
 
+/** The person a joining makes a member: the one it names, or one derived from the member id. */
+export function joiningPersonId(member: NewMember, memberId: string): string | undefined {
+  if (member.membership.kind !== 'person') return undefined;
+  return member.membership.personId ?? derivedId(memberId, 'person');
+}
+
 /**
  * Everything a join needs besides the decider: the coops as they are now, the joining
  * admitted by the closed-loop rules, the NIK checked and its keyed hash claimed within the
@@ -92,7 +98,7 @@ export async function prepareJoin(
   let membership: Membership;
   let personalData: SealedPersonalData | null = null;
   if (member.membership.kind === 'person') {
-    const personId = member.membership.personId ?? derivedId(memberId, 'person');
+    const personId = joiningPersonId(member, memberId)!;
     const { person } = member.membership;
     personalData = await sealForMember(
       ctx,
@@ -275,12 +281,16 @@ export async function recordPersonalData(
   metadata: EventMetadata,
   expectedRevision?: number,
 ) {
-  const claims = new FreshClaims(ctx, memberId);
+  // Read first for the person whose turn to take: a member's person never changes, and one
+  // not yet joined is answered as it was when asked.
+  const { state: asked } = await loadMember(ctx, memberId);
+  if (asked.coopId !== coopId) throw notFound('member_not_found', 'no such member in this coop');
+  if (asked.membership?.kind !== 'person')
+    throw rejected('not_a_person', 'coop members have no personal data');
+  const claims = new FreshClaims(ctx, memberId, asked.membership.personId);
   return claims.guard(async () => {
     const { state } = await loadMember(ctx, memberId);
-    if (state.coopId !== coopId) throw notFound('member_not_found', 'no such member in this coop');
-    if (state.membership?.kind !== 'person')
-      throw rejected('not_a_person', 'coop members have no personal data');
+    invariant(state.membership?.kind === 'person', 'a membership never changes');
     const { personId } = state.membership;
     const joining = { joinedOn: state.joinedOn!, pointer: '/birthDate' };
     const sealed = await sealForMember(ctx, coopId, personId, person, joining, metadata, claims);
@@ -330,7 +340,7 @@ export async function movePerson(
   if (!existing.status) {
     await ctx.projections.directory.catchUp();
     admitKnownPerson(pastMemberships(ctx.db, personId), to.toCoopId, to.on);
-    const claims = new FreshClaims(ctx, newMemberId);
+    const claims = new FreshClaims(ctx, newMemberId, personId);
     await claims.guard(async () => {
       const details = await prepareJoin(
         ctx,

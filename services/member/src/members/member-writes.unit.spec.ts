@@ -1,5 +1,5 @@
 import { DomainError } from '@kopfed/domain';
-import { MemberWrites } from './member-writes';
+import { memberTurn, MemberWrites, personTurn } from './member-writes';
 
 /** A write that runs until `finish` is called, recording when it started and ended. */
 function gate(log: string[], name: string) {
@@ -68,6 +68,31 @@ describe('writes one at a time per member', () => {
     await expect(both).rejects.toThrow('refused');
     await afterwards;
     expect(log).toEqual(['a started', 'b started', 'a done', 'b done', 'ab', 'a again']);
+  });
+
+  it('orders the writes of two memberships of one person on the person’s turn', async () => {
+    const writes = new MemberWrites();
+    const log: string[] = [];
+    const [moving, erasing, other] = [gate(log, 'move'), gate(log, 'erase'), gate(log, 'b')];
+    const running = [
+      writes.alone([memberTurn('new'), personTurn('p')], moving.work),
+      writes.alone([personTurn('p')], erasing.work),
+      writes.alone([memberTurn('b'), personTurn('q')], other.work),
+    ];
+    await settle();
+    expect(log).toEqual(['move started', 'b started']);
+    erasing.finish();
+    other.finish();
+    moving.finish();
+    await Promise.all(running);
+    expect(log).toEqual([
+      'move started',
+      'b started',
+      'b done',
+      'move done',
+      'erase started',
+      'erase done',
+    ]);
   });
 
   it('tells a write held up too long to come again, and keeps the next one waiting', async () => {

@@ -2,6 +2,7 @@ import { handleCommand, type EventMetadata, type RecordedEvent } from '@kopfed/e
 import { notFound, rejected } from '@kopfed/domain';
 import type { MemberContext } from '../context';
 import { loadMember } from '../members/member-commands';
+import { personTurn } from '../members/member-writes';
 import { stmt } from '../sql';
 import { streams } from '../stream-ids';
 import { personDecider, type PersonEvent } from './person.decider';
@@ -23,17 +24,19 @@ export async function erasePerson(
   if (state.membership?.kind !== 'person')
     throw rejected('not_a_person', 'a coop member has no personal data to erase');
   const personId = state.membership.personId;
-  // A join or move of this person still being applied must be listed too.
-  await ctx.projections.directory.catchUp();
-  const memberIds = stmt<[string], { member_id: string }>(
-    ctx.db,
-    'SELECT member_id FROM members WHERE person_id = ? ORDER BY member_id',
-  )
-    .all(personId)
-    .map((r) => r.member_id);
-  if (!memberIds.includes(memberId)) memberIds.push(memberId);
-  // A write of these memberships that found the person not erased records before the erasure.
-  await ctx.memberWrites.alone(memberIds, async () => {
+  // Every write that records the person's data or makes a membership of them (a join naming
+  // them, a move, a sync's rejoin) runs in the person's turn. In it none is under way: each
+  // one that found the person not erased has recorded before the erasure, and each one after
+  // it finds them erased; and the directory, caught up, lists every membership they have.
+  return ctx.memberWrites.alone([personTurn(personId)], async () => {
+    await ctx.projections.directory.catchUp();
+    const memberIds = stmt<[string], { member_id: string }>(
+      ctx.db,
+      'SELECT member_id FROM members WHERE person_id = ? ORDER BY member_id',
+    )
+      .all(personId)
+      .map((r) => r.member_id);
+    if (!memberIds.includes(memberId)) memberIds.push(memberId);
     const result = await handleCommand(ctx.store, {
       stream: streams.person(personId),
       decider: personDecider,
@@ -49,8 +52,8 @@ export async function erasePerson(
     });
     await ctx.projections.directory.catchUp(result.position);
     ctx.vault.erase(personId);
+    return { personId, memberIds };
   });
-  return { personId, memberIds };
 }
 
 /** Destroys the key of every erased person whose key survived a crash mid-erasure. */

@@ -21,6 +21,7 @@ import { coopView } from '../coops/coop-commands';
 import type { MemberContext } from '../context';
 import { erasedPersons } from '../members/directory-projection';
 import { derivedId } from '../members/member-commands';
+import { isMemberBusy } from '../members/member-writes';
 import { stmt } from '../sql';
 import { streams } from '../stream-ids';
 import { answersOf, recordAnswers } from './batch-answers';
@@ -87,11 +88,17 @@ async function applyBatch(
   }
   const lookup = lookUp(ctx, entries, members);
   for (let start = 0; start < entries.length; start += CONCURRENCY) {
+    const failures: unknown[] = [];
     await Promise.all(
       entries.slice(start, start + CONCURRENCY).map(async (entry) => {
-        results[entry.index] = await upsertItem(ctx, coopId, coop, entry, lookup, metadata);
+        try {
+          results[entry.index] = await upsertItem(ctx, coopId, coop, entry, lookup, metadata);
+        } catch (error) {
+          failures.push(error);
+        }
       }),
     );
+    if (failures.length > 0) throw notAnswered(failures);
   }
   const counts = countResults(results);
   const answers = entries.map((entry) => results[entry.index]!);
@@ -118,6 +125,26 @@ async function applyBatch(
     results,
     counts,
   };
+}
+
+/**
+ * Why a batch is answered without its items' answers: an item failed (a 500), or a member of
+ * one was held up past its wait (member_busy, 409 with Retry-After). Thrown only once every
+ * item has settled, so nothing of the batch still writes when the lease goes to the next one.
+ * Nothing is recorded for the sequence and the pipeline keeps no answer under the
+ * Idempotency-Key, so the batch sent again is applied, as one that lost its lease is.
+ *
+ * The resend's answers are still each item's true answer. Every item has run its one member
+ * command whole or not at all: a busy one never began its work (what an earlier step of it
+ * claimed was given back), and the others finished. An item applied the first time is found
+ * as it says and answered `unchanged` with its member's id, as the resend of a recorded batch
+ * answers it (answerResent); the busy item is applied now; a refused item is refused again on
+ * the same grounds. Only the counts tell the two sendings apart (created or updated becomes
+ * unchanged), and the answers then kept are the resend's. An error other than member_busy is
+ * the one thrown: it is a fault to log, not a wait.
+ */
+function notAnswered(failures: readonly unknown[]): unknown {
+  return failures.find((error) => !isMemberBusy(error)) ?? failures[0];
 }
 
 async function loadSequences(ctx: MemberContext, coopId: string) {

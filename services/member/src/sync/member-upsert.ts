@@ -5,7 +5,7 @@ import { jakartaBusinessDate, type EventMetadata } from '@kopfed/eventstore';
 import type { z } from 'zod';
 import type { ParentView } from '../coops/coop.decider';
 import type { MemberContext } from '../context';
-import { claimPersonInCoop } from '../members/claims';
+import { claimPersonInCoop, MemberOfAnotherPerson } from '../members/claims';
 import type { MemberRow } from '../members/directory-projection';
 import {
   claimExternalId,
@@ -26,6 +26,7 @@ import {
   type MemberCommand,
   type MemberState,
 } from '../members/member.decider';
+import { isMemberBusy } from '../members/member-writes';
 import { movedInMembership, returningPerson } from './moved-in';
 
 export type Item = z.output<typeof memberHttp.MemberBatchItem>;
@@ -148,9 +149,8 @@ export async function upsertItem(
     if (known) refuseFixedChanges(known, item);
     if (known && isUnchanged(known, item, item.person && ctx.vault.dataHash(personId, item.person)))
       return { externalId: item.externalId, status: 'unchanged', id: memberId };
-    const claims = new FreshClaims(ctx, memberId);
     try {
-      return await claims.guard(async (): Promise<ItemResult> => {
+      return await inTurn(ctx, coopId, coop, entry, metadata, async (claims) => {
         if (!known) {
           const erased = lookup.erased.has(personId);
           if (await joinNew(ctx, coopId, coop, entry, erased, metadata, claims))
@@ -165,8 +165,9 @@ export async function upsertItem(
       const movedIn = await movedInMembership(ctx, coopId, item.externalId, item.person);
       if (movedIn) {
         const attaching = { ...entry, ...movedIn };
-        const its = new FreshClaims(ctx, movedIn.memberId);
-        return await its.guard(() => upsertFromStream(ctx, coopId, coop, attaching, metadata, its));
+        return await inTurn(ctx, coopId, coop, attaching, metadata, (its) =>
+          upsertFromStream(ctx, coopId, coop, attaching, metadata, its),
+        );
       }
       // Or a person whose memberships here have all ended, coming back under a new id.
       const returning = await returningPerson(ctx, coopId, item.person, item.joinedOn);
@@ -174,9 +175,35 @@ export async function upsertItem(
       return await rejoin(ctx, coopId, coop, { ...entry, personId: returning }, metadata);
     }
   } catch (error) {
-    if (error instanceof DomainError)
+    // "Not yet" is no answer of the item's: the whole batch is sent again (member-batches.ts).
+    if (error instanceof DomainError && !isMemberBusy(error))
       return rejected(item.externalId, error.code, error.message, error.pointer);
     throw error;
+  }
+}
+
+/**
+ * Runs `work` alone on the entry's member and, for a person, on its person (FreshClaims). A
+ * member found to be another person's (joined meanwhile by hand under the member id the item
+ * derives, naming an existing person) is decided on its stream again, in that person's turn.
+ */
+async function inTurn(
+  ctx: MemberContext,
+  coopId: string,
+  coop: ParentView | null,
+  entry: Entry,
+  metadata: EventMetadata,
+  work: (claims: FreshClaims) => Promise<ItemResult>,
+): Promise<ItemResult> {
+  const personId = entry.item.kind === 'person' ? entry.personId : undefined;
+  const claims = new FreshClaims(ctx, entry.memberId, personId);
+  try {
+    return await claims.guard(() => work(claims));
+  } catch (error) {
+    if (!(error instanceof MemberOfAnotherPerson)) throw error;
+    const its = new FreshClaims(ctx, entry.memberId, error.personId);
+    const theirs = { ...entry, personId: error.personId };
+    return await its.guard(() => upsertFromStream(ctx, coopId, coop, theirs, metadata, its));
   }
 }
 
@@ -200,7 +227,10 @@ function isUnchanged(member: Standing, item: Item, dataHash: string | undefined)
   );
 }
 
-/** A returning person joins again: one active membership of the coop per person. */
+/**
+ * A returning person joins again: one active membership of the coop per person. Whether they
+ * were erased is asked again in their turn: returningPerson asked outside it.
+ */
 async function rejoin(
   ctx: MemberContext,
   coopId: string,
@@ -208,22 +238,26 @@ async function rejoin(
   entry: Entry,
   metadata: EventMetadata,
 ): Promise<ItemResult> {
-  const claims = new FreshClaims(ctx, entry.memberId);
-  return claims.guard(async (): Promise<ItemResult> => {
+  return inTurn(ctx, coopId, coop, entry, metadata, async (claims) => {
     await claimPersonInCoop(ctx, coopId, entry.personId, entry.memberId, metadata, claims);
-    if (await joinNew(ctx, coopId, coop, entry, false, metadata, claims))
+    if (await joinNew(ctx, coopId, coop, entry, undefined, metadata, claims))
       return { externalId: entry.item.externalId, status: 'created', id: entry.memberId };
     return upsertFromStream(ctx, coopId, coop, entry, metadata, claims);
   });
 }
 
-/** Joins a member the directory did not know; false when it was created meanwhile. */
+/**
+ * Joins a member the directory did not know; false when it was created meanwhile. `erased`:
+ * whether the person was erased, where the caller knows it as surely as a read in the turn
+ * would (the batch's look-up, for the person of a member id no one has joined); undefined,
+ * it is read in the turn.
+ */
 async function joinNew(
   ctx: MemberContext,
   coopId: string,
   coop: ParentView | null,
   entry: Entry,
-  erased: boolean,
+  erased: boolean | undefined,
   metadata: EventMetadata,
   claims: FreshClaims,
 ): Promise<boolean> {
@@ -272,12 +306,13 @@ async function upsertFromStream(
 ): Promise<ItemResult> {
   const { item, memberId } = entry;
   const { state } = await loadMember(ctx, memberId);
+  // The member's own person: one joined by hand may have named an existing person.
+  claims.refuseOutOfTurn(state);
   const leaving = leavingOf(item);
   // A batch filling its gap late: what it says of this member, a later batch replaced.
   if (supersededBatch(state, entry.sequence))
     return { externalId: item.externalId, status: 'unchanged', id: memberId };
   if (state.status) {
-    // The member's own person: one joined by hand may have named an existing person.
     const personId =
       state.membership?.kind === 'person' ? state.membership.personId : entry.personId;
     refuseFixedChanges(fromState(state), item);
