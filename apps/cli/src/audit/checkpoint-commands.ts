@@ -1,34 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import {
-  AUDIT_STORE,
-  AuditStore,
-  CHECKPOINT_EXPORT_FORMAT,
-  CheckpointExport,
-  decodeSeed,
-  exportStoreCheckpoints,
-  findStoreFiles,
-  loadNodeSigningKey,
-  newSeed,
-  openReadOnly,
-  readAuditRecords,
-  SealingLoop,
-  signatureHolds,
-  signingKeyFromSeed,
-  SqliteMerkleNodeCache,
-  statementText,
-} from '@kopfed/audit';
-import { SqliteEventStore } from '@kopfed/eventstore';
-import {
-  checkpointNumberArgument,
-  dataDirOf,
-  failed,
-  print,
-  printJson,
-  readJsonFileAs,
-} from './options';
-import { isSqliteFile, isStreamPath, writeFileWhole } from './report-files';
+import type * as Checkpoints from './checkpoints';
+import { checkpointNumberArgument } from './options';
+
+// Loaded when the command runs (see CommandModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const work = (): typeof Checkpoints => require('./checkpoints') as typeof Checkpoints;
 
 export function registerCheckpointCommands(audit: Command): void {
   audit
@@ -37,36 +13,7 @@ export function registerCheckpointCommands(audit: Command): void {
       'Sign a checkpoint of every store now (the node also does this on its own, every minute)',
     )
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
-    .action(async (options: { dataDir?: string }) => {
-      const dataDir = dataDirOf(options);
-      const files = findStoreFiles(dataDir);
-      // A mistyped directory must not get an audit store and a node signing key of its own.
-      if (files.length === 0) failed(`no event stores in ${dataDir}: nothing to seal`);
-      const stores = new Map<string, SqliteEventStore>();
-      for (const { name, file } of files) stores.set(name, new SqliteEventStore({ file }));
-      if (!stores.has(AUDIT_STORE))
-        stores.set(AUDIT_STORE, new SqliteEventStore({ file: join(dataDir, `${AUDIT_STORE}.db`) }));
-      const audit = stores.get(AUDIT_STORE)!;
-      const loop = new SealingLoop({
-        stores,
-        audit: new AuditStore(audit),
-        key: loadNodeSigningKey(dataDir, process.env),
-        nodeCache: new SqliteMerkleNodeCache(audit.database),
-      });
-      try {
-        for (const [store, sealed] of await loop.sealAll()) {
-          const last = sealed[sealed.length - 1]?.statement;
-          print(
-            last
-              ? `${store}: checkpoint ${last.sequence} through position ${last.lastPosition}, root ${last.merkleRoot}`
-              : `${store}: nothing new to seal (or the running node holds the sealer's lease)`,
-          );
-        }
-      } finally {
-        await loop.stop();
-        for (const store of stores.values()) await store.close();
-      }
-    });
+    .action((options: Checkpoints.SealOptions) => work().seal(options));
 
   audit
     .command('checkpoints')
@@ -76,35 +23,7 @@ export function registerCheckpointCommands(audit: Command): void {
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
     .option('--store <name>', 'only this store')
     .option('--out <file>', 'write to this file instead of stdout')
-    .action((options: { dataDir?: string; store?: string; out?: string }) => {
-      const dataDir = dataDirOf(options);
-      // A mistyped --out (data/audit.db for data/audit.json) would put the export in its place.
-      if (options.out && isSqliteFile(options.out))
-        failed(
-          `${options.out} is a SQLite database (an event store?): not replacing it with the export`,
-        );
-      const all = findStoreFiles(dataDir);
-      const files = all.filter((f) => !options.store || f.name === options.store);
-      // An export of nothing, kept as the auditor's anchor, would hold the node to nothing.
-      if (files.length === 0)
-        failed(`no ${options.store ? `${options.store} store` : 'event stores'} in ${dataDir}`);
-      const auditFile = all.find((f) => f.name === AUDIT_STORE);
-      const records = auditFile ? readAuditRecords(auditFile) : undefined;
-      const exported: CheckpointExport = {
-        format: CHECKPOINT_EXPORT_FORMAT,
-        exportedAt: new Date().toISOString(),
-        stores: files.map(({ name, file }) => {
-          const db = openReadOnly(file);
-          try {
-            return { store: name, checkpoints: exportStoreCheckpoints(name, db, records) };
-          } finally {
-            db.close();
-          }
-        }),
-      };
-      if (options.out) writeFileWhole(options.out, `${JSON.stringify(exported, null, 2)}\n`);
-      else printJson(exported);
-    });
+    .action((options: Checkpoints.CheckpointsOptions) => work().exportCheckpoints(options));
 
   audit
     .command('keygen')
@@ -112,16 +31,7 @@ export function registerCheckpointCommands(audit: Command): void {
       'Make an Ed25519 key for an auditor or a coop to countersign with: keep the seed, register the public key',
     )
     .option('--out <file>', 'write the seed to this file (mode 0600) instead of printing it')
-    .action((options: { out?: string }) => {
-      const seed = newSeed();
-      const key = signingKeyFromSeed(decodeSeed(seed, 'seed'));
-      if (options.out) {
-        if (existsSync(options.out) && !isStreamPath(options.out))
-          failed(`${options.out} exists: not overwriting a key`);
-        writeFileWhole(options.out, `${seed}\n`, { mode: 0o600, exclusive: true });
-      }
-      printJson({ keyId: key.keyId, publicKey: key.publicKey, ...(options.out ? {} : { seed }) });
-    });
+    .action((options: Checkpoints.KeygenOptions) => work().keygen(options));
 
   audit
     .command('countersign')
@@ -136,38 +46,5 @@ export function registerCheckpointCommands(audit: Command): void {
     .requiredOption('--sequence <n>', 'the checkpoint number', checkpointNumberArgument)
     .requiredOption('--key-file <file>', 'your seed (kopfed audit keygen --out)')
     .option('--node-key <keyId>', 'refuse unless the checkpoint is signed by this node key')
-    .action(
-      (options: {
-        export: string;
-        store: string;
-        sequence: number;
-        keyFile: string;
-        nodeKey?: string;
-      }) => {
-        const exported = readJsonFileAs(
-          options.export,
-          'a checkpoint export (kopfed audit checkpoints)',
-          CheckpointExport,
-        );
-        const found = exported.stores
-          .find((s) => s.store === options.store)
-          ?.checkpoints.find((c) => c.checkpoint.statement.sequence === options.sequence);
-        if (!found)
-          return failed(`the export has no checkpoint ${options.sequence} of ${options.store}`);
-        const { statement, signature } = found.checkpoint;
-        if (!signatureHolds(statement, signature))
-          return failed('the node’s signature of this checkpoint does not hold');
-        if (options.nodeKey && signature.keyId !== options.nodeKey)
-          return failed(`signed by ${signature.keyId}, not by ${options.nodeKey}`);
-        const key = signingKeyFromSeed(
-          decodeSeed(readFileSync(options.keyFile, 'utf8'), options.keyFile),
-        );
-        printJson({
-          store: options.store,
-          sequence: options.sequence,
-          keyId: key.keyId,
-          signature: key.sign(statementText(statement)),
-        });
-      },
-    );
+    .action((options: Checkpoints.CountersignOptions) => work().countersign(options));
 }

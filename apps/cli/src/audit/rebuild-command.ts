@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { rebuildCheck, type ProjectionSource } from '@kopfed/audit';
-// The node's list of every service's projections: the audit module serves the same check.
-import { PROJECTION_SOURCES } from '@kopfed/node/src/audit/projection-sources';
-import { existingDataDirOf, failed, print, printJson } from './options';
-import { withScratchDir } from './scratch-dir';
+import type { ProjectionSource } from '@kopfed/audit';
+import type * as RebuildCheck from './rebuild-check';
 
-export function registerRebuildCheck(
-  audit: Command,
-  sources: readonly ProjectionSource[] = PROJECTION_SOURCES,
-): void {
+// Loaded when the command runs (see CommandModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const work = (): typeof RebuildCheck => require('./rebuild-check') as typeof RebuildCheck;
+
+/** `sources`: the projections to check; by default the node's, every service's. */
+export function registerRebuildCheck(audit: Command, sources?: readonly ProjectionSource[]): void {
   audit
     .command('rebuild-check')
     .description(
@@ -18,38 +15,5 @@ export function registerRebuildCheck(
     )
     .option('--data-dir <dir>', 'the node’s data directory (default: KOPFED_DATA_DIR or ./data)')
     .option('--json', 'print the full result as JSON')
-    .action(async (options: { dataDir?: string; json?: boolean }) => {
-      const dataDir = existingDataDirOf(options);
-      if (!sources.some((source) => existsSync(join(dataDir, `${source.store}.db`))))
-        failed(
-          `no store with projections (${sources.map((s) => s.store).join(', ')}) in ${dataDir}: nothing checked`,
-        );
-      // The node may be running: rebuildCheck copies its files once into the scratch
-      // directory, which goes at the end or at an interruption.
-      const result = await withScratchDir('kopfed-rebuild-check-', (copyInto) =>
-        rebuildCheck(dataDir, sources, {
-          scratch: { copyInto },
-          onProgress: (message) => {
-            if (process.stderr.isTTY) process.stderr.write(`\rrebuilding ${message}\u001b[K`);
-          },
-        }),
-      );
-      if (process.stderr.isTTY) process.stderr.write('\r\u001b[K');
-      if (options.json) printJson(result);
-      else {
-        for (const p of result.projections) {
-          const state = p.identical ? 'identical' : 'DIFFERS  ';
-          const why =
-            p.error ??
-            (p.identical
-              ? `${p.rows.toLocaleString('en')} rows in ${p.tables.join(', ')}`
-              : `live ${p.liveDigest} ≠ rebuilt ${p.rebuiltDigest}`);
-          print(`${p.store}: ${p.projection.padEnd(28)} ${state} ${why}`);
-        }
-        for (const store of result.absent)
-          print(`${store}: no store in this directory, nothing to check`);
-        print(result.identical ? 'identical' : 'DIFFERS');
-      }
-      if (!result.identical) failed('a projection rebuilt differently from its live state');
-    });
+    .action((options: RebuildCheck.RebuildCheckOptions) => work().checkRebuild(options, sources));
 }

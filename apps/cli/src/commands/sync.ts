@@ -1,29 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { MAX_SYNC_BATCH_ITEMS, SYNC_STREAMS, type SyncStream } from '@kopfed/sdk';
 import type { CommandModule } from '../command-module';
-import { loadConfig } from '../sync/config';
-import { runSync } from '../sync/run/agent';
-import { describe, exitCodeOf, EXIT } from '../sync/run/summary';
-import { fieldsOf } from '../sync/streams';
-import { defaultPaths } from '../sync/run/paths';
+import type * as SyncFile from '../sync/run/sync-file';
 
-interface SyncFlags {
-  coop?: string;
-  url?: string;
-  config?: string;
-  tokenFile?: string;
-  state?: string;
-  report?: string;
-  dryRun?: boolean;
-  restart?: boolean;
-  batchSize: string;
-  sheet?: string;
-  timeoutMs: string;
-  maxAttempts: string;
-  progress: boolean;
-  json?: boolean;
-}
+// Loaded when the command runs (see CommandModule).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const work = (): typeof SyncFile => require('../sync/run/sync-file') as typeof SyncFile;
 
 const WHAT: Readonly<Record<SyncStream, string>> = {
   members: 'members (persons) from a CSV or Excel file',
@@ -60,53 +42,9 @@ export const syncCommand: CommandModule = {
         .option('--max-attempts <n>', 'attempts per batch before giving up (then rerun to resume)', '8')
         .option('--no-progress', 'no progress line on stderr')
         .addOption(new Option('--json', 'print the summary as JSON'))
-        .action(async (file: string, flags: SyncFlags) => {
-          process.exitCode = await syncFile(stream, file, flags);
+        .action(async (file: string, flags: SyncFile.SyncFlags) => {
+          process.exitCode = await work().syncFile(stream, file, flags);
         });
     }
   },
 };
-
-async function syncFile(stream: SyncStream, file: string, flags: SyncFlags): Promise<number> {
-  try {
-    const config = loadConfig(flags.config, fieldsOf);
-    const coopId = flags.coop ?? process.env.KOPFED_COOP ?? config.coop;
-    if (!coopId) throw new Error('name the coop: --coop, KOPFED_COOP or the config’s coop');
-    const paths = defaultPaths(file);
-    const url = flags.url ?? process.env.KOPFED_URL ?? config.url;
-    const token = flags.tokenFile ? readFileSync(flags.tokenFile, 'utf8').trim() : process.env.KOPFED_TOKEN;
-    const summary = await runSync({
-      stream,
-      file,
-      coopId,
-      ...(url ? { url } : {}),
-      ...(token ? { token } : {}),
-      config,
-      statePath: flags.state ?? paths.state,
-      reportPath: flags.report ?? paths.report,
-      dryRun: flags.dryRun === true,
-      restart: flags.restart === true,
-      batchSize: wholeNumber(flags.batchSize, '--batch-size'),
-      ...(flags.sheet ? { sheet: flags.sheet } : {}),
-      retry: {
-        timeoutMs: wholeNumber(flags.timeoutMs, '--timeout-ms'),
-        maxAttempts: wholeNumber(flags.maxAttempts, '--max-attempts'),
-      },
-      progress: flags.progress,
-      now: () => new Date(),
-      stdout: process.stdout,
-      stderr: process.stderr,
-    });
-    process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : describe(summary));
-    return exitCodeOf(summary);
-  } catch (error) {
-    process.stderr.write(`kopfed sync ${stream}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.FAILED;
-  }
-}
-
-function wholeNumber(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number ≥ 1`);
-  return n;
-}
