@@ -34,6 +34,11 @@ const TRANSFER_PAGE = 10_000;
 /** Members decided at once: enough for the store to commit their accounts in large groups. */
 const IN_FLIGHT = 512;
 
+/** What the workers of one close of business share: the first failure stops them all. */
+interface RunState {
+  failed?: { error: unknown };
+}
+
 export const closeOfBusinessStream = (date: string) => `closeofbusiness-${date}`;
 
 /** Before any month: the day of a departure the membership directory kept without one. */
@@ -149,6 +154,7 @@ export class CloseOfBusiness {
       if (!found) products.set(key, (found = this.accounts.catalogue.product(coopId, code)));
       return found;
     };
+    const run: RunState = {};
     let visited = 0;
     for (const members of this.dueMembers(date)) {
       // Only a person's accounts that earn interest are taxed together, so posted one by one;
@@ -161,12 +167,21 @@ export class CloseOfBusiness {
       for (const member of members) visited += member.length;
       let next = 0;
       const worker = async () => {
-        for (let unit = units[next++]; unit !== undefined; unit = units[next++])
-          await (withTax(unit[0]!)
-            ? this.closeMember(date, watch, unit, productOf, counts)
-            : this.closeAlone(date, unit[0]!, productOf, counts));
+        for (let unit = units[next++]; unit !== undefined && !run.failed; unit = units[next++]) {
+          try {
+            await (withTax(unit[0]!)
+              ? this.closeMember(date, watch, unit, productOf, counts, run)
+              : this.closeAlone(date, unit[0]!, productOf, counts));
+          } catch (error) {
+            run.failed ??= { error };
+          }
+        }
       };
+      // Every worker has stopped before the run answers: after its first failure none starts
+      // another member, and the watch outlives them all (a worker still posting after it
+      // stopped would miss a member's close).
       await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, units.length) }, worker));
+      if (run.failed) throw run.failed.error;
     }
     return visited;
   }
@@ -225,11 +240,14 @@ export class CloseOfBusiness {
     rows: readonly DueRow[],
     productOf: (coopId: string, code: string) => Promise<Product>,
     counts: Record<string, number>,
+    run: RunState,
   ): Promise<void> {
     const { coop_id: coopId, member_id: memberId } = rows[0]!;
     let due = await this.dueAccounts(date, rows, productOf);
     const postings = this.accounts.memberPostings;
     await postings.run(coopId, memberId, async () => {
+      // The run failed while this member waited for its turn: it is posted when run again.
+      if (run.failed) return;
       if (await watch.closedSince(coopId, memberId)) {
         await this.caughtUp();
         due = await this.dueAccounts(

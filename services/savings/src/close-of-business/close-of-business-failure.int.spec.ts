@@ -1,0 +1,168 @@
+import request from 'supertest';
+import { HttpProblem } from '@kopfed/service-kit';
+import { accountStream } from '../accounts/account-context';
+import {
+  COOPS,
+  idr,
+  PRODUCTS,
+  savingsHarness,
+  type SavingsHarness,
+} from '../testing/savings-harness';
+
+/**
+ * A close of business that fails for one member (a store error, a lease refused on a shared
+ * store) stops every worker before it answers: none starts another member, none posts a member
+ * whose turn came after the failure, and run again it posts what the first run left. Figures as
+ * in close-during-close-of-business.int.spec.ts: Rp43,400 withheld for m-race's March.
+ */
+const base = `/api/savings/v1/coops/${COOPS.A}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let h: SavingsHarness;
+
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await h.close();
+});
+
+function poster(token = h.keys.coopA) {
+  return (path: string, body?: object, as = token) => {
+    const asked = request(h.app)
+      .post(`${base}${path}`)
+      .set({ Authorization: `Bearer ${as}` });
+    return body === undefined ? asked : asked.send(body);
+  };
+}
+
+async function events(accountId: string, type: string) {
+  return (await h.store.readStream(accountStream(accountId))).filter((e) => e.type === type);
+}
+
+async function taxWithheld(accountId: string): Promise<bigint> {
+  return (await events(accountId, 'InterestTaxWithheld')).reduce(
+    (sum, e) => sum + BigInt((e.data as { amount: string }).amount),
+    0n,
+  );
+}
+
+/** fail-1's close of business throws `error`; the promise resolves once it has. */
+function failOn(error: Error): Promise<void> {
+  let failed!: () => void;
+  const thrown = new Promise<void>((resolve) => (failed = resolve));
+  const { aggregates } = h.savings.accounts;
+  const execute = aggregates.execute.bind(aggregates);
+  jest.spyOn(aggregates, 'execute').mockImplementation(async (stream, ...rest) => {
+    if (stream === accountStream('fail-1')) {
+      failed();
+      throw error;
+    }
+    return execute(stream, ...rest);
+  });
+  return thrown;
+}
+
+/** `memberId`'s first turn waits for `before` (and whatever it does) before it is taken. */
+function turnAfter(memberId: string, before: () => Promise<unknown>) {
+  const { memberPostings } = h.savings.accounts;
+  const run = memberPostings.run.bind(memberPostings);
+  let waited = false;
+  jest.spyOn(memberPostings, 'run').mockImplementation(async (coopId, member, work) => {
+    if (member !== memberId || waited) return run(coopId, member, work);
+    waited = true;
+    await before();
+    return run(coopId, member, work);
+  });
+}
+
+it('a member whose turn comes after another failed is left to the run again, which withholds the month’s whole tax', async () => {
+  h = await savingsHarness({ start: '2026-03-01T02:00:00.000Z' });
+  const post = poster();
+  await post('/products', PRODUCTS.SUKARELA).expect(201);
+  await h.joinPerson(COOPS.A, 'm-fail');
+  await h.joinPerson(COOPS.A, 'm-race');
+  await post('/accounts', {
+    accountId: 'fail-1',
+    memberId: 'm-fail',
+    productCode: 'SUKARELA',
+    initialDeposit: { amount: idr(1_000_000), via: 'bank' },
+  }).expect(201);
+  for (const accountId of ['race-1', 'race-2'])
+    await post('/accounts', {
+      accountId,
+      memberId: 'm-race',
+      productCode: 'SUKARELA',
+      initialDeposit: { amount: idr(70_000_000), via: 'bank' },
+    }).expect(201);
+  h.setNow('2026-03-31T03:00:00.000Z');
+  const asked = await post('/accounts/race-2/close', { via: 'bank' }).expect(202);
+  h.setNow('2026-04-01T01:00:00.000Z');
+
+  const failed = failOn(new Error('SQLITE_BUSY: database is locked'));
+  // m-race's turn comes after fail-1 failed, and after a teller approved race-2's close.
+  turnAfter('m-race', async () => {
+    await failed;
+    await post(
+      `/accounts/race-2/withdrawals/${asked.body.withdrawalId}/approve`,
+      undefined,
+      h.keys.coopA2,
+    ).expect(200);
+    await h.savings.projection.catchUp();
+  });
+  await expect(h.savings.closeOfBusiness('2026-03-31')).rejects.toThrow('SQLITE_BUSY');
+  // The failed run posted nothing for m-race: only the close posted race-2's March.
+  expect(await events('race-1', 'InterestPosted')).toHaveLength(0);
+  expect(await events('race-2', 'InterestPosted')).toHaveLength(1);
+
+  jest.restoreAllMocks();
+  const again = await h.savings.closeOfBusiness('2026-03-31');
+  expect(again.alreadyClosed).toBe(false);
+  expect((await taxWithheld('race-1')) + (await taxWithheld('race-2'))).toBe(43_400n);
+  expect(await events('fail-1', 'InterestPosted')).toHaveLength(1);
+});
+
+it('answers 503 only once every worker has stopped, and writes nothing after it', async () => {
+  h = await savingsHarness({ start: '2026-03-01T02:00:00.000Z' });
+  const post = poster();
+  await post('/products', PRODUCTS.SUKARELA).expect(201);
+  for (const [memberId, accountId] of [
+    ['m-fail', 'fail-1'],
+    ['m-late', 'late-1'],
+  ] as const) {
+    await h.joinPerson(COOPS.A, memberId);
+    await post('/accounts', {
+      accountId,
+      memberId,
+      productCode: 'SUKARELA',
+      initialDeposit: { amount: idr(70_000_000), via: 'bank' },
+    }).expect(201);
+  }
+  h.setNow('2026-04-01T01:00:00.000Z');
+  const failed = failOn(
+    new HttpProblem('unavailable', 'The event store did not answer; try again shortly.', {
+      headers: { 'Retry-After': '2' },
+    }),
+  );
+  // m-late is still waiting for its turn when fail-1 fails.
+  turnAfter('m-late', async () => {
+    await failed;
+    await sleep(50);
+  });
+  const res = await request(h.app)
+    .post('/api/savings/v1/close-of-business')
+    .set({ Authorization: `Bearer ${h.keys.admin}` })
+    .send({ businessDate: '2026-03-31' });
+  expect(res.status).toBe(503);
+  expect(res.headers['retry-after']).toBe('2');
+  const atAnswer = (await h.store.readStream(accountStream('late-1'))).length;
+  await sleep(200);
+  expect((await h.store.readStream(accountStream('late-1'))).length).toBe(atAnswer);
+  expect(await events('late-1', 'InterestPosted')).toHaveLength(0);
+
+  jest.restoreAllMocks();
+  await request(h.app)
+    .post('/api/savings/v1/close-of-business')
+    .set({ Authorization: `Bearer ${h.keys.admin}` })
+    .send({ businessDate: '2026-03-31' })
+    .expect(200);
+  expect(await events('late-1', 'InterestPosted')).toHaveLength(1);
+  expect(await events('fail-1', 'InterestPosted')).toHaveLength(1);
+});
