@@ -123,21 +123,23 @@ describe('the SDK over a flaky link', () => {
     }
   }, 10_000);
 
-  it('retries 5xx and 429, honouring Retry-After, a key still in progress and a coop batch still applied', async () => {
+  it('retries 5xx and 429, honouring Retry-After, a key still in progress, a coop batch still applied and a member busy', async () => {
     waits.length = 0;
     behaviour = (_req, res, attempt) => {
       if (attempt === 1) json(res, 503, problem(503, 'unavailable'));
       else if (attempt === 2) json(res, 429, problem(429, 'rate-limited'), { 'Retry-After': '1' });
       else if (attempt === 3) json(res, 409, problem(409, 'idempotency-key-in-progress'), { 'Retry-After': '1' });
       else if (attempt === 4) json(res, 409, problem(409, 'member_batch_in_progress'));
+      else if (attempt === 5) json(res, 409, problem(409, 'member_busy'), { 'Retry-After': '1' });
       else json(res, 200, batchResult);
     };
-    await sendSyncBatch(client(), 'members', 'ksp-a', batch);
-    expect(seen).toHaveLength(5);
+    await sendSyncBatch(client({ maxAttempts: 6 }), 'members', 'ksp-a', batch);
+    expect(seen).toHaveLength(6);
     expect(new Set(seen.map((s) => s.key)).size).toBe(1);
     expect(waits[0]).toBeLessThan(50);
     expect(waits[1]).toBeGreaterThanOrEqual(1_000);
     expect(waits[2]).toBeGreaterThanOrEqual(1_000);
+    expect(waits[4]).toBeGreaterThanOrEqual(1_000);
   });
 
   it('stops after maxAttempts: the last problem is thrown, or RetriesExhaustedError when nothing answered', async () => {

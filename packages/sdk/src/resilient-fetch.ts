@@ -126,6 +126,7 @@ async function retryReason(response: Response): Promise<string | undefined> {
 const RETRYABLE_CONFLICTS: Record<string, string> = {
   'idempotency-key-in-progress': 'idempotency key in progress',
   member_batch_in_progress: 'another member batch of the coop in progress',
+  member_busy: 'a write of the same member in progress',
 };
 
 function describe(error: unknown): string {
