@@ -55,3 +55,18 @@ export class EventStoreClosedError extends EventStoreError {
     super('event store is closed');
   }
 }
+
+/**
+ * The store did not answer in time: another connection held SQLite's lock past the busy
+ * timeout, or KurrentDB was out of reach, without a leader or too slow. Not a bug: the same
+ * operation may succeed shortly. A failed SQLite append was rolled back; a KurrentDB append
+ * may have landed before the answer was lost, and retrying it with the same event ids is safe.
+ */
+export class EventStoreUnavailableError extends EventStoreError {
+  override readonly name = 'EventStoreUnavailableError';
+  constructor(cause: unknown) {
+    super(`event store did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}

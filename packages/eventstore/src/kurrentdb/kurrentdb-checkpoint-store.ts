@@ -10,6 +10,7 @@ import { assertCheckpointName, assertPosition } from '../validation';
 import type { CheckpointStore } from '../types';
 import type { StreamNames } from './kurrentdb-names';
 import { readLastEvent } from './kurrentdb-reads';
+import { answered } from './kurrentdb-unreachable';
 
 const CHECKPOINT_TYPE = 'CheckpointSet';
 /**
@@ -33,7 +34,7 @@ export class KurrentDbCheckpointStore implements CheckpointStore {
   async get(name: string): Promise<number | undefined> {
     this.assertOpen();
     assertCheckpointName(name);
-    const newest = await readLastEvent(this.client, this.names.checkpoint(name));
+    const newest = await answered(() => readLastEvent(this.client, this.names.checkpoint(name)));
     return newest ? decodeCheckpoint(newest) : undefined;
   }
 
@@ -42,6 +43,10 @@ export class KurrentDbCheckpointStore implements CheckpointStore {
     assertCheckpointName(name);
     assertPosition(next, 'next');
     if (expected !== undefined) assertPosition(expected, 'expected');
+    return answered(() => this.set(name, expected, next));
+  }
+
+  private async set(name: string, expected: number | undefined, next: number): Promise<boolean> {
     const stream = this.names.checkpoint(name);
     const newest = await readLastEvent(this.client, stream);
     if ((newest ? decodeCheckpoint(newest) : undefined) !== expected) return false;

@@ -57,6 +57,7 @@ import {
 } from './kurrentdb-reads';
 import { readSeals, Sealer } from './kurrentdb-sealer';
 import { Mutex } from './mutex';
+import { answered } from './kurrentdb-unreachable';
 
 export interface KurrentDbEventStoreOptions {
   /** The service whose namespace this store is; see StreamNames. */
@@ -120,7 +121,9 @@ export class KurrentDbEventStore implements EventStore {
     assertAppendOptions(options);
     const prepared = prepareEvents(events, this.clock());
     return this.writeLock.run(async () => {
-      const result = await this.appendNow(stream, options.expectedRevision, prepared);
+      const result = await answered(() =>
+        this.appendNow(stream, options.expectedRevision, prepared),
+      );
       for (const listener of this.listeners) listener();
       return result;
     });
@@ -130,24 +133,27 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     assertStreamName(stream);
     const read = normaliseReadStream(options);
-    const events = await readStreamEvents(this.client, this.names.toKurrent(stream), read);
+    const events = await answered(() =>
+      readStreamEvents(this.client, this.names.toKurrent(stream), read),
+    );
     return events.map((e) => decodeEvent(e, stream).event);
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return readServiceEvents(this.client, this.names, normaliseReadAll(options));
+    const read = normaliseReadAll(options);
+    return answered(() => readServiceEvents(this.client, this.names, read));
   }
 
   async headPosition(): Promise<number> {
     this.assertOpen();
-    return readHeadPosition(this.client, this.names);
+    return answered(() => readHeadPosition(this.client, this.names));
   }
 
   async streamRevision(stream: string): Promise<number | undefined> {
     this.assertOpen();
     assertStreamName(stream);
-    const newest = await readLastEvent(this.client, this.names.toKurrent(stream));
+    const newest = await answered(() => readLastEvent(this.client, this.names.toKurrent(stream)));
     return newest === undefined ? undefined : toSafeNumber(newest.revision, 'revision');
   }
 
@@ -174,7 +180,7 @@ export class KurrentDbEventStore implements EventStore {
   ): Promise<SealedBatch[]> {
     this.assertOpen();
     const { afterBatch, maxCount } = normaliseReadBatches(options);
-    return readSeals(this.client, this.names.seals, afterBatch, maxCount);
+    return answered(() => readSeals(this.client, this.names.seals, afterBatch, maxCount));
   }
 
   /** Runs `listener` after every append from this store; returns a function that unregisters it. */

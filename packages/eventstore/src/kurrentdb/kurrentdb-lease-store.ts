@@ -8,6 +8,7 @@ import type { LeaseStore } from '../types';
 import { assertLeaseRequest } from '../validation';
 import type { StreamNames } from './kurrentdb-names';
 import { readLastEvent } from './kurrentdb-reads';
+import { answered } from './kurrentdb-unreachable';
 
 const LEASE_TYPE = 'LeaseHeld';
 const KEEP_EVENTS = 10;
@@ -34,6 +35,16 @@ export class KurrentDbLeaseStore implements LeaseStore {
   async acquire(name: string, owner: string, ttlMs: number): Promise<boolean> {
     this.assertOpen();
     assertLeaseRequest(name, owner, ttlMs);
+    return answered(() => this.take(name, owner, ttlMs));
+  }
+
+  async release(name: string, owner: string): Promise<void> {
+    this.assertOpen();
+    assertLeaseRequest(name, owner);
+    return answered(() => this.giveBack(name, owner));
+  }
+
+  private async take(name: string, owner: string, ttlMs: number): Promise<boolean> {
     const stream = this.names.lease(name);
     const newest = await readLastEvent(this.client, stream);
     const held = newest?.data as LeaseRecord | undefined;
@@ -56,9 +67,7 @@ export class KurrentDbLeaseStore implements LeaseStore {
     }
   }
 
-  async release(name: string, owner: string): Promise<void> {
-    this.assertOpen();
-    assertLeaseRequest(name, owner);
+  private async giveBack(name: string, owner: string): Promise<void> {
     const stream = this.names.lease(name);
     const newest = await readLastEvent(this.client, stream);
     const held = newest?.data as LeaseRecord | undefined;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CheckpointStore } from '../types';
 import { assertCheckpointName, assertPosition } from '../validation';
+import { answered } from './lock-timeout';
 
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly select;
@@ -24,7 +25,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   async get(name: string): Promise<number | undefined> {
     this.assertOpen();
     assertCheckpointName(name);
-    return this.select.get(name)?.position;
+    return answered(() => this.select.get(name)?.position);
   }
 
   async compareAndSet(name: string, expected: number | undefined, next: number): Promise<boolean> {

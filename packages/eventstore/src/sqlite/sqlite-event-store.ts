@@ -34,6 +34,7 @@ import {
   streamCategory,
   type PreparedEvent,
 } from '../validation';
+import { answered, isLockTimeout, unavailableIfLocked } from './lock-timeout';
 import { openReadOnlyDatabase, readOnlyRefusal, refusingLeases } from './read-only';
 import { applyPragmas, BOUND_LIMIT, migrate } from './schema';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
@@ -195,34 +196,38 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     assertStreamName(stream);
     const { direction, fromRevision, maxCount } = normaliseReadStream(options);
-    const rows =
+    const rows = answered(() =>
       direction === 'forwards'
         ? this.statements.readForwards.all(stream, fromRevision ?? 0, maxCount)
         : this.statements.readBackwards.all(
             stream,
             fromRevision ?? Number.MAX_SAFE_INTEGER,
             maxCount,
-          );
+          ),
+    );
     return rows.map(toRecordedEvent);
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
     const { after, maxCount, types, categories } = normaliseReadAll(options);
-    if (!types && !categories)
-      return this.statements.readAll.all(after, maxCount).map(toRecordedEvent);
-    return this.filteredReadAll(after, maxCount, types, categories).map(toRecordedEvent);
+    const rows = answered(() =>
+      !types && !categories
+        ? this.statements.readAll.all(after, maxCount)
+        : this.filteredReadAll(after, maxCount, types, categories),
+    );
+    return rows.map(toRecordedEvent);
   }
 
   async headPosition(): Promise<number> {
     this.assertOpen();
-    return this.statements.head.get()!.p;
+    return answered(() => this.statements.head.get()!.p);
   }
 
   async streamRevision(stream: string): Promise<number | undefined> {
     this.assertOpen();
     assertStreamName(stream);
-    return this.statements.streamRevision.get(stream)?.r ?? undefined;
+    return answered(() => this.statements.streamRevision.get(stream)?.r ?? undefined);
   }
 
   subscribe(options: SubscribeOptions): Subscription {
@@ -243,7 +248,8 @@ export class SqliteEventStore implements EventStore {
   ): Promise<SealedBatch[]> {
     this.assertOpen();
     const { afterBatch, maxCount } = normaliseReadBatches(options);
-    return this.statements.readBatches.all(afterBatch, maxCount).map((row) => ({
+    const rows = answered(() => this.statements.readBatches.all(afterBatch, maxCount));
+    return rows.map((row) => ({
       batch: row.batch,
       firstPosition: row.first_position,
       lastPosition: row.last_position,
@@ -301,7 +307,8 @@ export class SqliteEventStore implements EventStore {
    * Commits a group in one transaction and settles every pending append; true if any wrote.
    * Expectations are checked before anything is written, so only an insert can fail midway
    * (a duplicate event id): then the group is retried with a savepoint per append, so the
-   * failure sinks that append alone.
+   * failure sinks that append alone. A group that fails as a whole (the lock not granted in
+   * time, a full disk) was rolled back, and every append and write in it gets the error.
    */
   private commitGroup(group: PendingAppend[], writes: PendingWrite[]): boolean {
     let outcomes: Outcome[];
@@ -314,11 +321,11 @@ export class SqliteEventStore implements EventStore {
     try {
       [outcomes, written] = this.runGroup(group, writes, false);
     } catch (error) {
-      if (!isUniqueViolation(error)) return fail(error);
+      if (!isUniqueViolation(error)) return fail(unavailableIfLocked(error));
       try {
         [outcomes, written] = this.runGroup(group, writes, true);
       } catch (retryError) {
-        return fail(retryError);
+        return fail(unavailableIfLocked(retryError));
       }
     }
     writes.forEach((write, index) => {
@@ -389,10 +396,10 @@ export class SqliteEventStore implements EventStore {
    * Some errors (a full disk, an I/O error, a trigger's RAISE(ROLLBACK)) make SQLite roll the
    * whole transaction back, not just the failed statement's savepoint. Carrying on would run
    * the rest of the group outside any transaction, each write committed on its own: the group
-   * fails as one instead.
+   * fails as one instead. So does a lock timeout, which says nothing about this one write.
    */
   private assertStillInTransaction(error: unknown): void {
-    if (!this.database.inTransaction) throw error;
+    if (!this.database.inTransaction || isLockTimeout(error)) throw error;
   }
 
   /** Returns `seal` only when events were written (not for an idempotent retry). */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { LeaseStore } from '../types';
 import { assertLeaseRequest } from '../validation';
+import { answered } from './lock-timeout';
 
 export class SqliteLeaseStore implements LeaseStore {
   private readonly select;
@@ -28,19 +29,21 @@ export class SqliteLeaseStore implements LeaseStore {
     this.assertOpen();
     assertLeaseRequest(name, owner, ttlMs);
     const now = this.clock().getTime();
-    return this.database
-      .transaction(() => {
-        const held = this.select.get(name);
-        if (held && held.owner !== owner && held.expires_at_ms > now) return false;
-        this.upsert.run(name, owner, now + ttlMs);
-        return true;
-      })
-      .immediate();
+    return answered(() =>
+      this.database
+        .transaction(() => {
+          const held = this.select.get(name);
+          if (held && held.owner !== owner && held.expires_at_ms > now) return false;
+          this.upsert.run(name, owner, now + ttlMs);
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   async release(name: string, owner: string): Promise<void> {
     this.assertOpen();
     assertLeaseRequest(name, owner);
-    this.remove.run(name, owner);
+    answered(() => this.remove.run(name, owner));
   }
 }

@@ -33,7 +33,10 @@ export function problemAsResponse(
   };
 }
 
-/** Maps any error to its problem response; unexpected ones are logged with their stack. */
+/**
+ * Maps any error to its problem response; unexpected ones are logged as errors, outages as
+ * warnings, both with their stack and cause.
+ */
 export function errorAsResponse(
   req: KitRequest,
   res: ServerResponse,
@@ -44,6 +47,9 @@ export function errorAsResponse(
   if (mapped.unexpected) {
     const { requestId, route } = requestNotes(req, res);
     context.logger.error({ err: error, requestId, route }, 'request failed');
+  } else if (mapped.warning !== undefined) {
+    const { requestId, route } = requestNotes(req, res);
+    context.logger.warn({ err: error, requestId, route }, `request failed: ${mapped.warning}`);
   }
   return problemAsResponse(req, res, mapped.facts);
 }

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
+import { EventStoreUnavailableError } from '@kopfed/eventstore';
 import { counterService } from '../testing/counter-service';
 import { COOPS, kitFixture, type KitFixture } from '../testing/kit-fixture';
 import { defineRoute } from './route';
@@ -15,6 +16,24 @@ const boom = defineRoute({
   policy: { roles: ['admin'], coopScope: 'federation' },
   handler: async () => {
     throw new Error('database password is hunter2');
+  },
+});
+/** Whether the store behind /store-writes answers; while it does not, the route's write fails. */
+let storeAnswers = true;
+const storeWrite = defineRoute({
+  method: 'POST',
+  path: '/coops/{coopId}/store-writes',
+  operationId: 'writeToStore',
+  summary: 'Writes to a store that is sometimes locked by another connection',
+  request: { params: z.strictObject({ coopId: z.string() }), body: z.strictObject({}) },
+  responses: { 201: z.object({ written: z.boolean() }) },
+  policy: { roles: ['coop'], coopScope: { pathParam: 'coopId' } },
+  handler: async () => {
+    if (!storeAnswers) {
+      const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      throw new EventStoreUnavailableError(busy);
+    }
+    return { status: 201, body: { written: true } };
   },
 });
 const offContract = defineRoute({
@@ -76,7 +95,7 @@ describe('service app', () => {
   beforeEach(async () => {
     fx = await kitFixture();
     app = createServiceApp(
-      counterService(fx.store, [boom, offContract, badLocation, stats, batch]),
+      counterService(fx.store, [boom, offContract, badLocation, stats, batch, storeWrite]),
       fx.deps,
     );
   });
@@ -265,6 +284,37 @@ describe('service app', () => {
       expect(response.text).not.toMatch(/hunter2|at .*\.ts|stack/);
       const logged = fx.logs.find((line) => line.includes('hunter2'));
       expect(logged).toContain(response.headers['x-request-id']);
+    });
+
+    it('answers 503 with Retry-After when the store does not answer, logs a warning, keeps nothing', async () => {
+      const write = () =>
+        request(app)
+          .post(`/api/counter/v1/coops/${COOPS.A}/store-writes`)
+          .set(as(fx.keys.coopA))
+          .set('Idempotency-Key', 'store-write-1')
+          .send({});
+      storeAnswers = false;
+      const refused = await write().expect(503);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.headers['retry-after']).toBe('2');
+      expect(refused.body).toMatchObject({
+        code: 'unavailable',
+        status: 503,
+        detail: 'The event store did not answer; try again shortly.',
+      });
+      const warnings = fx.logs
+        .map((line) => JSON.parse(line) as { level: number; requestId?: string })
+        .filter((line) => line.level === 40);
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          requestId: refused.headers['x-request-id'],
+          err: expect.objectContaining({ message: expect.stringMatching(/database is locked/) }),
+        }),
+      ]);
+      // Not kept for the Idempotency-Key: the same request, sent again, runs.
+      storeAnswers = true;
+      const written = await write().expect(201);
+      expect(written.headers['idempotent-replayed']).toBeUndefined();
     });
 
     it('answers 500 when a handler breaks its own response schema', async () => {

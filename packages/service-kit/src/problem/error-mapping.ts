@@ -1,12 +1,21 @@
 import { DomainError, type DomainErrorKind } from '@kopfed/domain';
-import { EventStoreClosedError, WrongExpectedRevisionError } from '@kopfed/eventstore';
+import {
+  EventStoreClosedError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '@kopfed/eventstore';
 import { HttpProblem, KIT_PROBLEMS, type KitProblemCode, type ProblemFacts } from './problem';
 
 export interface MappedError {
   facts: ProblemFacts;
-  /** A bug or an outage rather than a bad request: log it with its stack. */
+  /** A bug rather than a bad request: log it as an error, with its stack. */
   unexpected: boolean;
+  /** No bug, but an outage operators should see: log the error (and its cause) as a warning. */
+  warning?: string;
 }
+
+/** Seconds a client waits before it sends again a request the event store did not answer. */
+const STORE_RETRY_AFTER_SECONDS = 2;
 
 const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; title: string }> = {
   rejected: { status: 422, title: 'Refused by a business rule' },
@@ -56,6 +65,17 @@ export function mapError(error: unknown, request: { hadIfMatch: boolean }): Mapp
     return {
       ...kit('unavailable', 'The service is shutting down; try again shortly.'),
       unexpected: false,
+    };
+  }
+  if (error instanceof EventStoreUnavailableError) {
+    return {
+      facts: {
+        ...facts('unavailable'),
+        detail: 'The event store did not answer; try again shortly.',
+        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
+      },
+      unexpected: false,
+      warning: 'the event store did not answer',
     };
   }
   const parserProblem = bodyParserProblem(error);

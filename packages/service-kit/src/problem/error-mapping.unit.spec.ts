@@ -1,5 +1,9 @@
 import { conflict, notFound, rejected } from '@kopfed/domain';
-import { EventStoreClosedError, WrongExpectedRevisionError } from '@kopfed/eventstore';
+import {
+  EventStoreClosedError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '@kopfed/eventstore';
 import { mapError } from './error-mapping';
 import { HttpProblem } from './problem';
 
@@ -50,6 +54,21 @@ describe('mapError', () => {
     });
     expect(map(problem).facts).toMatchObject({ status: 429, headers: { 'Retry-After': '2' } });
     expect(map(new EventStoreClosedError()).facts.status).toBe(503);
+  });
+
+  it('maps a store that did not answer to 503 with Retry-After, a warning rather than a bug', () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    expect(map(new EventStoreUnavailableError(busy))).toEqual({
+      facts: {
+        code: 'unavailable',
+        title: 'The service is not ready',
+        status: 503,
+        detail: 'The event store did not answer; try again shortly.',
+        headers: { 'Retry-After': '2' },
+      },
+      unexpected: false,
+      warning: 'the event store did not answer',
+    });
   });
 
   it('hides everything else behind a generic 500, flagged for the log', () => {
