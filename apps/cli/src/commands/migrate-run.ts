@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ReadOnlySqliteStore } from '@kopfed/audit';
-import { openEventStore, type EventStore } from '@kopfed/eventstore';
+import { EventStoreUnavailableError, openEventStore, type EventStore } from '@kopfed/eventstore';
 import { copyStore, MigrationError, type CopyResult } from './migrate-copy';
 import type { MigrationPlan } from './migrate-plan';
 import { progressLine } from './migrate-progress';
@@ -49,11 +49,16 @@ export async function runMigration(
   return outcomes;
 }
 
-/** KurrentDB's client says only "UnavailableError" when nothing answers: name the target. */
+/**
+ * KurrentDB's client says only "UnavailableError" when nothing answers (the store passes it on
+ * as the cause of its EventStoreUnavailableError): name the target.
+ */
 function unreachableTarget(targetUrl: string, error: unknown): MigrationError | undefined {
-  if (!(error instanceof Error) || (error as { type?: unknown }).type !== 'unavailable') return;
+  if (!(error instanceof EventStoreUnavailableError)) return;
+  const { cause } = error;
+  if (!(cause instanceof Error) || (cause as { type?: unknown }).type !== 'unavailable') return;
   return new MigrationError(
-    `--to ${targetUrl}: no KurrentDB answers there (${error.message}); is it running, and is tls= right?`,
+    `--to ${targetUrl}: no KurrentDB answers there (${cause.message}); is it running, and is tls= right?`,
     { cause: error },
   );
 }
