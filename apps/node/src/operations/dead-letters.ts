@@ -96,7 +96,9 @@ export class DeadLetters {
           { group: letter.group, topic: letter.topic },
         );
       if (error instanceof BusStoppedError)
-        throw new HttpProblem('unavailable', 'The node is stopping; replay once it runs again.');
+        throw new HttpProblem('unavailable', 'The node is stopping; replay once it runs again.', {
+          headers: { 'Retry-After': '5' },
+        });
       throw error;
     }
   }

@@ -131,12 +131,21 @@ function declaredResponses(route: Route): Record<string, ResponseConfig> {
   return responses;
 }
 
+/** Sent with 503 (the store or a read model did not answer, shutting down) and 429. */
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'Seconds to wait before sending the same request again.',
+    schema: { type: 'integer' as const, minimum: 0 },
+  },
+};
+
 function problemResponses(route: Route, write: boolean, problem: z.ZodType) {
   const codes: KitProblemCode[] = [
     'validation-failed',
     'not-found',
     'rate-limited',
     'internal-error',
+    'unavailable',
   ];
   if (route.policy !== 'public') codes.push('unauthenticated', 'forbidden');
   if (write) codes.push('concurrency-conflict');
@@ -148,6 +157,7 @@ function problemResponses(route: Route, write: boolean, problem: z.ZodType) {
     responses[String(status)] = {
       description: title,
       content: { [PROBLEM_CONTENT_TYPE]: { schema: problem } },
+      ...(code === 'unavailable' || code === 'rate-limited' ? { headers: RETRY_AFTER } : {}),
     };
   }
   if (write) {

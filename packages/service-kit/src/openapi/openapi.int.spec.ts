@@ -58,8 +58,15 @@ describe('OpenAPI documents', () => {
         '422',
         '429',
         '500',
+        '503',
       ]),
     );
+    for (const status of ['429', '503'] as const) {
+      const answer = increment!.responses?.[status];
+      expect(answer && 'headers' in answer ? Object.keys(answer.headers ?? {}) : []).toEqual([
+        'Retry-After',
+      ]);
+    }
     const headers = (increment!.parameters ?? []).map((p) => ('name' in p ? p.name : ''));
     expect(headers).toEqual(
       expect.arrayContaining(['Idempotency-Key', 'If-Match', 'coopId', 'counterId']),

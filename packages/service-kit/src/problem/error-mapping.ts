@@ -63,7 +63,11 @@ export function mapError(error: unknown, request: { hadIfMatch: boolean }): Mapp
   }
   if (error instanceof EventStoreClosedError) {
     return {
-      ...kit('unavailable', 'The service is shutting down; try again shortly.'),
+      facts: {
+        ...facts('unavailable'),
+        detail: 'The service is shutting down; try again shortly.',
+        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
+      },
       unexpected: false,
     };
   }

@@ -53,7 +53,10 @@ describe('mapError', () => {
       headers: { 'Retry-After': '2' },
     });
     expect(map(problem).facts).toMatchObject({ status: 429, headers: { 'Retry-After': '2' } });
-    expect(map(new EventStoreClosedError()).facts.status).toBe(503);
+    expect(map(new EventStoreClosedError()).facts).toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '2' },
+    });
   });
 
   it('maps a store that did not answer to 503 with Retry-After, a warning rather than a bug', () => {
@@ -61,7 +64,7 @@ describe('mapError', () => {
     expect(map(new EventStoreUnavailableError(busy))).toEqual({
       facts: {
         code: 'unavailable',
-        title: 'The service is not ready',
+        title: 'The service cannot answer now; try again shortly',
         status: 503,
         detail: 'The event store did not answer; try again shortly.',
         headers: { 'Retry-After': '2' },

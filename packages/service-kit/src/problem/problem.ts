@@ -56,7 +56,7 @@ export const KIT_PROBLEMS = {
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
   'rate-limited': { status: 429, title: 'Too many requests for this credential' },
   'internal-error': { status: 500, title: 'Internal error' },
-  unavailable: { status: 503, title: 'The service is not ready' },
+  unavailable: { status: 503, title: 'The service cannot answer now; try again shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type KitProblemCode = keyof typeof KIT_PROBLEMS;

@@ -237,6 +237,7 @@ export class ClearingCore {
       throw new HttpProblem(
         'unavailable',
         'The clearing engine is not the active writer; retry shortly.',
+        { headers: { 'Retry-After': '5' } },
       );
     this.appending++;
     try {
