@@ -2,8 +2,10 @@ import { EventStoreUnavailableError } from '../errors';
 
 /**
  * Another connection held the file's lock past the busy timeout (SQLITE_BUSY and its extended
- * codes, SQLITE_LOCKED): the store is busy, not broken, and the same operation may pass
- * shortly. A constraint, a full disk or a corrupt file is no such thing and stays as it is.
+ * codes): the store is busy, not broken, and the same operation may pass shortly. SQLITE_LOCKED
+ * (a conflict within one connection or a shared cache, which the store does not use) is treated
+ * the same, as the one other answer that means "not now". A constraint, a full disk or a corrupt
+ * file is no such thing and stays as it is.
  */
 export function isLockTimeout(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { EventStore } from '@kopfed/eventstore';
+import { EventStoreUnavailableError, type EventStore } from '@kopfed/eventstore';
 import { HttpProblem } from '@kopfed/service-kit';
 import { KeyedLock } from '../shared/keyed-lock';
 
@@ -214,7 +214,8 @@ async function unavailableOnFailure<T>(ask: () => Promise<T>): Promise<T> {
   try {
     return await ask();
   } catch (error) {
-    if (error instanceof HttpProblem) throw error;
+    // Already answered 503 with Retry-After, and logged as the outage it is.
+    if (error instanceof HttpProblem || error instanceof EventStoreUnavailableError) throw error;
     throw unavailable(
       `The event store did not answer (${error instanceof Error ? error.message : String(error)}); try again shortly.`,
     );
