@@ -164,7 +164,8 @@ export class KurrentDbEventStore implements EventStore {
     // the client, and one polling meanwhile must not fail as if the store were gone.
     const subscription = pollingSubscription(
       {
-        readAll: async (o) => readServiceEvents(this.client, this.names, normaliseReadAll(o)),
+        readAll: async (o) =>
+          answered(() => readServiceEvents(this.client, this.names, normaliseReadAll(o))),
         onAppended: (l) => this.onAppended(l),
       },
       options,

@@ -44,4 +44,16 @@ describe('KurrentDbEventStore when no server answers', () => {
     );
     expect(causes).toEqual(new Array(10).fill('unavailable'));
   });
+
+  it('stops a subscription with the same error, as the SQLite store’s subscriptions do', async () => {
+    let failure: unknown;
+    const subscription = store.subscribe({
+      after: 0,
+      handler: () => undefined,
+      onError: (error) => (failure = error),
+    });
+    await subscription.done;
+    expect(failure).toBeInstanceOf(EventStoreUnavailableError);
+    expect(((failure as Error).cause as { type?: unknown }).type).toBe('unavailable');
+  });
 });
