@@ -1,9 +1,10 @@
 import request from 'supertest';
-import type { EventStore, NewEvent } from '@kopfed/eventstore';
+import type { NewEvent } from '@kopfed/eventstore';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { memberModule } from '../module';
 import { streams } from '../stream-ids';
 import { COOP, federation, memberItems, person } from '../testing/federation';
+import { holdAppend } from '../testing/hold-append';
 
 /**
  * How long a held write waits for the request sent against it. The buggy interleaving needs
@@ -11,31 +12,6 @@ import { COOP, federation, memberItems, person } from '../testing/federation';
  * held one must not wait for ever.
  */
 const HOLD_MS = 1_000;
-
-/**
- * Holds the first append that `matches` until `release` is called, so another request runs
- * in between: the one that had read the member carries on after the other has written.
- */
-function holdAppend(
-  store: EventStore,
-  matches: (stream: string, events: readonly NewEvent[]) => boolean,
-) {
-  const append = store.append.bind(store);
-  let reached!: () => void;
-  let release!: () => void;
-  const whenReached = new Promise<void>((resolve) => (reached = resolve));
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let armed = true;
-  jest.spyOn(store, 'append').mockImplementation(async (stream, events, options) => {
-    if (armed && matches(stream, events)) {
-      armed = false;
-      reached();
-      await released;
-    }
-    return append(stream, events, options);
-  });
-  return { reached: whenReached, release };
-}
 
 /** Waits for the other request's answer, or HOLD_MS when it waits for the held write instead. */
 const settledOrWaiting = (pending: Promise<unknown>) =>

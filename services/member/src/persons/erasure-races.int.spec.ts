@@ -1,37 +1,13 @@
 import request from 'supertest';
-import type { EventStore, NewEvent } from '@kopfed/eventstore';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { memberIdForExternalId } from '../members/member-ids';
 import { memberModule } from '../module';
 import { streams } from '../stream-ids';
 import { COOP, federation, memberItems, person } from '../testing/federation';
+import { holdAppend } from '../testing/hold-append';
 
 /** How long the erasure is given to overtake the held joining (it waits for it instead). */
 const HOLD_MS = 1_000;
-
-/** Holds the first append that `matches` until `release` is called; names its stream. */
-function holdAppend(
-  store: EventStore,
-  matches: (stream: string, events: readonly NewEvent[]) => boolean,
-) {
-  const append = store.append.bind(store);
-  let reached!: () => void;
-  let release!: () => void;
-  let stream = '';
-  const whenReached = new Promise<void>((resolve) => (reached = resolve));
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let armed = true;
-  jest.spyOn(store, 'append').mockImplementation(async (s, events, options) => {
-    if (armed && matches(s, events)) {
-      armed = false;
-      stream = s;
-      reached();
-      await released;
-    }
-    return append(s, events, options);
-  });
-  return { reached: whenReached, release, stream: () => stream };
-}
 
 /**
  * An erasure and a joining of the same person under a new member id (a move, a join naming

@@ -1,31 +1,9 @@
 import request from 'supertest';
-import type { EventStore, NewEvent } from '@kopfed/eventstore';
 import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { memberModule } from '../module';
 import { streams } from '../stream-ids';
 import { COOP, federation, memberItems, person } from '../testing/federation';
-
-/** Holds the first append that `matches` until `release` is called. */
-function holdAppend(
-  store: EventStore,
-  matches: (stream: string, events: readonly NewEvent[]) => boolean,
-) {
-  const append = store.append.bind(store);
-  let reached!: () => void;
-  let release!: () => void;
-  const whenReached = new Promise<void>((resolve) => (reached = resolve));
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let armed = true;
-  jest.spyOn(store, 'append').mockImplementation(async (stream, events, options) => {
-    if (armed && matches(stream, events)) {
-      armed = false;
-      reached();
-      await released;
-    }
-    return append(stream, events, options);
-  });
-  return { reached: whenReached, release };
-}
+import { holdAppend } from '../testing/hold-append';
 
 /**
  * member_busy (a write of the member waited over 10 s for another, MemberWrites) says "not
