@@ -44,14 +44,14 @@ async function taxWithheld(accountId: string): Promise<bigint> {
   );
 }
 
-/** fail-1's close of business throws `error`; the promise resolves once it has. */
-function failOn(error: Error): Promise<void> {
+/** `accountId`'s close of business throws `error`; the promise resolves once it has. */
+function failOn(error: Error, accountId = 'fail-1'): Promise<void> {
   let failed!: () => void;
   const thrown = new Promise<void>((resolve) => (failed = resolve));
   const { aggregates } = h.savings.accounts;
   const execute = aggregates.execute.bind(aggregates);
   jest.spyOn(aggregates, 'execute').mockImplementation(async (stream, ...rest) => {
-    if (stream === accountStream('fail-1')) {
+    if (stream === accountStream(accountId)) {
       failed();
       throw error;
     }
@@ -165,4 +165,40 @@ it('answers 503 only once every worker has stopped, and writes nothing after it'
     .expect(200);
   expect(await events('late-1', 'InterestPosted')).toHaveLength(1);
   expect(await events('fail-1', 'InterestPosted')).toHaveLength(1);
+});
+
+it('a member whose second account failed is taxed on the whole month when run again', async () => {
+  h = await savingsHarness({ start: '2026-03-01T02:00:00.000Z' });
+  const post = poster();
+  await post('/products', PRODUCTS.SUKARELA).expect(201);
+  await h.joinPerson(COOPS.A, 'm-three');
+  // March's interest at 3.65%: Rp93,000, Rp124,000 and Rp31,000, Rp248,000 for the month.
+  for (const [accountId, amount] of [
+    ['three-1', 30_000_000],
+    ['three-2', 40_000_000],
+    ['three-3', 10_000_000],
+  ] as const)
+    await post('/accounts', {
+      accountId,
+      memberId: 'm-three',
+      productCode: 'SUKARELA',
+      initialDeposit: { amount: idr(amount), via: 'bank' },
+    }).expect(201);
+  h.setNow('2026-04-01T01:00:00.000Z');
+  void failOn(new Error('SQLITE_BUSY: database is locked'), 'three-2');
+  await expect(h.savings.closeOfBusiness('2026-03-31')).rejects.toThrow('SQLITE_BUSY');
+  expect(await events('three-1', 'InterestPosted')).toHaveLength(1);
+  expect(await events('three-2', 'InterestPosted')).toHaveLength(0);
+
+  jest.restoreAllMocks();
+  await h.savings.closeOfBusiness('2026-03-31');
+  const withheld = [
+    await taxWithheld('three-1'),
+    await taxWithheld('three-2'),
+    await taxWithheld('three-3'),
+  ];
+  // 10% of the member's month, in proportion, as a run that never failed withholds it.
+  expect(withheld).toEqual([9_300n, 12_400n, 3_100n]);
+  for (const accountId of ['three-1', 'three-2', 'three-3'])
+    expect(await events(accountId, 'InterestPosted')).toHaveLength(1);
 });
