@@ -1,6 +1,8 @@
 import request from 'supertest';
+import { SqliteEventStore } from '@kopfed/eventstore';
 import { HttpProblem } from '@kopfed/service-kit';
 import { accountStream } from '../accounts/account-context';
+import { memberTurnLease } from '../interest/member-postings';
 import {
   COOPS,
   idr,
@@ -18,10 +20,14 @@ import {
 const base = `/api/savings/v1/coops/${COOPS.A}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let h: SavingsHarness;
+/** The store a test's instance shares with others, if it does. */
+let shared: SqliteEventStore | undefined;
 
 afterEach(async () => {
   jest.restoreAllMocks();
   await h.close();
+  await shared?.close();
+  shared = undefined;
 });
 
 function poster(token = h.keys.coopA) {
@@ -65,11 +71,11 @@ function turnAfter(memberId: string, before: () => Promise<unknown>) {
   const { memberPostings } = h.savings.accounts;
   const run = memberPostings.run.bind(memberPostings);
   let waited = false;
-  jest.spyOn(memberPostings, 'run').mockImplementation(async (coopId, member, work) => {
-    if (member !== memberId || waited) return run(coopId, member, work);
+  jest.spyOn(memberPostings, 'run').mockImplementation(async (coopId, member, ...rest) => {
+    if (member !== memberId || waited) return run(coopId, member, ...rest);
     waited = true;
     await before();
-    return run(coopId, member, work);
+    return run(coopId, member, ...rest);
   });
 }
 
@@ -201,4 +207,33 @@ it('a member whose second account failed is taxed on the whole month when run ag
   expect(withheld).toEqual([9_300n, 12_400n, 3_100n]);
   for (const accountId of ['three-1', 'three-2', 'three-3'])
     expect(await events(accountId, 'InterestPosted')).toHaveLength(1);
+});
+
+it('on a store other instances share, stops waiting for a member another instance holds once the run failed', async () => {
+  const store = (shared = new SqliteEventStore({ file: ':memory:', pollIntervalMs: 10 }));
+  h = await savingsHarness({ start: '2026-03-01T02:00:00.000Z', alongside: store });
+  const post = poster();
+  await post('/products', PRODUCTS.SUKARELA).expect(201);
+  for (const [memberId, accountId] of [
+    ['m-fail', 'fail-1'],
+    ['m-held', 'held-1'],
+  ] as const) {
+    await h.joinPerson(COOPS.A, memberId);
+    await post('/accounts', {
+      accountId,
+      memberId,
+      productCode: 'SUKARELA',
+      initialDeposit: { amount: idr(70_000_000), via: 'bank' },
+    }).expect(201);
+  }
+  h.setNow('2026-04-01T01:00:00.000Z');
+  // Another instance posts m-held's month (its turn lasts up to 35 s for a close of business).
+  const lease = memberTurnLease(COOPS.A, 'm-held');
+  expect(await store.leases.acquire(lease, 'another-instance', 30_000)).toBe(true);
+  const failed = failOn(new Error('SQLITE_BUSY: database is locked'));
+  turnAfter('m-held', () => failed);
+  const started = Date.now();
+  await expect(h.savings.closeOfBusiness('2026-03-31')).rejects.toThrow('SQLITE_BUSY');
+  expect(Date.now() - started).toBeLessThan(5_000);
+  expect(await events('held-1', 'InterestPosted')).toHaveLength(0);
 });

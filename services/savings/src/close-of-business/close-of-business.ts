@@ -245,31 +245,37 @@ export class CloseOfBusiness {
     const { coop_id: coopId, member_id: memberId } = rows[0]!;
     let due = await this.dueAccounts(date, rows, productOf);
     const postings = this.accounts.memberPostings;
-    await postings.run(coopId, memberId, async () => {
-      // The run failed while this member waited for its turn: it is posted when run again.
-      if (run.failed) return;
-      if (await watch.closedSince(coopId, memberId)) {
-        await this.caughtUp();
-        due = await this.dueAccounts(
-          date,
-          this.memberRows(coopId, memberId, date).filter(withTax),
-          productOf,
-        );
-      }
-      if (due.length === 0) return;
-      const first = firstOpenMonth(due);
-      const months =
-        first === undefined
-          ? undefined
-          : new MemberMonths(
-              memberAccounts(this.accounts.interestPosted(coopId, memberId, first), due),
-            );
-      for (const account of due) {
-        const memberInterest = months?.for(account.accountId);
-        const events = await this.closeOne(date, account, memberInterest, counts);
-        months?.done(account.accountId, monthsAfter(months.postedBy(account.accountId), events));
-      }
-    });
+    const stopped = () => run.failed !== undefined;
+    await postings.run(
+      coopId,
+      memberId,
+      async () => {
+        // The run failed while this member waited for its turn: it is posted when run again.
+        if (stopped()) return;
+        if (await watch.closedSince(coopId, memberId)) {
+          await this.caughtUp();
+          due = await this.dueAccounts(
+            date,
+            this.memberRows(coopId, memberId, date).filter(withTax),
+            productOf,
+          );
+        }
+        if (due.length === 0) return;
+        const first = firstOpenMonth(due);
+        const months =
+          first === undefined
+            ? undefined
+            : new MemberMonths(
+                memberAccounts(this.accounts.interestPosted(coopId, memberId, first), due),
+              );
+        for (const account of due) {
+          const memberInterest = months?.for(account.accountId);
+          const events = await this.closeOne(date, account, memberInterest, counts);
+          months?.done(account.accountId, monthsAfter(months.postedBy(account.accountId), events));
+        }
+      },
+      stopped,
+    );
   }
 
   /** An account no tax ties to others (a coop's, or one without interest). */

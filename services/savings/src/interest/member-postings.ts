@@ -67,9 +67,17 @@ export class MemberPostings {
 
   constructor(private readonly shared?: SharedStore) {}
 
-  /** Runs `work` in the member's turn: a close of business posting the member's month. */
-  run<T>(coopId: string, memberId: string, work: () => Promise<T>): Promise<T> {
-    return this.turn(coopId, memberId, CLOSE_OF_BUSINESS_WAIT_MS, work);
+  /**
+   * Runs `work` in the member's turn: a close of business posting the member's month. A run
+   * that `stopped` (it failed elsewhere) stops waiting for another instance's turn, and answers.
+   */
+  run<T>(
+    coopId: string,
+    memberId: string,
+    work: () => Promise<T>,
+    stopped: () => boolean = () => false,
+  ): Promise<T> {
+    return this.turn(coopId, memberId, CLOSE_OF_BUSINESS_WAIT_MS, work, stopped);
   }
 
   /**
@@ -144,10 +152,11 @@ export class MemberPostings {
     memberId: string,
     waitMs: number,
     work: () => Promise<T>,
+    stopped: () => boolean = () => false,
   ): Promise<T> {
     const shared = this.shared;
     return this.lock.run(key(coopId, memberId), () =>
-      shared ? leased(shared, memberTurnLease(coopId, memberId), waitMs, work) : work(),
+      shared ? leased(shared, memberTurnLease(coopId, memberId), waitMs, work, stopped) : work(),
     );
   }
 }
@@ -156,20 +165,22 @@ const key = (coopId: string, memberId: string) => `${coopId}\u0000${memberId}`;
 
 /**
  * Runs `work` holding the lease `name`, waiting up to `waitMs` for another instance to let it
- * go, renewing it while `work` runs, and letting it go after.
+ * go (unless the caller has `stopped` meanwhile), renewing it while `work` runs, and letting it
+ * go after.
  */
 async function leased<T>(
   store: SharedStore,
   name: string,
   waitMs: number,
   work: () => Promise<T>,
+  stopped: () => boolean,
 ): Promise<T> {
   const owner = uuidv7();
   const deadline = Date.now() + waitMs;
   for (let pollMs = FIRST_POLL_MS; ; pollMs = Math.min(2 * pollMs, MAX_POLL_MS)) {
     if (await unavailableOnFailure(() => store.leases.acquire(name, owner, MEMBER_TURN_TTL_MS)))
       break;
-    if (Date.now() + pollMs > deadline)
+    if (Date.now() + pollMs > deadline || stopped())
       throw unavailable('Another instance is posting interest for this member; try again shortly.');
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
