@@ -50,6 +50,24 @@ async function taxWithheld(accountId: string): Promise<bigint> {
   );
 }
 
+/** m-fail with fail-1, and `memberId` with `accountId`: Rp70,000,000 each in sukarela. */
+async function twoMembers(memberId: string, accountId: string): Promise<void> {
+  const post = poster();
+  await post('/products', PRODUCTS.SUKARELA).expect(201);
+  for (const [member, account] of [
+    ['m-fail', 'fail-1'],
+    [memberId, accountId],
+  ]) {
+    await h.joinPerson(COOPS.A, member!);
+    await post('/accounts', {
+      accountId: account,
+      memberId: member,
+      productCode: 'SUKARELA',
+      initialDeposit: { amount: idr(70_000_000), via: 'bank' },
+    }).expect(201);
+  }
+}
+
 /** `accountId`'s close of business throws `error`; the promise resolves once it has. */
 function failOn(error: Error, accountId = 'fail-1'): Promise<void> {
   let failed!: () => void;
@@ -127,20 +145,7 @@ it('a member whose turn comes after another failed is left to the run again, whi
 
 it('answers 503 only once every worker has stopped, and writes nothing after it', async () => {
   h = await savingsHarness({ start: '2026-03-01T02:00:00.000Z' });
-  const post = poster();
-  await post('/products', PRODUCTS.SUKARELA).expect(201);
-  for (const [memberId, accountId] of [
-    ['m-fail', 'fail-1'],
-    ['m-late', 'late-1'],
-  ] as const) {
-    await h.joinPerson(COOPS.A, memberId);
-    await post('/accounts', {
-      accountId,
-      memberId,
-      productCode: 'SUKARELA',
-      initialDeposit: { amount: idr(70_000_000), via: 'bank' },
-    }).expect(201);
-  }
+  await twoMembers('m-late', 'late-1');
   h.setNow('2026-04-01T01:00:00.000Z');
   const failed = failOn(
     new HttpProblem('unavailable', 'The event store did not answer; try again shortly.', {
@@ -212,20 +217,7 @@ it('a member whose second account failed is taxed on the whole month when run ag
 it('on a store other instances share, stops waiting for a member another instance holds once the run failed', async () => {
   const store = (shared = new SqliteEventStore({ file: ':memory:', pollIntervalMs: 10 }));
   h = await savingsHarness({ start: '2026-03-01T02:00:00.000Z', alongside: store });
-  const post = poster();
-  await post('/products', PRODUCTS.SUKARELA).expect(201);
-  for (const [memberId, accountId] of [
-    ['m-fail', 'fail-1'],
-    ['m-held', 'held-1'],
-  ] as const) {
-    await h.joinPerson(COOPS.A, memberId);
-    await post('/accounts', {
-      accountId,
-      memberId,
-      productCode: 'SUKARELA',
-      initialDeposit: { amount: idr(70_000_000), via: 'bank' },
-    }).expect(201);
-  }
+  await twoMembers('m-held', 'held-1');
   h.setNow('2026-04-01T01:00:00.000Z');
   // Another instance posts m-held's month (its turn lasts up to 35 s for a close of business).
   const lease = memberTurnLease(COOPS.A, 'm-held');
