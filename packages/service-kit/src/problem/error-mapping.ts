@@ -61,24 +61,11 @@ export function mapError(error: unknown, request: { hadIfMatch: boolean }): Mapp
         )
       : kit('concurrency-conflict', 'Others changed the resource at the same time; try again.');
   }
-  if (error instanceof EventStoreClosedError) {
-    return {
-      facts: {
-        ...facts('unavailable'),
-        detail: 'The service is shutting down; try again shortly.',
-        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
-      },
-      unexpected: false,
-    };
-  }
+  if (error instanceof EventStoreClosedError)
+    return storeNotAnswering('The service is shutting down; try again shortly.');
   if (error instanceof EventStoreUnavailableError) {
     return {
-      facts: {
-        ...facts('unavailable'),
-        detail: 'The event store did not answer; try again shortly.',
-        headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
-      },
-      unexpected: false,
+      ...storeNotAnswering('The event store did not answer; try again shortly.'),
       warning: 'the event store did not answer',
     };
   }
@@ -90,6 +77,15 @@ export function mapError(error: unknown, request: { hadIfMatch: boolean }): Mapp
       detail: 'An unexpected error occurred; quote the requestId when you report it.',
     },
     unexpected: true,
+  };
+}
+
+/** 503: the same request goes through once the store answers again. */
+function storeNotAnswering(detail: string): MappedError {
+  const { facts: found } = kit('unavailable', detail);
+  return {
+    facts: { ...found, headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) } },
+    unexpected: false,
   };
 }
 
