@@ -11,6 +11,7 @@ export {
   type SqliteWriterThreadOptions,
 } from './sqlite/sqlite-writer-thread';
 export { OrdersInFlight, type OrderedWorker } from './sqlite/orders-in-flight';
+export { isLockTimeout } from './sqlite/lock-timeout';
 export { openEventStore, type OpenEventStoreOptions } from './open-event-store';
 export { pollingSubscription } from './subscription';
 export * from './command-handler';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { EventStoreUnavailableError } from '../errors';
 import { SqliteWriterThread } from './sqlite-writer-thread';
 
 describe('SqliteWriterThread', () => {
@@ -64,6 +65,25 @@ describe('SqliteWriterThread', () => {
       { name: 'a', amount: 1n },
       { name: 'b', amount: 3n },
     ]);
+  });
+
+  it('says the file did not answer when another connection held its lock past the busy timeout', async () => {
+    thread = await SqliteWriterThread.open(file, { busyTimeoutMs: 50 });
+    reader.exec('BEGIN IMMEDIATE');
+    try {
+      const refused = thread.commit([put('a', 1)]);
+      await expect(refused).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      await expect(refused).rejects.toMatchObject({ cause: { code: 'SQLITE_BUSY' } });
+    } finally {
+      reader.exec('ROLLBACK');
+    }
+    expect(rows()).toEqual([]);
+    // The same batch goes through once the lock is let go; a constraint is still no outage.
+    await thread.commit([put('a', 1)]);
+    expect(rows()).toEqual([{ name: 'a', amount: 1n }]);
+    const broken = thread.commit([put('b', -1)]);
+    await expect(broken).rejects.toThrow(/CHECK constraint/);
+    await expect(broken).rejects.not.toBeInstanceOf(EventStoreUnavailableError);
   });
 
   it('fails the batches of a thread that stopped, and starts a new one for the next', async () => {

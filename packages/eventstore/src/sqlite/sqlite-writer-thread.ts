@@ -1,4 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { EventStoreUnavailableError } from '../errors';
+import { isLockTimeout } from './lock-timeout';
 import { OrdersInFlight } from './orders-in-flight';
 
 /** One statement of a batch: its SQL and its parameters, positional or named. */
@@ -54,7 +56,8 @@ parentPort.on('message', (order) => {
     parentPort.postMessage({ id: order.id, kind: 'committed' });
   } catch (error) {
     const reason = String(error && error.message ? error.message : error);
-    parentPort.postMessage({ id: order.id, kind: 'failed', reason });
+    const code = error && typeof error.code === 'string' ? error.code : undefined;
+    parentPort.postMessage({ id: order.id, kind: 'failed', reason, code });
   }
 });
 parentPort.postMessage({ id: 0, kind: 'ready' });
@@ -64,7 +67,7 @@ type Order =
   { kind: 'commit'; id: number; writes: readonly SqlWrite[] } | { kind: 'close'; id: number };
 type Reply =
   | { id: number; kind: 'ready' | 'committed' | 'closed' }
-  | { id: number; kind: 'failed'; reason: string };
+  | { id: number; kind: 'failed'; reason: string; code?: string };
 
 export interface SqliteWriterThreadOptions {
   /**
@@ -157,10 +160,7 @@ export class SqliteWriterThread {
           resolve();
           return;
         }
-        this.orders.settle(
-          reply.id,
-          reply.kind === 'failed' ? new Error(`${this.file}: ${reply.reason}`) : undefined,
-        );
+        this.orders.settle(reply.id, reply.kind === 'failed' ? this.failure(reply) : undefined);
       });
       const lose = (reason: string) => {
         if (this.worker !== worker) return;
@@ -174,6 +174,15 @@ export class SqliteWriterThread {
       worker.on('exit', (code) => lose(`exit code ${code}`));
     });
     return this.ready;
+  }
+
+  /**
+   * A batch the thread could not commit, with SQLite's code: a lock held past the busy timeout
+   * is the store not answering (a 503 to a request that waited for it), anything else is kept.
+   */
+  private failure(reply: { reason: string; code?: string }): Error {
+    const error = Object.assign(new Error(`${this.file}: ${reply.reason}`), { code: reply.code });
+    return isLockTimeout(error) ? new EventStoreUnavailableError(error) : error;
   }
 
   private send(order: (id: number) => Order): Promise<void> {

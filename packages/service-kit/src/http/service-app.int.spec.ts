@@ -394,6 +394,7 @@ describe('service app', () => {
       await fx.store.close();
       const response = await request(app).get('/health/ready').expect(503);
       expect(response.body.code).toBe('unavailable');
+      expect(response.headers['retry-after']).toBe('5');
     });
   });
 });

@@ -21,6 +21,9 @@ export function createServiceApp(definition: ServiceDefinition, deps: ServiceKit
   return app;
 }
 
+/** A load balancer or client asks again this many seconds after a not-ready answer. */
+const NOT_READY_RETRY_AFTER_SECONDS = 5;
+
 /** Liveness: the process answers. Readiness: every check passes (stores answer, projections caught up). */
 export function mountHealth(
   app: Express,
@@ -45,7 +48,13 @@ export function mountHealth(
     const { title, status } = KIT_PROBLEMS.unavailable;
     send(
       res,
-      problemAsResponse(req, res, { code: 'unavailable', title, status, detail: 'Not ready yet.' }),
+      problemAsResponse(req, res, {
+        code: 'unavailable',
+        title,
+        status,
+        detail: 'Not ready yet.',
+        headers: { 'Retry-After': String(NOT_READY_RETRY_AFTER_SECONDS) },
+      }),
     );
   });
 }

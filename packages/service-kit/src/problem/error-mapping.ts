@@ -2,6 +2,7 @@ import { DomainError, type DomainErrorKind } from '@kopfed/domain';
 import {
   EventStoreClosedError,
   EventStoreUnavailableError,
+  isLockTimeout,
   WrongExpectedRevisionError,
 } from '@kopfed/eventstore';
 import { HttpProblem, KIT_PROBLEMS, type KitProblemCode, type ProblemFacts } from './problem';
@@ -67,6 +68,14 @@ export function mapError(error: unknown, request: { hadIfMatch: boolean }): Mapp
     return {
       ...storeNotAnswering('The event store did not answer; try again shortly.'),
       warning: 'the event store did not answer',
+    };
+  }
+  // A read model or an inbox in a SQLite file of its own, locked by another connection past
+  // its busy timeout: as busy as a store that did not answer, and as safe to send again.
+  if (isLockTimeout(error)) {
+    return {
+      ...storeNotAnswering('A database stayed locked by other work; try again shortly.'),
+      warning: 'a database stayed locked past its busy timeout',
     };
   }
   const parserProblem = bodyParserProblem(error);

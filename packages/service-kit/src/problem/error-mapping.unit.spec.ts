@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { conflict, notFound, rejected } from '@kopfed/domain';
 import {
   EventStoreClosedError,
@@ -8,6 +12,15 @@ import { mapError } from './error-mapping';
 import { HttpProblem } from './problem';
 
 const map = (error: unknown, hadIfMatch = false) => mapError(error, { hadIfMatch });
+
+function catching(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected it to throw');
+}
 
 describe('mapError', () => {
   it('maps domain refusals by kind, keeping the code, pointer and details', () => {
@@ -72,6 +85,39 @@ describe('mapError', () => {
       unexpected: false,
       warning: 'the event store did not answer',
     });
+  });
+
+  it('maps a read model or inbox file locked past its busy timeout to the same 503', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kopfed-locked-'));
+    const holder = new Database(join(dir, 'read-models.db'));
+    const waiter = new Database(join(dir, 'read-models.db'), { timeout: 20 });
+    try {
+      holder.pragma('journal_mode = WAL');
+      holder.exec('CREATE TABLE t (x INTEGER); BEGIN IMMEDIATE; INSERT INTO t VALUES (1)');
+      const locked = catching(() => waiter.prepare('INSERT INTO t VALUES (2)').run());
+      // Not `instanceof SqliteError`: the addon keeps the class of the first test file a Jest
+      // worker loaded it in.
+      expect(locked).toMatchObject({ name: 'SqliteError', code: 'SQLITE_BUSY' });
+      expect(map(locked)).toEqual({
+        facts: {
+          code: 'unavailable',
+          title: 'The service cannot answer now; try again shortly',
+          status: 503,
+          detail: 'A database stayed locked by other work; try again shortly.',
+          headers: { 'Retry-After': '2' },
+        },
+        unexpected: false,
+        warning: 'a database stayed locked past its busy timeout',
+      });
+      // Any other SQLite failure is a bug, not an outage.
+      holder.exec('ROLLBACK');
+      const constraint = catching(() => waiter.exec('CREATE TABLE t (x INTEGER)'));
+      expect(map(constraint)).toMatchObject({ unexpected: true, facts: { status: 500 } });
+    } finally {
+      waiter.close();
+      holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('hides everything else behind a generic 500, flagged for the log', () => {
