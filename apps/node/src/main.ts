@@ -1,9 +1,13 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config';
-import { fillOnStart } from './demo/on-start';
+import type * as Demo from './demo/on-start';
 import { createNode, type FederationNode } from './node';
 import { ListenError, serveNode } from './serve';
 import { selectModules } from './services';
+
+/** The demo and what it loads (its progress bar, the SDK) only when asked for, not at every start. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const demo = (): typeof Demo => require('./demo/on-start') as typeof Demo;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
   );
   printBanner(node, url, config.dataDir);
   printBootstrap(node, logger);
-  if (process.argv.includes('--demo')) void fillOnStart(node, config, url);
+  if (process.argv.includes('--demo')) void demo().fillOnStart(node, config, url);
 
   let stopping = false;
   const shutdown = (signal: string) => {

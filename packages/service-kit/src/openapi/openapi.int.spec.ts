@@ -110,6 +110,8 @@ describe('route tables the kit refuses to mount', () => {
 
   it('mounts a well-formed route', () => {
     expect(() => mount(defineRoute(base))).not.toThrow();
+    const strictQuery = z.object({ limit: z.string().max(3) }).strict();
+    expect(() => mount(route({ request: { ...base.request, query: strictQuery } }))).not.toThrow();
   });
 
   it.each([
@@ -124,6 +126,11 @@ describe('route tables the kit refuses to mount', () => {
     [
       'a lax query',
       { request: { ...base.request, query: z.object({ limit: z.string().max(3) }) } },
+      /strict object/,
+    ],
+    [
+      'a query that passes unknown keys through',
+      { request: { ...base.request, query: z.looseObject({ limit: z.string().max(3) }) } },
       /strict object/,
     ],
     [
