@@ -8,14 +8,21 @@ import {
 import { EventStoreUnavailableError } from '../errors';
 
 /**
+ * gRPC's DATA_LOSS, which the client reports as an UnavailableError too (with INTERNAL and
+ * UNAVAILABLE): unrecoverable data loss or corruption on the server, not a pause to wait out.
+ */
+const GRPC_DATA_LOSS = 15;
+
+/**
  * The client's errors for a server it could not reach or that did not answer in time: the
  * node is down or restarting, the cluster is electing a leader (the client reconnects to the
  * new one on the next call), a deadline passed, the call was cut off. The same operation may
- * pass shortly. Refusals (a wrong expected version, access denied, a size limit) stay as they are.
+ * pass shortly. Refusals (a wrong expected version, access denied, a size limit) and data the
+ * server says it lost stay as they are.
  */
 export function isUnreachable(error: unknown): boolean {
   return (
-    error instanceof UnavailableError ||
+    (error instanceof UnavailableError && Number(error.code) !== GRPC_DATA_LOSS) ||
     error instanceof DeadlineExceededError ||
     error instanceof NotLeaderError ||
     error instanceof TimeoutError ||

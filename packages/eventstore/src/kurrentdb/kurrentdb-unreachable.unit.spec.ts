@@ -13,9 +13,9 @@ import { EventStoreUnavailableError } from '../errors';
 import { answered, unavailableIfUnreachable } from './kurrentdb-unreachable';
 
 /** What gRPC hands the client when a call fails; NotLeaderError reads the leader from it. */
-const serviceError = (message: string) =>
+const serviceError = (message: string, code = 14) =>
   Object.assign(new Error(message), {
-    code: 14,
+    code,
     details: message,
     metadata: { 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' },
   }) as unknown as NonNullable<ConstructorParameters<typeof UnavailableError>[0]>;
@@ -23,6 +23,10 @@ const serviceError = (message: string) =>
 describe('an unreachable KurrentDB server', () => {
   it.each([
     ['UnavailableError', new UnavailableError(serviceError('No connection established'))],
+    [
+      'UnavailableError from gRPC INTERNAL (a broken transport)',
+      new UnavailableError(serviceError('Received RST_STREAM with code 2', 13)),
+    ],
     ['DeadlineExceededError', new DeadlineExceededError(serviceError('Deadline exceeded'))],
     ['NotLeaderError', new NotLeaderError(serviceError('Leader info available'))],
     ['TimeoutError', new TimeoutError(undefined, 'timed out')],
@@ -48,6 +52,10 @@ describe('an unreachable KurrentDB server', () => {
     ],
     ['StreamNotFoundError', new StreamNotFoundError(undefined, 'savings~loan-1')],
     ['AccessDeniedError', new AccessDeniedError(serviceError('denied'))],
+    [
+      'UnavailableError from gRPC DATA_LOSS (the server lost data: a fault, not a pause)',
+      new UnavailableError(serviceError('chunk corrupted', 15)),
+    ],
     ['a plain Error', new Error('bug')],
   ])('%s stays as it is', async (_, original) => {
     expect(unavailableIfUnreachable(original)).toBe(original);
