@@ -2,7 +2,7 @@ import { conflict, DomainError } from '@kopfed/domain';
 
 const MEMBER_BUSY = 'member_busy';
 /** A write waits this long for the writes queued before it on its turns, then hears 409. */
-const MAX_WAIT_MS = 10_000;
+export const MEMBER_BUSY_AFTER_MS = 10_000;
 const RETRY_AFTER_SECONDS = 1;
 
 /** A member's turn, and a person's: the names MemberWrites orders writes on. */
@@ -31,6 +31,9 @@ export class MemberWrites {
   /** Per turn, the last write queued: settled once it and every write before it are done. */
   private readonly queues = new Map<string, Promise<void>>();
 
+  /** `busyAfterMs`: how long a write waits for the writes before it before it hears 409. */
+  constructor(private readonly busyAfterMs = MEMBER_BUSY_AFTER_MS) {}
+
   /**
    * Runs `work` once the writes queued before it on any of `turns` (memberTurn, personTurn)
    * are done. A write joins every turn's queue at once, so writes of several members and
@@ -52,7 +55,7 @@ export class MemberWrites {
       });
     }
     try {
-      if (before.length > 0) await inTurn(Promise.all(before));
+      if (before.length > 0) await inTurn(Promise.all(before), this.busyAfterMs);
       return await work();
     } finally {
       done();
@@ -60,7 +63,7 @@ export class MemberWrites {
   }
 }
 
-async function inTurn(turn: Promise<unknown>): Promise<void> {
+async function inTurn(turn: Promise<unknown>, busyAfterMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const waitedTooLong = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -72,7 +75,7 @@ async function inTurn(turn: Promise<unknown>): Promise<void> {
             { retryAfterSeconds: RETRY_AFTER_SECONDS },
           ),
         ),
-      MAX_WAIT_MS,
+      busyAfterMs,
     );
   });
   try {
