@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
 /**
@@ -74,6 +75,31 @@ describe('the node bundle’s external packages', () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it('are all production dependencies, which the node’s image installs (npm ci --omit=dev)', () => {
+    const built = spawnSync(process.execPath, [join(__dirname, '..', 'scripts', 'bundle.mjs')], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    expect(built.stderr).toBe('');
+    expect(built.status).toBe(0);
+    const production = new Set(
+      bundledWorkspaces().flatMap((dir) => Object.keys(manifest(dir).dependencies ?? {})),
+    );
+    const builtins = new Set(builtinModules);
+    const required = new Set<string>();
+    for (const file of readdirSync(DIST).filter((name) => /^[\w.-]+\.js$/.test(name))) {
+      for (const [, specifier] of readFileSync(join(DIST, file), 'utf8').matchAll(
+        /\brequire\("([^".][^"]*)"\)/g,
+      )) {
+        const parts = specifier!.split('/');
+        const pkg = specifier!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+        if (!pkg.startsWith('node:') && !builtins.has(pkg)) required.add(pkg);
+      }
+    }
+    expect(required.size).toBeGreaterThan(5);
+    expect([...required].filter((pkg) => !production.has(pkg)).sort()).toEqual([]);
   });
 
   it('finds the workspaces the node bundles', () => {

@@ -1,4 +1,4 @@
-import { coopBody } from '@kopfed/member/src/testing/federation';
+import { coopBody } from '@kopfed/member/src/samples';
 import { addDays } from './dates';
 import type { DemoClient } from './http';
 import type { Progress } from './progress';

@@ -1,4 +1,4 @@
-import { person } from '@kopfed/member/src/testing/federation';
+import { person } from '@kopfed/member/src/samples';
 import { addDays, dayOfMonth, monthStart } from './dates';
 import type { DemoOptions } from './options';
 import { Random } from './random';

@@ -1,25 +1,8 @@
 import request from 'supertest';
 import type { HostFixture } from '@kopfed/host/src/testing';
+import { coopBody, person } from '../samples';
 
-/** People with valid NIKs for tests: the NIK's date and gender match the birth date and gender. */
-export function person(n: number, overrides: Record<string, unknown> = {}) {
-  const female = n % 2 === 0;
-  const day = 1 + (n % 28);
-  const month = 1 + (Math.floor(n / 28) % 12);
-  const year = 1950 + (n % 50);
-  const dd = String(day + (female ? 40 : 0)).padStart(2, '0');
-  const mm = String(month).padStart(2, '0');
-  const yy = String(year % 100).padStart(2, '0');
-  const serial = String(1 + (n % 9999)).padStart(4, '0');
-  return {
-    name: `Anggota Nomor ${n}`,
-    nik: `337402${dd}${mm}${yy}${serial}`,
-    birthDate: `${year}-${mm}-${String(day).padStart(2, '0')}`,
-    gender: female ? 'female' : 'male',
-    address: { line: `Jl. Pemuda ${n}`, province: n % 3 === 0 ? '33' : '32' },
-    ...overrides,
-  };
-}
+export { coopBody, person };
 
 /** Sync batch items for persons `from` … `from + count - 1`, keyed AGT-n with member number S-n. */
 export function memberItems(from: number, count: number) {
@@ -33,24 +16,6 @@ export function memberItems(from: number, count: number) {
 }
 
 export const COOP = { P: 'puskopdit-jateng', A: 'ksp-sejahtera', B: 'ksp-makmur' } as const;
-
-export function coopBody(
-  coopId: string,
-  kind: 'primary' | 'secondary' | 'tertiary',
-  parentCoopId: string | null,
-) {
-  return {
-    coopId,
-    kind,
-    name: `Koperasi ${coopId}`,
-    legalEntityNumber: `AHU-${coopId}`,
-    nikKoperasi: { number: '3374010020190001', validUntil: '2030-12-31' },
-    npwp: '012345678901234',
-    address: { line: 'Jl. Pandanaran 1', province: '33' },
-    parentCoopId,
-    registeredOn: '2026-01-05',
-  };
-}
 
 /** A secondary coop P with two active primary coops A and B, and keys for their people. */
 export async function federation(fixture: HostFixture) {
