@@ -1,3 +1,4 @@
+import { coopBody } from '@kopfed/member/src/samples';
 import { ADMIN_KEY } from './scenario';
 
 /** Drives the member service over HTTP with the admin key, as an operator's script would. */
@@ -5,17 +6,7 @@ export class MemberClient {
   constructor(private readonly baseUrl: string) {}
 
   async registerCoop(coopId: string, kind: 'primary' | 'secondary', parentCoopId: string | null) {
-    await this.post('/coops', {
-      coopId,
-      kind,
-      name: `Koperasi ${coopId}`,
-      legalEntityNumber: `AHU-${coopId}`,
-      nikKoperasi: { number: '3374010020190001', validUntil: '2030-12-31' },
-      npwp: '012345678901234',
-      address: { line: 'Jl. Pandanaran 1', province: '33' },
-      parentCoopId,
-      registeredOn: '2026-01-05',
-    });
+    await this.post('/coops', coopBody(coopId, kind, parentCoopId));
     await this.post(`/coops/${coopId}/approval`, { on: '2026-01-06' }, 200);
   }
 

@@ -1,4 +1,5 @@
 import { jakartaBusinessDate } from '@kopfed/eventstore';
+import { coopBody } from '@kopfed/member/src/samples';
 import type { World } from './world';
 
 /**
@@ -80,19 +81,6 @@ export const SAVINGS_PRODUCTS: readonly SavingsProductSpec[] = [
   },
 ];
 
-function coopBody(coopId: string, kind: 'primary' | 'secondary', parentCoopId: string | null) {
-  return {
-    coopId,
-    kind,
-    name: `Koperasi ${coopId}`,
-    legalEntityNumber: `AHU-${coopId}`,
-    nikKoperasi: { number: '3374010020190001', validUntil: '2030-12-31' },
-    npwp: '012345678901234',
-    address: { line: 'Jl. Pandanaran 1', province: '33' },
-    parentCoopId,
-    registeredOn: '2026-01-05',
-  };
-}
 
 export interface Keys {
   admin: string;
