@@ -2,7 +2,7 @@ import { conflict, DomainError } from '@kopfed/domain';
 
 const MEMBER_BUSY = 'member_busy';
 /** A write waits this long for the writes queued before it on its turns, then hears 409. */
-export const MEMBER_BUSY_AFTER_MS = 10_000;
+const MEMBER_BUSY_AFTER_MS = 10_000;
 const RETRY_AFTER_SECONDS = 1;
 
 /** A member's turn, and a person's: the names MemberWrites orders writes on. */
@@ -31,7 +31,7 @@ export class MemberWrites {
   /** Per turn, the last write queued: settled once it and every write before it are done. */
   private readonly queues = new Map<string, Promise<void>>();
 
-  /** `busyAfterMs`: how long a write waits for the writes before it before it hears 409. */
+  /** `busyAfterMs`: how long a write waits behind the writes queued before it, then hears 409. */
   constructor(private readonly busyAfterMs = MEMBER_BUSY_AFTER_MS) {}
 
   /**
