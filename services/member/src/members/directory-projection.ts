@@ -31,6 +31,54 @@ export interface MemberRow {
 }
 
 /**
+ * A rowid table, not WITHOUT ROWID: a row holds the sealed personal data (several hundred
+ * bytes), and a table clustered on random member ids moved such rows between pages at every
+ * join and every update. In rowid order a join appends (docs/performance.md, "The member
+ * directory in rowid order").
+ */
+const MEMBERS_TABLE = `CREATE TABLE IF NOT EXISTS members (
+  member_id TEXT PRIMARY KEY,
+  coop_id TEXT NOT NULL,
+  member_number TEXT NOT NULL,
+  external_id TEXT,
+  kind TEXT NOT NULL,
+  person_id TEXT,
+  member_coop_id TEXT,
+  status TEXT NOT NULL,
+  joined_on TEXT NOT NULL,
+  left_on TEXT,
+  left_reason TEXT,
+  sealed TEXT,
+  data_hash TEXT,
+  erased INTEGER NOT NULL DEFAULT 0,
+  revision INTEGER NOT NULL
+)`;
+
+const MEMBERS_COLUMNS =
+  'member_id, coop_id, member_number, external_id, kind, person_id, member_coop_id, status, ' +
+  'joined_on, left_on, left_reason, sealed, data_hash, erased, revision';
+
+/**
+ * A file written before the table changed shape keeps its rows: they are copied once, at
+ * start, into the rowid table (its indexes are made again by setUp).
+ */
+function moveMembersOutOfWithoutRowid(db: Database.Database): void {
+  const ddl = db
+    .prepare<[], string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'members'")
+    .pluck()
+    .get();
+  if (ddl === undefined || !/WITHOUT\s+ROWID/i.test(ddl)) return;
+  db.transaction(() => {
+    db.exec('ALTER TABLE members RENAME TO members_without_rowid');
+    db.exec(MEMBERS_TABLE);
+    db.exec(
+      `INSERT INTO members (${MEMBERS_COLUMNS}) SELECT ${MEMBERS_COLUMNS} FROM members_without_rowid`,
+    );
+    db.exec('DROP TABLE members_without_rowid');
+  })();
+}
+
+/**
  * The member directory and the counts the ministry asks for. No plaintext personal data is
  * stored: rows keep the sealed blob, and the counts table holds only numbers per (coop,
  * province, gender, birth year). Each active person is counted in the bucket their data
@@ -49,23 +97,8 @@ export function directoryProjection(vault: PersonVault): SqliteProjectionDefinit
       'PersonErased',
     ],
     setUp(db) {
-      db.exec(`CREATE TABLE IF NOT EXISTS members (
-        member_id TEXT PRIMARY KEY,
-        coop_id TEXT NOT NULL,
-        member_number TEXT NOT NULL,
-        external_id TEXT,
-        kind TEXT NOT NULL,
-        person_id TEXT,
-        member_coop_id TEXT,
-        status TEXT NOT NULL,
-        joined_on TEXT NOT NULL,
-        left_on TEXT,
-        left_reason TEXT,
-        sealed TEXT,
-        data_hash TEXT,
-        erased INTEGER NOT NULL DEFAULT 0,
-        revision INTEGER NOT NULL
-      ) WITHOUT ROWID;
+      moveMembersOutOfWithoutRowid(db);
+      db.exec(`${MEMBERS_TABLE};
       CREATE INDEX IF NOT EXISTS members_by_coop ON members(coop_id, member_id);
       CREATE INDEX IF NOT EXISTS members_by_number ON members(coop_id, member_number);
       CREATE INDEX IF NOT EXISTS members_by_external_id ON members(coop_id, external_id);

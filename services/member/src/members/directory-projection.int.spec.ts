@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { SqliteKeyStore } from '../persons/key-store';
+import { PersonVault } from '../persons/person-vault';
+import { directoryProjection } from './directory-projection';
+
+/** The members table as files written before 2026-12-02 hold it. */
+const WITHOUT_ROWID_MEMBERS = `CREATE TABLE members (
+  member_id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, member_number TEXT NOT NULL,
+  external_id TEXT, kind TEXT NOT NULL, person_id TEXT, member_coop_id TEXT,
+  status TEXT NOT NULL, joined_on TEXT NOT NULL, left_on TEXT, left_reason TEXT,
+  sealed TEXT, data_hash TEXT, erased INTEGER NOT NULL DEFAULT 0, revision INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX members_by_coop ON members(coop_id, member_id);
+CREATE INDEX members_by_number ON members(coop_id, member_number);
+CREATE INDEX members_by_external_id ON members(coop_id, external_id);
+CREATE INDEX members_by_person ON members(person_id);`;
+
+const ROWS = [
+  [
+    'm-2',
+    'coop-a',
+    'A-2',
+    'ext-2',
+    'person',
+    'p-2',
+    null,
+    'active',
+    '2025-01-02',
+    null,
+    null,
+    'sealed-2',
+    'hash-2',
+    0,
+    1,
+  ],
+  [
+    'm-1',
+    'coop-a',
+    'A-1',
+    null,
+    'coop',
+    null,
+    'coop-x',
+    'left',
+    '2024-05-01',
+    '2025-03-01',
+    'resigned',
+    null,
+    null,
+    0,
+    3,
+  ],
+  [
+    'm-3',
+    'coop-b',
+    'B-1',
+    'ext-3',
+    'person',
+    'p-3',
+    null,
+    'active',
+    '2025-02-01',
+    null,
+    null,
+    null,
+    null,
+    1,
+    2,
+  ],
+];
+
+function schemaOf(db: Database.Database) {
+  return {
+    table: db
+      .prepare<[], string>("SELECT sql FROM sqlite_master WHERE name = 'members'")
+      .pluck()
+      .get(),
+    indexes: db
+      .prepare<[], string>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL ORDER BY name",
+      )
+      .pluck()
+      .all(),
+    tables: db
+      .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all(),
+  };
+}
+
+describe('the member directory’s table', () => {
+  const projection = directoryProjection(
+    new PersonVault(new SqliteKeyStore(':memory:'), randomBytes(32)),
+  );
+
+  it('is a rowid table in a new file', () => {
+    const db = new Database(':memory:');
+    projection.setUp(db);
+    expect(schemaOf(db).table).not.toMatch(/WITHOUT\s+ROWID/i);
+    expect(db.prepare('SELECT rowid FROM members').all()).toEqual([]);
+  });
+
+  it('keeps every row and index of a file written when it was WITHOUT ROWID', () => {
+    const db = new Database(':memory:');
+    db.exec(WITHOUT_ROWID_MEMBERS);
+    const insert = db.prepare(`INSERT INTO members VALUES (${ROWS[0]!.map(() => '?').join(', ')})`);
+    for (const row of ROWS) insert.run(...row);
+    const before = db.prepare('SELECT * FROM members ORDER BY member_id').all();
+    const { indexes } = schemaOf(db);
+
+    projection.setUp(db);
+
+    const after = schemaOf(db);
+    expect(after.table).not.toMatch(/WITHOUT\s+ROWID/i);
+    expect(after.indexes).toEqual(indexes);
+    expect(after.tables).toEqual(['member_counts', 'members']);
+    expect(db.prepare('SELECT * FROM members ORDER BY member_id').all()).toEqual(before);
+    // A second start finds the new shape and changes nothing.
+    projection.setUp(db);
+    expect(schemaOf(db)).toEqual(after);
+    expect(db.prepare('SELECT * FROM members ORDER BY member_id').all()).toEqual(before);
+  });
+});
