@@ -121,4 +121,29 @@ describe('the member directory’s table', () => {
     expect(schemaOf(db)).toEqual(after);
     expect(db.prepare('SELECT * FROM members ORDER BY member_id').all()).toEqual(before);
   });
+  it('copies a layout older still, without data hashes, leaving them for the rebuild', () => {
+    const db = new Database(':memory:');
+    db.exec(WITHOUT_ROWID_MEMBERS);
+    db.exec('ALTER TABLE members DROP COLUMN data_hash');
+    const insert = db.prepare(
+      `INSERT INTO members VALUES (${ROWS[0]!
+        .slice(1)
+        .map(() => '?')
+        .join(', ')})`,
+    );
+    for (const row of ROWS) insert.run(...row.slice(0, 12), ...row.slice(13));
+
+    projection.setUp(db);
+
+    expect(schemaOf(db).table).not.toMatch(/WITHOUT\s+ROWID/i);
+    expect(
+      db
+        .prepare('SELECT member_id, sealed, data_hash, revision FROM members ORDER BY member_id')
+        .all(),
+    ).toEqual(
+      [...ROWS]
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+        .map((row) => ({ member_id: row[0], sealed: row[11], data_hash: null, revision: row[14] })),
+    );
+  });
 });

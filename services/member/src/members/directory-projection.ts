@@ -54,13 +54,11 @@ const MEMBERS_TABLE = `CREATE TABLE IF NOT EXISTS members (
   revision INTEGER NOT NULL
 )`;
 
-const MEMBERS_COLUMNS =
-  'member_id, coop_id, member_number, external_id, kind, person_id, member_coop_id, status, ' +
-  'joined_on, left_on, left_reason, sealed, data_hash, erased, revision';
-
 /**
  * A file written before the table changed shape keeps its rows: they are copied once, at
- * start, into the rowid table (its indexes are made again by setUp).
+ * start, into the rowid table (its indexes are made again by setUp). A column an older layout
+ * lacks (data_hash, before data hashes) is left to its default: the module rebuilds such a
+ * directory from the log anyway (directoryLacksDataHash).
  */
 function moveMembersOutOfWithoutRowid(db: Database.Database): void {
   const ddl = db
@@ -71,11 +69,17 @@ function moveMembersOutOfWithoutRowid(db: Database.Database): void {
   db.transaction(() => {
     db.exec('ALTER TABLE members RENAME TO members_without_rowid');
     db.exec(MEMBERS_TABLE);
-    db.exec(
-      `INSERT INTO members (${MEMBERS_COLUMNS}) SELECT ${MEMBERS_COLUMNS} FROM members_without_rowid`,
-    );
+    const kept = new Set(columnsOf(db, 'members_without_rowid'));
+    const columns = columnsOf(db, 'members')
+      .filter((name) => kept.has(name))
+      .join(', ');
+    db.exec(`INSERT INTO members (${columns}) SELECT ${columns} FROM members_without_rowid`);
     db.exec('DROP TABLE members_without_rowid');
   })();
+}
+
+function columnsOf(db: Database.Database, table: string): string[] {
+  return db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(table);
 }
 
 /**
