@@ -37,7 +37,7 @@ export interface MemberRow {
  * directory in rowid order").
  */
 const MEMBERS_TABLE = `CREATE TABLE IF NOT EXISTS members (
-  member_id TEXT PRIMARY KEY,
+  member_id TEXT NOT NULL PRIMARY KEY,
   coop_id TEXT NOT NULL,
   member_number TEXT NOT NULL,
   external_id TEXT,
@@ -54,11 +54,16 @@ const MEMBERS_TABLE = `CREATE TABLE IF NOT EXISTS members (
   revision INTEGER NOT NULL
 )`;
 
+const MEMBERS_COLUMNS =
+  'member_id, coop_id, member_number, external_id, kind, person_id, member_coop_id, status, ' +
+  'joined_on, left_on, left_reason, sealed, data_hash, erased, revision';
+
 /**
  * A file written before the table changed shape keeps its rows: they are copied once, at
- * start, into the rowid table (its indexes are made again by setUp). A column an older layout
- * lacks (data_hash, before data hashes) is left to its default: the module rebuilds such a
- * directory from the log anyway (directoryLacksDataHash).
+ * start, into the rowid table (its indexes are made again by setUp). A layout older still,
+ * without data hashes, is left as it is: the module rebuilds it from the log
+ * (directoryLacksDataHash), and it must still look outdated if the node stops before that
+ * rebuild commits.
  */
 function moveMembersOutOfWithoutRowid(db: Database.Database): void {
   const ddl = db
@@ -66,20 +71,15 @@ function moveMembersOutOfWithoutRowid(db: Database.Database): void {
     .pluck()
     .get();
   if (ddl === undefined || !/WITHOUT\s+ROWID/i.test(ddl)) return;
+  if (directoryLacksDataHash(db)) return;
   db.transaction(() => {
     db.exec('ALTER TABLE members RENAME TO members_without_rowid');
     db.exec(MEMBERS_TABLE);
-    const kept = new Set(columnsOf(db, 'members_without_rowid'));
-    const columns = columnsOf(db, 'members')
-      .filter((name) => kept.has(name))
-      .join(', ');
-    db.exec(`INSERT INTO members (${columns}) SELECT ${columns} FROM members_without_rowid`);
+    db.exec(
+      `INSERT INTO members (${MEMBERS_COLUMNS}) SELECT ${MEMBERS_COLUMNS} FROM members_without_rowid`,
+    );
     db.exec('DROP TABLE members_without_rowid');
   })();
-}
-
-function columnsOf(db: Database.Database, table: string): string[] {
-  return db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(table);
 }
 
 /**
