@@ -10,6 +10,38 @@ import { derivedId } from '../members/member-commands';
 import { memberModule } from '../module';
 import { COOP, federation, memberItems, person } from '../testing/federation';
 
+/** Puts a file's member directory back into the layout it had before 2026-12-02 (WITHOUT ROWID). */
+function asWithoutRowid(file: string, withDataHash: boolean): void {
+  const db = new Database(file);
+  const columns =
+    'member_id, coop_id, member_number, external_id, kind, person_id, member_coop_id, status, ' +
+    `joined_on, left_on, left_reason, sealed, ${withDataHash ? 'data_hash, ' : ''}erased, revision`;
+  db.transaction(() => {
+    db.exec(`ALTER TABLE members RENAME TO members_now;
+      CREATE TABLE members (
+        member_id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, member_number TEXT NOT NULL,
+        external_id TEXT, kind TEXT NOT NULL, person_id TEXT, member_coop_id TEXT,
+        status TEXT NOT NULL, joined_on TEXT NOT NULL, left_on TEXT, left_reason TEXT, sealed TEXT,
+        ${withDataHash ? 'data_hash TEXT,' : ''} erased INTEGER NOT NULL DEFAULT 0,
+        revision INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO members (${columns}) SELECT ${columns} FROM members_now;
+      DROP TABLE members_now;
+      CREATE INDEX members_by_coop ON members(coop_id, member_id);
+      CREATE INDEX members_by_number ON members(coop_id, member_number);
+      CREATE INDEX members_by_external_id ON members(coop_id, external_id);
+      CREATE INDEX members_by_person ON members(person_id);`);
+  })();
+  db.close();
+}
+
+const membersDdl = (fixture: HostFixture) =>
+  fixture.stores
+    .get('member')!
+    .database.prepare("SELECT sql FROM sqlite_master WHERE name = 'members'")
+    .pluck()
+    .get() as string;
+
 /** A sync batch looks its members up in the directory; these are the cases it must not get wrong. */
 describe('member batches and the directory they look members up in', () => {
   const batches = (coopId: string) => `/api/member/v1/coops/${coopId}/member-batches`;
@@ -339,17 +371,52 @@ describe('member batches and the directory they look members up in', () => {
       expect((await send(fixture, f.coopA, 1)).body.counts.created).toBe(3);
       await fixture.close();
       fixture = undefined;
-      const older = new Database(join(dataDir, 'member.db'));
-      older.exec('ALTER TABLE members DROP COLUMN data_hash');
-      older.close();
+      asWithoutRowid(join(dataDir, 'member.db'), false);
 
       fixture = await hostFixture([memberModule], { dataDir });
+      expect(membersDdl(fixture)).not.toMatch(/WITHOUT ROWID/);
       const hashed = fixture.stores
         .get('member')!
         .database.prepare('SELECT count(data_hash) AS n FROM members WHERE coop_id = ?')
         .get(COOP.A);
       expect(hashed).toEqual({ n: 3 });
       const again = await send(fixture, await fixture.key('coop', COOP.A), 2);
+      expect(again.body.counts).toMatchObject({ unchanged: 3, created: 0, updated: 0 });
+    } finally {
+      await fixture?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+  it('keeps the members of a directory written WITHOUT ROWID, in the rowid table', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-member-directory-'));
+    let fixture: HostFixture | undefined;
+    try {
+      fixture = await hostFixture([memberModule], { dataDir });
+      const f = await federation(fixture);
+      const send = (fx: HostFixture, token: string, sequence: number) =>
+        request(fx.app)
+          .post(batches(COOP.A))
+          .set(f.auth(token))
+          .send({ sequence, items: memberItems(1, 3) })
+          .expect(200);
+      expect((await send(fixture, f.coopA, 1)).body.counts.created).toBe(3);
+      const listed = async (fx: HostFixture, token: string) =>
+        (
+          await request(fx.app)
+            .get(`/api/member/v1/coops/${COOP.A}/members?limit=10`)
+            .set(f.auth(token))
+            .expect(200)
+        ).body as unknown;
+      const before = await listed(fixture, f.coopA);
+      await fixture.close();
+      fixture = undefined;
+      asWithoutRowid(join(dataDir, 'member.db'), true);
+
+      fixture = await hostFixture([memberModule], { dataDir });
+      expect(membersDdl(fixture)).not.toMatch(/WITHOUT ROWID/);
+      const token = await fixture.key('coop', COOP.A);
+      expect(await listed(fixture, token)).toEqual(before);
+      const again = await send(fixture, token, 2);
       expect(again.body.counts).toMatchObject({ unchanged: 3, created: 0, updated: 0 });
     } finally {
       await fixture?.close();
