@@ -356,71 +356,51 @@ describe('member batches and the directory they look members up in', () => {
     }
   });
 
-  it('rebuilds a directory kept without data hashes, so a resent batch is still unchanged', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-member-directory-'));
-    let fixture: HostFixture | undefined;
-    try {
-      fixture = await hostFixture([memberModule], { dataDir });
-      const f = await federation(fixture);
-      const send = (fx: HostFixture, token: string, sequence: number) =>
-        request(fx.app)
-          .post(batches(COOP.A))
-          .set(f.auth(token))
-          .send({ sequence, items: memberItems(1, 3) })
-          .expect(200);
-      expect((await send(fixture, f.coopA, 1)).body.counts.created).toBe(3);
-      await fixture.close();
-      fixture = undefined;
-      asWithoutRowid(join(dataDir, 'member.db'), false);
-
-      fixture = await hostFixture([memberModule], { dataDir });
-      expect(membersDdl(fixture)).not.toMatch(/WITHOUT ROWID/);
-      const hashed = fixture.stores
-        .get('member')!
-        .database.prepare('SELECT count(data_hash) AS n FROM members WHERE coop_id = ?')
-        .get(COOP.A);
-      expect(hashed).toEqual({ n: 3 });
-      const again = await send(fixture, await fixture.key('coop', COOP.A), 2);
-      expect(again.body.counts).toMatchObject({ unchanged: 3, created: 0, updated: 0 });
-    } finally {
-      await fixture?.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
-  it('keeps the members of a directory written WITHOUT ROWID, in the rowid table', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-member-directory-'));
-    let fixture: HostFixture | undefined;
-    try {
-      fixture = await hostFixture([memberModule], { dataDir });
-      const f = await federation(fixture);
-      const send = (fx: HostFixture, token: string, sequence: number) =>
-        request(fx.app)
-          .post(batches(COOP.A))
-          .set(f.auth(token))
-          .send({ sequence, items: memberItems(1, 3) })
-          .expect(200);
-      expect((await send(fixture, f.coopA, 1)).body.counts.created).toBe(3);
-      const listed = async (fx: HostFixture, token: string) =>
-        (
-          await request(fx.app)
-            .get(`/api/member/v1/coops/${COOP.A}/members?limit=10`)
+  it.each([
+    ['kept without data hashes (rebuilt from the log)', false],
+    ['written WITHOUT ROWID (copied into the rowid table)', true],
+  ])(
+    'starts on a directory %s with the same members, and a resent batch is still unchanged',
+    async (_layout, withDataHash) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-member-directory-'));
+      let fixture: HostFixture | undefined;
+      try {
+        fixture = await hostFixture([memberModule], { dataDir });
+        const f = await federation(fixture);
+        const send = (fx: HostFixture, token: string, sequence: number) =>
+          request(fx.app)
+            .post(batches(COOP.A))
             .set(f.auth(token))
-            .expect(200)
-        ).body as unknown;
-      const before = await listed(fixture, f.coopA);
-      await fixture.close();
-      fixture = undefined;
-      asWithoutRowid(join(dataDir, 'member.db'), true);
+            .send({ sequence, items: memberItems(1, 3) })
+            .expect(200);
+        const listed = async (fx: HostFixture, token: string) =>
+          (
+            await request(fx.app)
+              .get(`/api/member/v1/coops/${COOP.A}/members?limit=10`)
+              .set(f.auth(token))
+              .expect(200)
+          ).body as unknown;
+        expect((await send(fixture, f.coopA, 1)).body.counts.created).toBe(3);
+        const before = await listed(fixture, f.coopA);
+        await fixture.close();
+        fixture = undefined;
+        asWithoutRowid(join(dataDir, 'member.db'), withDataHash);
 
-      fixture = await hostFixture([memberModule], { dataDir });
-      expect(membersDdl(fixture)).not.toMatch(/WITHOUT ROWID/);
-      const token = await fixture.key('coop', COOP.A);
-      expect(await listed(fixture, token)).toEqual(before);
-      const again = await send(fixture, token, 2);
-      expect(again.body.counts).toMatchObject({ unchanged: 3, created: 0, updated: 0 });
-    } finally {
-      await fixture?.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+        fixture = await hostFixture([memberModule], { dataDir });
+        expect(membersDdl(fixture)).not.toMatch(/WITHOUT ROWID/);
+        const hashed = fixture.stores
+          .get('member')!
+          .database.prepare('SELECT count(data_hash) AS n FROM members WHERE coop_id = ?')
+          .get(COOP.A);
+        expect(hashed).toEqual({ n: 3 });
+        const token = await fixture.key('coop', COOP.A);
+        expect(await listed(fixture, token)).toEqual(before);
+        const again = await send(fixture, token, 2);
+        expect(again.body.counts).toMatchObject({ unchanged: 3, created: 0, updated: 0 });
+      } finally {
+        await fixture?.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
