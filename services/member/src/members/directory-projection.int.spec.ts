@@ -2,19 +2,8 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SqliteKeyStore } from '../persons/key-store';
 import { PersonVault } from '../persons/person-vault';
+import { WITHOUT_ROWID_MEMBERS } from '../testing/older-directory';
 import { directoryLacksDataHash, directoryProjection } from './directory-projection';
-
-/** The members table as files written before 2026-12-02 hold it. */
-const WITHOUT_ROWID_MEMBERS = `CREATE TABLE members (
-  member_id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, member_number TEXT NOT NULL,
-  external_id TEXT, kind TEXT NOT NULL, person_id TEXT, member_coop_id TEXT,
-  status TEXT NOT NULL, joined_on TEXT NOT NULL, left_on TEXT, left_reason TEXT,
-  sealed TEXT, data_hash TEXT, erased INTEGER NOT NULL DEFAULT 0, revision INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX members_by_coop ON members(coop_id, member_id);
-CREATE INDEX members_by_number ON members(coop_id, member_number);
-CREATE INDEX members_by_external_id ON members(coop_id, external_id);
-CREATE INDEX members_by_person ON members(person_id);`;
 
 const ROWS = [
   [

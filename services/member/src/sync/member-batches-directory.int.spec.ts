@@ -9,31 +9,7 @@ import { hostFixture, type HostFixture } from '@kopfed/host/src/testing';
 import { derivedId } from '../members/member-commands';
 import { memberModule } from '../module';
 import { COOP, federation, memberItems, person } from '../testing/federation';
-
-/** Puts a file's member directory back into the layout it had before 2026-12-02 (WITHOUT ROWID). */
-function asWithoutRowid(file: string, withDataHash: boolean): void {
-  const db = new Database(file);
-  const columns =
-    'member_id, coop_id, member_number, external_id, kind, person_id, member_coop_id, status, ' +
-    `joined_on, left_on, left_reason, sealed, ${withDataHash ? 'data_hash, ' : ''}erased, revision`;
-  db.transaction(() => {
-    db.exec(`ALTER TABLE members RENAME TO members_now;
-      CREATE TABLE members (
-        member_id TEXT PRIMARY KEY, coop_id TEXT NOT NULL, member_number TEXT NOT NULL,
-        external_id TEXT, kind TEXT NOT NULL, person_id TEXT, member_coop_id TEXT,
-        status TEXT NOT NULL, joined_on TEXT NOT NULL, left_on TEXT, left_reason TEXT, sealed TEXT,
-        ${withDataHash ? 'data_hash TEXT,' : ''} erased INTEGER NOT NULL DEFAULT 0,
-        revision INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      INSERT INTO members (${columns}) SELECT ${columns} FROM members_now;
-      DROP TABLE members_now;
-      CREATE INDEX members_by_coop ON members(coop_id, member_id);
-      CREATE INDEX members_by_number ON members(coop_id, member_number);
-      CREATE INDEX members_by_external_id ON members(coop_id, external_id);
-      CREATE INDEX members_by_person ON members(person_id);`);
-  })();
-  db.close();
-}
+import { asOlderDirectory } from '../testing/older-directory';
 
 const membersDdl = (fixture: HostFixture) =>
   fixture.stores
@@ -384,7 +360,9 @@ describe('member batches and the directory they look members up in', () => {
         const before = await listed(fixture, f.coopA);
         await fixture.close();
         fixture = undefined;
-        asWithoutRowid(join(dataDir, 'member.db'), withDataHash);
+        const older = new Database(join(dataDir, 'member.db'));
+        asOlderDirectory(older, withDataHash);
+        older.close();
 
         fixture = await hostFixture([memberModule], { dataDir });
         expect(membersDdl(fixture)).not.toMatch(/WITHOUT ROWID/);
