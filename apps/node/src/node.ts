@@ -20,6 +20,7 @@ import {
   oidcAuthenticator,
   problemErrorHandler,
   remoteKeys,
+  sqliteKeyRecords,
   TokenBucketLimiter,
   type BootstrapResult,
   type OidcOptions,
@@ -144,6 +145,8 @@ export async function createNode(options: NodeOptions): Promise<FederationNode> 
         retentionMs: (options.idempotencyRetentionDays ?? 30) * DAY_MS,
         // The node alone writes its SQLite files: a claim from a killed run is retaken at once.
         soleWriter: true,
+        // And keeps the keys' records in a table of each store, written in its group commit.
+        keyRecords: (s) => sqliteKeyRecords(sqlite(s)),
       },
       ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     };

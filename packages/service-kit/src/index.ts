@@ -66,6 +66,8 @@ export { openObjects, resolveRef } from './openapi/closed-schemas';
 export { ProblemSchema } from './openapi/problem-schema';
 
 export { IdempotencyGuard, DAY_MS, type IdempotencyOptions } from './idempotency/idempotency-guard';
+export { eventStreamRecords, type KeyRecords, type KeyVersion } from './idempotency/key-records';
+export { sqliteKeyRecords } from './idempotency/sqlite-key-records';
 export { canonicalJson, fingerprintOf } from './idempotency/fingerprint';
 
 export {

@@ -5,20 +5,25 @@ import type { KitResponse } from '../http/respond';
 import { HttpProblem } from '../problem/problem';
 import { sha256Hex } from './fingerprint';
 import {
-  evolveKey,
   judge,
   type IdempotencyEvent,
   type KeyRequest,
-  type KeyState,
   type KeyTimings,
   type StoredResponse,
 } from './idempotency-record';
+import { eventStreamRecords, type KeyRecords, type KeyVersion } from './key-records';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface IdempotencyOptions {
-  /** The service's own event store: records live in streams `idempotency-<hash>`. */
+  /** The service's own event store. */
   store: EventStore;
+  /**
+   * Where the keys' records are kept, given the store: by default as events in its streams
+   * `idempotency-<hash>` (eventStreamRecords); the embedded node keeps them in a table of the
+   * store's file (sqliteKeyRecords).
+   */
+  keyRecords?: (store: EventStore) => KeyRecords;
   retentionMs?: number;
   abandonAfterMs?: number;
   /** How long a concurrent duplicate waits for the first request before a 409. */
@@ -73,8 +78,10 @@ export class IdempotencyGuard {
    * a sole writer's duplicate sent to the other service waits too.
    */
   private readonly running: Map<string, Promise<void>>;
+  private readonly records: KeyRecords;
 
   constructor(private readonly options: IdempotencyOptions) {
+    this.records = (options.keyRecords ?? eventStreamRecords)(options.store);
     this.timings = {
       retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
       abandonAfterMs: options.abandonAfterMs ?? DEFAULTS.abandonAfterMs,
@@ -107,8 +114,8 @@ export class IdempotencyGuard {
       // a local duplicate waits above instead of reading a stream that is about to move.
       const release = this.hold(stream);
       try {
-        const { state, revision } = await this.load(stream);
-        const verdict = judge(state, request, this.clock().getTime(), this.timings);
+        const loaded = await this.records.load(stream);
+        const verdict = judge(loaded.state, request, this.clock().getTime(), this.timings);
         switch (verdict.kind) {
           case 'replay':
             return { response: verdict.response, replayed: true };
@@ -127,10 +134,10 @@ export class IdempotencyGuard {
             break;
           case 'claim': {
             if (this.timings.soleWriter !== undefined) {
-              const response = await this.runAlone(stream, revision, request, execute);
+              const response = await this.runAlone(stream, loaded, request, execute);
               return { response, replayed: false };
             }
-            const claimed = await this.claim(stream, revision, request);
+            const claimed = await this.claim(stream, loaded, request);
             if (claimed === undefined) continue;
             return { response: await this.execute(stream, claimed, execute), replayed: false };
           }
@@ -154,26 +161,16 @@ export class IdempotencyGuard {
     };
   }
 
-  private async load(stream: string): Promise<{ state: KeyState; revision: number | undefined }> {
-    const events = await this.options.store.readStream(stream);
-    let state: KeyState = { status: 'free' };
-    // Only this class writes `idempotency-` streams, so their events have these shapes.
-    for (const event of events) state = evolveKey(state, event as unknown as IdempotencyEvent);
-    return { state, revision: events.at(-1)?.revision };
-  }
-
-  /** Appends the claim; the revision it is at, or undefined when another claimant won. */
+  /** Records the claim; the key's version with it, or undefined when another claimant won. */
   private async claim(
     stream: string,
-    revision: number | undefined,
+    loaded: KeyVersion,
     request: KeyRequest,
-  ): Promise<number | undefined> {
+  ): Promise<KeyVersion | undefined> {
     try {
-      return await this.append(
-        stream,
-        [{ type: 'IdempotencyKeyClaimed', data: this.claimOf(request, this.now()) }],
-        revision,
-      );
+      return await this.records.append(stream, loaded, [
+        { type: 'IdempotencyKeyClaimed', data: this.claimOf(request, this.now()) },
+      ]);
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) return undefined;
       throw error;
@@ -182,11 +179,11 @@ export class IdempotencyGuard {
 
   private async execute(
     stream: string,
-    claimRevision: number,
+    claimed: KeyVersion,
     execute: () => Promise<Execution>,
   ): Promise<StoredResponse> {
     const outcome = await execute().catch(async (error: unknown) => {
-      await this.settle(stream, claimRevision, {
+      await this.settle(stream, claimed, {
         type: 'IdempotencyKeyReleased',
         data: { releasedAt: this.now() },
       });
@@ -194,7 +191,7 @@ export class IdempotencyGuard {
     });
     await this.settle(
       stream,
-      claimRevision,
+      claimed,
       outcome.record
         ? {
             type: 'IdempotentResponseRecorded',
@@ -213,7 +210,7 @@ export class IdempotencyGuard {
    */
   private async runAlone(
     stream: string,
-    revision: number | undefined,
+    loaded: KeyVersion,
     request: KeyRequest,
     execute: () => Promise<Execution>,
   ): Promise<StoredResponse> {
@@ -222,7 +219,7 @@ export class IdempotencyGuard {
     if (outcome.record) {
       await this.settle(
         stream,
-        revision,
+        loaded,
         { type: 'IdempotencyKeyClaimed', data: this.claimOf(request, claimedAt) },
         {
           type: 'IdempotentResponseRecorded',
@@ -240,32 +237,14 @@ export class IdempotencyGuard {
    */
   private async settle(
     stream: string,
-    revision: number | undefined,
+    after: KeyVersion,
     ...events: IdempotencyEvent[]
   ): Promise<void> {
     try {
-      await this.append(stream, events, revision);
+      await this.records.append(stream, after, events);
     } catch (error) {
       this.options.logger?.warn({ err: error, stream }, 'could not record the idempotency outcome');
     }
-  }
-
-  private async append(
-    stream: string,
-    events: readonly IdempotencyEvent[],
-    revision: number | undefined,
-  ): Promise<number> {
-    const result = await this.options.store.append(
-      stream,
-      events.map((event) => ({
-        id: uuidv7(),
-        type: event.type,
-        schemaVersion: 1,
-        data: event.data,
-      })),
-      { expectedRevision: revision === undefined ? 'no_stream' : revision },
-    );
-    return result.nextExpectedRevision;
   }
 
   private claimOf(request: KeyRequest, claimedAt: string) {

@@ -6,16 +6,35 @@ import { defineRoute } from '../http/route';
 import { createServiceApp } from '../http/service-app';
 import { counterService } from '../testing/counter-service';
 import { COOPS, kitFixture, type KitFixture } from '../testing/kit-fixture';
-import { WrongExpectedRevisionError } from '@kopfed/eventstore';
+import {
+  WrongExpectedRevisionError,
+  type EventStore,
+  type SqliteEventStore,
+} from '@kopfed/eventstore';
 import { DAY_MS } from './idempotency-guard';
 import { sha256Hex } from './fingerprint';
 import { keyIdOf } from '../access/api-key-token';
+import { sqliteKeyRecords } from './sqlite-key-records';
 
 const A = `/api/counter/v1/coops/${COOPS.A}/counters/c1`;
 const STREAM = `counter-${COOPS.A}.c1`;
 
-// soleWriter (the embedded node): the claim and the response are appended together at the end.
-describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) => {
+const inTable = (store: EventStore) => sqliteKeyRecords(store as SqliteEventStore);
+
+// soleWriter (the embedded node): the claim and the response are recorded together at the end;
+// the node keeps them in a table of the store (table: true), other processes as events.
+describe.each([
+  { soleWriter: false, table: false },
+  { soleWriter: true, table: false },
+  { soleWriter: true, table: true },
+])('Idempotency-Key (sole writer: $soleWriter, table: $table)', ({ soleWriter, table }) => {
+  const options = () => ({
+    clock: () => now,
+    waitMs: 2_000,
+    pollMs: 5,
+    soleWriter,
+    ...(table ? { keyRecords: inTable } : {}),
+  });
   let fx: KitFixture;
   let app: Express;
   let now: Date;
@@ -78,7 +97,7 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
     fx = await kitFixture();
     app = createServiceApp(counterService(fx.store, [flaky, slow, raced]), {
       ...fx.deps,
-      idempotency: { clock: () => now, waitMs: 2_000, pollMs: 5, soleWriter },
+      idempotency: options(),
     });
   });
   afterEach(() => fx.close());
@@ -242,21 +261,33 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
     expect(await events()).toBe(1);
   });
 
-  it('appends to the key once on success (a sole writer) or twice, and keeps no event of a 5xx (a sole writer)', async () => {
+  it('records the key once on success (a sole writer) or twice, and keeps nothing of a 5xx (a sole writer)', async () => {
     const keyStream = (key: string) => `idempotency-${sha256Hex(`${COOPS.A}\n${key}`)}`;
     const appends = jest.spyOn(fx.store, 'append');
     const appendsTo = (key: string) =>
       appends.mock.calls.filter(([stream]) => stream === keyStream(key)).length;
+    const writes = jest.spyOn(fx.store as SqliteEventStore, 'commitWith');
     await increment('k-8', { by: 1 }).expect(200);
-    expect(appendsTo('k-8')).toBe(soleWriter ? 1 : 2);
-    expect((await fx.store.readStream(keyStream('k-8'))).map((e) => e.type)).toEqual([
-      'IdempotencyKeyClaimed',
-      'IdempotentResponseRecorded',
-    ]);
+    const keyEvents = (await fx.store.readStream(keyStream('k-8'))).map((e) => e.type);
+    if (table) {
+      // One write in the group commit, and no event: the row holds the key's state.
+      expect([appendsTo('k-8'), keyEvents, writes.mock.calls.length]).toEqual([0, [], 1]);
+      const { state, revision } = await inTable(fx.store).load(keyStream('k-8'));
+      expect([state.status, revision]).toEqual(['recorded', 1]);
+    } else {
+      expect(appendsTo('k-8')).toBe(soleWriter ? 1 : 2);
+      expect(keyEvents).toEqual(['IdempotencyKeyClaimed', 'IdempotentResponseRecorded']);
+    }
+    writes.mockClear();
     const path = `/api/counter/v1/coops/${COOPS.A}/flaky`;
     await increment('k-9', undefined, fx.keys.coopA, path).expect(500);
     expect(appendsTo('k-9')).toBe(soleWriter ? 0 : 2);
+    if (table) {
+      expect(writes).not.toHaveBeenCalled();
+      expect((await inTable(fx.store).load(keyStream('k-9'))).revision).toBeUndefined();
+    }
     appends.mockRestore();
+    writes.mockRestore();
   });
 
   it('makes a duplicate with another body wait for the first, then refuses it', async () => {
@@ -293,7 +324,7 @@ describe.each([false, true])('Idempotency-Key (sole writer: %s)', (soleWriter) =
           }),
         ],
       },
-      { ...fx.deps, idempotency: { clock: () => now, waitMs: 2_000, pollMs: 5, soleWriter } },
+      { ...fx.deps, idempotency: options() },
     );
     let otherCalls = 0;
     const path = `/api/counter/v1/coops/${COOPS.A}/slow`;

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { SqliteEventStore } from '@kopfed/eventstore';
+import { claimed, describeKeyRecordsConformance, recorded } from './key-records-conformance';
+import { eventStreamRecords, UNUSED_KEY } from './key-records';
+import { sqliteKeyRecords } from './sqlite-key-records';
+
+const dirs: string[] = [];
+const freshFile = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-keys-'));
+  dirs.push(dir);
+  return join(dir, 'service.db');
+};
+afterAll(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describeKeyRecordsConformance({
+  name: 'events in the store',
+  async open() {
+    const store = SqliteEventStore.open({ file: freshFile() });
+    return { records: eventStreamRecords(store), close: () => store.close() };
+  },
+});
+
+describeKeyRecordsConformance({
+  name: 'a table of the SQLite store',
+  async open() {
+    const store = SqliteEventStore.open({ file: freshFile() });
+    return { records: sqliteKeyRecords(store), close: () => store.close() };
+  },
+});
+
+describe('idempotency key records in a table of the SQLite store', () => {
+  let file: string;
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    file = freshFile();
+    store = SqliteEventStore.open({ file });
+  });
+  afterEach(() => store.close());
+
+  it('writes rows, never events, and keeps them through a restart', async () => {
+    const records = sqliteKeyRecords(store);
+    const both = await records.append('idempotency-a', UNUSED_KEY, [claimed(), recorded]);
+    expect(await store.headPosition()).toBe(0);
+    await store.close();
+    store = SqliteEventStore.open({ file });
+    expect(await sqliteKeyRecords(store).load('idempotency-a')).toEqual(both);
+  });
+
+  it('honours a key an earlier version kept as events, and goes on from its revision', async () => {
+    await store.append(
+      'idempotency-old',
+      [claimed(), recorded].map((e) => ({ id: uuidv7(), schemaVersion: 1, ...e })),
+      { expectedRevision: 'no_stream' },
+    );
+    const records = sqliteKeyRecords(store);
+    const old = await records.load('idempotency-old');
+    expect(old).toEqual(await eventStreamRecords(store).load('idempotency-old'));
+    expect([old.revision, old.state.status]).toEqual([1, 'recorded']);
+    const released = await records.append('idempotency-old', old, [
+      { type: 'IdempotencyKeyReleased', data: { releasedAt: '2026-04-01T00:00:00.000Z' } },
+    ]);
+    expect(released).toEqual({ state: { status: 'free' }, revision: 2 });
+    expect(await records.load('idempotency-old')).toEqual(released);
+    // The stream is left as it was; a record after a stale version is refused.
+    expect((await store.readStream('idempotency-old')).length).toBe(2);
+    await expect(records.append('idempotency-old', old, [claimed()])).rejects.toThrow(
+      /expected revision 1, actual 2/,
+    );
+  });
+
+  it('rides the store’s group commit: a failed write sinks only itself', async () => {
+    const records = sqliteKeyRecords(store);
+    const [taken, lost, appended] = await Promise.allSettled([
+      records.append('idempotency-g', UNUSED_KEY, [claimed()]),
+      records.append('idempotency-g', UNUSED_KEY, [claimed()]),
+      store.append(
+        'thing-1',
+        [{ id: uuidv7(), type: 'ThingHappened', schemaVersion: 1, data: {} }],
+        {
+          expectedRevision: 'no_stream',
+        },
+      ),
+    ]);
+    expect([taken.status, lost.status, appended.status]).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(await store.headPosition()).toBe(1);
+  });
+
+  it('reads an auditor’s read-only copy from the events, and makes no table there', async () => {
+    await store.close();
+    const readOnly = SqliteEventStore.open({ file, readonly: true });
+    try {
+      expect(await sqliteKeyRecords(readOnly).load('idempotency-a')).toEqual(UNUSED_KEY);
+      const tables = readOnly.database
+        .prepare("SELECT name FROM sqlite_master WHERE name = 'idempotency_keys'")
+        .all();
+      expect(tables).toEqual([]);
+    } finally {
+      await readOnly.close();
+      store = SqliteEventStore.open({ file });
+    }
+  });
+});
