@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { SqliteEventStore } from './sqlite-event-store';
 
@@ -8,20 +9,25 @@ describe('SqliteEventStore.commitWith: other writes ride the group commit', () =
   let commits: number;
 
   beforeEach(() => {
-    store = new SqliteEventStore({ file: ':memory:' });
-    store.database.exec('CREATE TABLE notes (note TEXT NOT NULL)');
     commits = 0;
-    const transaction = store.database.transaction.bind(store.database);
-    // Counts immediate transactions, the store's group commits (savepoints inside are not commits).
-    store.database.transaction = ((fn: (...args: unknown[]) => unknown) => {
-      const wrapped = transaction(fn);
+    // Counts immediate transactions, the store's group commits (savepoints inside are not
+    // commits). The store makes its transaction function once, when it is opened.
+    const transaction = Database.prototype.transaction;
+    const counting = jest.spyOn(Database.prototype, 'transaction').mockImplementation(function (
+      this: Database.Database,
+      fn,
+    ) {
+      const wrapped = transaction.call(this, fn);
       return Object.assign((...args: unknown[]) => wrapped(...args), wrapped, {
         immediate: (...args: unknown[]) => {
           commits++;
           return wrapped.immediate(...args);
         },
-      });
-    }) as typeof store.database.transaction;
+      }) as typeof wrapped;
+    });
+    store = new SqliteEventStore({ file: ':memory:' });
+    counting.mockRestore();
+    store.database.exec('CREATE TABLE notes (note TEXT NOT NULL)');
   });
   afterEach(() => store.close());
 

@@ -115,6 +115,13 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly statements: Statements;
+  /**
+   * Runs its argument in a transaction (`.immediate`), or in a savepoint when called inside
+   * one. Made once: better-sqlite3's `transaction()` builds four wrappers and their properties
+   * at every call, which cost the node's event loop about 1.6% when it was called for every
+   * write of every group.
+   */
+  private readonly transact: { <T>(work: () => T): T; immediate<T>(work: () => T): T };
   /** Undefined for an in-memory store and for inline checkpoints. */
   readonly walCheckpointer: WalCheckpointer | undefined;
 
@@ -137,6 +144,7 @@ export class SqliteEventStore implements EventStore {
       ? refusingLeases((operation) => this.refuseWrite(operation))
       : new SqliteLeaseStore(this.database, this.clock, () => this.assertOpen());
     this.statements = prepareStatements(this.database);
+    this.transact = this.database.transaction((work: () => unknown) => work()) as never;
     const checkpoints = options.walCheckpoints ?? DEFAULT_WAL_CHECKPOINTER;
     this.walCheckpointer =
       checkpoints === 'inline' || this.database.memory || this.database.readonly
@@ -351,45 +359,43 @@ export class SqliteEventStore implements EventStore {
     writes: PendingWrite[],
     isolate: boolean,
   ): [Outcome[], WriteOutcome[]] {
-    return this.database
-      .transaction((): [Outcome[], WriteOutcome[]] => {
-        const outcomes: Outcome[] = [];
-        let head = this.statements.head.get()!.p;
-        const last = this.statements.lastBatch.get();
-        let batch = last?.batch ?? 0;
-        let seal = last?.seal ?? GENESIS_SEAL;
-        for (const pending of group) {
-          try {
-            const outcome = isolate
-              ? this.database.transaction(() => this.appendOne(pending, head, batch + 1, seal))()
-              : this.appendOne(pending, head, batch + 1, seal);
-            if (outcome.seal !== undefined) {
-              head = outcome.result.position;
-              batch += 1;
-              seal = outcome.seal;
-            }
-            outcomes.push({ ok: true, result: outcome.result, wrote: outcome.seal !== undefined });
-          } catch (error) {
-            // Without savepoints a failed insert leaves the transaction half-written: abort it.
-            if (!isolate && isUniqueViolation(error)) throw error;
-            this.assertStillInTransaction(error);
-            outcomes.push({
-              ok: false,
-              error: isolate ? this.explainInsertFailure(error, pending.events) : error,
-            });
+    return this.transact.immediate((): [Outcome[], WriteOutcome[]] => {
+      const outcomes: Outcome[] = [];
+      let head = this.statements.head.get()!.p;
+      const last = this.statements.lastBatch.get();
+      let batch = last?.batch ?? 0;
+      let seal = last?.seal ?? GENESIS_SEAL;
+      for (const pending of group) {
+        try {
+          const outcome = isolate
+            ? this.transact(() => this.appendOne(pending, head, batch + 1, seal))
+            : this.appendOne(pending, head, batch + 1, seal);
+          if (outcome.seal !== undefined) {
+            head = outcome.result.position;
+            batch += 1;
+            seal = outcome.seal;
           }
+          outcomes.push({ ok: true, result: outcome.result, wrote: outcome.seal !== undefined });
+        } catch (error) {
+          // Without savepoints a failed insert leaves the transaction half-written: abort it.
+          if (!isolate && isUniqueViolation(error)) throw error;
+          this.assertStillInTransaction(error);
+          outcomes.push({
+            ok: false,
+            error: isolate ? this.explainInsertFailure(error, pending.events) : error,
+          });
         }
-        const written = writes.map((write): WriteOutcome => {
-          try {
-            return { ok: true, value: this.database.transaction(write.work)() };
-          } catch (error) {
-            this.assertStillInTransaction(error);
-            return { ok: false, error };
-          }
-        });
-        return [outcomes, written];
-      })
-      .immediate();
+      }
+      const written = writes.map((write): WriteOutcome => {
+        try {
+          return { ok: true, value: this.transact(write.work) };
+        } catch (error) {
+          this.assertStillInTransaction(error);
+          return { ok: false, error };
+        }
+      });
+      return [outcomes, written];
+    });
   }
 
   /**
