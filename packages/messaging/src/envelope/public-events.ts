@@ -6,6 +6,7 @@ import {
 } from '@kopfed/bus';
 import {
   ContractError,
+  parseEventType,
   type EventCatalog,
   type EventDefinition,
   type ReceivedEvent,
@@ -55,12 +56,26 @@ export function publicEventEncoder<const Defs extends readonly EventDefinition[]
  * A consumer's handler for integration events: parses the envelope, checks it against the
  * catalog and upcasts its data to the latest version before `handle` sees it. A message that
  * is not valid JSON or breaks its contract can never succeed, so it is dead-lettered at once.
+ *
+ * `only` names the events `handle` acts on: a message whose `ce-type` header names another is
+ * acknowledged unread. Most groups act on a few of their topic's events, and on the in-process
+ * bus every group parsed and checked every message of its topic (about half of the node's
+ * deliveries under its benchmark's mix, each a JSON.parse and a zod parse of the envelope, only
+ * to be ignored). The header repeats the envelope's type (publicEventEncoder); a message
+ * without a readable one is read as before.
  */
 export function integrationEventHandler<const Defs extends readonly EventDefinition[]>(
   catalog: EventCatalog<Defs>,
   handle: (event: ReceivedEvent<Defs[number]>, message: IncomingMessage) => Promise<void> | void,
+  options: { only?: readonly Defs[number]['name'][] } = {},
 ): MessageHandler {
+  const wanted = options.only && new Set<string>(options.only);
   return (message) => {
+    if (wanted) {
+      const type = message.headers['ce-type'];
+      const name = type === undefined ? undefined : parseEventType(type)?.name;
+      if (name !== undefined && !wanted.has(name)) return;
+    }
     let received: ReceivedEvent<Defs[number]>;
     try {
       received = catalog.fromEnvelope(JSON.parse(message.value));

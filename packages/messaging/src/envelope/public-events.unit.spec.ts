@@ -114,6 +114,30 @@ describe('public events on the bus', () => {
     });
   });
 
+  it('hands a consumer only the events it names, reading no other message', async () => {
+    const received: string[] = [];
+    const handler = integrationEventHandler(catalog, (event) => void received.push(event.name), {
+      only: ['MemberJoined'],
+    });
+    const joined = encode(stored, undefined)!;
+    const message = (value: string, headers: Record<string, string>): IncomingMessage => ({
+      topic: 'kopfed.member.events',
+      key: MEMBER,
+      value,
+      headers,
+      attempt: 1,
+    });
+    await handler(message(joined.value, joined.headers!));
+    expect(received).toEqual(['MemberJoined']);
+    // Another event is acknowledged unread: its body is never parsed, so it cannot fail.
+    const other = message('{not json', { 'ce-type': 'kopfed.member.MemberLeft.v1' });
+    expect(handler(other)).toBeUndefined();
+    // Without a header naming the event, the message is read and checked as before.
+    for (const headers of [{}, { 'ce-type': 'kopfed.member.MemberJoined.v2' }])
+      expect(() => handler(message('{not json', headers))).toThrow(/unreadable integration event/);
+    expect(received).toEqual(['MemberJoined']);
+  });
+
   it('dead-letters unreadable messages at once', async () => {
     const bus = new InProcessBus();
     let handled = 0;

@@ -234,37 +234,41 @@ export class LiquidityLoanRequests {
     return {
       topic: catalog.topicOf('settlement'),
       group: LIQUIDITY_LOANS_GROUP,
-      handler: integrationEventHandler(catalog, async (event) => {
-        if (event.name !== 'LiquidityLoanRequested') return;
-        const d = event.data;
-        const requestId = liquidityLoanRequestId(d.batchId, d.coopId);
-        await this.inbox.apply(event.envelope.id, () => {
-          this.statements.insert.run({
-            request_id: requestId,
-            parent_coop_id: d.parentCoopId,
-            batch_id: d.batchId,
-            coop_id: d.coopId,
-            shortfall: d.shortfall.amount,
-            currency: d.shortfall.currency,
-            requested_at: d.requestedAt,
+      handler: integrationEventHandler(
+        catalog,
+        async (event) => {
+          if (event.name !== 'LiquidityLoanRequested') return;
+          const d = event.data;
+          const requestId = liquidityLoanRequestId(d.batchId, d.coopId);
+          await this.inbox.apply(event.envelope.id, () => {
+            this.statements.insert.run({
+              request_id: requestId,
+              parent_coop_id: d.parentCoopId,
+              batch_id: d.batchId,
+              coop_id: d.coopId,
+              shortfall: d.shortfall.amount,
+              currency: d.shortfall.currency,
+              requested_at: d.requestedAt,
+            });
           });
-        });
-        // Kept and tried once: a redelivery (or a crash before the try) finds it tried, or not.
-        if (this.statements.byId.get(requestId)!.attempted_at !== null) return;
-        const answer = await this.answer(requestId, {
-          appliedBy: LIQUIDITY_APPLICANT,
-          metadata: {
-            correlationId: event.envelope.correlationid,
-            causationId: event.envelope.id,
-            coopId: d.parentCoopId,
-          },
-        });
-        if (answer.status === 'unanswered')
-          this.deps.logger.warn(
-            { requestId, parentCoopId: d.parentCoopId, reason: answer.reason },
-            'liquidity loan request kept unanswered',
-          );
-      }),
+          // Kept and tried once: a redelivery (or a crash before the try) finds it tried, or not.
+          if (this.statements.byId.get(requestId)!.attempted_at !== null) return;
+          const answer = await this.answer(requestId, {
+            appliedBy: LIQUIDITY_APPLICANT,
+            metadata: {
+              correlationId: event.envelope.correlationid,
+              causationId: event.envelope.id,
+              coopId: d.parentCoopId,
+            },
+          });
+          if (answer.status === 'unanswered')
+            this.deps.logger.warn(
+              { requestId, parentCoopId: d.parentCoopId, reason: answer.reason },
+              'liquidity loan request kept unanswered',
+            );
+        },
+        { only: ['LiquidityLoanRequested'] },
+      ),
     };
   }
 

@@ -33,49 +33,53 @@ export function savingsDebitsConsumption(
   return {
     topic: catalog.topicOf('savings'),
     group: SAVINGS_DEBITS_GROUP,
-    handler: integrationEventHandler(catalog, async (event) => {
-      if (event.name !== 'SavingsDebitRefused') return;
-      const d = event.data;
-      const { state, revision } = await loans.load(d.loanId);
-      if (revision === undefined || state.coopId !== d.coopId) return;
-      const refusal = {
-        savingsAccountId: d.accountId,
-        reason: d.reason,
-        detail: d.detail,
-        refusedOn: d.businessDate,
-      };
-      const command: LoanCommand =
-        d.request === 'LoanRepaid'
-          ? {
-              type: 'RecordRepaymentRefused',
-              repaymentId: d.requestId,
-              ...refusal,
-              ...(await repaymentHistory(store, d.loanId, d.requestId)),
-            }
-          : {
-              type: 'RecordRecoveryRefused',
-              recoveryId: d.requestId,
-              ...refusal,
-              recovery: await recovery(store, d.loanId, d.requestId),
-            };
-      try {
-        await loans.execute(d.loanId, command, {
-          metadata: {
-            correlationId: event.envelope.correlationid,
-            causationId: event.envelope.id,
-            coopId: d.coopId,
-          },
-          idempotencyKey: event.envelope.id,
-          businessDate: d.businessDate,
-        });
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        logger.warn(
-          { loanId: d.loanId, code: error.code, eventId: event.envelope.id },
-          'refused savings debit not recorded on the loan',
-        );
-      }
-    }),
+    handler: integrationEventHandler(
+      catalog,
+      async (event) => {
+        if (event.name !== 'SavingsDebitRefused') return;
+        const d = event.data;
+        const { state, revision } = await loans.load(d.loanId);
+        if (revision === undefined || state.coopId !== d.coopId) return;
+        const refusal = {
+          savingsAccountId: d.accountId,
+          reason: d.reason,
+          detail: d.detail,
+          refusedOn: d.businessDate,
+        };
+        const command: LoanCommand =
+          d.request === 'LoanRepaid'
+            ? {
+                type: 'RecordRepaymentRefused',
+                repaymentId: d.requestId,
+                ...refusal,
+                ...(await repaymentHistory(store, d.loanId, d.requestId)),
+              }
+            : {
+                type: 'RecordRecoveryRefused',
+                recoveryId: d.requestId,
+                ...refusal,
+                recovery: await recovery(store, d.loanId, d.requestId),
+              };
+        try {
+          await loans.execute(d.loanId, command, {
+            metadata: {
+              correlationId: event.envelope.correlationid,
+              causationId: event.envelope.id,
+              coopId: d.coopId,
+            },
+            idempotencyKey: event.envelope.id,
+            businessDate: d.businessDate,
+          });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          logger.warn(
+            { loanId: d.loanId, code: error.code, eventId: event.envelope.id },
+            'refused savings debit not recorded on the loan',
+          );
+        }
+      },
+      { only: ['SavingsDebitRefused'] },
+    ),
   };
 }
 

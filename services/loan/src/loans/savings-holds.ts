@@ -29,49 +29,60 @@ export function savingsHoldsConsumption(
   return {
     topic: catalog.topicOf('savings'),
     group: SAVINGS_HOLDS_GROUP,
-    handler: integrationEventHandler(catalog, async (event) => {
-      if (event.name === 'SavingsHoldPlaced') {
-        const d = event.data;
-        await record(event, d.holdId, d.coopId, d.businessDate, {
-          type: 'RecordCollateralHold',
-          holdId: d.holdId,
-          savingsAccountId: d.accountId,
-          amount: BigInt(d.amount.amount),
-          placedOn: d.businessDate,
-        });
-      } else if (event.name === 'SavingsHoldReleased') {
-        const d = event.data;
-        await record(event, d.holdId, d.coopId, d.businessDate, {
-          type: 'RecordCollateralHoldEnded',
-          holdId: d.holdId,
-          savingsAccountId: d.accountId,
-          reason: d.reason,
-          endedOn: d.businessDate,
-        });
-      } else if (event.name === 'SavingsWithdrawn' && event.data.hold) {
-        // A captured hold: its money left savings (to `via`), the hold with it.
-        const d = event.data;
-        const holdId = event.data.hold.holdId;
-        await record(event, holdId, d.coopId, d.businessDate, {
-          type: 'RecordCollateralHoldEnded',
-          holdId,
-          savingsAccountId: d.accountId,
-          reason: 'captured',
-          endedOn: d.businessDate,
-        });
-      } else if (event.name === 'SavingsHoldRefused') {
-        const d = event.data;
-        await record(event, d.loanId, d.coopId, d.businessDate, {
-          type: 'RecordCollateralHoldRefused',
-          holdId: d.holdId,
-          savingsAccountId: d.accountId,
-          amount: BigInt(d.amount.amount),
-          reason: d.reason,
-          detail: d.detail,
-          refusedOn: d.businessDate,
-        });
-      }
-    }),
+    handler: integrationEventHandler(
+      catalog,
+      async (event) => {
+        if (event.name === 'SavingsHoldPlaced') {
+          const d = event.data;
+          await record(event, d.holdId, d.coopId, d.businessDate, {
+            type: 'RecordCollateralHold',
+            holdId: d.holdId,
+            savingsAccountId: d.accountId,
+            amount: BigInt(d.amount.amount),
+            placedOn: d.businessDate,
+          });
+        } else if (event.name === 'SavingsHoldReleased') {
+          const d = event.data;
+          await record(event, d.holdId, d.coopId, d.businessDate, {
+            type: 'RecordCollateralHoldEnded',
+            holdId: d.holdId,
+            savingsAccountId: d.accountId,
+            reason: d.reason,
+            endedOn: d.businessDate,
+          });
+        } else if (event.name === 'SavingsWithdrawn' && event.data.hold) {
+          // A captured hold: its money left savings (to `via`), the hold with it.
+          const d = event.data;
+          const holdId = event.data.hold.holdId;
+          await record(event, holdId, d.coopId, d.businessDate, {
+            type: 'RecordCollateralHoldEnded',
+            holdId,
+            savingsAccountId: d.accountId,
+            reason: 'captured',
+            endedOn: d.businessDate,
+          });
+        } else if (event.name === 'SavingsHoldRefused') {
+          const d = event.data;
+          await record(event, d.loanId, d.coopId, d.businessDate, {
+            type: 'RecordCollateralHoldRefused',
+            holdId: d.holdId,
+            savingsAccountId: d.accountId,
+            amount: BigInt(d.amount.amount),
+            reason: d.reason,
+            detail: d.detail,
+            refusedOn: d.businessDate,
+          });
+        }
+      },
+      {
+        only: [
+          'SavingsHoldPlaced',
+          'SavingsHoldReleased',
+          'SavingsWithdrawn',
+          'SavingsHoldRefused',
+        ],
+      },
+    ),
   };
 
   /** Records what savings did to the hold named by a loan id on that loan, once per message. */

@@ -49,84 +49,88 @@ export function shuCreditsConsumption(
   return {
     topic: catalog.topicOf('settlement'),
     group: 'savings.shu',
-    handler: integrationEventHandler(catalog, async (event) => {
-      if (event.name !== 'ShuDistributed') return;
-      // A member's account opened moments ago must be found, not opened a second time.
-      await accountsCaughtUp();
-      const d = event.data;
-      const metadata: EventMetadata = {
-        correlationId: event.envelope.correlationid,
-        causationId: event.envelope.id,
-        coopId: d.coopId,
-      };
-      // The shares are credited on the distribution's business date, the day the books take them
-      // out of utang SHU, however late the message comes (never ahead of savings' today).
-      const today = service.accounts.today();
-      const creditedOn = minDate(d.businessDate, today);
-      const failures: string[] = [];
-      for (const { memberId, amount } of d.credits) {
-        const key = `${event.envelope.id}:${memberId}`;
-        const actor = { keyId: 'shu', metadata, idempotency: { scope: 'shu', key } };
-        const existing = openAccount.get(d.coopId, memberId, productCode)?.account_id;
-        const fresh = deterministicUuid('savings-shu-account', event.envelope.id, memberId);
-        const claim = await reserve(
-          service.accounts.store,
-          `shu-credit-${key}`,
-          existing ?? fresh,
-          metadata,
-        );
-        const target = claim.reserved ? (existing ?? fresh) : claim.heldBy;
-        const reference = `SHU-${d.financialYear}`;
-        try {
-          if (target === fresh) {
-            // Opened with the share as its first deposit: once it exists, the share is in.
-            if (await opened(service, fresh)) continue;
-            // Opened that day, earning from it, as the share in an account held before does.
-            await service.open(
-              d.coopId,
-              {
-                accountId: fresh,
-                memberId,
-                productCode,
-                openedOn: creditedOn,
-                initialDeposit: { amount: BigInt(amount.amount), via: SHU_FUNDS },
-              },
-              actor,
-              creditedOn,
-            );
-          } else {
-            // Nothing moves in before an account opened (`before-opening`).
-            const { openedOn } = await service.accounts.known(d.coopId, target);
-            await service.deposit(
-              d.coopId,
-              target,
-              {
-                amount: BigInt(amount.amount),
-                via: SHU_FUNDS,
-                reference,
-                on: maxDate(creditedOn, openedOn),
-              },
-              actor,
-            );
+    handler: integrationEventHandler(
+      catalog,
+      async (event) => {
+        if (event.name !== 'ShuDistributed') return;
+        // A member's account opened moments ago must be found, not opened a second time.
+        await accountsCaughtUp();
+        const d = event.data;
+        const metadata: EventMetadata = {
+          correlationId: event.envelope.correlationid,
+          causationId: event.envelope.id,
+          coopId: d.coopId,
+        };
+        // The shares are credited on the distribution's business date, the day the books take them
+        // out of utang SHU, however late the message comes (never ahead of savings' today).
+        const today = service.accounts.today();
+        const creditedOn = minDate(d.businessDate, today);
+        const failures: string[] = [];
+        for (const { memberId, amount } of d.credits) {
+          const key = `${event.envelope.id}:${memberId}`;
+          const actor = { keyId: 'shu', metadata, idempotency: { scope: 'shu', key } };
+          const existing = openAccount.get(d.coopId, memberId, productCode)?.account_id;
+          const fresh = deterministicUuid('savings-shu-account', event.envelope.id, memberId);
+          const claim = await reserve(
+            service.accounts.store,
+            `shu-credit-${key}`,
+            existing ?? fresh,
+            metadata,
+          );
+          const target = claim.reserved ? (existing ?? fresh) : claim.heldBy;
+          const reference = `SHU-${d.financialYear}`;
+          try {
+            if (target === fresh) {
+              // Opened with the share as its first deposit: once it exists, the share is in.
+              if (await opened(service, fresh)) continue;
+              // Opened that day, earning from it, as the share in an account held before does.
+              await service.open(
+                d.coopId,
+                {
+                  accountId: fresh,
+                  memberId,
+                  productCode,
+                  openedOn: creditedOn,
+                  initialDeposit: { amount: BigInt(amount.amount), via: SHU_FUNDS },
+                },
+                actor,
+                creditedOn,
+              );
+            } else {
+              // Nothing moves in before an account opened (`before-opening`).
+              const { openedOn } = await service.accounts.known(d.coopId, target);
+              await service.deposit(
+                d.coopId,
+                target,
+                {
+                  amount: BigInt(amount.amount),
+                  via: SHU_FUNDS,
+                  reference,
+                  on: maxDate(creditedOn, openedOn),
+                },
+                actor,
+              );
+            }
+          } catch (error) {
+            failures.push(`${memberId}: ${error instanceof Error ? error.message : String(error)}`);
           }
-        } catch (error) {
-          failures.push(`${memberId}: ${error instanceof Error ? error.message : String(error)}`);
         }
-      }
-      if (failures.length > 0) {
-        deps.logger.error(
-          {
-            coopId: d.coopId,
-            financialYear: d.financialYear,
-            eventId: event.envelope.id,
-            failures,
-          },
-          'SHU shares not credited to savings',
-        );
-        // Redelivered, the shares already credited append nothing; these are tried again.
-        throw new Error(`${failures.length} SHU share(s) not credited: ${failures.join('; ')}`);
-      }
-    }),
+        if (failures.length > 0) {
+          deps.logger.error(
+            {
+              coopId: d.coopId,
+              financialYear: d.financialYear,
+              eventId: event.envelope.id,
+              failures,
+            },
+            'SHU shares not credited to savings',
+          );
+          // Redelivered, the shares already credited append nothing; these are tried again.
+          throw new Error(`${failures.length} SHU share(s) not credited: ${failures.join('; ')}`);
+        }
+      },
+      { only: ['ShuDistributed'] },
+    ),
   };
 }
 
