@@ -37,9 +37,11 @@ export function sqliteKeyRecords(store: SqliteEventStore): KeyRecords {
   const select = db.prepare<[string], { revision: number; state: string }>(
     'SELECT revision, state FROM idempotency_keys WHERE stream = ?',
   );
-  const upsert = db.prepare<[string, number, string]>(
-    `INSERT INTO idempotency_keys (stream, revision, state) VALUES (?, ?, ?)
-     ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, state = excluded.state`,
+  const insert = db.prepare<[string, number, string]>(
+    'INSERT INTO idempotency_keys (stream, revision, state) VALUES (?, ?, ?) ON CONFLICT (stream) DO NOTHING',
+  );
+  const update = db.prepare<[number, string, string, number]>(
+    'UPDATE idempotency_keys SET revision = ?, state = ? WHERE stream = ? AND revision = ?',
   );
   return {
     async load(stream) {
@@ -48,9 +50,20 @@ export function sqliteKeyRecords(store: SqliteEventStore): KeyRecords {
     },
     append(stream, after, events) {
       const next = foldKey(after, events);
+      const state = JSON.stringify(next.state);
       return store.commitWith(() => {
-        checkRevision(stream, after, select.get(stream));
-        upsert.run(stream, next.revision!, JSON.stringify(next.state));
+        // The key must be where `after` found it: its row at that revision, or no row yet (an
+        // unused key, or an earlier version's stream, which no longer moves).
+        const written =
+          (after.revision !== undefined &&
+            update.run(next.revision!, state, stream, after.revision).changes === 1) ||
+          insert.run(stream, next.revision!, state).changes === 1;
+        if (!written)
+          throw new WrongExpectedRevisionError(
+            stream,
+            after.revision === undefined ? 'no_stream' : after.revision,
+            select.get(stream)?.revision,
+          );
         return next;
       });
     },
@@ -59,17 +72,4 @@ export function sqliteKeyRecords(store: SqliteEventStore): KeyRecords {
 
 function versionOf(row: { revision: number; state: string }): KeyVersion {
   return { state: JSON.parse(row.state) as KeyState, revision: row.revision };
-}
-
-/**
- * The key must be where `after` found it. Without a row, it is unused or an earlier version's
- * stream, which no longer moves; with one, the row's revision must be the one read.
- */
-function checkRevision(stream: string, after: KeyVersion, row: { revision: number } | undefined) {
-  if (row === undefined || row.revision === after.revision) return;
-  throw new WrongExpectedRevisionError(
-    stream,
-    after.revision === undefined ? 'no_stream' : after.revision,
-    row.revision,
-  );
 }
