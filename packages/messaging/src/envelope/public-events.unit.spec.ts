@@ -133,7 +133,8 @@ describe('public events on the bus', () => {
     const other = message('{not json', { 'ce-type': 'kopfed.member.MemberLeft.v1' });
     expect(handler(other)).toBeUndefined();
     // Without a header naming the event, the message is read and checked as before.
-    for (const headers of [{}, { 'ce-type': 'kopfed.member.MemberJoined.v2' }])
+    const read: Record<string, string>[] = [{}, { 'ce-type': 'kopfed.member.MemberJoined.v2' }];
+    for (const headers of read)
       expect(() => handler(message('{not json', headers))).toThrow(/unreadable integration event/);
     expect(received).toEqual(['MemberJoined']);
   });
