@@ -19,9 +19,9 @@ export interface KeyRequest {
 }
 
 /**
- * The life of one Idempotency-Key, kept as events in the service's own store:
- * claimed (the request is running) → recorded (its response) or released (it failed in a
- * way worth retrying, so the key is free again).
+ * The life of one Idempotency-Key: claimed (the request is running) → recorded (its response)
+ * or released (it failed in a way worth retrying, so the key is free again). Kept as these
+ * events in the service's own store, or folded into a row of the node's table (key-records.ts).
  */
 export type IdempotencyEvent =
   | {
