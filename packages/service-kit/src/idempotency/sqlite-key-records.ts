@@ -6,7 +6,7 @@ import type { KeyState } from './idempotency-record';
  * One row per key: the key's history folded, and its revision. A rowid table, so that a new
  * key's row is appended; only the unique index on the key lands at a random place.
  */
-export const KEY_RECORDS_DDL = `
+const KEY_RECORDS_DDL = `
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   stream TEXT NOT NULL PRIMARY KEY,
   revision INTEGER NOT NULL,
