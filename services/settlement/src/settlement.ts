@@ -38,6 +38,8 @@ export interface SettlementOptions {
   /** The clearing engine's lease (ms); a restarted engine waits at most this long. */
   leaseTtlMs?: number;
   snapshotEvery?: number;
+  /** Transfer ids noted in memory before a snapshot writes them out (ClearingCore). */
+  notedIdsLimit?: number;
   /** The savings service's hold API, for member-to-member payments. */
   savings?: SavingsPort;
   paymentHooks?: PaymentHooks;
@@ -87,6 +89,7 @@ export async function createSettlement(
     logger,
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+    ...(options.notedIdsLimit ? { notedIdsLimit: options.notedIdsLimit } : {}),
   });
   const agreements = new AgreementTable(db);
   const transfers = new TransferService(core, directory, agreements, clock, logger);

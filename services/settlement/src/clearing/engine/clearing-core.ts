@@ -29,6 +29,11 @@ export interface ClearingCoreOptions {
   logger: Logger;
   /** A snapshot is written once this many clearing events were applied since the last. */
   snapshotEvery?: number;
+  /**
+   * Or once this many transfer ids were noted since the last (group legs and transfer
+   * streams): a group event notes up to 1,000, so counting events alone does not bound them.
+   */
+  notedIdsLimit?: number;
   /** One engine writes at a time: it holds this lease (ms) and renews it. */
   leaseTtlMs?: number;
 }
@@ -36,8 +41,12 @@ export interface ClearingCoreOptions {
 const PAGE = 5_000;
 const LEASE = 'settlement:clearing-engine';
 const DEFAULT_LEASE_TTL_MS = 15_000;
-/** About 100 MB of transfer ids noted while restoring: a snapshot then writes them out. */
-const RESTORE_NOTED_IDS = 1_000_000;
+/**
+ * About 100 MB of transfer ids noted in memory since the last snapshot, live or while
+ * restoring: a snapshot then writes them out to the index tables. (A Map holds at most 2^24
+ * entries; 20,000 group events of 1,000 legs would have gone past it.)
+ */
+const NOTED_IDS_LIMIT = 1_000_000;
 
 /**
  * The clearing house in memory, kept in step with the log (one writer, holding a lease).
@@ -167,8 +176,7 @@ export class ClearingCore {
       for (const event of page) this.applyRecorded(event);
       // Folding a long log (a rebuild, or the first start after an upgrade) snapshots as it
       // goes once it has noted many ids, so that what it holds in memory stays bounded.
-      if (this.recentLegs.size + this.recentStreams.size >= RESTORE_NOTED_IDS)
-        this.maybeSnapshot(true);
+      if (this.notedIds() >= this.notedIdsLimit()) this.maybeSnapshot(true);
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.position;
     }
@@ -270,10 +278,21 @@ export class ClearingCore {
     }
   }
 
+  private notedIds(): number {
+    return this.recentLegs.size + this.recentStreams.size;
+  }
+
+  private notedIdsLimit(): number {
+    return this.options.notedIdsLimit ?? NOTED_IDS_LIMIT;
+  }
+
   private maybeSnapshot(force = false): void {
-    const every = this.options.snapshotEvery ?? 20_000;
-    if (this.appending > 0 || this.sinceSnapshot === 0 || (!force && this.sinceSnapshot < every))
-      return;
+    if (this.appending > 0 || this.sinceSnapshot === 0) return;
+    const due =
+      force ||
+      this.sinceSnapshot >= (this.options.snapshotEvery ?? 20_000) ||
+      this.notedIds() >= this.notedIdsLimit();
+    if (!due) return;
     this.tables.save(this.appliedThrough, this.state, {
       legs: this.recentLegs,
       streams: this.recentStreams,

@@ -133,6 +133,48 @@ describe('the clearing engine across restarts', () => {
   });
 });
 
+describe('transfer ids noted in memory', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    // Events alone would not snapshot here: only the number of noted ids can.
+    h = await settlementHarness({ snapshotEvery: 1_000_000, notedIdsLimit: 5 });
+    for (const coop of [A, B, C]) await h.fund(coop, 10_000_000);
+  });
+  afterEach(() => h.close());
+
+  const group = (groupId: string, legs: number) =>
+    h.post('/transfer-groups', {
+      groupId,
+      transfers: Array.from({ length: legs }, (_, i) => ({
+        transferId: `${groupId}-${i}`,
+        fromCoopId: [A, B, C][i % 3],
+        toCoopId: [B, C, A][i % 3],
+        amount: idr(10),
+      })),
+    });
+
+  it('are written out by a snapshot once there are as many as the limit, however few events', async () => {
+    const { core } = h.settlement;
+    expect((await group('small', 3)).status).toBe(201);
+    expect(core.recentLegs.size).toBe(3);
+    expect(core.tables.groupOfLeg('small-0')).toBeUndefined();
+
+    expect((await group('large', 4)).status).toBe(201);
+    expect(core.recentLegs.size).toBe(0);
+    expect(core.tables.groupOfLeg('small-0')).toBe('small');
+    expect(core.tables.groupOfLeg('large-3')).toBe('large');
+    // Still taken: a leg id cannot be used again once its group's ids left memory.
+    expect(core.takenIds(['small-1', 'large-0', 'free'])).toEqual(new Set(['small-1', 'large-0']));
+    const again = await h.post('/transfers', {
+      transferId: 'large-2',
+      fromCoopId: A,
+      toCoopId: B,
+      amount: idr(10),
+    });
+    expect(again.status).toBe(409);
+  });
+});
+
 describe('closing the clearing engine', () => {
   let h: Harness;
   beforeEach(async () => {
