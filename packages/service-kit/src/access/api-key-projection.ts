@@ -72,13 +72,18 @@ export class ApiKeyProjection {
     return this.keys.size;
   }
 
-  /** Resolves once the projection has applied the event at `position` (read your own writes). */
+  /**
+   * Resolves once the projection has applied the event at `position` (read your own writes).
+   * A wait that times out leaves no waiter behind, even if the projection never gets there.
+   */
   async waitFor(position: number, timeoutMs: number): Promise<void> {
     if (this.position >= position) return;
     let timer: NodeJS.Timeout | undefined;
+    let waiter: Waiter | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
-        this.waiters.push({ position, resolve });
+        waiter = { position, resolve };
+        this.waiters.push(waiter);
         timer = setTimeout(
           () =>
             reject(
@@ -89,7 +94,13 @@ export class ApiKeyProjection {
       });
     } finally {
       clearTimeout(timer);
+      this.waiters = this.waiters.filter((w) => w !== waiter);
     }
+  }
+
+  /** Waits not yet over: for a test, and for a reader of a heap snapshot. */
+  get waiting(): number {
+    return this.waiters.length;
   }
 
   private wakeWaiters(): void {
