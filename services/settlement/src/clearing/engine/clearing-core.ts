@@ -68,6 +68,8 @@ export class ClearingCore {
   private appliedThrough = 0;
   private sinceSnapshot = 0;
   private appending = 0;
+  /** Appends held back until those in flight end, so that a due snapshot can be written. */
+  private readonly held: (() => void)[] = [];
   private writable = false;
   /**
    * Until when (performance.now()) the lease is surely ours: the TTL counted from when the
@@ -241,6 +243,11 @@ export class ClearingCore {
     idempotencyKey?: string,
   ): Promise<number> {
     invariant(events.length > 0, 'nothing to append');
+    // A snapshot is written only between appends (see maybeSnapshot). Where appends keep
+    // overlapping (concurrent writes to a remote store), one that is due would never come and
+    // the noted ids would grow without end: new appends wait for those in flight to end.
+    while (this.appending > 0 && this.snapshotDue())
+      await new Promise<void>((resolve) => this.held.push(resolve));
     if (!this.writer)
       throw new HttpProblem(
         'unavailable',
@@ -274,7 +281,11 @@ export class ClearingCore {
       return result.nextExpectedRevision;
     } finally {
       this.appending--;
-      this.maybeSnapshot();
+      try {
+        this.maybeSnapshot();
+      } finally {
+        if (this.appending === 0) for (const resume of this.held.splice(0)) resume();
+      }
     }
   }
 
@@ -286,13 +297,16 @@ export class ClearingCore {
     return this.options.notedIdsLimit ?? NOTED_IDS_LIMIT;
   }
 
+  private snapshotDue(): boolean {
+    return (
+      this.sinceSnapshot >= (this.options.snapshotEvery ?? 20_000) ||
+      this.notedIds() >= this.notedIdsLimit()
+    );
+  }
+
   private maybeSnapshot(force = false): void {
     if (this.appending > 0 || this.sinceSnapshot === 0) return;
-    const due =
-      force ||
-      this.sinceSnapshot >= (this.options.snapshotEvery ?? 20_000) ||
-      this.notedIds() >= this.notedIdsLimit();
-    if (!due) return;
+    if (!force && !this.snapshotDue()) return;
     this.tables.save(this.appliedThrough, this.state, {
       legs: this.recentLegs,
       streams: this.recentStreams,

@@ -173,6 +173,39 @@ describe('transfer ids noted in memory', () => {
     });
     expect(again.status).toBe(409);
   });
+  it('are written out even while appends keep overlapping: new ones wait for a snapshot', async () => {
+    const { core } = h.settlement;
+    const store = h.kit.store;
+    // Each append ends 40 ms after it is durable, as a remote store's round trip would: four
+    // staggered callers then nearly always have one in flight, so the engine is seldom between
+    // appends.
+    const append = store.append.bind(store);
+    store.append = async (...args: Parameters<typeof store.append>) => {
+      const result = await append(...args);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return result;
+    };
+    let most = 0;
+    core.onApplied.push(() => {
+      most = Math.max(most, core.recentLegs.size + core.recentStreams.size);
+    });
+    const caller = async (c: number) => {
+      await new Promise((resolve) => setTimeout(resolve, c * 10));
+      for (let i = 0; i < 10; i++) {
+        const sent = await h.post('/transfers', {
+          transferId: `overlap-${c}-${i}`,
+          fromCoopId: [A, B, C, A][c],
+          toCoopId: [B, C, A, C][c],
+          amount: idr(10),
+        });
+        expect(sent.status).toBe(201);
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(caller));
+    // The limit, and what the appends in flight when it was reached added (one per caller).
+    expect(most).toBeLessThanOrEqual(5 + 4);
+    expect(core.tables.takenIds(['overlap-0-0', 'overlap-3-9'])).toHaveLength(2);
+  });
 });
 
 describe('closing the clearing engine', () => {
