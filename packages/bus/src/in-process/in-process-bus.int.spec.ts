@@ -43,6 +43,31 @@ describe('in-process bus specifics', () => {
     await expect(published).rejects.toBeInstanceOf(BusStoppedError);
   });
 
+  it('keeps the newest dead letters within a count and a size, oldest dropped first', async () => {
+    const failing = async (bus: InProcessBus) => {
+      await bus.subscribe({
+        topic: 't',
+        group: 'g',
+        maxRetries: 0,
+        handler: () => Promise.reject(new Error('no')),
+      });
+      return bus;
+    };
+    const values = (bus: InProcessBus) => bus.deadLetters().map((d) => d.message.value);
+    const byCount = await failing(new InProcessBus({ keepDeadLetters: 2 }));
+    for (const v of ['a', 'b', 'c']) await byCount.publish('t', [{ key: 'k', value: v }]);
+    expect(values(byCount)).toEqual(['b', 'c']);
+    await byCount.close();
+
+    const bySize = await failing(new InProcessBus({ keepDeadLetterChars: 10 }));
+    for (const v of ['1234', '5678', 'abcd']) await bySize.publish('t', [{ key: 'k', value: v }]);
+    expect(values(bySize)).toEqual(['5678', 'abcd']);
+    // One larger than the whole allowance is still kept, alone: the newest is never dropped.
+    await bySize.publish('t', [{ key: 'k', value: 'x'.repeat(11) }]);
+    expect(values(bySize)).toEqual(['x'.repeat(11)]);
+    await bySize.close();
+  });
+
   it('keeps dead letters for inspection and hands them to the sink', async () => {
     const sunk: string[] = [];
     const bus = new InProcessBus({ onDeadLetter: (d) => void sunk.push(d.topic) });

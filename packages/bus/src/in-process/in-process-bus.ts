@@ -26,6 +26,12 @@ export interface InProcessBusOptions {
   onDeadLetter?: (deadLetter: DeadLetter) => Promise<void> | void;
   /** Dead letters kept in memory for inspection (oldest dropped first). Default 10,000. */
   keepDeadLetters?: number;
+  /**
+   * And at most this many characters of their values (oldest dropped first; the newest is
+   * always kept). Default 64 Mi: a settlement group event of 1,000 legs is about 250 KB, so
+   * the count alone would let them take gigabytes.
+   */
+  keepDeadLetterChars?: number;
 }
 
 /**
@@ -38,6 +44,8 @@ export interface InProcessBusOptions {
 export class InProcessBus implements Bus {
   private readonly topics = new Map<string, Map<string, GroupWorker>>();
   private readonly kept: DeadLetter[] = [];
+  /** The length of the kept dead letters' values, together. */
+  private keptChars = 0;
   private closed = false;
 
   constructor(private readonly options: InProcessBusOptions = {}) {}
@@ -108,6 +116,15 @@ export class InProcessBus implements Bus {
     await Promise.all(workers.map((worker) => worker.stop()));
   }
 
+  private keep(deadLetter: DeadLetter): void {
+    this.kept.push(deadLetter);
+    this.keptChars += deadLetter.message.value.length;
+    const count = this.options.keepDeadLetters ?? 10_000;
+    const chars = this.options.keepDeadLetterChars ?? 64 * 1024 * 1024;
+    while (this.kept.length > count || (this.kept.length > 1 && this.keptChars > chars))
+      this.keptChars -= this.kept.shift()!.message.value.length;
+  }
+
   private async deadLetter(
     options: SubscribeOptions,
     message: IncomingMessage | Omit<IncomingMessage, 'attempt'>,
@@ -123,8 +140,7 @@ export class InProcessBus implements Bus {
         headers: deadLetterHeaders(message.headers, options.topic, options.group, error, attempts),
       },
     };
-    this.kept.push(deadLetter);
-    if (this.kept.length > (this.options.keepDeadLetters ?? 10_000)) this.kept.shift();
+    this.keep(deadLetter);
     await this.options.onDeadLetter?.(deadLetter);
     if (!this.closed) await this.publish(topic, [deadLetter.message]);
   }
