@@ -1,5 +1,11 @@
 import { WrongExpectedRevisionError, type SqliteEventStore } from '@kopfed/eventstore';
-import { eventStreamRecords, foldKey, type KeyRecords, type KeyVersion } from './key-records';
+import {
+  eventStreamRecords,
+  foldKey,
+  UNUSED_KEY,
+  type KeyRecords,
+  type KeyVersion,
+} from './key-records';
 import type { KeyState } from './idempotency-record';
 
 /**
@@ -37,6 +43,16 @@ export function sqliteKeyRecords(store: SqliteEventStore): KeyRecords {
   const select = db.prepare<[string], { revision: number; state: string }>(
     'SELECT revision, state FROM idempotency_keys WHERE stream = ?',
   );
+  // The key's row, and whether an earlier version left its stream, in one statement: a read
+  // outside a transaction takes and drops the WAL's read lock, two system calls each time, and
+  // nearly every key looked up is new (docs/performance.md, "Where the WAL's pages go").
+  const lookUp = db.prepare<
+    [{ stream: string }],
+    { revision: number | null; state: string | null; legacy: 0 | 1 }
+  >(
+    `SELECT k.revision, k.state, EXISTS (SELECT 1 FROM events WHERE stream = @stream) AS legacy
+       FROM (SELECT 1) LEFT JOIN idempotency_keys AS k ON k.stream = @stream`,
+  );
   const insert = db.prepare<[string, number, string]>(
     'INSERT INTO idempotency_keys (stream, revision, state) VALUES (?, ?, ?) ON CONFLICT (stream) DO NOTHING',
   );
@@ -45,8 +61,9 @@ export function sqliteKeyRecords(store: SqliteEventStore): KeyRecords {
   );
   return {
     async load(stream) {
-      const row = select.get(stream);
-      return row ? versionOf(row) : legacy.load(stream);
+      const { revision, state, legacy: hasStream } = lookUp.get({ stream })!;
+      if (revision !== null && state !== null) return versionOf({ revision, state });
+      return hasStream ? legacy.load(stream) : UNUSED_KEY;
     },
     append(stream, after, events) {
       const next = foldKey(after, events);
