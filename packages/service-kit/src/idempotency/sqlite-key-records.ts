@@ -40,9 +40,6 @@ export function sqliteKeyRecords(store: SqliteEventStore): KeyRecords {
   if (db.readonly) return eventStreamRecords(store);
   db.exec(KEY_RECORDS_DDL);
   const legacy = eventStreamRecords(store);
-  const select = db.prepare<[string], { revision: number; state: string }>(
-    'SELECT revision, state FROM idempotency_keys WHERE stream = ?',
-  );
   // The key's row, and whether an earlier version left its stream, in one statement: a read
   // outside a transaction takes and drops the WAL's read lock, two system calls each time, and
   // nearly every key looked up is new (docs/performance.md, "Where the WAL's pages go").
@@ -79,7 +76,7 @@ export function sqliteKeyRecords(store: SqliteEventStore): KeyRecords {
           throw new WrongExpectedRevisionError(
             stream,
             after.revision === undefined ? 'no_stream' : after.revision,
-            select.get(stream)?.revision,
+            lookUp.get({ stream })!.revision ?? undefined,
           );
         return next;
       });
