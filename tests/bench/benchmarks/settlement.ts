@@ -6,6 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { v7 as uuidv7 } from 'uuid';
 import { SqliteEventStore, type NewEvent } from '@kopfed/eventstore';
 import {
+  accountCode,
+  coopId as toCoopId,
+  credit,
+  debit,
+  entryId,
+  type Account,
+  type LedgerCommand,
+} from '@kopfed/ledger';
+import { money } from '@kopfed/money';
+import {
   ApiKeyRegistry,
   createLogger,
   createServiceApp,
@@ -14,6 +24,7 @@ import {
 } from '@kopfed/service-kit';
 import { createSettlement, type Settlement } from '@kopfed/settlement';
 import { batchIdOf, windowOf } from '@kopfed/settlement/src/clearing/batch-window';
+import { LedgerHost } from '@kopfed/settlement/src/ledger/ledger-host';
 import { applyClearingEvent } from '@kopfed/settlement/src/clearing/clearing-state';
 import type { BatchRef, TransferPosted } from '@kopfed/settlement/src/clearing/model';
 import { closedLoopInChild, failuresOf } from '../closed-loop';
@@ -29,6 +40,10 @@ const FILL_EVENTS_PER_APPEND = 10_000;
  */
 const CLOSES_PER_SIZE = 7;
 const RESTORE_EVENTS = 100_000;
+/** A parent clearing for this many member coops, one clearing sub-account each, all in use. */
+const LEDGER_MEMBERS = 1_000;
+const LEDGER_POSTINGS = 100_000;
+const LEDGER_POSTINGS_PER_CALL = 1_000;
 const WARMUP_MS = 1_000;
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 5_000);
 const SINGLE_CLIENTS = 64;
@@ -192,6 +207,74 @@ async function measureRestore(): Promise<BenchCase> {
   }
 }
 
+/**
+ * A restart of the ledgers: the first posting after it reads the coop's ledger and folds every
+ * event of it into its state, on the event loop. The parent of a federation clears for each
+ * member coop on a sub-account of its own, so its balances span a thousand accounts.
+ */
+async function measureLedgerRestore(): Promise<BenchCase> {
+  const dir = mkdtempSync(join(tmpdir(), 'kopfed-bench-ledger-'));
+  const store = new SqliteEventStore({ file: join(dir, 'settlement.db') });
+  try {
+    const meta = { correlationId: 'bench', causationId: 'bench' };
+    const at = '2026-11-01T00:00:00.000Z';
+    const clearing = Array.from({ length: LEDGER_MEMBERS }, (_, i): Account => ({
+      code: accountCode(`1-160.${String(i + 1).padStart(4, '0')}`),
+      name: `Kliring KSP-${i}`,
+      gloss: `Inter-coop clearing with member coop KSP-${i}`,
+      type: 'asset',
+      contra: false,
+      parent: accountCode('1-100'),
+      postable: true,
+      balanceRule: { kind: 'none' },
+      clearing: { counterparty: toCoopId(`KSP-${i}`) },
+    }));
+    const fill = new LedgerHost(store);
+    const chart: LedgerCommand = {
+      type: 'ConfigureChart',
+      coopId: toCoopId(PARENT),
+      changes: { upsert: clearing },
+      configuredAt: at,
+    };
+    await fill.execute(PARENT, () => [chart], meta);
+    const kas = accountCode('1-110');
+    for (let start = 0; start < LEDGER_POSTINGS; start += LEDGER_POSTINGS_PER_CALL) {
+      const commands = Array.from({ length: LEDGER_POSTINGS_PER_CALL }, (_, k): LedgerCommand => {
+        const n = start + k;
+        const amount = money(BigInt(1_000 + (n % 997)), 'IDR');
+        return {
+          type: 'PostEntry',
+          entry: {
+            entryId: entryId(`bench-${n}`),
+            coopId: toCoopId(PARENT),
+            businessDate: '2026-11-02',
+            recordedAt: at,
+            description: `transfer ${n}`,
+            lines: [debit(kas, amount), credit(clearing[n % LEDGER_MEMBERS]!.code, amount)],
+            source: { eventId: `bench-source-${n}`, type: 'Bench' },
+          },
+        };
+      });
+      await fill.execute(PARENT, () => commands, meta);
+    }
+    const t0 = performance.now();
+    const state = await new LedgerHost(store).state(PARENT);
+    const seconds = (performance.now() - t0) / 1000;
+    if (state.posted.size !== LEDGER_POSTINGS || state.balances.size !== LEDGER_MEMBERS + 1)
+      throw new Error(
+        `the parent's ledger folded to ${state.posted.size} postings on ${state.balances.size} accounts`,
+      );
+    return {
+      name: `ledger restart: fold a parent's ${LEDGER_POSTINGS.toLocaleString('en')} postings on ${LEDGER_MEMBERS.toLocaleString('en')} clearing accounts`,
+      restoreSeconds: round(seconds, 2),
+      restoreEventsPerSecond: Math.round(LEDGER_POSTINGS / seconds),
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface Throughput {
   transfersPerSecond: number;
   requestsPerSecond: number;
@@ -271,6 +354,7 @@ export const settlementBenchmark: Benchmark = {
   async run() {
     const closes = await measureCloses();
     const restore = await measureRestore();
+    const ledgerRestore = await measureLedgerRestore();
     const single = await measureHttp('single');
     const groups = await measureHttp('group');
     const row = (name: string, t: Throughput): BenchCase => ({
@@ -287,6 +371,7 @@ export const settlementBenchmark: Benchmark = {
       cases: [
         ...closes.cases,
         restore,
+        ledgerRestore,
         row(`POST /transfers, ${SINGLE_CLIENTS} clients`, single),
         row(`POST /transfer-groups of ${GROUP_SIZE}, ${GROUP_CLIENTS} clients`, groups),
       ],
