@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { signingKeyFromSeed } from '../keys/ed25519';
 import { leafHash, rootOf } from '../merkle/merkle-tree';
-import { streamHeadText, StreamHeadsTree } from '../merkle/stream-heads';
+import { streamHeadText, StreamHeadsTree, type StreamHead } from '../merkle/stream-heads';
 import { AuditStore } from '../signers/audit-store';
 import { alterOneByte, withStoreFile } from '../testing/tamper';
 import { AUDIT_STREAMS, CheckpointEventData, signatureHolds } from './checkpoint';
 import { CheckpointIndex } from './checkpoint-index';
 import { LogDamagedError, logSourceOf } from './log-source';
-import { CheckpointSealer } from './sealer';
+import { CheckpointSealer, SLICE_EVENTS } from './sealer';
 import { SealingLoop, SigningKeyRevokedError } from './sealing-loop';
 
 const key = signingKeyFromSeed(Buffer.alloc(32, 9));
@@ -165,6 +165,47 @@ describe('checkpoint sealer', () => {
     const last = CheckpointEventData.parse(checkpoints.at(-1)!.data).statement;
     expect(last).toMatchObject({ sequence: 2, lastPosition: 5_001 });
     expect(last.merkleRoot).toBe(rootThrough(5_001));
+  });
+
+  it('moves the stream heads a slice at a time, each stream once per slice', async () => {
+    // 3,000 streams of one event each, then one stream moved by 1,000 appends of one event.
+    for (let i = 0; i < 3_000; i++)
+      await ledger.append(`account-${i}`, [deposit(i)], { expectedRevision: 'no_stream' });
+    for (let i = 0; i < 1_000; i++)
+      await ledger.append('account-busy', [deposit(i)], { expectedRevision: 'any' });
+    let turn = 0;
+    let running = true;
+    const tick = () => {
+      turn++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const setsPerTurn = new Map<number, number>();
+    const busyHeads: number[] = [];
+    const set = StreamHeadsTree.prototype.set;
+    jest.spyOn(StreamHeadsTree.prototype, 'set').mockImplementation(function (
+      this: StreamHeadsTree,
+      head: StreamHead,
+    ) {
+      setsPerTurn.set(turn, (setsPerTurn.get(turn) ?? 0) + 1);
+      if (head.stream === 'account-busy') busyHeads.push(head.lastRevision);
+      set.call(this, head);
+    });
+    try {
+      await sealer().seal();
+    } finally {
+      running = false;
+      jest.restoreAllMocks();
+    }
+    // Before, the 4,000 heads were set at the end, in one turn, the busy stream's 1,000 times.
+    expect(Math.max(...setsPerTurn.values())).toBeLessThanOrEqual(SLICE_EVENTS);
+    const slices = 1_000 / SLICE_EVENTS;
+    expect(busyHeads).toEqual(Array.from({ length: slices }, (_, i) => (i + 1) * SLICE_EVENTS - 1));
+    const last = CheckpointEventData.parse(
+      (await ledger.readStream(AUDIT_STREAMS.checkpoints('ledger'))).at(-1)!.data,
+    ).statement;
+    expect(last.lastPosition).toBe(4_000);
+    expect(last.streamHeadsRoot).toBe(headsRootThrough(4_000));
   });
 
   it('keeps whole batches and the event limit across slices, batches larger than a slice included', async () => {

@@ -48,8 +48,12 @@ interface SealerState {
 
 /** Per round: the sealer never loops unboundedly, even if every read returns one batch. */
 const MAX_ROUNDS = 1_000_000;
-/** Events read, checked and hashed between two turns of the event loop. */
-const SLICE_EVENTS = 1_000;
+/**
+ * Events read, checked and hashed between two turns of the event loop. A slice of 1,000 held
+ * the node's loop for about 20 ms under load; a quarter of that is the size of a busy
+ * request's own work (docs/performance.md, "The sealer's stream heads, hashed at the end").
+ */
+export const SLICE_EVENTS = 250;
 
 /**
  * Signs checkpoints of one store. Each round reads whole sealed batches after the last
@@ -96,13 +100,26 @@ export class CheckpointSealer {
   /**
    * Signs the next checkpoint: whole batches after the last one, up to `maxEvents` (at least
    * one batch). They are read, checked and hashed a slice at a time, with a turn of the event
-   * loop between slices, so a node serving requests is never held for a whole checkpoint.
+   * loop between slices, so a node serving requests is never held for a whole checkpoint. The
+   * stream heads move a slice at a time too: each stream a slice moved is hashed once, with
+   * its last head in the slice, and the subtrees above them rehashed before the next slice.
+   * With thousands of streams moving in a checkpoint, doing that at the end held the loop
+   * for 30-40 ms (docs/performance.md, "The sealer's stream heads, hashed at the end").
    */
   private async sealNext(state: SealerState): Promise<SignedCheckpoint | undefined> {
+    try {
+      return await this.sealSlices(state);
+    } catch (error) {
+      // The heads moved in place: reload them with the rest of the state before the next round.
+      this.state = undefined;
+      throw error;
+    }
+  }
+
+  private async sealSlices(state: SealerState): Promise<SignedCheckpoint | undefined> {
     const frontier = state.frontier.clone();
     const nodes: CachedNode[] = [];
     const fingerprints: Buffer[] = [];
-    const moved: StreamHead[] = [];
     let previousSeal = state.lastBatch?.seal ?? GENESIS_SEAL;
     let expectedBatch = (state.lastBatch?.batch ?? 0) + 1;
     let last: BatchWithTexts | undefined;
@@ -114,6 +131,8 @@ export class CheckpointSealer {
         Math.min(SLICE_EVENTS, this.maxEvents - events),
       );
       if (slice.length === 0) break;
+      // A stream's head as the slice leaves it; a new stream keeps its first place.
+      const moved = new Map<string, StreamHead>();
       for (const entry of slice) {
         const { batch, texts, ids } = entry;
         // As one read of `maxEvents`: whole batches, at least one, never past the limit after it.
@@ -134,7 +153,7 @@ export class CheckpointSealer {
             if (level >= CACHED_LEVEL) nodes.push({ level, index, hash });
           });
         }
-        moved.push({
+        moved.set(entry.stream, {
           stream: entry.stream,
           lastRevision: entry.firstRevision + texts.length - 1,
           lastPosition: batch.lastPosition,
@@ -144,26 +163,20 @@ export class CheckpointSealer {
         events += texts.length;
         last = entry;
       }
+      for (const head of moved.values()) state.heads.set(head);
+      state.heads.settle();
     }
     if (!last) return undefined;
-    try {
-      return await this.signAndAppend(state, frontier, last, moved, fingerprints, nodes);
-    } catch (error) {
-      // The heads moved in place: reload them with the rest of the state before the next round.
-      this.state = undefined;
-      throw error;
-    }
+    return this.signAndAppend(state, frontier, last, fingerprints, nodes);
   }
 
   private async signAndAppend(
     state: SealerState,
     frontier: MerkleFrontier,
     last: BatchWithTexts,
-    moved: readonly StreamHead[],
     fingerprints: readonly Buffer[],
     nodes: readonly CachedNode[],
   ): Promise<SignedCheckpoint> {
-    for (const head of moved) state.heads.set(head);
     const fingerprintBytes = Buffer.concat(fingerprints);
     const statement: CheckpointStatement = {
       format: CHECKPOINT_FORMAT,

@@ -74,8 +74,11 @@ export class StreamHeadsTree {
     return this.size === 0 ? EMPTY_ROOT : this.range(0, this.size);
   }
 
-  /** Rehashes the complete subtrees over the leaves set since: at most 53 levels. */
-  private settle(): void {
+  /**
+   * Rehashes the complete subtrees over the leaves set since: at most 53 levels. `root` and
+   * `path` do it first; a caller setting many heads may do it as it goes, to spread the work.
+   */
+  settle(): void {
     const size = this.size;
     let moved = this.dirty;
     this.dirty = new Set();
