@@ -70,40 +70,54 @@ interface Round {
   nodeCpuMsPerCommand: number;
 }
 
+/** Requests of the mix sent before a point's measured loads, not counted. */
+async function warmUp(port: number, fixture: Fixture): Promise<void> {
+  if (WARMUP === 0) return;
+  const first = WARMUP_FROM + warmedUp;
+  warmedUp += WARMUP;
+  await load({
+    port,
+    concurrency: CLIENTS,
+    total: WARMUP,
+    request: (n) => mixed(fixture, first + n),
+  });
+}
+
 /**
- * A point's measured loads, ROUNDS of them, each on a node that has settled: after the warm-up
- * and after the round before, its relays, projections, postings and the audit sealer have
- * caught up, so no round pays for work the load before it left behind.
+ * One measured load on a node that has settled: after the warm-up and after the load before,
+ * its relays, projections, postings and the audit sealer have caught up, so no load pays for
+ * work the one before it left behind. `index` numbers the point's loads, apart from each other.
  */
+async function measureRound(
+  node: NodeProcess,
+  port: number,
+  fixture: Fixture,
+  from: number,
+  index: number,
+): Promise<Round> {
+  if (WARMUP > 0 || index > 0) await settle(node);
+  const cpuBefore = nodeCpuMs(node);
+  const result = await load({
+    port,
+    concurrency: CLIENTS,
+    total: REQUESTS,
+    request: (n) => mixed(fixture, from + index * REQUESTS + n),
+  });
+  const nodeCpuMsPerCommand = (nodeCpuMs(node) - cpuBefore) / result.requests;
+  return { result, nodeCpuMsPerCommand };
+}
+
+/** A point's measured loads, ROUNDS of them, one after another after its warm-up. */
 async function measure(
   node: NodeProcess,
   port: number,
   fixture: Fixture,
   from: number,
 ): Promise<Round[]> {
-  if (WARMUP > 0) {
-    const first = WARMUP_FROM + warmedUp;
-    warmedUp += WARMUP;
-    await load({
-      port,
-      concurrency: CLIENTS,
-      total: WARMUP,
-      request: (n) => mixed(fixture, first + n),
-    });
-  }
+  await warmUp(port, fixture);
   const rounds: Round[] = [];
-  for (let index = 0; index < ROUNDS; index++) {
-    if (WARMUP > 0 || index > 0) await settle(node);
-    const cpuBefore = nodeCpuMs(node);
-    const result = await load({
-      port,
-      concurrency: CLIENTS,
-      total: REQUESTS,
-      request: (n) => mixed(fixture, from + index * REQUESTS + n),
-    });
-    const nodeCpuMsPerCommand = (nodeCpuMs(node) - cpuBefore) / result.requests;
-    rounds.push({ result, nodeCpuMsPerCommand });
-  }
+  for (let index = 0; index < ROUNDS; index++)
+    rounds.push(await measureRound(node, port, fixture, from, index));
   return rounds;
 }
 
@@ -148,15 +162,11 @@ function spread(cases: BenchCase[], figure: 'commandsPerSecond' | 'p99Ms'): numb
 async function withNode<T>(
   work: (node: NodeProcess, dataDir: string, port: number) => Promise<T>,
 ): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-bench-scaling-'));
-  const port = await freePort();
-  const node = new NodeProcess({ dataDir, port, env: { LOG_LEVEL: 'error' } });
+  const running = await startNode();
   try {
-    await node.start(600_000);
-    return await work(node, dataDir, port);
+    return await work(running.node, running.dataDir, running.port);
   } finally {
-    await node.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stopNode(running);
   }
 }
 
@@ -169,30 +179,75 @@ async function growTo(node: NodeProcess, dataDir: string, total: number): Promis
   return Math.max(total, events);
 }
 
-/** One federation per number of primary coops, each over the same size of history. */
-async function coopsAxis(log: (line: string) => void): Promise<BenchCase[]> {
-  const cases: BenchCase[] = [];
-  for (const count of COOP_COUNTS) {
-    cases.push(
-      await withNode(async (node, dataDir, port) => {
-        // One primary coop still pays another: its transfers go to a coop with no load.
-        const fixture = await setUp(
-          node,
-          coops(count),
-          count === 1 ? ['bench-payee'] : [],
-          Math.ceil(COOPS_AXIS_MEMBERS / count),
-        );
-        const events = await growTo(node, dataDir, COOPS_AXIS_EVENTS);
-        const settledIn = await settle(node);
-        log(`scaling: ${count} coops, ${events} events, settled in ${round(settledIn, 0)} s`);
-        return point(`${count} primary coops`, await measure(node, port, fixture, 0), {
-          coops: count,
-          events,
-        });
-      }),
-    );
+interface RunningNode {
+  node: NodeProcess;
+  dataDir: string;
+  port: number;
+}
+
+async function startNode(): Promise<RunningNode> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kopfed-bench-scaling-'));
+  const port = await freePort();
+  const node = new NodeProcess({ dataDir, port, env: { LOG_LEVEL: 'error' } });
+  try {
+    await node.start(600_000);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
-  return cases;
+  return { node, dataDir, port };
+}
+
+async function stopNode({ node, dataDir }: RunningNode): Promise<void> {
+  await node.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * One federation per number of primary coops, each over the same size of history, each on a
+ * node of its own; all of them run until the axis is measured. The points' loads take turns,
+ * round by round (the first round in the axis's order, each next round starting one point
+ * later): this machine's speed drifts by 10-30% over minutes, and measured one point after
+ * another, that drift landed between the points as if it were theirs.
+ */
+async function coopsAxis(log: (line: string) => void): Promise<BenchCase[]> {
+  const points: (RunningNode & { count: number; events: number; fixture: Fixture })[] = [];
+  try {
+    for (const count of COOP_COUNTS) {
+      const running = await startNode();
+      // One primary coop still pays another: its transfers go to a coop with no load.
+      const fixture = await setUp(
+        running.node,
+        coops(count),
+        count === 1 ? ['bench-payee'] : [],
+        Math.ceil(COOPS_AXIS_MEMBERS / count),
+      ).catch(async (error: unknown) => {
+        await stopNode(running);
+        throw error;
+      });
+      points.push({ ...running, count, events: 0, fixture });
+      const added = points.at(-1)!;
+      added.events = await growTo(added.node, added.dataDir, COOPS_AXIS_EVENTS);
+      const settledIn = await settle(added.node);
+      log(`scaling: ${count} coops, ${added.events} events, settled in ${round(settledIn, 0)} s`);
+      await warmUp(added.port, fixture);
+    }
+    const rounds = points.map((): Round[] => []);
+    for (let index = 0; index < ROUNDS; index++)
+      for (let turn = 0; turn < points.length; turn++) {
+        const at = (turn + index) % points.length;
+        const { node, port, fixture } = points[at]!;
+        // The others too: the point measured before this one, or warmed up last, is still
+        // catching up for a few seconds, on the same two cores.
+        await Promise.all(points.map((other) => settle(other.node)));
+        rounds[at]!.push(await measureRound(node, port, fixture, 0, index));
+      }
+    return points.map(({ count, events }, at) =>
+      point(`${count} primary coops`, rounds[at]!, { coops: count, events }),
+    );
+  } finally {
+    await Promise.all(points.map(stopNode));
+  }
 }
 
 /** One federation of ten coops whose history grows between the points. */
@@ -257,7 +312,7 @@ export const scalingBenchmark: Benchmark = {
         WARMUP > 0
           ? `each point first sends ${WARMUP.toLocaleString('en')} requests of the same mix (SCALING_WARMUP), not counted, so its caches are warm when the measured loads start`
           : 'each point is measured right after the node restarted, caches cold (SCALING_WARMUP sends an uncounted warm-up first)',
-        `each point is ${ROUNDS} measured loads of ${REQUESTS.toLocaleString('en')} requests (SCALING_ROUNDS, SCALING_REQUESTS), each started once the node is idle again; its commands/s, p50, p99 and node CPU per command are the medians of the rounds, each figure on its own, and the rounds' commands/s and p99 are listed beside them`,
+        `each point is ${ROUNDS} measured loads of ${REQUESTS.toLocaleString('en')} requests (SCALING_ROUNDS, SCALING_REQUESTS), each started once the node is idle again (on the coops axis the points' loads take turns, round by round, each point on a node of its own); its commands/s, p50, p99 and node CPU per command are the medians of the rounds, each figure on its own, and the rounds' commands/s and p99 are listed beside them`,
         `the coops axis has ${COOPS_AXIS_EVENTS.toLocaleString('en')} events under every point (the federation’s own plus imported history); the events axis has ${EVENTS_AXIS_COOPS} primary coops`,
         `the coops axis spreads ${COOPS_AXIS_MEMBERS.toLocaleString('en')} members over its coops, the events axis has 10 members a coop; every member has a sukarela account and a loan; one coop alone pays a payee coop that has no load of its own`,
         'imported history is appended to the savings store in streams no projection reads; each point waits until the node is idle (its relays, projections and the audit sealer have caught up) before the load',
