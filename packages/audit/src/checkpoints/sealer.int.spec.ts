@@ -42,6 +42,22 @@ const sealer = (maxEventsPerCheckpoint?: number) =>
     witness: new AuditStore(audit),
     ...(maxEventsPerCheckpoint ? { maxEventsPerCheckpoint } : {}),
   });
+/** Counts the turns of the event loop (each a setImmediate) until stopped. */
+function countTurns(): { count(): number; stop(): void } {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    turns++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return {
+    count: () => turns,
+    stop: () => {
+      running = false;
+    },
+  };
+}
 /** The root of the whole log up to `through`, from scratch. */
 const rootThrough = (through: number) =>
   rootOf(
@@ -143,16 +159,10 @@ describe('checkpoint sealer', () => {
   it('hands the event loop back between slices of a long checkpoint', async () => {
     /** Turns of the event loop while `work` runs. */
     const turnsDuring = async (work: () => Promise<unknown>) => {
-      let turns = 0;
-      let running = true;
-      const count = () => {
-        turns++;
-        if (running) setImmediate(count);
-      };
-      setImmediate(count);
+      const turns = countTurns();
       await work();
-      running = false;
-      return turns;
+      turns.stop();
+      return turns.count();
     };
     const s = sealer();
     await appendMany(100, 100);
@@ -173,13 +183,7 @@ describe('checkpoint sealer', () => {
       await ledger.append(`account-${i}`, [deposit(i)], { expectedRevision: 'no_stream' });
     for (let i = 0; i < 1_000; i++)
       await ledger.append('account-busy', [deposit(i)], { expectedRevision: 'any' });
-    let turn = 0;
-    let running = true;
-    const tick = () => {
-      turn++;
-      if (running) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countTurns();
     const setsPerTurn = new Map<number, number>();
     const busyHeads: number[] = [];
     const set = StreamHeadsTree.prototype.set;
@@ -187,14 +191,14 @@ describe('checkpoint sealer', () => {
       this: StreamHeadsTree,
       head: StreamHead,
     ) {
-      setsPerTurn.set(turn, (setsPerTurn.get(turn) ?? 0) + 1);
+      setsPerTurn.set(turns.count(), (setsPerTurn.get(turns.count()) ?? 0) + 1);
       if (head.stream === 'account-busy') busyHeads.push(head.lastRevision);
       set.call(this, head);
     });
     try {
       await sealer().seal();
     } finally {
-      running = false;
+      turns.stop();
       jest.restoreAllMocks();
     }
     // Before, the 4,000 heads were set at the end, in one turn, the busy stream's 1,000 times.
