@@ -69,12 +69,25 @@ class BalanceMap implements Balances {
 
 export const NO_BALANCES: Balances = new BalanceMap(PersistentMap());
 
-/** An entry's net effect per account and currency. */
+/**
+ * An entry's net effect per account and currency: a plain Map, as a change is a few accounts
+ * that the decider reads once, never a state that later postings build on.
+ */
 export function netChanges(lines: readonly JournalLine[]): Balances {
-  return applyLines(NO_BALANCES, lines);
+  const changes = touchedBy(NO_BALANCES, lines);
+  for (const [account, perCurrency] of changes) if (perCurrency.size === 0) changes.delete(account);
+  return changes;
 }
 
 export function applyLines(balances: Balances, lines: readonly JournalLine[]): Balances {
+  return withAccounts(balances, touchedBy(balances, lines));
+}
+
+/** The accounts `lines` touch, each with its balances after them (empty where they net out). */
+function touchedBy(
+  balances: Balances,
+  lines: readonly JournalLine[],
+): Map<AccountCode, Map<string, bigint>> {
   const touched = new Map<AccountCode, Map<string, bigint>>();
   for (const line of lines) {
     let perCurrency = touched.get(line.account);
@@ -87,7 +100,7 @@ export function applyLines(balances: Balances, lines: readonly JournalLine[]): B
     if (value === 0n) perCurrency.delete(currency);
     else perCurrency.set(currency, value);
   }
-  return withAccounts(balances, touched);
+  return touched;
 }
 
 /** `balances` with each of `changed`'s accounts replaced, or dropped where it holds nothing. */
