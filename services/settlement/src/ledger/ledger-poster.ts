@@ -116,9 +116,10 @@ export class LedgerPoster {
       if (event) this.unposted.record(event, error.code, error.message, event.recordedAt);
       refused++;
     }
-    for (const event of coopEvents) {
-      if (result.state.posted.has(event.eventId)) this.unposted.posted(coopId, event.eventId);
-    }
+    this.unposted.posted(
+      coopId,
+      coopEvents.filter((e) => result.state.posted.has(e.eventId)).map((e) => e.eventId),
+    );
     return { posted: result.events.length, refused };
   }
 
