@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { EventStore, ReadAllFilter, RecordedEvent, Subscription } from '@kopfed/eventstore';
+import {
+  SqliteEventStore,
+  type EventStore,
+  type ReadAllFilter,
+  type RecordedEvent,
+  type Subscription,
+} from '@kopfed/eventstore';
 
 export interface FeedOptions {
   /** Names the checkpoint. */
@@ -27,6 +33,8 @@ export class CheckpointedFeed {
   private failure: unknown;
   private readonly read;
   private readonly write;
+  /** Moves the checkpoint once a page is handled: see the constructor. */
+  private readonly advance: (position: number) => Promise<void>;
 
   constructor(private readonly options: FeedOptions) {
     options.db.exec(`CREATE TABLE IF NOT EXISTS settlement_checkpoints (
@@ -40,6 +48,14 @@ export class CheckpointedFeed {
       `INSERT INTO settlement_checkpoints (name, position) VALUES (?, ?)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
     );
+    const { store, db, name } = options;
+    const write = (position: number) => void this.write.run(name, position);
+    // Kept in the store's own file, the checkpoint rides the store's next group commit, as the
+    // page's own writes did: no commit and no sync of its own for every page.
+    this.advance =
+      store instanceof SqliteEventStore && store.database === db
+        ? (position) => store.commitWith(() => write(position))
+        : async (position) => write(position);
   }
 
   get position(): number {
@@ -61,7 +77,7 @@ export class CheckpointedFeed {
       ...filter,
       batchHandler: async (events) => {
         await handle(events);
-        this.write.run(name, events[events.length - 1]!.position);
+        await this.advance(events[events.length - 1]!.position);
       },
       onError: (error) => {
         this.failure = error;
