@@ -3,7 +3,11 @@ export * from './errors';
 export { jakartaBusinessDate, isCalendarDate, isInstant } from './business-date';
 export { computeSeal, canonicalEventText, GENESIS_SEAL, type SealableEvent } from './seal';
 export { LIMITS, streamCategory, toJsonText } from './validation';
-export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export {
+  SqliteEventStore,
+  sharesStoreFile,
+  type SqliteEventStoreOptions,
+} from './sqlite/sqlite-event-store';
 export { EVENTS_TABLE_DDL, BOUND_LIMIT, applyPragmas } from './sqlite/schema';
 export {
   SqliteWriterThread,

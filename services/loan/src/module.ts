@@ -1,5 +1,5 @@
 import { catalog } from '@kopfed/contracts';
-import { SqliteEventStore } from '@kopfed/eventstore';
+import { sharesStoreFile } from '@kopfed/eventstore';
 import type { ServiceModule } from '@kopfed/service-kit';
 import { Parties } from './borrowers/parties';
 import { CloseOfBusiness } from './close-of-business/close-of-business';
@@ -30,7 +30,7 @@ import { syncRoutes } from './sync/routes';
 export const loanModule: ServiceModule = {
   name: 'loan',
   async create(deps) {
-    if (!(deps.store instanceof SqliteEventStore) || deps.store.database !== deps.readModels) {
+    if (!sharesStoreFile(deps.store, deps.readModels)) {
       // The loan book is a projection over the store's own file (docs/service-conventions.md).
       throw new Error('the loan service keeps its read models in its SQLite store');
     }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { catalog } from '@kopfed/contracts';
 import { SqliteProjection } from '@kopfed/messaging';
-import { SqliteEventStore } from '@kopfed/eventstore';
+import { sharesStoreFile } from '@kopfed/eventstore';
 import type { ServiceModule, ServiceModuleDeps, ServiceInstance } from '@kopfed/service-kit';
 import { agreementProjection } from './agreements/agreement-projection';
 import { agreementRoutes } from './agreements/routes';
@@ -48,7 +48,7 @@ async function createMember(
   deps: ServiceModuleDeps,
   options: MemberModuleOptions,
 ): Promise<ServiceInstance> {
-  if (!(deps.store instanceof SqliteEventStore) || deps.store.database !== deps.readModels) {
+  if (!sharesStoreFile(deps.store, deps.readModels)) {
     // Projections are SqliteProjections over the store's own file (see docs/service-conventions.md).
     throw new Error('the member service keeps its read models in its SQLite store');
   }

@@ -1,6 +1,6 @@
 import { publicEventEncoder } from '@kopfed/messaging';
 import { catalog } from '@kopfed/contracts';
-import { SqliteEventStore } from '@kopfed/eventstore';
+import { SqliteEventStore, sharesStoreFile } from '@kopfed/eventstore';
 import type { ServiceInstance, ServiceModule, ServiceModuleDeps } from '@kopfed/service-kit';
 import { Accounts } from './accounts/account-context';
 import { accountsProjection } from './accounts/account-projection';
@@ -58,7 +58,7 @@ export async function createSavings(deps: ServiceModuleDeps): Promise<SavingsIns
         store,
         accountsDb,
         accountsProjection(),
-        store instanceof SqliteEventStore && store.database === deps.readModels
+        sharesStoreFile(store, deps.readModels)
           ? // Read models in the store's own file commit with its appends: one fsync for both.
             inlineWriter(deps.readModels, store.commitWith.bind(store))
           : undefined,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { catalog } from '@kopfed/contracts';
-import { SqliteEventStore, type EventStore } from '@kopfed/eventstore';
+import { sharesStoreFile, type EventStore } from '@kopfed/eventstore';
 import { integrationEventHandler } from '@kopfed/messaging';
 import type { ServiceInstance } from '@kopfed/service-kit';
 import { recordActivity, shuActivityConsumers, type MemberActivityBook } from '@kopfed/year-end';
@@ -19,7 +19,7 @@ export function shuBasesConsumers(
   db: Database.Database,
 ): Consumption[] {
   const consumers = shuActivityConsumers(book);
-  if (!(store instanceof SqliteEventStore) || store.database !== db) return consumers;
+  if (!sharesStoreFile(store, db)) return consumers;
   const handler = integrationEventHandler(catalog, (received) =>
     store.commitWith(() => recordActivity(book, received)),
   );

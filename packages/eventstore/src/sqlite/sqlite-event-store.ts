@@ -536,6 +536,17 @@ export class SqliteEventStore implements EventStore {
  */
 export const COMMITTING_CACHE_KIB = 16_000;
 
+/**
+ * True when `db` is this SQLite store's own connection: writes to it can ride the store's group
+ * commit (`commitWith`), and read models kept there commit with the events they follow.
+ */
+export function sharesStoreFile(
+  store: EventStore,
+  db: Database.Database,
+): store is SqliteEventStore {
+  return store instanceof SqliteEventStore && store.database === db;
+}
+
 function openWritable(file: string, busyTimeoutMs: number): Database.Database {
   const database = new Database(file);
   applyPragmas(database, busyTimeoutMs);

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import {
-  SqliteEventStore,
+  sharesStoreFile,
   type EventStore,
   type ReadAllFilter,
   type RecordedEvent,
@@ -52,10 +52,9 @@ export class CheckpointedFeed {
     const write = (position: number) => void this.write.run(name, position);
     // Kept in the store's own file, the checkpoint rides the store's next group commit, as the
     // page's own writes did: no commit and no sync of its own for every page.
-    this.advance =
-      store instanceof SqliteEventStore && store.database === db
-        ? (position) => store.commitWith(() => write(position))
-        : async (position) => write(position);
+    this.advance = sharesStoreFile(store, db)
+      ? (position) => store.commitWith(() => write(position))
+      : async (position) => write(position);
   }
 
   get position(): number {
