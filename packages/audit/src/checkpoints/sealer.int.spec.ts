@@ -131,6 +131,24 @@ describe('checkpoint sealer', () => {
     expect(StreamHeadsTree.of(heads).root().toString('hex')).toBe(fromScratch);
   });
 
+  it('reads no more batches than the events it was asked for, from the file and through the port', async () => {
+    await appendMany(40, 1);
+    const asked: number[] = [];
+    const viaPort = {
+      ...ledger,
+      headPosition: () => ledger.headPosition(),
+      readAll: (options: Parameters<typeof ledger.readAll>[0]) => ledger.readAll(options),
+      readBatches: (options: Parameters<typeof ledger.readBatches>[0]) => {
+        asked.push(options?.maxCount ?? Number.NaN);
+        return ledger.readBatches(options);
+      },
+    } as unknown as SqliteEventStore;
+    const fromFile = await logSourceOf(ledger).batchesAfter(3, 5);
+    expect(fromFile.map((b) => b.batch.batch)).toEqual([4, 5, 6, 7, 8]);
+    expect(await logSourceOf(viaPort).batchesAfter(3, 5)).toEqual(fromFile);
+    expect(asked).toEqual([5]);
+  });
+
   it('counts pending events without its own checkpoint, and signs nothing when nothing is new', async () => {
     await appendMany(9);
     const s = sealer();
