@@ -24,9 +24,18 @@ export interface ScannedBatch {
   firstRevision: number;
 }
 
-/** Whole batches after a start, each checked against its seal, with their events' hashes. */
+/**
+ * Whole batches after a start, each checked against its seal, with their events' hashes.
+ * Packed into a few blocks rather than an object per batch: a checkpoint of 10,000 batches
+ * took 15–30 ms to cross from a worker thread as objects, in one piece on the event loop.
+ */
 export interface BatchScan {
-  batches: ScannedBatch[];
+  /** Four numbers per batch: its number, first and last positions, its first revision. */
+  numbers: Float64Array;
+  /** Each batch's seal, 64 hex characters, one after another. */
+  seals: string;
+  /** Each batch's stream, each followed by a newline (no stream name holds one). */
+  streams: string;
   /** Every event's leaf hash, 32 bytes each, in position order. */
   leaves: Buffer;
   /** Every event's fingerprint, FINGERPRINT_BYTES each, in the same order. */
@@ -42,6 +51,7 @@ export interface BatchScan {
 export const SLICE_EVENTS = 250;
 
 const LEAF_BYTES = 32;
+const SEAL_CHARS = 64;
 
 /**
  * Reads whole batches after `start`, up to `maxEvents` events (at least one batch), checks
@@ -53,13 +63,15 @@ export async function scanBatches(
   start: ScanStart,
   maxEvents: number,
 ): Promise<BatchScan> {
-  const batches: ScannedBatch[] = [];
+  const numbers: number[] = [];
+  const seals: string[] = [];
+  const streams: string[] = [];
   const leaves: Buffer[] = [];
   const fingerprints: Buffer[] = [];
   let { previousSeal, firstPosition } = start;
   let expectedBatch = start.afterBatch + 1;
   for (let full = false; !full && leaves.length < maxEvents;) {
-    if (batches.length > 0) await setImmediate();
+    if (seals.length > 0) await setImmediate();
     const slice = await source.batchesAfter(
       expectedBatch - 1,
       Math.min(SLICE_EVENTS, maxEvents - leaves.length),
@@ -67,7 +79,7 @@ export async function scanBatches(
     if (slice.length === 0) break;
     for (const { batch, texts, ids, stream, firstRevision } of slice) {
       // As one read of `maxEvents`: whole batches, at least one, never past the limit after it.
-      if (batches.length > 0 && leaves.length + texts.length > maxEvents) {
+      if (seals.length > 0 && leaves.length + texts.length > maxEvents) {
         full = true;
         break;
       }
@@ -77,18 +89,48 @@ export async function scanBatches(
         );
       if (sealTexts(previousSeal, texts) !== batch.seal)
         throw new LogDamagedError(`batch ${batch.batch} does not match its seal`);
+      if (stream.includes('\n'))
+        throw new LogDamagedError(`batch ${batch.batch} names a stream no store writes`);
       for (let i = 0; i < texts.length; i++) {
         const leaf = leafHash(texts[i]!);
         leaves.push(leaf);
         fingerprints.push(fingerprintOf(leaf, ids[i]!));
       }
-      batches.push({ batch, stream, firstRevision });
+      numbers.push(batch.batch, batch.firstPosition, batch.lastPosition, firstRevision);
+      seals.push(batch.seal);
+      streams.push(`${stream}\n`);
       previousSeal = batch.seal;
       firstPosition = batch.lastPosition + 1;
       expectedBatch += 1;
     }
   }
-  return { batches, leaves: Buffer.concat(leaves), fingerprints: Buffer.concat(fingerprints) };
+  return {
+    numbers: Float64Array.from(numbers),
+    seals: seals.join(''),
+    streams: streams.join(''),
+    leaves: Buffer.concat(leaves),
+    fingerprints: Buffer.concat(fingerprints),
+  };
+}
+
+/** The scan's batches in order, unpacked one at a time. */
+export function* scannedBatches(scan: BatchScan): Generator<ScannedBatch> {
+  const { numbers, seals, streams } = scan;
+  let from = 0;
+  for (let i = 0; i < numbers.length / 4; i++) {
+    const to = streams.indexOf('\n', from);
+    yield {
+      batch: {
+        batch: numbers[4 * i]!,
+        firstPosition: numbers[4 * i + 1]!,
+        lastPosition: numbers[4 * i + 2]!,
+        seal: seals.slice(SEAL_CHARS * i, SEAL_CHARS * (i + 1)),
+      },
+      stream: streams.slice(from, to),
+      firstRevision: numbers[4 * i + 3]!,
+    };
+    from = to + 1;
+  }
 }
 
 /** A scan handed to a worker thread: the store's file, read through a connection of its own. */
@@ -119,18 +161,33 @@ export async function scanOnThread(order: ScanOrder): Promise<BatchScan | undefi
     const scan = await task.outcome;
     if (!scan) return undefined;
     // Buffers cross the thread as plain Uint8Arrays.
-    const leaves = asBuffer(scan.leaves);
-    const fingerprints = asBuffer(scan.fingerprints);
-    const events = scan.batches.reduce(
-      (sum, { batch }) => sum + batch.lastPosition - batch.firstPosition + 1,
-      0,
-    );
-    if (leaves.length !== events * LEAF_BYTES || fingerprints.length !== events * FINGERPRINT_BYTES)
-      return undefined;
-    return { batches: scan.batches, leaves, fingerprints };
+    const packed = {
+      ...scan,
+      leaves: asBuffer(scan.leaves),
+      fingerprints: asBuffer(scan.fingerprints),
+    };
+    return holdsTogether(packed) ? packed : undefined;
   } finally {
     await task.stop();
   }
+}
+
+/** Whether a scan's blocks agree on how many batches and events it holds. */
+function holdsTogether(scan: BatchScan): boolean {
+  const batches = scan.numbers.length / 4;
+  let events = 0;
+  for (let i = 0; i < batches; i++)
+    events += scan.numbers[4 * i + 2]! - scan.numbers[4 * i + 1]! + 1;
+  let newlines = 0;
+  for (let at = scan.streams.indexOf('\n'); at !== -1; at = scan.streams.indexOf('\n', at + 1))
+    newlines++;
+  return (
+    Number.isInteger(batches) &&
+    scan.seals.length === batches * SEAL_CHARS &&
+    newlines === batches &&
+    scan.leaves.length === events * LEAF_BYTES &&
+    scan.fingerprints.length === events * FINGERPRINT_BYTES
+  );
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
