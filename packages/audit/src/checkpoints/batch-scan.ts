@@ -2,7 +2,6 @@ import { setImmediate } from 'node:timers/promises';
 import { types } from 'node:util';
 import type { SealedBatch } from '@kopfed/eventstore';
 import { leafHash } from '../merkle/merkle-tree';
-import { lowerThreadPriority } from '../threads/background-priority';
 import { startWorkerTask } from '../threads/worker-tasks';
 import { ReadOnlySqliteStore } from '../verify/read-only-store';
 import { FINGERPRINT_BYTES } from './checkpoint';
@@ -142,12 +141,8 @@ export interface ScanOrder {
   maxEvents: number;
 }
 
-/**
- * The worker thread's side (threads/audit-worker.ts), at a background thread's priority: a
- * burst of reading and hashing on the second core should not take it from the node's requests.
- */
+/** The worker thread's side (threads/audit-worker.ts). */
 export async function runScanOrder(order: ScanOrder): Promise<BatchScan> {
-  lowerThreadPriority();
   const store = new ReadOnlySqliteStore(order.file);
   try {
     return await scanBatches(logSourceOf(store), order.start, order.maxEvents);
