@@ -1,5 +1,4 @@
 import { setImmediate } from 'node:timers/promises';
-import { types } from 'node:util';
 import type { SealedBatch } from '@kopfed/eventstore';
 import { leafHash } from '../merkle/merkle-tree';
 import { startWorkerTask } from '../threads/worker-tasks';
@@ -142,7 +141,7 @@ export interface ScanOrder {
 }
 
 /** The worker thread's side (threads/audit-worker.ts). */
-export async function runScanOrder(order: ScanOrder): Promise<BatchScan> {
+export async function scanOrder(order: ScanOrder): Promise<BatchScan> {
   const store = new ReadOnlySqliteStore(order.file);
   try {
     return await scanBatches(logSourceOf(store), order.start, order.maxEvents);
@@ -152,80 +151,43 @@ export async function runScanOrder(order: ScanOrder): Promise<BatchScan> {
 }
 
 /**
- * How long a scan on a thread may take before it is stopped and done here instead: a
- * checkpoint of 10,000 events takes a fraction of a second, and a sealer that never returned
- * would hold the node's shutdown.
- */
-export const SCAN_DEADLINE_MS = 30_000;
-
-/**
  * The scan on a worker thread when one can run, else undefined. Any failure there (a damaged
- * log among them, a thread that cannot start, an answer that does not hold together or comes
- * too late) is undefined too: the caller scans on its own thread, which reports it.
+ * log among them) is undefined too: the caller scans on its own thread, which reports it.
  */
-export async function scanOnThread(
-  order: ScanOrder,
-  deadlineMs = SCAN_DEADLINE_MS,
-): Promise<BatchScan | undefined> {
-  let task: ReturnType<typeof startWorkerTask<unknown>>;
-  try {
-    task = startWorkerTask<unknown>({ kind: 'seal-scan', order });
-  } catch {
-    return undefined;
-  }
+export async function scanOnThread(order: ScanOrder): Promise<BatchScan | undefined> {
+  const task = startWorkerTask<BatchScan>({ kind: 'seal-scan', order });
   if (!task) return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, deadlineMs, undefined);
-  });
   try {
-    return unpacked(await Promise.race([task.outcome, late]), order.start);
-  } catch {
-    return undefined;
+    const scan = await task.outcome;
+    if (!scan) return undefined;
+    // Buffers cross the thread as plain Uint8Arrays.
+    const packed = {
+      ...scan,
+      leaves: asBuffer(scan.leaves),
+      fingerprints: asBuffer(scan.fingerprints),
+    };
+    return holdsTogether(packed) ? packed : undefined;
   } finally {
-    clearTimeout(timer);
     await task.stop();
   }
 }
 
-/**
- * The scan as it crossed from the thread (buffers arrive as plain Uint8Arrays), if its blocks
- * agree on how many batches and events it holds and its batches follow `start` one by one.
- */
-function unpacked(outcome: unknown, start: ScanStart): BatchScan | undefined {
-  const scan = outcome as Partial<Record<keyof BatchScan, unknown>> | undefined;
-  if (
-    !types.isFloat64Array(scan?.numbers) ||
-    typeof scan.seals !== 'string' ||
-    typeof scan.streams !== 'string' ||
-    !types.isUint8Array(scan.leaves) ||
-    !types.isUint8Array(scan.fingerprints)
-  )
-    return undefined;
-  const { numbers, seals, streams } = scan;
-  const batches = numbers.length / 4;
+/** Whether a scan's blocks agree on how many batches and events it holds. */
+function holdsTogether(scan: BatchScan): boolean {
+  const batches = scan.numbers.length / 4;
   let events = 0;
-  for (let i = 0; i < batches; i++) {
-    const [batch, first, last] = [numbers[4 * i]!, numbers[4 * i + 1]!, numbers[4 * i + 2]!];
-    if (
-      batch !== start.afterBatch + 1 + i ||
-      first !== start.firstPosition + events ||
-      last < first
-    )
-      return undefined;
-    events += last - first + 1;
-  }
+  for (let i = 0; i < batches; i++)
+    events += scan.numbers[4 * i + 2]! - scan.numbers[4 * i + 1]! + 1;
   let newlines = 0;
-  for (let at = streams.indexOf('\n'); at !== -1; at = streams.indexOf('\n', at + 1)) newlines++;
-  const leaves = asBuffer(scan.leaves);
-  const fingerprints = asBuffer(scan.fingerprints);
-  const holdsTogether =
+  for (let at = scan.streams.indexOf('\n'); at !== -1; at = scan.streams.indexOf('\n', at + 1))
+    newlines++;
+  return (
     Number.isInteger(batches) &&
-    seals.length === batches * SEAL_CHARS &&
+    scan.seals.length === batches * SEAL_CHARS &&
     newlines === batches &&
-    leaves.length === events * LEAF_BYTES &&
-    fingerprints.length === events * FINGERPRINT_BYTES;
-  return holdsTogether ? { numbers, seals, streams, leaves, fingerprints } : undefined;
+    scan.leaves.length === events * LEAF_BYTES &&
+    scan.fingerprints.length === events * FINGERPRINT_BYTES
+  );
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

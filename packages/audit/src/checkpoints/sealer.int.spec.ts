@@ -42,14 +42,12 @@ async function appendMany(count: number, perAppend = 3): Promise<void> {
       },
     );
 }
-/** A sealer scanning on the event loop, whatever waits (the thread's own specs are below). */
 const sealer = (maxEventsPerCheckpoint?: number) =>
   new CheckpointSealer({
     name: 'ledger',
     store: ledger,
     key,
     witness: new AuditStore(audit),
-    scanOnThreadFrom: Number.POSITIVE_INFINITY,
     ...(maxEventsPerCheckpoint ? { maxEventsPerCheckpoint } : {}),
   });
 /** Counts the turns of the event loop (each a setImmediate) until stopped. */
@@ -199,10 +197,6 @@ describe('checkpoint sealer', () => {
     const fiveSlices = await turnsDuring(() => s.seal());
     // The same appends (a checkpoint and its witness) either way; four more turns between slices.
     expect(fiveSlices).toBeGreaterThanOrEqual(oneSlice + 4);
-    // Reading, checking and hashing alone: a turn between slices of 250 events too.
-    const start = { afterBatch: 0, previousSeal: GENESIS_SEAL, firstPosition: 1 };
-    const scanning = await turnsDuring(() => scanBatches(logSourceOf(ledger), start, 5_000));
-    expect(scanning).toBeGreaterThanOrEqual(5_000 / SLICE_EVENTS - 1);
     const checkpoints = await ledger.readStream(AUDIT_STREAMS.checkpoints('ledger'));
     const last = CheckpointEventData.parse(checkpoints.at(-1)!.data).statement;
     expect(last).toMatchObject({ sequence: 2, lastPosition: 5_001 });
@@ -254,10 +248,6 @@ describe('checkpoint sealer', () => {
     for (const maxEventsPerCheckpoint of [0, -1, 1.5, Number.NaN])
       expect(
         () => new CheckpointSealer({ name: 'ledger', store: ledger, key, maxEventsPerCheckpoint }),
-      ).toThrow(RangeError);
-    for (const scanOnThreadFrom of [0, Number.NaN])
-      expect(
-        () => new CheckpointSealer({ name: 'ledger', store: ledger, key, scanOnThreadFrom }),
       ).toThrow(RangeError);
   });
 
@@ -335,27 +325,6 @@ describe('checkpoint sealer', () => {
 
 describe('the sealer’s scan on a worker thread', () => {
   const file = () => join(dir, 'ledger.db');
-  const started = jest.mocked(workerTasks.startWorkerTask);
-  beforeEach(() => started.mockClear());
-  /** A sealer that scans on a thread from one event waiting. */
-  const onThread = () =>
-    new CheckpointSealer({
-      name: 'ledger',
-      store: ledger,
-      key,
-      witness: new AuditStore(audit),
-      scanOnThreadFrom: 1,
-    });
-  /** A thread that answers `outcome` (never, when absent). */
-  const answering = (outcome?: unknown) => {
-    const stop = jest.fn(async () => undefined);
-    started.mockReturnValueOnce({
-      outcome: outcome === undefined ? new Promise(() => undefined) : Promise.resolve(outcome),
-      onProgress: () => undefined,
-      stop,
-    });
-    return stop;
-  };
   const sealOf = (batch: number) =>
     ledger.database
       .prepare<[number], string>('SELECT seal FROM batches WHERE batch = ?')
@@ -387,60 +356,35 @@ describe('the sealer’s scan on a worker thread', () => {
     ledger = new SqliteEventStore({ file: file() });
     const start = { afterBatch: 0, previousSeal: GENESIS_SEAL, firstPosition: 1 };
     expect(await scanOnThread({ file: file(), start, maxEvents: 100 })).toBeUndefined();
-    await expect(onThread().seal()).rejects.toThrow(LogDamagedError);
-    expect(started.mock.calls.map(([task]) => task.kind)).toEqual(['seal-scan', 'seal-scan']);
-    expect(await ledger.streamRevision(AUDIT_STREAMS.checkpoints('ledger'))).toBeUndefined();
-  });
-
-  it('scans here when the thread cannot start, answers too late, or answers what does not hold together', async () => {
-    await appendMany(30, 3);
-    const start = { afterBatch: 0, previousSeal: GENESIS_SEAL, firstPosition: 1 };
-    const order = { file: file(), start, maxEvents: 100 };
-    started.mockImplementationOnce(() => {
-      throw new Error('no threads left');
+    const onThread = new CheckpointSealer({
+      name: 'ledger',
+      store: ledger,
+      key,
+      scanOnThreadFrom: 1,
     });
-    expect(await scanOnThread(order)).toBeUndefined();
-    const silent = answering();
-    expect(await scanOnThread(order, 20)).toBeUndefined();
-    expect(silent).toHaveBeenCalled();
-    const here = await scanBatches(logSourceOf(ledger), start, 100);
-    for (const wrong of [
-      {},
-      { ...here, seals: here.seals.slice(64) },
-      { ...here, leaves: here.leaves.subarray(32) },
-      { ...here, numbers: here.numbers.map((n, i) => (i === 4 ? n + 1 : n)) },
-    ]) {
-      const stop = answering(wrong);
-      expect(await scanOnThread(order)).toBeUndefined();
-      expect(stop).toHaveBeenCalled();
-    }
-    // A sealer asked a thread that answered nonsense signs from its own scan, and asks no more.
-    answering({});
-    const sealing = onThread();
-    const [first] = await sealing.seal();
-    expect(first!.statement.merkleRoot).toBe(rootThrough(30));
-    await appendMany(6, 3);
-    await sealing.seal();
-    expect(started.mock.calls).toHaveLength(6 + 1);
+    await expect(onThread.seal()).rejects.toThrow(LogDamagedError);
+    expect(await ledger.streamRevision(AUDIT_STREAMS.checkpoints('ledger'))).toBeUndefined();
   });
 
   it('signs, from many events waiting, checkpoints of the whole log as from scratch', async () => {
     await appendMany(2_500, 7);
-    const sealing = new CheckpointSealer({
+    jest.mocked(workerTasks.startWorkerTask).mockClear();
+    const onThread = new CheckpointSealer({
       name: 'ledger',
       store: ledger,
       key,
       witness: new AuditStore(audit),
       maxEventsPerCheckpoint: 1_000,
     });
-    const signed = await sealing.seal();
+    const signed = await onThread.seal();
     expect(signed.map((c) => c.statement.lastPosition)).toEqual([994, 1_988, 2_502]);
     for (const { statement } of signed) {
       expect(statement.merkleRoot).toBe(rootThrough(statement.lastPosition));
       expect(statement.streamHeadsRoot).toBe(headsRootThrough(statement.lastPosition));
     }
-    // The first on a thread (2,500 waiting), which answered; the others here (1,508 and 514).
-    expect(started.mock.calls.map(([task]) => task.kind)).toEqual(['seal-scan']);
-    await expect(started.mock.results[0]!.value!.outcome).resolves.toBeDefined();
+    // The first on a thread (2,500 waiting), the others here (1,508 and 514 waiting).
+    expect(jest.mocked(workerTasks.startWorkerTask).mock.calls.map(([task]) => task.kind)).toEqual([
+      'seal-scan',
+    ]);
   });
 });

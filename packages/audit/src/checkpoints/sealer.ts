@@ -5,7 +5,6 @@ import type { SigningKey } from '../keys/ed25519';
 import { MerkleFrontier } from '../merkle/merkle-tree';
 import { StreamHeadsTree, type StreamHead } from '../merkle/stream-heads';
 import type { AuditStore } from '../signers/audit-store';
-import { sqliteDatabaseOf } from '../verify/read-only-store';
 import {
   AUDIT_EVENT_TYPES,
   AUDIT_STREAMS,
@@ -18,6 +17,7 @@ import {
   type CheckpointStatement,
   type SignedCheckpoint,
 } from './checkpoint';
+import { sqliteDatabaseOf } from '../verify/read-only-store';
 import {
   leafAt,
   scanBatches,
@@ -76,8 +76,6 @@ export class CheckpointSealer {
   private state: SealerState | undefined;
   private readonly source: LogSource;
   private readonly maxEvents: number;
-  private readonly scanOnThreadFrom: number;
-  private threadFailed = false;
   private readonly clock: () => Date;
 
   constructor(private readonly options: SealerOptions) {
@@ -85,9 +83,6 @@ export class CheckpointSealer {
     this.maxEvents = options.maxEventsPerCheckpoint ?? 10_000;
     if (!Number.isInteger(this.maxEvents) || this.maxEvents < 1)
       throw new RangeError('maxEventsPerCheckpoint must be a whole number of at least 1');
-    this.scanOnThreadFrom = options.scanOnThreadFrom ?? SCAN_ON_THREAD_FROM;
-    if (!(this.scanOnThreadFrom >= 1))
-      throw new RangeError('scanOnThreadFrom must be at least 1 (Infinity: never)');
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -115,13 +110,12 @@ export class CheckpointSealer {
 
   /**
    * Signs the next checkpoint: whole batches after the last one, up to `maxEvents` (at least
-   * one batch), read, checked and hashed by `scan`. Their leaves join the tree and the stream
-   * heads move a slice at a time, with a turn of the event loop between slices, so a node
-   * serving requests is never held for a whole checkpoint: each stream a slice moved is
-   * hashed once, with its last head in the slice, and the subtrees above them rehashed before
-   * the next slice. With thousands of streams moving in a checkpoint, doing that at the end
-   * held the loop for 30-40 ms (docs/performance.md, "The sealer's stream heads, hashed at
-   * the end").
+   * one batch). They are read, checked and hashed a slice at a time, with a turn of the event
+   * loop between slices, so a node serving requests is never held for a whole checkpoint. The
+   * stream heads move a slice at a time too: each stream a slice moved is hashed once, with
+   * its last head in the slice, and the subtrees above them rehashed before the next slice.
+   * With thousands of streams moving in a checkpoint, doing that at the end held the loop
+   * for 30-40 ms (docs/performance.md, "The sealer's stream heads, hashed at the end").
    */
   private async sealNext(state: SealerState): Promise<SignedCheckpoint | undefined> {
     try {
@@ -165,9 +159,7 @@ export class CheckpointSealer {
       }
     }
     moveHeads(state.heads, moved);
-    if (!last || frontier.size !== last.batch.lastPosition)
-      throw new Error(`the scan of ${this.options.name} does not end where its leaves do`);
-    return this.signAndAppend(state, frontier, last, scan.fingerprints, nodes);
+    return this.signAndAppend(state, frontier, last!, scan.fingerprints, nodes);
   }
 
   /**
@@ -181,14 +173,14 @@ export class CheckpointSealer {
       firstPosition: state.frontier.size + 1,
     };
     const db = sqliteDatabaseOf(this.options.store);
-    if (db && !db.memory && !this.threadFailed) {
+    const threadFrom = this.options.scanOnThreadFrom ?? SCAN_ON_THREAD_FROM;
+    if (db && !db.memory) {
       const waiting = (await this.source.headPosition()) - state.frontier.size;
-      if (waiting >= this.scanOnThreadFrom) {
-        const scanned = await scanOnThread({ file: db.name, start, maxEvents: this.maxEvents });
-        if (scanned) return scanned;
-        // Scanned here from now on: a thread that failed once (or a damaged log) would again.
-        this.threadFailed = true;
-      }
+      const scanned =
+        waiting >= threadFrom
+          ? await scanOnThread({ file: db.name, start, maxEvents: this.maxEvents })
+          : undefined;
+      if (scanned) return scanned;
     }
     return scanBatches(this.source, start, this.maxEvents);
   }

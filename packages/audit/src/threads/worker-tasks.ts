@@ -5,7 +5,7 @@ import { workerScript } from '@kopfed/service-kit';
  * Work verify, replay and the sealer hand to a second thread: the later part of a log to scan
  * (LaterPartOrder, verify/split-scan.ts) or to sum (ReplayPartOrder, replay/replay-books.ts),
  * or a checkpoint's batches to check and hash (ScanOrder, checkpoints/batch-scan.ts).
- * audit-worker.ts runs it; the orders are typed in those modules, as they import this one.
+ * audit-worker.ts runs it; the orders are typed there, as both of those modules import this.
  */
 export interface WorkerTask {
   kind: 'verify-part' | 'replay-part' | 'seal-scan';
