@@ -24,18 +24,9 @@ export interface ScannedBatch {
   firstRevision: number;
 }
 
-/**
- * Whole batches after a start, each checked against its seal, with their events' hashes.
- * Packed into a few blocks rather than an object per batch: a checkpoint of 10,000 batches
- * took 15–30 ms to cross from a worker thread as objects, in one piece on the event loop.
- */
+/** Whole batches after a start, each checked against its seal, with their events' hashes. */
 export interface BatchScan {
-  /** Four numbers per batch: its number, first and last positions, its first revision. */
-  numbers: Float64Array;
-  /** Each batch's seal, 64 hex characters, one after another. */
-  seals: string;
-  /** Each batch's stream, each followed by a newline (no stream name holds one). */
-  streams: string;
+  batches: ScannedBatch[];
   /** Every event's leaf hash, 32 bytes each, in position order. */
   leaves: Buffer;
   /** Every event's fingerprint, FINGERPRINT_BYTES each, in the same order. */
@@ -51,7 +42,6 @@ export interface BatchScan {
 export const SLICE_EVENTS = 250;
 
 const LEAF_BYTES = 32;
-const SEAL_CHARS = 64;
 
 /**
  * Reads whole batches after `start`, up to `maxEvents` events (at least one batch), checks
@@ -63,15 +53,13 @@ export async function scanBatches(
   start: ScanStart,
   maxEvents: number,
 ): Promise<BatchScan> {
-  const numbers: number[] = [];
-  const seals: string[] = [];
-  const streams: string[] = [];
+  const batches: ScannedBatch[] = [];
   const leaves: Buffer[] = [];
   const fingerprints: Buffer[] = [];
   let { previousSeal, firstPosition } = start;
   let expectedBatch = start.afterBatch + 1;
   for (let full = false; !full && leaves.length < maxEvents;) {
-    if (seals.length > 0) await setImmediate();
+    if (batches.length > 0) await setImmediate();
     const slice = await source.batchesAfter(
       expectedBatch - 1,
       Math.min(SLICE_EVENTS, maxEvents - leaves.length),
@@ -79,7 +67,7 @@ export async function scanBatches(
     if (slice.length === 0) break;
     for (const { batch, texts, ids, stream, firstRevision } of slice) {
       // As one read of `maxEvents`: whole batches, at least one, never past the limit after it.
-      if (seals.length > 0 && leaves.length + texts.length > maxEvents) {
+      if (batches.length > 0 && leaves.length + texts.length > maxEvents) {
         full = true;
         break;
       }
@@ -89,48 +77,18 @@ export async function scanBatches(
         );
       if (sealTexts(previousSeal, texts) !== batch.seal)
         throw new LogDamagedError(`batch ${batch.batch} does not match its seal`);
-      if (stream.includes('\n'))
-        throw new LogDamagedError(`batch ${batch.batch} names a stream no store writes`);
       for (let i = 0; i < texts.length; i++) {
         const leaf = leafHash(texts[i]!);
         leaves.push(leaf);
         fingerprints.push(fingerprintOf(leaf, ids[i]!));
       }
-      numbers.push(batch.batch, batch.firstPosition, batch.lastPosition, firstRevision);
-      seals.push(batch.seal);
-      streams.push(`${stream}\n`);
+      batches.push({ batch, stream, firstRevision });
       previousSeal = batch.seal;
       firstPosition = batch.lastPosition + 1;
       expectedBatch += 1;
     }
   }
-  return {
-    numbers: Float64Array.from(numbers),
-    seals: seals.join(''),
-    streams: streams.join(''),
-    leaves: Buffer.concat(leaves),
-    fingerprints: Buffer.concat(fingerprints),
-  };
-}
-
-/** The scan's batches in order, unpacked one at a time. */
-export function* scannedBatches(scan: BatchScan): Generator<ScannedBatch> {
-  const { numbers, seals, streams } = scan;
-  let from = 0;
-  for (let i = 0; i < numbers.length / 4; i++) {
-    const to = streams.indexOf('\n', from);
-    yield {
-      batch: {
-        batch: numbers[4 * i]!,
-        firstPosition: numbers[4 * i + 1]!,
-        lastPosition: numbers[4 * i + 2]!,
-        seal: seals.slice(SEAL_CHARS * i, SEAL_CHARS * (i + 1)),
-      },
-      stream: streams.slice(from, to),
-      firstRevision: numbers[4 * i + 3]!,
-    };
-    from = to + 1;
-  }
+  return { batches, leaves: Buffer.concat(leaves), fingerprints: Buffer.concat(fingerprints) };
 }
 
 /** A scan handed to a worker thread: the store's file, read through a connection of its own. */
@@ -161,33 +119,18 @@ export async function scanOnThread(order: ScanOrder): Promise<BatchScan | undefi
     const scan = await task.outcome;
     if (!scan) return undefined;
     // Buffers cross the thread as plain Uint8Arrays.
-    const packed = {
-      ...scan,
-      leaves: asBuffer(scan.leaves),
-      fingerprints: asBuffer(scan.fingerprints),
-    };
-    return holdsTogether(packed) ? packed : undefined;
+    const leaves = asBuffer(scan.leaves);
+    const fingerprints = asBuffer(scan.fingerprints);
+    const events = scan.batches.reduce(
+      (sum, { batch }) => sum + batch.lastPosition - batch.firstPosition + 1,
+      0,
+    );
+    if (leaves.length !== events * LEAF_BYTES || fingerprints.length !== events * FINGERPRINT_BYTES)
+      return undefined;
+    return { batches: scan.batches, leaves, fingerprints };
   } finally {
     await task.stop();
   }
-}
-
-/** Whether a scan's blocks agree on how many batches and events it holds. */
-function holdsTogether(scan: BatchScan): boolean {
-  const batches = scan.numbers.length / 4;
-  let events = 0;
-  for (let i = 0; i < batches; i++)
-    events += scan.numbers[4 * i + 2]! - scan.numbers[4 * i + 1]! + 1;
-  let newlines = 0;
-  for (let at = scan.streams.indexOf('\n'); at !== -1; at = scan.streams.indexOf('\n', at + 1))
-    newlines++;
-  return (
-    Number.isInteger(batches) &&
-    scan.seals.length === batches * SEAL_CHARS &&
-    newlines === batches &&
-    scan.leaves.length === events * LEAF_BYTES &&
-    scan.fingerprints.length === events * FINGERPRINT_BYTES
-  );
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

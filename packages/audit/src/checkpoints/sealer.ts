@@ -21,7 +21,6 @@ import { sqliteDatabaseOf } from '../verify/read-only-store';
 import {
   leafAt,
   scanBatches,
-  scannedBatches,
   scanOnThread,
   SLICE_EVENTS,
   type BatchScan,
@@ -129,17 +128,15 @@ export class CheckpointSealer {
 
   private async sealSlices(state: SealerState): Promise<SignedCheckpoint | undefined> {
     const scan = await this.scan(state);
-    if (scan.numbers.length === 0) return undefined;
-    let last: ScannedBatch | undefined;
+    const last = scan.batches.at(-1);
+    if (!last) return undefined;
     const frontier = state.frontier.clone();
     const nodes: CachedNode[] = [];
     // A stream's head as each slice leaves it; a new stream keeps its first place.
     let moved = new Map<string, StreamHead>();
     let sliced = 0;
     let leaf = 0;
-    for (const scanned of scannedBatches(scan)) {
-      const { batch, stream, firstRevision } = scanned;
-      last = scanned;
+    for (const { batch, stream, firstRevision } of scan.batches) {
       const events = batch.lastPosition - batch.firstPosition + 1;
       for (const end = leaf + events; leaf < end; leaf++)
         frontier.append(leafAt(scan, leaf), (level, index, hash) => {
@@ -159,7 +156,7 @@ export class CheckpointSealer {
       }
     }
     moveHeads(state.heads, moved);
-    return this.signAndAppend(state, frontier, last!, scan.fingerprints, nodes);
+    return this.signAndAppend(state, frontier, last, scan.fingerprints, nodes);
   }
 
   /**
