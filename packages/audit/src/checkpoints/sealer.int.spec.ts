@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GENESIS_SEAL, SqliteEventStore } from '@kopfed/eventstore';
+import { SqliteEventStore } from '@kopfed/eventstore';
 import { signingKeyFromSeed } from '../keys/ed25519';
 import { leafHash, rootOf } from '../merkle/merkle-tree';
 import { streamHeadText, StreamHeadsTree, type StreamHead } from '../merkle/stream-heads';
@@ -10,16 +10,8 @@ import { alterOneByte, withStoreFile } from '../testing/tamper';
 import { AUDIT_STREAMS, CheckpointEventData, signatureHolds } from './checkpoint';
 import { CheckpointIndex } from './checkpoint-index';
 import { LogDamagedError, logSourceOf } from './log-source';
-import { scanBatches, scanOnThread, SLICE_EVENTS } from './batch-scan';
-import { CheckpointSealer } from './sealer';
+import { CheckpointSealer, SLICE_EVENTS } from './sealer';
 import { SealingLoop, SigningKeyRevokedError } from './sealing-loop';
-import * as workerTasks from '../threads/worker-tasks';
-
-// The worker threads started, counted: the real ones run.
-jest.mock('../threads/worker-tasks', () => {
-  const real = jest.requireActual<typeof workerTasks>('../threads/worker-tasks');
-  return { ...real, startWorkerTask: jest.fn(real.startWorkerTask) };
-});
 
 const key = signingKeyFromSeed(Buffer.alloc(32, 9));
 let dir: string;
@@ -320,65 +312,5 @@ describe('checkpoint sealer', () => {
     expect(
       await witness.revokeSigner({ keyId: key.keyId, revokedBy: 'admin', reason: 'again' }),
     ).toBe('not_revocable');
-  });
-});
-
-describe('the sealer’s scan on a worker thread', () => {
-  const file = () => join(dir, 'ledger.db');
-  const sealOf = (batch: number) =>
-    ledger.database
-      .prepare<[number], string>('SELECT seal FROM batches WHERE batch = ?')
-      .pluck(true)
-      .get(batch)!;
-
-  it('reads, checks and hashes the batches as the event loop does', async () => {
-    await appendMany(700, 3);
-    const start = { afterBatch: 10, previousSeal: sealOf(10), firstPosition: 31 };
-    const here = await scanBatches(logSourceOf(ledger), start, 500);
-    // Whole batches of three: 166 of them, the next would pass 500.
-    expect(here.batches).toHaveLength(166);
-    expect(here.leaves).toHaveLength(498 * 32);
-    expect(here.fingerprints).toHaveLength(498 * 8);
-    const there = await scanOnThread({ file: file(), start, maxEvents: 500 });
-    expect(there).toEqual(here);
-  });
-
-  it('leaves a damaged log to the event loop, which refuses to sign it', async () => {
-    await appendMany(30, 3);
-    await ledger.close();
-    withStoreFile(file(), (db) => alterOneByte(db, 5));
-    ledger = new SqliteEventStore({ file: file() });
-    const start = { afterBatch: 0, previousSeal: GENESIS_SEAL, firstPosition: 1 };
-    expect(await scanOnThread({ file: file(), start, maxEvents: 100 })).toBeUndefined();
-    const onThread = new CheckpointSealer({
-      name: 'ledger',
-      store: ledger,
-      key,
-      scanOnThreadFrom: 1,
-    });
-    await expect(onThread.seal()).rejects.toThrow(LogDamagedError);
-    expect(await ledger.streamRevision(AUDIT_STREAMS.checkpoints('ledger'))).toBeUndefined();
-  });
-
-  it('signs, from many events waiting, checkpoints of the whole log as from scratch', async () => {
-    await appendMany(2_500, 7);
-    jest.mocked(workerTasks.startWorkerTask).mockClear();
-    const onThread = new CheckpointSealer({
-      name: 'ledger',
-      store: ledger,
-      key,
-      witness: new AuditStore(audit),
-      maxEventsPerCheckpoint: 1_000,
-    });
-    const signed = await onThread.seal();
-    expect(signed.map((c) => c.statement.lastPosition)).toEqual([994, 1_988, 2_502]);
-    for (const { statement } of signed) {
-      expect(statement.merkleRoot).toBe(rootThrough(statement.lastPosition));
-      expect(statement.streamHeadsRoot).toBe(headsRootThrough(statement.lastPosition));
-    }
-    // The first on a thread (2,500 waiting), the others here (1,508 and 514 waiting).
-    expect(jest.mocked(workerTasks.startWorkerTask).mock.calls.map(([task]) => task.kind)).toEqual([
-      'seal-scan',
-    ]);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { GENESIS_SEAL, type EventStore } from '@kopfed/eventstore';
 import type { SigningKey } from '../keys/ed25519';
-import { MerkleFrontier } from '../merkle/merkle-tree';
+import { leafHash, MerkleFrontier } from '../merkle/merkle-tree';
 import { StreamHeadsTree, type StreamHead } from '../merkle/stream-heads';
 import type { AuditStore } from '../signers/audit-store';
 import {
@@ -17,18 +17,10 @@ import {
   type CheckpointStatement,
   type SignedCheckpoint,
 } from './checkpoint';
-import { sqliteDatabaseOf } from '../verify/read-only-store';
-import {
-  leafAt,
-  scanBatches,
-  scanOnThread,
-  SLICE_EVENTS,
-  type BatchScan,
-  type ScannedBatch,
-  type ScanStart,
-} from './batch-scan';
-import { LogDamagedError, logSourceOf, type LogSource } from './log-source';
+import { fingerprintOf } from './fingerprints';
+import { LogDamagedError, logSourceOf, type BatchWithTexts, type LogSource } from './log-source';
 import { CACHED_LEVEL, type CachedNode, type MerkleNodeCache } from './node-cache';
+import { sealTexts } from './seal-chain';
 
 export interface SealerOptions {
   /** The store's name: its SQLite file is `<name>.db`. */
@@ -40,8 +32,6 @@ export interface SealerOptions {
   nodeCache?: MerkleNodeCache;
   /** Events per checkpoint when catching up on a long log. */
   maxEventsPerCheckpoint?: number;
-  /** Events waiting from which a SQLite file's checkpoint is scanned on a worker thread. */
-  scanOnThreadFrom?: number;
   clock?: () => Date;
 }
 
@@ -59,11 +49,12 @@ interface SealerState {
 /** Per round: the sealer never loops unboundedly, even if every read returns one batch. */
 const MAX_ROUNDS = 1_000_000;
 /**
- * From this many events waiting, a checkpoint's batches are read, checked and hashed on a
- * worker thread through a connection of its own, not on the event loop (docs/performance.md,
- * "The sealer's reading and hashing on a thread").
+ * Events read, checked and hashed between two turns of the event loop. A slice of 1,000 held
+ * the node's loop for about 20 ms under load, long enough to show in its p99; a slice of 250
+ * holds it about a quarter of that (docs/performance.md, "The sealer's stream heads, hashed at
+ * the end").
  */
-export const SCAN_ON_THREAD_FROM = 2_000;
+export const SLICE_EVENTS = 250;
 
 /**
  * Signs checkpoints of one store. Each round reads whole sealed batches after the last
@@ -127,68 +118,67 @@ export class CheckpointSealer {
   }
 
   private async sealSlices(state: SealerState): Promise<SignedCheckpoint | undefined> {
-    const scan = await this.scan(state);
-    const last = scan.batches.at(-1);
-    if (!last) return undefined;
     const frontier = state.frontier.clone();
     const nodes: CachedNode[] = [];
-    // A stream's head as each slice leaves it; a new stream keeps its first place.
-    let moved = new Map<string, StreamHead>();
-    let sliced = 0;
-    let leaf = 0;
-    for (const { batch, stream, firstRevision } of scan.batches) {
-      const events = batch.lastPosition - batch.firstPosition + 1;
-      for (const end = leaf + events; leaf < end; leaf++)
-        frontier.append(leafAt(scan, leaf), (level, index, hash) => {
-          if (level >= CACHED_LEVEL) nodes.push({ level, index, hash });
+    const fingerprints: Buffer[] = [];
+    let previousSeal = state.lastBatch?.seal ?? GENESIS_SEAL;
+    let expectedBatch = (state.lastBatch?.batch ?? 0) + 1;
+    let last: BatchWithTexts | undefined;
+    let events = 0;
+    for (let full = false; !full && events < this.maxEvents;) {
+      if (last) await setImmediate();
+      const slice = await this.source.batchesAfter(
+        expectedBatch - 1,
+        Math.min(SLICE_EVENTS, this.maxEvents - events),
+      );
+      if (slice.length === 0) break;
+      // A stream's head as the slice leaves it; a new stream keeps its first place.
+      const moved = new Map<string, StreamHead>();
+      for (const entry of slice) {
+        const { batch, texts, ids } = entry;
+        // As one read of `maxEvents`: whole batches, at least one, never past the limit after it.
+        if (last && events + texts.length > this.maxEvents) {
+          full = true;
+          break;
+        }
+        if (batch.batch !== expectedBatch || batch.firstPosition !== frontier.size + 1)
+          throw new LogDamagedError(
+            `batch ${batch.batch} does not follow batch ${expectedBatch - 1}`,
+          );
+        if (sealTexts(previousSeal, texts) !== batch.seal)
+          throw new LogDamagedError(`batch ${batch.batch} does not match its seal`);
+        for (let i = 0; i < texts.length; i++) {
+          const leaf = leafHash(texts[i]!);
+          fingerprints.push(fingerprintOf(leaf, ids[i]!));
+          frontier.append(leaf, (level, index, hash) => {
+            if (level >= CACHED_LEVEL) nodes.push({ level, index, hash });
+          });
+        }
+        moved.set(entry.stream, {
+          stream: entry.stream,
+          lastRevision: entry.firstRevision + texts.length - 1,
+          lastPosition: batch.lastPosition,
         });
-      moved.set(stream, {
-        stream,
-        lastRevision: firstRevision + events - 1,
-        lastPosition: batch.lastPosition,
-      });
-      sliced += events;
-      if (sliced >= SLICE_EVENTS) {
-        moveHeads(state.heads, moved);
-        moved = new Map();
-        sliced = 0;
-        await setImmediate();
+        previousSeal = batch.seal;
+        expectedBatch += 1;
+        events += texts.length;
+        last = entry;
       }
+      for (const head of moved.values()) state.heads.set(head);
+      state.heads.settle();
     }
-    moveHeads(state.heads, moved);
-    return this.signAndAppend(state, frontier, last, scan.fingerprints, nodes);
-  }
-
-  /**
-   * The batches after the last checkpoint, read, checked and hashed: on a worker thread when
-   * many wait in a SQLite file, else here, a slice at a time.
-   */
-  private async scan(state: SealerState): Promise<BatchScan> {
-    const start: ScanStart = {
-      afterBatch: state.lastBatch?.batch ?? 0,
-      previousSeal: state.lastBatch?.seal ?? GENESIS_SEAL,
-      firstPosition: state.frontier.size + 1,
-    };
-    const db = sqliteDatabaseOf(this.options.store);
-    const threadFrom = this.options.scanOnThreadFrom ?? SCAN_ON_THREAD_FROM;
-    if (db && !db.memory) {
-      const waiting = (await this.source.headPosition()) - state.frontier.size;
-      const scanned =
-        waiting >= threadFrom
-          ? await scanOnThread({ file: db.name, start, maxEvents: this.maxEvents })
-          : undefined;
-      if (scanned) return scanned;
-    }
-    return scanBatches(this.source, start, this.maxEvents);
+    if (!last) return undefined;
+    return this.signAndAppend(state, frontier, last, fingerprints, nodes);
   }
 
   private async signAndAppend(
     state: SealerState,
     frontier: MerkleFrontier,
-    last: ScannedBatch,
-    fingerprintBytes: Buffer,
+    last: BatchWithTexts,
+    fingerprints: readonly Buffer[],
     nodes: readonly CachedNode[],
   ): Promise<SignedCheckpoint> {
+    const fingerprintBytes = Buffer.concat(fingerprints);
     const statement: CheckpointStatement = {
       format: CHECKPOINT_FORMAT,
       store: this.options.name,
@@ -302,10 +292,4 @@ export class CheckpointSealer {
       await witness.witness({ statement, signature }, event.position, event.id);
     }
   }
-}
-
-/** Moves the heads a slice moved, then rehashes the subtrees above them. */
-function moveHeads(heads: StreamHeadsTree, moved: ReadonlyMap<string, StreamHead>): void {
-  for (const head of moved.values()) heads.set(head);
-  heads.settle();
 }

@@ -1,10 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { scanOrder, type ScanOrder } from '../checkpoints/batch-scan';
 import { replayPart, type ReplayPartOrder } from '../replay/replay-books';
 import { scanLaterPart, type LaterPartOrder } from '../verify/split-scan';
 import type { WorkerMessage, WorkerTask } from './worker-tasks';
 
-/** The script of verify's, replay's and the sealer's worker thread: one task, its outcome, then done. */
+/** The script of verify's and replay's worker thread: one task, its outcome, then done. */
 const port = parentPort!;
 const send = (message: WorkerMessage) => port.postMessage(message);
 const task = workerData as WorkerTask;
@@ -12,9 +11,7 @@ const progress = (done: number) => send({ kind: 'progress', done });
 const work: Promise<unknown> =
   task.kind === 'verify-part'
     ? scanLaterPart(task.order as LaterPartOrder, progress)
-    : task.kind === 'seal-scan'
-      ? scanOrder(task.order as ScanOrder)
-      : replayPart(task.order as ReplayPartOrder, progress);
+    : replayPart(task.order as ReplayPartOrder, progress);
 work
   .then((outcome) => send({ kind: 'outcome', outcome }))
   .catch((error: unknown) =>

@@ -2,13 +2,12 @@ import { Worker } from 'node:worker_threads';
 import { workerScript } from '@kopfed/service-kit';
 
 /**
- * Work verify, replay and the sealer hand to a second thread: the later part of a log to scan
- * (LaterPartOrder, verify/split-scan.ts) or to sum (ReplayPartOrder, replay/replay-books.ts),
- * or a checkpoint's batches to check and hash (ScanOrder, checkpoints/batch-scan.ts).
+ * Work verify and replay hand to a second thread: the later part of a log to scan
+ * (LaterPartOrder, verify/split-scan.ts) or to sum (ReplayPartOrder, replay/replay-books.ts).
  * audit-worker.ts runs it; the orders are typed there, as both of those modules import this.
  */
 export interface WorkerTask {
-  kind: 'verify-part' | 'replay-part' | 'seal-scan';
+  kind: 'verify-part' | 'replay-part';
   order: unknown;
 }
 
