@@ -1,3 +1,5 @@
+import type { MachineProbe } from './machine-probe';
+
 /** What every benchmark returns: measured cases and the targets they are held to. */
 export interface BenchCase {
   name: string;
@@ -13,7 +15,13 @@ export interface BenchTarget {
 
 export interface BenchReport {
   benchmark: string;
-  machine: { cpus: number; node: string; platform: string };
+  machine: {
+    cpus: number;
+    node: string;
+    platform: string;
+    /** How fast the machine was just before the benchmark ran and just after (machine-probe.ts). */
+    probe: { before: MachineProbe; after: MachineProbe };
+  };
   cases: BenchCase[];
   targets: BenchTarget[];
   notes?: string[];
@@ -62,6 +70,11 @@ export function printReport(report: BenchReport, write: (line: string) => void):
       write(`${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${t.actual} (target ${t.target})`);
   }
   for (const note of report.notes ?? []) write(`note: ${note}`);
+  const { before, after } = report.machine.probe;
+  const probe = (p: MachineProbe) =>
+    `CPU work ${p.cpuMs} ms, fsync p50 ${p.fsyncP50Us} µs (p90 ${p.fsyncP90Us}), load ${p.load1}`;
+  write(`machine before: ${probe(before)}`);
+  write(`machine after:  ${probe(after)}`);
 }
 
 function formatCell(value: string | number | boolean | null | undefined): string {

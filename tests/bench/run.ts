@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { BENCHMARKS } from './benchmarks';
+import { probeMachine } from './machine-probe';
 import { printReport, type BenchReport } from './report';
 
 const program = new Command()
@@ -25,13 +26,16 @@ const program = new Command()
     const reports: BenchReport[] = [];
     for (const benchmark of selected) {
       if (!options.json) process.stderr.write(`running ${benchmark.name}…\n`);
+      const before = probeMachine();
       const result = await benchmark.run();
+      const after = probeMachine();
       const report: BenchReport = {
         benchmark: benchmark.name,
         machine: {
           cpus: availableParallelism(),
           node: process.version,
           platform: `${process.platform}-${process.arch}`,
+          probe: { before, after },
         },
         ...result,
       };
