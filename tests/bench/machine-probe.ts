@@ -63,32 +63,37 @@ function cpuMs(): number {
   return percentile(times, 50);
 }
 
-function fsyncUs(): { p50: number; p90: number } {
+/**
+ * Durations, in ms, of `count` 4 KiB writes each followed by an fsync, over 256 pages of a file
+ * in the temporary folder, with `pauseMs` between them (0: back to back).
+ */
+export async function syncLatenciesMs(count: number, pauseMs = 0): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'kopfed-bench-probe-'));
   const page = Buffer.alloc(4_096, 7);
   const times: number[] = [];
   const fd = openSync(join(dir, 'probe'), 'w');
   try {
-    for (let i = 0; i < FSYNCS; i++) {
+    for (let i = 0; i < count; i++) {
       const started = performance.now();
-      writeSync(fd, page, 0, page.length, i * page.length);
+      writeSync(fd, page, 0, page.length, (i % 256) * page.length);
       fsyncSync(fd);
-      times.push((performance.now() - started) * 1_000);
+      times.push(performance.now() - started);
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   } finally {
     closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
   }
-  return { p50: percentile(times, 50), p90: percentile(times, 90) };
+  return times;
 }
 
 /** Takes the machine's measure: about a second on this machine. */
-export function probeMachine(): MachineProbe {
-  const fsync = fsyncUs();
+export async function probeMachine(): Promise<MachineProbe> {
+  const syncs = await syncLatenciesMs(FSYNCS);
   return {
     cpuMs: round(cpuMs(), 1),
-    fsyncP50Us: round(fsync.p50, 0),
-    fsyncP90Us: round(fsync.p90, 0),
+    fsyncP50Us: round(percentile(syncs, 50) * 1_000, 0),
+    fsyncP90Us: round(percentile(syncs, 90) * 1_000, 0),
     load1: round(loadavg()[0]!, 2),
   };
 }

@@ -26,9 +26,9 @@ const program = new Command()
     const reports: BenchReport[] = [];
     for (const benchmark of selected) {
       if (!options.json) process.stderr.write(`running ${benchmark.name}…\n`);
-      const before = probeMachine();
+      const before = await probeMachine();
       const result = await benchmark.run();
-      const after = probeMachine();
+      const after = await probeMachine();
       const report: BenchReport = {
         benchmark: benchmark.name,
         machine: {

@@ -1,6 +1,7 @@
 import type { Benchmark } from '../report';
 import { auditBenchmark } from './audit';
 import { busBenchmark } from './bus';
+import { diskBenchmark } from './disk';
 import { eventstoreBenchmark } from './eventstore';
 import { loanBenchmark } from './loan';
 import { memberSyncBenchmark } from './member-sync';
@@ -12,6 +13,7 @@ import { settlementBenchmark } from './settlement';
 
 /** Every named benchmark `npm run bench` knows, in the order a full run takes them. */
 export const BENCHMARKS: readonly Benchmark[] = [
+  diskBenchmark,
   eventstoreBenchmark,
   busBenchmark,
   memberSyncBenchmark,
