@@ -2,23 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { percentile, round } from './report';
-
-/**
- * How fast the machine was around a benchmark, measured the same way every time. The figures
- * of one tree move by a third from one hour to the next on a shared machine; a probe before
- * and after each benchmark says whether a run was on a quick or a slow machine, so runs of
- * different hours can be told apart from changes in the code.
- */
-export interface MachineProbe {
-  /** One core's time for a fixed piece of JavaScript work (JSON, SHA-256, a Map), median of nine after one unmeasured. */
-  cpuMs: number;
-  /** A 4 KiB write and its fsync in the temporary folder (where the benchmarks keep their files). */
-  fsyncP50Us: number;
-  fsyncP90Us: number;
-  /** The system's one-minute load average. */
-  load1: number;
-}
+import { percentile, round, type MachineProbe } from './report';
 
 const CPU_ROUNDS = 9;
 const FSYNCS = 200;

@@ -1,4 +1,18 @@
-import type { MachineProbe } from './machine-probe';
+/**
+ * How fast the machine was around a benchmark, measured the same way every time. The figures
+ * of one tree move by a third from one hour to the next on a shared machine; a probe before
+ * and after each benchmark says whether a run was on a quick or a slow machine, so runs of
+ * different hours can be told apart from changes in the code.
+ */
+export interface MachineProbe {
+  /** One core's time for a fixed piece of JavaScript work (JSON, SHA-256, a Map), median of nine after one unmeasured. */
+  cpuMs: number;
+  /** A 4 KiB write and its fsync in the temporary folder (where the benchmarks keep their files). */
+  fsyncP50Us: number;
+  fsyncP90Us: number;
+  /** The system's one-minute load average. */
+  load1: number;
+}
 
 /** What every benchmark returns: measured cases and the targets they are held to. */
 export interface BenchCase {
@@ -19,7 +33,7 @@ export interface BenchReport {
     cpus: number;
     node: string;
     platform: string;
-    /** How fast the machine was just before the benchmark ran and just after (machine-probe.ts). */
+    /** How fast the machine was just before the benchmark ran and just after. */
     probe: { before: MachineProbe; after: MachineProbe };
   };
   cases: BenchCase[];
