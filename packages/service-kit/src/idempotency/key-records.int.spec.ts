@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { SqliteEventStore } from '@kopfed/eventstore';
 import { claimed, describeKeyRecordsConformance, recorded } from './key-records-conformance';
@@ -13,6 +14,9 @@ const freshFile = () => {
   dirs.push(dir);
   return join(dir, 'service.db');
 };
+/** A key's stream as IdempotencyGuard names it: the SHA-256 of scope and key, in hex. */
+const keyStream = (key: string) =>
+  `idempotency-${createHash('sha256').update(`coop-a\n${key}`).digest('hex')}`;
 afterAll(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -71,6 +75,34 @@ describe('idempotency key records in a table of the SQLite store', () => {
     await expect(records.append('idempotency-old', old, [claimed()])).rejects.toThrow(
       /expected revision 1, actual 2/,
     );
+  });
+
+  it('answers a key it has never seen without reading the file', async () => {
+    const records = sqliteKeyRecords(store);
+    const recordedKey = keyStream('recorded');
+    const version = await records.append(recordedKey, UNUSED_KEY, [claimed(), recorded]);
+    const statement = Object.getPrototypeOf(store.database.prepare('SELECT 1')) as {
+      get: (...args: unknown[]) => unknown;
+    };
+    const reads = jest.spyOn(statement, 'get');
+    try {
+      expect(await records.load(keyStream('new'))).toEqual(UNUSED_KEY);
+      expect(reads).not.toHaveBeenCalled();
+      expect(await records.load(recordedKey)).toEqual(version);
+      expect(reads).toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('knows the keys another guard over the same store records, and those in the file at start', async () => {
+    const [first, second] = [sqliteKeyRecords(store), sqliteKeyRecords(store)];
+    const key = keyStream('shared');
+    const version = await first.append(key, UNUSED_KEY, [claimed()]);
+    expect(await second.load(key)).toEqual(version);
+    await store.close();
+    store = SqliteEventStore.open({ file });
+    expect(await sqliteKeyRecords(store).load(key)).toEqual(version);
   });
 
   it('rides the store’s group commit: a failed write sinks only itself', async () => {
