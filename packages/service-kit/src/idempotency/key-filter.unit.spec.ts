@@ -28,9 +28,10 @@ describe('KeyFilter', () => {
   it('hashes names that do not end in a hex digest, and tells them apart', () => {
     const filter = new KeyFilter();
     const odd = ['idempotency-a', 'idempotency-old', `idempotency-${'g'.repeat(64)}`, 'other'];
-    for (const name of odd) filter.add(name);
-    expect(odd.every((name) => filter.mayHold(name))).toBe(true);
-    const unseen = Array.from({ length: 10_000 }, (_, n) => `idempotency-x${n}`);
-    expect(unseen.filter((name) => filter.mayHold(name)).length).toBeLessThan(10);
+    const many = Array.from({ length: 100_000 }, (_, n) => `idempotency-key-${n}`);
+    for (const name of [...odd, ...many]) filter.add(name);
+    expect([...odd, ...many].every((name) => filter.mayHold(name))).toBe(true);
+    const unseen = Array.from({ length: 100_000 }, (_, n) => `idempotency-other-${n}`);
+    expect(unseen.filter((name) => filter.mayHold(name)).length).toBeLessThan(1_000);
   });
 });

@@ -105,6 +105,14 @@ describe('idempotency key records in a table of the SQLite store', () => {
     expect(await sqliteKeyRecords(store).load(key)).toEqual(version);
   });
 
+  it('still fails a look-up once the store is closed', async () => {
+    const records = sqliteKeyRecords(store);
+    expect(await records.load(keyStream('before'))).toEqual(UNUSED_KEY);
+    await store.close();
+    await expect(records.load(keyStream('after'))).rejects.toThrow(/not open/);
+    store = SqliteEventStore.open({ file });
+  });
+
   it('rides the store’s group commit: a failed write sinks only itself', async () => {
     const records = sqliteKeyRecords(store);
     const [taken, lost, appended] = await Promise.allSettled([
