@@ -105,6 +105,63 @@ describe('idempotency key records in a table of the SQLite store', () => {
     expect(await sqliteKeyRecords(store).load(key)).toEqual(version);
   });
 
+  it('reads a large table a page at a time, reading the file for every key until done', async () => {
+    sqliteKeyRecords(store);
+    const insert = store.database.prepare(
+      'INSERT INTO idempotency_keys (stream, revision, state) VALUES (?, 1, ?)',
+    );
+    const held = Array.from({ length: 5_000 }, (_, n) => keyStream(`held-${n}`));
+    store.database.transaction(() => {
+      for (const stream of held) insert.run(stream, JSON.stringify({ status: 'free' }));
+    })();
+    await store.close();
+    store = SqliteEventStore.open({ file });
+    const records = sqliteKeyRecords(store);
+    const statement = Object.getPrototypeOf(store.database.prepare('SELECT 1')) as {
+      get: (...args: unknown[]) => unknown;
+    };
+    const reads = jest.spyOn(statement, 'get');
+    try {
+      // The first look-up starts the reading; more pages wait for the next turns.
+      expect(await records.load(keyStream('new-1'))).toEqual(UNUSED_KEY);
+      expect(reads).toHaveBeenCalledTimes(1);
+      const during = await records.append(keyStream('recorded-meanwhile'), UNUSED_KEY, [claimed()]);
+      for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+      reads.mockClear();
+      expect(await records.load(keyStream('new-2'))).toEqual(UNUSED_KEY);
+      expect(reads).not.toHaveBeenCalled();
+      // Every key held is still found, the last page's and the one recorded meanwhile too.
+      for (const stream of [held[0]!, held[2_500]!, held.at(-1)!])
+        expect(await records.load(stream)).toEqual({ state: { status: 'free' }, revision: 1 });
+      expect(await records.load(keyStream('recorded-meanwhile'))).toEqual(during);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('reads the keys held again later when a page cannot be read, and the file meanwhile', async () => {
+    const records = sqliteKeyRecords(store);
+    const statement = Object.getPrototypeOf(store.database.prepare('SELECT 1')) as {
+      get: (...args: unknown[]) => unknown;
+      all: (...args: unknown[]) => unknown;
+    };
+    const pages = jest.spyOn(statement, 'all').mockImplementationOnce(() => {
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    });
+    const reads = jest.spyOn(statement, 'get');
+    try {
+      expect(await records.load(keyStream('new-1'))).toEqual(UNUSED_KEY);
+      expect(reads).toHaveBeenCalledTimes(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      reads.mockClear();
+      expect(await records.load(keyStream('new-2'))).toEqual(UNUSED_KEY);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      pages.mockRestore();
+      reads.mockRestore();
+    }
+  });
+
   it('still fails a look-up once the store is closed', async () => {
     const records = sqliteKeyRecords(store);
     expect(await records.load(keyStream('before'))).toEqual(UNUSED_KEY);
