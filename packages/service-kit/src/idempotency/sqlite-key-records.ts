@@ -121,7 +121,9 @@ class HeldKeys {
   constructor(private readonly db: Database.Database) {
     const legacy = db
       .prepare<[number, number], [number, string]>(
-        `SELECT position, stream FROM events WHERE category = 'idempotency' AND position > ?
+        // A stream's first event names it once.
+        `SELECT position, stream FROM events
+           WHERE category = 'idempotency' AND position > ? AND revision = 0
            ORDER BY position ${BOUND_LIMIT}`,
       )
       .raw();
