@@ -44,14 +44,17 @@ export class KeyFilter {
   mayHold(name: string): boolean {
     if (this.layers.length === 0) return false;
     const [h1, h2] = hashesOf(name);
-    return this.layers.some((layer) => {
-      for (let probe = 0; probe < PROBES; probe++) {
-        const bit = (h1 + Math.imul(probe, h2)) & layer.mask;
-        if ((layer.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
-      }
-      return true;
-    });
+    for (const layer of this.layers) if (holds(layer, h1, h2)) return true;
+    return false;
   }
+}
+
+function holds(layer: Layer, h1: number, h2: number): boolean {
+  for (let probe = 0; probe < PROBES; probe++) {
+    const bit = (h1 + Math.imul(probe, h2)) & layer.mask;
+    if ((layer.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+  }
+  return true;
 }
 
 function newLayer(capacity: number): Layer {

@@ -17,6 +17,15 @@ const freshFile = () => {
 /** A key's stream as IdempotencyGuard names it: the SHA-256 of scope and key, in hex. */
 const keyStream = (key: string) =>
   `idempotency-${createHash('sha256').update(`coop-a\n${key}`).digest('hex')}`;
+/** Spies on `method` of every statement of the store's connection: they share one prototype. */
+const spyOnStatements = (store: SqliteEventStore, method: 'get' | 'all') =>
+  jest.spyOn(
+    Object.getPrototypeOf(store.database.prepare('SELECT 1')) as Record<
+      'get' | 'all',
+      (...args: unknown[]) => unknown
+    >,
+    method,
+  );
 afterAll(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -81,10 +90,7 @@ describe('idempotency key records in a table of the SQLite store', () => {
     const records = sqliteKeyRecords(store);
     const recordedKey = keyStream('recorded');
     const version = await records.append(recordedKey, UNUSED_KEY, [claimed(), recorded]);
-    const statement = Object.getPrototypeOf(store.database.prepare('SELECT 1')) as {
-      get: (...args: unknown[]) => unknown;
-    };
-    const reads = jest.spyOn(statement, 'get');
+    const reads = spyOnStatements(store, 'get');
     try {
       expect(await records.load(keyStream('new'))).toEqual(UNUSED_KEY);
       expect(reads).not.toHaveBeenCalled();
@@ -117,10 +123,7 @@ describe('idempotency key records in a table of the SQLite store', () => {
     await store.close();
     store = SqliteEventStore.open({ file });
     const records = sqliteKeyRecords(store);
-    const statement = Object.getPrototypeOf(store.database.prepare('SELECT 1')) as {
-      get: (...args: unknown[]) => unknown;
-    };
-    const reads = jest.spyOn(statement, 'get');
+    const reads = spyOnStatements(store, 'get');
     try {
       // The first look-up starts the reading; more pages wait for the next turns.
       expect(await records.load(keyStream('new-1'))).toEqual(UNUSED_KEY);
@@ -141,14 +144,10 @@ describe('idempotency key records in a table of the SQLite store', () => {
 
   it('reads the keys held again later when a page cannot be read, and the file meanwhile', async () => {
     const records = sqliteKeyRecords(store);
-    const statement = Object.getPrototypeOf(store.database.prepare('SELECT 1')) as {
-      get: (...args: unknown[]) => unknown;
-      all: (...args: unknown[]) => unknown;
-    };
-    const pages = jest.spyOn(statement, 'all').mockImplementationOnce(() => {
+    const pages = spyOnStatements(store, 'all').mockImplementationOnce(() => {
       throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
     });
-    const reads = jest.spyOn(statement, 'get');
+    const reads = spyOnStatements(store, 'get');
     try {
       expect(await records.load(keyStream('new-1'))).toEqual(UNUSED_KEY);
       expect(reads).toHaveBeenCalledTimes(1);
