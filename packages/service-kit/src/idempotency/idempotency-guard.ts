@@ -11,7 +11,12 @@ import {
   type KeyTimings,
   type StoredResponse,
 } from './idempotency-record';
-import { eventStreamRecords, type KeyRecords, type KeyVersion } from './key-records';
+import {
+  eventStreamRecords,
+  KEY_STREAM_PREFIX,
+  type KeyRecords,
+  type KeyVersion,
+} from './key-records';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -100,7 +105,7 @@ export class IdempotencyGuard {
     request: KeyRequest,
     execute: () => Promise<Execution>,
   ): Promise<{ response: StoredResponse; replayed: boolean }> {
-    const stream = `idempotency-${sha256Hex(`${scope}\n${key}`)}`;
+    const stream = `${KEY_STREAM_PREFIX}${sha256Hex(`${scope}\n${key}`)}`;
     const deadlineMs = Date.now() + this.waitMs;
     const maxRounds = Math.ceil(this.waitMs / this.pollMs) + 4;
     for (let round = 0; round < maxRounds; round++) {

@@ -1,9 +1,10 @@
+import { KEY_STREAM_PREFIX } from './key-records';
+
 /** Probes per name, and the first layer's size: 16 bits a name when it is full. */
 const PROBES = 7;
 const FIRST_CAPACITY = 1 << 16;
 const BITS_PER_NAME = 16;
 
-const KEY_PREFIX = 'idempotency-';
 const HEX_DIGEST_LENGTH = 64;
 
 interface Layer {
@@ -64,9 +65,12 @@ function newLayer(capacity: number): Layer {
 
 /** Two 32-bit hashes of the name (double hashing); the second odd, so the probes differ. */
 function hashesOf(name: string): [number, number] {
-  if (name.length === KEY_PREFIX.length + HEX_DIGEST_LENGTH && name.startsWith(KEY_PREFIX)) {
-    const h1 = hex32(name, KEY_PREFIX.length);
-    const h2 = hex32(name, KEY_PREFIX.length + 8);
+  if (
+    name.length === KEY_STREAM_PREFIX.length + HEX_DIGEST_LENGTH &&
+    name.startsWith(KEY_STREAM_PREFIX)
+  ) {
+    const h1 = hex32(name, KEY_STREAM_PREFIX.length);
+    const h2 = hex32(name, KEY_STREAM_PREFIX.length + 8);
     if (h1 >= 0 && h2 >= 0) return [h1, (h2 | 1) >>> 0];
   }
   return [fnv1a(name, 0x811c9dc5), (fnv1a(name, 0x9747b28c) | 1) >>> 0];

@@ -8,6 +8,9 @@ export interface KeyVersion {
   revision: number | undefined;
 }
 
+/** Every key's stream begins so: the store's category `idempotency` holds them all. */
+export const KEY_STREAM_PREFIX = 'idempotency-';
+
 export const UNUSED_KEY: KeyVersion = { state: { status: 'free' }, revision: undefined };
 
 /**

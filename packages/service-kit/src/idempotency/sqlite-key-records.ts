@@ -3,6 +3,7 @@ import { BOUND_LIMIT, WrongExpectedRevisionError, type SqliteEventStore } from '
 import {
   eventStreamRecords,
   foldKey,
+  KEY_STREAM_PREFIX,
   UNUSED_KEY,
   type KeyRecords,
   type KeyVersion,
@@ -97,9 +98,6 @@ export function sqliteKeyRecords(store: SqliteEventStore): KeyRecords {
     },
   };
 }
-
-/** Every key's stream begins so (IdempotencyGuard): the category `idempotency` holds them all. */
-const KEY_STREAM_PREFIX = 'idempotency-';
 
 /** Rows a turn of the event loop while a store's held keys are read: a few milliseconds' worth. */
 const READ_PAGE = 2_000;
